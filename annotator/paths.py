@@ -1,0 +1,28 @@
+"""Where shipped files live.
+
+Contract: :func:`shipped` returns the path of a file that the repository keeps
+at its top level (taxonomy.yaml, db/migrations.py, db/schema.sql) and that the
+wheel carries inside ``annotator/_shipped/``. An installed wheel finds the
+packaged copy; a source checkout (editable install) finds the top-level file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+_REPO_LOCATIONS = {
+    "taxonomy.yaml": REPO_DIR / "taxonomy.yaml",
+    "migrations.py": REPO_DIR / "db" / "migrations.py",
+    "schema.sql": REPO_DIR / "db" / "schema.sql",
+}
+
+
+def shipped(name: str) -> Path:
+    """Return the path of a shipped file, preferring the source checkout."""
+    repo = _REPO_LOCATIONS[name]
+    if repo.exists():
+        return repo
+    return PACKAGE_DIR / "_shipped" / name

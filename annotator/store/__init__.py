@@ -1,0 +1,173 @@
+"""The SQLite store: the one place that reads and writes the database.
+
+Contract: :class:`Store` wraps an open database and a taxonomy. Every public
+write method is its own ``BEGIN IMMEDIATE`` transaction (or joins the one
+opened by :meth:`Store.transaction`), so a label is durable the moment the
+method returns. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..errors import UserError
+from ..models import HistoryEntry, Label, LabelValue, Sample, SampleIn
+from ..taxonomy import Taxonomy, load_taxonomy
+from . import labels as _labels
+from . import samples as _samples
+from .connection import connect, write_transaction
+from .samples import Outcome, SampleFilter
+
+DEFAULT_DB = Path("db") / "annotations.db"
+
+__all__ = ["DEFAULT_DB", "SampleFilter", "Store", "default_db_path"]
+
+
+def default_db_path() -> Path:
+    """``$ANNOTATOR_DB`` or ``db/annotations.db`` under the current folder."""
+    env = os.environ.get("ANNOTATOR_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+class Store:
+    """An open annotator database."""
+
+    def __init__(self, db: Database, path: Path, taxonomy: Taxonomy) -> None:
+        self.db = db
+        self.path = path
+        self.taxonomy = taxonomy
+
+    @classmethod
+    def open(
+        cls, path: str | Path | None = None, taxonomy: Taxonomy | None = None
+    ) -> Store:
+        file = Path(path) if path is not None else default_db_path()
+        return cls(connect(file), file, taxonomy or load_taxonomy())
+
+    def reopen(self) -> Store:
+        """A second connection to the same file (for a worker thread)."""
+        return Store(connect(self.path, migrate=False), self.path, self.taxonomy)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        with write_transaction(self.db):
+            yield self
+
+    # -- samples -----------------------------------------------------------
+    def upsert_sample(self, sample: SampleIn) -> Outcome:
+        with write_transaction(self.db):
+            return _samples.upsert_sample(self.db, sample)
+
+    def sample(self, sample_id: str) -> Sample | None:
+        return _samples.get_sample(self.db, sample_id)
+
+    def require_sample(self, sample_id: str) -> Sample:
+        sample = self.sample(sample_id)
+        if sample is None:
+            raise UserError(f"no sample '{sample_id}' in {self.path}")
+        return sample
+
+    def sample_ids(self, failing_only: bool = False) -> list[str]:
+        where = "WHERE passed IS NOT 1" if failing_only else ""
+        return [r[0] for r in self.db.conn.execute(f"SELECT id FROM samples {where} ORDER BY rowid")]
+
+    def queue(
+        self,
+        annotator: str,
+        filt: SampleFilter | None = None,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        return _samples.queue(self.db, annotator, filt, offset=offset, limit=limit)
+
+    def queue_count(self, annotator: str, filt: SampleFilter | None = None) -> int:
+        return _samples.queue_count(self.db, annotator, filt)
+
+    def distinct_values(self, column: str) -> list[str]:
+        return _samples.distinct_values(self.db, column)
+
+    # -- labels ------------------------------------------------------------
+    def set_label(
+        self,
+        sample_id: str,
+        annotator: str,
+        value: LabelValue,
+        *,
+        source: str = "ui",
+        written_by: str | None = None,
+    ) -> Label:
+        """Validate and save a label; returns it as stored (committed)."""
+        _labels.validate_label(value, self.taxonomy)
+        with write_transaction(self.db):
+            if not self.db.conn.execute("SELECT 1 FROM samples WHERE id = ?", (sample_id,)).fetchone():
+                raise UserError(f"no sample '{sample_id}' in {self.path}")
+            _labels.put_label(
+                self.db,
+                sample_id,
+                annotator,
+                value,
+                taxonomy_version=self.taxonomy.version,
+                source=source,
+                written_by=written_by,
+            )
+        label = self.label(sample_id, annotator)
+        assert label is not None
+        return label
+
+    def label(self, sample_id: str, annotator: str) -> Label | None:
+        return _labels.get_label(self.db, sample_id, annotator)
+
+    def labels(self, annotator: str | None = None, sample_id: str | None = None) -> Iterator[Label]:
+        return _labels.iter_labels(self.db, annotator, sample_id)
+
+    def history(self, sample_id: str, annotator: str) -> list[HistoryEntry]:
+        return _labels.history(self.db, sample_id, annotator)
+
+    def last_history_id(self, sample_id: str, annotator: str) -> int | None:
+        return _labels.last_history_id(self.db, sample_id, annotator)
+
+    def restore_label(self, sample_id: str, annotator: str, history_id: int | None) -> None:
+        with write_transaction(self.db):
+            _labels.restore_label(self.db, sample_id, annotator, history_id)
+
+    def delete_label(self, sample_id: str, annotator: str) -> None:
+        with write_transaction(self.db):
+            _labels.delete_label(self.db, sample_id, annotator)
+
+    def annotators(self) -> list[str]:
+        return [r[0] for r in self.db.conn.execute("SELECT name FROM annotators ORDER BY name")]
+
+    # -- summaries ---------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        """Samples, failing samples, and samples labeled per annotator.
+
+        'Labeled' counts every decision (a category, a pass judgement, or a
+        flag/note) and leaves out skips.
+        """
+        conn = self.db.conn
+        samples = conn.execute("SELECT COUNT(*) FROM samples").fetchone()[0]
+        failing = conn.execute("SELECT COUNT(*) FROM samples WHERE passed IS NOT 1").fetchone()[0]
+        per = {
+            name: int(count)
+            for name, count in conn.execute(
+                "SELECT a.name, COUNT(l.sample_id) FROM annotators a LEFT JOIN labels l"
+                " ON l.annotator = a.name AND l.kind != 'skip' GROUP BY a.name ORDER BY a.name"
+            )
+        }
+        return {"samples": int(samples), "failing": int(failing), "annotators": per}

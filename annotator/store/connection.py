@@ -1,0 +1,117 @@
+"""Opening the database: pragmas, migrations, and write transactions.
+
+Contract:
+- :func:`connect` opens (creating parent folders) a SQLite file with WAL,
+  foreign keys and a busy timeout, and applies pending migrations.
+- :func:`write_transaction` runs a block in ``BEGIN IMMEDIATE``: the write lock
+  is taken up front, so two processes never deadlock upgrading a read lock,
+  and a busy database is retried instead of surfacing 'database is locked'.
+  The block commits as a whole or not at all.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from ..errors import UserError
+from ..paths import shipped
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def now() -> str:
+    """UTC timestamp with microseconds, sortable as text."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _load_migrations_module() -> ModuleType:
+    path = shipped("migrations.py")
+    spec = importlib.util.spec_from_file_location("annotator_db_migrations", path)
+    if spec is None or spec.loader is None:  # pragma: no cover - packaging error
+        raise RuntimeError(f"cannot load migrations from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_MIGRATIONS: Migrations | None = None
+
+
+def migrations() -> Migrations:
+    global _MIGRATIONS
+    if _MIGRATIONS is None:
+        _MIGRATIONS = _load_migrations_module().migrations
+    return _MIGRATIONS
+
+
+def connect(path: str | Path, *, migrate: bool = True) -> Database:
+    """Open the database at ``path`` and bring its schema up to date."""
+    if str(path) != ":memory:":
+        file = Path(path)
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot create folder: {exc.strerror}", file=file.parent) from None
+    try:
+        # check_same_thread=False: the TUI reads in worker threads; each
+        # worker uses the connection under the store's lock.
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = Database(conn)
+        if migrate:
+            _apply_migrations(db)
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"not an annotator database: {exc}", file=path) from None
+    return db
+
+
+def _apply_migrations(db: Database) -> None:
+    sets = migrations()
+    if not sets.pending(db):
+        return
+    # Two processes opening a new database at once must not both migrate.
+    with write_transaction(db):
+        if sets.pending(db):
+            sets.apply(db)
+
+
+@contextmanager
+def write_transaction(db: Database, retries: int = 50) -> Iterator[Database]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, retried while another writer holds the lock."""
+    conn = db.conn
+    if conn.in_transaction:
+        # Nested: sqlite-utils' atomic() makes a savepoint.
+        with db.atomic():
+            yield db
+        return
+    for attempt in range(retries):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if attempt == retries - 1:
+                raise UserError("the database stayed locked by another writer") from None
+            time.sleep(min(0.05 * (attempt + 1), 0.5))
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

@@ -1,0 +1,173 @@
+"""Label rows: write, read, history and restore.
+
+Contract: a label is one row per (sample, annotator). Every insert, update
+and delete is copied into ``label_history`` by triggers, so any earlier state
+can be restored with :func:`restore_label` (which is itself recorded). Writers
+expect to run inside a write transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..errors import UserError
+from ..models import HistoryEntry, Label, LabelValue
+from ..taxonomy import Taxonomy
+from .connection import now
+
+_VALUE_COLUMNS = [c for c in LabelValue.model_fields]
+
+
+def validate_label(value: LabelValue, taxonomy: Taxonomy) -> None:
+    """Refuse categories and subcategories that the taxonomy does not have."""
+    pairs = ((value.category, value.subcategory), (value.category2, value.subcategory2))
+    for index, (category, sub) in enumerate(pairs, start=1):
+        field = "category" if index == 1 else "category2"
+        if category is None:
+            if sub is not None:
+                raise UserError("a subcategory needs a category", field=field)
+            continue
+        if not taxonomy.has(category):
+            raise UserError(f"unknown category {category}", field=field)
+        if sub is not None and taxonomy.category(category).subcategory(sub) is None:
+            raise UserError(f"category {category} has no subcategory '{sub}'", field=field)
+    if value.kind == "bug" and value.category is None:
+        raise UserError("a bug label needs a category", field="category")
+
+
+def ensure_annotator(db: Database, name: str) -> None:
+    db.conn.execute(
+        "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", (name, now())
+    )
+
+
+def _row(value: LabelValue) -> list[Any]:
+    data = value.model_dump()
+    data["raw"] = json.dumps(data["raw"], ensure_ascii=False) if data["raw"] is not None else None
+    for key in ("subcategory_inferred", "subcategory2_inferred"):
+        data[key] = int(data[key])
+    if data["suggestions_shown"] is not None:
+        data["suggestions_shown"] = int(data["suggestions_shown"])
+    return [data[c] for c in _VALUE_COLUMNS]
+
+
+def put_label(
+    db: Database,
+    sample_id: str,
+    annotator: str,
+    value: LabelValue,
+    *,
+    taxonomy_version: str,
+    source: str,
+    written_by: str | None = None,
+) -> None:
+    """Insert or replace the label; the revision counts up on every change."""
+    ensure_annotator(db, annotator)
+    stamp = now()
+    columns = ", ".join(_VALUE_COLUMNS)
+    marks = ", ".join("?" for _ in _VALUE_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _VALUE_COLUMNS)
+    db.conn.execute(
+        f"INSERT INTO labels (sample_id, annotator, {columns}, taxonomy_version, source,"
+        f" written_by, revision, created_at, updated_at)"
+        f" VALUES (?, ?, {marks}, ?, ?, ?, 1, ?, ?)"
+        f" ON CONFLICT (sample_id, annotator) DO UPDATE SET {updates},"
+        " taxonomy_version = excluded.taxonomy_version, source = excluded.source,"
+        " written_by = excluded.written_by, revision = labels.revision + 1,"
+        " updated_at = excluded.updated_at",
+        [sample_id, annotator, *_row(value), taxonomy_version, source, written_by, stamp, stamp],
+    )
+
+
+def _to_label(data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("raw"):
+        data["raw"] = json.loads(data["raw"])
+    for key in ("subcategory_inferred", "subcategory2_inferred"):
+        data[key] = bool(data.get(key))
+    if data.get("suggestions_shown") is not None:
+        data["suggestions_shown"] = bool(data["suggestions_shown"])
+    return data
+
+
+def get_label(db: Database, sample_id: str, annotator: str) -> Label | None:
+    cur = db.conn.execute(
+        "SELECT * FROM labels WHERE sample_id = ? AND annotator = ?", (sample_id, annotator)
+    )
+    row = cur.fetchone()
+    if row is None:
+        return None
+    names = [d[0] for d in cur.description]
+    return Label.model_validate(_to_label(dict(zip(names, row, strict=True))))
+
+
+def iter_labels(
+    db: Database, annotator: str | None = None, sample_id: str | None = None
+) -> Iterator[Label]:
+    clauses, params = [], []
+    if annotator is not None:
+        clauses.append("annotator = ?")
+        params.append(annotator)
+    if sample_id is not None:
+        clauses.append("sample_id = ?")
+        params.append(sample_id)
+    where = " AND ".join(clauses) or "1"
+    cur = db.conn.execute(
+        f"SELECT l.* FROM labels l JOIN samples s ON s.id = l.sample_id WHERE {where}"
+        " ORDER BY s.rowid, l.annotator",
+        params,
+    )
+    names = [d[0] for d in cur.description]
+    for row in cur:
+        yield Label.model_validate(_to_label(dict(zip(names, row, strict=True))))
+
+
+def history(db: Database, sample_id: str, annotator: str) -> list[HistoryEntry]:
+    cur = db.conn.execute(
+        "SELECT * FROM label_history WHERE sample_id = ? AND annotator = ? ORDER BY id",
+        (sample_id, annotator),
+    )
+    names = [d[0] for d in cur.description]
+    return [
+        HistoryEntry.model_validate(_to_label(dict(zip(names, row, strict=True))))
+        for row in cur.fetchall()
+    ]
+
+
+def last_history_id(db: Database, sample_id: str, annotator: str) -> int | None:
+    row = db.conn.execute(
+        "SELECT MAX(id) FROM label_history WHERE sample_id = ? AND annotator = ?",
+        (sample_id, annotator),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def delete_label(db: Database, sample_id: str, annotator: str) -> None:
+    db.conn.execute(
+        "DELETE FROM labels WHERE sample_id = ? AND annotator = ?", (sample_id, annotator)
+    )
+
+
+def restore_label(db: Database, sample_id: str, annotator: str, history_id: int | None) -> None:
+    """Bring the label back to its state at ``history_id`` (None: no label)."""
+    if history_id is None:
+        delete_label(db, sample_id, annotator)
+        return
+    entry = next((h for h in history(db, sample_id, annotator) if h.id == history_id), None)
+    if entry is None:
+        raise UserError(f"no history entry {history_id} for {sample_id} / {annotator}")
+    if entry.op == "delete":
+        delete_label(db, sample_id, annotator)
+        return
+    put_label(
+        db,
+        sample_id,
+        annotator,
+        entry.value(),
+        taxonomy_version=entry.taxonomy_version,
+        source=entry.source,
+        written_by=entry.written_by,
+    )

@@ -1,0 +1,227 @@
+"""The bug taxonomy: a YAML file validated into pydantic models.
+
+Contract:
+- :func:`load_taxonomy` reads a taxonomy file and returns a :class:`Taxonomy`,
+  or raises :class:`~annotator.errors.UserError` naming the file, the YAML path
+  (``categories[3].subcategories[0].name``) and the reason.
+- Category ids are the numeric codes of existing spreadsheets; aliases map old
+  codes (15, 'Wrong import') to a category and subcategory.
+- :meth:`Taxonomy.resolve_code` turns a raw spreadsheet value ('6', '6.0',
+  '15') into ``(category, subcategory or None)``.
+- :meth:`Taxonomy.infer_subcategory` guesses a subcategory from a free-text
+  note (keywords first, then rapidfuzz against the names).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from rapidfuzz import fuzz
+
+from .errors import UserError
+from .paths import shipped
+
+NOT_DL = "Not DL-related"
+
+
+class Subcategory(BaseModel):
+    """One subcategory of a category."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    """Name as written in the paper's tables."""
+    dl_specific: bool
+    """Whether the subcategory is specific to deep learning code."""
+    keywords: tuple[str, ...] = ()
+    """Words that, found in an annotator's note, point at this subcategory."""
+
+
+class Category(BaseModel):
+    """One category; ``id`` is the spreadsheet code."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int = Field(ge=1)
+    name: str = Field(min_length=1)
+    description: str = ""
+    subcategories: tuple[Subcategory, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_subcategories(self) -> Category:
+        seen: set[str] = set()
+        for index, sub in enumerate(self.subcategories):
+            if sub.name in seen:
+                raise ValueError(f"subcategories[{index}]: duplicate subcategory '{sub.name}'")
+            seen.add(sub.name)
+        return self
+
+    def subcategory(self, name: str) -> Subcategory | None:
+        for sub in self.subcategories:
+            if sub.name == name:
+                return sub
+        return None
+
+    @property
+    def dl_specific(self) -> bool:
+        return any(sub.dl_specific for sub in self.subcategories)
+
+
+class Alias(BaseModel):
+    """An old code that stands for a category (and maybe a subcategory)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: int
+    name: str = ""
+    category: int
+    subcategory: str | None = None
+
+
+class Taxonomy(BaseModel):
+    """A versioned taxonomy."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    categories: tuple[Category, ...] = Field(min_length=1)
+    aliases: tuple[Alias, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_ids(self) -> Taxonomy:
+        ids: set[int] = set()
+        for index, cat in enumerate(self.categories):
+            if cat.id in ids:
+                raise ValueError(f"categories[{index}].id: duplicate category id {cat.id}")
+            ids.add(cat.id)
+        for index, alias in enumerate(self.aliases):
+            if alias.code in ids:
+                raise ValueError(f"aliases[{index}].code: {alias.code} is already a category id")
+            target = next((c for c in self.categories if c.id == alias.category), None)
+            if target is None:
+                raise ValueError(
+                    f"aliases[{index}].category: unknown alias target category {alias.category}"
+                )
+            if alias.subcategory is not None and target.subcategory(alias.subcategory) is None:
+                raise ValueError(
+                    f"aliases[{index}].subcategory: category {alias.category} has no "
+                    f"subcategory '{alias.subcategory}'"
+                )
+        return self
+
+    @cached_property
+    def by_id(self) -> dict[int, Category]:
+        return {c.id: c for c in self.categories}
+
+    def category(self, category_id: int) -> Category:
+        return self.by_id[category_id]
+
+    def has(self, category_id: int) -> bool:
+        return category_id in self.by_id
+
+    def is_dl(self, category_id: int, subcategory: str | None) -> bool | None:
+        """The DL-specific flag of a subcategory; None when it is unknown."""
+        if subcategory is None or category_id not in self.by_id:
+            return None
+        sub = self.by_id[category_id].subcategory(subcategory)
+        return sub.dl_specific if sub else None
+
+    def resolve_code(self, raw: str | int | float) -> tuple[int, str | None] | None:
+        """Map a raw code ('6', '6.0', 15) to (category, subcategory); None if unknown."""
+        text = str(raw).strip()
+        if not re.fullmatch(r"\d+(\.0*)?", text):
+            return None
+        code = int(float(text))
+        if code in self.by_id:
+            return code, None
+        for alias in self.aliases:
+            if alias.code == code:
+                return alias.category, alias.subcategory
+        return None
+
+    def infer_subcategory(self, category_id: int, note: str) -> str | None:
+        """Guess a subcategory of ``category_id`` from a free-text note.
+
+        A category with a single subcategory always gets it. Otherwise
+        keywords decide (longest keyword found wins, since 'non-dl' must beat
+        'dl'), then the fuzzy similarity of the note to the subcategory names.
+        """
+        cat = self.by_id.get(category_id)
+        if cat is None:
+            return None
+        if len(cat.subcategories) == 1:
+            return cat.subcategories[0].name
+        text = f" {note.lower()} "
+        if not note.strip():
+            return None
+        best: tuple[int, str] | None = None
+        for sub in cat.subcategories:
+            for keyword in sub.keywords:
+                if re.search(rf"(?<![\w-]){re.escape(keyword.lower())}(?![\w-])", text):
+                    if best is None or len(keyword) > best[0]:
+                        best = (len(keyword), sub.name)
+        if best is not None:
+            return best[1]
+        scored = [(fuzz.token_set_ratio(note, sub.name), sub.name) for sub in cat.subcategories]
+        score, name = max(scored)
+        return name if score >= 60 else None
+
+    def label_text(self, category_id: int | None, subcategory: str | None = None) -> str:
+        if category_id is None:
+            return "-"
+        name = self.by_id[category_id].name if category_id in self.by_id else "?"
+        text = f"{category_id}. {name}"
+        return f"{text} / {subcategory}" if subcategory else text
+
+
+def _yaml_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def parse_taxonomy(data: Any, source: str = "<taxonomy>") -> Taxonomy:
+    """Validate already-loaded YAML data; errors name the YAML path."""
+    if not isinstance(data, dict):
+        raise UserError("a taxonomy must be a mapping with name, version, categories", file=source)
+    try:
+        return Taxonomy.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = _yaml_path(tuple(err["loc"]))
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        # Our own validators put the path at the front of their message.
+        if ": " in msg and msg.split(": ", 1)[0].startswith(("categories", "aliases")):
+            inner, msg = msg.split(": ", 1)
+            where = f"{where}.{inner}" if where else inner
+            if inner.startswith("categories[") and where.startswith("categories."):
+                where = inner
+        raise UserError(msg, file=source, where=where or None) from None
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Load and validate a taxonomy file (the shipped DLEval one by default)."""
+    file = Path(path) if path is not None else shipped("taxonomy.yaml")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read taxonomy: {exc.strerror}", file=file) from None
+    except UnicodeDecodeError:
+        raise UserError("taxonomy is not UTF-8 text", file=file) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise UserError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=file, line=line) from None
+    return parse_taxonomy(data, str(file))

@@ -1,0 +1,147 @@
+"""Schema steps of the annotator database, as an append-only sqlite-utils set.
+
+Contract: steps are applied in order by ``annotator.store.Store.open`` and
+recorded in ``_sqlite_migrations``. Never edit or reorder a step that has
+shipped: add a new one. ``db/schema.sql`` is the generated snapshot of the
+result (``python -m annotator.store.schema --write``); a test keeps it in sync.
+
+The heavy texts of a sample (prompt, code, test output) live in
+``sample_texts`` so that listing and filtering 100k samples scans a compact
+``samples`` table; the view ``samples_full`` joins the two.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("annotator")
+
+LABEL_COLUMNS = """
+    kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass', 'skip', 'none')),
+    category INTEGER,
+    subcategory TEXT,
+    subcategory_inferred INTEGER NOT NULL DEFAULT 0,
+    category2 INTEGER,
+    subcategory2 TEXT,
+    subcategory2_inferred INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    note2 TEXT NOT NULL DEFAULT '',
+    flag TEXT,
+    suggestions_shown INTEGER,
+    taxonomy_version TEXT NOT NULL,
+    source TEXT NOT NULL,
+    written_by TEXT,
+    raw TEXT,
+    revision INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+"""
+
+_HISTORY_COPY = (
+    "kind, category, subcategory, subcategory_inferred, category2, subcategory2, "
+    "subcategory2_inferred, note, note2, flag, suggestions_shown, taxonomy_version, "
+    "source, written_by, raw, revision, created_at, updated_at"
+)
+
+
+def _run(db: Database, script: str) -> None:
+    """Run several statements inside the migration's transaction.
+
+    ``executescript`` would COMMIT first and break the step's atomicity, so the
+    script is split into complete statements and run one by one.
+    """
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            db.execute(buffer)
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buffer[:60]}")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    new_values = ", ".join(f"NEW.{c.strip()}" for c in _HISTORY_COPY.split(","))
+    old_values = ", ".join(f"OLD.{c.strip()}" for c in _HISTORY_COPY.split(","))
+    _run(
+        db,
+        f"""
+CREATE TABLE samples (
+    id TEXT PRIMARY KEY,
+    passed INTEGER,
+    model TEXT,
+    stage TEXT,
+    data_type TEXT,
+    task_type TEXT,
+    source TEXT,
+    content_hash TEXT NOT NULL,
+    metadata TEXT NOT NULL DEFAULT '{{}}',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX idx_samples_passed ON samples (passed);
+CREATE INDEX idx_samples_model ON samples (model);
+CREATE INDEX idx_samples_hash ON samples (content_hash);
+CREATE TABLE sample_texts (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    prompt TEXT NOT NULL DEFAULT '',
+    generated_code TEXT NOT NULL DEFAULT '',
+    reference_code TEXT NOT NULL DEFAULT '',
+    test_output TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE annotators (
+    name TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE labels (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators (name),
+    {LABEL_COLUMNS},
+    PRIMARY KEY (sample_id, annotator)
+);
+CREATE INDEX idx_labels_annotator ON labels (annotator, kind);
+CREATE TABLE label_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sample_id TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    changed_at TEXT NOT NULL,
+    {LABEL_COLUMNS.replace("kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass', 'skip', 'none'))", "kind TEXT")}
+);
+CREATE INDEX idx_history_label ON label_history (sample_id, annotator, id);
+CREATE TRIGGER labels_history_insert AFTER INSERT ON labels BEGIN
+    INSERT INTO label_history (sample_id, annotator, op, changed_at, {_HISTORY_COPY})
+    VALUES (NEW.sample_id, NEW.annotator, 'insert', NEW.updated_at, {new_values});
+END;
+CREATE TRIGGER labels_history_update AFTER UPDATE ON labels BEGIN
+    INSERT INTO label_history (sample_id, annotator, op, changed_at, {_HISTORY_COPY})
+    VALUES (NEW.sample_id, NEW.annotator, 'update', NEW.updated_at, {new_values});
+END;
+CREATE TRIGGER labels_history_delete AFTER DELETE ON labels BEGIN
+    INSERT INTO label_history (sample_id, annotator, op, changed_at, {_HISTORY_COPY})
+    VALUES (OLD.sample_id, OLD.annotator, 'delete',
+            strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), {old_values});
+END;
+CREATE VIEW samples_full AS
+    SELECT s.*, t.prompt, t.generated_code, t.reference_code, t.test_output
+    FROM samples s JOIN sample_texts t ON t.sample_id = s.id;
+CREATE VIEW category_counts AS
+    SELECT annotator, category, COUNT(*) AS occurrences FROM (
+        SELECT annotator, sample_id, category FROM labels
+            WHERE kind = 'bug' AND category IS NOT NULL
+        UNION
+        SELECT annotator, sample_id, category2 FROM labels
+            WHERE kind = 'bug' AND category2 IS NOT NULL
+    ) GROUP BY annotator, category ORDER BY annotator, category;
+CREATE VIEW annotator_progress AS
+    SELECT annotator,
+        SUM(kind = 'bug') AS bugs, SUM(kind = 'pass') AS passes,
+        SUM(kind = 'skip') AS skipped, SUM(flag IS NOT NULL) AS flagged,
+        COUNT(*) AS labeled
+    FROM labels GROUP BY annotator;
+""",
+    )
