@@ -113,3 +113,14 @@ class HistoryEntry(Label):
     id: int
     op: Literal["insert", "update", "delete"]
     changed_at: str
+
+
+class Suggestion(BaseModel):
+    """A ranked taxonomy category suggested for a sample, with its evidence."""
+
+    category: int
+    subcategory: str | None = None
+    score: float
+    evidence: list[str] = Field(default_factory=list)
+    """Human-readable reasons, e.g. 'IndexError: too many indices ..., line 24
+    of the generated code'."""

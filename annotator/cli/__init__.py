@@ -1,0 +1,80 @@
+"""The ``annotator`` command line: a thin click shell over the library API.
+
+Contract: every command parses its options, calls one library function and
+renders the result. A :class:`~annotator.errors.UserError` (or a SQLite error
+on a file that is not a database) becomes one ``Error: ...`` line and exit
+code 1; usage errors exit 2; never a traceback for a user error. Commands live
+in one module per area (``data``, ``labeling``, ``suggesting``, ``agreeing``,
+``exporting``, ``merging``) and register themselves on :data:`cli`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import UserError
+from .context import Context
+
+
+class AnnotatorGroup(click.Group):
+    """A group that turns user errors into one clean line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            raise click.ClickException(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            obj = ctx.obj
+            where = f"{obj.db_path}: " if isinstance(obj, Context) else ""
+            raise click.ClickException(f"{where}database error: {exc}") from None
+
+
+@click.group(cls=AnnotatorGroup)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="ANNOTATOR_DB",
+    default=Path("db") / "annotations.db",
+    show_default=True,
+    help="SQLite database file (or set ANNOTATOR_DB).",
+)
+@click.option(
+    "--taxonomy",
+    "taxonomy_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Taxonomy YAML file (default: the bundled DLEval taxonomy).",
+)
+@click.version_option(package_name="annotator")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path, taxonomy_path: Path | None) -> None:
+    """Label failing LLM-generated deep-learning code with a bug taxonomy,
+    measure inter-annotator agreement and export occurrence tables."""
+    ctx.obj = Context(db_path=db_path, taxonomy_path=taxonomy_path)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _register() -> None:
+    from . import agreeing, data, exporting, labeling, merging, suggesting
+
+    for module in (data, labeling, suggesting, agreeing, exporting, merging):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(prog_name="annotator")
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        sys.exit(130)

@@ -1,0 +1,43 @@
+"""Shared state of one CLI invocation: where the database and taxonomy are.
+
+Contract: :class:`Context` opens the store and taxonomy lazily, once, and
+closes the store when the command ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from ..store import Store
+from ..taxonomy import Taxonomy, load_taxonomy
+
+
+@dataclass
+class Context:
+    db_path: Path
+    taxonomy_path: Path | None = None
+    _store: Store | None = field(default=None, repr=False)
+    _taxonomy: Taxonomy | None = field(default=None, repr=False)
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        if self._taxonomy is None:
+            self._taxonomy = load_taxonomy(self.taxonomy_path)
+        return self._taxonomy
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.db_path, self.taxonomy)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+pass_context = click.make_pass_decorator(Context)

@@ -1,0 +1,122 @@
+"""CLI commands for data: ``import``, ``status``, ``taxonomy``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.tree import Tree
+
+from ..importers import IMPORTERS, ImportSummary, estimate, import_path
+from .context import Context, pass_context
+
+
+@click.command("import")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(IMPORTERS)))
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--code",
+    "code_dir",
+    type=click.Path(path_type=Path),
+    help="junit: folder of generated code files, one per sample (<id>.py).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_context
+def import_cmd(ctx: Context, fmt: str, path: Path, code_dir: Path | None, as_json: bool) -> None:
+    """Import samples (and labels) from PATH in FORMAT, in one transaction.
+
+    \b
+    Formats:
+      jsonl FILE               one sample object per line
+      dlbench DIR              Original/, Generated/, Result/, labels.csv
+      junit FILE.xml --code DIR  pytest --junitxml output + generated code
+
+    A bad record fails the whole import and changes nothing. Re-importing the
+    same data changes nothing; changed content updates samples and keeps labels.
+    """
+    options = {"code_dir": code_dir} if code_dir is not None else {}
+    store = ctx.store
+    console = Console(stderr=True)
+    total = estimate(fmt, path, **options) if path.exists() else None
+    show_bar = console.is_terminal and not as_json and (total is None or total > 50)
+    with Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not show_bar,
+    ) as progress:
+        task = progress.add_task("import", total=total)
+        summary = import_path(
+            store, fmt, path, progress=lambda n: progress.advance(task, n), **options
+        )
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), indent=2))
+    else:
+        _print_summary(summary, ctx)
+
+
+def _print_summary(summary: ImportSummary, ctx: Context) -> None:
+    s = summary.samples
+    click.echo(
+        f"Imported into {ctx.db_path}: {s.get('new', 0)} new, {s.get('updated', 0)} updated,"
+        f" {s.get('unchanged', 0)} unchanged samples."
+    )
+    if summary.labels or summary.labels_unchanged:
+        per = ", ".join(f"{who} {n}" for who, n in sorted(summary.labels.items())) or "none"
+        click.echo(f"Labels written: {per}; {summary.labels_unchanged} unchanged.")
+    sections = [
+        ("Kept (edited after import)", summary.labels_kept),
+        ("Duplicate rows", summary.duplicates),
+        ("Conflicts", summary.conflicts),
+        ("Skipped", summary.skipped),
+        ("Warnings", summary.warnings),
+    ]
+    for title, items in sections:
+        if items:
+            click.echo(f"{title} ({len(items)}):")
+            for item in items:
+                click.echo(f"  - {item}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@pass_context
+def status(ctx: Context, as_json: bool) -> None:
+    """Samples, failing samples and samples labeled per annotator."""
+    data = ctx.store.status()
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    click.echo(f"Database: {ctx.db_path}")
+    click.echo(f"Samples:  {data['samples']} ({data['failing']} failing)")
+    if not data["annotators"]:
+        click.echo("No labels yet.")
+    for name, count in data["annotators"].items():
+        click.echo(f"  {name:<20} {count} labeled")
+
+
+@click.command()
+@pass_context
+def taxonomy(ctx: Context) -> None:
+    """Print the taxonomy as a tree (DL-specific subcategories marked)."""
+    tax = ctx.taxonomy
+    tree = Tree(f"{escape(tax.name)} taxonomy, version {escape(tax.version)}")
+    for cat in tax.categories:
+        branch = tree.add(f"[bold]{cat.id}. {escape(cat.name)}[/bold]")
+        for sub in cat.subcategories:
+            mark = " [cyan](DL)[/cyan]" if sub.dl_specific else ""
+            branch.add(f"{escape(sub.name)}{mark}")
+    for alias in tax.aliases:
+        target = tax.label_text(alias.category, alias.subcategory)
+        tree.add(f"alias {alias.code} ({escape(alias.name)}) -> {escape(target)}")
+    Console(highlight=False).print(tree)
+
+
+COMMANDS: list[click.Command] = [import_cmd, status, taxonomy]

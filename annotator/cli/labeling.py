@@ -1,0 +1,7 @@
+"""CLI commands (labeling). Filled in by its feature."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

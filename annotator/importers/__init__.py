@@ -1,0 +1,51 @@
+"""Importer registry: ``annotator import FORMAT PATH``.
+
+Contract: :data:`IMPORTERS` maps a format name to its module (see
+:mod:`annotator.importers.base` for what a module provides);
+:func:`import_path` runs one import end to end in one transaction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from ..errors import UserError
+from ..store import Store
+from . import dlbench, jsonl, junit
+from .base import ImportedLabel, ImportSummary, Progress, run_import
+
+IMPORTERS: dict[str, ModuleType] = {m.NAME: m for m in (jsonl, dlbench, junit)}
+
+__all__ = ["IMPORTERS", "ImportSummary", "ImportedLabel", "import_path", "estimate"]
+
+
+def _module(fmt: str) -> ModuleType:
+    try:
+        return IMPORTERS[fmt]
+    except KeyError:
+        raise UserError(f"unknown import format '{fmt}' (known: {', '.join(IMPORTERS)})") from None
+
+
+def estimate(fmt: str, path: str | Path, **options: Any) -> int | None:
+    """How many samples the import will read (for a progress bar), if cheap to tell."""
+    module = _module(fmt)
+    fn = getattr(module, "estimate", None)
+    return fn(Path(path), **options) if fn else None
+
+
+def import_path(
+    store: Store,
+    fmt: str,
+    path: str | Path,
+    progress: Progress | None = None,
+    **options: Any,
+) -> ImportSummary:
+    module = _module(fmt)
+    source = Path(path)
+    if not source.exists():
+        raise UserError("no such file or folder", file=source)
+    summary = ImportSummary(source=fmt)
+    records = module.read(source, store.taxonomy, summary, **options)
+    return run_import(store, records, summary, progress)

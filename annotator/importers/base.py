@@ -1,0 +1,115 @@
+"""What every importer produces, and the one transaction that stores it.
+
+Contract: an importer is a module with ``NAME``, ``HELP`` and
+``read(path, taxonomy, summary, **options) -> Iterator[SampleIn | ImportedLabel]``.
+It never executes the files it reads. It yields every sample before the
+labels that refer to it, and raises :class:`~annotator.errors.UserError`
+naming file, line (or row) and field for a bad record. :func:`run_import`
+writes the stream in a single ``BEGIN IMMEDIATE`` transaction: one bad record
+rolls the whole import back, and the database is as before.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import LabelValue, SampleIn
+from ..store import Store
+from ..store import labels as _labels
+from ..store import samples as _samples
+
+
+@dataclass
+class ImportedLabel:
+    """A label read from a file, with where it came from."""
+
+    sample_id: str
+    annotator: str
+    value: LabelValue
+    where: str
+
+
+@dataclass
+class ImportSummary:
+    """What an import did; printed at the end and returned as JSON."""
+
+    source: str
+    samples: Counter[str] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)
+    """Labels written (new or changed) per annotator."""
+    labels_unchanged: int = 0
+    labels_kept: list[str] = field(default_factory=list)
+    """Labels not overwritten because they were edited after the last import."""
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "samples": {k: self.samples.get(k, 0) for k in ("new", "updated", "unchanged")},
+            "labels": dict(sorted(self.labels.items())),
+            "labels_unchanged": self.labels_unchanged,
+            "labels_kept": self.labels_kept,
+            "skipped": self.skipped,
+            "warnings": self.warnings,
+            "conflicts": self.conflicts,
+            "duplicates": self.duplicates,
+        }
+
+
+Progress = Callable[[int], None]
+
+
+def run_import(
+    store: Store,
+    records: Iterable[SampleIn | ImportedLabel],
+    summary: ImportSummary,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Store samples and labels in one transaction (all or nothing)."""
+    with store.transaction():
+        db = store.db
+        for record in records:
+            if isinstance(record, SampleIn):
+                summary.samples[_samples.upsert_sample(db, record)] += 1
+                if progress is not None:
+                    progress(1)
+                continue
+            _store_label(store, record, summary)
+    return summary
+
+
+def _store_label(store: Store, record: ImportedLabel, summary: ImportSummary) -> None:
+    from ..errors import UserError
+
+    try:
+        _labels.validate_label(record.value, store.taxonomy)
+    except UserError as exc:
+        raise UserError(exc.reason, where=record.where, field=exc.field) from None
+    existing = _labels.get_label(store.db, record.sample_id, record.annotator)
+    if existing is not None:
+        if existing.value().same_decision(record.value):
+            summary.labels_unchanged += 1
+            return
+        if not existing.source.startswith("import"):
+            # A label edited in the UI (or by review or merge) is newer than
+            # the file: a re-import must not silently overwrite someone's work.
+            summary.labels_kept.append(
+                f"{record.sample_id} / {record.annotator}: kept the label edited"
+                f" after import ({existing.source})"
+            )
+            return
+    _labels.put_label(
+        store.db,
+        record.sample_id,
+        record.annotator,
+        record.value,
+        taxonomy_version=store.taxonomy.version,
+        source=f"import:{summary.source}",
+    )
+    summary.labels[record.annotator] += 1

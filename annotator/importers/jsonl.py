@@ -1,0 +1,104 @@
+"""JSONL importer: one sample object per line.
+
+Contract: each non-blank line is a JSON object validated by
+:class:`JsonlRecord`. ``id`` is optional (the content hash stands in);
+unknown keys are kept in the sample's metadata. A line that is not valid
+UTF-8, not JSON, not an object, or fails validation raises a
+:class:`~annotator.errors.UserError` with the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import UserError
+from ..models import SampleIn
+from ..taxonomy import Taxonomy
+from .base import ImportSummary
+
+NAME = "jsonl"
+HELP = "one JSON object per line: id, prompt, generated_code, reference_code, test_output, passed, ..."
+
+
+class JsonlRecord(BaseModel):
+    """One line of a samples JSONL file."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=False)
+
+    id: str | None = Field(default=None, min_length=1)
+    """Sample id; the content hash when absent."""
+    prompt: str = ""
+    generated_code: str = ""
+    reference_code: str = ""
+    test_output: str = ""
+    passed: bool | None = None
+    """Whether the generated code passed its tests; None when unknown."""
+    model: str | None = None
+    stage: str | None = None
+    data_type: str | None = None
+    task_type: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    def to_sample(self, source: str) -> SampleIn:
+        extra = dict(self.model_extra or {})
+        metadata = {**self.metadata, **extra}
+        fields = self.model_dump(exclude={"id", "metadata"} | set(extra))
+        sample = SampleIn(id="pending", metadata=metadata, source=source, **fields)
+        sample.id = self.id or sample.content_hash()[:16]
+        return sample
+
+
+def estimate(path: Path, **_: Any) -> int | None:
+    if path.stat().st_size > 512 * 1024 * 1024:
+        return None
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+def read(path: Path, taxonomy: Taxonomy, summary: ImportSummary, **_: Any) -> Iterator[SampleIn]:
+    seen: dict[str, int] = {}
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", file=path) from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            record = _parse_line(path, number, raw)
+            sample = record.to_sample(source=str(path))
+            if sample.id in seen:
+                raise UserError(
+                    f"duplicate id '{sample.id}' (first on line {seen[sample.id]})",
+                    file=path,
+                    line=number,
+                    field="id",
+                )
+            seen[sample.id] = number
+            yield sample
+
+
+def _parse_line(path: Path, number: int, raw: bytes) -> JsonlRecord:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 (byte {exc.start})", file=path, line=number) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"invalid JSON: {exc.msg} at column {exc.colno}", file=path, line=number) from None
+    except RecursionError:
+        raise UserError("invalid JSON: nested too deeply", file=path, line=number) from None
+    if not isinstance(data, dict):
+        raise UserError("expected a JSON object", file=path, line=number)
+    try:
+        return JsonlRecord.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        raise UserError(str(err["msg"]), file=path, line=number, field=field) from None

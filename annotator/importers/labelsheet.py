@@ -1,0 +1,167 @@
+"""The spreadsheet of labels that DL-Bench annotators keep (``labels.csv``).
+
+Contract: :func:`read_sheet` reads a CSV with a ``sample`` column, an optional
+``prompt`` column and label column groups ``<annotator>_cat1, _note1, _cat2,
+_note2``, and returns the prompts per sample and one :class:`ImportedLabel`
+per (sample, annotator). Messy values are mapped, never guessed silently:
+
+- '6' and '6.0' are category 6; an alias code (15) maps through the taxonomy;
+- 'pass' / 'passed' mean the annotator judged the sample not a failure;
+- any other text in a first-category cell ('problem', '?') is a flag, raw value kept;
+- text in a second-category cell is not a code: it is kept in the second note;
+- blank cells are no label; a number that is no category is an error.
+
+A sample on several rows gets one label per annotator: identical rows merge,
+different ones are reported as conflicts and the last row wins (the others are
+kept in the label's ``raw`` field).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from ..errors import UserError
+from ..models import LabelValue
+from ..taxonomy import Taxonomy
+from .base import ImportedLabel, ImportSummary
+
+PASS_VALUES = {"pass", "passed"}
+GROUP = re.compile(r"^(?P<who>.+)_(?P<part>cat1|note1|cat2|note2)$")
+csv.field_size_limit(64 * 1024 * 1024)
+
+
+def annotator_groups(header: list[str]) -> list[str]:
+    groups: list[str] = []
+    for name in header:
+        match = GROUP.match(name.strip())
+        if match and match["who"] not in groups:
+            groups.append(match["who"])
+    return groups
+
+
+def parse_cells(
+    cells: dict[str, str], taxonomy: Taxonomy, where: str, field_prefix: str, summary: ImportSummary
+) -> LabelValue | None:
+    """Turn one annotator's four cells into a label (None: no label)."""
+    cat1 = cells.get("cat1", "").strip()
+    cat2 = cells.get("cat2", "").strip()
+    note1 = cells.get("note1", "").strip()
+    note2 = cells.get("note2", "").strip()
+    if not (cat1 or cat2 or note1 or note2):
+        return None
+    raw = {k: v for k, v in cells.items() if v.strip()}
+    value = LabelValue(kind="none", note=note1, note2=note2, raw=raw)
+
+    second = _code(cat2, taxonomy, where, f"{field_prefix}_cat2") if cat2 else None
+    if cat2 and second is None:
+        if cat2.lower() not in PASS_VALUES:
+            summary.warnings.append(
+                f"{where} field '{field_prefix}_cat2': '{cat2}' is not a category code;"
+                " kept in the second note"
+            )
+            value.note2 = f"{cat2} | {note2}" if note2 else cat2
+
+    first = _code(cat1, taxonomy, where, f"{field_prefix}_cat1") if cat1 else None
+    if first is not None:
+        value.kind = "bug"
+        value.category, value.subcategory = first
+    elif cat1.lower() in PASS_VALUES:
+        value.kind = "pass"
+    elif cat1:
+        value.flag = cat1
+    if second is not None:
+        if value.kind == "none":
+            # A second category with no first one: promote it, say so.
+            summary.warnings.append(
+                f"{where} field '{field_prefix}_cat1': no first category; "
+                f"the second ({cat2}) becomes the first"
+            )
+            value.kind = "bug"
+            value.category, value.subcategory = second
+            value.note, value.note2 = (note2 or note1), ("" if note2 else value.note2)
+        elif value.kind == "bug":
+            value.category2, value.subcategory2 = second
+    _infer(value, taxonomy)
+    return value
+
+
+def _code(text: str, taxonomy: Taxonomy, where: str, field: str) -> tuple[int, str | None] | None:
+    resolved = taxonomy.resolve_code(text)
+    if resolved is None and re.fullmatch(r"\d+(\.\d*)?", text):
+        raise UserError(f"'{text}' is not a category of taxonomy {taxonomy.version}", where=where, field=field)
+    return resolved
+
+
+def _infer(value: LabelValue, taxonomy: Taxonomy) -> None:
+    """Fill missing subcategories from the notes, marked as inferred."""
+    if value.category is not None and value.subcategory is None:
+        cat = taxonomy.category(value.category)
+        value.subcategory = taxonomy.infer_subcategory(value.category, value.note)
+        value.subcategory_inferred = value.subcategory is not None and len(cat.subcategories) > 1
+    if value.category2 is not None and value.subcategory2 is None:
+        cat = taxonomy.category(value.category2)
+        value.subcategory2 = taxonomy.infer_subcategory(value.category2, value.note2)
+        value.subcategory2_inferred = value.subcategory2 is not None and len(cat.subcategories) > 1
+
+
+def read_sheet(
+    path: Path, taxonomy: Taxonomy, summary: ImportSummary, known: set[str]
+) -> tuple[dict[str, str], list[ImportedLabel]]:
+    """Prompts per sample and labels, from a labels spreadsheet."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 (byte {exc.start})", file=path) from None
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    header = reader.fieldnames or []
+    if "sample" not in header:
+        raise UserError("no 'sample' column", file=path, line=1, field="sample")
+    groups = annotator_groups(header)
+    prompts: dict[str, str] = {}
+    found: dict[tuple[str, str], list[tuple[int, LabelValue]]] = defaultdict(list)
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for row_number, row in enumerate(reader, start=2):
+        if None in row:
+            raise UserError("more cells than header columns", file=path, where=f"row {row_number}")
+        sample = (row.get("sample") or "").strip()
+        if not sample:
+            summary.skipped.append(f"{path.name} row {row_number}: no sample id")
+            continue
+        if sample not in known:
+            summary.skipped.append(f"{path.name} row {row_number}: no files for sample '{sample}'")
+            continue
+        rows_of[sample].append(row_number)
+        if row.get("prompt") and sample not in prompts:
+            prompts[sample] = row["prompt"]
+        where = f"{path}: row {row_number}"
+        for who in groups:
+            cells = {part: row.get(f"{who}_{part}") or "" for part in ("cat1", "note1", "cat2", "note2")}
+            value = parse_cells(cells, taxonomy, where, who, summary)
+            if value is not None:
+                found[(sample, who)].append((row_number, value))
+    for sample, rows in rows_of.items():
+        if len(rows) > 1:
+            summary.duplicates.append(f"{sample}: rows {', '.join(map(str, rows))}")
+    labels: list[ImportedLabel] = []
+    for (sample, who), versions in found.items():
+        row_number, value = versions[-1]
+        different = [(r, v) for r, v in versions[:-1] if not v.same_decision(value)]
+        if different:
+            summary.conflicts.append(
+                f"{sample} / {who}: rows "
+                + ", ".join(f"{r} ({_short(v)})" for r, v in different)
+                + f" differ from row {row_number} ({_short(value)}); kept row {row_number}"
+            )
+            value.raw = {**(value.raw or {}), "conflicts": [v.raw for _, v in different]}
+        labels.append(ImportedLabel(sample, who, value, f"{path}: row {row_number}"))
+    return prompts, labels
+
+
+def _short(value: LabelValue) -> str:
+    if value.kind == "bug":
+        second = f"+{value.category2}" if value.category2 else ""
+        return f"{value.category}{second}"
+    return value.kind if value.kind != "none" else f"flag {value.flag or ''}".strip()
