@@ -223,5 +223,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise UserError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=file, line=line) from None
+        raise UserError(
+            f"invalid YAML: {getattr(exc, 'problem', exc)}", file=file, line=line
+        ) from None
     return parse_taxonomy(data, str(file))

@@ -62,7 +62,9 @@ def parse_result(text: str) -> tuple[bool | None, dict[str, str]]:
     passed: bool | None = None
     if match:
         passed = {"1": True, "0": False}.get(match.group(1))
-    header = {key.replace(" ", "_"): value.strip() for key, value in HEADER_FIELD.findall(text[:5_000])}
+    header = {
+        key.replace(" ", "_"): value.strip() for key, value in HEADER_FIELD.findall(text[:5_000])
+    }
     return passed, header
 
 

@@ -22,7 +22,9 @@ from ..taxonomy import Taxonomy
 from .base import ImportSummary
 
 NAME = "jsonl"
-HELP = "one JSON object per line: id, prompt, generated_code, reference_code, test_output, passed, ..."
+HELP = (
+    "one JSON object per line: id, prompt, generated_code, reference_code, test_output, passed, ..."
+)
 
 
 class JsonlRecord(BaseModel):
@@ -91,7 +93,9 @@ def _parse_line(path: Path, number: int, raw: bytes) -> JsonlRecord:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UserError(f"invalid JSON: {exc.msg} at column {exc.colno}", file=path, line=number) from None
+        raise UserError(
+            f"invalid JSON: {exc.msg} at character {exc.pos + 1}", file=path, line=number
+        ) from None
     except RecursionError:
         raise UserError("invalid JSON: nested too deeply", file=path, line=number) from None
     if not isinstance(data, dict):

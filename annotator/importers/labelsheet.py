@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import UserError
@@ -33,7 +34,7 @@ GROUP = re.compile(r"^(?P<who>.+)_(?P<part>cat1|note1|cat2|note2)$")
 csv.field_size_limit(64 * 1024 * 1024)
 
 
-def annotator_groups(header: list[str]) -> list[str]:
+def annotator_groups(header: Sequence[str]) -> list[str]:
     groups: list[str] = []
     for name in header:
         match = GROUP.match(name.strip())
@@ -91,7 +92,9 @@ def parse_cells(
 def _code(text: str, taxonomy: Taxonomy, where: str, field: str) -> tuple[int, str | None] | None:
     resolved = taxonomy.resolve_code(text)
     if resolved is None and re.fullmatch(r"\d+(\.\d*)?", text):
-        raise UserError(f"'{text}' is not a category of taxonomy {taxonomy.version}", where=where, field=field)
+        raise UserError(
+            f"'{text}' is not a category of taxonomy {taxonomy.version}", where=where, field=field
+        )
     return resolved
 
 
@@ -138,7 +141,9 @@ def read_sheet(
             prompts[sample] = row["prompt"]
         where = f"{path}: row {row_number}"
         for who in groups:
-            cells = {part: row.get(f"{who}_{part}") or "" for part in ("cat1", "note1", "cat2", "note2")}
+            cells = {
+                part: row.get(f"{who}_{part}") or "" for part in ("cat1", "note1", "cat2", "note2")
+            }
             value = parse_cells(cells, taxonomy, where, who, summary)
             if value is not None:
                 found[(sample, who)].append((row_number, value))

@@ -44,9 +44,7 @@ class Store:
         self.taxonomy = taxonomy
 
     @classmethod
-    def open(
-        cls, path: str | Path | None = None, taxonomy: Taxonomy | None = None
-    ) -> Store:
+    def open(cls, path: str | Path | None = None, taxonomy: Taxonomy | None = None) -> Store:
         file = Path(path) if path is not None else default_db_path()
         return cls(connect(file), file, taxonomy or load_taxonomy())
 
@@ -84,7 +82,9 @@ class Store:
 
     def sample_ids(self, failing_only: bool = False) -> list[str]:
         where = "WHERE passed IS NOT 1" if failing_only else ""
-        return [r[0] for r in self.db.conn.execute(f"SELECT id FROM samples {where} ORDER BY rowid")]
+        return [
+            r[0] for r in self.db.conn.execute(f"SELECT id FROM samples {where} ORDER BY rowid")
+        ]
 
     def queue(
         self,
@@ -115,7 +115,9 @@ class Store:
         """Validate and save a label; returns it as stored (committed)."""
         _labels.validate_label(value, self.taxonomy)
         with write_transaction(self.db):
-            if not self.db.conn.execute("SELECT 1 FROM samples WHERE id = ?", (sample_id,)).fetchone():
+            if not self.db.conn.execute(
+                "SELECT 1 FROM samples WHERE id = ?", (sample_id,)
+            ).fetchone():
                 raise UserError(f"no sample '{sample_id}' in {self.path}")
             _labels.put_label(
                 self.db,

@@ -117,7 +117,7 @@ def _where(filt: SampleFilter, annotator: str | None) -> tuple[str, list[Any]]:
         clauses.append("instr(lower(s.id), lower(?)) > 0")
         params.append(filt.text)
     if filt.ids is not None:
-        clauses.append(f"s.id IN (SELECT value FROM json_each(?))")
+        clauses.append("s.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(filt.ids)))
     if filt.category is not None:
         who = "AND c.annotator = ?" if filt.category_annotator else ""

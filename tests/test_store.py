@@ -1,0 +1,107 @@
+"""The SQLite store: pragmas, labels, history, restore, queue order, status."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.errors import UserError
+from annotator.models import LabelValue, SampleIn
+from annotator.store import SampleFilter, Store
+
+
+def _samples(store: Store, n: int = 4) -> None:
+    for i in range(n):
+        store.upsert_sample(
+            SampleIn(id=f"s{i}", generated_code=f"x = {i}", passed=(i == 3), test_output="E  boom")
+        )
+
+
+def test_database_uses_wal_and_foreign_keys(store: Store) -> None:
+    conn = store.db.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_label_history_restores_any_earlier_state(store: Store) -> None:
+    _samples(store)
+    store.set_label("s0", "ann", LabelValue(category=6, note="first"))
+    store.set_label("s0", "ann", LabelValue(category=10, note="second"))
+    store.set_label("s0", "ann", LabelValue(kind="pass"))
+    history = store.history("s0", "ann")
+    assert [h.op for h in history] == ["insert", "update", "update"]
+    assert [h.revision for h in history] == [1, 2, 3]
+    store.restore_label("s0", "ann", history[0].id)
+    label = store.label("s0", "ann")
+    assert label is not None and label.category == 6 and label.note == "first"
+    assert label.revision == 4  # restoring is itself an edit, kept in history
+    store.restore_label("s0", "ann", None)
+    assert store.label("s0", "ann") is None
+    assert store.history("s0", "ann")[-1].op == "delete"
+
+
+def test_label_survives_a_new_connection(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    with Store.open(path) as first:
+        _samples(first)
+        first.set_label("s1", "k", LabelValue(category=8, subcategory="Incorrect API usage"))
+    raw = sqlite3.connect(path)
+    assert raw.execute("SELECT category, subcategory FROM labels").fetchall() == [
+        (8, "Incorrect API usage")
+    ]
+
+
+def test_invalid_labels_are_refused(store: Store) -> None:
+    _samples(store)
+    with pytest.raises(UserError, match="unknown category 42"):
+        store.set_label("s0", "a", LabelValue(category=42))
+    with pytest.raises(UserError, match="has no subcategory"):
+        store.set_label(
+            "s0", "a", LabelValue(category=2, subcategory="Shape and dimension mismatch")
+        )
+    with pytest.raises(UserError, match="no sample 'nope'"):
+        store.set_label("nope", "a", LabelValue(category=2))
+    assert list(store.labels()) == []
+
+
+def test_queue_puts_unlabeled_failing_samples_first(store: Store) -> None:
+    _samples(store)
+    store.set_label("s0", "me", LabelValue(category=1))
+    order = [row["id"] for row in store.queue("me")]
+    assert order == ["s1", "s2", "s3", "s0"]
+    assert [r["id"] for r in store.queue("me", offset=1, limit=2)] == ["s2", "s3"]
+    assert store.queue_count("me", SampleFilter(status="labeled")) == 1
+    assert [r["id"] for r in store.queue("me", SampleFilter(category=1))] == ["s0"]
+
+
+def test_status_counts_samples_failing_and_labels_per_annotator(store: Store) -> None:
+    _samples(store)
+    store.set_label("s0", "k", LabelValue(category=1))
+    store.set_label("s1", "k", LabelValue(kind="skip"))
+    store.set_label("s1", "q", LabelValue(kind="pass"))
+    assert store.status() == {"samples": 4, "failing": 3, "annotators": {"k": 1, "q": 1}}
+
+
+def test_updating_a_sample_keeps_its_labels(store: Store) -> None:
+    _samples(store, 1)
+    store.set_label("s0", "k", LabelValue(category=3))
+    assert store.upsert_sample(SampleIn(id="s0", generated_code="changed")) == "updated"
+    assert store.upsert_sample(SampleIn(id="s0", generated_code="changed")) == "unchanged"
+    label = store.label("s0", "k")
+    assert label is not None and label.category == 3
+    sample = store.sample("s0")
+    assert sample is not None and sample.generated_code == "changed"
+
+
+def test_category_counts_view_counts_a_sample_once_per_category(store: Store) -> None:
+    _samples(store)
+    store.set_label("s0", "f", LabelValue(category=1, category2=10))
+    store.set_label("s1", "f", LabelValue(category=1, category2=1))
+    store.set_label("s2", "f", LabelValue(kind="pass"))
+    rows = {
+        r["category"]: r["occurrences"] for r in store.db.query("SELECT * FROM category_counts")
+    }
+    assert rows == {1: 2, 10: 1}
