@@ -127,7 +127,8 @@ def iter_labels(
 
 def history(db: Database, sample_id: str, annotator: str) -> list[HistoryEntry]:
     cur = db.conn.execute(
-        "SELECT * FROM label_history WHERE sample_id = ? AND annotator = ? ORDER BY id",
+        "SELECT * FROM label_history WHERE sample_id = ? AND annotator = ?"
+        " ORDER BY changed_at, id",
         (sample_id, annotator),
     )
     names = [d[0] for d in cur.description]
@@ -139,7 +140,8 @@ def history(db: Database, sample_id: str, annotator: str) -> list[HistoryEntry]:
 
 def last_history_id(db: Database, sample_id: str, annotator: str) -> int | None:
     row = db.conn.execute(
-        "SELECT MAX(id) FROM label_history WHERE sample_id = ? AND annotator = ?",
+        "SELECT id FROM label_history WHERE sample_id = ? AND annotator = ?"
+        " ORDER BY changed_at DESC, id DESC LIMIT 1",
         (sample_id, annotator),
     ).fetchone()
     return row[0] if row else None
