@@ -1,6 +1,6 @@
 """``python -m annotator`` runs the CLI."""
 
-from annotator.cli import main
+from annotator._entry import main
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,35 @@
+"""Console-script entry point that keeps start-up fast.
+
+sqlite-utils imports pandas and numpy at import time when they are installed
+(for its DataFrame helpers, which annotator never uses); in a researcher's
+environment that costs about a second on every command and on opening the UI.
+The ``annotator`` command hides both from its own process before anything
+else is imported. Library users importing ``annotator`` are not affected.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+_HIDDEN = frozenset({"pandas", "numpy"})
+
+
+class _Hide(importlib.abc.MetaPathFinder):
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname.partition(".")[0] in _HIDDEN:
+            raise ImportError(f"{fullname} is not used by the annotator command")
+        return None
+
+
+def main() -> None:
+    if not _HIDDEN & set(sys.modules):
+        sys.meta_path.insert(0, _Hide())
+    from annotator.cli import main as cli_main
+
+    cli_main()
