@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from rapidfuzz import fuzz
@@ -45,6 +46,7 @@ _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?(?![
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)  # parametrized tests repeat the same messages
 def mask_message(msg: str) -> str:
     """Replace volatile details of ``msg`` with placeholders.
 
