@@ -1,7 +1,154 @@
-"""CLI commands (exporting). Filled in by its feature."""
+"""CLI commands for exports: ``export counts|labels|inferred`` and ``report``.
+
+Contract: every command writes to stdout, or with ``--out FILE`` to FILE
+atomically (a temporary file renamed into place when complete). The counting,
+listing and report building live in :mod:`annotator.export`; this module only
+parses options and picks the writer.
+"""
 
 from __future__ import annotations
 
-import click
+import re
+from pathlib import Path
 
-COMMANDS: list[click.Command] = []
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..export import AUTO, WRITERS, count_table
+from ..export.labels_out import (
+    INFERRED_FIELDS,
+    LABEL_FIELDS,
+    iter_inferred,
+    iter_labels,
+    write_csv,
+    write_jsonl,
+)
+from ..export.output import open_output, write_text
+from ..export.report import build_report
+from .context import Context, pass_context
+
+_SOURCE_HELP = (
+    "Whose labels count: 'final'; 'majority' (vote of all annotators except final: a category"
+    " counts when more than half of the sample's annotators who decided (bug or pass) name it;"
+    " ties - exactly half - do not count; the subcategory is the most common one among them,"
+    " ties broken by taxonomy order); an annotator name; or 'auto' (default): final where it"
+    " decides, else majority."
+)
+_OUT = click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (atomically) instead of stdout.",
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export occurrence tables, labels and inferred subcategories."""
+
+
+@export_group.command("counts")
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(WRITERS)), default="md", show_default=True
+)
+@click.option("--source", default=AUTO, show_default=True, help=_SOURCE_HELP)
+@_OUT
+@pass_context
+def counts_cmd(ctx: Context, fmt: str, source: str, out: Path | None) -> None:
+    """Taxonomy occurrence table: per category its subcategories (DL-specific or
+    not) with occurrences, and the category total.
+
+    Only bug labels count; a sample counts once per category it names (first
+    or second). Occurrences whose subcategory was inferred from a note are
+    marked; labels without a subcategory form an 'Unspecified' row.
+    """
+    table = count_table(ctx.store.db, ctx.taxonomy, source)
+    with open_output(out, newline="") as handle:
+        handle.write(WRITERS[fmt](table))
+
+
+@export_group.command("labels")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+@_OUT
+@pass_context
+def labels_cmd(ctx: Context, fmt: str, out: Path | None) -> None:
+    """Every label: annotator, categories and subcategories, notes, flag, kind,
+    source, written_by, revision, times and taxonomy version."""
+    rows = iter_labels(ctx.store.db, ctx.taxonomy)
+    with open_output(out, newline="") as handle:
+        if fmt == "csv":
+            write_csv(rows, handle, LABEL_FIELDS)
+        else:
+            write_jsonl(rows, handle)
+
+
+def _clean(text: object) -> Text:
+    """Literal text for the terminal: no markup, no escape sequences, one line."""
+    value = " ".join(str(text).splitlines())
+    return Text(_CONTROL.sub("", value))
+
+
+@export_group.command("inferred")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "jsonl"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--annotator", default=None, help="Only this annotator's labels.")
+@_OUT
+@pass_context
+def inferred_cmd(ctx: Context, fmt: str, annotator: str | None, out: Path | None) -> None:
+    """List every subcategory inferred from a note, for confirmation."""
+    rows = iter_inferred(ctx.store.db, ctx.taxonomy, annotator)
+    if fmt == "csv":
+        with open_output(out, newline="") as handle:
+            write_csv(rows, handle, INFERRED_FIELDS)
+        return
+    if fmt == "jsonl":
+        with open_output(out) as handle:
+            write_jsonl(rows, handle)
+        return
+    table = Table()
+    # Fold rather than truncate: a cut-off sample id cannot be looked up.
+    for title in ("Sample", "Annotator", "Category", "Inferred subcategory", "Note"):
+        table.add_column(title, overflow="fold")
+    count = 0
+    for data in rows:
+        count += 1
+        category = f"{data['category']}. {data['category_name'] or '?'}"
+        if data["slot"] == 2:
+            category += " (2nd)"
+        table.add_row(
+            *(_clean(v) for v in (data["sample_id"], data["annotator"], category)),
+            _clean(data["subcategory"]),
+            _clean(data["note"]),
+        )
+    with open_output(out) as handle:
+        console = Console(file=handle, highlight=False, width=None if out is None else 160)
+        if count:
+            console.print(table)
+            console.print(Text(f"{count} inferred subcategories."))
+        else:
+            console.print(Text("No inferred subcategories."))
+
+
+@click.command("report")
+@click.option("--source", default=AUTO, show_default=True, help=_SOURCE_HELP)
+@click.option("--title", default="", help="Title after 'Study report: '.")
+@_OUT
+@pass_context
+def report_cmd(ctx: Context, source: str, title: str, out: Path | None) -> None:
+    """The whole study as one Markdown document: dataset statistics, pass@1,
+    taxonomy occurrence tables and inter-annotator agreement."""
+    write_text(out, build_report(ctx.store.db, ctx.taxonomy, source, title))
+
+
+COMMANDS: list[click.Command] = [export_group, report_cmd]

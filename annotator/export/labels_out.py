@@ -1,0 +1,139 @@
+"""Label listings: every label (``export labels``) and every inferred subcategory.
+
+Contract:
+- :func:`iter_labels` streams every stored label as a flat dict with the
+  columns of :data:`LABEL_FIELDS` (category names added for readability),
+  ordered by sample import order, then annotator. Booleans are ``bool``,
+  missing values ``None``.
+- :func:`iter_inferred` streams one dict per subcategory that the importer
+  inferred from a note (primary and second category alike), with the fields
+  of :data:`INFERRED_FIELDS`, in the same order; ``slot`` is 1 or 2.
+- :func:`write_jsonl` / :func:`write_csv` write such dicts to a text stream:
+  JSONL one object per line (UTF-8, not ASCII-escaped); CSV with a header,
+  ``true``/``false`` for booleans and an empty cell for ``None``.
+Both read only label columns and stream, so memory stays flat at any size.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TextIO
+
+from sqlite_utils import Database
+
+from ..taxonomy import Taxonomy
+
+LABEL_FIELDS = (
+    "sample_id",
+    "annotator",
+    "kind",
+    "category",
+    "category_name",
+    "subcategory",
+    "subcategory_inferred",
+    "category2",
+    "category2_name",
+    "subcategory2",
+    "subcategory2_inferred",
+    "note",
+    "note2",
+    "flag",
+    "suggestions_shown",
+    "source",
+    "written_by",
+    "revision",
+    "created_at",
+    "updated_at",
+    "taxonomy_version",
+)
+_BOOLEAN = ("subcategory_inferred", "subcategory2_inferred", "suggestions_shown")
+_SELECT = [f for f in LABEL_FIELDS if not f.endswith("_name")]
+
+INFERRED_FIELDS = (
+    "sample_id",
+    "annotator",
+    "slot",
+    "category",
+    "category_name",
+    "subcategory",
+    "note",
+)
+
+
+def _name(taxonomy: Taxonomy, category: int | None) -> str | None:
+    if category is None:
+        return None
+    cat = taxonomy.by_id.get(category)
+    return cat.name if cat else None
+
+
+def iter_labels(db: Database, taxonomy: Taxonomy) -> Iterator[dict[str, Any]]:
+    columns = ", ".join(f"l.{c}" for c in _SELECT)
+    cur = db.conn.execute(
+        f"SELECT {columns} FROM labels l JOIN samples s ON s.id = l.sample_id"
+        " ORDER BY s.rowid, l.annotator"
+    )
+    for values in cur:
+        data = dict(zip(_SELECT, values, strict=True))
+        for key in _BOOLEAN:
+            if data[key] is not None:
+                data[key] = bool(data[key])
+        data["category_name"] = _name(taxonomy, data["category"])
+        data["category2_name"] = _name(taxonomy, data["category2"])
+        yield {f: data[f] for f in LABEL_FIELDS}
+
+
+def iter_inferred(
+    db: Database, taxonomy: Taxonomy, annotator: str | None = None
+) -> Iterator[dict[str, Any]]:
+    where, params = ("AND l.annotator = ?", [annotator]) if annotator is not None else ("", [])
+    cur = db.conn.execute(
+        "SELECT sample_id, annotator, slot, category, subcategory, note FROM ("
+        " SELECT l.sample_id, l.annotator, 1 AS slot, l.category, l.subcategory, l.note, s.rowid AS r"
+        " FROM labels l JOIN samples s ON s.id = l.sample_id"
+        f" WHERE l.subcategory_inferred = 1 AND l.subcategory IS NOT NULL {where}"
+        " UNION ALL"
+        " SELECT l.sample_id, l.annotator, 2, l.category2, l.subcategory2, l.note2, s.rowid"
+        " FROM labels l JOIN samples s ON s.id = l.sample_id"
+        f" WHERE l.subcategory2_inferred = 1 AND l.subcategory2 IS NOT NULL {where}"
+        ") ORDER BY r, annotator, slot",
+        params * 2,
+    )
+    for sample_id, who, slot, category, sub, note in cur:
+        yield {
+            "sample_id": sample_id,
+            "annotator": who,
+            "slot": slot,
+            "category": category,
+            "category_name": _name(taxonomy, category),
+            "subcategory": sub,
+            "note": note,
+        }
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+    count = 0
+    for data in rows:
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: TextIO, fields: Sequence[str]) -> int:
+    writer = csv.writer(out)
+    writer.writerow(fields)
+    count = 0
+    for data in rows:
+        writer.writerow([_csv_value(data[f]) for f in fields])
+        count += 1
+    return count

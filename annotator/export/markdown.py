@@ -1,0 +1,102 @@
+"""Markdown occurrence tables, laid out as in the DLEval paper.
+
+Contract: :func:`render` returns a Markdown document: a summary table of all
+categories (occurrences, occurrences in DL-specific subcategories and their
+share) and then one table per category in taxonomy order with the columns
+Subcategory | DL-Specific? | Occurrences and a bold Total row
+(``| **Total** | | **57** |``). An occurrence count whose subcategory was
+inferred from a note reads ``12 (3 inferred)``. :func:`cell` makes any text
+safe inside a table cell: ``|`` and the characters ``\\ * _ ` [ ] < >`` are
+backslash-escaped, line breaks become spaces and control characters are
+dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .counts import CategoryCount, CountTable, share, source_description
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Backslash-escaped so that names and notes render literally: | would split the
+# cell, the others would turn text into emphasis, code, links or HTML.
+_MARKUP = re.compile(r"[\\|*_`\[\]<>]")
+
+
+def cell(text: object) -> str:
+    """Text for one Markdown table cell."""
+    value = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", " ")
+    value = _CONTROL.sub("", value.replace("\t", " ")).strip()
+    return _MARKUP.sub(r"\\\g<0>", value)
+
+
+def row(*cells: object) -> str:
+    """One table row; an empty cell is a single space (``| **Total** | | **57** |``)."""
+    return "|" + "|".join(f" {c} " if str(c) else " " for c in cells) + "|"
+
+
+def occurrences(count: int, inferred: int) -> str:
+    return f"{count} ({inferred} inferred)" if inferred else str(count)
+
+
+def summary(table: CountTable) -> list[str]:
+    lines = [
+        row("Category", "Occurrences", "DL-Specific", "DL-Specific %"),
+        "|---|---:|---:|---:|",
+    ]
+    for cat in table.categories:
+        dl = cat.dl_specific_total
+        lines.append(row(cell(f"{cat.id}. {cat.name}"), cat.total, dl, share(dl, cat.total)))
+    dl, total = table.dl_specific_total, table.total
+    lines.append(row("**Total**", f"**{total}**", f"**{dl}**", f"**{share(dl, total)}**"))
+    return lines
+
+
+def category_table(cat: CategoryCount) -> list[str]:
+    lines = [row("Subcategory", "DL-Specific?", "Occurrences"), "|---|---|---:|"]
+    for sub in cat.subcategories:
+        flag = "-" if sub.unspecified else ("Yes" if sub.dl_specific else "No")
+        lines.append(row(cell(sub.name), flag, occurrences(sub.count, sub.inferred)))
+    lines.append(row("**Total**", "", f"**{cat.total}**"))
+    return lines
+
+
+def notes(table: CountTable) -> list[str]:
+    out = []
+    if table.inferred:
+        out.append(
+            f"{table.inferred} occurrences have a subcategory inferred from the annotator's"
+            " note; list them for confirmation with `annotator export inferred`."
+        )
+    if table.ties:
+        out.append(
+            f"{table.ties} samples had a category named by exactly half of their annotators;"
+            " ties are not counted."
+        )
+    return out
+
+
+def render(table: CountTable, level: int = 1) -> str:
+    """The whole document; ``level`` is the heading level of its title."""
+    h = "#" * level
+    lines = [
+        f"{h} Taxonomy occurrences",
+        "",
+        f"Source: {cell(source_description(table.source))}.",
+        f"Samples with a counted bug label: {table.n_samples}."
+        + (
+            f" Taxonomy: {cell(table.taxonomy_name)} {cell(table.taxonomy_version)}."
+            if table.taxonomy_name
+            else ""
+        ),
+        "",
+        f"{h}# Summary",
+        "",
+        *summary(table),
+        "",
+    ]
+    for note in notes(table):
+        lines += [note, ""]
+    for cat in table.categories:
+        lines += [f"{h}# {cell(f'{cat.id}. {cat.name}')}", "", *category_table(cat), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

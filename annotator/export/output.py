@@ -1,0 +1,59 @@
+"""Where an export goes: stdout, or a file written atomically.
+
+Contract: :func:`open_output` yields a text stream. With no path it is
+stdout. With a path, the text goes to a temporary file in the same folder
+that is renamed over the target only when the block ends without an error,
+so readers never see a half-written file and a failed export leaves any old
+file untouched. Errors opening the folder become a :class:`UserError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import UserError
+
+
+@contextlib.contextmanager
+def open_output(path: Path | None, newline: str | None = None) -> Iterator[TextIO]:
+    """A text stream to ``path`` (atomic) or to stdout when ``path`` is None."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UserError(f"cannot write: {exc.strerror}", file=path) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
+        # mkstemp creates the file 0600; give it the mode a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise UserError(f"cannot write: {exc.strerror}", file=path) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_text(path: Path | None, text: str) -> None:
+    """Write a whole document to ``path`` (atomically) or stdout."""
+    with open_output(path) as out:
+        out.write(text)

@@ -1,0 +1,80 @@
+"""``annotator report``: the study as one Markdown document, on the fixture,
+an empty database and the real DL-Bench data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from test_export_fixture import build
+
+from annotator.cli import cli
+
+
+def _report(db: Path, *args: str, tax: Path | None = None) -> str:
+    opts = ["--db", str(db)] + (["--taxonomy", str(tax)] if tax else [])
+    result = CliRunner().invoke(cli, [*opts, "report", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _section(text: str, title: str) -> str:
+    start = text.index(f"\n{title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_report_on_the_fixture(tmp_path: Path) -> None:
+    tax, db = build(tmp_path)
+    text = _report(db, tax=tax)
+    assert text.startswith("# Study report\n")
+    dataset = _section(text, "## Dataset")
+    for line in ("| Total | 7 |", "| Failing | 4 |", "| Passing | 2 |", "| Outcome unknown | 1 |"):
+        assert line in dataset
+    assert "| final | 6 | 4 | 1 | 0 | 1 |" in dataset
+    assert "| alpha | 3 | 3 |" in dataset and "| beta | 3 | 1 |" in dataset
+    assert "No sample carries a data type." in dataset
+    assert "| classification | 2 | 2 |" in dataset
+
+    pass1 = _section(text, "## pass@1")
+    assert "| m1 | 3 | 1 | 33.3% |" in pass1 and "| m2 | 3 | 1 | 33.3% |" in pass1
+    assert "| Stage | m1 | m2 |" in pass1
+    assert "| alpha | 0.0% (0/2) | 0.0% (0/1) |" in pass1
+    assert "| beta | 100.0% (1/1) | 50.0% (1/2) |" in pass1
+    assert "No sample with a known outcome carries a data type." in pass1
+    assert "| classification | 0.0% (0/1) | 0.0% (0/1) |" in pass1
+
+    counts = _section(text, "## Taxonomy occurrences")
+    assert "### Summary" in counts and "| **Total** | **6** | **2** | **33.3%** |" in counts
+    assert "### 2. Edge cases \\| 100% \\_coverage\\_" in counts
+
+    agreement = _section(text, "## Agreement")
+    assert "Annotators: alice, bob." in agreement
+    # s1 1/1, s2 2/pass, s3 2/2, s5 3/3 agree on 3 of 4; s4 (skip, flag) is missing.
+    assert "| Percent agreement | 0.750 | 4 | 0 |" in agreement
+    assert "Cohen's kappa alice / bob" in agreement
+
+
+def test_report_on_an_empty_database_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    assert _report(tmp_path / "empty.db", "--out", str(out)) == ""
+    text = out.read_text(encoding="utf-8")
+    assert "The database holds no samples." in text
+    assert "No sample carries a pass/fail outcome." in text
+    assert "this database has 0." in text
+    assert "| **Total** | **0** | **0** | **-** |" in text
+
+
+def test_report_on_dlbench(dlbench_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "dl.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", "dlbench", str(dlbench_dir)])
+    assert result.exit_code == 0, result.output
+    text = _report(db, "--source", "final")
+    assert "| Total | 240 |" in text and "| Failing | 163 |" in text
+    assert "No sample carries a stage." in text
+    assert "| (no model) | 239 | 76 | 31.8% |" in text
+    counts = _section(text, "## Taxonomy occurrences")
+    assert "| 1. Generated code deviates from prompt intention | 57 |" in counts
+    assert "| **Total** | | **57** |" in counts and "| **Total** | | **39** |" in counts
+    agreement = _section(text, "## Agreement")
+    assert "Annotators: rater\\_k, rater\\_q." in agreement
