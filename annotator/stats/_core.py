@@ -15,10 +15,14 @@ Standard library only; this module is imported by the TUI, so it must stay light
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-Ratings = Mapping[Hashable, Mapping[str, Hashable | None]]
+# Item keys are typed Any, not Hashable: Mapping is invariant in its key type, so
+# Mapping[Hashable, ...] would reject an ordinary dict[str, ...] under mypy.
+Ratings = Mapping[Any, Mapping[str, Hashable | None]]
 Distance = Callable[[Hashable, Hashable], float]
 
 # Reasons are plain strings so the UI can show them verbatim; all start with "undefined:" so a
@@ -69,7 +73,8 @@ def item_values(ratings: Ratings, annotators: Iterable[str] | None = None) -> li
     out: list[list[Hashable]] = []
     if annotators is None:
         for row in ratings.values():
-            vals = [v for v in row.values() if not is_missing(v)]
+            # Inlined is_missing (v == v is False only for NaN): this loop is the hot path.
+            vals = [v for v in row.values() if v is not None and v == v]
             if vals:
                 out.append(vals)
     else:
@@ -78,7 +83,7 @@ def item_values(ratings: Ratings, annotators: Iterable[str] | None = None) -> li
             vals = []
             for a in wanted:
                 v = row.get(a)
-                if not is_missing(v):
+                if v is not None and v == v:
                     vals.append(v)
             if vals:
                 out.append(vals)
@@ -93,6 +98,29 @@ def annotators_of(ratings: Ratings) -> list[str]:
             if a not in seen and not is_missing(v):
                 seen[a] = None
     return list(seen)
+
+
+def equal_pairs(vals: list[Hashable]) -> int:
+    """Unordered pairs of equal values in one item, Σ_k C(n_ik, 2).
+
+    Items have 2-3 ratings in practice; unrolling those cases avoids a Counter per item, which
+    is what keeps the multi-rater statistics fast on 100k items.
+    """
+    m = len(vals)
+    if m == 2:
+        return 1 if vals[0] == vals[1] else 0
+    if m == 3:
+        a, b, c = vals
+        return (a == b) + (a == c) + (b == c)
+    if m <= 6:
+        same = 0
+        for i in range(m - 1):
+            vi = vals[i]
+            for j in range(i + 1, m):
+                if vi == vals[j]:
+                    same += 1
+        return same
+    return sum(c * (c - 1) // 2 for c in Counter(vals).values())
 
 
 def label_key(value: object) -> tuple[object, ...]:

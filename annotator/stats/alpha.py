@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import AbstractSet, Hashable, Iterable
+from collections.abc import Hashable, Iterable
+from collections.abc import Set as AbstractSet
 from fractions import Fraction
 
 from ._core import (
@@ -27,6 +28,7 @@ from ._core import (
     Distance,
     Ratings,
     Stat,
+    equal_pairs,
     item_values,
     undefined,
 )
@@ -72,22 +74,8 @@ def _nominal(units: list[list[Hashable]], n_dropped: int) -> Stat:
     matches: dict[int, int] = defaultdict(int)
     flat: list[Hashable] = []
     for vals in units:
-        m = len(vals)
         flat.extend(vals)
-        if m == 2:
-            if vals[0] == vals[1]:
-                matches[2] += 2
-        elif m <= 6:
-            # Comparing the few pairs directly is cheaper than building a Counter per unit.
-            same = 0
-            for i in range(m - 1):
-                vi = vals[i]
-                for j in range(i + 1, m):
-                    if vi == vals[j]:
-                        same += 1
-            matches[m] += 2 * same
-        else:
-            matches[m] += sum(c * (c - 1) for c in Counter(vals).values())
+        matches[len(vals)] += 2 * equal_pairs(vals)
     n_c = Counter(flat)
     n = len(flat)
     sum_occ = sum((Fraction(s, m - 1) for m, s in matches.items()), Fraction(0))
@@ -120,7 +108,9 @@ def _with_distance(units: list[list[Hashable]], n_dropped: int, distance: Distan
         return undefined(UNDEF_ONE_CATEGORY, len(units), n_dropped, "alpha")
     delta = [[float(distance(a, b)) for b in values] for a in values]
     observed = math.fsum(
-        cnt * delta[i][j] / (m - 1) for m, bucket in pair_counts.items() for (i, j), cnt in bucket.items()
+        cnt * delta[i][j] / (m - 1)
+        for m, bucket in pair_counts.items()
+        for (i, j), cnt in bucket.items()
     )
     expected = math.fsum(
         (n_c[i] * (n_c[j] - 1) if i == j else n_c[i] * n_c[j]) * delta[i][j]
