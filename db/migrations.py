@@ -145,3 +145,36 @@ CREATE VIEW annotator_progress AS
     FROM labels GROUP BY annotator;
 """,
     )
+
+
+@migrations()
+def m002_suggestion_cache(db: Database) -> None:
+    """Cached analysis of each sample and cached ranked suggestions.
+
+    ``sample_facts.key`` is the sample's content hash plus the analyzer
+    version, so facts are recomputed only when the sample or the analyzer
+    changes. ``suggestions.key`` adds the rules' hash and the label history
+    position, so rankings follow rule and label changes.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE sample_facts (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    exception TEXT,
+    signature TEXT,
+    fingerprint TEXT,
+    facts TEXT NOT NULL,
+    computed_at TEXT NOT NULL
+);
+CREATE INDEX idx_facts_fingerprint ON sample_facts (fingerprint);
+CREATE INDEX idx_facts_signature ON sample_facts (signature);
+CREATE TABLE suggestions (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    suggestions TEXT NOT NULL,
+    computed_at TEXT NOT NULL
+);
+""",
+    )

@@ -65,6 +65,16 @@ CREATE TABLE labels (
     PRIMARY KEY (sample_id, annotator)
 );
 
+CREATE TABLE sample_facts (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    exception TEXT,
+    signature TEXT,
+    fingerprint TEXT,
+    facts TEXT NOT NULL,
+    computed_at TEXT NOT NULL
+);
+
 CREATE TABLE sample_texts (
     sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
     prompt TEXT NOT NULL DEFAULT '',
@@ -87,8 +97,19 @@ CREATE TABLE samples (
     updated_at TEXT NOT NULL
 );
 
+CREATE TABLE suggestions (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    suggestions TEXT NOT NULL,
+    computed_at TEXT NOT NULL
+);
+
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
+
+CREATE INDEX idx_facts_fingerprint ON sample_facts (fingerprint);
+
+CREATE INDEX idx_facts_signature ON sample_facts (signature);
 
 CREATE INDEX idx_history_label ON label_history (sample_id, annotator, id);
 

@@ -1,7 +1,152 @@
-"""CLI commands (suggesting). Filled in by its feature."""
+"""CLI commands ``suggest``, ``clusters`` and ``evaluate``."""
 
 from __future__ import annotations
 
-import click
+import json
+from pathlib import Path
 
-COMMANDS: list[click.Command] = []
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from ..suggest.engine import Engine
+from ..suggest.evaluate import evaluate as run_evaluation
+from ..suggest.rules import load_rules
+from .context import Context, pass_context
+
+
+def _engine(ctx: Context, rules: Path | None) -> Engine:
+    return Engine(ctx.store, load_rules(ctx.taxonomy, rules) if rules else None)
+
+
+rules_option = click.option(
+    "--rules",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A rule table of your own (default: the bundled rules.yaml).",
+)
+
+
+def _warm(engine: Engine, ids: list[str] | None, quiet: bool) -> None:
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("analysing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet or not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("facts", total=len(engine._stale(ids)))
+        engine.ensure_facts(ids, progress=lambda n: progress.advance(task, n))
+
+
+@click.command()
+@click.argument("samples", nargs=-1)
+@click.option(
+    "--top",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1, 14),
+    help="Suggestions per sample.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@rules_option
+@pass_context
+def suggest(
+    ctx: Context, samples: tuple[str, ...], top: int, as_json: bool, rules: Path | None
+) -> None:
+    """Suggest taxonomy categories for SAMPLES (all failing samples when none).
+
+    Suggestions come from traceback and code rules plus the votes of samples
+    already labeled; each carries its evidence. They are cached and recomputed
+    when the sample, the rules or the labels change.
+    """
+    engine = _engine(ctx, rules)
+    ids = list(samples) or ctx.store.sample_ids(failing_only=True)
+    for sid in samples:
+        ctx.store.require_sample(sid)
+    _warm(engine, ids, as_json)
+    console = Console(highlight=False)
+    for sid in ids:
+        ranked = engine.suggest(sid, top)
+        if as_json:
+            click.echo(json.dumps({"sample": sid, "suggestions": [s.model_dump() for s in ranked]}))
+            continue
+        console.print(Text(sid, style="bold"))
+        if not ranked:
+            console.print("  (no suggestion)")
+        for s in ranked:
+            name = ctx.taxonomy.label_text(s.category, s.subcategory)
+            console.print(Text(f"  {s.score:5.2f}  {name}"))
+            for line in s.evidence:
+                console.print(Text(f"         - {line}", style="dim"))
+
+
+@click.command()
+@click.option("--min-size", default=2, show_default=True, help="Smallest cluster to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@pass_context
+def clusters(ctx: Context, min_size: int, as_json: bool) -> None:
+    """List clusters of failing samples that fail the same way, largest first."""
+    engine = _engine(ctx, None)
+    _warm(engine, None, as_json)
+    found = [c for c in engine.clusters() if len(c.members) >= min_size]
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {"size": len(c.members), "fingerprint": c.representative, "samples": c.members}
+                    for c in found
+                ]
+            )
+        )
+        return
+    table = Table("size", "fingerprint", "representative")
+    for c in found:
+        table.add_row(str(len(c.members)), Text(c.representative[:100]), Text(c.members[0]))
+    Console(highlight=False).print(table)
+
+
+@click.command()
+@click.option("--annotator", default="final", show_default=True, help="Whose labels are the truth.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@rules_option
+@pass_context
+def evaluate(ctx: Context, annotator: str, as_json: bool, rules: Path | None) -> None:
+    """How often the top-1 and top-3 suggestions hit the annotator's label.
+
+    Leave-one-out: a sample's own labels never vote for it. A hit is a
+    suggested category among the label's categories (first or second).
+    """
+    engine = _engine(ctx, rules)
+    _warm(engine, None, as_json)
+    result = run_evaluation(engine, annotator).as_dict()
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    if not result["n"]:
+        click.echo(f"No sample has a category from '{annotator}'.")
+        return
+    click.echo(
+        f"{result['n']} samples labeled by {annotator}: top-1 {result['top1']:.1%}, top-3 {result['top3']:.1%}"
+    )
+    table = Table("category", "n", "top-1", "top-3", title="per category")
+    for row in result["per_category"]:
+        table.add_row(
+            str(row["category"]), str(row["n"]), f"{row['top1']:.0%}", f"{row['top3']:.0%}"
+        )
+    confusion = Table(
+        "label", "suggested first", "count", title="confusion (primary label vs top-1)"
+    )
+    for row in result["confusion"]:
+        confusion.add_row(str(row["label"]), str(row["suggested"]), str(row["count"]))
+    console = Console(highlight=False)
+    console.print(table)
+    console.print(confusion)
+
+
+COMMANDS: list[click.Command] = [suggest, clusters, evaluate]

@@ -1,16 +1,230 @@
-"""Suggestion engine entry point (placeholder until the ranking lands).
+"""Suggestion engine: cached facts, ranked suggestions, clusters, evaluation.
 
-Contract: :func:`suggestions_for` returns the ranked suggestions of one
-sample, best first, computing and caching them as needed. It never executes
-sample code.
+Contract:
+- :class:`Engine` works on one database through its own connection (guarded
+  by a lock, so the UI may call it from a worker thread while the UI thread
+  saves labels on the store's connection).
+- Facts are cached in ``sample_facts`` under the sample's content hash and
+  :data:`ANALYZER_VERSION`; :meth:`Engine.ensure_facts` computes only what is
+  missing or stale (two worker processes for large batches).
+- Suggestions are cached in ``suggestions`` under the facts key, the rules'
+  digest and the label-history position: they follow sample, rule and label
+  changes. A sample's own labels never vote for it.
+- :func:`suggestions_for` is the entry point for the UI and the CLI.
+Nothing here executes sample code.
 """
 
 from __future__ import annotations
 
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
 from ..models import Suggestion
 from ..store import Store
+from ..store.connection import now, write_transaction
+from .features import Facts, sample_facts, signature_key
+from .fingerprint import Cluster, cluster
+from .rank import Votes, rank
+from .rules import RuleSet, load_rules
+
+# Bump when features or ranking change: cached facts and suggestions are
+# keyed on it and are recomputed.
+ANALYZER_VERSION = "1"
+PARALLEL_FROM = 400
+CHUNK = 128
+
+Progress = Callable[[int], None]
+
+
+def _function_of(metadata: str | None) -> str | None:
+    meta = json.loads(metadata or "{}")
+    name = meta.get("function") or meta.get("entry_point")
+    return str(name) if name else None
+
+
+def _compute(row: tuple[str, str, str, str, str | None]) -> tuple[str, dict[str, Any]]:
+    sample_id, generated, reference, output, function = row
+    return sample_id, sample_facts(generated, reference, output, function).to_json()
+
+
+class Engine:
+    """Suggestions for the samples of one database."""
+
+    def __init__(self, store: Store, rules: RuleSet | None = None) -> None:
+        self.store = store.reopen()
+        self.taxonomy = store.taxonomy
+        self.rules = rules or load_rules(store.taxonomy)
+        self.lock = threading.RLock()
+        self._votes: Votes | None = None
+        self._votes_key: int | None = None
+
+    @property
+    def conn(self) -> Any:
+        return self.store.db.conn
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- facts ---------------------------------------------------------------
+    def _stale(self, ids: Iterable[str] | None) -> list[str]:
+        sql = (
+            "SELECT s.id FROM samples s LEFT JOIN sample_facts f ON f.sample_id = s.id"
+            " WHERE (f.key IS NULL OR f.key != s.content_hash || ':' || ?)"
+        )
+        params: list[Any] = [ANALYZER_VERSION]
+        if ids is not None:
+            sql += " AND s.id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(ids)))
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY s.rowid", params)]
+
+    def ensure_facts(
+        self, ids: Iterable[str] | None = None, progress: Progress | None = None
+    ) -> int:
+        """Compute facts for samples that have none or stale ones; returns how many."""
+        with self.lock:
+            stale = self._stale(ids)
+            if not stale:
+                return 0
+            pool = ProcessPoolExecutor(max_workers=2) if len(stale) >= PARALLEL_FROM else None
+            try:
+                for start in range(0, len(stale), CHUNK):
+                    chunk = stale[start : start + CHUNK]
+                    rows = list(self._texts(chunk))
+                    results = list(
+                        pool.map(_compute, rows, chunksize=8) if pool else map(_compute, rows)
+                    )
+                    self._store_facts(results)
+                    if progress is not None:
+                        progress(len(chunk))
+            finally:
+                if pool is not None:
+                    pool.shutdown()
+            return len(stale)
+
+    def _texts(self, ids: list[str]) -> Iterator[tuple[str, str, str, str, str | None]]:
+        cur = self.conn.execute(
+            "SELECT id, generated_code, reference_code, test_output, metadata FROM samples_full"
+            " WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
+        )
+        for sid, gen, ref, out, meta in cur:
+            yield sid, gen, ref, out, _function_of(meta)
+
+    def _store_facts(self, results: list[tuple[str, dict[str, Any]]]) -> None:
+        stamp = now()
+        with write_transaction(self.store.db):
+            for sid, data in results:
+                facts = Facts.from_json(data)
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO sample_facts (sample_id, key, exception, signature,"
+                    " fingerprint, facts, computed_at) VALUES (?, (SELECT content_hash FROM samples"
+                    " WHERE id = ?) || ':' || ?, ?, ?, ?, ?, ?)",
+                    (sid, sid, ANALYZER_VERSION, facts.exception, signature_key(facts),
+                     facts.fingerprint, json.dumps(data), stamp),
+                )  # fmt: skip
+
+    def facts(self, sample_id: str) -> Facts | None:
+        with self.lock:
+            self.ensure_facts([sample_id])
+            row = self.conn.execute(
+                "SELECT facts FROM sample_facts WHERE sample_id = ?", (sample_id,)
+            ).fetchone()
+            return Facts.from_json(json.loads(row[0])) if row else None
+
+    # -- votes ---------------------------------------------------------------
+    def labels_version(self) -> int:
+        row = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM label_history").fetchone()
+        return int(row[0])
+
+    def votes(self) -> Votes:
+        """Category votes of every labeled sample (all annotators), rebuilt when labels change."""
+        with self.lock:
+            version = self.labels_version()
+            if self._votes is not None and self._votes_key == version:
+                return self._votes
+            labeled = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT sample_id FROM labels WHERE kind = 'bug'"
+                )
+            ]
+            self.ensure_facts(labeled)
+            votes = Votes()
+            cur = self.conn.execute(
+                "SELECT l.sample_id, f.facts, json_group_array(json_array(l.category, l.subcategory,"
+                " l.category2, l.subcategory2)) FROM labels l JOIN sample_facts f ON f.sample_id ="
+                " l.sample_id WHERE l.kind = 'bug' GROUP BY l.sample_id"
+            )
+            for sid, facts_json, labels_json in cur:
+                pairs: list[tuple[int, str | None]] = []
+                for c1, s1, c2, s2 in json.loads(labels_json):
+                    pairs += [(c, s) for c, s in ((c1, s1), (c2, s2)) if c is not None]
+                votes.add(sid, Facts.from_json(json.loads(facts_json)), pairs)
+            self._votes, self._votes_key = votes, version
+            return votes
+
+    # -- suggestions ---------------------------------------------------------
+    def suggest(self, sample_id: str, top: int = 5) -> list[Suggestion]:
+        with self.lock:
+            facts = self.facts(sample_id)
+            if facts is None:
+                return []
+            key = self._suggestion_key(sample_id)
+            row = self.conn.execute(
+                "SELECT key, suggestions FROM suggestions WHERE sample_id = ?", (sample_id,)
+            ).fetchone()
+            if row is not None and row[0] == key:
+                cached = [Suggestion.model_validate(s) for s in json.loads(row[1])]
+                if len(cached) >= top or len(cached) < 5:
+                    return cached[:top]
+            ranked = rank(
+                facts, self.rules, self.taxonomy, self.votes(), sample_id, top=max(top, 5)
+            )
+            with write_transaction(self.store.db):
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO suggestions (sample_id, key, suggestions, computed_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (sample_id, key, json.dumps([s.model_dump() for s in ranked]), now()),
+                )
+            return ranked[:top]
+
+    def _suggestion_key(self, sample_id: str) -> str:
+        row = self.conn.execute(
+            "SELECT key FROM sample_facts WHERE sample_id = ?", (sample_id,)
+        ).fetchone()
+        return f"{row[0] if row else ''}|{ANALYZER_VERSION}|{self.rules.digest}|{self.labels_version()}"
+
+    # -- clusters ------------------------------------------------------------
+    def clusters(self, failing_only: bool = True) -> list[Cluster[str]]:
+        """Samples that fail the same way (fingerprints, near-identical ones merged)."""
+        with self.lock:
+            self.ensure_facts()
+            where = "WHERE s.passed IS NOT 1" if failing_only else ""
+            rows = self.conn.execute(
+                f"SELECT s.id, f.fingerprint FROM samples s JOIN sample_facts f ON f.sample_id = s.id {where}"
+                " ORDER BY s.rowid"
+            ).fetchall()
+            return cluster((sid, fp or "") for sid, fp in rows)
+
+
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def engine_for(store: Store) -> Engine:
+    """One engine per database file (and rule table) in this process."""
+    key = str(Path(store.path).resolve())
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = _ENGINES[key] = Engine(store)
+        return engine
 
 
 def suggestions_for(store: Store, sample_id: str, top: int = 5) -> list[Suggestion]:
     """Ranked suggestions for a sample (best first)."""
-    return []
+    return engine_for(store).suggest(sample_id, top)

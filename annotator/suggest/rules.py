@@ -1,0 +1,175 @@
+"""Suggestion rules: a table of data, each rule with the examples that test it.
+
+Contract: :func:`load_rules` reads ``rules.yaml`` (or a group's own file) into
+a :class:`RuleSet`, refusing unknown fact names, categories or subcategories
+with the YAML path. A :class:`Rule` fires on a sample when all of its
+``when`` facts hold and none of its ``unless`` facts do; it then adds its
+``weight`` to its category, with the evidence of the facts it matched.
+Every rule carries ``examples``: test outputs (and optionally code) on which
+it must fire, and on which it must not; the test suite runs them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..errors import UserError
+from ..taxonomy import Taxonomy
+from .features import FACTS, Facts
+
+RULES_PATH = Path(__file__).with_name("rules.yaml")
+
+
+_TEMPLATE = """\
+============================= test session starts ==============================
+collected 2 items
+
+test_sample.py::test_it FAILED                                            [ 50%]
+test_sample.py::test_other {other}                                            [100%]
+
+=================================== FAILURES ===================================
+___________________________________ test_it ____________________________________
+
+    def test_it():
+>       out = target(x)
+
+test_sample.py:10:
+_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _
+
+    def target(x):
+>       y = compute(x)
+E       {error}
+
+temp.py:5: {exception}
+=========================== short test summary info ============================
+FAILED test_sample.py::test_it - {error}
+========================= {summary} in 0.10s ==========================
+"""
+
+
+class Example(BaseModel):
+    """A sample for a rule's test: an error line or a whole test output, and optionally code."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: str = ""
+    """One exception line, e.g. "TypeError: f() got an unexpected keyword argument 'dim'";
+    it is wrapped in a pytest report whose error is raised in the generated code."""
+    output: str = ""
+    """A whole test output (instead of ``error``)."""
+    all_failed: bool = False
+    """With ``error``: the other test fails too (default: it passes)."""
+    code: str = "def target(x):\n    return compute(x)\n"
+    reference: str = ""
+
+    def test_output(self) -> str:
+        if self.output or not self.error:
+            return self.output
+        exception = self.error.split(":", 1)[0]
+        other, summary = (
+            ("FAILED", "2 failed") if self.all_failed else ("PASSED", "1 failed, 1 passed")
+        )
+        return _TEMPLATE.format(error=self.error, exception=exception, other=other, summary=summary)
+
+
+class Examples(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fire: list[Example] = Field(min_length=1)
+    """Samples on which the rule must fire."""
+    skip: list[Example] = Field(default_factory=list)
+    """Samples on which it must not."""
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    when: list[str] = Field(min_length=1)
+    unless: list[str] = Field(default_factory=list)
+    category: int
+    subcategory: str | None = None
+    weight: float = Field(gt=0, le=5)
+    examples: Examples
+
+    @model_validator(mode="after")
+    def _known_facts(self) -> Rule:
+        for name in [*self.when, *self.unless]:
+            if name not in FACTS and not name.startswith("exc:"):
+                raise ValueError(f"unknown fact '{name}' (see annotator/suggest/features.py FACTS)")
+        return self
+
+    def fires(self, facts: Facts) -> bool:
+        return all(facts.has(n) for n in self.when) and not any(facts.has(n) for n in self.unless)
+
+    def evidence(self, facts: Facts) -> list[str]:
+        return [facts.flags[n] for n in self.when if n in facts.flags]
+
+
+class RuleSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: str
+    rules: list[Rule]
+    digest: str = ""
+
+    def check(self, taxonomy: Taxonomy, source: str) -> None:
+        ids: set[str] = set()
+        for index, rule in enumerate(self.rules):
+            where = f"rules[{index}]"
+            if rule.id in ids:
+                raise UserError(f"duplicate rule id '{rule.id}'", file=source, where=f"{where}.id")
+            ids.add(rule.id)
+            if not taxonomy.has(rule.category):
+                raise UserError(
+                    f"unknown category {rule.category}", file=source, where=f"{where}.category"
+                )
+            if (
+                rule.subcategory
+                and taxonomy.category(rule.category).subcategory(rule.subcategory) is None
+            ):
+                raise UserError(
+                    f"category {rule.category} has no subcategory '{rule.subcategory}'",
+                    file=source,
+                    where=f"{where}.subcategory",
+                )
+
+    def fired(self, facts: Facts) -> list[Rule]:
+        return [rule for rule in self.rules if rule.fires(facts)]
+
+
+def _yaml_where(loc: tuple[Any, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, taxonomy: Taxonomy) -> RuleSet:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read rules: {exc}", file=path) from None
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except yaml.YAMLError as exc:
+        raise UserError(f"invalid YAML: {exc}", file=path) from None
+    try:
+        rules = RuleSet.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise UserError(
+            str(err["msg"]).removeprefix("Value error, "), file=path, where=_yaml_where(err["loc"])
+        ) from None
+    rules.check(taxonomy, path)
+    rules.digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return rules
+
+
+def load_rules(taxonomy: Taxonomy, path: str | Path | None = None) -> RuleSet:
+    """Load and validate a rule table (the bundled one by default)."""
+    return _load(str(path or RULES_PATH), taxonomy)
