@@ -1,7 +1,103 @@
-"""CLI commands (labeling). Filled in by its feature."""
+"""CLI commands (labeling): ``label`` opens the labeling UI, ``demo`` tries it
+on the bundled demo dataset.
+
+Contract: Textual is imported lazily inside the commands, so the rest of the
+CLI starts without it. ``demo`` imports the demo data into a fresh database in
+a temporary folder (removed on exit) and labels as annotator ``demo``;
+``demo --no-ui`` only imports and prints the status (for CI and smoke tests).
+"""
 
 from __future__ import annotations
 
+import getpass
+import tempfile
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from ..errors import UserError
+from ..store import Store
+from .context import Context, pass_context
+
+
+def _default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers): still usable
+        return "annotator"
+
+
+def _blind_share(value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise UserError(f"--blind-suggestions must be between 0 and 1, got {value}")
+    return value
+
+
+def run_ui(store: Store, annotator: str, blind_share: float = 0.0) -> None:
+    """Run the labeling app until the annotator quits."""
+    from ..tui.app import AnnotatorApp
+
+    AnnotatorApp(store, annotator, blind_share=blind_share).run()
+
+
+@click.command()
+@click.option(
+    "--annotator",
+    default=None,
+    help="Your annotator name (default: your login name).",
+)
+@click.option(
+    "--blind-suggestions",
+    "blind",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Share of samples (0-1, stable per sample) whose suggestions are hidden.",
+)
+@pass_context
+def label(ctx: Context, annotator: str | None, blind: float) -> None:
+    """Label samples: opens your queue at the first unlabeled failing sample.
+
+    \b
+    Keys: 1-9 category (0 then a digit: 10-14), a accept suggestion,
+    n/p next/previous, u undo, f flag, s skip, / filter, t full test output,
+    c label the failure cluster, ? all keys, q quit.
+    """
+    name = (annotator or _default_annotator()).strip()
+    if not name:
+        raise UserError("--annotator must not be empty")
+    run_ui(ctx.store, name, _blind_share(blind))
+
+
+def demo_path() -> Path:
+    try:
+        from ..demo import DEMO_PATH
+    except ImportError:
+        raise UserError("the demo dataset is not installed (annotator/demo)") from None
+    return Path(DEMO_PATH)
+
+
+@click.command()
+@click.option("--no-ui", is_flag=True, hidden=True, help="Import and print status only.")
+@click.option("--blind-suggestions", "blind", type=float, default=0.0, hidden=True)
+@pass_context
+def demo(ctx: Context, no_ui: bool, blind: float) -> None:
+    """Try the labeling UI on the bundled demo dataset (a throwaway database)."""
+    from ..importers import import_path
+
+    source = demo_path()
+    with tempfile.TemporaryDirectory(prefix="annotator-demo-") as folder:
+        db_path = Path(folder) / "demo.db"
+        with Store.open(db_path, ctx.taxonomy) as store:
+            summary = import_path(store, "jsonl", source)
+            status = store.status()
+            if no_ui:
+                new = summary.samples.get("new", 0)
+                click.echo(f"Demo database: {db_path}")
+                click.echo(f"Imported {new} samples ({status['failing']} failing).")
+                click.echo(f"Samples:  {status['samples']}")
+                return
+            run_ui(store, "demo", _blind_share(blind))
+
+
+COMMANDS: list[click.Command] = [label, demo]

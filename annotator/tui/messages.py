@@ -1,0 +1,47 @@
+"""Messages that worker threads post back to the labeling screen.
+
+Contract: plain dataclass messages carrying results computed off the UI
+thread; the screen applies them only if they still concern what it shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+from ..models import Suggestion
+from .sample_data import SampleView
+
+
+@dataclass
+class SampleLoaded(Message):
+    sample_id: str
+    view: SampleView | None
+
+
+@dataclass
+class QueueLoaded(Message):
+    rows: list[dict[str, Any]]
+    total: int
+    reset: bool
+    select: str | None = None
+
+
+@dataclass
+class SuggestionsReady(Message):
+    sample_id: str
+    suggestions: list[Suggestion] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class ClusterReady(Message):
+    sample_id: str
+    signature: str
+    members: list[str]
+    """All failing samples in the cluster (the representative included)."""
+    unlabeled: list[str]
+    """Members other than the representative that this annotator has not labeled."""
+    for_filter: bool = False

@@ -1,0 +1,120 @@
+"""Turning sample text into safe, display-ready Rich ``Text`` lines.
+
+Contract: every function here takes untrusted sample text (code, test output,
+prompts, notes, ids) and returns :class:`rich.text.Text` objects or plain
+strings in which Rich markup is *not* interpreted and control characters
+(ANSI escapes, carriage returns, bidi overrides) are replaced by visible
+escapes such as ``\\x1b``. Nothing here imports Textual, so it is testable and
+usable from worker threads.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from rich.style import Style
+from rich.syntax import Syntax
+from rich.text import Span, Text
+
+# Keep \t and \n; everything else below 0x20, DEL, C1 controls and the
+# Unicode bidi/zero-width controls could reorder or hide text on screen.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+HIGHLIGHT_LIMIT = 300_000
+"""Code longer than this (characters) is shown without syntax colours: the
+highlighter is linear but a multi-MB file would delay the first paint."""
+
+MAX_LINE_CELLS = 2_000
+"""Lines are cut after this many characters for display (minified tensors)."""
+
+CODE_THEME = "monokai"
+MARK_STYLE = "on #5f1f1f"
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters replaced by ``\\xNN`` / ``\\uNNNN`` escapes."""
+
+    def _escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROL.sub(_escape, text.expandtabs(4))
+
+
+def plain_line(text: str, style: str = "") -> Text:
+    """One literal line (markup-looking text stays text)."""
+    return Text(visible(text[:MAX_LINE_CELLS]), style=style, no_wrap=True, end="")
+
+
+def plain_lines(text: str, style: str = "") -> list[Text]:
+    return [plain_line(line, style) for line in text.splitlines()] or [Text("")]
+
+
+def code_lines(code: str, marked: int | None = None) -> list[Text]:
+    """Syntax-highlighted Python with line numbers; line ``marked`` (1-based)
+    gets a red background and a ``▶`` in the gutter."""
+    safe = "\n".join(line[:MAX_LINE_CELLS] for line in visible(code).split("\n"))
+    if not safe.strip():
+        return [Text("(empty)", style="dim italic")]
+    if len(safe) <= HIGHLIGHT_LIMIT:
+        body = Syntax(safe, "python", theme=CODE_THEME, background_color="default").highlight(safe)
+        body.rstrip()
+        # Drop the theme's background so the code blends with the app theme.
+        body.spans = [Span(sp.start, sp.end, _fg_only(sp.style)) for sp in body.spans]
+        body.style = ""
+        rows: list[Text] = list(body.split("\n", allow_blank=True))
+    else:
+        rows = [Text(line) for line in safe.split("\n")]
+    width = len(str(len(rows)))
+    out: list[Text] = []
+    for number, row in enumerate(rows, start=1):
+        is_marked = number == marked
+        gutter = Text(
+            f"{'▶' if is_marked else ' '}{number:>{width}} ",
+            style="bold red" if is_marked else "dim",
+        )
+        line = Text.assemble(gutter, row, no_wrap=True, end="")
+        if is_marked:
+            line.stylize(MARK_STYLE)
+        out.append(line)
+    return out
+
+
+def diff_lines(generated: str, reference: str) -> list[Text]:
+    """Unified diff of the generated code against the reference."""
+    diff = difflib.unified_diff(
+        visible(reference).splitlines(),
+        visible(generated).splitlines(),
+        "reference",
+        "generated",
+        lineterm="",
+    )
+    styles = {"+": "green", "-": "red", "@": "cyan"}
+    out = [
+        Text(line[:MAX_LINE_CELLS], style=styles.get(line[:1], ""), no_wrap=True, end="")
+        for line in diff
+    ]
+    return out or [Text("(no differences)", style="dim italic")]
+
+
+def error_lines(
+    summary: Sequence[tuple[str, str]], details: str, fallback: str, limit: int = 200
+) -> list[Text]:
+    """The traceback panel: ``summary`` (label, value) pairs first, then the
+    failure details, else the tail of ``fallback`` (the raw output)."""
+    out: list[Text] = []
+    for label, value in summary:
+        out.append(Text.assemble((f"{label}: ", "bold"), (visible(value), "bold red"), end=""))
+    body = details.strip() or "\n".join(fallback.strip().splitlines()[-limit:])
+    out += plain_lines(body)[:limit]
+    return out
+
+
+@lru_cache(maxsize=512)
+def _fg_only(style: str | Style) -> str | Style:
+    if isinstance(style, Style):
+        return Style(color=style.color, bold=style.bold, italic=style.italic)
+    return style

@@ -1,0 +1,186 @@
+"""Loading one sample for display, failure signatures, and blind suggestions.
+
+Contract: :func:`load_view` reads one sample (its big texts included) and
+prepares everything the labeling screen shows, as immutable Rich ``Text``
+lines, so that a worker thread can do all slow work and the UI thread only
+swaps widgets' content. :func:`cluster_key` is the single place that decides
+which samples form a failure cluster (swap it when the clustering module
+changes). :func:`suggestions_hidden` decides, stably per sample id, whether
+suggestions are hidden for blind labeling. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from rich.text import Text
+
+from ..models import Sample
+from ..store import Store
+from . import render
+
+try:  # the parser is maintained in annotator.suggest; fall back to a regex scan
+    from ..suggest.testoutput import parse_test_output
+except ImportError:  # pragma: no cover - only while the parser is absent
+    parse_test_output = None  # type: ignore[assignment]
+
+try:
+    from ..suggest.fingerprint import fingerprint
+except ImportError:  # pragma: no cover
+    fingerprint = None  # type: ignore[assignment]
+
+_PY_FRAME = re.compile(r'^\s*File "[^"]*", line (\d+), in (\S+)', re.MULTILINE)
+_LOCATION = re.compile(r"^(?:\S*/)?(?:generated|temp)\.py:(\d+):", re.MULTILINE)
+_EXC_LINE = re.compile(r"^(?:E\s+)?([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))(?:: (.*))?$")
+_DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What the traceback panel shows first."""
+
+    exception: str = ""
+    message: str = ""
+    line: int | None = None
+    """1-based line of the generated code that failed, when known."""
+    function: str = ""
+    details: str = ""
+    signature: str = ""
+
+
+@dataclass(frozen=True)
+class SampleView:
+    """Everything the labeling screen shows for one sample, ready to paint."""
+
+    sample: Sample
+    failure: Failure
+    generated: list[Text]
+    reference: list[Text]
+    diff: list[Text]
+    prompt: list[Text]
+    error: list[Text]
+    meta: Text
+    output_lines: list[str] = field(default_factory=list)
+    """Raw test output lines; escaped lazily by the full-output view."""
+
+    @property
+    def sample_id(self) -> str:
+        return self.sample.id
+
+
+def analyse_failure(test_output: str, code: str, function: str | None = None) -> Failure:
+    """The primary error of ``test_output`` and the generated-code line it points at."""
+    defined = set(_DEF.findall(code))
+    line_count = code.count("\n") + 1
+    if parse_test_output is not None:
+        report = parse_test_output(test_output, function)
+        failure = report.primary_failure()
+        if failure is not None:
+            frame = failure.generated_frame
+            line = frame.line if frame and 0 < frame.line <= line_count else None
+            if line is None:
+                line = _scan_line(test_output, defined, line_count)
+            return Failure(
+                exception=failure.exception_type,
+                message=failure.message,
+                line=line,
+                function=frame.function if frame else "",
+                details=failure.details,
+                signature=failure.signature,
+            )
+    return _fallback_failure(test_output, defined, line_count)
+
+
+def _scan_line(text: str, defined: set[str], line_count: int) -> int | None:
+    """Last traceback frame that points into the generated code."""
+    found: int | None = None
+    for match in _PY_FRAME.finditer(text):
+        if match.group(2) in defined and int(match.group(1)) <= line_count:
+            found = int(match.group(1))
+    for match in _LOCATION.finditer(text):
+        if int(match.group(1)) <= line_count:
+            found = int(match.group(1))
+    return found
+
+
+def _fallback_failure(text: str, defined: set[str], line_count: int) -> Failure:
+    exception = message = ""
+    for raw in text.splitlines():
+        match = _EXC_LINE.match(raw.strip())
+        if match:
+            exception, message = match.group(1), match.group(2) or ""
+            break
+    signature = f"{exception or 'Error'}: {_DIGITS.sub('<n>', message)}" if exception else ""
+    return Failure(
+        exception=exception,
+        message=message,
+        line=_scan_line(text, defined, line_count),
+        signature=signature,
+    )
+
+
+def cluster_key(test_output: str, function: str | None = None) -> str:
+    """The failure signature that groups samples into a cluster ('' = none).
+
+    Uses :func:`annotator.suggest.fingerprint.fingerprint` when available,
+    else exception type plus the message with digits masked.
+    """
+    if parse_test_output is not None and fingerprint is not None:
+        return fingerprint(parse_test_output(test_output, function), function)
+    return _fallback_failure(test_output, set(), 0).signature
+
+
+def suggestions_hidden(sample_id: str, share: float) -> bool:
+    """True for a stable pseudo-random ``share`` of sample ids (blind labeling)."""
+    if share <= 0:
+        return False
+    digest = hashlib.sha256(sample_id.encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < share
+
+
+def load_view(store: Store, sample_id: str) -> SampleView | None:
+    """Read and prepare one sample (slow: call it from a worker thread)."""
+    sample = store.sample(sample_id)
+    if sample is None:
+        return None
+    function = sample.metadata.get("function")
+    failure = analyse_failure(
+        sample.test_output, sample.generated_code, function if isinstance(function, str) else None
+    )
+    summary: list[tuple[str, str]] = []
+    if failure.exception or failure.message:
+        summary.append((failure.exception or "Error", failure.message))
+    if failure.line is not None:
+        where = f"line {failure.line}" + (f" in {failure.function}" if failure.function else "")
+        summary.append(("Generated code", where))
+    if sample.passed:
+        summary.append(("Result", "the tests passed"))
+    meta = Text.assemble(
+        (render.visible(sample.id), "bold"),
+        "  ",
+        (_meta_text(sample), "dim"),
+        no_wrap=True,
+        end="",
+    )
+    return SampleView(
+        sample=sample,
+        failure=failure,
+        generated=render.code_lines(sample.generated_code, failure.line),
+        reference=render.code_lines(sample.reference_code),
+        diff=render.diff_lines(sample.generated_code, sample.reference_code),
+        prompt=render.plain_lines(sample.prompt) if sample.prompt else [Text("(no prompt)")],
+        error=render.error_lines(summary, failure.details, sample.test_output),
+        meta=meta,
+        output_lines=sample.test_output.splitlines(),
+    )
+
+
+def _meta_text(sample: Sample) -> str:
+    parts = [
+        "passed" if sample.passed else "failing",
+        *(v for v in (sample.model, sample.stage, sample.data_type, sample.task_type) if v),
+    ]
+    return render.visible(" · ".join(parts))

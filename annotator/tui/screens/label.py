@@ -1,0 +1,417 @@
+"""The labeling screen: one annotator works through their queue.
+
+Contract: :class:`LabelScreen` owns the labeling task. It shows the queue, the
+selected sample (code, reference, diff, prompt, primary error), suggestions
+and the label panel. Every key action writes through
+:class:`~annotator.tui.session.LabelSession` (committed before the UI says
+'saved'); slow reads (queue pages, samples, suggestions, clusters) run in
+named thread workers with their own connection (see
+:mod:`annotator.tui.screens.label_workers`) and post messages back.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from ...errors import UserError
+from ...models import LabelValue, Suggestion
+from ...store import SampleFilter
+from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
+from ..render import visible
+from ..sample_data import SampleView, suggestions_hidden
+from ..session import LabelSession
+from ..widgets.label_panel import LabelPanel
+from ..widgets.lines_view import LinesView
+from ..widgets.sample_list import SampleList
+from ..widgets.suggestion_list import SuggestionList
+from .cluster_preview import ClusterPreview
+from .filter import FilterScreen
+from .help import HelpScreen
+from .label_workers import LabelWorkers
+from .output import OutputScreen
+from .picker import PickerScreen
+
+CACHE_SIZE = 24
+
+
+class LabelScreen(LabelWorkers):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
+
+    BINDINGS = [
+        *[Binding(str(n), f"category({n})", show=False) for n in range(1, 10)],
+        Binding("0", "zero", "0+digit: category 10-14", show=False),
+        Binding("a", "accept", "Accept"),
+        Binding("n", "next", "Next"),
+        Binding("p", "previous", "Prev"),
+        Binding("j", "next", "Next", show=False),
+        Binding("k", "previous", "Prev", show=False),
+        Binding("b", "pick_subcategory", "Subcategory", show=False),
+        Binding("x", "second", "Second category", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("f", "flag", "Flag"),
+        Binding("s", "skip", "Skip"),
+        Binding("e", "note", "Note", show=False),
+        Binding("slash", "filter", "Filter"),
+        Binding("t", "output", "Output"),
+        Binding("c", "cluster", "Cluster"),
+        Binding("escape", "leave", "Leave field", show=False),
+    ]
+
+    def __init__(self, session: LabelSession, blind_share: float = 0.0) -> None:
+        super().__init__()
+        self.session = session
+        self.blind_share = blind_share
+        self.filter = SampleFilter()
+        self.current: str | None = None
+        self.cache: dict[str, SampleView] = {}
+        self.suggest_cache: dict[str, list[Suggestion]] = {}
+        self.total_samples = 0
+        self._ten = False
+        self._second = False
+        self.clusters: dict[str, ClusterReady] = {}
+        self.shown_at: dict[str, float] = {}
+        """When each sample was last painted (benchmarks read this)."""
+
+    # -- layout --------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        taxonomy = self.session.store.taxonomy
+        yield Header()
+        with Horizontal(id="body"):
+            yield SampleList(id="queue")
+            with Container(id="work"):
+                with Vertical(id="center"):
+                    yield Static(id="meta", markup=False)
+                    with TabbedContent(id="tabs"):
+                        for tab, name in (
+                            ("generated", "Generated"),
+                            ("reference", "Reference"),
+                            ("diff", "Diff"),
+                            ("prompt", "Prompt"),
+                        ):
+                            with TabPane(name, id=f"tab-{tab}"):
+                                yield LinesView(id=tab)
+                    yield LinesView(id="error")
+                with Vertical(id="side"):
+                    yield SuggestionList(taxonomy, id="suggestions")
+                    yield LabelPanel(taxonomy, id="label")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#error", LinesView).border_title = "Error · t: full output"
+        self.query_one("#suggestions").border_title = "Suggestions · a: accept"
+        self.query_one("#label").border_title = "Label"
+        self.query_one("#queue").focus()
+        self.fetch_queue(self.filter, reset=True)
+
+    # -- queue and selection ------------------------------------------------
+    @property
+    def queue(self) -> SampleList:
+        return self.query_one("#queue", SampleList)
+
+    @on(QueueLoaded)
+    def _queue_loaded(self, message: QueueLoaded) -> None:
+        if message.reset:
+            self.total_samples = self.total_samples or message.total
+            self.queue.reset(message.rows, message.total)
+            if not message.rows:
+                self.query_one("#meta", Static).update(Text("no sample matches", style="dim"))
+            self.update_progress()
+        else:
+            self.queue.add_rows(message.rows)
+
+    @on(SampleList.NeedRows)
+    def _need_rows(self, message: SampleList.NeedRows) -> None:
+        self.fetch_page(self.filter, message.offset)
+
+    @on(SampleList.Picked)
+    def _picked(self, message: SampleList.Picked) -> None:
+        self.show(message.sample_id)
+
+    def show(self, sample_id: str) -> None:
+        if sample_id == self.current and sample_id in self.shown_at:
+            return  # the same row highlighted again: already on screen
+        loading = sample_id == self.current
+        self.current = sample_id
+        self._ten = False
+        view = self.cache.get(sample_id)
+        if view is None and loading:
+            return
+        if view is None:
+            self.query_one("#meta", Static).update(Text(f"loading {visible(sample_id)}…"))
+            self.load_sample(sample_id)
+            return
+        self.paint(view)
+
+    @on(SampleLoaded)
+    def _loaded(self, message: SampleLoaded) -> None:
+        if message.view is None:
+            return
+        self.cache[message.sample_id] = message.view
+        while len(self.cache) > CACHE_SIZE:
+            oldest = next(iter(self.cache))
+            if oldest == self.current:
+                break
+            del self.cache[oldest]
+        if message.sample_id == self.current and self.current not in self.shown_at:
+            self.paint(message.view)
+
+    def paint(self, view: SampleView) -> None:
+        sid = view.sample_id
+        line = view.failure.line
+        self.query_one("#generated", LinesView).set_lines(view.generated, line and line - 1)
+        self.query_one("#reference", LinesView).set_lines(view.reference)
+        self.query_one("#diff", LinesView).set_lines(view.diff)
+        self.query_one("#prompt", LinesView).set_lines(view.prompt)
+        self.query_one("#error", LinesView).set_lines(view.error)
+        self.refresh_label(sid)
+        self.query_one("#meta", Static).update(view.meta)
+        self.shown_at = {sid: time.perf_counter()}
+        self.show_suggestions(sid)
+        missing = [i for i in self.queue.neighbour_ids() if i not in self.cache]
+        if missing:
+            self.prefetch(missing)
+
+    def show_suggestions(self, sample_id: str) -> None:
+        widget = self.query_one("#suggestions", SuggestionList)
+        if suggestions_hidden(sample_id, self.blind_share):
+            widget.show_hidden()
+        elif sample_id in self.suggest_cache:
+            widget.show_suggestions(self.suggest_cache[sample_id])
+        else:
+            widget.show_loading()
+            self.compute_suggestions(sample_id)
+
+    @on(SuggestionsReady)
+    def _suggestions(self, message: SuggestionsReady) -> None:
+        widget = self.query_one("#suggestions", SuggestionList)
+        if message.error is not None:
+            if message.sample_id == self.current:
+                widget.show_error(message.error)
+            return
+        self.suggest_cache[message.sample_id] = message.suggestions
+        if message.sample_id == self.current:
+            widget.show_suggestions(message.suggestions)
+
+    def refresh_label(self, sample_id: str, status: str = "") -> None:
+        label = self.session.label(sample_id)
+        row: dict[str, object] = {"id": sample_id, "kind": None, "category": None, "flag": None}
+        if label is not None:
+            row |= {"kind": label.kind, "category": label.category, "flag": label.flag}
+        self.queue.update_row(row)
+        if sample_id == self.current:
+            self.query_one(LabelPanel).show_label(sample_id, label, status)
+
+    def update_progress(self) -> None:
+        done = self.session.labeled_count()
+        rate = self.session.per_hour()
+        self.sub_title = (
+            f"{self.session.annotator} · {done}/{self.total_samples} labeled · {rate:.0f}/h"
+        )
+
+    # -- writing -------------------------------------------------------------
+    def save(self, sample_id: str, value: LabelValue, what: str = "saved") -> bool:
+        """Write a label (committed on return), then show it as saved."""
+        try:
+            self.session.save(sample_id, value)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        self.refresh_label(sample_id, f"{what} ✓ {time.strftime('%H:%M:%S')}")
+        self.update_progress()
+        return True
+
+    def shown(self, sample_id: str) -> bool:
+        return not suggestions_hidden(sample_id, self.blind_share)
+
+    def apply_category(self, category: int, subcategory: str | None = None) -> None:
+        sid = self.current
+        if sid is None:
+            return
+        taxonomy = self.session.store.taxonomy
+        if not taxonomy.has(category):
+            self.notify(f"no category {category}", severity="warning")
+            return
+        second, self._second = self._second, False
+        value = self.session.category_value(
+            sid, category, subcategory, second=second, shown=self.shown(sid)
+        )
+        was_unlabeled = self.session.label(sid) is None
+        if not self.save(sid, value):
+            return
+        if was_unlabeled:
+            self.queue.moved += 1
+        if (value.subcategory2 if second else value.subcategory) is None:
+            self.action_pick_subcategory(second=second)
+
+    # -- actions -------------------------------------------------------------
+    def action_category(self, n: int) -> None:
+        if self._ten:
+            self._ten = False
+            n += 10
+        self.apply_category(n)
+
+    def action_zero(self) -> None:
+        if self._ten:
+            self._ten = False
+            self.apply_category(10)
+        else:
+            self._ten = True
+            self.notify("0: the next digit picks category 10-14", timeout=2)
+
+    def action_second(self) -> None:
+        self._second = not self._second
+        self.notify("next category key sets the second category" if self._second else "off")
+
+    def action_pick_subcategory(self, second: bool = False) -> None:
+        sid = self.current
+        label = self.session.label(sid) if sid else None
+        category = (label.category2 if second else label.category) if label else None
+        if sid is None or category is None:
+            self.notify("choose a category first (1-9, 0+digit)", severity="warning")
+            return
+        cat = self.session.store.taxonomy.category(category)
+        choices = [
+            (Text.assemble(visible(s.name), (" [DL]" if s.dl_specific else "", "cyan")), s.name)
+            for s in cat.subcategories
+        ]
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.save(sid, self.session.subcategory_value(sid, name, second=second))
+
+        title = f"Subcategory of {category}. {visible(cat.name)}"
+        self.app.push_screen(PickerScreen(title, choices), chosen)
+
+    def action_accept(self) -> None:
+        sid = self.current
+        if sid is None:
+            return
+        if not self.shown(sid):
+            self.notify("suggestions are hidden for this sample", severity="warning")
+            return
+        suggestions = self.suggest_cache.get(sid)
+        if not suggestions:
+            self.notify("no suggestion to accept yet", severity="warning")
+            return
+        was_unlabeled = self.session.label(sid) is None
+        if self.save(sid, self.session.suggestion_value(sid, suggestions[0]), "accepted"):
+            self.queue.moved += int(was_unlabeled)
+            self.action_next()
+
+    def action_next(self) -> None:
+        self.queue.action_cursor_down()
+
+    def action_previous(self) -> None:
+        self.queue.action_cursor_up()
+
+    def action_undo(self) -> None:
+        changed = self.session.undo()
+        if not changed:
+            self.notify("nothing to undo")
+            return
+        for sid in changed:
+            self.refresh_label(sid, "undone ↶")
+        self.update_progress()
+        self.notify(f"undone ({len(changed)} sample{'s' if len(changed) > 1 else ''})")
+
+    def action_flag(self) -> None:
+        if self.current is not None:
+            self.save(self.current, self.session.flag_value(self.current))
+
+    def action_skip(self) -> None:
+        sid = self.current
+        if sid is not None and self.save(sid, self.session.skip_value(sid), "skipped"):
+            self.action_next()
+
+    def action_note(self) -> None:
+        self.query_one(LabelPanel).focus_note()
+
+    def action_leave(self) -> None:
+        self.queue.focus()
+
+    @on(LabelPanel.NoteChanged)
+    def _note(self, message: LabelPanel.NoteChanged) -> None:
+        self.save(message.sample_id, self.session.note_value(message.sample_id, message.note))
+
+    def action_output(self) -> None:
+        view = self.cache.get(self.current or "")
+        if view is not None:
+            self.app.push_screen(OutputScreen(view.sample_id, view.output_lines))
+
+    def action_help(self) -> None:
+        rows = [(b.key, b.description or b.action) for b in self._all_bindings()]
+        self.app.push_screen(HelpScreen(rows))
+
+    def _all_bindings(self) -> list[Binding]:
+        out = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        out += [b for b in self.app.BINDINGS if isinstance(b, Binding)]
+        return out
+
+    def action_filter(self) -> None:
+        sid = self.current
+        known = self.clusters.get(sid or "")
+        self._open_filter(known.members if known else None)
+        if sid is not None and known is None:
+            self.compute_cluster(sid, for_filter=True)
+
+    @on(ClusterReady)
+    def _cluster_ready(self, message: ClusterReady) -> None:
+        self.clusters[message.sample_id] = message
+        if message.for_filter:
+            if isinstance(self.app.screen, FilterScreen):
+                self.app.screen.set_cluster(message.members)
+            return
+        sid = message.sample_id
+        label = self.session.label(sid)
+        if label is None or label.kind != "bug" or label.category is None:
+            self.notify("label this sample first, then press c", severity="warning")
+            return
+        targets = message.unlabeled
+        if not targets:
+            self.notify("no other unlabeled sample has this failure")
+            return
+        text = self.session.store.taxonomy.label_text(label.category, label.subcategory)
+        value = label.value().model_copy(update={"suggestions_shown": self.shown(sid)})
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                count = self.session.save_many(targets, value)
+                self.queue.moved += count
+                for target in targets:
+                    self.refresh_label(target)
+                self.update_progress()
+                self.notify(f"labeled {count} samples of the cluster (u undoes)")
+
+        kept = len(message.members) - len(targets) - 1
+        preview = ClusterPreview(message.signature, text, targets, kept)
+        self.app.push_screen(preview, confirmed)
+
+    def action_cluster(self) -> None:
+        if self.current is not None:
+            self.compute_cluster(self.current)
+
+    def _open_filter(self, cluster_ids: list[str] | None) -> None:
+        store = self.session.store
+        values = {c: store.distinct_values(c) for c in ("model", "stage", "data_type", "task_type")}
+        cats = [(c.id, c.name) for c in store.taxonomy.categories]
+
+        def applied(filt: SampleFilter | None) -> None:
+            if filt is not None:
+                self.filter = replace(filt, category_annotator=self.session.annotator)
+                self.fetch_queue(self.filter, reset=True)
+
+        self.app.push_screen(FilterScreen(self.filter, values, cats, cluster_ids), applied)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.notify(f"{event.worker.name}: {event.worker.error}", severity="error")

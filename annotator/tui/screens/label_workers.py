@@ -1,0 +1,128 @@
+"""Background work of the labeling screen, each in its own named worker.
+
+Contract: :class:`LabelWorkers` is the base of
+:class:`~annotator.tui.screens.label.LabelScreen`. Every method here runs in a
+thread worker with its *own* database connection (``Store.reopen``; SQLite
+connections must not be shared across threads), never touches widgets, and
+reports by posting a message from :mod:`annotator.tui.messages`. A worker that
+was superseded (``exclusive=True``) posts nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from ...store import SampleFilter, Store
+from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
+from ..sample_data import cluster_key, load_view
+from ..widgets.sample_list import PAGE_SIZE
+
+if TYPE_CHECKING:
+    from ..session import LabelSession
+
+
+class LabelWorkers(Screen[None]):
+    session: LabelSession
+
+    @contextmanager
+    def reader(self) -> Iterator[Store]:
+        store = self.session.store.reopen()
+        try:
+            yield store
+        finally:
+            store.close()
+
+    @staticmethod
+    def _cancelled() -> bool:
+        return get_current_worker().is_cancelled
+
+    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
+    def fetch_queue(self, filt: SampleFilter, reset: bool = True) -> None:
+        annotator = self.session.annotator
+        with self.reader() as store:
+            rows = store.queue(annotator, filt, offset=0, limit=PAGE_SIZE)
+            total = store.queue_count(annotator, filt)
+        if not self._cancelled():
+            self.post_message(QueueLoaded(rows, total, reset=True))
+
+    @work(thread=True, exclusive=True, group="page", exit_on_error=False)
+    def fetch_page(self, filt: SampleFilter, offset: int) -> None:
+        with self.reader() as store:
+            rows = store.queue(self.session.annotator, filt, offset=offset, limit=PAGE_SIZE)
+        if not self._cancelled():
+            self.post_message(QueueLoaded(rows, 0, reset=False))
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_sample(self, sample_id: str) -> None:
+        with self.reader() as store:
+            view = load_view(store, sample_id)
+        if not self._cancelled():
+            self.post_message(SampleLoaded(sample_id, view))
+
+    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
+    def prefetch(self, sample_ids: list[str]) -> None:
+        with self.reader() as store:
+            for sample_id in sample_ids:
+                if self._cancelled():
+                    return
+                self.post_message(SampleLoaded(sample_id, load_view(store, sample_id)))
+
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def compute_suggestions(self, sample_id: str) -> None:
+        from ...suggest.engine import suggestions_for
+
+        try:
+            with self.reader() as store:
+                found = suggestions_for(store, sample_id)
+        except Exception as exc:  # a suggester bug must not stop labeling
+            self.post_message(SuggestionsReady(sample_id, error=f"{type(exc).__name__}: {exc}"))
+            return
+        if not self._cancelled():
+            self.post_message(SuggestionsReady(sample_id, list(found)))
+
+    @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
+    def compute_cluster(self, sample_id: str, for_filter: bool = False) -> None:
+        """Failing samples whose failure signature equals ``sample_id``'s."""
+        annotator = self.session.annotator
+        with self.reader() as store:
+            conn = store.db.conn
+            members: list[str] = []
+            unlabeled: list[str] = []
+            signature = ""
+            row = conn.execute(
+                "SELECT t.test_output, s.metadata FROM samples s JOIN sample_texts t"
+                " ON t.sample_id = s.id WHERE s.id = ?",
+                (sample_id,),
+            ).fetchone()
+            if row is not None:
+                signature = cluster_key(row[0] or "", _function(row[1]))
+            cursor = conn.execute(
+                "SELECT s.id, t.test_output, s.metadata, l.kind FROM samples s"
+                " JOIN sample_texts t ON t.sample_id = s.id"
+                " LEFT JOIN labels l ON l.sample_id = s.id AND l.annotator = ?"
+                " WHERE s.passed IS NOT 1 ORDER BY s.rowid",
+                (annotator,),
+            )
+            for sid, output, meta, kind in cursor if signature else ():
+                if self._cancelled():
+                    return
+                if sid == sample_id or cluster_key(output or "", _function(meta)) == signature:
+                    members.append(sid)
+                    if kind is None and sid != sample_id:
+                        unlabeled.append(sid)
+        self.post_message(ClusterReady(sample_id, signature, members, unlabeled, for_filter))
+
+
+def _function(metadata: str | None) -> str | None:
+    try:
+        value = json.loads(metadata or "{}").get("function")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None

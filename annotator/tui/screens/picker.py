@@ -1,0 +1,58 @@
+"""A small modal that picks one of a few choices (subcategories, categories).
+
+Contract: :class:`PickerScreen` dismisses with the chosen value, or ``None``
+when cancelled (Escape). Digits 1-9 pick the n-th choice; Enter or a click
+picks the highlighted one. Choice labels are ``Text`` (shown literally).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Generic, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+T = TypeVar("T")
+
+
+class PickerScreen(ModalScreen[T | None], Generic[T]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)],
+    ]
+
+    def __init__(self, title: str, choices: Sequence[tuple[Text, T]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker", classes="dialog"):
+            yield Static(Text(self.title_text, style="bold"), id="picker-title")
+            options = []
+            for n, (label, _) in enumerate(self.choices, start=1):
+                prefix = Text(f"{n}  " if n < 10 else "   ", style="bold")
+                options.append(Option(Text.assemble(prefix, label, end="")))
+            yield OptionList(*options, id="picker-options")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_pick(self, n: int) -> None:
+        if 1 <= n <= len(self.choices):
+            self.dismiss(self.choices[n - 1][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.choices[event.option_index][1])

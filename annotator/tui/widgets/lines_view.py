@@ -1,0 +1,93 @@
+"""A read-only, virtual view of many lines of Rich ``Text`` (or plain str).
+
+Contract: :class:`LinesView` renders only the visible lines (Textual's line
+API), so a several-MB test output or a 100k-line file scrolls as fast as a
+short one. Plain ``str`` lines are escaped with
+:func:`annotator.tui.render.visible` when first drawn, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.text import Text
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..render import MAX_LINE_CELLS, plain_line
+
+
+class LinesView(ScrollView, can_focus=True):
+    """Scrollable lines; ``mark`` is a 0-based line to scroll into view."""
+
+    DEFAULT_CSS = """
+    LinesView {
+        background: $surface;
+        scrollbar-size-vertical: 1;
+    }
+    LinesView:focus {
+        background-tint: $foreground 3%;
+    }
+    """
+
+    BINDINGS = [
+        ("up", "scroll_up", "Up"),
+        ("down", "scroll_down", "Down"),
+        ("pageup", "page_up", "Page up"),
+        ("pagedown", "page_down", "Page down"),
+        ("home", "scroll_home", "Top"),
+        ("end", "scroll_end", "Bottom"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._lines: Sequence[Text | str] = ()
+        self._cache: dict[int, Strip] = {}
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def text(self) -> str:
+        """All lines as displayed (plain text), for tests and copying."""
+        return "\n".join(self._line(i).plain for i in range(len(self._lines)))
+
+    def set_lines(self, lines: Sequence[Text | str], scroll_to: int | None = None) -> None:
+        self._lines = lines
+        self._cache.clear()
+        width = 0
+        for line in lines:
+            width = max(width, cell_len(line) if isinstance(line, str) else line.cell_len)
+        self.virtual_size = Size(min(width, MAX_LINE_CELLS), len(lines))
+        if scroll_to is not None and scroll_to > 0:
+            # Keep a few lines of context above the marked line.
+            self.scroll_to(0, max(0, scroll_to - 3), animate=False, immediate=True)
+        else:
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def _line(self, index: int) -> Text:
+        line = self._lines[index]
+        return plain_line(line) if isinstance(line, str) else line
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.size.width
+        style = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, style)
+        strip = self._cache.get(index)
+        if strip is None:
+            text = self._line(index)
+            segments = list(text.render(self.app.console))
+            segments = [s for s in segments if s.text != "\n"]
+            strip = Strip(Segment.apply_style(segments, style), text.cell_len)
+            if len(self._cache) > 2000:
+                self._cache.clear()
+            self._cache[index] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, style)

@@ -1,0 +1,155 @@
+"""The queue: a lazily paged list of sample ids with their label status.
+
+Contract: :class:`SampleList` holds only the compact queue rows it has been
+given (never the big texts) and asks for more with :class:`SampleList.NeedRows`
+when the cursor nears the end of what is loaded, so 100k samples cost one page
+at a time. It posts :class:`SampleList.Picked` when the highlighted sample
+changes. Row text is built from ``rich.text.Text`` so ids are shown literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ..render import visible
+
+PAGE_SIZE = 200
+PREFETCH_MARGIN = 40
+"""Ask for the next page when the cursor is this close to the last loaded row."""
+
+STATUS_ICONS: dict[str, tuple[str, str]] = {
+    "unlabeled": ("·", "dim"),
+    "labeled": ("✓", "green"),
+    "flagged": ("⚑", "yellow"),
+    "skipped": ("»", "blue"),
+    "disagreement": ("≠", "magenta"),
+}
+
+
+def row_status(row: dict[str, Any]) -> str:
+    """unlabeled, labeled, flagged or skipped, from a queue row or label dict."""
+    if row.get("kind") is None:
+        return "unlabeled"
+    if row.get("flag"):
+        return "flagged"
+    if row.get("kind") == "skip":
+        return "skipped"
+    return "labeled"
+
+
+def row_prompt(row: dict[str, Any]) -> Text:
+    icon, style = STATUS_ICONS[row_status(row)]
+    code = str(row["category"]) if row.get("kind") == "bug" and row.get("category") else ""
+    if row.get("kind") == "pass":
+        code = "ok"
+    return Text.assemble(
+        (icon, style),
+        (f"{code:>3} ", "bold"),
+        visible(str(row["id"])),
+        no_wrap=True,
+        overflow="ellipsis",
+        end="",
+    )
+
+
+class SampleList(OptionList):
+    """The annotator's queue, one page at a time."""
+
+    @dataclass
+    class Picked(Message):
+        """The highlighted sample changed."""
+
+        sample_id: str
+
+    @dataclass
+    class NeedRows(Message):
+        """More rows are wanted, starting at queue ``offset``."""
+
+        offset: int
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.total = 0
+        self._ids: set[str] = set()
+        self._exhausted = False
+        self._waiting = False
+        self.moved = 0
+        """Rows labeled in this sitting that left the unlabeled head of the
+        queue: the next page starts that many rows earlier."""
+
+    @property
+    def loaded(self) -> int:
+        return self.option_count
+
+    def reset(self, rows: Iterable[dict[str, Any]], total: int) -> None:
+        """Replace the content with the first page."""
+        self.clear_options()
+        self._ids.clear()
+        self._exhausted = False
+        self._waiting = False
+        self.moved = 0
+        self.total = total
+        self.add_rows(rows)
+        self.highlighted = 0 if self.option_count else None
+
+    def add_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Append a page (rows already shown are skipped)."""
+        fresh = [r for r in rows if r["id"] not in self._ids]
+        self._waiting = False
+        if not fresh:
+            self._exhausted = True
+            return
+        self._ids.update(r["id"] for r in fresh)
+        self.add_options(Option(row_prompt(r), id=r["id"]) for r in fresh)
+        self._update_title()
+
+    def update_row(self, row: dict[str, Any]) -> None:
+        """Show a changed label status of a loaded row."""
+        if row["id"] in self._ids:
+            self.replace_option_prompt(row["id"], row_prompt(row))
+
+    def select_id(self, sample_id: str) -> bool:
+        if sample_id not in self._ids:
+            return False
+        self.highlighted = self.get_option_index(sample_id)
+        return True
+
+    @property
+    def current_id(self) -> str | None:
+        option = self.highlighted_option
+        return option.id if option is not None else None
+
+    def neighbour_ids(self) -> list[str]:
+        """Ids of the rows next to the cursor (to prefetch)."""
+        index = self.highlighted
+        if index is None:
+            return []
+        out = []
+        for i in (index + 1, index - 1, index + 2):
+            if 0 <= i < self.option_count:
+                option_id = self.get_option_at_index(i).id
+                if option_id is not None:
+                    out.append(option_id)
+        return out
+
+    def _update_title(self) -> None:
+        self.border_title = f"Queue ({self.total})"
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        if highlighted is None:
+            return
+        option = self.get_option_at_index(highlighted)
+        if option.id is not None:
+            self.post_message(self.Picked(option.id))
+        near_end = highlighted >= self.option_count - PREFETCH_MARGIN
+        if near_end and not self._exhausted and not self._waiting and self.loaded < self.total:
+            self._waiting = True
+            self.post_message(self.NeedRows(max(0, self.loaded - self.moved)))
