@@ -124,7 +124,7 @@ END;
 CREATE TRIGGER labels_history_delete AFTER DELETE ON labels BEGIN
     INSERT INTO label_history (sample_id, annotator, op, changed_at, {_HISTORY_COPY})
     VALUES (OLD.sample_id, OLD.annotator, 'delete',
-            strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'), {old_values});
+            MAX(strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'), OLD.updated_at), {old_values});
 END;
 CREATE VIEW samples_full AS
     SELECT s.*, t.prompt, t.generated_code, t.reference_code, t.test_output

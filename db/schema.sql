@@ -144,7 +144,7 @@ CREATE VIEW samples_full AS
 CREATE TRIGGER labels_history_delete AFTER DELETE ON labels BEGIN
     INSERT INTO label_history (sample_id, annotator, op, changed_at, kind, category, subcategory, subcategory_inferred, category2, subcategory2, subcategory2_inferred, note, note2, flag, suggestions_shown, taxonomy_version, source, written_by, raw, revision, created_at, updated_at)
     VALUES (OLD.sample_id, OLD.annotator, 'delete',
-            strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'), OLD.kind, OLD.category, OLD.subcategory, OLD.subcategory_inferred, OLD.category2, OLD.subcategory2, OLD.subcategory2_inferred, OLD.note, OLD.note2, OLD.flag, OLD.suggestions_shown, OLD.taxonomy_version, OLD.source, OLD.written_by, OLD.raw, OLD.revision, OLD.created_at, OLD.updated_at);
+            MAX(strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'), OLD.updated_at), OLD.kind, OLD.category, OLD.subcategory, OLD.subcategory_inferred, OLD.category2, OLD.subcategory2, OLD.subcategory2_inferred, OLD.note, OLD.note2, OLD.flag, OLD.suggestions_shown, OLD.taxonomy_version, OLD.source, OLD.written_by, OLD.raw, OLD.revision, OLD.created_at, OLD.updated_at);
 END;
 
 CREATE TRIGGER labels_history_insert AFTER INSERT ON labels BEGIN
