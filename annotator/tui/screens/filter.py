@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
@@ -44,7 +44,7 @@ class FilterScreen(ModalScreen[SampleFilter | None]):
         self.cluster_ids = tuple(cluster_ids) if cluster_ids else None
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="filter", classes="dialog"):
+        with Vertical(id="filter", classes="dialog"):
             yield Label(Text("Filter the queue", style="bold"))
             yield self._select("status", [(s, s) for s in STATUSES], self.current.status)
             for column in COLUMNS:

@@ -102,13 +102,13 @@ class LabelScreen(LabelWorkers):
                     yield LinesView(id="error")
                 with Vertical(id="side"):
                     yield SuggestionList(taxonomy, id="suggestions")
-                    yield LabelPanel(taxonomy, id="label")
+                    yield LabelPanel(taxonomy, id="label-panel")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#error", LinesView).border_title = "Error · t: full output"
         self.query_one("#suggestions").border_title = "Suggestions · a: accept"
-        self.query_one("#label").border_title = "Label"
+        self.query_one("#label-panel").border_title = "Label"
         self.query_one("#queue").focus()
         self.fetch_queue(self.filter, reset=True)
 
