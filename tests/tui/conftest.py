@@ -42,7 +42,7 @@ x = 3
 >       return y.reshape({n}, -1)
 E       {exc}: {msg}
 
-generated.py:3: {exc}
+generated.py:5: {exc}
 =========================== short test summary info ============================
 FAILED test_mod.py::test_it - {exc}: {msg}
 ============================== 1 failed in 0.01s ===============================
@@ -96,6 +96,11 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     kwargs: dict[str, Any] = {name: pyfuncitem.funcargs[name] for name in names}
     asyncio.run(pyfuncitem.obj(**kwargs))
     return True
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("annotator.tui.screens.label.clock", lambda: "12:00:00")
 
 
 @pytest.fixture(autouse=True)

@@ -43,6 +43,11 @@ from .picker import PickerScreen
 CACHE_SIZE = 24
 
 
+def clock() -> str:
+    """Time shown next to 'saved' (a function so snapshots can pin it)."""
+    return time.strftime("%H:%M:%S")
+
+
 class LabelScreen(LabelWorkers):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
 
@@ -225,7 +230,7 @@ class LabelScreen(LabelWorkers):
         except UserError as exc:
             self.notify(str(exc), severity="error")
             return False
-        self.refresh_label(sample_id, f"{what} ✓ {time.strftime('%H:%M:%S')}")
+        self.refresh_label(sample_id, f"{what} ✓ {clock()}")
         self.update_progress()
         return True
 
