@@ -1,7 +1,226 @@
-"""CLI commands (agreeing). Filled in by its feature."""
+"""CLI command ``annotator agreement``: inter-annotator agreement over the database.
+
+Contract: parses the options, calls :func:`annotator.agreement.agreement_report` and prints
+it as JSON (``--json``, the full report) or as rich tables: per pair n, percent and Cohen's
+kappa [95 % CI]; the overall statistics (with and without pass); per-category kappa; and the
+confusion matrices only with ``--confusion``. Annotator names and labels come from the
+database and are rendered literally (``rich.text.Text``, control characters removed), never as
+markup. Undefined statistics print as ``—`` and their reasons are listed below the tables.
+"""
 
 from __future__ import annotations
 
-import click
+import json
+import re
+from typing import Any
 
-COMMANDS: list[click.Command] = []
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..agreement import LEVELS, agreement_report, label_text
+from .context import Context, pass_context
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_DASH = "—"
+
+
+def _t(value: object) -> Text:
+    """Literal, single-line text for a table cell."""
+    return Text(_CONTROL.sub("", " ".join(str(value).splitlines())))
+
+
+def _num(value: float | None, ci: list[float] | None = None) -> Text:
+    if value is None:
+        return Text(_DASH)
+    text = f"{value:.3f}"
+    if ci is not None:
+        text += f" [{ci[0]:.3f}, {ci[1]:.3f}]"
+    return Text(text)
+
+
+def _pct(value: float | None) -> Text:
+    return Text(_DASH if value is None else f"{100 * value:.1f}%")
+
+
+def _label(value: Any) -> Text:
+    if isinstance(value, list):
+        return _t("+".join(str(v) for v in value))
+    return _t(label_text(value))
+
+
+def _pairs_table(block: dict[str, Any]) -> Table:
+    table = Table(title="Pairwise agreement")
+    table.add_column("A", overflow="fold")
+    table.add_column("B", overflow="fold")
+    table.add_column("n", justify="right")
+    table.add_column("%", justify="right")
+    table.add_column("Cohen κ [95% CI]", justify="right")
+    for pair in block["pairs"]:
+        table.add_row(
+            _t(pair["a"]),
+            _t(pair["b"]),
+            Text(str(pair["n"])),
+            _pct(pair["percent"]),
+            _num(pair["cohen_kappa"], pair["ci"]),
+        )
+    return table
+
+
+_OVERALL = (
+    ("Percent agreement", "percent"),
+    ("Krippendorff α (nominal)", "krippendorff_alpha"),
+    ("Krippendorff α (MASI)", "alpha_masi"),
+    ("Krippendorff α (Jaccard)", "alpha_jaccard"),
+    ("Fleiss κ", "fleiss_kappa"),
+    ("Gwet AC1", "gwet_ac1"),
+    ("Light κ", "light_kappa"),
+)
+
+
+def _overall_table(report: dict[str, Any]) -> Table:
+    blocks = [("with pass" if report["pass_included"] else "without pass", report)]
+    if report["pass_included"]:
+        blocks.append(("without pass", report["without_pass"]))
+    table = Table(title="Overall")
+    table.add_column("Statistic")
+    for title, _ in blocks:
+        table.add_column(title, justify="right")
+    for title, key in _OVERALL:
+        if key not in report:
+            continue
+        cells = []
+        for _, block in blocks:
+            value = block.get(key)
+            cells.append(_pct(value) if key == "percent" else _num(value, block["ci"].get(key)))
+        table.add_row(Text(title), *cells)
+    table.add_row(Text("Items rated by ≥2"), *(Text(str(b["n_items"])) for _, b in blocks))
+    table.add_row(Text("Single-rated (dropped)"), *(Text(str(b["n_dropped"])) for _, b in blocks))
+    return table
+
+
+def _category_table(block: dict[str, Any]) -> Table:
+    table = Table(title="Per-category κ (one vs rest)")
+    table.add_column("Category", overflow="fold")
+    table.add_column("κ", justify="right")
+    table.add_column("items", justify="right")
+    for entry in block["per_category"]:
+        table.add_row(_label(entry["category"]), _num(entry["kappa"]), Text(str(entry["n"])))
+    return table
+
+
+def _confusion_tables(block: dict[str, Any]) -> list[Table]:
+    tables = []
+    for pair in block["pairs"]:
+        conf = block["confusion"][f"{pair['a']}|{pair['b']}"]
+        if not conf["labels"]:
+            continue
+        title = Text("Confusion: rows ")
+        title.append(_t(pair["a"]))
+        title.append(", columns ")
+        title.append(_t(pair["b"]))
+        table = Table(title=title)
+        table.add_column("")
+        for label in conf["labels"]:
+            table.add_column(_label(label), justify="right")
+        for label, row in zip(conf["labels"], conf["matrix"], strict=True):
+            table.add_row(_label(label), *(Text(str(c)) for c in row))
+        tables.append(table)
+    return tables
+
+
+def render(report: dict[str, Any], console: Console, confusion: bool = False) -> None:
+    """Print the report as tables."""
+    head = Text(f"Agreement at level '{report['level']}' between ")
+    head.append(_t(", ".join(report["annotators"]) or "nobody"))
+    if not report["pass_included"]:
+        head.append(f" (items with a pass dropped: {report['without_pass']['n_pass_items']})")
+    console.print(head)
+    console.print(_pairs_table(report))
+    console.print(_overall_table(report))
+    if report["per_category"]:
+        console.print(_category_table(report))
+    if confusion:
+        for table in _confusion_tables(report):
+            console.print(table)
+    groups = report.get("by_suggestions")
+    if groups:
+        table = Table(title="By suggestions shown to the raters")
+        table.add_column("Statistic")
+        table.add_column("shown", justify="right")
+        table.add_column("hidden", justify="right")
+        for title, key in (("Items rated by ≥2", "n_items"), *_OVERALL):
+            if key not in groups["shown"]:
+                continue
+            cells = [groups[g][key] for g in ("shown", "hidden")]
+            if key == "n_items":
+                table.add_row(Text(title), *(Text(str(c)) for c in cells))
+            else:
+                fmt = _pct if key == "percent" else _num
+                table.add_row(Text(title), *(fmt(c) for c in cells))
+        console.print(table)
+        console.print(
+            Text(f"Left out: {groups['n_mixed']} mixed, {groups['n_unknown']} without the flag.")
+        )
+    for key, reason in report["undefined"].items():
+        line = Text(f"{_DASH} ")
+        line.append(_t(key))
+        line.append(": ")
+        line.append(_t(reason))
+        console.print(line)
+
+
+@click.command("agreement")
+@click.option(
+    "--annotators",
+    default=None,
+    metavar="A,B,...",
+    help="Comma-separated annotators to compare (default: all with labels, including final).",
+)
+@click.option(
+    "--level",
+    type=click.Choice(LEVELS),
+    default="category",
+    show_default=True,
+    help="category: primary category; subcategory: cat/sub; set: {first, second} category.",
+)
+@click.option("--no-pass", is_flag=True, help="Drop items where any annotator said pass.")
+@click.option(
+    "--bootstrap",
+    "n_boot",
+    type=click.IntRange(min=0),
+    default=200,
+    show_default=True,
+    help="Bootstrap resamples for the 95% CIs of kappa and alpha (0 disables; fixed seed, so"
+    " the output is reproducible). Large databases get fewer (at least 100); 100k samples"
+    " take about 40 s, so use 0 there for a quick look.",
+)
+@click.option("--confusion", is_flag=True, help="Also print the confusion matrix of every pair.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+@pass_context
+def agreement_cmd(
+    ctx: Context,
+    annotators: str | None,
+    level: str,
+    no_pass: bool,
+    n_boot: int,
+    confusion: bool,
+    as_json: bool,
+) -> None:
+    """Inter-annotator agreement: pairwise Cohen's kappa, Krippendorff's alpha,
+    Fleiss' kappa, Gwet's AC1, Light's kappa and per-category kappa.
+
+    'pass' is a category of its own (--no-pass drops items where anyone said
+    pass; the JSON always has both under 'without_pass'); skipped and
+    flag-only labels are missing ratings.
+    """
+    names = annotators.split(",") if annotators else None
+    report = agreement_report(ctx.store, names, level=level, no_pass=no_pass, n_boot=n_boot)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    render(report, Console(highlight=False), confusion=confusion)
+
+
+COMMANDS: list[click.Command] = [agreement_cmd]

@@ -1,0 +1,185 @@
+"""Agreement ratings built from the labels table, as weighted rating patterns.
+
+Contract:
+- One SQL query over the ``labels`` table reading only label columns (never sample texts). It
+  returns each sample's labels as one JSON array; identical arrays are counted, and only the
+  distinct ones are decoded into *patterns*: a tuple of ``(annotator, value)`` pairs sorted by
+  annotator, holding non-missing values only. ``Loaded.patterns`` maps pattern -> number of
+  items (see ``annotator.agreement.weighted`` for why); ``expand`` turns it back into the
+  ``annotator.stats`` ``Ratings`` shape (``item -> {annotator: value}``), in a fixed order.
+- Labels of kind ``skip`` and flag-only labels (kind ``none``) are missing ratings.
+- Values per level:
+  ``category``: the primary category (int), or ``"pass"`` for a pass judgement (pass is a
+  category of its own for agreement);
+  ``subcategory``: ``"<cat>/<subcategory>"`` (``"<cat>/?"`` when no subcategory was given), or
+  ``"pass"``;
+  ``set``: ``frozenset`` of the primary and second category, or ``frozenset({"pass"})``.
+- Blind-suggestion groups look only at the labels of annotators other than ``final`` that
+  entered the ratings: an item is *shown* when every such label that records
+  ``suggestions_shown`` says True, *hidden* when all say False, *mixed* when both occur, and
+  *unknown* when none records it. The final label is adjudication, made after seeing the
+  raters' labels, so its flag says nothing about whether the raters were primed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+
+from ..errors import UserError
+from ..store import Store
+from ..taxonomy import Taxonomy
+from .weighted import Pattern, Patterns
+
+LEVELS = ("category", "subcategory", "set")
+PASS = "pass"
+PASS_SET: frozenset[Hashable] = frozenset({PASS})
+FINAL = "final"
+GROUPS = ("shown", "hidden", "mixed", "unknown")
+
+# The one label column besides kind and category that each level needs; selecting only it keeps
+# the number of distinct per-sample arrays (and so the decoding work) small.
+_EXTRA = {"category": "NULL", "subcategory": "subcategory", "set": "category2"}
+
+
+@dataclass
+class Loaded:
+    """Rating patterns of one level, per blind-suggestion group (see module docstring)."""
+
+    level: str
+    annotators: list[str]
+    groups: dict[str, Patterns] = field(default_factory=lambda: {g: Counter() for g in GROUPS})
+
+    @property
+    def patterns(self) -> Patterns:
+        total: Patterns = Counter()
+        for group in self.groups.values():
+            total.update(group)
+        return total
+
+    @property
+    def suggestions_vary(self) -> bool:
+        """Whether rater labels record ``suggestions_shown`` both True and False."""
+        g = self.groups
+        return bool(g["mixed"] or (g["shown"] and g["hidden"]))
+
+
+def default_annotators(store: Store) -> list[str]:
+    """Every annotator that has at least one label, ``final`` included, sorted by name."""
+    cur = store.db.conn.execute("SELECT DISTINCT annotator FROM labels ORDER BY annotator")
+    return [r[0] for r in cur]
+
+
+def resolve_annotators(store: Store, requested: Sequence[str] | None) -> list[str]:
+    """The annotators to compare; unknown names raise one ``UserError`` naming them all."""
+    if not requested:
+        return default_annotators(store)
+    names = list(dict.fromkeys(n.strip() for n in requested if n.strip()))
+    if not names:
+        raise UserError("no annotator names given", field="annotators")
+    known = set(store.annotators())
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        listing = ", ".join(repr(n) for n in unknown)
+        have = ", ".join(sorted(known)) or "none"
+        raise UserError(f"unknown annotator(s) {listing} (the database has: {have})")
+    return names
+
+
+def label_value(level: str, kind: str, category: int | None, extra: object) -> Hashable | None:
+    """The rating of one label at ``level``; None for a missing rating."""
+    if kind == PASS:
+        return PASS_SET if level == "set" else PASS
+    if kind != "bug" or category is None:
+        return None
+    if level == "category":
+        return category
+    if level == "subcategory":
+        return f"{category}/{extra if extra is not None else '?'}"
+    return frozenset((category,) if extra is None else (category, extra))
+
+
+def load_ratings(store: Store, annotators: Sequence[str], level: str) -> Loaded:
+    """The rating patterns of ``annotators`` at ``level``, with one query."""
+    if level not in LEVELS:
+        raise UserError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+    names = list(annotators)
+    loaded = Loaded(level=level, annotators=names)
+    if not names:
+        return loaded
+    marks = ", ".join("?" for _ in names)
+    # The unary + keeps SQLite off the (annotator, kind) index: a scan in primary-key order
+    # groups by sample without a sort and reads each row once.
+    cur = store.db.conn.execute(
+        "SELECT json_group_array(json_array(annotator, kind, category,"
+        f" {_EXTRA[level]}, suggestions_shown)) FROM labels"
+        f" WHERE +annotator IN ({marks}) AND +kind IN ('bug', 'pass') GROUP BY sample_id",
+        names,
+    )
+    raw = Counter(r[0] for r in cur)
+    for text, count in raw.items():
+        pairs: list[tuple[str, Hashable]] = []
+        flags: set[bool] = set()
+        for annotator, kind, category, extra, shown in json.loads(text):
+            value = label_value(level, kind, category, extra)
+            if value is None:
+                continue
+            pairs.append((annotator, value))
+            if shown is not None and annotator != FINAL:
+                flags.add(bool(shown))
+        if not pairs:
+            continue
+        pattern: Pattern = tuple(sorted(pairs, key=lambda p: p[0]))
+        if len(flags) == 2:
+            group = "mixed"
+        elif flags:
+            group = "shown" if True in flags else "hidden"
+        else:
+            group = "unknown"
+        loaded.groups[group][pattern] += count
+    return loaded
+
+
+def expand(patterns: Patterns) -> dict[int, dict[str, Hashable]]:
+    """``item -> {annotator: value}`` with one item per counted occurrence, in a fixed order."""
+    out: dict[int, dict[str, Hashable]] = {}
+    i = 0
+    for pattern, count in patterns.items():
+        row = dict(pattern)
+        for _ in range(count):
+            out[i] = row
+            i += 1
+    return out
+
+
+def is_pass(value: Hashable) -> bool:
+    return value == PASS or value == PASS_SET
+
+
+def without_pass(patterns: Patterns) -> tuple[Patterns, int]:
+    """The patterns minus every item where any annotator said pass, and how many were dropped."""
+    kept: Patterns = Counter()
+    dropped = 0
+    for pattern, count in patterns.items():
+        if any(is_pass(v) for _, v in pattern):
+            dropped += count
+        else:
+            kept[pattern] = count
+    return kept, dropped
+
+
+def ac1_categories(taxonomy: Taxonomy, level: str, include_pass: bool) -> list[Hashable] | None:
+    """The q categories for Gwet's AC1: the whole taxonomy (+ pass); None at level ``set``."""
+    cats: list[Hashable]
+    if level == "category":
+        cats = [c.id for c in taxonomy.categories]
+    elif level == "subcategory":
+        cats = [f"{c.id}/{s.name}" for c in taxonomy.categories for s in c.subcategories]
+        cats += [f"{c.id}/?" for c in taxonomy.categories]
+    else:
+        return None
+    if include_pass:
+        cats.append(PASS)
+    return cats

@@ -1,0 +1,242 @@
+"""The agreement report: every statistic of ``annotator.stats`` over one set of ratings.
+
+Contract: :func:`agreement_report` returns a JSON-ready dict (see ``annotator.agreement`` for
+the shape). A block of statistics is computed by :func:`stats_block` and holds, for the given
+ratings: ``n_items`` (items with ≥2 ratings), ``n_rated`` (items with ≥1), ``n_dropped``
+(single-rated items left out of alpha), ``percent``, ``pairs`` (per pair of annotators: ``n``
+co-rated items, ``percent``, ``cohen_kappa`` and its bootstrap ``ci``), ``fleiss_kappa``,
+``krippendorff_alpha``, ``gwet_ac1``, ``light_kappa``, ``per_category`` (one-vs-rest kappa,
+``n`` = co-rated items where at least one annotator chose the category), ``confusion`` (per
+pair, rows = first annotator), ``ci`` (bootstrap intervals of the alphas) and ``undefined``
+(statistic -> reason, for every null). At level ``set`` it adds ``alpha_masi`` and
+``alpha_jaccard``; AC1 is null there (it needs a fixed list of q categories, and sets of
+categories have none). Values are full-precision floats; nothing is NaN.
+
+Point values come from ``annotator.agreement.weighted`` (the ``annotator.stats`` formulas over
+pattern counts). Bootstrap: percentile 95 % intervals over items with a fixed seed (same
+database, same output), by ``annotator.stats.bootstrap_ci`` on the expanded ratings (its cost
+guard draws fewer resamples, never under 100, on large data); a pair's interval resamples only
+the items both annotators rated. ``n_boot = 0`` leaves every
+``ci`` null.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import replace
+from itertools import combinations
+from typing import Any, cast
+
+from ..stats import (
+    Distance,
+    Ratings,
+    Stat,
+    bootstrap_ci,
+    jaccard_distance,
+    masi_distance,
+    sort_labels,
+)
+from ..store import Store
+from . import weighted
+from .ratings import ac1_categories, expand, load_ratings, resolve_annotators, without_pass
+from .weighted import Patterns
+
+SEED = 0
+CI_LEVEL = 0.95
+NO_COMMON = "undefined: no item rated by both"
+# The set distances take sets; at level "set" every value is one, which mypy cannot know.
+MASI = cast(Distance, masi_distance)
+JACCARD = cast(Distance, jaccard_distance)
+
+
+def jsonable(value: Hashable) -> Any:
+    """Labels as JSON: sets of categories become sorted lists, everything else stays."""
+    if isinstance(value, AbstractSet):
+        return [jsonable(v) for v in sort_labels(value)]
+    return value
+
+
+def label_text(value: Hashable) -> str:
+    """A label for display: sets as ``1+6``."""
+    if isinstance(value, AbstractSet):
+        return "+".join(str(v) for v in sort_labels(value))
+    return str(value)
+
+
+def _with_ci(point: Stat, fn: Callable[[Patterns], Stat], patterns: Patterns, n_boot: int) -> Stat:
+    """``point`` with the percentile interval of ``fn`` from ``stats.bootstrap_ci``.
+
+    ``bootstrap_ci`` resamples the expanded items; each resample is folded back into pattern
+    counts (the rows of one pattern are one shared dict, so ``id`` identifies the pattern) and
+    measured by the weighted formula, which equals the ``annotator.stats`` one.
+    """
+    if n_boot <= 0 or point.value is None:
+        return point
+    ratings = expand(patterns)
+    pattern_of = {id(row): tuple(row.items()) for row in ratings.values()}
+
+    def stat_fn(sample: Ratings) -> Stat:
+        counts = Counter(map(id, sample.values()))
+        return fn(Counter({pattern_of[key]: c for key, c in counts.items()}))
+
+    ci = bootstrap_ci(stat_fn, ratings, n_boot=n_boot, seed=SEED, level=CI_LEVEL)
+    return replace(point, ci=ci)
+
+
+def _ci(stat: Stat) -> list[float] | None:
+    return list(stat.ci) if stat.ci is not None else None
+
+
+def _pair(patterns: Patterns, a: str, b: str, n_boot: int) -> tuple[dict[str, Any], Stat, Any]:
+    conf, dropped = weighted.pair_counts(patterns, a, b)
+    n = sum(conf.values())
+    entry: dict[str, Any] = {"a": a, "b": b, "n": n, "percent": None, "cohen_kappa": None}
+    if n == 0:
+        entry["ci"] = None
+        entry["reason"] = NO_COMMON
+        return (
+            entry,
+            Stat(value=None, reason=NO_COMMON, n_dropped=dropped),
+            {
+                "labels": [],
+                "matrix": [],
+            },
+        )
+    stat = weighted.cohen(conf, dropped)
+    if n_boot > 0 and stat.value is not None:
+        # Only the co-rated items: the pair's interval must resample its own n, not all items.
+        sub: Patterns = Counter({((a, x), (b, y)): w for (x, y), w in conf.items()})
+        stat = _with_ci(stat, lambda p: weighted.cohen(*weighted.pair_counts(p, a, b)), sub, n_boot)
+    labels, matrix = weighted.confusion(conf)
+    entry["percent"] = sum(w for (x, y), w in conf.items() if x == y) / n
+    entry["cohen_kappa"] = stat.value
+    entry["ci"] = _ci(stat)
+    if stat.value is None:
+        entry["reason"] = stat.reason
+    return entry, stat, {"labels": [jsonable(x) for x in labels], "matrix": matrix}
+
+
+def _light(names: Sequence[str], pair_stats: dict[tuple[str, str], Stat]) -> Stat:
+    """Light's kappa from the pairwise kappas already computed (same rule as
+    ``annotator.stats.light_kappa``: undefined as soon as one pair is)."""
+    if len(names) < 2:
+        return Stat(value=None, reason="undefined: need ≥2 annotators")
+    for (a, b), stat in pair_stats.items():
+        if stat.value is None:
+            return Stat(value=None, reason=f"{stat.reason} (pair {a!r}, {b!r})")
+    values = [s.value for s in pair_stats.values() if s.value is not None]
+    return Stat(value=sum(values) / len(values))
+
+
+def _alpha(patterns: Patterns, n_boot: int, distance: Distance | None = None) -> Stat:
+    point = weighted.alpha(patterns, distance)
+    return _with_ci(point, lambda p: weighted.alpha(p, distance), patterns, n_boot)
+
+
+def stats_block(
+    patterns: Patterns,
+    names: Sequence[str],
+    level: str,
+    categories: Sequence[Hashable] | None,
+    n_boot: int = 0,
+) -> dict[str, Any]:
+    """Every statistic over ``patterns`` (which hold only ``names``' non-missing values)."""
+    undefined: dict[str, str] = {}
+    pairs: list[dict[str, Any]] = []
+    confusion: dict[str, Any] = {}
+    pair_stats: dict[tuple[str, str], Stat] = {}
+    for a, b in combinations(names, 2):
+        entry, stat, conf = _pair(patterns, a, b, n_boot)
+        pairs.append(entry)
+        pair_stats[(a, b)] = stat
+        confusion[f"{a}|{b}"] = conf
+        if stat.value is None:
+            undefined[f"cohen_kappa:{a}|{b}"] = stat.reason or "undefined"
+
+    alpha = _alpha(patterns, n_boot)
+    if categories is None:
+        ac1 = Stat(value=None, reason="undefined: AC1 needs a fixed category list, not sets")
+    else:
+        ac1 = weighted.gwet_ac1(patterns, categories)
+    scalars: dict[str, Stat] = {
+        "percent": weighted.percent(patterns),
+        "fleiss_kappa": weighted.fleiss(patterns),
+        "krippendorff_alpha": alpha,
+        "gwet_ac1": ac1,
+        "light_kappa": _light(names, pair_stats),
+    }
+    if level == "set":
+        scalars["alpha_masi"] = _alpha(patterns, n_boot, MASI)
+        scalars["alpha_jaccard"] = _alpha(patterns, n_boot, JACCARD)
+    for key, stat in scalars.items():
+        if stat.value is None:
+            undefined[key] = stat.reason or "undefined"
+
+    per_category = []
+    for k, stat, support in weighted.per_category(patterns):
+        per_category.append(
+            {"category": jsonable(k), "kappa": stat.value, "n": support, "method": stat.method}
+        )
+        if stat.value is None:
+            undefined[f"per_category:{label_text(k)}"] = stat.reason or "undefined"
+
+    block: dict[str, Any] = {
+        "n_items": sum(w for p, w in patterns.items() if len(p) >= 2),
+        "n_rated": sum(w for p, w in patterns.items() if p),
+        "n_dropped": alpha.n_dropped,
+        "pairs": pairs,
+    }
+    block.update({key: stat.value for key, stat in scalars.items()})
+    block["ci"] = {key: _ci(scalars[key]) for key in scalars if key.startswith(("krip", "alpha"))}
+    block["per_category"] = per_category
+    block["confusion"] = confusion
+    block["undefined"] = undefined
+    return block
+
+
+def agreement_report(
+    store: Store,
+    annotators: Sequence[str] | None = None,
+    level: str = "category",
+    no_pass: bool = False,
+    n_boot: int = 0,
+) -> dict[str, Any]:
+    """The full report over the database (see the package docstring for its shape)."""
+    names = resolve_annotators(store, annotators)
+    loaded = load_ratings(store, names, level)
+    patterns = loaded.patterns
+    kept, n_pass = without_pass(patterns)
+    without = stats_block(kept, names, level, ac1_categories(store.taxonomy, level, False), n_boot)
+    without["n_pass_items"] = n_pass
+    cats = ac1_categories(store.taxonomy, level, include_pass=not no_pass)
+    main = dict(without) if no_pass else stats_block(patterns, names, level, cats, n_boot)
+    report: dict[str, Any] = {
+        "level": level,
+        "annotators": names,
+        "pass_included": not no_pass,
+        **main,
+        "without_pass": without,
+        "bootstrap": {"resamples": n_boot, "seed": SEED, "level": CI_LEVEL},
+    }
+    if loaded.suggestions_vary:
+        groups = {}
+        for group in ("shown", "hidden"):
+            part = loaded.groups[group]
+            if no_pass:
+                part = without_pass(part)[0]
+            groups[group] = stats_block(part, names, level, cats, n_boot)
+        mixed = loaded.groups["mixed"]
+        unknown = loaded.groups["unknown"]
+        if no_pass:
+            mixed, unknown = without_pass(mixed)[0], without_pass(unknown)[0]
+        report["by_suggestions"] = {
+            **groups,
+            "n_mixed": sum(mixed.values()),
+            "n_unknown": sum(unknown.values()),
+        }
+    return report
+
+
+__all__ = ["agreement_report", "jsonable", "label_text", "stats_block"]
