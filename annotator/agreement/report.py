@@ -16,12 +16,15 @@ Point values come from ``annotator.agreement.weighted`` (the ``annotator.stats``
 pattern counts). Bootstrap: percentile 95 % intervals over items with a fixed seed (same
 database, same output), by ``annotator.stats.bootstrap_ci`` on the expanded ratings (its cost
 guard draws fewer resamples, never under 100, on large data); a pair's interval resamples only
-the items both annotators rated. ``n_boot = 0`` leaves every
-``ci`` null.
+the items both annotators rated. Above 20k items the intervals come from the Poisson bootstrap
+over pattern counts (:func:`poisson_bootstrap_ci`), which keeps 200 resamples at 100k items
+under a second. ``n_boot = 0`` leaves every ``ci`` null.
 """
 
 from __future__ import annotations
 
+import math
+import random
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from collections.abc import Set as AbstractSet
@@ -45,6 +48,8 @@ from .weighted import Patterns
 
 SEED = 0
 CI_LEVEL = 0.95
+# Above this many items, intervals use the Poisson bootstrap over patterns.
+POISSON_FROM = 20_000
 NO_COMMON = "undefined: no item rated by both"
 # The set distances take sets; at level "set" every value is one, which mypy cannot know.
 MASI = cast(Distance, masi_distance)
@@ -74,6 +79,8 @@ def _with_ci(point: Stat, fn: Callable[[Patterns], Stat], patterns: Patterns, n_
     """
     if n_boot <= 0 or point.value is None:
         return point
+    if sum(patterns.values()) > POISSON_FROM:
+        return replace(point, ci=poisson_bootstrap_ci(fn, patterns, n_boot))
     ratings = expand(patterns)
     pattern_of = {id(row): tuple(row.items()) for row in ratings.values()}
 
@@ -83,6 +90,48 @@ def _with_ci(point: Stat, fn: Callable[[Patterns], Stat], patterns: Patterns, n_
 
     ci = bootstrap_ci(stat_fn, ratings, n_boot=n_boot, seed=SEED, level=CI_LEVEL)
     return replace(point, ci=ci)
+
+
+def _poisson(rng: random.Random, mean: int) -> int:
+    """A Poisson(mean) draw: exact (Knuth) for small means, normal for large ones."""
+    if mean > 60:
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    limit, k, p = math.exp(-mean), 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
+
+
+def poisson_bootstrap_ci(
+    fn: Callable[[Patterns], Stat], patterns: Patterns, n_boot: int
+) -> tuple[float, float] | None:
+    """Percentile interval by the Poisson bootstrap over pattern counts.
+
+    Resampling 100k items 200 times costs tens of seconds; giving each
+    pattern (a distinct row of ratings) a Poisson(count) weight instead is
+    the standard large-n approximation of the same item bootstrap
+    (Hanley & MacGibbon 2006) and costs O(patterns) per resample.
+    """
+    rng = random.Random(SEED)
+    values: list[float] = []
+    for _ in range(n_boot):
+        drawn = Counter({key: w for key, c in patterns.items() if (w := _poisson(rng, c))})
+        value = fn(drawn).value if drawn else None
+        if value is not None:
+            values.append(value)
+    if len(values) < max(2, (n_boot + 1) // 2):
+        return None
+    values.sort()
+    tail = (1.0 - CI_LEVEL) / 2.0
+
+    def quantile(q: float) -> float:
+        position = q * (len(values) - 1)
+        low = math.floor(position)
+        high = min(low + 1, len(values) - 1)
+        return values[low] + (values[high] - values[low]) * (position - low)
+
+    return (quantile(tail), quantile(1.0 - tail))
 
 
 def _ci(stat: Stat) -> list[float] | None:
