@@ -12,6 +12,8 @@ CORE = [
     "annotator.suggest",
     "annotator.stats",
     "annotator.export",
+    "annotator.review",
+    "annotator.agreement",
     "annotator.cli",
 ]
 
