@@ -38,7 +38,9 @@ def bare_insert(folder: Path, db_path: Path) -> None:
                 "id": stem,
                 "generated_code": gen.read_text(encoding="utf-8"),
                 "reference_code": original.read_text(encoding="utf-8") if original.exists() else "",
-                "test_output": result.read_bytes().decode("utf-8", "replace") if result.exists() else "",
+                "test_output": result.read_bytes().decode("utf-8", "replace")
+                if result.exists()
+                else "",
             }
         )
     db["samples"].insert_all(rows, pk="id", replace=True)

@@ -127,8 +127,7 @@ def iter_labels(
 
 def history(db: Database, sample_id: str, annotator: str) -> list[HistoryEntry]:
     cur = db.conn.execute(
-        "SELECT * FROM label_history WHERE sample_id = ? AND annotator = ?"
-        " ORDER BY changed_at, id",
+        "SELECT * FROM label_history WHERE sample_id = ? AND annotator = ? ORDER BY changed_at, id",
         (sample_id, annotator),
     )
     names = [d[0] for d in cur.description]
