@@ -42,7 +42,11 @@ class CategoryProvider(Provider):
     async def search(self, query: str) -> Hits:
         scored = []
         for text, category, sub in self._entries():
-            score = fuzz.WRatio(query, text, processor=str.lower)
+            # All typed words present beats a closer partial match.
+            score = max(
+                fuzz.token_set_ratio(query, text, processor=str.lower),
+                0.9 * fuzz.WRatio(query, text, processor=str.lower),
+            )
             if score >= MIN_SCORE:
                 scored.append((score, text, category, sub))
         scored.sort(key=lambda item: -item[0])

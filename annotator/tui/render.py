@@ -106,10 +106,14 @@ def error_lines(
     """The traceback panel: ``summary`` (label, value) pairs first, then the
     failure details, else the tail of ``fallback`` (the raw output)."""
     out: list[Text] = []
+    seen = {f"{label}: {value}".strip() for label, value in summary}
     for label, value in summary:
         out.append(Text.assemble((f"{label}: ", "bold"), (visible(value), "bold red"), end=""))
     body = details.strip() or "\n".join(fallback.strip().splitlines()[-limit:])
-    out += plain_lines(body)[:limit]
+    lines = body.splitlines()
+    if lines and lines[0].strip() in seen:
+        lines = lines[1:]  # the summary already says it
+    out += [plain_line(line) for line in lines[:limit]]
     return out
 
 

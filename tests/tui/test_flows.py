@@ -262,3 +262,35 @@ def test_blind_share_is_stable(share: float) -> None:
     first = [suggestions_hidden(i, share) for i in ids]
     assert first == [suggestions_hidden(i, share) for i in ids]
     assert abs(sum(first) / len(ids) - share) < 0.05
+
+
+async def test_failing_line_is_scrolled_into_view(tui_store: Store) -> None:
+    sample = tui_store.require_sample("s01")
+    code = "".join(f"x{i} = {i}\n" for i in range(60)) + "def reshape_it(x):\n    return x\n"
+    output = 'Traceback (most recent call last):\n  File "g.py", line 62, in reshape_it\nE: bad\n'
+    tui_store.upsert_sample(
+        sample.model_copy(update={"generated_code": code, "test_output": output})
+    )
+    app = AnnotatorApp(tui_store, ME)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = label_screen(app).query_one("#generated")
+        assert view.scroll_offset.y > 40
+        drawn = "".join(s.text for y in range(view.size.height) for s in view.render_line(y))
+        assert "▶62" in drawn
+
+
+async def test_command_palette_fuzzy_category(tui_store: Store) -> None:
+    app = AnnotatorApp(tui_store, ME)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"shape dimension edges")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        label = tui_store.label("s01", ME)
+        assert label is not None
+        assert (label.category, label.subcategory) == (5, "Shape and dimension edges")

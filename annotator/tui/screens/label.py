@@ -180,10 +180,22 @@ class LabelScreen(LabelWorkers):
         self.refresh_label(sid)
         self.query_one("#meta", Static).update(view.meta)
         self.shown_at = {sid: time.perf_counter()}
-        self.show_suggestions(sid)
-        missing = [i for i in self.queue.neighbour_ids() if i not in self.cache]
-        if missing:
-            self.prefetch(missing)
+        # Background work competes for the GIL: start it once this frame is out.
+        self.call_after_refresh(self._after_paint, sid)
+
+    def _after_paint(self, sample_id: str) -> None:
+        if sample_id != self.current:
+            return
+        self.show_suggestions(sample_id)
+        neighbours = self.queue.neighbour_ids()
+        views = [i for i in neighbours if i not in self.cache]
+        suggest = [
+            i
+            for i in neighbours
+            if i not in self.suggest_cache and not suggestions_hidden(i, self.blind_share)
+        ]
+        if views or suggest:
+            self.prefetch(views, suggest)
 
     def show_suggestions(self, sample_id: str) -> None:
         widget = self.query_one("#suggestions", SuggestionList)

@@ -67,25 +67,24 @@ class LabelWorkers(Screen[None]):
             self.post_message(SampleLoaded(sample_id, view))
 
     @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
-    def prefetch(self, sample_ids: list[str]) -> None:
+    def prefetch(self, sample_ids: list[str], suggest_ids: list[str]) -> None:
+        """Load the neighbours (and their suggestions) so that ``n`` is instant."""
         with self.reader() as store:
             for sample_id in sample_ids:
                 if self._cancelled():
                     return
                 self.post_message(SampleLoaded(sample_id, load_view(store, sample_id)))
+            for sample_id in suggest_ids:
+                if self._cancelled():
+                    return
+                self.post_message(_suggest(store, sample_id))
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def compute_suggestions(self, sample_id: str) -> None:
-        from ...suggest.engine import suggestions_for
-
-        try:
-            with self.reader() as store:
-                found = suggestions_for(store, sample_id)
-        except Exception as exc:  # a suggester bug must not stop labeling
-            self.post_message(SuggestionsReady(sample_id, error=f"{type(exc).__name__}: {exc}"))
-            return
+        with self.reader() as store:
+            message = _suggest(store, sample_id)
         if not self._cancelled():
-            self.post_message(SuggestionsReady(sample_id, list(found)))
+            self.post_message(message)
 
     @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
     def compute_cluster(self, sample_id: str, for_filter: bool = False) -> None:
@@ -118,6 +117,16 @@ class LabelWorkers(Screen[None]):
                     if kind is None and sid != sample_id:
                         unlabeled.append(sid)
         self.post_message(ClusterReady(sample_id, signature, members, unlabeled, for_filter))
+
+
+def _suggest(store: Store, sample_id: str) -> SuggestionsReady:
+    from ...suggest import engine
+
+    try:
+        found = engine.suggestions_for(store, sample_id)
+    except Exception as exc:  # a suggester bug must not stop labeling
+        return SuggestionsReady(sample_id, error=f"{type(exc).__name__}: {exc}")
+    return SuggestionsReady(sample_id, list(found))
 
 
 def _function(metadata: str | None) -> str | None:

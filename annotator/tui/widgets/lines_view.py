@@ -63,11 +63,12 @@ class LinesView(ScrollView, can_focus=True):
         for line in lines:
             width = max(width, cell_len(line) if isinstance(line, str) else line.cell_len)
         self.virtual_size = Size(min(width, MAX_LINE_CELLS), len(lines))
+        self.scroll_to(0, 0, animate=False, immediate=True)
         if scroll_to is not None and scroll_to > 0:
-            # Keep a few lines of context above the marked line.
-            self.scroll_to(0, max(0, scroll_to - 3), animate=False, immediate=True)
-        else:
-            self.scroll_to(0, 0, animate=False, immediate=True)
+            # After layout: before it the new virtual size would clamp the
+            # offset. Keep a few lines of context above the marked line.
+            target = max(0, scroll_to - 3)
+            self.call_after_refresh(self.scroll_to, 0, target, animate=False, immediate=True)
         self.refresh()
 
     def _line(self, index: int) -> Text:

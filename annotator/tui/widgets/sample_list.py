@@ -139,6 +139,21 @@ class SampleList(OptionList):
                     out.append(option_id)
         return out
 
+    def scroll_to_highlight(self, top: bool = False) -> None:
+        """Scroll by whole pages: a scroll repaints the screen, so moving the
+        cursor within the visible rows must not scroll at all."""
+        index = self.highlighted
+        height = self.scrollable_content_region.height
+        if index is None or height <= 0 or not self.is_mounted:
+            return super().scroll_to_highlight(top)
+        first = round(self.scroll_offset.y)
+        if first <= index < first + height:
+            return None
+        if index >= first + height:  # moving down: the row becomes the first one
+            self.scroll_to(y=max(0, index - 1), animate=False, immediate=True)
+            return None
+        return super().scroll_to_highlight(top)
+
     def _update_title(self) -> None:
         self.border_title = f"Queue ({self.total})"
 
