@@ -241,7 +241,7 @@ async def test_help_output_and_blind_share(tui_store: Store) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         keys = {key for key, _ in app.screen.rows}
-        assert {"a", "n", "p", "u", "f", "s", "slash", "t", "c", "q"} <= keys
+        assert {"1-9", "a", "n", "p", "u", "f", "s", "/", "t", "c", "q", "?"} <= keys
         await pilot.press("escape", "t")
         await settle(pilot)
         assert isinstance(app.screen, OutputScreen)
@@ -294,3 +294,27 @@ async def test_command_palette_fuzzy_category(tui_store: Store) -> None:
         label = tui_store.label("s01", ME)
         assert label is not None
         assert (label.category, label.subcategory) == (5, "Shape and dimension edges")
+
+
+async def test_queue_loads_pages_lazily(tmp_path: Path) -> None:
+    from .conftest import make_sample
+
+    with Store.open(tmp_path / "big.db") as store:
+        with store.transaction():
+            for i in range(450):
+                store.upsert_sample(make_sample(100 + i))
+        app = AnnotatorApp(store, ME)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            queue = label_screen(app).queue
+            assert queue.option_count == 200  # one page, not the whole table
+            assert queue.total == 450
+            await pilot.press("2")  # labeled rows move to the end of the queue
+            await settle(pilot)
+            queue.highlighted = 190
+            await settle(pilot)
+            assert queue.option_count == 400
+            queue.highlighted = 390
+            await settle(pilot)
+            ids = [queue.get_option_at_index(i).id for i in range(queue.option_count)]
+            assert queue.option_count == 450 and len(set(ids)) == 450

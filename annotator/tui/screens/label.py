@@ -42,6 +42,17 @@ from .picker import PickerScreen
 
 CACHE_SIZE = 24
 
+HELP_TEXT = {
+    "a": "accept the top suggestion, then go to the next sample",
+    "f": "flag / unflag the sample (keeps its category)",
+    "s": "skip the sample, then go to the next one",
+    "slash": "filter the queue (status, model, stage, data type, task, category, cluster)",
+    "t": "the full test output",
+    "c": "label the current sample's failure cluster like it (preview first)",
+    "u": "undo the last label action (a cluster label is one step)",
+    "q": "quit (every label is already saved)",
+}
+
 
 def clock() -> str:
     """Time shown next to 'saved' (a function so snapshots can pin it)."""
@@ -59,16 +70,16 @@ class LabelScreen(LabelWorkers):
         Binding("p", "previous", "Prev"),
         Binding("j", "next", "Next", show=False),
         Binding("k", "previous", "Prev", show=False),
-        Binding("b", "pick_subcategory", "Subcategory", show=False),
-        Binding("x", "second", "Second category", show=False),
+        Binding("b", "pick_subcategory", "Pick subcategory", show=False),
+        Binding("x", "second", "Next category key sets the second category", show=False),
         Binding("u", "undo", "Undo"),
         Binding("f", "flag", "Flag"),
         Binding("s", "skip", "Skip"),
-        Binding("e", "note", "Note", show=False),
+        Binding("e", "note", "Edit note (Enter saves, Esc leaves)", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("t", "output", "Output"),
         Binding("c", "cluster", "Cluster"),
-        Binding("escape", "leave", "Leave field", show=False),
+        Binding("escape", "leave", "Leave the note field", show=False),
     ]
 
     def __init__(self, session: LabelSession, blind_share: float = 0.0) -> None:
@@ -365,7 +376,13 @@ class LabelScreen(LabelWorkers):
             self.app.push_screen(OutputScreen(view.sample_id, view.output_lines))
 
     def action_help(self) -> None:
-        rows = [(b.key, b.description or b.action) for b in self._all_bindings()]
+        names = {"slash": "/", "question_mark": "?", "escape": "Esc"}
+        rows = [("1-9", "category 1-9 (then a subcategory picker if needed)")]
+        rows += [("0 0-4", "category 10-14: 0, then the last digit")]
+        for b in self._all_bindings():
+            if not b.key.isdigit():
+                text = HELP_TEXT.get(b.key, b.description or b.action)
+                rows.append((names.get(b.key, b.key), text))
         self.app.push_screen(HelpScreen(rows))
 
     def _all_bindings(self) -> list[Binding]:
