@@ -84,14 +84,20 @@ async def walk(db: Path, steps: int) -> tuple[list[float], list[float]]:
             while not getattr(screen, "shown_at", None):
                 await asyncio.sleep(0.002)
             for _ in range(steps):
-                for _ in range(2):  # background work starts after a refresh
-                    await pilot.pause()
-                    await app.workers.wait_for_complete()
                 queue = screen.queue
                 index = queue.highlighted
                 if index is None or index + 1 >= queue.option_count:
                     break
                 target = queue.get_option_at_index(index + 1).id
+                # Read the sample as a person would: background prefetch of
+                # the next one (started a moment after the paint) finishes.
+                deadline = time.perf_counter() + 10
+                while target not in screen.cache or target not in screen.suggest_cache:
+                    if time.perf_counter() > deadline:
+                        break
+                    await asyncio.sleep(0.01)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
                 start = time.perf_counter()
                 # Pilot's press also waits for the app to go idle; the clock
                 # stops at the paint and at the first frame written after it.

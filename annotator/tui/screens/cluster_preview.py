@@ -38,7 +38,8 @@ class ClusterPreview(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         head = Text(end="")
-        head.append(f"Label {len(self.sample_ids)} samples as ", style="bold")
+        count = len(self.sample_ids)
+        head.append(f"Label {count} sample{'' if count == 1 else 's'} as ", style="bold")
         head.append(visible(self.label), style="bold green")
         head.append("\nfailure: ")
         head.append(visible(self.signature) or "(no error)", style="red")

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from functools import partial
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -60,6 +62,9 @@ def clock() -> str:
 
 
 class LabelScreen(LabelWorkers):
+    BACKGROUND_DELAY = 0.15
+    """Seconds between painting a sample and starting background work."""
+
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
 
     BINDINGS = [
@@ -94,6 +99,7 @@ class LabelScreen(LabelWorkers):
         self._ten = False
         self._second = False
         self.clusters: dict[str, ClusterReady] = {}
+        self._background: Timer | None = None
         self.shown_at: dict[str, float] = {}
         """When each sample was last painted (benchmarks read this)."""
 
@@ -191,8 +197,16 @@ class LabelScreen(LabelWorkers):
         self.refresh_label(sid)
         self.query_one("#meta", Static).update(view.meta)
         self.shown_at = {sid: time.perf_counter()}
-        # Background work competes for the GIL: start it once this frame is out.
-        self.call_after_refresh(self._after_paint, sid)
+        # Background work (highlighting neighbours, suggestions) competes for
+        # the GIL with drawing this frame, so it starts a moment later.
+        if self._background is not None:
+            self._background.stop()
+        if self.BACKGROUND_DELAY > 0:
+            self._background = self.set_timer(
+                self.BACKGROUND_DELAY, partial(self._after_paint, sid)
+            )
+        else:
+            self.call_after_refresh(self._after_paint, sid)
 
     def _after_paint(self, sample_id: str) -> None:
         if sample_id != self.current:
@@ -423,7 +437,8 @@ class LabelScreen(LabelWorkers):
                 for target in targets:
                     self.refresh_label(target)
                 self.update_progress()
-                self.notify(f"labeled {count} samples of the cluster (u undoes)")
+                noun = "sample" if count == 1 else "samples"
+                self.notify(f"labeled {count} {noun} of the cluster (u undoes)")
 
         kept = len(message.members) - len(targets) - 1
         preview = ClusterPreview(message.signature, text, targets, kept)
