@@ -12,7 +12,6 @@ named thread workers with their own connection (see
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from functools import partial
 
 from rich.text import Text
@@ -35,10 +34,8 @@ from ..widgets.label_panel import LabelPanel
 from ..widgets.lines_view import LinesView
 from ..widgets.sample_list import SampleList
 from ..widgets.suggestion_list import SuggestionList
-from .cluster_preview import ClusterPreview
-from .filter import FilterScreen
 from .help import HelpScreen
-from .label_workers import LabelWorkers
+from .label_bulk import ClusterAndFilter
 from .output import OutputScreen
 from .picker import PickerScreen
 
@@ -61,7 +58,7 @@ def clock() -> str:
     return time.strftime("%H:%M:%S")
 
 
-class LabelScreen(LabelWorkers):
+class LabelScreen(ClusterAndFilter):
     BACKGROUND_DELAY = 0.15
     """Seconds between painting a sample and starting background work."""
 
@@ -403,62 +400,6 @@ class LabelScreen(LabelWorkers):
         out = [b for b in self.BINDINGS if isinstance(b, Binding)]
         out += [b for b in self.app.BINDINGS if isinstance(b, Binding)]
         return out
-
-    def action_filter(self) -> None:
-        sid = self.current
-        known = self.clusters.get(sid or "")
-        self._open_filter(known.members if known else None)
-        if sid is not None and known is None:
-            self.compute_cluster(sid, for_filter=True)
-
-    @on(ClusterReady)
-    def _cluster_ready(self, message: ClusterReady) -> None:
-        self.clusters[message.sample_id] = message
-        if message.for_filter:
-            if isinstance(self.app.screen, FilterScreen):
-                self.app.screen.set_cluster(message.members)
-            return
-        sid = message.sample_id
-        label = self.session.label(sid)
-        if label is None or label.kind != "bug" or label.category is None:
-            self.notify("label this sample first, then press c", severity="warning")
-            return
-        targets = message.unlabeled
-        if not targets:
-            self.notify("no other unlabeled sample has this failure")
-            return
-        text = self.session.store.taxonomy.label_text(label.category, label.subcategory)
-        value = label.value().model_copy(update={"suggestions_shown": self.shown(sid)})
-
-        def confirmed(ok: bool | None) -> None:
-            if ok:
-                count = self.session.save_many(targets, value)
-                self.queue.moved += count
-                for target in targets:
-                    self.refresh_label(target)
-                self.update_progress()
-                noun = "sample" if count == 1 else "samples"
-                self.notify(f"labeled {count} {noun} of the cluster (u undoes)")
-
-        kept = len(message.members) - len(targets) - 1
-        preview = ClusterPreview(message.signature, text, targets, kept)
-        self.app.push_screen(preview, confirmed)
-
-    def action_cluster(self) -> None:
-        if self.current is not None:
-            self.compute_cluster(self.current)
-
-    def _open_filter(self, cluster_ids: list[str] | None) -> None:
-        store = self.session.store
-        values = {c: store.distinct_values(c) for c in ("model", "stage", "data_type", "task_type")}
-        cats = [(c.id, c.name) for c in store.taxonomy.categories]
-
-        def applied(filt: SampleFilter | None) -> None:
-            if filt is not None:
-                self.filter = replace(filt, category_annotator=self.session.annotator)
-                self.fetch_queue(self.filter, reset=True)
-
-        self.app.push_screen(FilterScreen(self.filter, values, cats, cluster_ids), applied)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
