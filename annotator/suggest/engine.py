@@ -210,6 +210,34 @@ class Engine:
             ).fetchall()
             return cluster((sid, fp or "") for sid, fp in rows)
 
+    def cluster_of(self, sample_id: str, failing_only: bool = True) -> tuple[str, list[str]]:
+        """The fingerprint of a sample and every sample that shares it exactly.
+
+        The UI labels clusters from here: an indexed lookup, so it stays fast
+        at 100k samples once facts are cached (``annotator suggest`` warms
+        them; a cold database is analysed here first).
+        """
+        with self.lock:
+            self.ensure_facts()
+            row = self.conn.execute(
+                "SELECT fingerprint FROM sample_facts WHERE sample_id = ?", (sample_id,)
+            ).fetchone()
+            fingerprint = row[0] if row else ""
+            if not fingerprint:
+                return "", [sample_id]
+            where = "AND s.passed IS NOT 1" if failing_only else ""
+            members = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT s.id FROM sample_facts f JOIN samples s ON s.id = f.sample_id"
+                    f" WHERE f.fingerprint = ? {where} ORDER BY s.rowid",
+                    (fingerprint,),
+                )
+            ]
+            if sample_id not in members:
+                members.insert(0, sample_id)
+            return fingerprint, members
+
 
 _ENGINES: dict[str, Engine] = {}
 _ENGINES_LOCK = threading.Lock()

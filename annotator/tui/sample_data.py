@@ -3,9 +3,7 @@
 Contract: :func:`load_view` reads one sample (its big texts included) and
 prepares everything the labeling screen shows, as immutable Rich ``Text``
 lines, so that a worker thread can do all slow work and the UI thread only
-swaps widgets' content. :func:`cluster_key` is the single place that decides
-which samples form a failure cluster (swap it when the clustering module
-changes). :func:`suggestions_hidden` decides, stably per sample id, whether
+swaps widgets' content. :func:`suggestions_hidden` decides, stably per sample id, whether
 suggestions are hidden for blind labeling. Nothing here imports Textual.
 """
 
@@ -19,17 +17,8 @@ from rich.text import Text
 
 from ..models import Sample
 from ..store import Store
+from ..suggest.testoutput import parse_test_output
 from . import render
-
-try:  # the parser is maintained in annotator.suggest; fall back to a regex scan
-    from ..suggest.testoutput import parse_test_output
-except ImportError:  # pragma: no cover - only while the parser is absent
-    parse_test_output = None  # type: ignore[assignment]
-
-try:
-    from ..suggest.fingerprint import fingerprint
-except ImportError:  # pragma: no cover
-    fingerprint = None  # type: ignore[assignment]
 
 _PY_FRAME = re.compile(r'^\s*File "[^"]*", line (\d+), in (\S+)', re.MULTILINE)
 _LOCATION = re.compile(r"^(?:\S*/)?(?:generated|temp)\.py:(\d+):", re.MULTILINE)
@@ -75,22 +64,22 @@ def analyse_failure(test_output: str, code: str, function: str | None = None) ->
     """The primary error of ``test_output`` and the generated-code line it points at."""
     defined = set(_DEF.findall(code))
     line_count = code.count("\n") + 1
-    if parse_test_output is not None:
-        report = parse_test_output(test_output, function)
-        failure = report.primary_failure()
-        if failure is not None:
-            frame = failure.generated_frame
-            line = frame.line if frame and 0 < frame.line <= line_count else None
-            if line is None:
-                line = _scan_line(test_output, defined, line_count)
-            return Failure(
-                exception=failure.exception_type,
-                message=failure.message,
-                line=line,
-                function=frame.function if frame else "",
-                details=failure.details,
-                signature=failure.signature,
-            )
+    report = parse_test_output(test_output, function)
+    failure = report.primary_failure()
+    if failure is not None:
+        frame = failure.generated_frame
+        line = frame.line if frame and 0 < frame.line <= line_count else None
+        if line is None:
+            line = _scan_line(test_output, defined, line_count)
+        return Failure(
+            exception=failure.exception_type,
+            message=failure.message,
+            line=line,
+            function=frame.function if frame else "",
+            details=failure.details,
+            signature=failure.signature,
+        )
+    # Output the parser could not structure: a plain scan for an exception line.
     return _fallback_failure(test_output, defined, line_count)
 
 
@@ -120,17 +109,6 @@ def _fallback_failure(text: str, defined: set[str], line_count: int) -> Failure:
         line=_scan_line(text, defined, line_count),
         signature=signature,
     )
-
-
-def cluster_key(test_output: str, function: str | None = None) -> str:
-    """The failure signature that groups samples into a cluster ('' = none).
-
-    Uses :func:`annotator.suggest.fingerprint.fingerprint` when available,
-    else exception type plus the message with digits masked.
-    """
-    if parse_test_output is not None and fingerprint is not None:
-        return fingerprint(parse_test_output(test_output, function), function)
-    return _fallback_failure(test_output, set(), 0).signature
 
 
 def suggestions_hidden(sample_id: str, share: float) -> bool:

@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from ...store import SampleFilter, Store
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
-from ..sample_data import cluster_key, load_view
+from ..sample_data import load_view
 from ..widgets.sample_list import PAGE_SIZE
 
 if TYPE_CHECKING:
@@ -88,34 +88,27 @@ class LabelWorkers(Screen[None]):
 
     @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
     def compute_cluster(self, sample_id: str, for_filter: bool = False) -> None:
-        """Failing samples whose failure signature equals ``sample_id``'s."""
+        """Failing samples that share ``sample_id``'s failure fingerprint.
+
+        The suggestion engine caches every sample's fingerprint, so this is an
+        indexed lookup rather than a re-parse of every test output.
+        """
+        from ...suggest import engine
+
         annotator = self.session.annotator
         with self.reader() as store:
-            conn = store.db.conn
-            members: list[str] = []
-            unlabeled: list[str] = []
-            signature = ""
-            row = conn.execute(
-                "SELECT t.test_output, s.metadata FROM samples s JOIN sample_texts t"
-                " ON t.sample_id = s.id WHERE s.id = ?",
-                (sample_id,),
-            ).fetchone()
-            if row is not None:
-                signature = cluster_key(row[0] or "", _function(row[1]))
-            cursor = conn.execute(
-                "SELECT s.id, t.test_output, s.metadata, l.kind FROM samples s"
-                " JOIN sample_texts t ON t.sample_id = s.id"
-                " LEFT JOIN labels l ON l.sample_id = s.id AND l.annotator = ?"
-                " WHERE s.passed IS NOT 1 ORDER BY s.rowid",
-                (annotator,),
-            )
-            for sid, output, meta, kind in cursor if signature else ():
-                if self._cancelled():
-                    return
-                if sid == sample_id or cluster_key(output or "", _function(meta)) == signature:
-                    members.append(sid)
-                    if kind is None and sid != sample_id:
-                        unlabeled.append(sid)
+            signature, members = engine.engine_for(store).cluster_of(sample_id)
+            labeled = {
+                r[0]
+                for r in store.db.conn.execute(
+                    "SELECT sample_id FROM labels WHERE annotator = ?"
+                    " AND sample_id IN (SELECT value FROM json_each(?))",
+                    (annotator, json.dumps(members)),
+                )
+            }
+        if self._cancelled():
+            return
+        unlabeled = [sid for sid in members if sid != sample_id and sid not in labeled]
         self.post_message(ClusterReady(sample_id, signature, members, unlabeled, for_filter))
 
 
@@ -127,11 +120,3 @@ def _suggest(store: Store, sample_id: str) -> SuggestionsReady:
     except Exception as exc:  # a suggester bug must not stop labeling
         return SuggestionsReady(sample_id, error=f"{type(exc).__name__}: {exc}")
     return SuggestionsReady(sample_id, list(found))
-
-
-def _function(metadata: str | None) -> str | None:
-    try:
-        value = json.loads(metadata or "{}").get("function")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, str) else None
