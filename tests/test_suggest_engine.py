@@ -136,3 +136,12 @@ def test_dlbench_accuracy_floor(tmp_path: Path, dlbench_dir: Path) -> None:
     assert result.n == 171
     assert result.top1 / result.n >= 0.40
     assert result.top3 / result.n >= 0.70
+
+
+def test_cluster_of_finds_samples_with_the_same_fingerprint(labeled: Store) -> None:
+    twin = Example(error="ModuleNotFoundError: No module named 'torchvisionx'").test_output()
+    labeled.upsert_sample(SampleIn(id="twin", generated_code="x = 2", test_output=twin, passed=False))
+    labeled.upsert_sample(SampleIn(id="ok", generated_code="x", test_output=twin, passed=True))
+    fingerprint, members = Engine(labeled).cluster_of("nomod")
+    assert "ModuleNotFoundError" in fingerprint
+    assert members == ["nomod", "twin"]  # the passing sample is not in a failure cluster
