@@ -27,9 +27,14 @@ class _Hide(importlib.abc.MetaPathFinder):
         return None
 
 
-def main() -> None:
-    if not _HIDDEN & set(sys.modules):
+def hide_unused() -> None:
+    """Hide pandas and numpy from this process (unless already imported)."""
+    if not _HIDDEN & set(sys.modules) and not any(isinstance(f, _Hide) for f in sys.meta_path):
         sys.meta_path.insert(0, _Hide())
+
+
+def main() -> None:
+    hide_unused()
     from annotator.cli import main as cli_main
 
     cli_main()

@@ -15,11 +15,27 @@ from annotator.cli import cli
 
 def _walk(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     out = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         out.append((*prefix, name))
         if isinstance(command, click.Group):
             out += _walk(command, (*prefix, name))
     return out
+
+
+def test_lazy_command_table_matches_the_modules() -> None:
+    import importlib
+
+    from annotator.cli import CLI_MODULES, LAZY_COMMANDS
+
+    defined = {}
+    for module_name in CLI_MODULES:
+        module = importlib.import_module(f"annotator.cli.{module_name}")
+        for command in module.COMMANDS:
+            defined[command.name] = module_name
+    assert defined == LAZY_COMMANDS
 
 
 def test_every_command_has_help() -> None:
@@ -29,9 +45,11 @@ def test_every_command_has_help() -> None:
     for path in commands:
         result = runner.invoke(cli, [*path, "--help"])
         assert result.exit_code == 0, path
-        command = cli
+        command: click.Command = cli
         for part in path:
-            command = command.commands[part]  # type: ignore[attr-defined]
+            found = command.get_command(click.Context(command), part)  # type: ignore[attr-defined]
+            assert found is not None
+            command = found
         assert command.help and command.help.strip(), f"{path} has no help text"
 
 

@@ -10,6 +10,7 @@ in one module per area (``data``, ``labeling``, ``suggesting``, ``agreeing``,
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import sys
 from pathlib import Path
@@ -20,9 +21,39 @@ import click
 from ..errors import UserError
 from .context import Context
 
+# Command name -> the module of annotator.cli that defines it. Modules are
+# imported only when one of their commands runs (or for --help), so that
+# `annotator status` does not pay for the UI, the suggester and the statistics.
+# tests/test_cli.py checks this table against every module's COMMANDS.
+LAZY_COMMANDS = {
+    "import": "data",
+    "status": "data",
+    "taxonomy": "data",
+    "label": "labeling",
+    "demo": "labeling",
+    "suggest": "suggesting",
+    "clusters": "suggesting",
+    "evaluate": "suggesting",
+    "agreement": "agreeing",
+    "export": "exporting",
+    "report": "exporting",
+    "merge": "merging",
+}
+CLI_MODULES = ("data", "labeling", "suggesting", "agreeing", "exporting", "merging")
+
 
 class AnnotatorGroup(click.Group):
-    """A group that turns user errors into one clean line."""
+    """A group that loads commands lazily and turns user errors into one clean line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(LAZY_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = LAZY_COMMANDS.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        return next((c for c in module.COMMANDS if c.name == cmd_name), None)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -59,17 +90,6 @@ def cli(ctx: click.Context, db_path: Path, taxonomy_path: Path | None) -> None:
     measure inter-annotator agreement and export occurrence tables."""
     ctx.obj = Context(db_path=db_path, taxonomy_path=taxonomy_path)
     ctx.call_on_close(ctx.obj.close)
-
-
-def _register() -> None:
-    from . import agreeing, data, exporting, labeling, merging, suggesting
-
-    for module in (data, labeling, suggesting, agreeing, exporting, merging):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:
