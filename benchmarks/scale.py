@@ -182,7 +182,19 @@ def measure(n: int, work: Path) -> list[tuple[str, str, str, str]]:
         if lines and lines[-1].startswith("PEAK_MB "):
             peak = lines[-1].split()[1]
             out = "\n".join(lines[:-1])
-        rows.append((name, f"{wall:.2f} s", f"{peak} MB", out.splitlines()[-1][:70] if out else ""))
+        summary = " / ".join(
+            line.split("   max")[0].replace("  ", " ") for line in out.splitlines()[-3:]
+        )
+        rows.append(
+            (
+                name,
+                f"{wall:.2f} s",
+                f"{peak} MB",
+                summary[:160]
+                if name.startswith("ui")
+                else (out.splitlines()[-1][:70] if out else ""),
+            )
+        )
 
     step("import", [*cli, "import", "jsonl", str(data)])
     step("labels (3 annotators)", [PY, "-c", LABELS, str(db)])
@@ -200,7 +212,11 @@ def measure(n: int, work: Path) -> list[tuple[str, str, str, str]]:
             rows.append((name, "n/a", "", "command not built yet"))
     ui = HERE / "tui_bench.py"
     if ui.exists():
-        step("ui start-up / next", [PY, str(ui), "--db", str(db), "--annotator", "alice"])
+        # A fresh annotator: the queue starts at unlabeled samples, as for a new rater.
+        step(
+            "ui start-up / next",
+            [PY, str(ui), "--db", str(db), "--annotator", "dave", "--steps", "60", "--starts", "3"],
+        )
     return rows
 
 

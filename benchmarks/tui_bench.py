@@ -55,13 +55,13 @@ def _track_display(app: Any) -> list[float]:
     return frames
 
 
-async def startup_once(db: Path) -> float:
+async def startup_once(db: Path, annotator: str = "bench") -> float:
     from annotator.store import Store
     from annotator.tui.app import AnnotatorApp
 
     with Store.open(db) as store:
         start = time.perf_counter()
-        app = AnnotatorApp(store, "bench")
+        app = AnnotatorApp(store, annotator)
         async with app.run_test(size=(160, 50)) as pilot:
             while not getattr(app.screen, "shown_at", None):
                 await asyncio.sleep(0.002)
@@ -70,14 +70,14 @@ async def startup_once(db: Path) -> float:
     return elapsed
 
 
-async def walk(db: Path, steps: int) -> tuple[list[float], list[float]]:
+async def walk(db: Path, steps: int, annotator: str = "bench") -> tuple[list[float], list[float]]:
     from annotator.store import Store
     from annotator.tui.app import AnnotatorApp
 
     painted: list[float] = []
     rendered: list[float] = []
     with Store.open(db) as store:
-        app = AnnotatorApp(store, "bench")
+        app = AnnotatorApp(store, annotator)
         async with app.run_test(size=(160, 50)) as pilot:
             frames = _track_display(app)
             screen = app.screen
@@ -127,7 +127,12 @@ def main() -> None:
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--steps", type=int, default=150)
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--db", type=Path, help="measure on this database instead (scale.py)")
+    parser.add_argument("--annotator", default="bench")
     args = parser.parse_args()
+    if args.db is not None:
+        run(args.db, args)
+        return
     if not (args.data / "Generated").is_dir():
         sys.exit(f"no DL-Bench data at {args.data}")
     with tempfile.TemporaryDirectory() as folder:
@@ -138,13 +143,17 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        imports = [import_time() for _ in range(3)]
-        report("import annotator.tui.app", imports)
-        starts = [asyncio.run(startup_once(db)) for _ in range(args.starts)]
-        report("start-up to first sample", starts)
-        painted, rendered = asyncio.run(walk(db, args.steps))
-        report("n -> next sample painted", painted)
-        report("n -> next sample on screen", rendered)
+        run(db, args)
+
+
+def run(db: Path, args: argparse.Namespace) -> None:
+    imports = [import_time() for _ in range(3)]
+    report("import annotator.tui.app", imports)
+    starts = [asyncio.run(startup_once(db, args.annotator)) for _ in range(args.starts)]
+    report("start-up to first sample", starts)
+    painted, rendered = asyncio.run(walk(db, args.steps, args.annotator))
+    report("n -> next sample painted", painted)
+    report("n -> next sample on screen", rendered)
 
 
 if __name__ == "__main__":
