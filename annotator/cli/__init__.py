@@ -31,6 +31,7 @@ LAZY_COMMANDS = {
     "taxonomy": "data",
     "label": "labeling",
     "demo": "labeling",
+    "review": "labeling",
     "suggest": "suggesting",
     "clusters": "suggesting",
     "evaluate": "suggesting",

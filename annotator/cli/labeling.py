@@ -1,5 +1,5 @@
-"""CLI commands (labeling): ``label`` opens the labeling UI, ``demo`` tries it
-on the bundled demo dataset.
+"""CLI commands (labeling): ``label`` opens the labeling UI, ``review`` the
+adjudication UI, ``demo`` tries the labeling UI on the bundled demo dataset.
 
 Contract: Textual is imported lazily inside the commands, so the rest of the
 CLI starts without it. ``demo`` imports the demo data into a fresh database in
@@ -33,11 +33,20 @@ def _blind_share(value: float) -> float:
     return value
 
 
-def run_ui(store: Store, annotator: str, blind_share: float = 0.0) -> None:
-    """Run the labeling app until the annotator quits."""
+def run_ui(
+    store: Store,
+    annotator: str,
+    blind_share: float = 0.0,
+    *,
+    review: bool = False,
+    with_final: bool | None = None,
+) -> None:
+    """Run the labeling (or review) app until the user quits."""
     from ..tui.app import AnnotatorApp
 
-    AnnotatorApp(store, annotator, blind_share=blind_share).run()
+    AnnotatorApp(
+        store, annotator, blind_share=blind_share, review=review, with_final=with_final
+    ).run()
 
 
 @click.command()
@@ -67,6 +76,36 @@ def label(ctx: Context, annotator: str | None, blind: float) -> None:
     if not name:
         raise UserError("--annotator must not be empty")
     run_ui(ctx.store, name, _blind_share(blind))
+
+
+@click.command()
+@click.option(
+    "--annotator",
+    default=None,
+    help="Your name as the reviewer, recorded with every final label (default: login name).",
+)
+@click.option(
+    "--with-final/--without-final",
+    "with_final",
+    default=None,
+    help="Compare the existing final label as one more rater (default: only when no two"
+    " other annotators labeled the same sample).",
+)
+@pass_context
+def review(ctx: Context, annotator: str | None, with_final: bool | None) -> None:
+    """Adjudicate disagreements: open ones first, largest disagreement first.
+
+    \b
+    Keys: 1-9 adopt the n-th annotator's label as final (then next),
+    w write your own final label, u undo, n/p next/previous,
+    v code/reference/diff/prompt, t full test output,
+    g agreement matrix (Enter on a cell: that pair's samples),
+    S category statistics, ? all keys, q quit.
+    """
+    name = (annotator or _default_annotator()).strip()
+    if not name:
+        raise UserError("--annotator must not be empty")
+    run_ui(ctx.store, name, review=True, with_final=with_final)
 
 
 def demo_path() -> Path:
@@ -100,4 +139,4 @@ def demo(ctx: Context, no_ui: bool, blind: float) -> None:
             run_ui(store, "demo", _blind_share(blind))
 
 
-COMMANDS: list[click.Command] = [label, demo]
+COMMANDS: list[click.Command] = [label, review, demo]

@@ -1,0 +1,375 @@
+"""The review screen: adjudicate the samples on which annotators disagree.
+
+Contract: :class:`ReviewScreen` lists :func:`review_items` (open ones first,
+largest disagreement first; loaded in a thread worker) and shows, for the
+highlighted sample, every annotator's label and note side by side, the final
+label with who adopted or wrote it and when, the code (generated, reference,
+diff, prompt) and the primary error (the labeling screen's ``load_view``,
+also in a worker). Writes go through :mod:`annotator.review` on the UI thread
+(one small transaction) and the screen says "saved" only after the call
+returned: ``1``-``9`` adopt the n-th annotator's label (``adopt``) and move
+on; ``w`` writes the reviewer's own label (category, subcategory and note
+pickers, then ``write_final``); ``u`` undoes the last final-label change of
+this sitting by restoring its previous history state
+(``Store.restore_label``, None = the sample had no final label). ``g`` opens
+the agreement matrix; :meth:`ReviewScreen.jump_to` shows any sample.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from ...errors import UserError
+from ...models import Label, LabelValue
+from ...review import FINAL, Disagreement, adopt, decision, write_final
+from ...store import Store
+from ..messages import SampleLoaded
+from ..render import visible
+from ..sample_data import SampleView, load_view
+from ..widgets.lines_view import LinesView
+from .agreement import AgreementScreen
+from .help import HelpScreen
+from .output import OutputScreen
+from .review_data import final_text, item_for, label_text, note_text, review_items
+from .review_write import WriteFinalFlow
+
+TABS = ("generated", "reference", "diff", "prompt")
+CACHE_SIZE = 16
+
+HELP = [
+    ("1-9", "adopt the label of the n-th annotator shown as final, then go to the next sample"),
+    ("w", "write your own final label (category, subcategory, note)"),
+    ("u", "undo the last final-label change (restores its previous state)"),
+    ("n / p", "next / previous sample"),
+    ("v", "switch generated / reference / diff / prompt"),
+    ("t", "the full test output"),
+    ("g", "agreement matrix (Enter on a cell lists the samples of that pair)"),
+    ("S", "category statistics"),
+    ("q", "quit (every final label is already saved)"),
+]
+
+
+def clock() -> str:
+    """Time shown next to 'saved' (a function so snapshots can pin it)."""
+    return time.strftime("%H:%M:%S")
+
+
+@dataclass
+class ItemsLoaded(Message):
+    items: list[Disagreement]
+    with_final: bool
+
+
+class ReviewScreen(WriteFinalFlow):
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    BINDINGS = [
+        *[Binding(str(n), f"adopt({n})", show=False) for n in range(1, 10)],
+        Binding("w", "write", "Write final"),
+        Binding("n", "next", "Next"),
+        Binding("p", "previous", "Prev"),
+        Binding("u", "undo", "Undo"),
+        Binding("g", "agreement", "Agreement"),
+        Binding("S", "app.stats", "Stats"),
+        Binding("v", "cycle_view", "View", show=False),
+        Binding("t", "output", "Output", show=False),
+    ]
+
+    def __init__(self, store: Store, reviewer: str, with_final: bool | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.reviewer = reviewer
+        self.with_final = with_final
+        self.items: list[Disagreement] = []
+        self.loaded = False
+        self.current: str | None = None
+        self.raters: list[str] = []
+        """Annotators in the order shown (key 1 adopts the first)."""
+        self.cache: dict[str, SampleView] = {}
+        self.undo_stack: list[tuple[str, int | None]] = []
+        self.status: dict[str, str] = {}
+        self._pending: str | None = None
+
+    # -- layout --------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="review-body"):
+            yield OptionList(id="review-list")
+            with Vertical(id="review-work"):
+                yield Static(id="review-meta", markup=False)
+                with VerticalScroll(id="review-labels-box"):
+                    yield Static(id="review-labels")
+                yield Static(id="review-final")
+                with TabbedContent(id="review-tabs"):
+                    for tab in TABS:
+                        with TabPane(tab.capitalize(), id=f"review-tab-{tab}"):
+                            yield LinesView(id=f"review-{tab}")
+                yield LinesView(id="review-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#review-list").border_title = "Disagreements"
+        self.query_one("#review-labels-box").border_title = "Labels · 1-9 adopt"
+        self.query_one("#review-error").border_title = "Error · t: full output"
+        self.query_one("#review-meta", Static).update(Text("loading disagreements…", "dim"))
+        self.query_one("#review-list").focus()
+        self.load_items()
+
+    @property
+    def option_list(self) -> OptionList:
+        return self.query_one("#review-list", OptionList)
+
+    # -- loading -------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="review-items", exit_on_error=False)
+    def load_items(self) -> None:
+        store = self.store.reopen()
+        try:
+            items, with_final = review_items(store, self.with_final)
+        finally:
+            store.close()
+        self.post_message(ItemsLoaded(items, with_final))
+
+    @on(ItemsLoaded)
+    def _items_loaded(self, message: ItemsLoaded) -> None:
+        self.items = message.items
+        self.with_final = message.with_final
+        self.loaded = True
+        self.option_list.clear_options()
+        self.option_list.add_options([Option(self._prompt(item)) for item in self.items])
+        self.update_progress()
+        if self._pending is not None:
+            self.jump_to(self._pending)
+        elif self.items:
+            self.option_list.highlighted = 0
+        else:
+            self.query_one("#review-meta", Static).update(
+                Text("no disagreements: nothing to review", "green")
+            )
+
+    def resolved(self, item: Disagreement) -> bool:
+        """Adjudicated: has a final label; when final is compared as a rater,
+        only a final label written in review (``written_by`` set) counts."""
+        if item.final is None:
+            return False
+        return not self.with_final or item.final.written_by is not None
+
+    def _prompt(self, item: Disagreement) -> Text:
+        mark = ("✓ ", "green") if self.resolved(item) else ("● ", "yellow")
+        answers = "≠".join(sorted({decision(label) for label in item.labels.values()}))
+        return Text.assemble(mark, visible(item.sample_id), (f" {answers}", "dim"), end="")
+
+    def update_progress(self) -> None:
+        open_ = sum(1 for item in self.items if not self.resolved(item))
+        mode = " · final compared as a rater" if self.with_final else ""
+        self.sub_title = (
+            f"reviewer {self.reviewer} · {open_} open of {len(self.items)} disagreements{mode}"
+        )
+
+    @work(thread=True, exclusive=True, group="review-load", exit_on_error=False)
+    def load_sample(self, sample_id: str) -> None:
+        store = self.store.reopen()
+        try:
+            view = load_view(store, sample_id)
+        finally:
+            store.close()
+        self.post_message(SampleLoaded(sample_id, view))
+
+    @on(SampleLoaded)
+    def _sample_loaded(self, message: SampleLoaded) -> None:
+        if message.view is None:
+            return
+        self.cache[message.sample_id] = message.view
+        while len(self.cache) > CACHE_SIZE:
+            del self.cache[next(iter(self.cache))]
+        if message.sample_id == self.current:
+            self.paint_view(message.view)
+
+    # -- showing -------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#review-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_index(event.option_index)
+
+    def show_index(self, index: int) -> None:
+        item = self.items[index]
+        changed = item.sample_id != self.current
+        self.current = item.sample_id
+        self.refresh_item(index)
+        if not changed:
+            return
+        view = self.cache.get(item.sample_id)
+        if view is None:
+            self.query_one("#review-meta", Static).update(
+                Text(f"loading {visible(item.sample_id)}…", "dim")
+            )
+            self.load_sample(item.sample_id)
+        else:
+            self.paint_view(view)
+
+    def refresh_item(self, index: int) -> None:
+        """Re-read the sample's labels (they may have changed) and show them."""
+        item = self.items[index]
+        sid = item.sample_id
+        labels = {
+            label.annotator: label
+            for label in self.store.labels(sample_id=sid)
+            if label.annotator != FINAL and decision(label)
+        }
+        item.labels = labels
+        item.final = self.store.label(sid, FINAL)
+        self.option_list.replace_option_prompt_at_index(index, self._prompt(item))
+        if sid != self.current:
+            return
+        self.raters = sorted(labels)
+        self.query_one("#review-labels", Static).update(self._labels_table(labels))
+        final = final_text(self.store.taxonomy, item.final)
+        if sid in self.status:
+            final.append(f"  {self.status[sid]}", "green bold")
+        self.query_one("#review-final", Static).update(final)
+
+    def _labels_table(self, labels: dict[str, Label]) -> Table:
+        table = Table(box=None, expand=True, show_edge=False, pad_edge=False, padding=(0, 1))
+        table.add_column("#", style="bold cyan", no_wrap=True, width=1)
+        table.add_column("annotator", no_wrap=True, max_width=14, overflow="ellipsis")
+        table.add_column("label", ratio=3)
+        table.add_column("note", ratio=2, overflow="fold")
+        taxonomy = self.store.taxonomy
+        for n, name in enumerate(self.raters, start=1):
+            label = labels[name]
+            table.add_row(
+                Text(str(n) if n < 10 else " "),
+                Text(visible(name), style="bold"),
+                label_text(taxonomy, label),
+                note_text(label),
+            )
+        return table
+
+    def paint_view(self, view: SampleView) -> None:
+        line = view.failure.line
+        self.query_one("#review-generated", LinesView).set_lines(view.generated, line and line - 1)
+        self.query_one("#review-reference", LinesView).set_lines(view.reference)
+        self.query_one("#review-diff", LinesView).set_lines(view.diff)
+        self.query_one("#review-prompt", LinesView).set_lines(view.prompt)
+        self.query_one("#review-error", LinesView).set_lines(view.error)
+        self.query_one("#review-meta", Static).update(view.meta)
+
+    def index_of(self, sample_id: str) -> int | None:
+        for index, item in enumerate(self.items):
+            if item.sample_id == sample_id:
+                return index
+        return None
+
+    def jump_to(self, sample_id: str) -> None:
+        """Show ``sample_id`` (added to the list when it is not a listed disagreement)."""
+        if not self.loaded:
+            self._pending = sample_id
+            return
+        self._pending = None
+        index = self.index_of(sample_id)
+        if index is None:
+            if self.store.sample(sample_id) is None:
+                self.notify(f"no sample {visible(sample_id)}", severity="warning")
+                return
+            item = item_for(self.store, sample_id)
+            self.items.append(item)
+            self.option_list.add_option(Option(self._prompt(item)))
+            index = len(self.items) - 1
+        self.option_list.highlighted = index
+        self.option_list.focus()
+
+    # -- writing -------------------------------------------------------------
+    def _before(self, sample_id: str) -> int | None:
+        if self.store.label(sample_id, FINAL) is None:
+            return None
+        return self.store.last_history_id(sample_id, FINAL)
+
+    def _saved(self, sample_id: str, what: str) -> None:
+        self.status[sample_id] = f"{what} ✓ {clock()}"
+        index = self.index_of(sample_id)
+        if index is not None:
+            self.refresh_item(index)
+        self.update_progress()
+
+    def action_adopt(self, n: int) -> None:
+        sid = self.current
+        if sid is None:
+            return
+        if not 1 <= n <= len(self.raters):
+            self.notify(f"no annotator {n} on this sample", severity="warning")
+            return
+        name = self.raters[n - 1]
+        before = self._before(sid)
+        try:
+            adopt(self.store, sid, name, self.reviewer)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.undo_stack.append((sid, before))
+        self._saved(sid, "saved")
+        self.notify(f"{visible(sid)}: final ← {visible(name)} (saved)", timeout=3)
+        self.action_next()
+
+    def write(self, sample_id: str, value: LabelValue) -> bool:
+        """Write the reviewer's own final label (committed), then say so."""
+        before = self._before(sample_id)
+        try:
+            write_final(self.store, sample_id, value, self.reviewer)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        self.undo_stack.append((sample_id, before))
+        self._saved(sample_id, "saved")
+        return True
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("nothing to undo")
+            return
+        sid, history_id = self.undo_stack.pop()
+        try:
+            self.store.restore_label(sid, FINAL, history_id)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.status[sid] = f"undone ↶ {clock()}"
+        self.jump_to(sid)
+        index = self.index_of(sid)
+        if index is not None:
+            self.refresh_item(index)
+        self.update_progress()
+        self.notify(f"undone: final label of {visible(sid)}")
+
+    # -- navigation ------------------------------------------------------------
+    def action_next(self) -> None:
+        self.option_list.action_cursor_down()
+
+    def action_previous(self) -> None:
+        self.option_list.action_cursor_up()
+
+    def action_cycle_view(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        names = [f"review-tab-{t}" for t in TABS]
+        index = names.index(tabs.active) if tabs.active in names else -1
+        tabs.active = names[(index + 1) % len(names)]
+
+    def action_output(self) -> None:
+        view = self.cache.get(self.current or "")
+        if view is not None:
+            self.app.push_screen(OutputScreen(view.sample_id, view.output_lines))
+
+    def action_agreement(self) -> None:
+        self.app.push_screen(AgreementScreen(self.store))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(HELP))

@@ -1,0 +1,135 @@
+"""What the review screen lists and shows, as plain data and Rich ``Text``.
+
+Contract: :func:`review_items` returns the samples to adjudicate in the order
+of :func:`annotator.review.disagreements` (open ones first, largest
+disagreement first). When ``with_final`` is true - or ``None`` and no two
+annotators other than ``final`` ever decided the same sample - the existing
+``final`` label counts as one more opinion, so a sample where ``final`` and a
+single rater differ is listed too (re-adjudication of an imported final
+label). :func:`label_text` and :func:`final_text` render labels literally
+(every string from the database goes through ``visible`` into ``Text``).
+Nothing here imports Textual, so workers can call it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.text import Text
+
+from ...models import Label
+from ...review import FINAL, Disagreement, decision, disagreements, fine_decision
+from ...store import Store
+from ...taxonomy import Taxonomy
+from ..render import visible
+
+
+def raters_overlap(store: Store) -> bool:
+    """Whether two annotators other than ``final`` decided one same sample."""
+    row = store.db.conn.execute(
+        "SELECT 1 FROM labels WHERE annotator != ? AND kind IN ('bug', 'pass')"
+        " GROUP BY sample_id HAVING COUNT(DISTINCT annotator) > 1 LIMIT 1",
+        (FINAL,),
+    ).fetchone()
+    return row is not None
+
+
+def review_items(store: Store, with_final: bool | None = None) -> tuple[list[Disagreement], bool]:
+    """The disagreements to review, and whether ``final`` was compared as a rater."""
+    if with_final is None:
+        with_final = not raters_overlap(store)
+    if not with_final:
+        return disagreements(store), False
+    by_sample: dict[str, dict[str, Label]] = defaultdict(dict)
+    for label in store.labels():
+        if decision(label):
+            by_sample[label.sample_id][label.annotator] = label
+    out = []
+    for sample_id, labels in by_sample.items():
+        final = labels.pop(FINAL, None)
+        opinions = [*labels.values(), *([final] if final else [])]
+        if not labels or len(opinions) < 2:
+            continue
+        if len({fine_decision(label) for label in opinions}) < 2:
+            continue
+        item = Disagreement(sample_id, labels, final)
+        coarse = {decision(label) for label in opinions}
+        item.level = "category" if len(coarse) > 1 else "subcategory"
+        out.append(item)
+    # All have a final label here: order by size of the disagreement only.
+    out.sort(key=lambda d: (d.level != "category", -d.distinct, d.sample_id))
+    return out, True
+
+
+def item_for(store: Store, sample_id: str) -> Disagreement:
+    """A review item for any sample (a jump from the agreement matrix)."""
+    labels = {
+        label.annotator: label
+        for label in store.labels(sample_id=sample_id)
+        if label.annotator != FINAL and decision(label)
+    }
+    return Disagreement(sample_id, labels, store.label(sample_id, FINAL))
+
+
+def category_line(taxonomy: Taxonomy, category: int, subcategory: str | None) -> Text:
+    name = taxonomy.by_id[category].name if taxonomy.has(category) else "?"
+    line = Text.assemble((f"{category}. ", "bold"), visible(name), end="")
+    if subcategory:
+        dl = taxonomy.is_dl(category, subcategory)
+        line.append(f" › {visible(subcategory)}")
+        line.append(" [DL]" if dl else "", style="cyan")
+    else:
+        line.append(" › ?", style="yellow")
+    return line
+
+
+def label_text(taxonomy: Taxonomy, label: Label | None) -> Text:
+    """Category › subcategory, the second category and the flag of a label."""
+    text = Text(end="")
+    if label is None:
+        text.append("—", style="dim")
+    elif label.kind == "pass":
+        text.append("pass (not a failure)", style="green")
+    elif label.kind == "skip":
+        text.append("skipped", style="blue")
+    elif label.kind == "bug" and label.category is not None:
+        text.append_text(category_line(taxonomy, label.category, label.subcategory))
+        if label.category2 is not None:
+            text.append("\n+ ")
+            text.append_text(category_line(taxonomy, label.category2, label.subcategory2))
+    else:
+        text.append("no category", style="dim")
+    if label is not None and label.flag:
+        text.append(f"\n⚑ {visible(label.flag)}", style="yellow bold")
+    return text
+
+
+def note_text(label: Label | None) -> Text:
+    if label is None:
+        return Text("")
+    parts = [p for p in (label.note, label.note2) if p]
+    return Text(visible(" / ".join(parts)), style="italic", end="")
+
+
+def when(stamp: str) -> str:
+    """``2024-05-01T12:00:00.123Z`` as ``2024-05-01 12:00 UTC``."""
+    return f"{stamp[:16].replace('T', ' ')} UTC" if stamp else "?"
+
+
+def final_text(taxonomy: Taxonomy, final: Label | None) -> Text:
+    """The final label and who adopted or wrote it, and when."""
+    text = Text.assemble(("Final: ", "bold"), end="")
+    if final is None:
+        text.append("open — 1-9 adopt an annotator's label, w write your own", style="yellow")
+        return text
+    text.append_text(label_text(taxonomy, final))
+    raw = final.raw or {}
+    source = raw.get("adopted_from")
+    how = f"adopted from {source}" if isinstance(source, str) else "written"
+    who = final.written_by or final.source
+    text.append(f"\n  {visible(how)} by {visible(who or '?')} · {when(final.updated_at)}", "dim")
+    note = note_text(final)
+    if note.plain:
+        text.append(" · ", "dim")
+        text.append_text(note)
+    return text
