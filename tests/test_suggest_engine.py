@@ -140,8 +140,24 @@ def test_dlbench_accuracy_floor(tmp_path: Path, dlbench_dir: Path) -> None:
 
 def test_cluster_of_finds_samples_with_the_same_fingerprint(labeled: Store) -> None:
     twin = Example(error="ModuleNotFoundError: No module named 'torchvisionx'").test_output()
-    labeled.upsert_sample(SampleIn(id="twin", generated_code="x = 2", test_output=twin, passed=False))
+    labeled.upsert_sample(
+        SampleIn(id="twin", generated_code="x = 2", test_output=twin, passed=False)
+    )
     labeled.upsert_sample(SampleIn(id="ok", generated_code="x", test_output=twin, passed=True))
     fingerprint, members = Engine(labeled).cluster_of("nomod")
     assert "ModuleNotFoundError" in fingerprint
     assert members == ["nomod", "twin"]  # the passing sample is not in a failure cluster
+
+
+def test_suggest_many_matches_suggest_and_reuses_the_cache(labeled: Store) -> None:
+    engine = Engine(labeled)
+    ids = list(CASES)
+    batch = dict(engine.suggest_many(ids, top=3))
+    assert batch == {sid: engine.suggest(sid, 3) for sid in ids}
+    stamps = labeled.db.conn.execute("SELECT sample_id, computed_at FROM suggestions").fetchall()
+    again = dict(engine.suggest_many(ids, top=3))
+    assert again == batch
+    assert (
+        labeled.db.conn.execute("SELECT sample_id, computed_at FROM suggestions").fetchall()
+        == stamps
+    )

@@ -71,8 +71,7 @@ def suggest(
         ctx.store.require_sample(sid)
     _warm(engine, ids, as_json)
     console = Console(highlight=False)
-    for sid in ids:
-        ranked = engine.suggest(sid, top)
+    for sid, ranked in engine.suggest_many(ids, top):
         if as_json:
             click.echo(json.dumps({"sample": sid, "suggestions": [s.model_dump() for s in ranked]}))
             continue

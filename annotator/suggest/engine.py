@@ -192,6 +192,44 @@ class Engine:
                 )
             return ranked[:top]
 
+    def suggest_many(self, ids: list[str], top: int = 5) -> Iterator[tuple[str, list[Suggestion]]]:
+        """Suggestions for many samples: cached ones in one query, the rest ranked in batches."""
+        with self.lock:
+            self.ensure_facts(ids)
+            version = self.labels_version()
+            votes = self.votes()
+            suffix = f"|{ANALYZER_VERSION}|{self.rules.digest}|{version}"
+            for start in range(0, len(ids), 1000):
+                chunk = ids[start : start + 1000]
+                rows = self.conn.execute(
+                    "SELECT j.value, f.key, f.facts, s.key, s.suggestions FROM json_each(?) j"
+                    " LEFT JOIN sample_facts f ON f.sample_id = j.value"
+                    " LEFT JOIN suggestions s ON s.sample_id = j.value ORDER BY j.key",
+                    (json.dumps(chunk),),
+                ).fetchall()
+                fresh: list[tuple[str, str, str, str]] = []
+                for sid, facts_key, facts_json, cached_key, cached in rows:
+                    key = f"{facts_key or ''}{suffix}"
+                    if cached_key == key:
+                        ranked = [Suggestion.model_validate(s) for s in json.loads(cached)]
+                    else:
+                        facts = Facts.from_json(json.loads(facts_json)) if facts_json else None
+                        ranked = (
+                            rank(facts, self.rules, self.taxonomy, votes, sid, top=max(top, 5))
+                            if facts is not None
+                            else []
+                        )
+                        payload = json.dumps([s.model_dump() for s in ranked])
+                        fresh.append((sid, key, payload, now()))
+                    yield sid, ranked[:top]
+                if fresh:
+                    with write_transaction(self.store.db):
+                        self.conn.executemany(
+                            "INSERT OR REPLACE INTO suggestions (sample_id, key, suggestions,"
+                            " computed_at) VALUES (?, ?, ?, ?)",
+                            fresh,
+                        )
+
     def _suggestion_key(self, sample_id: str) -> str:
         row = self.conn.execute(
             "SELECT key FROM sample_facts WHERE sample_id = ?", (sample_id,)
