@@ -168,6 +168,8 @@ class ReviewScreen(WriteFinalFlow):
     def _prompt(self, item: Disagreement) -> Text:
         mark = ("✓ ", "green") if self.resolved(item) else ("● ", "yellow")
         answers = "≠".join(sorted({decision(label) for label in item.labels.values()}))
+        if item.level == "subcategory":
+            answers += " subcat."
         return Text.assemble(mark, visible(item.sample_id), (f" {answers}", "dim"), end="")
 
     def update_progress(self) -> None:
@@ -242,7 +244,9 @@ class ReviewScreen(WriteFinalFlow):
         table = Table(box=None, expand=True, show_edge=False, pad_edge=False, padding=(0, 1))
         table.add_column("#", style="bold cyan", no_wrap=True, width=1)
         table.add_column("annotator", no_wrap=True, max_width=14, overflow="ellipsis")
-        table.add_column("label", ratio=3)
+        # One line per category and per subcategory, cut with an ellipsis:
+        # at 80 columns wrapped names would push the code off the screen.
+        table.add_column("label", ratio=3, no_wrap=True, overflow="ellipsis")
         table.add_column("note", ratio=2, overflow="fold")
         taxonomy = self.store.taxonomy
         for n, name in enumerate(self.raters, start=1):
@@ -250,7 +254,7 @@ class ReviewScreen(WriteFinalFlow):
             table.add_row(
                 Text(str(n) if n < 10 else " "),
                 Text(visible(name), style="bold"),
-                label_text(taxonomy, label),
+                label_text(taxonomy, label, split=True),
                 note_text(label),
             )
         return table

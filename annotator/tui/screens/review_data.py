@@ -71,19 +71,23 @@ def item_for(store: Store, sample_id: str) -> Disagreement:
     return Disagreement(sample_id, labels, store.label(sample_id, FINAL))
 
 
-def category_line(taxonomy: Taxonomy, category: int, subcategory: str | None) -> Text:
+def category_line(
+    taxonomy: Taxonomy, category: int, subcategory: str | None, *, split: bool = False
+) -> Text:
+    """``N. name › subcategory [DL]`` (``split``: the subcategory on its own line)."""
     name = taxonomy.by_id[category].name if taxonomy.has(category) else "?"
     line = Text.assemble((f"{category}. ", "bold"), visible(name), end="")
+    line.append("\n  › " if split else " › ")
     if subcategory:
         dl = taxonomy.is_dl(category, subcategory)
-        line.append(f" › {visible(subcategory)}")
+        line.append(visible(subcategory))
         line.append(" [DL]" if dl else "", style="cyan")
     else:
-        line.append(" › ?", style="yellow")
+        line.append("?", style="yellow")
     return line
 
 
-def label_text(taxonomy: Taxonomy, label: Label | None) -> Text:
+def label_text(taxonomy: Taxonomy, label: Label | None, *, split: bool = False) -> Text:
     """Category › subcategory, the second category and the flag of a label."""
     text = Text(end="")
     if label is None:
@@ -93,10 +97,11 @@ def label_text(taxonomy: Taxonomy, label: Label | None) -> Text:
     elif label.kind == "skip":
         text.append("skipped", style="blue")
     elif label.kind == "bug" and label.category is not None:
-        text.append_text(category_line(taxonomy, label.category, label.subcategory))
+        text.append_text(category_line(taxonomy, label.category, label.subcategory, split=split))
         if label.category2 is not None:
             text.append("\n+ ")
-            text.append_text(category_line(taxonomy, label.category2, label.subcategory2))
+            second = category_line(taxonomy, label.category2, label.subcategory2, split=split)
+            text.append_text(second)
     else:
         text.append("no category", style="dim")
     if label is not None and label.flag:
@@ -120,7 +125,7 @@ def final_text(taxonomy: Taxonomy, final: Label | None) -> Text:
     """The final label and who adopted or wrote it, and when."""
     text = Text.assemble(("Final: ", "bold"), end="")
     if final is None:
-        text.append("open — 1-9 adopt an annotator's label, w write your own", style="yellow")
+        text.append("open · 1-9 adopt a label · w write your own", style="yellow")
         return text
     text.append_text(label_text(taxonomy, final))
     raw = final.raw or {}
