@@ -134,7 +134,7 @@ async def test_review_lists_disagreements_in_order(review_store: Store) -> None:
         assert "Final:" in shown(screen, "#review-final") and "open" in shown(
             screen, "#review-final"
         )
-        assert "3 open of 4" in screen.sub_title
+        assert "3 open of 4" in str(screen.sub_title)
         assert "s02" in shown(screen, "#review-meta")
         assert "TypeError: bad operand" in screen.query_one("#review-error", LinesView).text()
 
@@ -153,7 +153,7 @@ async def test_adopt_second_annotator_writes_final_and_moves_on(review_store: St
         screen = review_screen(app)
         assert screen.current == "s01"
         assert str(screen.query_one(OptionList).get_option_at_index(0).prompt).startswith("✓")
-        assert "2 open of 4" in screen.sub_title
+        assert "2 open of 4" in str(screen.sub_title)
         await pilot.press("p")
         await settle(pilot)
         final_line = shown(screen, "#review-final")
@@ -255,7 +255,7 @@ async def open_matrix(pilot: Pilot[None]) -> AgreementScreen:
 
 
 async def test_agreement_matrix_kappa_and_jump(review_store: Store) -> None:
-    expected = cohen_kappa_pair(ratings(review_store, ["ann", "bob"]), "ann", "bob")  # type: ignore[arg-type]
+    expected = cohen_kappa_pair(ratings(review_store, ["ann", "bob"]), "ann", "bob")
     assert expected.value is not None
     app = AnnotatorApp(review_store, REVIEWER, review=True)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -333,11 +333,13 @@ async def test_final_compared_when_raters_never_overlap(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = review_screen(app)
-        assert "final compared as a rater" in screen.sub_title and "1 open of 1" in screen.sub_title
+        assert "final compared as a rater" in str(screen.sub_title) and "1 open of 1" in str(
+            screen.sub_title
+        )
         await pilot.press("1")
         await settle(pilot)
         assert review_store_final(store, "s01") == SHAPE
-        assert "0 open of 1" in screen.sub_title
+        assert "0 open of 1" in str(screen.sub_title)
     store.close()
 
 
