@@ -3,7 +3,7 @@
 Contract: :class:`AnnotatorApp` owns navigation: it opens the store's
 labeling screen for one annotator (or, with ``review=True``, the review
 screen for a reviewer) and adds the app-wide keys (quit, help, ``G``
-agreement, ``S`` statistics), the category command-palette provider and the
+agreement (in review only: labeling is blind), ``S`` statistics), the category command-palette provider and the
 navigation of :class:`~annotator.tui.screens.agreement.JumpToSample`. It takes an open
 :class:`~annotator.store.Store` and never closes it (the caller does).
 """
@@ -81,8 +81,12 @@ class AnnotatorApp(App[None]):
             screen.action_help()
 
     def action_agreement(self) -> None:
-        if isinstance(self.screen, (LabelScreen, ReviewScreen)):
+        # Labeling is blind: the matrix (and its lists of other annotators'
+        # answers) is for review only.
+        if isinstance(self.screen, ReviewScreen):
             self.push_screen(AgreementScreen(self.store))
+        elif isinstance(self.screen, LabelScreen):
+            self.notify("The agreement matrix is part of review: labeling is blind.")
 
     def action_stats(self) -> None:
         if isinstance(self.screen, (LabelScreen, ReviewScreen)):
