@@ -54,7 +54,12 @@ def import_cmd(ctx: Context, fmt: str, path: Path, code_dir: Path | None, as_jso
     ) as progress:
         task = progress.add_task("import", total=total)
         summary = import_path(
-            store, fmt, path, progress=lambda n: progress.advance(task, n), **options
+            store,
+            fmt,
+            path,
+            progress=lambda n: progress.advance(task, n),
+            expected=total,
+            **options,
         )
     if as_json:
         click.echo(json.dumps(summary.as_dict(), indent=2))

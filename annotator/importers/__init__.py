@@ -40,12 +40,15 @@ def import_path(
     fmt: str,
     path: str | Path,
     progress: Progress | None = None,
+    expected: int | None = None,
     **options: Any,
 ) -> ImportSummary:
+    """Run one import in one transaction; ``expected`` (from :func:`estimate`)
+    lets a large import write in bulk mode."""
     module = _module(fmt)
     source = Path(path)
     if not source.exists():
         raise UserError("no such file or folder", file=source)
     summary = ImportSummary(source=fmt)
     records = module.read(source, store.taxonomy, summary, **options)
-    return run_import(store, records, summary, progress)
+    return run_import(store, records, summary, progress, expected)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from ..models import LabelValue, SampleIn
 from ..store import Store
 from ..store import labels as _labels
 from ..store import samples as _samples
+from ..store.connection import bulk_mode
 
 
 @dataclass
@@ -65,14 +67,20 @@ class ImportSummary:
 Progress = Callable[[int], None]
 
 
+BULK_FROM = 2000
+"""Imports of at least this many samples use :func:`bulk_mode`."""
+
+
 def run_import(
     store: Store,
     records: Iterable[SampleIn | ImportedLabel],
     summary: ImportSummary,
     progress: Progress | None = None,
+    expected: int | None = None,
 ) -> ImportSummary:
     """Store samples and labels in one transaction (all or nothing)."""
-    with store.transaction():
+    bulk = bulk_mode(store.db) if expected is not None and expected >= BULK_FROM else nullcontext()
+    with bulk, store.transaction():
         db = store.db
         for record in records:
             if isinstance(record, SampleIn):
