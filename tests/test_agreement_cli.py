@@ -185,3 +185,29 @@ def test_dlbench(dlbench_dir: Path, tmp_path: Path) -> None:
     assert pairs[("rater_k", "rater_q")]["cohen_kappa"] is None
     text = run(db, "--bootstrap", "0").output
     assert "no item rated by both" in text
+
+
+def test_bootstrap_default_is_on_for_small_and_off_for_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotator.cli.agreeing as agreeing
+
+    db = tmp_path / "b.db"
+    with Store.open(db) as store:
+        for i in range(12):
+            store.upsert_sample(SampleIn(id=f"s{i}", generated_code="x"))
+            store.set_label(f"s{i}", "a", LabelValue(category=1 + i % 3))
+            store.set_label(f"s{i}", "b", LabelValue(category=1 + i % 2))
+    runner = CliRunner()
+    small = json.loads(runner.invoke(cli, ["--db", str(db), "agreement", "--json"]).stdout)
+    assert small["bootstrap"]["resamples"] == 200
+    assert small["pairs"][0]["ci"] is not None
+    monkeypatch.setattr(agreeing, "AUTO_BOOT_LIMIT", 10)
+    result = runner.invoke(cli, ["--db", str(db), "agreement", "--json"])
+    large = json.loads(result.stdout)
+    assert large["bootstrap"]["resamples"] == 0 and large["pairs"][0]["ci"] is None
+    assert "Confidence intervals skipped" in result.stderr
+    forced = json.loads(
+        runner.invoke(cli, ["--db", str(db), "agreement", "--json", "--bootstrap", "50"]).stdout
+    )
+    assert forced["bootstrap"]["resamples"] == 50

@@ -22,6 +22,9 @@ from rich.text import Text
 from ..agreement import LEVELS, agreement_report, label_text
 from .context import Context, pass_context
 
+DEFAULT_BOOT = 200
+AUTO_BOOT_LIMIT = 20_000
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _DASH = "—"
 
@@ -190,11 +193,10 @@ def render(report: dict[str, Any], console: Console, confusion: bool = False) ->
     "--bootstrap",
     "n_boot",
     type=click.IntRange(min=0),
-    default=200,
-    show_default=True,
+    default=None,
     help="Bootstrap resamples for the 95% CIs of kappa and alpha (0 disables; fixed seed, so"
-    " the output is reproducible). Large databases get fewer (at least 100); 100k samples"
-    " take about 40 s, so use 0 there for a quick look.",
+    " the output is reproducible). Default: 200 up to 20,000 labeled samples, none above"
+    " (where 200 resamples take several seconds); give a number to force them.",
 )
 @click.option("--confusion", is_flag=True, help="Also print the confusion matrix of every pair.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
@@ -204,7 +206,7 @@ def agreement_cmd(
     annotators: str | None,
     level: str,
     no_pass: bool,
-    n_boot: int,
+    n_boot: int | None,
     confusion: bool,
     as_json: bool,
 ) -> None:
@@ -216,6 +218,17 @@ def agreement_cmd(
     flag-only labels are missing ratings.
     """
     names = annotators.split(",") if annotators else None
+    if n_boot is None:
+        labeled = ctx.store.db.conn.execute(
+            "SELECT COUNT(DISTINCT sample_id) FROM labels"
+        ).fetchone()[0]
+        n_boot = DEFAULT_BOOT if labeled <= AUTO_BOOT_LIMIT else 0
+        if not n_boot:
+            click.echo(
+                f"Confidence intervals skipped: {labeled:,} labeled samples (over"
+                f" {AUTO_BOOT_LIMIT:,}); --bootstrap {DEFAULT_BOOT} computes them.",
+                err=True,
+            )
     report = agreement_report(ctx.store, names, level=level, no_pass=no_pass, n_boot=n_boot)
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
