@@ -17,13 +17,12 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
-from collections.abc import Set as AbstractSet
 from fractions import Fraction
 
 from ..stats import Distance, Stat, sort_labels
 from ..stats._core import UNDEF_NEED_TWO, UNDEF_NO_EXPECTED_DISAGREEMENT, UNDEF_ONE_CATEGORY
 from ..stats._core import equal_pairs as _equal_pairs
-from ..stats.kappa import _category_reason, _fleiss, _refuse_unequal
+from ..stats.kappa import _atoms, _category_reason, _fleiss, _refuse_unequal
 
 Pattern = tuple[tuple[str, Hashable], ...]
 Patterns = Counter[Pattern]
@@ -214,16 +213,6 @@ def alpha(patterns: Patterns, distance: Distance | None = None) -> Stat:
         return _undef(UNDEF_NO_EXPECTED_DISAGREEMENT, used, dropped, "alpha")
     value = 1.0 - (n - 1) * observed / expected
     return Stat(value=value, n_items=used, n_dropped=dropped, method="alpha")
-
-
-def _atoms(vals: list[Hashable]) -> Counter[Hashable]:
-    out: Counter[Hashable] = Counter()
-    for v in vals:
-        if isinstance(v, AbstractSet):
-            out.update(v)
-        else:
-            out[v] += 1
-    return out
 
 
 def per_category(patterns: Patterns) -> list[tuple[Hashable, Stat, int]]:
