@@ -57,3 +57,11 @@ def test_failed_bulk_import_changes_nothing(tmp_path: Path) -> None:
     assert store.status()["samples"] == 3
     assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.conn.execute("PRAGMA page_size").fetchone()[0] == 16384
+
+
+def test_estimate_counts_lines_of_any_size(tmp_path: Path) -> None:
+    path = tmp_path / "e.jsonl"
+    path.write_bytes(b"{}\n" * 700_000 + b"{}")  # spans several read blocks, no final newline
+    assert estimate("jsonl", path) == 700_001
+    path.write_bytes(b"")
+    assert estimate("jsonl", path) == 0

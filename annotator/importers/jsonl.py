@@ -56,10 +56,14 @@ class JsonlRecord(BaseModel):
 
 
 def estimate(path: Path, **_: Any) -> int | None:
-    if path.stat().st_size > 512 * 1024 * 1024:
-        return None
+    """The number of lines, counted in 1 MiB blocks (a 2 GB file in about a second)."""
+    lines = 0
+    last = b"\n"
     with path.open("rb") as handle:
-        return sum(1 for line in handle if line.strip())
+        while block := handle.read(1 << 20):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
 
 
 def read(path: Path, taxonomy: Taxonomy, summary: ImportSummary, **_: Any) -> Iterator[SampleIn]:
