@@ -161,6 +161,21 @@ def has_command(name: str) -> bool:
     return proc.returncode == 0
 
 
+def _summary(name: str, out: str) -> str:
+    """The last line of a step's output; for the UI, its medians and p95s."""
+    if not name.startswith("ui"):
+        return out.splitlines()[-1][:70] if out else ""
+    parts = []
+    for line in out.splitlines():
+        words = line.split()
+        if "median" in words and "p95" in words and not line.startswith("import"):
+            label = line.split("n=")[0].strip()
+            median = words[words.index("median") + 1]
+            p95 = words[words.index("p95") + 1]
+            parts.append(f"{label}: {median} ms (p95 {p95})")
+    return "; ".join(parts)
+
+
 def measure(n: int, work: Path) -> list[tuple[str, str, str, str]]:
     data = work / f"samples_{n}.jsonl"
     db = work / f"scale_{n}.db"
@@ -182,19 +197,7 @@ def measure(n: int, work: Path) -> list[tuple[str, str, str, str]]:
         if lines and lines[-1].startswith("PEAK_MB "):
             peak = lines[-1].split()[1]
             out = "\n".join(lines[:-1])
-        summary = " / ".join(
-            line.split("   max")[0].replace("  ", " ") for line in out.splitlines()[-3:]
-        )
-        rows.append(
-            (
-                name,
-                f"{wall:.2f} s",
-                f"{peak} MB",
-                summary[:160]
-                if name.startswith("ui")
-                else (out.splitlines()[-1][:70] if out else ""),
-            )
-        )
+        rows.append((name, f"{wall:.2f} s", f"{peak} MB", _summary(name, out)))
 
     step("import", [*cli, "import", "jsonl", str(data)])
     step("labels (3 annotators)", [PY, "-c", LABELS, str(db)])
