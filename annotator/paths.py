@@ -20,9 +20,14 @@ _REPO_LOCATIONS = {
 }
 
 
+# A source checkout has the project file next to the package; an installed
+# package sits in site-packages, where a stray top-level file must not win.
+IN_CHECKOUT = (REPO_DIR / "pyproject.toml").is_file() and (REPO_DIR / "db").is_dir()
+
+
 def shipped(name: str) -> Path:
     """Return the path of a shipped file, preferring the source checkout."""
     repo = _REPO_LOCATIONS[name]
-    if repo.exists():
+    if IN_CHECKOUT and repo.exists():
         return repo
     return PACKAGE_DIR / "_shipped" / name
