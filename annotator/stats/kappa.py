@@ -45,20 +45,8 @@ from ._core import (
 
 
 def _paired(ratings: Ratings, a: str, b: str) -> tuple[list[Hashable], list[Hashable], int]:
-    xs: list[Hashable] = []
-    ys: list[Hashable] = []
-    dropped = 0
-    for row in ratings.values():
-        va = row.get(a)
-        vb = row.get(b)
-        miss_a = is_missing(va)
-        miss_b = is_missing(vb)
-        if not miss_a and not miss_b:
-            xs.append(va)
-            ys.append(vb)
-        elif miss_a != miss_b:
-            dropped += 1
-    return xs, ys, dropped
+    rows = list(ratings.values())
+    return _clean_pairs([row.get(a) for row in rows], [row.get(b) for row in rows])
 
 
 def _clean_pairs(
