@@ -118,6 +118,21 @@ async def test_undo_goes_back_in_the_database(tui_store: Store) -> None:
         assert tui_store.label("s01", ME) is None
 
 
+async def test_undo_after_accept_returns_to_the_sample(tui_store: Store) -> None:
+    app = AnnotatorApp(tui_store, ME)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        first = screen.current  # type: ignore[attr-defined]
+        await pilot.press("s")  # skip moves on to the next sample
+        await settle(pilot)
+        assert screen.current != first  # type: ignore[attr-defined]
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.current == first  # type: ignore[attr-defined]
+        assert tui_store.label(first, ME) is None
+
+
 async def test_note_then_escape_keys_work_again(tui_store: Store) -> None:
     app = AnnotatorApp(tui_store, ME)
     async with app.run_test(size=(120, 40)) as pilot:

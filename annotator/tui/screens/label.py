@@ -359,6 +359,10 @@ class LabelScreen(ClusterAndFilter):
             return
         for sid in changed:
             self.refresh_label(sid, "undone ↶")
+        # `a` and `s` move on after saving: go back to what was undone, so
+        # the annotator sees it (a cluster undo stays where it is).
+        if len(changed) == 1 and changed[0] != self.current and self.queue.select_id(changed[0]):
+            self.show(changed[0])
         self.update_progress()
         self.notify(f"undone ({len(changed)} sample{'s' if len(changed) > 1 else ''})")
 
