@@ -333,3 +333,18 @@ async def test_queue_loads_pages_lazily(tmp_path: Path) -> None:
             await settle(pilot)
             ids = [queue.get_option_at_index(i).id for i in range(queue.option_count)]
             assert queue.option_count == 450 and len(set(ids)) == 450
+
+
+async def test_empty_database_says_how_to_import(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    store = Store.open(tmp_path / "empty.db")
+    app = AnnotatorApp(store, ME)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", "a", "u", "1")  # nothing to act on: no crash, no label
+        await settle(pilot)
+        meta = str(app.screen.query_one("#meta", Static).render())
+        assert "annotator import" in meta
+    assert list(store.labels()) == []
+    store.close()

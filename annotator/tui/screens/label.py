@@ -142,7 +142,12 @@ class LabelScreen(ClusterAndFilter):
             self.total_samples = self.total_samples or message.total
             self.queue.reset(message.rows, message.total)
             if not message.rows:
-                self.query_one("#meta", Static).update(Text("no sample matches", style="dim"))
+                empty = (
+                    "no sample matches the filter (/ to change it)"
+                    if self.filter != SampleFilter()
+                    else "no samples in this database yet: annotator import FORMAT PATH"
+                )
+                self.query_one("#meta", Static).update(Text(empty, style="dim"))
             self.update_progress()
         else:
             self.queue.add_rows(message.rows)
