@@ -127,14 +127,6 @@ class Engine:
                      facts.fingerprint, json.dumps(data), stamp),
                 )  # fmt: skip
 
-    def facts(self, sample_id: str) -> Facts | None:
-        with self.lock:
-            self.ensure_facts([sample_id])
-            row = self.conn.execute(
-                "SELECT facts FROM sample_facts WHERE sample_id = ?", (sample_id,)
-            ).fetchone()
-            return Facts.from_json(json.loads(row[0])) if row else None
-
     # -- votes ---------------------------------------------------------------
     def labels_version(self) -> int:
         row = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM label_history").fetchone()
@@ -169,28 +161,7 @@ class Engine:
 
     # -- suggestions ---------------------------------------------------------
     def suggest(self, sample_id: str, top: int = 5) -> list[Suggestion]:
-        with self.lock:
-            facts = self.facts(sample_id)
-            if facts is None:
-                return []
-            key = self._suggestion_key(sample_id)
-            row = self.conn.execute(
-                "SELECT key, suggestions FROM suggestions WHERE sample_id = ?", (sample_id,)
-            ).fetchone()
-            if row is not None and row[0] == key:
-                cached = [Suggestion.model_validate(s) for s in json.loads(row[1])]
-                if len(cached) >= top or len(cached) < 5:
-                    return cached[:top]
-            ranked = rank(
-                facts, self.rules, self.taxonomy, self.votes(), sample_id, top=max(top, 5)
-            )
-            with write_transaction(self.store.db):
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO suggestions (sample_id, key, suggestions, computed_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    (sample_id, key, json.dumps([s.model_dump() for s in ranked]), now()),
-                )
-            return ranked[:top]
+        return list(self.suggest_many([sample_id], top))[0][1]
 
     def suggest_many(self, ids: list[str], top: int = 5) -> Iterator[tuple[str, list[Suggestion]]]:
         """Suggestions for many samples: cached ones in one query, the rest ranked in batches."""
@@ -208,11 +179,16 @@ class Engine:
                     (json.dumps(chunk),),
                 ).fetchall()
                 fresh: list[tuple[str, str, str, str]] = []
+                results: list[tuple[str, list[Suggestion]]] = []
                 for sid, facts_key, facts_json, cached_key, cached in rows:
                     key = f"{facts_key or ''}{suffix}"
-                    if cached_key == key:
-                        ranked = [Suggestion.model_validate(s) for s in json.loads(cached)]
-                    else:
+                    ranked = (
+                        [Suggestion.model_validate(s) for s in json.loads(cached)]
+                        if cached_key == key
+                        else []
+                    )
+                    # The cache holds at least 5; a longer list is ranked anew.
+                    if cached_key != key or (len(ranked) < top and len(ranked) >= 5):
                         facts = Facts.from_json(json.loads(facts_json)) if facts_json else None
                         ranked = (
                             rank(facts, self.rules, self.taxonomy, votes, sid, top=max(top, 5))
@@ -221,7 +197,8 @@ class Engine:
                         )
                         payload = json.dumps([s.model_dump() for s in ranked])
                         fresh.append((sid, key, payload, now()))
-                    yield sid, ranked[:top]
+                    results.append((sid, ranked[:top]))
+                # Written before yielding: a caller that stops early keeps the cache.
                 if fresh:
                     with write_transaction(self.store.db):
                         self.conn.executemany(
@@ -229,14 +206,8 @@ class Engine:
                             " computed_at) VALUES (?, ?, ?, ?)",
                             fresh,
                         )
+                yield from results
 
-    def _suggestion_key(self, sample_id: str) -> str:
-        row = self.conn.execute(
-            "SELECT key FROM sample_facts WHERE sample_id = ?", (sample_id,)
-        ).fetchone()
-        return f"{row[0] if row else ''}|{ANALYZER_VERSION}|{self.rules.digest}|{self.labels_version()}"
-
-    # -- clusters ------------------------------------------------------------
     def clusters(self, failing_only: bool = True) -> list[Cluster[str]]:
         """Samples that fail the same way (fingerprints, near-identical ones merged)."""
         with self.lock:
