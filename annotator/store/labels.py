@@ -9,6 +9,7 @@ expect to run inside a write transaction.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,10 +40,8 @@ def validate_label(value: LabelValue, taxonomy: Taxonomy) -> None:
         raise UserError("a bug label needs a category", field="category")
 
 
-def ensure_annotator(db: Database, name: str) -> None:
-    db.conn.execute(
-        "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", (name, now())
-    )
+def ensure_annotator(conn: sqlite3.Connection, name: str) -> None:
+    conn.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", (name, now()))
 
 
 def _row(value: LabelValue) -> list[Any]:
@@ -66,7 +65,7 @@ def put_label(
     written_by: str | None = None,
 ) -> None:
     """Insert or replace the label; the revision counts up on every change."""
-    ensure_annotator(db, annotator)
+    ensure_annotator(db.conn, annotator)
     stamp = now()
     columns = ", ".join(_VALUE_COLUMNS)
     marks = ", ".join("?" for _ in _VALUE_COLUMNS)

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from .connection import now, write_transaction
+from .connection import write_transaction
+from .labels import ensure_annotator
 
 # A history entry is identified by when it happened and the revision it made.
 # The op is compared only as delete / not delete: a label copied here by a
@@ -137,7 +138,7 @@ def _merge_labels(
         if sid is None:
             continue
         who = row["annotator"]
-        ensure_annotator_conn(conn, who)
+        ensure_annotator(conn, who)
         mine = conn.execute(
             "SELECT * FROM labels WHERE sample_id = ? AND annotator = ?", (sid, who)
         ).fetchone()
@@ -173,10 +174,6 @@ def _merge_labels(
                 s.labels_new += 1
             else:
                 s.labels_updated += 1
-
-
-def ensure_annotator_conn(conn: sqlite3.Connection, name: str) -> None:
-    conn.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", (name, now()))
 
 
 def _copy_history(
