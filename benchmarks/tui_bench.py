@@ -4,6 +4,9 @@ Measures, with Textual's Pilot on a temporary copy of the data:
 
 * start-up: from creating the app to the first sample painted (several runs),
   plus the Python import time of the UI modules in a fresh interpreter;
+* end to end: ``annotator label`` started in a pseudo-terminal (160x50) until
+  a line of the first sample's generated code is on the terminal (what a
+  person sees, interpreter start-up and imports included);
 * ``n``: from the key press to the next sample painted (its id in the header
   line), over a walk through the queue, waiting for background prefetch
   between presses as a person reading the sample would.
@@ -17,10 +20,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
+import os
+import re
+import select
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
 from typing import Any
@@ -58,10 +67,12 @@ def _track_display(app: Any) -> list[float]:
 async def startup_once(db: Path, annotator: str = "bench") -> float:
     from annotator.store import Store
     from annotator.tui.app import AnnotatorApp
+    from annotator.tui.preload import first_page
 
     with Store.open(db) as store:
         start = time.perf_counter()
-        app = AnnotatorApp(store, annotator)
+        # As `annotator label` does: the first page is read before the app runs.
+        app = AnnotatorApp(store, annotator, preload=first_page(store, annotator))
         async with app.run_test(size=(160, 50)) as pilot:
             while not getattr(app.screen, "shown_at", None):
                 await asyncio.sleep(0.002)
@@ -112,6 +123,64 @@ async def walk(db: Path, steps: int, annotator: str = "bench") -> tuple[list[flo
     return painted, rendered
 
 
+_CSI = re.compile(rb"\x1b\[[0-9;?<=>]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
+
+
+def _needle(db: Path, annotator: str) -> bytes:
+    """A line of the first sample's generated code, as the terminal shows it."""
+    from annotator.store import Store
+    from annotator.tui.preload import first_page
+
+    with Store.open(db) as store:
+        view = first_page(store, annotator).view
+    assert view is not None, "no sample to show"
+    lines = [line.plain.strip() for line in view.generated[:12]]
+    return max(lines, key=len)[:40].encode()
+
+
+def end_to_end(db: Path, annotator: str, needle: bytes) -> float:
+    """Seconds from starting ``annotator label`` in a pty to ``needle`` shown."""
+    command = Path(sys.executable).with_name("annotator")
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(command), "--db", str(db), "label", "--annotator", annotator],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    screen, found = b"", float("nan")
+    try:
+        while time.perf_counter() - start < 30:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if not ready:
+                continue
+            screen += os.read(master, 1 << 16)
+            if needle in _CSI.sub(b"", screen):
+                found = time.perf_counter() - start
+                break
+        os.write(master, b"q")
+        # Keep draining: an app blocked on a full terminal cannot quit.
+        deadline = time.perf_counter() + 10
+        while proc.poll() is None and time.perf_counter() < deadline:
+            if select.select([master], [], [], 0.05)[0]:
+                try:
+                    os.read(master, 1 << 16)
+                except OSError:
+                    break
+        proc.wait(5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    return found
+
+
 def import_time() -> float:
     # As the `annotator` command does it: pandas/numpy hidden (see annotator/_entry.py).
     code = (
@@ -127,6 +196,7 @@ def main() -> None:
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--steps", type=int, default=150)
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--e2e", type=int, default=10, help="end-to-end starts in a pty")
     parser.add_argument("--db", type=Path, help="measure on this database instead (scale.py)")
     parser.add_argument("--annotator", default="bench")
     args = parser.parse_args()
@@ -151,6 +221,9 @@ def run(db: Path, args: argparse.Namespace) -> None:
     report("import annotator.tui.app", imports)
     starts = [asyncio.run(startup_once(db, args.annotator)) for _ in range(args.starts)]
     report("start-up to first sample", starts)
+    needle = _needle(db, args.annotator)
+    e2e = [end_to_end(db, args.annotator, needle) for _ in range(args.e2e)]
+    report("annotator label end to end", e2e)
     painted, rendered = asyncio.run(walk(db, args.steps, args.annotator))
     report("n -> next sample painted", painted)
     report("n -> next sample on screen", rendered)

@@ -43,9 +43,18 @@ def run_ui(
 ) -> None:
     """Run the labeling (or review) app until the user quits."""
     from ..tui.app import AnnotatorApp
+    from ..tui.preload import first_page
+
+    # Read before the app starts, so that the first frame shows a sample.
+    preload = None if review else first_page(store, annotator)
 
     AnnotatorApp(
-        store, annotator, blind_share=blind_share, review=review, with_final=with_final
+        store,
+        annotator,
+        blind_share=blind_share,
+        review=review,
+        with_final=with_final,
+        preload=preload,
     ).run()
 
 

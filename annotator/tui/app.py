@@ -4,14 +4,18 @@ Contract: :class:`AnnotatorApp` owns navigation: it opens the store's
 labeling screen for one annotator (or, with ``review=True``, the review
 screen for a reviewer) and adds the app-wide keys (quit, help, ``G``
 agreement (in review only: labeling is blind), ``S`` statistics), the category command-palette provider and the
-navigation of :class:`~annotator.tui.screens.agreement.JumpToSample`. It takes an open
+navigation of :class:`~annotator.tui.messages.JumpToSample`. It takes an open
 :class:`~annotator.store.Store` and never closes it (the caller does).
+
+The review, agreement and statistics screens are imported when first opened:
+``annotator label`` starts faster without them (about 0.1 s).
 """
 
 from __future__ import annotations
 
 import gc
-from typing import ClassVar
+import sys
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -19,11 +23,13 @@ from textual.screen import Screen
 
 from ..store import Store
 from .commands import CategoryProvider
-from .screens.agreement import AgreementScreen, JumpToSample, jump
+from .messages import JumpToSample
+from .preload import FirstPage
 from .screens.label import LabelScreen
-from .screens.review import ReviewScreen
-from .screens.stats import StatsScreen
 from .session import LabelSession
+
+if TYPE_CHECKING:
+    from .screens.review import ReviewScreen
 
 
 class AnnotatorApp(App[None]):
@@ -45,8 +51,10 @@ class AnnotatorApp(App[None]):
         blind_share: float = 0.0,
         review: bool = False,
         with_final: bool | None = None,
+        preload: FirstPage | None = None,
     ) -> None:
         super().__init__()
+        self.preload = preload
         self.store = store
         self.annotator = annotator
         self.blind_share = blind_share
@@ -72,25 +80,52 @@ class AnnotatorApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         if self.review:
+            from .screens.review import ReviewScreen
+
             return ReviewScreen(self.store, self.annotator, self.with_final)
-        return LabelScreen(self.session, self.blind_share)
+        return LabelScreen(self.session, self.blind_share, self.preload)
+
+    def _task_screen(self) -> LabelScreen | ReviewScreen | None:
+        """The labeling or review screen, when it is the one on top."""
+        screen = self.screen
+        if isinstance(screen, LabelScreen):
+            return screen
+        # Imported lazily: while it is not imported, no ReviewScreen exists.
+        review = sys.modules.get(f"{__package__}.screens.review")
+        if review is not None and isinstance(screen, review.ReviewScreen):
+            found: ReviewScreen = screen
+            return found
+        return None
 
     def action_help(self) -> None:
-        screen = self.screen
-        if isinstance(screen, (LabelScreen, ReviewScreen)):
+        screen = self._task_screen()
+        if screen is not None:
             screen.action_help()
 
     def action_agreement(self) -> None:
         # Labeling is blind: the matrix (and its lists of other annotators'
         # answers) is for review only.
-        if isinstance(self.screen, ReviewScreen):
-            self.push_screen(AgreementScreen(self.store))
-        elif isinstance(self.screen, LabelScreen):
+        if isinstance(self.screen, LabelScreen):
             self.notify("The agreement matrix is part of review: labeling is blind.")
+        elif self._task_screen() is not None:
+            from .screens.agreement import AgreementScreen
+
+            self.push_screen(AgreementScreen(self.store))
 
     def action_stats(self) -> None:
-        if isinstance(self.screen, (LabelScreen, ReviewScreen)):
+        if self._task_screen() is not None:
+            from .screens.stats import StatsScreen
+
             self.push_screen(StatsScreen(self.store))
 
     def on_jump_to_sample(self, message: JumpToSample) -> None:
-        jump(self, message.sample_id)
+        """Close the screens above the review/labeling screen and show the sample."""
+        while len(self.screen_stack) > 1 and self._task_screen() is None:
+            self.pop_screen()
+        target: Any = self._task_screen()
+        if target is None:
+            return
+        if hasattr(target, "jump_to"):
+            target.jump_to(message.sample_id)
+        else:
+            target.show(message.sample_id)

@@ -1,4 +1,5 @@
-"""Messages that worker threads post back to the labeling screen.
+"""Messages that worker threads post back to the labeling screen, and the
+app-wide :class:`JumpToSample`.
 
 Contract: plain dataclass messages carrying results computed off the UI
 thread; the screen applies them only if they still concern what it shows.
@@ -45,3 +46,10 @@ class ClusterReady(Message):
     unlabeled: list[str]
     """Members other than the representative that this annotator has not labeled."""
     for_filter: bool = False
+
+
+@dataclass
+class JumpToSample(Message):
+    """Show this sample on the review (or labeling) screen (handled by the app)."""
+
+    sample_id: str

@@ -8,7 +8,7 @@ per cell) plus the overall statistics. Selecting a cell (Enter or a click)
 lists the samples on which the two annotators differ
 (:func:`annotator.review.pair_disagreements`, also in a worker);
 choosing one posts :class:`JumpToSample`, which bubbles to the app, and the
-app navigates (see :func:`jump`). Escape, ``g`` or ``q`` close the screen.
+app navigates. Escape, ``g`` or ``q`` close the screen.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
@@ -27,15 +27,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ...agreement import agreement_report
 from ...review import decision, pair_disagreements
 from ...store import Store
+from ..messages import JumpToSample
 from ..render import visible
 from .picker import PickerScreen
-
-
-@dataclass
-class JumpToSample(Message):
-    """Show this sample on the review (or labeling) screen."""
-
-    sample_id: str
 
 
 @dataclass
@@ -50,17 +44,6 @@ class PairReady(Message):
     b: str
     rows: list[tuple[str, str, str]]
     """(sample id, a's answer, b's answer)."""
-
-
-def jump(app: App[Any], sample_id: str) -> None:
-    """Close the screens above the review/labeling screen and show ``sample_id``."""
-    while len(app.screen_stack) > 1 and not hasattr(app.screen, "jump_to"):
-        app.pop_screen()
-    target: Any = app.screen
-    if hasattr(target, "jump_to"):
-        target.jump_to(sample_id)
-    elif hasattr(target, "show"):
-        target.show(sample_id)
 
 
 def kappa_text(kappa: float | None, n: int) -> Text:

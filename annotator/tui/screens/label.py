@@ -27,6 +27,7 @@ from ...errors import UserError
 from ...models import LabelValue, Suggestion
 from ...store import SampleFilter
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
+from ..preload import FirstPage
 from ..render import visible
 from ..sample_data import SampleView, suggestions_hidden
 from ..session import LabelSession
@@ -84,10 +85,14 @@ class LabelScreen(ClusterAndFilter):
         Binding("escape", "leave", "Leave the note field", show=False),
     ]
 
-    def __init__(self, session: LabelSession, blind_share: float = 0.0) -> None:
+    def __init__(
+        self, session: LabelSession, blind_share: float = 0.0, preload: FirstPage | None = None
+    ) -> None:
         super().__init__()
         self.session = session
         self.blind_share = blind_share
+        self.preload = preload
+        """The first page read before the app started (see :mod:`..preload`)."""
         self.filter = SampleFilter()
         self.current: str | None = None
         self.cache: dict[str, SampleView] = {}
@@ -129,7 +134,13 @@ class LabelScreen(ClusterAndFilter):
         self.query_one("#suggestions").border_title = "Suggestions · a: accept"
         self.query_one("#label-panel").border_title = "Label"
         self.query_one("#queue").focus()
-        self.fetch_queue(self.filter, reset=True)
+        first, self.preload = self.preload, None
+        if first is None:
+            self.fetch_queue(self.filter, reset=True)
+            return
+        if first.view is not None:
+            self.cache[first.view.sample_id] = first.view
+        self._queue_loaded(QueueLoaded(first.rows, first.total, reset=True))
 
     # -- queue and selection ------------------------------------------------
     @property

@@ -21,8 +21,8 @@ from textual.worker import get_current_worker
 
 from ...store import SampleFilter, Store
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
+from ..preload import PAGE_SIZE, first_page
 from ..sample_data import load_view
-from ..widgets.sample_list import PAGE_SIZE
 
 if TYPE_CHECKING:
     from ..session import LabelSession
@@ -45,12 +45,13 @@ class LabelWorkers(Screen[None]):
 
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def fetch_queue(self, filt: SampleFilter, reset: bool = True) -> None:
-        annotator = self.session.annotator
+        # The first sample comes with the page: one round trip, not two.
         with self.reader() as store:
-            rows = store.queue(annotator, filt, offset=0, limit=PAGE_SIZE)
-            total = store.queue_count(annotator, filt)
+            page = first_page(store, self.session.annotator, filt)
         if not self._cancelled():
-            self.post_message(QueueLoaded(rows, total, reset=True))
+            if page.view is not None:
+                self.post_message(SampleLoaded(page.view.sample_id, page.view))
+            self.post_message(QueueLoaded(page.rows, page.total, reset=True))
 
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
     def fetch_page(self, filt: SampleFilter, offset: int) -> None:

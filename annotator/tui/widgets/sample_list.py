@@ -20,7 +20,6 @@ from textual.widgets.option_list import Option
 
 from ..render import visible
 
-PAGE_SIZE = 200
 PREFETCH_MARGIN = 40
 """Ask for the next page when the cursor is this close to the last loaded row."""
 
