@@ -28,7 +28,7 @@ def _cases() -> list[tuple[str, Rule, Example, bool]]:
     ("case", "rule", "example", "fires"), _cases(), ids=[c[0] for c in _cases()]
 )
 def test_rule_examples(case: str, rule: Rule, example: Example, fires: bool) -> None:
-    facts = sample_facts(example.code, example.reference, example.test_output())
+    facts = sample_facts(example.code, example.reference, example.test_output(), example.function)
     assert rule.fires(facts) is fires, f"{case}: facts were {sorted(facts.flags)}"
     if fires:
         assert all(text for text in rule.evidence(facts))
