@@ -219,7 +219,7 @@ def _message_facts(facts: Facts, failure: FailedTest, headline: str) -> None:
         (
             "msg:allclose",
             (failure.assertion is not None and failure.assertion.kind != "assert")
-            or "not close" in message
+            or "not close" in message.lower()
             or "allclose" in text,
         ),
         ("msg:assert_values", facts.exception == "AssertionError"),
