@@ -143,8 +143,8 @@ def rank(
     out = []
     for category in ranked[:top]:
         cat = taxonomy.category(category)
-        weights = subs[category]
-        sub = max(weights, key=lambda name: (weights[name], name)) if weights else None
+        sub_weights = subs[category]
+        sub = max(sub_weights, key=lambda n: (sub_weights[n], n)) if sub_weights else None
         if sub is None and len(cat.subcategories) == 1:
             sub = cat.subcategories[0].name
         out.append(
