@@ -28,7 +28,7 @@ def _cases() -> list[tuple[str, Rule, Example, bool]]:
     ("case", "rule", "example", "fires"), _cases(), ids=[c[0] for c in _cases()]
 )
 def test_rule_examples(case: str, rule: Rule, example: Example, fires: bool) -> None:
-    facts = sample_facts(example.code, example.reference, example.test_output())
+    facts = sample_facts(example.code, example.reference, example.test_output(), example.function)
     assert rule.fires(facts) is fires, f"{case}: facts were {sorted(facts.flags)}"
     if fires:
         assert all(text for text in rule.evidence(facts))
@@ -58,3 +58,27 @@ def test_rules_refuse_unknown_facts_and_categories(tmp_path: Path) -> None:
 
 def test_fact_vocabulary_is_documented() -> None:
     assert all(text and not text.endswith(".") for text in FACTS.values())
+
+
+def _error_facts(error: str, function: str | None = None) -> set[str]:
+    return set(sample_facts("", "", Example(error=error).test_output(), function).flags)
+
+
+def test_quoted_names_are_not_shape_or_dtype_evidence() -> None:
+    facts = _error_facts("AttributeError: type object 'F_pil' has no attribute 'get_dimensions'")
+    assert "msg:object_attr" in facts
+    assert not facts & {"msg:shape", "msg:dtype"}
+    # The same words outside quotes still count.
+    assert "msg:shape" in _error_facts("ValueError: expected 2 dimensions, got 3")
+
+
+def test_torchscript_class_errors_are_jit_errors() -> None:
+    error = "RuntimeError: Can't redefine method: forward on class: __torch__.m.Elastic"
+    assert "msg:jit" in _error_facts(error)
+
+
+def test_requested_function_is_matched_by_whole_name() -> None:
+    error = "TypeError: draw_boxes_fast() missing 1 required positional argument: 'x'"
+    assert "msg:target_interface" not in _error_facts(error, "draw_boxes")
+    assert "msg:target_interface" in _error_facts(error, "draw_boxes_fast")
+    assert "msg:target_interface" not in _error_facts(error)

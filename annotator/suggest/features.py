@@ -32,6 +32,7 @@ FACTS: dict[str, str] = {
     "out:in_generated": "the error is raised inside the generated code",
     "out:in_library": "the error is raised inside a library",
     "out:in_test": "the error is raised in the test itself (a wrong result)",
+    "out:edge_tests_fail": "other tests pass; the failing ones are named for unusual inputs",
     "msg:shape": "the message mentions tensor shapes or sizes",
     "msg:dtype": "the message mentions a dtype or scalar type",
     "msg:device": "the message mentions a device (cpu/cuda)",
@@ -51,6 +52,7 @@ FACTS: dict[str, str] = {
     "msg:nan": "the result contains NaN or inf",
     "msg:empty": "an empty tensor, list or input is involved",
     "msg:typeerror_type": "an argument has the wrong type",
+    "msg:target_interface": "the requested function itself cannot be imported or called as asked",
     "code:syntax_error": "the generated code does not parse",
     "code:undefined_name": "the generated code uses a name it never defines or imports",
     "code:redundant_cast": "the generated code casts a value that already has the type",
@@ -76,6 +78,18 @@ _KWARG = re.compile(
     r"unexpected keyword|missing \d+ required|takes \d+ positional|got multiple values|positional argument",
     re.I,
 )
+_OBJECT_ATTR = re.compile(r"object (?:'[\w.]+' )?has no attribute")
+# Quoted names in lookup errors ('get_dimensions', 'float_kernel') are not
+# evidence of a shape or dtype problem; they are blanked before those checks.
+_LOOKUP_ERRORS = {"AttributeError", "NameError", "ImportError", "ModuleNotFoundError"}
+_QUOTED = re.compile(r"'[^']*'")
+# Words in test names that announce unusual inputs (tokens of the name split
+# at '_', '-', '[' ...): failing only on those suggests a missed edge case.
+_EDGE_WORDS = frozenset(
+    "empty zero zeros none nan inf single singleton corner edge negative broadcast scalar"
+    " degenerate".split()
+)
+_NAME_TOKEN = re.compile(r"[a-z]+")
 _IDENTIFIER = re.compile(r"\b[A-Za-z_]\w{2,}\b")
 _MISSING_NAME = re.compile(
     r"name '([\w.]+)' is not defined|has no attribute '(\w+)'|cannot import name '(\w+)'"
@@ -139,6 +153,7 @@ def _output_facts(facts: Facts, report: TestReport) -> FailedTest | None:
     failed = counts.failed + counts.errors
     if counts.passed and failed:
         facts.add("out:partial_pass", f"{counts.passed} tests passed and {failed} failed")
+        _edge_tests(facts, report)
     elif failed:
         facts.add("out:all_failed", f"all {failed} tests failed")
     failure = _primary(report)
@@ -165,27 +180,51 @@ def _output_facts(facts: Facts, report: TestReport) -> FailedTest | None:
     return failure
 
 
+def _edge_tests(facts: Facts, report: TestReport) -> None:
+    names = [f.test_id.rsplit("::", 1)[-1] for f in report.failures]
+    edges = [n for n in names if _EDGE_WORDS & set(_NAME_TOKEN.findall(n.lower()))]
+    if names and 2 * len(edges) >= len(names):
+        shown = ", ".join(edges[:3])
+        facts.add("out:edge_tests_fail", f"{len(edges)} of {len(names)} failing tests: {shown}")
+
+
+def _target_interface(facts: Facts, failure: FailedTest, function: str | None) -> None:
+    """The function the prompt asked for is missing or takes other arguments:
+    the test could not use it as the prompt specified it."""
+    if not function:
+        return
+    name = re.escape(function.rsplit(".", 1)[-1])
+    message = failure.message
+    missing = re.search(rf"cannot import name '{name}'|has no attribute '{name}'", message)
+    arguments = facts.exception == "TypeError" and re.search(
+        rf"\b{name}\(\) (?:missing|takes|got)", message
+    )
+    if missing or arguments:
+        facts.add("msg:target_interface", f"{FACTS['msg:target_interface']}: {message[:160]}")
+
+
 def _message_facts(facts: Facts, failure: FailedTest, headline: str) -> None:
     text = f"{failure.message}\n{failure.details[:2000]}"
     message = failure.message
+    plain = _QUOTED.sub("''", message) if facts.exception in _LOOKUP_ERRORS else message
     checks = [
         # Shapes printed inside an assertion's values are data, not the error.
         (
             "msg:shape",
-            bool(_SHAPE.search(message))
+            bool(_SHAPE.search(plain))
             or (bool(failure.shapes) and facts.exception != "AssertionError"),
         ),
-        ("msg:dtype", bool(_DTYPE.search(message))),
-        ("msg:device", bool(_DEVICE.search(message))),
+        ("msg:dtype", bool(_DTYPE.search(plain))),
+        ("msg:device", bool(_DEVICE.search(plain))),
         (
             "msg:allclose",
             (failure.assertion is not None and failure.assertion.kind != "assert")
-            or "not close" in message
+            or "not close" in message.lower()
             or "allclose" in text,
         ),
         ("msg:assert_values", facts.exception == "AssertionError"),
         ("msg:module_attr", "module '" in message and "has no attribute" in message),
-        ("msg:object_attr", "object has no attribute" in message),
+        ("msg:object_attr", bool(_OBJECT_ATTR.search(message))),
         ("msg:unexpected_kwarg", bool(_KWARG.search(message))),
         ("msg:not_callable", "not callable" in message),
         (
@@ -202,13 +241,14 @@ def _message_facts(facts: Facts, failure: FailedTest, headline: str) -> None:
             "msg:jit",
             "torch.jit" in text
             or "TorchScript" in text
+            or "__torch__" in message
             or facts.exception == "UnsupportedNodeError",
         ),
         (
             "msg:zero_division",
             facts.exception == "ZeroDivisionError" or "division by zero" in message,
         ),
-        ("msg:nan", bool(_NAN.search(message))),
+        ("msg:nan", bool(_NAN.search(plain))),
         ("msg:empty", bool(_EMPTY.search(text))),
         ("msg:typeerror_type", facts.exception == "TypeError" and not _KWARG.search(message)),
     ]
@@ -325,6 +365,8 @@ def sample_facts(
     facts = Facts()
     report = parse_test_output(test_output, function)
     failure = _output_facts(facts, report)
+    if failure is not None:
+        _target_interface(facts, failure, function)
     facts.fingerprint = fingerprint(report, function)
     code = analyze_code(generated, reference or None, function)
     _code_facts(facts, code, failure, generated, reference)

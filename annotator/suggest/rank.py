@@ -19,13 +19,23 @@ from ..taxonomy import Taxonomy
 from .features import Facts, signature_key
 from .rules import RuleSet
 
-# How much the labeled neighbours weigh against the rules, chosen on a coarse
-# grid with `annotator evaluate` (leave-one-out) on DL-Bench. There, labels
-# follow the overall category frequencies more closely than the failure
-# signature, so the prior weighs most; a group can re-tune these.
-SIGNATURE_WEIGHT = 0.5
-EXCEPTION_WEIGHT = 0.5
-PRIOR_WEIGHT = 1.2
+
+@dataclass(frozen=True)
+class Weights:
+    """How much the labeled samples' votes weigh against the rules.
+
+    Chosen on a coarse grid with `annotator evaluate` (leave-one-out) on
+    DL-Bench and checked on split halves (benchmarks/suggest_cv.py). There,
+    labels follow the overall category frequencies more closely than the
+    failure signature, so the prior weighs most; a group can re-tune these.
+    """
+
+    signature: float = 0.5
+    exception: float = 0.5
+    prior: float = 1.2
+
+
+DEFAULT_WEIGHTS = Weights()
 
 
 @dataclass
@@ -105,6 +115,7 @@ def rank(
     votes: Votes | None = None,
     sample_id: str | None = None,
     top: int = 5,
+    weights: Weights = DEFAULT_WEIGHTS,
 ) -> list[Suggestion]:
     """Ranked suggestions for one sample; ``sample_id``'s own labels never vote."""
     scores: dict[int, float] = defaultdict(float)
@@ -120,9 +131,9 @@ def rank(
     if votes is not None:
         if sample_id is not None:
             with votes.without(sample_id) as loo:
-                _vote(facts, loo, scores, evidence, subs)
+                _vote(facts, loo, weights, scores, evidence, subs)
         else:
-            _vote(facts, votes, scores, evidence, subs)
+            _vote(facts, votes, weights, scores, evidence, subs)
     total = sum(v for v in scores.values() if v > 0)
     if total <= 0:
         return []
@@ -132,8 +143,8 @@ def rank(
     out = []
     for category in ranked[:top]:
         cat = taxonomy.category(category)
-        weights = subs[category]
-        sub = max(weights, key=lambda name: (weights[name], name)) if weights else None
+        sub_weights = subs[category]
+        sub = max(sub_weights, key=lambda n: (sub_weights[n], n)) if sub_weights else None
         if sub is None and len(cat.subcategories) == 1:
             sub = cat.subcategories[0].name
         out.append(
@@ -150,19 +161,20 @@ def rank(
 def _vote(
     facts: Facts,
     votes: Votes,
+    weights: Weights,
     scores: dict[int, float],
     evidence: dict[int, list[str]],
     subs: dict[int, dict[str, float]],
 ) -> None:
     sig = signature_key(facts)
     layers = [
-        (votes.by_signature.get(sig), SIGNATURE_WEIGHT, f"failing with '{sig[:90]}'"),
+        (votes.by_signature.get(sig), weights.signature, f"failing with '{sig[:90]}'"),
         (
             votes.by_exception.get(facts.exception),
-            EXCEPTION_WEIGHT,
+            weights.exception,
             f"failing with {facts.exception or 'no exception'}",
         ),
-        (votes.overall, PRIOR_WEIGHT, ""),
+        (votes.overall, weights.prior, ""),
     ]
     for group, weight, what in layers:
         if group is None or group.samples <= 0:

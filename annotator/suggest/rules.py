@@ -67,6 +67,8 @@ class Example(BaseModel):
     """With ``error``: the other test fails too (default: it passes)."""
     code: str = "def target(x):\n    return compute(x)\n"
     reference: str = ""
+    function: str | None = None
+    """The name of the function the prompt asked for (the sample's metadata)."""
 
     def test_output(self) -> str:
         if self.output or not self.error:
