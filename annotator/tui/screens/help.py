@@ -6,14 +6,38 @@ drifts from the real ``BINDINGS``) and closes on Escape, ``?`` or ``q``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+LABEL_KEYS = {
+    "a": "accept the top suggestion, then go to the next sample",
+    "f": "flag / unflag the sample (keeps its category)",
+    "s": "skip the sample, then go to the next one",
+    "slash": "filter the queue (status, model, stage, data type, task, category, cluster)",
+    "t": "the full test output",
+    "c": "label the current sample's failure cluster like it (preview first)",
+    "u": "undo the last label action (a cluster label is one step)",
+    "q": "quit (every label is already saved)",
+}
+"""What the labeling keys do, where a binding's short description says too little."""
+_KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "Esc"}
+
+
+def label_key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """Help rows for the labeling screen's (and the app's) bindings."""
+    rows = [("1-9", "category 1-9 (then a subcategory picker if needed)")]
+    rows += [("0 0-4", "category 10-14: 0, then the last digit")]
+    for b in bindings:
+        if isinstance(b, Binding) and not b.key.isdigit():
+            text = LABEL_KEYS.get(b.key, b.description or b.action)
+            rows.append((_KEY_NAMES.get(b.key, b.key), text))
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):

@@ -35,23 +35,12 @@ from ..widgets.label_panel import LabelPanel
 from ..widgets.lines_view import LinesView
 from ..widgets.sample_list import SampleList
 from ..widgets.suggestion_list import SuggestionList
-from .help import HelpScreen
+from .help import HelpScreen, label_key_rows
 from .label_bulk import ClusterAndFilter
 from .output import OutputScreen
 from .picker import PickerScreen
 
 CACHE_SIZE = 24
-
-HELP_TEXT = {
-    "a": "accept the top suggestion, then go to the next sample",
-    "f": "flag / unflag the sample (keeps its category)",
-    "s": "skip the sample, then go to the next one",
-    "slash": "filter the queue (status, model, stage, data type, task, category, cluster)",
-    "t": "the full test output",
-    "c": "label the current sample's failure cluster like it (preview first)",
-    "u": "undo the last label action (a cluster label is one step)",
-    "q": "quit (every label is already saved)",
-}
 
 
 def clock() -> str:
@@ -407,19 +396,8 @@ class LabelScreen(ClusterAndFilter):
             self.app.push_screen(OutputScreen(view.sample_id, view.output_lines))
 
     def action_help(self) -> None:
-        names = {"slash": "/", "question_mark": "?", "escape": "Esc"}
-        rows = [("1-9", "category 1-9 (then a subcategory picker if needed)")]
-        rows += [("0 0-4", "category 10-14: 0, then the last digit")]
-        for b in self._all_bindings():
-            if not b.key.isdigit():
-                text = HELP_TEXT.get(b.key, b.description or b.action)
-                rows.append((names.get(b.key, b.key), text))
-        self.app.push_screen(HelpScreen(rows))
-
-    def _all_bindings(self) -> list[Binding]:
-        out = [b for b in self.BINDINGS if isinstance(b, Binding)]
-        out += [b for b in self.app.BINDINGS if isinstance(b, Binding)]
-        return out
+        bindings = [*self.BINDINGS, *self.app.BINDINGS]
+        self.app.push_screen(HelpScreen(label_key_rows(bindings)))
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
