@@ -44,10 +44,19 @@ async def test_preloaded_app_paints_without_a_read_worker(
     monkeypatch.setattr(LabelScreen, "fetch_queue", lambda self, *a, **k: calls.append("queue"))
     monkeypatch.setattr(LabelScreen, "load_sample", lambda self, *a, **k: calls.append("load"))
     app = AnnotatorApp(tui_store, ME, preload=first_page(tui_store, ME))
+    frames: list[bool] = []
+    display = app._display
+
+    def record(screen: Any, renderable: Any) -> None:
+        frames.append(bool(getattr(screen, "shown_at", None)))
+        display(screen, renderable)
+
+    app._display = record  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LabelScreen)
+        assert frames and frames[0], "the first frame must already show the sample"
         assert screen.current == "s01" and "s01" in screen.shown_at
         assert screen.queue.option_count == 9
         assert "s01" in str(screen.query_one("#meta").render())

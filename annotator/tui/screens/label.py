@@ -127,9 +127,13 @@ class LabelScreen(ClusterAndFilter):
         if first is None:
             self.fetch_queue(self.filter, reset=True)
             return
-        if first.view is not None:
-            self.cache[first.view.sample_id] = first.view
         self._queue_loaded(QueueLoaded(first.rows, first.total, reset=True))
+        if first.view is not None:
+            # Painted now rather than on the queue's Picked message, which
+            # would wait behind the mount and resize events: the first
+            # frame shows the sample.
+            self.cache[first.view.sample_id] = first.view
+            self.show(first.view.sample_id)
 
     # -- queue and selection ------------------------------------------------
     @property
