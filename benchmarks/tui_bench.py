@@ -221,9 +221,10 @@ def run(db: Path, args: argparse.Namespace) -> None:
     report("import annotator.tui.app", imports)
     starts = [asyncio.run(startup_once(db, args.annotator)) for _ in range(args.starts)]
     report("start-up to first sample", starts)
-    needle = _needle(db, args.annotator)
-    e2e = [end_to_end(db, args.annotator, needle) for _ in range(args.e2e)]
-    report("annotator label end to end", e2e)
+    if args.e2e:
+        needle = _needle(db, args.annotator)
+        e2e = [end_to_end(db, args.annotator, needle) for _ in range(args.e2e)]
+        report("annotator label end to end", e2e)
     painted, rendered = asyncio.run(walk(db, args.steps, args.annotator))
     report("n -> next sample painted", painted)
     report("n -> next sample on screen", rendered)

@@ -13,8 +13,9 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -47,6 +48,7 @@ class LinesView(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self._lines: Sequence[Text | str] = ()
         self._cache: dict[int, Strip] = {}
+        self._frame_style: Style | None = None
 
     @property
     def line_count(self) -> int:
@@ -75,11 +77,19 @@ class LinesView(ScrollView, can_focus=True):
         line = self._lines[index]
         return plain_line(line) if isinstance(line, str) else line
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # rich_style walks every ancestor's styles: once per frame, not per line.
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.size.width
-        style = self.rich_style
+        style = self._frame_style or self.rich_style
         if index >= len(self._lines):
             return Strip.blank(width, style)
         strip = self._cache.get(index)

@@ -43,6 +43,11 @@ def row_status(row: dict[str, Any]) -> str:
     return "labeled"
 
 
+def row_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    """What a row's prompt shows besides its id."""
+    return (row_status(row), row.get("kind"), row.get("category"))
+
+
 def row_prompt(row: dict[str, Any]) -> Text:
     icon, style = STATUS_ICONS[row_status(row)]
     code = str(row["category"]) if row.get("kind") == "bug" and row.get("category") else ""
@@ -77,6 +82,7 @@ class SampleList(OptionList):
         super().__init__(**kwargs)
         self.total = 0
         self._ids: set[str] = set()
+        self._keys: dict[str, tuple[Any, ...]] = {}
         self._exhausted = False
         self._waiting = False
         self.moved = 0
@@ -91,6 +97,7 @@ class SampleList(OptionList):
         """Replace the content with the first page."""
         self.clear_options()
         self._ids.clear()
+        self._keys.clear()
         self._exhausted = False
         self._waiting = False
         self.moved = 0
@@ -106,12 +113,15 @@ class SampleList(OptionList):
             self._exhausted = True
             return
         self._ids.update(r["id"] for r in fresh)
+        self._keys.update((r["id"], row_key(r)) for r in fresh)
         self.add_options(Option(row_prompt(r), id=r["id"]) for r in fresh)
         self._update_title()
 
     def update_row(self, row: dict[str, Any]) -> None:
         """Show a changed label status of a loaded row."""
-        if row["id"] in self._ids:
+        # Replacing a prompt re-renders the whole list: only when it changed.
+        if row["id"] in self._ids and self._keys.get(row["id"]) != row_key(row):
+            self._keys[row["id"]] = row_key(row)
             self.replace_option_prompt(row["id"], row_prompt(row))
 
     def select_id(self, sample_id: str) -> bool:
