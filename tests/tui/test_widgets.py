@@ -58,3 +58,22 @@ async def test_lines_view_draws_lines_literally_with_its_style() -> None:
         assert first.cell_length == view.size.width
         assert view.render_line(1).text.startswith("second")
         assert view.render_line(5).text.strip() == ""  # past the end: blank
+
+
+async def test_lines_view_scroll_range_follows_new_lines() -> None:
+    app = _Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(LinesView)
+        view.set_lines([f"line {i}" for i in range(100)])
+        await pilot.pause()
+        view.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        height = view.scrollable_content_region.height
+        assert view.max_scroll_y == 100 - height > 0
+        assert view.scroll_offset.y == view.max_scroll_y
+        assert view.render_line(height - 1).text.startswith("line 99")
+        view.set_lines(["only", "three", "lines"])
+        await pilot.pause()
+        assert view.max_scroll_y == 0 and view.scroll_offset.y == 0
+        assert view.render_line(0).text.startswith("only")

@@ -201,7 +201,8 @@ class LabelScreen(ClusterAndFilter):
         self.query_one("#prompt", LinesView).set_lines(view.prompt)
         self.query_one("#error", LinesView).set_lines(view.error)
         self.refresh_label(sid)
-        self.query_one("#meta", Static).update(view.meta)
+        # One fixed-height line: no layout pass needed for new text.
+        self.query_one("#meta", Static).update(view.meta, layout=False)
         self.shown_at = {sid: time.perf_counter()}
         # Background work (highlighting neighbours, suggestions) competes for
         # the GIL with drawing this frame, so it starts a moment later.

@@ -37,6 +37,7 @@ class LabelPanel(Vertical):
         self.taxonomy = taxonomy
         self.sample_id: str | None = None
         self._note = ""
+        self._shown: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="label-summary", markup=False)
@@ -57,7 +58,12 @@ class LabelPanel(Vertical):
                 note.value = self._note
         elif label is not None:
             self._note = label.note
-        self.query_one("#label-summary", Static).update(self._summary(label, status))
+        summary = self._summary(label, status)
+        # Updating asks for a layout pass (its height may change): skip it
+        # when moving between samples whose summaries read the same.
+        if summary != self._shown:
+            self._shown = summary
+            self.query_one("#label-summary", Static).update(summary)
 
     def _summary(self, label: Label | None, status: str) -> Text:
         text = Text(no_wrap=False, end="")

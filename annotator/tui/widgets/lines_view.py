@@ -64,7 +64,7 @@ class LinesView(ScrollView, can_focus=True):
         width = 0
         for line in lines:
             width = max(width, cell_len(line) if isinstance(line, str) else line.cell_len)
-        self.virtual_size = Size(min(width, MAX_LINE_CELLS), len(lines))
+        self._set_virtual_size(Size(min(width, MAX_LINE_CELLS), len(lines)))
         self.scroll_to(0, 0, animate=False, immediate=True)
         if scroll_to is not None and scroll_to > 0:
             # After layout: before it the new virtual size would clamp the
@@ -72,6 +72,19 @@ class LinesView(ScrollView, can_focus=True):
             target = max(0, scroll_to - 3)
             self.call_after_refresh(self.scroll_to, 0, target, animate=False, immediate=True)
         self.refresh()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Assigning ``virtual_size`` asks for a layout pass, which repaints
+        every widget on the screen (about half of the cost of showing the
+        next sample). Only this view's scrollbars depend on it, so they are
+        updated directly; when one appears or disappears, its own reactive
+        still asks for the layout pass."""
+        update = getattr(self, "_scroll_update", None)
+        if update is None or not self.is_mounted:  # another Textual: the plain way
+            self.virtual_size = size
+            return
+        self.set_reactive(LinesView.virtual_size, size)
+        update(size)
 
     def _line(self, index: int) -> Text:
         line = self._lines[index]
