@@ -222,6 +222,10 @@ def run(db: Path, args: argparse.Namespace) -> None:
     starts = [asyncio.run(startup_once(db, args.annotator)) for _ in range(args.starts)]
     report("start-up to first sample", starts)
     if args.e2e:
+        # As after `pip install`: bytecode compiled (this environment may set
+        # PYTHONDONTWRITEBYTECODE, which would recompile every module per start).
+        package = Path(__import__("annotator").__file__).parent
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
         needle = _needle(db, args.annotator)
         e2e = [end_to_end(db, args.annotator, needle) for _ in range(args.e2e)]
         report("annotator label end to end", e2e)

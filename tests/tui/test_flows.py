@@ -348,3 +348,31 @@ async def test_empty_database_says_how_to_import(tmp_path: Path) -> None:
         assert "annotator import" in meta
     assert list(store.labels()) == []
     store.close()
+
+
+async def test_tabs_show_the_current_sample_when_opened(tui_store: Store) -> None:
+    from textual.widgets import TabbedContent
+
+    from annotator.tui.widgets.lines_view import LinesView
+
+    tui_store.upsert_sample(
+        tui_store.require_sample("s02").model_copy(
+            update={"prompt": "[bold]Write[/bold] \x1b[31m it"}
+        )
+    )
+    app = AnnotatorApp(tui_store, ME)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = label_screen(app)
+        screen.query_one(TabbedContent).active = "tab-prompt"
+        await settle(pilot)
+        prompt = screen.query_one("#prompt", LinesView).text()
+        assert prompt.startswith("Write reshape_it")  # s01's prompt
+        await pilot.press("n")  # the open tab follows the queue
+        await settle(pilot)
+        prompt = screen.query_one("#prompt", LinesView).text()
+        assert "[bold]Write[/bold]" in prompt and "\\x1b[31m" in prompt
+        assert "\x1b" not in prompt
+        screen.query_one(TabbedContent).active = "tab-reference"
+        await settle(pilot)
+        assert "view(2, -1)" in screen.query_one("#reference", LinesView).text()

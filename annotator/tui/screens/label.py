@@ -41,6 +41,8 @@ from .output import OutputScreen
 from .picker import PickerScreen
 
 CACHE_SIZE = 24
+TABS = ("generated", "reference", "diff", "prompt")
+"""The code tabs, each a :class:`LinesView` with the id and the SampleView field of that name."""
 
 
 def clock() -> str:
@@ -91,6 +93,7 @@ class LabelScreen(ClusterAndFilter):
         self._second = False
         self.clusters: dict[str, ClusterReady] = {}
         self._background: Timer | None = None
+        self._stale_tabs: set[str] = set()
         self.shown_at: dict[str, float] = {}
         """When each sample was last painted (benchmarks read this)."""
 
@@ -104,13 +107,8 @@ class LabelScreen(ClusterAndFilter):
                 with Vertical(id="center"):
                     yield Static(id="meta", markup=False)
                     with TabbedContent(id="tabs"):
-                        for tab, name in (
-                            ("generated", "Generated"),
-                            ("reference", "Reference"),
-                            ("diff", "Diff"),
-                            ("prompt", "Prompt"),
-                        ):
-                            with TabPane(name, id=f"tab-{tab}"):
+                        for tab in TABS:
+                            with TabPane(tab.capitalize(), id=f"tab-{tab}"):
                                 yield LinesView(id=tab)
                     yield LinesView(id="error")
                 with Vertical(id="side"):
@@ -194,11 +192,9 @@ class LabelScreen(ClusterAndFilter):
 
     def paint(self, view: SampleView) -> None:
         sid = view.sample_id
-        line = view.failure.line
-        self.query_one("#generated", LinesView).set_lines(view.generated, line and line - 1)
-        self.query_one("#reference", LinesView).set_lines(view.reference)
-        self.query_one("#diff", LinesView).set_lines(view.diff)
-        self.query_one("#prompt", LinesView).set_lines(view.prompt)
+        # Only the visible tab is filled now; the others when they are shown.
+        self._stale_tabs = set(TABS)
+        self._fill_tab(view, self.query_one(TabbedContent).active.removeprefix("tab-"))
         self.query_one("#error", LinesView).set_lines(view.error)
         self.refresh_label(sid)
         # One fixed-height line: no layout pass needed for new text.
@@ -214,6 +210,18 @@ class LabelScreen(ClusterAndFilter):
             )
         else:
             self.call_after_refresh(self._after_paint, sid)
+
+    def _fill_tab(self, view: SampleView, tab: str) -> None:
+        if tab in self._stale_tabs:
+            self._stale_tabs.discard(tab)
+            line = view.failure.line if tab == "generated" else None
+            self.query_one(f"#{tab}", LinesView).set_lines(getattr(view, tab), line and line - 1)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        view = self.cache.get(self.current or "")
+        if view is not None and event.pane.id is not None:
+            self._fill_tab(view, event.pane.id.removeprefix("tab-"))
 
     def _after_paint(self, sample_id: str) -> None:
         if sample_id != self.current:
