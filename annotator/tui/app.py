@@ -83,7 +83,8 @@ class AnnotatorApp(App[None]):
             from .screens.review import ReviewScreen
 
             return ReviewScreen(self.store, self.annotator, self.with_final)
-        return LabelScreen(self.session, self.blind_share, self.preload)
+        preload, self.preload = self.preload, None  # the screen owns it from here
+        return LabelScreen(self.session, self.blind_share, preload)
 
     def _task_screen(self) -> LabelScreen | ReviewScreen | None:
         """The labeling or review screen, when it is the one on top."""
