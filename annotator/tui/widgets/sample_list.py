@@ -43,11 +43,6 @@ def row_status(row: dict[str, Any]) -> str:
     return "labeled"
 
 
-def row_key(row: dict[str, Any]) -> tuple[Any, ...]:
-    """What a row's prompt shows besides its id."""
-    return (row_status(row), row.get("kind"), row.get("category"))
-
-
 def row_prompt(row: dict[str, Any]) -> Text:
     icon, style = STATUS_ICONS[row_status(row)]
     code = str(row["category"]) if row.get("kind") == "bug" and row.get("category") else ""
@@ -81,8 +76,8 @@ class SampleList(OptionList):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.total = 0
-        self._ids: set[str] = set()
-        self._keys: dict[str, tuple[Any, ...]] = {}
+        self._prompts: dict[str, Text] = {}
+        """The prompt shown for each loaded row, by sample id."""
         self._exhausted = False
         self._waiting = False
         self.moved = 0
@@ -96,8 +91,7 @@ class SampleList(OptionList):
     def reset(self, rows: Iterable[dict[str, Any]], total: int) -> None:
         """Replace the content with the first page."""
         self.clear_options()
-        self._ids.clear()
-        self._keys.clear()
+        self._prompts.clear()
         self._exhausted = False
         self._waiting = False
         self.moved = 0
@@ -107,25 +101,25 @@ class SampleList(OptionList):
 
     def add_rows(self, rows: Iterable[dict[str, Any]]) -> None:
         """Append a page (rows already shown are skipped)."""
-        fresh = [r for r in rows if r["id"] not in self._ids]
+        fresh = [r for r in rows if r["id"] not in self._prompts]
         self._waiting = False
         if not fresh:
             self._exhausted = True
             return
-        self._ids.update(r["id"] for r in fresh)
-        self._keys.update((r["id"], row_key(r)) for r in fresh)
-        self.add_options(Option(row_prompt(r), id=r["id"]) for r in fresh)
+        self._prompts.update((r["id"], row_prompt(r)) for r in fresh)
+        self.add_options(Option(self._prompts[r["id"]], id=r["id"]) for r in fresh)
         self._update_title()
 
     def update_row(self, row: dict[str, Any]) -> None:
         """Show a changed label status of a loaded row."""
         # Replacing a prompt re-renders the whole list: only when it changed.
-        if row["id"] in self._ids and self._keys.get(row["id"]) != row_key(row):
-            self._keys[row["id"]] = row_key(row)
-            self.replace_option_prompt(row["id"], row_prompt(row))
+        prompt = row_prompt(row)
+        if row["id"] in self._prompts and self._prompts[row["id"]] != prompt:
+            self._prompts[row["id"]] = prompt
+            self.replace_option_prompt(row["id"], prompt)
 
     def select_id(self, sample_id: str) -> bool:
-        if sample_id not in self._ids:
+        if sample_id not in self._prompts:
             return False
         self.highlighted = self.get_option_index(sample_id)
         return True
