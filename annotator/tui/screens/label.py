@@ -123,7 +123,7 @@ class LabelScreen(ClusterAndFilter):
         self.query_one("#queue").focus()
         first, self.preload = self.preload, None
         if first is None:
-            self.fetch_queue(self.filter, reset=True)
+            self.fetch_queue(self.filter)
             return
         self._queue_loaded(QueueLoaded(first.rows, first.total, reset=True))
         if first.view is not None:

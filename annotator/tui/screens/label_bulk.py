@@ -93,6 +93,6 @@ class ClusterAndFilter(LabelWorkers):
         def applied(filt: SampleFilter | None) -> None:
             if filt is not None:
                 self.filter = replace(filt, category_annotator=self.session.annotator)
-                self.fetch_queue(self.filter, reset=True)
+                self.fetch_queue(self.filter)
 
         self.app.push_screen(FilterScreen(self.filter, values, cats, cluster_ids), applied)

@@ -44,7 +44,7 @@ class LabelWorkers(Screen[None]):
         return get_current_worker().is_cancelled
 
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
-    def fetch_queue(self, filt: SampleFilter, reset: bool = True) -> None:
+    def fetch_queue(self, filt: SampleFilter) -> None:
         # The first sample comes with the page: one round trip, not two.
         with self.reader() as store:
             page = first_page(store, self.session.annotator, filt)
