@@ -28,7 +28,7 @@ from .context import Context
 LAZY_COMMANDS = {
     "import": "data",
     "status": "data",
-    "taxonomy": "data",
+    "taxonomy": "taxonomy",
     "label": "labeling",
     "demo": "labeling",
     "review": "labeling",
@@ -40,7 +40,15 @@ LAZY_COMMANDS = {
     "report": "exporting",
     "merge": "merging",
 }
-CLI_MODULES = ("data", "labeling", "suggesting", "agreeing", "exporting", "merging")
+CLI_MODULES = (
+    "data",
+    "labeling",
+    "suggesting",
+    "agreeing",
+    "exporting",
+    "merging",
+    "taxonomy",
+)
 
 
 class AnnotatorGroup(click.Group):
