@@ -29,7 +29,7 @@ from .context import Context
 LAZY_COMMANDS = {
     "import": "data",
     "status": "data",
-    "taxonomy": "data",
+    "taxonomy": "taxonomy",
     "label": "labeling",
     "demo": "labeling",
     "review": "labeling",
@@ -41,7 +41,15 @@ LAZY_COMMANDS = {
     "report": "exporting",
     "merge": "merging",
 }
-CLI_MODULES = ("data", "labeling", "suggesting", "agreeing", "exporting", "merging")
+CLI_MODULES = (
+    "data",
+    "labeling",
+    "suggesting",
+    "agreeing",
+    "exporting",
+    "merging",
+    "taxonomy",
+)
 
 
 class AnnotatorGroup(click.Group):

@@ -1,4 +1,4 @@
-"""CLI commands for data: ``import``, ``status``, ``taxonomy``."""
+"""CLI commands for data: ``import``, ``status``."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.tree import Tree
 
 from ..importers import IMPORTERS, ImportSummary, estimate, import_path
 from .context import Context, pass_context
@@ -107,21 +105,4 @@ def status(ctx: Context, as_json: bool) -> None:
         echo(f"  {name:<20} {count} labeled")
 
 
-@click.command()
-@pass_context
-def taxonomy(ctx: Context) -> None:
-    """Print the taxonomy as a tree (DL-specific subcategories marked)."""
-    tax = ctx.taxonomy
-    tree = Tree(f"{escape(tax.name)} taxonomy, version {escape(tax.version)}")
-    for cat in tax.categories:
-        branch = tree.add(f"[bold]{cat.id}. {escape(cat.name)}[/bold]")
-        for sub in cat.subcategories:
-            mark = " [cyan](DL)[/cyan]" if sub.dl_specific else ""
-            branch.add(f"{escape(sub.name)}{mark}")
-    for alias in tax.aliases:
-        target = tax.label_text(alias.category, alias.subcategory)
-        tree.add(f"alias {alias.code} ({escape(alias.name)}) -> {escape(target)}")
-    SafeConsole(highlight=False).print(tree)
-
-
-COMMANDS: list[click.Command] = [import_cmd, status, taxonomy]
+COMMANDS: list[click.Command] = [import_cmd, status]

@@ -45,7 +45,7 @@ class LabelPanel(Vertical):
         with Horizontal(id="label-buttons"):
             yield Button("Flag f", id="flag", compact=True, action="screen.flag")
             yield Button("Skip s", id="skip", compact=True, action="screen.skip")
-            yield Button("Sub b", id="sub", compact=True, action="screen.pick_subcategory")
+            yield Button("Sub v", id="sub", compact=True, action="screen.pick_subcategory")
             yield Button("Undo u", id="undo", compact=True, action="screen.undo")
 
     def show_label(self, sample_id: str, label: Label | None, status: str = "") -> None:
