@@ -40,14 +40,23 @@ def _peak(pid: int) -> float:
 
 
 def run_tui(
-    args: list[str], keys: list[bytes], settle: float = 3.0, key_gap: float = 0.3, quit_after: float = 20.0
+    args: list[str],
+    keys: list[bytes],
+    settle: float = 3.0,
+    key_gap: float = 0.3,
+    quit_after: float = 20.0,
 ) -> PtyRun:
     command = Path(sys.executable).with_name("annotator")
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
     proc = subprocess.Popen(
-        [str(command), *args], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        [str(command), *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
     )
     os.close(slave)
     out = bytearray()
