@@ -13,10 +13,10 @@ from typing import Any
 
 from ..errors import UserError
 from ..store import Store
-from . import dlbench, jsonl, junit
+from . import dlbench, harness, jsonl, junit
 from .base import ImportedLabel, ImportSummary, Progress, run_import
 
-IMPORTERS: dict[str, ModuleType] = {m.NAME: m for m in (jsonl, dlbench, junit)}
+IMPORTERS: dict[str, ModuleType] = {m.NAME: m for m in (jsonl, dlbench, junit, harness)}
 
 __all__ = ["IMPORTERS", "ImportSummary", "ImportedLabel", "import_path", "estimate"]
 
