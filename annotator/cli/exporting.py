@@ -140,15 +140,65 @@ def inferred_cmd(ctx: Context, fmt: str, annotator: str | None, out: Path | None
             console.print(Text("No inferred subcategories."))
 
 
+def _ks(value: str) -> tuple[int, ...]:
+    try:
+        ks = tuple(sorted({int(k) for k in value.split(",") if k.strip()}))
+    except ValueError:
+        raise click.BadParameter(f"expected numbers like 1,5,10, got {value!r}") from None
+    if not ks or ks[0] < 1:
+        raise click.BadParameter("k must be at least 1")
+    return ks
+
+
 @click.command("report")
 @click.option("--source", default=AUTO, show_default=True, help=_SOURCE_HELP)
 @click.option("--title", default="", help="Title after 'Study report: '.")
+@click.option(
+    "--annotators",
+    default=None,
+    metavar="A,B,...",
+    help="The raters whose agreement the report gives (default: every annotator but final).",
+)
+@click.option(
+    "--k", "ks", default="1,5,10", show_default=True, help="The k of pass@k (shown when n >= k)."
+)
+@click.option(
+    "--bootstrap",
+    "n_boot",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Bootstrap resamples for the CIs of kappa and alpha (default: 200 up to 20,000"
+    " samples, none above).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html"]),
+    default="md",
+    show_default=True,
+    help="html: one self-contained file with the tables and figures inline (needs matplotlib).",
+)
 @_OUT
 @pass_context
-def report_cmd(ctx: Context, source: str, title: str, out: Path | None) -> None:
-    """The whole study as one Markdown document: dataset statistics, pass@1,
-    taxonomy occurrence tables and inter-annotator agreement."""
-    write_text(out, build_report(ctx.store.db, ctx.taxonomy, source, title))
+def report_cmd(
+    ctx: Context,
+    source: str,
+    title: str,
+    annotators: str | None,
+    ks: str,
+    n_boot: int | None,
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """The whole study as one document: dataset statistics (tasks by stage, data
+    type and task type), pass@k, taxonomy occurrence tables and agreement."""
+    raters = [a for a in annotators.split(",") if a.strip()] if annotators else None
+    text = build_report(ctx.store, source, title, raters=raters, ks=_ks(ks), n_boot=n_boot)
+    if fmt == "html":
+        from ..export.html_report import build_html
+
+        text = build_html(ctx.store, text, raters=raters)
+    write_text(out, text)
 
 
 COMMANDS: list[click.Command] = [export_group, report_cmd]
