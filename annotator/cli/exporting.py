@@ -56,9 +56,16 @@ def export_group() -> None:
     "--format", "fmt", type=click.Choice(sorted(WRITERS)), default="md", show_default=True
 )
 @click.option("--source", default=AUTO, show_default=True, help=_SOURCE_HELP)
+@click.option(
+    "--by",
+    type=click.Choice(["model", "stage", "data_type", "task_type", "status"]),
+    default=None,
+    help="A cross table: occurrences per category and subcategory for each model, stage,"
+    " data type, task type or harness status, with per-group totals and percentages.",
+)
 @_OUT
 @pass_context
-def counts_cmd(ctx: Context, fmt: str, source: str, out: Path | None) -> None:
+def counts_cmd(ctx: Context, fmt: str, source: str, by: str | None, out: Path | None) -> None:
     """Taxonomy occurrence table: per category its subcategories (DL-specific or
     not) with occurrences, and the category total.
 
@@ -66,6 +73,14 @@ def counts_cmd(ctx: Context, fmt: str, source: str, out: Path | None) -> None:
     or second). Occurrences whose subcategory was inferred from a note are
     marked; labels without a subcategory form an 'Unspecified' row.
     """
+    if by is not None:
+        from ..export.crosstab import cross_table
+        from ..export.crosstab_out import CROSS_WRITERS
+
+        cross = cross_table(ctx.store, by, source)
+        with open_output(out, newline="") as handle:
+            handle.write(CROSS_WRITERS[fmt](cross))
+        return
     table = count_table(ctx.store.db, ctx.taxonomy, source)
     with open_output(out, newline="") as handle:
         handle.write(WRITERS[fmt](table))
