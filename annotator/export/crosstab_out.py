@@ -30,7 +30,7 @@ from typing import Any
 
 from .counts import source_description
 from .crosstab import BY_TITLES, CrossTable
-from .csv_safe import safe_cell
+from .csv_safe import guard_row
 from .json_out import as_dict
 from .latex import escape
 from .markdown import cell, row
@@ -152,7 +152,7 @@ CSV_HEADER = (
 )  # fmt: skip
 
 
-def render_csv(table: CrossTable) -> str:
+def render_csv(table: CrossTable, guard_formulas: bool = True) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
@@ -161,22 +161,9 @@ def render_csv(table: CrossTable) -> str:
             for sub in cat.subcategories:
                 flag = "" if sub.unspecified else ("true" if sub.dl_specific else "false")
                 share = _pct(sub.count, counts.total)
-                writer.writerow(
-                    [
-                        safe_cell(v)
-                        for v in (
-                            group,
-                            cat.id,
-                            cat.name,
-                            sub.name,
-                            flag,
-                            sub.count,
-                            sub.inferred,
-                            "" if share is None else f"{share:.1f}",
-                            counts.total,
-                        )
-                    ]
-                )
+                cells: list[object] = [group, cat.id, cat.name, sub.name, flag, sub.count]
+                cells += [sub.inferred, "" if share is None else f"{share:.1f}", counts.total]
+                writer.writerow(guard_row(cells, guard_formulas))
     return buffer.getvalue()
 
 

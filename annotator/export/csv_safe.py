@@ -1,24 +1,36 @@
-"""CSV cells that a spreadsheet cannot take for formulas.
+"""CSV cells that a spreadsheet cannot evaluate (OWASP "CSV injection").
 
-Contract: :func:`safe_cell` returns text that starts with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return prefixed with ``'`` (the OWASP advice for
-CSV injection); other values are returned unchanged. Readers of our own sheets
-strip that one ``'`` again (:func:`unsafe_cell`).
+Contract: :func:`guard` returns a text cell unchanged unless it starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return; such a cell gets a
+leading ``'`` so Excel, LibreOffice and Google Sheets show it as text instead
+of running it as a formula (``=HYPERLINK(...)``, ``@SUM(...)``, DDE). Numbers
+are not text cells and stay as they are. Every CSV writer of the project
+passes its cells through :func:`guard_row` unless the caller asks for raw
+cells (``--raw-csv``, for machine consumers that read CSV with a parser).
 """
 
 from __future__ import annotations
 
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from collections.abc import Iterable
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value: object) -> object:
-    if isinstance(value, str) and value[:1] in _TRIGGERS:
+def guard(value: Any) -> Any:
+    """``value`` with a ``'`` before it if it is text a spreadsheet would evaluate."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def unsafe_cell(text: str) -> str:
-    """The value :func:`safe_cell` protected."""
-    if text[:1] == "'" and text[1:2] in _TRIGGERS and text[1:2] != "":
+def guard_row(values: Iterable[Any], enabled: bool = True) -> list[Any]:
+    """Every cell of a row through :func:`guard` (unchanged when not ``enabled``)."""
+    return [guard(v) for v in values] if enabled else list(values)
+
+
+def unguard(text: str) -> str:
+    """The value :func:`guard` protected (for reading our own sheets back)."""
+    if text[:1] == "'" and text[1:].startswith(FORMULA_STARTS):
         return text[1:]
     return text
