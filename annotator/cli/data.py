@@ -50,6 +50,7 @@ def import_cmd(
       junit FILE.xml --code DIR  pytest --junitxml output + generated code
       dlbench-harness FILE.jsonl [--code DIR] [--tasks DIR] [--model NAME]
                                DL-Bench harness results (attempts per task)
+      labels FILE.csv          a labels spreadsheet onto samples already imported
 
     A bad record fails the whole import and changes nothing. Re-importing the
     same data changes nothing; changed content updates samples and keeps labels.

@@ -105,7 +105,13 @@ def counts_cmd(
 
 @export_group.command("labels")
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "sheet"]),
+    default="jsonl",
+    show_default=True,
+    help="sheet: the researchers' wide layout (sample, <annotator>_cat1, _note1, _cat2, _note2,"
+    " _sub1, _sub2, _flag), which `annotator import labels FILE.csv` reads back.",
 )
 @_OUT
 @_RAW_CSV
@@ -113,6 +119,12 @@ def counts_cmd(
 def labels_cmd(ctx: Context, fmt: str, out: Path | None, raw_csv: bool) -> None:
     """Every label: annotator, categories and subcategories, notes, flag, kind,
     source, written_by, revision, times and taxonomy version."""
+    if fmt == "sheet":
+        from ..export.sheet_out import write_sheet
+
+        with open_output(out, newline="") as handle:
+            write_sheet(ctx.store, handle, guard_formulas=not raw_csv)
+        return
     rows = iter_labels(ctx.store.db, ctx.taxonomy)
     with open_output(out, newline="") as handle:
         if fmt == "csv":
