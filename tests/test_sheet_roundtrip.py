@@ -180,3 +180,16 @@ def test_hostile_sheets(tmp_path: Path, content: bytes, message: str) -> None:
     sheet.write_bytes(content)
     out = _run("--db", str(db), "--taxonomy", str(tax), "import", "labels", str(sheet), code=1)
     assert message in out and out.count("\n") == 1
+
+
+def test_real_sheet_and_its_export_change_nothing(dlbench_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "dl.db"
+    _run("--db", str(db), "import", "dlbench", str(dlbench_dir))
+    before = _state(db)
+    assert "Labels written: none;" in _run(
+        "--db", str(db), "import", "labels", str(dlbench_dir / "labels.csv")
+    )
+    sheet = tmp_path / "sheet.csv"
+    _run("--db", str(db), "export", "labels", "--format", "sheet", "--out", str(sheet))
+    assert "Labels written: none;" in _run("--db", str(db), "import", "labels", str(sheet))
+    assert _state(db) == before

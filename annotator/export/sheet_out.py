@@ -79,8 +79,8 @@ def write_sheet(store: Store, handle: TextIO, guard_formulas: bool = True) -> in
             continue
         cells = [sample_id]
         for name in names:
-            label = labels.get(name)
-            cells += label_cells(label) if label is not None else [""] * len(PARTS)
+            found = labels.get(name)
+            cells += label_cells(found) if found is not None else [""] * len(PARTS)
         writer.writerow(guard_row(cells, guard_formulas))
         rows += 1
     return rows

@@ -80,8 +80,9 @@ def _value(
     )
     if value is None:
         return None
-    # Notes as written (parse_cells strips them), unless it moved text between them.
-    for key in ("note1", "note2"):
+    # Our own sheets keep notes exactly as written (parse_cells strips them),
+    # unless it moved text between them; researchers' sheets read as on import.
+    for key in ("note1", "note2") if "sub1" in parts else ():
         attr = "note" if key == "note1" else "note2"
         raw = cells.get(key, "")
         if getattr(value, attr) == raw.strip():
