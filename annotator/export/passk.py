@@ -60,44 +60,55 @@ class PassRow:
 
 
 @dataclass
-class _Task:
+class TaskOutcome:
+    """One (model, task): its attempts, and n known / c passed."""
+
     model: str
-    group: str | None
+    row: AttemptRow
+    """The first attempt (whose stage, data type and task type the task takes)."""
     n: int = 0
     c: int = 0
     attempts: int = 0
 
 
-def _tasks(rows: Iterable[AttemptRow], by: str | None) -> dict[tuple[str, str], _Task]:
-    tasks: dict[tuple[str, str], _Task] = {}
+def task_outcomes(rows: Iterable[AttemptRow]) -> list[TaskOutcome]:
+    """The attempts folded per (model, task), in first-seen order."""
+    tasks: dict[tuple[str | None, str], TaskOutcome] = {}
     for row in rows:
-        model = row.model if row.model is not None else NO_MODEL
-        key = (model, row.task)
+        key = (row.model, row.task)
         task = tasks.get(key)
         if task is None:
-            group = getattr(row, by) if by else None
-            task = tasks[key] = _Task(model, None if group is None else str(group))
+            model = row.model if row.model is not None else NO_MODEL
+            task = tasks[key] = TaskOutcome(model, row)
         task.attempts += 1
         if row.passed is not None:
             task.n += 1
             task.c += row.passed
-    return tasks
+    return list(tasks.values())
 
 
 def pass_table(
-    rows: Iterable[AttemptRow], by: str | None = None, ks: Sequence[int] = DEFAULT_K
+    rows: Iterable[AttemptRow] | Sequence[TaskOutcome],
+    by: str | None = None,
+    ks: Sequence[int] = DEFAULT_K,
 ) -> list[PassRow]:
     """pass@k per model (and per value of ``by``), sorted by model then group;
-    with ``by``, tasks whose group is null are left out."""
+    with ``by``, tasks whose group is null are left out. ``rows`` may be the
+    attempt rows or their :func:`task_outcomes` (to fold them once for several tables)."""
+    items = list(rows)
+    tasks = items if items and isinstance(items[0], TaskOutcome) else task_outcomes(items)  # type: ignore[arg-type]
     out: dict[tuple[str, str | None], PassRow] = {}
     sums: dict[tuple[str, str | None], dict[int, float]] = {}
-    for task in _tasks(rows, by).values():
-        if by is not None and task.group is None:
+    for task in tasks:
+        assert isinstance(task, TaskOutcome)
+        value = getattr(task.row, by) if by else None
+        group = None if value is None else str(value)
+        if by is not None and group is None:
             continue
-        key = (task.model, task.group)
+        key = (task.model, group)
         entry = out.get(key)
         if entry is None:
-            entry = out[key] = PassRow(task.model, task.group)
+            entry = out[key] = PassRow(task.model, group)
             entry.averaged = dict.fromkeys(ks, 0)
             sums[key] = dict.fromkeys(ks, 0.0)
         entry.tasks += 1

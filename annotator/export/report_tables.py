@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from ..store.attempts import AttemptRow
 from .markdown import cell, row
-from .passk import DEFAULT_K, PassRow, pass_table, percent, usable_ks
+from .passk import DEFAULT_K, PassRow, pass_table, percent, task_outcomes, usable_ks
 
 DIMENSIONS = (("stage", "stage"), ("data_type", "data type"), ("task_type", "task type"))
 
@@ -73,7 +73,8 @@ def _rate(entry: PassRow | None, k: int) -> str:
 def pass_at_k_section(rows: Sequence[AttemptRow], ks: Sequence[int] = DEFAULT_K) -> list[str]:
     """pass@1 and pass@k per model, then per model by stage, data type and task type."""
     lines = ["## pass@k", ""]
-    per_model = pass_table(rows, None, ks)
+    tasks = task_outcomes(rows)
+    per_model = pass_table(tasks, None, ks)
     if not any(r.known for r in per_model):
         return [*lines, "No sample carries a pass/fail outcome.", ""]
     shown = usable_ks(per_model, ks)
@@ -95,7 +96,7 @@ def pass_at_k_section(rows: Sequence[AttemptRow], ks: Sequence[int] = DEFAULT_K)
     lines.append("")
     models = [r.model for r in per_model]
     for column, title in DIMENSIONS:
-        table = pass_table(rows, column, ks)
+        table = pass_table(tasks, column, ks)
         if not any(r.known for r in table):
             lines += [f"No sample with a known outcome carries a {title}.", ""]
             continue
