@@ -43,10 +43,11 @@ def run_ui(
 ) -> None:
     """Run the labeling (or review) app until the user quits."""
     from ..tui.app import AnnotatorApp
+    from ..store.blind import BlindView
     from ..tui.preload import first_page
 
     # Read before the app starts, so that the first frame shows a sample.
-    preload = None if review else first_page(store, annotator)
+    preload = None if review else first_page(BlindView(store, annotator))
 
     AnnotatorApp(
         store,

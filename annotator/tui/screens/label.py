@@ -99,7 +99,7 @@ class LabelScreen(ClusterAndFilter):
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        taxonomy = self.session.store.taxonomy
+        taxonomy = self.session.taxonomy
         yield Header()
         with Horizontal(id="body"):
             yield SampleList(id="queue")
@@ -268,11 +268,10 @@ class LabelScreen(ClusterAndFilter):
             self.query_one(LabelPanel).show_label(sample_id, label, status)
 
     def update_progress(self) -> None:
-        done = self.session.labeled_count()
+        done, total = self.session.progress()
         rate = self.session.per_hour()
-        self.sub_title = (
-            f"{self.session.annotator} · {done}/{self.total_samples} labeled · {rate:.0f}/h"
-        )
+        share = f" ({100 * done // total}%)" if total else ""
+        self.sub_title = f"{self.session.annotator} · {done}/{total} decided{share} · {rate:.0f}/h"
 
     # -- writing -------------------------------------------------------------
     def save(self, sample_id: str, value: LabelValue, what: str = "saved") -> bool:
@@ -293,7 +292,7 @@ class LabelScreen(ClusterAndFilter):
         sid = self.current
         if sid is None:
             return
-        taxonomy = self.session.store.taxonomy
+        taxonomy = self.session.taxonomy
         if not taxonomy.has(category):
             self.notify(f"no category {category}", severity="warning")
             return
@@ -335,7 +334,7 @@ class LabelScreen(ClusterAndFilter):
         if sid is None or category is None:
             self.notify("choose a category first (1-9, 0+digit)", severity="warning")
             return
-        cat = self.session.store.taxonomy.category(category)
+        cat = self.session.taxonomy.category(category)
         choices = [
             (Text.assemble(visible(s.name), (" [DL]" if s.dl_specific else "", "cyan")), s.name)
             for s in cat.subcategories
