@@ -78,7 +78,8 @@ def label(ctx: Context, annotator: str | None, blind: float) -> None:
     """Label samples: opens your queue at the first unlabeled failing sample.
 
     \b
-    Keys: 1-9 category (0 then a digit: 10-14), a accept suggestion,
+    Keys: category 1-9; 10-14 = 1 then 0-4 within 1 s, o pass (not a failure),
+    a accept suggestion,
     n/p next/previous, u undo, f flag, s skip, / filter, t full test output,
     c label the failure cluster, ? all keys, q quit.
     """

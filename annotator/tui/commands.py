@@ -2,7 +2,8 @@
 
 Contract: :class:`CategoryProvider` offers one command per category and per
 (category, subcategory) pair; choosing one labels the shown sample through
-``LabelScreen.apply_category``. Matching uses rapidfuzz (``WRatio``), so
+``LabelScreen.apply_category``; one more, "pass", records 'not a failure'
+(``LabelScreen.action_not_failure``, the ``o`` key). Matching uses rapidfuzz (``WRatio``), so
 "shape mism" finds "Shape and dimension mismatch".
 """
 
@@ -17,12 +18,15 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from .render import visible
 
 MIN_SCORE = 55.0
+PASS = 0
+"""Stands for the 'pass' entry (no category has id 0)."""
+PASS_TEXT = "pass · ok: not a failure (o)"
 
 
 class CategoryProvider(Provider):
     def _entries(self) -> list[tuple[str, int, str | None]]:
         taxonomy = self.app.store.taxonomy  # type: ignore[attr-defined]
-        out: list[tuple[str, int, str | None]] = []
+        out: list[tuple[str, int, str | None]] = [(PASS_TEXT, PASS, None)]
         for cat in taxonomy.categories:
             out.append((f"{cat.id}. {cat.name}", cat.id, None))
             for sub in cat.subcategories:
@@ -31,6 +35,11 @@ class CategoryProvider(Provider):
         return out
 
     def _apply(self, category: int, subcategory: str | None) -> None:
+        if category == PASS:
+            not_failure = getattr(self.screen, "action_not_failure", None)
+            if not_failure is not None:
+                not_failure()
+            return
         apply = getattr(self.screen, "apply_category", None)
         if apply is not None:
             apply(category, subcategory)

@@ -140,7 +140,9 @@ class LabelSession:
     def pass_value(self, sample_id: str, *, shown: bool | None = None) -> LabelValue:
         """'Not a failure' (the sheet's ``pass``); keeps the note and the flag."""
         current = self.value(sample_id)
-        return LabelValue(kind="pass", note=current.note, flag=current.flag, suggestions_shown=shown)
+        return LabelValue(
+            kind="pass", note=current.note, flag=current.flag, suggestions_shown=shown
+        )
 
     def skip_value(self, sample_id: str) -> LabelValue:
         current = self.value(sample_id)
