@@ -66,8 +66,8 @@ def _track_display(app: Any) -> list[float]:
 
 async def startup_once(db: Path, annotator: str = "bench") -> float:
     from annotator.store import Store
-    from annotator.tui.app import AnnotatorApp
     from annotator.store.blind import BlindView
+    from annotator.tui.app import AnnotatorApp
     from annotator.tui.preload import first_page
 
     with Store.open(db) as store:

@@ -42,8 +42,8 @@ def run_ui(
     with_final: bool | None = None,
 ) -> None:
     """Run the labeling (or review) app until the user quits."""
-    from ..tui.app import AnnotatorApp
     from ..store.blind import BlindView
+    from ..tui.app import AnnotatorApp
     from ..tui.preload import first_page
 
     # Read before the app starts, so that the first frame shows a sample.

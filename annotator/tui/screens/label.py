@@ -26,8 +26,8 @@ from textual.worker import Worker, WorkerState
 from ...errors import UserError
 from ...models import LabelValue, Suggestion
 from ...store import SampleFilter
-from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..digits import scheme
+from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
 from ..render import visible
 from ..sample_data import SampleView, suggestions_hidden
