@@ -18,7 +18,6 @@ from textual.widgets import Select
 from annotator.export.counts import count_table
 from annotator.models import LabelValue
 from annotator.store import SampleFilter, Store
-from annotator.store.blind import BlindnessError, BlindView
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.filter import FilterScreen
 from annotator.tui.screens.help import HelpScreen
@@ -69,6 +68,8 @@ async def test_filter_offers_no_disagreement_status(shared_store: Store) -> None
 
 
 def test_blind_view_refuses_filters_over_other_labels(shared_store: Store) -> None:
+    from annotator.store.blind import BlindnessError, BlindView
+
     view = BlindView(shared_store, ME)
     with pytest.raises(BlindnessError, match="blind"):
         view.queue(SampleFilter(status="disagreement"))
@@ -117,6 +118,8 @@ async def test_help_lists_no_refused_key(shared_store: Store) -> None:
 
 
 def test_label_screen_holds_no_store(shared_store: Store) -> None:
+    from annotator.store.blind import BlindView
+
     app = AnnotatorApp(shared_store, ME)
     assert isinstance(app.session.view, BlindView)
     assert not hasattr(app.session, "store")
@@ -124,7 +127,7 @@ def test_label_screen_holds_no_store(shared_store: Store) -> None:
 
 
 async def seen_by_alice(store: Store) -> dict[str, Any]:
-    """Everything alice's UI shows over one short session."""
+    """Everything alice's UI shows over one short session (``o``: pass)."""
     app = AnnotatorApp(store, ME)
     seen: dict[str, Any] = {}
     async with app.run_test(size=(120, 40)) as pilot:

@@ -10,8 +10,7 @@ import pytest
 from annotator.store import Store
 from annotator.taxonomy import load_taxonomy
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.commands import PASS_TEXT, CategoryProvider
-from annotator.tui.digits import PENDING_SECONDS, DigitEntry, scheme
+from annotator.tui.commands import CategoryProvider
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.label import LabelScreen
 from annotator.tui.screens.picker import PickerScreen
@@ -58,6 +57,8 @@ async def test_pass_over_a_category_and_back(tui_store: Store) -> None:
 
 
 async def test_palette_entry_records_pass(tui_store: Store) -> None:
+    from annotator.tui.commands import PASS_TEXT
+
     app = AnnotatorApp(tui_store, ME)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -101,7 +102,7 @@ async def test_a_lone_one_is_category_one_after_the_wait(tui_store: Store) -> No
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("1")
-        await pilot.pause(PENDING_SECONDS + 0.3)
+        await pilot.pause(1.3)  # PENDING_SECONDS and a bit
         await settle(pilot)
         assert isinstance(app.screen, PickerScreen)  # category 1 has subcategories
         label = tui_store.label("s01", ME)
@@ -122,12 +123,16 @@ async def test_zero_alone_is_no_category(tui_store: Store) -> None:
     [((2,), [2]), ((1, 0), [10]), ((1, 4), [14]), ((1, 1), [11]), ((0,), [0]), ((1, 7), [17])],
 )
 def test_digit_entry(keys: tuple[int, ...], expected: list[int]) -> None:
+    from annotator.tui.digits import DigitEntry
+
     entry = DigitEntry.of(range(1, 15))
     got = [n for n in (entry.press(k) for k in keys) if n is not None]
     assert got == expected and entry.pending is None
 
 
 def test_digit_entry_flush() -> None:
+    from annotator.tui.digits import DigitEntry
+
     entry = DigitEntry.of(range(1, 15))
     assert entry.press(1) is None and entry.pending == 1
     assert entry.flush() == 1 and entry.pending is None
@@ -135,6 +140,8 @@ def test_digit_entry_flush() -> None:
 
 
 async def test_scheme_is_named_identically_in_readme_help_and_panel(tui_store: Store) -> None:
+    from annotator.tui.digits import scheme
+
     words = scheme(c.id for c in load_taxonomy().categories)
     assert words == "1-9; 10-14 = 1 then 0-4 within 1 s"
     assert f"`{words}`" in (ROOT / "README.md").read_text(encoding="utf-8")
