@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ..export.counts import CountTable
     from ..models import Suggestion
     from . import Store
+    from .codebook import CategoryExample
 
 BLIND_STATUSES = ("unlabeled", "labeled", "flagged", "skipped")
 """Queue statuses a blind annotator may filter by (all about their own labels)."""
@@ -154,6 +155,16 @@ class BlindView:
         from ..export.counts import count_table
 
         return count_table(self._store.db, self.taxonomy, self.annotator)
+
+    def category_examples(
+        self, category: int, *, limit: int = 5, exclude: str | None = None
+    ) -> list[CategoryExample]:
+        """The codebook's examples of ``category``: this annotator's own labels only."""
+        from .codebook import category_examples
+
+        return category_examples(
+            self._store, category, self.annotator, blind=True, limit=limit, exclude=exclude
+        )
 
     # -- derived from sample contents -------------------------------------------
     def suggestions(self, sample_id: str, top: int = 5) -> list[Suggestion]:
