@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from ...models import LabelValue, Suggestion
 from ...store import SampleFilter
+from ..digits import scheme
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
 from ..render import visible
@@ -37,6 +38,7 @@ from ..widgets.sample_list import SampleList
 from ..widgets.suggestion_list import SuggestionList
 from .help import HelpScreen, label_key_rows
 from .label_bulk import ClusterAndFilter
+from .label_keys import PANEL_TITLE, CategoryKeys
 from .output import OutputScreen
 from .picker import PickerScreen
 
@@ -50,15 +52,15 @@ def clock() -> str:
     return time.strftime("%H:%M:%S")
 
 
-class LabelScreen(ClusterAndFilter):
+class LabelScreen(CategoryKeys, ClusterAndFilter):
     BACKGROUND_DELAY = 0.15
     """Seconds between painting a sample and starting background work."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
 
     BINDINGS = [
-        *[Binding(str(n), f"category({n})", show=False) for n in range(1, 10)],
-        Binding("0", "zero", "0+digit: category 10-14", show=False),
+        *[Binding(str(n), f"category({n})", show=False) for n in range(10)],
+        Binding("o", "not_failure", "pass"),
         Binding("a", "accept", "Accept"),
         Binding("n", "next", "Next"),
         Binding("p", "previous", "Prev"),
@@ -90,7 +92,6 @@ class LabelScreen(ClusterAndFilter):
         self.cache: dict[str, SampleView] = {}
         self.suggest_cache: dict[str, list[Suggestion]] = {}
         self.total_samples = 0
-        self._ten = False
         self._second = False
         self.clusters: dict[str, ClusterReady] = {}
         self._background: Timer | None = None
@@ -100,7 +101,7 @@ class LabelScreen(ClusterAndFilter):
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        taxonomy = self.session.store.taxonomy
+        taxonomy = self.session.taxonomy
         yield Header()
         with Horizontal(id="body"):
             yield SampleList(id="queue")
@@ -120,7 +121,7 @@ class LabelScreen(ClusterAndFilter):
     def on_mount(self) -> None:
         self.query_one("#error", LinesView).border_title = "Error · t: full output"
         self.query_one("#suggestions").border_title = "Suggestions · a: accept"
-        self.query_one("#label-panel").border_title = "Label"
+        self.query_one("#label-panel").border_title = PANEL_TITLE
         self.query_one("#queue").focus()
         first, self.preload = self.preload, None
         if first is None:
@@ -167,8 +168,9 @@ class LabelScreen(ClusterAndFilter):
         if sample_id == self.current and sample_id in self.shown_at:
             return  # the same row highlighted again: already on screen
         loading = sample_id == self.current
+        if not loading:
+            self.flush_digit()  # a pending first digit was meant for the sample left
         self.current = sample_id
-        self._ten = False
         view = self.cache.get(sample_id)
         if view is None and loading:
             return
@@ -269,11 +271,10 @@ class LabelScreen(ClusterAndFilter):
             self.query_one(LabelPanel).show_label(sample_id, label, status)
 
     def update_progress(self) -> None:
-        done = self.session.labeled_count()
+        done, total = self.session.progress()
         rate = self.session.per_hour()
-        self.sub_title = (
-            f"{self.session.annotator} · {done}/{self.total_samples} labeled · {rate:.0f}/h"
-        )
+        share = f" ({100 * done // total}%)" if total else ""
+        self.sub_title = f"{self.session.annotator} · {done}/{total} decided{share} · {rate:.0f}/h"
 
     # -- writing -------------------------------------------------------------
     def save(
@@ -304,7 +305,7 @@ class LabelScreen(ClusterAndFilter):
         sid = self.target()
         if sid is None:
             return
-        taxonomy = self.session.store.taxonomy
+        taxonomy = self.session.taxonomy
         if not taxonomy.has(category):
             self.notify(f"no category {category}", severity="warning")
             return
@@ -328,20 +329,6 @@ class LabelScreen(ClusterAndFilter):
             self.action_pick_subcategory(second=second, sample_id=sid, category=category)
 
     # -- actions -------------------------------------------------------------
-    def action_category(self, n: int) -> None:
-        if self._ten:
-            self._ten = False
-            n += 10
-        self.apply_category(n)
-
-    def action_zero(self) -> None:
-        if self._ten:
-            self._ten = False
-            self.apply_category(10)
-        else:
-            self._ten = True
-            self.notify("0: the next digit picks category 10-14", timeout=2)
-
     def action_second(self) -> None:
         self._second = not self._second
         self.notify("next category key sets the second category" if self._second else "off")
@@ -354,9 +341,9 @@ class LabelScreen(ClusterAndFilter):
             label = self.session.label(sid) if sid else None
             category = (label.category2 if second else label.category) if label else None
         if sid is None or category is None:
-            self.notify("choose a category first (1-9, 0+digit)", severity="warning")
+            self.notify("choose a category first (1-9, 1 then a digit: 10-14)", severity="warning")
             return
-        cat = self.session.store.taxonomy.category(category)
+        cat = self.session.taxonomy.category(category)
         choices = [
             (Text.assemble(visible(s.name), (" [DL]" if s.dl_specific else "", "cyan")), s.name)
             for s in cat.subcategories
@@ -379,7 +366,7 @@ class LabelScreen(ClusterAndFilter):
         category = codebook_category(label, shown)
         # Labeling is blind: the codebook's examples are this annotator's own labels.
         screen = CodebookScreen(
-            self.session.store, self.session.annotator, category, blind=True, current=sid
+            self.session.view, self.session.annotator, category, blind=True, current=sid
         )
         self.app.push_screen(screen)
 
@@ -453,7 +440,8 @@ class LabelScreen(ClusterAndFilter):
 
     def action_help(self) -> None:
         bindings = [*self.BINDINGS, *self.app.BINDINGS]
-        self.app.push_screen(HelpScreen(label_key_rows(bindings)))
+        digits = scheme(c.id for c in self.session.taxonomy.categories)
+        self.app.push_screen(HelpScreen(label_key_rows(bindings, digits)))
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
