@@ -45,12 +45,8 @@ async def _drain(app: AnnotatorApp, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         await asyncio.sleep(0.05)
-        screen = app.screen
-        if (
-            isinstance(screen, LabelScreen)
-            and screen.writes_pending == 0
-            and not app._message_queue.qsize()
-        ):
+        screen = next(s for s in app.screen_stack if isinstance(s, LabelScreen))
+        if screen.writes_pending == 0 and not app._message_queue.qsize():
             await asyncio.sleep(0.1)
             if screen.writes_pending == 0:
                 return
@@ -78,9 +74,12 @@ import sqlite3, sys, time
 conn = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
 end = time.monotonic() + float(sys.argv[2])
 hold = float(sys.argv[3])
-print("ready", flush=True)
+first = True
 while time.monotonic() < end:
     conn.execute("BEGIN IMMEDIATE")
+    if first:  # the lock is held from here
+        print("ready", flush=True)
+        first = False
     conn.execute("INSERT OR REPLACE INTO annotators (name, created_at) VALUES ('importer', 'x')")
     time.sleep(hold)
     conn.execute("COMMIT")
@@ -175,3 +174,14 @@ async def test_a_failed_write_is_reported_and_the_ui_goes_on(
         assert isinstance(app.screen, LabelScreen)
         assert app.screen.queue.current_id == "s02"
     assert many.label("s01", "me") is None
+
+
+async def test_a_pending_first_digit_stays_with_its_sample(many: Store) -> None:
+    # '1' waits for a possible second digit (10-14); 'n' moves on: 1 is for s01.
+    app = AnnotatorApp(many, "me")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        _post(app, ["1", "n"])
+        await _drain(app)
+        await settle(pilot)
+    assert _labels(many) == {"s01": (1, 1)}
