@@ -160,3 +160,16 @@ def test_bad_input_is_one_clear_line(tmp_path: Path, case: str) -> None:
     for p in tmp_path.rglob("*"):  # let pytest clean up
         if not p.is_symlink():
             p.chmod(0o700)
+
+
+@pytest.mark.parametrize(
+    "args", [["status"], ["export", "counts"], ["report"], ["suggest"], ["agreement"], ["label"]]
+)
+def test_read_commands_do_not_turn_an_empty_file_into_a_database(
+    tmp_path: Path, args: list[str]
+) -> None:
+    db = tmp_path / "zero.db"
+    db.touch()
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    assert result.exit_code == 1 and "an empty file, not an annotator database" in result.output
+    assert db.stat().st_size == 0 and not (tmp_path / "zero.db-wal").exists()

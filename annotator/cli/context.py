@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import UserError
 from ..store import Store
 from ..taxonomy import Taxonomy, load_taxonomy
 
@@ -31,6 +32,7 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
+            refuse_empty_file(self.db_path)
             self._store = Store.open(self.db_path, self.taxonomy)
         return self._store
 
@@ -38,6 +40,24 @@ class Context:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+CREATING_COMMANDS = frozenset({"import", "merge", "demo"})
+"""Commands that may turn a new or empty file into a database."""
+
+
+def refuse_empty_file(path: Path) -> None:
+    """A 0-byte file is not silently made a database by a command that only reads."""
+    click_ctx = click.get_current_context(silent=True)
+    command = click_ctx.info_name if click_ctx is not None else None
+    if command in CREATING_COMMANDS:
+        return
+    try:
+        empty = path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return
+    if empty:
+        raise UserError("an empty file, not an annotator database: import samples first", file=path)
 
 
 pass_context = click.make_pass_decorator(Context)
