@@ -28,22 +28,17 @@ from ..store import Store
 from ..store.connection import now, write_transaction
 from .features import Facts, sample_facts, signature_key
 from .fingerprint import Cluster, cluster
+from .primary import function_of
 from .rank import Votes, rank
 from .rules import RuleSet, load_rules
 
 # Bump when features or ranking change: cached facts and suggestions are
 # keyed on it and are recomputed.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 PARALLEL_FROM = 400
 CHUNK = 128
 
 Progress = Callable[[int], None]
-
-
-def _function_of(metadata: str | None) -> str | None:
-    meta = json.loads(metadata or "{}")
-    name = meta.get("function") or meta.get("entry_point")
-    return str(name) if name else None
 
 
 def _compute(row: tuple[str, str, str, str, str | None]) -> tuple[str, dict[str, Any]]:
@@ -112,7 +107,7 @@ class Engine:
             (json.dumps(ids),),
         )
         for sid, gen, ref, out, meta in cur:
-            yield sid, gen, ref, out, _function_of(meta)
+            yield sid, gen, ref, out, function_of(json.loads(meta or "{}"))
 
     def _store_facts(self, results: list[tuple[str, dict[str, Any]]]) -> None:
         stamp = now()

@@ -40,6 +40,7 @@ from annotator.suggest.outputmodels import (
     Frame,
     TestReport,
 )
+from annotator.suggest.shortoutput import short_failures
 
 __all__ = [
     "AssertionDetail",
@@ -434,6 +435,10 @@ def _parse(text: str, function: str | None) -> TestReport:
         failures = _parse_tracebacks(lines, function, "")
         if failures and fmt == "unknown":
             fmt = "traceback"
+    if fmt == "unknown":  # a pasted summary line, a lone 'E' line
+        failures, collect = short_failures(lines)
+        if failures or collect:
+            fmt = "short"
     everything = [*collect, *failures]
     # Inside pytest output 'timed out' may be mere log noise; only the
     # pytest-timeout banners count there.
