@@ -78,7 +78,9 @@ class ClusterAndFilter(LabelWorkers):
                 self.notify(f"labeled {count} {noun} of the cluster (u undoes)")
 
         kept = len(message.members) - len(targets) - 1
-        preview = ClusterPreview(message.signature, text, targets, kept)
+        others = [cats for member, cats in message.categories.items() if member != sid]
+        agreed = sum(label.category in cats for cats in others)
+        preview = ClusterPreview(message.signature, text, targets, kept, (agreed, len(others)))
         self.app.push_screen(preview, confirmed)
 
     def action_cluster(self) -> None:

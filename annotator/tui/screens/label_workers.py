@@ -19,7 +19,7 @@ from textual import work
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from ...store import SampleFilter, Store
+from ...store import SampleFilter, Store, suggest_data
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import PAGE_SIZE, first_page
 from ..sample_data import load_view
@@ -78,12 +78,12 @@ class LabelWorkers(Screen[None]):
             for sample_id in suggest_ids:
                 if self._cancelled():
                     return
-                self.post_message(_suggest(store, sample_id))
+                self.post_message(_suggest(store, sample_id, self.session.annotator))
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def compute_suggestions(self, sample_id: str) -> None:
         with self.reader() as store:
-            message = _suggest(store, sample_id)
+            message = _suggest(store, sample_id, self.session.annotator)
         if not self._cancelled():
             self.post_message(message)
 
@@ -107,17 +107,21 @@ class LabelWorkers(Screen[None]):
                     (annotator, json.dumps(members)),
                 )
             }
+            categories = suggest_data.own_labels_of(store, annotator, members)
         if self._cancelled():
             return
         unlabeled = [sid for sid in members if sid != sample_id and sid not in labeled]
-        self.post_message(ClusterReady(sample_id, signature, members, unlabeled, for_filter))
+        self.post_message(
+            ClusterReady(sample_id, signature, members, unlabeled, for_filter, categories)
+        )
 
 
-def _suggest(store: Store, sample_id: str) -> SuggestionsReady:
+def _suggest(store: Store, sample_id: str, annotator: str) -> SuggestionsReady:
     from ...suggest import engine
 
     try:
-        found = engine.suggestions_for(store, sample_id)
+        # Blind: only the annotator's own labels (and the rules' prior) vote.
+        found = engine.suggestions_for(store, sample_id, annotator=annotator)
     except Exception as exc:  # a suggester bug must not stop labeling
         return SuggestionsReady(sample_id, error=f"{type(exc).__name__}: {exc}")
     return SuggestionsReady(sample_id, list(found))
