@@ -54,13 +54,13 @@ def test_suggestions_explain_themselves(labeled: Store) -> None:
 
 def test_evaluate_counts_hits_leave_one_out(labeled: Store) -> None:
     # Each sample's own label is left out, so the rules vote, plus the other
-    # four samples' categories as a flat prior (1.2 * 1/5 = 0.24 each).
-    # nomod: no-module 7 (1.6) first. noimp: cannot-import 8 (1.4) first.
-    # slow: timeout 13 (2.5) first. kwarg: unexpected-argument 6 (1.1), but
+    # four samples' categories as flat frequencies (2.0 * 1/5 = 0.4 each).
+    # nomod: no-module 7 is decisive, first. noimp: cannot-import 8, decisive.
+    # slow: timeout 13, decisive. kwarg: unexpected-argument 6 (1.1), but
     # TypeError -> 1 (0.8) + raised in generated code -> 1 (0.2) + attr's
-    # label 1 (0.24) = 1.24 puts 1 first: a miss at 1, a hit at 3.
-    # attr (labeled 1): 8 (1.2 + 0.24), 7 (0.9 + 0.24), then 6 and 13
-    # (0.24 each, 6 first by id); 1 has only 0.2: a miss at 1 and at 3.
+    # label 1 (0.4) = 1.4 puts 1 first: a miss at 1, a hit at 3.
+    # attr (labeled 1): 8 (1.2 + 0.4), 7 (0.9 + 0.4), then 6 and 13
+    # (0.4 each, 6 first by id); 1 has only 0.2: a miss at 1 and at 3.
     # Without the shipped prior, so that only these five labels vote.
     result = evaluate(no_prior(labeled), "final").as_dict()
     assert result["n"] == 5

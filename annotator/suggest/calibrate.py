@@ -1,28 +1,33 @@
 """Confidence: how often a suggestion like this one was right, on visible labels.
 
 Contract: a :class:`Calibrator` is fitted on records ``(sample, decisive,
-score, hit)``: every suggestion that leave-one-out ranking made for a labeled
-sample the caller may see, and whether its category was among that sample's
-categories. :meth:`Calibrator.confidence` maps a new suggestion's (decisive,
-score) to the hit rate of its bin, smoothed towards a fallback that ships
-with the rule table (the score itself; the prior's ``decisive_hit_rate`` for
-decisive suggestions), so that with few labels the fallback speaks and with
-many the labels do. :meth:`Calibrator.without` leaves one sample's records
-out (for evaluation). :func:`reliability` bins top-1 confidences against
-hits: the table and the expected calibration error. Pure: no I/O.
+score, top, hit)``: every suggestion that leave-one-out ranking made for a
+labeled sample the caller may see, and whether its category was among that
+sample's categories. It is a logistic (Platt) map from the suggestion's score
+(logit), whether it is decisive and whether it ranks first, penalised towards
+a fallback that ships with the rule table (confidence = score; decisive ones
+near the prior's ``decisive_hit_rate``), so that with few labels the fallback
+speaks and with many the labels do. A smooth map with four parameters: one
+sample barely moves it (bins would flip a sample's own confidence across a
+boundary under leave-one-out). :func:`cross_fitted` gives, for evaluation,
+each sample the map fitted without its fold. :func:`reliability` bins top-1
+confidences against hits: the table and the expected calibration error.
+Pure: no I/O.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..models import Suggestion
 
-BINS = 10  # score bins of the calibration map
-SMOOTHING = 4.0  # pseudo-records of the fallback in every bin
+PENALTY = 4.0  # strength of the pull towards the fallback parameters
 REPORT_BINS = 5  # bins of the reliability table
+FOLDS = 5
+_EPS = 1e-3
 
 
 @dataclass(frozen=True)
@@ -30,66 +35,102 @@ class Record:
     sample_id: str
     decisive: bool
     score: float
+    top: bool
     hit: bool
 
 
-def _bin(score: float) -> int:
-    return min(BINS - 1, max(0, int(score * BINS)))
+def _logit(p: float) -> float:
+    p = min(1 - _EPS, max(_EPS, p))
+    return math.log(p / (1 - p))
+
+
+def _features(decisive: bool, score: float, top: bool) -> list[float]:
+    return [1.0, _logit(score), float(decisive), float(top)]
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (a small dense system)."""
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        if abs(m[col][col]) < 1e-12:
+            return [0.0] * n
+        for r in range(n):
+            if r != col:
+                f = m[r][col] / m[col][col]
+                for c in range(col, n + 1):
+                    m[r][c] -= f * m[col][c]
+    return [m[i][n] / m[i][i] for i in range(n)]
 
 
 @dataclass
 class Calibrator:
     decisive_hit_rate: float = 0.8
-    counts: dict[tuple[bool, int], list[int]] = field(
-        default_factory=lambda: defaultdict(lambda: [0, 0])
-    )
-    by_sample: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    theta: list[float] = field(default_factory=list)
+
+    def fallback(self) -> list[float]:
+        # confidence = score, and decisive suggestions (scores near 0.6)
+        # shifted to about decisive_hit_rate.
+        return [0.0, 1.0, _logit(self.decisive_hit_rate) - _logit(0.6), 0.0]
 
     @classmethod
     def fit(cls, records: Iterable[Record], decisive_hit_rate: float = 0.8) -> Calibrator:
         calibrator = cls(decisive_hit_rate)
-        for record in records:
-            calibrator._shift(record, 1)
-            calibrator.by_sample[record.sample_id].append(record)
+        prior = calibrator.fallback()
+        rows = [(_features(r.decisive, r.score, r.top), float(r.hit)) for r in records]
+        theta = prior[:]
+        for _ in range(25):  # Newton steps on the penalised log-likelihood
+            grad = [-PENALTY * (t - p) for t, p in zip(theta, prior, strict=True)]
+            hess = [[PENALTY if i == j else 0.0 for j in range(4)] for i in range(4)]
+            for x, y in rows:
+                z = sum(t * v for t, v in zip(theta, x, strict=True))
+                mu = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+                w = mu * (1 - mu)
+                for i in range(4):
+                    grad[i] += (y - mu) * x[i]
+                    for j in range(4):
+                        hess[i][j] += w * x[i] * x[j]
+            step = _solve(hess, grad)
+            theta = [t + d for t, d in zip(theta, step, strict=True)]
+            if max(abs(d) for d in step) < 1e-6:
+                break
+        calibrator.theta = theta
         return calibrator
 
-    def _shift(self, record: Record, sign: int) -> None:
-        cell = self.counts[(record.decisive, _bin(record.score))]
-        cell[0] += sign * record.hit
-        cell[1] += sign
-
-    def confidence(self, decisive: bool, score: float) -> float:
-        fallback = self.decisive_hit_rate if decisive else score
-        hits, n = self.counts.get((decisive, _bin(score)), (0, 0))
-        return round((hits + SMOOTHING * fallback) / (n + SMOOTHING), 4)
+    def confidence(self, decisive: bool, score: float, top: bool) -> float:
+        theta = self.theta or self.fallback()
+        z = sum(t * v for t, v in zip(theta, _features(decisive, score, top), strict=True))
+        return round(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))), 4)
 
     def apply(self, suggestions: Sequence[Suggestion]) -> list[Suggestion]:
         return [
-            s.model_copy(update={"confidence": self.confidence(s.decisive, s.score)})
-            for s in suggestions
+            s.model_copy(update={"confidence": self.confidence(s.decisive, s.score, i == 0)})
+            for i, s in enumerate(suggestions)
         ]
-
-    def without(self, sample_id: str) -> _Without:
-        return _Without(self, sample_id)
-
-
-class _Without:
-    def __init__(self, calibrator: Calibrator, sample_id: str) -> None:
-        self.calibrator = calibrator
-        self.records = calibrator.by_sample.get(sample_id, [])
-
-    def __enter__(self) -> Calibrator:
-        for record in self.records:
-            self.calibrator._shift(record, -1)
-        return self.calibrator
-
-    def __exit__(self, *exc: object) -> None:
-        for record in self.records:
-            self.calibrator._shift(record, 1)
 
 
 def records_for(sample_id: str, ranked: Sequence[Suggestion], truth: set[int]) -> list[Record]:
-    return [Record(sample_id, s.decisive, s.score, s.category in truth) for s in ranked]
+    return [
+        Record(sample_id, s.decisive, s.score, i == 0, s.category in truth)
+        for i, s in enumerate(ranked)
+    ]
+
+
+def fold_of(sample_id: str) -> int:
+    digest = hashlib.sha256(sample_id.encode("utf-8", "surrogatepass")).digest()
+    return digest[0] % FOLDS
+
+
+def cross_fitted(records: Sequence[Record], decisive_hit_rate: float) -> dict[int, Calibrator]:
+    """For each fold, the map fitted on the other folds' records (for evaluation)."""
+    return {
+        fold: Calibrator.fit(
+            (r for r in records if fold_of(r.sample_id) != fold), decisive_hit_rate
+        )
+        for fold in range(FOLDS)
+    }
 
 
 @dataclass(frozen=True)

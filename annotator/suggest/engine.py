@@ -169,11 +169,9 @@ class Engine:
     def ranked(
         self, sample_id: str, facts: Facts, top: int = 5, annotator: str | None = None
     ) -> list[Suggestion]:
-        """Rank one sample and attach confidences (its own labels left out of both)."""
+        """Rank one sample (its own labels left out of the votes), with confidences."""
         votes, calibrator = self._model(annotator)
-        found = rank(facts, self.rules, self.taxonomy, votes, sample_id, top=top)
-        with calibrator.without(sample_id) as fitted:
-            return fitted.apply(found)
+        return calibrator.apply(rank(facts, self.rules, self.taxonomy, votes, sample_id, top=top))
 
     # -- suggestions ---------------------------------------------------------
     def suggest(

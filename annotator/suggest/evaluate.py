@@ -8,7 +8,8 @@ per-category top-1/top-3 rates, a confusion table of the annotator's
 primary category against the top suggestion, and calibration: a reliability
 table of the top suggestion's confidence (:data:`~.calibrate.REPORT_BINS`
 bins), the expected calibration error, and how often decisive suggestions are
-right and how many samples they cover. Confidences are leave-one-out too.
+right and how many samples they cover. Confidences are cross-fitted: each
+sample's come from a map fitted on the other folds' samples.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .calibrate import reliability
+from .calibrate import cross_fitted, fold_of, records_for, reliability
 from .engine import Engine
 from .features import Facts
+from .rank import rank
 
 
 @dataclass
@@ -93,12 +95,24 @@ def evaluate(engine: Engine, annotator: str = "final") -> Evaluation:
             (json.dumps([r[0] for r in rows]),),
         )
     }
-    for sid, c1, c2 in rows:
-        truth = {c for c in (c1, c2) if c is not None}
-        facts = facts_of.get(sid)
-        if facts is None:
+    votes = engine.votes()
+    ranked_of = {
+        sid: rank(facts_of[sid], engine.rules, engine.taxonomy, votes, sid)
+        for sid, _, _ in rows
+        if sid in facts_of
+    }
+    truth_of = {sid: {c for c in (c1, c2) if c is not None} for sid, c1, c2 in rows}
+    # Confidences from a map fitted on the other folds' samples (cross-fitting).
+    records = [
+        r for sid, found in ranked_of.items() for r in records_for(sid, found, truth_of[sid])
+    ]
+    prior = engine.rules.prior
+    maps = cross_fitted(records, prior.decisive_hit_rate if prior else 0.8)
+    for sid, c1, _ in rows:
+        truth = truth_of[sid]
+        if sid not in ranked_of:
             continue
-        found = engine.ranked(sid, facts, top=3)
+        found = maps[fold_of(sid)].apply(ranked_of[sid][:3])
         ranked = [s.category for s in found]
         hit1 = bool(ranked[:1]) and ranked[0] in truth
         hit3 = bool(truth & set(ranked[:3]))

@@ -1,17 +1,19 @@
 """Ranking: rule scores plus category frequencies of already-labeled samples.
 
-Contract: :class:`Votes` aggregates the categories that the visible labels
-(the caller's own, in a blind session; every annotator's otherwise) gave to
-labeled samples, overall and by exception type, on top of a prior of category
-frequencies that ships with the rule table. :func:`rank` combines, for one
+Contract: :class:`Votes` counts the categories that the visible labels (the
+caller's own, in a blind session; every annotator's otherwise) gave to labeled
+samples, on top of a prior of category frequencies that ships with the rule
+table. :func:`rank` combines, for one
 sample's :class:`~annotator.suggest.features.Facts`, the weights of the rules
 that fire with those votes (the sample's own labels are left out:
 leave-one-out) into a ranked list of :class:`~annotator.models.Suggestion`
 whose scores sum to 1, each with human-readable evidence. A decisive rule's
 category (syntax error, timeout, missing module ...) ranks first. Pure: no I/O.
 
-Identical failures do not share labels: a vote layer by failure signature
-measured a negative weight when refitted on split halves and was dropped.
+Identical failures do not share labels: vote layers by failure signature and
+by exception type measured a negative or zero weight when refitted on split
+halves (benchmarks/suggest_cv.py) and were dropped; only the category
+frequencies remain.
 """
 
 from __future__ import annotations
@@ -28,17 +30,15 @@ from .rules import RuleSet
 
 @dataclass(frozen=True)
 class Weights:
-    """How much the labeled samples' votes weigh against the rules.
+    """How much the category frequencies weigh against the rules.
 
-    Chosen on a coarse grid by leave-one-out on DL-Bench and checked on split
-    halves (benchmarks/suggest_cv.py): labels follow the overall category
-    frequencies more closely than the exception type, so the prior weighs
-    most; a group can re-tune these. ``prior_strength`` is how many labeled
-    samples the shipped prior counts for before the group's own labels.
+    Chosen on a coarse grid by leave-one-out on split halves of DL-Bench
+    (benchmarks/suggest_cv.py); a group can re-tune these. ``prior_strength``
+    is how many labeled samples the shipped prior counts for before the
+    group's own labels.
     """
 
-    exception: float = 0.5
-    prior: float = 1.2
+    prior: float = 2.0
     prior_strength: float = 10.0
 
 
@@ -54,23 +54,19 @@ class _Group:
 
 @dataclass
 class Votes:
-    """Category counts of labeled samples, overall and by exception, over a prior."""
+    """Category counts of labeled samples, over a prior."""
 
     prior: Mapping[int, float] = field(default_factory=dict)
     """Category frequencies that ship with the rule table (shares summing to 1)."""
-    by_exception: dict[str, _Group] = field(default_factory=lambda: defaultdict(_Group))
     overall: _Group = field(default_factory=_Group)
     labeled: dict[str, list[tuple[int, str | None]]] = field(default_factory=dict)
-    keys: dict[str, str] = field(default_factory=dict)
 
     def add(self, sample_id: str, facts: Facts, labels: list[tuple[int, str | None]]) -> None:
         """Record a labeled sample's categories (with subcategories)."""
         if not labels:
             return
         self.labeled[sample_id] = labels
-        self.keys[sample_id] = facts.exception
-        for group in (self.by_exception[facts.exception], self.overall):
-            self._apply(group, labels, 1)
+        self._apply(self.overall, labels, 1)
 
     @staticmethod
     def _apply(group: _Group, labels: list[tuple[int, str | None]], sign: int) -> None:
@@ -95,9 +91,7 @@ class _Exclusion:
 
     def _shift(self, sign: int) -> None:
         if self.labels:
-            exc = self.votes.keys[self.sample_id]
-            for group in (self.votes.by_exception[exc], self.votes.overall):
-                Votes._apply(group, self.labels, sign)
+            Votes._apply(self.votes.overall, self.labels, sign)
 
     def __enter__(self) -> Votes:
         self._shift(-1)
@@ -170,20 +164,6 @@ def _vote(
     evidence: dict[int, list[str]],
     subs: dict[int, dict[str, float]],
 ) -> None:
-    group = votes.by_exception.get(facts.exception)
-    if group is not None and group.samples > 0 and weights.exception > 0:
-        what = f"failing with {facts.exception or 'no exception'}"
-        for category, count in group.categories.items():
-            if count <= 0:
-                continue
-            scores[category] += weights.exception * count / (group.samples + 1)
-            if count >= 2:
-                evidence[category].append(
-                    f"{count} of {group.samples} labeled samples {what} are category {category}"
-                )
-            for sub, n in group.subcategories[category].items():
-                if n > 0:
-                    subs[category][sub] += 0.1 * weights.exception * n / group.samples
     overall = votes.overall
     strength = weights.prior_strength if votes.prior else 0.0
     denominator = max(overall.samples, 0) + strength
