@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_suggest_blind import _fill, _others_label  # tests/ is on sys.path
 
 from annotator.store import Store
 from annotator.suggest import engine as engine_module
 from annotator.suggest.engine import Engine
 
-from test_suggest_blind import _fill, _others_label  # tests/ is on sys.path
 from .conftest import settle
 
 REAL_SUGGESTIONS_FOR = engine_module.suggestions_for
