@@ -32,7 +32,7 @@ from ..store.connection import now, write_transaction
 from .calibrate import Calibrator, Record, records_for
 from .features import Facts, sample_facts, signature_key
 from .fingerprint import Cluster, cluster
-from .primary import function_of
+from .primary import function_of, report_of
 from .rank import Votes, rank
 from .rules import RuleSet, load_rules
 
@@ -47,8 +47,12 @@ Progress = Callable[[int], None]
 
 
 def _compute(row: tuple[str, str, str, str, str | None]) -> tuple[str, dict[str, Any]]:
-    sample_id, generated, reference, output, function = row
-    return sample_id, sample_facts(generated, reference, output, function).to_json()
+    sample_id, generated, reference, output, metadata = row
+    meta = json.loads(metadata or "{}")
+    report = report_of(output, meta)
+    return sample_id, sample_facts(
+        generated, reference, output, function_of(meta), report
+    ).to_json()
 
 
 class Engine:
@@ -110,8 +114,7 @@ class Engine:
             " WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(ids),),
         )
-        for sid, gen, ref, out, meta in cur:
-            yield sid, gen, ref, out, function_of(json.loads(meta or "{}"))
+        yield from cur
 
     def _store_facts(self, results: list[tuple[str, dict[str, Any]]]) -> None:
         stamp = now()

@@ -355,11 +355,19 @@ def _near_miss(
 
 
 def sample_facts(
-    generated: str, reference: str, test_output: str, function: str | None = None
+    generated: str,
+    reference: str,
+    test_output: str,
+    function: str | None = None,
+    report: TestReport | None = None,
 ) -> Facts:
-    """Parse and analyse one sample into named facts (never raises on bad input)."""
+    """Parse and analyse one sample into named facts (never raises on bad input).
+
+    ``report`` is the sample's parsed results when the caller has them
+    (:func:`~.primary.report_of`); otherwise ``test_output`` is parsed."""
     facts = Facts()
-    report = parse_test_output(test_output, function)
+    if report is None:
+        report = parse_test_output(test_output, function)
     failure = _output_facts(facts, report)
     if failure is not None:
         _target_interface(facts, failure, function)

@@ -1,7 +1,9 @@
 """The primary error of a sample, from the one parse of its test output.
 
 Contract: :func:`function_of` is the one answer to "which function did the
-prompt ask for" (the sample's metadata ``function``, else ``entry_point``).
+prompt ask for" (the sample's metadata ``function``, else ``entry_point``);
+:func:`report_of` is the one parse of a sample's results (JUnit cases from
+their models, any other output by :func:`~.testoutput.parse_test_output`).
 :func:`primary_error` turns a :class:`~.outputmodels.TestReport` (from
 :func:`~.testoutput.parse_test_output`, the only parser of test output) into
 the :class:`PrimaryError` that the UI's error panel shows and the suggester
@@ -17,8 +19,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .junitoutput import cases_from_metadata, report_from_cases
 from .outputfacts import GENERATED_FILE_NAMES
 from .outputmodels import FailedTest, TestReport
+from .testoutput import parse_test_output
 
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
 
@@ -29,6 +33,16 @@ def function_of(metadata: Mapping[str, Any] | None) -> str | None:
         return None
     name = metadata.get("function") or metadata.get("entry_point")
     return name if isinstance(name, str) and name else None
+
+
+def report_of(test_output: str, metadata: Mapping[str, Any] | None) -> TestReport:
+    """The one parse of a sample's test results: its JUnit cases when the
+    importer kept them (read from the models), else its test output."""
+    function = function_of(metadata)
+    cases = cases_from_metadata(metadata)
+    if cases is not None:
+        return report_from_cases(cases, function)
+    return parse_test_output(test_output, function)
 
 
 @dataclass(frozen=True)

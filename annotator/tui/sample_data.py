@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ..models import Sample
 from ..store import Store
-from ..suggest.primary import PrimaryError, function_of, primary_error
+from ..suggest.primary import PrimaryError, primary_error, report_of
 from ..suggest.testoutput import parse_test_output
 from . import render
 
@@ -62,9 +62,7 @@ def load_view(store: Store, sample_id: str) -> SampleView | None:
     sample = store.sample(sample_id)
     if sample is None:
         return None
-    failure = analyse_failure(
-        sample.test_output, sample.generated_code, function_of(sample.metadata)
-    )
+    failure = primary_error(report_of(sample.test_output, sample.metadata), sample.generated_code)
     summary: list[tuple[str, str]] = []
     if failure.exception or failure.message:
         summary.append((failure.exception or "Error", failure.message))
