@@ -248,3 +248,28 @@ def test_cli_import_and_error_line(tmp_path: Path) -> None:
     assert bad.output.strip().splitlines() == [
         f"Error: {tmp_path / 'bad.jsonl'}:1 field 'task_id': Field required"
     ]
+
+
+def test_reported_n_pass_and_pass_at_5_are_checked(store: Store, tmp_path: Path) -> None:
+    rows = [
+        {
+            "task_id": "T/1",
+            "status": "pass",
+            "statuses": ["pass", "fail", "fail", "fail", "fail", "fail"],
+            "n_pass": 1,
+            "pass_at_5": 5 / 6,
+        },
+        {
+            "task_id": "T/2",
+            "status": "pass",
+            "statuses": ["pass", "pass", "fail", "fail", "fail"],
+            "n_pass": 3,
+            "pass_at_5": 1.0,
+        },
+    ]
+    summary = import_path(store, "dlbench-harness", _lines(tmp_path / "r.jsonl", rows))
+    assert len(summary.warnings) == 1
+    assert (
+        "1 lines report" in summary.warnings[0]
+        and "line 2: n_pass 3, statuses pass 2" in summary.warnings[0]
+    )

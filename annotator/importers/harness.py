@@ -177,6 +177,32 @@ def _test_output(result: HarnessResult) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _check_reported(lines: list[_Line], summary: ImportSummary) -> None:
+    """Warn where the line's own ``n_pass`` / ``pass_at_5`` disagree with its ``statuses``."""
+    from ..export.passk import pass_at_k
+
+    odd: list[str] = []
+    for line in lines:
+        result = line.result
+        if result.statuses is None:
+            continue
+        known = [outcome(s) for s in result.statuses if outcome(s) is not None]
+        passed = sum(1 for s in result.statuses if outcome(s))
+        if result.n_pass is not None and result.n_pass != passed:
+            odd.append(f"line {line.number}: n_pass {result.n_pass}, statuses pass {passed}")
+        if result.pass_at_5 is not None and len(known) >= 5:
+            ours = pass_at_k(len(known), passed, 5)
+            if ours is not None and abs(ours - result.pass_at_5) > 1e-6:
+                odd.append(
+                    f"line {line.number}: pass_at_5 {result.pass_at_5}, statuses give {ours:.4f}"
+                )
+    if odd:
+        summary.warnings.append(
+            f"{len(odd)} lines report n_pass or pass_at_5 that their statuses do not give"
+            f" (the statuses are imported; first: {odd[0]})"
+        )
+
+
 def read(
     path: Path,
     taxonomy: Taxonomy,
@@ -195,6 +221,7 @@ def read(
     for line in lines:
         for status in line.result.attempt_statuses():
             by_task[line.result.task_id].append((line, status))
+    _check_reported(lines, summary)
     samples: list[SampleIn] = []
     unknown: set[str] = set()
     no_code: list[str] = []
