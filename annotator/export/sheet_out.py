@@ -29,11 +29,10 @@ from itertools import groupby
 from typing import TextIO
 
 from ..models import Label
+from ..sheetformat import INFERRED_SUFFIX, PARTS
 from ..store import Store
 from .csv_safe import guard_row
 
-PARTS = ("cat1", "note1", "cat2", "note2", "sub1", "sub2", "flag")
-INFERRED_SUFFIX = " (inferred)"
 FINAL = "final"
 
 

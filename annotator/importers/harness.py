@@ -37,6 +37,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
 from ..models import SampleIn
+from ..stats.passk import pass_at_k
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .harness_models import OUTCOME, HarnessResult, HarnessTask, fenced_code, outcome
@@ -179,8 +180,6 @@ def _test_output(result: HarnessResult) -> str:
 
 def _check_reported(lines: list[_Line], summary: ImportSummary) -> None:
     """Warn where the line's own ``n_pass`` / ``pass_at_5`` disagree with its ``statuses``."""
-    from ..export.passk import pass_at_k
-
     odd: list[str] = []
     for line in lines:
         result = line.result
