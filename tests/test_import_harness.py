@@ -183,6 +183,7 @@ def test_two_models_in_one_file_is_an_error(store: Store, tmp_path: Path) -> Non
         (b'{"task_id": "\xff", "status": "pass"}\n', ":1: not UTF-8"),
         (b"[" * 100_000 + b"\n", ":1: invalid JSON"),
         (b"\n\n", "no result lines"),
+        (b'{"task_id": "T/1", "status": "pass", "duration_s": NaN}\n', ":1: invalid JSON: NaN"),
     ],
 )
 def test_bad_lines_fail_whole_import(
@@ -273,3 +274,16 @@ def test_reported_n_pass_and_pass_at_5_are_checked(store: Store, tmp_path: Path)
         "1 lines report" in summary.warnings[0]
         and "line 2: n_pass 3, statuses pass 2" in summary.warnings[0]
     )
+
+
+def test_report_survives_metadata_that_json_extract_refuses(tmp_path: Path) -> None:
+    """A JSONL import keeps NaN in metadata (invalid JSON for SQLite): such a sample
+    is a task of its own instead of an error."""
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"id": "a", "passed": false, "model": "m", "stage": "x", "score": NaN}\n')
+    db = str(tmp_path / "a.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db, "import", "jsonl", str(path)]).exit_code == 0
+    report = runner.invoke(cli, ["--db", db, "report"])
+    assert report.exit_code == 0, report.output
+    assert "| x | 1 | 1 | 1 |" in report.output

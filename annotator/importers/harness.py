@@ -60,14 +60,20 @@ def estimate(path: Path, **_: Any) -> int | None:
         return sum(1 for raw in handle if raw.strip())
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"invalid JSON: {name} is not a number JSON allows")
+
+
 def _json(path: Path, raw: bytes, line: int | None = None) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UserError(f"not UTF-8 (byte {exc.start})", file=path, line=line) from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return json.loads(text, parse_constant=_no_constant)
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            raise UserError(str(exc), file=path, line=line) from None
         raise UserError(
             f"invalid JSON: {exc.msg} at character {exc.pos + 1}", file=path, line=line
         ) from None
