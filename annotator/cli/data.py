@@ -37,7 +37,7 @@ def import_cmd(ctx: Context, fmt: str, path: Path, code_dir: Path | None, as_jso
     same data changes nothing; changed content updates samples and keeps labels.
     """
     options = {"code_dir": code_dir} if code_dir is not None else {}
-    store = ctx.store
+    store = ctx.creating_store()
     console = SafeConsole(stderr=True)
     total = estimate(fmt, path, **options) if path.exists() else None
     show_bar = console.is_terminal and not as_json and (total is None or total > 50)

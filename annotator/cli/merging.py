@@ -27,7 +27,7 @@ def merge(ctx: Context, others: tuple[Path, ...], as_json: bool) -> None:
     \b
     Example: annotator --db team.db merge alice.db bob.db
     """
-    summaries = [merge_database(ctx.store, other) for other in others]
+    summaries = [merge_database(ctx.creating_store(), other) for other in others]
     if as_json:
         echo(json.dumps([s.as_dict() for s in summaries], indent=2))
         return
