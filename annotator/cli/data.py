@@ -79,6 +79,7 @@ def _print_summary(summary: ImportSummary, ctx: Context) -> None:
         ("Duplicate rows", summary.duplicates),
         ("Conflicts", summary.conflicts),
         ("Skipped", summary.skipped),
+        ("Outcome unknown (imported, pass/fail not read)", summary.unknown_outcome),
         ("Warnings", summary.warnings),
     ]
     for title, items in sections:

@@ -49,6 +49,8 @@ class ImportSummary:
     warnings: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    unknown_outcome: list[str] = field(default_factory=list)
+    """Samples imported with outcome unknown (pass/fail could not be read), and why."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +63,7 @@ class ImportSummary:
             "warnings": self.warnings,
             "conflicts": self.conflicts,
             "duplicates": self.duplicates,
+            "unknown_outcome": self.unknown_outcome,
         }
 
 

@@ -25,6 +25,4 @@ def require_database(path: str | Path) -> None:
     if file.is_dir():
         raise UserError(f"{file} is a folder, not an annotator database")
     if file.stat().st_size == 0:
-        raise UserError(
-            f"{file} is an empty file, not an annotator database: import samples first"
-        )
+        raise UserError(f"{file} is an empty file, not an annotator database: import samples first")
