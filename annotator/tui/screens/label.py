@@ -12,6 +12,7 @@ named thread workers with their own connection (see
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
@@ -23,7 +24,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from ...errors import UserError
 from ...models import LabelValue, Suggestion
 from ...store import SampleFilter
 from ..digits import scheme
@@ -277,22 +277,32 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         self.sub_title = f"{self.session.annotator} · {done}/{total} decided{share} · {rate:.0f}/h"
 
     # -- writing -------------------------------------------------------------
-    def save(self, sample_id: str, value: LabelValue, what: str = "saved") -> bool:
-        """Write a label (committed on return), then show it as saved."""
-        try:
-            self.session.save(sample_id, value)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        self.refresh_label(sample_id, f"{what} ✓ {clock()}")
-        self.update_progress()
-        return True
+    def save(
+        self,
+        sample_id: str,
+        build: Callable[[LabelSession], LabelValue],
+        what: str = "saved",
+        then: Callable[[bool], None] | None = None,
+    ) -> None:
+        """Write the label ``build`` makes for ``sample_id`` (built when the write
+        runs, in key order; see :mod:`.label_writes`); ``then(was_unlabeled)``
+        runs once it is committed."""
+
+        def run(session: LabelSession) -> bool:
+            was_unlabeled = session.label(sample_id) is None
+            session.save(sample_id, build(session))
+            return was_unlabeled
+
+        self.write(sample_id, run, what, then)
+
+    def saved_text(self, what: str) -> str:
+        return f"{what} ✓ {clock()}"
 
     def shown(self, sample_id: str) -> bool:
         return not suggestions_hidden(sample_id, self.blind_share)
 
     def apply_category(self, category: int, subcategory: str | None = None) -> None:
-        sid = self.current
+        sid = self.target()
         if sid is None:
             return
         taxonomy = self.session.taxonomy
@@ -300,26 +310,36 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
             self.notify(f"no category {category}", severity="warning")
             return
         second, self._second = self._second, False
-        value = self.session.category_value(
-            sid, category, subcategory, second=second, shown=self.shown(sid)
-        )
-        was_unlabeled = self.session.label(sid) is None
-        if not self.save(sid, value):
-            return
-        if was_unlabeled:
-            self.queue.moved += 1
-        if (value.subcategory2 if second else value.subcategory) is None:
-            self.action_pick_subcategory(second=second)
+        shown = self.shown(sid)
+
+        def build(session: LabelSession) -> LabelValue:
+            return session.category_value(sid, category, subcategory, second=second, shown=shown)
+
+        def saved(was_unlabeled: bool) -> None:
+            self.queue.moved += int(was_unlabeled)
+
+        # Whether a subcategory is still to pick is known from the key itself
+        # (and the label on screen), so the picker opens now, for this sample.
+        current = self.session.value(sid)
+        same = current.category2 if second else current.category
+        kept = current.subcategory2 if second else current.subcategory
+        needs_sub = subcategory is None and len(taxonomy.category(category).subcategories) > 1
+        self.save(sid, build, then=saved)
+        if needs_sub and not (same == category and kept):
+            self.action_pick_subcategory(second=second, sample_id=sid, category=category)
 
     # -- actions -------------------------------------------------------------
     def action_second(self) -> None:
         self._second = not self._second
         self.notify("next category key sets the second category" if self._second else "off")
 
-    def action_pick_subcategory(self, second: bool = False) -> None:
-        sid = self.current
-        label = self.session.label(sid) if sid else None
-        category = (label.category2 if second else label.category) if label else None
+    def action_pick_subcategory(
+        self, second: bool = False, sample_id: str | None = None, category: int | None = None
+    ) -> None:
+        sid = sample_id or self.target()
+        if category is None:
+            label = self.session.label(sid) if sid else None
+            category = (label.category2 if second else label.category) if label else None
         if sid is None or category is None:
             self.notify("choose a category first (1-9, 1 then a digit: 10-14)", severity="warning")
             return
@@ -331,7 +351,7 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
 
         def chosen(name: str | None) -> None:
             if name is not None:
-                self.save(sid, self.session.subcategory_value(sid, name, second=second))
+                self.save(sid, lambda s: s.subcategory_value(sid, name, second=second))
 
         title = f"Subcategory of {category}. {visible(cat.name)}"
         details = [visible(s.definition) for s in cat.subcategories]
@@ -351,7 +371,7 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         self.app.push_screen(screen)
 
     def action_accept(self) -> None:
-        sid = self.current
+        sid = self.target()
         if sid is None:
             return
         if not self.shown(sid):
@@ -361,10 +381,13 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         if not suggestions:
             self.notify("no suggestion to accept yet", severity="warning")
             return
-        was_unlabeled = self.session.label(sid) is None
-        if self.save(sid, self.session.suggestion_value(sid, suggestions[0]), "accepted"):
+        best = suggestions[0]
+
+        def saved(was_unlabeled: bool) -> None:
             self.queue.moved += int(was_unlabeled)
-            self.action_next()
+
+        self.save(sid, lambda s: s.suggestion_value(sid, best), "accepted", saved)
+        self.action_next()
 
     def action_next(self) -> None:
         self.queue.action_cursor_down()
@@ -373,7 +396,9 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         self.queue.action_cursor_up()
 
     def action_undo(self) -> None:
-        changed = self.session.undo()
+        self.write(self.target() or "", lambda session: session.undo(), "undone", self._undone)
+
+    def _undone(self, changed: list[str]) -> None:
         if not changed:
             self.notify("nothing to undo")
             return
@@ -387,12 +412,14 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         self.notify(f"undone ({len(changed)} sample{'s' if len(changed) > 1 else ''})")
 
     def action_flag(self) -> None:
-        if self.current is not None:
-            self.save(self.current, self.session.flag_value(self.current))
+        sid = self.target()
+        if sid is not None:
+            self.save(sid, lambda s: s.flag_value(sid))
 
     def action_skip(self) -> None:
-        sid = self.current
-        if sid is not None and self.save(sid, self.session.skip_value(sid), "skipped"):
+        sid = self.target()
+        if sid is not None:
+            self.save(sid, lambda s: s.skip_value(sid), "skipped")
             self.action_next()
 
     def action_note(self) -> None:
@@ -403,7 +430,8 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
 
     @on(LabelPanel.NoteChanged)
     def _note(self, message: LabelPanel.NoteChanged) -> None:
-        self.save(message.sample_id, self.session.note_value(message.sample_id, message.note))
+        sid, note = message.sample_id, message.note
+        self.save(sid, lambda s: s.note_value(sid, note))
 
     def action_output(self) -> None:
         view = self.cache.get(self.current or "")

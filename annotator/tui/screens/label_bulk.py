@@ -19,13 +19,13 @@ from ...store.blind import BLIND_STATUSES
 from ..messages import ClusterReady
 from .cluster_preview import ClusterPreview
 from .filter import FilterScreen
-from .label_workers import LabelWorkers
+from .label_writes import LabelWrites
 
 if TYPE_CHECKING:
     from ..widgets.sample_list import SampleList
 
 
-class ClusterAndFilter(LabelWorkers):
+class ClusterAndFilter(LabelWrites):
     current: str | None
     filter: SampleFilter
     clusters: dict[str, ClusterReady]
@@ -67,15 +67,17 @@ class ClusterAndFilter(LabelWorkers):
         text = self.session.taxonomy.label_text(label.category, label.subcategory)
         value = label.value().model_copy(update={"suggestions_shown": self.shown(sid)})
 
+        def saved(count: int) -> None:
+            self.queue.moved += count
+            for target in targets:
+                self.refresh_label(target)
+            self.update_progress()
+            noun = "sample" if count == 1 else "samples"
+            self.notify(f"labeled {count} {noun} of the cluster (u undoes)")
+
         def confirmed(ok: bool | None) -> None:
             if ok:
-                count = self.session.save_many(targets, value)
-                self.queue.moved += count
-                for target in targets:
-                    self.refresh_label(target)
-                self.update_progress()
-                noun = "sample" if count == 1 else "samples"
-                self.notify(f"labeled {count} {noun} of the cluster (u undoes)")
+                self.write(sid, lambda session: session.save_many(targets, value), "saved", saved)
 
         kept = len(message.members) - len(targets) - 1
         preview = ClusterPreview(message.signature, text, targets, kept)
