@@ -169,6 +169,10 @@ class Store:
         return _attempts.sample_groups(self.db, column)
 
     # -- the taxonomy the database is bound to ---------------------------
+    def taxonomy_binding(self) -> _binding.Binding | None:
+        """The taxonomy the database is bound to (None: not yet)."""
+        return _binding.bound(self.db)
+
     def check_taxonomy(self) -> None:
         """Refuse this store's taxonomy unless the database is bound to it
         (:mod:`annotator.store.taxonomy_binding`)."""
