@@ -72,14 +72,6 @@ class BlindView:
         self._store.close()
 
     @contextmanager
-    def write_lock(self, give_up: float) -> Iterator[BlindView]:
-        """A write transaction, waiting at most ``give_up`` s for another writer's lock."""
-        from .locking import write_lock
-
-        with write_lock(self._store.db, give_up):
-            yield self
-
-    @contextmanager
     def transaction(self) -> Iterator[BlindView]:
         with self._store.transaction():
             yield self
