@@ -10,7 +10,6 @@ usable from worker threads.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -71,20 +70,17 @@ def code_lines(code: str, marked: int | None = None) -> list[Text]:
 
 
 def diff_lines(generated: str, reference: str) -> list[Text]:
-    """Unified diff of the generated code against the reference."""
-    diff = difflib.unified_diff(
-        visible(reference).splitlines(),
-        visible(generated).splitlines(),
-        "reference",
-        "generated",
-        lineterm="",
-    )
+    """Unified diff of the generated code against the reference, comments and
+    docstrings left out (libcst, :mod:`annotator.suggest.codediff`; slow:
+    tens of ms a file, so call it from a worker)."""
+    from ..suggest.codediff import code_diff  # libcst loads when first needed
+
     styles = {"+": "green", "-": "red", "@": "cyan"}
     out = [
-        Text(line[:MAX_LINE_CELLS], style=styles.get(line[:1], ""), no_wrap=True, end="")
-        for line in diff
+        Text(visible(line)[:MAX_LINE_CELLS], style=styles.get(line[:1], ""), no_wrap=True, end="")
+        for line in code_diff(generated, reference)
     ]
-    return out or [Text("(no differences)", style="dim italic")]
+    return out or [Text("(no differences but comments and docstrings)", style="dim italic")]
 
 
 def error_lines(
