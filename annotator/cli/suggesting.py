@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from ..suggest import NO_SIGNAL
 from ..suggest.engine import Engine
 from ..suggest.evaluate import evaluate as run_evaluation
 from ..suggest.rules import RuleSet, load_rules
@@ -111,7 +112,7 @@ def suggest(
             continue
         console.print(Text(sid + ("  (decisive)" if decisive else ""), style="bold"))
         if not ranked:
-            console.print("  (no suggestion)")
+            console.print(f"  ({NO_SIGNAL})")
         for s in ranked:
             name = ctx.taxonomy.label_text(s.category, s.subcategory)
             confidence = f"{s.confidence:4.0%}" if s.confidence is not None else "   ?"

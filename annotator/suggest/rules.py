@@ -97,7 +97,9 @@ class Rule(BaseModel):
     unless: list[str] = Field(default_factory=list)
     category: int
     subcategory: str | None = None
-    weight: float = Field(gt=0, le=5)
+    weight: float = Field(ge=0, le=5)
+    """0: an evidence-only rule (its facts are shown with the category, the
+    ranking does not move)."""
     decisive: bool = False
     """The facts all but settle the category (a syntax error, a missing
     module): the suggestion is shown as decisive, not as one candidate."""
