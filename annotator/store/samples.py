@@ -147,8 +147,10 @@ DISAGREEMENT_SQL = (
     " AND d.kind IN ('bug', 'pass')) > 1"
 )
 
+# A label flagged 'to confirm' (a taxonomy migration split its category) is back
+# among the unlabeled failing samples.
 QUEUE_ORDER = (
-    "CASE WHEN s.passed IS NOT 1 AND l.sample_id IS NULL THEN 0"
+    "CASE WHEN s.passed IS NOT 1 AND (l.sample_id IS NULL OR l.flag = 'to confirm') THEN 0"
     " WHEN l.sample_id IS NULL THEN 1 ELSE 2 END, s.rowid"
 )
 

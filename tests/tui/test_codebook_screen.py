@@ -175,3 +175,17 @@ def test_codebook_screen_snapshot(
         await settle(pilot)
 
     assert snap_compare(codebook_app, terminal_size=size, run_before=run_before)
+
+
+async def test_choosing_a_category_confirms_a_migrated_label(tui_store: Store) -> None:
+    from annotator.migrate import TO_CONFIRM
+
+    tui_store.set_label("s01", ME, LabelValue(kind="bug", category=5, flag=TO_CONFIRM))
+    app = AnnotatorApp(tui_store, ME)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.current == "s01"  # type: ignore[attr-defined]
+        await pilot.press("5")
+        await settle(pilot)
+        label = tui_store.label("s01", ME)
+        assert label is not None and label.flag is None and label.category == 5
