@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UserError
 from ..store import Store
+from ..store.machine import machine_names
 from ..store.migrate import LABELS_AT_VERSION_SQL
 from ..taxonomy import Taxonomy
 from .weighted import Pattern, Patterns
@@ -68,9 +69,11 @@ class Loaded:
 
 
 def default_annotators(store: Store) -> list[str]:
-    """Every annotator that has at least one label, ``final`` included, sorted by name."""
+    """Every human annotator that has at least one label, ``final`` included, sorted by
+    name. Machine annotators (``llm:NAME``) count only when named."""
+    machines = machine_names(store)
     cur = store.db.conn.execute("SELECT DISTINCT annotator FROM labels ORDER BY annotator")
-    return [r[0] for r in cur]
+    return [r[0] for r in cur if r[0] not in machines]
 
 
 def resolve_annotators(store: Store, requested: Sequence[str] | None) -> list[str]:

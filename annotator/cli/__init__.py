@@ -29,6 +29,7 @@ LAZY_COMMANDS = {
     "import": "data",
     "status": "data",
     "taxonomy": "taxonomy",
+    "llm-label": "llm",
     "label": "labeling",
     "demo": "labeling",
     "review": "labeling",
@@ -48,6 +49,7 @@ CLI_MODULES = (
     "exporting",
     "merging",
     "taxonomy",
+    "llm",
 )
 
 
