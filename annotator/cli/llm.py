@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ..errors import UserError
 from ..llm.runner import LlmConfig, endpoint_of, estimate, pending, run
 from .context import Context, pass_context
+from .output import echo
 
 
 @click.command("llm-label")
@@ -103,16 +104,16 @@ def llm_label(
     ids = pending(store, name, samples.split(",") if samples else None, retry_invalid=retry_invalid)
     if dry_run:
         est = estimate(store, ids)
-        click.echo(
+        echo(
             f"Would ask {model} at {endpoint} about {est.samples} samples as {name}:"
             f" about {est.prompt_tokens:,} prompt tokens and {est.completion_tokens:,} answer"
             " tokens (estimated at 4 characters a token)."
         )
         cost = est.cost(price_in, price_out)
         if cost is not None:
-            click.echo(f"Estimated cost: {cost:.4f} at the given prices per million tokens.")
+            echo(f"Estimated cost: {cost:.4f} at the given prices per million tokens.")
         else:
-            click.echo("Give --price-in and --price-out (per million tokens) for a cost estimate.")
+            echo("Give --price-in and --price-out (per million tokens) for a cost estimate.")
         return
     config = LlmConfig(model, base_url, name, concurrency, timeout, retries, api_key_env)
     console = Console(stderr=True)
@@ -130,12 +131,12 @@ def llm_label(
     counts = ", ".join(
         f"{status} {summary.statuses.get(status, 0)}" for status in ("labeled", "invalid", "failed")
     )
-    click.echo(
+    echo(
         f"{name}: {len(ids)} samples asked: {counts}; tokens: {summary.prompt_tokens:,} prompt,"
         f" {summary.completion_tokens:,} answer."
     )
     if summary.statuses.get("failed"):
-        click.echo("Failed requests are asked again on the next run.")
+        echo("Failed requests are asked again on the next run.")
 
 
 def _machines(ctx: Context) -> set[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.tree import Tree
 
@@ -14,11 +13,7 @@ from ..migrate import plan_migration
 from ..store.migrate import apply_migration
 from ..taxonomy import load_taxonomy
 from .context import Context, pass_context
-
-
-def escape_text(text: str) -> str:
-    """Taxonomy text for the terminal: control characters made visible."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+from .output import SafeConsole, echo
 
 
 @click.group(invoke_without_command=True)
@@ -45,7 +40,7 @@ def taxonomy(click_ctx: click.Context, show_codebook: bool, fmt: str) -> None:
     assert ctx is not None
     tax = ctx.taxonomy
     if show_codebook:
-        click.echo(codebook.render(tax, fmt), nl=False)
+        echo(codebook.render(tax, fmt).rstrip("\n"))
         return
     tree = Tree(f"{escape(tax.name)} taxonomy, version {escape(tax.version)}")
     for cat in tax.categories:
@@ -56,7 +51,7 @@ def taxonomy(click_ctx: click.Context, show_codebook: bool, fmt: str) -> None:
     for alias in tax.aliases:
         target = tax.label_text(alias.category, alias.subcategory)
         tree.add(f"alias {alias.code} ({escape(alias.name)}) -> {escape(target)}")
-    Console(highlight=False).print(tree)
+    SafeConsole(highlight=False).print(tree)
 
 
 @taxonomy.command("migrate")
@@ -75,18 +70,18 @@ def migrate_cmd(ctx: Context, new_file: Path, dry_run: bool) -> None:
     store = ctx.store
     plan = plan_migration(store.taxonomy, new, store.labels(), str(new_file))
     verb = "Would migrate" if dry_run else "Migrated"
-    click.echo(
-        f"{verb} {escape_text(new.name)} {escape_text(plan.old_version)} ->"
-        f" {escape_text(plan.new_version)}: labels rewritten: {len(plan.rewrites)},"
-        f" unchanged: {plan.unchanged}, already at {escape_text(plan.new_version)}:"
+    echo(
+        f"{verb} {new.name} {plan.old_version} ->"
+        f" {plan.new_version}: labels rewritten: {len(plan.rewrites)},"
+        f" unchanged: {plan.unchanged}, already at {plan.new_version}:"
         f" {plan.already}, to confirm: {plan.to_confirm}."
     )
     for (before, after), count in sorted(plan.moves.items()):
-        click.echo(f"  {escape_text(before)} -> {escape_text(after)}: {count}")
+        echo(f"  {before} -> {after}: {count}")
     if dry_run or not (plan.rewrites or plan.unchanged):
         return
     apply_migration(store, plan, new)
-    click.echo(f"Use --taxonomy {new_file} from now on.")
+    echo(f"Use --taxonomy {new_file} from now on.")
 
 
 COMMANDS: list[click.Command] = [taxonomy]
