@@ -31,6 +31,7 @@ LAZY_COMMANDS = {
     "status": "data",
     "taxonomy": "taxonomy",
     "llm-label": "llm",
+    "notes": "notes",
     "label": "labeling",
     "demo": "labeling",
     "review": "labeling",
@@ -51,6 +52,7 @@ CLI_MODULES = (
     "merging",
     "taxonomy",
     "llm",
+    "notes",
 )
 
 
