@@ -54,8 +54,8 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
-def cli_run(db: Path, *args: str, input: str | None = None) -> Any:
-    return CliRunner().invoke(cli, ["--db", str(db), "notes", *args], input=input)
+def cli_run(db: Path, *args: str, answer: str | None = None) -> Any:
+    return CliRunner().invoke(cli, ["--db", str(db), "notes", *args], input=answer)
 
 
 def test_clusters_group_similar_notes_per_category(db: Path) -> None:
@@ -79,9 +79,9 @@ def test_a_lower_threshold_merges_more_and_an_annotator_filter_narrows(db: Path)
 
 
 def test_assign_writes_the_cluster_with_history_after_confirmation(db: Path) -> None:
-    refused = cli_run(db, "assign", "6.1", SHAPE, input="n\n")
+    refused = cli_run(db, "assign", "6.1", SHAPE, answer="n\n")
     assert refused.exit_code == 0 and "Nothing written." in refused.output
-    result = cli_run(db, "assign", "6.1", SHAPE, input="y\n")
+    result = cli_run(db, "assign", "6.1", SHAPE, answer="y\n")
     assert result.exit_code == 0, result.output
     assert "Wrote 4 labels: 6 / Tensor shape mismatch" in result.output
     with Store.open(db) as store:
