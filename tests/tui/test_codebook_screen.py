@@ -189,3 +189,29 @@ async def test_choosing_a_category_confirms_a_migrated_label(tui_store: Store) -
         await settle(pilot)
         label = tui_store.label("s01", ME)
         assert label is not None and label.flag is None and label.category == 5
+
+
+async def test_review_codebook_shows_final_labels_and_opens_them(tmp_path: Path) -> None:
+    from annotator.tui.screens.review import ReviewScreen
+
+    with Store.open(tmp_path / "r.db") as store:
+        fill(store)
+        store.set_label("s01", "ann", _bug(3, "ANN-NOTE"))
+        store.set_label("s01", "bob", _bug(4))
+        store.set_label("s02", "final", _bug(3, "final on s02"))
+        store.set_label("s03", "ann", _bug(3, "ann on s03"))
+        app = AnnotatorApp(store, "rev", review=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ReviewScreen) and app.screen.current == "s01"
+            await pilot.press("b")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, CodebookScreen)
+            assert screen.category.id == 3  # the first rater's category (no final label)
+            assert [e.sample_id for e in screen.examples] == ["s02"]  # final labels only
+            assert "final labels" in _text(screen, "#codebook-examples-title")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ReviewScreen)
+            assert app.screen.current == "s02"
