@@ -42,6 +42,7 @@ LAZY_COMMANDS = {
     "export": "exporting",
     "report": "exporting",
     "merge": "merging",
+    "figures": "figures",
 }
 CLI_MODULES = (
     "data",
@@ -53,6 +54,7 @@ CLI_MODULES = (
     "taxonomy",
     "llm",
     "notes",
+    "figures",
 )
 
 
