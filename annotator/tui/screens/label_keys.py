@@ -17,6 +17,8 @@ from textual.timer import Timer
 from ..digits import PENDING_SECONDS, DigitEntry
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ...models import LabelValue
     from ..session import LabelSession
     from ..widgets.sample_list import SampleList
@@ -37,7 +39,13 @@ class CategoryKeys(Screen[None]):
 
         def apply_category(self, category: int, subcategory: str | None = None) -> None: ...
 
-        def save(self, sample_id: str, value: LabelValue, what: str = "saved") -> bool: ...
+        def save(
+            self,
+            sample_id: str,
+            build: Callable[[LabelSession], LabelValue],
+            what: str = "saved",
+            then: Callable[[bool], None] | None = None,
+        ) -> None: ...
 
         def shown(self, sample_id: str) -> bool: ...
 
@@ -81,7 +89,12 @@ class CategoryKeys(Screen[None]):
         sid = self.current
         if sid is None:
             return
-        was_unlabeled = self.session.label(sid) is None
-        value = self.session.pass_value(sid, shown=self.shown(sid))
-        if self.save(sid, value, "pass: not a failure") and was_unlabeled:
-            self.queue.moved += 1
+        shown = self.shown(sid)
+
+        def build(session: LabelSession) -> LabelValue:
+            return session.pass_value(sid, shown=shown)
+
+        def saved(was_unlabeled: bool) -> None:
+            self.queue.moved += int(was_unlabeled)
+
+        self.save(sid, build, "pass: not a failure", then=saved)
