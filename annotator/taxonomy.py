@@ -195,6 +195,17 @@ class Taxonomy(BaseModel):
                 return merged.to, merged.subcategory
         return None
 
+    def current_subcategory(self, category_id: int, name: str) -> str:
+        """``name``, or the subcategory it was renamed to by this version's changes
+        (an old subcategory name is an alias of the new one)."""
+        cat = self.by_id.get(category_id)
+        if cat is None or cat.subcategory(name) is not None or self.changes is None:
+            return name
+        for renamed in self.changes.renamed:
+            if (renamed.category, renamed.subcategory) == (category_id, name):
+                return renamed.to
+        return name
+
     @cached_property
     def _keyword_patterns(self) -> dict[int, list[tuple[int, re.Pattern[str], str]]]:
         return {

@@ -383,3 +383,16 @@ def test_agreement_reports_the_version_and_computes_on_labels_as_they_were(
         cli, ["--db", str(db), "--taxonomy", str(new), "agreement", "--taxonomy-version", "0.1"]
     )
     assert bad.exit_code == 1 and "no labels were made under taxonomy version '0.1'" in bad.output
+
+
+def test_old_subcategory_names_are_aliases_of_their_new_names() -> None:
+    from annotator.taxonomy import parse_taxonomy
+
+    data = new_version(
+        renamed=[{"category": 1, "subcategory": "Shape", "to": "Shape and dimension"}]
+    )
+    _cat(data, 1)["subcategories"][0]["name"] = "Shape and dimension"
+    tax = parse_taxonomy(data)
+    assert tax.current_subcategory(1, "Shape") == "Shape and dimension"
+    assert tax.current_subcategory(1, "Other") == "Other"
+    assert tax.current_subcategory(2, "Shape") == "Shape"
