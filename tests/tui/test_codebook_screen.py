@@ -215,3 +215,43 @@ async def test_review_codebook_shows_final_labels_and_opens_them(tmp_path: Path)
             await settle(pilot)
             assert isinstance(app.screen, ReviewScreen)
             assert app.screen.current == "s02"
+
+
+async def test_open_coding_screen_assigns_a_cluster_from_review(tmp_path: Path) -> None:
+    from annotator.tui.screens.notes import NotesScreen
+    from annotator.tui.screens.review import ReviewScreen
+
+    with Store.open(tmp_path / "o.db") as store:
+        fill(store)
+        store.set_label("s01", "ann", _bug(6, "wrong tensor shape"))
+        store.set_label("s02", "bob", _bug(6, "tensor shape wrong " + HOSTILE))
+        store.set_label("s03", "ann", _bug(6, "passes a list"))
+        store.set_label("s03", "bob", _bug(4))
+        app = AnnotatorApp(store, "rev", review=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ReviewScreen)
+            await pilot.press("o")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, NotesScreen)
+            assert [c.sample_ids for c in screen.clusters] == [["s01", "s02"], ["s03"]]
+            await pilot.press("enter")
+            await settle(pilot)
+            picker = app.screen
+            assert isinstance(picker, PickerScreen)
+            sub = store.taxonomy.category(6).subcategories[0]
+            assert _text(picker, "#picker-detail") == sub.definition
+            await pilot.press("escape")  # cancelled: nothing written
+            await settle(pilot)
+            first = store.label("s01", "ann")
+            assert first is not None and first.subcategory is None
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("1")
+            await settle(pilot)
+            assert app.screen is screen
+            for sid, who in (("s01", "ann"), ("s02", "bob")):
+                label = store.label(sid, who)
+                assert label is not None and label.subcategory == sub.name
+            assert [c.sample_ids for c in screen.clusters] == [["s03"]]

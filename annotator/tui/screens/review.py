@@ -55,6 +55,7 @@ HELP = [
     ("v", "switch generated / reference / diff / prompt"),
     ("t", "the full test output"),
     ("b", "codebook: definition, decision rules and final-labeled examples of the category"),
+    ("o", "open coding: clusters of notes without a subcategory; give a cluster one"),
     ("g", "agreement matrix (Enter on a cell lists the samples of that pair)"),
     ("S", "category statistics"),
     ("q", "quit (every final label is already saved)"),
@@ -87,6 +88,7 @@ class ReviewScreen(WriteFinalFlow):
         Binding("v", "cycle_view", "View", show=False),
         Binding("t", "output", "Output", show=False),
         Binding("b", "codebook", "Codebook", show=False),
+        Binding("o", "notes", "Open coding", show=False),
     ]
 
     def __init__(self, store: Store, reviewer: str, with_final: bool | None = None) -> None:
@@ -376,6 +378,11 @@ class ReviewScreen(WriteFinalFlow):
 
     def action_agreement(self) -> None:
         self.app.push_screen(AgreementScreen(self.store))
+
+    def action_notes(self) -> None:
+        from .notes import NotesScreen
+
+        self.app.push_screen(NotesScreen(self.store))
 
     def action_codebook(self) -> None:
         from .codebook import CodebookScreen, codebook_category
