@@ -171,5 +171,5 @@ def test_read_commands_do_not_turn_an_empty_file_into_a_database(
     db = tmp_path / "zero.db"
     db.touch()
     result = CliRunner().invoke(cli, ["--db", str(db), *args])
-    assert result.exit_code == 1 and "an empty file, not an annotator database" in result.output
+    assert result.exit_code == 1 and "empty file, not an annotator database" in result.output
     assert db.stat().st_size == 0 and not (tmp_path / "zero.db-wal").exists()

@@ -1,7 +1,11 @@
 """Shared state of one CLI invocation: where the database and taxonomy are.
 
 Contract: :class:`Context` opens the store and taxonomy lazily, once, and
-closes the store when the command ends.
+closes the store when the command ends. :attr:`Context.store` opens an
+existing database only (read commands never create one: a missing or empty
+file is one clear error); :meth:`Context.creating_store` may create it
+(``import`` and ``merge``). Both refuse a taxonomy other than the one the
+database is bound to (:mod:`annotator.store.taxonomy_binding`).
 """
 
 from __future__ import annotations
@@ -11,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import UserError
 from ..store import Store
+from ..store.existing import require_database
 from ..taxonomy import Taxonomy, load_taxonomy
 
 
@@ -32,32 +36,30 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
-            refuse_empty_file(self.db_path)
-            self._store = Store.open(self.db_path, self.taxonomy)
+            require_database(self.db_path)
+            self._store = self._checked(Store.open(self.db_path, self.taxonomy))
         return self._store
+
+    def creating_store(self) -> Store:
+        """The store, creating the database file when there is none (import, merge)."""
+        if self._store is None:
+            self._store = self._checked(Store.open(self.db_path, self.taxonomy))
+        return self._store
+
+    @staticmethod
+    def _checked(store: Store) -> Store:
+        """Refuse a taxonomy other than the one the database is bound to."""
+        try:
+            store.check_taxonomy()
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
-
-
-CREATING_COMMANDS = frozenset({"import", "merge", "demo"})
-"""Commands that may turn a new or empty file into a database."""
-
-
-def refuse_empty_file(path: Path) -> None:
-    """A 0-byte file is not silently made a database by a command that only reads."""
-    click_ctx = click.get_current_context(silent=True)
-    command = click_ctx.info_name if click_ctx is not None else None
-    if command in CREATING_COMMANDS:
-        return
-    try:
-        empty = path.is_file() and path.stat().st_size == 0
-    except OSError:
-        return
-    if empty:
-        raise UserError("an empty file, not an annotator database: import samples first", file=path)
 
 
 pass_context = click.make_pass_decorator(Context)

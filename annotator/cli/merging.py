@@ -25,7 +25,7 @@ from .output import echo
 def merge(ctx: Context, others: tuple[Path, ...], as_json: bool, take_final: bool) -> None:
     """Merge other annotator databases (OTHERS) into this one.
 
-    Samples combine by id and content hash, labels by annotator; when the same
+    Samples combine by id (two ids stay two samples), labels by annotator; when the same
     annotator labeled the same sample differently, the newest label wins and
     the other stays in history; 'final' labels here are kept unless
     --take-final. Labels deleted (undone) there are deleted here unless
@@ -36,14 +36,14 @@ def merge(ctx: Context, others: tuple[Path, ...], as_json: bool, take_final: boo
     \b
     Example: annotator --db team.db merge alice.db bob.db
     """
-    summaries = [merge_database(ctx.store, other, take_final) for other in others]
+    summaries = [merge_database(ctx.creating_store(), other, take_final) for other in others]
     if as_json:
         echo(json.dumps([s.as_dict() for s in summaries], indent=2))
         return
     for s in summaries:
         echo(
-            f"{s.source}: samples {s.samples_new} new, {s.samples_same} same,"
-            f" {s.samples_mapped} matched by content; labels {s.labels_new} new,"
+            f"{s.source}: samples {s.samples_new} new, {s.samples_same} same;"
+            f" labels {s.labels_new} new,"
             f" {s.labels_updated} updated, {s.labels_same} same, {s.labels_deleted} deleted;"
             f" {s.history_copied} history entries copied."
         )

@@ -10,7 +10,6 @@ usable from worker threads.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -94,7 +93,9 @@ def _too_large_notice(text: str, limit: int) -> Text | None:
 
 
 def diff_lines(generated: str, reference: str) -> list[Text]:
-    """Unified diff of the generated code against the reference (not for huge code)."""
+    """Diff of the generated code against the reference, comments and docstrings
+    left out (libcst, :mod:`annotator.suggest.codediff`; slow: tens of ms a file,
+    so call it from a worker); not for huge code."""
     if max(len(generated), len(reference)) > MAX_DIFF_CHARS:
         return [
             Text(
@@ -102,19 +103,14 @@ def diff_lines(generated: str, reference: str) -> list[Text]:
                 style="yellow italic",
             )
         ]
-    diff = difflib.unified_diff(
-        visible(reference).splitlines(),
-        visible(generated).splitlines(),
-        "reference",
-        "generated",
-        lineterm="",
-    )
+    from ..suggest.codediff import code_diff  # libcst loads when first needed
+
     styles = {"+": "green", "-": "red", "@": "cyan"}
     out = [
-        Text(line[:MAX_LINE_CELLS], style=styles.get(line[:1], ""), no_wrap=True, end="")
-        for line in diff
+        Text(visible(line)[:MAX_LINE_CELLS], style=styles.get(line[:1], ""), no_wrap=True, end="")
+        for line in code_diff(generated, reference)
     ]
-    return out or [Text("(no differences)", style="dim italic")]
+    return out or [Text("(no differences but comments and docstrings)", style="dim italic")]
 
 
 def error_lines(

@@ -9,6 +9,7 @@ Contract: :class:`CategoryKeys` is a base of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.screen import Screen
