@@ -82,9 +82,12 @@ def run_tui(
             os.write(master, key)
             pump(key_gap)
         quit_at = time.monotonic()
-        if proc.poll() is None:
+        # q closes a screen that has its own q (the full output); a second q quits.
+        for _ in range(3):
+            if proc.poll() is not None:
+                break
             os.write(master, b"q")
-            pump(quit_after)
+            pump(quit_after / 3)
         try:
             proc.wait(max(0.1, quit_after - (time.monotonic() - quit_at)))
         except subprocess.TimeoutExpired:

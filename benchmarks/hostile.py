@@ -259,7 +259,13 @@ DATA_ESCAPES = (
 
 
 def tui(
-    tally: Tally, name: str, args: list[str], keys: list[bytes], db: Path, gap: float = 0.4
+    tally: Tally,
+    name: str,
+    args: list[str],
+    keys: list[bytes],
+    db: Path,
+    gap: float = 0.4,
+    shown: bytes = b"",
 ) -> None:
     tally.add("tui (pty)", "tried")
     # Escape closes whatever screen the keys left open, so that q quits.
@@ -268,6 +274,8 @@ def tui(
         tally.add("tui (pty)", "hangs", name)
     if b"Traceback" in run.output or (run.returncode not in (0, None) and not run.hung):
         tally.add("tui (pty)", "tracebacks", f"{name}: exit {run.returncode}")
+    if shown and shown not in run.output:  # the case must really have shown the data
+        tally.add("tui (pty)", "data not shown", name)
     found = [m for m in DATA_ESCAPES if m in run.output]
     if found:
         tally.add("tui (pty)", "escapes written", f"{name}: {found}")
@@ -287,9 +295,23 @@ def tui_cases(tally: Tally, work: Path) -> dict[str, float]:
     with Store.open(evil) as store:  # a clickable link as well
         store.upsert_sample(make_sample(90).model_copy(update={"id": "[link=http://evil]x"}))
     everything = [b"t", b"\x1b", b"e", b"\x1b", b"n", b"2", b"?", b"\x1b", b"/", b"\x1b", b"f"]
-    tui(tally, "label, escapes everywhere", ["label", "--annotator", f"ann{ESC}"], everything, evil)
+    tui(
+        tally,
+        "label, escapes everywhere",
+        ["label", "--annotator", f"ann{ESC}"],
+        everything,
+        evil,
+        shown=b"PWNED",
+    )
     review_keys = [b"1", b"t", b"\x1b", b"g", b"\r", b"\x1b", b"\x1b", b"S", b"\x1b"]
-    tui(tally, "review, escapes everywhere", ["review", "--annotator", "rev"], review_keys, evil)
+    tui(
+        tally,
+        "review, escapes everywhere",
+        ["review", "--annotator", "rev"],
+        review_keys,
+        evil,
+        shown=b"PWNED",
+    )
 
     markup = work / "tui-markup.db"
     with Store.open(markup) as store:
@@ -303,9 +325,17 @@ def tui_cases(tally: Tally, work: Path) -> dict[str, float]:
         ["label", "--annotator", "me"],
         [b"t", b"\x1b", b"n", b"t"],
         markup,
+        shown=b"x[/] [bold",
     )
     agreement = [b"1", b"1", b"g", b"\x1b[B", b"\r", b"\x1b", b"\x1b"]
-    tui(tally, "review, markup ids and names", ["review", "--annotator", "rev"], agreement, markup)
+    tui(
+        tally,
+        "review, markup ids and names",
+        ["review", "--annotator", "rev"],
+        agreement,
+        markup,
+        shown=b"[/]mallory",
+    )
 
     figures: dict[str, float] = {}
     for size in (5, 15):
