@@ -219,6 +219,8 @@ def test_identical_content_under_different_ids_stays_distinct(tmp_path: Path) ->
         ["export", "counts"],
         ["report"],
         ["agreement"],
+        ["label"],
+        ["review"],
         ["import", "jsonl", "x.jsonl"],
     ],
     ids=lambda a: a[0] + (a[1] if len(a) > 1 else ""),
