@@ -181,7 +181,26 @@ CREATE TABLE suggestions (
 
 
 @migrations()
-def m003_machine_annotations(db: Database) -> None:
+def m003_taxonomy_binding(db: Database) -> None:
+    """The taxonomy a database is bound to (one row), recorded by the first
+    import or label: name, version and a hash of its structure (see
+    ``annotator.store.taxonomy_binding``)."""
+    _run(
+        db,
+        """
+CREATE TABLE taxonomy_binding (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    bound_at TEXT NOT NULL
+);
+""",
+    )
+
+
+@migrations()
+def m004_machine_annotations(db: Database) -> None:
     """Machine annotators (an LLM labeling as ``llm:NAME``) and each of their answers.
 
     A machine annotator's labels live in ``labels`` like anyone's; this table

@@ -126,6 +126,14 @@ CREATE TABLE suggestions (
     computed_at TEXT NOT NULL
 );
 
+CREATE TABLE taxonomy_binding (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    bound_at TEXT NOT NULL
+);
+
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from test_export_fixture import build
 
 from annotator.cli import cli
+from annotator.store import Store
 
 
 def _report(db: Path, *args: str, tax: Path | None = None) -> str:
@@ -62,6 +63,7 @@ def test_report_on_the_fixture(tmp_path: Path) -> None:
 
 def test_report_on_an_empty_database_says_so(tmp_path: Path) -> None:
     out = tmp_path / "report.md"
+    Store.open(tmp_path / "empty.db").close()  # read commands create no database
     assert _report(tmp_path / "empty.db", "--out", str(out)) == ""
     text = out.read_text(encoding="utf-8")
     assert "The database holds no samples." in text

@@ -29,9 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..export.csv_safe import unguard
-from ..export.sheet_out import INFERRED_SUFFIX
 from ..models import LabelValue
+from ..sheetformat import INFERRED_SUFFIX, unguard
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
 from .labelsheet import parse_cells

@@ -116,7 +116,9 @@ def _where(filt: SampleFilter, annotator: str | None) -> tuple[str, list[Any]]:
         clauses.append("s.passed = ?")
         params.append(int(filt.passed))
     if filt.harness_status is not None:
-        clauses.append("json_extract(s.metadata, '$.status') = ?")
+        clauses.append(
+            "CASE WHEN json_valid(s.metadata) THEN json_extract(s.metadata, '$.status') END = ?"
+        )
         params.append(filt.harness_status)
     if filt.text:
         clauses.append("instr(lower(s.id), lower(?)) > 0")

@@ -97,7 +97,12 @@ class Rule(BaseModel):
     unless: list[str] = Field(default_factory=list)
     category: int
     subcategory: str | None = None
-    weight: float = Field(gt=0, le=5)
+    weight: float = Field(ge=0, le=5)
+    """0: an evidence-only rule (its facts are shown with the category, the
+    ranking does not move)."""
+    decisive: bool = False
+    """The facts all but settle the category (a syntax error, a missing
+    module): the suggestion is shown as decisive, not as one candidate."""
     examples: Examples
 
     @model_validator(mode="after")
@@ -114,33 +119,60 @@ class Rule(BaseModel):
         return [facts.flags[n] for n in self.when if n in facts.flags]
 
 
+class Prior(BaseModel):
+    """What the suggester assumes before any visible label: citable numbers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(min_length=1)
+    """Where the numbers come from (a published study, a data set)."""
+    categories: dict[int, float] = Field(default_factory=dict)
+    """Category frequencies (counts or shares; normalised when used)."""
+    decisive_hit_rate: float = Field(default=0.85, gt=0, lt=1)
+    """Confidence of a decisive suggestion before labels say otherwise."""
+
+    def shares(self, taxonomy: Taxonomy) -> dict[int, float]:
+        known = {c: max(v, 0.0) for c, v in self.categories.items() if taxonomy.has(c)}
+        total = sum(known.values())
+        return {c: v / total for c, v in known.items()} if total > 0 else {}
+
+
 class RuleSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: str
+    prior: Prior | None = None
     rules: list[Rule]
     digest: str = ""
+    skipped: list[str] = Field(default_factory=list, exclude=True)
+    """Rules left out because they name a category or subcategory the taxonomy lacks."""
 
     def check(self, taxonomy: Taxonomy, source: str) -> None:
+        """Refuse duplicate ids; skip (and list in :attr:`skipped`) the rules
+        that name what ``taxonomy`` does not have: a group's own taxonomy
+        must not make the bundled rule table fail."""
         ids: set[str] = set()
+        kept: list[Rule] = []
         for index, rule in enumerate(self.rules):
             where = f"rules[{index}]"
             if rule.id in ids:
                 raise UserError(f"duplicate rule id '{rule.id}'", file=source, where=f"{where}.id")
             ids.add(rule.id)
             if not taxonomy.has(rule.category):
-                raise UserError(
-                    f"unknown category {rule.category}", file=source, where=f"{where}.category"
+                self.skipped.append(
+                    f"{rule.id}: no category {rule.category} in taxonomy {taxonomy.name}"
                 )
-            if (
+            elif (
                 rule.subcategory
                 and taxonomy.category(rule.category).subcategory(rule.subcategory) is None
             ):
-                raise UserError(
-                    f"category {rule.category} has no subcategory '{rule.subcategory}'",
-                    file=source,
-                    where=f"{where}.subcategory",
+                self.skipped.append(
+                    f"{rule.id}: category {rule.category} of taxonomy {taxonomy.name}"
+                    f" has no subcategory '{rule.subcategory}'"
                 )
+            else:
+                kept.append(rule)
+        self.rules = kept
 
     def fired(self, facts: Facts) -> list[Rule]:
         return [rule for rule in self.rules if rule.fires(facts)]

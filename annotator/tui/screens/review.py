@@ -188,6 +188,8 @@ class ReviewScreen(WriteFinalFlow):
         store = self.store.reopen()
         try:
             view = load_view(store, sample_id)
+            if view is not None:
+                view.diff  # noqa: B018 - the diff is painted at once: compute it here
         finally:
             store.close()
         self.post_message(SampleLoaded(sample_id, view))
