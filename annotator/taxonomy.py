@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from . import subinfer
 from .errors import UserError
 from .paths import shipped
+from .taxonomy_changes import Changes
 
 NOT_DL = "Not DL-related"
 
@@ -124,6 +125,8 @@ class Taxonomy(BaseModel):
     version: str = Field(min_length=1)
     categories: tuple[Category, ...] = Field(min_length=1)
     aliases: tuple[Alias, ...] = ()
+    changes: Changes | None = None
+    """How this version follows from an earlier one (``annotator taxonomy migrate``)."""
 
     @model_validator(mode="after")
     def _check_ids(self) -> Taxonomy:
@@ -186,7 +189,22 @@ class Taxonomy(BaseModel):
         for alias in self.aliases:
             if alias.code == code:
                 return alias.category, alias.subcategory
+        # A code merged away by this version's changes stands for its target.
+        for merged in self.changes.merged if self.changes else ():
+            if code in merged.from_ and merged.to in self.by_id:
+                return merged.to, merged.subcategory
         return None
+
+    def current_subcategory(self, category_id: int, name: str) -> str:
+        """``name``, or the subcategory it was renamed to by this version's changes
+        (an old subcategory name is an alias of the new one)."""
+        cat = self.by_id.get(category_id)
+        if cat is None or cat.subcategory(name) is not None or self.changes is None:
+            return name
+        for renamed in self.changes.renamed:
+            if (renamed.category, renamed.subcategory) == (category_id, name):
+                return renamed.to
+        return name
 
     def infer_subcategory(self, category_id: int, note: str) -> str | None:
         """Guess a subcategory of ``category_id`` from a free-text note.
@@ -233,7 +251,7 @@ def parse_taxonomy(data: Any, source: str = "<taxonomy>") -> Taxonomy:
         where = _yaml_path(tuple(err["loc"]))
         msg = str(err["msg"]).removeprefix("Value error, ")
         # Our own validators put the path at the front of their message.
-        if ": " in msg and msg.split(": ", 1)[0].startswith(("categories", "aliases")):
+        if ": " in msg and msg.split(": ", 1)[0].startswith(("categories", "aliases", "changes")):
             inner, msg = msg.split(": ", 1)
             where = f"{where}.{inner}" if where else inner
             if inner.startswith("categories[") and where.startswith("categories."):

@@ -197,3 +197,42 @@ CREATE TABLE taxonomy_binding (
 );
 """,
     )
+
+
+@migrations()
+def m004_machine_annotations(db: Database) -> None:
+    """Machine annotators (an LLM labeling as ``llm:NAME``) and each of their answers.
+
+    A machine annotator's labels live in ``labels`` like anyone's; this table
+    marks the annotator as machine-made (so blind views and default agreement
+    leave it out) and ``machine_answers`` keeps, per sample, what the model
+    answered: status 'labeled' (a valid answer, written as the label),
+    'invalid' (an answer that failed validation, never a label) or 'failed'
+    (no answer: timeout, HTTP error), with model, endpoint (never a key),
+    prompt version and token counts.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE machine_annotators (
+    name TEXT PRIMARY KEY REFERENCES annotators (name),
+    model TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE machine_answers (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES machine_annotators (name),
+    status TEXT NOT NULL CHECK (status IN ('labeled', 'invalid', 'failed')),
+    model TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    answer TEXT,
+    error TEXT,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+);
+""",
+    )

@@ -65,6 +65,28 @@ CREATE TABLE labels (
     PRIMARY KEY (sample_id, annotator)
 );
 
+CREATE TABLE machine_annotators (
+    name TEXT PRIMARY KEY REFERENCES annotators (name),
+    model TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE machine_answers (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES machine_annotators (name),
+    status TEXT NOT NULL CHECK (status IN ('labeled', 'invalid', 'failed')),
+    model TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    answer TEXT,
+    error TEXT,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+);
+
 CREATE TABLE sample_facts (
     sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
     key TEXT NOT NULL,

@@ -78,8 +78,8 @@ class BlindView:
 
     @contextmanager
     def write_lock(self, give_up: float) -> Iterator[BlindView]:
-        """This connection's write lock, waiting at most ``give_up`` seconds
-        (:func:`~annotator.store.locking.write_lock`)."""
+        """A write transaction that waits at most ``give_up`` s for another
+        process's lock (:func:`annotator.store.locking.write_lock`)."""
         from .locking import write_lock
 
         with write_lock(self._store.db, give_up):
@@ -177,9 +177,18 @@ class BlindView:
 
     # -- derived from sample contents -------------------------------------------
     def suggestions(self, sample_id: str, top: int = 5) -> list[Suggestion]:
+        """Only this annotator's own labels (and the rules' prior) vote and calibrate."""
         from ..suggest import engine
 
-        return list(engine.suggestions_for(self._store, sample_id, top=top))
+        return list(
+            engine.suggestions_for(self._store, sample_id, top=top, annotator=self.annotator)
+        )
+
+    def own_categories(self, sample_ids: list[str]) -> dict[str, set[int]]:
+        """This annotator's bug categories on those of ``sample_ids`` they labeled."""
+        from .suggest_data import own_labels_of
+
+        return own_labels_of(self._store, self.annotator, sample_ids)
 
     def cluster(self, sample_id: str) -> tuple[str, list[str], list[str]]:
         """(signature, members, members other than ``sample_id`` this annotator has not labeled)."""

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .analysis import CodeFacts, analyze_code
+from .evidence import EVIDENCE_FACTS, evidence_facts
 from .fingerprint import fingerprint, mask_message
 from .names import did_you_mean
 from .outputmodels import FailedTest, TestReport
+from .primary import primary_error, primary_failure
 from .testoutput import parse_test_output
 
 FACTS: dict[str, str] = {
@@ -64,6 +66,7 @@ FACTS: dict[str, str] = {
     "code:constant_differs": "numeric constants differ from the reference",
     "code:missing_function": "a function of the reference is missing",
     "code:near_miss_name": "a missing name is close to an existing one",
+    **EVIDENCE_FACTS,
 }
 
 _SHAPE = re.compile(
@@ -107,6 +110,8 @@ class Facts:
     fingerprint: str = ""
     line: int = 0
     """Line of the generated code where the primary failure is raised (0: unknown)."""
+    primary: dict[str, Any] = field(default_factory=dict)
+    """The error panel's :class:`~.primary.PrimaryError`, cached with the facts."""
 
     def has(self, name: str) -> bool:
         return name in self.flags
@@ -121,6 +126,7 @@ class Facts:
             "message": self.message,
             "fingerprint": self.fingerprint,
             "line": self.line,
+            "primary": self.primary,
         }
 
     @classmethod
@@ -130,14 +136,6 @@ class Facts:
 
 def _short(exception: str) -> str:
     return exception.rsplit(".", 1)[-1]
-
-
-def _primary(report: TestReport) -> FailedTest | None:
-    failure = report.primary_failure()
-    if failure is None:
-        failures = report.all_failures()
-        failure = failures[0] if failures else None
-    return failure
 
 
 def _output_facts(facts: Facts, report: TestReport) -> FailedTest | None:
@@ -156,7 +154,7 @@ def _output_facts(facts: Facts, report: TestReport) -> FailedTest | None:
         _edge_tests(facts, report)
     elif failed:
         facts.add("out:all_failed", f"all {failed} tests failed")
-    failure = _primary(report)
+    failure = primary_failure(report)
     if failure is None:
         facts.add("out:no_failure")
         return None
@@ -262,6 +260,8 @@ def _message_facts(facts: Facts, failure: FailedTest, headline: str) -> None:
 def _code_facts(
     facts: Facts, code: CodeFacts, failure: FailedTest | None, generated: str, reference: str
 ) -> None:
+    if code.not_analysed is not None:
+        return  # nothing known about the code: no code facts, no error stored as one
     if code.syntax_error is not None:
         issue = code.syntax_error
         facts.add(
@@ -359,17 +359,28 @@ def _near_miss(
 
 
 def sample_facts(
-    generated: str, reference: str, test_output: str, function: str | None = None
+    generated: str,
+    reference: str,
+    test_output: str,
+    function: str | None = None,
+    report: TestReport | None = None,
 ) -> Facts:
-    """Parse and analyse one sample into named facts (never raises on bad input)."""
+    """Parse and analyse one sample into named facts (never raises on bad input).
+
+    ``report`` is the sample's parsed results when the caller has them
+    (:func:`~.primary.report_of`); otherwise ``test_output`` is parsed."""
     facts = Facts()
-    report = parse_test_output(test_output, function)
+    if report is None:
+        report = parse_test_output(test_output, function)
     failure = _output_facts(facts, report)
     if failure is not None:
         _target_interface(facts, failure, function)
     facts.fingerprint = fingerprint(report, function)
+    facts.primary = primary_error(report, generated).to_json()
     code = analyze_code(generated, reference or None, function)
     _code_facts(facts, code, failure, generated, reference)
+    for name, evidence in evidence_facts(failure, code):
+        facts.add(name, evidence)
     return facts
 
 
