@@ -17,6 +17,7 @@ import click
 
 from ..store import Store
 from ..store.existing import require_database
+from ..store.taxonomy_binding import binding_of
 from ..taxonomy import Taxonomy, load_taxonomy
 
 
@@ -44,6 +45,17 @@ class Context:
         """The store, creating the database file when there is none (import, merge)."""
         if self._store is None:
             self._store = self._checked(Store.open(self.db_path, self.taxonomy))
+        return self._store
+
+    def migrating_store(self, new: Taxonomy) -> Store:
+        """The store for ``taxonomy migrate`` to ``new``: bound to the current
+        taxonomy (--taxonomy), or already to ``new`` (a second run changes nothing)."""
+        if self._store is None:
+            require_database(self.db_path)
+            store = Store.open(self.db_path, self.taxonomy)
+            if store.taxonomy_binding() != binding_of(new):
+                self._checked(store)
+            self._store = store
         return self._store
 
     @staticmethod

@@ -67,7 +67,7 @@ def migrate_cmd(ctx: Context, new_file: Path, dry_run: bool) -> None:
     label restorable). Labels of a split category are flagged 'to confirm'.
     """
     new = load_taxonomy(new_file)
-    store = ctx.store
+    store = ctx.migrating_store(new)
     plan = plan_migration(store.taxonomy, new, store.labels(), str(new_file))
     verb = "Would migrate" if dry_run else "Migrated"
     echo(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from .connection import write_transaction
 from .labels import put_label
+from .taxonomy_binding import rebind
 
 if TYPE_CHECKING:
     from ..migrate import MigrationPlan
@@ -38,15 +39,12 @@ LABELS_AT_VERSION_SQL = (
 def bind_taxonomy(store: Store, taxonomy: Taxonomy) -> None:
     """Record that the database now follows ``taxonomy`` (inside the caller's transaction).
 
-    Hook for the taxonomy binding of the integrity work (name, version and
-    hash of the taxonomy a database is bound to): when the store offers
-    ``bind_taxonomy_in_transaction``, it is called here, so that a database
-    migrated to 1.1 is then opened with 1.1 and refused with 1.0. Without it,
-    the labels' ``taxonomy_version`` column is the only record.
+    Moves the database's taxonomy binding (name, version and hash:
+    :mod:`annotator.store.taxonomy_binding`), so that a database migrated to
+    1.1 is then opened with 1.1 and refused with 1.0.
     """
-    rebind = getattr(store, "bind_taxonomy_in_transaction", None)
-    if rebind is not None:
-        rebind(taxonomy)
+    rebind(store.db, taxonomy)
+    store.taxonomy = taxonomy
 
 
 def apply_migration(store: Store, plan: MigrationPlan, new: Taxonomy) -> None:
