@@ -107,13 +107,4 @@ def write_final(store: Store, sample_id: str, value: LabelValue, reviewer: str) 
 
 def pair_disagreements(store: Store, a: str, b: str) -> list[str]:
     """Samples both annotators decided on, with different category-level answers."""
-    rows = store.db.conn.execute(
-        "SELECT x.sample_id FROM labels x JOIN labels y ON y.sample_id = x.sample_id"
-        " JOIN samples s ON s.id = x.sample_id"
-        " WHERE x.annotator = ? AND y.annotator = ? AND x.kind IN ('bug', 'pass')"
-        " AND y.kind IN ('bug', 'pass')"
-        " AND (x.kind != y.kind OR IFNULL(x.category, -1) != IFNULL(y.category, -1))"
-        " ORDER BY s.rowid",
-        (a, b),
-    )
-    return [r[0] for r in rows]
+    return store.pair_disagreements(a, b)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rawsql import raw
 
 from annotator.cli import cli
 from annotator.export import count_table
@@ -36,7 +37,7 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rng = random.Random(7)
     cats = [(c.id, [s.name for s in c.subcategories]) for c in taxonomy.categories]
     with Store.open(path, taxonomy) as store:
-        conn = store.db.conn
+        conn = raw(store)
         # History triggers would triple the build time and the export never reads history.
         for op in ("insert", "update", "delete"):
             conn.execute(f"DROP TRIGGER labels_history_{op}")
@@ -107,7 +108,7 @@ def _reference(path: Path, source: str) -> dict[tuple[int, str | None], tuple[in
     counts: Counter[tuple[int, str | None]] = Counter()
     inferred: Counter[tuple[int, str | None]] = Counter()
     with Store.open(path, taxonomy) as store:
-        rows = store.db.conn.execute(
+        rows = raw(store).execute(
             "SELECT sample_id, annotator, kind, category, subcategory, subcategory_inferred,"
             " category2, subcategory2, subcategory2_inferred FROM labels ORDER BY sample_id"
         )
@@ -131,7 +132,7 @@ def _reference(path: Path, source: str) -> dict[tuple[int, str | None], tuple[in
 def test_sql_aggregation_follows_the_python_rules(big_db: Path, source: str) -> None:
     expected = _reference(big_db, source)
     with Store.open(big_db, load_taxonomy()) as store:
-        table = count_table(store.db, store.taxonomy, source)
+        table = count_table(store, source)
     got = {
         (c.id, None if s.unspecified else s.name): (s.count, s.inferred)
         for c in table.categories

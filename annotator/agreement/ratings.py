@@ -1,9 +1,9 @@
 """Agreement ratings built from the labels table, as weighted rating patterns.
 
 Contract:
-- One SQL query over the ``labels`` table reading only label columns (never sample texts). It
-  returns each sample's labels as one JSON array; identical arrays are counted, and only the
-  distinct ones are decoded into *patterns*: a tuple of ``(annotator, value)`` pairs sorted by
+- One store query (:meth:`annotator.store.Store.rating_patterns`) reads only label columns
+  (never sample texts) and returns each distinct set of a sample's labels once, with how
+  many samples share it; those become *patterns*: a tuple of ``(annotator, value)`` pairs sorted by
   annotator, holding non-missing values only. ``Loaded.patterns`` maps pattern -> number of
   items (see ``annotator.agreement.weighted`` for why); ``expand`` turns it back into the
   ``annotator.stats`` ``Ratings`` shape (``item -> {annotator: value}``), in a fixed order.
@@ -23,7 +23,6 @@ Contract:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +40,7 @@ GROUPS = ("shown", "hidden", "mixed", "unknown")
 
 # The one label column besides kind and category that each level needs; selecting only it keeps
 # the number of distinct per-sample arrays (and so the decoding work) small.
-_EXTRA = {"category": "NULL", "subcategory": "subcategory", "set": "category2"}
+_EXTRA = {"category": "none", "subcategory": "subcategory", "set": "category2"}
 
 
 @dataclass
@@ -68,8 +67,7 @@ class Loaded:
 
 def default_annotators(store: Store) -> list[str]:
     """Every annotator that has at least one label, ``final`` included, sorted by name."""
-    cur = store.db.conn.execute("SELECT DISTINCT annotator FROM labels ORDER BY annotator")
-    return [r[0] for r in cur]
+    return store.annotators_with_labels()
 
 
 def resolve_annotators(store: Store, requested: Sequence[str] | None) -> list[str]:
@@ -102,33 +100,23 @@ def label_value(level: str, kind: str, category: int | None, extra: object) -> H
 
 
 def load_ratings(store: Store, annotators: Sequence[str], level: str) -> Loaded:
-    """The rating patterns of ``annotators`` at ``level``, with one query."""
+    """The rating patterns of ``annotators`` at ``level``, from one store query."""
     if level not in LEVELS:
         raise UserError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     names = list(annotators)
     loaded = Loaded(level=level, annotators=names)
     if not names:
         return loaded
-    marks = ", ".join("?" for _ in names)
-    # The unary + keeps SQLite off the (annotator, kind) index: a scan in primary-key order
-    # groups by sample without a sort and reads each row once.
-    cur = store.db.conn.execute(
-        "SELECT json_group_array(json_array(annotator, kind, category,"
-        f" {_EXTRA[level]}, suggestions_shown)) FROM labels"
-        f" WHERE +annotator IN ({marks}) AND +kind IN ('bug', 'pass') GROUP BY sample_id",
-        names,
-    )
-    raw = Counter(r[0] for r in cur)
-    for text, count in raw.items():
+    for labels, count in store.rating_patterns(names, _EXTRA[level]):
         pairs: list[tuple[str, Hashable]] = []
         flags: set[bool] = set()
-        for annotator, kind, category, extra, shown in json.loads(text):
-            value = label_value(level, kind, category, extra)
+        for label in labels:
+            value = label_value(level, label.kind, label.category, label.extra)
             if value is None:
                 continue
-            pairs.append((annotator, value))
-            if shown is not None and annotator != FINAL:
-                flags.add(bool(shown))
+            pairs.append((label.annotator, value))
+            if label.suggestions_shown is not None and label.annotator != FINAL:
+                flags.add(label.suggestions_shown)
         if not pairs:
             continue
         pattern: Pattern = tuple(sorted(pairs, key=lambda p: p[0]))

@@ -97,13 +97,13 @@ def status(ctx: Context, as_json: bool) -> None:
     """Samples, failing samples and samples labeled per annotator."""
     data = ctx.store.status()
     if as_json:
-        click.echo(json.dumps(data))
+        click.echo(json.dumps(data.as_dict()))
         return
     click.echo(f"Database: {ctx.db_path}")
-    click.echo(f"Samples:  {data['samples']} ({data['failing']} failing)")
-    if not data["annotators"]:
+    click.echo(f"Samples:  {data.samples} ({data.failing} failing)")
+    if not data.annotators:
         click.echo("No labels yet.")
-    for name, count in data["annotators"].items():
+    for name, count in data.annotators.items():
         click.echo(f"  {name:<20} {count} labeled")
 
 

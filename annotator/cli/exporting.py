@@ -66,7 +66,7 @@ def counts_cmd(ctx: Context, fmt: str, source: str, out: Path | None) -> None:
     or second). Occurrences whose subcategory was inferred from a note are
     marked; labels without a subcategory form an 'Unspecified' row.
     """
-    table = count_table(ctx.store.db, ctx.taxonomy, source)
+    table = count_table(ctx.store, source)
     with open_output(out, newline="") as handle:
         handle.write(WRITERS[fmt](table))
 
@@ -80,7 +80,7 @@ def counts_cmd(ctx: Context, fmt: str, source: str, out: Path | None) -> None:
 def labels_cmd(ctx: Context, fmt: str, out: Path | None) -> None:
     """Every label: annotator, categories and subcategories, notes, flag, kind,
     source, written_by, revision, times and taxonomy version."""
-    rows = iter_labels(ctx.store.db, ctx.taxonomy)
+    rows = iter_labels(ctx.store)
     with open_output(out, newline="") as handle:
         if fmt == "csv":
             write_csv(rows, handle, LABEL_FIELDS)
@@ -107,7 +107,7 @@ def _clean(text: object) -> Text:
 @pass_context
 def inferred_cmd(ctx: Context, fmt: str, annotator: str | None, out: Path | None) -> None:
     """List every subcategory inferred from a note, for confirmation."""
-    rows = iter_inferred(ctx.store.db, ctx.taxonomy, annotator)
+    rows = iter_inferred(ctx.store, annotator)
     if fmt == "csv":
         with open_output(out, newline="") as handle:
             write_csv(rows, handle, INFERRED_FIELDS)
@@ -148,7 +148,7 @@ def inferred_cmd(ctx: Context, fmt: str, annotator: str | None, out: Path | None
 def report_cmd(ctx: Context, source: str, title: str, out: Path | None) -> None:
     """The whole study as one Markdown document: dataset statistics, pass@1,
     taxonomy occurrence tables and inter-annotator agreement."""
-    write_text(out, build_report(ctx.store.db, ctx.taxonomy, source, title))
+    write_text(out, build_report(ctx.store, source, title))
 
 
 COMMANDS: list[click.Command] = [export_group, report_cmd]

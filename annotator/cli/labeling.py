@@ -142,8 +142,8 @@ def demo(ctx: Context, no_ui: bool, blind: float) -> None:
             if no_ui:
                 new = summary.samples.get("new", 0)
                 click.echo(f"Demo database: {db_path}")
-                click.echo(f"Imported {new} samples ({status['failing']} failing).")
-                click.echo(f"Samples:  {status['samples']}")
+                click.echo(f"Imported {new} samples ({status.failing} failing).")
+                click.echo(f"Samples:  {status.samples}")
                 return
             run_ui(store, "demo", _blind_share(blind))
 

@@ -5,7 +5,7 @@ time; :mod:`annotator.export.counts` applies the same rules in SQL for speed
 (using :func:`subcategory_vote` for the subcategory) and the tests check that
 both agree.
 
-Contract (rows are the light label tuples of :mod:`annotator.export.counts`:
+Contract (rows are the light label tuples of :class:`annotator.store.VoteRow`:
 sample_id, annotator, kind, category, subcategory, subcategory_inferred,
 category2, subcategory2, subcategory2_inferred):
 

@@ -12,7 +12,8 @@ Contract: :func:`build_report` returns Markdown with these sections, in order:
 4. Agreement - when at least two annotators other than ``final`` labeled:
    percent agreement, Krippendorff's alpha (nominal) and Cohen's kappa per
    pair on the primary category, with ``pass`` as a category of its own
-   (skip and flag-only labels are missing ratings).
+   (skip and flag-only labels are missing ratings), from the ratings and
+   formulas of :mod:`annotator.agreement`.
 
 A section without data says so in a sentence ("No sample carries a stage.")
 instead of showing zeros. Every value taken from the data goes through
@@ -23,13 +24,11 @@ columns and label columns, never sample texts.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
-from typing import Any
 
-from sqlite_utils import Database
-
-from ..stats import Stat, cohen_kappa_pair, krippendorff_alpha, percent_agreement
-from ..taxonomy import Taxonomy
+from ..agreement import weighted
+from ..agreement.ratings import load_ratings
+from ..stats import Stat
+from ..store import Store
 from .counts import AUTO, FINAL, count_table, share
 from .markdown import cell, render, row
 
@@ -37,15 +36,8 @@ DIMENSIONS = (("stage", "stage"), ("data_type", "data type"), ("task_type", "tas
 NO_MODEL = "(no model)"
 
 
-def _q(db: Database, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
-    return list(db.conn.execute(sql, params))
-
-
-def _dataset(db: Database) -> list[str]:
-    total, failing, passing = _q(
-        db,
-        "SELECT COUNT(*), COALESCE(SUM(passed = 0), 0), COALESCE(SUM(passed = 1), 0) FROM samples",
-    )[0]
+def _dataset(store: Store) -> list[str]:
+    total, failing, passing = store.outcomes()
     lines = ["## Dataset", ""]
     if not total:
         return [*lines, "The database holds no samples.", ""]
@@ -60,30 +52,25 @@ def _dataset(db: Database) -> list[str]:
         "### Labels per annotator",
         "",
     ]
-    progress = _q(
-        db,
-        "SELECT annotator, labeled, bugs, passes, skipped, flagged FROM annotator_progress"
-        " ORDER BY annotator = 'final' DESC, annotator",
-    )
+    progress = store.progress()
     if progress:
         lines += [row("Annotator", "Labeled", "Bug", "Pass", "Skipped", "Flagged")]
         lines += ["|---|---:|---:|---:|---:|---:|"]
-        lines += [row(cell(r[0]), *r[1:]) for r in progress]
+        lines += [
+            row(cell(r.annotator), r.labeled, r.bugs, r.passes, r.skipped, r.flagged)
+            for r in progress
+        ]
     else:
         lines.append("No sample has a label yet.")
     lines.append("")
     for column, title in DIMENSIONS:
         lines += [f"### Samples by {title}", ""]
-        groups = _q(
-            db,
-            f"SELECT {column}, COUNT(*), COALESCE(SUM(passed = 0), 0) FROM samples"
-            f" WHERE {column} IS NOT NULL GROUP BY {column} ORDER BY {column}",
-        )
+        groups = store.dimension_counts(column)
         if not groups:
             lines += [f"No sample carries a {title}.", ""]
             continue
         lines += [row(title.capitalize(), "Samples", "Failing"), "|---|---:|---:|"]
-        lines += [row(cell(value), n, fail) for value, n, fail in groups]
+        lines += [row(cell(g.value), g.samples, g.failing) for g in groups]
         lines.append("")
     return lines
 
@@ -92,41 +79,31 @@ def _rate(passed: int, known: int) -> str:
     return f"{share(passed, known)} ({passed}/{known})"
 
 
-def _pass_at_1(db: Database) -> list[str]:
+def _pass_at_1(store: Store) -> list[str]:
     lines = [
         "## pass@1",
         "",
         "pass@1 is the share of samples that passed among those with a known outcome.",
         "",
     ]
-    per_model = _q(
-        db,
-        "SELECT COALESCE(model, ?), COUNT(*), SUM(passed = 1) FROM samples"
-        " WHERE passed IS NOT NULL GROUP BY 1 ORDER BY model IS NULL, 1",
-        (NO_MODEL,),
-    )
+    per_model = store.pass_counts(NO_MODEL)
     if not per_model:
         return [*lines, "No sample carries a pass/fail outcome.", ""]
-    models = [str(m) for m, _, _ in per_model]
+    models = [p.model for p in per_model]
     lines += ["### Per model", "", row("Model", "Known outcome", "Passed", "pass@1")]
     lines += ["|---|---:|---:|---:|"]
-    for model, known, passed in per_model:
-        lines.append(row(cell(model), known, passed, share(passed, known)))
+    for p in per_model:
+        lines.append(row(cell(p.model), p.known, p.passed, share(p.passed, p.known)))
     lines.append("")
     for column, title in DIMENSIONS:
         lines += [f"### pass@1 by {title}", ""]
-        groups = _q(
-            db,
-            f"SELECT {column}, COALESCE(model, ?), COUNT(*), SUM(passed = 1) FROM samples"
-            f" WHERE passed IS NOT NULL AND {column} IS NOT NULL GROUP BY 1, 2",
-            (NO_MODEL,),
-        )
-        if not groups:
+        by_value = store.pass_counts_by(column, NO_MODEL)
+        if not by_value:
             lines += [f"No sample with a known outcome carries a {title}.", ""]
             continue
         table: dict[str, dict[str, str]] = defaultdict(dict)
-        for value, model, known, passed in groups:
-            table[str(value)][str(model)] = _rate(passed, known)
+        for p in by_value:
+            table[str(p.value)][p.model] = _rate(p.passed, p.known)
         lines += [row(title.capitalize(), *(cell(m) for m in models))]
         lines += ["|---" + "|---:" * len(models) + "|"]
         for value in sorted(table):
@@ -135,26 +112,16 @@ def _pass_at_1(db: Database) -> list[str]:
     return lines
 
 
-def _ratings(db: Database) -> dict[str, dict[str, Hashable]]:
-    ratings: dict[str, dict[str, Hashable]] = defaultdict(dict)
-    for sample_id, annotator, kind, category in db.conn.execute(
-        "SELECT sample_id, annotator, kind, category FROM labels"
-        " WHERE annotator != ? AND kind IN ('bug', 'pass')",
-        (FINAL,),
-    ):
-        ratings[sample_id][annotator] = "pass" if kind == "pass" else category
-    return ratings
-
-
 def _stat(stat: Stat) -> tuple[str, int, int]:
     value = f"{stat.value:.3f}" if stat.value is not None else cell(stat.reason or "undefined")
     return value, stat.n_items, stat.n_dropped
 
 
-def _agreement(db: Database) -> list[str]:
+def _agreement(store: Store) -> list[str]:
     lines = ["## Agreement", ""]
-    ratings = _ratings(db)
-    names = sorted({a for r in ratings.values() for a in r})
+    raters = [n for n in store.annotators_with_labels() if n != FINAL]
+    patterns = load_ratings(store, raters, "category").patterns
+    names = sorted({a for p in patterns for a, _ in p})
     if len(names) < 2:
         have = f" ({', '.join(cell(n) for n in names)})" if names else ""
         return [
@@ -170,23 +137,20 @@ def _agreement(db: Database) -> list[str]:
         "",
         row("Statistic", "Value", "Items", "Dropped"),
         "|---|---:|---:|---:|",
-        row("Percent agreement", *_stat(percent_agreement(ratings, names))),
-        row(
-            "Krippendorff's alpha (nominal)", *_stat(krippendorff_alpha(ratings, annotators=names))
-        ),
+        row("Percent agreement", *_stat(weighted.percent(patterns))),
+        row("Krippendorff's alpha (nominal)", *_stat(weighted.alpha(patterns))),
     ]
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
-            lines.append(
-                row(cell(f"Cohen's kappa {a} / {b}"), *_stat(cohen_kappa_pair(ratings, a, b)))
-            )
+            kappa = weighted.cohen(*weighted.pair_counts(patterns, a, b))
+            lines.append(row(cell(f"Cohen's kappa {a} / {b}"), *_stat(kappa)))
     return [*lines, ""]
 
 
-def build_report(db: Database, taxonomy: Taxonomy, source: str = AUTO, title: str = "") -> str:
+def build_report(store: Store, source: str = AUTO, title: str = "") -> str:
     """The whole report as Markdown (see the module docstring)."""
     heading = "# Study report" + (f": {cell(title)}" if title else "")
-    lines = [heading, "", *_dataset(db), *_pass_at_1(db)]
-    lines += render(count_table(db, taxonomy, source), level=2).splitlines()
-    lines += ["", *_agreement(db)]
+    lines = [heading, "", *_dataset(store), *_pass_at_1(store)]
+    lines += render(count_table(store, source), level=2).splitlines()
+    lines += ["", *_agreement(store)]
     return "\n".join(lines).rstrip("\n") + "\n"

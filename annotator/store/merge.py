@@ -73,9 +73,9 @@ def merge_database(store: Any, other_path: str | Path) -> MergeSummary:
     other = _open_other(path)
     summary = MergeSummary(source=str(path))
     try:
-        with write_transaction(store.db):
-            mapping = _merge_samples(store.db.conn, other, summary)
-            _merge_labels(store.db.conn, other, mapping, summary)
+        with write_transaction(store._db):
+            mapping = _merge_samples(store._db.conn, other, summary)
+            _merge_labels(store._db.conn, other, mapping, summary)
     finally:
         other.close()
     return summary

@@ -10,7 +10,6 @@ primary category against the top suggestion.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,20 +59,12 @@ class Evaluation:
 
 def evaluate(engine: Engine, annotator: str = "final") -> Evaluation:
     result = Evaluation(annotator)
-    rows = engine.conn.execute(
-        "SELECT sample_id, category, category2 FROM labels WHERE annotator = ? AND kind = 'bug'",
-        (annotator,),
-    ).fetchall()
-    engine.ensure_facts([r[0] for r in rows])
+    rows = engine.store.bug_categories(annotator)
+    ids = [r.sample_id for r in rows]
+    engine.ensure_facts(ids)
     votes = engine.votes()
-    facts_of = {
-        sid: Facts.from_json(json.loads(data))
-        for sid, data in engine.conn.execute(
-            "SELECT sample_id, facts FROM sample_facts WHERE sample_id IN (SELECT value FROM json_each(?))",
-            (json.dumps([r[0] for r in rows]),),
-        )
-    }
-    for sid, c1, c2 in rows:
+    facts_of = {sid: Facts.from_json(data) for sid, data in engine.store.facts_of(ids).items()}
+    for sid, c1, c2 in ((r.sample_id, r.category, r.category2) for r in rows):
         truth = {c for c in (c1, c2) if c is not None}
         facts = facts_of.get(sid)
         if facts is None:

@@ -15,9 +15,8 @@ samples, which a worker would take too).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from ..store import SampleFilter, Store
+from ..store import QueueRow, SampleFilter, Store
 from .sample_data import SampleView, load_view
 
 PAGE_SIZE = 200
@@ -26,7 +25,7 @@ PAGE_SIZE = 200
 
 @dataclass(frozen=True)
 class FirstPage:
-    rows: list[dict[str, Any]]
+    rows: list[QueueRow]
     total: int
     view: SampleView | None
 
@@ -35,5 +34,5 @@ def first_page(store: Store, annotator: str, filt: SampleFilter | None = None) -
     """The first queue page, its total and the first sample ready to paint."""
     rows = store.queue(annotator, filt, offset=0, limit=PAGE_SIZE)
     total = store.queue_count(annotator, filt)
-    view = load_view(store, rows[0]["id"]) if rows else None
+    view = load_view(store, rows[0].id) if rows else None
     return FirstPage(rows, total, view)

@@ -38,11 +38,7 @@ class LabelSession:
         return label.value() if label is not None else LabelValue(kind="none")
 
     def labeled_count(self) -> int:
-        row = self.store.db.conn.execute(
-            "SELECT COUNT(*) FROM labels WHERE annotator = ? AND kind != 'skip'",
-            (self.annotator,),
-        ).fetchone()
-        return int(row[0])
+        return self.store.labeled_count(self.annotator)
 
     def per_hour(self) -> float:
         hours = max(time.monotonic() - self.started, 60.0) / 3600

@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from ...errors import UserError
 from ...models import LabelValue, Suggestion
-from ...store import SampleFilter
+from ...store import QueueRow, SampleFilter
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
 from ..render import visible
@@ -260,9 +260,9 @@ class LabelScreen(ClusterAndFilter):
 
     def refresh_label(self, sample_id: str, status: str = "") -> None:
         label = self.session.label(sample_id)
-        row: dict[str, object] = {"id": sample_id, "kind": None, "category": None, "flag": None}
+        row = QueueRow(sample_id)
         if label is not None:
-            row |= {"kind": label.kind, "category": label.category, "flag": label.flag}
+            row = QueueRow(sample_id, kind=label.kind, category=label.category, flag=label.flag)
         self.queue.update_row(row)
         if sample_id == self.current:
             self.query_one(LabelPanel).show_label(sample_id, label, status)

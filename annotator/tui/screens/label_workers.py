@@ -10,7 +10,6 @@ was superseded (``exclusive=True``) posts nothing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -99,14 +98,7 @@ class LabelWorkers(Screen[None]):
         annotator = self.session.annotator
         with self.reader() as store:
             signature, members = engine.engine_for(store).cluster_of(sample_id)
-            labeled = {
-                r[0]
-                for r in store.db.conn.execute(
-                    "SELECT sample_id FROM labels WHERE annotator = ?"
-                    " AND sample_id IN (SELECT value FROM json_each(?))",
-                    (annotator, json.dumps(members)),
-                )
-            }
+            labeled = store.labeled_among(annotator, members)
         if self._cancelled():
             return
         unlabeled = [sid for sid in members if sid != sample_id and sid not in labeled]

@@ -26,12 +26,7 @@ from ..render import visible
 
 def raters_overlap(store: Store) -> bool:
     """Whether two annotators other than ``final`` decided one same sample."""
-    row = store.db.conn.execute(
-        "SELECT 1 FROM labels WHERE annotator != ? AND kind IN ('bug', 'pass')"
-        " GROUP BY sample_id HAVING COUNT(DISTINCT annotator) > 1 LIMIT 1",
-        (FINAL,),
-    ).fetchone()
-    return row is not None
+    return store.raters_overlap(besides=FINAL)
 
 
 def review_items(store: Store, with_final: bool | None = None) -> tuple[list[Disagreement], bool]:

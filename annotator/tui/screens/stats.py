@@ -30,13 +30,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ...export.counts import AUTO, FINAL, MAJORITY, CountTable, count_table, source_description
-from ...store import Store
+from ...store import LabelsToken, Store
 from ..render import visible
 from ..widgets.count_bars import CountBars
 
 POLL_SECONDS = 1.0
 
-Token = tuple[int, int]
+Token = LabelsToken
 
 
 @dataclass
@@ -49,10 +49,7 @@ class CountsReady(Message):
 
 def change_token(store: Store) -> Token:
     """Moves whenever any label is written, changed, deleted or restored."""
-    row = store.db.conn.execute(
-        "SELECT (SELECT IFNULL(MAX(id), 0) FROM label_history), (SELECT COUNT(*) FROM labels)"
-    ).fetchone()
-    return int(row[0]), int(row[1])
+    return store.labels_token()
 
 
 def sources(store: Store) -> list[str]:
@@ -125,7 +122,7 @@ class StatsScreen(Screen[None]):
             if token == known:
                 return  # nothing changed since the table on screen
             try:
-                table = count_table(store.db, store.taxonomy, source)
+                table = count_table(store, source)
             except Exception as exc:  # e.g. an annotator that was merged away
                 self.post_message(CountsReady(source, token, None, f"{type(exc).__name__}: {exc}"))
                 return
