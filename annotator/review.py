@@ -7,8 +7,10 @@ Contract:
   then by how many distinct answers there are; each with every annotator's
   label. Samples already adjudicated come after those still open.
 - :func:`adopt` makes one annotator's label the final label; :func:`write_final`
-  writes a final label of the reviewer's own. Both record the reviewer in
-  ``written_by`` and go through the store, so the final label keeps its history.
+  writes a final label of the reviewer's own. Both write through a
+  :class:`~annotator.labeling.LabelSession` of annotator ``final``
+  (:func:`final_session`: source ``review``, the reviewer in ``written_by``),
+  so the final label keeps its history and the session's undo takes it back.
 - :func:`pair_disagreements` lists the samples on which two annotators differ
   (the cells of the agreement matrix).
 No Textual here: the review screen is a thin shell over these functions.
@@ -20,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .errors import UserError
+from .labeling import LabelSession
 from .models import Label, LabelValue
 from .store import Store
 
@@ -90,19 +93,42 @@ def disagreements(
     return out
 
 
-def adopt(store: Store, sample_id: str, annotator: str, reviewer: str) -> Label:
-    """Make ``annotator``'s label the final label of the sample."""
+def final_session(store: Store, reviewer: str) -> LabelSession:
+    """A sitting in which ``reviewer`` writes final labels (and can undo them)."""
+    return LabelSession(store, FINAL, source="review", written_by=reviewer)
+
+
+def adopted_value(store: Store, sample_id: str, annotator: str) -> LabelValue:
+    """``annotator``'s label of the sample as a final label that says where it came from."""
     label = store.label(sample_id, annotator)
     if label is None:
         raise UserError(f"{annotator} has no label for '{sample_id}'")
     value = label.value()
     value.raw = {"adopted_from": annotator}
-    return store.set_label(sample_id, FINAL, value, source="review", written_by=reviewer)
+    return value
 
 
-def write_final(store: Store, sample_id: str, value: LabelValue, reviewer: str) -> Label:
+def adopt(
+    store: Store,
+    sample_id: str,
+    annotator: str,
+    reviewer: str,
+    session: LabelSession | None = None,
+) -> Label:
+    """Make ``annotator``'s label the final label of the sample."""
+    value = adopted_value(store, sample_id, annotator)
+    return (session or final_session(store, reviewer)).save(sample_id, value)
+
+
+def write_final(
+    store: Store,
+    sample_id: str,
+    value: LabelValue,
+    reviewer: str,
+    session: LabelSession | None = None,
+) -> Label:
     """The reviewer's own final label."""
-    return store.set_label(sample_id, FINAL, value, source="review", written_by=reviewer)
+    return (session or final_session(store, reviewer)).save(sample_id, value)
 
 
 def pair_disagreements(store: Store, a: str, b: str) -> list[str]:

@@ -21,12 +21,12 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from ..labeling import LabelSession
 from ..store import Store
 from .commands import CategoryProvider
 from .messages import JumpToSample
 from .preload import FirstPage
 from .screens.label import LabelScreen
-from .session import LabelSession
 
 if TYPE_CHECKING:
     from .screens.review import ReviewScreen

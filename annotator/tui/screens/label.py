@@ -3,7 +3,7 @@
 Contract: :class:`LabelScreen` owns the labeling task. It shows the queue, the
 selected sample (code, reference, diff, prompt, primary error), suggestions
 and the label panel. Every key action writes through
-:class:`~annotator.tui.session.LabelSession` (committed before the UI says
+:class:`~annotator.labeling.LabelSession` (committed before the UI says
 'saved'); slow reads (queue pages, samples, suggestions, clusters) run in
 named thread workers with their own connection (see
 :mod:`annotator.tui.screens.label_workers`) and post messages back.
@@ -24,13 +24,13 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from ...errors import UserError
+from ...labeling import LabelSession
 from ...models import LabelValue, Suggestion
 from ...store import QueueRow, SampleFilter
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
 from ..render import visible
 from ..sample_data import SampleView, suggestions_hidden
-from ..session import LabelSession
 from ..widgets.label_panel import LabelPanel
 from ..widgets.lines_view import LinesView
 from ..widgets.sample_list import SampleList

@@ -1,12 +1,18 @@
-"""One annotator's labeling sitting: label writes, undo and progress.
+"""One annotator's labeling sitting: how a label is built, written and undone.
 
-Contract: every write goes through :meth:`LabelSession.save`, which calls
-``Store.set_label`` (committed when it returns) and pushes one undo entry
-holding, per touched sample, the label-history id to go back to (``None``:
-the sample had no label). :meth:`LabelSession.undo` restores one entry as a
-whole (a bulk cluster label is one entry) in a single transaction. Nothing
-here imports Textual; the screen calls it on the UI thread because a
-single-row write takes about a millisecond.
+Contract: every write goes through :meth:`LabelSession.save` (or
+:meth:`LabelSession.save_many`), which calls ``Store.set_label`` (committed
+when it returns) under the session's ``source`` and ``written_by`` and pushes
+one undo entry holding, per touched sample, the label-history id to go back
+to (``None``: the sample had no label). :meth:`LabelSession.undo` restores one
+entry as a whole (a bulk cluster label is one entry) in a single transaction.
+The ``*_value`` methods build the next label from the current one (the
+labeling rules: an unchanged category keeps its subcategory, a category with
+one subcategory gets it, a skip keeps note and flag). The labeling screen,
+the review screen (annotator ``final``, source ``review``) and any command
+that writes labels share this one implementation. Nothing here imports
+Textual; the screens call it on the UI thread because a single-row write
+takes about a millisecond.
 """
 
 from __future__ import annotations
@@ -15,14 +21,18 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..models import Label, LabelValue, Suggestion
-from ..store import Store
+from .models import Label, LabelValue, Suggestion
+from .store import Store
 
 
 @dataclass
 class LabelSession:
     store: Store
     annotator: str
+    source: str = "ui"
+    """Recorded on every label written (``<source>-cluster`` for a bulk label)."""
+    written_by: str | None = None
+    """Who wrote the labels when that is not ``annotator`` (a reviewer writing ``final``)."""
     undo_stack: list[list[tuple[str, int | None]]] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
     touched: set[str] = field(default_factory=set)
@@ -52,7 +62,9 @@ class LabelSession:
 
     def save(self, sample_id: str, value: LabelValue) -> Label:
         before = self._before(sample_id)
-        label = self.store.set_label(sample_id, self.annotator, value, source="ui")
+        label = self.store.set_label(
+            sample_id, self.annotator, value, source=self.source, written_by=self.written_by
+        )
         self.undo_stack.append([(sample_id, before)])
         self.touched.add(sample_id)
         return label
@@ -62,7 +74,13 @@ class LabelSession:
         entry = [(sid, self._before(sid)) for sid in sample_ids]
         with self.store.transaction():
             for sid in sample_ids:
-                self.store.set_label(sid, self.annotator, value, source="ui-cluster")
+                self.store.set_label(
+                    sid,
+                    self.annotator,
+                    value,
+                    source=f"{self.source}-cluster",
+                    written_by=self.written_by,
+                )
         self.undo_stack.append(entry)
         self.touched.update(sample_ids)
         return len(sample_ids)
