@@ -12,11 +12,10 @@ import re
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..export import AUTO, WRITERS, count_table
+from ..export import AUTO, WRITERS, count_table, csv_out
 from ..export.labels_out import (
     INFERRED_FIELDS,
     LABEL_FIELDS,
@@ -28,6 +27,7 @@ from ..export.labels_out import (
 from ..export.output import open_output, write_text
 from ..export.report import build_report
 from .context import Context, pass_context
+from .output import SafeConsole
 
 _SOURCE_HELP = (
     "Whose labels count: 'final'; 'majority' (vote of all annotators except final: a category"
@@ -43,6 +43,12 @@ _OUT = click.option(
     default=None,
     help="Write to FILE (atomically) instead of stdout.",
 )
+_RAW_CSV = click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="CSV cells exactly as stored: no ' before cells starting with = + - @ tab or CR"
+    " (by default they get one so spreadsheets do not run them as formulas).",
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -57,8 +63,9 @@ def export_group() -> None:
 )
 @click.option("--source", default=AUTO, show_default=True, help=_SOURCE_HELP)
 @_OUT
+@_RAW_CSV
 @pass_context
-def counts_cmd(ctx: Context, fmt: str, source: str, out: Path | None) -> None:
+def counts_cmd(ctx: Context, fmt: str, source: str, out: Path | None, raw_csv: bool) -> None:
     """Taxonomy occurrence table: per category its subcategories (DL-specific or
     not) with occurrences, and the category total.
 
@@ -67,8 +74,11 @@ def counts_cmd(ctx: Context, fmt: str, source: str, out: Path | None) -> None:
     marked; labels without a subcategory form an 'Unspecified' row.
     """
     table = count_table(ctx.store, source)
+    text = (
+        csv_out.render(table, guard_formulas=not raw_csv) if fmt == "csv" else WRITERS[fmt](table)
+    )
     with open_output(out, newline="") as handle:
-        handle.write(WRITERS[fmt](table))
+        handle.write(text)
 
 
 @export_group.command("labels")
@@ -76,14 +86,15 @@ def counts_cmd(ctx: Context, fmt: str, source: str, out: Path | None) -> None:
     "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
 )
 @_OUT
+@_RAW_CSV
 @pass_context
-def labels_cmd(ctx: Context, fmt: str, out: Path | None) -> None:
+def labels_cmd(ctx: Context, fmt: str, out: Path | None, raw_csv: bool) -> None:
     """Every label: annotator, categories and subcategories, notes, flag, kind,
     source, written_by, revision, times and taxonomy version."""
     rows = iter_labels(ctx.store)
     with open_output(out, newline="") as handle:
         if fmt == "csv":
-            write_csv(rows, handle, LABEL_FIELDS)
+            write_csv(rows, handle, LABEL_FIELDS, guard_formulas=not raw_csv)
         else:
             write_jsonl(rows, handle)
 
@@ -104,13 +115,16 @@ def _clean(text: object) -> Text:
 )
 @click.option("--annotator", default=None, help="Only this annotator's labels.")
 @_OUT
+@_RAW_CSV
 @pass_context
-def inferred_cmd(ctx: Context, fmt: str, annotator: str | None, out: Path | None) -> None:
+def inferred_cmd(
+    ctx: Context, fmt: str, annotator: str | None, out: Path | None, raw_csv: bool
+) -> None:
     """List every subcategory inferred from a note, for confirmation."""
     rows = iter_inferred(ctx.store, annotator)
     if fmt == "csv":
         with open_output(out, newline="") as handle:
-            write_csv(rows, handle, INFERRED_FIELDS)
+            write_csv(rows, handle, INFERRED_FIELDS, guard_formulas=not raw_csv)
         return
     if fmt == "jsonl":
         with open_output(out) as handle:
@@ -132,7 +146,7 @@ def inferred_cmd(ctx: Context, fmt: str, annotator: str | None, out: Path | None
             _clean(data["note"]),
         )
     with open_output(out) as handle:
-        console = Console(file=handle, highlight=False, width=None if out is None else 160)
+        console = SafeConsole(file=handle, highlight=False, width=None if out is None else 160)
         if count:
             console.print(table)
             console.print(Text(f"{count} inferred subcategories."))

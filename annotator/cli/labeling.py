@@ -18,6 +18,7 @@ import click
 from ..errors import UserError
 from ..store import Store
 from .context import Context, pass_context
+from .output import echo
 
 
 def _default_annotator() -> str:
@@ -141,9 +142,9 @@ def demo(ctx: Context, no_ui: bool, blind: float) -> None:
             status = store.status()
             if no_ui:
                 new = summary.samples.get("new", 0)
-                click.echo(f"Demo database: {db_path}")
-                click.echo(f"Imported {new} samples ({status.failing} failing).")
-                click.echo(f"Samples:  {status.samples}")
+                echo(f"Demo database: {db_path}")
+                echo(f"Imported {new} samples ({status.failing} failing).")
+                echo(f"Samples:  {status.samples}")
                 return
             run_ui(store, "demo", _blind_share(blind))
 

@@ -9,6 +9,7 @@ import click
 
 from ..store.merge import merge_database
 from .context import Context, pass_context
+from .output import echo
 
 
 @click.command()
@@ -28,16 +29,16 @@ def merge(ctx: Context, others: tuple[Path, ...], as_json: bool) -> None:
     """
     summaries = [merge_database(ctx.store, other) for other in others]
     if as_json:
-        click.echo(json.dumps([s.as_dict() for s in summaries], indent=2))
+        echo(json.dumps([s.as_dict() for s in summaries], indent=2))
         return
     for s in summaries:
-        click.echo(
+        echo(
             f"{s.source}: samples {s.samples_new} new, {s.samples_same} same,"
             f" {s.samples_mapped} matched by content; labels {s.labels_new} new,"
             f" {s.labels_updated} updated, {s.labels_same} same; {s.history_copied} history entries copied."
         )
         for conflict in s.conflicts:
-            click.echo(f"  conflict: {conflict}")
+            echo(f"  conflict: {conflict}")
 
 
 COMMANDS: list[click.Command] = [merge]

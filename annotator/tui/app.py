@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from ..labeling import LabelSession
@@ -26,6 +28,7 @@ from ..store import Store
 from .commands import CategoryProvider
 from .messages import JumpToSample
 from .preload import FirstPage
+from .render import visible
 from .screens.label import LabelScreen
 
 if TYPE_CHECKING:
@@ -68,6 +71,26 @@ class AnnotatorApp(App[None]):
     few samples and stalls it by 100-300 ms. Objects that exist at start-up
     are frozen and full collections are made rare (refcounting frees almost
     everything the UI allocates anyway)."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is literal text: messages carry sample ids, names and
+        error texts from data, which must neither be read as markup nor carry
+        control characters to the terminal (``markup`` is accepted and ignored)."""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header with control characters made visible (it names the annotator)."""
+        return super().format_title(visible(title), visible(sub_title))
 
     def on_mount(self) -> None:
         self._gc_threshold = gc.get_threshold()

@@ -22,6 +22,8 @@ LABEL_KEYS = {
     "slash": "filter the queue (status, model, stage, data type, task, category, cluster)",
     "t": "the full test output",
     "c": "label the current sample's failure cluster like it (preview first)",
+    "b": "codebook: definition, decision rules and your labeled examples of the category",
+    "v": "pick the subcategory (its definition is shown under the list)",
     "u": "undo the last label action (a cluster label is one step)",
     "q": "quit (every label is already saved)",
 }

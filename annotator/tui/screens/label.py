@@ -64,7 +64,8 @@ class LabelScreen(ClusterAndFilter):
         Binding("p", "previous", "Prev"),
         Binding("j", "next", "Next", show=False),
         Binding("k", "previous", "Prev", show=False),
-        Binding("b", "pick_subcategory", "Pick subcategory", show=False),
+        Binding("v", "pick_subcategory", "Pick subcategory", show=False),
+        Binding("b", "codebook", "Codebook", show=False),
         Binding("x", "second", "Next category key sets the second category", show=False),
         Binding("u", "undo", "Undo"),
         Binding("f", "flag", "Flag"),
@@ -346,7 +347,21 @@ class LabelScreen(ClusterAndFilter):
                 self.save(sid, self.session.subcategory_value(sid, name, second=second))
 
         title = f"Subcategory of {category}. {visible(cat.name)}"
-        self.app.push_screen(PickerScreen(title, choices), chosen)
+        details = [visible(s.definition) for s in cat.subcategories]
+        self.app.push_screen(PickerScreen(title, choices, details), chosen)
+
+    def action_codebook(self) -> None:
+        from .codebook import CodebookScreen, codebook_category
+
+        sid = self.current
+        label = self.session.label(sid) if sid else None
+        shown = self.suggest_cache.get(sid or "") if sid and self.shown(sid) else None
+        category = codebook_category(label, shown)
+        # Labeling is blind: the codebook's examples are this annotator's own labels.
+        screen = CodebookScreen(
+            self.session.store, self.session.annotator, category, blind=True, current=sid
+        )
+        self.app.push_screen(screen)
 
     def action_accept(self) -> None:
         sid = self.current
