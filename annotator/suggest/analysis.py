@@ -92,7 +92,7 @@ class CodeFacts:
     checks: list[Finding] = field(default_factory=list)  # isinstance/assert/raise
     tensor_loops: list[Finding] = field(default_factory=list)
     reference: ReferenceDiff | None = None
-    reference_syntax_error: SyntaxIssue | None = None
+    """None when there is no reference or it does not parse."""
     defined_names: list[str] = field(default_factory=list)
 
     def names(self) -> list[str]:
@@ -208,9 +208,8 @@ def _analyze(generated: str, reference: str | None, function: str | None) -> Cod
     if gen is None:
         return CodeFacts(syntax_error=error)
     ref_diff = None
-    ref_error = None
     if reference is not None:
-        ref, ref_error = _visit(reference)
+        ref, _ = _visit(reference)
         if ref is not None:
             ref_diff = _diff(gen, ref, function)
     return CodeFacts(
@@ -225,6 +224,5 @@ def _analyze(generated: str, reference: str | None, function: str | None) -> Cod
         checks=gen.checks,
         tensor_loops=gen.tensor_loops,
         reference=ref_diff,
-        reference_syntax_error=ref_error,
         defined_names=sorted(gen.defined),
     )

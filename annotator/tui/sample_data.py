@@ -24,7 +24,6 @@ _PY_FRAME = re.compile(r'^\s*File "[^"]*", line (\d+), in (\S+)', re.MULTILINE)
 _LOCATION = re.compile(r"^(?:\S*/)?(?:generated|temp)\.py:(\d+):", re.MULTILINE)
 _EXC_LINE = re.compile(r"^(?:E\s+)?([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))(?:: (.*))?$")
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
-_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,6 @@ class Failure:
     """1-based line of the generated code that failed, when known."""
     function: str = ""
     details: str = ""
-    signature: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,6 @@ def analyse_failure(test_output: str, code: str, function: str | None = None) ->
             line=line,
             function=frame.function if frame else "",
             details=failure.details,
-            signature=failure.signature,
         )
     # Output the parser could not structure: a plain scan for an exception line.
     return _fallback_failure(test_output, defined, line_count)
@@ -102,13 +99,7 @@ def _fallback_failure(text: str, defined: set[str], line_count: int) -> Failure:
         if match:
             exception, message = match.group(1), match.group(2) or ""
             break
-    signature = f"{exception or 'Error'}: {_DIGITS.sub('<n>', message)}" if exception else ""
-    return Failure(
-        exception=exception,
-        message=message,
-        line=_scan_line(text, defined, line_count),
-        signature=signature,
-    )
+    return Failure(exception=exception, message=message, line=_scan_line(text, defined, line_count))
 
 
 def suggestions_hidden(sample_id: str, share: float) -> bool:
