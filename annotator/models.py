@@ -19,6 +19,9 @@ Kind = Literal["bug", "pass", "skip", "none"]
 """bug: a taxonomy category; pass: judged not a failure; skip: skipped;
 none: only a note or a flag."""
 
+FINAL = "final"
+"""The annotator whose labels are the adjudicated ones (written in review or imported)."""
+
 DECIDING_KINDS: tuple[Kind, ...] = ("bug", "pass")
 """The kinds of label that decide a sample: a category, or judged not a failure.
 Only these are ratings for agreement, votes for a majority and answers to review

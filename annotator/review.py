@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 
 from .errors import UserError
 from .labeling import LabelSession
-from .models import Label, LabelValue
+from .models import FINAL, Label, LabelValue
 from .store import Store
-
-FINAL = "final"
 
 
 def decision(label: Label | LabelValue) -> str:

@@ -28,6 +28,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import UserError
+from ..models import FINAL
 from ..store import Store
 from ..taxonomy import Taxonomy
 from .weighted import Pattern, Patterns
@@ -35,7 +36,6 @@ from .weighted import Pattern, Patterns
 LEVELS = ("category", "subcategory", "set")
 PASS = "pass"
 PASS_SET: frozenset[Hashable] = frozenset({PASS})
-FINAL = "final"
 GROUPS = ("shown", "hidden", "mixed", "unknown")
 
 # The one label column besides kind and category that each level needs; selecting only it keeps

@@ -39,6 +39,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..errors import UserError
+from ..models import FINAL
 from ..store import Store
 from ..taxonomy import Taxonomy
 from .majority import Pick, iter_majority
@@ -46,7 +47,6 @@ from .majority import Pick, iter_majority
 UNSPECIFIED = "Unspecified"
 AUTO = "auto"
 MAJORITY = "majority"
-FINAL = "final"
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from ..models import decides
+
 _NONE = object()
 
 
@@ -82,7 +84,7 @@ def iter_majority(
             if voters:
                 yield _decide(votes, voters, order)
             current, voters, votes = row[0], 0, {}
-        if row[2] not in ("bug", "pass"):
+        if not decides(row[2]):
             continue
         voters += 1
         for pick in label_picks(row):

@@ -13,12 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..models import FINAL
 from .rules import bug
 
 if TYPE_CHECKING:
     from . import Store
-
-FINAL = "final"
 
 
 @dataclass(frozen=True)

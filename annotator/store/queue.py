@@ -15,10 +15,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..models import FINAL
 from .rows import QueueRow
 from .rules import bug, decided
-
-FINAL = "final"
 
 
 @dataclass(frozen=True)
