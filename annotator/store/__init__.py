@@ -163,15 +163,7 @@ class Store(
                 "SELECT 1 FROM samples WHERE id = ?", (sample_id,)
             ).fetchone():
                 raise UserError(f"no sample '{sample_id}' in {self.path}")
-            _labels.put_label(
-                self._db,
-                sample_id,
-                annotator,
-                value,
-                taxonomy_version=self.taxonomy.version,
-                source=source,
-                written_by=written_by,
-            )
+            self._put_label(sample_id, annotator, value, source=source, written_by=written_by)
         label = self.label(sample_id, annotator)
         assert label is not None
         return label

@@ -47,6 +47,17 @@ class ImportWrites:
     ) -> None:
         """Write an already validated label (:meth:`validate_label`) under this taxonomy."""
         self._require_transaction()
+        self._put_label(sample_id, annotator, value, source=source)
+
+    def _put_label(
+        self,
+        sample_id: str,
+        annotator: str,
+        value: LabelValue,
+        *,
+        source: str,
+        written_by: str | None = None,
+    ) -> None:
         _labels.put_label(
             self._db,
             sample_id,
@@ -54,6 +65,7 @@ class ImportWrites:
             value,
             taxonomy_version=self.taxonomy.version,
             source=source,
+            written_by=written_by,
         )
 
     def validate_label(self, value: LabelValue) -> None:
