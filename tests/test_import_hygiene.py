@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,19 @@ def test_core_modules_do_not_import_textual() -> None:
 def test_the_walk_would_catch_a_textual_import_in_a_submodule() -> None:
     # A submodule that a package __init__ does not import is still imported by the walk.
     assert textual_importers(["annotator.suggest", "textual.app"]) == ["textual.app"]
+
+
+SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE)\b")
+
+
+def test_only_the_store_writes_sql() -> None:
+    """Every SQL string lives under annotator/store/, behind a named Store method."""
+    package = Path(annotator.__file__).parent
+    found = [
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if "store" not in path.relative_to(package).parts[:1]
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if SQL.search(line)
+    ]
+    assert found == []
