@@ -115,7 +115,7 @@ class _Tally:
 def _annotator_counts(store: Store, annotator: str, tally: _Tally) -> None:
     """Aggregate one annotator's bug labels entirely in SQL."""
     for row in store.category_occurrences(annotator):
-        tally.add(row.category, row.subcategory, row.count, row.inferred)
+        tally.add(row.category, row.subcategory, row.occurrences, row.inferred)
     tally.samples += store.bug_sample_count(annotator)
 
 
