@@ -1,18 +1,21 @@
 """One annotator's labeling sitting: how a label is built, written and undone.
 
-Contract: every write goes through :meth:`LabelSession.save` (or
-:meth:`LabelSession.save_many`), which calls ``Store.set_label`` (committed
-when it returns) under the session's ``source`` and ``written_by`` and pushes
-one undo entry holding, per touched sample, the label-history id to go back
-to (``None``: the sample had no label). :meth:`LabelSession.undo` restores one
-entry as a whole (a bulk cluster label is one entry) in a single transaction.
-The ``*_value`` methods build the next label from the current one (the
-labeling rules: an unchanged category keeps its subcategory, a category with
-one subcategory gets it, a skip keeps note and flag). The labeling screen,
-the review screen (annotator ``final``, source ``review``) and any command
-that writes labels share this one implementation. Nothing here imports
-Textual; the screens call it on the UI thread because a single-row write
-takes about a millisecond.
+Contract: the session holds only a :class:`~annotator.store.blind.BlindView`
+of one annotator (labeling is blind: no other annotator's labels are
+reachable from here; the review screen's view of the ``final`` labels is
+:class:`annotator.review.FinalLabels`). Every write goes through
+:meth:`LabelSession.save` (or :meth:`LabelSession.save_many`), which calls
+``BlindView.set_label`` under the session's ``source`` (committed when it
+returns) and pushes one undo entry holding, per touched sample, the
+label-history id to go back to (``None``: the sample had no label).
+:meth:`LabelSession.undo` restores one entry as a whole (a bulk cluster label
+is one entry) in a single transaction. The ``*_value`` methods build the next
+label from the current one (the labeling rules: an unchanged category keeps
+its subcategory, a category with one subcategory gets it, a skip keeps note
+and flag). The labeling screen, the review screen and any command that writes
+labels share this one implementation. Nothing here imports Textual; the
+screens call it on the UI thread because a single-row write takes about a
+millisecond.
 """
 
 from __future__ import annotations
@@ -22,33 +25,40 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .models import Label, LabelValue, Suggestion
-from .store import Store
+from .store.blind import BlindView
+from .taxonomy import Taxonomy
 
 
 @dataclass
 class LabelSession:
-    store: Store
-    annotator: str
+    view: BlindView
     source: str = "ui"
     """Recorded on every label written (``<source>-cluster`` for a bulk label)."""
-    written_by: str | None = None
-    """Who wrote the labels when that is not ``annotator`` (a reviewer writing ``final``)."""
     undo_stack: list[list[tuple[str, int | None]]] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
     touched: set[str] = field(default_factory=set)
     """Samples labeled in this sitting (for labels per hour)."""
 
+    @property
+    def annotator(self) -> str:
+        return self.view.annotator
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return self.view.taxonomy
+
     # -- reads ---------------------------------------------------------------
     def label(self, sample_id: str) -> Label | None:
-        return self.store.label(sample_id, self.annotator)
+        return self.view.label(sample_id)
 
     def value(self, sample_id: str) -> LabelValue:
         """The current decision, or an empty one to build on."""
         label = self.label(sample_id)
         return label.value() if label is not None else LabelValue(kind="none")
 
-    def labeled_count(self) -> int:
-        return self.store.labeled_count(self.annotator)
+    def progress(self) -> tuple[int, int]:
+        """(decided, to decide): see :meth:`BlindView.progress`."""
+        return self.view.progress()
 
     def per_hour(self) -> float:
         hours = max(time.monotonic() - self.started, 60.0) / 3600
@@ -56,15 +66,13 @@ class LabelSession:
 
     # -- writes --------------------------------------------------------------
     def _before(self, sample_id: str) -> int | None:
-        if self.store.label(sample_id, self.annotator) is None:
+        if self.view.label(sample_id) is None:
             return None
-        return self.store.last_history_id(sample_id, self.annotator)
+        return self.view.last_history_id(sample_id)
 
     def save(self, sample_id: str, value: LabelValue) -> Label:
         before = self._before(sample_id)
-        label = self.store.set_label(
-            sample_id, self.annotator, value, source=self.source, written_by=self.written_by
-        )
+        label = self.view.set_label(sample_id, value, source=self.source)
         self.undo_stack.append([(sample_id, before)])
         self.touched.add(sample_id)
         return label
@@ -72,15 +80,9 @@ class LabelSession:
     def save_many(self, sample_ids: Sequence[str], value: LabelValue) -> int:
         """Label several samples in one transaction and one undo step."""
         entry = [(sid, self._before(sid)) for sid in sample_ids]
-        with self.store.transaction():
+        with self.view.transaction():
             for sid in sample_ids:
-                self.store.set_label(
-                    sid,
-                    self.annotator,
-                    value,
-                    source=f"{self.source}-cluster",
-                    written_by=self.written_by,
-                )
+                self.view.set_label(sid, value, source=f"{self.source}-cluster")
         self.undo_stack.append(entry)
         self.touched.update(sample_ids)
         return len(sample_ids)
@@ -90,9 +92,9 @@ class LabelSession:
         if not self.undo_stack:
             return []
         entry = self.undo_stack.pop()
-        with self.store.transaction():
+        with self.view.transaction():
             for sid, history_id in reversed(entry):
-                self.store.restore_label(sid, self.annotator, history_id)
+                self.view.restore_label(sid, history_id)
         for sid, _ in entry:
             if self.label(sid) is None:
                 self.touched.discard(sid)
@@ -111,7 +113,7 @@ class LabelSession:
         """The current label with (second) category set; an unchanged category
         keeps its subcategory, a single-subcategory category gets it."""
         current = self.value(sample_id)
-        cat = self.store.taxonomy.category(category)
+        cat = self.taxonomy.category(category)
         if subcategory is None and len(cat.subcategories) == 1:
             subcategory = cat.subcategories[0].name
         update: dict[str, object] = {"suggestions_shown": shown}
@@ -143,6 +145,13 @@ class LabelSession:
     def flag_value(self, sample_id: str) -> LabelValue:
         current = self.value(sample_id)
         return current.model_copy(update={"flag": None if current.flag else "flagged"})
+
+    def pass_value(self, sample_id: str, *, shown: bool | None = None) -> LabelValue:
+        """'Not a failure' (the sheet's ``pass``); keeps the note and the flag."""
+        current = self.value(sample_id)
+        return LabelValue(
+            kind="pass", note=current.note, flag=current.flag, suggestions_shown=shown
+        )
 
     def skip_value(self, sample_id: str) -> LabelValue:
         current = self.value(sample_id)

@@ -13,7 +13,7 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["bug", "pass", "skip", "none"]
 """bug: a taxonomy category; pass: judged not a failure; skip: skipped;
@@ -33,6 +33,13 @@ def decides(kind: str) -> bool:
     return kind in DECIDING_KINDS
 
 
+def no_nul_id(value: str) -> str:
+    """Sample ids are text: a NUL byte would cut them short in SQLite's C API."""
+    if "\x00" in value:
+        raise ValueError("a sample id must not contain a NUL character")
+    return value
+
+
 class SampleIn(BaseModel):
     """One benchmark sample as an importer produces it."""
 
@@ -50,6 +57,11 @@ class SampleIn(BaseModel):
     task_type: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
     source: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _no_nul(cls, value: str) -> str:
+        return no_nul_id(value)
 
     def content_hash(self) -> str:
         return content_hash(self.model_dump(exclude={"id", "source"}))
@@ -152,3 +164,7 @@ class Suggestion(BaseModel):
     evidence: list[str] = Field(default_factory=list)
     """Human-readable reasons, e.g. 'IndexError: too many indices ..., line 24
     of the generated code'."""
+    decisive: bool = False
+    """A decisive rule (syntax error, timeout, missing module ...) names this category."""
+    confidence: float | None = None
+    """Estimated probability that this category is among the sample's categories."""

@@ -8,7 +8,7 @@ Contract:
   label. Samples already adjudicated come after those still open.
 - :func:`adopt` makes one annotator's label the final label; :func:`write_final`
   writes a final label of the reviewer's own. Both write through a
-  :class:`~annotator.labeling.LabelSession` of annotator ``final``
+  :class:`~annotator.labeling.LabelSession` over :class:`FinalLabels`
   (:func:`final_session`: source ``review``, the reviewer in ``written_by``),
   so the final label keeps its history and the session's undo takes it back.
 - :func:`pair_disagreements` lists the samples on which two annotators differ
@@ -25,6 +25,7 @@ from .errors import UserError
 from .labeling import LabelSession
 from .models import FINAL, Label, LabelValue
 from .store import Store
+from .store.blind import BlindView
 
 
 def decision(label: Label | LabelValue) -> str:
@@ -91,9 +92,23 @@ def disagreements(
     return out
 
 
+class FinalLabels(BlindView):
+    """The ``final`` labels as one reviewer writes them: every write records the reviewer
+    in ``written_by``. (Review is not blind; this view only scopes the writes.)"""
+
+    def __init__(self, store: Store, reviewer: str) -> None:
+        super().__init__(store, FINAL)
+        self.reviewer = reviewer
+
+    def set_label(self, sample_id: str, value: LabelValue, *, source: str = "review") -> Label:
+        return self._store.set_label(
+            sample_id, FINAL, value, source=source, written_by=self.reviewer
+        )
+
+
 def final_session(store: Store, reviewer: str) -> LabelSession:
     """A sitting in which ``reviewer`` writes final labels (and can undo them)."""
-    return LabelSession(store, FINAL, source="review", written_by=reviewer)
+    return LabelSession(FinalLabels(store, reviewer), source="review")
 
 
 def adopted_value(store: Store, sample_id: str, annotator: str) -> LabelValue:

@@ -6,6 +6,7 @@ from annotator.labeling import LabelSession
 from annotator.models import LabelValue, SampleIn
 from annotator.review import adopt, final_session, write_final
 from annotator.store import Store
+from annotator.store.blind import BlindView
 
 
 def _samples(store: Store, *ids: str) -> None:
@@ -15,7 +16,7 @@ def _samples(store: Store, *ids: str) -> None:
 
 def test_undo_walks_back_through_history(store: Store) -> None:
     _samples(store, "a")
-    session = LabelSession(store, "ann")
+    session = LabelSession(BlindView(store, "ann"))
     session.save("a", session.category_value("a", 1, None))
     session.save("a", session.note_value("a", "why"))
     assert store.label("a", "ann").note == "why"  # type: ignore[union-attr]
@@ -31,7 +32,7 @@ def test_undo_walks_back_through_history(store: Store) -> None:
 
 def test_a_cluster_label_is_one_undo_step(store: Store) -> None:
     _samples(store, "a", "b", "c")
-    session = LabelSession(store, "ann")
+    session = LabelSession(BlindView(store, "ann"))
     session.save("c", LabelValue(category=2))
     assert session.save_many(["a", "b", "c"], LabelValue(category=5)) == 3
     assert {store.label(s, "ann").source for s in "abc"} == {"ui-cluster"}  # type: ignore[union-attr]

@@ -40,6 +40,7 @@ LAZY_COMMANDS = {
     "export": "exporting",
     "report": "exporting",
     "merge": "merging",
+    "figures": "figures",
 }
 CLI_MODULES = (
     "data",
@@ -49,6 +50,7 @@ CLI_MODULES = (
     "exporting",
     "merging",
     "taxonomy",
+    "figures",
 )
 
 

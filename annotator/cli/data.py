@@ -20,11 +20,27 @@ from .output import SafeConsole, echo
     "--code",
     "code_dir",
     type=click.Path(path_type=Path),
-    help="junit: folder of generated code files, one per sample (<id>.py).",
+    help="junit: folder of generated code files, one per sample (<id>.py);"
+    " dlbench-harness: the code of each task (DLBench_<n>.py).",
 )
+@click.option(
+    "--tasks",
+    "tasks_dir",
+    type=click.Path(path_type=Path),
+    help="dlbench-harness: folder of task JSON files (prompt, raw model response).",
+)
+@click.option("--model", default=None, help="dlbench-harness: the model the results are of.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_context
-def import_cmd(ctx: Context, fmt: str, path: Path, code_dir: Path | None, as_json: bool) -> None:
+def import_cmd(
+    ctx: Context,
+    fmt: str,
+    path: Path,
+    code_dir: Path | None,
+    tasks_dir: Path | None,
+    model: str | None,
+    as_json: bool,
+) -> None:
     """Import samples (and labels) from PATH in FORMAT, in one transaction.
 
     \b
@@ -32,11 +48,15 @@ def import_cmd(ctx: Context, fmt: str, path: Path, code_dir: Path | None, as_jso
       jsonl FILE               one sample object per line
       dlbench DIR              Original/, Generated/, Result/, labels.csv
       junit FILE.xml --code DIR  pytest --junitxml output + generated code
+      dlbench-harness FILE.jsonl [--code DIR] [--tasks DIR] [--model NAME]
+                               DL-Bench harness results (attempts per task)
+      labels FILE.csv          a labels spreadsheet onto samples already imported
 
     A bad record fails the whole import and changes nothing. Re-importing the
     same data changes nothing; changed content updates samples and keeps labels.
     """
-    options = {"code_dir": code_dir} if code_dir is not None else {}
+    given = {"code_dir": code_dir, "tasks_dir": tasks_dir, "model": model}
+    options = {key: value for key, value in given.items() if value is not None}
     store = ctx.store
     console = SafeConsole(stderr=True)
     total = estimate(fmt, path, **options) if path.exists() else None

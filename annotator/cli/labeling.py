@@ -43,11 +43,12 @@ def run_ui(
     with_final: bool | None = None,
 ) -> None:
     """Run the labeling (or review) app until the user quits."""
+    from ..store.blind import BlindView
     from ..tui.app import AnnotatorApp
     from ..tui.preload import first_page
 
     # Read before the app starts, so that the first frame shows a sample.
-    preload = None if review else first_page(store, annotator)
+    preload = None if review else first_page(BlindView(store, annotator))
 
     AnnotatorApp(
         store,
@@ -78,7 +79,8 @@ def label(ctx: Context, annotator: str | None, blind: float) -> None:
     """Label samples: opens your queue at the first unlabeled failing sample.
 
     \b
-    Keys: 1-9 category (0 then a digit: 10-14), a accept suggestion,
+    Keys: category 1-9; 10-14 = 1 then 0-4 within 1 s, o pass (not a failure),
+    a accept suggestion,
     n/p next/previous, u undo, f flag, s skip, / filter, t full test output,
     c label the failure cluster, ? all keys, q quit.
     """

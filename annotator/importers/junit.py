@@ -49,6 +49,7 @@ from ..errors import UserError
 from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
+from .inputs import folder_files, regular_file
 
 NAME = "junit"
 HELP = "what `pytest --junitxml` writes, joined with the generated code files of --code DIR"
@@ -149,10 +150,16 @@ class JUnitReport(BaseModel):
 
 def parse_junit(path: Path) -> JUnitReport:
     """Read and validate a JUnit XML file (refusing DTDs)."""
+    regular_file(path, "JUnit XML file")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"cannot read: {exc.strerror}", file=path) from None
+    return parse_junit_bytes(data, path)
+
+
+def parse_junit_bytes(data: bytes, path: Path) -> JUnitReport:
+    """Validate JUnit XML given as bytes; ``path`` names it in errors."""
     found = _FORBIDDEN.search(data.replace(b"\x00", b""))
     if found:
         raise UserError(
@@ -252,9 +259,7 @@ def code_files(code_dir: Path) -> dict[str, Path]:
     if not code_dir.is_dir():
         raise UserError("not a folder (--code)", file=code_dir)
     found: dict[str, Path] = {}
-    for file in sorted(code_dir.iterdir()):
-        if file.suffix not in CODE_SUFFIXES or file.name.startswith(".") or not file.is_file():
-            continue
+    for file in folder_files(code_dir, CODE_SUFFIXES):
         if file.stem in found:
             raise UserError(
                 f"two code files for sample '{file.stem}': {found[file.stem].name} and {file.name}",
@@ -338,7 +343,13 @@ def read(
             generated_code=code,
             test_output=render_output(cases) if cases else "",
             passed=(all(c.status in ("PASSED", "SKIPPED") for c in cases) if cases else None),
-            metadata={"code_file": file.name, "junit": _counts(cases)},
+            metadata={
+                "code_file": file.name,
+                "junit": _counts(cases),
+                # The suggester and the error panel read the results from
+                # these models, not from the text above (written for people).
+                "junit_cases": [c.model_dump() for c in cases],
+            },
             source=str(path),
         )
 

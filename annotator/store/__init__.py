@@ -18,12 +18,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
 from ..errors import UserError
 from ..models import HistoryEntry, Label, LabelValue, Sample, SampleIn
 from ..taxonomy import Taxonomy, load_taxonomy
+from . import attempts as _attempts
 from . import labels as _labels
 from . import samples as _samples
 from .connection import connect, write_transaction
@@ -37,7 +39,6 @@ from .progress import LabelsToken, ProgressQueries
 from .queue import QueueQueries, SampleFilter
 from .rows import (
     BugCategories,
-    BugVotes,
     CachedSuggestions,
     CategoryOccurrence,
     DimensionCount,
@@ -58,7 +59,6 @@ DEFAULT_DB = Path("db") / "annotations.db"
 __all__ = [
     "DEFAULT_DB",
     "BugCategories",
-    "BugVotes",
     "CachedSuggestions",
     "CategoryOccurrence",
     "DimensionCount",
@@ -187,3 +187,13 @@ class Store(
     def delete_label(self, sample_id: str, annotator: str) -> None:
         with write_transaction(self._db):
             _labels.delete_label(self._db, sample_id, annotator)
+
+    # -- the paper's tables (store/attempts.py) -----------------------------
+    def attempts(self) -> list[_attempts.AttemptRow]:
+        return _attempts.attempt_rows(self._db)
+
+    def light_labels(self) -> list[tuple[Any, ...]]:
+        return _attempts.label_rows(self._db)
+
+    def sample_groups(self, column: str) -> dict[str, str | None]:
+        return _attempts.sample_groups(self._db, column)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .connection import now, write_transaction
-from .rows import BugCategories, BugVotes, CachedSuggestions, FactInput, FactRow
+from .rows import BugCategories, CachedSuggestions, FactInput, FactRow
 from .rules import bug
 
 
@@ -107,25 +107,6 @@ class FactQueries:
         return [r[0] for r in rows]
 
     # -- votes and suggestions ---------------------------------------------
-    def bug_labeled_ids(self) -> list[str]:
-        """Samples that carry a bug label of anyone."""
-        cur = self._db.conn.execute(f"SELECT DISTINCT sample_id FROM labels WHERE {bug()}")
-        return [r[0] for r in cur]
-
-    def bug_votes(self) -> Iterator[BugVotes]:
-        """Per sample with bug labels and cached facts: the facts and every named
-        (category, subcategory) of every annotator."""
-        cur = self._db.conn.execute(
-            "SELECT l.sample_id, f.facts, json_group_array(json_array(l.category, l.subcategory,"
-            " l.category2, l.subcategory2)) FROM labels l JOIN sample_facts f ON f.sample_id ="
-            f" l.sample_id WHERE {bug('l.kind')} GROUP BY l.sample_id"
-        )
-        for sid, facts_json, labels_json in cur:
-            pairs: list[tuple[int, str | None]] = []
-            for c1, s1, c2, s2 in json.loads(labels_json):
-                pairs += [(c, s) for c, s in ((c1, s1), (c2, s2)) if c is not None]
-            yield BugVotes(sid, json.loads(facts_json), pairs)
-
     def bug_categories(self, annotator: str) -> list[BugCategories]:
         """The annotator's bug labels, as their two categories."""
         rows = self._db.conn.execute(

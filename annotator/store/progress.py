@@ -36,13 +36,6 @@ class ProgressQueries:
         }
         return StoreStatus(samples=int(samples), failing=int(failing), annotators=per)
 
-    def labeled_count(self, annotator: str) -> int:
-        """Samples the annotator labeled (skips left out)."""
-        row = self._db.conn.execute(
-            "SELECT COUNT(*) FROM labels WHERE annotator = ? AND kind != 'skip'", (annotator,)
-        ).fetchone()
-        return int(row[0])
-
     def labeled_samples(self) -> int:
         """Samples that carry at least one label of anyone."""
         row = self._db.conn.execute("SELECT COUNT(DISTINCT sample_id) FROM labels").fetchone()
@@ -64,11 +57,6 @@ class ProgressQueries:
             " ORDER BY annotator = 'final' DESC, annotator"
         )
         return [ProgressRow(*r) for r in rows]
-
-    def labels_version(self) -> int:
-        """The last label-history id: moves on every label write, change, delete or restore."""
-        row = self._db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM label_history").fetchone()
-        return int(row[0])
 
     def labels_token(self) -> LabelsToken:
         """The last label-history id and the number of labels, in one index lookup each."""

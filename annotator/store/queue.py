@@ -38,6 +38,8 @@ class SampleFilter:
     """Restrict to these ids (a failure cluster, a search result)."""
     text: str | None = None
     """Substring of the sample id."""
+    harness_status: str | None = None
+    """The benchmark harness's status of the attempt (``metadata.status``: fail, timeout, ...)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -67,6 +69,9 @@ def _where(filt: SampleFilter, annotator: str | None) -> tuple[str, list[Any]]:
     if filt.passed is not None:
         clauses.append("s.passed = ?")
         params.append(int(filt.passed))
+    if filt.harness_status is not None:
+        clauses.append("json_extract(s.metadata, '$.status') = ?")
+        params.append(filt.harness_status)
     if filt.text:
         clauses.append("instr(lower(s.id), lower(?)) > 0")
         params.append(filt.text)

@@ -139,14 +139,6 @@ class CachedSuggestions(NamedTuple):
         return json.loads(self.suggestions_json) if self.suggestions_json else []
 
 
-class BugVotes(NamedTuple):
-    """A sample's cached facts and the (category, subcategory) pairs its bug labels name."""
-
-    sample_id: str
-    facts: dict[str, Any]
-    pairs: list[tuple[int, str | None]]
-
-
 class BugCategories(NamedTuple):
     """An annotator's bug label reduced to its two categories."""
 

@@ -2,10 +2,15 @@
 
 Contract: :class:`AnnotatorApp` owns navigation: it opens the store's
 labeling screen for one annotator (or, with ``review=True``, the review
-screen for a reviewer) and adds the app-wide keys (quit, help, ``G``
-agreement (in review only: labeling is blind), ``S`` statistics), the category command-palette provider and the
-navigation of :class:`~annotator.tui.messages.JumpToSample`. It takes an open
+screen for a reviewer) and adds the app-wide keys (quit, help, ``S``
+statistics), the category command-palette provider and the navigation of
+:class:`~annotator.tui.messages.JumpToSample`. It takes an open
 :class:`~annotator.store.Store` and never closes it (the caller does).
+
+Labeling is blind: the labeling screen gets only the annotator's
+:class:`~annotator.store.blind.BlindView`, and ``S`` there shows only the
+annotator's own counts. The agreement matrix and statistics by source
+(final, majority, other raters) are reachable only from review.
 
 The review, agreement and statistics screens are imported when first opened:
 ``annotator label`` starts faster without them (about 0.1 s).
@@ -25,6 +30,7 @@ from textual.screen import Screen
 
 from ..labeling import LabelSession
 from ..store import Store
+from ..store.blind import BlindView
 from .commands import CategoryProvider
 from .messages import JumpToSample
 from .preload import FirstPage
@@ -42,7 +48,6 @@ class AnnotatorApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
-        Binding("G", "agreement", "agreement matrix of all annotators", show=False),
         Binding("S", "stats", "category statistics (bars per category)", show=False),
     ]
 
@@ -63,7 +68,7 @@ class AnnotatorApp(App[None]):
         self.blind_share = blind_share
         self.review = review
         self.with_final = with_final
-        self.session = LabelSession(store, annotator)
+        self.session = LabelSession(BlindView(store, annotator))
 
     GC_THRESHOLD = (20_000, 50, 1_000)
     """Rendering allocates many short-lived objects; with the default
@@ -126,21 +131,12 @@ class AnnotatorApp(App[None]):
         if screen is not None:
             screen.action_help()
 
-    def action_agreement(self) -> None:
-        # Labeling is blind: the matrix (and its lists of other annotators'
-        # answers) is for review only.
-        if isinstance(self.screen, LabelScreen):
-            self.notify("The agreement matrix is part of review: labeling is blind.")
-        elif self._task_screen() is not None:
-            from .screens.agreement import AgreementScreen
-
-            self.push_screen(AgreementScreen(self.store))
-
     def action_stats(self) -> None:
         if self._task_screen() is not None:
             from .screens.stats import StatsScreen
 
-            self.push_screen(StatsScreen(self.store))
+            # Labeling is blind: only the annotator's own counts.
+            self.push_screen(StatsScreen(self.store if self.review else self.session.view))
 
     def on_jump_to_sample(self, message: JumpToSample) -> None:
         """Close the screens above the review/labeling screen and show the sample."""

@@ -2,7 +2,8 @@
 
 Contract: :class:`CategoryProvider` offers one command per category and per
 (category, subcategory) pair; choosing one labels the shown sample through
-``LabelScreen.apply_category``. Each entry's help line is its codebook
+``LabelScreen.apply_category``; one more, "pass", records 'not a failure'
+(``LabelScreen.action_not_failure``, the ``o`` key). Each entry's help line is its codebook
 definition, so the highlighted entry says what it means (escaped: the
 palette parses help as markup). Matching uses rapidfuzz (``WRatio``), so
 "shape mism" finds "Shape and dimension mismatch".
@@ -20,13 +21,17 @@ from textual.markup import escape
 from .render import visible
 
 MIN_SCORE = 55.0
+PASS = 0
+"""Stands for the 'pass' entry (no category has id 0)."""
+PASS_TEXT = "pass · ok: not a failure (o)"
+PASS_MEANING = "The sample does not fail because of a bug in the generated code (the sheet's pass)."
 
 
 class CategoryProvider(Provider):
     def _entries(self) -> list[tuple[str, int, str | None, str]]:
         """(text, category, subcategory, codebook definition) per entry."""
         taxonomy = self.app.store.taxonomy  # type: ignore[attr-defined]
-        out: list[tuple[str, int, str | None, str]] = []
+        out: list[tuple[str, int, str | None, str]] = [(PASS_TEXT, PASS, None, PASS_MEANING)]
         for cat in taxonomy.categories:
             out.append((f"{cat.id}. {cat.name}", cat.id, None, cat.meaning))
             for sub in cat.subcategories:
@@ -36,6 +41,11 @@ class CategoryProvider(Provider):
         return out
 
     def _apply(self, category: int, subcategory: str | None) -> None:
+        if category == PASS:
+            not_failure = getattr(self.screen, "action_not_failure", None)
+            if not_failure is not None:
+                not_failure()
+            return
         apply = getattr(self.screen, "apply_category", None)
         if apply is not None:
             apply(category, subcategory)

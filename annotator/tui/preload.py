@@ -1,6 +1,6 @@
 """The first page of the queue and its first sample, read before the UI draws.
 
-Contract: :func:`first_page` reads one page of an annotator's queue, its
+Contract: :func:`first_page` reads one page of an annotator's queue (through their blind view), its
 total and the display-ready view of the first row (``None`` for an empty
 queue). ``annotator label`` calls it before the app starts, so that the first frame
 already shows a sample. Nothing here imports Textual.
@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..store import QueueRow, SampleFilter, Store
+from ..store import QueueRow, SampleFilter
+from ..store.blind import BlindView
 from .sample_data import SampleView, load_view
 
 PAGE_SIZE = 200
@@ -30,9 +31,9 @@ class FirstPage:
     view: SampleView | None
 
 
-def first_page(store: Store, annotator: str, filt: SampleFilter | None = None) -> FirstPage:
+def first_page(view: BlindView, filt: SampleFilter | None = None) -> FirstPage:
     """The first queue page, its total and the first sample ready to paint."""
-    rows = store.queue(annotator, filt, offset=0, limit=PAGE_SIZE)
-    total = store.queue_count(annotator, filt)
-    view = load_view(store, rows[0].id) if rows else None
-    return FirstPage(rows, total, view)
+    rows = view.queue(filt, offset=0, limit=PAGE_SIZE)
+    total = view.queue_count(filt)
+    first = load_view(view, rows[0].id) if rows else None
+    return FirstPage(rows, total, first)

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from ...models import Label, Suggestion
 from ...store import Store
+from ...store.blind import BlindView
 from ...store.codebook import CategoryExample, category_examples
 from ...taxonomy import Category, Taxonomy
 from ..messages import JumpToSample
@@ -80,7 +81,7 @@ class CodebookScreen(ModalScreen[None]):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | BlindView,
         viewer: str,
         category: int,
         *,
@@ -126,14 +127,19 @@ class CodebookScreen(ModalScreen[None]):
         title = f"Codebook · {cat.id}. {visible(cat.name)}"
         self.query_one("#codebook-title", Static).update(Text(title, style="bold"))
         self.query_one("#codebook-text", Static).update(category_text(taxonomy, cat))
-        self.examples = category_examples(
-            self.store,
-            cat.id,
-            self.viewer,
-            blind=self.blind,
-            limit=EXAMPLES,
-            exclude=self.current,
-        )
+        if isinstance(self.store, BlindView):  # labeling: own labels only
+            self.examples = self.store.category_examples(
+                cat.id, limit=EXAMPLES, exclude=self.current
+            )
+        else:
+            self.examples = category_examples(
+                self.store,
+                cat.id,
+                self.viewer,
+                blind=self.blind,
+                limit=EXAMPLES,
+                exclude=self.current,
+            )
         whose = "your labels" if self.blind else "final labels"
         heading = f"Labeled in this database ({whose}): {len(self.examples)}"
         if not self.examples:

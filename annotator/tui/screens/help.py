@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 LABEL_KEYS = {
+    "o": "pass: ok, not a failure (recorded like a category; u undoes)",
     "a": "accept the top suggestion, then go to the next sample",
     "f": "flag / unflag the sample (keeps its category)",
     "s": "skip the sample, then go to the next one",
@@ -31,10 +32,10 @@ LABEL_KEYS = {
 _KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "Esc"}
 
 
-def label_key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """Help rows for the labeling screen's (and the app's) bindings."""
-    rows = [("1-9", "category 1-9 (then a subcategory picker if needed)")]
-    rows += [("0 0-4", "category 10-14: 0, then the last digit")]
+def label_key_rows(bindings: Iterable[BindingType], digits: str = "1-9") -> list[tuple[str, str]]:
+    """Help rows for the labeling screen's (and the app's) bindings; ``digits``
+    names the category-key scheme (:func:`annotator.tui.digits.scheme`)."""
+    rows = [("digits", f"category {digits} (then a subcategory picker if needed)")]
     for b in bindings:
         if isinstance(b, Binding) and not b.key.isdigit():
             text = LABEL_KEYS.get(b.key, b.description or b.action)

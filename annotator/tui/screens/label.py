@@ -12,6 +12,7 @@ named thread workers with their own connection (see
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
@@ -23,10 +24,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from ...errors import UserError
 from ...labeling import LabelSession
 from ...models import LabelValue, Suggestion
 from ...store import QueueRow, SampleFilter
+from ..digits import scheme
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
 from ..render import visible
@@ -37,6 +38,7 @@ from ..widgets.sample_list import SampleList
 from ..widgets.suggestion_list import SuggestionList
 from .help import HelpScreen, label_key_rows
 from .label_bulk import ClusterAndFilter
+from .label_keys import PANEL_TITLE, CategoryKeys
 from .output import OutputScreen
 from .picker import PickerScreen
 
@@ -50,15 +52,15 @@ def clock() -> str:
     return time.strftime("%H:%M:%S")
 
 
-class LabelScreen(ClusterAndFilter):
+class LabelScreen(CategoryKeys, ClusterAndFilter):
     BACKGROUND_DELAY = 0.15
     """Seconds between painting a sample and starting background work."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
 
     BINDINGS = [
-        *[Binding(str(n), f"category({n})", show=False) for n in range(1, 10)],
-        Binding("0", "zero", "0+digit: category 10-14", show=False),
+        *[Binding(str(n), f"category({n})", show=False) for n in range(10)],
+        Binding("o", "not_failure", "pass"),
         Binding("a", "accept", "Accept"),
         Binding("n", "next", "Next"),
         Binding("p", "previous", "Prev"),
@@ -90,7 +92,6 @@ class LabelScreen(ClusterAndFilter):
         self.cache: dict[str, SampleView] = {}
         self.suggest_cache: dict[str, list[Suggestion]] = {}
         self.total_samples = 0
-        self._ten = False
         self._second = False
         self.clusters: dict[str, ClusterReady] = {}
         self._background: Timer | None = None
@@ -100,7 +101,7 @@ class LabelScreen(ClusterAndFilter):
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        taxonomy = self.session.store.taxonomy
+        taxonomy = self.session.taxonomy
         yield Header()
         with Horizontal(id="body"):
             yield SampleList(id="queue")
@@ -120,7 +121,7 @@ class LabelScreen(ClusterAndFilter):
     def on_mount(self) -> None:
         self.query_one("#error", LinesView).border_title = "Error · t: full output"
         self.query_one("#suggestions").border_title = "Suggestions · a: accept"
-        self.query_one("#label-panel").border_title = "Label"
+        self.query_one("#label-panel").border_title = PANEL_TITLE
         self.query_one("#queue").focus()
         first, self.preload = self.preload, None
         if first is None:
@@ -167,8 +168,9 @@ class LabelScreen(ClusterAndFilter):
         if sample_id == self.current and sample_id in self.shown_at:
             return  # the same row highlighted again: already on screen
         loading = sample_id == self.current
+        if not loading:
+            self.flush_digit()  # a pending first digit was meant for the sample left
         self.current = sample_id
-        self._ten = False
         view = self.cache.get(sample_id)
         if view is None and loading:
             return
@@ -269,74 +271,79 @@ class LabelScreen(ClusterAndFilter):
             self.query_one(LabelPanel).show_label(sample_id, label, status)
 
     def update_progress(self) -> None:
-        done = self.session.labeled_count()
+        done, total = self.session.progress()
         rate = self.session.per_hour()
-        self.sub_title = (
-            f"{self.session.annotator} · {done}/{self.total_samples} labeled · {rate:.0f}/h"
-        )
+        share = f" ({100 * done // total}%)" if total else ""
+        self.sub_title = f"{self.session.annotator} · {done}/{total} decided{share} · {rate:.0f}/h"
 
     # -- writing -------------------------------------------------------------
-    def save(self, sample_id: str, value: LabelValue, what: str = "saved") -> bool:
-        """Write a label (committed on return), then show it as saved."""
-        try:
-            self.session.save(sample_id, value)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        self.refresh_label(sample_id, f"{what} ✓ {clock()}")
-        self.update_progress()
-        return True
+    def save(
+        self,
+        sample_id: str,
+        build: Callable[[LabelSession], LabelValue],
+        what: str = "saved",
+        then: Callable[[bool], None] | None = None,
+    ) -> None:
+        """Write the label ``build`` makes for ``sample_id`` (built when the write
+        runs, in key order; see :mod:`.label_writes`); ``then(was_unlabeled)``
+        runs once it is committed."""
+
+        def run(session: LabelSession) -> bool:
+            was_unlabeled = session.label(sample_id) is None
+            session.save(sample_id, build(session))
+            return was_unlabeled
+
+        self.write(sample_id, run, what, then)
+
+    def saved_text(self, what: str) -> str:
+        return f"{what} ✓ {clock()}"
 
     def shown(self, sample_id: str) -> bool:
         return not suggestions_hidden(sample_id, self.blind_share)
 
     def apply_category(self, category: int, subcategory: str | None = None) -> None:
-        sid = self.current
+        sid = self.target()
         if sid is None:
             return
-        taxonomy = self.session.store.taxonomy
+        taxonomy = self.session.taxonomy
         if not taxonomy.has(category):
             self.notify(f"no category {category}", severity="warning")
             return
         second, self._second = self._second, False
-        value = self.session.category_value(
-            sid, category, subcategory, second=second, shown=self.shown(sid)
-        )
-        was_unlabeled = self.session.label(sid) is None
-        if not self.save(sid, value):
-            return
-        if was_unlabeled:
-            self.queue.moved += 1
-        if (value.subcategory2 if second else value.subcategory) is None:
-            self.action_pick_subcategory(second=second)
+        shown = self.shown(sid)
+
+        def build(session: LabelSession) -> LabelValue:
+            return session.category_value(sid, category, subcategory, second=second, shown=shown)
+
+        def saved(was_unlabeled: bool) -> None:
+            self.queue.moved += int(was_unlabeled)
+
+        # Whether a subcategory is still to pick is known from the key itself
+        # (and the label on screen), so the picker opens now, for this sample.
+        current = self.session.value(sid)
+        same = current.category2 if second else current.category
+        kept = current.subcategory2 if second else current.subcategory
+        needs_sub = subcategory is None and len(taxonomy.category(category).subcategories) > 1
+        self.save(sid, build, then=saved)
+        if needs_sub and not (same == category and kept):
+            self.action_pick_subcategory(second=second, sample_id=sid, category=category)
 
     # -- actions -------------------------------------------------------------
-    def action_category(self, n: int) -> None:
-        if self._ten:
-            self._ten = False
-            n += 10
-        self.apply_category(n)
-
-    def action_zero(self) -> None:
-        if self._ten:
-            self._ten = False
-            self.apply_category(10)
-        else:
-            self._ten = True
-            self.notify("0: the next digit picks category 10-14", timeout=2)
-
     def action_second(self) -> None:
         self._second = not self._second
         self.notify("next category key sets the second category" if self._second else "off")
 
-    def action_pick_subcategory(self, second: bool = False) -> None:
-        sid = self.current
-        label = self.session.label(sid) if sid else None
-        category = (label.category2 if second else label.category) if label else None
+    def action_pick_subcategory(
+        self, second: bool = False, sample_id: str | None = None, category: int | None = None
+    ) -> None:
+        sid = sample_id or self.target()
+        if category is None:
+            label = self.session.label(sid) if sid else None
+            category = (label.category2 if second else label.category) if label else None
         if sid is None or category is None:
-            self.notify("choose a category first (1-9, 0+digit)", severity="warning")
+            self.notify("choose a category first (1-9, 1 then a digit: 10-14)", severity="warning")
             return
-        cat = self.session.store.taxonomy.category(category)
+        cat = self.session.taxonomy.category(category)
         choices = [
             (Text.assemble(visible(s.name), (" [DL]" if s.dl_specific else "", "cyan")), s.name)
             for s in cat.subcategories
@@ -344,7 +351,7 @@ class LabelScreen(ClusterAndFilter):
 
         def chosen(name: str | None) -> None:
             if name is not None:
-                self.save(sid, self.session.subcategory_value(sid, name, second=second))
+                self.save(sid, lambda s: s.subcategory_value(sid, name, second=second))
 
         title = f"Subcategory of {category}. {visible(cat.name)}"
         details = [visible(s.definition) for s in cat.subcategories]
@@ -359,12 +366,12 @@ class LabelScreen(ClusterAndFilter):
         category = codebook_category(label, shown)
         # Labeling is blind: the codebook's examples are this annotator's own labels.
         screen = CodebookScreen(
-            self.session.store, self.session.annotator, category, blind=True, current=sid
+            self.session.view, self.session.annotator, category, blind=True, current=sid
         )
         self.app.push_screen(screen)
 
     def action_accept(self) -> None:
-        sid = self.current
+        sid = self.target()
         if sid is None:
             return
         if not self.shown(sid):
@@ -374,10 +381,13 @@ class LabelScreen(ClusterAndFilter):
         if not suggestions:
             self.notify("no suggestion to accept yet", severity="warning")
             return
-        was_unlabeled = self.session.label(sid) is None
-        if self.save(sid, self.session.suggestion_value(sid, suggestions[0]), "accepted"):
+        best = suggestions[0]
+
+        def saved(was_unlabeled: bool) -> None:
             self.queue.moved += int(was_unlabeled)
-            self.action_next()
+
+        self.save(sid, lambda s: s.suggestion_value(sid, best), "accepted", saved)
+        self.action_next()
 
     def action_next(self) -> None:
         self.queue.action_cursor_down()
@@ -386,7 +396,9 @@ class LabelScreen(ClusterAndFilter):
         self.queue.action_cursor_up()
 
     def action_undo(self) -> None:
-        changed = self.session.undo()
+        self.write(self.target() or "", lambda session: session.undo(), "undone", self._undone)
+
+    def _undone(self, changed: list[str]) -> None:
         if not changed:
             self.notify("nothing to undo")
             return
@@ -400,12 +412,14 @@ class LabelScreen(ClusterAndFilter):
         self.notify(f"undone ({len(changed)} sample{'s' if len(changed) > 1 else ''})")
 
     def action_flag(self) -> None:
-        if self.current is not None:
-            self.save(self.current, self.session.flag_value(self.current))
+        sid = self.target()
+        if sid is not None:
+            self.save(sid, lambda s: s.flag_value(sid))
 
     def action_skip(self) -> None:
-        sid = self.current
-        if sid is not None and self.save(sid, self.session.skip_value(sid), "skipped"):
+        sid = self.target()
+        if sid is not None:
+            self.save(sid, lambda s: s.skip_value(sid), "skipped")
             self.action_next()
 
     def action_note(self) -> None:
@@ -416,7 +430,8 @@ class LabelScreen(ClusterAndFilter):
 
     @on(LabelPanel.NoteChanged)
     def _note(self, message: LabelPanel.NoteChanged) -> None:
-        self.save(message.sample_id, self.session.note_value(message.sample_id, message.note))
+        sid, note = message.sample_id, message.note
+        self.save(sid, lambda s: s.note_value(sid, note))
 
     def action_output(self) -> None:
         view = self.cache.get(self.current or "")
@@ -425,7 +440,8 @@ class LabelScreen(ClusterAndFilter):
 
     def action_help(self) -> None:
         bindings = [*self.BINDINGS, *self.app.BINDINGS]
-        self.app.push_screen(HelpScreen(label_key_rows(bindings)))
+        digits = scheme(c.id for c in self.session.taxonomy.categories)
+        self.app.push_screen(HelpScreen(label_key_rows(bindings, digits)))
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

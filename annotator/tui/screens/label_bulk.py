@@ -10,22 +10,22 @@ fills in the cluster option when its worker is done.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import on
 
 from ...store import SampleFilter
+from ...store.blind import BLIND_STATUSES
 from ..messages import ClusterReady
 from .cluster_preview import ClusterPreview
 from .filter import FilterScreen
-from .label_workers import LabelWorkers
+from .label_writes import LabelWrites
 
 if TYPE_CHECKING:
     from ..widgets.sample_list import SampleList
 
 
-class ClusterAndFilter(LabelWorkers):
+class ClusterAndFilter(LabelWrites):
     current: str | None
     filter: SampleFilter
     clusters: dict[str, ClusterReady]
@@ -64,21 +64,25 @@ class ClusterAndFilter(LabelWorkers):
         if not targets:
             self.notify("no other unlabeled sample has this failure")
             return
-        text = self.session.store.taxonomy.label_text(label.category, label.subcategory)
+        text = self.session.taxonomy.label_text(label.category, label.subcategory)
         value = label.value().model_copy(update={"suggestions_shown": self.shown(sid)})
+
+        def saved(count: int) -> None:
+            self.queue.moved += count
+            for target in targets:
+                self.refresh_label(target)
+            self.update_progress()
+            noun = "sample" if count == 1 else "samples"
+            self.notify(f"labeled {count} {noun} of the cluster (u undoes)")
 
         def confirmed(ok: bool | None) -> None:
             if ok:
-                count = self.session.save_many(targets, value)
-                self.queue.moved += count
-                for target in targets:
-                    self.refresh_label(target)
-                self.update_progress()
-                noun = "sample" if count == 1 else "samples"
-                self.notify(f"labeled {count} {noun} of the cluster (u undoes)")
+                self.write(sid, lambda session: session.save_many(targets, value), "saved", saved)
 
         kept = len(message.members) - len(targets) - 1
-        preview = ClusterPreview(message.signature, text, targets, kept)
+        others = [cats for member, cats in message.categories.items() if member != sid]
+        agreed = sum(label.category in cats for cats in others)
+        preview = ClusterPreview(message.signature, text, targets, kept, (agreed, len(others)))
         self.app.push_screen(preview, confirmed)
 
     def action_cluster(self) -> None:
@@ -86,13 +90,14 @@ class ClusterAndFilter(LabelWorkers):
             self.compute_cluster(self.current)
 
     def _open_filter(self, cluster_ids: list[str] | None) -> None:
-        store = self.session.store
-        values = {c: store.distinct_values(c) for c in ("model", "stage", "data_type", "task_type")}
-        cats = [(c.id, c.name) for c in store.taxonomy.categories]
+        view = self.session.view
+        values = {c: view.distinct_values(c) for c in ("model", "stage", "data_type", "task_type")}
+        cats = [(c.id, c.name) for c in view.taxonomy.categories]
 
         def applied(filt: SampleFilter | None) -> None:
             if filt is not None:
-                self.filter = replace(filt, category_annotator=self.session.annotator)
+                self.filter = view.own_filter(filt)
                 self.fetch_queue(self.filter)
 
-        self.app.push_screen(FilterScreen(self.filter, values, cats, cluster_ids), applied)
+        screen = FilterScreen(self.filter, values, cats, cluster_ids, statuses=BLIND_STATUSES)
+        self.app.push_screen(screen, applied)

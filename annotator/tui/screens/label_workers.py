@@ -2,7 +2,8 @@
 
 Contract: :class:`LabelWorkers` is the base of
 :class:`~annotator.tui.screens.label.LabelScreen`. Every method here runs in a
-thread worker with its *own* database connection (``Store.reopen``; SQLite
+thread worker with its *own* database connection (``BlindView.reopen``: the
+annotator's blind view, never the whole store; SQLite
 connections must not be shared across threads), never touches widgets, and
 reports by posting a message from :mod:`annotator.tui.messages`. A worker that
 was superseded (``exclusive=True``) posts nothing.
@@ -18,7 +19,8 @@ from textual import work
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from ...store import SampleFilter, Store
+from ...store import SampleFilter
+from ...store.blind import BlindView
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import PAGE_SIZE, first_page
 from ..sample_data import load_view
@@ -31,8 +33,8 @@ class LabelWorkers(Screen[None]):
     session: LabelSession
 
     @contextmanager
-    def reader(self) -> Iterator[Store]:
-        store = self.session.store.reopen()
+    def reader(self) -> Iterator[BlindView]:
+        store = self.session.view.reopen()
         try:
             yield store
         finally:
@@ -46,7 +48,7 @@ class LabelWorkers(Screen[None]):
     def fetch_queue(self, filt: SampleFilter) -> None:
         # The first sample comes with the page: one round trip, not two.
         with self.reader() as store:
-            page = first_page(store, self.session.annotator, filt)
+            page = first_page(store, filt)
         if not self._cancelled():
             if page.view is not None:
                 self.post_message(SampleLoaded(page.view.sample_id, page.view))
@@ -55,7 +57,7 @@ class LabelWorkers(Screen[None]):
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
     def fetch_page(self, filt: SampleFilter, offset: int) -> None:
         with self.reader() as store:
-            rows = store.queue(self.session.annotator, filt, offset=offset, limit=PAGE_SIZE)
+            rows = store.queue(filt, offset=offset, limit=PAGE_SIZE)
         if not self._cancelled():
             self.post_message(QueueLoaded(rows, 0, reset=False))
 
@@ -93,23 +95,19 @@ class LabelWorkers(Screen[None]):
         The suggestion engine caches every sample's fingerprint, so this is an
         indexed lookup rather than a re-parse of every test output.
         """
-        from ...suggest import engine
-
-        annotator = self.session.annotator
         with self.reader() as store:
-            signature, members = engine.engine_for(store).cluster_of(sample_id)
-            labeled = store.labeled_among(annotator, members)
+            signature, members, unlabeled = store.cluster(sample_id)
+            categories = store.own_categories_of(members)
         if self._cancelled():
             return
-        unlabeled = [sid for sid in members if sid != sample_id and sid not in labeled]
-        self.post_message(ClusterReady(sample_id, signature, members, unlabeled, for_filter))
+        self.post_message(
+            ClusterReady(sample_id, signature, members, unlabeled, for_filter, categories)
+        )
 
 
-def _suggest(store: Store, sample_id: str) -> SuggestionsReady:
-    from ...suggest import engine
-
+def _suggest(store: BlindView, sample_id: str) -> SuggestionsReady:
     try:
-        found = engine.suggestions_for(store, sample_id)
+        found = store.suggestions(sample_id)
     except Exception as exc:  # a suggester bug must not stop labeling
         return SuggestionsReady(sample_id, error=f"{type(exc).__name__}: {exc}")
     return SuggestionsReady(sample_id, list(found))

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Static
 
 from ...models import Label
 from ...taxonomy import Taxonomy
+from ..digits import scheme
 from ..render import visible
 
 
@@ -35,6 +36,7 @@ class LabelPanel(Vertical):
     def __init__(self, taxonomy: Taxonomy, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.taxonomy = taxonomy
+        self.digits = scheme(c.id for c in taxonomy.categories)
         self.sample_id: str | None = None
         self._note = ""
         self._shown: Text | None = None
@@ -71,7 +73,7 @@ class LabelPanel(Vertical):
         text = Text(no_wrap=False, end="")
         if label is None:
             text.append("unlabeled", style="dim italic")
-            text.append(" · 1-9, 0+digit: category", style="dim")
+            text.append(f" · category {self.digits} · o pass", style="dim")
         elif label.kind == "skip":
             text.append("skipped", style="blue bold")
         elif label.kind == "pass":
