@@ -107,3 +107,9 @@ def test_category_counts_view_counts_a_sample_once_per_category(store: Store) ->
         for r in raw_db(store).query("SELECT * FROM category_counts")
     }
     assert rows == {1: 2, 10: 1}
+
+
+def test_the_connection_is_private(store: Store) -> None:
+    # The store is the one door: callers use named methods, never the connection.
+    assert not hasattr(store, "db")
+    assert type(store.status()).__name__ == "StoreStatus"

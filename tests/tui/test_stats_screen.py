@@ -10,8 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from annotator.export.counts import CountTable, count_table
-from annotator.models import LabelValue
-from annotator.review import FINAL
+from annotator.models import FINAL, LabelValue
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.review import ReviewScreen

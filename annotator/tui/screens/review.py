@@ -32,8 +32,8 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 from textual.widgets.option_list import Option
 
 from ...errors import UserError
-from ...models import Label, LabelValue
-from ...review import FINAL, Disagreement, adopt, decision, final_session, write_final
+from ...models import FINAL, Label, LabelValue
+from ...review import Disagreement, adopt, decision, final_session, write_final
 from ...store import Store
 from ..messages import SampleLoaded
 from ..render import visible

@@ -17,8 +17,8 @@ from collections import defaultdict
 
 from rich.text import Text
 
-from ...models import Label
-from ...review import FINAL, Disagreement, decision, disagreements, fine_decision
+from ...models import FINAL, Label
+from ...review import Disagreement, decision, disagreements, fine_decision
 from ...store import Store
 from ...taxonomy import Taxonomy
 from ..render import visible
