@@ -8,7 +8,7 @@ O(distinct patterns) instead of O(items) per statistic (the report calls about a
 Contract: each function returns exactly the ``Stat`` that the ``annotator.stats`` function
 named in its docstring returns on the expanded ratings (same formula, same exact-integer /
 ``Fraction`` arithmetic, same reasons, ``n_items`` and ``n_dropped`` counted in items).
-Percent agreement, Gwet's AC1 and per-category kappa *are* the ``annotator.stats``
+Percent agreement, Krippendorff's alpha, Gwet's AC1 and per-category kappa *are* the ``annotator.stats``
 functions, which take weighted items; the others reuse its building blocks;
 ``tests/test_agreement_report.py`` checks that on random data. A pattern is a tuple of
 ``(annotator, value)`` pairs holding only non-missing values; empty patterns are ignored.
@@ -16,15 +16,14 @@ functions, which take weighted items; the others reuse its building blocks;
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Hashable, Sequence
-from fractions import Fraction
 
 from ..stats import Distance, Stat, sort_labels
-from ..stats._core import UNDEF_NEED_TWO, UNDEF_NO_EXPECTED_DISAGREEMENT, UNDEF_ONE_CATEGORY
+from ..stats._core import UNDEF_NEED_TWO, UNDEF_ONE_CATEGORY
 from ..stats._core import equal_pairs as _equal_pairs
 from ..stats.agreement import ac1_weighted, percent_weighted
+from ..stats.alpha import alpha_weighted
 from ..stats.kappa import _fleiss, _refuse_unequal, per_category_weighted
 
 Pattern = tuple[tuple[str, Hashable], ...]
@@ -128,57 +127,10 @@ def fleiss(patterns: Patterns) -> Stat:
 
 
 def alpha(patterns: Patterns, distance: Distance | None = None) -> Stat:
-    """``stats.krippendorff_alpha``: nominal, or with ``distance`` (MASI, Jaccard)."""
+    """``stats.krippendorff_alpha``: nominal, or with ``distance`` (MASI, Jaccard) (the same
+    function, over weighted units)."""
     units, dropped = units_of(patterns)
-    if not units:
-        return _undef(UNDEF_NEED_TWO, 0, dropped, "alpha")
-    used = sum(w for _, w in units)
-    if distance is None:
-        matches: dict[int, int] = defaultdict(int)
-        n_c: Counter[Hashable] = Counter()
-        for vals, w in units:
-            for v in vals:
-                n_c[v] += w
-            matches[len(vals)] += w * 2 * _equal_pairs(vals)
-        n = sum(n_c.values())
-        sum_occ = sum((Fraction(s, m - 1) for m, s in matches.items()), Fraction(0))
-        chance = sum(c * (c - 1) for c in n_c.values())
-        den = n * (n - 1) - chance
-        if den == 0:
-            return _undef(UNDEF_ONE_CATEGORY, used, dropped, "alpha-nominal")
-        value = float(((n - 1) * sum_occ - chance) / den)
-        return Stat(value=value, n_items=used, n_dropped=dropped, method="alpha-nominal")
-    index: dict[Hashable, int] = {}
-    buckets: dict[int, Counter[tuple[int, int]]] = defaultdict(Counter)
-    totals: Counter[int] = Counter()
-    for vals, w in units:
-        counts = Counter(index.setdefault(v, len(index)) for v in vals)
-        for i, c in counts.items():
-            totals[i] += w * c
-        bucket = buckets[len(vals)]
-        items = list(counts.items())
-        for i, ci in items:
-            for j, cj in items:
-                bucket[(i, j)] += w * (ci * (ci - 1) if i == j else ci * cj)
-    values = list(index)
-    if len(values) < 2:
-        return _undef(UNDEF_ONE_CATEGORY, used, dropped, "alpha")
-    n = sum(totals.values())
-    delta = [[float(distance(a, b)) for b in values] for a in values]
-    observed = math.fsum(
-        cnt * delta[i][j] / (m - 1)
-        for m, bucket in buckets.items()
-        for (i, j), cnt in bucket.items()
-    )
-    expected = math.fsum(
-        (totals[i] * (totals[j] - 1) if i == j else totals[i] * totals[j]) * delta[i][j]
-        for i in range(len(values))
-        for j in range(len(values))
-    )
-    if expected == 0:
-        return _undef(UNDEF_NO_EXPECTED_DISAGREEMENT, used, dropped, "alpha")
-    value = 1.0 - (n - 1) * observed / expected
-    return Stat(value=value, n_items=used, n_dropped=dropped, method="alpha")
+    return alpha_weighted(units, dropped, distance)
 
 
 def per_category(patterns: Patterns) -> list[tuple[Hashable, Stat, int]]:
