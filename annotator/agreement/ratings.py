@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from ..errors import UserError
 from ..models import FINAL
 from ..store import Store
+from ..store.machine import machine_names
 from ..taxonomy import Taxonomy
 from .weighted import Pattern, Patterns
 
@@ -66,8 +67,10 @@ class Loaded:
 
 
 def default_annotators(store: Store) -> list[str]:
-    """Every annotator that has at least one label, ``final`` included, sorted by name."""
-    return store.annotators_with_labels()
+    """Every human annotator that has at least one label, ``final`` included, sorted by
+    name. Machine annotators (``llm:NAME``) count only when named."""
+    machines = machine_names(store)
+    return [n for n in store.annotators_with_labels() if n not in machines]
 
 
 def resolve_annotators(store: Store, requested: Sequence[str] | None) -> list[str]:
@@ -99,15 +102,21 @@ def label_value(level: str, kind: str, category: int | None, extra: object) -> H
     return frozenset((category,) if extra is None else (category, extra))
 
 
-def load_ratings(store: Store, annotators: Sequence[str], level: str) -> Loaded:
-    """The rating patterns of ``annotators`` at ``level``, from one store query."""
+def load_ratings(
+    store: Store, annotators: Sequence[str], level: str, taxonomy_version: str | None = None
+) -> Loaded:
+    """The rating patterns of ``annotators`` at ``level``, from one store query.
+
+    With ``taxonomy_version``, the labels as they were under that version
+    (their last state recorded under it, from the label history).
+    """
     if level not in LEVELS:
         raise UserError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     names = list(annotators)
     loaded = Loaded(level=level, annotators=names)
     if not names:
         return loaded
-    for labels, count in store.rating_patterns(names, _EXTRA[level]):
+    for labels, count in store.rating_patterns(names, _EXTRA[level], taxonomy_version):
         pairs: list[tuple[str, Hashable]] = []
         flags: set[bool] = set()
         for label in labels:

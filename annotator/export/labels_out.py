@@ -73,8 +73,11 @@ def iter_labels(store: Store) -> Iterator[dict[str, Any]]:
     taxonomy = store.taxonomy
     for label in store.label_rows():
         data = {c: getattr(label, c) for c in LABEL_ROW_COLUMNS}
-        data["category_name"] = _name(taxonomy, label.category)
-        data["category2_name"] = _name(taxonomy, label.category2)
+        # A category number means what the label's own taxonomy version says:
+        # under another version, no (possibly different) name is printed.
+        same = label.taxonomy_version == taxonomy.version
+        data["category_name"] = _name(taxonomy, label.category) if same else None
+        data["category2_name"] = _name(taxonomy, label.category2) if same else None
         yield {f: data[f] for f in LABEL_FIELDS}
 
 

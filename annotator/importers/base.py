@@ -46,6 +46,8 @@ class ImportSummary:
     warnings: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    unknown_outcome: list[str] = field(default_factory=list)
+    """Samples imported with outcome unknown (pass/fail could not be read), and why."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +60,7 @@ class ImportSummary:
             "warnings": self.warnings,
             "conflicts": self.conflicts,
             "duplicates": self.duplicates,
+            "unknown_outcome": self.unknown_outcome,
         }
 
 
@@ -79,6 +82,7 @@ def run_import(
     large = expected is not None and expected >= BULK_FROM
     bulk = store.bulk_mode() if large else nullcontext()
     with bulk, store.transaction():
+        store.bind_taxonomy()  # the first import binds the taxonomy
         for record in records:
             if isinstance(record, SampleIn):
                 summary.samples[store.import_sample(record)] += 1

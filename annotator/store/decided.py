@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
+from .migrate import LABELS_AT_VERSION_SQL
 from .rows import RatingRow
 from .rules import decided
 
@@ -51,10 +52,15 @@ class DecidedQueries:
         return [r[0] for r in rows]
 
     def rating_patterns(
-        self, annotators: Sequence[str], extra: str = "none"
+        self,
+        annotators: Sequence[str],
+        extra: str = "none",
+        taxonomy_version: str | None = None,
     ) -> list[tuple[RatingPattern, int]]:
         """Each distinct set of decided labels of ``annotators`` on one sample, with how
         many samples share it; ``extra`` names the further column (see :data:`RATING_EXTRA`).
+        With ``taxonomy_version``, the labels as they were under that version (their last
+        state recorded under it, from the label history).
 
         Identical per-sample arrays are counted in SQL's output and decoded once.
         """
@@ -62,13 +68,16 @@ class DecidedQueries:
         if not names:
             return []
         marks = ", ".join("?" for _ in names)
+        source, params = "labels", list(names)
+        if taxonomy_version is not None:
+            source, params = LABELS_AT_VERSION_SQL, [taxonomy_version, *names]
         # The unary + keeps SQLite off the (annotator, kind) index: a scan in primary-key
         # order groups by sample without a sort and reads each row once.
         cur = self._db.conn.execute(
             "SELECT json_group_array(json_array(annotator, kind, category,"
-            f" {RATING_EXTRA[extra]}, suggestions_shown)) FROM labels"
+            f" {RATING_EXTRA[extra]}, suggestions_shown)) FROM {source}"
             f" WHERE +annotator IN ({marks}) AND {decided('+kind')} GROUP BY sample_id",
-            names,
+            params,
         )
         raw = Counter(r[0] for r in cur)
         return [

@@ -19,6 +19,7 @@ from ..models import LabelValue, SampleIn
 from ..taxonomy import Taxonomy
 from . import labels as _labels
 from . import samples as _samples
+from . import taxonomy_binding as _binding
 from .connection import bulk_mode
 
 
@@ -32,6 +33,12 @@ class ImportWrites:
     def bulk_mode(self) -> Iterator[bool]:
         with bulk_mode(self._db) as switched:
             yield switched
+
+    def bind_taxonomy(self) -> None:
+        """Bind the database to this store's taxonomy if it is not bound yet (the first
+        import does; :mod:`annotator.store.taxonomy_binding`)."""
+        self._require_transaction()
+        _binding.ensure_bound(self._db, self.taxonomy)
 
     def _require_transaction(self) -> None:
         if not self._db.conn.in_transaction:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from rich.text import Text
@@ -26,13 +27,15 @@ Failure = PrimaryError
 
 @dataclass(frozen=True)
 class SampleView:
-    """Everything the labeling screen shows for one sample, ready to paint."""
+    """Everything the labeling screen shows for one sample, ready to paint.
+
+    :attr:`diff` is computed when first read (libcst costs tens of ms a
+    file): workers read it before handing a prefetched view over."""
 
     sample: Sample
     failure: Failure
     generated: list[Text]
     reference: list[Text]
-    diff: list[Text]
     prompt: list[Text]
     error: list[Text]
     meta: Text
@@ -42,6 +45,11 @@ class SampleView:
     @property
     def sample_id(self) -> str:
         return self.sample.id
+
+    @cached_property
+    def diff(self) -> list[Text]:
+        """The reference diff without comments and docstrings."""
+        return render.diff_lines(self.sample.generated_code, self.sample.reference_code)
 
 
 def analyse_failure(test_output: str, code: str, function: str | None = None) -> Failure:
@@ -89,7 +97,6 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
         failure=failure,
         generated=render.code_lines(sample.generated_code, failure.line),
         reference=render.code_lines(sample.reference_code),
-        diff=render.diff_lines(sample.generated_code, sample.reference_code),
         prompt=render.plain_lines(sample.prompt) if sample.prompt else [Text("(no prompt)")],
         error=render.error_lines(summary, failure.details, sample.test_output),
         meta=meta,
