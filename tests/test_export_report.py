@@ -83,7 +83,7 @@ def test_report_on_dlbench(dlbench_dir: Path, tmp_path: Path) -> None:
         "| Total | 240 |" in text and "| Failing | 164 |" in text
     )  # 164 result files say "Pass or Failed: 0", wherever the header stands
     assert "No sample carries a stage." in text
-    assert "| (no model) | 240 | 240 | 239 | 31.8% (n=239) |" in text
+    assert "| (no model) | 240 | 240 | 240 | 31.7% (n=240) |" in text
     counts = _section(text, "## Taxonomy occurrences")
     assert "| 1. Generated code deviates from prompt intention | 57 |" in counts
     assert "| **Total** | | **57** |" in counts and "| **Total** | | **39** |" in counts

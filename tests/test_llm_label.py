@@ -311,3 +311,16 @@ def test_stored_endpoint_drops_credentials() -> None:
     assert endpoint_of("https://user:pw@api.example.com:8443/v1/?key=s") == (
         "https://api.example.com:8443/v1"
     )
+
+
+def test_machine_labels_never_vote_in_majority_counts(db: Path, server: ChatServer) -> None:
+    # alice says 6 on s1; the LLM says 6 on s1 and 2 on s2. Without the LLM,
+    # the majority is alice's alone: one sample in category 6, none in 2.
+    assert invoke(db, server, "--samples", "s1,s2").exit_code == 0
+    result = CliRunner().invoke(
+        cli, ["--db", str(db), "export", "counts", "--source", "majority", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    totals = {c["id"]: c["total"] for c in data["categories"]}
+    assert totals[6] == 1 and totals[2] == 0

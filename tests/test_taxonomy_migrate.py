@@ -396,3 +396,23 @@ def test_old_subcategory_names_are_aliases_of_their_new_names() -> None:
     assert tax.current_subcategory(1, "Shape") == "Shape and dimension"
     assert tax.current_subcategory(1, "Other") == "Other"
     assert tax.current_subcategory(2, "Shape") == "Shape"
+
+
+def test_the_database_follows_the_new_version_only_after_the_migration(
+    study: tuple[Path, Path], tmp_path: Path
+) -> None:
+    tax, db = study
+    new = merged_file(tmp_path)
+
+    def status(taxonomy: Path) -> Any:
+        return CliRunner().invoke(cli, ["--db", str(db), "--taxonomy", str(taxonomy), "status"])
+
+    refused = status(new)
+    assert refused.exit_code == 1 and "annotator taxonomy migrate" in refused.output
+    assert status(tax).exit_code == 0
+    assert run(study, new, "--dry-run").exit_code == 0
+    assert status(new).exit_code == 1  # a dry run binds nothing
+    assert run(study, new).exit_code == 0
+    assert status(new).exit_code == 0
+    old = status(tax)
+    assert old.exit_code == 1 and "T 1.1" in old.output

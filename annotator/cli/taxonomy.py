@@ -10,8 +10,10 @@ from rich.tree import Tree
 
 from ..export import codebook
 from ..migrate import plan_migration
-from ..store.migrate import apply_migration
-from ..taxonomy import load_taxonomy
+from ..store import Store
+from ..store.existing import require_database
+from ..store.migrate import apply_migration, binding_state
+from ..taxonomy import Taxonomy, load_taxonomy
 from .context import Context, pass_context
 from .output import SafeConsole, echo
 
@@ -67,7 +69,17 @@ def migrate_cmd(ctx: Context, new_file: Path, dry_run: bool) -> None:
     label restorable). Labels of a split category are flagged 'to confirm'.
     """
     new = load_taxonomy(new_file)
-    store = ctx.store
+    require_database(ctx.db_path)
+    # Opened without the binding check: the database may be bound to the old
+    # version (to migrate) or, when this ran before, already to the new one.
+    with Store.open(ctx.db_path, ctx.taxonomy) as store:
+        state = binding_state(store, new)
+        if state == "other":
+            store.check_taxonomy()  # one line naming both taxonomies
+        _migrate(store, new, new_file, dry_run, already=state == "new")
+
+
+def _migrate(store: Store, new: Taxonomy, new_file: Path, dry_run: bool, *, already: bool) -> None:
     plan = plan_migration(store.taxonomy, new, store.labels(), str(new_file))
     verb = "Would migrate" if dry_run else "Migrated"
     echo(
@@ -78,7 +90,7 @@ def migrate_cmd(ctx: Context, new_file: Path, dry_run: bool) -> None:
     )
     for (before, after), count in sorted(plan.moves.items()):
         echo(f"  {before} -> {after}: {count}")
-    if dry_run or not (plan.rewrites or plan.unchanged):
+    if dry_run or (already and not (plan.rewrites or plan.unchanged)):
         return
     apply_migration(store, plan, new)
     echo(f"Use --taxonomy {new_file} from now on.")

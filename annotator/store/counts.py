@@ -72,7 +72,7 @@ class CountQueries:
         return int(row[0])
 
     def vote_rows(self, besides: str, *, undecided_by: str | None = None) -> Iterator[VoteRow]:
-        """Decided labels of every annotator except ``besides``, ordered by sample id;
+        """Decided labels of every human annotator except ``besides``, ordered by sample id;
         with ``undecided_by``, only of samples that annotator has not decided."""
         extra = ""
         params = [besides]
@@ -84,6 +84,8 @@ class CountQueries:
             params.append(undecided_by)
         cur = self._db.conn.execute(
             f"SELECT {_VOTE_COLUMNS} FROM labels WHERE annotator != ? AND {decided()}{extra}"
+            # A machine annotator (llm:NAME) never votes: counts are the humans'.
+            " AND annotator NOT IN (SELECT name FROM machine_annotators)"
             " ORDER BY sample_id",
             params,
         )

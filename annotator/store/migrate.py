@@ -6,8 +6,8 @@ Contract:
   ``put_label`` (so ``label_history`` keeps the old state, restorable with
   ``Store.restore_label``), every other label of the old version re-stamped
   with the new version (its codes mean the same), then the database's
-  binding to the taxonomy is moved to the new one (:func:`bind_taxonomy`).
-  Either all of it is written or nothing.
+  binding to the taxonomy is moved to the new one (:func:`bind_taxonomy`,
+  ``Store.rebind_taxonomy``). Either all of it is written or nothing.
 - :data:`LABELS_AT_VERSION_SQL` is a ``labels``-shaped row source holding,
   per (sample, annotator), the last state recorded under a taxonomy version
   (a label deleted under it, or first made after it, is absent); agreement
@@ -36,17 +36,23 @@ LABELS_AT_VERSION_SQL = (
 
 
 def bind_taxonomy(store: Store, taxonomy: Taxonomy) -> None:
-    """Record that the database now follows ``taxonomy`` (inside the caller's transaction).
+    """Bind the database to ``taxonomy`` (inside the caller's transaction), so it
+    is opened with the new version from now on and refused with the old one
+    (:mod:`annotator.store.taxonomy_binding`)."""
+    store.rebind_taxonomy(taxonomy)
 
-    Hook for the taxonomy binding of the integrity work (name, version and
-    hash of the taxonomy a database is bound to): when the store offers
-    ``bind_taxonomy_in_transaction``, it is called here, so that a database
-    migrated to 1.1 is then opened with 1.1 and refused with 1.0. Without it,
-    the labels' ``taxonomy_version`` column is the only record.
-    """
-    rebind = getattr(store, "bind_taxonomy_in_transaction", None)
-    if rebind is not None:
-        rebind(taxonomy)
+
+def binding_state(store: Store, new: Taxonomy) -> str:
+    """'old' (bound to the store's taxonomy, or not bound yet), 'new' (already
+    bound to ``new``: migrated before) or 'other'."""
+    from .taxonomy_binding import binding_of
+
+    have = store.taxonomy_binding()
+    if have is None or have == binding_of(store.taxonomy):
+        return "old"
+    if have == binding_of(new):
+        return "new"
+    return "other"
 
 
 def apply_migration(store: Store, plan: MigrationPlan, new: Taxonomy) -> None:
