@@ -1,7 +1,7 @@
 # One command runs every check: `make check`.
-.PHONY: check format lint types test schema
+.PHONY: check format lint imports types test schema
 
-check: lint types test
+check: lint imports types test
 
 format:
 	.venv/bin/ruff format annotator tests benchmarks db
@@ -9,6 +9,10 @@ format:
 lint:
 	.venv/bin/ruff format --check annotator tests benchmarks db
 	.venv/bin/ruff check annotator tests benchmarks db
+
+# The layer contracts in pyproject.toml's [tool.importlinter].
+imports:
+	.venv/bin/lint-imports
 
 types:
 	.venv/bin/mypy

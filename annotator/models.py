@@ -19,6 +19,19 @@ Kind = Literal["bug", "pass", "skip", "none"]
 """bug: a taxonomy category; pass: judged not a failure; skip: skipped;
 none: only a note or a flag."""
 
+FINAL = "final"
+"""The annotator whose labels are the adjudicated ones (written in review or imported)."""
+
+DECIDING_KINDS: tuple[Kind, ...] = ("bug", "pass")
+"""The kinds of label that decide a sample: a category, or judged not a failure.
+Only these are ratings for agreement, votes for a majority and answers to review
+(skips and flag-only labels are not). The store's SQL spells the rule from here."""
+
+
+def decides(kind: str) -> bool:
+    """Whether a label of this kind decides its sample (see :data:`DECIDING_KINDS`)."""
+    return kind in DECIDING_KINDS
+
 
 def no_nul_id(value: str) -> str:
     """Sample ids are text: a NUL byte would cut them short in SQLite's C API."""

@@ -7,8 +7,10 @@ Contract:
   then by how many distinct answers there are; each with every annotator's
   label. Samples already adjudicated come after those still open.
 - :func:`adopt` makes one annotator's label the final label; :func:`write_final`
-  writes a final label of the reviewer's own. Both record the reviewer in
-  ``written_by`` and go through the store, so the final label keeps its history.
+  writes a final label of the reviewer's own. Both write through a
+  :class:`~annotator.labeling.LabelSession` over :class:`FinalLabels`
+  (:func:`final_session`: source ``review``, the reviewer in ``written_by``),
+  so the final label keeps its history and the session's undo takes it back.
 - :func:`pair_disagreements` lists the samples on which two annotators differ
   (the cells of the agreement matrix).
 No Textual here: the review screen is a thin shell over these functions.
@@ -20,10 +22,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .errors import UserError
-from .models import Label, LabelValue
+from .labeling import LabelSession
+from .models import FINAL, Label, LabelValue
 from .store import Store
-
-FINAL = "final"
+from .store.blind import BlindView
 
 
 def decision(label: Label | LabelValue) -> str:
@@ -90,30 +92,58 @@ def disagreements(
     return out
 
 
-def adopt(store: Store, sample_id: str, annotator: str, reviewer: str) -> Label:
-    """Make ``annotator``'s label the final label of the sample."""
+class FinalLabels(BlindView):
+    """The ``final`` labels as one reviewer writes them: every write records the reviewer
+    in ``written_by``. (Review is not blind; this view only scopes the writes.)"""
+
+    def __init__(self, store: Store, reviewer: str) -> None:
+        super().__init__(store, FINAL)
+        self.reviewer = reviewer
+
+    def set_label(self, sample_id: str, value: LabelValue, *, source: str = "review") -> Label:
+        return self._store.set_label(
+            sample_id, FINAL, value, source=source, written_by=self.reviewer
+        )
+
+
+def final_session(store: Store, reviewer: str) -> LabelSession:
+    """A sitting in which ``reviewer`` writes final labels (and can undo them)."""
+    return LabelSession(FinalLabels(store, reviewer), source="review")
+
+
+def adopted_value(store: Store, sample_id: str, annotator: str) -> LabelValue:
+    """``annotator``'s label of the sample as a final label that says where it came from."""
     label = store.label(sample_id, annotator)
     if label is None:
         raise UserError(f"{annotator} has no label for '{sample_id}'")
     value = label.value()
     value.raw = {"adopted_from": annotator}
-    return store.set_label(sample_id, FINAL, value, source="review", written_by=reviewer)
+    return value
 
 
-def write_final(store: Store, sample_id: str, value: LabelValue, reviewer: str) -> Label:
+def adopt(
+    store: Store,
+    sample_id: str,
+    annotator: str,
+    reviewer: str,
+    session: LabelSession | None = None,
+) -> Label:
+    """Make ``annotator``'s label the final label of the sample."""
+    value = adopted_value(store, sample_id, annotator)
+    return (session or final_session(store, reviewer)).save(sample_id, value)
+
+
+def write_final(
+    store: Store,
+    sample_id: str,
+    value: LabelValue,
+    reviewer: str,
+    session: LabelSession | None = None,
+) -> Label:
     """The reviewer's own final label."""
-    return store.set_label(sample_id, FINAL, value, source="review", written_by=reviewer)
+    return (session or final_session(store, reviewer)).save(sample_id, value)
 
 
 def pair_disagreements(store: Store, a: str, b: str) -> list[str]:
     """Samples both annotators decided on, with different category-level answers."""
-    rows = store.db.conn.execute(
-        "SELECT x.sample_id FROM labels x JOIN labels y ON y.sample_id = x.sample_id"
-        " JOIN samples s ON s.id = x.sample_id"
-        " WHERE x.annotator = ? AND y.annotator = ? AND x.kind IN ('bug', 'pass')"
-        " AND y.kind IN ('bug', 'pass')"
-        " AND (x.kind != y.kind OR IFNULL(x.category, -1) != IFNULL(y.category, -1))"
-        " ORDER BY s.rowid",
-        (a, b),
-    )
-    return [r[0] for r in rows]
+    return store.pair_disagreements(a, b)

@@ -74,9 +74,9 @@ with store.transaction():
             if k % 3 == j:
                 continue
             cat = truth if rng.random() < 0.7 else rng.randint(1, 14)
-            put_label(store.db, sid, who, LabelValue(category=cat), taxonomy_version="1.0", source="bench")
+            put_label(store._db, sid, who, LabelValue(category=cat), taxonomy_version="1.0", source="bench")
         if k % 2 == 0:
-            put_label(store.db, sid, "final", LabelValue(category=truth), taxonomy_version="1.0", source="bench")
+            put_label(store._db, sid, "final", LabelValue(category=truth), taxonomy_version="1.0", source="bench")
 print(len(ids))
 """
 

@@ -125,7 +125,7 @@ with store.transaction():
         truth = rng.randint(1, 14)
         for who in ("alice", "bob", "carol"):
             cat = truth if rng.random() < 0.7 else rng.randint(1, 14)
-            put_label(store.db, sid, who, LabelValue(category=cat), taxonomy_version="1.0", source="bench")
+            put_label(store._db, sid, who, LabelValue(category=cat), taxonomy_version="1.0", source="bench")
 print(len(ids))
 """
 

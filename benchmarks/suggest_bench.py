@@ -37,14 +37,11 @@ def main() -> int:
         import_path(store, "dlbench", folder)
         engine = Engine(store)
         votes = engine.votes()  # builds the labeled samples' facts once
-        rows = store.db.conn.execute(
-            "SELECT id, generated_code, reference_code, test_output, metadata FROM samples_full"
-            " WHERE passed IS NOT 1"
-        ).fetchall()
+        rows = list(store.fact_inputs(store.sample_ids(failing_only=True)))
         times = []
-        for sid, gen, ref, out, meta in rows:
+        for row in rows:
             start = time.perf_counter()
-            _, data = _compute((sid, gen, ref, out, meta))
+            sid, data = _compute(row)
             rank(Facts.from_json(data), engine.rules, store.taxonomy, votes, sid)
             times.append((time.perf_counter() - start) * 1000)
         times.sort()

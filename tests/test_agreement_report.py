@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rawsql import raw, raw_db
 
 from annotator import stats
 from annotator.agreement import agreement_report, expand, load_ratings
@@ -306,7 +307,7 @@ def test_20k_samples_three_annotators_is_fast(tmp_path: Path) -> None:
     cats = [c.id for c in store.taxonomy.categories]
     choices = [LabelValue(kind="pass"), *(LabelValue(category=c) for c in cats)]
     with store.transaction():
-        store.db.conn.executemany(
+        raw(store).executemany(
             "INSERT INTO samples (id, passed, content_hash, created_at, updated_at)"
             " VALUES (?, 0, ?, 't', 't')",
             ((f"s{i:05d}", str(i)) for i in range(20_000)),
@@ -315,7 +316,9 @@ def test_20k_samples_three_annotators_is_fast(tmp_path: Path) -> None:
             base = rng.choice(choices)
             for who in ("final", "a", "b"):
                 value = base if rng.random() < 0.7 else rng.choice(choices)
-                put_label(store.db, f"s{i:05d}", who, value, taxonomy_version="t", source="test")
+                put_label(
+                    raw_db(store), f"s{i:05d}", who, value, taxonomy_version="t", source="test"
+                )
     start = time.perf_counter()
     report = agreement_report(store)
     elapsed = time.perf_counter() - start

@@ -8,11 +8,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from rawsql import raw
 
 from annotator.errors import UserError
 from annotator.importers import estimate, import_path
 from annotator.store import Store
-from annotator.store.connection import bulk_mode
 
 
 def _write(path: Path, n: int, bad_line: int | None = None) -> Path:
@@ -25,21 +25,21 @@ def _write(path: Path, n: int, bad_line: int | None = None) -> Path:
 
 def test_bulk_import_alone_switches_journal_and_restores_wal(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "a.db")
-    with bulk_mode(store.db) as switched:
+    with store.bulk_mode() as switched:
         assert switched
-        assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
-    assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert raw(store).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert raw(store).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     data = _write(tmp_path / "big.jsonl", 2100)
     summary = import_path(store, "jsonl", data, expected=estimate("jsonl", data))
     assert summary.samples["new"] == 2100
-    assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert raw(store).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_bulk_import_with_another_reader_stays_in_wal(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "b.db")
     other = sqlite3.connect(tmp_path / "b.db")
     other.execute("SELECT COUNT(*) FROM samples").fetchone()
-    with bulk_mode(store.db) as switched:
+    with store.bulk_mode() as switched:
         assert not switched
     data = _write(tmp_path / "big.jsonl", 2100)
     import_path(store, "jsonl", data, expected=2100)
@@ -54,9 +54,9 @@ def test_failed_bulk_import_changes_nothing(tmp_path: Path) -> None:
         import_path(
             store, "jsonl", _write(tmp_path / "big.jsonl", 2100, bad_line=2050), expected=2100
         )
-    assert store.status()["samples"] == 3
-    assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.db.conn.execute("PRAGMA page_size").fetchone()[0] == 16384
+    assert store.status().samples == 3
+    assert raw(store).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert raw(store).execute("PRAGMA page_size").fetchone()[0] == 16384
 
 
 def test_estimate_counts_lines_of_any_size(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from rawsql import raw
+
 from annotator.models import SampleIn
 from annotator.store import Store
 
@@ -42,6 +44,6 @@ def test_two_processes_write_1000_labels_each(tmp_path: Path) -> None:
         assert "locked" not in err
         assert out.strip() == "done 1000"
     with Store.open(db) as store:
-        assert store.status()["annotators"] == {"alice": 1000, "bob": 1000}
-        rows = store.db.conn.execute("SELECT COUNT(*) FROM label_history").fetchone()[0]
+        assert store.status().annotators == {"alice": 1000, "bob": 1000}
+        rows = raw(store).execute("SELECT COUNT(*) FROM label_history").fetchone()[0]
         assert rows == 2000

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rawsql import raw
 from test_export_fixture import build
 
 from annotator.cli import cli
@@ -191,12 +192,12 @@ def test_dlbench_final_counts_equal_the_sql_view(dlbench_dir: Path, tmp_path: Pa
     assert result.exit_code == 0, result.output
     with Store.open(db, load_taxonomy()) as store:
         view: dict[str, dict[int, int]] = {}
-        for who, cat, n in store.db.conn.execute("SELECT * FROM category_counts"):
+        for who, cat, n in raw(store).execute("SELECT * FROM category_counts"):
             view.setdefault(who, {})[cat] = n
         for who in view:
-            table = count_table(store.db, store.taxonomy, who)
+            table = count_table(store, who)
             assert {c.id: c.total for c in table.categories if c.total} == view[who], who
             for cat in table.categories:
                 assert sum(s.count for s in cat.subcategories) == cat.total
-        final = {c.id: c.total for c in count_table(store.db, store.taxonomy, "final").categories}
+        final = {c.id: c.total for c in count_table(store, "final").categories}
     assert final[1] == 57 and final[10] == 39

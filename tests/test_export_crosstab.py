@@ -79,7 +79,7 @@ def test_first_comment_line_states_the_source_and_booktabs(study: tuple[Path, Pa
 def test_groups_add_up_to_the_plain_table(study: tuple[Path, Path], by: str, source: str) -> None:
     tax, db = study
     with Store.open(db, load_taxonomy(tax)) as store:
-        plain = count_table(store.db, store.taxonomy, source)
+        plain = count_table(store, source)
         cross = cross_table(store, by, source)
     summed: Counter[tuple[int, str]] = Counter()
     inferred: Counter[tuple[int, str]] = Counter()

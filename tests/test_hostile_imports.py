@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rawsql import raw
 
 from annotator.errors import UserError
 from annotator.importers import import_path
@@ -20,7 +21,7 @@ SETTINGS = settings(
 
 
 def _fingerprint(store: Store) -> tuple:
-    conn = store.db.conn
+    conn = raw(store)
     return (
         conn.execute("SELECT id, content_hash FROM samples ORDER BY id").fetchall(),
         conn.execute("SELECT COUNT(*) FROM label_history").fetchone()[0],

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rawsql import raw
 
 from annotator.errors import UserError
 from annotator.importers import import_path
@@ -71,7 +72,7 @@ def test_unknown_numeric_code_fails_with_row_and_field(store: Store, tmp_path: P
         UserError, match=r"labels\.csv: row 3 field 'final_cat1'.*'99' is not a category"
     ):
         import_path(store, "dlbench", folder)
-    assert store.status()["samples"] == 0
+    assert store.status().samples == 0
 
 
 def test_duplicate_rows_merge_and_conflicts_are_reported(store: Store, tmp_path: Path) -> None:
@@ -107,33 +108,34 @@ def test_non_utf8_code_file_is_named(store: Store, tmp_path: Path) -> None:
     (folder / "Generated" / "s1.py").write_bytes(b"x = '\xff'\n")
     with pytest.raises(UserError, match=r"Generated/s1\.py: not UTF-8"):
         import_path(store, "dlbench", folder)
-    assert store.status()["samples"] == 0
+    assert store.status().samples == 0
 
 
 def test_real_dlbench_import(store: Store, dlbench_dir: Path, tmp_path: Path) -> None:
     summary = import_path(store, "dlbench", dlbench_dir)
     status = store.status()
-    assert status["samples"] == 240
-    assert set(status["annotators"]) == {"final", "rater_k", "rater_q"}
-    assert status["annotators"]["final"] == 240
+    assert status.samples == 240
+    assert set(status.annotators) == {"final", "rater_k", "rater_q"}
+    assert status.annotators["final"] == 240
     # This half of the sheet has three samples on two rows each, all three conflicting.
     assert len(summary.duplicates) == 3 and len(summary.conflicts) == 3
-    codes = {r[0] for r in store.db.conn.execute("SELECT DISTINCT category FROM labels")}
+    codes = {r[0] for r in raw(store).execute("SELECT DISTINCT category FROM labels")}
     assert 15 not in codes and 8 in codes  # old code 15 went through the alias
     flags = {
-        r[0]
-        for r in store.db.conn.execute("SELECT DISTINCT flag FROM labels WHERE flag IS NOT NULL")
+        r[0] for r in raw(store).execute("SELECT DISTINCT flag FROM labels WHERE flag IS NOT NULL")
     }
     assert flags == {"problem", "?"}
-    passes = store.db.conn.execute(
-        "SELECT COUNT(*) FROM labels WHERE annotator = 'final' AND kind = 'pass'"
-    ).fetchone()[0]
+    passes = (
+        raw(store)
+        .execute("SELECT COUNT(*) FROM labels WHERE annotator = 'final' AND kind = 'pass'")
+        .fetchone()[0]
+    )
     assert passes == 67  # 'pass' and 'passed', after merging duplicate rows
-    before = store.db.conn.execute("SELECT COUNT(*) FROM label_history").fetchone()[0]
+    before = raw(store).execute("SELECT COUNT(*) FROM label_history").fetchone()[0]
     again = import_path(store, "dlbench", dlbench_dir)
     assert again.samples == {"unchanged": 240}
     assert not again.labels
-    after = store.db.conn.execute("SELECT COUNT(*) FROM label_history").fetchone()[0]
+    after = raw(store).execute("SELECT COUNT(*) FROM label_history").fetchone()[0]
     assert after == before
 
 
@@ -146,4 +148,4 @@ def test_real_dlbench_copy_with_one_bad_code_changes_nothing(
     victim.write_bytes(b"\xfe\xfe")
     with pytest.raises(UserError, match=victim.name):
         import_path(store, "dlbench", copy)
-    assert store.status() == {"samples": 0, "failing": 0, "annotators": {}}
+    assert store.status().as_dict() == {"samples": 0, "failing": 0, "annotators": {}}

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from rawsql import raw
 
 from annotator.errors import UserError
 from annotator.importers import import_path
@@ -41,7 +42,7 @@ def test_import_keeps_extra_keys_as_metadata(store: Store, tmp_path: Path) -> No
     assert sample is not None
     assert sample.metadata == {"harness_run": 7}
     assert sample.model == "m1" and sample.passed is False
-    assert store.status()["failing"] == 3
+    assert store.status().failing == 3
 
 
 def test_missing_id_uses_the_content_hash(store: Store, tmp_path: Path) -> None:
@@ -63,7 +64,7 @@ def test_truncated_line_7_fails_the_whole_import(store: Store, tmp_path: Path) -
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(UserError, match=r"bad\.jsonl:7: invalid JSON"):
         import_path(store, "jsonl", path)
-    assert store.status()["samples"] == 0
+    assert store.status().samples == 0
 
 
 def test_wrong_field_type_names_line_and_field(store: Store, tmp_path: Path) -> None:
@@ -76,14 +77,14 @@ def test_wrong_field_type_names_line_and_field(store: Store, tmp_path: Path) -> 
 
 def test_failed_import_leaves_earlier_data_untouched(store: Store, tmp_path: Path) -> None:
     import_path(store, "jsonl", _write(tmp_path / "good.jsonl", _records(3)))
-    before = store.db.conn.execute("SELECT id, content_hash FROM samples ORDER BY id").fetchall()
+    before = raw(store).execute("SELECT id, content_hash FROM samples ORDER BY id").fetchall()
     changed = _records(6)
     changed[0]["generated_code"] = "changed"
     path = _write(tmp_path / "bad.jsonl", changed)
     path.write_bytes(path.read_bytes() + b'{"id": "x", "prompt": "\xff"}\n')
     with pytest.raises(UserError, match=r"bad\.jsonl:7: not UTF-8"):
         import_path(store, "jsonl", path)
-    after = store.db.conn.execute("SELECT id, content_hash FROM samples ORDER BY id").fetchall()
+    after = raw(store).execute("SELECT id, content_hash FROM samples ORDER BY id").fetchall()
     assert after == before
 
 

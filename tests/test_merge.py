@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rawsql import raw
 
 from annotator.cli import cli
 from annotator.errors import UserError
@@ -23,12 +24,20 @@ def _db(path: Path, n: int = 3) -> Store:
 
 
 def _snapshot(store: Store) -> tuple[list[tuple], list[tuple]]:
-    labels = store.db.conn.execute(
-        "SELECT sample_id, annotator, kind, category, note, revision FROM labels ORDER BY 1, 2"
-    ).fetchall()
-    history = store.db.conn.execute(
-        "SELECT sample_id, annotator, op, category, revision FROM label_history ORDER BY 1, 2, changed_at"
-    ).fetchall()
+    labels = (
+        raw(store)
+        .execute(
+            "SELECT sample_id, annotator, kind, category, note, revision FROM labels ORDER BY 1, 2"
+        )
+        .fetchall()
+    )
+    history = (
+        raw(store)
+        .execute(
+            "SELECT sample_id, annotator, op, category, revision FROM label_history ORDER BY 1, 2, changed_at"
+        )
+        .fetchall()
+    )
     return labels, history
 
 
@@ -42,7 +51,7 @@ def test_merge_combines_annotators_and_is_idempotent(tmp_path: Path) -> None:
     first = merge_database(team, alice.path)
     merge_database(team, bob.path)
     assert first.samples_new == 3 and first.labels_new == 1
-    assert team.status()["samples"] == 4
+    assert team.status().samples == 4
     assert team.label("s0", "alice").category == 7  # type: ignore[union-attr]
     assert [h.category for h in team.history("s0", "alice")] == [6, 7]
     before = _snapshot(team)
@@ -66,8 +75,8 @@ def test_conflict_newest_wins_and_other_stays_in_history(tmp_path: Path) -> None
     assert mine.last_history_id("s1", "k") == mine.history("s1", "k")[-1].id
     older = _db(tmp_path / "x.db")
     older.set_label("s1", "k", LabelValue(category=3))
-    older.db.conn.execute("UPDATE labels SET updated_at = '2000-01-01T00:00:00.000000Z'")
-    older.db.conn.commit()
+    raw(older).execute("UPDATE labels SET updated_at = '2000-01-01T00:00:00.000000Z'")
+    raw(older).commit()
     merge_database(mine, older.path)
     assert mine.label("s1", "k").category == 10  # type: ignore[union-attr]
 
@@ -78,7 +87,7 @@ def test_same_content_under_another_id_stays_a_sample_of_its_own(tmp_path: Path)
     theirs.upsert_sample(SampleIn(id="renamed", generated_code="x = 0"))
     theirs.set_label("renamed", "q", LabelValue(category=4))
     summary = merge_database(mine, theirs.path)
-    assert summary.samples_new == 1 and mine.status()["samples"] == 2
+    assert summary.samples_new == 1 and mine.status().samples == 2
     assert mine.label("renamed", "q").category == 4  # type: ignore[union-attr]
     assert mine.label("s0", "q") is None
 
@@ -91,7 +100,7 @@ def test_merge_refuses_non_databases_and_changes_nothing(tmp_path: Path) -> None
         merge_database(mine, junk)
     with pytest.raises(UserError, match="into itself"):
         merge_database(mine, mine.path)
-    assert mine.status()["samples"] == 3
+    assert mine.status().samples == 3
 
 
 def test_merge_cli(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rawsql import raw
 
 from annotator.cli import cli
 from annotator.errors import UserError
@@ -30,7 +31,7 @@ def _db(path: Path, n: int = 3) -> Store:
 
 
 def _state(store: Store) -> tuple[list[tuple[object, ...]], ...]:
-    conn = store.db.conn
+    conn = raw(store)
     return tuple(
         conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
         for table in ("samples", "labels", "label_history")
@@ -207,7 +208,7 @@ def test_identical_content_under_different_ids_stays_distinct(tmp_path: Path) ->
         other.upsert_sample(SampleIn(id=f"dup{i}", generated_code="same"))
         other.set_label(f"dup{i}", "q", LabelValue(category=1 + i))
     merge_database(team, other.path)
-    assert team.status()["samples"] == 5
+    assert team.status().samples == 5
     assert [team.label(f"dup{i}", "q").category for i in range(5)] == [1, 2, 3, 4, 5]  # type: ignore[union-attr]
 
 

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from rawsql import raw, raw_db
 
 from annotator.errors import UserError
 from annotator.models import LabelValue, SampleIn
@@ -20,7 +21,7 @@ def _samples(store: Store, n: int = 4) -> None:
 
 
 def test_database_uses_wal_and_foreign_keys(store: Store) -> None:
-    conn = store.db.conn
+    conn = raw(store)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
@@ -70,11 +71,11 @@ def test_invalid_labels_are_refused(store: Store) -> None:
 def test_queue_puts_unlabeled_failing_samples_first(store: Store) -> None:
     _samples(store)
     store.set_label("s0", "me", LabelValue(category=1))
-    order = [row["id"] for row in store.queue("me")]
+    order = [row.id for row in store.queue("me")]
     assert order == ["s1", "s2", "s3", "s0"]
-    assert [r["id"] for r in store.queue("me", offset=1, limit=2)] == ["s2", "s3"]
+    assert [r.id for r in store.queue("me", offset=1, limit=2)] == ["s2", "s3"]
     assert store.queue_count("me", SampleFilter(status="labeled")) == 1
-    assert [r["id"] for r in store.queue("me", SampleFilter(category=1))] == ["s0"]
+    assert [r.id for r in store.queue("me", SampleFilter(category=1))] == ["s0"]
 
 
 def test_status_counts_samples_failing_and_labels_per_annotator(store: Store) -> None:
@@ -82,7 +83,7 @@ def test_status_counts_samples_failing_and_labels_per_annotator(store: Store) ->
     store.set_label("s0", "k", LabelValue(category=1))
     store.set_label("s1", "k", LabelValue(kind="skip"))
     store.set_label("s1", "q", LabelValue(kind="pass"))
-    assert store.status() == {"samples": 4, "failing": 3, "annotators": {"k": 1, "q": 1}}
+    assert store.status().as_dict() == {"samples": 4, "failing": 3, "annotators": {"k": 1, "q": 1}}
 
 
 def test_updating_a_sample_keeps_its_labels(store: Store) -> None:
@@ -102,6 +103,13 @@ def test_category_counts_view_counts_a_sample_once_per_category(store: Store) ->
     store.set_label("s1", "f", LabelValue(category=1, category2=1))
     store.set_label("s2", "f", LabelValue(kind="pass"))
     rows = {
-        r["category"]: r["occurrences"] for r in store.db.query("SELECT * FROM category_counts")
+        r["category"]: r["occurrences"]
+        for r in raw_db(store).query("SELECT * FROM category_counts")
     }
     assert rows == {1: 2, 10: 1}
+
+
+def test_the_connection_is_private(store: Store) -> None:
+    # The store is the one door: callers use named methods, never the connection.
+    assert not hasattr(store, "db")
+    assert type(store.status()).__name__ == "StoreStatus"

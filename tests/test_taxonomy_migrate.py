@@ -212,10 +212,10 @@ def test_split_puts_labels_back_to_confirm_for_their_annotator(
         from annotator.store import SampleFilter
 
         flagged = store.queue("ann", SampleFilter(status="flagged"))
-        assert [r["id"] for r in flagged] == ["s3"]
+        assert [r.id for r in flagged] == ["s3"]
         assert store.queue("bob", SampleFilter(status="flagged")) == []
         # Back in the queue: before the annotator's labeled samples.
-        assert store.queue("ann")[0]["id"] == "s3"
+        assert store.queue("ann")[0].id == "s3"
 
 
 def test_moved_and_renamed_subcategories(study: tuple[Path, Path], tmp_path: Path) -> None:

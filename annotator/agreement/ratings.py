@@ -1,9 +1,9 @@
 """Agreement ratings built from the labels table, as weighted rating patterns.
 
 Contract:
-- One SQL query over the ``labels`` table reading only label columns (never sample texts). It
-  returns each sample's labels as one JSON array; identical arrays are counted, and only the
-  distinct ones are decoded into *patterns*: a tuple of ``(annotator, value)`` pairs sorted by
+- One store query (:meth:`annotator.store.Store.rating_patterns`) reads only label columns
+  (never sample texts) and returns each distinct set of a sample's labels once, with how
+  many samples share it; those become *patterns*: a tuple of ``(annotator, value)`` pairs sorted by
   annotator, holding non-missing values only. ``Loaded.patterns`` maps pattern -> number of
   items (see ``annotator.agreement.weighted`` for why); ``expand`` turns it back into the
   ``annotator.stats`` ``Ratings`` shape (``item -> {annotator: value}``), in a fixed order.
@@ -23,27 +23,25 @@ Contract:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import UserError
+from ..models import FINAL
 from ..store import Store
 from ..store.machine import machine_names
-from ..store.migrate import LABELS_AT_VERSION_SQL
 from ..taxonomy import Taxonomy
 from .weighted import Pattern, Patterns
 
 LEVELS = ("category", "subcategory", "set")
 PASS = "pass"
 PASS_SET: frozenset[Hashable] = frozenset({PASS})
-FINAL = "final"
 GROUPS = ("shown", "hidden", "mixed", "unknown")
 
 # The one label column besides kind and category that each level needs; selecting only it keeps
 # the number of distinct per-sample arrays (and so the decoding work) small.
-_EXTRA = {"category": "NULL", "subcategory": "subcategory", "set": "category2"}
+_EXTRA = {"category": "none", "subcategory": "subcategory", "set": "category2"}
 
 
 @dataclass
@@ -72,8 +70,7 @@ def default_annotators(store: Store) -> list[str]:
     """Every human annotator that has at least one label, ``final`` included, sorted by
     name. Machine annotators (``llm:NAME``) count only when named."""
     machines = machine_names(store)
-    cur = store.db.conn.execute("SELECT DISTINCT annotator FROM labels ORDER BY annotator")
-    return [r[0] for r in cur if r[0] not in machines]
+    return [n for n in store.annotators_with_labels() if n not in machines]
 
 
 def resolve_annotators(store: Store, requested: Sequence[str] | None) -> list[str]:
@@ -108,7 +105,7 @@ def label_value(level: str, kind: str, category: int | None, extra: object) -> H
 def load_ratings(
     store: Store, annotators: Sequence[str], level: str, taxonomy_version: str | None = None
 ) -> Loaded:
-    """The rating patterns of ``annotators`` at ``level``, with one query.
+    """The rating patterns of ``annotators`` at ``level``, from one store query.
 
     With ``taxonomy_version``, the labels as they were under that version
     (their last state recorded under it, from the label history).
@@ -119,29 +116,16 @@ def load_ratings(
     loaded = Loaded(level=level, annotators=names)
     if not names:
         return loaded
-    marks = ", ".join("?" for _ in names)
-    # The unary + keeps SQLite off the (annotator, kind) index: a scan in primary-key order
-    # groups by sample without a sort and reads each row once.
-    source, params = "labels", list(names)
-    if taxonomy_version is not None:
-        source, params = LABELS_AT_VERSION_SQL, [taxonomy_version, *names]
-    cur = store.db.conn.execute(
-        "SELECT json_group_array(json_array(annotator, kind, category,"
-        f" {_EXTRA[level]}, suggestions_shown)) FROM {source}"
-        f" WHERE +annotator IN ({marks}) AND +kind IN ('bug', 'pass') GROUP BY sample_id",
-        params,
-    )
-    raw = Counter(r[0] for r in cur)
-    for text, count in raw.items():
+    for labels, count in store.rating_patterns(names, _EXTRA[level], taxonomy_version):
         pairs: list[tuple[str, Hashable]] = []
         flags: set[bool] = set()
-        for annotator, kind, category, extra, shown in json.loads(text):
-            value = label_value(level, kind, category, extra)
+        for label in labels:
+            value = label_value(level, label.kind, label.category, label.extra)
             if value is None:
                 continue
-            pairs.append((annotator, value))
-            if shown is not None and annotator != FINAL:
-                flags.add(bool(shown))
+            pairs.append((label.annotator, value))
+            if label.suggestions_shown is not None and label.annotator != FINAL:
+                flags.add(label.suggestions_shown)
         if not pairs:
             continue
         pattern: Pattern = tuple(sorted(pairs, key=lambda p: p[0]))

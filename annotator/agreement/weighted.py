@@ -7,22 +7,24 @@ O(distinct patterns) instead of O(items) per statistic (the report calls about a
 
 Contract: each function returns exactly the ``Stat`` that the ``annotator.stats`` function
 named in its docstring returns on the expanded ratings (same formula, same exact-integer /
-``Fraction`` arithmetic, same reasons, ``n_items`` and ``n_dropped`` counted in items);
+``Fraction`` arithmetic, same reasons, ``n_items`` and ``n_dropped`` counted in items).
+Percent agreement, Krippendorff's alpha, Gwet's AC1 and per-category kappa *are* the ``annotator.stats``
+functions, which take weighted items; the others reuse its building blocks;
 ``tests/test_agreement_report.py`` checks that on random data. A pattern is a tuple of
 ``(annotator, value)`` pairs holding only non-missing values; empty patterns are ignored.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Hashable, Sequence
-from fractions import Fraction
 
 from ..stats import Distance, Stat, sort_labels
-from ..stats._core import UNDEF_NEED_TWO, UNDEF_NO_EXPECTED_DISAGREEMENT, UNDEF_ONE_CATEGORY
+from ..stats._core import UNDEF_NEED_TWO, UNDEF_ONE_CATEGORY
 from ..stats._core import equal_pairs as _equal_pairs
-from ..stats.kappa import _atoms, _category_reason, _fleiss, _refuse_unequal
+from ..stats.agreement import ac1_weighted, percent_weighted
+from ..stats.alpha import alpha_weighted
+from ..stats.kappa import _fleiss, _refuse_unequal, per_category_weighted
 
 Pattern = tuple[tuple[str, Hashable], ...]
 Patterns = Counter[Pattern]
@@ -91,56 +93,19 @@ def confusion(conf: Counter[tuple[Hashable, Hashable]]) -> tuple[list[Hashable],
     return labels, matrix
 
 
-def _observed(units: Units) -> tuple[Fraction | None, int]:
-    same_by_r: dict[int, int] = defaultdict(int)
-    used = 0
-    for vals, w in units:
-        used += w
-        same_by_r[len(vals)] += w * _equal_pairs(vals)
-    if used == 0:
-        return None, 0
-    total = sum((Fraction(s * 2, r * (r - 1)) for r, s in same_by_r.items()), Fraction(0))
-    return total / used, used
+def _items(patterns: Patterns) -> list[tuple[list[Hashable], int]]:
+    """Every rated pattern as a weighted item of ``annotator.stats``."""
+    return [([v for _, v in pattern], w) for pattern, w in patterns.items() if pattern]
 
 
 def percent(patterns: Patterns) -> Stat:
-    """``stats.percent_agreement``."""
-    units, dropped = units_of(patterns)
-    p_o, used = _observed(units)
-    if p_o is None:
-        return _undef(UNDEF_NEED_TWO, 0, dropped, "percent")
-    return Stat(value=float(p_o), n_items=used, n_dropped=dropped, method="percent")
+    """``stats.percent_agreement`` (the same function, over weighted items)."""
+    return percent_weighted(_items(patterns))
 
 
 def gwet_ac1(patterns: Patterns, categories: Sequence[Hashable]) -> Stat:
-    """``stats.gwet_ac1`` (π_k over every rated item, single-rated ones included)."""
-    units, dropped = units_of(patterns)
-    p_a, used = _observed(units)
-    if p_a is None:
-        return _undef(UNDEF_NEED_TWO, 0, dropped, "ac1")
-    cats = set(categories)
-    q = len(cats)
-    if q < 2:
-        return _undef("undefined: AC1 needs ≥2 categories", used, dropped, "ac1")
-    by_r: dict[int, Counter[Hashable]] = defaultdict(Counter)
-    n = 0
-    for pattern, w in patterns.items():
-        if not pattern:
-            continue
-        n += w
-        counts = by_r[len(pattern)]
-        for _, v in pattern:
-            counts[v] += w
-    shares: dict[Hashable, Fraction] = defaultdict(Fraction)
-    for r, counts in by_r.items():
-        for k, c in counts.items():
-            shares[k] += Fraction(c, r * n)
-    unknown = [k for k in shares if k not in cats]
-    if unknown:
-        return _undef(f"undefined: value {unknown[0]!r} not in categories", used, dropped, "ac1")
-    p_e = sum((p * (1 - p) for p in shares.values()), Fraction(0)) / (q - 1)
-    value = (p_a - p_e) / (1 - p_e)
-    return Stat(value=float(value), n_items=used, n_dropped=dropped, method="ac1")
+    """``stats.gwet_ac1`` (the same function, over weighted items)."""
+    return ac1_weighted(_items(patterns), categories)
 
 
 def fleiss(patterns: Patterns) -> Stat:
@@ -162,108 +127,15 @@ def fleiss(patterns: Patterns) -> Stat:
 
 
 def alpha(patterns: Patterns, distance: Distance | None = None) -> Stat:
-    """``stats.krippendorff_alpha``: nominal, or with ``distance`` (MASI, Jaccard)."""
+    """``stats.krippendorff_alpha``: nominal, or with ``distance`` (MASI, Jaccard) (the same
+    function, over weighted units)."""
     units, dropped = units_of(patterns)
-    if not units:
-        return _undef(UNDEF_NEED_TWO, 0, dropped, "alpha")
-    used = sum(w for _, w in units)
-    if distance is None:
-        matches: dict[int, int] = defaultdict(int)
-        n_c: Counter[Hashable] = Counter()
-        for vals, w in units:
-            for v in vals:
-                n_c[v] += w
-            matches[len(vals)] += w * 2 * _equal_pairs(vals)
-        n = sum(n_c.values())
-        sum_occ = sum((Fraction(s, m - 1) for m, s in matches.items()), Fraction(0))
-        chance = sum(c * (c - 1) for c in n_c.values())
-        den = n * (n - 1) - chance
-        if den == 0:
-            return _undef(UNDEF_ONE_CATEGORY, used, dropped, "alpha-nominal")
-        value = float(((n - 1) * sum_occ - chance) / den)
-        return Stat(value=value, n_items=used, n_dropped=dropped, method="alpha-nominal")
-    index: dict[Hashable, int] = {}
-    buckets: dict[int, Counter[tuple[int, int]]] = defaultdict(Counter)
-    totals: Counter[int] = Counter()
-    for vals, w in units:
-        counts = Counter(index.setdefault(v, len(index)) for v in vals)
-        for i, c in counts.items():
-            totals[i] += w * c
-        bucket = buckets[len(vals)]
-        items = list(counts.items())
-        for i, ci in items:
-            for j, cj in items:
-                bucket[(i, j)] += w * (ci * (ci - 1) if i == j else ci * cj)
-    values = list(index)
-    if len(values) < 2:
-        return _undef(UNDEF_ONE_CATEGORY, used, dropped, "alpha")
-    n = sum(totals.values())
-    delta = [[float(distance(a, b)) for b in values] for a in values]
-    observed = math.fsum(
-        cnt * delta[i][j] / (m - 1)
-        for m, bucket in buckets.items()
-        for (i, j), cnt in bucket.items()
-    )
-    expected = math.fsum(
-        (totals[i] * (totals[j] - 1) if i == j else totals[i] * totals[j]) * delta[i][j]
-        for i in range(len(values))
-        for j in range(len(values))
-    )
-    if expected == 0:
-        return _undef(UNDEF_NO_EXPECTED_DISAGREEMENT, used, dropped, "alpha")
-    value = 1.0 - (n - 1) * observed / expected
-    return Stat(value=value, n_items=used, n_dropped=dropped, method="alpha")
+    return alpha_weighted(units, dropped, distance)
 
 
 def per_category(patterns: Patterns) -> list[tuple[Hashable, Stat, int]]:
     """``stats.per_category_kappa`` over the observed categories, sorted, plus per category the
-    number of co-rated items where at least one annotator chose it."""
+    number of co-rated items where at least one annotator chose it (the same function, over
+    weighted items)."""
     units, dropped = units_of(patterns)
-    used = sum(w for _, w in units)
-    n = 0
-    base: dict[int, int] = defaultdict(int)
-    offset: dict[Hashable, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    total: Counter[Hashable] = Counter()
-    spread: Counter[Hashable] = Counter()
-    support: Counter[Hashable] = Counter()
-    for vals, w in units:
-        m = len(vals)
-        n += w * m
-        base[m] += w * m * (m - 1)
-        for k, c in _atoms(vals).items():
-            support[k] += w
-            total[k] += w * c
-            spread[k] += w * c * (m - c)
-            offset[k][m] += w * (c * (c - 1) + (m - c) * (m - c - 1) - m * (m - 1))
-    cats = sort_labels(total)
-    sizes = {len(v) for v, _ in units}
-    result: list[tuple[Hashable, Stat, int]] = []
-    if len(sizes) > 1:
-        for k in cats:
-            present = total[k]
-            absent = n - present
-            chance = present * (present - 1) + absent * (absent - 1)
-            den = n * (n - 1) - chance
-            if den == 0:
-                stat = _undef(_category_reason(k, present), used, dropped, "alpha-presence")
-            else:
-                adj = offset.get(k, {})
-                sum_occ = sum(
-                    (Fraction(b + adj.get(m, 0), m - 1) for m, b in base.items()), Fraction(0)
-                )
-                value = float(((n - 1) * sum_occ - chance) / den)
-                stat = Stat(value, None, used, dropped, None, "alpha-presence")
-            result.append((k, stat, support[k]))
-        return result
-    if not sizes:
-        return []
-    m = sizes.pop()
-    for k in cats:
-        tk = total[k]
-        if tk == 0 or tk == n:
-            stat = _undef(_category_reason(k, tk), used, dropped, "kappa")
-        else:
-            value = 1.0 - (spread[k] * n) / ((m - 1) * tk * (n - tk))
-            stat = Stat(value=value, n_items=used, n_dropped=dropped, method="kappa")
-        result.append((k, stat, support[k]))
-    return result
+    return per_category_weighted(units, dropped)

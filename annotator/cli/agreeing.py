@@ -235,9 +235,7 @@ def agreement_cmd(
     """
     names = annotators.split(",") if annotators else None
     if n_boot is None:
-        labeled = ctx.store.db.conn.execute(
-            "SELECT COUNT(DISTINCT sample_id) FROM labels"
-        ).fetchone()[0]
+        labeled = ctx.store.labeled_samples()
         n_boot = DEFAULT_BOOT if labeled <= AUTO_BOOT_LIMIT else 0
         if not n_boot:
             echo(

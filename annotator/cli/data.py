@@ -116,13 +116,13 @@ def status(ctx: Context, as_json: bool) -> None:
     """Samples, failing samples and samples labeled per annotator."""
     data = ctx.store.status()
     if as_json:
-        echo(json.dumps(data))
+        echo(json.dumps(data.as_dict()))
         return
     echo(f"Database: {ctx.db_path}")
-    echo(f"Samples:  {data['samples']} ({data['failing']} failing)")
-    if not data["annotators"]:
+    echo(f"Samples:  {data.samples} ({data.failing} failing)")
+    if not data.annotators:
         echo("No labels yet.")
-    for name, count in data["annotators"].items():
+    for name, count in data.annotators.items():
         echo(f"  {name:<20} {count} labeled")
 
 

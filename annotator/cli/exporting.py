@@ -95,7 +95,7 @@ def counts_cmd(
         with open_output(out, newline="") as handle:
             handle.write(cross_text)
         return
-    table = count_table(ctx.store.db, ctx.taxonomy, source)
+    table = count_table(ctx.store, source)
     text = (
         csv_out.render(table, guard_formulas=not raw_csv) if fmt == "csv" else WRITERS[fmt](table)
     )
@@ -125,7 +125,7 @@ def labels_cmd(ctx: Context, fmt: str, out: Path | None, raw_csv: bool) -> None:
         with open_output(out, newline="") as handle:
             write_sheet(ctx.store, handle, guard_formulas=not raw_csv)
         return
-    rows = iter_labels(ctx.store.db, ctx.taxonomy)
+    rows = iter_labels(ctx.store)
     with open_output(out, newline="") as handle:
         if fmt == "csv":
             write_csv(rows, handle, LABEL_FIELDS, guard_formulas=not raw_csv)
@@ -155,7 +155,7 @@ def inferred_cmd(
     ctx: Context, fmt: str, annotator: str | None, out: Path | None, raw_csv: bool
 ) -> None:
     """List every subcategory inferred from a note, for confirmation."""
-    rows = iter_inferred(ctx.store.db, ctx.taxonomy, annotator)
+    rows = iter_inferred(ctx.store, annotator)
     if fmt == "csv":
         with open_output(out, newline="") as handle:
             write_csv(rows, handle, INFERRED_FIELDS, guard_formulas=not raw_csv)

@@ -161,8 +161,8 @@ def demo(ctx: Context, no_ui: bool, blind: float) -> None:
             if no_ui:
                 new = summary.samples.get("new", 0)
                 echo(f"Demo database: {db_path}")
-                echo(f"Imported {new} samples ({status['failing']} failing).")
-                echo(f"Samples:  {status['samples']}")
+                echo(f"Imported {new} samples ({status.failing} failing).")
+                echo(f"Samples:  {status.samples}")
                 return
             run_ui(store, "demo", _blind_share(blind))
 

@@ -52,7 +52,7 @@ def _warm(engine: Engine, ids: list[str] | None, quiet: bool) -> None:
         transient=True,
         disable=quiet or not console.is_terminal,
     ) as progress:
-        task = progress.add_task("facts", total=len(engine._stale(ids)))
+        task = progress.add_task("facts", total=len(engine.stale(ids)))
         engine.ensure_facts(ids, progress=lambda n: progress.advance(task, n))
 
 

@@ -28,9 +28,9 @@ Subcategories that the importer inferred from a note (``subcategory_inferred``)
 count in their subcategory and are also counted in ``inferred``. Labels with no
 subcategory go to an ``Unspecified`` row, present only when it is non-zero.
 
-Performance: only the labels table is read (never sample texts). A single
-annotator is aggregated in SQL; a vote is one pass over light label rows in
-sample order. 100k samples x 3 annotators take about a second.
+Performance: only the labels table is read (never sample texts), through
+:mod:`annotator.store.counts`. A single annotator is aggregated in SQL; a vote
+is one pass over light label rows in sample order. 100k samples x 3 annotators take about a second.
 """
 
 from __future__ import annotations
@@ -38,16 +38,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
 from ..errors import UserError
+from ..models import FINAL
+from ..store import Store
 from ..taxonomy import Taxonomy
 from .majority import Pick, iter_majority
 
 UNSPECIFIED = "Unspecified"
 AUTO = "auto"
 MAJORITY = "majority"
-FINAL = "final"
 
 
 @dataclass(frozen=True)
@@ -99,27 +98,6 @@ class CountTable:
         return sum(c.inferred for c in self.categories)
 
 
-# One row per (label, category named), the label's two mentions merged when
-# they name the same category (the first mention's subcategory wins unless it
-# has none) - the rule of majority.label_picks, in SQL.
-_PICKS = """
-    SELECT sample_id, category AS cat,
-        CASE WHEN subcategory IS NULL AND category2 = category
-            THEN subcategory2 ELSE subcategory END AS sub,
-        CASE WHEN subcategory IS NULL AND category2 = category
-            THEN subcategory2_inferred ELSE subcategory_inferred END AS inf
-    FROM {src} WHERE kind = 'bug' AND category IS NOT NULL
-    UNION ALL
-    SELECT sample_id, category2, subcategory2, subcategory2_inferred
-    FROM {src} WHERE kind = 'bug' AND category2 IS NOT NULL AND category2 IS NOT category
-"""
-_COLUMNS = (
-    "sample_id, annotator, kind, category, subcategory, subcategory_inferred,"
-    " category2, subcategory2, subcategory2_inferred"
-)
-_DECIDED_BY_FINAL = "SELECT sample_id FROM labels WHERE annotator = ? AND kind IN ('bug', 'pass')"
-
-
 @dataclass
 class _Tally:
     samples: int = 0
@@ -134,39 +112,21 @@ class _Tally:
         self.inferred[(cat, sub)] += inferred
 
 
-def _annotator_counts(db: Database, annotator: str, tally: _Tally) -> None:
+def _annotator_counts(store: Store, annotator: str, tally: _Tally) -> None:
     """Aggregate one annotator's bug labels entirely in SQL."""
-    src = "(SELECT * FROM labels WHERE annotator = :who)"
-    sql = (
-        f"SELECT cat, sub, COUNT(*), COALESCE(SUM(inf AND sub IS NOT NULL), 0)"
-        f" FROM ({_PICKS.format(src=src)}) GROUP BY cat, sub"
-    )
-    for cat, sub, count, inferred in db.conn.execute(sql, {"who": annotator}):
-        tally.add(cat, sub, count, inferred)
-    tally.samples += db.conn.execute(
-        "SELECT COUNT(*) FROM labels WHERE annotator = ? AND kind = 'bug'"
-        " AND (category IS NOT NULL OR category2 IS NOT NULL)",
-        (annotator,),
-    ).fetchone()[0]
+    for row in store.category_occurrences(annotator):
+        tally.add(row.category, row.subcategory, row.occurrences, row.inferred)
+    tally.samples += store.bug_sample_count(annotator)
 
 
-def _majority_counts(
-    db: Database, taxonomy: Taxonomy, tally: _Tally, *, undecided_by_final: bool
-) -> None:
+def _majority_counts(store: Store, tally: _Tally, *, undecided_by_final: bool) -> None:
     """Vote per sample, in one pass over the light label rows ordered by sample.
 
     (Grouping in SQL was measured slower: SQLite has to sort and build JSON for
     every (sample, category), while this scan follows the primary-key index.)
     """
-    extra = f" AND sample_id NOT IN ({_DECIDED_BY_FINAL})" if undecided_by_final else ""
-    params = [FINAL, FINAL] if undecided_by_final else [FINAL]
-    rows = db.conn.execute(
-        f"SELECT {_COLUMNS} FROM labels WHERE annotator != ? AND kind IN ('bug', 'pass'){extra}"
-        # A machine annotator (llm:NAME) never votes: counts are the humans'.
-        " AND annotator NOT IN (SELECT name FROM machine_annotators)"
-        " ORDER BY sample_id",
-        params,
-    )
+    rows = store.vote_rows(FINAL, undecided_by=FINAL if undecided_by_final else None)
+    taxonomy = store.taxonomy
     order = {c.id: {s.name: i for i, s in enumerate(c.subcategories)} for c in taxonomy.categories}
     picked: Counter[Pick] = Counter()
     for picks, tie in iter_majority(rows, order):
@@ -178,29 +138,25 @@ def _majority_counts(
         tally.add(pick.category, pick.subcategory, count, count if pick.inferred else 0)
 
 
-def _known_annotators(db: Database) -> list[str]:
-    return [r[0] for r in db.conn.execute("SELECT name FROM annotators ORDER BY name")]
-
-
-def count_table(db: Database, taxonomy: Taxonomy, source: str = AUTO) -> CountTable:
+def count_table(store: Store, source: str = AUTO) -> CountTable:
     """Aggregate the occurrence table of ``source`` (see the module docstring)."""
     tally = _Tally()
     if source == MAJORITY:
-        _majority_counts(db, taxonomy, tally, undecided_by_final=False)
+        _majority_counts(store, tally, undecided_by_final=False)
     elif source == AUTO:
         # A final bug label always decides; samples where final decided 'pass'
         # are excluded from the vote too, and count nothing.
-        _annotator_counts(db, FINAL, tally)
-        _majority_counts(db, taxonomy, tally, undecided_by_final=True)
+        _annotator_counts(store, FINAL, tally)
+        _majority_counts(store, tally, undecided_by_final=True)
     else:
-        if source != FINAL and source not in _known_annotators(db):
-            known = ", ".join(_known_annotators(db)) or "none"
+        if source != FINAL and source not in (known := store.annotators()):
+            listing = ", ".join(known) or "none"
             raise UserError(
-                f"no annotator '{source}' (annotators: {known}; or use auto, majority)",
+                f"no annotator '{source}' (annotators: {listing}; or use auto, majority)",
                 field="source",
             )
-        _annotator_counts(db, source, tally)
-    return _build(taxonomy, source, tally)
+        _annotator_counts(store, source, tally)
+    return _build(store.taxonomy, source, tally)
 
 
 def _build(taxonomy: Taxonomy, source: str, tally: _Tally) -> CountTable:
@@ -250,11 +206,6 @@ def _build(taxonomy: Taxonomy, source: str, tally: _Tally) -> CountTable:
     )
 
 
-def category_totals(table: CountTable) -> dict[int, int]:
-    """``{category id: total}`` for every category with at least one occurrence."""
-    return {c.id: c.total for c in table.categories if c.total}
-
-
 __all__ = [
     "AUTO",
     "FINAL",
@@ -263,7 +214,6 @@ __all__ = [
     "CategoryCount",
     "CountTable",
     "SubcategoryCount",
-    "category_totals",
     "count_table",
     "share",
     "source_description",

@@ -93,7 +93,7 @@ def _figure(width: float, height: float) -> Any:
 
 
 def categories_figure(store: Store, source: str) -> Any | None:
-    table = count_table(store.db, store.taxonomy, source)
+    table = count_table(store, source)
     cats = [c for c in table.categories if c.total]
     if not cats:
         return None

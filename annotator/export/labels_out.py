@@ -21,8 +21,8 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
-from sqlite_utils import Database
-
+from ..store import Store
+from ..store.rows import LABEL_ROW_COLUMNS
 from ..taxonomy import Taxonomy
 from ..textsafe import json_visible
 from .csv_safe import guard_row
@@ -50,8 +50,6 @@ LABEL_FIELDS = (
     "updated_at",
     "taxonomy_version",
 )
-_BOOLEAN = ("subcategory_inferred", "subcategory2_inferred", "suggestions_shown")
-_SELECT = [f for f in LABEL_FIELDS if not f.endswith("_name")]
 
 INFERRED_FIELDS = (
     "sample_id",
@@ -71,50 +69,28 @@ def _name(taxonomy: Taxonomy, category: int | None) -> str | None:
     return cat.name if cat else None
 
 
-def iter_labels(db: Database, taxonomy: Taxonomy) -> Iterator[dict[str, Any]]:
-    columns = ", ".join(f"l.{c}" for c in _SELECT)
-    cur = db.conn.execute(
-        f"SELECT {columns} FROM labels l JOIN samples s ON s.id = l.sample_id"
-        " ORDER BY s.rowid, l.annotator"
-    )
-    for values in cur:
-        data = dict(zip(_SELECT, values, strict=True))
-        for key in _BOOLEAN:
-            if data[key] is not None:
-                data[key] = bool(data[key])
+def iter_labels(store: Store) -> Iterator[dict[str, Any]]:
+    taxonomy = store.taxonomy
+    for label in store.label_rows():
+        data = {c: getattr(label, c) for c in LABEL_ROW_COLUMNS}
         # A category number means what the label's own taxonomy version says:
         # under another version, no (possibly different) name is printed.
-        same = data["taxonomy_version"] == taxonomy.version
-        data["category_name"] = _name(taxonomy, data["category"]) if same else None
-        data["category2_name"] = _name(taxonomy, data["category2"]) if same else None
+        same = label.taxonomy_version == taxonomy.version
+        data["category_name"] = _name(taxonomy, label.category) if same else None
+        data["category2_name"] = _name(taxonomy, label.category2) if same else None
         yield {f: data[f] for f in LABEL_FIELDS}
 
 
-def iter_inferred(
-    db: Database, taxonomy: Taxonomy, annotator: str | None = None
-) -> Iterator[dict[str, Any]]:
-    where, params = ("AND l.annotator = ?", [annotator]) if annotator is not None else ("", [])
-    cur = db.conn.execute(
-        "SELECT sample_id, annotator, slot, category, subcategory, note FROM ("
-        " SELECT l.sample_id, l.annotator, 1 AS slot, l.category, l.subcategory, l.note, s.rowid AS r"
-        " FROM labels l JOIN samples s ON s.id = l.sample_id"
-        f" WHERE l.subcategory_inferred = 1 AND l.subcategory IS NOT NULL {where}"
-        " UNION ALL"
-        " SELECT l.sample_id, l.annotator, 2, l.category2, l.subcategory2, l.note2, s.rowid"
-        " FROM labels l JOIN samples s ON s.id = l.sample_id"
-        f" WHERE l.subcategory2_inferred = 1 AND l.subcategory2 IS NOT NULL {where}"
-        ") ORDER BY r, annotator, slot",
-        params * 2,
-    )
-    for sample_id, who, slot, category, sub, note in cur:
+def iter_inferred(store: Store, annotator: str | None = None) -> Iterator[dict[str, Any]]:
+    for row in store.inferred_rows(annotator):
         yield {
-            "sample_id": sample_id,
-            "annotator": who,
-            "slot": slot,
-            "category": category,
-            "category_name": _name(taxonomy, category),
-            "subcategory": sub,
-            "note": note,
+            "sample_id": row.sample_id,
+            "annotator": row.annotator,
+            "slot": row.slot,
+            "category": row.category,
+            "category_name": _name(store.taxonomy, row.category),
+            "subcategory": row.subcategory,
+            "note": row.note,
         }
 
 

@@ -5,7 +5,7 @@ time; :mod:`annotator.export.counts` applies the same rules in SQL for speed
 (using :func:`subcategory_vote` for the subcategory) and the tests check that
 both agree.
 
-Contract (rows are the light label tuples of :mod:`annotator.export.counts`:
+Contract (rows are the light label tuples of :class:`annotator.store.VoteRow`:
 sample_id, annotator, kind, category, subcategory, subcategory_inferred,
 category2, subcategory2, subcategory2_inferred):
 
@@ -31,6 +31,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
+
+from ..models import decides
 
 _NONE = object()
 
@@ -82,7 +84,7 @@ def iter_majority(
             if voters:
                 yield _decide(votes, voters, order)
             current, voters, votes = row[0], 0, {}
-        if row[2] not in ("bug", "pass"):
+        if not decides(row[2]):
             continue
         voters += 1
         for pick in label_picks(row):

@@ -24,9 +24,6 @@ columns and label columns, never sample texts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-from sqlite_utils import Database
 
 from ..store import Store
 from ..store.attempts import AttemptRow
@@ -37,15 +34,8 @@ from .report_agreement import agreement_section
 from .report_tables import pass_at_k_section, tasks_by
 
 
-def _q(db: Database, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
-    return list(db.conn.execute(sql, params))
-
-
-def _dataset(db: Database, attempts: Sequence[AttemptRow]) -> list[str]:
-    total, failing, passing = _q(
-        db,
-        "SELECT COUNT(*), COALESCE(SUM(passed = 0), 0), COALESCE(SUM(passed = 1), 0) FROM samples",
-    )[0]
+def _dataset(store: Store, attempts: Sequence[AttemptRow]) -> list[str]:
+    total, failing, passing = store.outcomes()
     lines = ["## Dataset", ""]
     if not total:
         return [*lines, "The database holds no samples.", ""]
@@ -58,16 +48,15 @@ def _dataset(db: Database, attempts: Sequence[AttemptRow]) -> list[str]:
         row("Outcome unknown", total - failing - passing),
         "",
     ]
-    progress = _q(
-        db,
-        "SELECT annotator, labeled, bugs, passes, skipped, flagged FROM annotator_progress"
-        " ORDER BY annotator = 'final' DESC, annotator",
-    )
+    progress = store.progress()
     if progress:
         lines += ["### Labels per annotator", ""]
         lines += [row("Annotator", "Labeled", "Bug", "Pass", "Skipped", "Flagged")]
         lines += ["|---|---:|---:|---:|---:|---:|"]
-        lines += [row(cell(r[0]), *r[1:]) for r in progress]
+        lines += [
+            row(cell(r.annotator), r.labeled, r.bugs, r.passes, r.skipped, r.flagged)
+            for r in progress
+        ]
     else:
         lines.append("No sample has a label yet.")
     lines.append("")
@@ -84,11 +73,10 @@ def build_report(
     n_boot: int | None = None,
 ) -> str:
     """The whole report as Markdown (see the module docstring)."""
-    db, taxonomy = store.db, store.taxonomy
     attempts = store.attempts()
     heading = "# Study report" + (f": {cell(title)}" if title else "")
-    lines = [heading, "", *_dataset(db, attempts), *pass_at_k_section(attempts, ks)]
-    table = count_table(db, taxonomy, source)
+    lines = [heading, "", *_dataset(store, attempts), *pass_at_k_section(attempts, ks)]
+    table = count_table(store, source)
     if table.total:
         lines += render(table, level=2).splitlines()
     else:

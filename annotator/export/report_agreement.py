@@ -151,7 +151,7 @@ def agreement_section(
         names = [a for a in everyone if a != FINAL]
     boot_note: list[str] = []
     if n_boot is None:
-        n_samples = store.status()["samples"]
+        n_samples = store.status().samples
         n_boot = DEFAULT_BOOT if n_samples <= AUTO_BOOT_LIMIT else 0
         if not n_boot:
             boot_note = [

@@ -19,10 +19,6 @@ from typing import Any
 
 from ..models import LabelValue, SampleIn
 from ..store import Store
-from ..store import labels as _labels
-from ..store import samples as _samples
-from ..store.connection import bulk_mode
-from ..store.taxonomy_binding import ensure_bound
 
 
 @dataclass
@@ -83,13 +79,13 @@ def run_import(
     expected: int | None = None,
 ) -> ImportSummary:
     """Store samples and labels in one transaction (all or nothing)."""
-    bulk = bulk_mode(store.db) if expected is not None and expected >= BULK_FROM else nullcontext()
+    large = expected is not None and expected >= BULK_FROM
+    bulk = store.bulk_mode() if large else nullcontext()
     with bulk, store.transaction():
-        db = store.db
-        ensure_bound(db, store.taxonomy)  # the first import binds the taxonomy
+        store.bind_taxonomy()  # the first import binds the taxonomy
         for record in records:
             if isinstance(record, SampleIn):
-                summary.samples[_samples.upsert_sample(db, record)] += 1
+                summary.samples[store.import_sample(record)] += 1
                 if progress is not None:
                     progress(1)
                 continue
@@ -101,10 +97,10 @@ def _store_label(store: Store, record: ImportedLabel, summary: ImportSummary) ->
     from ..errors import UserError
 
     try:
-        _labels.validate_label(record.value, store.taxonomy)
+        store.validate_label(record.value)
     except UserError as exc:
         raise UserError(exc.reason, where=record.where, field=exc.field) from None
-    existing = _labels.get_label(store.db, record.sample_id, record.annotator)
+    existing = store.label(record.sample_id, record.annotator)
     if existing is not None:
         if existing.value().same_decision(record.value):
             summary.labels_unchanged += 1
@@ -117,12 +113,7 @@ def _store_label(store: Store, record: ImportedLabel, summary: ImportSummary) ->
                 f" after import ({existing.source})"
             )
             return
-    _labels.put_label(
-        store.db,
-        record.sample_id,
-        record.annotator,
-        record.value,
-        taxonomy_version=store.taxonomy.version,
-        source=f"import:{summary.source}",
+    store.import_label(
+        record.sample_id, record.annotator, record.value, source=f"import:{summary.source}"
     )
     summary.labels[record.annotator] += 1

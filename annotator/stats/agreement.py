@@ -11,6 +11,10 @@ Contract (shared/research/agreement.md §1, §4):
   the categories observed. ``n_dropped`` counts the single-rated items left out of p_a only.
 - ``fleiss_kappa_gwet`` is irrCAC's Fleiss for missing data: same p_a and π_k, p_e = Σ π_k².
 - Sums are grouped by r_i and combined in exact rational arithmetic: linear and reproducible.
+- Each statistic is computed once, over *weighted items* (:data:`Weighted`: the values of an
+  item and how many items carry exactly those values): the public functions weigh every item
+  1, and ``annotator.agreement.weighted`` passes the distinct rating patterns of a database
+  with their counts.
 """
 
 from __future__ import annotations
@@ -29,38 +33,57 @@ from ._core import (
     undefined,
 )
 
+Weighted = Sequence[tuple[list[Hashable], int]]
+"""Items as (non-missing values of one item, how many items carry exactly these values)."""
 
-def _observed(values: list[list[Hashable]]) -> tuple[Fraction | None, int, int]:
+
+def each_once(values: list[list[Hashable]]) -> Weighted:
+    return [(vals, 1) for vals in values]
+
+
+def observed(items: Weighted) -> tuple[Fraction | None, int, int]:
     """(P_o, items used, items dropped) over items with ≥2 ratings."""
     # same_by_r[r] = Σ over items with r ratings of the unordered equal pairs.
     same_by_r: dict[int, int] = defaultdict(int)
     used = 0
-    for vals in values:
+    dropped = 0
+    for vals, w in items:
         r = len(vals)
         if r >= 2:
-            used += 1
-            same_by_r[r] += equal_pairs(vals)
-    dropped = len(values) - used
+            used += w
+            same_by_r[r] += w * equal_pairs(vals)
+        elif r:
+            dropped += w
     if used == 0:
         return None, 0, dropped
     total = sum((Fraction(s * 2, r * (r - 1)) for r, s in same_by_r.items()), Fraction(0))
     return total / used, used, dropped
 
 
-def percent_agreement(ratings: Ratings, annotators: Iterable[str] | None = None) -> Stat:
-    """Pairs-based observed agreement P_o."""
-    p_o, used, dropped = _observed(item_values(ratings, annotators))
+def percent_weighted(items: Weighted) -> Stat:
+    """:func:`percent_agreement` over weighted items."""
+    p_o, used, dropped = observed(items)
     if p_o is None:
         return undefined(UNDEF_NEED_TWO, 0, dropped, "percent")
     return Stat(value=float(p_o), n_items=used, n_dropped=dropped, method="percent")
 
 
-def _shares(values: list[list[Hashable]]) -> dict[Hashable, Fraction]:
+def percent_agreement(ratings: Ratings, annotators: Iterable[str] | None = None) -> Stat:
+    """Pairs-based observed agreement P_o."""
+    return percent_weighted(each_once(item_values(ratings, annotators)))
+
+
+def _shares(items: Weighted) -> dict[Hashable, Fraction]:
     """π_k = (1/N) Σ_i n_ik / r_i over every rated item."""
     by_r: dict[int, Counter[Hashable]] = defaultdict(Counter)
-    for vals in values:
-        by_r[len(vals)].update(vals)
-    n = len(values)
+    n = 0
+    for vals, w in items:
+        if not vals:
+            continue
+        n += w
+        counts = by_r[len(vals)]
+        for v in vals:
+            counts[v] += w
     shares: dict[Hashable, Fraction] = defaultdict(Fraction)
     for r, counts in by_r.items():
         for k, c in counts.items():
@@ -68,19 +91,16 @@ def _shares(values: list[list[Hashable]]) -> dict[Hashable, Fraction]:
     return shares
 
 
-def gwet_ac1(
-    ratings: Ratings, categories: Sequence[Hashable], annotators: Iterable[str] | None = None
-) -> Stat:
-    """Gwet's AC1 with q = len(categories)."""
-    values = item_values(ratings, annotators)
-    p_a, used, dropped = _observed(values)
+def ac1_weighted(items: Weighted, categories: Sequence[Hashable]) -> Stat:
+    """:func:`gwet_ac1` over weighted items."""
+    p_a, used, dropped = observed(items)
     if p_a is None:
         return undefined(UNDEF_NEED_TWO, 0, dropped, "ac1")
     cats = set(categories)
     q = len(cats)
     if q < 2:
         return undefined("undefined: AC1 needs ≥2 categories", used, dropped, "ac1")
-    shares = _shares(values)
+    shares = _shares(items)
     unknown = [k for k in shares if k not in cats]
     if unknown:
         return undefined(f"undefined: value {unknown[0]!r} not in categories", used, dropped, "ac1")
@@ -90,13 +110,20 @@ def gwet_ac1(
     return Stat(value=float(value), n_items=used, n_dropped=dropped, method="ac1")
 
 
+def gwet_ac1(
+    ratings: Ratings, categories: Sequence[Hashable], annotators: Iterable[str] | None = None
+) -> Stat:
+    """Gwet's AC1 with q = len(categories)."""
+    return ac1_weighted(each_once(item_values(ratings, annotators)), categories)
+
+
 def fleiss_kappa_gwet(ratings: Ratings, annotators: Iterable[str] | None = None) -> Stat:
     """Gwet's generalisation of Fleiss' κ to missing ratings (irrCAC ``fleiss``)."""
-    values = item_values(ratings, annotators)
-    p_a, used, dropped = _observed(values)
+    items = each_once(item_values(ratings, annotators))
+    p_a, used, dropped = observed(items)
     if p_a is None:
         return undefined(UNDEF_NEED_TWO, 0, dropped, "fleiss-gwet")
-    p_e = sum((p * p for p in _shares(values).values()), Fraction(0))
+    p_e = sum((p * p for p in _shares(items).values()), Fraction(0))
     if p_e == 1:
         return undefined(UNDEF_ONE_CATEGORY, used, dropped, "fleiss-gwet")
     value = (p_a - p_e) / (1 - p_e)

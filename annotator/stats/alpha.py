@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from fractions import Fraction
 
@@ -64,48 +64,50 @@ def nominal_distance(a: Hashable, b: Hashable) -> float:
     return 0.0 if a == b else 1.0
 
 
-def _pairable(values: list[list[Hashable]]) -> tuple[list[list[Hashable]], int]:
-    units = [v for v in values if len(v) >= 2]
-    return units, len(values) - len(units)
+Units = Sequence[tuple[list[Hashable], int]]
+"""Units with ≥2 ratings as (values, how many units carry exactly these values)."""
 
 
-def _nominal(units: list[list[Hashable]], n_dropped: int) -> Stat:
+def _nominal(units: Units, n_dropped: int) -> Stat:
     # matches[m] = Σ over units of size m of the ordered pairs of equal values, Σ_c n_uc(n_uc-1).
     matches: dict[int, int] = defaultdict(int)
-    flat: list[Hashable] = []
-    for vals in units:
-        flat.extend(vals)
-        matches[len(vals)] += 2 * equal_pairs(vals)
-    n_c = Counter(flat)
-    n = len(flat)
+    n_c: Counter[Hashable] = Counter()
+    used = 0
+    for vals, w in units:
+        used += w
+        for v in vals:
+            n_c[v] += w
+        matches[len(vals)] += w * 2 * equal_pairs(vals)
+    n = sum(n_c.values())
     sum_occ = sum((Fraction(s, m - 1) for m, s in matches.items()), Fraction(0))
     chance = sum(c * (c - 1) for c in n_c.values())
     den = n * (n - 1) - chance
     if den == 0:
-        return undefined(UNDEF_ONE_CATEGORY, len(units), n_dropped, "alpha-nominal")
+        return undefined(UNDEF_ONE_CATEGORY, used, n_dropped, "alpha-nominal")
     num = (n - 1) * sum_occ - chance
-    return Stat(
-        value=float(num / den), n_items=len(units), n_dropped=n_dropped, method="alpha-nominal"
-    )
+    return Stat(value=float(num / den), n_items=used, n_dropped=n_dropped, method="alpha-nominal")
 
 
-def _with_distance(units: list[list[Hashable]], n_dropped: int, distance: Distance) -> Stat:
+def _with_distance(units: Units, n_dropped: int, distance: Distance) -> Stat:
     index: dict[Hashable, int] = {}
     # pair_counts[m][(i, j)] = Σ over units of size m of n_ui·n_uj (ordered, i≠j) or n_ui(n_ui-1).
     pair_counts: dict[int, Counter[tuple[int, int]]] = defaultdict(Counter)
     n_c: Counter[int] = Counter()
-    for vals in units:
+    used = 0
+    for vals, w in units:
+        used += w
         counts = Counter(index.setdefault(v, len(index)) for v in vals)
-        n_c.update(counts)
+        for i, c in counts.items():
+            n_c[i] += w * c
         bucket = pair_counts[len(vals)]
         items = list(counts.items())
         for i, ci in items:
             for j, cj in items:
-                bucket[(i, j)] += ci * (ci - 1) if i == j else ci * cj
+                bucket[(i, j)] += w * (ci * (ci - 1) if i == j else ci * cj)
     n = sum(n_c.values())
     values = list(index)
     if len(values) < 2:
-        return undefined(UNDEF_ONE_CATEGORY, len(units), n_dropped, "alpha")
+        return undefined(UNDEF_ONE_CATEGORY, used, n_dropped, "alpha")
     delta = [[float(distance(a, b)) for b in values] for a in values]
     observed = math.fsum(
         cnt * delta[i][j] / (m - 1)
@@ -118,19 +120,24 @@ def _with_distance(units: list[list[Hashable]], n_dropped: int, distance: Distan
         for j in range(len(values))
     )
     if expected == 0:
-        return undefined(UNDEF_NO_EXPECTED_DISAGREEMENT, len(units), n_dropped, "alpha")
+        return undefined(UNDEF_NO_EXPECTED_DISAGREEMENT, used, n_dropped, "alpha")
     value = 1.0 - (n - 1) * observed / expected
-    return Stat(value=value, n_items=len(units), n_dropped=n_dropped, method="alpha")
+    return Stat(value=value, n_items=used, n_dropped=n_dropped, method="alpha")
 
 
-def alpha_from_values(values: list[list[Hashable]], distance: Distance | None = None) -> Stat:
-    """α on per-unit value lists (missing ratings already removed)."""
-    units, n_dropped = _pairable(values)
+def alpha_weighted(units: Units, n_dropped: int, distance: Distance | None = None) -> Stat:
+    """α over weighted units with ≥2 ratings (``n_dropped`` single-rated units left out)."""
     if not units:
         return undefined(UNDEF_NEED_TWO, 0, n_dropped, "alpha")
     if distance is None:
         return _nominal(units, n_dropped)
     return _with_distance(units, n_dropped, distance)
+
+
+def alpha_from_values(values: list[list[Hashable]], distance: Distance | None = None) -> Stat:
+    """α on per-unit value lists (missing ratings already removed)."""
+    units = [(v, 1) for v in values if len(v) >= 2]
+    return alpha_weighted(units, len(values) - len(units), distance)
 
 
 def krippendorff_alpha(

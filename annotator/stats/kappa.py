@@ -228,6 +228,70 @@ def _category_reason(k: Hashable, present: int) -> str:
     return f"{UNDEF_ONE_CATEGORY} ({k!r} {which})"
 
 
+def per_category_weighted(
+    units: Sequence[tuple[list[Hashable], int]],
+    dropped: int,
+    categories: Sequence[Hashable] | None = None,
+) -> list[tuple[Hashable, Stat, int]]:
+    """:func:`per_category_kappa` over weighted items with ≥2 ratings (values, how many
+    items carry them; ``dropped`` single-rated items), plus per category its support: the
+    items where at least one annotator chose it."""
+    # One pass for all categories. For the α fallback, a unit of size m where c raters chose k
+    # has Σ_v n_uv(n_uv-1) = c(c-1) + (m-c)(m-c-1) on the binary k/not-k values; we store the
+    # offset from the c = 0 case so units that never mention k cost nothing per category.
+    n = 0
+    used = 0
+    base: dict[int, int] = defaultdict(int)  # Σ m(m-1) per unit size m (the c = 0 case)
+    offset: dict[Hashable, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    total: Counter[Hashable] = Counter()  # T_k = Σ_i n_ik
+    spread: Counter[Hashable] = Counter()  # Σ_i n_ik(m - n_ik)
+    support: Counter[Hashable] = Counter()
+    for vals, w in units:
+        m = len(vals)
+        used += w
+        n += w * m
+        base[m] += w * m * (m - 1)
+        for k, c in _atoms(vals).items():
+            support[k] += w
+            total[k] += w * c
+            spread[k] += w * c * (m - c)
+            offset[k][m] += w * (c * (c - 1) + (m - c) * (m - c - 1) - m * (m - 1))
+    cats = list(categories) if categories is not None else sort_labels(total)
+    if not units:
+        return [(k, undefined(UNDEF_NEED_TWO, 0, dropped, "kappa"), 0) for k in cats]
+    sizes = {len(v) for v, _ in units}
+    result: list[tuple[Hashable, Stat, int]] = []
+    if len(sizes) > 1:
+        for k in cats:
+            present = total[k]
+            absent = n - present
+            chance = present * (present - 1) + absent * (absent - 1)
+            den = n * (n - 1) - chance
+            if den == 0:
+                stat = undefined(_category_reason(k, present), used, dropped, "alpha-presence")
+            else:
+                adj = offset.get(k, {})
+                sum_occ = sum(
+                    (Fraction(b + adj.get(m, 0), m - 1) for m, b in base.items()), Fraction(0)
+                )
+                value = float(((n - 1) * sum_occ - chance) / den)
+                stat = Stat(value, None, used, dropped, None, "alpha-presence")
+            result.append((k, stat, support[k]))
+        return result
+    m = sizes.pop()
+    t = n  # N·m
+    for k in cats:
+        tk = total[k]
+        if tk == 0 or tk == t:
+            stat = undefined(_category_reason(k, tk), used, dropped, "kappa")
+        else:
+            # With p_k = T_k/T and N·m = T the denominator is (m-1)·T_k·(T-T_k)/T.
+            value = 1.0 - (spread[k] * t) / ((m - 1) * tk * (t - tk))
+            stat = Stat(value=value, n_items=used, n_dropped=dropped, method="kappa")
+        result.append((k, stat, support[k]))
+    return result
+
+
 def per_category_kappa(
     ratings: Ratings,
     categories: Sequence[Hashable] | None = None,
@@ -239,56 +303,8 @@ def per_category_kappa(
     binarised k-vs-rest table. Unequal m: nominal α on presence/absence of k.
     """
     values = item_values(ratings, annotators)
-    units = [v for v in values if len(v) >= 2]
-    dropped = len(values) - len(units)
-    # One pass for all categories. For the α fallback, a unit of size m where c raters chose k
-    # has Σ_v n_uv(n_uv-1) = c(c-1) + (m-c)(m-c-1) on the binary k/not-k values; we store the
-    # offset from the c = 0 case so units that never mention k cost nothing per category.
-    n = 0
-    base: dict[int, int] = defaultdict(int)  # Σ m(m-1) per unit size m (the c = 0 case)
-    offset: dict[Hashable, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    total: Counter[Hashable] = Counter()  # T_k = Σ_i n_ik
-    spread: Counter[Hashable] = Counter()  # Σ_i n_ik(m - n_ik)
-    for vals in units:
-        m = len(vals)
-        n += m
-        base[m] += m * (m - 1)
-        for k, c in _atoms(vals).items():
-            total[k] += c
-            spread[k] += c * (m - c)
-            offset[k][m] += c * (c - 1) + (m - c) * (m - c - 1) - m * (m - 1)
-    cats = list(categories) if categories is not None else sort_labels(total)
-    if not units:
-        return [(k, undefined(UNDEF_NEED_TWO, 0, dropped, "kappa")) for k in cats]
-    sizes = {len(v) for v in units}
-    result: list[tuple[Hashable, Stat]] = []
-    if len(sizes) > 1:
-        for k in cats:
-            present = total[k]
-            absent = n - present
-            chance = present * (present - 1) + absent * (absent - 1)
-            den = n * (n - 1) - chance
-            if den == 0:
-                stat = undefined(
-                    _category_reason(k, present), len(units), dropped, "alpha-presence"
-                )
-            else:
-                adj = offset.get(k, {})
-                sum_occ = sum(
-                    (Fraction(b + adj.get(m, 0), m - 1) for m, b in base.items()), Fraction(0)
-                )
-                value = float(((n - 1) * sum_occ - chance) / den)
-                stat = Stat(value, None, len(units), dropped, None, "alpha-presence")
-            result.append((k, stat))
-        return result
-    m = sizes.pop()
-    t = n  # N·m
-    for k in cats:
-        tk = total[k]
-        if tk == 0 or tk == t:
-            result.append((k, undefined(_category_reason(k, tk), len(units), dropped, "kappa")))
-            continue
-        # With p_k = T_k/T and N·m = T the denominator is (m-1)·T_k·(T-T_k)/T.
-        value = 1.0 - (spread[k] * t) / ((m - 1) * tk * (t - tk))
-        result.append((k, Stat(value=value, n_items=len(units), n_dropped=dropped, method="kappa")))
-    return result
+    units = [(v, 1) for v in values if len(v) >= 2]
+    return [
+        (k, stat)
+        for k, stat, _ in per_category_weighted(units, len(values) - len(units), categories)
+    ]

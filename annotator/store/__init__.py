@@ -1,9 +1,15 @@
 """The SQLite store: the one place that reads and writes the database.
 
-Contract: :class:`Store` wraps an open database and a taxonomy. Every public
-write method is its own ``BEGIN IMMEDIATE`` transaction (or joins the one
-opened by :meth:`Store.transaction`), so a label is durable the moment the
-method returns. Nothing here imports Textual.
+Contract: :class:`Store` wraps an open database and a taxonomy; everything
+else in the package reads and writes through its named methods, which return
+typed rows (:mod:`annotator.store.rows`) or models, never SQL or a connection.
+The methods are grouped by topic in modules of this package (queue, progress,
+decided labels, counts, dataset summaries, listings, suggester caches,
+imports) that :class:`Store` combines. Every public write method is its own
+``BEGIN IMMEDIATE`` transaction (or joins the one opened by
+:meth:`Store.transaction`), so a label is durable the moment the method
+returns. The labeling rules' SQL is spelled once, in :mod:`annotator.store.rules`.
+Nothing here imports Textual.
 """
 
 from __future__ import annotations
@@ -24,11 +30,55 @@ from . import labels as _labels
 from . import samples as _samples
 from . import taxonomy_binding as _binding
 from .connection import connect, write_transaction
-from .samples import Outcome, SampleFilter
+from .counts import CountQueries, VoteRow
+from .dataset import DatasetQueries
+from .decided import DecidedQueries, RatingPattern
+from .facts import FactQueries
+from .importing import ImportWrites
+from .listing import ListingQueries
+from .progress import LabelsToken, ProgressQueries
+from .queue import QueueQueries, SampleFilter
+from .rows import (
+    BugCategories,
+    CachedSuggestions,
+    CategoryOccurrence,
+    DimensionCount,
+    FactInput,
+    FactRow,
+    InferredRow,
+    LabelRow,
+    PassCount,
+    ProgressRow,
+    QueueRow,
+    RatingRow,
+    StoreStatus,
+)
+from .samples import Outcome
 
 DEFAULT_DB = Path("db") / "annotations.db"
 
-__all__ = ["DEFAULT_DB", "SampleFilter", "Store", "default_db_path"]
+__all__ = [
+    "DEFAULT_DB",
+    "BugCategories",
+    "CachedSuggestions",
+    "CategoryOccurrence",
+    "DimensionCount",
+    "FactInput",
+    "FactRow",
+    "InferredRow",
+    "LabelRow",
+    "LabelsToken",
+    "PassCount",
+    "ProgressRow",
+    "QueueRow",
+    "RatingPattern",
+    "RatingRow",
+    "SampleFilter",
+    "Store",
+    "StoreStatus",
+    "VoteRow",
+    "default_db_path",
+]
 
 
 def default_db_path() -> Path:
@@ -37,11 +87,20 @@ def default_db_path() -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
-class Store:
+class Store(
+    QueueQueries,
+    ProgressQueries,
+    DecidedQueries,
+    CountQueries,
+    DatasetQueries,
+    ListingQueries,
+    FactQueries,
+    ImportWrites,
+):
     """An open annotator database."""
 
     def __init__(self, db: Database, path: Path, taxonomy: Taxonomy) -> None:
-        self.db = db
+        self._db = db
         self.path = path
         self.taxonomy = taxonomy
 
@@ -55,7 +114,7 @@ class Store:
         return Store(connect(self.path, migrate=False), self.path, self.taxonomy)
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -65,16 +124,16 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        with write_transaction(self.db):
+        with write_transaction(self._db):
             yield self
 
     # -- samples -----------------------------------------------------------
     def upsert_sample(self, sample: SampleIn) -> Outcome:
-        with write_transaction(self.db):
-            return _samples.upsert_sample(self.db, sample)
+        with write_transaction(self._db):
+            return _samples.upsert_sample(self._db, sample)
 
     def sample(self, sample_id: str) -> Sample | None:
-        return _samples.get_sample(self.db, sample_id)
+        return _samples.get_sample(self._db, sample_id)
 
     def require_sample(self, sample_id: str) -> Sample:
         sample = self.sample(sample_id)
@@ -85,24 +144,8 @@ class Store:
     def sample_ids(self, failing_only: bool = False) -> list[str]:
         where = "WHERE passed IS NOT 1" if failing_only else ""
         return [
-            r[0] for r in self.db.conn.execute(f"SELECT id FROM samples {where} ORDER BY rowid")
+            r[0] for r in self._db.conn.execute(f"SELECT id FROM samples {where} ORDER BY rowid")
         ]
-
-    def queue(
-        self,
-        annotator: str,
-        filt: SampleFilter | None = None,
-        *,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> list[dict[str, Any]]:
-        return _samples.queue(self.db, annotator, filt, offset=offset, limit=limit)
-
-    def queue_count(self, annotator: str, filt: SampleFilter | None = None) -> int:
-        return _samples.queue_count(self.db, annotator, filt)
-
-    def distinct_values(self, column: str) -> list[str]:
-        return _samples.distinct_values(self.db, column)
 
     # -- labels ------------------------------------------------------------
     def set_label(
@@ -116,91 +159,61 @@ class Store:
     ) -> Label:
         """Validate and save a label; returns it as stored (committed)."""
         _labels.validate_label(value, self.taxonomy)
-        with write_transaction(self.db):
-            if not self.db.conn.execute(
+        with write_transaction(self._db):
+            if not self._db.conn.execute(
                 "SELECT 1 FROM samples WHERE id = ?", (sample_id,)
             ).fetchone():
                 raise UserError(f"no sample '{sample_id}' in {self.path}")
-            _binding.ensure_bound(self.db, self.taxonomy)  # the first label binds it
-            _labels.put_label(
-                self.db,
-                sample_id,
-                annotator,
-                value,
-                taxonomy_version=self.taxonomy.version,
-                source=source,
-                written_by=written_by,
-            )
+            _binding.ensure_bound(self._db, self.taxonomy)  # the first label binds it
+            self._put_label(sample_id, annotator, value, source=source, written_by=written_by)
         label = self.label(sample_id, annotator)
         assert label is not None
         return label
 
     def label(self, sample_id: str, annotator: str) -> Label | None:
-        return _labels.get_label(self.db, sample_id, annotator)
+        return _labels.get_label(self._db, sample_id, annotator)
 
     def labels(self, annotator: str | None = None, sample_id: str | None = None) -> Iterator[Label]:
-        return _labels.iter_labels(self.db, annotator, sample_id)
+        return _labels.iter_labels(self._db, annotator, sample_id)
 
     def history(self, sample_id: str, annotator: str) -> list[HistoryEntry]:
-        return _labels.history(self.db, sample_id, annotator)
+        return _labels.history(self._db, sample_id, annotator)
 
     def last_history_id(self, sample_id: str, annotator: str) -> int | None:
-        return _labels.last_history_id(self.db, sample_id, annotator)
+        return _labels.last_history_id(self._db, sample_id, annotator)
 
     def restore_label(self, sample_id: str, annotator: str, history_id: int | None) -> None:
-        with write_transaction(self.db):
-            _labels.restore_label(self.db, sample_id, annotator, history_id)
+        with write_transaction(self._db):
+            _labels.restore_label(self._db, sample_id, annotator, history_id)
 
     def delete_label(self, sample_id: str, annotator: str) -> None:
-        with write_transaction(self.db):
-            _labels.delete_label(self.db, sample_id, annotator)
-
-    def annotators(self) -> list[str]:
-        return [r[0] for r in self.db.conn.execute("SELECT name FROM annotators ORDER BY name")]
+        with write_transaction(self._db):
+            _labels.delete_label(self._db, sample_id, annotator)
 
     # -- the paper's tables (store/attempts.py) -----------------------------
     def attempts(self) -> list[_attempts.AttemptRow]:
-        return _attempts.attempt_rows(self.db)
+        return _attempts.attempt_rows(self._db)
 
     def light_labels(self) -> list[tuple[Any, ...]]:
-        return _attempts.label_rows(self.db)
+        return _attempts.label_rows(self._db)
 
     def sample_groups(self, column: str) -> dict[str, str | None]:
-        return _attempts.sample_groups(self.db, column)
+        return _attempts.sample_groups(self._db, column)
 
     # -- the taxonomy the database is bound to ---------------------------
     def taxonomy_binding(self) -> _binding.Binding | None:
         """The taxonomy the database is bound to (None: not yet)."""
-        return _binding.bound(self.db)
+        return _binding.bound(self._db)
 
     def check_taxonomy(self) -> None:
         """Refuse this store's taxonomy unless the database is bound to it
         (:mod:`annotator.store.taxonomy_binding`)."""
-        _binding.check(self.db, self.taxonomy, str(self.path))
+        _binding.check(self._db, self.taxonomy, str(self.path))
 
     def rebind_taxonomy(self, taxonomy: Taxonomy) -> _binding.Binding | None:
         """Bind the database to ``taxonomy`` (an explicit migration only, after it
         moved the labels); returns the previous binding. Committed on return."""
-        with write_transaction(self.db):
-            old = _binding.rebind(self.db, taxonomy)
+        with write_transaction(self._db):
+            old = _binding.rebind(self._db, taxonomy)
         self.taxonomy = taxonomy
         return old
-
-    # -- summaries ---------------------------------------------------------
-    def status(self) -> dict[str, Any]:
-        """Samples, failing samples, and samples labeled per annotator.
-
-        'Labeled' counts every decision (a category, a pass judgement, or a
-        flag/note) and leaves out skips.
-        """
-        conn = self.db.conn
-        samples = conn.execute("SELECT COUNT(*) FROM samples").fetchone()[0]
-        failing = conn.execute("SELECT COUNT(*) FROM samples WHERE passed IS NOT 1").fetchone()[0]
-        per = {
-            name: int(count)
-            for name, count in conn.execute(
-                "SELECT a.name, COUNT(l.sample_id) FROM annotators a LEFT JOIN labels l"
-                " ON l.annotator = a.name AND l.kind != 'skip' GROUP BY a.name ORDER BY a.name"
-            )
-        }
-        return {"samples": int(samples), "failing": int(failing), "annotators": per}

@@ -17,17 +17,17 @@ and the statistics screen opened from ``annotator label`` all receive a view.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..models import Label, LabelValue, Sample
 from ..taxonomy import Taxonomy
-from .samples import SampleFilter
+from .queue import SampleFilter
+from .rows import QueueRow
 
 if TYPE_CHECKING:
     from ..export.counts import CountTable
@@ -57,7 +57,7 @@ class BlindView:
 
     @property
     def _conn(self) -> sqlite3.Connection:
-        return self._store.db.conn
+        return self._store._db.conn
 
     @property
     def path(self) -> Path:
@@ -82,7 +82,7 @@ class BlindView:
         process's lock (:func:`annotator.store.locking.write_lock`)."""
         from .locking import write_lock
 
-        with write_lock(self._store.db, give_up):
+        with write_lock(self._store._db, give_up):
             yield self
 
     # -- the queue --------------------------------------------------------------
@@ -99,7 +99,7 @@ class BlindView:
 
     def queue(
         self, filt: SampleFilter | None = None, *, offset: int = 0, limit: int | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[QueueRow]:
         return self._store.queue(self.annotator, self.own_filter(filt), offset=offset, limit=limit)
 
     def queue_count(self, filt: SampleFilter | None = None) -> int:
@@ -126,12 +126,7 @@ class BlindView:
 
     def labeled_among(self, sample_ids: list[str]) -> set[str]:
         """Which of ``sample_ids`` this annotator has a label for (any kind)."""
-        rows = self._conn.execute(
-            "SELECT sample_id FROM labels WHERE annotator = ?"
-            " AND sample_id IN (SELECT value FROM json_each(?))",
-            (self.annotator, json.dumps(sample_ids)),
-        )
-        return {r[0] for r in rows}
+        return self._store.labeled_among(self.annotator, sample_ids)
 
     def progress(self) -> tuple[int, int]:
         """(decided, to decide): the failing samples this annotator has decided,
@@ -163,7 +158,7 @@ class BlindView:
         """This annotator's own occurrence counts (the only source blind labeling has)."""
         from ..export.counts import count_table
 
-        return count_table(self._store.db, self.taxonomy, self.annotator)
+        return count_table(self._store, self.annotator)
 
     def category_examples(
         self, category: int, *, limit: int = 5, exclude: str | None = None

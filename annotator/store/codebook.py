@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..models import FINAL
+from .rules import bug
+
 if TYPE_CHECKING:
     from . import Store
-
-FINAL = "final"
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,9 @@ def category_examples(
 ) -> list[CategoryExample]:
     """Up to ``limit`` labeled examples of ``category`` that ``viewer`` may see."""
     whose = viewer if blind else FINAL
-    rows = store.db.conn.execute(
+    rows = store._db.conn.execute(
         "SELECT sample_id, annotator, category, subcategory, note, category2, subcategory2, note2"
-        " FROM labels WHERE annotator = ? AND kind = 'bug' AND (category = ? OR category2 = ?)"
+        f" FROM labels WHERE annotator = ? AND {bug()} AND (category = ? OR category2 = ?)"
         " AND sample_id IS NOT ? ORDER BY updated_at DESC, sample_id LIMIT ?",
         (whose, category, category, exclude, limit),
     ).fetchall()

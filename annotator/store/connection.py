@@ -64,8 +64,10 @@ def connect(path: str | Path, *, migrate: bool = True) -> Database:
         except OSError as exc:
             raise UserError(f"cannot create folder: {exc.strerror}", file=file.parent) from None
     try:
-        # check_same_thread=False: the TUI reads in worker threads; each
-        # worker uses the connection under the store's lock.
+        # check_same_thread=False: a connection may serve several threads,
+        # never two at once - the suggestion engine's (one per file) serves
+        # every UI worker under the engine's own lock; other workers open
+        # their own (Store.reopen()). SQLite has no lock of the store's.
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # Test outputs run to megabytes: 16 KiB pages halve the overflow

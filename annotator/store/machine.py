@@ -41,9 +41,9 @@ class MachineAnswer:
 
 
 def register_machine(store: Store, name: str, model: str, endpoint: str) -> None:
-    with write_transaction(store.db):
-        ensure_annotator(store.db.conn, name)
-        store.db.conn.execute(
+    with write_transaction(store._db):
+        ensure_annotator(store._db.conn, name)
+        store._db.conn.execute(
             "INSERT INTO machine_annotators (name, model, endpoint, created_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET model = excluded.model,"
             " endpoint = excluded.endpoint",
@@ -52,20 +52,20 @@ def register_machine(store: Store, name: str, model: str, endpoint: str) -> None
 
 
 def machine_names(store: Store) -> set[str]:
-    return {r[0] for r in store.db.conn.execute("SELECT name FROM machine_annotators")}
+    return {r[0] for r in store._db.conn.execute("SELECT name FROM machine_annotators")}
 
 
 def answered(store: Store, annotator: str, *, retry_invalid: bool = False) -> set[str]:
     """Samples this machine annotator needs no new request for."""
     statuses = ("labeled",) if retry_invalid else ("labeled", "invalid")
     marks = ", ".join("?" for _ in statuses)
-    rows = store.db.conn.execute(
+    rows = store._db.conn.execute(
         f"SELECT sample_id FROM machine_answers WHERE annotator = ? AND status IN ({marks})",
         (annotator, *statuses),
     )
     done = {r[0] for r in rows}
     # A label made another way (imported, written by hand) counts as done too.
-    rows = store.db.conn.execute("SELECT sample_id FROM labels WHERE annotator = ?", (annotator,))
+    rows = store._db.conn.execute("SELECT sample_id FROM labels WHERE annotator = ?", (annotator,))
     return done | {r[0] for r in rows}
 
 
@@ -73,8 +73,8 @@ def record_answer(store: Store, answer: MachineAnswer, label: LabelValue | None)
     """Store one answer (and, when ``label`` is given, the label) atomically."""
     if label is not None:
         validate_label(label, store.taxonomy)
-    with write_transaction(store.db):
-        store.db.conn.execute(
+    with write_transaction(store._db):
+        store._db.conn.execute(
             "INSERT OR REPLACE INTO machine_answers (sample_id, annotator, status, model,"
             " endpoint, prompt_version, prompt_tokens, completion_tokens, answer, error,"
             " answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -94,7 +94,7 @@ def record_answer(store: Store, answer: MachineAnswer, label: LabelValue | None)
         )
         if label is not None:
             put_label(
-                store.db,
+                store._db,
                 answer.sample_id,
                 answer.annotator,
                 label,
@@ -104,7 +104,7 @@ def record_answer(store: Store, answer: MachineAnswer, label: LabelValue | None)
 
 
 def answers(store: Store, annotator: str) -> list[MachineAnswer]:
-    cur = store.db.conn.execute(
+    cur = store._db.conn.execute(
         "SELECT sample_id, annotator, status, model, endpoint, prompt_version, prompt_tokens,"
         " completion_tokens, answer, error FROM machine_answers WHERE annotator = ?"
         " ORDER BY sample_id",

@@ -75,10 +75,10 @@ def merge_database(store: Any, other_path: str | Path, take_final: bool = False)
         raise UserError("cannot merge a database into itself", file=path)
     data = read_other(path, store.taxonomy)
     summary = MergeSummary(source=str(path))
-    with write_transaction(store.db):
-        conn = store.db.conn
-        ensure_bound(store.db, store.taxonomy)
-        known = _merge_samples(store.db, data, summary)
+    with write_transaction(store._db):
+        conn = store._db.conn
+        ensure_bound(store._db, store.taxonomy)
+        known = _merge_samples(store._db, data, summary)
         _merge_labels(conn, data, known, summary, take_final)
     return summary
 

@@ -57,12 +57,12 @@ def binding_state(store: Store, new: Taxonomy) -> str:
 
 def apply_migration(store: Store, plan: MigrationPlan, new: Taxonomy) -> None:
     """Write the plan in one transaction (see the module docstring)."""
-    conn = store.db.conn
-    with write_transaction(store.db):
+    conn = store._db.conn
+    with write_transaction(store._db):
         for rewrite in plan.rewrites:
             label = rewrite.label
             put_label(
-                store.db,
+                store._db,
                 label.sample_id,
                 label.annotator,
                 rewrite.value,
@@ -82,7 +82,7 @@ def apply_migration(store: Store, plan: MigrationPlan, new: Taxonomy) -> None:
 
 def taxonomy_versions(store: Store) -> dict[str, int]:
     """Current labels per taxonomy version."""
-    rows = store.db.conn.execute(
+    rows = store._db.conn.execute(
         "SELECT taxonomy_version, COUNT(*) FROM labels GROUP BY taxonomy_version ORDER BY 1"
     )
     return {str(version): int(count) for version, count in rows}
@@ -90,5 +90,5 @@ def taxonomy_versions(store: Store) -> dict[str, int]:
 
 def history_versions(store: Store) -> set[str]:
     """Every taxonomy version a label was ever recorded under."""
-    rows = store.db.conn.execute("SELECT DISTINCT taxonomy_version FROM label_history")
+    rows = store._db.conn.execute("SELECT DISTINCT taxonomy_version FROM label_history")
     return {str(r[0]) for r in rows}

@@ -39,7 +39,7 @@ def unspecified_notes(store: Store, annotator: str | None = None) -> list[NoteIt
     params: list[object] = [UNSPECIFIED, UNSPECIFIED]
     if annotator is not None:
         params.append(annotator)
-    rows = store.db.conn.execute(
+    rows = store._db.conn.execute(
         "SELECT l.sample_id, l.annotator, l.category, l.subcategory, l.note, l.category2,"
         " l.subcategory2, l.note2, l.revision FROM labels l JOIN samples s ON s.id = l.sample_id"
         " WHERE l.kind = 'bug' AND ((l.subcategory IS NULL OR l.subcategory = ?)"
@@ -59,10 +59,10 @@ def unspecified_notes(store: Store, annotator: str | None = None) -> list[NoteIt
 
 def assign_subcategory(store: Store, items: list[NoteItem], subcategory: str) -> int:
     """Give every slot in ``items`` the subcategory; returns the labels written."""
-    with write_transaction(store.db):
+    with write_transaction(store._db):
         written = 0
         for item in items:
-            label = get_label(store.db, item.sample_id, item.annotator)
+            label = get_label(store._db, item.sample_id, item.annotator)
             if label is None or label.revision != item.revision:
                 raise UserError(
                     f"the label of {item.sample_id} by {item.annotator} changed since the"
@@ -73,7 +73,7 @@ def assign_subcategory(store: Store, items: list[NoteItem], subcategory: str) ->
             value = label.value().model_copy(update={key: subcategory, inferred: False})
             validate_label(value, store.taxonomy)
             put_label(
-                store.db,
+                store._db,
                 item.sample_id,
                 item.annotator,
                 value,

@@ -1,15 +1,13 @@
-"""Sample rows: insert-or-update by content hash, reads, and the work queue.
+"""Sample rows: insert-or-update by content hash, and reads.
 
 Contract: functions take an open ``sqlite_utils.Database``; writers expect to
-run inside :func:`~annotator.store.connection.write_transaction`. Listing
-queries touch only the compact ``samples`` and ``labels`` tables, never the
-heavy ``sample_texts``, so they stay fast at 100k samples.
+run inside :func:`~annotator.store.connection.write_transaction`. The work
+queue is :mod:`annotator.store.queue`.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -18,9 +16,6 @@ from ..models import Sample, SampleIn
 from .connection import now
 
 Outcome = Literal["new", "updated", "unchanged"]
-
-SMALL_COLUMNS = ("passed", "model", "stage", "data_type", "task_type", "source")
-TEXT_COLUMNS = ("prompt", "generated_code", "reference_code", "test_output")
 
 
 def upsert_sample(db: Database, sample: SampleIn, digest: str | None = None) -> Outcome:
@@ -79,131 +74,3 @@ def _to_sample(data: dict[str, Any]) -> Sample:
     passed = data.get("passed")
     data["passed"] = None if passed is None else bool(passed)
     return Sample.model_validate(data)
-
-
-@dataclass(frozen=True)
-class SampleFilter:
-    """Filters of the sample list; None means 'any'."""
-
-    model: str | None = None
-    stage: str | None = None
-    data_type: str | None = None
-    task_type: str | None = None
-    passed: bool | None = None
-    category: int | None = None
-    """Samples that ``category_annotator`` (or anyone, when None) put in this category."""
-    category_annotator: str | None = None
-    status: str | None = None
-    """unlabeled, labeled, flagged, skipped or disagreement (for ``annotator``)."""
-    ids: tuple[str, ...] | None = None
-    """Restrict to these ids (a failure cluster, a search result)."""
-    text: str | None = None
-    """Substring of the sample id."""
-    harness_status: str | None = None
-    """The benchmark harness's status of the attempt (``metadata.status``: fail, timeout, ...)."""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _where(filt: SampleFilter, annotator: str | None) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column in ("model", "stage", "data_type", "task_type"):
-        value = getattr(filt, column)
-        if value is not None:
-            clauses.append(f"s.{column} = ?")
-            params.append(value)
-    if filt.passed is not None:
-        clauses.append("s.passed = ?")
-        params.append(int(filt.passed))
-    if filt.harness_status is not None:
-        clauses.append(
-            "CASE WHEN json_valid(s.metadata) THEN json_extract(s.metadata, '$.status') END = ?"
-        )
-        params.append(filt.harness_status)
-    if filt.text:
-        clauses.append("instr(lower(s.id), lower(?)) > 0")
-        params.append(filt.text)
-    if filt.ids is not None:
-        clauses.append("s.id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(list(filt.ids)))
-    if filt.category is not None:
-        who = "AND c.annotator = ?" if filt.category_annotator else ""
-        clauses.append(
-            "EXISTS (SELECT 1 FROM labels c WHERE c.sample_id = s.id AND c.kind = 'bug'"
-            f" AND (c.category = ? OR c.category2 = ?) {who})"
-        )
-        params += [filt.category, filt.category]
-        if filt.category_annotator:
-            params.append(filt.category_annotator)
-    if filt.status is not None and annotator is not None:
-        status_sql = {
-            "unlabeled": "l.sample_id IS NULL",
-            "labeled": "l.kind IN ('bug', 'pass', 'none')",
-            "flagged": "l.flag IS NOT NULL",
-            "skipped": "l.kind = 'skip'",
-            "disagreement": DISAGREEMENT_SQL,
-        }[filt.status]
-        clauses.append(status_sql)
-    return (" AND ".join(clauses) or "1"), params
-
-
-# Two annotators other than 'final' (and other than machine annotators, which
-# count only where named) chose different categories for a sample.
-DISAGREEMENT_SQL = (
-    "(SELECT COUNT(DISTINCT CASE WHEN d.kind = 'bug' THEN d.category ELSE d.kind END)"
-    " FROM labels d WHERE d.sample_id = s.id AND d.annotator != 'final'"
-    " AND d.annotator NOT IN (SELECT name FROM machine_annotators)"
-    " AND d.kind IN ('bug', 'pass')) > 1"
-)
-
-# A label flagged 'to confirm' (a taxonomy migration split its category) is back
-# among the unlabeled failing samples.
-QUEUE_ORDER = (
-    "CASE WHEN s.passed IS NOT 1 AND (l.sample_id IS NULL OR l.flag = 'to confirm') THEN 0"
-    " WHEN l.sample_id IS NULL THEN 1 ELSE 2 END, s.rowid"
-)
-
-
-def queue(
-    db: Database,
-    annotator: str,
-    filt: SampleFilter | None = None,
-    *,
-    offset: int = 0,
-    limit: int | None = None,
-) -> list[dict[str, Any]]:
-    """A page of the annotator's queue: unlabeled failing samples first, then
-    unlabeled passing ones, then those already labeled; each in import order."""
-    where, params = _where(filt or SampleFilter(), annotator)
-    sql = (
-        "SELECT s.id, s.passed, s.model, s.stage, s.data_type, s.task_type,"
-        " l.kind, l.category, l.subcategory, l.category2, l.flag"
-        " FROM samples s LEFT JOIN labels l ON l.sample_id = s.id AND l.annotator = ?"
-        f" WHERE {where} ORDER BY {QUEUE_ORDER}"
-    )
-    args: list[Any] = [annotator, *params]
-    if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        args += [limit, offset]
-    cur = db.conn.execute(sql, args)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
-def queue_count(db: Database, annotator: str, filt: SampleFilter | None = None) -> int:
-    where, params = _where(filt or SampleFilter(), annotator)
-    sql = (
-        "SELECT COUNT(*) FROM samples s LEFT JOIN labels l"
-        f" ON l.sample_id = s.id AND l.annotator = ? WHERE {where}"
-    )
-    return int(db.conn.execute(sql, [annotator, *params]).fetchone()[0])
-
-
-def distinct_values(db: Database, column: str) -> list[str]:
-    """Values in use for a filterable column (model, stage, data_type, task_type)."""
-    if column not in ("model", "stage", "data_type", "task_type"):
-        raise ValueError(column)
-    rows = db.conn.execute(
-        f"SELECT DISTINCT {column} FROM samples WHERE {column} IS NOT NULL ORDER BY 1"
-    )
-    return [r[0] for r in rows]

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .rules import bug
+
 if TYPE_CHECKING:
     from . import Store
 
@@ -28,9 +30,9 @@ class CategoryLabels:
 def history_position(store: Store, annotator: str | None = None) -> int:
     """The last label-history id (of ``annotator``'s own labels when given)."""
     if annotator is None:
-        row = store.db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM label_history").fetchone()
+        row = store._db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM label_history").fetchone()
     else:
-        row = store.db.conn.execute(
+        row = store._db.conn.execute(
             "SELECT COALESCE(MAX(id), 0) FROM label_history WHERE annotator = ?", (annotator,)
         ).fetchone()
     return int(row[0])
@@ -38,20 +40,20 @@ def history_position(store: Store, annotator: str | None = None) -> int:
 
 def bug_sample_ids(store: Store, annotator: str | None = None) -> list[str]:
     """Samples with a bug label (by ``annotator`` when given)."""
-    sql = "SELECT DISTINCT sample_id FROM labels WHERE kind = 'bug'"
+    sql = f"SELECT DISTINCT sample_id FROM labels WHERE {bug()}"
     params: tuple[str, ...] = ()
     if annotator is not None:
         sql += " AND annotator = ?"
         params = (annotator,)
-    return [r[0] for r in store.db.conn.execute(sql, params)]
+    return [r[0] for r in store._db.conn.execute(sql, params)]
 
 
 def category_labels(store: Store, annotator: str | None = None) -> list[CategoryLabels]:
     """Each bug-labeled sample's categories with its cached facts (samples
     without cached facts are left out: the caller computes them first)."""
-    where = "l.kind = 'bug'" + (" AND l.annotator = ?" if annotator is not None else "")
+    where = bug("l.kind") + (" AND l.annotator = ?" if annotator is not None else "")
     params: tuple[str, ...] = (annotator,) if annotator is not None else ()
-    rows = store.db.conn.execute(
+    rows = store._db.conn.execute(
         "SELECT l.sample_id, f.facts, json_group_array(json_array(l.category, l.subcategory,"
         " l.category2, l.subcategory2)) FROM labels l JOIN sample_facts f ON f.sample_id ="
         f" l.sample_id WHERE {where} GROUP BY l.sample_id ORDER BY l.sample_id",
@@ -69,8 +71,8 @@ def category_labels(store: Store, annotator: str | None = None) -> list[Category
 def own_labels_of(store: Store, annotator: str, sample_ids: list[str]) -> dict[str, set[int]]:
     """``annotator``'s bug categories on each of ``sample_ids`` that they labeled."""
     out: dict[str, set[int]] = {}
-    for sid, c1, c2 in store.db.conn.execute(
-        "SELECT sample_id, category, category2 FROM labels WHERE annotator = ? AND kind = 'bug'"
+    for sid, c1, c2 in store._db.conn.execute(
+        f"SELECT sample_id, category, category2 FROM labels WHERE annotator = ? AND {bug()}"
         " AND sample_id IN (SELECT value FROM json_each(?))",
         (annotator, json.dumps(sample_ids)),
     ):

@@ -94,7 +94,7 @@ class CodeFacts:
     checks: list[Finding] = field(default_factory=list)  # isinstance/assert/raise
     tensor_loops: list[Finding] = field(default_factory=list)
     reference: ReferenceDiff | None = None
-    reference_syntax_error: SyntaxIssue | None = None
+    """None when there is no reference or it does not parse."""
     defined_names: list[str] = field(default_factory=list)
 
     def names(self) -> list[str]:
@@ -228,10 +228,9 @@ def _analyze(generated: str, reference: str | None, function: str | None) -> Cod
     if gen is None:
         return CodeFacts(syntax_error=error)
     ref_diff = None
-    ref_error = None
     if reference is not None:
         try:
-            ref, ref_error = _visit(reference)
+            ref, _ = _visit(reference)
         except NotAnalysed:
             ref = None  # compared without the reference
         if ref is not None:
@@ -248,6 +247,5 @@ def _analyze(generated: str, reference: str | None, function: str | None) -> Cod
         checks=gen.checks,
         tensor_loops=gen.tensor_loops,
         reference=ref_diff,
-        reference_syntax_error=ref_error,
         defined_names=sorted(gen.defined),
     )

@@ -1,9 +1,10 @@
 """Suggestion engine: cached facts, ranked suggestions, clusters, evaluation.
 
 Contract:
-- :class:`Engine` works on one database through its own connection (guarded
-  by a lock, so the UI may call it from a worker thread while the UI thread
-  saves labels on the store's connection).
+- :class:`Engine` works on one database through its own store connection
+  (guarded by a lock, so the UI may call it from a worker thread while the UI
+  thread saves labels on its own connection); the caches are read and written
+  by named store methods (:mod:`annotator.store.facts`).
 - Facts are cached in ``sample_facts`` under the sample's content hash and
   :data:`ANALYZER_VERSION`; :meth:`Engine.ensure_facts` computes only what is
   missing or stale (two worker processes for large batches).
@@ -19,7 +20,6 @@ Nothing here executes sample code.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -27,8 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Suggestion
-from ..store import Store, suggest_data
-from ..store.connection import now, write_transaction
+from ..store import FactInput, FactRow, Store, suggest_data
 from .calibrate import Calibrator, Record, records_for
 from .features import Facts, sample_facts, signature_key
 from .fingerprint import Cluster, cluster
@@ -46,13 +45,11 @@ CALIBRATION_SAMPLES = 2000  # the latest labeled samples fit the confidence map
 Progress = Callable[[int], None]
 
 
-def _compute(row: tuple[str, str, str, str, str | None]) -> tuple[str, dict[str, Any]]:
-    sample_id, generated, reference, output, metadata = row
-    meta = json.loads(metadata or "{}")
-    report = report_of(output, meta)
-    return sample_id, sample_facts(
-        generated, reference, output, function_of(meta), report
-    ).to_json()
+def _compute(row: FactInput) -> tuple[str, dict[str, Any]]:
+    report = report_of(row.test_output, row.metadata)
+    function = function_of(row.metadata)
+    facts = sample_facts(row.generated_code, row.reference_code, row.test_output, function, report)
+    return row.sample_id, facts.to_json()
 
 
 class Engine:
@@ -65,38 +62,27 @@ class Engine:
         self.lock = threading.RLock()
         self._models: dict[str | None, tuple[int, Votes, Calibrator]] = {}
 
-    @property
-    def conn(self) -> Any:
-        return self.store.db.conn
-
     def close(self) -> None:
         self.store.close()
 
     # -- facts ---------------------------------------------------------------
-    def _stale(self, ids: Iterable[str] | None) -> list[str]:
-        sql = (
-            "SELECT s.id FROM samples s LEFT JOIN sample_facts f ON f.sample_id = s.id"
-            " WHERE (f.key IS NULL OR f.key != s.content_hash || ':' || ?)"
-        )
-        params: list[Any] = [ANALYZER_VERSION]
-        if ids is not None:
-            sql += " AND s.id IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(list(ids)))
-        return [r[0] for r in self.conn.execute(sql + " ORDER BY s.rowid", params)]
+    def stale(self, ids: Iterable[str] | None = None) -> list[str]:
+        """Samples (of ``ids``, or all) whose facts are missing or stale."""
+        return self.store.stale_fact_ids(ANALYZER_VERSION, ids)
 
     def ensure_facts(
         self, ids: Iterable[str] | None = None, progress: Progress | None = None
     ) -> int:
         """Compute facts for samples that have none or stale ones; returns how many."""
         with self.lock:
-            stale = self._stale(ids)
+            stale = self.stale(ids)
             if not stale:
                 return 0
             pool = ProcessPoolExecutor(max_workers=2) if len(stale) >= PARALLEL_FROM else None
             try:
                 for start in range(0, len(stale), CHUNK):
                     chunk = stale[start : start + CHUNK]
-                    rows = list(self._texts(chunk))
+                    rows = list(self.store.fact_inputs(chunk))
                     results = list(
                         pool.map(_compute, rows, chunksize=8) if pool else map(_compute, rows)
                     )
@@ -108,26 +94,14 @@ class Engine:
                     pool.shutdown()
             return len(stale)
 
-    def _texts(self, ids: list[str]) -> Iterator[tuple[str, str, str, str, str | None]]:
-        cur = self.conn.execute(
-            "SELECT id, generated_code, reference_code, test_output, metadata FROM samples_full"
-            " WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(ids),),
-        )
-        yield from cur
-
     def _store_facts(self, results: list[tuple[str, dict[str, Any]]]) -> None:
-        stamp = now()
-        with write_transaction(self.store.db):
-            for sid, data in results:
-                facts = Facts.from_json(data)
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO sample_facts (sample_id, key, exception, signature,"
-                    " fingerprint, facts, computed_at) VALUES (?, (SELECT content_hash FROM samples"
-                    " WHERE id = ?) || ':' || ?, ?, ?, ?, ?, ?)",
-                    (sid, sid, ANALYZER_VERSION, facts.exception, signature_key(facts),
-                     facts.fingerprint, json.dumps(data), stamp),
-                )  # fmt: skip
+        rows = []
+        for sid, data in results:
+            facts = Facts.from_json(data)
+            rows.append(
+                FactRow(sid, facts.exception, signature_key(facts), facts.fingerprint, data)
+            )
+        self.store.store_facts(rows, ANALYZER_VERSION)
 
     # -- votes ---------------------------------------------------------------
     def labels_version(self, annotator: str | None = None) -> int:
@@ -198,52 +172,36 @@ class Engine:
             suffix = f"|{ANALYZER_VERSION}|{self.rules.digest}|{who}|{version}"
             for start in range(0, len(ids), 1000):
                 chunk = ids[start : start + 1000]
-                rows = self.conn.execute(
-                    "SELECT j.value, f.key, f.facts, s.key, s.suggestions FROM json_each(?) j"
-                    " LEFT JOIN sample_facts f ON f.sample_id = j.value"
-                    " LEFT JOIN suggestions s ON s.sample_id = j.value ORDER BY j.key",
-                    (json.dumps(chunk),),
-                ).fetchall()
-                fresh: list[tuple[str, str, str, str]] = []
+                fresh: list[tuple[str, str, list[dict[str, Any]]]] = []
                 results: list[tuple[str, list[Suggestion]]] = []
-                for sid, facts_key, facts_json, cached_key, cached in rows:
-                    key = f"{facts_key or ''}{suffix}"
+                for row in self.store.cached_suggestions(chunk):
+                    sid = row.sample_id
+                    key = f"{row.facts_key or ''}{suffix}"
+                    hit = row.suggestions_key == key
                     ranked = (
-                        [Suggestion.model_validate(s) for s in json.loads(cached)]
-                        if cached_key == key
-                        else []
+                        [Suggestion.model_validate(s) for s in row.suggestions()] if hit else []
                     )
                     # The cache holds at least 5; a longer list is ranked anew.
-                    if cached_key != key or (len(ranked) < top and len(ranked) >= 5):
-                        facts = Facts.from_json(json.loads(facts_json)) if facts_json else None
+                    if not hit or (len(ranked) < top and len(ranked) >= 5):
+                        data = row.facts()
+                        facts = Facts.from_json(data) if data else None
                         ranked = (
                             self.ranked(sid, facts, max(top, 5), annotator)
                             if facts is not None
                             else []
                         )
-                        payload = json.dumps([s.model_dump() for s in ranked])
-                        fresh.append((sid, key, payload, now()))
+                        fresh.append((sid, key, [s.model_dump() for s in ranked]))
                     results.append((sid, ranked[:top]))
                 # Written before yielding: a caller that stops early keeps the cache.
                 if fresh:
-                    with write_transaction(self.store.db):
-                        self.conn.executemany(
-                            "INSERT OR REPLACE INTO suggestions (sample_id, key, suggestions,"
-                            " computed_at) VALUES (?, ?, ?, ?)",
-                            fresh,
-                        )
+                    self.store.store_suggestions(fresh)
                 yield from results
 
     def clusters(self, failing_only: bool = True) -> list[Cluster[str]]:
         """Samples that fail the same way (fingerprints, near-identical ones merged)."""
         with self.lock:
             self.ensure_facts()
-            where = "WHERE s.passed IS NOT 1" if failing_only else ""
-            rows = self.conn.execute(
-                f"SELECT s.id, f.fingerprint FROM samples s JOIN sample_facts f ON f.sample_id = s.id {where}"
-                " ORDER BY s.rowid"
-            ).fetchall()
-            return cluster((sid, fp or "") for sid, fp in rows)
+            return cluster(self.store.fingerprints(failing_only))
 
     def cluster_of(self, sample_id: str, failing_only: bool = True) -> tuple[str, list[str]]:
         """The fingerprint of a sample and every sample that shares it exactly.
@@ -254,21 +212,10 @@ class Engine:
         """
         with self.lock:
             self.ensure_facts()
-            row = self.conn.execute(
-                "SELECT fingerprint FROM sample_facts WHERE sample_id = ?", (sample_id,)
-            ).fetchone()
-            fingerprint = row[0] if row else ""
+            fingerprint = self.store.fingerprint_of(sample_id)
             if not fingerprint:
                 return "", [sample_id]
-            where = "AND s.passed IS NOT 1" if failing_only else ""
-            members = [
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT s.id FROM sample_facts f JOIN samples s ON s.id = f.sample_id"
-                    f" WHERE f.fingerprint = ? {where} ORDER BY s.rowid",
-                    (fingerprint,),
-                )
-            ]
+            members = self.store.fingerprint_members(fingerprint, failing_only)
             if sample_id not in members:
                 members.insert(0, sample_id)
             return fingerprint, members
@@ -279,7 +226,7 @@ _ENGINES_LOCK = threading.Lock()
 
 
 def engine_for(store: Store) -> Engine:
-    """One engine per database file (and rule table) in this process."""
+    """One engine per database file in this process (with the taxonomy's rule table)."""
     key = str(Path(store.path).resolve())
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key)

@@ -14,7 +14,6 @@ sample's come from a map fitted on the other folds' samples.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,18 +82,10 @@ class Evaluation:
 
 def evaluate(engine: Engine, annotator: str = "final") -> Evaluation:
     result = Evaluation(annotator)
-    rows = engine.conn.execute(
-        "SELECT sample_id, category, category2 FROM labels WHERE annotator = ? AND kind = 'bug'",
-        (annotator,),
-    ).fetchall()
-    engine.ensure_facts([r[0] for r in rows])
-    facts_of = {
-        sid: Facts.from_json(json.loads(data))
-        for sid, data in engine.conn.execute(
-            "SELECT sample_id, facts FROM sample_facts WHERE sample_id IN (SELECT value FROM json_each(?))",
-            (json.dumps([r[0] for r in rows]),),
-        )
-    }
+    rows = [(r.sample_id, r.category, r.category2) for r in engine.store.bug_categories(annotator)]
+    ids = [sid for sid, _, _ in rows]
+    engine.ensure_facts(ids)
+    facts_of = {sid: Facts.from_json(data) for sid, data in engine.store.facts_of(ids).items()}
     votes = engine.votes()
     ranked_of = {
         sid: rank(facts_of[sid], engine.rules, engine.taxonomy, votes, sid)

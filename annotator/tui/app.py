@@ -28,6 +28,7 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from ..labeling import LabelSession
 from ..store import Store
 from ..store.blind import BlindView
 from .commands import CategoryProvider
@@ -35,7 +36,6 @@ from .messages import JumpToSample
 from .preload import FirstPage
 from .render import visible
 from .screens.label import LabelScreen
-from .session import LabelSession
 
 if TYPE_CHECKING:
     from .screens.review import ReviewScreen

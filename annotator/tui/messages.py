@@ -8,11 +8,11 @@ thread; the screen applies them only if they still concern what it shows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from textual.message import Message
 
 from ..models import Suggestion
+from ..store import QueueRow
 from .sample_data import SampleView
 
 
@@ -24,7 +24,7 @@ class SampleLoaded(Message):
 
 @dataclass
 class QueueLoaded(Message):
-    rows: list[dict[str, Any]]
+    rows: list[QueueRow]
     total: int
     reset: bool
     select: str | None = None

@@ -15,9 +15,8 @@ samples, which a worker would take too).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from ..store import SampleFilter
+from ..store import QueueRow, SampleFilter
 from ..store.blind import BlindView
 from .sample_data import SampleView, load_view
 
@@ -27,7 +26,7 @@ PAGE_SIZE = 200
 
 @dataclass(frozen=True)
 class FirstPage:
-    rows: list[dict[str, Any]]
+    rows: list[QueueRow]
     total: int
     view: SampleView | None
 
@@ -36,5 +35,5 @@ def first_page(view: BlindView, filt: SampleFilter | None = None) -> FirstPage:
     """The first queue page, its total and the first sample ready to paint."""
     rows = view.queue(filt, offset=0, limit=PAGE_SIZE)
     total = view.queue_count(filt)
-    first = load_view(view, rows[0]["id"]) if rows else None
+    first = load_view(view, rows[0].id) if rows else None
     return FirstPage(rows, total, first)

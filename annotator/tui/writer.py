@@ -1,7 +1,7 @@
 """Label writes of the labeling UI: in key order, off the UI thread, never lost.
 
 Contract: :class:`LabelWriter` owns one thread with its own database
-connection and a :class:`~annotator.tui.session.LabelSession` that shares the
+connection and a :class:`~annotator.labeling.LabelSession` that shares the
 UI session's undo stack and progress. :meth:`LabelWriter.submit` queues a
 :class:`WriteJob` — the sample id captured when the key was pressed and a
 function of the writer's session that builds and writes the label — and
@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UserError
+from ..labeling import LabelSession
 from ..store.blind import BlindView
 from ..store.locking import LockTimeout
-from .session import LabelSession
 
 WAIT_NOTICE = 0.5
 """Seconds a write may wait for the lock before the UI says so."""

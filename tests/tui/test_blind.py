@@ -76,7 +76,7 @@ def test_blind_view_refuses_filters_over_other_labels(shared_store: Store) -> No
     with pytest.raises(BlindnessError):
         view.queue_count(SampleFilter(status="disagreement"))
     # A category filter means 'my labels in this category', never anyone's.
-    assert [r["id"] for r in view.queue(SampleFilter(category=1))] == ["s01"]
+    assert [r.id for r in view.queue(SampleFilter(category=1))] == ["s01"]
     assert view.queue_count(SampleFilter(category=1, category_annotator="rater_k")) == 1
     assert view.queue(SampleFilter(category=4)) == []
 
@@ -90,7 +90,7 @@ async def test_stats_from_label_shows_only_own_counts(shared_store: Store) -> No
         screen = app.screen
         assert isinstance(screen, StatsScreen)
         assert screen.sources == [ME]
-        mine = count_table(shared_store.db, shared_store.taxonomy, ME)
+        mine = count_table(shared_store, ME)
         assert screen.query_one(CountBars).table == mine
         for _ in range(4):  # the switch goes nowhere: no final, majority, rater_k ...
             await pilot.press("s")

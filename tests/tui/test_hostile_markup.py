@@ -8,8 +8,7 @@ from pathlib import Path
 from textual.widgets import DataTable
 from textual.widgets._toast import Toast
 
-from annotator.models import LabelValue, SampleIn
-from annotator.review import FINAL
+from annotator.models import FINAL, LabelValue, SampleIn
 from annotator.store import Store
 from annotator.textsafe import TERMINAL_UNSAFE
 from annotator.tui.app import AnnotatorApp

@@ -26,7 +26,7 @@ ME = "alice"
 def test_first_page_is_the_queue_head_with_its_view(tui_store: Store) -> None:
     tui_store.set_label("s01", ME, LabelValue(kind="bug", category=1, subcategory="Not DL-related"))
     page = first_page(BlindView(tui_store, ME))
-    assert [r["id"] for r in page.rows][:2] == ["s02", "s03"]
+    assert [r.id for r in page.rows][:2] == ["s02", "s03"]
     assert page.total == 9
     assert page.view is not None and page.view.sample_id == "s02"
     assert any("reshape" in line.plain for line in page.view.generated)

@@ -15,8 +15,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from annotator.cli import cli
-from annotator.models import LabelValue
-from annotator.review import FINAL, disagreements, pair_disagreements
+from annotator.models import FINAL, LabelValue
+from annotator.review import disagreements, pair_disagreements
 from annotator.stats import cohen_kappa_pair
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp

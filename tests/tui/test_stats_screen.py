@@ -10,8 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from annotator.export.counts import CountTable, count_table
-from annotator.models import LabelValue
-from annotator.review import FINAL
+from annotator.models import FINAL, LabelValue
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.review import ReviewScreen
@@ -67,7 +66,7 @@ async def test_totals_and_source_switch(stats_store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_stats(pilot)
         assert screen.title == "Statistics · source: auto"
-        auto = count_table(stats_store.db, stats_store.taxonomy, "auto")
+        auto = count_table(stats_store, "auto")
         assert auto.total > 0
         assert_shows(screen, auto)
         assert screen.sources == ["auto", "final", "majority", "ann", "bob", "cat"]
@@ -76,7 +75,7 @@ async def test_totals_and_source_switch(stats_store: Store) -> None:
             await pilot.press("s")
             await settle(pilot)
             assert screen.title == f"Statistics · source: {source}"
-            table = count_table(stats_store.db, stats_store.taxonomy, source)
+            table = count_table(stats_store, source)
             assert_shows(screen, table)
             seen.append(table.total)
         assert len(set(seen)) > 1  # the sources really differ
@@ -105,7 +104,7 @@ async def test_updates_when_another_connection_saves(stats_store: Store) -> None
             await app.workers.wait_for_complete()
             if screen.bars.table != before:
                 break
-        after = count_table(stats_store.db, stats_store.taxonomy, "ann")
+        after = count_table(stats_store, "ann")
         assert after.categories[12].total == 1
         assert_shows(screen, after)
 
@@ -127,7 +126,7 @@ async def test_recounts_after_a_final_label_in_review(stats_store: Store) -> Non
         assert screen.source == "auto"
         await pilot.press("s")
         await settle(pilot)
-        final = count_table(stats_store.db, stats_store.taxonomy, "final")
+        final = count_table(stats_store, "final")
         assert final.total == 2
         assert_shows(screen, final)
 

@@ -8,6 +8,7 @@ import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 
+from annotator.store import QueueRow
 from annotator.tui.widgets.lines_view import LinesView
 from annotator.tui.widgets.sample_list import SampleList
 
@@ -18,8 +19,8 @@ class _Host(App[None]):
         yield LinesView(id="lines")
 
 
-def _row(sid: str, **label: Any) -> dict[str, Any]:
-    return {"id": sid, "kind": None, "category": None, "flag": None} | label
+def _row(sid: str, **label: Any) -> QueueRow:
+    return QueueRow(sid, **label)
 
 
 async def test_queue_row_is_replaced_only_when_its_status_changes(

@@ -3,7 +3,7 @@
 Contract: :class:`LabelScreen` owns the labeling task. It shows the queue, the
 selected sample (code, reference, diff, prompt, primary error), suggestions
 and the label panel. Every key action writes through
-:class:`~annotator.tui.session.LabelSession` (committed before the UI says
+:class:`~annotator.labeling.LabelSession` (committed before the UI says
 'saved'); slow reads (queue pages, samples, suggestions, clusters) run in
 named thread workers with their own connection (see
 :mod:`annotator.tui.screens.label_workers`) and post messages back.
@@ -24,14 +24,14 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from ...labeling import LabelSession
 from ...models import LabelValue, Suggestion
-from ...store import SampleFilter
+from ...store import QueueRow, SampleFilter
 from ..digits import scheme
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
 from ..render import visible
 from ..sample_data import SampleView, suggestions_hidden
-from ..session import LabelSession
 from ..widgets.label_panel import LabelPanel
 from ..widgets.lines_view import LinesView
 from ..widgets.sample_list import SampleList
@@ -263,9 +263,9 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
 
     def refresh_label(self, sample_id: str, status: str = "") -> None:
         label = self.session.label(sample_id)
-        row: dict[str, object] = {"id": sample_id, "kind": None, "category": None, "flag": None}
+        row = QueueRow(sample_id)
         if label is not None:
-            row |= {"kind": label.kind, "category": label.category, "flag": label.flag}
+            row = QueueRow(sample_id, kind=label.kind, category=label.category, flag=label.flag)
         self.queue.update_row(row)
         if sample_id == self.current:
             self.query_one(LabelPanel).show_label(sample_id, label, status)

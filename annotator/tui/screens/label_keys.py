@@ -20,8 +20,8 @@ from ..digits import PENDING_SECONDS, DigitEntry
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ...labeling import LabelSession
     from ...models import LabelValue
-    from ..session import LabelSession
     from ..widgets.sample_list import SampleList
 
 PANEL_TITLE = "Label"

@@ -26,7 +26,7 @@ from ..preload import PAGE_SIZE, first_page
 from ..sample_data import load_view
 
 if TYPE_CHECKING:
-    from ..session import LabelSession
+    from ...labeling import LabelSession
 
 
 class LabelWorkers(Screen[None]):

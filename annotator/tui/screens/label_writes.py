@@ -27,8 +27,8 @@ from textual import on
 from textual.message import Message
 
 from ...errors import UserError
+from ...labeling import LabelSession
 from ...store.locking import LockTimeout
-from ..session import LabelSession
 from ..writer import WAIT_NOTICE, LabelWriter, WriteDone, WriteFailed, WriteJob, _why
 from .label_workers import LabelWorkers
 

@@ -10,8 +10,9 @@ also in a worker). Writes go through :mod:`annotator.review` on the UI thread
 returned: ``1``-``9`` adopt the n-th annotator's label (``adopt``) and move
 on; ``w`` writes the reviewer's own label (category, subcategory and note
 pickers, then ``write_final``); ``u`` undoes the last final-label change of
-this sitting by restoring its previous history state
-(``Store.restore_label``, None = the sample had no final label). ``g`` opens
+this sitting: both write through one :class:`~annotator.labeling.LabelSession`
+of annotator ``final`` (``final_session``), whose undo restores the previous
+history state. ``g`` opens
 the agreement matrix; :meth:`ReviewScreen.jump_to` shows any sample.
 """
 
@@ -31,8 +32,8 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 from textual.widgets.option_list import Option
 
 from ...errors import UserError
-from ...models import Label, LabelValue
-from ...review import FINAL, Disagreement, adopt, decision, write_final
+from ...models import FINAL, Label, LabelValue
+from ...review import Disagreement, adopt, decision, final_session, write_final
 from ...store import Store
 from ..messages import SampleLoaded
 from ..render import visible
@@ -102,7 +103,7 @@ class ReviewScreen(WriteFinalFlow):
         self.raters: list[str] = []
         """Annotators in the order shown (key 1 adopts the first)."""
         self.cache: dict[str, SampleView] = {}
-        self.undo_stack: list[tuple[str, int | None]] = []
+        self.session = final_session(store, reviewer)
         self.status: dict[str, str] = {}
         self._pending: str | None = None
 
@@ -299,11 +300,6 @@ class ReviewScreen(WriteFinalFlow):
         self.option_list.focus()
 
     # -- writing -------------------------------------------------------------
-    def _before(self, sample_id: str) -> int | None:
-        if self.store.label(sample_id, FINAL) is None:
-            return None
-        return self.store.last_history_id(sample_id, FINAL)
-
     def _saved(self, sample_id: str, what: str) -> None:
         self.status[sample_id] = f"{what} ✓ {clock()}"
         index = self.index_of(sample_id)
@@ -319,39 +315,35 @@ class ReviewScreen(WriteFinalFlow):
             self.notify(f"no annotator {n} on this sample", severity="warning")
             return
         name = self.raters[n - 1]
-        before = self._before(sid)
         try:
-            adopt(self.store, sid, name, self.reviewer)
+            adopt(self.store, sid, name, self.reviewer, self.session)
         except UserError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.undo_stack.append((sid, before))
         self._saved(sid, "saved")
         self.notify(f"{visible(sid)}: final ← {visible(name)} (saved)", timeout=3)
         self.action_next()
 
     def write(self, sample_id: str, value: LabelValue) -> bool:
         """Write the reviewer's own final label (committed), then say so."""
-        before = self._before(sample_id)
         try:
-            write_final(self.store, sample_id, value, self.reviewer)
+            write_final(self.store, sample_id, value, self.reviewer, self.session)
         except UserError as exc:
             self.notify(str(exc), severity="error")
             return False
-        self.undo_stack.append((sample_id, before))
         self._saved(sample_id, "saved")
         return True
 
     def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.notify("nothing to undo")
-            return
-        sid, history_id = self.undo_stack.pop()
         try:
-            self.store.restore_label(sid, FINAL, history_id)
+            changed = self.session.undo()
         except UserError as exc:
             self.notify(str(exc), severity="error")
             return
+        if not changed:
+            self.notify("nothing to undo")
+            return
+        sid = changed[0]
         self.status[sid] = f"undone ↶ {clock()}"
         self.jump_to(sid)
         index = self.index_of(sid)

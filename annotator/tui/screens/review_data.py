@@ -17,8 +17,8 @@ from collections import defaultdict
 
 from rich.text import Text
 
-from ...models import Label
-from ...review import FINAL, Disagreement, decision, disagreements, fine_decision
+from ...models import FINAL, Label
+from ...review import Disagreement, decision, disagreements, fine_decision
 from ...store import Store
 from ...taxonomy import Taxonomy
 from ..render import visible
@@ -26,12 +26,7 @@ from ..render import visible
 
 def raters_overlap(store: Store) -> bool:
     """Whether two annotators other than ``final`` decided one same sample."""
-    row = store.db.conn.execute(
-        "SELECT 1 FROM labels WHERE annotator != ? AND kind IN ('bug', 'pass')"
-        " GROUP BY sample_id HAVING COUNT(DISTINCT annotator) > 1 LIMIT 1",
-        (FINAL,),
-    ).fetchone()
-    return row is not None
+    return store.raters_overlap(besides=FINAL)
 
 
 def review_items(store: Store, with_final: bool | None = None) -> tuple[list[Disagreement], bool]:

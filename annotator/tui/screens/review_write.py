@@ -15,8 +15,7 @@ from functools import partial
 from rich.text import Text
 from textual.screen import Screen
 
-from ...models import LabelValue
-from ...review import FINAL
+from ...models import FINAL, LabelValue
 from ...store import Store
 from ..render import visible
 from .note import NoteScreen

@@ -35,14 +35,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ...export.counts import AUTO, FINAL, MAJORITY, CountTable, count_table, source_description
-from ...store import Store
+from ...store import LabelsToken, Store
 from ...store.blind import BlindView
 from ..render import visible
 from ..widgets.count_bars import CountBars
 
 POLL_SECONDS = 1.0
 
-Token = tuple[int, int]
+Token = LabelsToken
 
 
 @dataclass
@@ -55,10 +55,7 @@ class CountsReady(Message):
 
 def change_token(store: Store) -> Token:
     """Moves whenever any label is written, changed, deleted or restored."""
-    row = store.db.conn.execute(
-        "SELECT (SELECT IFNULL(MAX(id), 0) FROM label_history), (SELECT COUNT(*) FROM labels)"
-    ).fetchone()
-    return int(row[0]), int(row[1])
+    return store.labels_token()
 
 
 def sources(store: Store | BlindView) -> list[str]:
@@ -75,7 +72,7 @@ def _token(store: Store | BlindView) -> Token:
 def _table(store: Store | BlindView, source: str) -> CountTable:
     if isinstance(store, BlindView):
         return store.count_table()
-    return count_table(store.db, store.taxonomy, source)
+    return count_table(store, source)
 
 
 class StatsScreen(Screen[None]):

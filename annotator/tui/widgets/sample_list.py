@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ...store import QueueRow
 from ..render import visible
 
 PREFETCH_MARGIN = 40
@@ -32,26 +33,26 @@ STATUS_ICONS: dict[str, tuple[str, str]] = {
 }
 
 
-def row_status(row: dict[str, Any]) -> str:
-    """unlabeled, labeled, flagged or skipped, from a queue row or label dict."""
-    if row.get("kind") is None:
+def row_status(row: QueueRow) -> str:
+    """unlabeled, labeled, flagged or skipped, from a queue row."""
+    if row.kind is None:
         return "unlabeled"
-    if row.get("flag"):
+    if row.flag:
         return "flagged"
-    if row.get("kind") == "skip":
+    if row.kind == "skip":
         return "skipped"
     return "labeled"
 
 
-def row_prompt(row: dict[str, Any]) -> Text:
+def row_prompt(row: QueueRow) -> Text:
     icon, style = STATUS_ICONS[row_status(row)]
-    code = str(row["category"]) if row.get("kind") == "bug" and row.get("category") else ""
-    if row.get("kind") == "pass":
+    code = str(row.category) if row.kind == "bug" and row.category else ""
+    if row.kind == "pass":
         code = "ok"
     return Text.assemble(
         (icon, style),
         (f"{code:>3} ", "bold"),
-        visible(str(row["id"])),
+        visible(str(row.id)),
         no_wrap=True,
         overflow="ellipsis",
         end="",
@@ -88,7 +89,7 @@ class SampleList(OptionList):
     def loaded(self) -> int:
         return self.option_count
 
-    def reset(self, rows: Iterable[dict[str, Any]], total: int) -> None:
+    def reset(self, rows: Iterable[QueueRow], total: int) -> None:
         """Replace the content with the first page."""
         self.clear_options()
         self._prompts.clear()
@@ -99,24 +100,24 @@ class SampleList(OptionList):
         self.add_rows(rows)
         self.highlighted = 0 if self.option_count else None
 
-    def add_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+    def add_rows(self, rows: Iterable[QueueRow]) -> None:
         """Append a page (rows already shown are skipped)."""
-        fresh = [r for r in rows if r["id"] not in self._prompts]
+        fresh = [r for r in rows if r.id not in self._prompts]
         self._waiting = False
         if not fresh:
             self._exhausted = True
             return
-        self._prompts.update((r["id"], row_prompt(r)) for r in fresh)
-        self.add_options(Option(self._prompts[r["id"]], id=r["id"]) for r in fresh)
+        self._prompts.update((r.id, row_prompt(r)) for r in fresh)
+        self.add_options(Option(self._prompts[r.id], id=r.id) for r in fresh)
         self._update_title()
 
-    def update_row(self, row: dict[str, Any]) -> None:
+    def update_row(self, row: QueueRow) -> None:
         """Show a changed label status of a loaded row."""
         # Replacing a prompt re-renders the whole list: only when it changed.
         prompt = row_prompt(row)
-        if row["id"] in self._prompts and self._prompts[row["id"]] != prompt:
-            self._prompts[row["id"]] = prompt
-            self.replace_option_prompt(row["id"], prompt)
+        if row.id in self._prompts and self._prompts[row.id] != prompt:
+            self._prompts[row.id] = prompt
+            self.replace_option_prompt(row.id, prompt)
 
     def select_id(self, sample_id: str) -> bool:
         if sample_id not in self._prompts:

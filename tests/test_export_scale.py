@@ -1,16 +1,17 @@
-"""``export counts`` at scale: 100k samples x 3 annotators must take under 2 s.
+"""``export counts`` on a large random database follows the documented rules.
 
 The database is filled with plain SQL (the store API validates and commits one
-label at a time, which is right for the UI and far too slow to build 300k
+label at a time, which is right for the UI and far too slow to build many
 labels in a test). A pure-Python reference (annotator.export.majority) checks
-on the same data that the SQL aggregation applies the documented rules.
+on the same data that the SQL aggregation applies the documented rules. How
+fast it is (100k samples x 3 annotators under 2 s) is measured by
+``benchmarks/export_bench.py``, which builds its database with :func:`build_db`.
 """
 
 from __future__ import annotations
 
 import json
 import random
-import time
 from collections import Counter
 from collections.abc import Iterator
 from itertools import groupby
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rawsql import raw
 
 from annotator.cli import cli
 from annotator.export import count_table
@@ -25,18 +27,22 @@ from annotator.export.majority import label_picks, majority_picks
 from annotator.store import Store
 from annotator.taxonomy import load_taxonomy
 
-N = 100_000
+N = 20_000
 STAMP = "2024-01-01T00:00:00Z"
 
 
 @pytest.fixture(scope="module")
 def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("big") / "big.db"
+    return build_db(tmp_path_factory.mktemp("big") / "big.db", N)
+
+
+def build_db(path: Path, n: int) -> Path:
+    """``n`` failing samples, labeled by a, b and (mostly) final, at random (seed 7)."""
     taxonomy = load_taxonomy()
     rng = random.Random(7)
     cats = [(c.id, [s.name for s in c.subcategories]) for c in taxonomy.categories]
     with Store.open(path, taxonomy) as store:
-        conn = store.db.conn
+        conn = raw(store)
         # History triggers would triple the build time and the export never reads history.
         for op in ("insert", "update", "delete"):
             conn.execute(f"DROP TRIGGER labels_history_{op}")
@@ -45,7 +51,7 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         conn.executemany(
             "INSERT INTO samples (id, passed, content_hash, created_at, updated_at)"
             " VALUES (?, 0, ?, ?, ?)",
-            ((f"s{i:06d}", str(i), STAMP, STAMP) for i in range(N)),
+            ((f"s{i:06d}", str(i), STAMP, STAMP) for i in range(n)),
         )
         for who in ("final", "a", "b"):
             conn.execute("INSERT INTO annotators VALUES (?, ?)", (who, STAMP))
@@ -66,7 +72,7 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
 
         def labels() -> Iterator[tuple[object, ...]]:
-            for i in range(N):
+            for i in range(n):
                 sid = f"s{i:06d}"
                 base = decision()
                 # Most samples have a final label and raters who mostly agree.
@@ -88,16 +94,13 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("source", ["auto", "majority", "final"])
-def test_counts_on_300k_labels_under_two_seconds(big_db: Path, source: str) -> None:
-    start = time.perf_counter()
+def test_counts_export_of_many_labels(big_db: Path, source: str) -> None:
     result = CliRunner().invoke(
         cli, ["--db", str(big_db), "export", "counts", "--format", "json", "--source", source]
     )
-    elapsed = time.perf_counter() - start
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["n_samples"] > N // 2
-    assert elapsed < 2.0, f"{source}: {elapsed:.2f}s"
 
 
 def _reference(path: Path, source: str) -> dict[tuple[int, str | None], tuple[int, int]]:
@@ -107,7 +110,7 @@ def _reference(path: Path, source: str) -> dict[tuple[int, str | None], tuple[in
     counts: Counter[tuple[int, str | None]] = Counter()
     inferred: Counter[tuple[int, str | None]] = Counter()
     with Store.open(path, taxonomy) as store:
-        rows = store.db.conn.execute(
+        rows = raw(store).execute(
             "SELECT sample_id, annotator, kind, category, subcategory, subcategory_inferred,"
             " category2, subcategory2, subcategory2_inferred FROM labels ORDER BY sample_id"
         )
@@ -131,7 +134,7 @@ def _reference(path: Path, source: str) -> dict[tuple[int, str | None], tuple[in
 def test_sql_aggregation_follows_the_python_rules(big_db: Path, source: str) -> None:
     expected = _reference(big_db, source)
     with Store.open(big_db, load_taxonomy()) as store:
-        table = count_table(store.db, store.taxonomy, source)
+        table = count_table(store, source)
     got = {
         (c.id, None if s.unspecified else s.name): (s.count, s.inferred)
         for c in table.categories

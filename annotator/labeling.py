@@ -1,14 +1,21 @@
-"""One annotator's labeling sitting: label writes, undo and progress.
+"""One annotator's labeling sitting: how a label is built, written and undone.
 
-Contract: the session holds only the annotator's
-:class:`~annotator.store.blind.BlindView` (labeling is blind: no other
-annotator's labels are reachable from here). Every write goes through
-:meth:`LabelSession.save`, which calls ``BlindView.set_label`` (committed when it returns) and pushes one undo entry
-holding, per touched sample, the label-history id to go back to (``None``:
-the sample had no label). :meth:`LabelSession.undo` restores one entry as a
-whole (a bulk cluster label is one entry) in a single transaction. Nothing
-here imports Textual; the screen calls it on the UI thread because a
-single-row write takes about a millisecond.
+Contract: the session holds only a :class:`~annotator.store.blind.BlindView`
+of one annotator (labeling is blind: no other annotator's labels are
+reachable from here; the review screen's view of the ``final`` labels is
+:class:`annotator.review.FinalLabels`). Every write goes through
+:meth:`LabelSession.save` (or :meth:`LabelSession.save_many`), which calls
+``BlindView.set_label`` under the session's ``source`` (committed when it
+returns) and pushes one undo entry holding, per touched sample, the
+label-history id to go back to (``None``: the sample had no label).
+:meth:`LabelSession.undo` restores one entry as a whole (a bulk cluster label
+is one entry) in a single transaction. The ``*_value`` methods build the next
+label from the current one (the labeling rules: an unchanged category keeps
+its subcategory, a category with one subcategory gets it, a skip keeps note
+and flag). The labeling screen, the review screen and any command that writes
+labels share this one implementation. Nothing here imports Textual; the
+screens call it on the UI thread because a single-row write takes about a
+millisecond.
 """
 
 from __future__ import annotations
@@ -17,15 +24,17 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..migrate import TO_CONFIRM
-from ..models import Label, LabelValue, Suggestion
-from ..store.blind import BlindView
-from ..taxonomy import Taxonomy
+from .migrate import TO_CONFIRM
+from .models import Label, LabelValue, Suggestion
+from .store.blind import BlindView
+from .taxonomy import Taxonomy
 
 
 @dataclass
 class LabelSession:
     view: BlindView
+    source: str = "ui"
+    """Recorded on every label written (``<source>-cluster`` for a bulk label)."""
     undo_stack: list[list[tuple[str, int | None]]] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
     touched: set[str] = field(default_factory=set)
@@ -64,7 +73,7 @@ class LabelSession:
 
     def save(self, sample_id: str, value: LabelValue) -> Label:
         before = self._before(sample_id)
-        label = self.view.set_label(sample_id, value, source="ui")
+        label = self.view.set_label(sample_id, value, source=self.source)
         self.undo_stack.append([(sample_id, before)])
         self.touched.add(sample_id)
         return label
@@ -74,7 +83,7 @@ class LabelSession:
         entry = [(sid, self._before(sid)) for sid in sample_ids]
         with self.view.transaction():
             for sid in sample_ids:
-                self.view.set_label(sid, value, source="ui-cluster")
+                self.view.set_label(sid, value, source=f"{self.source}-cluster")
         self.undo_stack.append(entry)
         self.touched.update(sample_ids)
         return len(sample_ids)

@@ -1,0 +1,154 @@
+"""The work queue: an annotator's samples in labeling order, filtered.
+
+Contract: :class:`QueueQueries` (part of :class:`~annotator.store.Store`)
+pages through the samples with the annotator's own label status as
+:class:`~annotator.store.rows.QueueRow`. Listing queries touch only the
+compact ``samples`` and ``labels`` tables, never the heavy ``sample_texts``,
+so they stay fast at 100k samples.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..models import FINAL
+from .rows import QueueRow
+from .rules import bug, decided
+
+
+@dataclass(frozen=True)
+class SampleFilter:
+    """Filters of the sample list; None means 'any'."""
+
+    model: str | None = None
+    stage: str | None = None
+    data_type: str | None = None
+    task_type: str | None = None
+    passed: bool | None = None
+    category: int | None = None
+    """Samples that ``category_annotator`` (or anyone, when None) put in this category."""
+    category_annotator: str | None = None
+    status: str | None = None
+    """unlabeled, labeled, flagged, skipped or disagreement (for ``annotator``)."""
+    ids: tuple[str, ...] | None = None
+    """Restrict to these ids (a failure cluster, a search result)."""
+    text: str | None = None
+    """Substring of the sample id."""
+    harness_status: str | None = None
+    """The benchmark harness's status of the attempt (``metadata.status``: fail, timeout, ...)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# Two annotators other than 'final' (and other than machine annotators, which
+# count only where named) chose different categories for a sample.
+DISAGREEMENT_SQL = (
+    f"(SELECT COUNT(DISTINCT CASE WHEN {bug('d.kind')} THEN d.category ELSE d.kind END)"
+    f" FROM labels d WHERE d.sample_id = s.id AND d.annotator != '{FINAL}'"
+    " AND d.annotator NOT IN (SELECT name FROM machine_annotators)"
+    f" AND {decided('d.kind')}) > 1"
+)
+
+# A label flagged 'to confirm' (a taxonomy migration split its category) is back
+# among the unlabeled failing samples.
+QUEUE_ORDER = (
+    "CASE WHEN s.passed IS NOT 1 AND (l.sample_id IS NULL OR l.flag = 'to confirm') THEN 0"
+    " WHEN l.sample_id IS NULL THEN 1 ELSE 2 END, s.rowid"
+)
+
+FILTER_COLUMNS = ("model", "stage", "data_type", "task_type")
+
+
+def _where(filt: SampleFilter, annotator: str | None) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column in FILTER_COLUMNS:
+        value = getattr(filt, column)
+        if value is not None:
+            clauses.append(f"s.{column} = ?")
+            params.append(value)
+    if filt.passed is not None:
+        clauses.append("s.passed = ?")
+        params.append(int(filt.passed))
+    if filt.harness_status is not None:
+        clauses.append(
+            "CASE WHEN json_valid(s.metadata) THEN json_extract(s.metadata, '$.status') END = ?"
+        )
+        params.append(filt.harness_status)
+    if filt.text:
+        clauses.append("instr(lower(s.id), lower(?)) > 0")
+        params.append(filt.text)
+    if filt.ids is not None:
+        clauses.append("s.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(filt.ids)))
+    if filt.category is not None:
+        who = "AND c.annotator = ?" if filt.category_annotator else ""
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM labels c WHERE c.sample_id = s.id AND {bug('c.kind')}"
+            f" AND (c.category = ? OR c.category2 = ?) {who})"
+        )
+        params += [filt.category, filt.category]
+        if filt.category_annotator:
+            params.append(filt.category_annotator)
+    if filt.status is not None and annotator is not None:
+        status_sql = {
+            "unlabeled": "l.sample_id IS NULL",
+            "labeled": "l.kind IN ('bug', 'pass', 'none')",
+            "flagged": "l.flag IS NOT NULL",
+            "skipped": "l.kind = 'skip'",
+            "disagreement": DISAGREEMENT_SQL,
+        }[filt.status]
+        clauses.append(status_sql)
+    return (" AND ".join(clauses) or "1"), params
+
+
+class QueueQueries:
+    """The queue part of the store."""
+
+    _db: Database
+
+    def queue(
+        self,
+        annotator: str,
+        filt: SampleFilter | None = None,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[QueueRow]:
+        """A page of the annotator's queue: unlabeled failing samples first, then
+        unlabeled passing ones, then those already labeled; each in import order."""
+        where, params = _where(filt or SampleFilter(), annotator)
+        sql = (
+            "SELECT s.id, s.passed, s.model, s.stage, s.data_type, s.task_type,"
+            " l.kind, l.category, l.subcategory, l.category2, l.flag"
+            " FROM samples s LEFT JOIN labels l ON l.sample_id = s.id AND l.annotator = ?"
+            f" WHERE {where} ORDER BY {QUEUE_ORDER}"
+        )
+        args: list[Any] = [annotator, *params]
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
+        return [
+            QueueRow(sid, None if passed is None else bool(passed), *rest)
+            for sid, passed, *rest in self._db.conn.execute(sql, args)
+        ]
+
+    def queue_count(self, annotator: str, filt: SampleFilter | None = None) -> int:
+        where, params = _where(filt or SampleFilter(), annotator)
+        sql = (
+            "SELECT COUNT(*) FROM samples s LEFT JOIN labels l"
+            f" ON l.sample_id = s.id AND l.annotator = ? WHERE {where}"
+        )
+        return int(self._db.conn.execute(sql, [annotator, *params]).fetchone()[0])
+
+    def distinct_values(self, column: str) -> list[str]:
+        """Values in use for a filterable column (model, stage, data_type, task_type)."""
+        if column not in FILTER_COLUMNS:
+            raise ValueError(column)
+        rows = self._db.conn.execute(
+            f"SELECT DISTINCT {column} FROM samples WHERE {column} IS NOT NULL ORDER BY 1"
+        )
+        return [r[0] for r in rows]
