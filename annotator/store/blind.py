@@ -76,6 +76,15 @@ class BlindView:
         with self._store.transaction():
             yield self
 
+    @contextmanager
+    def write_lock(self, give_up: float) -> Iterator[BlindView]:
+        """A write transaction that waits at most ``give_up`` s for another
+        process's lock (:func:`annotator.store.locking.write_lock`)."""
+        from .locking import write_lock
+
+        with write_lock(self._store.db, give_up):
+            yield self
+
     # -- the queue --------------------------------------------------------------
     def own_filter(self, filt: SampleFilter | None) -> SampleFilter:
         """``filt`` restricted to this annotator's labels; refused when it cannot be."""

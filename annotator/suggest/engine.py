@@ -288,6 +288,15 @@ def engine_for(store: Store) -> Engine:
         return engine
 
 
+def use_rules(store: Store, rules: RuleSet) -> Engine:
+    """Make ``rules`` the rule table of ``store``'s file in this process
+    (``annotator label --rules``): :func:`engine_for` returns this engine."""
+    key = str(Path(store.path).resolve())
+    with _ENGINES_LOCK:
+        engine = _ENGINES[key] = Engine(store, rules)
+        return engine
+
+
 def suggestions_for(
     store: Store, sample_id: str, top: int = 5, annotator: str | None = None
 ) -> list[Suggestion]:

@@ -260,6 +260,8 @@ def _message_facts(facts: Facts, failure: FailedTest, headline: str) -> None:
 def _code_facts(
     facts: Facts, code: CodeFacts, failure: FailedTest | None, generated: str, reference: str
 ) -> None:
+    if code.not_analysed is not None:
+        return  # nothing known about the code: no code facts, no error stored as one
     if code.syntax_error is not None:
         issue = code.syntax_error
         facts.add(

@@ -68,6 +68,8 @@ async def test_lines_view_scroll_range_follows_new_lines() -> None:
         await pilot.pause()
         view.focus()
         await pilot.press("end")
+        # The scroll to the end is animated: under load one pause is not enough.
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
         height = view.scrollable_content_region.height
         assert view.max_scroll_y == 100 - height > 0

@@ -9,6 +9,7 @@ Contract: :class:`CategoryKeys` is a base of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.screen import Screen
@@ -17,6 +18,8 @@ from textual.timer import Timer
 from ..digits import PENDING_SECONDS, DigitEntry
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ...models import LabelValue
     from ..session import LabelSession
     from ..widgets.sample_list import SampleList
@@ -29,15 +32,27 @@ class CategoryKeys(Screen[None]):
     current: str | None
     _digits: DigitEntry | None = None
     _digit_timer: Timer | None = None
+    _digit_sample: str | None = None
+    """The sample the first digit was typed on (a pending digit is for it)."""
 
     if TYPE_CHECKING:
 
         @property
         def queue(self) -> SampleList: ...
 
-        def apply_category(self, category: int, subcategory: str | None = None) -> None: ...
+        def apply_category(
+            self, category: int, subcategory: str | None = None, sample_id: str | None = None
+        ) -> None: ...
 
-        def save(self, sample_id: str, value: LabelValue, what: str = "saved") -> bool: ...
+        def save(
+            self,
+            sample_id: str,
+            build: Callable[[LabelSession], LabelValue],
+            what: str = "saved",
+            then: Callable[[bool], None] | None = None,
+        ) -> None: ...
+
+        def target(self) -> str | None: ...
 
         def shown(self, sample_id: str) -> bool: ...
 
@@ -51,12 +66,14 @@ class CategoryKeys(Screen[None]):
         if self._digit_timer is not None:
             self._digit_timer.stop()
             self._digit_timer = None
+        if self.digits.pending is None:
+            self._digit_sample = self.target()
         number = self.digits.press(n)
         self._show_pending()
         if number is None:
             self._digit_timer = self.set_timer(PENDING_SECONDS, self.flush_digit)
         else:
-            self.apply_category(number)
+            self.apply_category(number, sample_id=self._digit_sample)
 
     def flush_digit(self) -> None:
         """Apply a pending first digit by itself (its time ran out, or the sample changes)."""
@@ -66,7 +83,7 @@ class CategoryKeys(Screen[None]):
         number = self.digits.flush()
         if number is not None:
             self._show_pending()
-            self.apply_category(number)
+            self.apply_category(number, sample_id=self._digit_sample)
 
     def _show_pending(self) -> None:
         pending = self.digits.pending
@@ -78,10 +95,12 @@ class CategoryKeys(Screen[None]):
     def action_not_failure(self) -> None:
         """'pass': the sample is not a failure (keeps note and flag)."""
         self.flush_digit()
-        sid = self.current
+        sid = self.target()
         if sid is None:
             return
-        was_unlabeled = self.session.label(sid) is None
-        value = self.session.pass_value(sid, shown=self.shown(sid))
-        if self.save(sid, value, "pass: not a failure") and was_unlabeled:
-            self.queue.moved += 1
+        shown = self.shown(sid)
+
+        def saved(was_unlabeled: bool) -> None:
+            self.queue.moved += int(was_unlabeled)
+
+        self.save(sid, lambda s: s.pass_value(sid, shown=shown), "pass: not a failure", saved)

@@ -54,6 +54,8 @@ HELP = [
     ("n / p", "next / previous sample"),
     ("v", "switch generated / reference / diff / prompt"),
     ("t", "the full test output"),
+    ("b", "codebook: definition, decision rules and final-labeled examples of the category"),
+    ("o", "open coding: clusters of notes without a subcategory; give a cluster one"),
     ("g", "agreement matrix (Enter on a cell lists the samples of that pair)"),
     ("S", "category statistics"),
     ("q", "quit (every final label is already saved)"),
@@ -85,6 +87,8 @@ class ReviewScreen(WriteFinalFlow):
         Binding("S", "app.stats", "Stats"),
         Binding("v", "cycle_view", "View", show=False),
         Binding("t", "output", "Output", show=False),
+        Binding("b", "codebook", "Codebook", show=False),
+        Binding("o", "notes", "Open coding", show=False),
     ]
 
     def __init__(self, store: Store, reviewer: str, with_final: bool | None = None) -> None:
@@ -376,6 +380,22 @@ class ReviewScreen(WriteFinalFlow):
 
     def action_agreement(self) -> None:
         self.app.push_screen(AgreementScreen(self.store))
+
+    def action_notes(self) -> None:
+        from .notes import NotesScreen
+
+        self.app.push_screen(NotesScreen(self.store))
+
+    def action_codebook(self) -> None:
+        from .codebook import CodebookScreen, codebook_category
+
+        sid = self.current
+        final = self.store.label(sid, FINAL) if sid else None
+        labels = [lab for lab in self.store.labels(sample_id=sid)] if sid else []
+        first = next((lab for lab in labels if lab.kind == "bug"), None)
+        category = codebook_category(final if final is not None else first, None)
+        # Review is not blind: the examples are final labels.
+        self.app.push_screen(CodebookScreen(self.store, self.reviewer, category, blind=False))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(HELP))
