@@ -167,3 +167,17 @@ def test_label_accepts_rules_like_evaluate(tmp_path: Path, monkeypatch: pytest.M
     with Store.open(db) as store:
         assert engine.engine_for(store).rules.version == "mine-1"
     engine._ENGINES.clear()
+
+
+def test_merge_refuses_a_database_bound_to_another_taxonomy(tmp_path: Path) -> None:
+    tax, study = build(tmp_path)  # bound to Mini 0.1
+    mine = imported(tmp_path)  # bound to DLEval 1.0
+    result = run("--db", str(mine), "merge", str(study))
+    assert result.exit_code == 1
+    assert "bound to taxonomy Mini 0.1" in result.output and "DLEval 1.0" in result.output
+    team = tmp_path / "team.db"
+    result = run("--db", str(team), "--taxonomy", str(tax), "merge", str(study))
+    assert result.exit_code == 0, result.output
+    with Store.open(team, load_taxonomy(tax)) as store:
+        binding = store.taxonomy_binding()
+    assert binding is not None and binding.name == "Mini"

@@ -37,6 +37,7 @@ from .connection import write_transaction
 from .labels import ensure_annotator
 from .merge_rows import OtherData, read_other
 from .samples import upsert_sample
+from .taxonomy_binding import ensure_bound
 
 FINAL = "final"
 
@@ -76,6 +77,7 @@ def merge_database(store: Any, other_path: str | Path, take_final: bool = False)
     summary = MergeSummary(source=str(path))
     with write_transaction(store.db):
         conn = store.db.conn
+        ensure_bound(store.db, store.taxonomy)
         known = _merge_samples(store.db, data, summary)
         _merge_labels(conn, data, known, summary, take_final)
     return summary

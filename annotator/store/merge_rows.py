@@ -29,6 +29,7 @@ from ..models import HistoryEntry, Label, LabelValue, SampleIn
 from ..taxonomy import Taxonomy
 from .labels import validate_label
 from .schema_guard import check_not_newer
+from .taxonomy_binding import check_other
 
 CLOCK_SKEW = timedelta(days=1)
 """How far in the future a timestamp may be (another machine's clock)."""
@@ -94,6 +95,7 @@ def _read(conn: sqlite3.Connection, path: Path, taxonomy: Taxonomy) -> OtherData
                 file=path,
             )
     check_not_newer(conn, path)
+    check_other(conn, taxonomy, str(path))
     limit = datetime.now(UTC) + CLOCK_SKEW
     samples = [
         _sample(row, path, limit)

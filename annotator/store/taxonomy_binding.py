@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -125,3 +126,26 @@ def _write(db: Database, binding: Binding) -> None:
         " VALUES (1, ?, ?, ?, ?)",
         (binding.name, binding.version, binding.content_hash, now()),
     )
+
+
+def check_other(conn: sqlite3.Connection, taxonomy: Taxonomy, where: str) -> None:
+    """Refuse merging a database (open read-only on ``conn``) bound to another taxonomy.
+
+    Its labels' category numbers would mean something else here. A database
+    made before bindings existed has no table and passes (its labels are
+    still validated one by one).
+    """
+    try:
+        row = conn.execute(
+            "SELECT name, version, content_hash FROM taxonomy_binding WHERE id = 1"
+        ).fetchone()
+    except sqlite3.OperationalError:
+        return  # no binding table: an older database
+    if row is None:
+        return
+    theirs, ours = Binding(*row), binding_of(taxonomy)
+    if theirs != ours:
+        raise UserError(
+            f"{where}: that database is bound to taxonomy {theirs.describe()}, this one uses"
+            f" {ours.describe()}: migrate one of them first ({MIGRATE_HINT})"
+        )
