@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..models import LabelValue, Sample
-from ..suggest.testoutput import parse_test_output
+from ..suggest.primary import report_of
 from ..taxonomy import Taxonomy
 
 PROMPT_VERSION = "1"
@@ -74,8 +74,7 @@ def system_message(taxonomy: Taxonomy) -> str:
 
 
 def facts_text(sample: Sample) -> str:
-    function = sample.metadata.get("function") if isinstance(sample.metadata, dict) else None
-    report = parse_test_output(sample.test_output, function if isinstance(function, str) else None)
+    report = report_of(sample.test_output, sample.metadata)  # the one parse of the results
     lines = []
     failure = report.primary_failure()
     if failure is not None:
