@@ -23,6 +23,7 @@ from . import labels as _labels
 from . import samples as _samples
 from .connection import connect, write_transaction
 from .samples import Outcome, SampleFilter
+from .search import SearchStore
 
 DEFAULT_DB = Path("db") / "annotations.db"
 
@@ -35,8 +36,8 @@ def default_db_path() -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
-class Store:
-    """An open annotator database."""
+class Store(SearchStore):
+    """An open annotator database (search and focus time: :mod:`.search`)."""
 
     def __init__(self, db: Database, path: Path, taxonomy: Taxonomy) -> None:
         self.db = db

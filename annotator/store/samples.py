@@ -15,6 +15,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from ..models import Sample, SampleIn
+from . import search as _search
 from .connection import now
 
 Outcome = Literal["new", "updated", "unchanged"]
@@ -53,10 +54,12 @@ def upsert_sample(db: Database, sample: SampleIn, digest: str | None = None) -> 
         " source = ?, content_hash = ?, metadata = ?, updated_at = ? WHERE id = ?",
         [*small, digest, meta, stamp, sample.id],
     )
+    # An UPDATE, not INSERT OR REPLACE: a replace deletes the row without
+    # firing the delete trigger, and the search index would keep stale words.
     conn.execute(
-        "INSERT OR REPLACE INTO sample_texts (sample_id, prompt, generated_code,"
-        " reference_code, test_output) VALUES (?, ?, ?, ?, ?)",
-        [sample.id, *texts],
+        "UPDATE sample_texts SET prompt = ?, generated_code = ?, reference_code = ?,"
+        " test_output = ? WHERE sample_id = ?",
+        [*texts, sample.id],
     )
     return "updated"
 
@@ -98,7 +101,8 @@ class SampleFilter:
     ids: tuple[str, ...] | None = None
     """Restrict to these ids (a failure cluster, a search result)."""
     text: str | None = None
-    """Substring of the sample id."""
+    """Search: a substring of the sample id, or words in its code, test
+    output, prompt or the annotator's own notes (see :mod:`.search`)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -114,8 +118,9 @@ def _where(filt: SampleFilter, annotator: str | None) -> tuple[str, list[Any]]:
         clauses.append("s.passed = ?")
         params.append(int(filt.passed))
     if filt.text:
-        clauses.append("instr(lower(s.id), lower(?)) > 0")
-        params.append(filt.text)
+        clause, args = _search.text_clause(filt.text, annotator)
+        clauses.append(clause)
+        params += args
     if filt.ids is not None:
         clauses.append("s.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(filt.ids)))

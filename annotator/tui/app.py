@@ -23,6 +23,7 @@ from textual.screen import Screen
 
 from ..store import Store
 from .commands import CategoryProvider
+from .keymap import KeySetup
 from .messages import JumpToSample
 from .preload import FirstPage
 from .screens.label import LabelScreen
@@ -37,8 +38,8 @@ class AnnotatorApp(App[None]):
     TITLE = "annotator"
     COMMANDS = App.COMMANDS | {CategoryProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
         Binding("G", "agreement", "agreement matrix of all annotators", show=False),
         Binding("S", "stats", "category statistics (bars per category)", show=False),
     ]
@@ -52,8 +53,12 @@ class AnnotatorApp(App[None]):
         review: bool = False,
         with_final: bool | None = None,
         preload: FirstPage | None = None,
+        keys: KeySetup | None = None,
     ) -> None:
         super().__init__()
+        self.keys = keys or KeySetup()
+        if self.keys.keymap:
+            self.set_keymap(self.keys.keymap)
         self.preload = preload
         self.store = store
         self.annotator = annotator
@@ -84,7 +89,7 @@ class AnnotatorApp(App[None]):
 
             return ReviewScreen(self.store, self.annotator, self.with_final)
         preload, self.preload = self.preload, None  # the screen owns it from here
-        return LabelScreen(self.session, self.blind_share, preload)
+        return LabelScreen(self.session, self.blind_share, preload, self.keys.settings)
 
     def _task_screen(self) -> LabelScreen | ReviewScreen | None:
         """The labeling or review screen, when it is the one on top."""

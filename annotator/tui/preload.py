@@ -33,7 +33,17 @@ class FirstPage:
 
 def first_page(store: Store, annotator: str, filt: SampleFilter | None = None) -> FirstPage:
     """The first queue page, its total and the first sample ready to paint."""
-    rows = store.queue(annotator, filt, offset=0, limit=PAGE_SIZE)
+    rows = with_matches(store, annotator, filt, store.queue(annotator, filt, limit=PAGE_SIZE))
     total = store.queue_count(annotator, filt)
     view = load_view(store, rows[0]["id"]) if rows else None
     return FirstPage(rows, total, view)
+
+
+def with_matches(
+    store: Store, annotator: str, filt: SampleFilter | None, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Queue rows of a search, each with its ``match`` (where the words are)."""
+    if filt is None or not filt.text:
+        return rows
+    matches = store.search_matches(annotator, [r["id"] for r in rows], filt.text)
+    return [r | {"match": matches[r["id"]]} if r["id"] in matches else r for r in rows]

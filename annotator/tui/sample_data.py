@@ -26,6 +26,10 @@ _EXC_LINE = re.compile(r"^(?:E\s+)?([A-Za-z_][\w.]*(?:Error|Exception|Exit|Inter
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
 _DIGITS = re.compile(r"\d+")
 
+WRAPPED_DETAILS = 4
+"""Detail lines of the error panel that wrap after the summary (the
+assertion's values and shapes are usually at their end)."""
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -54,6 +58,13 @@ class SampleView:
     meta: Text
     output_lines: list[str] = field(default_factory=list)
     """Raw test output lines; escaped lazily by the full-output view."""
+    reference_line: int | None = None
+    """1-based line of the reference that matches the failing line."""
+    diff_line: int | None = None
+    """1-based line of the diff nearest to the failing line."""
+    error_head: int = 0
+    """How many lines open :attr:`error` that wrap on screen (the summary and
+    the first details)."""
 
     @property
     def sample_id(self) -> str:
@@ -136,6 +147,7 @@ def load_view(store: Store, sample_id: str) -> SampleView | None:
         summary.append(("Generated code", where))
     if sample.passed:
         summary.append(("Result", "the tests passed"))
+    diff = render.diff_lines(sample.generated_code, sample.reference_code)
     meta = Text.assemble(
         (render.visible(sample.id), "bold"),
         "  ",
@@ -148,11 +160,16 @@ def load_view(store: Store, sample_id: str) -> SampleView | None:
         failure=failure,
         generated=render.code_lines(sample.generated_code, failure.line),
         reference=render.code_lines(sample.reference_code),
-        diff=render.diff_lines(sample.generated_code, sample.reference_code),
+        diff=diff,
         prompt=render.plain_lines(sample.prompt) if sample.prompt else [Text("(no prompt)")],
         error=render.error_lines(summary, failure.details, sample.test_output),
         meta=meta,
         output_lines=sample.test_output.splitlines(),
+        reference_line=render.matching_line(
+            sample.generated_code, sample.reference_code, failure.line
+        ),
+        diff_line=render.diff_line(diff, failure.line),
+        error_head=len(summary) + WRAPPED_DETAILS,
     )
 
 

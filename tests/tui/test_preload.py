@@ -16,6 +16,7 @@ from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.preload import first_page
 from annotator.tui.screens.label import LabelScreen
+from annotator.tui.screens.label_workers import LabelLoader
 
 from .conftest import settle
 
@@ -41,8 +42,8 @@ async def test_preloaded_app_paints_without_a_read_worker(
     tui_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(LabelScreen, "fetch_queue", lambda self, *a, **k: calls.append("queue"))
-    monkeypatch.setattr(LabelScreen, "load_sample", lambda self, *a, **k: calls.append("load"))
+    monkeypatch.setattr(LabelLoader, "fetch_queue", lambda self, *a, **k: calls.append("queue"))
+    monkeypatch.setattr(LabelLoader, "load_sample", lambda self, *a, **k: calls.append("load"))
     app = AnnotatorApp(tui_store, ME, preload=first_page(tui_store, ME))
     frames: list[bool] = []
     display = app._display

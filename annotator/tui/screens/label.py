@@ -15,87 +15,93 @@ import time
 from functools import partial
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Container, Horizontal
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from ...errors import UserError
 from ...models import LabelValue, Suggestion
 from ...store import SampleFilter
+from ...timing import FocusClock
+from .. import clock
+from ..keymap import Settings, view_bindings
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
 from ..render import visible
 from ..sample_data import SampleView, suggestions_hidden
 from ..session import LabelSession
 from ..widgets.label_panel import LabelPanel
-from ..widgets.lines_view import LinesView
 from ..widgets.sample_list import SampleList
+from ..widgets.sample_viewer import SampleViewer
 from ..widgets.suggestion_list import SuggestionList
 from .help import HelpScreen, label_key_rows
-from .label_bulk import ClusterAndFilter
+from .label_bulk import ClusterFlow
+from .label_workers import LabelLoader
 from .output import OutputScreen
 from .picker import PickerScreen
 
-CACHE_SIZE = 24
-TABS = ("generated", "reference", "diff", "prompt")
-"""The code tabs, each a :class:`LinesView` with the id and the SampleView field of that name."""
 
-
-def clock() -> str:
-    """Time shown next to 'saved' (a function so snapshots can pin it)."""
-    return time.strftime("%H:%M:%S")
-
-
-class LabelScreen(ClusterAndFilter):
+class LabelScreen(Screen[None]):
     BACKGROUND_DELAY = 0.15
     """Seconds between painting a sample and starting background work."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (160, "-wide")]
 
     BINDINGS = [
         *[Binding(str(n), f"category({n})", show=False) for n in range(1, 10)],
         Binding("0", "zero", "0+digit: category 10-14", show=False),
-        Binding("a", "accept", "Accept"),
-        Binding("n", "next", "Next"),
-        Binding("p", "previous", "Prev"),
+        Binding("a", "accept", "Accept", id="accept"),
+        Binding("n", "next", "Next", id="next"),
+        Binding("p", "previous", "Prev", id="previous"),
         Binding("j", "next", "Next", show=False),
         Binding("k", "previous", "Prev", show=False),
-        Binding("b", "pick_subcategory", "Pick subcategory", show=False),
-        Binding("x", "second", "Next category key sets the second category", show=False),
-        Binding("u", "undo", "Undo"),
-        Binding("f", "flag", "Flag"),
-        Binding("s", "skip", "Skip"),
-        Binding("e", "note", "Edit note (Enter saves, Esc leaves)", show=False),
-        Binding("slash", "filter", "Filter"),
-        Binding("t", "output", "Output"),
-        Binding("c", "cluster", "Cluster"),
+        Binding("b", "pick_subcategory", "Pick subcategory", show=False, id="subcategory"),
+        Binding(
+            "x", "second", "Next category key sets the second category", show=False, id="second"
+        ),  # fmt: skip
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("f", "flag", "Flag", show=False, id="flag"),
+        Binding("s", "skip", "Skip", show=False, id="skip"),
+        Binding("e", "note", "Edit note (Enter saves, Esc leaves)", show=False, id="note"),
+        Binding("slash", "filter", "Search", id="search"),
+        *view_bindings(),
+        Binding("t", "output", "Output", show=False, id="output"),
+        Binding("c", "cluster", "Cluster", show=False, id="cluster"),
         Binding("escape", "leave", "Leave the note field", show=False),
     ]
 
     def __init__(
-        self, session: LabelSession, blind_share: float = 0.0, preload: FirstPage | None = None
+        self,
+        session: LabelSession,
+        blind_share: float = 0.0,
+        preload: FirstPage | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.blind_share = blind_share
         self.preload = preload
         """The first page read before the app started (see :mod:`..preload`)."""
+        self.settings = settings or Settings()
+        self.loader = LabelLoader(self, session.store, session.annotator)
+        self.bulk = ClusterFlow(self)
         self.filter = SampleFilter()
         self.current: str | None = None
-        self.cache: dict[str, SampleView] = {}
         self.suggest_cache: dict[str, list[Suggestion]] = {}
+        """Suggestions of this label version (emptied whenever a label changes)."""
+        self.version = 0
         self.total_samples = 0
         self._ten = False
         self._second = False
-        self.clusters: dict[str, ClusterReady] = {}
         self._background: Timer | None = None
-        self._stale_tabs: set[str] = set()
         self.shown_at: dict[str, float] = {}
         """When each sample was last painted (benchmarks read this)."""
+        self.focus_clock = FocusClock(clock.now)
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -104,34 +110,57 @@ class LabelScreen(ClusterAndFilter):
         with Horizontal(id="body"):
             yield SampleList(id="queue")
             with Container(id="work"):
-                with Vertical(id="center"):
-                    yield Static(id="meta", markup=False)
-                    with TabbedContent(id="tabs"):
-                        for tab in TABS:
-                            with TabPane(tab.capitalize(), id=f"tab-{tab}"):
-                                yield LinesView(id=tab)
-                    yield LinesView(id="error")
-                with Vertical(id="side"):
+                yield SampleViewer(id="viewer")
+                with Horizontal(id="side"):
                     yield SuggestionList(taxonomy, id="suggestions")
                     yield LabelPanel(taxonomy, id="label-panel")
-        yield Footer()
+        # ctrl+p is in the help: at 80 columns its footer item would cut '? Help'.
+        yield Footer(show_command_palette=False)
+
+    @property
+    def viewer(self) -> SampleViewer:
+        return self.query_one(SampleViewer)
+
+    @property
+    def cache(self) -> dict[str, SampleView]:
+        return self.viewer.cache
 
     def on_mount(self) -> None:
-        self.query_one("#error", LinesView).border_title = "Error · t: full output"
         self.query_one("#suggestions").border_title = "Suggestions · a: accept"
         self.query_one("#label-panel").border_title = "Label"
         self.query_one("#queue").focus()
         first, self.preload = self.preload, None
         if first is None:
-            self.fetch_queue(self.filter)
+            self.loader.fetch_queue(self.filter)
             return
         self._queue_loaded(QueueLoaded(first.rows, first.total, reset=True))
         if first.view is not None:
             # Painted now rather than on the queue's Picked message, which
             # would wait behind the mount and resize events: the first
             # frame shows the sample.
-            self.cache[first.view.sample_id] = first.view
+            self.viewer.remember(first.view)
             self.show(first.view.sample_id)
+
+    def on_unmount(self) -> None:
+        self.store_focus_time()
+
+    # -- focus time ------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        self.focus_clock.activity()
+
+    def on_click(self, event: events.Click) -> None:
+        self.focus_clock.activity()
+
+    def on_app_blur(self) -> None:
+        self.focus_clock.pause()
+
+    def store_focus_time(self, sample_id: str | None = None) -> None:
+        """Add the focus time gathered (for ``sample_id``, or all) to the store."""
+        if sample_id is not None:
+            spent = {sample_id: self.focus_clock.take(sample_id)}
+        else:
+            spent = self.focus_clock.take_all()
+        self.session.store.add_focus_time(self.session.annotator, spent)
 
     # -- queue and selection ------------------------------------------------
     @property
@@ -149,14 +178,14 @@ class LabelScreen(ClusterAndFilter):
                     if self.filter != SampleFilter()
                     else "no samples in this database yet: annotator import FORMAT PATH"
                 )
-                self.query_one("#meta", Static).update(Text(empty, style="dim"))
+                self.viewer.say(Text(empty, style="dim"))
             self.update_progress()
         else:
             self.queue.add_rows(message.rows)
 
     @on(SampleList.NeedRows)
     def _need_rows(self, message: SampleList.NeedRows) -> None:
-        self.fetch_page(self.filter, message.offset)
+        self.loader.fetch_page(self.filter, message.offset)
 
     @on(SampleList.Picked)
     def _picked(self, message: SampleList.Picked) -> None:
@@ -167,13 +196,14 @@ class LabelScreen(ClusterAndFilter):
             return  # the same row highlighted again: already on screen
         loading = sample_id == self.current
         self.current = sample_id
+        self.focus_clock.focus(sample_id)
         self._ten = False
         view = self.cache.get(sample_id)
         if view is None and loading:
             return
         if view is None:
-            self.query_one("#meta", Static).update(Text(f"loading {visible(sample_id)}…"))
-            self.load_sample(sample_id)
+            self.viewer.say(Text(f"loading {visible(sample_id)}…"))
+            self.loader.load_sample(sample_id)
             return
         self.paint(view)
 
@@ -181,24 +211,14 @@ class LabelScreen(ClusterAndFilter):
     def _loaded(self, message: SampleLoaded) -> None:
         if message.view is None:
             return
-        self.cache[message.sample_id] = message.view
-        while len(self.cache) > CACHE_SIZE:
-            oldest = next(iter(self.cache))
-            if oldest == self.current:
-                break
-            del self.cache[oldest]
+        self.viewer.remember(message.view, keep=self.current)
         if message.sample_id == self.current and self.current not in self.shown_at:
             self.paint(message.view)
 
     def paint(self, view: SampleView) -> None:
         sid = view.sample_id
-        # Only the visible tab is filled now; the others when they are shown.
-        self._stale_tabs = set(TABS)
-        self._fill_tab(view, self.query_one(TabbedContent).active.removeprefix("tab-"))
-        self.query_one("#error", LinesView).set_lines(view.error)
+        self.viewer.paint(view)
         self.refresh_label(sid)
-        # One fixed-height line: no layout pass needed for new text.
-        self.query_one("#meta", Static).update(view.meta, layout=False)
         self.shown_at = {sid: time.perf_counter()}
         # Background work (highlighting neighbours, suggestions) competes for
         # the GIL with drawing this frame, so it starts a moment later.
@@ -210,18 +230,6 @@ class LabelScreen(ClusterAndFilter):
             )
         else:
             self.call_after_refresh(self._after_paint, sid)
-
-    def _fill_tab(self, view: SampleView, tab: str) -> None:
-        if tab in self._stale_tabs:
-            self._stale_tabs.discard(tab)
-            line = view.failure.line if tab == "generated" else None
-            self.query_one(f"#{tab}", LinesView).set_lines(getattr(view, tab), line and line - 1)
-
-    @on(TabbedContent.TabActivated)
-    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
-        view = self.cache.get(self.current or "")
-        if view is not None and event.pane.id is not None:
-            self._fill_tab(view, event.pane.id.removeprefix("tab-"))
 
     def _after_paint(self, sample_id: str) -> None:
         if sample_id != self.current:
@@ -235,7 +243,7 @@ class LabelScreen(ClusterAndFilter):
             if i not in self.suggest_cache and not suggestions_hidden(i, self.blind_share)
         ]
         if views or suggest:
-            self.prefetch(views, suggest)
+            self.loader.prefetch(views, suggest, self.version)
 
     def show_suggestions(self, sample_id: str) -> None:
         widget = self.query_one("#suggestions", SuggestionList)
@@ -245,11 +253,21 @@ class LabelScreen(ClusterAndFilter):
             widget.show_suggestions(self.suggest_cache[sample_id])
         else:
             widget.show_loading()
-            self.compute_suggestions(sample_id)
+            self.loader.compute_suggestions(sample_id, self.version)
+
+    def labels_changed(self) -> None:
+        """A label was written or undone: suggestions may rank differently now."""
+        self.version += 1
+        self.suggest_cache.clear()
 
     @on(SuggestionsReady)
     def _suggestions(self, message: SuggestionsReady) -> None:
         widget = self.query_one("#suggestions", SuggestionList)
+        if message.version != self.version:
+            # Computed before a label changed: ask again if it is on screen.
+            if message.sample_id == self.current:
+                self.show_suggestions(message.sample_id)
+            return
         if message.error is not None:
             if message.sample_id == self.current:
                 widget.show_error(message.error)
@@ -282,7 +300,9 @@ class LabelScreen(ClusterAndFilter):
         except UserError as exc:
             self.notify(str(exc), severity="error")
             return False
-        self.refresh_label(sample_id, f"{what} ✓ {clock()}")
+        self.labels_changed()
+        self.store_focus_time(sample_id)
+        self.refresh_label(sample_id, f"{what} ✓ {clock.clock()}")
         self.update_progress()
         return True
 
@@ -308,6 +328,8 @@ class LabelScreen(ClusterAndFilter):
             self.queue.moved += 1
         if (value.subcategory2 if second else value.subcategory) is None:
             self.action_pick_subcategory(second=second)
+        elif self.settings.advance:
+            self.action_next()
 
     # -- actions -------------------------------------------------------------
     def action_category(self, n: int) -> None:
@@ -342,8 +364,11 @@ class LabelScreen(ClusterAndFilter):
         ]
 
         def chosen(name: str | None) -> None:
-            if name is not None:
-                self.save(sid, self.session.subcategory_value(sid, name, second=second))
+            if name is None:
+                return
+            saved = self.save(sid, self.session.subcategory_value(sid, name, second=second))
+            if saved and self.settings.advance and sid == self.current:
+                self.action_next()
 
         title = f"Subcategory of {category}. {visible(cat.name)}"
         self.app.push_screen(PickerScreen(title, choices), chosen)
@@ -375,6 +400,7 @@ class LabelScreen(ClusterAndFilter):
         if not changed:
             self.notify("nothing to undo")
             return
+        self.labels_changed()
         for sid in changed:
             self.refresh_label(sid, "undone ↶")
         # `a` and `s` move on after saving: go back to what was undone, so
@@ -403,14 +429,26 @@ class LabelScreen(ClusterAndFilter):
     def _note(self, message: LabelPanel.NoteChanged) -> None:
         self.save(message.sample_id, self.session.note_value(message.sample_id, message.note))
 
+    def action_view(self, name: str) -> None:
+        self.viewer.show_tab(name)
+
+    def action_filter(self) -> None:
+        self.bulk.open_filter()
+
+    def action_cluster(self) -> None:
+        self.bulk.start_cluster()
+
+    @on(ClusterReady)
+    def _cluster_ready(self, message: ClusterReady) -> None:
+        self.bulk.cluster_ready(message)
+
     def action_output(self) -> None:
         view = self.cache.get(self.current or "")
         if view is not None:
             self.app.push_screen(OutputScreen(view.sample_id, view.output_lines))
 
     def action_help(self) -> None:
-        bindings = [*self.BINDINGS, *self.app.BINDINGS]
-        self.app.push_screen(HelpScreen(label_key_rows(bindings)))
+        self.app.push_screen(HelpScreen(label_key_rows(self)))
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

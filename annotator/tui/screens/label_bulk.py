@@ -1,11 +1,12 @@
-"""Cluster labeling and the filter dialog of the labeling screen.
+"""Cluster labeling and the search/filter dialog of the labeling screen.
 
-Contract: :class:`ClusterAndFilter` is a base of
-:class:`~annotator.tui.screens.label.LabelScreen`. ``c`` finds the failure
-cluster of the shown sample in a worker, previews the samples it will touch
-(:class:`ClusterPreview`) and, on confirmation, labels them all in one
-transaction that one undo reverts. ``/`` opens the filter dialog at once and
-fills in the cluster option when its worker is done.
+Contract: :class:`ClusterFlow` is a plain helper owned by
+:class:`~annotator.tui.screens.label.LabelScreen` (not a base class). ``c``
+finds the failure cluster of the shown sample in a worker, previews the
+samples it will touch (:class:`ClusterPreview`) and, on confirmation, labels
+them all in one transaction that one undo reverts. ``/`` opens the
+search/filter dialog at once and fills in the cluster option when its worker
+is done.
 """
 
 from __future__ import annotations
@@ -13,86 +14,77 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from textual import on
-
 from ...store import SampleFilter
 from ..messages import ClusterReady
 from .cluster_preview import ClusterPreview
 from .filter import FilterScreen
-from .label_workers import LabelWorkers
 
 if TYPE_CHECKING:
-    from ..widgets.sample_list import SampleList
+    from .label import LabelScreen
 
 
-class ClusterAndFilter(LabelWorkers):
-    current: str | None
-    filter: SampleFilter
-    clusters: dict[str, ClusterReady]
+class ClusterFlow:
+    def __init__(self, screen: LabelScreen) -> None:
+        self.screen = screen
+        self.clusters: dict[str, ClusterReady] = {}
 
-    if TYPE_CHECKING:
-
-        @property
-        def queue(self) -> SampleList: ...
-
-        def refresh_label(self, sample_id: str, status: str = "") -> None: ...
-
-        def update_progress(self) -> None: ...
-
-        def shown(self, sample_id: str) -> bool: ...
-
-    def action_filter(self) -> None:
-        sid = self.current
+    def open_filter(self) -> None:
+        screen = self.screen
+        sid = screen.current
         known = self.clusters.get(sid or "")
         self._open_filter(known.members if known else None)
         if sid is not None and known is None:
-            self.compute_cluster(sid, for_filter=True)
+            screen.loader.compute_cluster(sid, for_filter=True)
 
-    @on(ClusterReady)
-    def _cluster_ready(self, message: ClusterReady) -> None:
+    def start_cluster(self) -> None:
+        if self.screen.current is not None:
+            self.screen.loader.compute_cluster(self.screen.current)
+
+    def cluster_ready(self, message: ClusterReady) -> None:
+        screen = self.screen
+        session = screen.session
         self.clusters[message.sample_id] = message
         if message.for_filter:
-            if isinstance(self.app.screen, FilterScreen):
-                self.app.screen.set_cluster(message.members)
+            if isinstance(screen.app.screen, FilterScreen):
+                screen.app.screen.set_cluster(message.members)
             return
         sid = message.sample_id
-        label = self.session.label(sid)
+        label = session.label(sid)
         if label is None or label.kind != "bug" or label.category is None:
-            self.notify("label this sample first, then press c", severity="warning")
+            screen.notify("label this sample first, then press c", severity="warning")
             return
         targets = message.unlabeled
         if not targets:
-            self.notify("no other unlabeled sample has this failure")
+            screen.notify("no other unlabeled sample has this failure")
             return
-        text = self.session.store.taxonomy.label_text(label.category, label.subcategory)
-        value = label.value().model_copy(update={"suggestions_shown": self.shown(sid)})
+        text = session.store.taxonomy.label_text(label.category, label.subcategory)
+        value = label.value().model_copy(update={"suggestions_shown": screen.shown(sid)})
 
         def confirmed(ok: bool | None) -> None:
             if ok:
-                count = self.session.save_many(targets, value)
-                self.queue.moved += count
+                count = session.save_many(targets, value)
+                screen.labels_changed()
+                screen.queue.moved += count
                 for target in targets:
-                    self.refresh_label(target)
-                self.update_progress()
+                    screen.refresh_label(target)
+                screen.update_progress()
                 noun = "sample" if count == 1 else "samples"
-                self.notify(f"labeled {count} {noun} of the cluster (u undoes)")
+                screen.notify(f"labeled {count} {noun} of the cluster (u undoes)")
 
         kept = len(message.members) - len(targets) - 1
         preview = ClusterPreview(message.signature, text, targets, kept)
-        self.app.push_screen(preview, confirmed)
-
-    def action_cluster(self) -> None:
-        if self.current is not None:
-            self.compute_cluster(self.current)
+        screen.app.push_screen(preview, confirmed)
 
     def _open_filter(self, cluster_ids: list[str] | None) -> None:
-        store = self.session.store
+        screen = self.screen
+        store = screen.session.store
         values = {c: store.distinct_values(c) for c in ("model", "stage", "data_type", "task_type")}
         cats = [(c.id, c.name) for c in store.taxonomy.categories]
 
         def applied(filt: SampleFilter | None) -> None:
             if filt is not None:
-                self.filter = replace(filt, category_annotator=self.session.annotator)
-                self.fetch_queue(self.filter)
+                annotator = screen.session.annotator
+                screen.filter = replace(filt, category_annotator=annotator)
+                screen.loader.fetch_queue(screen.filter)
 
-        self.app.push_screen(FilterScreen(self.filter, values, cats, cluster_ids), applied)
+        screen.app.push_screen(FilterScreen(screen.filter, values, cats, cluster_ids), applied)
