@@ -25,6 +25,8 @@ from .connection import now, write_transaction
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_TOKENS = 10
+CONTEXT = 12
+"""Characters kept before the first matched word."""
 _START, _END = "\x02", "\x03"
 
 COLUMNS = ("prompt", "code", "reference", "output")
@@ -163,6 +165,12 @@ def _best(found: Iterable[tuple[str, str | None]]) -> str:
     """The first snippet with a highlighted word, markers removed."""
     for column, snippet in found:
         if snippet and _START in snippet:
-            text = " ".join(snippet.replace(_START, "").replace(_END, "").split())
+            before, _, rest = snippet.partition(_START)
+            # The match near the start: the list column is narrow.
+            gap = " " if before[-1:].isspace() else ""
+            before = " ".join(before.split()) + gap
+            if len(before) > CONTEXT:
+                before = "…" + before[-CONTEXT:]
+            text = " ".join((before + rest).replace(_START, "").replace(_END, "").split())
             return f"{column}: {text}"
     return ""

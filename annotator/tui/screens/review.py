@@ -99,6 +99,7 @@ class ReviewScreen(WriteFinalFlow):
         self.undo_stack: list[tuple[str, int | None]] = []
         self.status: dict[str, str] = {}
         self._pending: str | None = None
+        self._list_width = 0
         self.prefix = ""
         """Left out of every display name in the list (shared by all ids)."""
 
@@ -149,6 +150,7 @@ class ReviewScreen(WriteFinalFlow):
         self.option_list.clear_options()
         self.prefix = common_prefix(item.sample_id for item in self.items)
         self.option_list.add_options([Option(self._prompt(item)) for item in self.items])
+        self.call_after_refresh(self._fit_prompts)
         self.update_progress()
         if self._pending is not None:
             self.jump_to(self._pending)
@@ -171,7 +173,7 @@ class ReviewScreen(WriteFinalFlow):
             answers += " subcat."
         # The answers get their own column at the right: a long id is cut
         # in the middle, never the answers.
-        width = self.option_list.scrollable_content_region.width or 22
+        width = self._list_width or 22
         name_width = max(4, width - 2 - 1 - ANSWERS_WIDTH)
         name = short_name(visible(item.sample_id), name_width, visible(self.prefix))
         return Text.assemble(
@@ -182,6 +184,17 @@ class ReviewScreen(WriteFinalFlow):
             no_wrap=True,
             end="",
         )
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_prompts)
+
+    def _fit_prompts(self) -> None:
+        """Cut the names to the list's width once it is known (after layout)."""
+        width = self.option_list.scrollable_content_region.width
+        if width and width != self._list_width:
+            self._list_width = width
+            for index, item in enumerate(self.items):
+                self.option_list.replace_option_prompt_at_index(index, self._prompt(item))
 
     def update_progress(self) -> None:
         open_ = sum(1 for item in self.items if not self.resolved(item))

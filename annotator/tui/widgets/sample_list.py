@@ -114,7 +114,12 @@ class SampleList(OptionList):
         self._prompts.clear()
         self._rows.clear()
         rows = list(rows)
-        self.prefix = common_prefix(str(r["id"]) for r in rows)
+        ids = [str(r["id"]) for r in rows]
+        # A page of one (a narrow search) keeps the prefix it had, if it fits.
+        keep = (
+            self.prefix if all(i.startswith(self.prefix) and i != self.prefix for i in ids) else ""
+        )
+        self.prefix = common_prefix(ids) if len(ids) > 1 else keep
         self.name_width = self._name_width()
         self._exhausted = False
         self._waiting = False
@@ -156,8 +161,10 @@ class SampleList(OptionList):
         return row_prompt(row, self.prefix, self.name_width)
 
     def _name_width(self) -> int:
-        width = self.scrollable_content_region.width if self.is_mounted else 0
-        return max(0, width - ROW_GUTTER)
+        if not self.is_mounted:
+            return 0
+        padding = self.get_component_styles("option-list--option").padding.width
+        return max(0, self.scrollable_content_region.width - padding - ROW_GUTTER)
 
     def on_resize(self) -> None:
         width = self._name_width()
