@@ -33,6 +33,11 @@ def hide_unused() -> None:
         sys.meta_path.insert(0, _Hide())
 
 
+def reveal_hidden() -> None:
+    """Undo :func:`hide_unused`: for the commands that need numpy (figures)."""
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _Hide)]
+
+
 def main() -> None:
     hide_unused()
     from annotator.cli import main as cli_main

@@ -13,11 +13,18 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["bug", "pass", "skip", "none"]
 """bug: a taxonomy category; pass: judged not a failure; skip: skipped;
 none: only a note or a flag."""
+
+
+def no_nul_id(value: str) -> str:
+    """Sample ids are text: a NUL byte would cut them short in SQLite's C API."""
+    if "\x00" in value:
+        raise ValueError("a sample id must not contain a NUL character")
+    return value
 
 
 class SampleIn(BaseModel):
@@ -37,6 +44,11 @@ class SampleIn(BaseModel):
     task_type: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
     source: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _no_nul(cls, value: str) -> str:
+        return no_nul_id(value)
 
     def content_hash(self) -> str:
         return content_hash(self.model_dump(exclude={"id", "source"}))

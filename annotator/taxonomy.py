@@ -10,6 +10,11 @@ Contract:
   '15') into ``(category, subcategory or None)``.
 - :meth:`Taxonomy.infer_subcategory` guesses a subcategory from a free-text
   note (keywords first, then rapidfuzz against the names).
+- The codebook: every category and subcategory may carry a ``definition``
+  (what belongs in it), ``decision`` rules (``when`` this holds, choose
+  category ``then``; rules naming an unknown category are refused) and
+  hand-written ``examples``. :attr:`Category.meaning` is the definition, or
+  the description when there is none.
 """
 
 from __future__ import annotations
@@ -29,6 +34,18 @@ from .paths import shipped
 NOT_DL = "Not DL-related"
 
 
+class Decision(BaseModel):
+    """A decision rule of the codebook: when ``when`` holds, choose ``then``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    when: str = Field(min_length=1)
+    then: int = Field(ge=1)
+    """The category to choose."""
+    subcategory: str | None = None
+    """The subcategory of ``then`` to choose, when the rule decides it too."""
+
+
 class Subcategory(BaseModel):
     """One subcategory of a category."""
 
@@ -40,6 +57,10 @@ class Subcategory(BaseModel):
     """Whether the subcategory is specific to deep learning code."""
     keywords: tuple[str, ...] = ()
     """Words that, found in an annotator's note, point at this subcategory."""
+    definition: str = ""
+    """What belongs in this subcategory (the codebook)."""
+    examples: tuple[str, ...] = ()
+    """Hand-written examples of failures that belong here."""
 
 
 class Category(BaseModel):
@@ -50,6 +71,12 @@ class Category(BaseModel):
     id: int = Field(ge=1)
     name: str = Field(min_length=1)
     description: str = ""
+    definition: str = ""
+    """What belongs in this category, written for annotators (the codebook)."""
+    decision: tuple[Decision, ...] = ()
+    """Rules that separate this category from its neighbours."""
+    examples: tuple[str, ...] = ()
+    """Hand-written examples of failures that belong here."""
     subcategories: tuple[Subcategory, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -66,6 +93,11 @@ class Category(BaseModel):
             if sub.name == name:
                 return sub
         return None
+
+    @property
+    def meaning(self) -> str:
+        """The codebook definition, or the description when there is none."""
+        return self.definition or self.description
 
     @property
     def dl_specific(self) -> bool:
@@ -113,6 +145,17 @@ class Taxonomy(BaseModel):
                     f"aliases[{index}].subcategory: category {alias.category} has no "
                     f"subcategory '{alias.subcategory}'"
                 )
+        for index, cat in enumerate(self.categories):
+            for rule_index, rule in enumerate(cat.decision):
+                where = f"categories[{index}].decision[{rule_index}]"
+                target = next((c for c in self.categories if c.id == rule.then), None)
+                if target is None:
+                    raise ValueError(f"{where}.then: unknown category {rule.then}")
+                if rule.subcategory is not None and target.subcategory(rule.subcategory) is None:
+                    raise ValueError(
+                        f"{where}.subcategory: category {rule.then} has no "
+                        f"subcategory '{rule.subcategory}'"
+                    )
         return self
 
     @cached_property

@@ -66,13 +66,14 @@ def _track_display(app: Any) -> list[float]:
 
 async def startup_once(db: Path, annotator: str = "bench") -> float:
     from annotator.store import Store
+    from annotator.store.blind import BlindView
     from annotator.tui.app import AnnotatorApp
     from annotator.tui.preload import first_page
 
     with Store.open(db) as store:
         start = time.perf_counter()
         # As `annotator label` does: the first page is read before the app runs.
-        app = AnnotatorApp(store, annotator, preload=first_page(store, annotator))
+        app = AnnotatorApp(store, annotator, preload=first_page(BlindView(store, annotator)))
         async with app.run_test(size=(160, 50)) as pilot:
             while not getattr(app.screen, "shown_at", None):
                 await asyncio.sleep(0.002)
@@ -129,10 +130,11 @@ _CSI = re.compile(rb"\x1b\[[0-9;?<=>]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]
 def _needle(db: Path, annotator: str) -> bytes:
     """A line of the first sample's generated code, as the terminal shows it."""
     from annotator.store import Store
+    from annotator.store.blind import BlindView
     from annotator.tui.preload import first_page
 
     with Store.open(db) as store:
-        view = first_page(store, annotator).view
+        view = first_page(BlindView(store, annotator)).view
     assert view is not None, "no sample to show"
     lines = [line.plain.strip() for line in view.generated[:12]]
     return max(lines, key=len)[:40].encode()

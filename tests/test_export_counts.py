@@ -127,7 +127,7 @@ def test_latex_is_booktabs_and_escaped(study: tuple[Path, Path]) -> None:
 
 
 def test_escape_helpers() -> None:
-    assert cell("a|b\nc\r\nd\x1b[0m") == "a\\|b c d\\[0m"
+    assert cell("a|b\nc\r\nd\x1b[0m") == "a\\|b c d\\\\x1b\\[0m"
     assert cell("*x* _y_ `z` <b>") == "\\*x\\* \\_y\\_ \\`z\\` \\<b\\>"
     assert escape("50% of $x_1$ & {y} ~ ^ \\ #") == (
         r"50\% of \$x\_1\$ \& \{y\} \textasciitilde{} \textasciicircum{} \textbackslash{} \#"

@@ -71,8 +71,10 @@ def test_inferred_lists_both_slots(study: tuple[Path, Path]) -> None:
     assert [json.loads(x)["sample_id"] for x in only_bob.splitlines()] == ["s3"]
 
 
-def test_inferred_csv_matches_golden(study: tuple[Path, Path]) -> None:
-    text = _run(study, "inferred", "--format", "csv")
+def test_inferred_csv_matches_golden(study: tuple[Path, Path], tmp_path: Path) -> None:
+    # --out keeps the bytes exactly (stdout makes control characters visible).
+    _run(study, "inferred", "--format", "csv", "--out", str(tmp_path / "inferred.csv"))
+    text = (tmp_path / "inferred.csv").read_bytes().decode("utf-8").replace("\r\n", "\n")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert len(rows) == 3 and rows[0]["note"] == NOTE
     golden = GOLDEN / "inferred.csv"

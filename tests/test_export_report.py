@@ -32,27 +32,32 @@ def test_report_on_the_fixture(tmp_path: Path) -> None:
     for line in ("| Total | 7 |", "| Failing | 4 |", "| Passing | 2 |", "| Outcome unknown | 1 |"):
         assert line in dataset
     assert "| final | 6 | 4 | 1 | 0 | 1 |" in dataset
-    assert "| alpha | 3 | 3 |" in dataset and "| beta | 3 | 1 |" in dataset
+    assert "| Stage | Tasks | Model-samples | Failing samples |" in dataset
+    assert "| alpha | 3 | 3 | 3 |" in dataset and "| beta | 3 | 3 | 1 |" in dataset
     assert "No sample carries a data type." in dataset
-    assert "| classification | 2 | 2 |" in dataset
+    assert "### Samples by data type" not in dataset and "### Tasks by data type" not in dataset
+    assert "| classification | 2 | 2 | 2 |" in dataset
 
-    pass1 = _section(text, "## pass@1")
-    assert "| m1 | 3 | 1 | 33.3% |" in pass1 and "| m2 | 3 | 1 | 33.3% |" in pass1
+    pass1 = _section(text, "## pass@k")
+    assert (
+        "| m1 | 4 | 4 | 3 | 33.3% (n=3) |" in pass1 and "| m2 | 3 | 3 | 3 | 33.3% (n=3) |" in pass1
+    )
     assert "| Stage | m1 | m2 |" in pass1
-    assert "| alpha | 0.0% (0/2) | 0.0% (0/1) |" in pass1
-    assert "| beta | 100.0% (1/1) | 50.0% (1/2) |" in pass1
+    assert "| alpha | 0.0% (n=2) | 0.0% (n=1) |" in pass1
+    assert "| beta | 100.0% (n=1) | 50.0% (n=2) |" in pass1
     assert "No sample with a known outcome carries a data type." in pass1
-    assert "| classification | 0.0% (0/1) | 0.0% (0/1) |" in pass1
+    assert "| classification | 0.0% (n=1) | 0.0% (n=1) |" in pass1
 
     counts = _section(text, "## Taxonomy occurrences")
     assert "### Summary" in counts and "| **Total** | **6** | **2** | **33.3%** |" in counts
     assert "### 2. Edge cases \\| 100% \\_coverage\\_" in counts
 
     agreement = _section(text, "## Agreement")
-    assert "Annotators: alice, bob." in agreement
+    assert "Raters: alice, bob." in agreement
     # s1 1/1, s2 2/pass, s3 2/2, s5 3/3 agree on 3 of 4; s4 (skip, flag) is missing.
-    assert "| Percent agreement | 0.750 | 4 | 0 |" in agreement
-    assert "Cohen's kappa alice / bob" in agreement
+    assert "| Percent agreement | 75.0% |" in agreement
+    assert "| alice / bob | 4 | 75.0% [30.1, 95.4] | 0.667 [" in agreement
+    assert "undefined" not in agreement.lower()
 
 
 def test_report_on_an_empty_database_says_so(tmp_path: Path) -> None:
@@ -61,8 +66,10 @@ def test_report_on_an_empty_database_says_so(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "The database holds no samples." in text
     assert "No sample carries a pass/fail outcome." in text
-    assert "this database has 0." in text
-    assert "| **Total** | **0** | **0** | **-** |" in text
+    assert "this database has 0 rater(s)." in text
+    assert "No bug label counts yet" in text
+    # empty sections are one line each, no empty tables
+    assert "| **Total** | **0** |" not in text and "###" not in text
 
 
 def test_report_on_dlbench(dlbench_dir: Path, tmp_path: Path) -> None:
@@ -72,9 +79,12 @@ def test_report_on_dlbench(dlbench_dir: Path, tmp_path: Path) -> None:
     text = _report(db, "--source", "final")
     assert "| Total | 240 |" in text and "| Failing | 163 |" in text
     assert "No sample carries a stage." in text
-    assert "| (no model) | 239 | 76 | 31.8% |" in text
+    assert "| (no model) | 240 | 240 | 239 | 31.8% (n=239) |" in text
     counts = _section(text, "## Taxonomy occurrences")
     assert "| 1. Generated code deviates from prompt intention | 57 |" in counts
     assert "| **Total** | | **57** |" in counts and "| **Total** | | **39** |" in counts
     agreement = _section(text, "## Agreement")
-    assert "Annotators: rater\\_k, rater\\_q." in agreement
+    assert "Raters: rater\\_k, rater\\_q." in agreement
+    assert "The raters never labeled the same sample" in agreement
+    assert "### Each rater vs the adjudicated label (final)" in agreement
+    assert "Rater-vs-adjudicated, not agreement between raters" in agreement

@@ -72,13 +72,15 @@ def test_conflict_newest_wins_and_other_stays_in_history(tmp_path: Path) -> None
     assert mine.label("s1", "k").category == 10  # type: ignore[union-attr]
 
 
-def test_same_content_under_another_id_is_one_sample(tmp_path: Path) -> None:
+def test_same_content_under_another_id_stays_a_sample_of_its_own(tmp_path: Path) -> None:
+    # Two ids are two samples of the study, even when their content is equal.
     mine, theirs = _db(tmp_path / "m.db", 1), _db(tmp_path / "o.db", 0)
     theirs.upsert_sample(SampleIn(id="renamed", generated_code="x = 0"))
     theirs.set_label("renamed", "q", LabelValue(category=4))
     summary = merge_database(mine, theirs.path)
-    assert summary.samples_mapped == 1 and mine.status()["samples"] == 1
-    assert mine.label("s0", "q").category == 4  # type: ignore[union-attr]
+    assert summary.samples_new == 1 and mine.status()["samples"] == 2
+    assert mine.label("renamed", "q").category == 4  # type: ignore[union-attr]
+    assert mine.label("s0", "q") is None
 
 
 def test_merge_refuses_non_databases_and_changes_nothing(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from ..errors import UserError
+from ..textsafe import visible_line
 from .context import Context
 
 # Command name -> the module of annotator.cli that defines it. Modules are
@@ -28,7 +29,7 @@ from .context import Context
 LAZY_COMMANDS = {
     "import": "data",
     "status": "data",
-    "taxonomy": "data",
+    "taxonomy": "taxonomy",
     "label": "labeling",
     "demo": "labeling",
     "review": "labeling",
@@ -39,8 +40,18 @@ LAZY_COMMANDS = {
     "export": "exporting",
     "report": "exporting",
     "merge": "merging",
+    "figures": "figures",
 }
-CLI_MODULES = ("data", "labeling", "suggesting", "agreeing", "exporting", "merging")
+CLI_MODULES = (
+    "data",
+    "labeling",
+    "suggesting",
+    "agreeing",
+    "exporting",
+    "merging",
+    "taxonomy",
+    "figures",
+)
 
 
 class AnnotatorGroup(click.Group):
@@ -60,11 +71,11 @@ class AnnotatorGroup(click.Group):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(visible_line(exc)) from None
         except sqlite3.DatabaseError as exc:
             obj = ctx.obj
             where = f"{obj.db_path}: " if isinstance(obj, Context) else ""
-            raise click.ClickException(f"{where}database error: {exc}") from None
+            raise click.ClickException(visible_line(f"{where}database error: {exc}")) from None
 
 
 @click.group(cls=AnnotatorGroup)

@@ -10,7 +10,6 @@ markup. Undefined statistics print as ``—`` and their reasons are listed below
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -21,6 +20,7 @@ from rich.text import Text
 
 from ..agreement import LEVELS, agreement_report, label_text
 from .context import Context, pass_context
+from .output import SafeConsole, echo, echo_json
 
 DEFAULT_BOOT = 200
 AUTO_BOOT_LIMIT = 20_000
@@ -224,16 +224,16 @@ def agreement_cmd(
         ).fetchone()[0]
         n_boot = DEFAULT_BOOT if labeled <= AUTO_BOOT_LIMIT else 0
         if not n_boot:
-            click.echo(
+            echo(
                 f"Confidence intervals skipped: {labeled:,} labeled samples (over"
                 f" {AUTO_BOOT_LIMIT:,}); --bootstrap {DEFAULT_BOOT} computes them.",
                 err=True,
             )
     report = agreement_report(ctx.store, names, level=level, no_pass=no_pass, n_boot=n_boot)
     if as_json:
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        echo_json(report, indent=2)
         return
-    render(report, Console(highlight=False), confusion=confusion)
+    render(report, SafeConsole(highlight=False), confusion=confusion)
 
 
 COMMANDS: list[click.Command] = [agreement_cmd]

@@ -1,4 +1,4 @@
-"""CLI commands for data: ``import``, ``status``, ``taxonomy``."""
+"""CLI commands for data: ``import``, ``status``."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.tree import Tree
 
 from ..importers import IMPORTERS, ImportSummary, estimate, import_path
 from .context import Context, pass_context
+from .output import SafeConsole, echo
 
 
 @click.command("import")
@@ -22,11 +20,27 @@ from .context import Context, pass_context
     "--code",
     "code_dir",
     type=click.Path(path_type=Path),
-    help="junit: folder of generated code files, one per sample (<id>.py).",
+    help="junit: folder of generated code files, one per sample (<id>.py);"
+    " dlbench-harness: the code of each task (DLBench_<n>.py).",
 )
+@click.option(
+    "--tasks",
+    "tasks_dir",
+    type=click.Path(path_type=Path),
+    help="dlbench-harness: folder of task JSON files (prompt, raw model response).",
+)
+@click.option("--model", default=None, help="dlbench-harness: the model the results are of.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_context
-def import_cmd(ctx: Context, fmt: str, path: Path, code_dir: Path | None, as_json: bool) -> None:
+def import_cmd(
+    ctx: Context,
+    fmt: str,
+    path: Path,
+    code_dir: Path | None,
+    tasks_dir: Path | None,
+    model: str | None,
+    as_json: bool,
+) -> None:
     """Import samples (and labels) from PATH in FORMAT, in one transaction.
 
     \b
@@ -34,13 +48,17 @@ def import_cmd(ctx: Context, fmt: str, path: Path, code_dir: Path | None, as_jso
       jsonl FILE               one sample object per line
       dlbench DIR              Original/, Generated/, Result/, labels.csv
       junit FILE.xml --code DIR  pytest --junitxml output + generated code
+      dlbench-harness FILE.jsonl [--code DIR] [--tasks DIR] [--model NAME]
+                               DL-Bench harness results (attempts per task)
+      labels FILE.csv          a labels spreadsheet onto samples already imported
 
     A bad record fails the whole import and changes nothing. Re-importing the
     same data changes nothing; changed content updates samples and keeps labels.
     """
-    options = {"code_dir": code_dir} if code_dir is not None else {}
+    given = {"code_dir": code_dir, "tasks_dir": tasks_dir, "model": model}
+    options = {key: value for key, value in given.items() if value is not None}
     store = ctx.store
-    console = Console(stderr=True)
+    console = SafeConsole(stderr=True)
     total = estimate(fmt, path, **options) if path.exists() else None
     show_bar = console.is_terminal and not as_json and (total is None or total > 50)
     with Progress(
@@ -62,20 +80,20 @@ def import_cmd(ctx: Context, fmt: str, path: Path, code_dir: Path | None, as_jso
             **options,
         )
     if as_json:
-        click.echo(json.dumps(summary.as_dict(), indent=2))
+        echo(json.dumps(summary.as_dict(), indent=2))
     else:
         _print_summary(summary, ctx)
 
 
 def _print_summary(summary: ImportSummary, ctx: Context) -> None:
     s = summary.samples
-    click.echo(
+    echo(
         f"Imported into {ctx.db_path}: {s.get('new', 0)} new, {s.get('updated', 0)} updated,"
         f" {s.get('unchanged', 0)} unchanged samples."
     )
     if summary.labels or summary.labels_unchanged:
         per = ", ".join(f"{who} {n}" for who, n in sorted(summary.labels.items())) or "none"
-        click.echo(f"Labels written: {per}; {summary.labels_unchanged} unchanged.")
+        echo(f"Labels written: {per}; {summary.labels_unchanged} unchanged.")
     sections = [
         ("Kept (edited after import)", summary.labels_kept),
         ("Duplicate rows", summary.duplicates),
@@ -85,9 +103,9 @@ def _print_summary(summary: ImportSummary, ctx: Context) -> None:
     ]
     for title, items in sections:
         if items:
-            click.echo(f"{title} ({len(items)}):")
+            echo(f"{title} ({len(items)}):")
             for item in items:
-                click.echo(f"  - {item}")
+                echo(f"  - {item}")
 
 
 @click.command()
@@ -97,31 +115,14 @@ def status(ctx: Context, as_json: bool) -> None:
     """Samples, failing samples and samples labeled per annotator."""
     data = ctx.store.status()
     if as_json:
-        click.echo(json.dumps(data))
+        echo(json.dumps(data))
         return
-    click.echo(f"Database: {ctx.db_path}")
-    click.echo(f"Samples:  {data['samples']} ({data['failing']} failing)")
+    echo(f"Database: {ctx.db_path}")
+    echo(f"Samples:  {data['samples']} ({data['failing']} failing)")
     if not data["annotators"]:
-        click.echo("No labels yet.")
+        echo("No labels yet.")
     for name, count in data["annotators"].items():
-        click.echo(f"  {name:<20} {count} labeled")
+        echo(f"  {name:<20} {count} labeled")
 
 
-@click.command()
-@pass_context
-def taxonomy(ctx: Context) -> None:
-    """Print the taxonomy as a tree (DL-specific subcategories marked)."""
-    tax = ctx.taxonomy
-    tree = Tree(f"{escape(tax.name)} taxonomy, version {escape(tax.version)}")
-    for cat in tax.categories:
-        branch = tree.add(f"[bold]{cat.id}. {escape(cat.name)}[/bold]")
-        for sub in cat.subcategories:
-            mark = " [cyan](DL)[/cyan]" if sub.dl_specific else ""
-            branch.add(f"{escape(sub.name)}{mark}")
-    for alias in tax.aliases:
-        target = tax.label_text(alias.category, alias.subcategory)
-        tree.add(f"alias {alias.code} ({escape(alias.name)}) -> {escape(target)}")
-    Console(highlight=False).print(tree)
-
-
-COMMANDS: list[click.Command] = [import_cmd, status, taxonomy]
+COMMANDS: list[click.Command] = [import_cmd, status]

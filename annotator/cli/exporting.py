@@ -12,11 +12,10 @@ import re
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..export import AUTO, WRITERS, count_table
+from ..export import AUTO, WRITERS, count_table, csv_out
 from ..export.labels_out import (
     INFERRED_FIELDS,
     LABEL_FIELDS,
@@ -28,6 +27,7 @@ from ..export.labels_out import (
 from ..export.output import open_output, write_text
 from ..export.report import build_report
 from .context import Context, pass_context
+from .output import SafeConsole
 
 _SOURCE_HELP = (
     "Whose labels count: 'final'; 'majority' (vote of all annotators except final: a category"
@@ -43,6 +43,12 @@ _OUT = click.option(
     default=None,
     help="Write to FILE (atomically) instead of stdout.",
 )
+_RAW_CSV = click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="CSV cells exactly as stored: no ' before cells starting with = + - @ tab or CR"
+    " (by default they get one so spreadsheets do not run them as formulas).",
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -56,9 +62,19 @@ def export_group() -> None:
     "--format", "fmt", type=click.Choice(sorted(WRITERS)), default="md", show_default=True
 )
 @click.option("--source", default=AUTO, show_default=True, help=_SOURCE_HELP)
+@click.option(
+    "--by",
+    type=click.Choice(["model", "stage", "data_type", "task_type", "status"]),
+    default=None,
+    help="A cross table: occurrences per category and subcategory for each model, stage,"
+    " data type, task type or harness status, with per-group totals and percentages.",
+)
 @_OUT
+@_RAW_CSV
 @pass_context
-def counts_cmd(ctx: Context, fmt: str, source: str, out: Path | None) -> None:
+def counts_cmd(
+    ctx: Context, fmt: str, source: str, by: str | None, out: Path | None, raw_csv: bool
+) -> None:
     """Taxonomy occurrence table: per category its subcategories (DL-specific or
     not) with occurrences, and the category total.
 
@@ -66,24 +82,53 @@ def counts_cmd(ctx: Context, fmt: str, source: str, out: Path | None) -> None:
     or second). Occurrences whose subcategory was inferred from a note are
     marked; labels without a subcategory form an 'Unspecified' row.
     """
+    if by is not None:
+        from ..export.crosstab import cross_table
+        from ..export.crosstab_out import CROSS_WRITERS, render_csv
+
+        cross = cross_table(ctx.store, by, source)
+        cross_text = (
+            render_csv(cross, guard_formulas=not raw_csv)
+            if fmt == "csv"
+            else CROSS_WRITERS[fmt](cross)
+        )
+        with open_output(out, newline="") as handle:
+            handle.write(cross_text)
+        return
     table = count_table(ctx.store.db, ctx.taxonomy, source)
+    text = (
+        csv_out.render(table, guard_formulas=not raw_csv) if fmt == "csv" else WRITERS[fmt](table)
+    )
     with open_output(out, newline="") as handle:
-        handle.write(WRITERS[fmt](table))
+        handle.write(text)
 
 
 @export_group.command("labels")
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "sheet"]),
+    default="jsonl",
+    show_default=True,
+    help="sheet: the researchers' wide layout (sample, <annotator>_cat1, _note1, _cat2, _note2,"
+    " _sub1, _sub2, _flag), which `annotator import labels FILE.csv` reads back.",
 )
 @_OUT
+@_RAW_CSV
 @pass_context
-def labels_cmd(ctx: Context, fmt: str, out: Path | None) -> None:
+def labels_cmd(ctx: Context, fmt: str, out: Path | None, raw_csv: bool) -> None:
     """Every label: annotator, categories and subcategories, notes, flag, kind,
     source, written_by, revision, times and taxonomy version."""
+    if fmt == "sheet":
+        from ..export.sheet_out import write_sheet
+
+        with open_output(out, newline="") as handle:
+            write_sheet(ctx.store, handle, guard_formulas=not raw_csv)
+        return
     rows = iter_labels(ctx.store.db, ctx.taxonomy)
     with open_output(out, newline="") as handle:
         if fmt == "csv":
-            write_csv(rows, handle, LABEL_FIELDS)
+            write_csv(rows, handle, LABEL_FIELDS, guard_formulas=not raw_csv)
         else:
             write_jsonl(rows, handle)
 
@@ -104,13 +149,16 @@ def _clean(text: object) -> Text:
 )
 @click.option("--annotator", default=None, help="Only this annotator's labels.")
 @_OUT
+@_RAW_CSV
 @pass_context
-def inferred_cmd(ctx: Context, fmt: str, annotator: str | None, out: Path | None) -> None:
+def inferred_cmd(
+    ctx: Context, fmt: str, annotator: str | None, out: Path | None, raw_csv: bool
+) -> None:
     """List every subcategory inferred from a note, for confirmation."""
     rows = iter_inferred(ctx.store.db, ctx.taxonomy, annotator)
     if fmt == "csv":
         with open_output(out, newline="") as handle:
-            write_csv(rows, handle, INFERRED_FIELDS)
+            write_csv(rows, handle, INFERRED_FIELDS, guard_formulas=not raw_csv)
         return
     if fmt == "jsonl":
         with open_output(out) as handle:
@@ -132,7 +180,7 @@ def inferred_cmd(ctx: Context, fmt: str, annotator: str | None, out: Path | None
             _clean(data["note"]),
         )
     with open_output(out) as handle:
-        console = Console(file=handle, highlight=False, width=None if out is None else 160)
+        console = SafeConsole(file=handle, highlight=False, width=None if out is None else 160)
         if count:
             console.print(table)
             console.print(Text(f"{count} inferred subcategories."))
@@ -140,15 +188,65 @@ def inferred_cmd(ctx: Context, fmt: str, annotator: str | None, out: Path | None
             console.print(Text("No inferred subcategories."))
 
 
+def _ks(value: str) -> tuple[int, ...]:
+    try:
+        ks = tuple(sorted({int(k) for k in value.split(",") if k.strip()}))
+    except ValueError:
+        raise click.BadParameter(f"expected numbers like 1,5,10, got {value!r}") from None
+    if not ks or ks[0] < 1:
+        raise click.BadParameter("k must be at least 1")
+    return ks
+
+
 @click.command("report")
 @click.option("--source", default=AUTO, show_default=True, help=_SOURCE_HELP)
 @click.option("--title", default="", help="Title after 'Study report: '.")
+@click.option(
+    "--annotators",
+    default=None,
+    metavar="A,B,...",
+    help="The raters whose agreement the report gives (default: every annotator but final).",
+)
+@click.option(
+    "--k", "ks", default="1,5,10", show_default=True, help="The k of pass@k (shown when n >= k)."
+)
+@click.option(
+    "--bootstrap",
+    "n_boot",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Bootstrap resamples for the CIs of kappa and alpha (default: 200 up to 20,000"
+    " samples, none above).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html"]),
+    default="md",
+    show_default=True,
+    help="html: one self-contained file with the tables and figures inline (needs matplotlib).",
+)
 @_OUT
 @pass_context
-def report_cmd(ctx: Context, source: str, title: str, out: Path | None) -> None:
-    """The whole study as one Markdown document: dataset statistics, pass@1,
-    taxonomy occurrence tables and inter-annotator agreement."""
-    write_text(out, build_report(ctx.store.db, ctx.taxonomy, source, title))
+def report_cmd(
+    ctx: Context,
+    source: str,
+    title: str,
+    annotators: str | None,
+    ks: str,
+    n_boot: int | None,
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """The whole study as one document: dataset statistics (tasks by stage, data
+    type and task type), pass@k, taxonomy occurrence tables and agreement."""
+    raters = [a for a in annotators.split(",") if a.strip()] if annotators else None
+    text = build_report(ctx.store, source, title, raters=raters, ks=_ks(ks), n_boot=n_boot)
+    if fmt == "html":
+        from ..export.html_report import build_html
+
+        text = build_html(ctx.store, text, raters=raters)
+    write_text(out, text)
 
 
 COMMANDS: list[click.Command] = [export_group, report_cmd]

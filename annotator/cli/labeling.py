@@ -18,6 +18,7 @@ import click
 from ..errors import UserError
 from ..store import Store
 from .context import Context, pass_context
+from .output import echo
 
 
 def _default_annotator() -> str:
@@ -43,6 +44,7 @@ def run_ui(
     keys: Path | None = None,
 ) -> None:
     """Run the labeling (or review) app until the user quits."""
+    from ..store.blind import BlindView
     from ..tui.app import AnnotatorApp
     from ..tui.keymap import default_keys, load_keys
     from ..tui.preload import first_page
@@ -50,7 +52,7 @@ def run_ui(
     setup = load_keys(keys, default_keys)
 
     # Read before the app starts, so that the first frame shows a sample.
-    preload = None if review else first_page(store, annotator)
+    preload = None if review else first_page(BlindView(store, annotator))
 
     AnnotatorApp(
         store,
@@ -89,10 +91,11 @@ def label(ctx: Context, annotator: str | None, blind: float, keys: Path | None) 
     """Label samples: opens your queue at the first unlabeled failing sample.
 
     \b
-    Keys: 1-9 category (0 then a digit: 10-14), a accept suggestion,
-    n/p next/previous, u undo, f flag, s skip, / search and filter,
-    g/r/d/w generated/reference/diff/prompt, t full test output,
-    c label the failure cluster, ? all keys (as set by --keys), q quit.
+    Keys: category 1-9; 10-14 = 1 then 0-4 within 1 s, o pass (not a failure),
+    a accept suggestion, n/p next/previous, u undo, f flag, s skip,
+    / search and filter, g/r/d/w generated/reference/diff/prompt,
+    t full test output, c label the failure cluster, ? all keys (as set by
+    --keys), q quit.
     """
     name = (annotator or _default_annotator()).strip()
     if not name:
@@ -155,9 +158,9 @@ def demo(ctx: Context, no_ui: bool, blind: float) -> None:
             status = store.status()
             if no_ui:
                 new = summary.samples.get("new", 0)
-                click.echo(f"Demo database: {db_path}")
-                click.echo(f"Imported {new} samples ({status['failing']} failing).")
-                click.echo(f"Samples:  {status['samples']}")
+                echo(f"Demo database: {db_path}")
+                echo(f"Imported {new} samples ({status['failing']} failing).")
+                echo(f"Samples:  {status['samples']}")
                 return
             run_ui(store, "demo", _blind_share(blind))
 

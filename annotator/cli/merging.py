@@ -9,35 +9,46 @@ import click
 
 from ..store.merge import merge_database
 from .context import Context, pass_context
+from .output import echo
 
 
 @click.command()
 @click.argument("others", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summaries as JSON.")
+@click.option(
+    "--take-final",
+    is_flag=True,
+    help="Let the other databases' 'final' labels replace (or delete) this one's"
+    " adjudicated labels (default: this database's final labels are kept).",
+)
 @pass_context
-def merge(ctx: Context, others: tuple[Path, ...], as_json: bool) -> None:
+def merge(ctx: Context, others: tuple[Path, ...], as_json: bool, take_final: bool) -> None:
     """Merge other annotator databases (OTHERS) into this one.
 
     Samples combine by id and content hash, labels by annotator; when the same
     annotator labeled the same sample differently, the newest label wins and
-    the other stays in history. Merging twice changes nothing; the other files
-    are only read.
+    the other stays in history; 'final' labels here are kept unless
+    --take-final. Labels deleted (undone) there are deleted here unless
+    changed here since. Every row of the other file is validated first (a bad
+    or future-dated row fails the merge, changing nothing). Merging twice
+    changes nothing; the other files are only read.
 
     \b
     Example: annotator --db team.db merge alice.db bob.db
     """
-    summaries = [merge_database(ctx.store, other) for other in others]
+    summaries = [merge_database(ctx.store, other, take_final) for other in others]
     if as_json:
-        click.echo(json.dumps([s.as_dict() for s in summaries], indent=2))
+        echo(json.dumps([s.as_dict() for s in summaries], indent=2))
         return
     for s in summaries:
-        click.echo(
+        echo(
             f"{s.source}: samples {s.samples_new} new, {s.samples_same} same,"
             f" {s.samples_mapped} matched by content; labels {s.labels_new} new,"
-            f" {s.labels_updated} updated, {s.labels_same} same; {s.history_copied} history entries copied."
+            f" {s.labels_updated} updated, {s.labels_same} same, {s.labels_deleted} deleted;"
+            f" {s.history_copied} history entries copied."
         )
         for conflict in s.conflicts:
-            click.echo(f"  conflict: {conflict}")
+            echo(f"  conflict: {conflict}")
 
 
 COMMANDS: list[click.Command] = [merge]

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -15,6 +14,7 @@ from ..suggest.engine import Engine
 from ..suggest.evaluate import evaluate as run_evaluation
 from ..suggest.rules import load_rules
 from .context import Context, pass_context
+from .output import SafeConsole, echo
 
 
 def _engine(ctx: Context, rules: Path | None) -> Engine:
@@ -30,7 +30,7 @@ rules_option = click.option(
 
 
 def _warm(engine: Engine, ids: list[str] | None, quiet: bool) -> None:
-    console = Console(stderr=True)
+    console = SafeConsole(stderr=True)
     with Progress(
         TextColumn("analysing"),
         BarColumn(),
@@ -70,10 +70,10 @@ def suggest(
     for sid in samples:
         ctx.store.require_sample(sid)
     _warm(engine, ids, as_json)
-    console = Console(highlight=False)
+    console = SafeConsole(highlight=False)
     for sid, ranked in engine.suggest_many(ids, top):
         if as_json:
-            click.echo(json.dumps({"sample": sid, "suggestions": [s.model_dump() for s in ranked]}))
+            echo(json.dumps({"sample": sid, "suggestions": [s.model_dump() for s in ranked]}))
             continue
         console.print(Text(sid, style="bold"))
         if not ranked:
@@ -95,7 +95,7 @@ def clusters(ctx: Context, min_size: int, as_json: bool) -> None:
     _warm(engine, None, as_json)
     found = [c for c in engine.clusters() if len(c.members) >= min_size]
     if as_json:
-        click.echo(
+        echo(
             json.dumps(
                 [
                     {"size": len(c.members), "fingerprint": c.representative, "samples": c.members}
@@ -107,7 +107,7 @@ def clusters(ctx: Context, min_size: int, as_json: bool) -> None:
     table = Table("size", "fingerprint", "representative")
     for c in found:
         table.add_row(str(len(c.members)), Text(c.representative[:100]), Text(c.members[0]))
-    Console(highlight=False).print(table)
+    SafeConsole(highlight=False).print(table)
 
 
 @click.command()
@@ -125,12 +125,12 @@ def evaluate(ctx: Context, annotator: str, as_json: bool, rules: Path | None) ->
     _warm(engine, None, as_json)
     result = run_evaluation(engine, annotator).as_dict()
     if as_json:
-        click.echo(json.dumps(result, indent=2))
+        echo(json.dumps(result, indent=2))
         return
     if not result["n"]:
-        click.echo(f"No sample has a category from '{annotator}'.")
+        echo(f"No sample has a category from '{annotator}'.")
         return
-    click.echo(
+    echo(
         f"{result['n']} samples labeled by {annotator}: top-1 {result['top1']:.1%}, top-3 {result['top3']:.1%}"
     )
     table = Table("category", "n", "top-1", "top-3", title="per category")
@@ -143,7 +143,7 @@ def evaluate(ctx: Context, annotator: str, as_json: bool, rules: Path | None) ->
     )
     for row in result["confusion"]:
         confusion.add_row(str(row["label"]), str(row["suggested"]), str(row["count"]))
-    console = Console(highlight=False)
+    console = SafeConsole(highlight=False)
     console.print(table)
     console.print(confusion)
 

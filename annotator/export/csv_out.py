@@ -6,7 +6,8 @@ dl_specific, count, inferred`` and one row per category and subcategory in
 taxonomy order, including subcategories with no occurrence; the
 ``Unspecified`` row (labels without a subcategory) has an empty
 ``dl_specific``. There are no total rows, so summing ``count`` per category
-gives its total.
+gives its total. Text cells a spreadsheet would evaluate get a leading ``'``
+(:mod:`annotator.export.csv_safe`) unless ``guard_formulas`` is false.
 """
 
 from __future__ import annotations
@@ -15,16 +16,18 @@ import csv
 import io
 
 from .counts import CountTable
+from .csv_safe import guard_row
 
 HEADER = ("category_id", "category", "subcategory", "dl_specific", "count", "inferred")
 
 
-def render(table: CountTable) -> str:
+def render(table: CountTable, guard_formulas: bool = True) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     for cat in table.categories:
         for sub in cat.subcategories:
             flag = "" if sub.unspecified else ("true" if sub.dl_specific else "false")
-            writer.writerow((cat.id, cat.name, sub.name, flag, sub.count, sub.inferred))
+            cells = (cat.id, cat.name, sub.name, flag, sub.count, sub.inferred)
+            writer.writerow(guard_row(cells, guard_formulas))
     return buffer.getvalue()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..textsafe import json_visible
 from .counts import CountTable
 
 
@@ -55,4 +56,4 @@ def as_dict(table: CountTable) -> dict[str, Any]:
 
 
 def render(table: CountTable) -> str:
-    return json.dumps(as_dict(table), indent=2, ensure_ascii=False) + "\n"
+    return json_visible(json.dumps(as_dict(table), indent=2, ensure_ascii=False)) + "\n"

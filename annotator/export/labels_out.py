@@ -24,6 +24,8 @@ from typing import Any, TextIO
 from sqlite_utils import Database
 
 from ..taxonomy import Taxonomy
+from ..textsafe import json_visible
+from .csv_safe import guard_row
 
 LABEL_FIELDS = (
     "sample_id",
@@ -116,7 +118,7 @@ def iter_inferred(
 def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
     count = 0
     for data in rows:
-        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        out.write(json_visible(json.dumps(data, ensure_ascii=False)) + "\n")
         count += 1
     return count
 
@@ -129,11 +131,15 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-def write_csv(rows: Iterable[dict[str, Any]], out: TextIO, fields: Sequence[str]) -> int:
+def write_csv(
+    rows: Iterable[dict[str, Any]], out: TextIO, fields: Sequence[str], guard_formulas: bool = True
+) -> int:
+    """CSV of ``rows``; text cells a spreadsheet would evaluate get a leading ``'``
+    (:mod:`annotator.export.csv_safe`) unless ``guard_formulas`` is false."""
     writer = csv.writer(out)
     writer.writerow(fields)
     count = 0
     for data in rows:
-        writer.writerow([_csv_value(data[f]) for f in fields])
+        writer.writerow(guard_row((_csv_value(data[f]) for f in fields), guard_formulas))
         count += 1
     return count

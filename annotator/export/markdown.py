@@ -7,17 +7,17 @@ Subcategory | DL-Specific? | Occurrences and a bold Total row
 (``| **Total** | | **57** |``). An occurrence count whose subcategory was
 inferred from a note reads ``12 (3 inferred)``. :func:`cell` makes any text
 safe inside a table cell: ``|`` and the characters ``\\ * _ ` [ ] < >`` are
-backslash-escaped, line breaks become spaces and control characters are
-dropped.
+backslash-escaped, line breaks become spaces and control characters
+(including bidi overrides such as U+202E) are shown as visible escapes.
 """
 
 from __future__ import annotations
 
 import re
 
+from ..textsafe import visible
 from .counts import CategoryCount, CountTable, share, source_description
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Backslash-escaped so that names and notes render literally: | would split the
 # cell, the others would turn text into emphasis, code, links or HTML.
 _MARKUP = re.compile(r"[\\|*_`\[\]<>]")
@@ -26,7 +26,7 @@ _MARKUP = re.compile(r"[\\|*_`\[\]<>]")
 def cell(text: object) -> str:
     """Text for one Markdown table cell."""
     value = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", " ")
-    value = _CONTROL.sub("", value.replace("\t", " ")).strip()
+    value = visible(value.replace("\t", " ")).strip()
     return _MARKUP.sub(r"\\\g<0>", value)
 
 

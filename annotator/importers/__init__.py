@@ -13,10 +13,12 @@ from typing import Any
 
 from ..errors import UserError
 from ..store import Store
-from . import dlbench, jsonl, junit
+from . import dlbench, harness, jsonl, junit, labels_sheet
 from .base import ImportedLabel, ImportSummary, Progress, run_import
 
-IMPORTERS: dict[str, ModuleType] = {m.NAME: m for m in (jsonl, dlbench, junit)}
+IMPORTERS: dict[str, ModuleType] = {
+    m.NAME: m for m in (jsonl, dlbench, junit, harness, labels_sheet)
+}
 
 __all__ = ["IMPORTERS", "ImportSummary", "ImportedLabel", "import_path", "estimate"]
 
@@ -50,5 +52,7 @@ def import_path(
     if not source.exists():
         raise UserError("no such file or folder", file=source)
     summary = ImportSummary(source=fmt)
+    if getattr(module, "NEEDS_SAMPLE_IDS", False):
+        options["known_ids"] = set(store.sample_ids())
     records = module.read(source, store.taxonomy, summary, **options)
     return run_import(store, records, summary, progress, expected)

@@ -19,6 +19,7 @@ from ..errors import UserError
 from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
+from .inputs import folder_files, inside, readable_folder, regular_file
 from .labelsheet import read_sheet
 
 NAME = "dlbench"
@@ -29,14 +30,17 @@ HEADER_FIELD = re.compile(r"^(output file|function):\s*\n(.*)$", re.MULTILINE)
 
 
 def _stems(folder: Path, suffix: str) -> dict[str, Path]:
-    if not folder.is_dir():
+    if not folder.exists() and not folder.is_symlink():
         return {}
-    return {p.stem: p for p in folder.iterdir() if p.suffix == suffix and p.is_file()}
+    if folder.is_symlink():
+        inside(folder, folder.parent)
+    return {p.stem: p for p in folder_files(folder, (suffix,), root=folder.parent)}
 
 
 def _layout(path: Path) -> tuple[dict[str, Path], dict[str, Path], dict[str, Path]]:
     if not path.is_dir():
         raise UserError("expected a folder with Generated/, Original/ and Result/", file=path)
+    readable_folder(path)
     generated = _stems(path / "Generated", ".py")
     if not generated:
         raise UserError("no Generated/*.py files", file=path)
@@ -75,7 +79,10 @@ def read(
     prompts: dict[str, str] = {}
     labels: list[ImportedLabel] = []
     sheet = path / "labels.csv"
-    if sheet.exists():
+    if sheet.exists() or sheet.is_symlink():
+        if sheet.is_symlink():
+            inside(sheet, path)
+        regular_file(sheet)
         prompts, labels = read_sheet(sheet, taxonomy, summary, set(generated))
     for stem in sorted(set(original) | set(result)):
         if stem not in generated:
@@ -85,7 +92,10 @@ def read(
         passed: bool | None = None
         metadata: dict[str, Any] = {}
         if stem in result:
-            raw = result[stem].read_bytes()
+            try:
+                raw = result[stem].read_bytes()
+            except OSError as exc:
+                raise UserError(f"cannot read: {exc.strerror}", file=result[stem]) from None
             output = raw.decode("utf-8", errors="replace")
             if "\ufffd" in output and b"\xef\xbf\xbd" not in raw:
                 summary.warnings.append(f"{result[stem]}: invalid UTF-8 replaced")

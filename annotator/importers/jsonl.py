@@ -10,18 +10,21 @@ UTF-8, not JSON, not an object, or fails validation raises a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import UserError
-from ..models import SampleIn
+from ..models import SampleIn, no_nul_id
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
+from .inputs import regular_file
 
 NAME = "jsonl"
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 HELP = (
     "one JSON object per line: id, prompt, generated_code, reference_code, test_output, passed, ..."
 )
@@ -34,6 +37,12 @@ class JsonlRecord(BaseModel):
 
     id: str | None = Field(default=None, min_length=1)
     """Sample id; the content hash when absent."""
+
+    @field_validator("id")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        return None if value is None else no_nul_id(value)
+
     prompt: str = ""
     generated_code: str = ""
     reference_code: str = ""
@@ -57,6 +66,7 @@ class JsonlRecord(BaseModel):
 
 def estimate(path: Path, **_: Any) -> int | None:
     """The number of lines, counted in 1 MiB blocks (a 2 GB file in about a second)."""
+    regular_file(path, "JSONL file")
     lines = 0
     last = b"\n"
     with path.open("rb") as handle:
@@ -68,6 +78,7 @@ def estimate(path: Path, **_: Any) -> int | None:
 
 def read(path: Path, taxonomy: Taxonomy, summary: ImportSummary, **_: Any) -> Iterator[SampleIn]:
     seen: dict[str, int] = {}
+    regular_file(path, "JSONL file")
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -102,6 +113,18 @@ def _parse_line(path: Path, number: int, raw: bytes) -> JsonlRecord:
         ) from None
     except RecursionError:
         raise UserError("invalid JSON: nested too deeply", file=path, line=number) from None
+    except ValueError as exc:  # an integer of more than 4300 digits
+        why = "an integer of more than 4300 digits" if "digits" in str(exc) else str(exc)
+        raise UserError(f"invalid JSON: {why}", file=path, line=number) from None
+    if "\\u" in text and _SURROGATE.search(text):
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise UserError(
+                "invalid JSON: a lone surrogate escape (\\ud800-\\udfff) is not text",
+                file=path,
+                line=number,
+            ) from None
     if not isinstance(data, dict):
         raise UserError("expected a JSON object", file=path, line=number)
     try:

@@ -49,6 +49,7 @@ from ..errors import UserError
 from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
+from .inputs import folder_files, regular_file
 
 NAME = "junit"
 HELP = "what `pytest --junitxml` writes, joined with the generated code files of --code DIR"
@@ -149,6 +150,7 @@ class JUnitReport(BaseModel):
 
 def parse_junit(path: Path) -> JUnitReport:
     """Read and validate a JUnit XML file (refusing DTDs)."""
+    regular_file(path, "JUnit XML file")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -252,9 +254,7 @@ def code_files(code_dir: Path) -> dict[str, Path]:
     if not code_dir.is_dir():
         raise UserError("not a folder (--code)", file=code_dir)
     found: dict[str, Path] = {}
-    for file in sorted(code_dir.iterdir()):
-        if file.suffix not in CODE_SUFFIXES or file.name.startswith(".") or not file.is_file():
-            continue
+    for file in folder_files(code_dir, CODE_SUFFIXES):
         if file.stem in found:
             raise UserError(
                 f"two code files for sample '{file.stem}': {found[file.stem].name} and {file.name}",

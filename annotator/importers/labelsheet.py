@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..errors import UserError
@@ -110,6 +110,27 @@ def _infer(value: LabelValue, taxonomy: Taxonomy) -> None:
         value.subcategory2_inferred = value.subcategory2 is not None and len(cat.subcategories) > 1
 
 
+def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows with their numbers; a CSV error (an unterminated quote, a field over
+    the size limit) names the row where it started instead of swallowing the rest."""
+    row_number = 1
+    while True:
+        row_number += 1
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            why = str(exc)
+            if "unexpected end of data" in why or "EOF" in why:
+                why = "unterminated quote (the quoted cell runs to the end of the file)"
+            raise UserError(
+                f"bad CSV: {why}", file=path, where=f"row {row_number} (line {start})"
+            ) from None
+        yield row_number, row
+
+
 def read_sheet(
     path: Path, taxonomy: Taxonomy, summary: ImportSummary, known: set[str]
 ) -> tuple[dict[str, str], list[ImportedLabel]]:
@@ -118,15 +139,20 @@ def read_sheet(
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UserError(f"not UTF-8 (byte {exc.start})", file=path) from None
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    header = reader.fieldnames or []
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", file=path) from None
+    reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise UserError(f"bad CSV: {exc}", file=path, line=1) from None
     if "sample" not in header:
         raise UserError("no 'sample' column", file=path, line=1, field="sample")
     groups = annotator_groups(header)
     prompts: dict[str, str] = {}
     found: dict[tuple[str, str], list[tuple[int, LabelValue]]] = defaultdict(list)
     rows_of: dict[str, list[int]] = defaultdict(list)
-    for row_number, row in enumerate(reader, start=2):
+    for row_number, row in _rows(reader, path):
         if None in row:
             raise UserError("more cells than header columns", file=path, where=f"row {row_number}")
         sample = (row.get("sample") or "").strip()

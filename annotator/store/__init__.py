@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from ..errors import UserError
 from ..models import HistoryEntry, Label, LabelValue, Sample, SampleIn
 from ..taxonomy import Taxonomy, load_taxonomy
+from . import attempts as _attempts
 from . import labels as _labels
 from . import samples as _samples
 from .connection import connect, write_transaction
@@ -155,6 +156,16 @@ class Store(SearchStore):
 
     def annotators(self) -> list[str]:
         return [r[0] for r in self.db.conn.execute("SELECT name FROM annotators ORDER BY name")]
+
+    # -- the paper's tables (store/attempts.py) -----------------------------
+    def attempts(self) -> list[_attempts.AttemptRow]:
+        return _attempts.attempt_rows(self.db)
+
+    def light_labels(self) -> list[tuple[Any, ...]]:
+        return _attempts.label_rows(self.db)
+
+    def sample_groups(self, column: str) -> dict[str, str | None]:
+        return _attempts.sample_groups(self.db, column)
 
     # -- summaries ---------------------------------------------------------
     def status(self) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from sqlite_utils.migrations import Migrations
 
 from ..errors import UserError
 from ..paths import shipped
+from .schema_guard import check_not_newer
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -73,6 +74,7 @@ def connect(path: str | Path, *, migrate: bool = True) -> Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        check_not_newer(conn, path)
         db = Database(conn)
         if migrate:
             _apply_migrations(db)

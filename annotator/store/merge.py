@@ -1,37 +1,53 @@
 """Merging databases of annotators who label on their own machines.
 
 Contract: :func:`merge_database` copies another annotator database into this
-one in a single transaction:
+one in a single transaction. The other file is untrusted input: it is opened
+read-only and every row is validated first (:mod:`.merge_rows`); a bad row
+fails the whole merge and changes nothing.
 
-- samples match by id; a sample whose id is new but whose content hash is
-  already here is the same sample under another id and is mapped onto it;
-  the same id with different content is a conflict (ours is kept, reported);
+- samples match by id only; a new id is a new sample, even when its content
+  equals a sample here (two ids are two samples of the study). The same id
+  with different content is a conflict (ours is kept, reported);
 - labels match by (sample, annotator); a label we do not have is copied
   with its times, revision and source; when both sides have different labels
-  the newest (``updated_at``) wins and the other stays in the label history;
-- every history entry of the other database that we lack is copied, so an
-  edit made on either machine can still be restored.
-
-Merging the same file twice changes nothing. The other file is opened
-read-only and never modified.
+  the newest (``updated_at``) wins and the other stays in the label history,
+  except that the adjudicated ``final`` label here is never replaced unless
+  ``take_final`` (``--take-final``) is given (reported as a conflict);
+- a label the other side deleted (undo: its last history entry is a delete,
+  and it has no label) is deleted here too, unless ours is newer than the
+  deletion;
+- every history entry of the other database that we lack is copied with its
+  own operation (insert/update/delete) and time; the entries our triggers
+  write for the merge's own changes are replaced by the source's entries, so
+  the history reads as it happened. Merging the same file twice adds nothing.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..models import HistoryEntry, Label
 from .connection import write_transaction
 from .labels import ensure_annotator
+from .merge_rows import OtherData, read_other
+from .samples import upsert_sample
 
-# A history entry is identified by when it happened and the revision it made.
-# The op is compared only as delete / not delete: a label copied here by a
-# merge is recorded by our trigger as an 'insert' even where the other side
-# recorded the same state as an 'update'.
-_HISTORY_KEY = ("sample_id", "annotator", "op = 'delete'", "changed_at", "revision")
+FINAL = "final"
+
+_LABEL_COLUMNS = (
+    "kind", "category", "subcategory", "subcategory_inferred", "category2", "subcategory2",
+    "subcategory2_inferred", "note", "note2", "flag", "suggestions_shown", "taxonomy_version",
+    "source", "written_by", "raw", "revision", "created_at", "updated_at",
+)  # fmt: skip
+_DECISION = (
+    "kind", "category", "subcategory", "category2", "subcategory2", "note", "note2", "flag",
+)  # fmt: skip
 
 
 @dataclass
@@ -43,6 +59,7 @@ class MergeSummary:
     labels_new: int = 0
     labels_updated: int = 0
     labels_same: int = 0
+    labels_deleted: int = 0
     history_copied: int = 0
     conflicts: list[str] = field(default_factory=list)
 
@@ -50,169 +67,174 @@ class MergeSummary:
         return dict(self.__dict__)
 
 
-def _open_other(path: Path) -> sqlite3.Connection:
-    if not path.is_file():
-        raise UserError("no such database file", file=path)
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    except sqlite3.DatabaseError as exc:
-        raise UserError(f"not an annotator database: {exc}", file=path) from None
-    missing = {"samples", "sample_texts", "labels", "label_history"} - tables
-    if missing:
-        raise UserError(f"not an annotator database (no {', '.join(sorted(missing))})", file=path)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
-def merge_database(store: Any, other_path: str | Path) -> MergeSummary:
+def merge_database(store: Any, other_path: str | Path, take_final: bool = False) -> MergeSummary:
     """Merge ``other_path`` into ``store`` (an :class:`annotator.store.Store`)."""
     path = Path(other_path)
     if path.resolve() == Path(store.path).resolve():
         raise UserError("cannot merge a database into itself", file=path)
-    other = _open_other(path)
+    data = read_other(path, store.taxonomy)
     summary = MergeSummary(source=str(path))
-    try:
-        with write_transaction(store.db):
-            mapping = _merge_samples(store.db.conn, other, summary)
-            _merge_labels(store.db.conn, other, mapping, summary)
-    finally:
-        other.close()
+    with write_transaction(store.db):
+        conn = store.db.conn
+        known = _merge_samples(store.db, data, summary)
+        _merge_labels(conn, data, known, summary, take_final)
     return summary
 
 
-def _merge_samples(
-    conn: sqlite3.Connection, other: sqlite3.Connection, s: MergeSummary
-) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    columns = [r[1] for r in conn.execute("PRAGMA table_info(samples)")]
-    text_columns = [r[1] for r in conn.execute("PRAGMA table_info(sample_texts)")]
-    for row in other.execute("SELECT * FROM samples ORDER BY rowid"):
-        sid, digest = row["id"], row["content_hash"]
-        mine = conn.execute("SELECT content_hash FROM samples WHERE id = ?", (sid,)).fetchone()
-        if mine is not None:
-            mapping[sid] = sid
-            if mine[0] == digest:
-                s.samples_same += 1
-            else:
-                s.conflicts.append(f"sample {sid}: different content; kept this database's")
-            continue
-        same = conn.execute(
-            "SELECT id FROM samples WHERE content_hash = ? LIMIT 1", (digest,)
+def _merge_samples(db: Any, data: OtherData, s: MergeSummary) -> set[str]:
+    conn: sqlite3.Connection = db.conn
+    for sample in data.samples:
+        mine = conn.execute(
+            "SELECT content_hash FROM samples WHERE id = ?", (sample.id,)
         ).fetchone()
-        if same is not None:
-            mapping[sid] = same[0]
-            s.samples_mapped += 1
-            continue
-        keys = [c for c in columns if c in row.keys()]
-        conn.execute(
-            f"INSERT INTO samples ({', '.join(keys)}) VALUES ({', '.join('?' for _ in keys)})",
-            [row[k] for k in keys],
-        )
-        text = other.execute("SELECT * FROM sample_texts WHERE sample_id = ?", (sid,)).fetchone()
-        if text is not None:
-            tkeys = [c for c in text_columns if c in text.keys()]
-            conn.execute(
-                f"INSERT INTO sample_texts ({', '.join(tkeys)}) VALUES ({', '.join('?' for _ in tkeys)})",
-                [text[k] for k in tkeys],
-            )
-        mapping[sid] = sid
-        s.samples_new += 1
-    return mapping
+        if mine is None:
+            upsert_sample(db, sample)
+            s.samples_new += 1
+        elif mine[0] == sample.content_hash():
+            s.samples_same += 1
+        else:
+            s.conflicts.append(f"sample {sample.id}: different content; kept this database's")
+    return {sample.id for sample in data.samples}
 
 
-_DECISION = (
-    "kind", "category", "subcategory", "category2", "subcategory2", "note", "note2", "flag",
-)  # fmt: skip
+def _row(label: Label) -> dict[str, Any]:
+    values = label.model_dump(include=set(_LABEL_COLUMNS))
+    values["raw"] = _raw_text(label.raw)
+    for key in ("subcategory_inferred", "subcategory2_inferred", "suggestions_shown"):
+        if values[key] is not None:
+            values[key] = int(values[key])
+    return values
+
+
+def _raw_text(raw: dict[str, Any] | None) -> str | None:
+    return None if raw is None else json.dumps(raw, ensure_ascii=False)
 
 
 def _merge_labels(
-    conn: sqlite3.Connection, other: sqlite3.Connection, mapping: dict[str, str], s: MergeSummary
+    conn: sqlite3.Connection, data: OtherData, known: set[str], s: MergeSummary, take_final: bool
 ) -> None:
-    label_columns = [r[1] for r in conn.execute("PRAGMA table_info(labels)")]
-    history_columns = [
-        r[1] for r in conn.execute("PRAGMA table_info(label_history)") if r[1] != "id"
-    ]
-    for row in other.execute("SELECT * FROM labels ORDER BY sample_id, annotator"):
-        sid = mapping.get(row["sample_id"])
-        if sid is None:
-            continue
-        who = row["annotator"]
+    theirs = {(lab.sample_id, lab.annotator): lab for lab in data.labels}
+    history: dict[tuple[str, str], list[HistoryEntry]] = defaultdict(list)
+    for entry in data.history:
+        history[(entry.sample_id, entry.annotator)].append(entry)
+    for key in sorted(set(theirs) | set(history)):
+        sid, who = key
+        if (
+            sid not in known
+            and conn.execute("SELECT 1 FROM samples WHERE id = ?", (sid,)).fetchone() is None
+        ):
+            continue  # a label of a sample neither side has
         ensure_annotator(conn, who)
-        mine = conn.execute(
+        before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM label_history").fetchone()[0]
+        cursor = conn.execute(
             "SELECT * FROM labels WHERE sample_id = ? AND annotator = ?", (sid, who)
-        ).fetchone()
-        mine_d = dict(zip(label_columns, mine, strict=True)) if mine is not None else None
-        take = mine_d is None
-        if mine_d is not None:
-            if all(mine_d[k] == row[k] for k in _DECISION):
-                s.labels_same += 1
-            else:
-                take = row["updated_at"] > mine_d["updated_at"]
-                winner = "theirs" if take else "ours"
-                s.conflicts.append(
-                    f"label {sid} / {who}: differs; kept the newest ({winner}), the other is in history"
-                )
-        # History first, so the winning label's own entry (written by the
-        # trigger below) is the newest one.
-        _copy_history(
-            conn, other, row["sample_id"], sid, who, history_columns, s, skip=row if take else None
         )
-        if take:
-            values = {k: row[k] for k in label_columns if k in row.keys()}
-            values["sample_id"] = sid
-            keys = list(values)
-            updates = ", ".join(
-                f"{k} = excluded.{k}" for k in keys if k not in ("sample_id", "annotator")
-            )
+        mine = cursor.fetchone()
+        columns = [d[0] for d in cursor.description]
+        mine_d = dict(zip(columns, mine, strict=True)) if mine is not None else None
+        label = theirs.get(key)
+        entries = history.get(key, [])
+        changed = False
+        if label is not None:
+            changed = _take_label(conn, sid, who, label, mine_d, s, take_final)
+        elif entries and entries[-1].op == "delete" and mine_d is not None:
+            changed = _take_delete(conn, sid, who, entries[-1], mine_d, s, take_final)
+        if changed and entries:
+            # Our triggers recorded the merge's own write; the source's entries
+            # (copied below) record the same states with their own op and time.
             conn.execute(
-                f"INSERT INTO labels ({', '.join(keys)}) VALUES ({', '.join('?' for _ in keys)})"
-                f" ON CONFLICT (sample_id, annotator) DO UPDATE SET {updates}",
-                [values[k] for k in keys],
+                "DELETE FROM label_history WHERE id > ? AND sample_id = ? AND annotator = ?",
+                (before, sid, who),
             )
-            if mine_d is None:
-                s.labels_new += 1
-            else:
-                s.labels_updated += 1
+        _copy_history(conn, sid, who, entries, s)
+
+
+def _take_label(
+    conn: sqlite3.Connection,
+    sid: str,
+    who: str,
+    label: Label,
+    mine: dict[str, Any] | None,
+    s: MergeSummary,
+    take_final: bool,
+) -> bool:
+    values = _row(label)
+    if mine is not None:
+        if all(mine[k] == values[k] for k in _DECISION):
+            s.labels_same += 1
+            return False
+        if who == FINAL and not take_final:
+            s.conflicts.append(
+                f"label {sid} / final: differs; kept this database's adjudicated label"
+                " (--take-final takes theirs)"
+            )
+            return False
+        newer = values["updated_at"] > mine["updated_at"]
+        winner = "theirs" if newer else "ours"
+        s.conflicts.append(
+            f"label {sid} / {who}: differs; kept the newest ({winner}), the other is in history"
+        )
+        if not newer:
+            return False
+    keys = ["sample_id", "annotator", *_LABEL_COLUMNS]
+    row = {"sample_id": sid, "annotator": who, **values}
+    updates = ", ".join(f"{k} = excluded.{k}" for k in _LABEL_COLUMNS)
+    conn.execute(
+        f"INSERT INTO labels ({', '.join(keys)}) VALUES ({', '.join('?' for _ in keys)})"
+        f" ON CONFLICT (sample_id, annotator) DO UPDATE SET {updates}",
+        [row[k] for k in keys],
+    )
+    if mine is None:
+        s.labels_new += 1
+    else:
+        s.labels_updated += 1
+    return True
+
+
+def _take_delete(
+    conn: sqlite3.Connection,
+    sid: str,
+    who: str,
+    deleted: HistoryEntry,
+    mine: dict[str, Any],
+    s: MergeSummary,
+    take_final: bool,
+) -> bool:
+    if mine["updated_at"] > deleted.changed_at:
+        return False  # changed here after they deleted it: ours stands
+    if who == FINAL and not take_final:
+        s.conflicts.append(
+            f"label {sid} / final: deleted there; kept this database's (--take-final deletes it)"
+        )
+        return False
+    conn.execute("DELETE FROM labels WHERE sample_id = ? AND annotator = ?", (sid, who))
+    s.labels_deleted += 1
+    return True
+
+
+_HISTORY_KEY = "sample_id, annotator, op, changed_at, revision"
 
 
 def _copy_history(
-    conn: sqlite3.Connection,
-    other: sqlite3.Connection,
-    their_id: str,
-    sid: str,
-    who: str,
-    columns: list[str],
-    s: MergeSummary,
-    skip: sqlite3.Row | None,
+    conn: sqlite3.Connection, sid: str, who: str, entries: list[HistoryEntry], s: MergeSummary
 ) -> None:
     existing = {
         tuple(r)
         for r in conn.execute(
-            f"SELECT {', '.join(_HISTORY_KEY)} FROM label_history WHERE sample_id = ? AND annotator = ?",
+            f"SELECT {_HISTORY_KEY} FROM label_history WHERE sample_id = ? AND annotator = ?",
             (sid, who),
         )
     }
-    for entry in other.execute(
-        "SELECT * FROM label_history WHERE sample_id = ? AND annotator = ? ORDER BY id",
-        (their_id, who),
-    ):
-        key = (sid, who, int(entry["op"] == "delete"), entry["changed_at"], entry["revision"])
+    keys = ["sample_id", "annotator", "op", "changed_at", *_LABEL_COLUMNS]
+    for entry in entries:
+        key = (sid, who, entry.op, entry.changed_at, entry.revision)
         if key in existing:
             continue
-        if (
-            skip is not None
-            and entry["op"] != "delete"
-            and entry["changed_at"] == skip["updated_at"]
-            and entry["revision"] == skip["revision"]
-        ):
-            continue  # the trigger writes this one when the label itself is copied
-        values = {c: entry[c] for c in columns if c in entry.keys()}
-        values["sample_id"] = sid
-        keys = list(values)
+        row = {"sample_id": sid, "annotator": who, "op": entry.op, "changed_at": entry.changed_at}
+        row |= _row(entry)
         conn.execute(
             f"INSERT INTO label_history ({', '.join(keys)}) VALUES ({', '.join('?' for _ in keys)})",
-            [values[k] for k in keys],
+            [row[k] for k in keys],
         )
         existing.add(key)
         s.history_copied += 1

@@ -103,6 +103,8 @@ class SampleFilter:
     text: str | None = None
     """Search: a substring of the sample id, or words in its code, test
     output, prompt or the annotator's own notes (see :mod:`.search`)."""
+    harness_status: str | None = None
+    """The benchmark harness's status of the attempt (``metadata.status``: fail, timeout, ...)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -117,6 +119,9 @@ def _where(filt: SampleFilter, annotator: str | None) -> tuple[str, list[Any]]:
     if filt.passed is not None:
         clauses.append("s.passed = ?")
         params.append(int(filt.passed))
+    if filt.harness_status is not None:
+        clauses.append("json_extract(s.metadata, '$.status') = ?")
+        params.append(filt.harness_status)
     if filt.text:
         clause, args = _search.text_clause(filt.text, annotator)
         clauses.append(clause)

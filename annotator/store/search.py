@@ -7,7 +7,7 @@ search: the sample id contains the text, or its code, test output or prompt
 (``sample_fts``), or *the annotator's own* note (``note_fts``, never anyone
 else's: blind labeling) has every word. :class:`SearchStore` adds the named
 reads and writes to :class:`~annotator.store.Store`: the match to show per
-sample, which of some samples an annotator labeled, and focus time.
+sample and focus time.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class TimeSummary:
 
 
 class SearchStore:
-    """Store methods for search, cluster membership and focus time."""
+    """Store methods for search and focus time."""
 
     db: Database
 
@@ -111,15 +111,6 @@ class SearchStore:
         for sample_id, note, note2 in notes:
             out.setdefault(sample_id, _best([("note", note), ("note", note2)]))
         return out
-
-    def labeled_among(self, annotator: str, sample_ids: Iterable[str]) -> set[str]:
-        """Which of ``sample_ids`` ``annotator`` has a label for."""
-        rows = self.db.conn.execute(
-            "SELECT sample_id FROM labels WHERE annotator = ?"
-            " AND sample_id IN (SELECT value FROM json_each(?))",
-            (annotator, json.dumps(list(sample_ids))),
-        )
-        return {r[0] for r in rows}
 
     def add_focus_time(self, annotator: str, seconds: Mapping[str, float]) -> None:
         """Add focus seconds to each sample's total for ``annotator`` (committed)."""

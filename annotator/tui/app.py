@@ -2,10 +2,15 @@
 
 Contract: :class:`AnnotatorApp` owns navigation: it opens the store's
 labeling screen for one annotator (or, with ``review=True``, the review
-screen for a reviewer) and adds the app-wide keys (quit, help, ``G``
-agreement (in review only: labeling is blind), ``S`` statistics), the category command-palette provider and the
-navigation of :class:`~annotator.tui.messages.JumpToSample`. It takes an open
+screen for a reviewer) and adds the app-wide keys (quit, help, ``S``
+statistics), the category command-palette provider and the navigation of
+:class:`~annotator.tui.messages.JumpToSample`. It takes an open
 :class:`~annotator.store.Store` and never closes it (the caller does).
+
+Labeling is blind: the labeling screen gets only the annotator's
+:class:`~annotator.store.blind.BlindView`, and ``S`` there shows only the
+annotator's own counts. The agreement matrix and statistics by source
+(final, majority, other raters) are reachable only from review.
 
 The review, agreement and statistics screens are imported when first opened:
 ``annotator label`` starts faster without them (about 0.1 s).
@@ -19,13 +24,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from ..store import Store
+from ..store.blind import BlindView
 from .commands import CategoryProvider
 from .keymap import KeySetup
 from .messages import JumpToSample
 from .preload import FirstPage
+from .render import visible
 from .screens.label import LabelScreen
 from .session import LabelSession
 
@@ -40,7 +49,6 @@ class AnnotatorApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
-        Binding("G", "agreement", "agreement matrix of all annotators", show=False),
         Binding("S", "stats", "category statistics (bars per category)", show=False),
     ]
 
@@ -65,7 +73,7 @@ class AnnotatorApp(App[None]):
         self.blind_share = blind_share
         self.review = review
         self.with_final = with_final
-        self.session = LabelSession(store, annotator)
+        self.session = LabelSession(BlindView(store, annotator))
 
     GC_THRESHOLD = (20_000, 50, 1_000)
     """Rendering allocates many short-lived objects; with the default
@@ -73,6 +81,26 @@ class AnnotatorApp(App[None]):
     few samples and stalls it by 100-300 ms. Objects that exist at start-up
     are frozen and full collections are made rare (refcounting frees almost
     everything the UI allocates anyway)."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is literal text: messages carry sample ids, names and
+        error texts from data, which must neither be read as markup nor carry
+        control characters to the terminal (``markup`` is accepted and ignored)."""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header with control characters made visible (it names the annotator)."""
+        return super().format_title(visible(title), visible(sub_title))
 
     def on_mount(self) -> None:
         self._gc_threshold = gc.get_threshold()
@@ -108,21 +136,12 @@ class AnnotatorApp(App[None]):
         if screen is not None:
             screen.action_help()
 
-    def action_agreement(self) -> None:
-        # Labeling is blind: the matrix (and its lists of other annotators'
-        # answers) is for review only.
-        if isinstance(self.screen, LabelScreen):
-            self.notify("The agreement matrix is part of review: labeling is blind.")
-        elif self._task_screen() is not None:
-            from .screens.agreement import AgreementScreen
-
-            self.push_screen(AgreementScreen(self.store))
-
     def action_stats(self) -> None:
         if self._task_screen() is not None:
             from .screens.stats import StatsScreen
 
-            self.push_screen(StatsScreen(self.store))
+            # Labeling is blind: only the annotator's own counts.
+            self.push_screen(StatsScreen(self.store if self.review else self.session.view))
 
     def on_jump_to_sample(self, message: JumpToSample) -> None:
         """Close the screens above the review/labeling screen and show the sample."""

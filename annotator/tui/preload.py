@@ -1,6 +1,6 @@
 """The first page of the queue and its first sample, read before the UI draws.
 
-Contract: :func:`first_page` reads one page of an annotator's queue, its
+Contract: :func:`first_page` reads one page of an annotator's queue (through their blind view), its
 total and the display-ready view of the first row (``None`` for an empty
 queue). ``annotator label`` calls it before the app starts, so that the first frame
 already shows a sample. Nothing here imports Textual.
@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..store import SampleFilter, Store
+from ..store import SampleFilter
+from ..store.blind import BlindView
 from .sample_data import SampleView, load_view
 
 PAGE_SIZE = 200
@@ -31,19 +32,20 @@ class FirstPage:
     view: SampleView | None
 
 
-def first_page(store: Store, annotator: str, filt: SampleFilter | None = None) -> FirstPage:
+def first_page(view: BlindView, filt: SampleFilter | None = None) -> FirstPage:
     """The first queue page, its total and the first sample ready to paint."""
-    rows = with_matches(store, annotator, filt, store.queue(annotator, filt, limit=PAGE_SIZE))
-    total = store.queue_count(annotator, filt)
-    view = load_view(store, rows[0]["id"]) if rows else None
-    return FirstPage(rows, total, view)
+    rows = with_matches(view, filt, view.queue(filt, offset=0, limit=PAGE_SIZE))
+    total = view.queue_count(filt)
+    first = load_view(view, rows[0]["id"]) if rows else None
+    return FirstPage(rows, total, first)
 
 
 def with_matches(
-    store: Store, annotator: str, filt: SampleFilter | None, rows: list[dict[str, Any]]
+    view: BlindView, filt: SampleFilter | None, rows: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Queue rows of a search, each with its ``match`` (where the words are)."""
+    """Queue rows of a search, each with its ``match`` (where the words are:
+    code, output, prompt or the annotator's own note)."""
     if filt is None or not filt.text:
         return rows
-    matches = store.search_matches(annotator, [r["id"] for r in rows], filt.text)
+    matches = view.search_matches([r["id"] for r in rows], filt.text)
     return [r | {"match": matches[r["id"]]} if r["id"] in matches else r for r in rows]

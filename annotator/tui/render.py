@@ -19,9 +19,7 @@ from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Span, Text
 
-# Keep \t and \n; everything else below 0x20, DEL, C1 controls and the
-# Unicode bidi/zero-width controls could reorder or hide text on screen.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+from ..textsafe import visible as visible
 
 HIGHLIGHT_LIMIT = 300_000
 """Code longer than this (characters) is shown without syntax colours: the
@@ -32,16 +30,6 @@ MAX_LINE_CELLS = 2_000
 
 CODE_THEME = "monokai"
 MARK_STYLE = "on #5f1f1f"
-
-
-def visible(text: str) -> str:
-    """``text`` with control characters replaced by ``\\xNN`` / ``\\uNNNN`` escapes."""
-
-    def _escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    return _CONTROL.sub(_escape, text.expandtabs(4))
 
 
 def plain_line(text: str, style: str = "") -> Text:

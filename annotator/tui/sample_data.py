@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rich.text import Text
 
 from ..models import Sample
-from ..store import Store
 from ..suggest.testoutput import parse_test_output
 from . import render
 
@@ -130,7 +130,13 @@ def suggestions_hidden(sample_id: str, share: float) -> bool:
     return int.from_bytes(digest[:8], "big") / 2**64 < share
 
 
-def load_view(store: Store, sample_id: str) -> SampleView | None:
+class SampleSource(Protocol):
+    """Where a sample is read from: the review's store or a labeler's blind view."""
+
+    def sample(self, sample_id: str) -> Sample | None: ...
+
+
+def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
     """Read and prepare one sample (slow: call it from a worker thread)."""
     sample = store.sample(sample_id)
     if sample is None:

@@ -1,7 +1,9 @@
 """One annotator's labeling sitting: label writes, undo and progress.
 
-Contract: every write goes through :meth:`LabelSession.save`, which calls
-``Store.set_label`` (committed when it returns) and pushes one undo entry
+Contract: the session holds only the annotator's
+:class:`~annotator.store.blind.BlindView` (labeling is blind: no other
+annotator's labels are reachable from here). Every write goes through
+:meth:`LabelSession.save`, which calls ``BlindView.set_label`` (committed when it returns) and pushes one undo entry
 holding, per touched sample, the label-history id to go back to (``None``:
 the sample had no label). :meth:`LabelSession.undo` restores one entry as a
 whole (a bulk cluster label is one entry) in a single transaction. Nothing
@@ -16,33 +18,38 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..models import Label, LabelValue, Suggestion
-from ..store import Store
+from ..store.blind import BlindView
+from ..taxonomy import Taxonomy
 
 
 @dataclass
 class LabelSession:
-    store: Store
-    annotator: str
+    view: BlindView
     undo_stack: list[list[tuple[str, int | None]]] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
     touched: set[str] = field(default_factory=set)
     """Samples labeled in this sitting (for labels per hour)."""
 
+    @property
+    def annotator(self) -> str:
+        return self.view.annotator
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return self.view.taxonomy
+
     # -- reads ---------------------------------------------------------------
     def label(self, sample_id: str) -> Label | None:
-        return self.store.label(sample_id, self.annotator)
+        return self.view.label(sample_id)
 
     def value(self, sample_id: str) -> LabelValue:
         """The current decision, or an empty one to build on."""
         label = self.label(sample_id)
         return label.value() if label is not None else LabelValue(kind="none")
 
-    def labeled_count(self) -> int:
-        row = self.store.db.conn.execute(
-            "SELECT COUNT(*) FROM labels WHERE annotator = ? AND kind != 'skip'",
-            (self.annotator,),
-        ).fetchone()
-        return int(row[0])
+    def progress(self) -> tuple[int, int]:
+        """(decided, to decide): see :meth:`BlindView.progress`."""
+        return self.view.progress()
 
     def per_hour(self) -> float:
         hours = max(time.monotonic() - self.started, 60.0) / 3600
@@ -50,13 +57,13 @@ class LabelSession:
 
     # -- writes --------------------------------------------------------------
     def _before(self, sample_id: str) -> int | None:
-        if self.store.label(sample_id, self.annotator) is None:
+        if self.view.label(sample_id) is None:
             return None
-        return self.store.last_history_id(sample_id, self.annotator)
+        return self.view.last_history_id(sample_id)
 
     def save(self, sample_id: str, value: LabelValue) -> Label:
         before = self._before(sample_id)
-        label = self.store.set_label(sample_id, self.annotator, value, source="ui")
+        label = self.view.set_label(sample_id, value, source="ui")
         self.undo_stack.append([(sample_id, before)])
         self.touched.add(sample_id)
         return label
@@ -64,9 +71,9 @@ class LabelSession:
     def save_many(self, sample_ids: Sequence[str], value: LabelValue) -> int:
         """Label several samples in one transaction and one undo step."""
         entry = [(sid, self._before(sid)) for sid in sample_ids]
-        with self.store.transaction():
+        with self.view.transaction():
             for sid in sample_ids:
-                self.store.set_label(sid, self.annotator, value, source="ui-cluster")
+                self.view.set_label(sid, value, source="ui-cluster")
         self.undo_stack.append(entry)
         self.touched.update(sample_ids)
         return len(sample_ids)
@@ -76,9 +83,9 @@ class LabelSession:
         if not self.undo_stack:
             return []
         entry = self.undo_stack.pop()
-        with self.store.transaction():
+        with self.view.transaction():
             for sid, history_id in reversed(entry):
-                self.store.restore_label(sid, self.annotator, history_id)
+                self.view.restore_label(sid, history_id)
         for sid, _ in entry:
             if self.label(sid) is None:
                 self.touched.discard(sid)
@@ -97,7 +104,7 @@ class LabelSession:
         """The current label with (second) category set; an unchanged category
         keeps its subcategory, a single-subcategory category gets it."""
         current = self.value(sample_id)
-        cat = self.store.taxonomy.category(category)
+        cat = self.taxonomy.category(category)
         if subcategory is None and len(cat.subcategories) == 1:
             subcategory = cat.subcategories[0].name
         update: dict[str, object] = {"suggestions_shown": shown}
@@ -129,6 +136,13 @@ class LabelSession:
     def flag_value(self, sample_id: str) -> LabelValue:
         current = self.value(sample_id)
         return current.model_copy(update={"flag": None if current.flag else "flagged"})
+
+    def pass_value(self, sample_id: str, *, shown: bool | None = None) -> LabelValue:
+        """'Not a failure' (the sheet's ``pass``); keeps the note and the flag."""
+        current = self.value(sample_id)
+        return LabelValue(
+            kind="pass", note=current.note, flag=current.flag, suggestions_shown=shown
+        )
 
     def skip_value(self, sample_id: str) -> LabelValue:
         current = self.value(sample_id)

@@ -37,7 +37,7 @@ async def test_opens_at_first_failing_sample(tui_store: Store) -> None:
         assert screen.current == "s01"
         assert "s01" in str(screen.query_one("#meta").render())
         assert screen.queue.option_count == 9
-        assert "0/9 labeled" in screen.sub_title
+        assert "0/8 decided (0%)" in screen.sub_title
 
 
 async def test_digit_then_subcategory_picker(tui_store: Store) -> None:
@@ -72,7 +72,7 @@ async def test_single_subcategory_is_automatic_and_zero_prefix(tui_store: Store)
         assert isinstance(app.screen, LabelScreen)  # no picker
         label = tui_store.label("s01", ME)
         assert label is not None and (label.category, label.subcategory) == (2, "Not DL-related")
-        await pilot.press("n", "0", "4")
+        await pilot.press("n", "1", "4")
         await settle(pilot)
         label = tui_store.label("s02", ME)
         assert label is not None and label.category == 14
@@ -256,7 +256,7 @@ async def test_help_output_and_blind_share(tui_store: Store) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         keys = {part for key, _ in app.screen.rows for part in key.split(" / ")}
-        assert {"1-9", "a", "n", "p", "u", "f", "s", "/", "t", "c", "q", "?"} <= keys
+        assert {"digits", "o", "a", "n", "p", "u", "f", "s", "/", "t", "c", "q", "?"} <= keys
         await pilot.press("escape", "t")
         await settle(pilot)
         assert isinstance(app.screen, OutputScreen)

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from annotator.cli import cli
 from annotator.models import LabelValue
 from annotator.store import Store
+from annotator.store.blind import BlindView
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.preload import first_page
 from annotator.tui.screens.label import LabelScreen
-from annotator.tui.screens.label_workers import LabelLoader
 
 from .conftest import settle
 
@@ -25,7 +25,7 @@ ME = "alice"
 
 def test_first_page_is_the_queue_head_with_its_view(tui_store: Store) -> None:
     tui_store.set_label("s01", ME, LabelValue(kind="bug", category=1, subcategory="Not DL-related"))
-    page = first_page(tui_store, ME)
+    page = first_page(BlindView(tui_store, ME))
     assert [r["id"] for r in page.rows][:2] == ["s02", "s03"]
     assert page.total == 9
     assert page.view is not None and page.view.sample_id == "s02"
@@ -34,7 +34,7 @@ def test_first_page_is_the_queue_head_with_its_view(tui_store: Store) -> None:
 
 def test_first_page_of_an_empty_database(tmp_path: Path) -> None:
     with Store.open(tmp_path / "empty.db") as store:
-        page = first_page(store, ME)
+        page = first_page(BlindView(store, ME))
     assert page.rows == [] and page.total == 0 and page.view is None
 
 
@@ -42,9 +42,9 @@ async def test_preloaded_app_paints_without_a_read_worker(
     tui_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(LabelLoader, "fetch_queue", lambda self, *a, **k: calls.append("queue"))
-    monkeypatch.setattr(LabelLoader, "load_sample", lambda self, *a, **k: calls.append("load"))
-    app = AnnotatorApp(tui_store, ME, preload=first_page(tui_store, ME))
+    monkeypatch.setattr(LabelScreen, "fetch_queue", lambda self, *a, **k: calls.append("queue"))
+    monkeypatch.setattr(LabelScreen, "load_sample", lambda self, *a, **k: calls.append("load"))
+    app = AnnotatorApp(tui_store, ME, preload=first_page(BlindView(tui_store, ME)))
     frames: list[bool] = []
     display = app._display
 

@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
+from annotator.tui.digits import PENDING_SECONDS
 
 from .conftest import fill, settle
 
@@ -40,7 +41,8 @@ def test_main_screen(
 def test_subcategory_picker(snap_compare: Callable[..., bool], snapshot_app: AnnotatorApp) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.press("1")
+        await pilot.press("1")  # waits a second for a second digit (10-14)
+        await pilot.pause(PENDING_SECONDS + 0.2)
         await settle(pilot)
 
     assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=run_before)

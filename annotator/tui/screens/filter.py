@@ -36,8 +36,11 @@ class FilterScreen(ModalScreen[SampleFilter | None]):
         values: Mapping[str, Sequence[str]],
         categories: Sequence[tuple[int, str]],
         cluster_ids: Sequence[str] | None = None,
+        statuses: Sequence[str] = STATUSES,
     ) -> None:
         super().__init__()
+        self.statuses = tuple(statuses)
+        """Statuses offered (blind labeling: only those about one's own labels)."""
         self.current = current
         self.values = values
         self.categories = categories
@@ -51,7 +54,7 @@ class FilterScreen(ModalScreen[SampleFilter | None]):
                 placeholder="search: id, code, test output, prompt, your notes…",
                 id="f-text",
             )
-            yield self._select("status", [(s, s) for s in STATUSES], self.current.status)
+            yield self._select("status", [(s, s) for s in self.statuses], self.current.status)
             for column in COLUMNS:
                 options = [(visible(v), v) for v in self.values.get(column, ())]
                 yield self._select(column, options, getattr(self.current, column))

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 LABEL_KEYS = {
+    "pass": "pass: ok, not a failure (recorded like a category; u undoes)",
     "accept": "accept the top suggestion, then go to the next sample",
     "flag": "flag / unflag the sample (keeps its category)",
     "skip": "skip the sample, then go to the next one",
@@ -23,6 +24,8 @@ LABEL_KEYS = {
     " model, stage, data type, task, category, cluster)",
     "output": "the full test output",
     "cluster": "label the current sample's failure cluster like it (preview first)",
+    "codebook": "codebook: definition, decision rules and your labeled examples of the category",
+    "subcategory": "pick the subcategory (its definition is shown under the list)",
     "undo": "undo the last label action (a cluster label is one step)",
     "quit": "quit (every label is already saved)",
     "view_generated": "generated code (left pane from 160 columns on)",
@@ -50,10 +53,10 @@ def key_rows(screen: Screen[object], texts: dict[str, str]) -> list[tuple[str, s
     return [(" / ".join(keys[name]), described[name]) for name in keys]
 
 
-def label_key_rows(screen: Screen[object]) -> list[tuple[str, str]]:
-    """Help rows for the labeling screen's (and the app's) bindings."""
-    rows = [("1-9", "category 1-9 (then a subcategory picker if needed)")]
-    rows += [("0 0-4", "category 10-14: 0, then the last digit")]
+def label_key_rows(screen: Screen[object], digits: str = "1-9") -> list[tuple[str, str]]:
+    """Help rows for the labeling screen's (and the app's) bindings in force;
+    ``digits`` names the category-key scheme (:func:`annotator.tui.digits.scheme`)."""
+    rows = [("digits", f"category {digits} (then a subcategory picker if needed)")]
     return rows + key_rows(screen, LABEL_KEYS)
 
 

@@ -1,8 +1,11 @@
 """The labeling screen: one annotator works through their queue.
 
 Contract: :class:`LabelScreen` owns the labeling task. It shows the queue, the
-selected sample (code, reference, diff, prompt, primary error), suggestions
-and the label panel. Every key action writes through
+selected sample (:class:`~annotator.tui.widgets.sample_viewer.SampleViewer`:
+code, reference, diff, prompt side by side from 160 columns, the primary
+error; ``g`` ``r`` ``d`` ``w`` bring each view forward), suggestions and the
+label panel. It measures focus time per sample (:mod:`annotator.timing`) and
+stores it with each write. Every key action writes through
 :class:`~annotator.tui.session.LabelSession` (committed before the UI says
 'saved'); slow reads (queue pages, samples, suggestions, clusters) run in
 named thread workers with their own connection (see
@@ -12,6 +15,7 @@ named thread workers with their own connection (see
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
@@ -19,16 +23,15 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from ...errors import UserError
 from ...models import LabelValue, Suggestion
 from ...store import SampleFilter
 from ...timing import FocusClock
 from .. import clock
+from ..digits import scheme
 from ..keymap import Settings, view_bindings
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
@@ -40,30 +43,29 @@ from ..widgets.sample_list import SampleList
 from ..widgets.sample_viewer import SampleViewer
 from ..widgets.suggestion_list import SuggestionList
 from .help import HelpScreen, label_key_rows
-from .label_bulk import ClusterFlow
-from .label_workers import LabelLoader
+from .label_bulk import ClusterAndFilter
+from .label_keys import PANEL_TITLE, CategoryKeys
 from .output import OutputScreen
 from .picker import PickerScreen
 
 
-class LabelScreen(Screen[None]):
+class LabelScreen(CategoryKeys, ClusterAndFilter):
     BACKGROUND_DELAY = 0.15
     """Seconds between painting a sample and starting background work."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (160, "-wide")]
 
     BINDINGS = [
-        *[Binding(str(n), f"category({n})", show=False) for n in range(1, 10)],
-        Binding("0", "zero", "0+digit: category 10-14", show=False),
+        *[Binding(str(n), f"category({n})", show=False) for n in range(10)],
+        Binding("o", "not_failure", "pass", id="pass"),
         Binding("a", "accept", "Accept", id="accept"),
         Binding("n", "next", "Next", id="next"),
         Binding("p", "previous", "Prev", id="previous"),
         Binding("j", "next", "Next", show=False),
         Binding("k", "previous", "Prev", show=False),
-        Binding("b", "pick_subcategory", "Pick subcategory", show=False, id="subcategory"),
-        Binding(
-            "x", "second", "Next category key sets the second category", show=False, id="second"
-        ),  # fmt: skip
+        Binding("v", "pick_subcategory", "Pick subcategory", show=False, id="subcategory"),
+        Binding("b", "codebook", "Codebook", show=False, id="codebook"),
+        Binding("x", "second", "Second category", show=False, id="second"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("f", "flag", "Flag", show=False, id="flag"),
         Binding("s", "skip", "Skip", show=False, id="skip"),
@@ -84,28 +86,27 @@ class LabelScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.session = session
+        self.settings = settings or Settings()
+        self.focus_clock = FocusClock(clock.now)
+        self.version = 0
+        """Label changes in this sitting: suggestions computed before one are stale."""
         self.blind_share = blind_share
         self.preload = preload
         """The first page read before the app started (see :mod:`..preload`)."""
-        self.settings = settings or Settings()
-        self.loader = LabelLoader(self, session.store, session.annotator)
-        self.bulk = ClusterFlow(self)
         self.filter = SampleFilter()
         self.current: str | None = None
         self.suggest_cache: dict[str, list[Suggestion]] = {}
         """Suggestions of this label version (emptied whenever a label changes)."""
-        self.version = 0
         self.total_samples = 0
-        self._ten = False
         self._second = False
+        self.clusters: dict[str, ClusterReady] = {}
         self._background: Timer | None = None
         self.shown_at: dict[str, float] = {}
         """When each sample was last painted (benchmarks read this)."""
-        self.focus_clock = FocusClock(clock.now)
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        taxonomy = self.session.store.taxonomy
+        taxonomy = self.session.taxonomy
         yield Header()
         with Horizontal(id="body"):
             yield SampleList(id="queue")
@@ -127,11 +128,11 @@ class LabelScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#suggestions").border_title = "Suggestions · a: accept"
-        self.query_one("#label-panel").border_title = "Label"
+        self.query_one("#label-panel").border_title = PANEL_TITLE
         self.query_one("#queue").focus()
         first, self.preload = self.preload, None
         if first is None:
-            self.loader.fetch_queue(self.filter)
+            self.fetch_queue(self.filter)
             return
         self._queue_loaded(QueueLoaded(first.rows, first.total, reset=True))
         if first.view is not None:
@@ -140,9 +141,6 @@ class LabelScreen(Screen[None]):
             # frame shows the sample.
             self.viewer.remember(first.view)
             self.show(first.view.sample_id)
-
-    def on_unmount(self) -> None:
-        self.store_focus_time()
 
     # -- focus time ------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
@@ -154,13 +152,19 @@ class LabelScreen(Screen[None]):
     def on_app_blur(self) -> None:
         self.focus_clock.pause()
 
+    def on_unmount(self) -> None:
+        self.store_focus_time()
+
     def store_focus_time(self, sample_id: str | None = None) -> None:
         """Add the focus time gathered (for ``sample_id``, or all) to the store."""
         if sample_id is not None:
             spent = {sample_id: self.focus_clock.take(sample_id)}
         else:
             spent = self.focus_clock.take_all()
-        self.session.store.add_focus_time(self.session.annotator, spent)
+        try:
+            self.session.view.add_focus_time(spent)
+        except Exception as exc:  # the clock must never cost a label
+            self.notify(f"focus time not stored: {exc}", severity="warning")
 
     # -- queue and selection ------------------------------------------------
     @property
@@ -185,7 +189,7 @@ class LabelScreen(Screen[None]):
 
     @on(SampleList.NeedRows)
     def _need_rows(self, message: SampleList.NeedRows) -> None:
-        self.loader.fetch_page(self.filter, message.offset)
+        self.fetch_page(self.filter, message.offset)
 
     @on(SampleList.Picked)
     def _picked(self, message: SampleList.Picked) -> None:
@@ -195,15 +199,16 @@ class LabelScreen(Screen[None]):
         if sample_id == self.current and sample_id in self.shown_at:
             return  # the same row highlighted again: already on screen
         loading = sample_id == self.current
+        if not loading:
+            self.flush_digit()  # a pending first digit was meant for the sample left
         self.current = sample_id
         self.focus_clock.focus(sample_id)
-        self._ten = False
         view = self.cache.get(sample_id)
         if view is None and loading:
             return
         if view is None:
             self.viewer.say(Text(f"loading {visible(sample_id)}…"))
-            self.loader.load_sample(sample_id)
+            self.load_sample(sample_id)
             return
         self.paint(view)
 
@@ -243,7 +248,7 @@ class LabelScreen(Screen[None]):
             if i not in self.suggest_cache and not suggestions_hidden(i, self.blind_share)
         ]
         if views or suggest:
-            self.loader.prefetch(views, suggest, self.version)
+            self.prefetch(views, suggest, self.version)
 
     def show_suggestions(self, sample_id: str) -> None:
         widget = self.query_one("#suggestions", SuggestionList)
@@ -253,10 +258,10 @@ class LabelScreen(Screen[None]):
             widget.show_suggestions(self.suggest_cache[sample_id])
         else:
             widget.show_loading()
-            self.loader.compute_suggestions(sample_id, self.version)
+            self.compute_suggestions(sample_id, self.version)
 
     def labels_changed(self) -> None:
-        """A label was written or undone: suggestions may rank differently now."""
+        """A label is being written or undone: suggestions may rank differently."""
         self.version += 1
         self.suggest_cache.clear()
 
@@ -286,78 +291,83 @@ class LabelScreen(Screen[None]):
             self.query_one(LabelPanel).show_label(sample_id, label, status)
 
     def update_progress(self) -> None:
-        done = self.session.labeled_count()
+        done, total = self.session.progress()
         rate = self.session.per_hour()
-        self.sub_title = (
-            f"{self.session.annotator} · {done}/{self.total_samples} labeled · {rate:.0f}/h"
-        )
+        share = f" ({100 * done // total}%)" if total else ""
+        self.sub_title = f"{self.session.annotator} · {done}/{total} decided{share} · {rate:.0f}/h"
 
     # -- writing -------------------------------------------------------------
-    def save(self, sample_id: str, value: LabelValue, what: str = "saved") -> bool:
-        """Write a label (committed on return), then show it as saved."""
-        try:
-            self.session.save(sample_id, value)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return False
+    def save(
+        self,
+        sample_id: str,
+        build: Callable[[LabelSession], LabelValue],
+        what: str = "saved",
+        then: Callable[[bool], None] | None = None,
+    ) -> None:
+        """Write the label ``build`` makes for ``sample_id`` (built when the write
+        runs, in key order; see :mod:`.label_writes`); ``then(was_unlabeled)``
+        runs once it is committed."""
+
+        def run(session: LabelSession) -> bool:
+            was_unlabeled = session.label(sample_id) is None
+            session.save(sample_id, build(session))
+            return was_unlabeled
+
         self.labels_changed()
+        self.write(sample_id, run, what, then)
         self.store_focus_time(sample_id)
-        self.refresh_label(sample_id, f"{what} ✓ {clock.clock()}")
-        self.update_progress()
-        return True
+
+    def saved_text(self, what: str) -> str:
+        return f"{what} ✓ {clock.clock()}"
 
     def shown(self, sample_id: str) -> bool:
         return not suggestions_hidden(sample_id, self.blind_share)
 
     def apply_category(self, category: int, subcategory: str | None = None) -> None:
-        sid = self.current
+        sid = self.target()
         if sid is None:
             return
-        taxonomy = self.session.store.taxonomy
+        taxonomy = self.session.taxonomy
         if not taxonomy.has(category):
             self.notify(f"no category {category}", severity="warning")
             return
         second, self._second = self._second, False
-        value = self.session.category_value(
-            sid, category, subcategory, second=second, shown=self.shown(sid)
-        )
-        was_unlabeled = self.session.label(sid) is None
-        if not self.save(sid, value):
-            return
-        if was_unlabeled:
-            self.queue.moved += 1
-        if (value.subcategory2 if second else value.subcategory) is None:
-            self.action_pick_subcategory(second=second)
+        shown = self.shown(sid)
+
+        def build(session: LabelSession) -> LabelValue:
+            return session.category_value(sid, category, subcategory, second=second, shown=shown)
+
+        def saved(was_unlabeled: bool) -> None:
+            self.queue.moved += int(was_unlabeled)
+
+        # Whether a subcategory is still to pick is known from the key itself
+        # (and the label on screen), so the picker opens now, for this sample.
+        current = self.session.value(sid)
+        same = current.category2 if second else current.category
+        kept = current.subcategory2 if second else current.subcategory
+        needs_sub = subcategory is None and len(taxonomy.category(category).subcategories) > 1
+        self.save(sid, build, then=saved)
+        if needs_sub and not (same == category and kept):
+            self.action_pick_subcategory(second=second, sample_id=sid, category=category)
         elif self.settings.advance:
             self.action_next()
 
     # -- actions -------------------------------------------------------------
-    def action_category(self, n: int) -> None:
-        if self._ten:
-            self._ten = False
-            n += 10
-        self.apply_category(n)
-
-    def action_zero(self) -> None:
-        if self._ten:
-            self._ten = False
-            self.apply_category(10)
-        else:
-            self._ten = True
-            self.notify("0: the next digit picks category 10-14", timeout=2)
-
     def action_second(self) -> None:
         self._second = not self._second
         self.notify("next category key sets the second category" if self._second else "off")
 
-    def action_pick_subcategory(self, second: bool = False) -> None:
-        sid = self.current
-        label = self.session.label(sid) if sid else None
-        category = (label.category2 if second else label.category) if label else None
+    def action_pick_subcategory(
+        self, second: bool = False, sample_id: str | None = None, category: int | None = None
+    ) -> None:
+        sid = sample_id or self.target()
+        if category is None:
+            label = self.session.label(sid) if sid else None
+            category = (label.category2 if second else label.category) if label else None
         if sid is None or category is None:
-            self.notify("choose a category first (1-9, 0+digit)", severity="warning")
+            self.notify("choose a category first (1-9, 1 then a digit: 10-14)", severity="warning")
             return
-        cat = self.session.store.taxonomy.category(category)
+        cat = self.session.taxonomy.category(category)
         choices = [
             (Text.assemble(visible(s.name), (" [DL]" if s.dl_specific else "", "cyan")), s.name)
             for s in cat.subcategories
@@ -366,15 +376,29 @@ class LabelScreen(Screen[None]):
         def chosen(name: str | None) -> None:
             if name is None:
                 return
-            saved = self.save(sid, self.session.subcategory_value(sid, name, second=second))
-            if saved and self.settings.advance and sid == self.current:
+            self.save(sid, lambda s: s.subcategory_value(sid, name, second=second))
+            if self.settings.advance and sid == self.target():
                 self.action_next()
 
         title = f"Subcategory of {category}. {visible(cat.name)}"
-        self.app.push_screen(PickerScreen(title, choices), chosen)
+        details = [visible(s.definition) for s in cat.subcategories]
+        self.app.push_screen(PickerScreen(title, choices, details), chosen)
+
+    def action_codebook(self) -> None:
+        from .codebook import CodebookScreen, codebook_category
+
+        sid = self.current
+        label = self.session.label(sid) if sid else None
+        shown = self.suggest_cache.get(sid or "") if sid and self.shown(sid) else None
+        category = codebook_category(label, shown)
+        # Labeling is blind: the codebook's examples are this annotator's own labels.
+        screen = CodebookScreen(
+            self.session.view, self.session.annotator, category, blind=True, current=sid
+        )
+        self.app.push_screen(screen)
 
     def action_accept(self) -> None:
-        sid = self.current
+        sid = self.target()
         if sid is None:
             return
         if not self.shown(sid):
@@ -384,10 +408,13 @@ class LabelScreen(Screen[None]):
         if not suggestions:
             self.notify("no suggestion to accept yet", severity="warning")
             return
-        was_unlabeled = self.session.label(sid) is None
-        if self.save(sid, self.session.suggestion_value(sid, suggestions[0]), "accepted"):
+        best = suggestions[0]
+
+        def saved(was_unlabeled: bool) -> None:
             self.queue.moved += int(was_unlabeled)
-            self.action_next()
+
+        self.save(sid, lambda s: s.suggestion_value(sid, best), "accepted", saved)
+        self.action_next()
 
     def action_next(self) -> None:
         self.queue.action_cursor_down()
@@ -396,11 +423,13 @@ class LabelScreen(Screen[None]):
         self.queue.action_cursor_up()
 
     def action_undo(self) -> None:
-        changed = self.session.undo()
+        self.labels_changed()
+        self.write(self.target() or "", lambda session: session.undo(), "undone", self._undone)
+
+    def _undone(self, changed: list[str]) -> None:
         if not changed:
             self.notify("nothing to undo")
             return
-        self.labels_changed()
         for sid in changed:
             self.refresh_label(sid, "undone ↶")
         # `a` and `s` move on after saving: go back to what was undone, so
@@ -411,12 +440,14 @@ class LabelScreen(Screen[None]):
         self.notify(f"undone ({len(changed)} sample{'s' if len(changed) > 1 else ''})")
 
     def action_flag(self) -> None:
-        if self.current is not None:
-            self.save(self.current, self.session.flag_value(self.current))
+        sid = self.target()
+        if sid is not None:
+            self.save(sid, lambda s: s.flag_value(sid))
 
     def action_skip(self) -> None:
-        sid = self.current
-        if sid is not None and self.save(sid, self.session.skip_value(sid), "skipped"):
+        sid = self.target()
+        if sid is not None:
+            self.save(sid, lambda s: s.skip_value(sid), "skipped")
             self.action_next()
 
     def action_note(self) -> None:
@@ -427,20 +458,11 @@ class LabelScreen(Screen[None]):
 
     @on(LabelPanel.NoteChanged)
     def _note(self, message: LabelPanel.NoteChanged) -> None:
-        self.save(message.sample_id, self.session.note_value(message.sample_id, message.note))
+        sid, note = message.sample_id, message.note
+        self.save(sid, lambda s: s.note_value(sid, note))
 
     def action_view(self, name: str) -> None:
         self.viewer.show_tab(name)
-
-    def action_filter(self) -> None:
-        self.bulk.open_filter()
-
-    def action_cluster(self) -> None:
-        self.bulk.start_cluster()
-
-    @on(ClusterReady)
-    def _cluster_ready(self, message: ClusterReady) -> None:
-        self.bulk.cluster_ready(message)
 
     def action_output(self) -> None:
         view = self.cache.get(self.current or "")
@@ -448,7 +470,8 @@ class LabelScreen(Screen[None]):
             self.app.push_screen(OutputScreen(view.sample_id, view.output_lines))
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(label_key_rows(self)))
+        digits = scheme(c.id for c in self.session.taxonomy.categories)
+        self.app.push_screen(HelpScreen(label_key_rows(self, digits)))
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

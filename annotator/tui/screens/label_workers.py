@@ -1,134 +1,110 @@
-"""Background reads of the labeling screen, each in its own named worker.
+"""Background work of the labeling screen, each in its own named worker.
 
-Contract: :class:`LabelLoader` is a plain helper owned by
-:class:`~annotator.tui.screens.label.LabelScreen` (not a base class). Each
-public method starts a thread worker on the screen with its *own* database
-connection (``Store.reopen``; SQLite connections must not be shared across
-threads); the work never touches widgets and reports by posting a message
-from :mod:`annotator.tui.messages` to the screen. A worker that was
-superseded (same group, ``exclusive``) posts nothing.
+Contract: :class:`LabelWorkers` is the base of
+:class:`~annotator.tui.screens.label.LabelScreen`. Every method here runs in a
+thread worker with its *own* database connection (``BlindView.reopen``: the
+annotator's blind view, never the whole store; SQLite
+connections must not be shared across threads), never touches widgets, and
+reports by posting a message from :mod:`annotator.tui.messages`. A worker that
+was superseded (``exclusive=True``) posts nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from textual.message import Message
+from textual import work
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from ...store import SampleFilter, Store
+from ...store import SampleFilter
+from ...store.blind import BlindView
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import PAGE_SIZE, first_page, with_matches
 from ..sample_data import load_view
 
+if TYPE_CHECKING:
+    from ..session import LabelSession
 
-class LabelLoader:
-    def __init__(self, host: Screen[None], store: Store, annotator: str) -> None:
-        self.host = host
-        self.store = store
-        self.annotator = annotator
 
-    # -- plumbing --------------------------------------------------------------
+class LabelWorkers(Screen[None]):
+    session: LabelSession
+
     @contextmanager
-    def reader(self) -> Iterator[Store]:
-        store = self.store.reopen()
+    def reader(self) -> Iterator[BlindView]:
+        store = self.session.view.reopen()
         try:
             yield store
         finally:
             store.close()
 
-    def _start(self, group: str, work: Callable[[], None]) -> None:
-        self.host.run_worker(
-            work, name=group, group=group, thread=True, exclusive=True, exit_on_error=False
-        )
-
     @staticmethod
     def _cancelled() -> bool:
         return get_current_worker().is_cancelled
 
-    def _post(self, message: Message) -> None:
-        if not self._cancelled():
-            self.host.post_message(message)
-
-    # -- the reads -------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def fetch_queue(self, filt: SampleFilter) -> None:
-        def work() -> None:
-            # The first sample comes with the page: one round trip, not two.
-            with self.reader() as store:
-                page = first_page(store, self.annotator, filt)
+        # The first sample comes with the page: one round trip, not two.
+        with self.reader() as store:
+            page = first_page(store, filt)
+        if not self._cancelled():
             if page.view is not None:
-                self._post(SampleLoaded(page.view.sample_id, page.view))
-            self._post(QueueLoaded(page.rows, page.total, reset=True))
+                self.post_message(SampleLoaded(page.view.sample_id, page.view))
+            self.post_message(QueueLoaded(page.rows, page.total, reset=True))
 
-        self._start("queue", work)
-
+    @work(thread=True, exclusive=True, group="page", exit_on_error=False)
     def fetch_page(self, filt: SampleFilter, offset: int) -> None:
-        def work() -> None:
-            with self.reader() as store:
-                rows = store.queue(self.annotator, filt, offset=offset, limit=PAGE_SIZE)
-                rows = with_matches(store, self.annotator, filt, rows)
-            self._post(QueueLoaded(rows, 0, reset=False))
+        with self.reader() as store:
+            rows = with_matches(store, filt, store.queue(filt, offset=offset, limit=PAGE_SIZE))
+        if not self._cancelled():
+            self.post_message(QueueLoaded(rows, 0, reset=False))
 
-        self._start("page", work)
-
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_sample(self, sample_id: str) -> None:
-        def work() -> None:
-            with self.reader() as store:
-                view = load_view(store, sample_id)
-            self._post(SampleLoaded(sample_id, view))
+        with self.reader() as store:
+            view = load_view(store, sample_id)
+        if not self._cancelled():
+            self.post_message(SampleLoaded(sample_id, view))
 
-        self._start("load", work)
-
-    def prefetch(self, sample_ids: list[str], suggest_ids: list[str], version: int) -> None:
+    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
+    def prefetch(self, sample_ids: list[str], suggest_ids: list[str], version: int = 0) -> None:
         """Load the neighbours (and their suggestions) so that ``n`` is instant."""
+        with self.reader() as store:
+            for sample_id in sample_ids:
+                if self._cancelled():
+                    return
+                self.post_message(SampleLoaded(sample_id, load_view(store, sample_id)))
+            for sample_id in suggest_ids:
+                if self._cancelled():
+                    return
+                self.post_message(_suggest(store, sample_id, version))
 
-        def work() -> None:
-            with self.reader() as store:
-                for sample_id in sample_ids:
-                    if self._cancelled():
-                        return
-                    self._post(SampleLoaded(sample_id, load_view(store, sample_id)))
-                for sample_id in suggest_ids:
-                    if self._cancelled():
-                        return
-                    self._post(_suggest(store, sample_id, version))
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def compute_suggestions(self, sample_id: str, version: int = 0) -> None:
+        with self.reader() as store:
+            message = _suggest(store, sample_id, version)
+        if not self._cancelled():
+            self.post_message(message)
 
-        self._start("prefetch", work)
-
-    def compute_suggestions(self, sample_id: str, version: int) -> None:
-        def work() -> None:
-            with self.reader() as store:
-                message = _suggest(store, sample_id, version)
-            self._post(message)
-
-        self._start("suggest", work)
-
+    @work(thread=True, exclusive=True, group="cluster", exit_on_error=False)
     def compute_cluster(self, sample_id: str, for_filter: bool = False) -> None:
         """Failing samples that share ``sample_id``'s failure fingerprint.
 
         The suggestion engine caches every sample's fingerprint, so this is an
         indexed lookup rather than a re-parse of every test output.
         """
-
-        def work() -> None:
-            from ...suggest import engine
-
-            with self.reader() as store:
-                signature, members = engine.engine_for(store).cluster_of(sample_id)
-                labeled = store.labeled_among(self.annotator, members)
-            unlabeled = [sid for sid in members if sid != sample_id and sid not in labeled]
-            self._post(ClusterReady(sample_id, signature, members, unlabeled, for_filter))
-
-        self._start("cluster", work)
+        with self.reader() as store:
+            signature, members, unlabeled = store.cluster(sample_id)
+        if self._cancelled():
+            return
+        self.post_message(ClusterReady(sample_id, signature, members, unlabeled, for_filter))
 
 
-def _suggest(store: Store, sample_id: str, version: int) -> SuggestionsReady:
-    from ...suggest import engine
-
+def _suggest(store: BlindView, sample_id: str, version: int) -> SuggestionsReady:
     try:
-        found = engine.suggestions_for(store, sample_id)
+        found = store.suggestions(sample_id)
     except Exception as exc:  # a suggester bug must not stop labeling
         return SuggestionsReady(sample_id, error=f"{type(exc).__name__}: {exc}", version=version)
     return SuggestionsReady(sample_id, list(found), version=version)

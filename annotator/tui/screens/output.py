@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -32,7 +33,9 @@ class OutputScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         view = LinesView(id="output")
-        view.border_title = f"Test output · {visible(self.sample_id)} · {len(self.lines)} lines"
+        view.border_title = Text(
+            f"Test output · {visible(self.sample_id)} · {len(self.lines)} lines"
+        )
         yield view
         yield Footer()
 

@@ -3,6 +3,8 @@
 Contract: :class:`PickerScreen` dismisses with the chosen value, or ``None``
 when cancelled (Escape). Digits 1-9 pick the n-th choice; Enter or a click
 picks the highlighted one. Choice labels are ``Text`` (shown literally).
+With ``details`` (one text per choice, e.g. the codebook definition of a
+subcategory), the text of the highlighted choice is shown below the list.
 """
 
 from __future__ import annotations
@@ -28,10 +30,16 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
         *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)],
     ]
 
-    def __init__(self, title: str, choices: Sequence[tuple[Text, T]]) -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[tuple[Text, T]],
+        details: Sequence[str] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = list(choices)
+        self.details = list(details) if details is not None else None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker", classes="dialog"):
@@ -41,9 +49,20 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
                 prefix = Text(f"{n}  " if n < 10 else "   ", style="bold")
                 options.append(Option(Text.assemble(prefix, label, end="")))
             yield OptionList(*options, id="picker-options")
+            if self.details is not None:
+                yield Static(id="picker-detail")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self.details is None:
+            return
+        index = event.option_index
+        text = self.details[index] if 0 <= index < len(self.details) else ""
+        # Literal: a Text is never parsed for markup (callers pass visible() text).
+        self.query_one("#picker-detail", Static).update(Text(text))
 
     def action_pick(self, n: int) -> None:
         if 1 <= n <= len(self.choices):

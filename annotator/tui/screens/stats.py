@@ -6,6 +6,11 @@ Contract: :class:`StatsScreen` shows
 current one) through :class:`~annotator.tui.widgets.count_bars.CountBars`.
 Counting runs in a thread worker with its own connection (``Store.reopen``).
 
+Blind labeling: given an annotator's
+:class:`~annotator.store.blind.BlindView` (``annotator label``) instead of the
+store, the only source is that annotator and ``s`` switches nowhere: final,
+majority and other raters are review's.
+
 Keeping it current: labels are written by other screens and by other
 processes sharing the database file (several annotators at once), which no
 in-app message can report. So while the screen is shown it polls, once a
@@ -31,6 +36,7 @@ from textual.widgets import Footer, Header, Static
 
 from ...export.counts import AUTO, FINAL, MAJORITY, CountTable, count_table, source_description
 from ...store import Store
+from ...store.blind import BlindView
 from ..render import visible
 from ..widgets.count_bars import CountBars
 
@@ -55,9 +61,21 @@ def change_token(store: Store) -> Token:
     return int(row[0]), int(row[1])
 
 
-def sources(store: Store) -> list[str]:
-    """auto, final, majority, then every other annotator by name."""
+def sources(store: Store | BlindView) -> list[str]:
+    """auto, final, majority, then every other annotator by name (blind: only oneself)."""
+    if isinstance(store, BlindView):
+        return [store.annotator]
     return [AUTO, FINAL, MAJORITY, *(n for n in store.annotators() if n != FINAL)]
+
+
+def _token(store: Store | BlindView) -> Token:
+    return store.change_token() if isinstance(store, BlindView) else change_token(store)
+
+
+def _table(store: Store | BlindView, source: str) -> CountTable:
+    if isinstance(store, BlindView):
+        return store.count_table()
+    return count_table(store.db, store.taxonomy, source)
 
 
 class StatsScreen(Screen[None]):
@@ -68,11 +86,11 @@ class StatsScreen(Screen[None]):
         Binding("q", "close", "Back", show=False),
     ]
 
-    def __init__(self, store: Store, source: str = AUTO) -> None:
+    def __init__(self, store: Store | BlindView, source: str = AUTO) -> None:
         super().__init__()
         self.store = store
         self.sources = sources(store)
-        self.source = source if source in self.sources else AUTO
+        self.source = source if source in self.sources else self.sources[0]
         self.table_key: tuple[str, Token] | None = None
         """Source and change token of the table on screen."""
 
@@ -96,7 +114,8 @@ class StatsScreen(Screen[None]):
             Text.assemble(
                 ("Source ", "bold"),
                 (visible(self.source), "bold cyan"),
-                f": {visible(source_description(self.source))} · s: switch",
+                f": {visible(source_description(self.source))}",
+                "" if isinstance(self.store, BlindView) else " · s: switch",
                 end="",
             )
         )
@@ -106,7 +125,14 @@ class StatsScreen(Screen[None]):
     def bars(self) -> CountBars:
         return self.query_one(CountBars)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Blind labeling has one source: the switch is neither shown nor run.
+        return not (action == "cycle_source" and isinstance(self.store, BlindView))
+
     def action_cycle_source(self) -> None:
+        if isinstance(self.store, BlindView):
+            self.notify("Labeling is blind: only your own counts (other sources are in review).")
+            return
         self.sources = sources(self.store)
         index = self.sources.index(self.source) if self.source in self.sources else -1
         self.source = self.sources[(index + 1) % len(self.sources)]
@@ -121,11 +147,11 @@ class StatsScreen(Screen[None]):
     def count(self, source: str, known: Token | None) -> None:
         store = self.store.reopen()
         try:
-            token = change_token(store)
+            token = _token(store)
             if token == known:
                 return  # nothing changed since the table on screen
             try:
-                table = count_table(store.db, store.taxonomy, source)
+                table = _table(store, source)
             except Exception as exc:  # e.g. an annotator that was merged away
                 self.post_message(CountsReady(source, token, None, f"{type(exc).__name__}: {exc}"))
                 return

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Static
 
 from ...models import Label
 from ...taxonomy import Taxonomy
+from ..digits import scheme
 from ..render import visible
 
 
@@ -35,6 +36,7 @@ class LabelPanel(Vertical):
     def __init__(self, taxonomy: Taxonomy, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.taxonomy = taxonomy
+        self.digits = scheme(c.id for c in taxonomy.categories)
         self.sample_id: str | None = None
         self._note = ""
         self._shown: Text | None = None
@@ -45,19 +47,21 @@ class LabelPanel(Vertical):
         with Horizontal(id="label-buttons"):
             yield Button("Flag f", id="flag", compact=True, action="screen.flag")
             yield Button("Skip s", id="skip", compact=True, action="screen.skip")
-            yield Button("Sub b", id="sub", compact=True, action="screen.pick_subcategory")
+            yield Button("Sub v", id="sub", compact=True, action="screen.pick_subcategory")
             yield Button("Undo u", id="undo", compact=True, action="screen.undo")
 
     def show_label(self, sample_id: str, label: Label | None, status: str = "") -> None:
         """Display ``label`` (None: unlabeled); ``status`` e.g. 'saved 12:01:02'."""
         if sample_id != self.sample_id:
             self.sample_id = sample_id
-            self._note = label.note if label else ""
+            # Shown with control characters visible (an escape in a note must not
+            # reach the terminal); unless edited, the stored note is kept.
+            self._note = visible(label.note) if label else ""
             note = self.query_one("#note", Input)
             with note.prevent(Input.Changed):
                 note.value = self._note
         elif label is not None:
-            self._note = label.note
+            self._note = visible(label.note)
         summary = self._summary(label, status)
         # Updating asks for a layout pass (its height may change): skip it
         # when moving between samples whose summaries read the same.
@@ -69,7 +73,7 @@ class LabelPanel(Vertical):
         text = Text(no_wrap=False, end="")
         if label is None:
             text.append("unlabeled", style="dim italic")
-            text.append(" · 1-9, 0+digit: category", style="dim")
+            text.append(f" · category {self.digits} · o pass", style="dim")
         elif label.kind == "skip":
             text.append("skipped", style="blue bold")
         elif label.kind == "pass":

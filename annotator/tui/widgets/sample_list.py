@@ -157,6 +157,12 @@ class SampleList(OptionList):
         self.highlighted = self.get_option_index(sample_id)
         return True
 
+    @property
+    def current_id(self) -> str | None:
+        """The highlighted row's sample id (keys act on it: see label_writes)."""
+        option = self.highlighted_option
+        return option.id if option is not None else None
+
     def _prompt(self, row: dict[str, Any]) -> Text:
         return row_prompt(row, self.prefix, self.name_width)
 

@@ -1,0 +1,58 @@
+"""CLI command ``annotator figures``: the paper's figures into a folder.
+
+Contract: parses the options and calls :func:`annotator.export.figures.write_figures`;
+prints one line per figure written and per figure skipped (with why). Without
+matplotlib it fails with one line saying how to install it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..export.counts import AUTO
+from ..textsafe import visible_line
+from .context import Context, pass_context
+
+
+@click.command("figures")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the figures into (created if missing).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["svg", "pdf", "png"]), default="svg", show_default=True
+)
+@click.option(
+    "--source", default=AUTO, show_default=True, help="Whose labels count (as in export counts)."
+)
+@click.option(
+    "--pair",
+    default=None,
+    metavar="A,B",
+    help="The two annotators of the confusion matrix (default: the first pair of raters who"
+    " share items, else the first rater and final).",
+)
+@pass_context
+def figures_cmd(ctx: Context, out: Path, fmt: str, source: str, pair: str | None) -> None:
+    """Figures for the paper: category occurrences (DL-specific or not), pass@1
+    by stage per model, a category x model heatmap and an agreement confusion
+    matrix; sized for a two-column paper, deterministic output.
+
+    Needs matplotlib: pip install 'annotator[figures]'.
+    """
+    from ..export.figures import write_figures
+
+    names = [p.strip() for p in pair.split(",")] if pair else None
+    result = write_figures(ctx.store, out, fmt, source, names)
+    for path in result.written.values():
+        click.echo(f"wrote {visible_line(str(path))}")
+    for name, reason in result.skipped.items():
+        click.echo(f"skipped {name}: {reason}")
+
+
+COMMANDS: list[click.Command] = [figures_cmd]

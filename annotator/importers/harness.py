@@ -1,0 +1,281 @@
+"""DL-Bench harness importer: ``annotator import dlbench-harness RESULTS.jsonl``.
+
+Contract: RESULTS.jsonl holds one :class:`~.harness_models.HarnessResult` per
+line. Options: ``code_dir`` (``--code DIR``: the code each attempt produced,
+``<task>.py`` where ``<task>`` is the task id with ``/`` as ``_``, e.g.
+``DLBench_104.py``; an attempt ``i`` of several takes ``<task>_<i>.py`` when it
+exists), ``tasks_dir`` (``--tasks DIR``: task JSON files ``<task>.json`` or
+``<n>.json``, whose ``result`` is the raw model response: the fenced code block
+becomes the generated code unless a code file exists, and the raw response is
+kept in the metadata under ``response``) and ``model`` (``--model NAME``).
+
+- One model per results file: ``--model``, else the ``model`` (or ``agent``)
+  named by the lines, which must all agree, else the file's stem.
+- Every attempt is one sample, ``<model>/<task id>`` (``#<i>`` appended, from 1,
+  when the task has several attempts: a ``statuses`` list, or the task on
+  several lines, in file order). The metadata holds ``task_id``, ``attempt``,
+  ``attempts``, ``status`` and the line's other fields; ``passed`` follows
+  :data:`~.harness_models.OUTCOME`. pass@k groups the attempts by task.
+- ``stage``, ``data_type`` and ``task_type`` come from the line's ``metadata``
+  (``stage``, ``data``, ``task``), else its top level, else the task file.
+- The whole file is read and checked before anything is written; a bad line
+  fails the import with file, line and field. Files are only looked up among
+  those listed in the folders (a task id never becomes a path). Nothing is
+  executed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import UserError
+from ..models import SampleIn
+from ..taxonomy import Taxonomy
+from .base import ImportSummary
+from .harness_models import OUTCOME, HarnessResult, HarnessTask, fenced_code, outcome
+
+NAME = "dlbench-harness"
+HELP = "a DL-Bench harness results JSONL file (--code DIR, --tasks DIR, --model NAME)"
+
+MAX_JSON_BYTES = 64 << 20
+_LINE_OWN = {"task_id", "status", "statuses", "stdout_tail", "stderr_tail", "metadata"}
+
+
+@dataclass
+class _Line:
+    number: int
+    result: HarnessResult
+
+
+def estimate(path: Path, **_: Any) -> int | None:
+    with path.open("rb") as handle:
+        return sum(1 for raw in handle if raw.strip())
+
+
+def _json(path: Path, raw: bytes, line: int | None = None) -> Any:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 (byte {exc.start})", file=path, line=line) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            f"invalid JSON: {exc.msg} at character {exc.pos + 1}", file=path, line=line
+        ) from None
+    except RecursionError:
+        raise UserError("invalid JSON: nested too deeply", file=path, line=line) from None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validate(model: type[M], data: Any, path: Path, line: int | None = None) -> M:
+    if not isinstance(data, dict):
+        raise UserError("expected a JSON object", file=path, line=line)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        raise UserError(str(err["msg"]), file=path, line=line, field=field) from None
+
+
+def _read_lines(path: Path) -> list[_Line]:
+    lines: list[_Line] = []
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", file=path) from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if raw.strip():
+                result = _validate(HarnessResult, _json(path, raw, number), path, number)
+                lines.append(_Line(number, result))
+    if not lines:
+        raise UserError("no result lines", file=path)
+    return lines
+
+
+def _model_name(path: Path, lines: list[_Line], model: str | None) -> str:
+    if model is not None:
+        if not model.strip():
+            raise UserError("--model must not be empty", field="model")
+        return model
+    named: tuple[str, int] | None = None
+    for line in lines:
+        name = line.result.named_model()
+        if name is None:
+            continue
+        if named is not None and name != named[0]:
+            raise UserError(
+                f"a second model '{name}' (line {named[1]} has '{named[0]}'); one model per"
+                " results file, or give --model",
+                file=path,
+                line=line.number,
+                field="model" if line.result.model else "agent",
+            )
+        named = named or (name, line.number)
+    return named[0] if named else path.stem
+
+
+def _files(folder: Path | None, suffix: str, option: str) -> dict[str, Path]:
+    if folder is None:
+        return {}
+    if not folder.is_dir():
+        raise UserError(f"not a folder ({option})", file=folder)
+    return {
+        p.stem: p
+        for p in sorted(folder.iterdir())
+        if p.suffix == suffix and not p.name.startswith(".") and p.is_file()
+    }
+
+
+def _read_text(file: Path) -> str:
+    try:
+        return file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 (byte {exc.start})", file=file) from None
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", file=file) from None
+
+
+def _read_task(file: Path) -> HarnessTask:
+    if file.stat().st_size > MAX_JSON_BYTES:
+        raise UserError(f"larger than {MAX_JSON_BYTES >> 20} MiB", file=file)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", file=file) from None
+    return _validate(HarnessTask, _json(file, raw), file)
+
+
+def _stem(task_id: str) -> str:
+    return task_id.replace("/", "_")
+
+
+def _lookup(files: dict[str, Path], task_id: str, attempt: int, several: bool) -> Path | None:
+    stem = _stem(task_id)
+    keys = [f"{stem}_{attempt}"] if several else []
+    keys += [stem, task_id.rsplit("/", 1)[-1]]
+    return next((files[k] for k in keys if k in files), None)
+
+
+def _test_output(result: HarnessResult) -> str:
+    parts = [result.stdout_tail or ""]
+    if result.stderr_tail:
+        parts.append(f"--- stderr ---\n{result.stderr_tail}")
+    if result.error:
+        parts.append(f"--- harness error ---\n{result.error}")
+    return "\n".join(p for p in parts if p)
+
+
+def read(
+    path: Path,
+    taxonomy: Taxonomy,
+    summary: ImportSummary,
+    *,
+    code_dir: Path | None = None,
+    tasks_dir: Path | None = None,
+    model: str | None = None,
+    **_: Any,
+) -> Iterator[SampleIn]:
+    lines = _read_lines(path)
+    name = _model_name(path, lines, model)
+    code = _files(code_dir, ".py", "--code")
+    tasks = _files(tasks_dir, ".json", "--tasks")
+    by_task: dict[str, list[tuple[_Line, str]]] = defaultdict(list)
+    for line in lines:
+        for status in line.result.attempt_statuses():
+            by_task[line.result.task_id].append((line, status))
+    samples: list[SampleIn] = []
+    unknown: set[str] = set()
+    no_code: list[str] = []
+    no_fence: list[str] = []
+    repeated: list[str] = []
+    used_tasks: set[Path] = set()
+    for task_id, attempts in by_task.items():
+        several = len(attempts) > 1
+        line_numbers = sorted({line.number for line, _ in attempts})
+        if len(line_numbers) > 1:
+            repeated.append(f"{task_id} on lines {', '.join(map(str, line_numbers))}")
+        for attempt, (line, status) in enumerate(attempts, start=1):
+            result = line.result
+            if status not in OUTCOME:
+                unknown.add(status)
+            task_file = _lookup(tasks, task_id, attempt, several)
+            task = _read_task(task_file) if task_file is not None else None
+            if task_file is not None:
+                used_tasks.add(task_file)
+            code_file = _lookup(code, task_id, attempt, several)
+            generated = _read_text(code_file) if code_file is not None else None
+            metadata: dict[str, Any] = result.model_dump(
+                exclude=_LINE_OWN, exclude_none=True, by_alias=True
+            )
+            metadata.update(
+                task_id=task_id,
+                attempt=attempt,
+                attempts=len(attempts),
+                status=status,
+                line=line.number,
+            )
+            if result.statuses is not None:
+                metadata["statuses"] = result.statuses
+            if code_file is not None:
+                metadata["code_file"] = code_file.name
+            if task is not None:
+                metadata.update(task.kept())
+                if generated is None:
+                    generated = fenced_code(task.result)
+                    if generated is None and task.result.strip():
+                        no_fence.append(task_file.name if task_file else task_id)
+            if generated is None and (code or tasks):
+                no_code.append(task_id if not several else f"{task_id}#{attempt}")
+            sample_id = f"{name}/{task_id}" + (f"#{attempt}" if several else "")
+            samples.append(
+                SampleIn(
+                    id=sample_id,
+                    prompt=task.prompt if task else "",
+                    generated_code=generated or "",
+                    test_output=_test_output(result),
+                    passed=outcome(status),
+                    model=name,
+                    stage=result.where("stage") or (task.stage if task else None),
+                    data_type=result.where("data") or (task.data if task else None),
+                    task_type=result.where("task") or (task.task if task else None),
+                    metadata=metadata,
+                    source=str(path),
+                )
+            )
+    if repeated:
+        summary.duplicates.append(
+            f"{len(repeated)} tasks are on several lines, imported as attempts of one task"
+            f" (first: {repeated[0]})"
+        )
+    if unknown:
+        summary.warnings.append(
+            f"statuses the harness does not document, imported with an unknown outcome:"
+            f" {', '.join(sorted(unknown))}"
+        )
+    if no_code:
+        summary.warnings.append(
+            f"{len(no_code)} attempts have no code file or task response (first: {no_code[0]})"
+        )
+    if no_fence:
+        summary.warnings.append(
+            f"{len(no_fence)} task responses have no fenced code block (raw response kept;"
+            f" first: {no_fence[0]})"
+        )
+    unused = sorted(p.name for p in tasks.values() if p not in used_tasks)
+    if unused:
+        summary.skipped.append(
+            f"{len(unused)} task files match no result line (first: {unused[0]})"
+        )
+    yield from samples

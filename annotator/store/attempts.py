@@ -1,0 +1,71 @@
+"""Reads for the paper's tables: attempts per task, light label rows, sample groups.
+
+Contract: functions take an open ``sqlite_utils.Database`` and read only the
+compact ``samples`` and ``labels`` tables (never sample texts), so they stay
+fast at 100k samples.
+
+- A *task* is ``metadata.task_id`` when an importer recorded one (the harness
+  importer does; JSONL records may carry ``task_id``), else the sample id: a
+  sample with no task id is a task of its own. An *attempt* is a sample.
+- :func:`attempt_rows` gives one :class:`AttemptRow` per sample.
+- :func:`label_rows` gives the light label tuples of
+  :mod:`annotator.export.majority` (sample_id, annotator, kind, category,
+  subcategory, subcategory_inferred, category2, subcategory2,
+  subcategory2_inferred), ordered by sample id then annotator.
+- :func:`sample_groups` maps sample id to its value of one grouping column
+  (:data:`GROUP_COLUMNS`; ``status`` is the harness status of the attempt).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from sqlite_utils import Database
+
+GROUP_COLUMNS = {
+    "model": "model",
+    "stage": "stage",
+    "data_type": "data_type",
+    "task_type": "task_type",
+    "status": "json_extract(metadata, '$.status')",
+}
+TASK_KEY = "COALESCE(json_extract(metadata, '$.task_id'), id)"
+
+
+class AttemptRow(NamedTuple):
+    model: str | None
+    task: str
+    passed: bool | None
+    stage: str | None
+    data_type: str | None
+    task_type: str | None
+    status: str | None
+
+
+def attempt_rows(db: Database) -> list[AttemptRow]:
+    """One row per sample, in import order."""
+    sql = (
+        f"SELECT model, {TASK_KEY}, passed, stage, data_type, task_type,"
+        f" {GROUP_COLUMNS['status']} FROM samples ORDER BY rowid"
+    )
+    rows = []
+    for model, task, passed, *rest in db.conn.execute(sql):
+        rows.append(AttemptRow(model, str(task), None if passed is None else bool(passed), *rest))
+    return rows
+
+
+def label_rows(db: Database) -> list[tuple[Any, ...]]:
+    """Every label as a light tuple, ordered by sample then annotator."""
+    return list(
+        db.conn.execute(
+            "SELECT sample_id, annotator, kind, category, subcategory, subcategory_inferred,"
+            " category2, subcategory2, subcategory2_inferred FROM labels"
+            " ORDER BY sample_id, annotator"
+        )
+    )
+
+
+def sample_groups(db: Database, column: str) -> dict[str, str | None]:
+    """Sample id -> its value of ``column`` (a key of :data:`GROUP_COLUMNS`)."""
+    expr = GROUP_COLUMNS[column]
+    return {sid: value for sid, value in db.conn.execute(f"SELECT id, {expr} FROM samples")}

@@ -1,0 +1,191 @@
+"""One annotator's blind view of the database: the only door the labeling UI has.
+
+Contract: :class:`BlindView` wraps a :class:`~annotator.store.Store` for one
+annotator A and exposes what labeling needs and nothing more: the queue (and
+its size), sample contents, filter values, A's *own* labels, their history
+ids (for undo), A's progress and A's own counts. Every query binds A: there
+is no method that takes another annotator's name, and a filter that would
+read other labels (the ``disagreement`` status, a category filter over
+everyone) is refused with :class:`BlindnessError` rather than run. The store
+itself is private (``_store``): code that holds only a view cannot reach
+other annotators' labels by accident.
+
+Why in the store: blindness is a property of the data the UI is *given*, not
+of which widgets a screen happens to draw. The labeling screen, its workers
+and the statistics screen opened from ``annotator label`` all receive a view.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..models import Label, LabelValue, Sample
+from ..taxonomy import Taxonomy
+from .samples import SampleFilter
+
+if TYPE_CHECKING:
+    from ..export.counts import CountTable
+    from ..models import Suggestion
+    from . import Store
+    from .codebook import CategoryExample
+
+BLIND_STATUSES = ("unlabeled", "labeled", "flagged", "skipped")
+"""Queue statuses a blind annotator may filter by (all about their own labels)."""
+
+
+class BlindnessError(ValueError):
+    """A labeling query would have read other annotators' labels."""
+
+
+class BlindView:
+    """Annotator ``annotator``'s labeling view of ``store`` (never closes it)."""
+
+    def __init__(self, store: Store, annotator: str) -> None:
+        self._store = store
+        self.annotator = annotator
+
+    # -- the connection --------------------------------------------------------
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return self._store.taxonomy
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._store.db.conn
+
+    @property
+    def path(self) -> Path:
+        return self._store.path
+
+    def reopen(self) -> BlindView:
+        """The same view over a second connection (for a worker thread)."""
+        return BlindView(self._store.reopen(), self.annotator)
+
+    def close(self) -> None:
+        """Close this view's connection (only for views made by :meth:`reopen`)."""
+        self._store.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[BlindView]:
+        with self._store.transaction():
+            yield self
+
+    # -- the queue --------------------------------------------------------------
+    def own_filter(self, filt: SampleFilter | None) -> SampleFilter:
+        """``filt`` restricted to this annotator's labels; refused when it cannot be."""
+        filt = filt or SampleFilter()
+        if filt.status is not None and filt.status not in BLIND_STATUSES:
+            raise BlindnessError(
+                f"status '{filt.status}' reads other annotators' labels: labeling is blind"
+            )
+        if filt.category is not None and filt.category_annotator != self.annotator:
+            filt = replace(filt, category_annotator=self.annotator)
+        return filt
+
+    def queue(
+        self, filt: SampleFilter | None = None, *, offset: int = 0, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        return self._store.queue(self.annotator, self.own_filter(filt), offset=offset, limit=limit)
+
+    def queue_count(self, filt: SampleFilter | None = None) -> int:
+        return self._store.queue_count(self.annotator, self.own_filter(filt))
+
+    def distinct_values(self, column: str) -> list[str]:
+        return self._store.distinct_values(column)
+
+    def sample(self, sample_id: str) -> Sample | None:
+        return self._store.sample(sample_id)
+
+    # -- own labels -------------------------------------------------------------
+    def label(self, sample_id: str) -> Label | None:
+        return self._store.label(sample_id, self.annotator)
+
+    def set_label(self, sample_id: str, value: LabelValue, *, source: str = "ui") -> Label:
+        return self._store.set_label(sample_id, self.annotator, value, source=source)
+
+    def last_history_id(self, sample_id: str) -> int | None:
+        return self._store.last_history_id(sample_id, self.annotator)
+
+    def restore_label(self, sample_id: str, history_id: int | None) -> None:
+        self._store.restore_label(sample_id, self.annotator, history_id)
+
+    def search_matches(self, sample_ids: list[str], text: str) -> dict[str, str]:
+        """Where ``text`` occurs in each sample (its code, output, prompt, or
+        this annotator's own note: never another annotator's)."""
+        return self._store.search_matches(self.annotator, sample_ids, text)
+
+    def add_focus_time(self, seconds: dict[str, float]) -> None:
+        """Add this annotator's focus seconds per sample (committed)."""
+        self._store.add_focus_time(self.annotator, seconds)
+
+    def labeled_among(self, sample_ids: list[str]) -> set[str]:
+        """Which of ``sample_ids`` this annotator has a label for (any kind)."""
+        rows = self._conn.execute(
+            "SELECT sample_id FROM labels WHERE annotator = ?"
+            " AND sample_id IN (SELECT value FROM json_each(?))",
+            (self.annotator, json.dumps(sample_ids)),
+        )
+        return {r[0] for r in rows}
+
+    def progress(self) -> tuple[int, int]:
+        """(decided, to decide): the failing samples this annotator has decided,
+        and all failing samples.
+
+        A decision is a category, 'pass' (not a failure after all) or a flag;
+        a skip is none. Samples whose tests passed are not to decide. So
+        deciding every failing sample reaches 100%.
+        """
+        row = self._conn.execute(
+            "SELECT COUNT(*), COUNT(l.sample_id) FROM samples s LEFT JOIN labels l"
+            " ON l.sample_id = s.id AND l.annotator = ? AND l.kind != 'skip'"
+            " WHERE s.passed IS NOT 1",
+            (self.annotator,),
+        ).fetchone()
+        return int(row[1]), int(row[0])
+
+    def change_token(self) -> tuple[int, int]:
+        """Moves whenever one of this annotator's labels is written, changed or undone
+        (and only then: others' work is invisible here too)."""
+        row = self._conn.execute(
+            "SELECT (SELECT IFNULL(MAX(id), 0) FROM label_history WHERE annotator = :a),"
+            " (SELECT COUNT(*) FROM labels WHERE annotator = :a)",
+            {"a": self.annotator},
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def count_table(self) -> CountTable:
+        """This annotator's own occurrence counts (the only source blind labeling has)."""
+        from ..export.counts import count_table
+
+        return count_table(self._store.db, self.taxonomy, self.annotator)
+
+    def category_examples(
+        self, category: int, *, limit: int = 5, exclude: str | None = None
+    ) -> list[CategoryExample]:
+        """The codebook's examples of ``category``: this annotator's own labels only."""
+        from .codebook import category_examples
+
+        return category_examples(
+            self._store, category, self.annotator, blind=True, limit=limit, exclude=exclude
+        )
+
+    # -- derived from sample contents -------------------------------------------
+    def suggestions(self, sample_id: str, top: int = 5) -> list[Suggestion]:
+        from ..suggest import engine
+
+        return list(engine.suggestions_for(self._store, sample_id, top=top))
+
+    def cluster(self, sample_id: str) -> tuple[str, list[str], list[str]]:
+        """(signature, members, members other than ``sample_id`` this annotator has not labeled)."""
+        from ..suggest import engine
+
+        signature, members = engine.engine_for(self._store).cluster_of(sample_id)
+        labeled = self.labeled_among(members)
+        unlabeled = [sid for sid in members if sid != sample_id and sid not in labeled]
+        return signature, members, unlabeled

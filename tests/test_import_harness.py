@@ -1,0 +1,250 @@
+"""DL-Bench harness import: the real harness output in ../shared, our own fixtures, hostile input."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.errors import UserError
+from annotator.importers import import_path
+from annotator.importers.harness_models import fenced_code
+from annotator.store import SampleFilter, Store
+
+REPO = Path(__file__).resolve().parents[1]
+# The clone's sibling ../shared (CI), or the one beside a worktree folder.
+HARNESS = next(
+    (
+        p
+        for p in (
+            REPO.parent / "shared" / "dlbench-harness",
+            REPO.parents[1] / "shared" / "dlbench-harness",
+        )
+        if p.is_dir()
+    ),
+    None,
+)
+
+
+@pytest.fixture
+def harness_dir() -> Path:
+    if HARNESS is None:
+        pytest.skip("../shared/dlbench-harness is not available")
+    return HARNESS
+
+
+def _lines(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def _samples(store: Store) -> dict[str, object]:
+    return {sid: store.require_sample(sid) for sid in store.sample_ids()}
+
+
+# ------------------------------------------------------------------ real files
+
+
+def test_agentic_run_counts_per_status_and_code_joined(store: Store, harness_dir: Path) -> None:
+    results = harness_dir / "agentic_claude.jsonl"
+    raw = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
+    summary = import_path(store, "dlbench-harness", results, code_dir=harness_dir / "solutions")
+    assert summary.samples["new"] == len(raw)
+    samples = _samples(store)
+    statuses = Counter(s.metadata["status"] for s in samples.values())  # type: ignore[attr-defined]
+    assert statuses == Counter(r["status"] for r in raw)
+    assert {s.model for s in samples.values()} == {"claude"}  # type: ignore[attr-defined]
+    by_task = {s.metadata["task_id"]: s for s in samples.values()}  # type: ignore[attr-defined]
+    for r in raw:
+        sample = by_task[r["task_id"]]
+        assert sample.stage == r["stage"]
+        expected = {"pass": True, "fail": False, "error": False, "timeout": False}
+        expected |= {"patch_error": False, "skip_harness": None}
+        assert sample.passed is expected[r["status"]]
+        code = harness_dir / "solutions" / (r["task_id"].replace("/", "_") + ".py")
+        assert sample.generated_code == (code.read_text() if code.exists() else "")
+    # the statuses are filterable in the store
+    queue = store.queue("x", SampleFilter(harness_status="patch_error"))
+    assert len(queue) == statuses["patch_error"]
+
+
+def test_validation_repeated_lines_are_attempts(store: Store, harness_dir: Path) -> None:
+    results = harness_dir / "validation.jsonl"
+    raw = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
+    import_path(store, "dlbench-harness", results, model="reference")
+    samples = _samples(store)
+    assert len(samples) == len(raw)
+    per_task = Counter(r["task_id"] for r in raw)
+    seen = Counter(s.metadata["task_id"] for s in samples.values())  # type: ignore[attr-defined]
+    assert seen == per_task
+    for s in samples.values():
+        assert s.metadata["attempts"] == per_task[s.metadata["task_id"]]  # type: ignore[attr-defined]
+    first = next(r for r in raw if per_task[r["task_id"]] > 1)
+    sample = store.require_sample(f"reference/{first['task_id']}#1")
+    assert sample.test_output == first["stdout_tail"]
+    assert sample.metadata["counts"] == first["counts"]
+
+
+def test_task_example_fenced_block_and_raw_kept(
+    store: Store, harness_dir: Path, tmp_path: Path
+) -> None:
+    task = json.loads((harness_dir / "task_example.json").read_text())
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    (tasks / "DLBench_7.json").write_text(json.dumps(task))
+    results = _lines(tmp_path / "run.jsonl", [{"task_id": "DLBench/7", "status": "fail"}])
+    import_path(store, "dlbench-harness", results, tasks_dir=tasks, model="m")
+    sample = store.require_sample("m/DLBench/7")
+    assert sample.generated_code.startswith("import torch\n\ndef invert(")
+    assert "Sure!" not in sample.generated_code
+    assert sample.metadata["response"] == task["result"]
+    assert sample.prompt == task["prompt"]
+    assert (sample.stage, sample.data_type, sample.task_type) == (
+        task["stage"],
+        task["data"],
+        task["task"],
+    )
+    assert sample.metadata["function_name"] == "invert"
+
+
+# ------------------------------------------------------------------ own fixtures
+
+
+def test_statuses_list_is_attempts_of_one_task(store: Store, tmp_path: Path) -> None:
+    rows = [
+        {
+            "task_id": "DLBench/1",
+            "status": "pass",
+            "statuses": ["fail", "pass", "timeout"],
+            "n_pass": 1,
+            "metadata": {"stage": "training", "task": "general", "data": "image"},
+            "model": "gpt",
+        },
+        {"task_id": "DLBench/2", "status": "no_image", "model": "gpt"},
+    ]
+    summary = import_path(store, "dlbench-harness", _lines(tmp_path / "r.jsonl", rows))
+    assert summary.samples["new"] == 4
+    attempts = [store.require_sample(f"gpt/DLBench/1#{i}") for i in (1, 2, 3)]
+    assert [a.passed for a in attempts] == [False, True, False]
+    assert [a.metadata["status"] for a in attempts] == ["fail", "pass", "timeout"]
+    assert {a.stage for a in attempts} == {"training"}
+    assert {a.data_type for a in attempts} == {"image"}
+    assert store.require_sample("gpt/DLBench/2").passed is None
+    # re-import changes nothing
+    again = import_path(store, "dlbench-harness", tmp_path / "r.jsonl")
+    assert again.samples["unchanged"] == 4
+
+
+def test_unknown_status_kept_with_warning(store: Store, tmp_path: Path) -> None:
+    rows = [{"task_id": "T/1", "status": "exploded"}]
+    summary = import_path(store, "dlbench-harness", _lines(tmp_path / "run.jsonl", rows))
+    sample = store.require_sample("run/T/1")
+    assert sample.passed is None and sample.metadata["status"] == "exploded"
+    assert any("exploded" in w for w in summary.warnings)
+
+
+def test_fenced_code_rules() -> None:
+    assert fenced_code("text\n```\nx = 1\n```\n```python\ny = 2\n```\n") == "y = 2\n"
+    assert fenced_code("```js\nlet a\n```\n") == "let a\n"
+    assert fenced_code("~~~py\nz = 3\n~~~\n") == "z = 3\n"
+    assert fenced_code("````python\nprint('```')\n````\n") == "print('```')\n"
+    assert fenced_code("no fence here") is None
+
+
+def test_two_models_in_one_file_is_an_error(store: Store, tmp_path: Path) -> None:
+    rows = [
+        {"task_id": "T/1", "status": "pass", "agent": "a"},
+        {"task_id": "T/2", "status": "pass", "agent": "b"},
+    ]
+    path = _lines(tmp_path / "r.jsonl", rows)
+    with pytest.raises(UserError, match=r"r\.jsonl:2 field 'agent': a second model 'b'"):
+        import_path(store, "dlbench-harness", path)
+    assert store.sample_ids() == []
+    import_path(store, "dlbench-harness", path, model="both")
+    assert len(store.sample_ids()) == 2
+
+
+# ------------------------------------------------------------------ hostile input
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"task_id": "T/1", "status": "pass"}\n{"task_id": "T/2"}\n', ":2 field 'status'"),
+        (b'{"task_id": "T/1", "status": "pass"}\nnot json\n', ":2: invalid JSON"),
+        (b"[1, 2]\n", ":1: expected a JSON object"),
+        (b'{"task_id": "T/1", "status": "pass", "counts": {"passed": -1}}\n', "counts.passed"),
+        (b'{"task_id": "T/1", "status": "pass", "statuses": []}\n', "field 'statuses'"),
+        (b'{"task_id": 5, "status": "pass"}\n', "field 'task_id'"),
+        (b'{"task_id": "\xff", "status": "pass"}\n', ":1: not UTF-8"),
+        (b"[" * 100_000 + b"\n", ":1: invalid JSON"),
+        (b"\n\n", "no result lines"),
+    ],
+)
+def test_bad_lines_fail_whole_import(
+    store: Store, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(UserError) as info:
+        import_path(store, "dlbench-harness", path)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+    assert store.sample_ids() == []
+
+
+def test_bad_task_file_names_the_file_and_changes_nothing(store: Store, tmp_path: Path) -> None:
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    (tasks / "T_2.json").write_text('{"result": 5}')
+    rows = [{"task_id": "T/1", "status": "pass"}, {"task_id": "T/2", "status": "fail"}]
+    with pytest.raises(UserError, match=r"T_2\.json field 'result'"):
+        import_path(store, "dlbench-harness", _lines(tmp_path / "r.jsonl", rows), tasks_dir=tasks)
+    assert store.sample_ids() == []
+
+
+def test_task_id_never_becomes_a_path(store: Store, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.py"
+    secret.write_text("SECRET = 1\n")
+    code = tmp_path / "code"
+    code.mkdir()
+    rows = [{"task_id": "../secret", "status": "fail"}]
+    import_path(store, "dlbench-harness", _lines(tmp_path / "r.jsonl", rows), code_dir=code)
+    assert store.require_sample("r/../secret").generated_code == ""
+
+
+def test_code_is_never_executed(store: Store, tmp_path: Path) -> None:
+    code = tmp_path / "code"
+    code.mkdir()
+    marker = tmp_path / "ran"
+    (code / "T_1.py").write_text(f"open({str(marker)!r}, 'w').write('x')\n")
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    body = f"```python\nopen({str(marker)!r}, 'w')\n```"
+    (tasks / "T_2.json").write_text(json.dumps({"result": body}))
+    rows = [{"task_id": "T/1", "status": "fail"}, {"task_id": "T/2", "status": "fail"}]
+    import_path(
+        store, "dlbench-harness", _lines(tmp_path / "r.jsonl", rows), code_dir=code, tasks_dir=tasks
+    )
+    assert not marker.exists()
+    assert "open(" in store.require_sample("r/T/2").generated_code
+
+
+def test_cli_import_and_error_line(tmp_path: Path) -> None:
+    rows = [{"task_id": "T/1", "status": "timeout", "stage": "training"}]
+    path = _lines(tmp_path / "r.jsonl", rows)
+    db = str(tmp_path / "a.db")
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["--db", db, "import", "dlbench-harness", str(path), "--model", "m"])
+    assert ok.exit_code == 0, ok.output
+    assert "1 new" in ok.output
+    (tmp_path / "bad.jsonl").write_text('{"status": "pass"}\n')
+    bad = runner.invoke(cli, ["--db", db, "import", "dlbench-harness", str(tmp_path / "bad.jsonl")])
+    assert bad.exit_code == 1
+    assert bad.output.strip().splitlines() == [
+        f"Error: {tmp_path / 'bad.jsonl'}:1 field 'task_id': Field required"
+    ]
