@@ -151,3 +151,7 @@ class Suggestion(BaseModel):
     evidence: list[str] = Field(default_factory=list)
     """Human-readable reasons, e.g. 'IndexError: too many indices ..., line 24
     of the generated code'."""
+    decisive: bool = False
+    """A decisive rule (syntax error, timeout, missing module ...) names this category."""
+    confidence: float | None = None
+    """Estimated probability that this category is among the sample's categories."""

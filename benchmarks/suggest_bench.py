@@ -19,7 +19,7 @@ from pathlib import Path
 
 from annotator.importers import import_path
 from annotator.store import Store
-from annotator.suggest.engine import Engine, _compute, _function_of
+from annotator.suggest.engine import Engine, _compute
 from annotator.suggest.evaluate import evaluate
 from annotator.suggest.features import Facts
 from annotator.suggest.rank import rank
@@ -44,7 +44,7 @@ def main() -> int:
         times = []
         for sid, gen, ref, out, meta in rows:
             start = time.perf_counter()
-            _, data = _compute((sid, gen, ref, out, _function_of(meta)))
+            _, data = _compute((sid, gen, ref, out, meta))
             rank(Facts.from_json(data), engine.rules, store.taxonomy, votes, sid)
             times.append((time.perf_counter() - start) * 1000)
         times.sort()

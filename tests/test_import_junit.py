@@ -263,3 +263,32 @@ def test_bad_layouts_are_user_errors(store: Store, tmp_path: Path) -> None:
     bad_time.write_text('<testsuite><testcase name="t" time="soon"/></testsuite>', encoding="utf-8")
     with pytest.raises(UserError, match="testcase #1 't'.*field 'time'"):
         import_path(store, "junit", bad_time, code_dir=CODE)
+
+
+def test_suggester_and_error_panel_read_junit_from_its_models(store: Store) -> None:
+    """The results come from the JUnit models kept with the sample, not from
+    re-parsing the pytest-like text written for people."""
+    from annotator.models import SampleIn
+    from annotator.suggest.engine import Engine
+    from annotator.tui.sample_data import load_view
+
+    import_path(store, "junit", XML, code_dir=CODE)
+    conv = store.require_sample("conv_block")
+    # Blank the human-readable text: the failure must still be found.
+    store.upsert_sample(
+        SampleIn(
+            id=conv.id,
+            generated_code=conv.generated_code,
+            test_output="",
+            passed=conv.passed,
+            metadata=conv.metadata,
+        )
+    )
+    view = load_view(store, "conv_block")
+    assert view is not None
+    assert view.failure.exception == "RuntimeError"
+    assert "mat1 and mat2 shapes cannot be multiplied" in view.failure.message
+    facts = Engine(store).suggest("conv_block", 3)
+    assert facts and facts[0].category in (6, 10)  # a shape error in a call
+    norm2 = load_view(store, "layer_norm_v2")
+    assert norm2 is not None and norm2.failure.exception == "TypeError"

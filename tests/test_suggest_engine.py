@@ -13,7 +13,7 @@ from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
 from annotator.suggest.engine import Engine
 from annotator.suggest.evaluate import evaluate
-from annotator.suggest.rules import Example
+from annotator.suggest.rules import Example, load_rules
 
 CASES = {
     # sample id: (error line, final category)
@@ -37,6 +37,11 @@ def labeled(tmp_path: Path) -> Store:
     return store
 
 
+def no_prior(store: Store) -> Engine:
+    """An engine whose votes are the database's labels only (no shipped prior)."""
+    return Engine(store, load_rules(store.taxonomy).model_copy(update={"prior": None}))
+
+
 def test_suggestions_explain_themselves(labeled: Store) -> None:
     engine = Engine(labeled)
     top = engine.suggest("nomod", 3)
@@ -49,14 +54,15 @@ def test_suggestions_explain_themselves(labeled: Store) -> None:
 
 def test_evaluate_counts_hits_leave_one_out(labeled: Store) -> None:
     # Each sample's own label is left out, so the rules vote, plus the other
-    # four samples' categories as a flat prior (1.2 * 1/5 = 0.24 each).
-    # nomod: no-module 7 (1.6) first. noimp: cannot-import 8 (1.4) first.
-    # slow: timeout 13 (2.5) first. kwarg: unexpected-argument 6 (1.1), but
+    # four samples' categories as flat frequencies (2.0 * 1/5 = 0.4 each).
+    # nomod: no-module 7 is decisive, first. noimp: cannot-import 8, decisive.
+    # slow: timeout 13, decisive. kwarg: unexpected-argument 6 (1.1), but
     # TypeError -> 1 (0.8) + raised in generated code -> 1 (0.2) + attr's
-    # label 1 (0.24) = 1.24 puts 1 first: a miss at 1, a hit at 3.
-    # attr (labeled 1): 8 (1.2 + 0.24), 7 (0.9 + 0.24), then 6 and 13
-    # (0.24 each, 6 first by id); 1 has only 0.2: a miss at 1 and at 3.
-    result = evaluate(Engine(labeled), "final").as_dict()
+    # label 1 (0.4) = 1.4 puts 1 first: a miss at 1, a hit at 3.
+    # attr (labeled 1): 8 (1.2 + 0.4), 7 (0.9 + 0.4), then 6 and 13
+    # (0.4 each, 6 first by id); 1 has only 0.2: a miss at 1 and at 3.
+    # Without the shipped prior, so that only these five labels vote.
+    result = evaluate(no_prior(labeled), "final").as_dict()
     assert result["n"] == 5
     assert result["top1"] == pytest.approx(3 / 5)
     assert result["top3"] == pytest.approx(4 / 5)
@@ -71,13 +77,13 @@ def test_own_label_never_votes(labeled: Store) -> None:
     # Label 'slow' as category 4 (no rule suggests 4): 4 must not appear for
     # 'slow' itself, though it appears as a vote for the others.
     labeled.set_label("slow", "final", LabelValue(category=4))
-    engine = Engine(labeled)
+    engine = no_prior(labeled)
     assert 4 not in [s.category for s in engine.suggest("slow", 14)]
     assert 4 in [s.category for s in engine.suggest("kwarg", 14)]
 
 
 def test_cache_follows_labels_and_content(labeled: Store) -> None:
-    engine = Engine(labeled)
+    engine = no_prior(labeled)
     before = engine.suggest("kwarg", 14)
     key = labeled.db.conn.execute(
         "SELECT key FROM suggestions WHERE sample_id = 'kwarg'"
@@ -116,13 +122,18 @@ def test_suggest_cli_json_lines(labeled: Store) -> None:
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert [line["sample"] for line in lines] == list(CASES)
     first = lines[0]["suggestions"][0]
-    assert set(first) == {"category", "subcategory", "score", "evidence"}
+    assert set(first) == {"category", "subcategory", "score", "evidence", "decisive", "confidence"}
     assert first["category"] == 7 and isinstance(first["score"], float)
+    assert 0 < first["confidence"] < 1
+    # 'No module named' and the timeout are decisive triggers; the kwarg error is not.
+    decisive = {line["sample"]: line["decisive"] for line in lines}
+    assert decisive == {"nomod": True, "noimp": True, "slow": True, "kwarg": False, "attr": False}
     assert all(len(line["suggestions"]) <= 2 for line in lines)
     missing = runner.invoke(cli, ["--db", str(labeled.path), "suggest", "nope"])
     assert missing.exit_code == 1 and "no sample 'nope'" in missing.output
     evaluated = runner.invoke(cli, ["--db", str(labeled.path), "evaluate", "--json"])
-    assert json.loads(evaluated.output)["top1"] == pytest.approx(0.6)
+    with Store.open(labeled.path) as store:
+        assert json.loads(evaluated.output) == evaluate(Engine(store), "final").as_dict()
 
 
 def test_dlbench_accuracy_floor(tmp_path: Path, dlbench_dir: Path) -> None:

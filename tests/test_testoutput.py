@@ -297,3 +297,73 @@ def test_dlbench_exception_types_mostly_known() -> None:
         total += 1
         typed += bool(primary and primary.exception_type)
     assert typed / total >= 0.95
+
+
+# -- short outputs (#15.3): one line still names a failure ---------------------
+
+
+def test_a_short_summary_line_alone_is_a_failure_with_a_fingerprint() -> None:
+    from annotator.suggest.features import sample_facts
+
+    text = "FAILED test_x.py::test_f - AssertionError: assert 1 == 2"
+    report = parse_test_output(text)
+    (failure,) = report.failures
+    assert (failure.test_id, failure.exception_type, failure.message) == (
+        "test_x.py::test_f",
+        "AssertionError",
+        "assert 1 == 2",
+    )
+    facts = sample_facts("def f():\n    return 1\n", "", text)
+    assert facts.exception == "AssertionError"
+    assert facts.fingerprint == "AssertionError: assert <n> == <n>"
+    assert not facts.has("out:no_failure")
+
+
+def test_a_lone_e_line_is_a_failure() -> None:
+    report = parse_test_output("E   ValueError: expected 4 channels, got 3")
+    (failure,) = report.failures
+    assert (failure.exception_type, failure.message) == ("ValueError", "expected 4 channels, got 3")
+    assert report.primary_error == "ValueError: expected <n> channels, got <n>"
+
+
+def test_a_bare_exception_line_is_a_failure_but_a_warning_is_not() -> None:
+    assert parse_test_output("RuntimeError: CUDA out of memory").failures[0].exception_type == (
+        "RuntimeError"
+    )
+    assert parse_test_output("UserWarning: deprecated").failures == []
+    assert parse_test_output("all good").failures == []
+
+
+def test_a_short_error_line_without_node_is_a_collection_error() -> None:
+    report = parse_test_output("ERROR test_x.py - ModuleNotFoundError: No module named 'foo'")
+    (error,) = report.collection_errors
+    assert (error.phase, error.exception_type) == ("collect", "ModuleNotFoundError")
+
+
+def test_the_error_panel_and_the_suggester_read_the_same_parse() -> None:
+    from annotator.suggest.features import sample_facts
+    from annotator.tui.sample_data import analyse_failure
+
+    output = (
+        "Traceback (most recent call last):\n"
+        '  File "/x/run.py", line 3, in <module>\n'
+        "    main()\n"
+        '  File "/x/generated.py", line 2, in f\n'
+        "    return 1 / 0\n"
+        "ZeroDivisionError: division by zero\n"
+    )
+    code = "def f():\n    return 1 / 0\n"
+    panel = analyse_failure(output, code)
+    facts = sample_facts(code, "", output)
+    assert (panel.exception, panel.line, panel.function) == ("ZeroDivisionError", 2, "f")
+    assert facts.primary == panel.to_json()
+    assert facts.line == 2
+
+
+def test_function_of_reads_function_then_entry_point() -> None:
+    from annotator.suggest.primary import function_of
+
+    assert function_of({"function": "f", "entry_point": "g"}) == "f"
+    assert function_of({"entry_point": "g"}) == "g"
+    assert function_of({"function": 3}) is None
+    assert function_of(None) is None

@@ -54,16 +54,30 @@ def _warm(engine: Engine, ids: list[str] | None, quiet: bool) -> None:
     help="Suggestions per sample.",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option(
+    "--annotator",
+    default=None,
+    help="Blind: exactly what this annotator's labeling UI shows (only their own labels vote).",
+)
 @rules_option
 @pass_context
 def suggest(
-    ctx: Context, samples: tuple[str, ...], top: int, as_json: bool, rules: Path | None
+    ctx: Context,
+    samples: tuple[str, ...],
+    top: int,
+    as_json: bool,
+    annotator: str | None,
+    rules: Path | None,
 ) -> None:
     """Suggest taxonomy categories for SAMPLES (all failing samples when none).
 
-    Suggestions come from traceback and code rules plus the votes of samples
-    already labeled; each carries its evidence. They are cached and recomputed
-    when the sample, the rules or the labels change.
+    Suggestions come from traceback and code rules plus the category
+    frequencies of samples already labeled (every annotator's, or only
+    ANNOTATOR's with --annotator) over a prior shipped with the rules; each
+    carries its evidence and a confidence (the estimated probability that the
+    category is among the sample's). A sample is "decisive" when a decisive
+    rule fired (syntax error, timeout, missing module ...). They are cached
+    and recomputed when the sample, the rules or the labels change.
     """
     engine = _engine(ctx, rules)
     ids = list(samples) or ctx.store.sample_ids(failing_only=True)
@@ -71,16 +85,26 @@ def suggest(
         ctx.store.require_sample(sid)
     _warm(engine, ids, as_json)
     console = SafeConsole(highlight=False)
-    for sid, ranked in engine.suggest_many(ids, top):
+    for sid, ranked in engine.suggest_many(ids, top, annotator):
+        decisive = bool(ranked) and ranked[0].decisive
         if as_json:
-            echo(json.dumps({"sample": sid, "suggestions": [s.model_dump() for s in ranked]}))
+            echo(
+                json.dumps(
+                    {
+                        "sample": sid,
+                        "decisive": decisive,
+                        "suggestions": [s.model_dump() for s in ranked],
+                    }
+                )
+            )
             continue
-        console.print(Text(sid, style="bold"))
+        console.print(Text(sid + ("  (decisive)" if decisive else ""), style="bold"))
         if not ranked:
             console.print("  (no suggestion)")
         for s in ranked:
             name = ctx.taxonomy.label_text(s.category, s.subcategory)
-            console.print(Text(f"  {s.score:5.2f}  {name}"))
+            confidence = f"{s.confidence:4.0%}" if s.confidence is not None else "   ?"
+            console.print(Text(f"  {confidence}  {name}"))
             for line in s.evidence:
                 console.print(Text(f"         - {line}", style="dim"))
 
@@ -146,6 +170,29 @@ def evaluate(ctx: Context, annotator: str, as_json: bool, rules: Path | None) ->
     console = SafeConsole(highlight=False)
     console.print(table)
     console.print(confusion)
+    calibration = result["calibration"]
+    reliability = Table(
+        "top-1 confidence", "n", "mean confidence", "right", title="reliability (top-1)"
+    )
+    for row in calibration["reliability"]:
+        reliability.add_row(
+            f"{row['low']:.1f}-{row['high']:.1f}",
+            str(row["n"]),
+            "-" if row["confidence"] is None else f"{row['confidence']:.0%}",
+            "-" if row["accuracy"] is None else f"{row['accuracy']:.0%}",
+        )
+    console.print(reliability)
+    decisive = calibration["decisive"]
+    ece = calibration["ece"]
+    console.print(
+        f"expected calibration error: {'-' if ece is None else f'{ece:.3f}'}; decisive"
+        f" suggestions: {decisive['n']} ({decisive['coverage']:.0%} of the samples),"
+        + (
+            f" right {decisive['precision']:.0%} of the time"
+            if decisive["precision"] is not None
+            else " none fired"
+        )
+    )
 
 
 COMMANDS: list[click.Command] = [suggest, clusters, evaluate]

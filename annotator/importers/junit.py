@@ -155,6 +155,11 @@ def parse_junit(path: Path) -> JUnitReport:
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"cannot read: {exc.strerror}", file=path) from None
+    return parse_junit_bytes(data, path)
+
+
+def parse_junit_bytes(data: bytes, path: Path) -> JUnitReport:
+    """Validate JUnit XML given as bytes; ``path`` names it in errors."""
     found = _FORBIDDEN.search(data.replace(b"\x00", b""))
     if found:
         raise UserError(
@@ -338,7 +343,13 @@ def read(
             generated_code=code,
             test_output=render_output(cases) if cases else "",
             passed=(all(c.status in ("PASSED", "SKIPPED") for c in cases) if cases else None),
-            metadata={"code_file": file.name, "junit": _counts(cases)},
+            metadata={
+                "code_file": file.name,
+                "junit": _counts(cases),
+                # The suggester and the error panel read the results from
+                # these models, not from the text above (written for people).
+                "junit_cases": [c.model_dump() for c in cases],
+            },
             source=str(path),
         )
 

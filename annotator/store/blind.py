@@ -72,6 +72,14 @@ class BlindView:
         self._store.close()
 
     @contextmanager
+    def write_lock(self, give_up: float) -> Iterator[BlindView]:
+        """A write transaction, waiting at most ``give_up`` s for another writer's lock."""
+        from .locking import write_lock
+
+        with write_lock(self._store.db, give_up):
+            yield self
+
+    @contextmanager
     def transaction(self) -> Iterator[BlindView]:
         with self._store.transaction():
             yield self
@@ -133,6 +141,12 @@ class BlindView:
         )
         return {r[0] for r in rows}
 
+    def own_categories_of(self, sample_ids: list[str]) -> dict[str, set[int]]:
+        """This annotator's bug categories on each of ``sample_ids`` they labeled."""
+        from .suggest_data import own_labels_of
+
+        return own_labels_of(self._store, self.annotator, sample_ids)
+
     def progress(self) -> tuple[int, int]:
         """(decided, to decide): the failing samples this annotator has decided,
         and all failing samples.
@@ -179,7 +193,10 @@ class BlindView:
     def suggestions(self, sample_id: str, top: int = 5) -> list[Suggestion]:
         from ..suggest import engine
 
-        return list(engine.suggestions_for(self._store, sample_id, top=top))
+        # Blind: only this annotator's own labels (and the rules' prior) vote.
+        return list(
+            engine.suggestions_for(self._store, sample_id, top=top, annotator=self.annotator)
+        )
 
     def cluster(self, sample_id: str) -> tuple[str, list[str], list[str]]:
         """(signature, members, members other than ``sample_id`` this annotator has not labeled)."""

@@ -1,13 +1,15 @@
 """Suggestions of taxonomy categories for failing samples.
 
 Contract: nothing here touches Textual or executes the code it looks at.
-Test output is parsed with regexes (:mod:`.testoutput`); failures are
+Test output is parsed once per sample (:func:`.primary.report_of`: JUnit
+from its models, other output with regexes in :mod:`.testoutput`), feeding
+both the UI's error panel and the facts; failures are
 fingerprinted and clustered (:mod:`.fingerprint`); code is analysed with
 ``ast`` (:mod:`.analysis`: libcst's scope analysis cost 25-60 ms a file, over
 the 20 ms budget per sample); the reference diff drops comments and
 docstrings with libcst (:mod:`.codediff`); names are fuzzily matched with
 rapidfuzz (:mod:`.names`). :mod:`.features` turns all that into named facts,
 :mod:`.rules` (a table in ``rules.yaml``) and :mod:`.rank` into ranked
-suggestions, :mod:`.engine` caches them in SQLite, :mod:`.evaluate` measures
+suggestions, :mod:`.calibrate` gives each a confidence, :mod:`.engine` caches them in SQLite, :mod:`.evaluate` measures
 them leave-one-out.
 """

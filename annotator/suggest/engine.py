@@ -8,8 +8,11 @@ Contract:
   :data:`ANALYZER_VERSION`; :meth:`Engine.ensure_facts` computes only what is
   missing or stale (two worker processes for large batches).
 - Suggestions are cached in ``suggestions`` under the facts key, the rules'
-  digest and the label-history position: they follow sample, rule and label
-  changes. A sample's own labels never vote for it.
+  digest, whose labels vote and their label-history position: they follow
+  sample, rule and label changes. A sample's own labels never vote for it.
+- Blind: with ``annotator`` given, votes and confidences come from that
+  annotator's own labels and the rule table's prior only, never from another
+  annotator's labels.
 - :func:`suggestions_for` is the entry point for the UI and the CLI.
 Nothing here executes sample code.
 """
@@ -24,31 +27,32 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Suggestion
-from ..store import Store
+from ..store import Store, suggest_data
 from ..store.connection import now, write_transaction
+from .calibrate import Calibrator, Record, records_for
 from .features import Facts, sample_facts, signature_key
 from .fingerprint import Cluster, cluster
+from .primary import function_of, report_of
 from .rank import Votes, rank
 from .rules import RuleSet, load_rules
 
 # Bump when features or ranking change: cached facts and suggestions are
 # keyed on it and are recomputed.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 PARALLEL_FROM = 400
 CHUNK = 128
+CALIBRATION_SAMPLES = 2000  # the latest labeled samples fit the confidence map
 
 Progress = Callable[[int], None]
 
 
-def _function_of(metadata: str | None) -> str | None:
-    meta = json.loads(metadata or "{}")
-    name = meta.get("function") or meta.get("entry_point")
-    return str(name) if name else None
-
-
 def _compute(row: tuple[str, str, str, str, str | None]) -> tuple[str, dict[str, Any]]:
-    sample_id, generated, reference, output, function = row
-    return sample_id, sample_facts(generated, reference, output, function).to_json()
+    sample_id, generated, reference, output, metadata = row
+    meta = json.loads(metadata or "{}")
+    report = report_of(output, meta)
+    return sample_id, sample_facts(
+        generated, reference, output, function_of(meta), report
+    ).to_json()
 
 
 class Engine:
@@ -59,8 +63,7 @@ class Engine:
         self.taxonomy = store.taxonomy
         self.rules = rules or load_rules(store.taxonomy)
         self.lock = threading.RLock()
-        self._votes: Votes | None = None
-        self._votes_key: int | None = None
+        self._models: dict[str | None, tuple[int, Votes, Calibrator]] = {}
 
     @property
     def conn(self) -> Any:
@@ -111,8 +114,7 @@ class Engine:
             " WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(ids),),
         )
-        for sid, gen, ref, out, meta in cur:
-            yield sid, gen, ref, out, _function_of(meta)
+        yield from cur
 
     def _store_facts(self, results: list[tuple[str, dict[str, Any]]]) -> None:
         stamp = now()
@@ -128,48 +130,72 @@ class Engine:
                 )  # fmt: skip
 
     # -- votes ---------------------------------------------------------------
-    def labels_version(self) -> int:
-        row = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM label_history").fetchone()
-        return int(row[0])
+    def labels_version(self, annotator: str | None = None) -> int:
+        """Label-history position of the labels ``annotator`` may see (all when None)."""
+        return suggest_data.history_position(self.store, annotator)
 
-    def votes(self) -> Votes:
-        """Category votes of every labeled sample (all annotators), rebuilt when labels change."""
+    def votes(self, annotator: str | None = None) -> Votes:
+        """Category votes of the visible labels over the rule table's prior.
+
+        ``annotator`` given: only that annotator's own labels vote (a blind
+        session); None: every annotator's. Rebuilt when those labels change.
+        """
+        return self._model(annotator)[0]
+
+    def calibrator(self, annotator: str | None = None) -> Calibrator:
+        """Confidence map fitted on the visible labels (see :mod:`.calibrate`)."""
+        return self._model(annotator)[1]
+
+    def _model(self, annotator: str | None) -> tuple[Votes, Calibrator]:
         with self.lock:
-            version = self.labels_version()
-            if self._votes is not None and self._votes_key == version:
-                return self._votes
-            labeled = [
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT DISTINCT sample_id FROM labels WHERE kind = 'bug'"
-                )
-            ]
-            self.ensure_facts(labeled)
-            votes = Votes()
-            cur = self.conn.execute(
-                "SELECT l.sample_id, f.facts, json_group_array(json_array(l.category, l.subcategory,"
-                " l.category2, l.subcategory2)) FROM labels l JOIN sample_facts f ON f.sample_id ="
-                " l.sample_id WHERE l.kind = 'bug' GROUP BY l.sample_id"
+            version = self.labels_version(annotator)
+            cached = self._models.get(annotator)
+            if cached is not None and cached[0] == version:
+                return cached[1], cached[2]
+            self.ensure_facts(suggest_data.bug_sample_ids(self.store, annotator))
+            prior = self.rules.prior
+            votes = Votes(prior=prior.shares(self.taxonomy) if prior else {})
+            facts_of: dict[str, Facts] = {}
+            for row in suggest_data.category_labels(self.store, annotator):
+                facts_of[row.sample_id] = Facts.from_json(row.facts)
+                votes.add(row.sample_id, facts_of[row.sample_id], row.pairs)
+            records: list[Record] = []
+            for sid in list(votes.labeled)[-CALIBRATION_SAMPLES:]:
+                ranked = rank(facts_of[sid], self.rules, self.taxonomy, votes, sid)
+                records += records_for(sid, ranked, {c for c, _ in votes.labeled[sid]})
+            calibrator = Calibrator.fit(
+                records, prior.decisive_hit_rate if prior else Calibrator.decisive_hit_rate
             )
-            for sid, facts_json, labels_json in cur:
-                pairs: list[tuple[int, str | None]] = []
-                for c1, s1, c2, s2 in json.loads(labels_json):
-                    pairs += [(c, s) for c, s in ((c1, s1), (c2, s2)) if c is not None]
-                votes.add(sid, Facts.from_json(json.loads(facts_json)), pairs)
-            self._votes, self._votes_key = votes, version
-            return votes
+            self._models[annotator] = (version, votes, calibrator)
+            return votes, calibrator
+
+    def ranked(
+        self, sample_id: str, facts: Facts, top: int = 5, annotator: str | None = None
+    ) -> list[Suggestion]:
+        """Rank one sample (its own labels left out of the votes), with confidences."""
+        votes, calibrator = self._model(annotator)
+        return calibrator.apply(rank(facts, self.rules, self.taxonomy, votes, sample_id, top=top))
 
     # -- suggestions ---------------------------------------------------------
-    def suggest(self, sample_id: str, top: int = 5) -> list[Suggestion]:
-        return list(self.suggest_many([sample_id], top))[0][1]
+    def suggest(
+        self, sample_id: str, top: int = 5, annotator: str | None = None
+    ) -> list[Suggestion]:
+        return list(self.suggest_many([sample_id], top, annotator))[0][1]
 
-    def suggest_many(self, ids: list[str], top: int = 5) -> Iterator[tuple[str, list[Suggestion]]]:
-        """Suggestions for many samples: cached ones in one query, the rest ranked in batches."""
+    def suggest_many(
+        self, ids: list[str], top: int = 5, annotator: str | None = None
+    ) -> Iterator[tuple[str, list[Suggestion]]]:
+        """Suggestions for many samples: cached ones in one query, the rest ranked in batches.
+
+        ``annotator`` given: what that annotator's labeling UI shows (only
+        their own labels vote and calibrate); None: every annotator's labels.
+        """
         with self.lock:
             self.ensure_facts(ids)
-            version = self.labels_version()
-            votes = self.votes()
-            suffix = f"|{ANALYZER_VERSION}|{self.rules.digest}|{version}"
+            version = self.labels_version(annotator)
+            self._model(annotator)
+            who = "*" if annotator is None else f"@{annotator}"
+            suffix = f"|{ANALYZER_VERSION}|{self.rules.digest}|{who}|{version}"
             for start in range(0, len(ids), 1000):
                 chunk = ids[start : start + 1000]
                 rows = self.conn.execute(
@@ -191,7 +217,7 @@ class Engine:
                     if cached_key != key or (len(ranked) < top and len(ranked) >= 5):
                         facts = Facts.from_json(json.loads(facts_json)) if facts_json else None
                         ranked = (
-                            rank(facts, self.rules, self.taxonomy, votes, sid, top=max(top, 5))
+                            self.ranked(sid, facts, max(top, 5), annotator)
                             if facts is not None
                             else []
                         )
@@ -262,6 +288,9 @@ def engine_for(store: Store) -> Engine:
         return engine
 
 
-def suggestions_for(store: Store, sample_id: str, top: int = 5) -> list[Suggestion]:
-    """Ranked suggestions for a sample (best first)."""
-    return engine_for(store).suggest(sample_id, top)
+def suggestions_for(
+    store: Store, sample_id: str, top: int = 5, annotator: str | None = None
+) -> list[Suggestion]:
+    """Ranked suggestions for a sample (best first); with ``annotator``, blind:
+    only that annotator's own labels (and the rule table's prior) vote."""
+    return engine_for(store).suggest(sample_id, top, annotator)

@@ -19,6 +19,7 @@ from .analysis import CodeFacts, analyze_code
 from .fingerprint import fingerprint, mask_message
 from .names import did_you_mean
 from .outputmodels import FailedTest, TestReport
+from .primary import primary_error, primary_failure
 from .testoutput import parse_test_output
 
 FACTS: dict[str, str] = {
@@ -107,6 +108,8 @@ class Facts:
     fingerprint: str = ""
     line: int = 0
     """Line of the generated code where the primary failure is raised (0: unknown)."""
+    primary: dict[str, Any] = field(default_factory=dict)
+    """The error panel's :class:`~.primary.PrimaryError`, cached with the facts."""
 
     def has(self, name: str) -> bool:
         return name in self.flags
@@ -121,6 +124,7 @@ class Facts:
             "message": self.message,
             "fingerprint": self.fingerprint,
             "line": self.line,
+            "primary": self.primary,
         }
 
     @classmethod
@@ -130,14 +134,6 @@ class Facts:
 
 def _short(exception: str) -> str:
     return exception.rsplit(".", 1)[-1]
-
-
-def _primary(report: TestReport) -> FailedTest | None:
-    failure = report.primary_failure()
-    if failure is None:
-        failures = report.all_failures()
-        failure = failures[0] if failures else None
-    return failure
 
 
 def _output_facts(facts: Facts, report: TestReport) -> FailedTest | None:
@@ -156,7 +152,7 @@ def _output_facts(facts: Facts, report: TestReport) -> FailedTest | None:
         _edge_tests(facts, report)
     elif failed:
         facts.add("out:all_failed", f"all {failed} tests failed")
-    failure = _primary(report)
+    failure = primary_failure(report)
     if failure is None:
         facts.add("out:no_failure")
         return None
@@ -359,15 +355,24 @@ def _near_miss(
 
 
 def sample_facts(
-    generated: str, reference: str, test_output: str, function: str | None = None
+    generated: str,
+    reference: str,
+    test_output: str,
+    function: str | None = None,
+    report: TestReport | None = None,
 ) -> Facts:
-    """Parse and analyse one sample into named facts (never raises on bad input)."""
+    """Parse and analyse one sample into named facts (never raises on bad input).
+
+    ``report`` is the sample's parsed results when the caller has them
+    (:func:`~.primary.report_of`); otherwise ``test_output`` is parsed."""
     facts = Facts()
-    report = parse_test_output(test_output, function)
+    if report is None:
+        report = parse_test_output(test_output, function)
     failure = _output_facts(facts, report)
     if failure is not None:
         _target_interface(facts, failure, function)
     facts.fingerprint = fingerprint(report, function)
+    facts.primary = primary_error(report, generated).to_json()
     code = analyze_code(generated, reference or None, function)
     _code_facts(facts, code, failure, generated, reference)
     return facts

@@ -21,8 +21,9 @@ MAX_SHAPES = 16
 SHAPE_SCAN = 1500  # shapes worth reporting are in the message's first lines
 MAX_DETAILS = 4000
 
-# DL-Bench writes generated code to temp.py inside the project under test.
-GENERATED_FILE_NAMES = frozenset({"temp.py"})
+# DL-Bench writes generated code to temp.py inside the project under test;
+# the annotator's own examples call it generated.py.
+GENERATED_FILE_NAMES = frozenset({"temp.py", "generated.py"})
 
 _EXC = re.compile(
     r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Failed|Failure|"

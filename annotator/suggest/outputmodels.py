@@ -86,7 +86,7 @@ class TestReport:
     did_not_raise: bool = False
     no_tests_ran: bool = False
     primary_error: str | None = None
-    format: str = "unknown"  # "pytest" | "traceback" | "junit" | "unknown"
+    format: str = "unknown"  # "pytest" | "traceback" | "junit" | "short" | "unknown"
 
     def all_failures(self) -> list[FailedTest]:
         return [*self.collection_errors, *self.failures]

@@ -1,38 +1,45 @@
-"""Ranking: rule scores plus the votes of already-labeled samples.
+"""Ranking: rule scores plus category frequencies of already-labeled samples.
 
-Contract: :class:`Votes` aggregates the categories that annotators gave to
-labeled samples, grouped by failure signature (exception + masked message)
-and by exception type. :func:`rank` combines, for one sample's
-:class:`~annotator.suggest.features.Facts`, the weights of the rules that
-fire with those votes (the sample's own labels are left out: leave-one-out)
-into a ranked list of :class:`~annotator.models.Suggestion` whose scores sum
-to 1, each with human-readable evidence. Pure: no I/O.
+Contract: :class:`Votes` counts the categories that the visible labels (the
+caller's own, in a blind session; every annotator's otherwise) gave to labeled
+samples, on top of a prior of category frequencies that ships with the rule
+table. :func:`rank` combines, for one
+sample's :class:`~annotator.suggest.features.Facts`, the weights of the rules
+that fire with those votes (the sample's own labels are left out:
+leave-one-out) into a ranked list of :class:`~annotator.models.Suggestion`
+whose scores sum to 1, each with human-readable evidence. A decisive rule's
+category (syntax error, timeout, missing module ...) ranks first. Pure: no I/O.
+
+Identical failures do not share labels: vote layers by failure signature and
+by exception type measured a negative or zero weight when refitted on split
+halves (benchmarks/suggest_cv.py) and were dropped; only the category
+frequencies remain.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..models import Suggestion
 from ..taxonomy import Taxonomy
-from .features import Facts, signature_key
+from .features import Facts
 from .rules import RuleSet
 
 
 @dataclass(frozen=True)
 class Weights:
-    """How much the labeled samples' votes weigh against the rules.
+    """How much the category frequencies weigh against the rules.
 
-    Chosen on a coarse grid with `annotator evaluate` (leave-one-out) on
-    DL-Bench and checked on split halves (benchmarks/suggest_cv.py). There,
-    labels follow the overall category frequencies more closely than the
-    failure signature, so the prior weighs most; a group can re-tune these.
+    Chosen on a coarse grid by leave-one-out on split halves of DL-Bench
+    (benchmarks/suggest_cv.py); a group can re-tune these. ``prior_strength``
+    is how many labeled samples the shipped prior counts for before the
+    group's own labels.
     """
 
-    signature: float = 0.5
-    exception: float = 0.5
-    prior: float = 1.2
+    prior: float = 2.0
+    prior_strength: float = 10.0
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -47,23 +54,19 @@ class _Group:
 
 @dataclass
 class Votes:
-    """Category counts of labeled samples, by signature and by exception."""
+    """Category counts of labeled samples, over a prior."""
 
-    by_signature: dict[str, _Group] = field(default_factory=lambda: defaultdict(_Group))
-    by_exception: dict[str, _Group] = field(default_factory=lambda: defaultdict(_Group))
+    prior: Mapping[int, float] = field(default_factory=dict)
+    """Category frequencies that ship with the rule table (shares summing to 1)."""
     overall: _Group = field(default_factory=_Group)
     labeled: dict[str, list[tuple[int, str | None]]] = field(default_factory=dict)
-    keys: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def add(self, sample_id: str, facts: Facts, labels: list[tuple[int, str | None]]) -> None:
         """Record a labeled sample's categories (with subcategories)."""
         if not labels:
             return
-        key = (signature_key(facts), facts.exception)
         self.labeled[sample_id] = labels
-        self.keys[sample_id] = key
-        for group in (self.by_signature[key[0]], self.by_exception[key[1]], self.overall):
-            self._apply(group, labels, 1)
+        self._apply(self.overall, labels, 1)
 
     @staticmethod
     def _apply(group: _Group, labels: list[tuple[int, str | None]], sign: int) -> None:
@@ -86,26 +89,16 @@ class _Exclusion:
         self.votes, self.sample_id = votes, sample_id
         self.labels = votes.labeled.get(sample_id)
 
-    def __enter__(self) -> Votes:
+    def _shift(self, sign: int) -> None:
         if self.labels:
-            sig, exc = self.votes.keys[self.sample_id]
-            for group in (
-                self.votes.by_signature[sig],
-                self.votes.by_exception[exc],
-                self.votes.overall,
-            ):
-                Votes._apply(group, self.labels, -1)
+            Votes._apply(self.votes.overall, self.labels, sign)
+
+    def __enter__(self) -> Votes:
+        self._shift(-1)
         return self.votes
 
     def __exit__(self, *exc: object) -> None:
-        if self.labels:
-            sig, exc_type = self.votes.keys[self.sample_id]
-            for group in (
-                self.votes.by_signature[sig],
-                self.votes.by_exception[exc_type],
-                self.votes.overall,
-            ):
-                Votes._apply(group, self.labels, 1)
+        self._shift(1)
 
 
 def rank(
@@ -121,8 +114,11 @@ def rank(
     scores: dict[int, float] = defaultdict(float)
     evidence: dict[int, list[str]] = defaultdict(list)
     subs: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    decisive: dict[int, float] = {}
     for rule in rules.fired(facts):
         scores[rule.category] += rule.weight
+        if rule.decisive:
+            decisive[rule.category] = max(decisive.get(rule.category, 0.0), rule.weight)
         for text in rule.evidence(facts):
             if text not in evidence[rule.category]:
                 evidence[rule.category].append(text)
@@ -138,7 +134,8 @@ def rank(
     if total <= 0:
         return []
     ranked = sorted(
-        (c for c in scores if scores[c] > 0 and taxonomy.has(c)), key=lambda c: (-scores[c], c)
+        (c for c in scores if scores[c] > 0 and taxonomy.has(c)),
+        key=lambda c: (-decisive.get(c, 0.0), -scores[c], c),
     )
     out = []
     for category in ranked[:top]:
@@ -153,6 +150,7 @@ def rank(
                 subcategory=sub,
                 score=round(scores[category] / total, 4),
                 evidence=evidence[category][:4],
+                decisive=category in decisive,
             )
         )
     return out
@@ -166,28 +164,17 @@ def _vote(
     evidence: dict[int, list[str]],
     subs: dict[int, dict[str, float]],
 ) -> None:
-    sig = signature_key(facts)
-    layers = [
-        (votes.by_signature.get(sig), weights.signature, f"failing with '{sig[:90]}'"),
-        (
-            votes.by_exception.get(facts.exception),
-            weights.exception,
-            f"failing with {facts.exception or 'no exception'}",
-        ),
-        (votes.overall, weights.prior, ""),
-    ]
-    for group, weight, what in layers:
-        if group is None or group.samples <= 0:
-            continue
-        for category, count in group.categories.items():
-            if count <= 0:
-                continue
-            share = count / (group.samples + 1)
-            scores[category] += weight * share
-            if what and count >= 2:
-                evidence[category].append(
-                    f"{count} of {group.samples} labeled samples {what} are category {category}"
-                )
-            for sub, n in group.subcategories[category].items():
-                if n > 0:
-                    subs[category][sub] += 0.1 * weight * n / group.samples
+    overall = votes.overall
+    strength = weights.prior_strength if votes.prior else 0.0
+    denominator = max(overall.samples, 0) + strength
+    if denominator <= 0:
+        return
+    for category in set(overall.categories) | set(votes.prior):
+        share = max(overall.categories.get(category, 0), 0) + strength * votes.prior.get(
+            category, 0.0
+        )
+        if share > 0:
+            scores[category] += weights.prior * share / (denominator + 1)
+        for sub, n in overall.subcategories[category].items():
+            if n > 0 and overall.samples > 0:
+                subs[category][sub] += 0.1 * weights.prior * n / overall.samples

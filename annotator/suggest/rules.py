@@ -98,6 +98,9 @@ class Rule(BaseModel):
     category: int
     subcategory: str | None = None
     weight: float = Field(gt=0, le=5)
+    decisive: bool = False
+    """The facts all but settle the category (a syntax error, a missing
+    module): the suggestion is shown as decisive, not as one candidate."""
     examples: Examples
 
     @model_validator(mode="after")
@@ -114,10 +117,29 @@ class Rule(BaseModel):
         return [facts.flags[n] for n in self.when if n in facts.flags]
 
 
+class Prior(BaseModel):
+    """What the suggester assumes before any visible label: citable numbers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(min_length=1)
+    """Where the numbers come from (a published study, a data set)."""
+    categories: dict[int, float] = Field(default_factory=dict)
+    """Category frequencies (counts or shares; normalised when used)."""
+    decisive_hit_rate: float = Field(default=0.85, gt=0, lt=1)
+    """Confidence of a decisive suggestion before labels say otherwise."""
+
+    def shares(self, taxonomy: Taxonomy) -> dict[int, float]:
+        known = {c: max(v, 0.0) for c, v in self.categories.items() if taxonomy.has(c)}
+        total = sum(known.values())
+        return {c: v / total for c, v in known.items()} if total > 0 else {}
+
+
 class RuleSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: str
+    prior: Prior | None = None
     rules: list[Rule]
     digest: str = ""
 

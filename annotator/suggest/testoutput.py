@@ -1,8 +1,12 @@
 """Parse test-run output into a structured :class:`TestReport`.
 
 Contract: :func:`parse_test_output` accepts any ``str`` (verbose pytest output,
-a DL-Bench Result file, a plain Python traceback, JUnit XML) and returns a
-report; it never raises. Unrecognised, truncated or binary input gives an empty
+a DL-Bench Result file, a plain Python traceback, JUnit XML, a lone summary or
+``E`` line) and returns a report; it never raises. JUnit XML is read into the
+importer's models and converted by :mod:`.junitoutput`; unstructured short
+output by :mod:`.shortoutput`; a sample's results as a whole by
+:func:`~.primary.report_of` (the one entry point for the UI and the
+suggester). Unrecognised, truncated or binary input gives an empty
 or partial report. When the DL-Bench header (``All Test Cases On Generated
 code:``) is present only that first run is parsed, because the later sections
 re-run the *reference* code. Parsing is a single line-by-line pass with
@@ -15,7 +19,6 @@ Models live in :mod:`.outputmodels` (re-exported here); per-failure facts
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from dataclasses import replace
@@ -40,6 +43,7 @@ from annotator.suggest.outputmodels import (
     Frame,
     TestReport,
 )
+from annotator.suggest.shortoutput import short_failures
 
 __all__ = [
     "AssertionDetail",
@@ -82,7 +86,6 @@ _PYTEST_MARKERS = (
     "= ERRORS =",
     "short test summary info",
 )
-_JUNIT_ATTR = re.compile(r'(\w+)="([^"]*)"')
 
 
 class _Builder:
@@ -173,6 +176,42 @@ def _phase_of(header: str) -> tuple[str, str]:
     return "call", header
 
 
+def _feed(cur: _Builder, line: str, in_capture: bool) -> bool:
+    """One line of a failure entry (not a header); returns whether a
+    'Captured ...' section (log noise) is being read."""
+    c = line[:1]
+    if in_capture:
+        return "captured" in line.lower() if c == "-" and _SUBSECTION.match(line) else True
+    if c == " " or c == "":
+        if cur.pending_short and not cur.block_code and line.startswith("    "):
+            cur.block_code = line.strip()
+        elif not cur.block_def and "def " in line:
+            dm = _DEF.match(line)
+            if dm:
+                cur.block_def = dm.group(1)
+    elif c == "E":
+        em = _E_LINE.match(line)
+        if em:
+            cur.add_e(em.group(1) or "")
+    elif c == ">":
+        cur.block_code = line[1:].strip()
+    elif c == "-":
+        if _SUBSECTION.match(line):
+            return "captured" in line.lower()
+    elif ".py" in line or c == "<":
+        lm = _LOCATION.match(line)
+        if lm:
+            file, lineno, rest = lm.group(1), int(lm.group(2)), lm.group(3).strip()
+            cur.flush_short()  # a previous short-style entry is complete
+            if rest.startswith("in "):  # --tb=short/auto: location precedes code
+                cur.pending_short = (file, lineno, rest[3:].strip())
+                cur.block_code = ""
+            else:  # --tb=long: location follows the entry
+                cur.add_frame(Frame(file, lineno, cur.block_def, cur.block_code))
+                cur.close_block(rest if _IDENT.match(rest) else "")
+    return False
+
+
 class _PytestResult(NamedTuple):
     failures: list[FailedTest]
     collection_errors: list[FailedTest]
@@ -230,37 +269,9 @@ def _parse_pytest(lines: list[str], function: str | None) -> _PytestResult:
                     cur = _Builder(name, phase)
                     in_capture = False
                 continue
-            if cur is None or in_capture:
-                if c == "-" and cur is not None and _SUBSECTION.match(line):
-                    in_capture = "captured" in line.lower()
+            if cur is None:
                 continue
-            if c == " " or c == "":
-                if cur.pending_short and not cur.block_code and line.startswith("    "):
-                    cur.block_code = line.strip()
-                elif not cur.block_def and "def " in line:
-                    dm = _DEF.match(line)
-                    if dm:
-                        cur.block_def = dm.group(1)
-            elif c == "E":
-                em = _E_LINE.match(line)
-                if em:
-                    cur.add_e(em.group(1) or "")
-            elif c == ">":
-                cur.block_code = line[1:].strip()
-            elif c == "-":
-                if _SUBSECTION.match(line):
-                    in_capture = "captured" in line.lower()
-            elif ".py" in line or c == "<":
-                lm = _LOCATION.match(line)
-                if lm:
-                    file, lineno, rest = lm.group(1), int(lm.group(2)), lm.group(3).strip()
-                    cur.flush_short()  # a previous short-style entry is complete
-                    if rest.startswith("in "):  # --tb=short/auto: location precedes code
-                        cur.pending_short = (file, lineno, rest[3:].strip())
-                        cur.block_code = ""
-                    else:  # --tb=long: location follows the entry
-                        cur.add_frame(Frame(file, lineno, cur.block_def, cur.block_code))
-                        cur.close_block(rest if _IDENT.match(rest) else "")
+            in_capture = _feed(cur, line, in_capture)
             continue
         if section == "short test summary info":
             sm = _SHORT_SUMMARY.match(line)
@@ -346,61 +357,29 @@ def _parse_tracebacks(lines: list[str], function: str | None, test_id: str) -> l
     return out
 
 
-def _parse_junit(text: str, function: str | None) -> list[FailedTest]:
-    out: list[FailedTest] = []
-    pos = 0
-    while len(out) < 10_000:
-        starts = [i for i in (text.find("<failure", pos), text.find("<error", pos)) if i >= 0]
-        if not starts:
-            break
-        start = min(starts)
-        tag = "failure" if text.startswith("<failure", start) else "error"
-        head_end = text.find(">", start)
-        if head_end < 0:
-            head_end = len(text)
-        attrs = dict(_JUNIT_ATTR.findall(text[start:head_end][:MAX_LINE]))
-        close = text.find(f"</{tag}>", head_end)
-        body_end = close if close >= 0 else len(text)
-        self_closing = text[head_end - 1 : head_end] == "/"
-        body = "" if self_closing else html.unescape(text[head_end + 1 : body_end])
-        case_at = text.rfind("<testcase", 0, start)
-        case = dict(_JUNIT_ATTR.findall(text[case_at : text.find(">", case_at)][:MAX_LINE]))
-        test_id = "::".join(x for x in (case.get("classname"), case.get("name")) if x)
-        inner = _parse_pytest(
-            ["=== FAILURES ===", f"___ {test_id} ___", *body.splitlines()], function
-        )
-        tb = inner.failures[0] if inner.failures else None
-        if tb is None or not tb.frames:
-            tbs = _parse_tracebacks(body.splitlines(), function, test_id)
-            tb = tbs[-1] if tbs else tb
-        message = html.unescape(attrs.get("message", ""))
-        exc_type = attrs.get("type", "") or (tb.exception_type if tb else "")
-        m = _EXC.match(message.strip().split("\n", 1)[0])
-        if m:  # pytest writes message="ValueError: text"; keep type and text apart
-            exc_type = exc_type or m.group(1)
-            message = m.group(2) or ""
-        blob = f"{message}\n{body[:MAX_DETAILS]}"
-        facts = message_facts(message[:MAX_LINE], body[:MAX_DETAILS])
-        out.append(
-            FailedTest(
-                test_id=test_id,
-                exception_type=exc_type.rsplit(".", 1)[-1] if "." in exc_type else exc_type,
-                message=(message.splitlines() or [""])[0][:MAX_LINE] or (tb.message if tb else ""),
-                details=blob[:MAX_DETAILS],
-                frames=tb.frames if tb else [],
-                generated_frame=tb.generated_frame if tb else None,
-                phase="call" if tag == "failure" else "setup",
-                shapes=facts.shapes,
-                assertion=facts.assertion,
-                did_not_raise=facts.did_not_raise,
-                timeout=facts.timeout,
-            )
-        )
-        pos = max(body_end, start + 1)
-    return out
+def parse_entry(
+    test_id: str, phase: str, lines: list[str], function: str | None = None
+) -> FailedTest:
+    """One failure entry's lines (pytest's longrepr of one test, as JUnit
+    keeps it), or a plain traceback when it holds no pytest entry."""
+    cur = _Builder(test_id, phase)
+    in_capture = False
+    for raw in lines:
+        line = raw[:MAX_LINE].rstrip()
+        if line[:1] == "_" and _ENTRY_SEP.match(line):
+            cur.flush_short()
+            continue
+        in_capture = _feed(cur, line, in_capture)
+    entry = _finish(cur, function)
+    if not entry.frames:
+        tracebacks = _parse_tracebacks(lines, function, test_id)
+        if tracebacks:
+            return replace(tracebacks[-1], phase=phase)
+    return entry
 
 
-def _primary(failures: list[FailedTest]) -> str | None:
+def primary_signature(failures: list[FailedTest]) -> str | None:
+    """The most common failure signature (the earliest on ties)."""
     if not failures:
         return None
     sigs = Counter(f.signature for f in failures)
@@ -409,17 +388,10 @@ def _primary(failures: list[FailedTest]) -> str | None:
 
 
 def _parse(text: str, function: str | None) -> TestReport:
-    is_junit = "<testsuite" in text[:10_000] or "<testcase" in text[:10_000]
-    if is_junit:
-        junit = _parse_junit(text, function)
-        return TestReport(
-            failures=junit,
-            counts=Counts(failed=len(junit)),
-            timeout=any(f.timeout for f in junit),
-            did_not_raise=any(f.did_not_raise for f in junit),
-            primary_error=_primary(junit),
-            format="junit",
-        )
+    if "<testsuite" in text[:10_000] or "<testcase" in text[:10_000]:
+        from .junitoutput import parse_junit_xml
+
+        return parse_junit_xml(text, function)
     section = _dlbench_section(text)
     lines = section.splitlines()
     fmt = "unknown"
@@ -434,6 +406,10 @@ def _parse(text: str, function: str | None) -> TestReport:
         failures = _parse_tracebacks(lines, function, "")
         if failures and fmt == "unknown":
             fmt = "traceback"
+    if fmt == "unknown":  # a pasted summary line, a lone 'E' line
+        failures, collect = short_failures(lines)
+        if failures or collect:
+            fmt = "short"
     everything = [*collect, *failures]
     # Inside pytest output 'timed out' may be mere log noise; only the
     # pytest-timeout banners count there.
@@ -459,7 +435,7 @@ def _parse(text: str, function: str | None) -> TestReport:
         timeout=timeout,
         did_not_raise=any(f.did_not_raise for f in everything),
         no_tests_ran="no_tests" in counts,
-        primary_error=_primary(everything),
+        primary_error=primary_signature(everything),
         format=fmt,
     )
 

@@ -48,6 +48,8 @@ class ClusterReady(Message):
     unlabeled: list[str]
     """Members other than the representative that this annotator has not labeled."""
     for_filter: bool = False
+    categories: dict[str, set[int]] = field(default_factory=dict)
+    """This annotator's own bug categories on the members they labeled (blind)."""
 
 
 @dataclass

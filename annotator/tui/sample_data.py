@@ -10,38 +10,22 @@ suggestions are hidden for blind labeling. Nothing here imports Textual.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from rich.text import Text
 
 from ..models import Sample
+from ..suggest.primary import PrimaryError, primary_error, report_of
 from ..suggest.testoutput import parse_test_output
 from . import render
 
-_PY_FRAME = re.compile(r'^\s*File "[^"]*", line (\d+), in (\S+)', re.MULTILINE)
-_LOCATION = re.compile(r"^(?:\S*/)?(?:generated|temp)\.py:(\d+):", re.MULTILINE)
-_EXC_LINE = re.compile(r"^(?:E\s+)?([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))(?:: (.*))?$")
-_DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
-_DIGITS = re.compile(r"\d+")
+# The panel's summary is the suggester's: one parse, one primary error.
+Failure = PrimaryError
 
 WRAPPED_DETAILS = 4
 """Detail lines of the error panel that wrap after the summary (the
 assertion's values and shapes are usually at their end)."""
-
-
-@dataclass(frozen=True)
-class Failure:
-    """What the traceback panel shows first."""
-
-    exception: str = ""
-    message: str = ""
-    line: int | None = None
-    """1-based line of the generated code that failed, when known."""
-    function: str = ""
-    details: str = ""
-    signature: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,53 +57,7 @@ class SampleView:
 
 def analyse_failure(test_output: str, code: str, function: str | None = None) -> Failure:
     """The primary error of ``test_output`` and the generated-code line it points at."""
-    defined = set(_DEF.findall(code))
-    line_count = code.count("\n") + 1
-    report = parse_test_output(test_output, function)
-    failure = report.primary_failure()
-    if failure is not None:
-        frame = failure.generated_frame
-        line = frame.line if frame and 0 < frame.line <= line_count else None
-        if line is None:
-            line = _scan_line(test_output, defined, line_count)
-        return Failure(
-            exception=failure.exception_type,
-            message=failure.message,
-            line=line,
-            function=frame.function if frame else "",
-            details=failure.details,
-            signature=failure.signature,
-        )
-    # Output the parser could not structure: a plain scan for an exception line.
-    return _fallback_failure(test_output, defined, line_count)
-
-
-def _scan_line(text: str, defined: set[str], line_count: int) -> int | None:
-    """Last traceback frame that points into the generated code."""
-    found: int | None = None
-    for match in _PY_FRAME.finditer(text):
-        if match.group(2) in defined and int(match.group(1)) <= line_count:
-            found = int(match.group(1))
-    for match in _LOCATION.finditer(text):
-        if int(match.group(1)) <= line_count:
-            found = int(match.group(1))
-    return found
-
-
-def _fallback_failure(text: str, defined: set[str], line_count: int) -> Failure:
-    exception = message = ""
-    for raw in text.splitlines():
-        match = _EXC_LINE.match(raw.strip())
-        if match:
-            exception, message = match.group(1), match.group(2) or ""
-            break
-    signature = f"{exception or 'Error'}: {_DIGITS.sub('<n>', message)}" if exception else ""
-    return Failure(
-        exception=exception,
-        message=message,
-        line=_scan_line(text, defined, line_count),
-        signature=signature,
-    )
+    return primary_error(parse_test_output(test_output, function), code)
 
 
 def suggestions_hidden(sample_id: str, share: float) -> bool:
@@ -141,10 +79,7 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
     sample = store.sample(sample_id)
     if sample is None:
         return None
-    function = sample.metadata.get("function")
-    failure = analyse_failure(
-        sample.test_output, sample.generated_code, function if isinstance(function, str) else None
-    )
+    failure = primary_error(report_of(sample.test_output, sample.metadata), sample.generated_code)
     summary: list[tuple[str, str]] = []
     if failure.exception or failure.message:
         summary.append((failure.exception or "Error", failure.message))

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UserError
-from ..store import Store
-from ..store.locking import LockTimeout, write_lock
+from ..store.blind import BlindView
+from ..store.locking import LockTimeout
 from .session import LabelSession
 
 WAIT_NOTICE = 0.5
@@ -107,22 +107,22 @@ class LabelWriter:
         self._stopping.set()
 
     def _main(self) -> None:
-        store = self.ui_session.store.reopen()
+        view = self.ui_session.view.reopen()
         ui = self.ui_session
         session = LabelSession(
-            store, ui.annotator, undo_stack=ui.undo_stack, started=ui.started, touched=ui.touched
+            view, undo_stack=ui.undo_stack, started=ui.started, touched=ui.touched
         )
         try:
             while (job := self._jobs.get()) is not _STOP:
-                self._run(store, session, job)
+                self._run(view, session, job)
         finally:
-            store.close()
+            view.close()
 
-    def _run(self, store: Store, session: LabelSession, job: WriteJob) -> None:
+    def _run(self, view: BlindView, session: LabelSession, job: WriteJob) -> None:
         while True:
             self._waiting_since = time.monotonic()
             try:
-                with write_lock(store.db, self.give_up):
+                with view.write_lock(self.give_up):
                     self._waiting_since = None
                     result = job.run(session)
             except LockTimeout as exc:

@@ -110,7 +110,8 @@ def no_suggestions(monkeypatch: pytest.MonkeyPatch) -> list[Suggestion]:
     """Suggestions the stubbed engine returns (empty unless a test fills it)."""
     found: list[Suggestion] = []
     monkeypatch.setattr(
-        "annotator.suggest.engine.suggestions_for", lambda store, sample_id, top=5: list(found)
+        "annotator.suggest.engine.suggestions_for",
+        lambda store, sample_id, top=5, annotator=None: list(found),
     )
     return found
 

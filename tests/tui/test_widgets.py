@@ -68,6 +68,8 @@ async def test_lines_view_scroll_range_follows_new_lines() -> None:
         await pilot.pause()
         view.focus()
         await pilot.press("end")
+        # The scroll to the end is animated: under load one pause is not enough.
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
         height = view.scrollable_content_region.height
         assert view.max_scroll_y == 100 - height > 0
@@ -77,3 +79,42 @@ async def test_lines_view_scroll_range_follows_new_lines() -> None:
         await pilot.pause()
         assert view.max_scroll_y == 0 and view.scroll_offset.y == 0
         assert view.render_line(0).text.startswith("only")
+
+
+class _SuggestHost(App[None]):
+    def compose(self) -> ComposeResult:
+        from annotator.taxonomy import load_taxonomy
+        from annotator.tui.widgets.suggestion_list import SuggestionList
+
+        yield SuggestionList(load_taxonomy(), id="suggestions")
+
+
+async def test_suggestions_decisive_as_the_answer_otherwise_equal_candidates() -> None:
+    from annotator.models import Suggestion
+    from annotator.tui.widgets.suggestion_list import SuggestionList
+
+    app = _SuggestHost()
+    async with app.run_test(size=(100, 20)) as pilot:
+        widget = app.query_one(SuggestionList)
+        widget.show_suggestions(
+            [
+                Suggestion(category=7, score=0.7, confidence=0.83, decisive=True, evidence=["ev7"]),
+                Suggestion(category=8, score=0.2, confidence=0.2),
+            ]
+        )
+        await pilot.pause()
+        text = str(widget.render())
+        assert text.startswith("decisive  83% 7.") and "ev7" in text and "also: 8" in text
+        ranked = [
+            Suggestion(category=10, score=0.4, confidence=0.41, evidence=["ev10"]),
+            Suggestion(category=1, score=0.35, confidence=0.38, evidence=["ev1"]),
+            Suggestion(category=6, score=0.25, confidence=0.3),
+        ]
+        widget.show_suggestions(ranked)
+        await pilot.pause()
+        lines = str(widget.render()).splitlines()
+        assert "none decisive" in lines[0] and "the likeliest, 10" in lines[0]
+        # Candidates in category order with their confidence, none set apart.
+        heads = [line for line in lines[1:] if not line.startswith("     ")]
+        assert [h.split(".")[0] for h in heads] == [" 38% 1", " 30% 6", " 41% 10"]
+        assert widget.suggestions == ranked  # `a` still accepts the likeliest

@@ -80,7 +80,9 @@ class ClusterAndFilter(LabelWrites):
                 self.write(sid, lambda session: session.save_many(targets, value), "saved", saved)
 
         kept = len(message.members) - len(targets) - 1
-        preview = ClusterPreview(message.signature, text, targets, kept)
+        others = [cats for member, cats in message.categories.items() if member != sid]
+        agreed = sum(label.category in cats for cats in others)
+        preview = ClusterPreview(message.signature, text, targets, kept, (agreed, len(others)))
         self.app.push_screen(preview, confirmed)
 
     def action_cluster(self) -> None:

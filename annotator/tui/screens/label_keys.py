@@ -9,6 +9,7 @@ Contract: :class:`CategoryKeys` is a base of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.screen import Screen
@@ -37,7 +38,15 @@ class CategoryKeys(Screen[None]):
 
         def apply_category(self, category: int, subcategory: str | None = None) -> None: ...
 
-        def save(self, sample_id: str, value: LabelValue, what: str = "saved") -> bool: ...
+        def save(
+            self,
+            sample_id: str,
+            build: Callable[[LabelSession], LabelValue],
+            what: str = "saved",
+            then: Callable[[bool], None] | None = None,
+        ) -> None: ...
+
+        def target(self) -> str | None: ...
 
         def shown(self, sample_id: str) -> bool: ...
 
@@ -78,10 +87,12 @@ class CategoryKeys(Screen[None]):
     def action_not_failure(self) -> None:
         """'pass': the sample is not a failure (keeps note and flag)."""
         self.flush_digit()
-        sid = self.current
+        sid = self.target()
         if sid is None:
             return
-        was_unlabeled = self.session.label(sid) is None
-        value = self.session.pass_value(sid, shown=self.shown(sid))
-        if self.save(sid, value, "pass: not a failure") and was_unlabeled:
-            self.queue.moved += 1
+        shown = self.shown(sid)
+
+        def saved(was_unlabeled: bool) -> None:
+            self.queue.moved += int(was_unlabeled)
+
+        self.save(sid, lambda s: s.pass_value(sid, shown=shown), "pass: not a failure", saved)

@@ -97,9 +97,12 @@ class LabelWorkers(Screen[None]):
         """
         with self.reader() as store:
             signature, members, unlabeled = store.cluster(sample_id)
+            categories = store.own_categories_of(members)
         if self._cancelled():
             return
-        self.post_message(ClusterReady(sample_id, signature, members, unlabeled, for_filter))
+        self.post_message(
+            ClusterReady(sample_id, signature, members, unlabeled, for_filter, categories)
+        )
 
 
 def _suggest(store: BlindView, sample_id: str, version: int) -> SuggestionsReady:

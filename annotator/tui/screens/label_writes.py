@@ -27,7 +27,7 @@ from textual import on
 from textual.message import Message
 
 from ...errors import UserError
-from ...store.locking import LockTimeout, write_lock
+from ...store.locking import LockTimeout
 from ..session import LabelSession
 from ..writer import WAIT_NOTICE, LabelWriter, WriteDone, WriteFailed, WriteJob, _why
 from .label_workers import LabelWorkers
@@ -85,7 +85,7 @@ class LabelWrites(LabelWorkers):
         job = WriteJob(sample_id, run, what, then)
         if self.writes_pending == 0:
             try:
-                with write_lock(self.session.store.db, FAST_WAIT):
+                with self.session.view.write_lock(FAST_WAIT):
                     result = run(self.session)
             except LockTimeout:
                 pass  # another writer holds it: queue the job and keep the UI going

@@ -1,9 +1,11 @@
-"""Ranked suggestions with their scores and evidence.
+"""Suggestions with their confidence and evidence.
 
 Contract: :class:`SuggestionList` displays what it is given
 (:meth:`show_loading`, :meth:`show_hidden`, :meth:`show_suggestions`); it does
-no computation. Evidence strings come from sample text and are rendered
-literally.
+no computation. A decisive top suggestion is shown as the answer; otherwise
+the top three are shown as equal candidates in category order, each with its
+confidence and evidence. Evidence strings come from sample text and are
+rendered literally.
 """
 
 from __future__ import annotations
@@ -44,14 +46,31 @@ class SuggestionList(Static):
             self.update(Text("no suggestion", style="dim italic"))
             return
         text = Text(end="")
-        for rank, s in enumerate(suggestions, start=1):
-            if rank > 1:
+        top = suggestions[0]
+        if top.decisive:
+            # A decisive trigger fired: one answer, said as such.
+            text.append("decisive ", style="bold green")
+            self._line(text, top, "bold")
+            rest = list(suggestions[1:3])
+            if rest:
+                text.append("\nalso: " + ", ".join(str(s.category) for s in rest), style="dim")
+        else:
+            # No decisive signal: the candidates as equals (category order, one
+            # style), so that the first is not read as the answer.
+            text.append("candidates, none decisive (a: the likeliest, ", style="dim")
+            text.append(f"{top.category}", style="dim bold")
+            text.append(")", style="dim")
+            for s in sorted(suggestions[:3], key=lambda s: s.category):
                 text.append("\n")
-            name = self.taxonomy.by_id[s.category].name if self.taxonomy.has(s.category) else "?"
-            text.append(f"{s.score:4.2f} ", style="bold cyan" if rank == 1 else "cyan")
-            text.append(f"{s.category}. {visible(name)}", style="bold" if rank == 1 else "")
-            if s.subcategory:
-                text.append(f" › {visible(s.subcategory)}", style="dim")
-            for evidence in s.evidence[:3]:
-                text.append(f"\n     {visible(evidence)[:300]}", style="italic dim")
+                self._line(text, s, "")
         self.update(text)
+
+    def _line(self, text: Text, s: Suggestion, style: str) -> None:
+        name = self.taxonomy.by_id[s.category].name if self.taxonomy.has(s.category) else "?"
+        value = s.confidence if s.confidence is not None else s.score
+        text.append(f"{value:4.0%} ", style="cyan")
+        text.append(f"{s.category}. {visible(name)}", style=style)
+        if s.subcategory:
+            text.append(f" › {visible(s.subcategory)}", style="dim")
+        for evidence in s.evidence[:3]:
+            text.append(f"\n     {visible(evidence)[:300]}", style="italic dim")

@@ -1,0 +1,104 @@
+"""The primary error of a sample, from the one parse of its test output.
+
+Contract: :func:`function_of` is the one answer to "which function did the
+prompt ask for" (the sample's metadata ``function``, else ``entry_point``);
+:func:`report_of` is the one parse of a sample's results (JUnit cases from
+their models, any other output by :func:`~.testoutput.parse_test_output`).
+:func:`primary_error` turns a :class:`~.outputmodels.TestReport` (from
+:func:`~.testoutput.parse_test_output`, the only parser of test output) into
+the :class:`PrimaryError` that the UI's error panel shows and the suggester
+caches with the facts: exception, message, the generated-code line the
+failure points at, its function, the 'E' details and the signature. Pure; no
+regex over the raw output: lines come from the parsed frames.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .junitoutput import cases_from_metadata, report_from_cases
+from .outputfacts import GENERATED_FILE_NAMES
+from .outputmodels import FailedTest, TestReport
+from .testoutput import parse_test_output
+
+_DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
+
+
+def function_of(metadata: Mapping[str, Any] | None) -> str | None:
+    """The requested function's name, from a sample's metadata."""
+    if not metadata:
+        return None
+    name = metadata.get("function") or metadata.get("entry_point")
+    return name if isinstance(name, str) and name else None
+
+
+def report_of(test_output: str, metadata: Mapping[str, Any] | None) -> TestReport:
+    """The one parse of a sample's test results: its JUnit cases when the
+    importer kept them (read from the models), else its test output."""
+    function = function_of(metadata)
+    cases = cases_from_metadata(metadata)
+    if cases is not None:
+        return report_from_cases(cases, function)
+    return parse_test_output(test_output, function)
+
+
+@dataclass(frozen=True)
+class PrimaryError:
+    """What the error panel shows first."""
+
+    exception: str = ""
+    message: str = ""
+    line: int | None = None
+    """1-based line of the generated code that failed, when known."""
+    function: str = ""
+    details: str = ""
+    signature: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PrimaryError:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+def primary_failure(report: TestReport) -> FailedTest | None:
+    """The failure the report's primary signature names (else the first one)."""
+    failure = report.primary_failure()
+    if failure is None:
+        failures = report.all_failures()
+        failure = failures[0] if failures else None
+    return failure
+
+
+def _line_in_code(failure: FailedTest, code: str) -> tuple[int | None, str]:
+    line_count = code.count("\n") + 1
+    frame = failure.generated_frame
+    if frame is not None and 0 < frame.line <= line_count:
+        return frame.line, frame.function
+    # The deepest frame in the generated file or in a function the code defines.
+    defined = set(_DEF.findall(code))
+    for fr in reversed(failure.frames):
+        name = fr.file.replace("\\", "/").rsplit("/", 1)[-1]
+        if 0 < fr.line <= line_count and (fr.function in defined or name in GENERATED_FILE_NAMES):
+            return fr.line, fr.function
+    return None, frame.function if frame else ""
+
+
+def primary_error(report: TestReport, code: str) -> PrimaryError:
+    """The primary error of ``report`` and the line of ``code`` it points at."""
+    failure = primary_failure(report)
+    if failure is None:
+        return PrimaryError()
+    line, function = _line_in_code(failure, code)
+    return PrimaryError(
+        exception=failure.exception_type,
+        message=failure.message,
+        line=line,
+        function=function,
+        details=failure.details,
+        signature=failure.signature,
+    )
