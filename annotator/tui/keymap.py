@@ -41,6 +41,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "undo": (LABEL, REVIEW),
     "output": (LABEL, REVIEW),
     "accept": (LABEL,),
+    "pass": (LABEL,),
+    "codebook": (LABEL,),
     "subcategory": (LABEL,),
     "second": (LABEL,),
     "flag": (LABEL,),
