@@ -34,6 +34,7 @@ from .counts import AUTO, count_table, source_description
 from .markdown import cell, render, row
 from .passk import DEFAULT_K
 from .report_agreement import agreement_section
+from .report_time import time_section
 from .report_tables import pass_at_k_section, tasks_by
 
 
@@ -98,4 +99,5 @@ def build_report(
             f"No bug label counts yet ({source_description(source)}).",
         ]
     lines += ["", *agreement_section(store, raters, n_boot)]
+    lines += ["", *time_section(store)]
     return "\n".join(lines).rstrip("\n") + "\n"

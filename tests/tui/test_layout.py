@@ -432,3 +432,23 @@ async def test_review_screen_is_a_sample_viewer(long_store: Store) -> None:
         assert isinstance(app.screen, ReviewScreen)
         viewer = app.screen.query_one(SampleViewer)
         assert viewer.shown is not None and viewer.shown.sample_id in long_ids()
+
+
+def test_status_and_report_show_focus_time(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    with Store.open(db) as store:
+        ids = fill_long(store)
+        store.set_label(ids[2], "ann", LabelValue(category=5, subcategory=None))
+        store.add_focus_time("ann", {ids[0]: 10.0, ids[1]: 30.0, ids[2]: 50.0})
+        store.add_focus_time("ann", {ids[0]: 2.0})  # added up: 12 s
+        store.add_focus_time("bob", {ids[0]: 7.0})
+        summary = store.time_summary()
+    assert summary.per_annotator == {"ann": (3, 30.0), "bob": (1, 7.0)}
+    assert summary.per_category[5] == (2, pytest.approx(31.0))  # 12 and 50
+    runner = CliRunner()
+    status = runner.invoke(cli, ["--db", str(db), "status"])
+    assert status.exit_code == 0, status.output
+    assert "ann" in status.output and "median 30 s/sample over 3" in status.output
+    assert "Progress: ann 50% · bob 33%" in status.output
+    report = runner.invoke(cli, ["--db", str(db), "report"])
+    assert "## Annotation time" in report.output and "| ann | 3 | 30 |" in report.output
