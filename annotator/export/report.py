@@ -34,8 +34,8 @@ from .counts import AUTO, count_table, source_description
 from .markdown import cell, render, row
 from .passk import DEFAULT_K
 from .report_agreement import agreement_section
-from .report_time import time_section
 from .report_tables import pass_at_k_section, tasks_by
+from .report_time import time_section
 
 
 def _q(db: Database, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
