@@ -7,6 +7,7 @@ drifts from the real ``BINDINGS``) and closes on Escape, ``?`` or ``q``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.table import Table
 from textual.app import ComposeResult
@@ -38,7 +39,7 @@ short description says too little."""
 _KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "Esc"}
 
 
-def key_rows(screen: Screen[object], texts: dict[str, str]) -> list[tuple[str, str]]:
+def key_rows(screen: Screen[Any], texts: dict[str, str]) -> list[tuple[str, str]]:
     """One row per action of ``screen`` (and the app) with the keys in force
     (after the keymap file), digits left out (the caller describes them)."""
     keys: dict[str, list[str]] = {}
@@ -53,7 +54,7 @@ def key_rows(screen: Screen[object], texts: dict[str, str]) -> list[tuple[str, s
     return [(" / ".join(keys[name]), described[name]) for name in keys]
 
 
-def label_key_rows(screen: Screen[object], digits: str = "1-9") -> list[tuple[str, str]]:
+def label_key_rows(screen: Screen[Any], digits: str = "1-9") -> list[tuple[str, str]]:
     """Help rows for the labeling screen's (and the app's) bindings in force;
     ``digits`` names the category-key scheme (:func:`annotator.tui.digits.scheme`)."""
     rows = [("digits", f"category {digits} (then a subcategory picker if needed)")]
