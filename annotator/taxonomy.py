@@ -9,7 +9,7 @@ Contract:
 - :meth:`Taxonomy.resolve_code` turns a raw spreadsheet value ('6', '6.0',
   '15') into ``(category, subcategory or None)``.
 - :meth:`Taxonomy.infer_subcategory` guesses a subcategory from a free-text
-  note (keywords first, then rapidfuzz against the names).
+  note (the best-scored evidence: :mod:`annotator.subinfer`).
 - The codebook: every category and subcategory may carry a ``definition``
   (what belongs in it), ``decision`` rules (``when`` this holds, choose
   category ``then``; rules naming an unknown category are refused) and
@@ -26,10 +26,11 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from rapidfuzz import fuzz
 
+from . import subinfer
 from .errors import UserError
 from .paths import shipped
+from .taxonomy_changes import Changes
 
 NOT_DL = "Not DL-related"
 
@@ -124,6 +125,8 @@ class Taxonomy(BaseModel):
     version: str = Field(min_length=1)
     categories: tuple[Category, ...] = Field(min_length=1)
     aliases: tuple[Alias, ...] = ()
+    changes: Changes | None = None
+    """How this version follows from an earlier one (``annotator taxonomy migrate``)."""
 
     @model_validator(mode="after")
     def _check_ids(self) -> Taxonomy:
@@ -186,43 +189,38 @@ class Taxonomy(BaseModel):
         for alias in self.aliases:
             if alias.code == code:
                 return alias.category, alias.subcategory
+        # A code merged away by this version's changes stands for its target.
+        for merged in self.changes.merged if self.changes else ():
+            if code in merged.from_ and merged.to in self.by_id:
+                return merged.to, merged.subcategory
         return None
 
-    @cached_property
-    def _keyword_patterns(self) -> dict[int, list[tuple[int, re.Pattern[str], str]]]:
-        return {
-            cat.id: [
-                (len(kw), re.compile(rf"(?<![\w-]){re.escape(kw.lower())}(?![\w-])"), sub.name)
-                for sub in cat.subcategories
-                for kw in sub.keywords
-            ]
-            for cat in self.categories
-        }
+    def current_subcategory(self, category_id: int, name: str) -> str:
+        """``name``, or the subcategory it was renamed to by this version's changes
+        (an old subcategory name is an alias of the new one)."""
+        cat = self.by_id.get(category_id)
+        if cat is None or cat.subcategory(name) is not None or self.changes is None:
+            return name
+        for renamed in self.changes.renamed:
+            if (renamed.category, renamed.subcategory) == (category_id, name):
+                return renamed.to
+        return name
 
     def infer_subcategory(self, category_id: int, note: str) -> str | None:
         """Guess a subcategory of ``category_id`` from a free-text note.
 
-        A category with a single subcategory always gets it. Otherwise
-        keywords decide (longest keyword found wins, since 'non-dl' must beat
-        'dl'), then the fuzzy similarity of the note to the subcategory names.
+        A category with a single subcategory always gets it. Otherwise every
+        subcategory's evidence in the note is scored (keywords and name
+        words, typos included) and the best wins; no evidence or a tie gives
+        None (see :mod:`annotator.subinfer`).
         """
         cat = self.by_id.get(category_id)
         if cat is None:
             return None
         if len(cat.subcategories) == 1:
             return cat.subcategories[0].name
-        if not note.strip():
-            return None
-        text = f" {note.lower()} "
-        best: tuple[int, str] | None = None
-        for length, pattern, name in self._keyword_patterns.get(category_id, ()):
-            if pattern.search(text) and (best is None or length > best[0]):
-                best = (length, name)
-        if best is not None:
-            return best[1]
-        scored = [(fuzz.token_set_ratio(note, sub.name), sub.name) for sub in cat.subcategories]
-        score, name = max(scored)
-        return name if score >= 60 else None
+        subs = [subinfer.Subcategory(s.name, s.keywords) for s in cat.subcategories]
+        return subinfer.infer(note, subs)
 
     def label_text(self, category_id: int | None, subcategory: str | None = None) -> str:
         if category_id is None:
@@ -253,7 +251,7 @@ def parse_taxonomy(data: Any, source: str = "<taxonomy>") -> Taxonomy:
         where = _yaml_path(tuple(err["loc"]))
         msg = str(err["msg"]).removeprefix("Value error, ")
         # Our own validators put the path at the front of their message.
-        if ": " in msg and msg.split(": ", 1)[0].startswith(("categories", "aliases")):
+        if ": " in msg and msg.split(": ", 1)[0].startswith(("categories", "aliases", "changes")):
             inner, msg = msg.split(": ", 1)
             where = f"{where}.{inner}" if where else inner
             if inner.startswith("categories[") and where.startswith("categories."):

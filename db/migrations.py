@@ -181,7 +181,65 @@ CREATE TABLE suggestions (
 
 
 @migrations()
-def m003_search_and_focus_time(db: Database) -> None:
+def m003_taxonomy_binding(db: Database) -> None:
+    """The taxonomy a database is bound to (one row), recorded by the first
+    import or label: name, version and a hash of its structure (see
+    ``annotator.store.taxonomy_binding``)."""
+    _run(
+        db,
+        """
+CREATE TABLE taxonomy_binding (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    bound_at TEXT NOT NULL
+);
+""",
+    )
+
+
+@migrations()
+def m004_machine_annotations(db: Database) -> None:
+    """Machine annotators (an LLM labeling as ``llm:NAME``) and each of their answers.
+
+    A machine annotator's labels live in ``labels`` like anyone's; this table
+    marks the annotator as machine-made (so blind views and default agreement
+    leave it out) and ``machine_answers`` keeps, per sample, what the model
+    answered: status 'labeled' (a valid answer, written as the label),
+    'invalid' (an answer that failed validation, never a label) or 'failed'
+    (no answer: timeout, HTTP error), with model, endpoint (never a key),
+    prompt version and token counts.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE machine_annotators (
+    name TEXT PRIMARY KEY REFERENCES annotators (name),
+    model TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE machine_answers (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES machine_annotators (name),
+    status TEXT NOT NULL CHECK (status IN ('labeled', 'invalid', 'failed')),
+    model TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    answer TEXT,
+    error TEXT,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+);
+""",
+    )
+
+
+@migrations()
+def m005_search_and_focus_time(db: Database) -> None:
     """Full-text search over sample texts and notes; focus time per label.
 
     ``sample_fts`` indexes ``sample_texts`` (external content: no second copy

@@ -73,6 +73,28 @@ CREATE TABLE labels (
     PRIMARY KEY (sample_id, annotator)
 );
 
+CREATE TABLE machine_annotators (
+    name TEXT PRIMARY KEY REFERENCES annotators (name),
+    model TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE machine_answers (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES machine_annotators (name),
+    status TEXT NOT NULL CHECK (status IN ('labeled', 'invalid', 'failed')),
+    model TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    answer TEXT,
+    error TEXT,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+);
+
 CREATE VIRTUAL TABLE note_fts USING fts5(note, note2, content='labels', content_rowid='rowid');
 
 CREATE TABLE 'note_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
@@ -133,6 +155,14 @@ CREATE TABLE suggestions (
     key TEXT NOT NULL,
     suggestions TEXT NOT NULL,
     computed_at TEXT NOT NULL
+);
+
+CREATE TABLE taxonomy_binding (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    bound_at TEXT NOT NULL
 );
 
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"

@@ -11,6 +11,7 @@ import click
 from click.testing import CliRunner
 
 from annotator.cli import cli
+from annotator.store import Store
 
 
 def _walk(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -74,9 +75,12 @@ def test_import_then_status_json(tmp_path: Path) -> None:
 
 def test_env_var_selects_the_database(tmp_path: Path) -> None:
     db = tmp_path / "env.db"
+    # Read commands never create a database: the error names the file the variable chose.
     result = CliRunner().invoke(cli, ["status", "--json"], env={"ANNOTATOR_DB": str(db)})
-    assert result.exit_code == 0
-    assert db.exists()
+    assert result.exit_code == 1 and f"no database at {db}" in result.output
+    Store.open(db).close()
+    result = CliRunner().invoke(cli, ["status", "--json"], env={"ANNOTATOR_DB": str(db)})
+    assert result.exit_code == 0, result.output
 
 
 def test_user_error_is_one_line_exit_1(tmp_path: Path) -> None:

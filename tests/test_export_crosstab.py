@@ -139,6 +139,8 @@ def test_csv_percentages_and_formula_safety(tmp_path: Path) -> None:
 def test_unknown_grouping_or_source_is_one_line(study: tuple[Path, Path]) -> None:
     tax, db = study
     result = CliRunner().invoke(
-        cli, ["--db", str(db), "export", "counts", "--by", "model", "--source", "zed"]
+        cli,
+        ["--db", str(db), "--taxonomy", str(tax)]
+        + ["export", "counts", "--by", "model", "--source", "zed"],
     )
     assert result.exit_code == 1 and "no annotator 'zed'" in result.output

@@ -14,6 +14,7 @@ from test_export_fixture import NOTE, build
 
 from annotator.cli import cli
 from annotator.export.labels_out import INFERRED_FIELDS, LABEL_FIELDS
+from annotator.store import Store
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -97,5 +98,6 @@ def test_inferred_table_shows_notes_literally(study: tuple[Path, Path]) -> None:
 
 
 def test_inferred_table_says_when_there_are_none(tmp_path: Path) -> None:
+    Store.open(tmp_path / "e.db").close()  # an empty database (read commands create none)
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "e.db"), "export", "inferred"])
     assert result.exit_code == 0 and "No inferred subcategories." in result.output

@@ -113,6 +113,7 @@ def test_output_is_deterministic(tmp_path: Path, fmt: str) -> None:
 
 
 def test_figures_without_data_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    Store.open(tmp_path / "empty.db").close()
     out = _run("--db", str(tmp_path / "empty.db"), "figures", "--out", str(tmp_path / "f"))
     assert out.count("skipped ") == 4 and "wrote" not in out
 
@@ -171,6 +172,7 @@ def test_missing_matplotlib_says_how_to_install(
             raise ImportError("No module named 'matplotlib'", name="matplotlib")
         return real_import(name, *args, **kwargs)
 
+    Store.open(tmp_path / "a.db").close()
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     out = _run("--db", str(tmp_path / "a.db"), "figures", "--out", str(tmp_path / "f"), code=1)
     assert "pip install 'annotator[figures]'" in out and out.count("\n") == 1

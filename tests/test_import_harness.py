@@ -183,6 +183,7 @@ def test_two_models_in_one_file_is_an_error(store: Store, tmp_path: Path) -> Non
         (b'{"task_id": "\xff", "status": "pass"}\n', ":1: not UTF-8"),
         (b"[" * 100_000 + b"\n", ":1: invalid JSON"),
         (b"\n\n", "no result lines"),
+        (b'{"task_id": "T/1", "status": "pass", "duration_s": NaN}\n', ":1: invalid JSON: NaN"),
     ],
 )
 def test_bad_lines_fail_whole_import(
@@ -248,3 +249,41 @@ def test_cli_import_and_error_line(tmp_path: Path) -> None:
     assert bad.output.strip().splitlines() == [
         f"Error: {tmp_path / 'bad.jsonl'}:1 field 'task_id': Field required"
     ]
+
+
+def test_reported_n_pass_and_pass_at_5_are_checked(store: Store, tmp_path: Path) -> None:
+    rows = [
+        {
+            "task_id": "T/1",
+            "status": "pass",
+            "statuses": ["pass", "fail", "fail", "fail", "fail", "fail"],
+            "n_pass": 1,
+            "pass_at_5": 5 / 6,
+        },
+        {
+            "task_id": "T/2",
+            "status": "pass",
+            "statuses": ["pass", "pass", "fail", "fail", "fail"],
+            "n_pass": 3,
+            "pass_at_5": 1.0,
+        },
+    ]
+    summary = import_path(store, "dlbench-harness", _lines(tmp_path / "r.jsonl", rows))
+    assert len(summary.warnings) == 1
+    assert (
+        "1 lines report" in summary.warnings[0]
+        and "line 2: n_pass 3, statuses pass 2" in summary.warnings[0]
+    )
+
+
+def test_report_survives_metadata_that_json_extract_refuses(tmp_path: Path) -> None:
+    """A JSONL import keeps NaN in metadata (invalid JSON for SQLite): such a sample
+    is a task of its own instead of an error."""
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"id": "a", "passed": false, "model": "m", "stage": "x", "score": NaN}\n')
+    db = str(tmp_path / "a.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db, "import", "jsonl", str(path)]).exit_code == 0
+    report = runner.invoke(cli, ["--db", db, "report"])
+    assert report.exit_code == 0, report.output
+    assert "| x | 1 | 1 | 1 |" in report.output

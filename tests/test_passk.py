@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annotator.cli import cli
-from annotator.export.passk import pass_at_k, pass_table
+from annotator.export.passk import pass_table
+from annotator.stats.passk import pass_at_k
 from annotator.store.attempts import AttemptRow
 
 # model, task, stage, outcomes of the attempts (1 passed, 0 failed, None unknown)

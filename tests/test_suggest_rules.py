@@ -41,7 +41,7 @@ def test_every_category_but_prompt_problems_has_a_rule() -> None:
     assert set(range(1, 15)) - covered == {4, 14}
 
 
-def test_rules_refuse_unknown_facts_and_categories(tmp_path: Path) -> None:
+def test_rules_refuse_unknown_facts_and_skip_unknown_categories(tmp_path: Path) -> None:
     bad = tmp_path / "rules.yaml"
     bad.write_text(
         "version: '1'\nrules:\n  - id: x\n    when: [msg:made_up]\n    category: 1\n    weight: 1\n"
@@ -52,8 +52,10 @@ def test_rules_refuse_unknown_facts_and_categories(tmp_path: Path) -> None:
     bad.write_text(
         bad.read_text().replace("msg:made_up", "msg:shape").replace("category: 1", "category: 77")
     )
-    with pytest.raises(UserError, match=r"rules\[0\]\.category.*unknown category 77"):
-        load_rules(load_taxonomy(), bad)
+    # A rule naming a category the taxonomy lacks is skipped and listed, not fatal:
+    # a group's own taxonomy must not make a rule table unusable.
+    rules = load_rules(load_taxonomy(), bad)
+    assert rules.rules == [] and rules.skipped == ["x: no category 77 in taxonomy DLEval"]
 
 
 def test_fact_vocabulary_is_documented() -> None:

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 from ..errors import UserError
 from ..store import Store
+from ..store.machine import machine_names
+from ..store.migrate import LABELS_AT_VERSION_SQL
 from ..taxonomy import Taxonomy
 from .weighted import Pattern, Patterns
 
@@ -67,9 +69,11 @@ class Loaded:
 
 
 def default_annotators(store: Store) -> list[str]:
-    """Every annotator that has at least one label, ``final`` included, sorted by name."""
+    """Every human annotator that has at least one label, ``final`` included, sorted by
+    name. Machine annotators (``llm:NAME``) count only when named."""
+    machines = machine_names(store)
     cur = store.db.conn.execute("SELECT DISTINCT annotator FROM labels ORDER BY annotator")
-    return [r[0] for r in cur]
+    return [r[0] for r in cur if r[0] not in machines]
 
 
 def resolve_annotators(store: Store, requested: Sequence[str] | None) -> list[str]:
@@ -101,8 +105,14 @@ def label_value(level: str, kind: str, category: int | None, extra: object) -> H
     return frozenset((category,) if extra is None else (category, extra))
 
 
-def load_ratings(store: Store, annotators: Sequence[str], level: str) -> Loaded:
-    """The rating patterns of ``annotators`` at ``level``, with one query."""
+def load_ratings(
+    store: Store, annotators: Sequence[str], level: str, taxonomy_version: str | None = None
+) -> Loaded:
+    """The rating patterns of ``annotators`` at ``level``, with one query.
+
+    With ``taxonomy_version``, the labels as they were under that version
+    (their last state recorded under it, from the label history).
+    """
     if level not in LEVELS:
         raise UserError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     names = list(annotators)
@@ -112,11 +122,14 @@ def load_ratings(store: Store, annotators: Sequence[str], level: str) -> Loaded:
     marks = ", ".join("?" for _ in names)
     # The unary + keeps SQLite off the (annotator, kind) index: a scan in primary-key order
     # groups by sample without a sort and reads each row once.
+    source, params = "labels", list(names)
+    if taxonomy_version is not None:
+        source, params = LABELS_AT_VERSION_SQL, [taxonomy_version, *names]
     cur = store.db.conn.execute(
         "SELECT json_group_array(json_array(annotator, kind, category,"
-        f" {_EXTRA[level]}, suggestions_shown)) FROM labels"
+        f" {_EXTRA[level]}, suggestions_shown)) FROM {source}"
         f" WHERE +annotator IN ({marks}) AND +kind IN ('bug', 'pass') GROUP BY sample_id",
-        names,
+        params,
     )
     raw = Counter(r[0] for r in cur)
     for text, count in raw.items():

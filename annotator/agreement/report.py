@@ -32,6 +32,7 @@ from dataclasses import replace
 from itertools import combinations
 from typing import Any, cast
 
+from ..errors import UserError
 from ..stats import (
     Distance,
     Ratings,
@@ -42,6 +43,7 @@ from ..stats import (
     sort_labels,
 )
 from ..store import Store
+from ..store.migrate import history_versions, taxonomy_versions
 from . import weighted
 from .ratings import ac1_categories, expand, load_ratings, resolve_annotators, without_pass
 from .weighted import Patterns
@@ -252,10 +254,21 @@ def agreement_report(
     level: str = "category",
     no_pass: bool = False,
     n_boot: int = 0,
+    taxonomy_version: str | None = None,
 ) -> dict[str, Any]:
-    """The full report over the database (see the package docstring for its shape)."""
+    """The full report over the database (see the package docstring for its shape).
+
+    With ``taxonomy_version``, on the labels as they were under that version
+    (see :func:`~annotator.agreement.ratings.load_ratings`).
+    """
+    if taxonomy_version is not None and taxonomy_version not in history_versions(store):
+        have = ", ".join(sorted(history_versions(store))) or "none"
+        raise UserError(
+            f"no labels were made under taxonomy version {taxonomy_version!r} (found: {have})",
+            field="taxonomy-version",
+        )
     names = resolve_annotators(store, annotators)
-    loaded = load_ratings(store, names, level)
+    loaded = load_ratings(store, names, level, taxonomy_version)
     patterns = loaded.patterns
     kept, n_pass = without_pass(patterns)
     without = stats_block(kept, names, level, ac1_categories(store.taxonomy, level, False), n_boot)
@@ -264,6 +277,12 @@ def agreement_report(
     main = dict(without) if no_pass else stats_block(patterns, names, level, cats, n_boot)
     report: dict[str, Any] = {
         "level": level,
+        "taxonomy": {
+            "name": store.taxonomy.name,
+            "version": taxonomy_version or store.taxonomy.version,
+            "as_of_version": taxonomy_version is not None,
+            "label_versions": taxonomy_versions(store),
+        },
         "annotators": names,
         "pass_included": not no_pass,
         **main,

@@ -30,6 +30,8 @@ LAZY_COMMANDS = {
     "import": "data",
     "status": "data",
     "taxonomy": "taxonomy",
+    "llm-label": "llm",
+    "notes": "notes",
     "label": "labeling",
     "demo": "labeling",
     "review": "labeling",
@@ -50,6 +52,8 @@ CLI_MODULES = (
     "exporting",
     "merging",
     "taxonomy",
+    "llm",
+    "notes",
     "figures",
 )
 

@@ -140,6 +140,15 @@ def render(report: dict[str, Any], console: Console, confusion: bool = False) ->
     if not report["pass_included"]:
         head.append(f" (items with a pass dropped: {report['without_pass']['n_pass_items']})")
     console.print(head)
+    tax = report["taxonomy"]
+    versions = ", ".join(f"{v}: {n}" for v, n in tax["label_versions"].items())
+    line = Text("Taxonomy ")
+    line.append(_t(f"{tax['name']} {tax['version']}"))
+    if tax["as_of_version"]:
+        line.append(" (labels as they were under this version)")
+    else:
+        line.append(_t(f" (current labels per version: {versions or 'none'})"))
+    console.print(line)
     console.print(_pairs_table(report))
     console.print(_overall_table(report))
     if report["per_category"]:
@@ -198,6 +207,12 @@ def render(report: dict[str, Any], console: Console, confusion: bool = False) ->
     " the output is reproducible). Default: 200 up to 20,000 labeled samples, none above"
     " (where 200 resamples take several seconds); give a number to force them.",
 )
+@click.option(
+    "--taxonomy-version",
+    default=None,
+    metavar="V",
+    help="Compute on the labels as they were under taxonomy version V (before a migration).",
+)
 @click.option("--confusion", is_flag=True, help="Also print the confusion matrix of every pair.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
 @pass_context
@@ -209,6 +224,7 @@ def agreement_cmd(
     n_boot: int | None,
     confusion: bool,
     as_json: bool,
+    taxonomy_version: str | None,
 ) -> None:
     """Inter-annotator agreement: pairwise Cohen's kappa, Krippendorff's alpha,
     Fleiss' kappa, Gwet's AC1, Light's kappa and per-category kappa.
@@ -229,7 +245,14 @@ def agreement_cmd(
                 f" {AUTO_BOOT_LIMIT:,}); --bootstrap {DEFAULT_BOOT} computes them.",
                 err=True,
             )
-    report = agreement_report(ctx.store, names, level=level, no_pass=no_pass, n_boot=n_boot)
+    report = agreement_report(
+        ctx.store,
+        names,
+        level=level,
+        no_pass=no_pass,
+        n_boot=n_boot,
+        taxonomy_version=taxonomy_version,
+    )
     if as_json:
         echo_json(report, indent=2)
         return

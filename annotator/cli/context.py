@@ -1,7 +1,11 @@
 """Shared state of one CLI invocation: where the database and taxonomy are.
 
 Contract: :class:`Context` opens the store and taxonomy lazily, once, and
-closes the store when the command ends.
+closes the store when the command ends. :attr:`Context.store` opens an
+existing database only (read commands never create one: a missing or empty
+file is one clear error); :meth:`Context.creating_store` may create it
+(``import`` and ``merge``). Both refuse a taxonomy other than the one the
+database is bound to (:mod:`annotator.store.taxonomy_binding`).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from pathlib import Path
 import click
 
 from ..store import Store
+from ..store.existing import require_database
 from ..taxonomy import Taxonomy, load_taxonomy
 
 
@@ -31,8 +36,25 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(self.db_path, self.taxonomy)
+            require_database(self.db_path)
+            self._store = self._checked(Store.open(self.db_path, self.taxonomy))
         return self._store
+
+    def creating_store(self) -> Store:
+        """The store, creating the database file when there is none (import, merge)."""
+        if self._store is None:
+            self._store = self._checked(Store.open(self.db_path, self.taxonomy))
+        return self._store
+
+    @staticmethod
+    def _checked(store: Store) -> Store:
+        """Refuse a taxonomy other than the one the database is bound to."""
+        try:
+            store.check_taxonomy()
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     def close(self) -> None:
         if self._store is not None:

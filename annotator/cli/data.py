@@ -57,7 +57,7 @@ def import_cmd(
     """
     given = {"code_dir": code_dir, "tasks_dir": tasks_dir, "model": model}
     options = {key: value for key, value in given.items() if value is not None}
-    store = ctx.store
+    store = ctx.creating_store()
     console = SafeConsole(stderr=True)
     total = estimate(fmt, path, **options) if path.exists() else None
     show_bar = console.is_terminal and not as_json and (total is None or total > 50)
@@ -99,6 +99,7 @@ def _print_summary(summary: ImportSummary, ctx: Context) -> None:
         ("Duplicate rows", summary.duplicates),
         ("Conflicts", summary.conflicts),
         ("Skipped", summary.skipped),
+        ("Outcome unknown (imported, pass/fail not read)", summary.unknown_outcome),
         ("Warnings", summary.warnings),
     ]
     for title, items in sections:

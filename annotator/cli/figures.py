@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from ..export.counts import AUTO
-from ..textsafe import visible_line
 from .context import Context, pass_context
+from .output import echo
 
 
 @click.command("figures")
@@ -50,9 +50,9 @@ def figures_cmd(ctx: Context, out: Path, fmt: str, source: str, pair: str | None
     names = [p.strip() for p in pair.split(",")] if pair else None
     result = write_figures(ctx.store, out, fmt, source, names)
     for path in result.written.values():
-        click.echo(f"wrote {visible_line(str(path))}")
+        echo(f"wrote {path}")
     for name, reason in result.skipped.items():
-        click.echo(f"skipped {name}: {reason}")
+        echo(f"skipped {name}: {reason}")
 
 
 COMMANDS: list[click.Command] = [figures_cmd]

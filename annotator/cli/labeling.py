@@ -42,8 +42,18 @@ def run_ui(
     review: bool = False,
     with_final: bool | None = None,
     keys: Path | None = None,
+    rules: Path | None = None,
 ) -> None:
-    """Run the labeling (or review) app until the user quits."""
+    """Run the labeling (or review) app until the user quits; ``rules``: a rule
+    table of one's own for the suggestions (like ``evaluate --rules``)."""
+    if rules is not None:
+        from ..cli.suggesting import warn_skipped_rules
+        from ..suggest import engine
+        from ..suggest.rules import load_rules
+
+        table = load_rules(store.taxonomy, rules)
+        warn_skipped_rules(table)
+        engine.use_rules(store, table)
     from ..store.blind import BlindView
     from ..tui.app import AnnotatorApp
     from ..tui.keymap import default_keys, load_keys
@@ -86,8 +96,16 @@ KEYS_HELP = (
     help="Share of samples (0-1, stable per sample) whose suggestions are hidden.",
 )
 @click.option("--keys", type=click.Path(path_type=Path, dir_okay=False), help=KEYS_HELP)
+@click.option(
+    "--rules",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A rule table of your own for the suggestions (default: the bundled rules.yaml).",
+)
 @pass_context
-def label(ctx: Context, annotator: str | None, blind: float, keys: Path | None) -> None:
+def label(
+    ctx: Context, annotator: str | None, blind: float, keys: Path | None, rules: Path | None
+) -> None:
     """Label samples: opens your queue at the first unlabeled failing sample.
 
     \b
@@ -100,7 +118,7 @@ def label(ctx: Context, annotator: str | None, blind: float, keys: Path | None) 
     name = (annotator or _default_annotator()).strip()
     if not name:
         raise UserError("--annotator must not be empty")
-    run_ui(ctx.store, name, _blind_share(blind), keys=keys)
+    run_ui(ctx.store, name, _blind_share(blind), keys=keys, rules=rules)
 
 
 @click.command()

@@ -36,7 +36,7 @@ def merge(ctx: Context, others: tuple[Path, ...], as_json: bool, take_final: boo
     \b
     Example: annotator --db team.db merge alice.db bob.db
     """
-    summaries = [merge_database(ctx.store, other, take_final) for other in others]
+    summaries = [merge_database(ctx.creating_store(), other, take_final) for other in others]
     if as_json:
         echo(json.dumps([s.as_dict() for s in summaries], indent=2))
         return

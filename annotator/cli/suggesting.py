@@ -10,15 +10,27 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from ..suggest import NO_SIGNAL
 from ..suggest.engine import Engine
 from ..suggest.evaluate import evaluate as run_evaluation
-from ..suggest.rules import load_rules
+from ..suggest.rules import RuleSet, load_rules
 from .context import Context, pass_context
 from .output import SafeConsole, echo
 
 
 def _engine(ctx: Context, rules: Path | None) -> Engine:
     return Engine(ctx.store, load_rules(ctx.taxonomy, rules) if rules else None)
+
+
+def warn_skipped_rules(rules: RuleSet) -> int:
+    """Say on stderr which rules the taxonomy made skip; returns how many."""
+    if rules.skipped:
+        echo(
+            f"warning: {len(rules.skipped)} rules skipped (the taxonomy lacks what they name): "
+            + "; ".join(rules.skipped),
+            err=True,
+        )
+    return len(rules.skipped)
 
 
 rules_option = click.option(
@@ -83,24 +95,24 @@ def suggest(
     ids = list(samples) or ctx.store.sample_ids(failing_only=True)
     for sid in samples:
         ctx.store.require_sample(sid)
+    skipped = warn_skipped_rules(engine.rules)
     _warm(engine, ids, as_json)
     console = SafeConsole(highlight=False)
     for sid, ranked in engine.suggest_many(ids, top, annotator):
         decisive = bool(ranked) and ranked[0].decisive
         if as_json:
-            echo(
-                json.dumps(
-                    {
-                        "sample": sid,
-                        "decisive": decisive,
-                        "suggestions": [s.model_dump() for s in ranked],
-                    }
-                )
-            )
+            doc: dict[str, object] = {
+                "sample": sid,
+                "decisive": decisive,
+                "suggestions": [s.model_dump() for s in ranked],
+            }
+            if skipped:
+                doc["rules_skipped"] = skipped
+            echo(json.dumps(doc))
             continue
         console.print(Text(sid + ("  (decisive)" if decisive else ""), style="bold"))
         if not ranked:
-            console.print("  (no suggestion)")
+            console.print(f"  ({NO_SIGNAL})")
         for s in ranked:
             name = ctx.taxonomy.label_text(s.category, s.subcategory)
             confidence = f"{s.confidence:4.0%}" if s.confidence is not None else "   ?"

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from rich.markup import escape
 from rich.tree import Tree
 
 from ..export import codebook
-from .context import Context
+from ..migrate import plan_migration
+from ..store import Store
+from ..store.existing import require_database
+from ..store.migrate import apply_migration, binding_state
+from ..taxonomy import Taxonomy, load_taxonomy
+from .context import Context, pass_context
 from .output import SafeConsole, echo
 
 
@@ -47,6 +54,46 @@ def taxonomy(click_ctx: click.Context, show_codebook: bool, fmt: str) -> None:
         target = tax.label_text(alias.category, alias.subcategory)
         tree.add(f"alias {alias.code} ({escape(alias.name)}) -> {escape(target)}")
     SafeConsole(highlight=False).print(tree)
+
+
+@taxonomy.command("migrate")
+@click.argument("new_file", metavar="NEW.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print what would change and write nothing.")
+@pass_context
+def migrate_cmd(ctx: Context, new_file: Path, dry_run: bool) -> None:
+    """Move every label to the new taxonomy version NEW.yaml, following its changes section.
+
+    The current taxonomy (--taxonomy, default the bundled one) is the version
+    the labels were made under. Everything is checked before anything is
+    written; then all labels change in one transaction, with history (each old
+    label restorable). Labels of a split category are flagged 'to confirm'.
+    """
+    new = load_taxonomy(new_file)
+    require_database(ctx.db_path)
+    # Opened without the binding check: the database may be bound to the old
+    # version (to migrate) or, when this ran before, already to the new one.
+    with Store.open(ctx.db_path, ctx.taxonomy) as store:
+        state = binding_state(store, new)
+        if state == "other":
+            store.check_taxonomy()  # one line naming both taxonomies
+        _migrate(store, new, new_file, dry_run, already=state == "new")
+
+
+def _migrate(store: Store, new: Taxonomy, new_file: Path, dry_run: bool, *, already: bool) -> None:
+    plan = plan_migration(store.taxonomy, new, store.labels(), str(new_file))
+    verb = "Would migrate" if dry_run else "Migrated"
+    echo(
+        f"{verb} {new.name} {plan.old_version} ->"
+        f" {plan.new_version}: labels rewritten: {len(plan.rewrites)},"
+        f" unchanged: {plan.unchanged}, already at {plan.new_version}:"
+        f" {plan.already}, to confirm: {plan.to_confirm}."
+    )
+    for (before, after), count in sorted(plan.moves.items()):
+        echo(f"  {before} -> {after}: {count}")
+    if dry_run or (already and not (plan.rewrites or plan.unchanged)):
+        return
+    apply_migration(store, plan, new)
+    echo(f"Use --taxonomy {new_file} from now on.")
 
 
 COMMANDS: list[click.Command] = [taxonomy]

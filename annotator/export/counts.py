@@ -162,6 +162,8 @@ def _majority_counts(
     params = [FINAL, FINAL] if undecided_by_final else [FINAL]
     rows = db.conn.execute(
         f"SELECT {_COLUMNS} FROM labels WHERE annotator != ? AND kind IN ('bug', 'pass'){extra}"
+        # A machine annotator (llm:NAME) never votes: counts are the humans'.
+        " AND annotator NOT IN (SELECT name FROM machine_annotators)"
         " ORDER BY sample_id",
         params,
     )

@@ -27,10 +27,3 @@ def guard(value: Any) -> Any:
 def guard_row(values: Iterable[Any], enabled: bool = True) -> list[Any]:
     """Every cell of a row through :func:`guard` (unchanged when not ``enabled``)."""
     return [guard(v) for v in values] if enabled else list(values)
-
-
-def unguard(text: str) -> str:
-    """The value :func:`guard` protected (for reading our own sheets back)."""
-    if text[:1] == "'" and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text

@@ -82,8 +82,11 @@ def iter_labels(db: Database, taxonomy: Taxonomy) -> Iterator[dict[str, Any]]:
         for key in _BOOLEAN:
             if data[key] is not None:
                 data[key] = bool(data[key])
-        data["category_name"] = _name(taxonomy, data["category"])
-        data["category2_name"] = _name(taxonomy, data["category2"])
+        # A category number means what the label's own taxonomy version says:
+        # under another version, no (possibly different) name is printed.
+        same = data["taxonomy_version"] == taxonomy.version
+        data["category_name"] = _name(taxonomy, data["category"]) if same else None
+        data["category2_name"] = _name(taxonomy, data["category2"]) if same else None
         yield {f: data[f] for f in LABEL_FIELDS}
 
 

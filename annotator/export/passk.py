@@ -2,7 +2,7 @@
 
 Contract:
 
-- :func:`pass_at_k` is the unbiased estimator of Chen et al. (2021) for one
+- :func:`~annotator.stats.passk.pass_at_k` is the unbiased estimator of Chen et al. (2021) for one
   task with ``n`` attempts of which ``c`` passed: ``1 - C(n-c, k) / C(n, k)``
   (``None`` when ``n < k``), computed as a product so that large ``n`` stays
   exact in floating point. For ``k = 1`` it is ``c / n``.
@@ -23,25 +23,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ..stats.passk import pass_at_k
 from ..store.attempts import AttemptRow
 
 NO_MODEL = "(no model)"
 DEFAULT_K = (1, 5, 10)
-
-
-def pass_at_k(n: int, c: int, k: int) -> float | None:
-    """Unbiased pass@k of one task (``n`` attempts, ``c`` passed); None when ``n < k``."""
-    if k < 1 or c < 0 or c > n:
-        raise ValueError(f"pass@{k} of {c} passes in {n} attempts")
-    if n < k:
-        return None
-    if n - c < k:
-        return 1.0
-    # C(n-c, k) / C(n, k) = prod_{i = n-c+1}^{n} (1 - k / i)
-    miss = 1.0
-    for i in range(n - c + 1, n + 1):
-        miss *= 1.0 - k / i
-    return 1.0 - miss
 
 
 @dataclass

@@ -4,7 +4,9 @@ Contract: :func:`write_sheet` writes CSV in the wide layout of DL-Bench's
 ``labels.csv``: a ``sample`` column, then per annotator (``final`` first, the
 others by name) the columns ``<a>_cat1, <a>_note1, <a>_cat2, <a>_note2`` and
 three of ours that keep a round trip exact, ``<a>_sub1, <a>_sub2, <a>_flag``.
-One row per sample with at least one label, in import order. Values are
+One row per sample with at least one label, in import order (streamed:
+memory stays flat at any size); a column group for every annotator in the
+database. Values are
 written as researchers wrote them:
 
 - a bug label: ``cat1`` the category id, ``cat2`` the second category id;
@@ -23,15 +25,14 @@ strips) unless ``guard_formulas`` is off.
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
+from itertools import groupby
 from typing import TextIO
 
 from ..models import Label
+from ..sheetformat import INFERRED_SUFFIX, PARTS
 from ..store import Store
 from .csv_safe import guard_row
 
-PARTS = ("cat1", "note1", "cat2", "note2", "sub1", "sub2", "flag")
-INFERRED_SUFFIX = " (inferred)"
 FINAL = "final"
 
 
@@ -62,25 +63,20 @@ def label_cells(label: Label) -> list[str]:
 
 
 def write_sheet(store: Store, handle: TextIO, guard_formulas: bool = True) -> int:
-    """Write the sheet; returns the number of sample rows."""
-    by_sample: dict[str, dict[str, Label]] = defaultdict(dict)
-    for label in store.labels():
-        by_sample[label.sample_id][label.annotator] = label
-    names = sorted({a for labels in by_sample.values() for a in labels})
-    names.sort(key=lambda a: a != FINAL)
+    """Write the sheet, streaming the labels in sample order; returns the number of rows."""
+    names = sorted(store.annotators(), key=lambda a: (a != FINAL, a))
     writer = csv.writer(handle)
     writer.writerow(
         guard_row(["sample", *(f"{a}_{p}" for a in names for p in PARTS)], guard_formulas)
     )
     rows = 0
-    for sample_id in store.sample_ids():
-        labels = by_sample.get(sample_id)
-        if not labels:
-            continue
+    blank = [""] * len(PARTS)
+    for sample_id, labels in groupby(store.labels(), key=lambda label: label.sample_id):
+        by_name = {label.annotator: label for label in labels}
         cells = [sample_id]
         for name in names:
-            found = labels.get(name)
-            cells += label_cells(found) if found is not None else [""] * len(PARTS)
+            found = by_name.get(name)
+            cells += label_cells(found) if found is not None else blank
         writer.writerow(guard_row(cells, guard_formulas))
         rows += 1
     return rows

@@ -22,6 +22,7 @@ from ..store import Store
 from ..store import labels as _labels
 from ..store import samples as _samples
 from ..store.connection import bulk_mode
+from ..store.taxonomy_binding import ensure_bound
 
 
 @dataclass
@@ -49,6 +50,8 @@ class ImportSummary:
     warnings: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    unknown_outcome: list[str] = field(default_factory=list)
+    """Samples imported with outcome unknown (pass/fail could not be read), and why."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +64,7 @@ class ImportSummary:
             "warnings": self.warnings,
             "conflicts": self.conflicts,
             "duplicates": self.duplicates,
+            "unknown_outcome": self.unknown_outcome,
         }
 
 
@@ -82,6 +86,7 @@ def run_import(
     bulk = bulk_mode(store.db) if expected is not None and expected >= BULK_FROM else nullcontext()
     with bulk, store.transaction():
         db = store.db
+        ensure_bound(db, store.taxonomy)  # the first import binds the taxonomy
         for record in records:
             if isinstance(record, SampleIn):
                 summary.samples[_samples.upsert_sample(db, record)] += 1

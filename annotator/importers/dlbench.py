@@ -3,7 +3,10 @@
 Contract: the sample id is the file stem. ``Generated/<id>.py`` is the code
 under test, ``Original/<id>.py`` the reference, ``Result/<id>.txt`` the pytest
 output after a small header whose 'Pass or Failed: 0/1' line gives the result
-(1 = passed). An optional ``labels.csv`` (see :mod:`.labelsheet`) gives the
+(1 = passed; the line may stand anywhere in the file - real files have it
+after 26,000 characters of error cases). A sample whose outcome cannot be
+read is imported with outcome unknown and named in the summary's
+``unknown_outcome``: nothing is lost silently. An optional ``labels.csv`` (see :mod:`.labelsheet`) gives the
 prompts and the labels of each annotator group; the group ``final`` holds the
 adjudicated labels. Files are read as text and never executed.
 """
@@ -62,7 +65,7 @@ def _read_code(file: Path) -> str:
 
 def parse_result(text: str) -> tuple[bool | None, dict[str, str]]:
     """The pass flag and header fields of a Result file."""
-    match = PASS_LINE.search(text[:20_000])
+    match = PASS_LINE.search(text)
     passed: bool | None = None
     if match:
         passed = {"1": True, "0": False}.get(match.group(1))
@@ -101,8 +104,13 @@ def read(
                 summary.warnings.append(f"{result[stem]}: invalid UTF-8 replaced")
             passed, header = parse_result(output)
             metadata.update(header)
+            if passed is None:
+                summary.unknown_outcome.append(
+                    f"{stem}: no 'Pass or Failed: 0/1' line in {result[stem]}"
+                )
         else:
             summary.warnings.append(f"{stem}: no Result/{stem}.txt")
+            summary.unknown_outcome.append(f"{stem}: no Result/{stem}.txt")
         if stem not in original:
             summary.warnings.append(f"{stem}: no Original/{stem}.py")
         yield SampleIn(

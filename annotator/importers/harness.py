@@ -37,6 +37,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
 from ..models import SampleIn
+from ..stats.passk import pass_at_k
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .harness_models import OUTCOME, HarnessResult, HarnessTask, fenced_code, outcome
@@ -59,14 +60,20 @@ def estimate(path: Path, **_: Any) -> int | None:
         return sum(1 for raw in handle if raw.strip())
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"invalid JSON: {name} is not a number JSON allows")
+
+
 def _json(path: Path, raw: bytes, line: int | None = None) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UserError(f"not UTF-8 (byte {exc.start})", file=path, line=line) from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return json.loads(text, parse_constant=_no_constant)
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            raise UserError(str(exc), file=path, line=line) from None
         raise UserError(
             f"invalid JSON: {exc.msg} at character {exc.pos + 1}", file=path, line=line
         ) from None
@@ -177,6 +184,30 @@ def _test_output(result: HarnessResult) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _check_reported(lines: list[_Line], summary: ImportSummary) -> None:
+    """Warn where the line's own ``n_pass`` / ``pass_at_5`` disagree with its ``statuses``."""
+    odd: list[str] = []
+    for line in lines:
+        result = line.result
+        if result.statuses is None:
+            continue
+        known = [outcome(s) for s in result.statuses if outcome(s) is not None]
+        passed = sum(1 for s in result.statuses if outcome(s))
+        if result.n_pass is not None and result.n_pass != passed:
+            odd.append(f"line {line.number}: n_pass {result.n_pass}, statuses pass {passed}")
+        if result.pass_at_5 is not None and len(known) >= 5:
+            ours = pass_at_k(len(known), passed, 5)
+            if ours is not None and abs(ours - result.pass_at_5) > 1e-6:
+                odd.append(
+                    f"line {line.number}: pass_at_5 {result.pass_at_5}, statuses give {ours:.4f}"
+                )
+    if odd:
+        summary.warnings.append(
+            f"{len(odd)} lines report n_pass or pass_at_5 that their statuses do not give"
+            f" (the statuses are imported; first: {odd[0]})"
+        )
+
+
 def read(
     path: Path,
     taxonomy: Taxonomy,
@@ -195,6 +226,7 @@ def read(
     for line in lines:
         for status in line.result.attempt_statuses():
             by_task[line.result.task_id].append((line, status))
+    _check_reported(lines, summary)
     samples: list[SampleIn] = []
     unknown: set[str] = set()
     no_code: list[str] = []

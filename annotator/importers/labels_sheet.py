@@ -29,9 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..export.csv_safe import unguard
-from ..export.sheet_out import INFERRED_SUFFIX
 from ..models import LabelValue
+from ..sheetformat import INFERRED_SUFFIX, unguard
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
 from .labelsheet import parse_cells
@@ -91,6 +90,11 @@ def _value(
         value.subcategory, value.subcategory_inferred = _sub(cells.get("sub1", ""))
     if "sub2" in parts and value.category2 is not None:
         value.subcategory2, value.subcategory2_inferred = _sub(cells.get("sub2", ""))
+    # A sheet written under the previous taxonomy version may use old subcategory names.
+    if value.category is not None and value.subcategory is not None:
+        value.subcategory = taxonomy.current_subcategory(value.category, value.subcategory)
+    if value.category2 is not None and value.subcategory2 is not None:
+        value.subcategory2 = taxonomy.current_subcategory(value.category2, value.subcategory2)
     if cells.get("flag"):
         value.flag = cells["flag"]
     return value

@@ -12,8 +12,9 @@ per (sample, annotator). Messy values are mapped, never guessed silently:
 - blank cells are no label; a number that is no category is an error.
 
 A sample on several rows gets one label per annotator: identical rows merge,
-different ones are reported as conflicts and the last row wins (the others are
-kept in the label's ``raw`` field).
+different ones are reported as conflicts that name the cells that differ
+("s7 / final: rows 210 and 218 differ in note1 ('shape' vs 'dims'); kept row
+218"), and the last row wins (the others are kept in the label's ``raw`` field).
 """
 
 from __future__ import annotations
@@ -181,14 +182,36 @@ def read_sheet(
         row_number, value = versions[-1]
         different = [(r, v) for r, v in versions[:-1] if not v.same_decision(value)]
         if different:
-            summary.conflicts.append(
-                f"{sample} / {who}: rows "
-                + ", ".join(f"{r} ({_short(v)})" for r, v in different)
-                + f" differ from row {row_number} ({_short(value)}); kept row {row_number}"
+            summary.conflicts.extend(
+                f"{sample} / {who}: rows {r} and {row_number} differ in {_differences(v, value)};"
+                f" kept row {row_number}"
+                for r, v in different
             )
             value.raw = {**(value.raw or {}), "conflicts": [v.raw for _, v in different]}
         labels.append(ImportedLabel(sample, who, value, f"{path}: row {row_number}"))
     return prompts, labels
+
+
+PARTS = ("cat1", "note1", "cat2", "note2")
+SHOWN = 40
+"""Characters of a differing cell shown in a conflict message."""
+
+
+def _differences(earlier: LabelValue, kept: LabelValue) -> str:
+    """Which cells differ, with both values: "note1 ('shape' vs 'shape mismatch')"."""
+    before, after = earlier.raw or {}, kept.raw or {}
+    parts = []
+    for part in PARTS:
+        a, b = before.get(part, "").strip(), after.get(part, "").strip()
+        if a != b:
+            parts.append(f"{part} ({_cell(a)} vs {_cell(b)})")
+    return ", ".join(parts) or f"meaning ({_short(earlier)} vs {_short(kept)})"
+
+
+def _cell(text: str) -> str:
+    if not text:
+        return "blank"
+    return repr(text if len(text) <= SHOWN else text[: SHOWN - 1] + "…")
 
 
 def _short(value: LabelValue) -> str:

@@ -22,6 +22,7 @@ from ..taxonomy import Taxonomy, load_taxonomy
 from . import attempts as _attempts
 from . import labels as _labels
 from . import samples as _samples
+from . import taxonomy_binding as _binding
 from .connection import connect, write_transaction
 from .samples import Outcome, SampleFilter
 from .search import SearchStore
@@ -121,6 +122,7 @@ class Store(SearchStore):
                 "SELECT 1 FROM samples WHERE id = ?", (sample_id,)
             ).fetchone():
                 raise UserError(f"no sample '{sample_id}' in {self.path}")
+            _binding.ensure_bound(self.db, self.taxonomy)  # the first label binds it
             _labels.put_label(
                 self.db,
                 sample_id,
@@ -166,6 +168,24 @@ class Store(SearchStore):
 
     def sample_groups(self, column: str) -> dict[str, str | None]:
         return _attempts.sample_groups(self.db, column)
+
+    # -- the taxonomy the database is bound to ---------------------------
+    def taxonomy_binding(self) -> _binding.Binding | None:
+        """The taxonomy the database is bound to (None: not yet)."""
+        return _binding.bound(self.db)
+
+    def check_taxonomy(self) -> None:
+        """Refuse this store's taxonomy unless the database is bound to it
+        (:mod:`annotator.store.taxonomy_binding`)."""
+        _binding.check(self.db, self.taxonomy, str(self.path))
+
+    def rebind_taxonomy(self, taxonomy: Taxonomy) -> _binding.Binding | None:
+        """Bind the database to ``taxonomy`` (an explicit migration only, after it
+        moved the labels); returns the previous binding. Committed on return."""
+        with write_transaction(self.db):
+            old = _binding.rebind(self.db, taxonomy)
+        self.taxonomy = taxonomy
+        return old
 
     # -- summaries ---------------------------------------------------------
     def status(self) -> dict[str, Any]:

@@ -27,9 +27,13 @@ GROUP_COLUMNS = {
     "stage": "stage",
     "data_type": "data_type",
     "task_type": "task_type",
-    "status": "json_extract(metadata, '$.status')",
+    "status": "CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.status') END",
 }
-TASK_KEY = "COALESCE(json_extract(metadata, '$.task_id'), id)"
+# json_valid first: metadata written by an older importer may hold NaN, which
+# json_extract refuses ("malformed JSON") - such a sample is a task of its own.
+TASK_KEY = (
+    "COALESCE(CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.task_id') END, id)"
+)
 
 
 class AttemptRow(NamedTuple):

@@ -72,16 +72,17 @@ class BlindView:
         self._store.close()
 
     @contextmanager
-    def write_lock(self, give_up: float) -> Iterator[BlindView]:
-        """A write transaction, waiting at most ``give_up`` s for another writer's lock."""
-        from .locking import write_lock
-
-        with write_lock(self._store.db, give_up):
+    def transaction(self) -> Iterator[BlindView]:
+        with self._store.transaction():
             yield self
 
     @contextmanager
-    def transaction(self) -> Iterator[BlindView]:
-        with self._store.transaction():
+    def write_lock(self, give_up: float) -> Iterator[BlindView]:
+        """A write transaction that waits at most ``give_up`` s for another
+        process's lock (:func:`annotator.store.locking.write_lock`)."""
+        from .locking import write_lock
+
+        with write_lock(self._store.db, give_up):
             yield self
 
     # -- the queue --------------------------------------------------------------
@@ -141,12 +142,6 @@ class BlindView:
         )
         return {r[0] for r in rows}
 
-    def own_categories_of(self, sample_ids: list[str]) -> dict[str, set[int]]:
-        """This annotator's bug categories on each of ``sample_ids`` they labeled."""
-        from .suggest_data import own_labels_of
-
-        return own_labels_of(self._store, self.annotator, sample_ids)
-
     def progress(self) -> tuple[int, int]:
         """(decided, to decide): the failing samples this annotator has decided,
         and all failing samples.
@@ -191,12 +186,18 @@ class BlindView:
 
     # -- derived from sample contents -------------------------------------------
     def suggestions(self, sample_id: str, top: int = 5) -> list[Suggestion]:
+        """Only this annotator's own labels (and the rules' prior) vote and calibrate."""
         from ..suggest import engine
 
-        # Blind: only this annotator's own labels (and the rules' prior) vote.
         return list(
             engine.suggestions_for(self._store, sample_id, top=top, annotator=self.annotator)
         )
+
+    def own_categories(self, sample_ids: list[str]) -> dict[str, set[int]]:
+        """This annotator's bug categories on those of ``sample_ids`` they labeled."""
+        from .suggest_data import own_labels_of
+
+        return own_labels_of(self._store, self.annotator, sample_ids)
 
     def cluster(self, sample_id: str) -> tuple[str, list[str], list[str]]:
         """(signature, members, members other than ``sample_id`` this annotator has not labeled)."""

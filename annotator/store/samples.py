@@ -120,7 +120,9 @@ def _where(filt: SampleFilter, annotator: str | None) -> tuple[str, list[Any]]:
         clauses.append("s.passed = ?")
         params.append(int(filt.passed))
     if filt.harness_status is not None:
-        clauses.append("json_extract(s.metadata, '$.status') = ?")
+        clauses.append(
+            "CASE WHEN json_valid(s.metadata) THEN json_extract(s.metadata, '$.status') END = ?"
+        )
         params.append(filt.harness_status)
     if filt.text:
         clause, args = _search.text_clause(filt.text, annotator)
@@ -150,15 +152,19 @@ def _where(filt: SampleFilter, annotator: str | None) -> tuple[str, list[Any]]:
     return (" AND ".join(clauses) or "1"), params
 
 
-# Two annotators other than 'final' chose different categories for a sample.
+# Two annotators other than 'final' (and other than machine annotators, which
+# count only where named) chose different categories for a sample.
 DISAGREEMENT_SQL = (
     "(SELECT COUNT(DISTINCT CASE WHEN d.kind = 'bug' THEN d.category ELSE d.kind END)"
     " FROM labels d WHERE d.sample_id = s.id AND d.annotator != 'final'"
+    " AND d.annotator NOT IN (SELECT name FROM machine_annotators)"
     " AND d.kind IN ('bug', 'pass')) > 1"
 )
 
+# A label flagged 'to confirm' (a taxonomy migration split its category) is back
+# among the unlabeled failing samples.
 QUEUE_ORDER = (
-    "CASE WHEN s.passed IS NOT 1 AND l.sample_id IS NULL THEN 0"
+    "CASE WHEN s.passed IS NOT 1 AND (l.sample_id IS NULL OR l.flag = 'to confirm') THEN 0"
     " WHEN l.sample_id IS NULL THEN 1 ELSE 2 END, s.rowid"
 )
 

@@ -10,6 +10,10 @@ the 20 ms budget per sample); the reference diff drops comments and
 docstrings with libcst (:mod:`.codediff`); names are fuzzily matched with
 rapidfuzz (:mod:`.names`). :mod:`.features` turns all that into named facts,
 :mod:`.rules` (a table in ``rules.yaml``) and :mod:`.rank` into ranked
-suggestions, :mod:`.calibrate` gives each a confidence, :mod:`.engine` caches them in SQLite, :mod:`.evaluate` measures
-them leave-one-out.
+suggestions, :mod:`.calibrate` gives each a confidence, :mod:`.engine`
+caches them in SQLite, :mod:`.evaluate` measures them leave-one-out.
 """
+
+# What the UI and the CLI say when a sample has no failure signal and no code
+# fact (no ranking is made: a guess from the prior would invite anchoring).
+NO_SIGNAL = "no failure signal: judge the code against the prompt"

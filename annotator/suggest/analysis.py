@@ -82,6 +82,8 @@ class ReferenceDiff:
 @dataclass(frozen=True, slots=True)
 class CodeFacts:
     syntax_error: SyntaxIssue | None = None
+    not_analysed: str | None = None
+    """Why the code was not analysed (too large, analyser out of memory): not a fact about it."""
     undefined_names: list[Finding] = field(default_factory=list)  # kind="undefined"
     imports: list[str] = field(default_factory=list)  # dotted modules, sorted
     frameworks: list[str] = field(default_factory=list)  # sorted, see FRAMEWORKS
@@ -107,6 +109,11 @@ class CodeFacts:
         return None
 
 
+MAX_ANALYSED_CHARS = 500_000
+"""Generated or reference code longer than this is not parsed: 'too large to analyse'
+(parsing costs about 200 bytes of memory per character; real samples are a few KB)."""
+
+
 def _parse(code: str) -> ast.Module:
     # Invalid escape sequences etc. in the analysed code would otherwise
     # surface as warnings in the annotator's own output.
@@ -123,17 +130,27 @@ def _parse(code: str) -> ast.Module:
             return ast.parse(dedented)
 
 
+class NotAnalysed(Exception):
+    """The code could not be analysed (size, memory, nesting): says nothing about its bugs."""
+
+
 def _visit(code: str) -> tuple[ModuleFacts | None, SyntaxIssue | None]:
+    if len(code) > MAX_ANALYSED_CHARS:
+        raise NotAnalysed(
+            f"too large to analyse ({len(code) / 1e6:.1f} MB > {MAX_ANALYSED_CHARS / 1e6:g} MB)"
+        )
     try:
         tree = _parse(code)
     except SyntaxError as err:
         return None, SyntaxIssue(err.msg or "invalid syntax", err.lineno or 0)
-    except (ValueError, MemoryError, RecursionError) as err:  # NUL bytes, deep nesting
+    except ValueError as err:  # NUL bytes in the source
         return None, SyntaxIssue(f"{type(err).__name__}: {err}", 0)
+    except (MemoryError, RecursionError) as err:
+        raise NotAnalysed(f"too large or nested to analyse ({type(err).__name__})") from None
     try:
         return collect(tree), None
     except RecursionError:  # ast walks recurse; absurdly nested code
-        return None, SyntaxIssue("code too deeply nested to analyse", 0)
+        raise NotAnalysed("too deeply nested to analyse") from None
 
 
 def _signature_diff(name: str, gen: FunctionSig | None, ref: FunctionSig) -> SignatureDiff:
@@ -199,8 +216,11 @@ def analyze_code(
     """
     try:
         return _analyze(generated, reference, function)
+    except NotAnalysed as exc:
+        return CodeFacts(not_analysed=str(exc))
     except Exception as exc:  # a bug here must not take the annotation UI down
-        return CodeFacts(syntax_error=SyntaxIssue(f"analysis failed: {type(exc).__name__}", 0))
+        # Never a fact: an analyser failure says nothing about the sample's bug.
+        return CodeFacts(not_analysed=f"analysis failed ({type(exc).__name__})")
 
 
 def _analyze(generated: str, reference: str | None, function: str | None) -> CodeFacts:
@@ -210,7 +230,10 @@ def _analyze(generated: str, reference: str | None, function: str | None) -> Cod
     ref_diff = None
     ref_error = None
     if reference is not None:
-        ref, ref_error = _visit(reference)
+        try:
+            ref, ref_error = _visit(reference)
+        except NotAnalysed:
+            ref = None  # compared without the reference
         if ref is not None:
             ref_diff = _diff(gen, ref, function)
     return CodeFacts(

@@ -38,7 +38,7 @@ from .rules import RuleSet, load_rules
 
 # Bump when features or ranking change: cached facts and suggestions are
 # keyed on it and are recomputed.
-ANALYZER_VERSION = "4"
+ANALYZER_VERSION = "5"
 PARALLEL_FROM = 400
 CHUNK = 128
 CALIBRATION_SAMPLES = 2000  # the latest labeled samples fit the confidence map
@@ -285,6 +285,15 @@ def engine_for(store: Store) -> Engine:
         engine = _ENGINES.get(key)
         if engine is None:
             engine = _ENGINES[key] = Engine(store)
+        return engine
+
+
+def use_rules(store: Store, rules: RuleSet) -> Engine:
+    """Make ``rules`` the rule table of ``store``'s file in this process
+    (``annotator label --rules``): :func:`engine_for` returns this engine."""
+    key = str(Path(store.path).resolve())
+    with _ENGINES_LOCK:
+        engine = _ENGINES[key] = Engine(store, rules)
         return engine
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .analysis import CodeFacts, analyze_code
+from .evidence import EVIDENCE_FACTS, evidence_facts
 from .fingerprint import fingerprint, mask_message
 from .names import did_you_mean
 from .outputmodels import FailedTest, TestReport
@@ -65,6 +66,7 @@ FACTS: dict[str, str] = {
     "code:constant_differs": "numeric constants differ from the reference",
     "code:missing_function": "a function of the reference is missing",
     "code:near_miss_name": "a missing name is close to an existing one",
+    **EVIDENCE_FACTS,
 }
 
 _SHAPE = re.compile(
@@ -258,6 +260,8 @@ def _message_facts(facts: Facts, failure: FailedTest, headline: str) -> None:
 def _code_facts(
     facts: Facts, code: CodeFacts, failure: FailedTest | None, generated: str, reference: str
 ) -> None:
+    if code.not_analysed is not None:
+        return  # nothing known about the code: no code facts, no error stored as one
     if code.syntax_error is not None:
         issue = code.syntax_error
         facts.add(
@@ -375,6 +379,8 @@ def sample_facts(
     facts.primary = primary_error(report, generated).to_json()
     code = analyze_code(generated, reference or None, function)
     _code_facts(facts, code, failure, generated, reference)
+    for name, evidence in evidence_facts(failure, code):
+        facts.add(name, evidence)
     return facts
 
 

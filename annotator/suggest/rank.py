@@ -8,7 +8,10 @@ sample's :class:`~annotator.suggest.features.Facts`, the weights of the rules
 that fire with those votes (the sample's own labels are left out:
 leave-one-out) into a ranked list of :class:`~annotator.models.Suggestion`
 whose scores sum to 1, each with human-readable evidence. A decisive rule's
-category (syntax error, timeout, missing module ...) ranks first. Pure: no I/O.
+category (syntax error, timeout, missing module ...) ranks first. A sample
+with no failure signal (its tests passed, or the output names no failure) and
+no code fact gets no ranking: the annotator judges the code against the
+prompt (:data:`annotator.suggest.NO_SIGNAL`). Pure: no I/O.
 
 Identical failures do not share labels: vote layers by failure signature and
 by exception type measured a negative or zero weight when refitted on split
@@ -115,7 +118,12 @@ def rank(
     evidence: dict[int, list[str]] = defaultdict(list)
     subs: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     decisive: dict[int, float] = {}
-    for rule in rules.fired(facts):
+    fired = rules.fired(facts)
+    if facts.has("out:no_failure") and not any(rule.weight > 0 for rule in fired):
+        # No failure signal: a ranking from the prior would only be a guess;
+        # the annotator judges the code against the prompt.
+        return []
+    for rule in fired:
         scores[rule.category] += rule.weight
         if rule.decisive:
             decisive[rule.category] = max(decisive.get(rule.category, 0.0), rule.weight)

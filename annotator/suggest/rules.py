@@ -97,7 +97,9 @@ class Rule(BaseModel):
     unless: list[str] = Field(default_factory=list)
     category: int
     subcategory: str | None = None
-    weight: float = Field(gt=0, le=5)
+    weight: float = Field(ge=0, le=5)
+    """0: an evidence-only rule (its facts are shown with the category, the
+    ranking does not move)."""
     decisive: bool = False
     """The facts all but settle the category (a syntax error, a missing
     module): the suggestion is shown as decisive, not as one candidate."""
@@ -142,27 +144,35 @@ class RuleSet(BaseModel):
     prior: Prior | None = None
     rules: list[Rule]
     digest: str = ""
+    skipped: list[str] = Field(default_factory=list, exclude=True)
+    """Rules left out because they name a category or subcategory the taxonomy lacks."""
 
     def check(self, taxonomy: Taxonomy, source: str) -> None:
+        """Refuse duplicate ids; skip (and list in :attr:`skipped`) the rules
+        that name what ``taxonomy`` does not have: a group's own taxonomy
+        must not make the bundled rule table fail."""
         ids: set[str] = set()
+        kept: list[Rule] = []
         for index, rule in enumerate(self.rules):
             where = f"rules[{index}]"
             if rule.id in ids:
                 raise UserError(f"duplicate rule id '{rule.id}'", file=source, where=f"{where}.id")
             ids.add(rule.id)
             if not taxonomy.has(rule.category):
-                raise UserError(
-                    f"unknown category {rule.category}", file=source, where=f"{where}.category"
+                self.skipped.append(
+                    f"{rule.id}: no category {rule.category} in taxonomy {taxonomy.name}"
                 )
-            if (
+            elif (
                 rule.subcategory
                 and taxonomy.category(rule.category).subcategory(rule.subcategory) is None
             ):
-                raise UserError(
-                    f"category {rule.category} has no subcategory '{rule.subcategory}'",
-                    file=source,
-                    where=f"{where}.subcategory",
+                self.skipped.append(
+                    f"{rule.id}: category {rule.category} of taxonomy {taxonomy.name}"
+                    f" has no subcategory '{rule.subcategory}'"
                 )
+            else:
+                kept.append(rule)
+        self.rules = kept
 
     def fired(self, facts: Facts) -> list[Rule]:
         return [rule for rule in self.rules if rule.fires(facts)]

@@ -440,12 +440,20 @@ def _parse(text: str, function: str | None) -> TestReport:
     )
 
 
+MAX_PARSED_CHARS = 2_000_000
+"""Longer test output is parsed by its first and last million characters."""
+
+
 def parse_test_output(text: str, function: str | None = None) -> TestReport:
     """Parse ``text``; ``function`` (the generated function's name) helps
     pick :attr:`FailedTest.generated_frame`. Never raises."""
     try:
         if not isinstance(text, str):
             text = bytes(text).decode("utf-8", "replace") if text else ""
+        if len(text) > MAX_PARSED_CHARS:
+            # pytest reports the failure at the start and the summary at the end.
+            half = MAX_PARSED_CHARS // 2
+            text = text[:half] + "\n" + text[-half:]
         return _parse(text, function)
     except Exception:  # a parser bug must not take the annotation UI down
         return TestReport()

@@ -21,12 +21,19 @@ from rich.text import Span, Text
 
 from ..textsafe import visible as visible
 
-HIGHLIGHT_LIMIT = 300_000
+HIGHLIGHT_LIMIT = 100_000
 """Code longer than this (characters) is shown without syntax colours: the
 highlighter is linear but a multi-MB file would delay the first paint."""
 
 MAX_LINE_CELLS = 2_000
 """Lines are cut after this many characters for display (minified tensors)."""
+
+MAX_SHOWN_CHARS = 300_000
+"""Code views show the first this many characters of a larger file, then a line
+saying how much is left out (memory and first paint stay bounded)."""
+
+MAX_DIFF_CHARS = 200_000
+"""Larger code is not diffed (difflib is quadratic in the worst case)."""
 
 CODE_THEME = "monokai"
 MARK_STYLE = "on #5f1f1f"
@@ -43,7 +50,11 @@ def plain_lines(text: str, style: str = "") -> list[Text]:
 
 def code_lines(code: str, marked: int | None = None) -> list[Text]:
     """Syntax-highlighted Python with line numbers; line ``marked`` (1-based)
-    gets a red background and a ``▶`` in the gutter."""
+    gets a red background and a ``▶`` in the gutter. Only the first
+    :data:`MAX_SHOWN_CHARS` characters are shown, followed by a notice."""
+    cut = _too_large_notice(code, MAX_SHOWN_CHARS)
+    if cut is not None:
+        code = code[:MAX_SHOWN_CHARS].rsplit("\n", 1)[0]
     safe = "\n".join(line[:MAX_LINE_CELLS] for line in visible(code).split("\n"))
     if not safe.strip():
         return [Text("(empty)", style="dim italic")]
@@ -68,24 +79,40 @@ def code_lines(code: str, marked: int | None = None) -> list[Text]:
         if is_marked:
             line.stylize(MARK_STYLE)
         out.append(line)
+    if cut is not None:
+        out.append(cut)
     return out
 
 
-def diff_lines(generated: str, reference: str) -> list[Text]:
-    """Unified diff of the generated code against the reference."""
-    diff = difflib.unified_diff(
-        visible(reference).splitlines(),
-        visible(generated).splitlines(),
-        "reference",
-        "generated",
-        lineterm="",
+def _too_large_notice(text: str, limit: int) -> Text | None:
+    if len(text) <= limit:
+        return None
+    return Text(
+        f"… the rest is not shown: {len(text) / 1e6:.1f} MB is more than the"
+        f" {limit / 1000:.0f} KB display limit (annotator export / the database has all of it)",
+        style="yellow italic",
     )
+
+
+def diff_lines(generated: str, reference: str) -> list[Text]:
+    """Diff of the generated code against the reference, comments and docstrings
+    left out (libcst, :mod:`annotator.suggest.codediff`; slow: tens of ms a file,
+    so call it from a worker); not for huge code."""
+    if max(len(generated), len(reference)) > MAX_DIFF_CHARS:
+        return [
+            Text(
+                f"too large to diff (more than {MAX_DIFF_CHARS / 1000:.0f} KB)",
+                style="yellow italic",
+            )
+        ]
+    from ..suggest.codediff import code_diff  # libcst loads when first needed
+
     styles = {"+": "green", "-": "red", "@": "cyan"}
     out = [
-        Text(line[:MAX_LINE_CELLS], style=styles.get(line[:1], ""), no_wrap=True, end="")
-        for line in diff
+        Text(visible(line)[:MAX_LINE_CELLS], style=styles.get(line[:1], ""), no_wrap=True, end="")
+        for line in code_diff(generated, reference)
     ]
-    return out or [Text("(no differences)", style="dim italic")]
+    return out or [Text("(no differences but comments and docstrings)", style="dim italic")]
 
 
 MATCH_LIMIT = 5_000

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from rich.text import Text
@@ -30,13 +31,15 @@ assertion's values and shapes are usually at their end)."""
 
 @dataclass(frozen=True)
 class SampleView:
-    """Everything the labeling screen shows for one sample, ready to paint."""
+    """Everything the labeling screen shows for one sample, ready to paint.
+
+    :attr:`diff` is computed when first read (libcst costs tens of ms a
+    file): workers read it before handing a prefetched view over."""
 
     sample: Sample
     failure: Failure
     generated: list[Text]
     reference: list[Text]
-    diff: list[Text]
     prompt: list[Text]
     error: list[Text]
     meta: Text
@@ -44,8 +47,6 @@ class SampleView:
     """Raw test output lines; escaped lazily by the full-output view."""
     reference_line: int | None = None
     """1-based line of the reference that matches the failing line."""
-    diff_line: int | None = None
-    """1-based line of the diff nearest to the failing line."""
     error_head: int = 0
     """How many lines open :attr:`error` that wrap on screen (the summary and
     the first details)."""
@@ -53,6 +54,11 @@ class SampleView:
     @property
     def sample_id(self) -> str:
         return self.sample.id
+
+    @cached_property
+    def diff(self) -> list[Text]:
+        """The reference diff without comments and docstrings."""
+        return render.diff_lines(self.sample.generated_code, self.sample.reference_code)
 
 
 def analyse_failure(test_output: str, code: str, function: str | None = None) -> Failure:
@@ -88,7 +94,6 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
         summary.append(("Generated code", where))
     if sample.passed:
         summary.append(("Result", "the tests passed"))
-    diff = render.diff_lines(sample.generated_code, sample.reference_code)
     meta = Text.assemble(
         (render.visible(sample.id), "bold"),
         "  ",
@@ -101,7 +106,6 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
         failure=failure,
         generated=render.code_lines(sample.generated_code, failure.line),
         reference=render.code_lines(sample.reference_code),
-        diff=diff,
         prompt=render.plain_lines(sample.prompt) if sample.prompt else [Text("(no prompt)")],
         error=render.error_lines(summary, failure.details, sample.test_output),
         meta=meta,
@@ -109,7 +113,6 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
         reference_line=render.matching_line(
             sample.generated_code, sample.reference_code, failure.line
         ),
-        diff_line=render.diff_line(diff, failure.line),
         error_head=len(summary) + WRAPPED_DETAILS,
     )
 

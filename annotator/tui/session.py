@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..migrate import TO_CONFIRM
 from ..models import Label, LabelValue, Suggestion
 from ..store.blind import BlindView
 from ..taxonomy import Taxonomy
@@ -122,6 +123,8 @@ class LabelSession:
                 subcategory = current.subcategory
             update |= {"kind": "bug", "category": category, "subcategory": subcategory}
             update["subcategory_inferred"] = False
+        if current.flag == TO_CONFIRM:
+            update["flag"] = None  # choosing the category again confirms it
         return current.model_copy(update=update)
 
     def subcategory_value(self, sample_id: str, subcategory: str, *, second: bool) -> LabelValue:

@@ -107,8 +107,8 @@ class LabelWriter:
         self._stopping.set()
 
     def _main(self) -> None:
-        view = self.ui_session.view.reopen()
         ui = self.ui_session
+        view = ui.view.reopen()
         session = LabelSession(
             view, undo_stack=ui.undo_stack, started=ui.started, touched=ui.touched
         )

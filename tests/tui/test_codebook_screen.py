@@ -175,3 +175,83 @@ def test_codebook_screen_snapshot(
         await settle(pilot)
 
     assert snap_compare(codebook_app, terminal_size=size, run_before=run_before)
+
+
+async def test_choosing_a_category_confirms_a_migrated_label(tui_store: Store) -> None:
+    from annotator.migrate import TO_CONFIRM
+
+    tui_store.set_label("s01", ME, LabelValue(kind="bug", category=5, flag=TO_CONFIRM))
+    app = AnnotatorApp(tui_store, ME)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.current == "s01"  # type: ignore[attr-defined]
+        await pilot.press("5")
+        await settle(pilot)
+        label = tui_store.label("s01", ME)
+        assert label is not None and label.flag is None and label.category == 5
+
+
+async def test_review_codebook_shows_final_labels_and_opens_them(tmp_path: Path) -> None:
+    from annotator.tui.screens.review import ReviewScreen
+
+    with Store.open(tmp_path / "r.db") as store:
+        fill(store)
+        store.set_label("s01", "ann", _bug(3, "ANN-NOTE"))
+        store.set_label("s01", "bob", _bug(4))
+        store.set_label("s02", "final", _bug(3, "final on s02"))
+        store.set_label("s03", "ann", _bug(3, "ann on s03"))
+        app = AnnotatorApp(store, "rev", review=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ReviewScreen) and app.screen.current == "s01"
+            await pilot.press("b")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, CodebookScreen)
+            assert screen.category.id == 3  # the first rater's category (no final label)
+            assert [e.sample_id for e in screen.examples] == ["s02"]  # final labels only
+            assert "final labels" in _text(screen, "#codebook-examples-title")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ReviewScreen)
+            assert app.screen.current == "s02"
+
+
+async def test_open_coding_screen_assigns_a_cluster_from_review(tmp_path: Path) -> None:
+    from annotator.tui.screens.notes import NotesScreen
+    from annotator.tui.screens.review import ReviewScreen
+
+    with Store.open(tmp_path / "o.db") as store:
+        fill(store)
+        store.set_label("s01", "ann", _bug(6, "wrong tensor shape"))
+        store.set_label("s02", "bob", _bug(6, "tensor shape wrong " + HOSTILE))
+        store.set_label("s03", "ann", _bug(6, "passes a list"))
+        store.set_label("s03", "bob", _bug(4))
+        app = AnnotatorApp(store, "rev", review=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ReviewScreen)
+            await pilot.press("o")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, NotesScreen)
+            assert [c.sample_ids for c in screen.clusters] == [["s01", "s02"], ["s03"]]
+            await pilot.press("enter")
+            await settle(pilot)
+            picker = app.screen
+            assert isinstance(picker, PickerScreen)
+            sub = store.taxonomy.category(6).subcategories[0]
+            assert _text(picker, "#picker-detail") == sub.definition
+            await pilot.press("escape")  # cancelled: nothing written
+            await settle(pilot)
+            first = store.label("s01", "ann")
+            assert first is not None and first.subcategory is None
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("1")
+            await settle(pilot)
+            assert app.screen is screen
+            for sid, who in (("s01", "ann"), ("s02", "bob")):
+                label = store.label(sid, who)
+                assert label is not None and label.subcategory == sub.name
+            assert [c.sample_ids for c in screen.clusters] == [["s03"]]

@@ -351,6 +351,7 @@ def test_review_command_wiring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         lambda store, name, *args, **kw: calls.append((name, kw)),
     )
     db = str(tmp_path / "cli.db")
+    Store.open(db).close()  # review reads an existing database (it creates none)
     runner = CliRunner()
     result = runner.invoke(cli, ["--db", db, "review", "--annotator", "  eve "])
     assert result.exit_code == 0, result.output

@@ -323,8 +323,10 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
     def shown(self, sample_id: str) -> bool:
         return not suggestions_hidden(sample_id, self.blind_share)
 
-    def apply_category(self, category: int, subcategory: str | None = None) -> None:
-        sid = self.target()
+    def apply_category(
+        self, category: int, subcategory: str | None = None, sample_id: str | None = None
+    ) -> None:
+        sid = sample_id or self.target()
         if sid is None:
             return
         taxonomy = self.session.taxonomy

@@ -18,6 +18,8 @@ from textual.timer import Timer
 from ..digits import PENDING_SECONDS, DigitEntry
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ...models import LabelValue
     from ..session import LabelSession
     from ..widgets.sample_list import SampleList
@@ -30,13 +32,17 @@ class CategoryKeys(Screen[None]):
     current: str | None
     _digits: DigitEntry | None = None
     _digit_timer: Timer | None = None
+    _digit_sample: str | None = None
+    """The sample the first digit was typed on (a pending digit is for it)."""
 
     if TYPE_CHECKING:
 
         @property
         def queue(self) -> SampleList: ...
 
-        def apply_category(self, category: int, subcategory: str | None = None) -> None: ...
+        def apply_category(
+            self, category: int, subcategory: str | None = None, sample_id: str | None = None
+        ) -> None: ...
 
         def save(
             self,
@@ -60,12 +66,14 @@ class CategoryKeys(Screen[None]):
         if self._digit_timer is not None:
             self._digit_timer.stop()
             self._digit_timer = None
+        if self.digits.pending is None:
+            self._digit_sample = self.target()
         number = self.digits.press(n)
         self._show_pending()
         if number is None:
             self._digit_timer = self.set_timer(PENDING_SECONDS, self.flush_digit)
         else:
-            self.apply_category(number)
+            self.apply_category(number, sample_id=self._digit_sample)
 
     def flush_digit(self) -> None:
         """Apply a pending first digit by itself (its time ran out, or the sample changes)."""
@@ -75,7 +83,7 @@ class CategoryKeys(Screen[None]):
         number = self.digits.flush()
         if number is not None:
             self._show_pending()
-            self.apply_category(number)
+            self.apply_category(number, sample_id=self._digit_sample)
 
     def _show_pending(self) -> None:
         pending = self.digits.pending

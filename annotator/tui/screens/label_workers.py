@@ -75,7 +75,10 @@ class LabelWorkers(Screen[None]):
             for sample_id in sample_ids:
                 if self._cancelled():
                     return
-                self.post_message(SampleLoaded(sample_id, load_view(store, sample_id)))
+                view = load_view(store, sample_id)
+                if view is not None:
+                    view.diff  # noqa: B018 - computed here, not when the tab opens
+                self.post_message(SampleLoaded(sample_id, view))
             for sample_id in suggest_ids:
                 if self._cancelled():
                     return
@@ -97,7 +100,7 @@ class LabelWorkers(Screen[None]):
         """
         with self.reader() as store:
             signature, members, unlabeled = store.cluster(sample_id)
-            categories = store.own_categories_of(members)
+            categories = store.own_categories(members)
         if self._cancelled():
             return
         self.post_message(

@@ -56,6 +56,8 @@ HELP = {
     "write_final": "write your own final label (category, subcategory, note)",
     "undo": "undo the last final-label change (restores its previous state)",
     "cycle_view": "the next code view",
+    "codebook": "codebook: definition, decision rules and final-labeled examples of the category",
+    "notes": "open coding: clusters of notes without a subcategory; give a cluster one",
     "agreement": "agreement matrix (Enter on a cell lists the samples of that pair)",
     "quit": "quit (every final label is already saved)",
 }
@@ -84,6 +86,8 @@ class ReviewScreen(WriteFinalFlow):
         Binding("S", "app.stats", "Stats", show=False),
         Binding("v", "cycle_view", "View", show=False),
         Binding("t", "output", "Output", show=False, id="output"),
+        Binding("b", "codebook", "Codebook", show=False),
+        Binding("o", "notes", "Open coding", show=False),
     ]
 
     def __init__(self, store: Store, reviewer: str, with_final: bool | None = None) -> None:
@@ -109,7 +113,6 @@ class ReviewScreen(WriteFinalFlow):
         with Horizontal(id="review-body"):
             yield OptionList(id="review-list")
             with Vertical(id="review-work"):
-                yield Static(id="review-meta", markup=False)
                 with VerticalScroll(id="review-labels-box"):
                     yield Static(id="review-labels")
                 yield Static(id="review-final")
@@ -211,6 +214,8 @@ class ReviewScreen(WriteFinalFlow):
         store = self.store.reopen()
         try:
             view = load_view(store, sample_id)
+            if view is not None:
+                view.diff  # noqa: B018 - the diff is painted at once: compute it here
         finally:
             store.close()
         self.post_message(SampleLoaded(sample_id, view))
@@ -389,6 +394,22 @@ class ReviewScreen(WriteFinalFlow):
 
     def action_agreement(self) -> None:
         self.app.push_screen(AgreementScreen(self.store))
+
+    def action_notes(self) -> None:
+        from .notes import NotesScreen
+
+        self.app.push_screen(NotesScreen(self.store))
+
+    def action_codebook(self) -> None:
+        from .codebook import CodebookScreen, codebook_category
+
+        sid = self.current
+        final = self.store.label(sid, FINAL) if sid else None
+        labels = [lab for lab in self.store.labels(sample_id=sid)] if sid else []
+        first = next((lab for lab in labels if lab.kind == "bug"), None)
+        category = codebook_category(final if final is not None else first, None)
+        # Review is not blind: the examples are final labels.
+        self.app.push_screen(CodebookScreen(self.store, self.reviewer, category, blind=False))
 
     def action_help(self) -> None:
         rows = [("1-9", "adopt the label of the n-th annotator shown as final, then next")]

@@ -27,6 +27,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static, TabbedContent, TabPane
 
+from .. import render
 from ..sample_data import SampleView
 from .lines_view import LinesView
 
@@ -124,8 +125,9 @@ class SampleViewer(Vertical):
             "generated": view.failure.line,
             "generated-split": view.failure.line,
             "reference": view.reference_line,
-            "diff": view.diff_line,
         }.get(name)
+        if name == "diff":  # the diff is made when first shown (libcst)
+            line = render.diff_line(view.diff, view.failure.line)
         return line - 1 if line else None
 
     def _fill(self, name: str) -> None:

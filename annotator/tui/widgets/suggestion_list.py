@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...models import Suggestion
+from ...suggest import NO_SIGNAL
 from ...taxonomy import Taxonomy
 from ..render import visible
 
@@ -43,7 +44,7 @@ class SuggestionList(Static):
     def show_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
         self.suggestions = list(suggestions)
         if not suggestions:
-            self.update(Text("no suggestion", style="dim italic"))
+            self.update(Text(NO_SIGNAL, style="dim italic"))
             return
         text = Text(end="")
         top = suggestions[0]

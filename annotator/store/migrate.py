@@ -1,0 +1,94 @@
+"""Writing a taxonomy migration, and reading labels as they were under a version.
+
+Contract:
+- :func:`apply_migration` writes a :class:`~annotator.migrate.MigrationPlan`
+  in one ``BEGIN IMMEDIATE`` transaction: every rewritten label through
+  ``put_label`` (so ``label_history`` keeps the old state, restorable with
+  ``Store.restore_label``), every other label of the old version re-stamped
+  with the new version (its codes mean the same), then the database's
+  binding to the taxonomy is moved to the new one (:func:`bind_taxonomy`,
+  ``Store.rebind_taxonomy``). Either all of it is written or nothing.
+- :data:`LABELS_AT_VERSION_SQL` is a ``labels``-shaped row source holding,
+  per (sample, annotator), the last state recorded under a taxonomy version
+  (a label deleted under it, or first made after it, is absent); agreement
+  reads it for ``--taxonomy-version``.
+- :func:`taxonomy_versions` counts current labels per version.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .connection import write_transaction
+from .labels import put_label
+
+if TYPE_CHECKING:
+    from ..migrate import MigrationPlan
+    from ..taxonomy import Taxonomy
+    from . import Store
+
+LABELS_AT_VERSION_SQL = (
+    "(SELECT h.* FROM label_history h JOIN ("
+    " SELECT MAX(id) AS last FROM label_history WHERE taxonomy_version = ?"
+    " GROUP BY sample_id, annotator) m ON h.id = m.last WHERE h.op != 'delete')"
+)
+"""Takes one parameter, the version."""
+
+
+def bind_taxonomy(store: Store, taxonomy: Taxonomy) -> None:
+    """Bind the database to ``taxonomy`` (inside the caller's transaction), so it
+    is opened with the new version from now on and refused with the old one
+    (:mod:`annotator.store.taxonomy_binding`)."""
+    store.rebind_taxonomy(taxonomy)
+
+
+def binding_state(store: Store, new: Taxonomy) -> str:
+    """'old' (bound to the store's taxonomy, or not bound yet), 'new' (already
+    bound to ``new``: migrated before) or 'other'."""
+    from .taxonomy_binding import binding_of
+
+    have = store.taxonomy_binding()
+    if have is None or have == binding_of(store.taxonomy):
+        return "old"
+    if have == binding_of(new):
+        return "new"
+    return "other"
+
+
+def apply_migration(store: Store, plan: MigrationPlan, new: Taxonomy) -> None:
+    """Write the plan in one transaction (see the module docstring)."""
+    conn = store.db.conn
+    with write_transaction(store.db):
+        for rewrite in plan.rewrites:
+            label = rewrite.label
+            put_label(
+                store.db,
+                label.sample_id,
+                label.annotator,
+                rewrite.value,
+                taxonomy_version=new.version,
+                source=label.source,
+                written_by=label.written_by,
+            )
+        # Unchanged codes: only the version they refer to moves on (updated_at
+        # is kept, so the label does not look freshly edited to a merge).
+        conn.execute(
+            "UPDATE labels SET taxonomy_version = ? WHERE taxonomy_version = ?",
+            (new.version, plan.old_version),
+        )
+        bind_taxonomy(store, new)
+        store.taxonomy = new
+
+
+def taxonomy_versions(store: Store) -> dict[str, int]:
+    """Current labels per taxonomy version."""
+    rows = store.db.conn.execute(
+        "SELECT taxonomy_version, COUNT(*) FROM labels GROUP BY taxonomy_version ORDER BY 1"
+    )
+    return {str(version): int(count) for version, count in rows}
+
+
+def history_versions(store: Store) -> set[str]:
+    """Every taxonomy version a label was ever recorded under."""
+    rows = store.db.conn.execute("SELECT DISTINCT taxonomy_version FROM label_history")
+    return {str(r[0]) for r in rows}

@@ -1,0 +1,85 @@
+"""Notes of labels that have no subcategory yet, and giving them one.
+
+Contract: :func:`unspecified_notes` lists every non-empty note of a bug label
+slot (primary or second category) whose subcategory is missing or
+'Unspecified', of human annotators (machine annotators left out), optionally
+of one annotator. :func:`assign_subcategory` sets the subcategory of the
+given slots in one transaction through ``put_label`` (history kept; a slot
+whose label changed since it was listed is refused and nothing is written).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import UserError
+from .connection import write_transaction
+from .labels import get_label, put_label, validate_label
+
+if TYPE_CHECKING:
+    from . import Store
+
+UNSPECIFIED = "Unspecified"
+
+
+@dataclass(frozen=True)
+class NoteItem:
+    sample_id: str
+    annotator: str
+    second: bool
+    """True for the second category's note."""
+    category: int
+    note: str
+    revision: int
+
+
+def unspecified_notes(store: Store, annotator: str | None = None) -> list[NoteItem]:
+    who = "AND l.annotator = ?" if annotator is not None else ""
+    params: list[object] = [UNSPECIFIED, UNSPECIFIED]
+    if annotator is not None:
+        params.append(annotator)
+    rows = store.db.conn.execute(
+        "SELECT l.sample_id, l.annotator, l.category, l.subcategory, l.note, l.category2,"
+        " l.subcategory2, l.note2, l.revision FROM labels l JOIN samples s ON s.id = l.sample_id"
+        " WHERE l.kind = 'bug' AND ((l.subcategory IS NULL OR l.subcategory = ?)"
+        " OR (l.category2 IS NOT NULL AND (l.subcategory2 IS NULL OR l.subcategory2 = ?)))"
+        f" AND l.annotator NOT IN (SELECT name FROM machine_annotators) {who}"
+        " ORDER BY s.rowid, l.annotator",
+        params,
+    ).fetchall()
+    out = []
+    for sid, who_, cat, sub, note, cat2, sub2, note2, revision in rows:
+        if cat is not None and sub in (None, UNSPECIFIED) and note.strip():
+            out.append(NoteItem(sid, who_, False, cat, note.strip(), revision))
+        if cat2 is not None and sub2 in (None, UNSPECIFIED) and note2.strip():
+            out.append(NoteItem(sid, who_, True, cat2, note2.strip(), revision))
+    return out
+
+
+def assign_subcategory(store: Store, items: list[NoteItem], subcategory: str) -> int:
+    """Give every slot in ``items`` the subcategory; returns the labels written."""
+    with write_transaction(store.db):
+        written = 0
+        for item in items:
+            label = get_label(store.db, item.sample_id, item.annotator)
+            if label is None or label.revision != item.revision:
+                raise UserError(
+                    f"the label of {item.sample_id} by {item.annotator} changed since the"
+                    " notes were listed: list them again"
+                )
+            key = "subcategory2" if item.second else "subcategory"
+            inferred = "subcategory2_inferred" if item.second else "subcategory_inferred"
+            value = label.value().model_copy(update={key: subcategory, inferred: False})
+            validate_label(value, store.taxonomy)
+            put_label(
+                store.db,
+                item.sample_id,
+                item.annotator,
+                value,
+                taxonomy_version=store.taxonomy.version,
+                source=label.source,
+                written_by=label.written_by,
+            )
+            written += 1
+    return written

@@ -1,0 +1,140 @@
+"""Facts a careful annotator looks for, beyond the exception: where, what kind, which name.
+
+Contract: :func:`evidence_facts` gives the facts (name, evidence) to add to a
+sample's :class:`~.features.Facts`, from its primary failure and the code analysis:
+
+- where the error is raised: inside a library call made by the generated
+  code (``out:library_call``), by the generated code's own ``raise``
+  (``out:own_raise``), or by the test's comparison (``out:test_comparison``),
+  each with the line and statement;
+- the kind of assertion that failed (``assert:close``, ``assert:shape``,
+  ``assert:equal``, ``assert:did_not_raise``, ``assert:mock``,
+  ``assert:dtype``), read from the failing statement and the message;
+- whether an undefined name is a module alias never imported
+  (``code:undefined_module_alias``: ``torch``, ``np``, ``F`` ...) or a local
+  name (``code:undefined_local``).
+
+Each fact's evidence names the line. Pure functions over parsed data.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .analysis import CodeFacts
+from .outputfacts import is_library_file, is_test_file
+from .outputmodels import FailedTest
+
+EVIDENCE_FACTS: dict[str, str] = {
+    "out:library_call": "the error is raised inside a library call made by the generated code",
+    "out:own_raise": "the generated code raises the error itself",
+    "out:test_comparison": "the test's own comparison failed (a wrong result, no crash)",
+    "assert:close": "a closeness comparison (allclose / assert_close) failed",
+    "assert:shape": "an assertion on a shape failed",
+    "assert:equal": "an equality assertion failed",
+    "assert:did_not_raise": "the test expected an exception that was not raised",
+    "assert:mock": "an assertion on a mock's calls failed",
+    "assert:dtype": "an assertion on a dtype failed",
+    "code:undefined_module_alias": "a module alias is used but never imported",
+    "code:undefined_local": "a local name is used but never defined",
+}
+
+# Conventional aliases of modules; an undefined one is a missing import.
+MODULE_ALIASES = frozenset(
+    "torch nn F np numpy tf keras jnp jax pd scipy sp math optim T cv2 Image PIL kornia"
+    " torchvision transforms sklearn plt random os sys time itertools functools".split()
+)
+
+_ASSERT_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("assert:mock", re.compile(r"assert_called|assert_not_called|call_count|Expected call")),
+    (
+        "assert:close",
+        re.compile(r"allclose|assert_close|isclose|not close|Mismatched elements|tolerance"),
+    ),
+    ("assert:shape", re.compile(r"\.shape\b|\.size\(\)|torch\.Size|\bndim\b")),
+    ("assert:dtype", re.compile(r"\.dtype\b|dtype=")),
+    ("assert:equal", re.compile(r"==|assert_equal|array_equal|\bequal\(")),
+]
+
+
+def _statement(failure: FailedTest) -> tuple[int, str]:
+    """The failing statement of the test (line, code), when the frames say."""
+    for frame in reversed(failure.frames):
+        if is_test_file(frame.file) and frame.code:
+            return frame.line, frame.code
+    return 0, ""
+
+
+def where_raised(failure: FailedTest) -> tuple[str, str] | None:
+    """(fact, evidence) for where the failure was raised."""
+    frame = failure.generated_frame
+    last = failure.frames[-1] if failure.frames else None
+    if frame is not None:
+        code = frame.code.strip()
+        if code.startswith("raise"):
+            return (
+                "out:own_raise",
+                f"raised by the generated code's own raise, line {frame.line}: {code[:100]}",
+            )
+        if last is not None and last is not frame and is_library_file(last.file):
+            where = last.file.replace("\\", "/").rsplit("/", 2)
+            return (
+                "out:library_call",
+                f"raised inside {'/'.join(where[-2:])} called from line {frame.line} of the"
+                f" generated code: {code[:100]}",
+            )
+        return None
+    if failure.exception_type == "AssertionError":
+        line, code = _statement(failure)
+        shown = code or failure.message
+        at = f", test line {line}" if line else ""
+        return "out:test_comparison", f"the test's comparison failed{at}: {shown[:120]}"
+    return None
+
+
+def assertion_kind(failure: FailedTest) -> tuple[str, str] | None:
+    """(fact, evidence) for the kind of assertion that failed."""
+    if failure.did_not_raise:
+        return (
+            "assert:did_not_raise",
+            f"{EVIDENCE_FACTS['assert:did_not_raise']}: {failure.message[:120]}",
+        )
+    if failure.exception_type != "AssertionError" and failure.assertion is None:
+        return None
+    _, code = _statement(failure)
+    text = f"{code}\n{failure.message}\n{failure.details[:1500]}"
+    for name, pattern in _ASSERT_KINDS:
+        if pattern.search(text):
+            return name, f"{EVIDENCE_FACTS[name]}: {(code or failure.message)[:120]}"
+    return None
+
+
+def undefined_kind(code: CodeFacts) -> list[tuple[str, str]]:
+    """Undefined names split into module aliases and local names."""
+    out: list[tuple[str, str]] = []
+    aliases = [f for f in code.undefined_names if f.code.split(".")[0] in MODULE_ALIASES]
+    local = [f for f in code.undefined_names if f.code.split(".")[0] not in MODULE_ALIASES]
+    if aliases:
+        first = aliases[0]
+        out.append(
+            (
+                "code:undefined_module_alias",
+                f"'{first.code}' is a module alias never imported, line {first.line}",
+            )
+        )
+    if local:
+        first = local[0]
+        out.append(("code:undefined_local", f"'{first.code}' is never defined, line {first.line}"))
+    return out
+
+
+def evidence_facts(failure: FailedTest | None, code: CodeFacts) -> list[tuple[str, str]]:
+    """All evidence facts of one sample, as (fact, evidence) pairs."""
+    found: list[tuple[str, str]] = []
+    if failure is not None:
+        for fact in (where_raised(failure), assertion_kind(failure)):
+            if fact is not None:
+                found.append(fact)
+    if code.syntax_error is None:
+        found += undefined_kind(code)
+    return found
