@@ -259,6 +259,8 @@ def test_keymap_invalid(tmp_path: Path, text: str, message: str) -> None:
 
 def test_keymap_error_on_the_command_line(tmp_path: Path) -> None:
     keys = write(tmp_path, "[keys]\nnxt = 'j'\n")
+    with Store.open(tmp_path / "k.db") as store:
+        store.upsert_sample(make_sample(1))
     result = CliRunner().invoke(
         cli, ["--db", str(tmp_path / "k.db"), "label", "--annotator", "me", "--keys", str(keys)]
     )

@@ -155,12 +155,9 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
     def on_unmount(self) -> None:
         self.store_focus_time()
 
-    def store_focus_time(self, sample_id: str | None = None) -> None:
-        """Add the focus time gathered (for ``sample_id``, or all) to the store."""
-        if sample_id is not None:
-            spent = {sample_id: self.focus_clock.take(sample_id)}
-        else:
-            spent = self.focus_clock.take_all()
+    def store_focus_time(self) -> None:
+        """Add the focus time gathered and not yet saved with a label (on quit)."""
+        spent = self.focus_clock.take_all()
         try:
             self.session.view.add_focus_time(spent)
         except Exception as exc:  # the clock must never cost a label
@@ -308,14 +305,18 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         runs, in key order; see :mod:`.label_writes`); ``then(was_unlabeled)``
         runs once it is committed."""
 
+        # The focus time so far goes with the label, in the same write (never
+        # a write of its own on the UI thread: another writer may hold the lock).
+        seconds = self.focus_clock.take(sample_id)
+
         def run(session: LabelSession) -> bool:
             was_unlabeled = session.label(sample_id) is None
             session.save(sample_id, build(session))
+            session.view.add_focus_time({sample_id: seconds})
             return was_unlabeled
 
         self.labels_changed()
         self.write(sample_id, run, what, then)
-        self.store_focus_time(sample_id)
 
     def saved_text(self, what: str) -> str:
         return f"{what} ✓ {clock.clock()}"
