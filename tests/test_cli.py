@@ -64,13 +64,7 @@ def test_import_then_status_json(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "3 new" in result.output
     result = runner.invoke(cli, ["--db", str(db), "status", "--json"])
-    empty_times = {"median_per_annotator": {}, "median_per_category": {}}
-    assert json.loads(result.output) == {
-        "samples": 3,
-        "failing": 2,
-        "annotators": {},
-        "focus_seconds": empty_times,
-    }
+    assert json.loads(result.output) == {"samples": 3, "failing": 2, "annotators": {}}
 
 
 def test_env_var_selects_the_database(tmp_path: Path) -> None:

@@ -117,10 +117,11 @@ def status(ctx: Context, as_json: bool) -> None:
     data = ctx.store.status()
     times = ctx.store.time_summary()
     if as_json:
-        data["focus_seconds"] = {
-            "median_per_annotator": {k: m for k, (_, m) in times.per_annotator.items()},
-            "median_per_category": {str(k): m for k, (_, m) in times.per_category.items()},
-        }
+        if times.per_annotator:  # only once the labeling UI has timed a label
+            data["focus_seconds"] = {
+                "median_per_annotator": {k: m for k, (_, m) in times.per_annotator.items()},
+                "median_per_category": {str(k): m for k, (_, m) in times.per_category.items()},
+            }
         echo(json.dumps(data))
         return
     echo(f"Database: {ctx.db_path}")

@@ -9,6 +9,7 @@ files before committing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -452,5 +453,7 @@ def test_status_and_report_show_focus_time(tmp_path: Path) -> None:
     assert status.exit_code == 0, status.output
     assert "ann" in status.output and "median 30 s/sample over 3" in status.output
     assert "Progress: ann 50% · bob 33%" in status.output
+    as_json = json.loads(runner.invoke(cli, ["--db", str(db), "status", "--json"]).output)
+    assert as_json["focus_seconds"]["median_per_annotator"] == {"ann": 30.0, "bob": 7.0}
     report = runner.invoke(cli, ["--db", str(db), "report"])
     assert "## Annotation time" in report.output and "| ann | 3 | 30 |" in report.output
