@@ -4,7 +4,7 @@ Measures, with Textual's Pilot on a temporary copy of the data:
 
 * start-up: from creating the app to the first sample painted (several runs),
   plus the Python import time of the UI modules in a fresh interpreter;
-* end to end: ``annotator label`` started in a pseudo-terminal (160x50) until
+* end to end: ``annotator label`` started in a pseudo-terminal (--size, default 160x50) until
   a line of the first sample's generated code is on the terminal (what a
   person sees, interpreter start-up and imports included);
 * ``n``: from the key press to the next sample painted (its id in the header
@@ -36,6 +36,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "dlbench"
+SIZE = (160, 50)
+"""Terminal columns and rows (``--size``)."""
 
 
 def p95(values: list[float]) -> float:
@@ -74,7 +76,7 @@ async def startup_once(db: Path, annotator: str = "bench") -> float:
         start = time.perf_counter()
         # As `annotator label` does: the first page is read before the app runs.
         app = AnnotatorApp(store, annotator, preload=first_page(BlindView(store, annotator)))
-        async with app.run_test(size=(160, 50)) as pilot:
+        async with app.run_test(size=SIZE) as pilot:
             while not getattr(app.screen, "shown_at", None):
                 await asyncio.sleep(0.002)
             elapsed = time.perf_counter() - start
@@ -90,7 +92,7 @@ async def walk(db: Path, steps: int, annotator: str = "bench") -> tuple[list[flo
     rendered: list[float] = []
     with Store.open(db) as store:
         app = AnnotatorApp(store, annotator)
-        async with app.run_test(size=(160, 50)) as pilot:
+        async with app.run_test(size=SIZE) as pilot:
             frames = _track_display(app)
             screen = app.screen
             while not getattr(screen, "shown_at", None):
@@ -144,7 +146,7 @@ def end_to_end(db: Path, annotator: str, needle: bytes) -> float:
     """Seconds from starting ``annotator label`` in a pty to ``needle`` shown."""
     command = Path(sys.executable).with_name("annotator")
     master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -201,7 +203,12 @@ def main() -> None:
     parser.add_argument("--e2e", type=int, default=10, help="end-to-end starts in a pty")
     parser.add_argument("--db", type=Path, help="measure on this database instead (scale.py)")
     parser.add_argument("--annotator", default="bench")
+    parser.add_argument("--size", default="160x50", help="terminal COLUMNSxROWS")
     args = parser.parse_args()
+    global SIZE
+    width, height = (int(part) for part in args.size.lower().split("x"))
+    SIZE = (width, height)
+    print(f"terminal {width}x{height}")
     if args.db is not None:
         run(args.db, args)
         return

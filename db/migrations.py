@@ -236,3 +236,65 @@ CREATE TABLE machine_answers (
 );
 """,
     )
+
+
+@migrations()
+def m005_search_and_focus_time(db: Database) -> None:
+    """Full-text search over sample texts and notes; focus time per label.
+
+    ``sample_fts`` indexes ``sample_texts`` (external content: no second copy
+    of the texts) and ``note_fts`` the notes of ``labels``; triggers keep both
+    in step with every insert, update and delete (importers, merges, the UI).
+    Searching notes is always restricted to one annotator's own labels
+    (blind labeling). ``label_time`` holds the seconds each annotator spent
+    with each sample on screen (idle gaps dropped), beside the label.
+    """
+    _run(
+        db,
+        """
+CREATE VIRTUAL TABLE sample_fts USING fts5(
+    prompt, generated_code, reference_code, test_output,
+    content='sample_texts', content_rowid='rowid'
+);
+CREATE TRIGGER sample_fts_insert AFTER INSERT ON sample_texts BEGIN
+    INSERT INTO sample_fts (rowid, prompt, generated_code, reference_code, test_output)
+    VALUES (NEW.rowid, NEW.prompt, NEW.generated_code, NEW.reference_code, NEW.test_output);
+END;
+CREATE TRIGGER sample_fts_delete AFTER DELETE ON sample_texts BEGIN
+    INSERT INTO sample_fts (sample_fts, rowid, prompt, generated_code, reference_code,
+        test_output)
+    VALUES ('delete', OLD.rowid, OLD.prompt, OLD.generated_code, OLD.reference_code,
+        OLD.test_output);
+END;
+CREATE TRIGGER sample_fts_update AFTER UPDATE ON sample_texts BEGIN
+    INSERT INTO sample_fts (sample_fts, rowid, prompt, generated_code, reference_code,
+        test_output)
+    VALUES ('delete', OLD.rowid, OLD.prompt, OLD.generated_code, OLD.reference_code,
+        OLD.test_output);
+    INSERT INTO sample_fts (rowid, prompt, generated_code, reference_code, test_output)
+    VALUES (NEW.rowid, NEW.prompt, NEW.generated_code, NEW.reference_code, NEW.test_output);
+END;
+INSERT INTO sample_fts (sample_fts) VALUES ('rebuild');
+CREATE VIRTUAL TABLE note_fts USING fts5(note, note2, content='labels', content_rowid='rowid');
+CREATE TRIGGER note_fts_insert AFTER INSERT ON labels BEGIN
+    INSERT INTO note_fts (rowid, note, note2) VALUES (NEW.rowid, NEW.note, NEW.note2);
+END;
+CREATE TRIGGER note_fts_delete AFTER DELETE ON labels BEGIN
+    INSERT INTO note_fts (note_fts, rowid, note, note2)
+    VALUES ('delete', OLD.rowid, OLD.note, OLD.note2);
+END;
+CREATE TRIGGER note_fts_update AFTER UPDATE OF note, note2 ON labels BEGIN
+    INSERT INTO note_fts (note_fts, rowid, note, note2)
+    VALUES ('delete', OLD.rowid, OLD.note, OLD.note2);
+    INSERT INTO note_fts (rowid, note, note2) VALUES (NEW.rowid, NEW.note, NEW.note2);
+END;
+INSERT INTO note_fts (note_fts) VALUES ('rebuild');
+CREATE TABLE label_time (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    seconds REAL NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+);
+""",
+    )

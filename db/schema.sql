@@ -39,6 +39,14 @@ CREATE TABLE label_history (
 
 );
 
+CREATE TABLE label_time (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    seconds REAL NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+);
+
 CREATE TABLE labels (
     sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
     annotator TEXT NOT NULL REFERENCES annotators (name),
@@ -87,6 +95,16 @@ CREATE TABLE machine_answers (
     PRIMARY KEY (sample_id, annotator)
 );
 
+CREATE VIRTUAL TABLE note_fts USING fts5(note, note2, content='labels', content_rowid='rowid');
+
+CREATE TABLE 'note_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+
+CREATE TABLE 'note_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+
+CREATE TABLE 'note_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+
+CREATE TABLE 'note_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+
 CREATE TABLE sample_facts (
     sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
     key TEXT NOT NULL,
@@ -96,6 +114,19 @@ CREATE TABLE sample_facts (
     facts TEXT NOT NULL,
     computed_at TEXT NOT NULL
 );
+
+CREATE VIRTUAL TABLE sample_fts USING fts5(
+    prompt, generated_code, reference_code, test_output,
+    content='sample_texts', content_rowid='rowid'
+);
+
+CREATE TABLE 'sample_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+
+CREATE TABLE 'sample_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+
+CREATE TABLE 'sample_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+
+CREATE TABLE 'sample_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 
 CREATE TABLE sample_texts (
     sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
@@ -185,4 +216,40 @@ END;
 CREATE TRIGGER labels_history_update AFTER UPDATE ON labels BEGIN
     INSERT INTO label_history (sample_id, annotator, op, changed_at, kind, category, subcategory, subcategory_inferred, category2, subcategory2, subcategory2_inferred, note, note2, flag, suggestions_shown, taxonomy_version, source, written_by, raw, revision, created_at, updated_at)
     VALUES (NEW.sample_id, NEW.annotator, 'update', NEW.updated_at, NEW.kind, NEW.category, NEW.subcategory, NEW.subcategory_inferred, NEW.category2, NEW.subcategory2, NEW.subcategory2_inferred, NEW.note, NEW.note2, NEW.flag, NEW.suggestions_shown, NEW.taxonomy_version, NEW.source, NEW.written_by, NEW.raw, NEW.revision, NEW.created_at, NEW.updated_at);
+END;
+
+CREATE TRIGGER note_fts_delete AFTER DELETE ON labels BEGIN
+    INSERT INTO note_fts (note_fts, rowid, note, note2)
+    VALUES ('delete', OLD.rowid, OLD.note, OLD.note2);
+END;
+
+CREATE TRIGGER note_fts_insert AFTER INSERT ON labels BEGIN
+    INSERT INTO note_fts (rowid, note, note2) VALUES (NEW.rowid, NEW.note, NEW.note2);
+END;
+
+CREATE TRIGGER note_fts_update AFTER UPDATE OF note, note2 ON labels BEGIN
+    INSERT INTO note_fts (note_fts, rowid, note, note2)
+    VALUES ('delete', OLD.rowid, OLD.note, OLD.note2);
+    INSERT INTO note_fts (rowid, note, note2) VALUES (NEW.rowid, NEW.note, NEW.note2);
+END;
+
+CREATE TRIGGER sample_fts_delete AFTER DELETE ON sample_texts BEGIN
+    INSERT INTO sample_fts (sample_fts, rowid, prompt, generated_code, reference_code,
+        test_output)
+    VALUES ('delete', OLD.rowid, OLD.prompt, OLD.generated_code, OLD.reference_code,
+        OLD.test_output);
+END;
+
+CREATE TRIGGER sample_fts_insert AFTER INSERT ON sample_texts BEGIN
+    INSERT INTO sample_fts (rowid, prompt, generated_code, reference_code, test_output)
+    VALUES (NEW.rowid, NEW.prompt, NEW.generated_code, NEW.reference_code, NEW.test_output);
+END;
+
+CREATE TRIGGER sample_fts_update AFTER UPDATE ON sample_texts BEGIN
+    INSERT INTO sample_fts (sample_fts, rowid, prompt, generated_code, reference_code,
+        test_output)
+    VALUES ('delete', OLD.rowid, OLD.prompt, OLD.generated_code, OLD.reference_code,
+        OLD.test_output);
+    INSERT INTO sample_fts (rowid, prompt, generated_code, reference_code, test_output)
+    VALUES (NEW.rowid, NEW.prompt, NEW.generated_code, NEW.reference_code, NEW.test_output);
 END;

@@ -115,15 +115,40 @@ def _print_summary(summary: ImportSummary, ctx: Context) -> None:
 def status(ctx: Context, as_json: bool) -> None:
     """Samples, failing samples and samples labeled per annotator."""
     data = ctx.store.status()
+    times = ctx.store.time_summary()
     if as_json:
-        echo(json.dumps(data.as_dict()))
+        doc = data.as_dict()
+        if times.per_annotator:  # only once the labeling UI has timed a label
+            doc["focus_seconds"] = {
+                "median_per_annotator": {k: m for k, (_, m) in times.per_annotator.items()},
+                "median_per_category": {str(k): m for k, (_, m) in times.per_category.items()},
+            }
+        echo(json.dumps(doc))
         return
     echo(f"Database: {ctx.db_path}")
     echo(f"Samples:  {data.samples} ({data.failing} failing)")
     if not data.annotators:
         echo("No labels yet.")
+    else:
+        # Counts only (never labels): the same for every annotator to see.
+        total = data.samples or 1
+        progress = " · ".join(
+            f"{name} {100 * count // total}%" for name, count in data.annotators.items()
+        )
+        echo(f"Progress: {progress}")
     for name, count in data.annotators.items():
-        echo(f"  {name:<20} {count} labeled")
+        timed = times.per_annotator.get(name)
+        spent = f"  median {timed[1]:.0f} s/sample over {timed[0]}" if timed else ""
+        echo(f"  {name:<20} {count} labeled{spent}")
+    if times.per_category:
+        echo("Median focus time per category (first category, all annotators):")
+        for category, (n, seconds) in times.per_category.items():
+            name = (
+                ctx.store.taxonomy.category(category).name
+                if ctx.store.taxonomy.has(category)
+                else "?"
+            )
+            echo(f"  {category:>2}. {name:<52} {seconds:6.0f} s  (n={n})")
 
 
 COMMANDS: list[click.Command] = [import_cmd, status]

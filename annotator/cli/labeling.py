@@ -41,6 +41,7 @@ def run_ui(
     *,
     review: bool = False,
     with_final: bool | None = None,
+    keys: Path | None = None,
     rules: Path | None = None,
 ) -> None:
     """Run the labeling (or review) app until the user quits; ``rules``: a rule
@@ -55,7 +56,10 @@ def run_ui(
         engine.use_rules(store, table)
     from ..store.blind import BlindView
     from ..tui.app import AnnotatorApp
+    from ..tui.keymap import default_keys, load_keys
     from ..tui.preload import first_page
+
+    setup = load_keys(keys, default_keys)
 
     # Read before the app starts, so that the first frame shows a sample.
     preload = None if review else first_page(BlindView(store, annotator))
@@ -67,7 +71,14 @@ def run_ui(
         review=review,
         with_final=with_final,
         preload=preload,
+        keys=setup,
     ).run()
+
+
+KEYS_HELP = (
+    'Keymap file (TOML: [keys] action = "key", advance = true).'
+    " Default: ~/.config/annotator/keys.toml when it exists."
+)
 
 
 @click.command()
@@ -84,6 +95,7 @@ def run_ui(
     show_default=True,
     help="Share of samples (0-1, stable per sample) whose suggestions are hidden.",
 )
+@click.option("--keys", type=click.Path(path_type=Path, dir_okay=False), help=KEYS_HELP)
 @click.option(
     "--rules",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -91,19 +103,22 @@ def run_ui(
     help="A rule table of your own for the suggestions (default: the bundled rules.yaml).",
 )
 @pass_context
-def label(ctx: Context, annotator: str | None, blind: float, rules: Path | None) -> None:
+def label(
+    ctx: Context, annotator: str | None, blind: float, keys: Path | None, rules: Path | None
+) -> None:
     """Label samples: opens your queue at the first unlabeled failing sample.
 
     \b
     Keys: category 1-9; 10-14 = 1 then 0-4 within 1 s, o pass (not a failure),
-    a accept suggestion,
-    n/p next/previous, u undo, f flag, s skip, / filter, t full test output,
-    c label the failure cluster, ? all keys, q quit.
+    a accept suggestion, n/p next/previous, u undo, f flag, s skip,
+    / search and filter, g/r/d/w generated/reference/diff/prompt,
+    t full test output, c label the failure cluster, ? all keys (as set by
+    --keys), q quit.
     """
     name = (annotator or _default_annotator()).strip()
     if not name:
         raise UserError("--annotator must not be empty")
-    run_ui(ctx.store, name, _blind_share(blind), rules=rules)
+    run_ui(ctx.store, name, _blind_share(blind), keys=keys, rules=rules)
 
 
 @click.command()
@@ -119,21 +134,22 @@ def label(ctx: Context, annotator: str | None, blind: float, rules: Path | None)
     help="Compare the existing final label as one more rater (default: only when no two"
     " other annotators labeled the same sample).",
 )
+@click.option("--keys", type=click.Path(path_type=Path, dir_okay=False), help=KEYS_HELP)
 @pass_context
-def review(ctx: Context, annotator: str | None, with_final: bool | None) -> None:
+def review(ctx: Context, annotator: str | None, with_final: bool | None, keys: Path | None) -> None:
     """Adjudicate disagreements: open ones first, largest disagreement first.
 
     \b
     Keys: 1-9 adopt the n-th annotator's label as final (then next),
-    w write your own final label, u undo, n/p next/previous,
-    v code/reference/diff/prompt, t full test output,
-    g agreement matrix (Enter on a cell: that pair's samples),
+    e write your own final label, u undo, n/p next/previous,
+    g/r/d/w generated/reference/diff/prompt (v: the next one), t full test output,
+    G agreement matrix (Enter on a cell: that pair's samples),
     S category statistics, ? all keys, q quit.
     """
     name = (annotator or _default_annotator()).strip()
     if not name:
         raise UserError("--annotator must not be empty")
-    run_ui(ctx.store, name, review=True, with_final=with_final)
+    run_ui(ctx.store, name, review=True, with_final=with_final, keys=keys)
 
 
 def demo_path() -> Path:

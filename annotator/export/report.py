@@ -32,6 +32,7 @@ from .markdown import cell, render, row
 from .passk import DEFAULT_K
 from .report_agreement import agreement_section
 from .report_tables import pass_at_k_section, tasks_by
+from .report_time import time_section
 
 
 def _dataset(store: Store, attempts: Sequence[AttemptRow]) -> list[str]:
@@ -86,4 +87,5 @@ def build_report(
             f"No bug label counts yet ({source_description(source)}).",
         ]
     lines += ["", *agreement_section(store, raters, n_boot)]
+    lines += ["", *time_section(store)]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -54,6 +54,7 @@ from .rows import (
     StoreStatus,
 )
 from .samples import Outcome
+from .search import SearchStore
 
 DEFAULT_DB = Path("db") / "annotations.db"
 
@@ -96,6 +97,7 @@ class Store(
     ListingQueries,
     FactQueries,
     ImportWrites,
+    SearchStore,
 ):
     """An open annotator database."""
 

@@ -124,6 +124,15 @@ class BlindView:
     def restore_label(self, sample_id: str, history_id: int | None) -> None:
         self._store.restore_label(sample_id, self.annotator, history_id)
 
+    def search_matches(self, sample_ids: list[str], text: str) -> dict[str, str]:
+        """Where ``text`` occurs in each sample (its code, output, prompt, or
+        this annotator's own note: never another annotator's)."""
+        return self._store.search_matches(self.annotator, sample_ids, text)
+
+    def add_focus_time(self, seconds: dict[str, float]) -> None:
+        """Add this annotator's focus seconds per sample (committed)."""
+        self._store.add_focus_time(self.annotator, seconds)
+
     def labeled_among(self, sample_ids: list[str]) -> set[str]:
         """Which of ``sample_ids`` this annotator has a label for (any kind)."""
         return self._store.labeled_among(self.annotator, sample_ids)

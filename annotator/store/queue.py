@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from ..models import FINAL
 from .rows import QueueRow
 from .rules import bug, decided
+from .search import text_clause
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class SampleFilter:
     ids: tuple[str, ...] | None = None
     """Restrict to these ids (a failure cluster, a search result)."""
     text: str | None = None
-    """Substring of the sample id."""
+    """Search: a substring of the sample id, or words in its code, test
+    output, prompt or the annotator's own notes (see :mod:`.search`)."""
     harness_status: str | None = None
     """The benchmark harness's status of the attempt (``metadata.status``: fail, timeout, ...)."""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -79,8 +81,9 @@ def _where(filt: SampleFilter, annotator: str | None) -> tuple[str, list[Any]]:
         )
         params.append(filt.harness_status)
     if filt.text:
-        clauses.append("instr(lower(s.id), lower(?)) > 0")
-        params.append(filt.text)
+        clause, args = text_clause(filt.text, annotator)
+        clauses.append(clause)
+        params += args
     if filt.ids is not None:
         clauses.append("s.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(filt.ids)))

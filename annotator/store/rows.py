@@ -27,6 +27,8 @@ class QueueRow(NamedTuple):
     subcategory: str | None = None
     category2: int | None = None
     flag: str | None = None
+    match: str | None = None
+    """Where a search found the sample (code, output, prompt or own note); None: no search."""
 
 
 class StoreStatus(NamedTuple):

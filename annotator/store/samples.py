@@ -48,10 +48,12 @@ def upsert_sample(db: Database, sample: SampleIn, digest: str | None = None) -> 
         " source = ?, content_hash = ?, metadata = ?, updated_at = ? WHERE id = ?",
         [*small, digest, meta, stamp, sample.id],
     )
+    # An UPDATE, not INSERT OR REPLACE: a replace deletes the row without
+    # firing the delete trigger, and the search index would keep stale words.
     conn.execute(
-        "INSERT OR REPLACE INTO sample_texts (sample_id, prompt, generated_code,"
-        " reference_code, test_output) VALUES (?, ?, ?, ?, ?)",
-        [sample.id, *texts],
+        "UPDATE sample_texts SET prompt = ?, generated_code = ?, reference_code = ?,"
+        " test_output = ? WHERE sample_id = ?",
+        [*texts, sample.id],
     )
     return "updated"
 

@@ -32,6 +32,7 @@ from ..labeling import LabelSession
 from ..store import Store
 from ..store.blind import BlindView
 from .commands import CategoryProvider
+from .keymap import KeySetup
 from .messages import JumpToSample
 from .preload import FirstPage
 from .render import visible
@@ -46,8 +47,8 @@ class AnnotatorApp(App[None]):
     TITLE = "annotator"
     COMMANDS = App.COMMANDS | {CategoryProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
         Binding("S", "stats", "category statistics (bars per category)", show=False),
     ]
 
@@ -60,8 +61,12 @@ class AnnotatorApp(App[None]):
         review: bool = False,
         with_final: bool | None = None,
         preload: FirstPage | None = None,
+        keys: KeySetup | None = None,
     ) -> None:
         super().__init__()
+        self.keys = keys or KeySetup()
+        if self.keys.keymap:
+            self.set_keymap(self.keys.keymap)
         self.preload = preload
         self.store = store
         self.annotator = annotator
@@ -112,7 +117,7 @@ class AnnotatorApp(App[None]):
 
             return ReviewScreen(self.store, self.annotator, self.with_final)
         preload, self.preload = self.preload, None  # the screen owns it from here
-        return LabelScreen(self.session, self.blind_share, preload)
+        return LabelScreen(self.session, self.blind_share, preload, self.keys.settings)
 
     def _task_screen(self) -> LabelScreen | ReviewScreen | None:
         """The labeling or review screen, when it is the one on top."""

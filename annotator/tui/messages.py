@@ -35,6 +35,8 @@ class SuggestionsReady(Message):
     sample_id: str
     suggestions: list[Suggestion] = field(default_factory=list)
     error: str | None = None
+    version: int = 0
+    """The screen's label version when the work started (older results are stale)."""
 
 
 @dataclass

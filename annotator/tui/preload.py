@@ -33,7 +33,18 @@ class FirstPage:
 
 def first_page(view: BlindView, filt: SampleFilter | None = None) -> FirstPage:
     """The first queue page, its total and the first sample ready to paint."""
-    rows = view.queue(filt, offset=0, limit=PAGE_SIZE)
+    rows = with_matches(view, filt, view.queue(filt, offset=0, limit=PAGE_SIZE))
     total = view.queue_count(filt)
     first = load_view(view, rows[0].id) if rows else None
     return FirstPage(rows, total, first)
+
+
+def with_matches(
+    view: BlindView, filt: SampleFilter | None, rows: list[QueueRow]
+) -> list[QueueRow]:
+    """Queue rows of a search, each with its ``match`` (where the words are:
+    code, output, prompt or the annotator's own note)."""
+    if filt is None or not filt.text:
+        return rows
+    matches = view.search_matches([r.id for r in rows], filt.text)
+    return [r._replace(match=matches[r.id]) if r.id in matches else r for r in rows]

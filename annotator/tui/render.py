@@ -10,6 +10,8 @@ usable from worker threads.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -111,6 +113,60 @@ def diff_lines(generated: str, reference: str) -> list[Text]:
         for line in code_diff(generated, reference)
     ]
     return out or [Text("(no differences but comments and docstrings)", style="dim italic")]
+
+
+MATCH_LIMIT = 5_000
+"""Files longer than this (lines) are not matched line by line (quadratic worst case)."""
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)")
+
+
+def matching_line(generated: str, reference: str, line: int | None) -> int | None:
+    """The 1-based reference line that corresponds to generated ``line``:
+    the matching line of the longest common blocks, else the nearest one
+    before it, scaled to the reference's length."""
+    if line is None:
+        return None
+    gen, ref = generated.splitlines(), reference.splitlines()
+    if not ref:
+        return None
+    if len(gen) > MATCH_LIMIT or len(ref) > MATCH_LIMIT:
+        return min(line, len(ref))
+    best: int | None = None
+    matcher = difflib.SequenceMatcher(None, gen, ref, autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        if size == 0:
+            continue
+        if a < line <= a + size:
+            return b + (line - a)
+        if a + size < line:
+            best = b + size + (line - a - size)
+    return min(best or line, len(ref))
+
+
+def diff_line(diff: Sequence[Text], line: int | None) -> int | None:
+    """The 1-based line of a unified diff (of :func:`diff_lines`) that shows
+    generated ``line``, or the hunk nearest before it."""
+    if line is None:
+        return None
+    found: int | None = None
+    new = 0
+    for index, text in enumerate(diff, start=1):
+        plain = text.plain
+        hunk = _HUNK.match(plain)
+        if hunk:
+            new = int(hunk.group(1))
+            if new > line:
+                break
+            found = index
+            continue
+        if not new:  # the file header
+            continue
+        if plain.startswith(("+", " ")):
+            if new == line:
+                return index
+            new += 1
+    return found
 
 
 def error_lines(

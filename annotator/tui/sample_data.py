@@ -24,6 +24,10 @@ from . import render
 # The panel's summary is the suggester's: one parse, one primary error.
 Failure = PrimaryError
 
+WRAPPED_DETAILS = 4
+"""Detail lines of the error panel that wrap after the summary (the
+assertion's values and shapes are usually at their end)."""
+
 
 @dataclass(frozen=True)
 class SampleView:
@@ -41,6 +45,11 @@ class SampleView:
     meta: Text
     output_lines: list[str] = field(default_factory=list)
     """Raw test output lines; escaped lazily by the full-output view."""
+    reference_line: int | None = None
+    """1-based line of the reference that matches the failing line."""
+    error_head: int = 0
+    """How many lines open :attr:`error` that wrap on screen (the summary and
+    the first details)."""
 
     @property
     def sample_id(self) -> str:
@@ -101,6 +110,10 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
         error=render.error_lines(summary, failure.details, sample.test_output),
         meta=meta,
         output_lines=sample.test_output.splitlines(),
+        reference_line=render.matching_line(
+            sample.generated_code, sample.reference_code, failure.line
+        ),
+        error_head=len(summary) + WRAPPED_DETAILS,
     )
 
 

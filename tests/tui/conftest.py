@@ -101,7 +101,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pin the 'saved' time and start background work right after a paint."""
-    monkeypatch.setattr("annotator.tui.screens.label.clock", lambda: "12:00:00")
+    monkeypatch.setattr("annotator.tui.clock.clock", lambda: "12:00:00")
     monkeypatch.setattr("annotator.tui.screens.label.LabelScreen.BACKGROUND_DELAY", 0)
 
 

@@ -85,7 +85,7 @@ async def test_agreement_drill_down_with_markup_names(tmp_path: Path) -> None:
     app = AnnotatorApp(store, "rev", review=True)
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("g")
+        await pilot.press("G")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, AgreementScreen)

@@ -55,9 +55,9 @@ async def test_hostile_sample_is_rendered_literally(tmp_path) -> None:  # type: 
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, LabelScreen)
-            code = screen_text(screen.query_one("#generated", LinesView))
+            code = screen_text(screen.query_one("#generated-split", LinesView))
             assert "[bold red]x[/bold red]" in code
-            full = screen.query_one("#generated", LinesView).text()
+            full = screen.query_one("#generated-split", LinesView).text()
             assert "[link=https://evil.example]click[/link]" in full
             assert "\\x1b[31m" in full and "\x1b" not in full + code
             assert "▶2" in code  # the failing line is marked

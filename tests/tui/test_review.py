@@ -92,7 +92,7 @@ def review_store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture(autouse=True)
 def fixed_review_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("annotator.tui.screens.review.clock", lambda: "12:00:00")
+    monkeypatch.setattr("annotator.tui.clock.clock", lambda: "12:00:00")
 
 
 def review_screen(app: AnnotatorApp) -> ReviewScreen:
@@ -135,8 +135,8 @@ async def test_review_lists_disagreements_in_order(review_store: Store) -> None:
             screen, "#review-final"
         )
         assert "3 open of 4" in str(screen.sub_title)
-        assert "s02" in shown(screen, "#review-meta")
-        assert "TypeError: bad operand" in screen.query_one("#review-error", LinesView).text()
+        assert "s02" in shown(screen, "#meta")
+        assert "TypeError: bad operand" in screen.query_one("#error", LinesView).text()
 
 
 async def test_adopt_second_annotator_writes_final_and_moves_on(review_store: Store) -> None:
@@ -196,7 +196,7 @@ async def test_write_own_final_label_with_pickers(review_store: Store) -> None:
     app = AnnotatorApp(review_store, REVIEWER, review=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("w")
+        await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, PickerScreen)
         await pilot.press("5")  # Fails to handle edge cases
@@ -219,13 +219,13 @@ async def test_write_own_final_label_with_pickers(review_store: Store) -> None:
         assert "written by rev" in final_line and "both [b]wrong[/b]" in final_line
         assert "saved ✓" in final_line
         # Escape at the note cancels the whole write.
-        await pilot.press("n", "w", "3")
+        await pilot.press("n", "e", "3")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert review_store.label("s01", FINAL) is None
         # 'pass' is the last choice of the category picker.
-        await pilot.press("w")
+        await pilot.press("e")
         await settle(pilot)
         picker = app.screen
         assert isinstance(picker, PickerScreen) and picker.choices[-1][1] == 0
@@ -247,7 +247,7 @@ def ratings(store: Store, names: list[str]) -> dict[str, dict[str, object]]:
 
 
 async def open_matrix(pilot: Pilot[None]) -> AgreementScreen:
-    await pilot.press("g")
+    await pilot.press("G")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, AgreementScreen)
@@ -279,7 +279,7 @@ async def test_agreement_matrix_kappa_and_jump(review_store: Store) -> None:
         await settle(pilot)
         review = review_screen(app)
         assert review.current == "s05"
-        assert "s05" in shown(review, "#review-meta")
+        assert "s05" in shown(review, "#meta")
 
 
 async def test_jump_to_unlisted_sample_adds_it(review_store: Store) -> None:
@@ -355,13 +355,13 @@ def test_review_command_wiring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     runner = CliRunner()
     result = runner.invoke(cli, ["--db", db, "review", "--annotator", "  eve "])
     assert result.exit_code == 0, result.output
-    assert calls == [("eve", {"review": True, "with_final": None})]
+    assert calls == [("eve", {"review": True, "with_final": None, "keys": None})]
     result = runner.invoke(cli, ["--db", db, "review", "--annotator", "x", "--with-final"])
-    assert calls[-1] == ("x", {"review": True, "with_final": True})
+    assert calls[-1] == ("x", {"review": True, "with_final": True, "keys": None})
     result = runner.invoke(cli, ["--db", db, "review", "--annotator", " "])
     assert result.exit_code == 1 and "Error: --annotator must not be empty" in result.output
     result = runner.invoke(cli, ["review", "--help"])
-    assert "1-9 adopt" in result.output and "g agreement" in result.output
+    assert "1-9 adopt" in result.output and "G agreement" in result.output
 
 
 @pytest.fixture

@@ -48,7 +48,12 @@ class FilterScreen(ModalScreen[SampleFilter | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="filter", classes="dialog"):
-            yield Label(Text("Filter the queue", style="bold"))
+            yield Label(Text("Search and filter the queue", style="bold"))
+            yield Input(
+                value=self.current.text or "",
+                placeholder="search: id, code, test output, prompt, your notes…",
+                id="f-text",
+            )
             yield self._select("status", [(s, s) for s in self.statuses], self.current.status)
             for column in COLUMNS:
                 options = [(visible(v), v) for v in self.values.get(column, ())]
@@ -56,9 +61,6 @@ class FilterScreen(ModalScreen[SampleFilter | None]):
             cats = [(f"{cid}. {visible(name)}", str(cid)) for cid, name in self.categories]
             current_cat = str(self.current.category) if self.current.category else None
             yield self._select("category", cats, current_cat)
-            yield Input(
-                value=self.current.text or "", placeholder="sample id contains…", id="f-text"
-            )
             yield Checkbox(
                 self._cluster_text(),
                 value=self.current.ids is not None,
@@ -69,6 +71,9 @@ class FilterScreen(ModalScreen[SampleFilter | None]):
                 yield Button("Apply", id="apply", variant="primary", compact=True)
                 yield Button("Clear", id="clear", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#f-text", Input).focus()  # `/` then type: a search
 
     def _cluster_text(self) -> str:
         if self.cluster_ids is None:

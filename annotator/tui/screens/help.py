@@ -6,41 +6,59 @@ drifts from the real ``BINDINGS``) and closes on Escape, ``?`` or ``q``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 LABEL_KEYS = {
-    "o": "pass: ok, not a failure (recorded like a category; u undoes)",
-    "a": "accept the top suggestion, then go to the next sample",
-    "f": "flag / unflag the sample (keeps its category)",
-    "s": "skip the sample, then go to the next one",
-    "slash": "filter the queue (status, model, stage, data type, task, category, cluster)",
-    "t": "the full test output",
-    "c": "label the current sample's failure cluster like it (preview first)",
-    "b": "codebook: definition, decision rules and your labeled examples of the category",
-    "v": "pick the subcategory (its definition is shown under the list)",
-    "u": "undo the last label action (a cluster label is one step)",
-    "q": "quit (every label is already saved)",
+    "pass": "pass: ok, not a failure (recorded like a category; u undoes)",
+    "accept": "accept the top suggestion, then go to the next sample",
+    "flag": "flag / unflag the sample (keeps its category)",
+    "skip": "skip the sample, then go to the next one",
+    "search": "search code, test output, prompt and your notes; filter the queue (status,"
+    " model, stage, data type, task, category, cluster)",
+    "output": "the full test output",
+    "cluster": "label the current sample's failure cluster like it (preview first)",
+    "codebook": "codebook: definition, decision rules and your labeled examples of the category",
+    "subcategory": "pick the subcategory (its definition is shown under the list)",
+    "undo": "undo the last label action (a cluster label is one step)",
+    "quit": "quit (every label is already saved)",
+    "view_generated": "generated code (left pane from 160 columns on)",
+    "view_reference": "reference code",
+    "view_diff": "diff of the generated code against the reference",
+    "view_prompt": "the prompt",
 }
-"""What the labeling keys do, where a binding's short description says too little."""
+"""What the labeling keys do (by binding id or action), where a binding's
+short description says too little."""
 _KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "Esc"}
 
 
-def label_key_rows(bindings: Iterable[BindingType], digits: str = "1-9") -> list[tuple[str, str]]:
-    """Help rows for the labeling screen's (and the app's) bindings; ``digits``
-    names the category-key scheme (:func:`annotator.tui.digits.scheme`)."""
+def key_rows(screen: Screen[Any], texts: dict[str, str]) -> list[tuple[str, str]]:
+    """One row per action of ``screen`` (and the app) with the keys in force
+    (after the keymap file), digits left out (the caller describes them)."""
+    keys: dict[str, list[str]] = {}
+    described: dict[str, str] = {}
+    for key, active in screen.active_bindings.items():
+        binding: Binding = active.binding
+        if key.isdigit() or binding.system or active.node not in (screen, screen.app):
+            continue  # digits: the caller; widgets' own keys: obvious
+        name = binding.id or binding.action
+        keys.setdefault(name, []).append(_KEY_NAMES.get(key, key))
+        described[name] = texts.get(name, binding.description or binding.action)
+    return [(" / ".join(keys[name]), described[name]) for name in keys]
+
+
+def label_key_rows(screen: Screen[Any], digits: str = "1-9") -> list[tuple[str, str]]:
+    """Help rows for the labeling screen's (and the app's) bindings in force;
+    ``digits`` names the category-key scheme (:func:`annotator.tui.digits.scheme`)."""
     rows = [("digits", f"category {digits} (then a subcategory picker if needed)")]
-    for b in bindings:
-        if isinstance(b, Binding) and not b.key.isdigit():
-            text = LABEL_KEYS.get(b.key, b.description or b.action)
-            rows.append((_KEY_NAMES.get(b.key, b.key), text))
-    return rows
+    return rows + key_rows(screen, LABEL_KEYS)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -1,8 +1,11 @@
 """The labeling screen: one annotator works through their queue.
 
 Contract: :class:`LabelScreen` owns the labeling task. It shows the queue, the
-selected sample (code, reference, diff, prompt, primary error), suggestions
-and the label panel. Every key action writes through
+selected sample (:class:`~annotator.tui.widgets.sample_viewer.SampleViewer`:
+code, reference, diff, prompt side by side from 160 columns, the primary
+error; ``g`` ``r`` ``d`` ``w`` bring each view forward), suggestions and the
+label panel. It measures focus time per sample (:mod:`annotator.timing`) and
+stores it with each write. Every key action writes through
 :class:`~annotator.labeling.LabelSession` (committed before the UI says
 'saved'); slow reads (queue pages, samples, suggestions, clusters) run in
 named thread workers with their own connection (see
@@ -16,25 +19,28 @@ from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Container, Horizontal
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from ...labeling import LabelSession
 from ...models import LabelValue, Suggestion
 from ...store import QueueRow, SampleFilter
+from ...timing import FocusClock
+from .. import clock
 from ..digits import scheme
+from ..keymap import Settings, view_bindings
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
 from ..render import visible
 from ..sample_data import SampleView, suggestions_hidden
 from ..widgets.label_panel import LabelPanel
-from ..widgets.lines_view import LinesView
 from ..widgets.sample_list import SampleList
+from ..widgets.sample_viewer import SampleViewer
 from ..widgets.suggestion_list import SuggestionList
 from .help import HelpScreen, label_key_rows
 from .label_bulk import ClusterAndFilter
@@ -42,60 +48,59 @@ from .label_keys import PANEL_TITLE, CategoryKeys
 from .output import OutputScreen
 from .picker import PickerScreen
 
-CACHE_SIZE = 24
-TABS = ("generated", "reference", "diff", "prompt")
-"""The code tabs, each a :class:`LinesView` with the id and the SampleView field of that name."""
-
-
-def clock() -> str:
-    """Time shown next to 'saved' (a function so snapshots can pin it)."""
-    return time.strftime("%H:%M:%S")
-
 
 class LabelScreen(CategoryKeys, ClusterAndFilter):
     BACKGROUND_DELAY = 0.15
     """Seconds between painting a sample and starting background work."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (160, "-wide")]
 
     BINDINGS = [
         *[Binding(str(n), f"category({n})", show=False) for n in range(10)],
-        Binding("o", "not_failure", "pass"),
-        Binding("a", "accept", "Accept"),
-        Binding("n", "next", "Next"),
-        Binding("p", "previous", "Prev"),
+        Binding("o", "not_failure", "pass", id="pass"),
+        Binding("a", "accept", "Accept", id="accept"),
+        Binding("n", "next", "Next", id="next"),
+        Binding("p", "previous", "Prev", id="previous"),
         Binding("j", "next", "Next", show=False),
         Binding("k", "previous", "Prev", show=False),
-        Binding("v", "pick_subcategory", "Pick subcategory", show=False),
-        Binding("b", "codebook", "Codebook", show=False),
-        Binding("x", "second", "Next category key sets the second category", show=False),
-        Binding("u", "undo", "Undo"),
-        Binding("f", "flag", "Flag"),
-        Binding("s", "skip", "Skip"),
-        Binding("e", "note", "Edit note (Enter saves, Esc leaves)", show=False),
-        Binding("slash", "filter", "Filter"),
-        Binding("t", "output", "Output"),
-        Binding("c", "cluster", "Cluster"),
+        Binding("v", "pick_subcategory", "Pick subcategory", show=False, id="subcategory"),
+        Binding("b", "codebook", "Codebook", show=False, id="codebook"),
+        Binding("x", "second", "Second category", show=False, id="second"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("f", "flag", "Flag", show=False, id="flag"),
+        Binding("s", "skip", "Skip", show=False, id="skip"),
+        Binding("e", "note", "Edit note (Enter saves, Esc leaves)", show=False, id="note"),
+        Binding("slash", "filter", "Search", id="search"),
+        *view_bindings(),
+        Binding("t", "output", "Output", show=False, id="output"),
+        Binding("c", "cluster", "Cluster", show=False, id="cluster"),
         Binding("escape", "leave", "Leave the note field", show=False),
     ]
 
     def __init__(
-        self, session: LabelSession, blind_share: float = 0.0, preload: FirstPage | None = None
+        self,
+        session: LabelSession,
+        blind_share: float = 0.0,
+        preload: FirstPage | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.settings = settings or Settings()
+        self.focus_clock = FocusClock(clock.now)
+        self.version = 0
+        """Label changes in this sitting: suggestions computed before one are stale."""
         self.blind_share = blind_share
         self.preload = preload
         """The first page read before the app started (see :mod:`..preload`)."""
         self.filter = SampleFilter()
         self.current: str | None = None
-        self.cache: dict[str, SampleView] = {}
         self.suggest_cache: dict[str, list[Suggestion]] = {}
+        """Suggestions of this label version (emptied whenever a label changes)."""
         self.total_samples = 0
         self._second = False
         self.clusters: dict[str, ClusterReady] = {}
         self._background: Timer | None = None
-        self._stale_tabs: set[str] = set()
         self.shown_at: dict[str, float] = {}
         """When each sample was last painted (benchmarks read this)."""
 
@@ -106,20 +111,22 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         with Horizontal(id="body"):
             yield SampleList(id="queue")
             with Container(id="work"):
-                with Vertical(id="center"):
-                    yield Static(id="meta", markup=False)
-                    with TabbedContent(id="tabs"):
-                        for tab in TABS:
-                            with TabPane(tab.capitalize(), id=f"tab-{tab}"):
-                                yield LinesView(id=tab)
-                    yield LinesView(id="error")
-                with Vertical(id="side"):
+                yield SampleViewer(id="viewer")
+                with Horizontal(id="side"):
                     yield SuggestionList(taxonomy, id="suggestions")
                     yield LabelPanel(taxonomy, id="label-panel")
-        yield Footer()
+        # ctrl+p is in the help: at 80 columns its footer item would cut '? Help'.
+        yield Footer(show_command_palette=False)
+
+    @property
+    def viewer(self) -> SampleViewer:
+        return self.query_one(SampleViewer)
+
+    @property
+    def cache(self) -> dict[str, SampleView]:
+        return self.viewer.cache
 
     def on_mount(self) -> None:
-        self.query_one("#error", LinesView).border_title = "Error · t: full output"
         self.query_one("#suggestions").border_title = "Suggestions · a: accept"
         self.query_one("#label-panel").border_title = PANEL_TITLE
         self.query_one("#queue").focus()
@@ -132,8 +139,29 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
             # Painted now rather than on the queue's Picked message, which
             # would wait behind the mount and resize events: the first
             # frame shows the sample.
-            self.cache[first.view.sample_id] = first.view
+            self.viewer.remember(first.view)
             self.show(first.view.sample_id)
+
+    # -- focus time ------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        self.focus_clock.activity()
+
+    def on_click(self, event: events.Click) -> None:
+        self.focus_clock.activity()
+
+    def on_app_blur(self) -> None:
+        self.focus_clock.pause()
+
+    def on_unmount(self) -> None:
+        self.store_focus_time()
+
+    def store_focus_time(self) -> None:
+        """Add the focus time gathered and not yet saved with a label (on quit)."""
+        spent = self.focus_clock.take_all()
+        try:
+            self.session.view.add_focus_time(spent)
+        except Exception as exc:  # the clock must never cost a label
+            self.notify(f"focus time not stored: {exc}", severity="warning")
 
     # -- queue and selection ------------------------------------------------
     @property
@@ -151,7 +179,7 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
                     if self.filter != SampleFilter()
                     else "no samples in this database yet: annotator import FORMAT PATH"
                 )
-                self.query_one("#meta", Static).update(Text(empty, style="dim"))
+                self.viewer.say(Text(empty, style="dim"))
             self.update_progress()
         else:
             self.queue.add_rows(message.rows)
@@ -171,11 +199,12 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         if not loading:
             self.flush_digit()  # a pending first digit was meant for the sample left
         self.current = sample_id
+        self.focus_clock.focus(sample_id)
         view = self.cache.get(sample_id)
         if view is None and loading:
             return
         if view is None:
-            self.query_one("#meta", Static).update(Text(f"loading {visible(sample_id)}…"))
+            self.viewer.say(Text(f"loading {visible(sample_id)}…"))
             self.load_sample(sample_id)
             return
         self.paint(view)
@@ -184,24 +213,14 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
     def _loaded(self, message: SampleLoaded) -> None:
         if message.view is None:
             return
-        self.cache[message.sample_id] = message.view
-        while len(self.cache) > CACHE_SIZE:
-            oldest = next(iter(self.cache))
-            if oldest == self.current:
-                break
-            del self.cache[oldest]
+        self.viewer.remember(message.view, keep=self.current)
         if message.sample_id == self.current and self.current not in self.shown_at:
             self.paint(message.view)
 
     def paint(self, view: SampleView) -> None:
         sid = view.sample_id
-        # Only the visible tab is filled now; the others when they are shown.
-        self._stale_tabs = set(TABS)
-        self._fill_tab(view, self.query_one(TabbedContent).active.removeprefix("tab-"))
-        self.query_one("#error", LinesView).set_lines(view.error)
+        self.viewer.paint(view)
         self.refresh_label(sid)
-        # One fixed-height line: no layout pass needed for new text.
-        self.query_one("#meta", Static).update(view.meta, layout=False)
         self.shown_at = {sid: time.perf_counter()}
         # Background work (highlighting neighbours, suggestions) competes for
         # the GIL with drawing this frame, so it starts a moment later.
@@ -213,18 +232,6 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
             )
         else:
             self.call_after_refresh(self._after_paint, sid)
-
-    def _fill_tab(self, view: SampleView, tab: str) -> None:
-        if tab in self._stale_tabs:
-            self._stale_tabs.discard(tab)
-            line = view.failure.line if tab == "generated" else None
-            self.query_one(f"#{tab}", LinesView).set_lines(getattr(view, tab), line and line - 1)
-
-    @on(TabbedContent.TabActivated)
-    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
-        view = self.cache.get(self.current or "")
-        if view is not None and event.pane.id is not None:
-            self._fill_tab(view, event.pane.id.removeprefix("tab-"))
 
     def _after_paint(self, sample_id: str) -> None:
         if sample_id != self.current:
@@ -238,7 +245,7 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
             if i not in self.suggest_cache and not suggestions_hidden(i, self.blind_share)
         ]
         if views or suggest:
-            self.prefetch(views, suggest)
+            self.prefetch(views, suggest, self.version)
 
     def show_suggestions(self, sample_id: str) -> None:
         widget = self.query_one("#suggestions", SuggestionList)
@@ -248,11 +255,21 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
             widget.show_suggestions(self.suggest_cache[sample_id])
         else:
             widget.show_loading()
-            self.compute_suggestions(sample_id)
+            self.compute_suggestions(sample_id, self.version)
+
+    def labels_changed(self) -> None:
+        """A label is being written or undone: suggestions may rank differently."""
+        self.version += 1
+        self.suggest_cache.clear()
 
     @on(SuggestionsReady)
     def _suggestions(self, message: SuggestionsReady) -> None:
         widget = self.query_one("#suggestions", SuggestionList)
+        if message.version != self.version:
+            # Computed before a label changed: ask again if it is on screen.
+            if message.sample_id == self.current:
+                self.show_suggestions(message.sample_id)
+            return
         if message.error is not None:
             if message.sample_id == self.current:
                 widget.show_error(message.error)
@@ -288,15 +305,21 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         runs, in key order; see :mod:`.label_writes`); ``then(was_unlabeled)``
         runs once it is committed."""
 
+        # The focus time so far goes with the label, in the same write (never
+        # a write of its own on the UI thread: another writer may hold the lock).
+        seconds = self.focus_clock.take(sample_id)
+
         def run(session: LabelSession) -> bool:
             was_unlabeled = session.label(sample_id) is None
             session.save(sample_id, build(session))
+            session.view.add_focus_time({sample_id: seconds})
             return was_unlabeled
 
+        self.labels_changed()
         self.write(sample_id, run, what, then)
 
     def saved_text(self, what: str) -> str:
-        return f"{what} ✓ {clock()}"
+        return f"{what} ✓ {clock.clock()}"
 
     def shown(self, sample_id: str) -> bool:
         return not suggestions_hidden(sample_id, self.blind_share)
@@ -329,6 +352,8 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         self.save(sid, build, then=saved)
         if needs_sub and not (same == category and kept):
             self.action_pick_subcategory(second=second, sample_id=sid, category=category)
+        elif self.settings.advance:
+            self.action_next()
 
     # -- actions -------------------------------------------------------------
     def action_second(self) -> None:
@@ -352,8 +377,11 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         ]
 
         def chosen(name: str | None) -> None:
-            if name is not None:
-                self.save(sid, lambda s: s.subcategory_value(sid, name, second=second))
+            if name is None:
+                return
+            self.save(sid, lambda s: s.subcategory_value(sid, name, second=second))
+            if self.settings.advance and sid == self.target():
+                self.action_next()
 
         title = f"Subcategory of {category}. {visible(cat.name)}"
         details = [visible(s.definition) for s in cat.subcategories]
@@ -398,6 +426,7 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         self.queue.action_cursor_up()
 
     def action_undo(self) -> None:
+        self.labels_changed()
         self.write(self.target() or "", lambda session: session.undo(), "undone", self._undone)
 
     def _undone(self, changed: list[str]) -> None:
@@ -435,15 +464,17 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         sid, note = message.sample_id, message.note
         self.save(sid, lambda s: s.note_value(sid, note))
 
+    def action_view(self, name: str) -> None:
+        self.viewer.show_tab(name)
+
     def action_output(self) -> None:
         view = self.cache.get(self.current or "")
         if view is not None:
             self.app.push_screen(OutputScreen(view.sample_id, view.output_lines))
 
     def action_help(self) -> None:
-        bindings = [*self.BINDINGS, *self.app.BINDINGS]
         digits = scheme(c.id for c in self.session.taxonomy.categories)
-        self.app.push_screen(HelpScreen(label_key_rows(bindings, digits)))
+        self.app.push_screen(HelpScreen(label_key_rows(self, digits)))
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from ...store import SampleFilter
 from ...store.blind import BlindView
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
-from ..preload import PAGE_SIZE, first_page
+from ..preload import PAGE_SIZE, first_page, with_matches
 from ..sample_data import load_view
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class LabelWorkers(Screen[None]):
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
     def fetch_page(self, filt: SampleFilter, offset: int) -> None:
         with self.reader() as store:
-            rows = store.queue(filt, offset=offset, limit=PAGE_SIZE)
+            rows = with_matches(store, filt, store.queue(filt, offset=offset, limit=PAGE_SIZE))
         if not self._cancelled():
             self.post_message(QueueLoaded(rows, 0, reset=False))
 
@@ -69,7 +69,7 @@ class LabelWorkers(Screen[None]):
             self.post_message(SampleLoaded(sample_id, view))
 
     @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
-    def prefetch(self, sample_ids: list[str], suggest_ids: list[str]) -> None:
+    def prefetch(self, sample_ids: list[str], suggest_ids: list[str], version: int = 0) -> None:
         """Load the neighbours (and their suggestions) so that ``n`` is instant."""
         with self.reader() as store:
             for sample_id in sample_ids:
@@ -82,12 +82,12 @@ class LabelWorkers(Screen[None]):
             for sample_id in suggest_ids:
                 if self._cancelled():
                     return
-                self.post_message(_suggest(store, sample_id))
+                self.post_message(_suggest(store, sample_id, version))
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
-    def compute_suggestions(self, sample_id: str) -> None:
+    def compute_suggestions(self, sample_id: str, version: int = 0) -> None:
         with self.reader() as store:
-            message = _suggest(store, sample_id)
+            message = _suggest(store, sample_id, version)
         if not self._cancelled():
             self.post_message(message)
 
@@ -108,9 +108,9 @@ class LabelWorkers(Screen[None]):
         )
 
 
-def _suggest(store: BlindView, sample_id: str) -> SuggestionsReady:
+def _suggest(store: BlindView, sample_id: str, version: int) -> SuggestionsReady:
     try:
         found = store.suggestions(sample_id)
     except Exception as exc:  # a suggester bug must not stop labeling
-        return SuggestionsReady(sample_id, error=f"{type(exc).__name__}: {exc}")
-    return SuggestionsReady(sample_id, list(found))
+        return SuggestionsReady(sample_id, error=f"{type(exc).__name__}: {exc}", version=version)
+    return SuggestionsReady(sample_id, list(found), version=version)

@@ -8,17 +8,18 @@ diff, prompt) and the primary error (the labeling screen's ``load_view``,
 also in a worker). Writes go through :mod:`annotator.review` on the UI thread
 (one small transaction) and the screen says "saved" only after the call
 returned: ``1``-``9`` adopt the n-th annotator's label (``adopt``) and move
-on; ``w`` writes the reviewer's own label (category, subcategory and note
+on; ``e`` writes the reviewer's own label (category, subcategory and note
 pickers, then ``write_final``); ``u`` undoes the last final-label change of
 this sitting: both write through one :class:`~annotator.labeling.LabelSession`
 of annotator ``final`` (``final_session``), whose undo restores the previous
-history state. ``g`` opens
-the agreement matrix; :meth:`ReviewScreen.jump_to` shows any sample.
+history state. The sample is shown by :class:`SampleViewer` with the labeling
+screen's view keys (``g`` ``r`` ``d`` ``w``); ``G`` opens the agreement matrix;
+:meth:`ReviewScreen.jump_to` shows any sample. The header counts each
+annotator's labels (counts only).
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from rich.table import Table
@@ -28,44 +29,40 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...errors import UserError
 from ...models import FINAL, Label, LabelValue
 from ...review import Disagreement, adopt, decision, final_session, write_final
 from ...store import Store
+from .. import clock
+from ..keymap import view_bindings
 from ..messages import SampleLoaded
+from ..names import common_prefix, short_name
 from ..render import visible
-from ..sample_data import SampleView, load_view
-from ..widgets.lines_view import LinesView
+from ..sample_data import load_view
+from ..widgets.sample_viewer import SampleViewer
 from .agreement import AgreementScreen
-from .help import HelpScreen
+from .help import LABEL_KEYS, HelpScreen, key_rows
 from .output import OutputScreen
 from .review_data import final_text, item_for, label_text, note_text, review_items
 from .review_write import WriteFinalFlow
 
-TABS = ("generated", "reference", "diff", "prompt")
 CACHE_SIZE = 16
 
-HELP = [
-    ("1-9", "adopt the label of the n-th annotator shown as final, then go to the next sample"),
-    ("w", "write your own final label (category, subcategory, note)"),
-    ("u", "undo the last final-label change (restores its previous state)"),
-    ("n / p", "next / previous sample"),
-    ("v", "switch generated / reference / diff / prompt"),
-    ("t", "the full test output"),
-    ("b", "codebook: definition, decision rules and final-labeled examples of the category"),
-    ("o", "open coding: clusters of notes without a subcategory; give a cluster one"),
-    ("g", "agreement matrix (Enter on a cell lists the samples of that pair)"),
-    ("S", "category statistics"),
-    ("q", "quit (every final label is already saved)"),
-]
-
-
-def clock() -> str:
-    """Time shown next to 'saved' (a function so snapshots can pin it)."""
-    return time.strftime("%H:%M:%S")
+HELP = {
+    **LABEL_KEYS,
+    "write_final": "write your own final label (category, subcategory, note)",
+    "undo": "undo the last final-label change (restores its previous state)",
+    "cycle_view": "the next code view",
+    "codebook": "codebook: definition, decision rules and final-labeled examples of the category",
+    "notes": "open coding: clusters of notes without a subcategory; give a cluster one",
+    "agreement": "agreement matrix (Enter on a cell lists the samples of that pair)",
+    "quit": "quit (every final label is already saved)",
+}
+ANSWERS_WIDTH = 9
+"""Cells of the list's answers column (e.g. ``3≠6≠ok``)."""
 
 
 @dataclass
@@ -80,14 +77,15 @@ class ReviewScreen(WriteFinalFlow):
 
     BINDINGS = [
         *[Binding(str(n), f"adopt({n})", show=False) for n in range(1, 10)],
-        Binding("w", "write", "Write final"),
-        Binding("n", "next", "Next"),
-        Binding("p", "previous", "Prev"),
-        Binding("u", "undo", "Undo"),
-        Binding("g", "agreement", "Agreement"),
-        Binding("S", "app.stats", "Stats"),
+        Binding("e", "write", "Write final", id="write_final"),
+        Binding("n", "next", "Next", id="next"),
+        Binding("p", "previous", "Prev", id="previous"),
+        Binding("u", "undo", "Undo", id="undo"),
+        *view_bindings(),
+        Binding("G", "agreement", "Agreement", show=False),
+        Binding("S", "app.stats", "Stats", show=False),
         Binding("v", "cycle_view", "View", show=False),
-        Binding("t", "output", "Output", show=False),
+        Binding("t", "output", "Output", show=False, id="output"),
         Binding("b", "codebook", "Codebook", show=False),
         Binding("o", "notes", "Open coding", show=False),
     ]
@@ -102,10 +100,12 @@ class ReviewScreen(WriteFinalFlow):
         self.current: str | None = None
         self.raters: list[str] = []
         """Annotators in the order shown (key 1 adopts the first)."""
-        self.cache: dict[str, SampleView] = {}
         self.session = final_session(store, reviewer)
         self.status: dict[str, str] = {}
         self._pending: str | None = None
+        self._list_width = 0
+        self.prefix = ""
+        """Left out of every display name in the list (shared by all ids)."""
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -113,22 +113,21 @@ class ReviewScreen(WriteFinalFlow):
         with Horizontal(id="review-body"):
             yield OptionList(id="review-list")
             with Vertical(id="review-work"):
-                yield Static(id="review-meta", markup=False)
                 with VerticalScroll(id="review-labels-box"):
                     yield Static(id="review-labels")
                 yield Static(id="review-final")
-                with TabbedContent(id="review-tabs"):
-                    for tab in TABS:
-                        with TabPane(tab.capitalize(), id=f"review-tab-{tab}"):
-                            yield LinesView(id=f"review-{tab}")
-                yield LinesView(id="review-error")
-        yield Footer()
+                yield SampleViewer(CACHE_SIZE, id="review-viewer")
+        # ctrl+p is in the help: at 80 columns its footer item would cut '? Help'.
+        yield Footer(show_command_palette=False)
+
+    @property
+    def viewer(self) -> SampleViewer:
+        return self.query_one(SampleViewer)
 
     def on_mount(self) -> None:
         self.query_one("#review-list").border_title = "Disagreements"
         self.query_one("#review-labels-box").border_title = "Labels · 1-9 adopt"
-        self.query_one("#review-error").border_title = "Error · t: full output"
-        self.query_one("#review-meta", Static).update(Text("loading disagreements…", "dim"))
+        self.viewer.say(Text("loading disagreements…", "dim"))
         self.query_one("#review-list").focus()
         self.load_items()
 
@@ -152,16 +151,16 @@ class ReviewScreen(WriteFinalFlow):
         self.with_final = message.with_final
         self.loaded = True
         self.option_list.clear_options()
+        self.prefix = common_prefix(item.sample_id for item in self.items)
         self.option_list.add_options([Option(self._prompt(item)) for item in self.items])
+        self.call_after_refresh(self._fit_prompts)
         self.update_progress()
         if self._pending is not None:
             self.jump_to(self._pending)
         elif self.items:
             self.option_list.highlighted = 0
         else:
-            self.query_one("#review-meta", Static).update(
-                Text("no disagreements: nothing to review", "green")
-            )
+            self.viewer.say(Text("no disagreements: nothing to review", "green"))
 
     def resolved(self, item: Disagreement) -> bool:
         """Adjudicated: has a final label; when final is compared as a rater,
@@ -175,13 +174,39 @@ class ReviewScreen(WriteFinalFlow):
         answers = "≠".join(sorted({decision(label) for label in item.labels.values()}))
         if item.level == "subcategory":
             answers += " subcat."
-        return Text.assemble(mark, visible(item.sample_id), (f" {answers}", "dim"), end="")
+        # The answers get their own column at the right: a long id is cut
+        # in the middle, never the answers.
+        width = self._list_width or 22
+        name_width = max(4, width - 2 - 1 - ANSWERS_WIDTH)
+        name = short_name(visible(item.sample_id), name_width, visible(self.prefix))
+        return Text.assemble(
+            mark,
+            name.ljust(name_width),
+            " ",
+            (answers[:ANSWERS_WIDTH].rjust(ANSWERS_WIDTH), "bold magenta"),
+            no_wrap=True,
+            end="",
+        )
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_prompts)
+
+    def _fit_prompts(self) -> None:
+        """Cut the names to the list's width once it is known (after layout)."""
+        width = self.option_list.scrollable_content_region.width
+        if width and width != self._list_width:
+            self._list_width = width
+            for index, item in enumerate(self.items):
+                self.option_list.replace_option_prompt_at_index(index, self._prompt(item))
 
     def update_progress(self) -> None:
         open_ = sum(1 for item in self.items if not self.resolved(item))
         mode = " · final compared as a rater" if self.with_final else ""
+        counts = self.store.status().annotators
+        labeled = " ".join(f"{visible(n)} {c}" for n, c in counts.items() if n != FINAL)
         self.sub_title = (
-            f"reviewer {self.reviewer} · {open_} open of {len(self.items)} disagreements{mode}"
+            f"reviewer {self.reviewer} · {open_} open of {len(self.items)}{mode}"
+            f" · labeled: {labeled}"
         )
 
     @work(thread=True, exclusive=True, group="review-load", exit_on_error=False)
@@ -199,11 +224,9 @@ class ReviewScreen(WriteFinalFlow):
     def _sample_loaded(self, message: SampleLoaded) -> None:
         if message.view is None:
             return
-        self.cache[message.sample_id] = message.view
-        while len(self.cache) > CACHE_SIZE:
-            del self.cache[next(iter(self.cache))]
+        self.viewer.remember(message.view, keep=self.current)
         if message.sample_id == self.current:
-            self.paint_view(message.view)
+            self.viewer.paint(message.view)
 
     # -- showing -------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#review-list")
@@ -217,14 +240,13 @@ class ReviewScreen(WriteFinalFlow):
         self.refresh_item(index)
         if not changed:
             return
-        view = self.cache.get(item.sample_id)
+        self.option_list.tooltip = Text(visible(item.sample_id))
+        view = self.viewer.cache.get(item.sample_id)
         if view is None:
-            self.query_one("#review-meta", Static).update(
-                Text(f"loading {visible(item.sample_id)}…", "dim")
-            )
+            self.viewer.say(Text(f"loading {visible(item.sample_id)}…", "dim"))
             self.load_sample(item.sample_id)
         else:
-            self.paint_view(view)
+            self.viewer.paint(view)
 
     def refresh_item(self, index: int) -> None:
         """Re-read the sample's labels (they may have changed) and show them."""
@@ -266,15 +288,6 @@ class ReviewScreen(WriteFinalFlow):
             )
         return table
 
-    def paint_view(self, view: SampleView) -> None:
-        line = view.failure.line
-        self.query_one("#review-generated", LinesView).set_lines(view.generated, line and line - 1)
-        self.query_one("#review-reference", LinesView).set_lines(view.reference)
-        self.query_one("#review-diff", LinesView).set_lines(view.diff)
-        self.query_one("#review-prompt", LinesView).set_lines(view.prompt)
-        self.query_one("#review-error", LinesView).set_lines(view.error)
-        self.query_one("#review-meta", Static).update(view.meta)
-
     def index_of(self, sample_id: str) -> int | None:
         for index, item in enumerate(self.items):
             if item.sample_id == sample_id:
@@ -301,7 +314,7 @@ class ReviewScreen(WriteFinalFlow):
 
     # -- writing -------------------------------------------------------------
     def _saved(self, sample_id: str, what: str) -> None:
-        self.status[sample_id] = f"{what} ✓ {clock()}"
+        self.status[sample_id] = f"{what} ✓ {clock.clock()}"
         index = self.index_of(sample_id)
         if index is not None:
             self.refresh_item(index)
@@ -344,7 +357,7 @@ class ReviewScreen(WriteFinalFlow):
             self.notify("nothing to undo")
             return
         sid = changed[0]
-        self.status[sid] = f"undone ↶ {clock()}"
+        self.status[sid] = f"undone ↶ {clock.clock()}"
         self.jump_to(sid)
         index = self.index_of(sid)
         if index is not None:
@@ -360,13 +373,13 @@ class ReviewScreen(WriteFinalFlow):
         self.option_list.action_cursor_up()
 
     def action_cycle_view(self) -> None:
-        tabs = self.query_one(TabbedContent)
-        names = [f"review-tab-{t}" for t in TABS]
-        index = names.index(tabs.active) if tabs.active in names else -1
-        tabs.active = names[(index + 1) % len(names)]
+        self.viewer.cycle_tab()
+
+    def action_view(self, name: str) -> None:
+        self.viewer.show_tab(name)
 
     def action_output(self) -> None:
-        view = self.cache.get(self.current or "")
+        view = self.viewer.cache.get(self.current or "")
         if view is not None:
             self.app.push_screen(OutputScreen(view.sample_id, view.output_lines))
 
@@ -390,4 +403,5 @@ class ReviewScreen(WriteFinalFlow):
         self.app.push_screen(CodebookScreen(self.store, self.reviewer, category, blind=False))
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(HELP))
+        rows = [("1-9", "adopt the label of the n-th annotator shown as final, then next")]
+        self.app.push_screen(HelpScreen(rows + key_rows(self, HELP)))

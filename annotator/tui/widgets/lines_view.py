@@ -40,6 +40,8 @@ class LinesView(ScrollView, can_focus=True):
         ("down", "scroll_down", "Down"),
         ("pageup", "page_up", "Page up"),
         ("pagedown", "page_down", "Page down"),
+        ("left", "scroll_left", "Left"),
+        ("right", "scroll_right", "Right"),
         ("home", "scroll_home", "Top"),
         ("end", "scroll_end", "Bottom"),
     ]
@@ -47,6 +49,9 @@ class LinesView(ScrollView, can_focus=True):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._lines: Sequence[Text | str] = ()
+        self._given: Sequence[Text | str] = ()
+        self._wrap_head = 0
+        self._wrapped_at = 0
         self._cache: dict[int, Strip] = {}
         self._frame_style: Style | None = None
 
@@ -58,8 +63,16 @@ class LinesView(ScrollView, can_focus=True):
         """All lines as displayed (plain text), for tests and copying."""
         return "\n".join(self._line(i).plain for i in range(len(self._lines)))
 
-    def set_lines(self, lines: Sequence[Text | str], scroll_to: int | None = None) -> None:
-        self._lines = lines
+    def set_lines(
+        self, lines: Sequence[Text | str], scroll_to: int | None = None, wrap_head: int = 0
+    ) -> None:
+        """Show ``lines``; ``scroll_to`` a 0-based line to bring into view;
+        the first ``wrap_head`` lines wrap at the view's width (the error
+        summary: its end, often the shapes, must stay visible)."""
+        self._given = lines
+        self._wrap_head = wrap_head
+        self._wrapped_at = self.size.width
+        self._lines = self._wrap(lines) if wrap_head else lines
         self._cache.clear()
         width = 0
         for line in lines:
@@ -72,6 +85,28 @@ class LinesView(ScrollView, can_focus=True):
             target = max(0, scroll_to - 3)
             self.call_after_refresh(self.scroll_to, 0, target, animate=False, immediate=True)
         self.refresh()
+
+    def _wrap(self, lines: Sequence[Text | str]) -> list[Text | str]:
+        width = max(20, self.size.width - 1 or 80)
+        out: list[Text | str] = []
+        for line in lines[: self._wrap_head]:
+            text = plain_line(line) if isinstance(line, str) else line
+            if text.cell_len <= width:
+                out.append(text)
+                continue
+            wrapped = text.copy()
+            wrapped.no_wrap = False
+            out.extend(wrapped.wrap(self.app.console, width))
+        out.extend(lines[self._wrap_head :])
+        return out
+
+    def on_resize(self) -> None:
+        if self._wrap_head and self.size.width != self._wrapped_at:
+            self._wrapped_at = self.size.width
+            self._lines = self._wrap(self._given)
+            self._cache.clear()
+            self._set_virtual_size(Size(self.virtual_size.width, len(self._lines)))
+            self.refresh()
 
     def _set_virtual_size(self, size: Size) -> None:
         """Assigning ``virtual_size`` asks for a layout pass, which repaints

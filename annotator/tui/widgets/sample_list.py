@@ -5,6 +5,10 @@ given (never the big texts) and asks for more with :class:`SampleList.NeedRows`
 when the cursor nears the end of what is loaded, so 100k samples cost one page
 at a time. It posts :class:`SampleList.Picked` when the highlighted sample
 changes. Row text is built from ``rich.text.Text`` so ids are shown literally.
+Rows show a short display name (:mod:`annotator.tui.names`: the prefix all
+ids of the first page share left out, cut in the middle to the column); the
+full id is the list's tooltip and in the meta line. A row of a search result
+shows its match on a second line.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...store import QueueRow
+from ..names import common_prefix, short_name
 from ..render import visible
 
 PREFETCH_MARGIN = 40
@@ -34,7 +39,7 @@ STATUS_ICONS: dict[str, tuple[str, str]] = {
 
 
 def row_status(row: QueueRow) -> str:
-    """unlabeled, labeled, flagged or skipped, from a queue row."""
+    """unlabeled, labeled, flagged or skipped, from a queue row or label dict."""
     if row.kind is None:
         return "unlabeled"
     if row.flag:
@@ -44,19 +49,30 @@ def row_status(row: QueueRow) -> str:
     return "labeled"
 
 
-def row_prompt(row: QueueRow) -> Text:
+ROW_GUTTER = 5
+"""Cells before the name: status icon, category (3) and a space."""
+
+
+def row_prompt(row: QueueRow, prefix: str = "", width: int = 0) -> Text:
+    """A queue row: status, category and the display name (``width`` cells,
+    0: uncut), and the search match below it when there is one."""
     icon, style = STATUS_ICONS[row_status(row)]
     code = str(row.category) if row.kind == "bug" and row.category else ""
     if row.kind == "pass":
         code = "ok"
-    return Text.assemble(
+    text = Text.assemble(
         (icon, style),
         (f"{code:>3} ", "bold"),
-        visible(str(row.id)),
+        short_name(visible(str(row.id)), width, visible(prefix)),
         no_wrap=True,
         overflow="ellipsis",
         end="",
     )
+    match = row.match
+    if match:
+        text.append("\n    ")
+        text.append(visible(str(match)), style="italic dim")
+    return text
 
 
 class SampleList(OptionList):
@@ -79,6 +95,10 @@ class SampleList(OptionList):
         self.total = 0
         self._prompts: dict[str, Text] = {}
         """The prompt shown for each loaded row, by sample id."""
+        self._rows: dict[str, QueueRow] = {}
+        self.prefix = ""
+        """Left out of every display name (shared by all ids of the first page)."""
+        self.name_width = 0
         self._exhausted = False
         self._waiting = False
         self.moved = 0
@@ -93,6 +113,15 @@ class SampleList(OptionList):
         """Replace the content with the first page."""
         self.clear_options()
         self._prompts.clear()
+        self._rows.clear()
+        rows = list(rows)
+        ids = [str(r.id) for r in rows]
+        # A page of one (a narrow search) keeps the prefix it had, if it fits.
+        keep = (
+            self.prefix if all(i.startswith(self.prefix) and i != self.prefix for i in ids) else ""
+        )
+        self.prefix = common_prefix(ids) if len(ids) > 1 else keep
+        self.name_width = self._name_width()
         self._exhausted = False
         self._waiting = False
         self.moved = 0
@@ -107,14 +136,19 @@ class SampleList(OptionList):
         if not fresh:
             self._exhausted = True
             return
-        self._prompts.update((r.id, row_prompt(r)) for r in fresh)
+        self._rows.update((r.id, r) for r in fresh)
+        self._prompts.update((r.id, self._prompt(r)) for r in fresh)
         self.add_options(Option(self._prompts[r.id], id=r.id) for r in fresh)
         self._update_title()
 
     def update_row(self, row: QueueRow) -> None:
         """Show a changed label status of a loaded row."""
         # Replacing a prompt re-renders the whole list: only when it changed.
-        prompt = row_prompt(row)
+        if row.id in self._rows:
+            if row.match is None:  # a status update keeps the search match shown
+                row = row._replace(match=self._rows[row.id].match)
+            self._rows[row.id] = row
+        prompt = self._prompt(row)
         if row.id in self._prompts and self._prompts[row.id] != prompt:
             self._prompts[row.id] = prompt
             self.replace_option_prompt(row.id, prompt)
@@ -127,8 +161,29 @@ class SampleList(OptionList):
 
     @property
     def current_id(self) -> str | None:
+        """The highlighted row's sample id (keys act on it: see label_writes)."""
         option = self.highlighted_option
         return option.id if option is not None else None
+
+    def _prompt(self, row: QueueRow) -> Text:
+        return row_prompt(row, self.prefix, self.name_width)
+
+    def _name_width(self) -> int:
+        if not self.is_mounted:
+            return 0
+        padding = self.get_component_styles("option-list--option").padding.width
+        return max(0, self.scrollable_content_region.width - padding - ROW_GUTTER)
+
+    def on_resize(self) -> None:
+        width = self._name_width()
+        if width == self.name_width or not self._rows:
+            return
+        self.name_width = width
+        highlighted = self.highlighted
+        self._prompts = {sid: self._prompt(row) for sid, row in self._rows.items()}
+        self.clear_options()
+        self.add_options(Option(prompt, id=sid) for sid, prompt in self._prompts.items())
+        self.highlighted = highlighted
 
     def neighbour_ids(self) -> list[str]:
         """Ids of the rows next to the cursor (to prefetch)."""
@@ -167,6 +222,7 @@ class SampleList(OptionList):
             return
         option = self.get_option_at_index(highlighted)
         if option.id is not None:
+            self.tooltip = Text(visible(option.id))
             self.post_message(self.Picked(option.id))
         near_end = highlighted >= self.option_count - PREFETCH_MARGIN
         if near_end and not self._exhausted and not self._waiting and self.loaded < self.total:

@@ -1,0 +1,179 @@
+"""The keymap file: which key runs which action, and the labeling settings.
+
+Contract: :func:`load_keys` reads a TOML file (``--keys FILE``, else
+``~/.config/annotator/keys.toml`` when it exists) of the form::
+
+    advance = true        # after a category (and its subcategory), show the next sample
+
+    [keys]
+    next = "j,n"          # action id = key or comma-separated keys (Textual key names)
+    view_prompt = "P"
+
+and returns a :class:`KeySetup` (Textual keymap by binding id + settings).
+Anything wrong (bad TOML, unknown action or setting, a malformed key, two
+actions of one screen on one key) raises :class:`~annotator.errors.UserError`
+with one line naming the file, the line and the field. The screens' bindings
+carry the ids listed in :data:`ACTIONS` (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual.binding import Binding
+
+from ..errors import UserError
+
+DEFAULT_PATH = Path("~/.config/annotator/keys.toml")
+
+VIEWS = {"generated": "g", "reference": "r", "diff": "d", "prompt": "w"}
+"""The code views and their default keys (the same in labeling and review)."""
+
+LABEL, REVIEW, APP = "label", "review", "app"
+ACTIONS: dict[str, tuple[str, ...]] = {
+    **{f"view_{name}": (LABEL, REVIEW) for name in VIEWS},
+    "next": (LABEL, REVIEW),
+    "previous": (LABEL, REVIEW),
+    "undo": (LABEL, REVIEW),
+    "output": (LABEL, REVIEW),
+    "accept": (LABEL,),
+    "pass": (LABEL,),
+    "codebook": (LABEL,),
+    "subcategory": (LABEL,),
+    "second": (LABEL,),
+    "flag": (LABEL,),
+    "skip": (LABEL,),
+    "note": (LABEL,),
+    "search": (LABEL,),
+    "cluster": (LABEL,),
+    "write_final": (REVIEW,),
+    "quit": (APP,),
+    "help": (APP,),
+}
+"""Every binding id a keymap may set, and the screens it belongs to."""
+
+SETTINGS = {"advance": bool}
+
+_KEY = re.compile(r"^(?:(?:ctrl|shift|alt|meta)\+)*(?:[a-z][a-z0-9_]*|[!-~])$")
+
+
+def view_bindings() -> list[Binding]:
+    """``g`` / ``r`` / ``d`` / ``w``: one key per code view, one group in the footer."""
+    group = Binding.Group("View", compact=True)
+    return [
+        Binding(key, f"view('{name}')", name.capitalize(), id=f"view_{name}", group=group)
+        for name, key in VIEWS.items()
+    ]
+
+
+@dataclass(frozen=True)
+class Settings:
+    advance: bool = False
+    """Show the next sample once a category (and its subcategory) is chosen."""
+
+
+@dataclass(frozen=True)
+class KeySetup:
+    keymap: dict[str, str] = field(default_factory=dict)
+    settings: Settings = Settings()
+    source: Path | None = None
+
+
+def _line_of(text: str, name: str) -> int:
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def default_keys() -> dict[str, str]:
+    """Binding id -> default keys, over the app and both task screens."""
+    from .app import AnnotatorApp
+    from .screens.label import LabelScreen
+    from .screens.review import ReviewScreen
+
+    out: dict[str, list[str]] = {}
+    for owner in (AnnotatorApp, LabelScreen, ReviewScreen):
+        for binding in owner.BINDINGS:
+            if isinstance(binding, Binding) and binding.id is not None:
+                keys = out.setdefault(binding.id, [])
+                if binding.key not in keys:
+                    keys.append(binding.key)
+    return {action: ",".join(keys) for action, keys in out.items()}
+
+
+def load_keys(
+    path: Path | None = None, defaults: Callable[[], dict[str, str]] | None = None
+) -> KeySetup:
+    """Read the keymap file (``path``, else the default one when present).
+
+    ``defaults`` gives binding ids with their default keys, to detect clashes
+    (called only when there is a file: it imports every screen).
+    """
+    explicit = path is not None
+    file = path if path is not None else DEFAULT_PATH.expanduser()
+    if not file.exists():
+        if explicit:
+            raise UserError(f"{file}: no such keymap file")
+        return KeySetup()
+    try:
+        text = file.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{file}: cannot read the keymap: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{file}: not valid TOML: {exc}") from None
+
+    def fail(name: str, why: str) -> UserError:
+        return UserError(f"{file}:{_line_of(text, name)}: {name}: {why}")
+
+    keys = data.pop("keys", {})
+    if not isinstance(keys, dict):
+        raise fail("keys", "must be a table ([keys])")
+    settings: dict[str, bool] = {}
+    for name, value in data.items():
+        if name not in SETTINGS:
+            raise fail(name, f"unknown setting (known: {', '.join(SETTINGS)}, [keys])")
+        if not isinstance(value, SETTINGS[name]):
+            raise fail(name, "must be true or false")
+        settings[name] = value
+    keymap: dict[str, str] = {}
+    for action, value in keys.items():
+        if action not in ACTIONS:
+            raise fail(action, f"unknown action (known: {', '.join(sorted(ACTIONS))})")
+        if not isinstance(value, str) or not value.strip():
+            raise fail(action, 'must be a key or comma-separated keys, e.g. "j" or "j,down"')
+        parts = [part.strip() for part in value.split(",")]
+        for part in parts:
+            if not _KEY.match(part):
+                raise fail(action, f"'{part}' is not a key name (e.g. j, J, ctrl+n, f5, slash)")
+        keymap[action] = ",".join(parts)
+    _check_clashes(keymap, defaults() if defaults else {}, fail)
+    return KeySetup(keymap, Settings(**settings), file)
+
+
+def _check_clashes(
+    keymap: dict[str, str], defaults: dict[str, str], fail: Callable[[str, str], UserError]
+) -> None:
+    """Two actions of one screen (or of a screen and the app) on one key."""
+    for action, keys in keymap.items():
+        for key in keys.split(","):
+            if key.isdigit():
+                raise fail(
+                    action, f"key '{key}' is kept for categories (labeling) and adopt (review)"
+                )
+    effective = {**defaults, **keymap}
+    for screen in (LABEL, REVIEW):
+        owner: dict[str, str] = {}
+        for action, keys in effective.items():
+            scopes = ACTIONS.get(action, ())
+            if screen not in scopes and APP not in scopes:
+                continue
+            for key in keys.split(","):
+                other = owner.setdefault(key, action)
+                if other != action:
+                    name, also = (action, other) if action in keymap else (other, action)
+                    raise fail(name, f"key '{key}' is also bound to {also}")

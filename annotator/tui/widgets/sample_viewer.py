@@ -1,0 +1,182 @@
+"""One sample on screen: meta line, code views and the primary error.
+
+Contract: :class:`SampleViewer` owns the display of one
+:class:`~annotator.tui.sample_data.SampleView` and a small cache of views
+(filled by the screen's workers through :meth:`SampleViewer.remember`). The
+labeling and the review screen both use it, so they show a sample the same
+way and share the view keys (``g`` generated, ``r`` reference, ``d`` diff,
+``w`` prompt, through :meth:`SampleViewer.show_tab`).
+
+Layout: below :data:`SPLIT_COLUMNS` terminal columns the four views are
+tabs. From :data:`SPLIT_COLUMNS` on, the generated code stands on the left
+and the reference (or diff, or prompt) on the right, scrolled together: both
+start around the failing line (the reference at the line that matches it)
+and the right pane follows the left one's scrolling. Long lines scroll
+horizontally (``left`` / ``right`` in a focused view); the error panel's
+summary lines wrap so that shapes and values at their end stay visible.
+Only the views on screen are filled when a sample is shown; the others when
+they are opened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static, TabbedContent, TabPane
+
+from .. import render
+from ..sample_data import SampleView
+from .lines_view import LinesView
+
+TABS = ("generated", "reference", "diff", "prompt")
+"""The code views, each a :class:`LinesView` with the id and the SampleView field of that name."""
+
+SPLIT_COLUMNS = 160
+"""From this terminal width on, generated code and reference stand side by side."""
+
+CACHE_SIZE = 24
+
+
+class SampleViewer(Vertical):
+    """The shown sample and the views of the samples around it."""
+
+    def __init__(self, cache_size: int = CACHE_SIZE, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cache_size = cache_size
+        self.cache: dict[str, SampleView] = {}
+        self.shown: SampleView | None = None
+        self.split = False
+        self._stale: set[str] = set()
+        self._syncing = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="meta", markup=False)
+        with Horizontal(id="code-row"):
+            yield LinesView(id="generated-split")
+            with TabbedContent(id="tabs"):
+                for tab in TABS:
+                    with TabPane(tab.capitalize(), id=f"tab-{tab}"):
+                        yield LinesView(id=tab)
+        yield LinesView(id="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#error", LinesView).border_title = "Error · t: full output"
+        left = self.query_one("#generated-split", LinesView)
+        left.border_title = "Generated"
+        self.watch(left, "scroll_y", self._follow, init=False)
+        self._set_split(self.app.size.width >= SPLIT_COLUMNS)
+
+    # -- the cache -------------------------------------------------------------
+    def remember(self, view: SampleView, keep: str | None = None) -> None:
+        """Cache ``view``; the oldest views go (never ``keep``, the shown one)."""
+        self.cache[view.sample_id] = view
+        while len(self.cache) > self.cache_size:
+            oldest = next(iter(self.cache))
+            if oldest == keep:
+                break
+            del self.cache[oldest]
+
+    # -- showing ---------------------------------------------------------------
+    def say(self, text: Any) -> None:
+        """A message in the meta line (loading…, empty queue)."""
+        self.query_one("#meta", Static).update(text)
+
+    def paint(self, view: SampleView) -> None:
+        self.shown = view
+        self._stale = set(TABS) | {"generated-split"}
+        for name in self._visible():
+            self._fill(name)
+        error = self.query_one("#error", LinesView)
+        error.set_lines(view.error, wrap_head=view.error_head)
+        # One fixed-height line: no layout pass needed for new text.
+        self.query_one("#meta", Static).update(view.meta, layout=False)
+
+    @property
+    def active(self) -> str:
+        """The view shown in the tabs (or on the right, when split)."""
+        return self.query_one(TabbedContent).active.removeprefix("tab-")
+
+    def show_tab(self, name: str) -> None:
+        """Bring view ``name`` (one of :data:`TABS`) forward and focus it."""
+        if self.split and name == "generated":
+            self.query_one("#generated-split", LinesView).focus()
+            return
+        self.query_one(TabbedContent).active = f"tab-{name}"
+        self._fill(name)
+        self.query_one(f"#{name}", LinesView).focus()
+
+    def cycle_tab(self) -> None:
+        names = [t for t in TABS if not (self.split and t == "generated")]
+        index = names.index(self.active) if self.active in names else -1
+        self.show_tab(names[(index + 1) % len(names)])
+
+    def _visible(self) -> list[str]:
+        return ["generated-split", self.active] if self.split else [self.active]
+
+    def _anchor(self, name: str) -> int | None:
+        """0-based line of view ``name`` that corresponds to the failing line."""
+        view = self.shown
+        if view is None:
+            return None
+        line = {
+            "generated": view.failure.line,
+            "generated-split": view.failure.line,
+            "reference": view.reference_line,
+        }.get(name)
+        if name == "diff":  # the diff is made when first shown (libcst)
+            line = render.diff_line(view.diff, view.failure.line)
+        return line - 1 if line else None
+
+    def _fill(self, name: str) -> None:
+        view = self.shown
+        if view is None or name not in self._stale:
+            return
+        self._stale.discard(name)
+        lines = getattr(view, name.removesuffix("-split"))
+        self.query_one(f"#{name}", LinesView).set_lines(lines, self._anchor(name))
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id is not None:
+            self._fill(event.pane.id.removeprefix("tab-"))
+
+    # -- side by side ------------------------------------------------------------
+    def on_resize(self) -> None:
+        self._set_split(self.app.size.width >= SPLIT_COLUMNS)
+
+    def _set_split(self, split: bool) -> None:
+        if split == self.split:
+            return
+        self.split = split
+        self.set_class(split, "-split")
+        tabs = self.query_one(TabbedContent)
+        if split:
+            if self.active == "generated":
+                tabs.active = "tab-reference"
+            tabs.hide_tab("tab-generated")
+        else:
+            tabs.show_tab("tab-generated")
+        for name in self._visible():
+            self._fill(name)
+
+    def _follow(self, y: float) -> None:
+        """The right pane keeps the same distance from its anchor as the left one."""
+        if not self.split or self._syncing:
+            return
+        left_anchor = self._anchor("generated-split")
+        right = self.active
+        right_anchor = self._anchor(right)
+        if left_anchor is None or right_anchor is None:
+            return
+        delta = round(y) - max(0, left_anchor - 3)
+        target = max(0, right_anchor - 3 + delta)
+        self._syncing = True
+        try:
+            self.query_one(f"#{right}", LinesView).scroll_to(
+                y=target, animate=False, immediate=True
+            )
+        finally:
+            self._syncing = False
