@@ -99,7 +99,7 @@ class LabelPanel(Vertical):
             line.append(f"\n  › {visible(subcategory)}")
             line.append(" [DL]" if dl else " [not DL]", style="cyan" if dl else "dim")
         else:
-            line.append("\n  › subcategory? (b)", style="yellow")
+            line.append("\n  › subcategory? (v)", style="yellow")
         return line
 
     def focus_note(self) -> None:
