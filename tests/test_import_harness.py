@@ -276,14 +276,14 @@ def test_reported_n_pass_and_pass_at_5_are_checked(store: Store, tmp_path: Path)
     )
 
 
-def test_report_survives_metadata_that_json_extract_refuses(tmp_path: Path) -> None:
-    """A JSONL import keeps NaN in metadata (invalid JSON for SQLite): such a sample
-    is a task of its own instead of an error."""
+def test_jsonl_refuses_nan_that_sqlite_json_would_refuse(tmp_path: Path) -> None:
+    """NaN is not JSON (and SQLite's JSON functions refuse it): the JSONL import,
+    like the harness import, names the file and line, and writes nothing."""
     path = tmp_path / "s.jsonl"
     path.write_text('{"id": "a", "passed": false, "model": "m", "stage": "x", "score": NaN}\n')
     db = str(tmp_path / "a.db")
-    runner = CliRunner()
-    assert runner.invoke(cli, ["--db", db, "import", "jsonl", str(path)]).exit_code == 0
-    report = runner.invoke(cli, ["--db", db, "report"])
-    assert report.exit_code == 0, report.output
-    assert "| x | 1 | 1 | 1 |" in report.output
+    result = CliRunner().invoke(cli, ["--db", db, "import", "jsonl", str(path)])
+    assert result.exit_code == 1
+    assert "s.jsonl:1: " in result.output
+    assert "NaN is not a number JSON allows" in result.output
+    assert "Traceback" not in result.output

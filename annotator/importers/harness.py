@@ -26,14 +26,11 @@ kept in the metadata under ``response``) and ``model`` (``--model NAME``).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import Any
 
 from ..errors import UserError
 from ..models import SampleIn
@@ -41,6 +38,7 @@ from ..stats.passk import pass_at_k
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .harness_models import OUTCOME, HarnessResult, HarnessTask, fenced_code, outcome
+from .jsondata import load_json, validate
 
 NAME = "dlbench-harness"
 HELP = "a DL-Bench harness results JSONL file (--code DIR, --tasks DIR, --model NAME)"
@@ -60,41 +58,6 @@ def estimate(path: Path, **_: Any) -> int | None:
         return sum(1 for raw in handle if raw.strip())
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"invalid JSON: {name} is not a number JSON allows")
-
-
-def _json(path: Path, raw: bytes, line: int | None = None) -> Any:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 (byte {exc.start})", file=path, line=line) from None
-    try:
-        return json.loads(text, parse_constant=_no_constant)
-    except ValueError as exc:
-        if not isinstance(exc, json.JSONDecodeError):
-            raise UserError(str(exc), file=path, line=line) from None
-        raise UserError(
-            f"invalid JSON: {exc.msg} at character {exc.pos + 1}", file=path, line=line
-        ) from None
-    except RecursionError:
-        raise UserError("invalid JSON: nested too deeply", file=path, line=line) from None
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def _validate(model: type[M], data: Any, path: Path, line: int | None = None) -> M:
-    if not isinstance(data, dict):
-        raise UserError("expected a JSON object", file=path, line=line)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
-        raise UserError(str(err["msg"]), file=path, line=line, field=field) from None
-
-
 def _read_lines(path: Path) -> list[_Line]:
     lines: list[_Line] = []
     try:
@@ -104,7 +67,7 @@ def _read_lines(path: Path) -> list[_Line]:
     with handle:
         for number, raw in enumerate(handle, start=1):
             if raw.strip():
-                result = _validate(HarnessResult, _json(path, raw, number), path, number)
+                result = validate(HarnessResult, load_json(path, raw, number), path, number)
                 lines.append(_Line(number, result))
     if not lines:
         raise UserError("no result lines", file=path)
@@ -161,7 +124,7 @@ def _read_task(file: Path) -> HarnessTask:
         raw = file.read_bytes()
     except OSError as exc:
         raise UserError(f"cannot read: {exc.strerror}", file=file) from None
-    return _validate(HarnessTask, _json(file, raw), file)
+    return validate(HarnessTask, load_json(file, raw), file)
 
 
 def _stem(task_id: str) -> str:

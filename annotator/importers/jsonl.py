@@ -9,22 +9,20 @@ UTF-8, not JSON, not an object, or fails validation raises a
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import UserError
 from ..models import SampleIn, no_nul_id
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .inputs import regular_file
+from .jsondata import load_json, validate
 
 NAME = "jsonl"
-_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 HELP = (
     "one JSON object per line: id, prompt, generated_code, reference_code, test_output, passed, ..."
 )
@@ -101,35 +99,4 @@ def read(path: Path, taxonomy: Taxonomy, summary: ImportSummary, **_: Any) -> It
 
 
 def _parse_line(path: Path, number: int, raw: bytes) -> JsonlRecord:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 (byte {exc.start})", file=path, line=number) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError(
-            f"invalid JSON: {exc.msg} at character {exc.pos + 1}", file=path, line=number
-        ) from None
-    except RecursionError:
-        raise UserError("invalid JSON: nested too deeply", file=path, line=number) from None
-    except ValueError as exc:  # an integer of more than 4300 digits
-        why = "an integer of more than 4300 digits" if "digits" in str(exc) else str(exc)
-        raise UserError(f"invalid JSON: {why}", file=path, line=number) from None
-    if "\\u" in text and _SURROGATE.search(text):
-        try:
-            json.dumps(data, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            raise UserError(
-                "invalid JSON: a lone surrogate escape (\\ud800-\\udfff) is not text",
-                file=path,
-                line=number,
-            ) from None
-    if not isinstance(data, dict):
-        raise UserError("expected a JSON object", file=path, line=number)
-    try:
-        return JsonlRecord.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
-        raise UserError(str(err["msg"]), file=path, line=number, field=field) from None
+    return validate(JsonlRecord, load_json(path, raw, number), path, number)

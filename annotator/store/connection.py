@@ -125,6 +125,21 @@ def bulk_mode(db: Database) -> Iterator[bool]:
 
 
 @contextmanager
+def committed(db: Database) -> Iterator[Database]:
+    """End the transaction the caller began: COMMIT when the block returns,
+    ROLLBACK when it raises (anything, KeyboardInterrupt included)."""
+    conn = db.conn
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+@contextmanager
 def write_transaction(db: Database, retries: int = 50) -> Iterator[Database]:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``, retried while another writer holds the lock."""
     conn = db.conn
@@ -143,11 +158,5 @@ def write_transaction(db: Database, retries: int = 50) -> Iterator[Database]:
             if attempt == retries - 1:
                 raise UserError("the database stayed locked by another writer") from None
             time.sleep(min(0.05 * (attempt + 1), 0.5))
-    try:
+    with committed(db):
         yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    else:
-        conn.execute("COMMIT")

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from sqlite_utils import Database
 
 from ..errors import UserError
+from .connection import committed
 
 STEP_MS = 100
 """How long one attempt waits for the lock (SQLite's busy timeout)."""
@@ -51,11 +52,5 @@ def write_lock(db: Database, give_up: float) -> Iterator[Database]:
                     ) from None
     finally:
         conn.execute(f"PRAGMA busy_timeout = {int(previous)}")
-    try:
+    with committed(db):
         yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    else:
-        conn.execute("COMMIT")
