@@ -100,6 +100,10 @@ class FinalLabels(BlindView):
         super().__init__(store, FINAL)
         self.reviewer = reviewer
 
+    def reopen(self) -> FinalLabels:
+        """The same reviewer's view over a second connection (for the writer thread)."""
+        return FinalLabels(self._store.reopen(), self.reviewer)
+
     def set_label(self, sample_id: str, value: LabelValue, *, source: str = "review") -> Label:
         return self._store.set_label(
             sample_id, FINAL, value, source=source, written_by=self.reviewer

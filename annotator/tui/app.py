@@ -131,6 +131,23 @@ class AnnotatorApp(App[None]):
             return found
         return None
 
+    _quit_armed = False
+
+    async def action_quit(self) -> None:
+        """Quit; with writes still waiting for the database, the first ``q`` says
+        so and only a second one quits (and drops them)."""
+        pending = sum(getattr(s, "writes_pending", 0) for s in self.screen_stack)
+        if pending and not self._quit_armed:
+            self._quit_armed = True
+            self.notify(
+                f"{pending} label{'s' if pending != 1 else ''} still waiting for the database;"
+                " q again to quit and drop them",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        self.exit()
+
     def action_help(self) -> None:
         screen = self._task_screen()
         if screen is not None:

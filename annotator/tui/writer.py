@@ -110,7 +110,7 @@ class LabelWriter:
         ui = self.ui_session
         view = ui.view.reopen()
         session = LabelSession(
-            view, undo_stack=ui.undo_stack, started=ui.started, touched=ui.touched
+            view, ui.source, undo_stack=ui.undo_stack, started=ui.started, touched=ui.touched
         )
         try:
             while (job := self._jobs.get()) is not _STOP:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.message import Message
+from textual.screen import Screen
 
 from ...errors import UserError
 from ...labeling import LabelSession
@@ -46,13 +47,13 @@ class WriteReport(Message):
     report: WriteDone | WriteFailed
 
 
-class LabelWrites(LabelWorkers):
-    current: str | None
+class QueuedWrites(Screen[None]):
+    """The write queue shared by the labeling and the review screen: the screen
+    gives ``session``, ``refresh_label``, ``update_progress`` and ``saved_text``."""
+
+    session: LabelSession
 
     if TYPE_CHECKING:
-
-        @property
-        def queue(self) -> SampleList: ...
 
         def refresh_label(self, sample_id: str, status: str = "") -> None: ...
 
@@ -63,10 +64,6 @@ class LabelWrites(LabelWorkers):
     writer: LabelWriter | None = None
     _pending_ids: Counter[str]
     _lock_notice = False
-
-    def target(self) -> str | None:
-        """The sample a key acts on: the highlighted row when the key is handled."""
-        return self.queue.current_id or self.current
 
     @property
     def writes_pending(self) -> int:
@@ -144,3 +141,16 @@ class LabelWrites(LabelWorkers):
     def on_unmount(self) -> None:
         if self.writer is not None:
             self.writer.stop()
+
+
+class LabelWrites(LabelWorkers, QueuedWrites):
+    current: str | None
+
+    if TYPE_CHECKING:
+
+        @property
+        def queue(self) -> SampleList: ...
+
+    def target(self) -> str | None:
+        """The sample a key acts on: the highlighted row when the key is handled."""
+        return self.queue.current_id or self.current

@@ -5,9 +5,10 @@ largest disagreement first; loaded in a thread worker) and shows, for the
 highlighted sample, every annotator's label and note side by side, the final
 label with who adopted or wrote it and when, the code (generated, reference,
 diff, prompt) and the primary error (the labeling screen's ``load_view``,
-also in a worker). Writes go through :mod:`annotator.review` on the UI thread
-(one small transaction) and the screen says "saved" only after the call
-returned: ``1``-``9`` adopt the n-th annotator's label (``adopt``) and move
+also in a worker). Writes go through the labeling screen's write queue
+(:class:`~annotator.tui.screens.label_writes.QueuedWrites`: at once when the
+lock is free, else on the writer thread, so another process's lock never
+freezes the screen) and the screen says "saved" only once committed: ``1``-``9`` adopt the n-th annotator's label (``adopt``) and move
 on; ``e`` writes the reviewer's own label (category, subcategory and note
 pickers, then ``write_final``); ``u`` undoes the last final-label change of
 this sitting: both write through one :class:`~annotator.labeling.LabelSession`
@@ -34,7 +35,7 @@ from textual.widgets.option_list import Option
 
 from ...errors import UserError
 from ...models import FINAL, Label, LabelValue
-from ...review import Disagreement, adopt, decision, final_session, write_final
+from ...review import Disagreement, adopted_value, decision, final_session
 from ...store import Store
 from .. import clock
 from ..keymap import view_bindings
@@ -45,6 +46,7 @@ from ..sample_data import load_view
 from ..widgets.sample_viewer import SampleViewer
 from .agreement import AgreementScreen
 from .help import LABEL_KEYS, HelpScreen, key_rows
+from .label_writes import QueuedWrites
 from .output import OutputScreen
 from .review_data import final_text, item_for, label_text, note_text, review_items
 from .review_write import WriteFinalFlow
@@ -71,7 +73,7 @@ class ItemsLoaded(Message):
     with_final: bool
 
 
-class ReviewScreen(WriteFinalFlow):
+class ReviewScreen(WriteFinalFlow, QueuedWrites):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
@@ -313,12 +315,17 @@ class ReviewScreen(WriteFinalFlow):
         self.option_list.focus()
 
     # -- writing -------------------------------------------------------------
-    def _saved(self, sample_id: str, what: str) -> None:
-        self.status[sample_id] = f"{what} ✓ {clock.clock()}"
+    # Writes go through the labeling screen's queue (:class:`QueuedWrites`):
+    # at once when the lock is free, else behind another process's lock on the
+    # writer thread, on the sample the key was pressed on.
+    def refresh_label(self, sample_id: str, status: str = "") -> None:
+        self.status[sample_id] = status
         index = self.index_of(sample_id)
         if index is not None:
             self.refresh_item(index)
-        self.update_progress()
+
+    def saved_text(self, what: str) -> str:
+        return f"{what} ✓ {clock.clock()}"
 
     def action_adopt(self, n: int) -> None:
         sid = self.current
@@ -329,39 +336,31 @@ class ReviewScreen(WriteFinalFlow):
             return
         name = self.raters[n - 1]
         try:
-            adopt(self.store, sid, name, self.reviewer, self.session)
+            value = adopted_value(self.store, sid, name)  # as shown when the key was pressed
         except UserError as exc:
             self.notify(str(exc), severity="error")
             return
-        self._saved(sid, "saved")
-        self.notify(f"{visible(sid)}: final ← {visible(name)} (saved)", timeout=3)
+
+        def adopted(_: object) -> None:
+            self.notify(f"{visible(sid)}: final ← {visible(name)} (saved)", timeout=3)
+
+        self.write(sid, lambda session: session.save(sid, value), then=adopted)
         self.action_next()
 
-    def write(self, sample_id: str, value: LabelValue) -> bool:
-        """Write the reviewer's own final label (committed), then say so."""
-        try:
-            write_final(self.store, sample_id, value, self.reviewer, self.session)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        self._saved(sample_id, "saved")
-        return True
+    def write_final(self, sample_id: str, value: LabelValue) -> None:
+        """Write the reviewer's own final label; "saved" once committed."""
+        self.write(sample_id, lambda session: session.save(sample_id, value))
 
     def action_undo(self) -> None:
-        try:
-            changed = self.session.undo()
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
+        self.write(self.current or "", lambda session: session.undo(), "undone", self._undone)
+
+    def _undone(self, changed: list[str]) -> None:
         if not changed:
             self.notify("nothing to undo")
             return
         sid = changed[0]
-        self.status[sid] = f"undone ↶ {clock.clock()}"
+        self.refresh_label(sid, f"undone ↶ {clock.clock()}")
         self.jump_to(sid)
-        index = self.index_of(sid)
-        if index is not None:
-            self.refresh_item(index)
         self.update_progress()
         self.notify(f"undone: final label of {visible(sid)}")
 

@@ -4,7 +4,7 @@ Contract: :class:`WriteFinalFlow` is a base of
 :class:`~annotator.tui.screens.review.ReviewScreen`. ``action_write`` asks,
 in modal screens, for a category (or "pass"), then a subcategory when the
 category has more than one, then an optional note (Escape at any step writes
-nothing), and hands the finished ``LabelValue`` to the screen's ``write``.
+nothing), and hands the finished ``LabelValue`` to the screen's ``write_final``.
 Every choice label is ``Text`` built through ``visible`` (literal).
 """
 
@@ -26,7 +26,7 @@ class WriteFinalFlow(Screen[None]):
     store: Store
     current: str | None
 
-    def write(self, sample_id: str, value: LabelValue) -> bool:
+    def write_final(self, sample_id: str, value: LabelValue) -> None:
         raise NotImplementedError
 
     def action_write(self) -> None:
@@ -72,6 +72,6 @@ class WriteFinalFlow(Screen[None]):
 
         def noted(note: str | None) -> None:
             if note is not None:
-                self.write(sid, value.model_copy(update={"note": note}))
+                self.write_final(sid, value.model_copy(update={"note": note}))
 
         self.app.push_screen(NoteScreen(f"Note for the final label of {sid}", current), noted)
