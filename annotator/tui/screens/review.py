@@ -61,7 +61,7 @@ HELP = {
     "codebook": "codebook: definition, decision rules and final-labeled examples of the category",
     "notes": "open coding: clusters of notes without a subcategory; give a cluster one",
     "agreement": "agreement matrix (Enter on a cell lists the samples of that pair)",
-    "quit": "quit (every final label is already saved)",
+    "quit": "quit (a label still waiting for the database asks for a second q)",
 }
 ANSWERS_WIDTH = 9
 """Cells of the list's answers column (e.g. ``3≠6≠ok``)."""
