@@ -379,7 +379,7 @@ def sample_facts(
     facts.primary = primary_error(report, generated).to_json()
     code = analyze_code(generated, reference or None, function)
     _code_facts(facts, code, failure, generated, reference)
-    for name, evidence in evidence_facts(failure, code):
+    for name, evidence in evidence_facts(failure, code, report.pre_test_errors):
         facts.add(name, evidence)
     return facts
 
