@@ -62,7 +62,7 @@ class Sample:
 
 
 def load(engine: Engine) -> list[Sample]:
-    conn = engine.conn
+    conn = engine.store.db.conn
     engine.ensure_facts()
     facts = {
         sid: Facts.from_json(json.loads(data))
