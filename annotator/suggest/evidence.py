@@ -10,6 +10,8 @@ sample's :class:`~.features.Facts`, from its primary failure and the code analys
 - the kind of assertion that failed (``assert:close``, ``assert:shape``,
   ``assert:equal``, ``assert:did_not_raise``, ``assert:mock``,
   ``assert:dtype``), read from the failing statement and the message;
+- the errors printed before the tests ran (DL-Bench's 'Error Cases' block,
+  ``out:pre_test_error``), each with its output line and its innermost frame;
 - whether an undefined name is a module alias never imported
   (``code:undefined_module_alias``: ``torch``, ``np``, ``F`` ...) or a local
   name (``code:undefined_local``).
@@ -20,6 +22,7 @@ Each fact's evidence names the line. Pure functions over parsed data.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .analysis import CodeFacts
 from .outputfacts import is_library_file, is_test_file
@@ -35,6 +38,7 @@ EVIDENCE_FACTS: dict[str, str] = {
     "assert:did_not_raise": "the test expected an exception that was not raised",
     "assert:mock": "an assertion on a mock's calls failed",
     "assert:dtype": "an assertion on a dtype failed",
+    "out:pre_test_error": "an error was printed before the tests ran",
     "code:undefined_module_alias": "a module alias is used but never imported",
     "code:undefined_local": "a local name is used but never defined",
 }
@@ -128,9 +132,31 @@ def undefined_kind(code: CodeFacts) -> list[tuple[str, str]]:
     return out
 
 
-def evidence_facts(failure: FailedTest | None, code: CodeFacts) -> list[tuple[str, str]]:
+def pre_test_errors(errors: Sequence[FailedTest]) -> tuple[str, str] | None:
+    """(fact, evidence) naming each error of the pre-test block with its line."""
+    if not errors:
+        return None
+    shown = []
+    for error in errors[:3]:
+        text = f"{error.exception_type}: {error.message}".strip(": ")[:120]
+        frame = error.frames[-1] if error.frames else None
+        where = ""
+        if frame is not None:
+            name = frame.file.replace("\\", "/").rsplit("/", 1)[-1]
+            where = f" (at {name}:{frame.line}: {frame.code[:80]})" if frame.code else ""
+        shown.append(f"output line {error.output_line}: {text}{where}")
+    more = f"; {len(errors) - 3} more" if len(errors) > 3 else ""
+    return "out:pre_test_error", "before the tests ran, " + "; ".join(shown) + more
+
+
+def evidence_facts(
+    failure: FailedTest | None, code: CodeFacts, pre_test: Sequence[FailedTest] = ()
+) -> list[tuple[str, str]]:
     """All evidence facts of one sample, as (fact, evidence) pairs."""
     found: list[tuple[str, str]] = []
+    fact = pre_test_errors(pre_test)
+    if fact is not None:
+        found.append(fact)
     if failure is not None:
         for fact in (where_raised(failure), assertion_kind(failure)):
             if fact is not None:

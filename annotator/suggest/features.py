@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .analysis import CodeFacts, analyze_code
+from .callcompare import CALL_FACTS, compare_calls
 from .evidence import EVIDENCE_FACTS, evidence_facts
 from .fingerprint import fingerprint, mask_message
 from .names import did_you_mean
@@ -67,6 +68,7 @@ FACTS: dict[str, str] = {
     "code:missing_function": "a function of the reference is missing",
     "code:near_miss_name": "a missing name is close to an existing one",
     **EVIDENCE_FACTS,
+    **CALL_FACTS,
 }
 
 _SHAPE = re.compile(
@@ -379,8 +381,11 @@ def sample_facts(
     facts.primary = primary_error(report, generated).to_json()
     code = analyze_code(generated, reference or None, function)
     _code_facts(facts, code, failure, generated, reference)
-    for name, evidence in evidence_facts(failure, code):
+    for name, evidence in evidence_facts(failure, code, report.pre_test_errors):
         facts.add(name, evidence)
+    call = compare_calls(generated, reference, facts.primary.get("line"))
+    if call is not None:
+        facts.add(*call)
     return facts
 
 

@@ -48,11 +48,13 @@ class FailedTest:
     details: str = ""  # all 'E' lines, capped
     frames: list[Frame] = field(default_factory=list)
     generated_frame: Frame | None = None
-    phase: str = "call"  # "call" | "setup" | "teardown" | "collect"
+    phase: str = "call"  # "call" | "setup" | "teardown" | "collect" | "pre-test"
     shapes: list[tuple[int, ...]] = field(default_factory=list)
     assertion: AssertionDetail | None = None
     did_not_raise: bool = False
     timeout: bool = False
+    output_line: int = 0
+    """1-based line of the test output where the error starts, when known."""
 
     @property
     def signature(self) -> str:
@@ -87,6 +89,8 @@ class TestReport:
     no_tests_ran: bool = False
     primary_error: str | None = None
     format: str = "unknown"  # "pytest" | "traceback" | "junit" | "short" | "unknown"
+    pre_test_errors: list[FailedTest] = field(default_factory=list)
+    """Errors printed before the tests ran (DL-Bench's 'Error Cases' block)."""
 
     def all_failures(self) -> list[FailedTest]:
         return [*self.collection_errors, *self.failures]

@@ -66,10 +66,11 @@ class PrimaryError:
 
 
 def primary_failure(report: TestReport) -> FailedTest | None:
-    """The failure the report's primary signature names (else the first one)."""
+    """The failure the report's primary signature names (else the first one;
+    with no failure of the tests, the first error printed before they ran)."""
     failure = report.primary_failure()
     if failure is None:
-        failures = report.all_failures()
+        failures = report.all_failures() or report.pre_test_errors
         failure = failures[0] if failures else None
     return failure
 

@@ -9,7 +9,8 @@ output by :mod:`.shortoutput`; a sample's results as a whole by
 suggester). Unrecognised, truncated or binary input gives an empty
 or partial report. When the DL-Bench header (``All Test Cases On Generated
 code:``) is present only that first run is parsed, because the later sections
-re-run the *reference* code. Parsing is a single line-by-line pass with
+re-run the *reference* code; the errors of its pre-test 'Error Cases' block
+are :attr:`TestReport.pre_test_errors` (:mod:`.errorcases`). Parsing is a single line-by-line pass with
 compiled, anchored regexes over lines capped at :data:`MAX_LINE` characters, so
 the cost is linear in the input size (a few MB parse in milliseconds).
 
@@ -24,6 +25,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import NamedTuple
 
+from annotator.suggest.errorcases import error_cases
 from annotator.suggest.outputfacts import (
     _EXC,
     _HARD_TIMEOUT,
@@ -437,6 +439,7 @@ def _parse(text: str, function: str | None) -> TestReport:
         no_tests_ran="no_tests" in counts,
         primary_error=primary_signature(everything),
         format=fmt,
+        pre_test_errors=error_cases(text, function) if _DLBENCH_START in text else [],
     )
 
 
