@@ -22,7 +22,7 @@ from ..errors import UserError
 from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
-from .inputs import folder_files, inside, readable_folder, regular_file
+from .inputs import folder_files, inside, read_text, readable_folder, regular_file
 from .labelsheet import read_sheet
 
 NAME = "dlbench"
@@ -55,12 +55,7 @@ def estimate(path: Path, **_: Any) -> int | None:
 
 
 def _read_code(file: Path) -> str:
-    try:
-        return file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 (byte {exc.start})", file=file) from None
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=file) from None
+    return read_text(file, universal_newlines=True)
 
 
 def parse_result(text: str) -> tuple[bool | None, dict[str, str]]:

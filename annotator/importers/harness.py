@@ -38,6 +38,7 @@ from ..stats.passk import pass_at_k
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .harness_models import OUTCOME, HarnessResult, HarnessTask, fenced_code, outcome
+from .inputs import read_text
 from .jsondata import load_json, validate
 
 NAME = "dlbench-harness"
@@ -106,15 +107,6 @@ def _files(folder: Path | None, suffix: str, option: str) -> dict[str, Path]:
         for p in sorted(folder.iterdir())
         if p.suffix == suffix and not p.name.startswith(".") and p.is_file()
     }
-
-
-def _read_text(file: Path) -> str:
-    try:
-        return file.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 (byte {exc.start})", file=file) from None
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=file) from None
 
 
 def _read_task(file: Path) -> HarnessTask:
@@ -210,7 +202,7 @@ def read(
             if task_file is not None:
                 used_tasks.add(task_file)
             code_file = _lookup(code, task_id, attempt, several)
-            generated = _read_text(code_file) if code_file is not None else None
+            generated = read_text(code_file) if code_file is not None else None
             metadata: dict[str, Any] = result.model_dump(
                 exclude=_LINE_OWN, exclude_none=True, by_alias=True
             )

@@ -80,3 +80,19 @@ def folder_files(folder: Path, suffixes: tuple[str, ...], root: Path | None = No
             raise UserError(f"cannot read: {exc.strerror}", file=entry) from None
         found.append(entry)
     return found
+
+
+def read_text(file: Path, encoding: str = "utf-8", *, universal_newlines: bool = False) -> str:
+    """The text of ``file``, or one clear line naming it (not UTF-8, cannot read).
+
+    ``universal_newlines`` turns ``\\r\\n`` and ``\\r`` into ``\\n``, as
+    ``Path.read_text`` does; without it the text is exactly the file's bytes
+    decoded (what a CSV reader with ``newline=""`` expects).
+    """
+    try:
+        text = file.read_bytes().decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 (byte {exc.start})", file=file) from None
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", file=file) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if universal_newlines else text

@@ -49,7 +49,7 @@ from ..errors import UserError
 from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
-from .inputs import folder_files, regular_file
+from .inputs import folder_files, read_text, regular_file
 
 NAME = "junit"
 HELP = "what `pytest --junitxml` writes, joined with the generated code files of --code DIR"
@@ -271,15 +271,6 @@ def code_files(code_dir: Path) -> dict[str, Path]:
     return found
 
 
-def _read_code(file: Path) -> str:
-    try:
-        return file.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 (byte {exc.start})", file=file) from None
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=file) from None
-
-
 def _code_dir(options: dict[str, Any]) -> Path:
     code_dir = options.get("code_dir")
     if code_dir is None:
@@ -332,7 +323,7 @@ def read(
             by_sample[sample_id].append(case)
     for sample_id in ids:
         file = files[sample_id]
-        code = _read_code(file)
+        code = read_text(file)
         cases = by_sample[sample_id]
         if not cases:
             summary.warnings.append(

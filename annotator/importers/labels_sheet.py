@@ -33,6 +33,7 @@ from ..models import LabelValue
 from ..sheetformat import INFERRED_SUFFIX, unguard
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
+from .inputs import read_text
 from .labelsheet import parse_cells
 
 NAME = "labels"
@@ -108,12 +109,7 @@ def read(
     known_ids: set[str] | None = None,
     **_: Any,
 ) -> Iterator[ImportedLabel]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 (byte {exc.start})", file=path) from None
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=path) from None
+    text = read_text(path, "utf-8-sig")
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:

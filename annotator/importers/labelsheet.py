@@ -29,6 +29,7 @@ from ..errors import UserError
 from ..models import LabelValue
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
+from .inputs import read_text
 
 PASS_VALUES = {"pass", "passed"}
 GROUP = re.compile(r"^(?P<who>.+)_(?P<part>cat1|note1|cat2|note2)$")
@@ -136,12 +137,7 @@ def read_sheet(
     path: Path, taxonomy: Taxonomy, summary: ImportSummary, known: set[str]
 ) -> tuple[dict[str, str], list[ImportedLabel]]:
     """Prompts per sample and labels, from a labels spreadsheet."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 (byte {exc.start})", file=path) from None
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=path) from None
+    text = read_text(path, "utf-8-sig", universal_newlines=True)
     reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
     try:
         header = reader.fieldnames or []
