@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.stats import (
+    Ratings,
     Stat,
     bootstrap_ci,
     cohen_kappa,
@@ -44,7 +45,7 @@ from annotator.stats import (
 TAXONOMY = [f"C{i}" for i in range(14)]
 
 
-def all_stats(ratings):
+def all_stats(ratings: Ratings) -> dict[str, Stat]:
     """Every ratings-based statistic, by name."""
     names = sorted({a for row in ratings.values() for a in row})
     pair = (names + ["?", "?"])[:2]
@@ -65,7 +66,7 @@ def all_stats(ratings):
 # ------------------------------------------------------------------ undefined cases
 
 
-def test_empty_input_is_undefined_not_an_error():
+def test_empty_input_is_undefined_not_an_error() -> None:
     for name, stat in all_stats({}).items():
         assert stat.value is None, name
         assert stat.reason is not None and stat.reason.startswith("undefined: need ≥2"), name
@@ -75,7 +76,7 @@ def test_empty_input_is_undefined_not_an_error():
     assert per_category_kappa({}) == []
 
 
-def test_one_rater_is_undefined():
+def test_one_rater_is_undefined() -> None:
     ratings = {i: {"solo": c} for i, c in enumerate("ababc")}
     for name, stat in all_stats(ratings).items():
         assert stat.value is None, name
@@ -84,11 +85,11 @@ def test_one_rater_is_undefined():
     assert (stat.n_items, stat.n_dropped) == (0, 5)
 
 
-def test_light_needs_two_annotators():
+def test_light_needs_two_annotators() -> None:
     assert light_kappa({0: {"a": 1, "b": 1}}, ["a"]).reason == "undefined: need ≥2 annotators"
 
 
-def test_single_category_is_undefined_but_percent_is_one():
+def test_single_category_is_undefined_but_percent_is_one() -> None:
     ratings = {i: {"a": "x", "b": "x", "c": "x"} for i in range(6)}
     for fn in (krippendorff_alpha, fleiss_kappa, fleiss_kappa_gwet):
         stat = fn(ratings)
@@ -105,7 +106,7 @@ def test_single_category_is_undefined_but_percent_is_one():
     assert k == "x" and stat.value is None and "always chosen" in (stat.reason or "")
 
 
-def test_one_sided_marginal_is_defined():
+def test_one_sided_marginal_is_defined() -> None:
     # p_e < 1 as soon as one rater varies: κ is 0 here, not undefined.
     stat = cohen_kappa(["x", "x", "x", "x"], ["x", "y", "x", "y"])
     assert stat.value == pytest.approx(0.0)
@@ -121,7 +122,7 @@ def test_one_sided_marginal_is_defined():
         ),
     )
 )
-def test_never_nan_never_raises(ratings):
+def test_never_nan_never_raises(ratings: dict[int, dict[str, str | float | None]]) -> None:
     for name, stat in all_stats(ratings).items():
         assert isinstance(stat, Stat)
         if stat.value is None:
@@ -136,16 +137,21 @@ def test_never_nan_never_raises(ratings):
 # ------------------------------------------------------------------ missing data and dropping
 
 
-def test_none_nan_and_absent_are_the_same():
-    absent = {0: {"a": 1, "b": 1}, 1: {"a": 2, "b": 1}, 2: {"a": 2, "b": 2}, 3: {"a": 1}}
-    with_none = {**absent, 3: {"a": 1, "b": None}}
-    with_nan = {**absent, 3: {"a": 1, "b": float("nan")}}
+def test_none_nan_and_absent_are_the_same() -> None:
+    absent: dict[int, dict[str, float | None]] = {
+        0: {"a": 1, "b": 1},
+        1: {"a": 2, "b": 1},
+        2: {"a": 2, "b": 2},
+        3: {"a": 1},
+    }
+    with_none: dict[int, dict[str, float | None]] = {**absent, 3: {"a": 1, "b": None}}
+    with_nan: dict[int, dict[str, float | None]] = {**absent, 3: {"a": 1, "b": float("nan")}}
     for fn in (percent_agreement, krippendorff_alpha, fleiss_kappa):
         assert fn(absent) == fn(with_none) == fn(with_nan)
     assert cohen_kappa_pair(absent, "a", "b") == cohen_kappa_pair(with_nan, "a", "b")
 
 
-def test_single_rated_items_are_dropped_and_counted():
+def test_single_rated_items_are_dropped_and_counted() -> None:
     ratings = {
         0: {"a": 1, "b": 1},
         1: {"a": 2, "b": 2},
@@ -165,7 +171,7 @@ def test_single_rated_items_are_dropped_and_counted():
     )
 
 
-def test_single_rated_items_change_ac1_but_not_alpha():
+def test_single_rated_items_change_ac1_but_not_alpha() -> None:
     base = {0: {"a": 1, "b": 1}, 1: {"a": 2, "b": 2}, 2: {"a": 1, "b": 2}}
     extra = {**base, 3: {"a": 1}}
     assert krippendorff_alpha(base).value == krippendorff_alpha(extra).value
@@ -173,17 +179,18 @@ def test_single_rated_items_change_ac1_but_not_alpha():
     assert gwet_ac1(extra, [1, 2]).n_dropped == 1
 
 
-def test_annotators_argument_restricts_raters():
+def test_annotators_argument_restricts_raters() -> None:
     ratings = {i: {"a": i % 2, "b": i % 2, "noise": (i * 7) % 3} for i in range(12)}
     assert krippendorff_alpha(ratings, annotators=["a", "b"]).value == pytest.approx(1.0)
-    assert krippendorff_alpha(ratings).value < 1.0
+    all_raters = krippendorff_alpha(ratings).value
+    assert all_raters is not None and all_raters < 1.0
     assert percent_agreement(ratings, annotators=["a", "b"]).value == 1.0
 
 
 # ------------------------------------------------------------------ Fleiss refusal, negatives
 
 
-def test_fleiss_refuses_unequal_raters():
+def test_fleiss_refuses_unequal_raters() -> None:
     ratings = {0: {"a": 1, "b": 1, "c": 2}, 1: {"a": 1, "b": 2}, 2: {"a": 2, "b": 2, "c": 2}}
     stat = fleiss_kappa(ratings)
     assert stat.value is None
@@ -193,14 +200,14 @@ def test_fleiss_refuses_unequal_raters():
     assert krippendorff_alpha(ratings).value is not None
 
 
-def test_fleiss_counts_rejects_malformed_tables():
+def test_fleiss_counts_rejects_malformed_tables() -> None:
     with pytest.raises(ValueError):
         fleiss_kappa_counts([[1, 2], [3]])
     with pytest.raises(ValueError):
         fleiss_kappa_counts([[1, -1], [0, 2]])
 
 
-def test_total_disagreement_is_negative_not_clamped():
+def test_total_disagreement_is_negative_not_clamped() -> None:
     a, b = ["x", "y"], ["y", "x"]
     assert cohen_kappa(a, b).value == pytest.approx(-1.0)
     ratings = ratings_from_columns({"A": a, "B": b})
@@ -208,12 +215,12 @@ def test_total_disagreement_is_negative_not_clamped():
     assert fleiss_kappa(ratings).value == pytest.approx(-1.0)
 
 
-def test_cohen_rejects_misaligned_sequences():
+def test_cohen_rejects_misaligned_sequences() -> None:
     with pytest.raises(ValueError, match="differ in length"):
         cohen_kappa([1, 2], [1])
 
 
-def test_cohen_skips_missing_positions():
+def test_cohen_skips_missing_positions() -> None:
     stat = cohen_kappa([1, 2, None, 1, 2], [1, 2, 1, None, 1])
     assert (stat.n_items, stat.n_dropped) == (3, 2)
     assert stat.value == cohen_kappa([1, 2, 2], [1, 2, 1]).value
@@ -222,8 +229,8 @@ def test_cohen_skips_missing_positions():
 # ------------------------------------------------------------------ sets and distances
 
 
-def test_set_distances_edge_values():
-    e = frozenset()
+def test_set_distances_edge_values() -> None:
+    e: frozenset[str] = frozenset()
     one, two = frozenset({"L"}), frozenset({"L", "E"})
     assert masi_distance(e, e) == 0.0 and jaccard_distance(e, e) == 0.0
     assert masi_distance(e, one) == 1.0 and jaccard_distance(e, one) == 1.0
@@ -235,19 +242,27 @@ def test_set_distances_edge_values():
     assert masi_distance(one, frozenset({"A"})) == 1.0
 
 
-def test_alpha_with_distance_single_value_is_undefined():
+def test_set_distances_refuse_anything_but_sets() -> None:
+    for distance in (masi_distance, jaccard_distance):
+        with pytest.raises(TypeError, match="two sets of labels, not str and frozenset"):
+            distance("LE", frozenset({"L"}))
+        with pytest.raises(TypeError, match="not frozenset and int"):
+            distance(frozenset({"L"}), 3)
+
+
+def test_alpha_with_distance_single_value_is_undefined() -> None:
     ratings = {i: {"a": frozenset({"L"}), "b": frozenset({"L"})} for i in range(3)}
     stat = krippendorff_alpha(ratings, distance=masi_distance)
     assert stat.value is None and stat.reason == "undefined: all ratings in one category"
 
 
-def test_alpha_with_zero_distance_is_undefined():
+def test_alpha_with_zero_distance_is_undefined() -> None:
     ratings = {0: {"a": 1, "b": 2}, 1: {"a": 2, "b": 1}}
     stat = krippendorff_alpha(ratings, distance=lambda x, y: 0.0)
     assert stat.value is None and stat.reason == "undefined: expected disagreement is 0"
 
 
-def test_alpha_with_nominal_distance_equals_fast_path():
+def test_alpha_with_nominal_distance_equals_fast_path() -> None:
     rng = random.Random(3)
     ratings = {i: {a: rng.choice("abc") for a in "xyz" if rng.random() < 0.8} for i in range(60)}
     slow = krippendorff_alpha(ratings, distance=lambda x, y: float(x != y))
@@ -256,7 +271,7 @@ def test_alpha_with_nominal_distance_equals_fast_path():
     assert (slow.n_items, slow.n_dropped) == (fast.n_items, fast.n_dropped)
 
 
-def test_per_category_counts_set_membership():
+def test_per_category_counts_set_membership() -> None:
     ratings = {
         0: {"a": frozenset({"L", "E"}), "b": frozenset({"L"})},
         1: {"a": frozenset({"A"}), "b": frozenset({"A", "E"})},
@@ -272,7 +287,7 @@ def test_per_category_counts_set_membership():
 # ------------------------------------------------------------------ AC1 arguments
 
 
-def test_ac1_rejects_unknown_values_and_tiny_q():
+def test_ac1_rejects_unknown_values_and_tiny_q() -> None:
     ratings = {0: {"a": "x", "b": "y"}, 1: {"a": "x", "b": "x"}}
     assert "not in categories" in (gwet_ac1(ratings, ["x", "z"]).reason or "")
     assert gwet_ac1(ratings, ["x", "y"]).value is not None
@@ -282,7 +297,7 @@ def test_ac1_rejects_unknown_values_and_tiny_q():
 # ------------------------------------------------------------------ helpers
 
 
-def test_confusion_matrix_rows_are_first_annotator():
+def test_confusion_matrix_rows_are_first_annotator() -> None:
     ratings = ratings_from_columns({"A": ["x", "x", "y", None], "B": ["x", "y", "y", "y"]})
     labels, matrix = confusion_matrix(ratings, "A", "B")
     assert labels == ["x", "y"]
@@ -290,18 +305,18 @@ def test_confusion_matrix_rows_are_first_annotator():
     assert confusion_matrix(ratings, "B", "A")[1] == [[1, 0], [1, 1]]
 
 
-def test_confusion_matrix_roundtrips_a_table():
+def test_confusion_matrix_roundtrips_a_table() -> None:
     table = [[46, 6, 0], [0, 32, 0], [0, 6, 10]]
     labels, matrix = confusion_matrix(ratings_from_table(table), "A", "B")
     assert labels == [0, 1, 2] and matrix == table
 
 
-def test_sort_labels_handles_mixed_types_and_sets():
+def test_sort_labels_handles_mixed_types_and_sets() -> None:
     labels = sort_labels([frozenset({"b"}), "z", 3, frozenset({"a", "b"}), 1, "a"])
     assert labels == [1, 3, "a", "z", frozenset({"b"}), frozenset({"a", "b"})]
 
 
-def test_builders():
+def test_builders() -> None:
     assert ratings_from_observer_rows([[1, None], [2, 3]], ["p", "q"]) == {
         0: {"p": 1, "q": 2},
         1: {"q": 3},
@@ -311,7 +326,7 @@ def test_builders():
     assert cats == ["x", "y"] and table == [[1, 1], [0, 1]]
 
 
-def test_pairwise_kappa_reports_n_per_pair():
+def test_pairwise_kappa_reports_n_per_pair() -> None:
     ratings = {
         0: {"a": 1, "b": 1},
         1: {"a": 2, "b": 2},
@@ -327,7 +342,7 @@ def test_pairwise_kappa_reports_n_per_pair():
     assert light.value is None and "pair 'b', 'c'" in (light.reason or "")
 
 
-def test_stat_is_frozen():
+def test_stat_is_frozen() -> None:
     stat = Stat(0.5)
     with pytest.raises(dataclasses.FrozenInstanceError):
         stat.value = 1.0  # type: ignore[misc]
@@ -337,28 +352,28 @@ def test_stat_is_frozen():
 # ------------------------------------------------------------------ bootstrap
 
 
-def _noisy(n, seed=1):
+def _noisy(n: int, seed: int = 1) -> dict[int, dict[str, str]]:
     rng = random.Random(seed)
-    out = {}
+    out: dict[int, dict[str, str]] = {}
     for i in range(n):
         truth = rng.choice("abcd")
         out[i] = {a: truth if rng.random() < 0.7 else rng.choice("abcd") for a in "xyz"}
     return out
 
 
-def test_bootstrap_is_deterministic_and_brackets_the_estimate():
+def test_bootstrap_is_deterministic_and_brackets_the_estimate() -> None:
     ratings = _noisy(80)
     ci = bootstrap_ci(krippendorff_alpha, ratings, n_boot=300, seed=7)
     assert ci == bootstrap_ci(krippendorff_alpha, ratings, n_boot=300, seed=7)
     assert ci != bootstrap_ci(krippendorff_alpha, ratings, n_boot=300, seed=8)
     assert ci is not None
     point = krippendorff_alpha(ratings).value
-    assert ci[0] < point < ci[1]
+    assert point is not None and ci[0] < point < ci[1]
     narrow = bootstrap_ci(krippendorff_alpha, ratings, n_boot=300, seed=7, level=0.5)
     assert narrow is not None and ci[0] < narrow[0] < narrow[1] < ci[1]
 
 
-def test_bootstrap_none_when_too_few_defined():
+def test_bootstrap_none_when_too_few_defined() -> None:
     constant = {i: {"a": "x", "b": "x"} for i in range(20)}
     assert bootstrap_ci(krippendorff_alpha, constant, n_boot=50) is None
     assert bootstrap_ci(krippendorff_alpha, {}, n_boot=50) is None
@@ -367,7 +382,7 @@ def test_bootstrap_none_when_too_few_defined():
     ratings = _noisy(30)
     special = ratings[0]
 
-    def picky(r):
+    def picky(r: Ratings) -> Stat:
         hits = sum(1 for row in r.values() if row is special)
         return percent_agreement(r) if hits >= 2 else Stat(None, "undefined: test")
 
@@ -375,19 +390,19 @@ def test_bootstrap_none_when_too_few_defined():
     assert bootstrap_ci(percent_agreement, ratings, n_boot=400) is not None
 
 
-def test_bootstrap_rejects_bad_level():
+def test_bootstrap_rejects_bad_level() -> None:
     with pytest.raises(ValueError):
         bootstrap_ci(krippendorff_alpha, _noisy(5), level=1.0)
 
 
-def test_bootstrap_reduces_resamples_for_large_n():
+def test_bootstrap_reduces_resamples_for_large_n() -> None:
     assert effective_resamples(2_000, 1000) == 1000
     assert effective_resamples(100_000, 1000) == 100
     assert effective_resamples(100_000, 50) == 50
     assert effective_resamples(0, 1000) == 0
-    calls = []
+    calls: list[int] = []
 
-    def counting(r):
+    def counting(r: Ratings) -> Stat:
         calls.append(len(r))
         return percent_agreement(r)
 
@@ -395,9 +410,10 @@ def test_bootstrap_reduces_resamples_for_large_n():
     assert len(calls) == 100 and set(calls) == {30}
 
 
-def test_with_bootstrap_ci_fills_ci():
+def test_with_bootstrap_ci_fills_ci() -> None:
     stat = with_bootstrap_ci(percent_agreement, _noisy(40), n_boot=100)
-    assert stat.ci is not None and stat.ci[0] <= stat.value <= stat.ci[1]
+    assert stat.ci is not None and stat.value is not None
+    assert stat.ci[0] <= stat.value <= stat.ci[1]
     undefined = with_bootstrap_ci(percent_agreement, {}, n_boot=10)
     assert undefined.value is None and undefined.ci is None
 
@@ -405,7 +421,7 @@ def test_with_bootstrap_ci_fills_ci():
 # ------------------------------------------------------------------ runtime guarantees
 
 
-def test_import_is_stdlib_only_and_never_loads_textual():
+def test_import_is_stdlib_only_and_never_loads_textual() -> None:
     code = (
         "import sys, annotator.stats; "
         "bad = [m for m in ('textual', 'numpy', 'sklearn', 'krippendorff', 'nltk', 'statsmodels')"
@@ -415,7 +431,7 @@ def test_import_is_stdlib_only_and_never_loads_textual():
     assert out.stdout.strip() == "[]"
 
 
-def test_linear_time_on_100k_items():
+def test_linear_time_on_100k_items() -> None:
     # Guard against quadratic regressions, not a benchmark: the four headline statistics take
     # well under 2 s on 100k items x 3 annotators; a quadratic algorithm would take hours.
     rng = random.Random(0)

@@ -30,7 +30,7 @@ from collections.abc import Callable, Hashable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from itertools import combinations
-from typing import Any, cast
+from typing import Any
 
 from ..errors import UserError
 from ..stats import (
@@ -54,9 +54,6 @@ CI_LEVEL = 0.95
 # (the item bootstrap costs about a second per thousand items at 200 resamples).
 POISSON_FROM = 2_000
 NO_COMMON = "undefined: no item rated by both"
-# The set distances take sets; at level "set" every value is one, which mypy cannot know.
-MASI = cast(Distance, masi_distance)
-JACCARD = cast(Distance, jaccard_distance)
 
 
 def jsonable(value: Hashable) -> Any:
@@ -220,8 +217,8 @@ def stats_block(
         "light_kappa": _light(names, pair_stats),
     }
     if level == "set":
-        scalars["alpha_masi"] = _alpha(patterns, n_boot, MASI)
-        scalars["alpha_jaccard"] = _alpha(patterns, n_boot, JACCARD)
+        scalars["alpha_masi"] = _alpha(patterns, n_boot, masi_distance)
+        scalars["alpha_jaccard"] = _alpha(patterns, n_boot, jaccard_distance)
     for key, stat in scalars.items():
         if stat.value is None:
             undefined[key] = stat.reason or "undefined"

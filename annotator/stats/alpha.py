@@ -11,6 +11,8 @@ Contract (see shared/research/agreement.md §1 and §4):
   the unit size m_u, so the 1/(m_u-1) weights are applied once per distinct m_u, in exact
   rational arithmetic for the nominal case.
 - ``masi_distance`` uses exact 2/3 and 1/3 (nltk < 3.10.4 used 0.67/0.33); δ(∅, ∅) = 0.
+- The set distances accept any two rating values, so they are a ``Distance`` as they stand;
+  anything but two sets is a caller's programming error and raises ``TypeError``.
 """
 
 from __future__ import annotations
@@ -34,16 +36,28 @@ from ._core import (
 )
 
 
-def jaccard_distance(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
+def _as_sets(a: Hashable, b: Hashable) -> tuple[AbstractSet[Hashable], AbstractSet[Hashable]]:
+    # Ratings hold any hashable value, so a Distance takes two of them; only sets make sense here.
+    if not isinstance(a, AbstractSet) or not isinstance(b, AbstractSet):
+        raise TypeError(
+            f"a set distance compares two sets of labels, not {type(a).__name__} "
+            f"and {type(b).__name__}"
+        )
+    return a, b
+
+
+def jaccard_distance(a: Hashable, b: Hashable) -> float:
     """1 - |A∩B| / |A∪B|, with δ(∅, ∅) = 0 (two empty sets agree perfectly)."""
+    a, b = _as_sets(a, b)
     union = len(a | b)
     if union == 0:
         return 0.0
     return (union - len(a & b)) / union
 
 
-def masi_distance(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
+def masi_distance(a: Hashable, b: Hashable) -> float:
     """Passonneau (2006) MASI: 1 - J·M with M = 1, 2/3, 1/3 or 0; δ(∅, ∅) = 0."""
+    a, b = _as_sets(a, b)
     inter = len(a & b)
     union = len(a | b)
     if union == 0:
