@@ -43,11 +43,11 @@ def bare_insert(folder: Path, db_path: Path) -> None:
                 else "",
             }
         )
-    db["samples"].insert_all(rows, pk="id", replace=True)
+    db.table("samples").insert_all(rows, pk="id", replace=True)
     sheet = folder / "labels.csv"
     if sheet.exists():
         with sheet.open(encoding="utf-8") as handle:
-            db["labels"].insert_all(csv.DictReader(handle))
+            db.table("labels").insert_all(csv.DictReader(handle))
     db.close()
 
 

@@ -87,6 +87,7 @@ async def startup_once(db: Path, annotator: str = "bench") -> float:
 async def walk(db: Path, steps: int, annotator: str = "bench") -> tuple[list[float], list[float]]:
     from annotator.store import Store
     from annotator.tui.app import AnnotatorApp
+    from annotator.tui.screens.label import LabelScreen
 
     painted: list[float] = []
     rendered: list[float] = []
@@ -95,7 +96,8 @@ async def walk(db: Path, steps: int, annotator: str = "bench") -> tuple[list[flo
         async with app.run_test(size=SIZE) as pilot:
             frames = _track_display(app)
             screen = app.screen
-            while not getattr(screen, "shown_at", None):
+            assert isinstance(screen, LabelScreen)  # the default screen when not reviewing
+            while not screen.shown_at:
                 await asyncio.sleep(0.002)
             for _ in range(steps):
                 queue = screen.queue
@@ -233,7 +235,7 @@ def run(db: Path, args: argparse.Namespace) -> None:
     if args.e2e:
         # As after `pip install`: bytecode compiled (this environment may set
         # PYTHONDONTWRITEBYTECODE, which would recompile every module per start).
-        package = Path(__import__("annotator").__file__).parent
+        package = Path(__import__("annotator").__path__[0])
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
         needle = _needle(db, args.annotator)
         e2e = [end_to_end(db, args.annotator, needle) for _ in range(args.e2e)]

@@ -13,9 +13,8 @@ import math
 import random
 import time
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -38,7 +37,7 @@ P = "pass"
 def _label(value: object, shown: bool | None = None) -> LabelValue:
     """Shorthand: 3 -> bug in category 3, (3, "sub") / (3, None, 5) / "pass" / "skip" / "none"."""
     if value in ("pass", "skip"):
-        return LabelValue(kind=value, suggestions_shown=shown)  # type: ignore[arg-type]
+        return LabelValue(kind=value, suggestions_shown=shown)
     if value == "none":
         return LabelValue(kind="none", flag="unclear", suggestions_shown=shown)
     if isinstance(value, tuple):
@@ -48,7 +47,11 @@ def _label(value: object, shown: bool | None = None) -> LabelValue:
     return LabelValue(category=value, suggestions_shown=shown)  # type: ignore[arg-type]
 
 
-def fill(store: Store, columns: dict[str, list[Any]], shown: dict[str, bool | None] | None = None):
+def fill(
+    store: Store,
+    columns: Mapping[str, Sequence[object]],
+    shown: dict[str, bool | None] | None = None,
+) -> None:
     """One sample per position; ``None`` in a column means no label from that annotator."""
     n = max(len(c) for c in columns.values())
     for i in range(n):
@@ -122,12 +125,15 @@ def test_set_level_masi_and_jaccard(store: Store) -> None:
     b = [1, 3, (5, None, 4), P, 2, 8]
     fill(store, {"a": a, "b": b})
     report = agreement_report(store, level="set")
-    sets = {
-        i: {"a": frozenset(x), "b": frozenset(y)}
-        for i, (x, y) in enumerate(
-            [({1, 6}, {1}), ({3}, {3}), ({4, 5}, {4, 5}), ({P}, {P}), ({7}, {2}), ({8, 1}, {8})]
-        )
-    }
+    pairs: list[tuple[set[int | str], set[int | str]]] = [
+        ({1, 6}, {1}),
+        ({3}, {3}),
+        ({4, 5}, {4, 5}),
+        ({P}, {P}),
+        ({7}, {2}),
+        ({8, 1}, {8}),
+    ]
+    sets = {i: {"a": frozenset(x), "b": frozenset(y)} for i, (x, y) in enumerate(pairs)}
     masi = stats.krippendorff_alpha(sets, stats.masi_distance).value
     jaccard = stats.krippendorff_alpha(sets, stats.jaccard_distance).value
     assert report["alpha_masi"] == pytest.approx(masi, abs=1e-12)
@@ -194,7 +200,12 @@ def test_by_suggestions_groups_items_by_the_raters_flag(store: Store) -> None:
     for i in range(6):
         store.upsert_sample(SampleIn(id=f"s{i}"))
     # s0-s1: both raters saw suggestions; s2-s3: neither; s4: mixed; s5: no flag.
-    flags = {0: (True, True), 1: (True, None), 2: (False, False), 3: (False, False)}
+    flags: dict[int, tuple[bool | None, bool | None]] = {
+        0: (True, True),
+        1: (True, None),
+        2: (False, False),
+        3: (False, False),
+    }
     flags |= {4: (True, False), 5: (None, None)}
     values = {0: (1, 1), 1: (2, 2), 2: (1, 2), 3: (3, 3), 4: (1, 1), 5: (2, 2)}
     for i, (fa, fb) in flags.items():
@@ -233,6 +244,7 @@ def test_bootstrap_is_deterministic_and_brackets_the_estimate(store: Store) -> N
     # annotator.stats.bootstrap_ci gives with the stats function on the same items.
     ratings = expand(load_ratings(store, ["a", "b"], "category").patterns)
     expected = stats.bootstrap_ci(stats.krippendorff_alpha, ratings, n_boot=200, seed=0)
+    assert expected is not None
     assert first["ci"]["krippendorff_alpha"] == pytest.approx(list(expected), abs=1e-12)
 
 
@@ -242,7 +254,10 @@ VALUES = st.one_of(st.sampled_from([1, 2, 3, P]), st.none())
 SETS = st.one_of(st.sampled_from([frozenset({1}), frozenset({1, 2}), frozenset({2, 3})]), st.none())
 
 
-def _patterns(rows: list[tuple[Hashable | None, ...]]) -> Patterns:
+Row = tuple[Hashable | None, ...]
+
+
+def _patterns(rows: list[Row]) -> Patterns:
     counts: Patterns = Counter()
     for row in rows:
         pattern: Pattern = tuple((n, v) for n, v in zip("abc", row, strict=False) if v is not None)
@@ -265,7 +280,7 @@ def _same(fast: stats.Stat, slow: stats.Stat) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(VALUES, VALUES, VALUES), max_size=25), st.booleans())
-def test_weighted_equals_stats_on_random_ratings(rows: list[Any], two_only: bool) -> None:
+def test_weighted_equals_stats_on_random_ratings(rows: list[Row], two_only: bool) -> None:
     if two_only:  # equal numbers of raters, so the Fleiss/one-vs-rest kappa branch runs too
         rows = [(x, y, None) for x, y, _ in rows if x is not None and y is not None]
     patterns = _patterns(rows)
@@ -288,11 +303,11 @@ def test_weighted_equals_stats_on_random_ratings(rows: list[Any], two_only: bool
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(SETS, SETS, SETS), max_size=20))
-def test_weighted_set_alpha_equals_stats(rows: list[Any]) -> None:
+def test_weighted_set_alpha_equals_stats(rows: list[Row]) -> None:
     patterns = _patterns(rows)
     ratings = expand(patterns)
     for dist in (stats.masi_distance, stats.jaccard_distance):
-        _same(w.alpha(patterns, dist), stats.krippendorff_alpha(ratings, dist))  # type: ignore[arg-type]
+        _same(w.alpha(patterns, dist), stats.krippendorff_alpha(ratings, dist))
     fast = w.per_category(patterns)
     slow = stats.per_category_kappa(ratings)
     assert [(k, f.value) for k, f, _ in fast] == [(k, s.value) for k, s in slow]

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from annotator.cli import cli
 from annotator.errors import UserError
 from annotator.export import codebook
+from annotator.export.latex import escape
 from annotator.taxonomy import load_taxonomy, parse_taxonomy
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -107,7 +108,7 @@ def test_codebook_command_matches_the_golden_files(fmt: str, golden: str) -> Non
     for cat in tax.categories:
         assert str(cat.id) in result.stdout
         for rule in cat.decision:
-            assert codebook.escape(rule.when) in result.stdout or rule.when in result.stdout
+            assert escape(rule.when) in result.stdout or rule.when in result.stdout
 
 
 def test_codebook_text_is_escaped_for_each_format(tmp_path: Path) -> None:

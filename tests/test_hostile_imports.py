@@ -20,7 +20,7 @@ SETTINGS = settings(
 )
 
 
-def _fingerprint(store: Store) -> tuple:
+def _fingerprint(store: Store) -> tuple[list[tuple[object, ...]], int]:
     conn = raw(store)
     return (
         conn.execute("SELECT id, content_hash FROM samples ORDER BY id").fetchall(),
@@ -73,7 +73,7 @@ json_values = st.recursive(
         max_size=6,
     )
 )
-def test_jsonl_random_records(tmp_path: Path, records: list[dict]) -> None:
+def test_jsonl_random_records(tmp_path: Path, records: list[dict[str, object]]) -> None:
     store = _seeded(tmp_path, "records.db")
     path = tmp_path / "records.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records))

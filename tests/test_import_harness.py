@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from annotator.cli import cli
 from annotator.errors import UserError
 from annotator.importers import import_path
 from annotator.importers.harness_models import fenced_code
+from annotator.models import Sample
 from annotator.store import SampleFilter, Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,12 +39,12 @@ def harness_dir() -> Path:
     return HARNESS
 
 
-def _lines(path: Path, rows: list[dict[str, object]]) -> Path:
+def _lines(path: Path, rows: Sequence[Mapping[str, object]]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return path
 
 
-def _samples(store: Store) -> dict[str, object]:
+def _samples(store: Store) -> dict[str, Sample]:
     return {sid: store.require_sample(sid) for sid in store.sample_ids()}
 
 
@@ -55,14 +57,19 @@ def test_agentic_run_counts_per_status_and_code_joined(store: Store, harness_dir
     summary = import_path(store, "dlbench-harness", results, code_dir=harness_dir / "solutions")
     assert summary.samples["new"] == len(raw)
     samples = _samples(store)
-    statuses = Counter(s.metadata["status"] for s in samples.values())  # type: ignore[attr-defined]
+    statuses = Counter(s.metadata["status"] for s in samples.values())
     assert statuses == Counter(r["status"] for r in raw)
-    assert {s.model for s in samples.values()} == {"claude"}  # type: ignore[attr-defined]
-    by_task = {s.metadata["task_id"]: s for s in samples.values()}  # type: ignore[attr-defined]
+    assert {s.model for s in samples.values()} == {"claude"}
+    by_task = {s.metadata["task_id"]: s for s in samples.values()}
     for r in raw:
         sample = by_task[r["task_id"]]
         assert sample.stage == r["stage"]
-        expected = {"pass": True, "fail": False, "error": False, "timeout": False}
+        expected: dict[str, bool | None] = {
+            "pass": True,
+            "fail": False,
+            "error": False,
+            "timeout": False,
+        }
         expected |= {"patch_error": False, "skip_harness": None}
         assert sample.passed is expected[r["status"]]
         code = harness_dir / "solutions" / (r["task_id"].replace("/", "_") + ".py")
@@ -79,10 +86,10 @@ def test_validation_repeated_lines_are_attempts(store: Store, harness_dir: Path)
     samples = _samples(store)
     assert len(samples) == len(raw)
     per_task = Counter(r["task_id"] for r in raw)
-    seen = Counter(s.metadata["task_id"] for s in samples.values())  # type: ignore[attr-defined]
+    seen = Counter(s.metadata["task_id"] for s in samples.values())
     assert seen == per_task
     for s in samples.values():
-        assert s.metadata["attempts"] == per_task[s.metadata["task_id"]]  # type: ignore[attr-defined]
+        assert s.metadata["attempts"] == per_task[s.metadata["task_id"]]
     first = next(r for r in raw if per_task[r["task_id"]] > 1)
     sample = store.require_sample(f"reference/{first['task_id']}#1")
     assert sample.test_output == first["stdout_tail"]
@@ -115,7 +122,7 @@ def test_task_example_fenced_block_and_raw_kept(
 
 
 def test_statuses_list_is_attempts_of_one_task(store: Store, tmp_path: Path) -> None:
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "task_id": "DLBench/1",
             "status": "pass",

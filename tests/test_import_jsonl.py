@@ -13,7 +13,7 @@ from annotator.importers import import_path
 from annotator.store import Store
 
 
-def _records(n: int) -> list[dict]:
+def _records(n: int) -> list[dict[str, object]]:
     return [
         {
             "id": f"task{i}",
@@ -30,7 +30,7 @@ def _records(n: int) -> list[dict]:
     ]
 
 
-def _write(path: Path, records: list[dict]) -> Path:
+def _write(path: Path, records: list[dict[str, object]]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
 

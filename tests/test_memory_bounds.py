@@ -8,7 +8,6 @@ import ast
 import pytest
 from tui.conftest import TRACEBACK
 
-from annotator.suggest import analysis
 from annotator.suggest.analysis import MAX_ANALYSED_CHARS, analyze_code
 from annotator.suggest.features import sample_facts
 from annotator.suggest.testoutput import MAX_PARSED_CHARS, parse_test_output
@@ -35,7 +34,7 @@ def test_an_analyser_memory_error_is_not_a_syntax_error(monkeypatch: pytest.Monk
     def out_of_memory(*args: object, **kwargs: object) -> ast.Module:
         raise MemoryError
 
-    monkeypatch.setattr(analysis.ast, "parse", out_of_memory)
+    monkeypatch.setattr("annotator.suggest.analysis.ast.parse", out_of_memory)
     facts = analyze_code("x = 1\n")
     assert facts.syntax_error is None and facts.not_analysed is not None
     found = sample_facts("x = 1\n", "", OUTPUT)

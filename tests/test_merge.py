@@ -23,7 +23,7 @@ def _db(path: Path, n: int = 3) -> Store:
     return store
 
 
-def _snapshot(store: Store) -> tuple[list[tuple], list[tuple]]:
+def _snapshot(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     labels = (
         raw(store)
         .execute(

@@ -67,11 +67,13 @@ def _other(tmp_path: Path) -> Path:
     return tmp_path / "other.db"
 
 
+def _null_updated_at(path: Path) -> None:
+    _loosen(path, "labels")
+    _sql(path, "UPDATE labels SET updated_at = NULL")
+
+
 HOSTILE: dict[str, tuple[Callable[[Path], None], str]] = {
-    "updated_at NULL": (
-        lambda p: (_loosen(p, "labels"), _sql(p, "UPDATE labels SET updated_at = NULL")),
-        "updated_at",
-    ),
+    "updated_at NULL": (_null_updated_at, "updated_at"),
     "no content_hash": (
         lambda p: _sql(
             p, "DROP INDEX idx_samples_hash", "ALTER TABLE samples DROP COLUMN content_hash"

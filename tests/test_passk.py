@@ -17,7 +17,7 @@ from annotator.stats.passk import pass_at_k
 from annotator.store.attempts import AttemptRow
 
 # model, task, stage, outcomes of the attempts (1 passed, 0 failed, None unknown)
-FIXTURE = [
+FIXTURE: list[tuple[str, str, str, list[int | None]]] = [
     ("A", "t1", "training", [1, 0, 1, 0, 0]),
     ("A", "t2", "training", [0, 0, 0, 0, 0]),
     ("A", "t3", "inference", [1, 1, 1, 1, 1]),
@@ -38,7 +38,7 @@ AVERAGED = {("A", None): {1: 3, 2: 3, 5: 3}, ("B", None): {1: 2, 2: 2, 5: 1}}
 
 
 def _rows() -> list[AttemptRow]:
-    rows = []
+    rows: list[AttemptRow] = []
     for model, task, stage, outcomes in FIXTURE:
         for o in outcomes:
             rows.append(

@@ -107,7 +107,7 @@ def test_sheet_onto_a_fresh_copy_restores_the_labels(tmp_path: Path) -> None:
                 SampleIn.model_validate(sample.model_dump(include=set(SampleIn.model_fields)))
             )
     _run("--db", str(fresh), "--taxonomy", str(tax), "import", "labels", str(sheet))
-    decision = (
+    decision: tuple[str, ...] = (
         "kind",
         "category",
         "subcategory",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -76,8 +77,11 @@ def test_infer_subcategory_from_notes(category: int, note: str, expected: str | 
     assert load_taxonomy().infer_subcategory(category, note) == expected
 
 
-def _data() -> dict:
-    return yaml.safe_load((Path(__file__).resolve().parents[1] / "taxonomy.yaml").read_text())
+def _data() -> dict[str, Any]:
+    """The bundled taxonomy as parsed YAML (what ``parse_taxonomy`` takes), to be spoiled."""
+    data = yaml.safe_load((Path(__file__).resolve().parents[1] / "taxonomy.yaml").read_text())
+    assert isinstance(data, dict)
+    return data
 
 
 def test_duplicate_category_id_names_its_yaml_path() -> None:

@@ -137,3 +137,9 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def text_of(title: str | None) -> str:
+    """A title or sub-title the screen has set (Textual types them ``str | None``)."""
+    assert title is not None
+    return title

@@ -25,7 +25,7 @@ from annotator.tui.screens.label import LabelScreen
 from annotator.tui.screens.stats import StatsScreen
 from annotator.tui.widgets.count_bars import CountBars
 
-from .conftest import fill, settle
+from .conftest import fill, settle, text_of
 
 ME = "alice"
 SHAPE = LabelValue(kind="bug", category=1, subcategory="Shape and dimension mismatch")
@@ -97,7 +97,8 @@ async def test_stats_from_label_shows_only_own_counts(shared_store: Store) -> No
             await settle(pilot)
             assert screen.source == ME
             assert screen.query_one(CountBars).table == mine
-        assert "final" not in screen.title and "majority" not in screen.title
+        title = text_of(screen.title)
+        assert "final" not in title and "majority" not in title
 
 
 async def test_help_lists_no_refused_key(shared_store: Store) -> None:
@@ -134,11 +135,11 @@ async def seen_by_alice(store: Store) -> dict[str, Any]:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, LabelScreen)
-        seen["title"] = screen.sub_title.split(" · ")[:2]
+        seen["title"] = text_of(screen.sub_title).split(" · ")[:2]
         seen["queue"] = [screen.queue.get_option_at_index(i).id for i in range(9)]
         await pilot.press("2", "n", "o")
         await settle(pilot)
-        seen["after"] = screen.sub_title.split(" · ")[:2]
+        seen["after"] = text_of(screen.sub_title).split(" · ")[:2]
         seen["rows"] = [str(screen.queue.get_option_at_index(i).prompt) for i in range(9)]
         await pilot.press("slash")
         await settle(pilot)

@@ -18,7 +18,7 @@ from annotator.tui.screens.output import OutputScreen
 from annotator.tui.screens.picker import PickerScreen
 from annotator.tui.widgets.sample_list import SampleList
 
-from .conftest import settle
+from .conftest import settle, text_of
 
 ME = "alice"
 
@@ -37,7 +37,7 @@ async def test_opens_at_first_failing_sample(tui_store: Store) -> None:
         assert screen.current == "s01"
         assert "s01" in str(screen.query_one("#meta").render())
         assert screen.queue.option_count == 9
-        assert "0/8 decided (0%)" in screen.sub_title
+        assert "0/8 decided (0%)" in text_of(screen.sub_title)
 
 
 async def test_digit_then_subcategory_picker(tui_store: Store) -> None:

@@ -94,7 +94,7 @@ def test_demo_no_ui_imports_and_prints_status(
 
 def test_bundled_demo_imports_when_present() -> None:
     pytest.importorskip("annotator.demo")
-    from annotator.demo import DEMO_PATH  # type: ignore[attr-defined]
+    from annotator.demo import DEMO_PATH
 
     if not Path(DEMO_PATH).exists():
         pytest.skip("demo data not written yet")
