@@ -108,7 +108,7 @@ async def walk(db: Path, steps: int, annotator: str = "bench") -> tuple[list[flo
                 # Read the sample as a person would: background prefetch of
                 # the next one (started a moment after the paint) finishes.
                 deadline = time.perf_counter() + 10
-                while target not in screen.cache or target not in screen.suggest_cache:
+                while target not in screen.viewer.cache or target not in screen.suggestions.cache:
                     if time.perf_counter() > deadline:
                         break
                     await asyncio.sleep(0.01)

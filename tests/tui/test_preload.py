@@ -17,6 +17,7 @@ from annotator.store.blind import BlindView
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.preload import first_page
 from annotator.tui.screens.label import LabelScreen
+from annotator.tui.screens.label_reads import LabelReads
 
 from .conftest import settle
 
@@ -42,8 +43,8 @@ async def test_preloaded_app_paints_without_a_read_worker(
     tui_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(LabelScreen, "fetch_queue", lambda self, *a, **k: calls.append("queue"))
-    monkeypatch.setattr(LabelScreen, "load_sample", lambda self, *a, **k: calls.append("load"))
+    monkeypatch.setattr(LabelReads, "fetch_queue", lambda self, *a, **k: calls.append("queue"))
+    monkeypatch.setattr(LabelReads, "load_sample", lambda self, *a, **k: calls.append("load"))
     app = AnnotatorApp(tui_store, ME, preload=first_page(BlindView(tui_store, ME)))
     frames: list[bool] = []
     display = app._display

@@ -8,7 +8,8 @@ decides which (the viewer's own labels when ``blind``, final labels
 otherwise). PageUp / PageDown scroll the text; ``left`` / ``right`` move to the previous / next category; Enter
 on an example posts :class:`~annotator.tui.messages.JumpToSample` (the app
 shows that sample) and closes; Escape, ``b`` or ``q`` close. All taxonomy and
-label text is shown literally.
+label text is shown literally. :func:`own_codebook` is the one opened while
+labeling (blind: at the annotator's own label, examples of their own labels).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...labeling import LabelSession
 from ...models import Label, Suggestion
 from ...store import Store
 from ...store.blind import BlindView
@@ -171,3 +173,13 @@ class CodebookScreen(ModalScreen[None]):
         sample_id = self.examples[event.option_index].sample_id
         self.dismiss(None)
         self.app.post_message(JumpToSample(sample_id))
+
+
+def own_codebook(
+    session: LabelSession, current: str | None, shown: list[Suggestion] | None
+) -> CodebookScreen:
+    """The codebook for labeling ``current``: at its label's category, else at the top
+    suggestion ``shown``; blind, so the examples are the annotator's own labels."""
+    label = session.label(current) if current else None
+    category = codebook_category(label, shown)
+    return CodebookScreen(session.view, session.annotator, category, blind=True, current=current)

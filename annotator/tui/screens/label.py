@@ -6,16 +6,25 @@ code, reference, diff, prompt side by side from 160 columns, the primary
 error; ``g`` ``r`` ``d`` ``w`` bring each view forward), suggestions and the
 label panel. It measures focus time per sample (:mod:`annotator.timing`) and
 stores it with each write. Every key action writes through
-:class:`~annotator.labeling.LabelSession` (committed before the UI says
-'saved'); slow reads (queue pages, samples, suggestions, clusters) run in
-named thread workers with their own connection (see
-:mod:`annotator.tui.screens.label_workers`) and post messages back.
+:class:`~annotator.labeling.LabelSession`, committed before the UI says
+'saved', on the sample the key was pressed on (:meth:`LabelScreen.target`).
+It reads only through the annotator's :class:`~annotator.store.blind.BlindView`.
+
+Design: the screen holds the task's state (session, shown sample, filter) and
+wires plain collaborators, each typed by its constructor, reporting through
+callbacks or messages: :class:`~.label_reads.LabelReads` (slow reads in
+thread workers, posted back as messages handled here),
+:class:`~.label_writes.QueuedWrites` (the write queue; it calls back
+:meth:`~LabelScreen.refresh_label` and :meth:`~LabelScreen.update_progress`),
+:class:`~.label_suggest.Suggestions` (the suggestions of this label version),
+:class:`~.label_keys.LabelKeys` (what each label key writes) and
+:class:`~.label_bulk.ClusterAndFilter` (``c`` and ``/``). Widgets get
+attributes down and post messages up; a failed worker is reported in one place.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
@@ -23,12 +32,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from ...labeling import LabelSession
-from ...models import LabelValue, Suggestion
 from ...store import QueueRow, SampleFilter
 from ...timing import FocusClock
 from .. import clock
@@ -37,19 +46,21 @@ from ..keymap import Settings, view_bindings
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
 from ..render import visible
-from ..sample_data import SampleView, suggestions_hidden
+from ..sample_data import SampleView
 from ..widgets.label_panel import LabelPanel
 from ..widgets.sample_list import SampleList
 from ..widgets.sample_viewer import SampleViewer
 from ..widgets.suggestion_list import SuggestionList
 from .help import HelpScreen, label_key_rows
 from .label_bulk import ClusterAndFilter
-from .label_keys import PANEL_TITLE, CategoryKeys
+from .label_keys import PANEL_TITLE, LabelKeys
+from .label_reads import LabelReads
+from .label_suggest import Suggestions
+from .label_writes import QueuedWrites
 from .output import OutputScreen
-from .picker import PickerScreen
 
 
-class LabelScreen(CategoryKeys, ClusterAndFilter):
+class LabelScreen(Screen[None]):
     BACKGROUND_DELAY = 0.15
     """Seconds between painting a sample and starting background work."""
 
@@ -88,21 +99,36 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         self.session = session
         self.settings = settings or Settings()
         self.focus_clock = FocusClock(clock.now)
-        self.version = 0
-        """Label changes in this sitting: suggestions computed before one are stale."""
-        self.blind_share = blind_share
         self.preload = preload
         """The first page read before the app started (see :mod:`..preload`)."""
         self.filter = SampleFilter()
         self.current: str | None = None
-        self.suggest_cache: dict[str, list[Suggestion]] = {}
-        """Suggestions of this label version (emptied whenever a label changes)."""
-        self.total_samples = 0
-        self._second = False
-        self.clusters: dict[str, ClusterReady] = {}
         self._background: Timer | None = None
         self.shown_at: dict[str, float] = {}
         """When each sample was last painted (benchmarks read this)."""
+        self.reads = LabelReads(session.view, self)
+        self.writes = QueuedWrites(self, session, self.refresh_label, self.update_progress)
+        self.suggestions = Suggestions(self.reads, blind_share)
+        self.label_keys = LabelKeys(
+            self,
+            self.writes,
+            self.suggestions,
+            self.focus_clock,
+            self.settings,
+            target=self.target,
+            next_sample=self.action_next,
+            moved=self._moved,
+            show_title=self._panel_title,
+        )
+        self.bulk = ClusterAndFilter(
+            self,
+            session,
+            self.reads,
+            self.writes,
+            shown=self.suggestions.shown,
+            labeled=self._cluster_labeled,
+            filtered=self._filtered,
+        )
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -123,16 +149,19 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         return self.query_one(SampleViewer)
 
     @property
-    def cache(self) -> dict[str, SampleView]:
-        return self.viewer.cache
+    def queue(self) -> SampleList:
+        return self.query_one("#queue", SampleList)
+
+    def _panel_title(self, title: str) -> None:
+        self.query_one("#label-panel").border_title = title
 
     def on_mount(self) -> None:
-        self.query_one("#suggestions").border_title = "Suggestions · a: accept"
-        self.query_one("#label-panel").border_title = PANEL_TITLE
-        self.query_one("#queue").focus()
+        self.query_one(SuggestionList).border_title = "Suggestions · a: accept"
+        self._panel_title(PANEL_TITLE)
+        self.queue.focus()
         first, self.preload = self.preload, None
         if first is None:
-            self.fetch_queue(self.filter)
+            self.reads.fetch_queue(self.filter)
             return
         self._queue_loaded(QueueLoaded(first.rows, first.total, reset=True))
         if first.view is not None:
@@ -141,6 +170,10 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
             # frame shows the sample.
             self.viewer.remember(first.view)
             self.show(first.view.sample_id)
+
+    @property
+    def writes_pending(self) -> int:  # the app's quit asks twice while a write waits
+        return self.writes.pending
 
     # -- focus time ------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
@@ -153,25 +186,13 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         self.focus_clock.pause()
 
     def on_unmount(self) -> None:
-        self.store_focus_time()
-
-    def store_focus_time(self) -> None:
-        """Add the focus time gathered and not yet saved with a label (on quit)."""
-        spent = self.focus_clock.take_all()
-        try:
-            self.session.view.add_focus_time(spent)
-        except Exception as exc:  # the clock must never cost a label
-            self.notify(f"focus time not stored: {exc}", severity="warning")
+        self.label_keys.store_focus_time()
+        self.writes.stop()
 
     # -- queue and selection ------------------------------------------------
-    @property
-    def queue(self) -> SampleList:
-        return self.query_one("#queue", SampleList)
-
     @on(QueueLoaded)
     def _queue_loaded(self, message: QueueLoaded) -> None:
         if message.reset:
-            self.total_samples = self.total_samples or message.total
             self.queue.reset(message.rows, message.total)
             if not message.rows:
                 empty = (
@@ -186,26 +207,32 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
 
     @on(SampleList.NeedRows)
     def _need_rows(self, message: SampleList.NeedRows) -> None:
-        self.fetch_page(self.filter, message.offset)
+        self.reads.fetch_page(self.filter, message.offset)
 
     @on(SampleList.Picked)
     def _picked(self, message: SampleList.Picked) -> None:
         self.show(message.sample_id)
+
+    def target(self) -> str | None:
+        """The sample a key acts on: the highlighted row when the key is handled
+        (it moves synchronously with ``n``/``p``; the painted sample follows a
+        message later)."""
+        return self.queue.current_id or self.current
 
     def show(self, sample_id: str) -> None:
         if sample_id == self.current and sample_id in self.shown_at:
             return  # the same row highlighted again: already on screen
         loading = sample_id == self.current
         if not loading:
-            self.flush_digit()  # a pending first digit was meant for the sample left
+            self.label_keys.digits.flush()  # a pending first digit was meant for the sample left
         self.current = sample_id
         self.focus_clock.focus(sample_id)
-        view = self.cache.get(sample_id)
+        view = self.viewer.cache.get(sample_id)
         if view is None and loading:
             return
         if view is None:
             self.viewer.say(Text(f"loading {visible(sample_id)}…"))
-            self.load_sample(sample_id)
+            self.reads.load_sample(sample_id)
             return
         self.paint(view)
 
@@ -236,47 +263,16 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
     def _after_paint(self, sample_id: str) -> None:
         if sample_id != self.current:
             return
-        self.show_suggestions(sample_id)
+        self.suggestions.show(self.query_one(SuggestionList), sample_id)
         neighbours = self.queue.neighbour_ids()
-        views = [i for i in neighbours if i not in self.cache]
-        suggest = [
-            i
-            for i in neighbours
-            if i not in self.suggest_cache and not suggestions_hidden(i, self.blind_share)
-        ]
+        views = [i for i in neighbours if i not in self.viewer.cache]
+        suggest = self.suggestions.missing(neighbours)
         if views or suggest:
-            self.prefetch(views, suggest, self.version)
-
-    def show_suggestions(self, sample_id: str) -> None:
-        widget = self.query_one("#suggestions", SuggestionList)
-        if suggestions_hidden(sample_id, self.blind_share):
-            widget.show_hidden()
-        elif sample_id in self.suggest_cache:
-            widget.show_suggestions(self.suggest_cache[sample_id])
-        else:
-            widget.show_loading()
-            self.compute_suggestions(sample_id, self.version)
-
-    def labels_changed(self) -> None:
-        """A label is being written or undone: suggestions may rank differently."""
-        self.version += 1
-        self.suggest_cache.clear()
+            self.reads.prefetch(views, suggest, self.suggestions.version)
 
     @on(SuggestionsReady)
     def _suggestions(self, message: SuggestionsReady) -> None:
-        widget = self.query_one("#suggestions", SuggestionList)
-        if message.version != self.version:
-            # Computed before a label changed: ask again if it is on screen.
-            if message.sample_id == self.current:
-                self.show_suggestions(message.sample_id)
-            return
-        if message.error is not None:
-            if message.sample_id == self.current:
-                widget.show_error(message.error)
-            return
-        self.suggest_cache[message.sample_id] = message.suggestions
-        if message.sample_id == self.current:
-            widget.show_suggestions(message.suggestions)
+        self.suggestions.ready(self.query_one(SuggestionList), message, self.current)
 
     def refresh_label(self, sample_id: str, status: str = "") -> None:
         label = self.session.label(sample_id)
@@ -293,131 +289,49 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         share = f" ({100 * done // total}%)" if total else ""
         self.sub_title = f"{self.session.annotator} · {done}/{total} decided{share} · {rate:.0f}/h"
 
-    # -- writing -------------------------------------------------------------
-    def save(
-        self,
-        sample_id: str,
-        build: Callable[[LabelSession], LabelValue],
-        what: str = "saved",
-        then: Callable[[bool], None] | None = None,
-    ) -> None:
-        """Write the label ``build`` makes for ``sample_id`` (built when the write
-        runs, in key order; see :mod:`.label_writes`); ``then(was_unlabeled)``
-        runs once it is committed."""
+    def _moved(self, was_unlabeled: bool) -> None:
+        """A sample left the unlabeled part of the queue (the list keeps its place)."""
+        self.queue.moved += int(was_unlabeled)
 
-        # The focus time so far goes with the label, in the same write (never
-        # a write of its own on the UI thread: another writer may hold the lock).
-        seconds = self.focus_clock.take(sample_id)
-
-        def run(session: LabelSession) -> bool:
-            was_unlabeled = session.label(sample_id) is None
-            session.save(sample_id, build(session))
-            session.view.add_focus_time({sample_id: seconds})
-            return was_unlabeled
-
-        self.labels_changed()
-        self.write(sample_id, run, what, then)
-
-    def saved_text(self, what: str) -> str:
-        return f"{what} ✓ {clock.clock()}"
-
-    def shown(self, sample_id: str) -> bool:
-        return not suggestions_hidden(sample_id, self.blind_share)
-
+    # -- label keys (see :mod:`.label_keys`) ------------------------------------
     def apply_category(
         self, category: int, subcategory: str | None = None, sample_id: str | None = None
     ) -> None:
-        sid = sample_id or self.target()
-        if sid is None:
-            return
-        taxonomy = self.session.taxonomy
-        if not taxonomy.has(category):
-            self.notify(f"no category {category}", severity="warning")
-            return
-        second, self._second = self._second, False
-        shown = self.shown(sid)
+        """Set a category (the command palette calls this too)."""
+        self.label_keys.category(category, subcategory, sample_id)
 
-        def build(session: LabelSession) -> LabelValue:
-            return session.category_value(sid, category, subcategory, second=second, shown=shown)
+    def action_category(self, n: int) -> None:
+        self.label_keys.digits.press(n, self.target())
 
-        def saved(was_unlabeled: bool) -> None:
-            self.queue.moved += int(was_unlabeled)
+    def action_not_failure(self) -> None:
+        self.label_keys.not_failure()
 
-        # Whether a subcategory is still to pick is known from the key itself
-        # (and the label on screen), so the picker opens now, for this sample.
-        current = self.session.value(sid)
-        same = current.category2 if second else current.category
-        kept = current.subcategory2 if second else current.subcategory
-        needs_sub = subcategory is None and len(taxonomy.category(category).subcategories) > 1
-        self.save(sid, build, then=saved)
-        if needs_sub and not (same == category and kept):
-            self.action_pick_subcategory(second=second, sample_id=sid, category=category)
-        elif self.settings.advance:
-            self.action_next()
-
-    # -- actions -------------------------------------------------------------
     def action_second(self) -> None:
-        self._second = not self._second
-        self.notify("next category key sets the second category" if self._second else "off")
+        self.label_keys.toggle_second()
 
-    def action_pick_subcategory(
-        self, second: bool = False, sample_id: str | None = None, category: int | None = None
-    ) -> None:
-        sid = sample_id or self.target()
-        if category is None:
-            label = self.session.label(sid) if sid else None
-            category = (label.category2 if second else label.category) if label else None
-        if sid is None or category is None:
-            self.notify("choose a category first (1-9, 1 then a digit: 10-14)", severity="warning")
-            return
-        cat = self.session.taxonomy.category(category)
-        choices = [
-            (Text.assemble(visible(s.name), (" [DL]" if s.dl_specific else "", "cyan")), s.name)
-            for s in cat.subcategories
-        ]
-
-        def chosen(name: str | None) -> None:
-            if name is None:
-                return
-            self.save(sid, lambda s: s.subcategory_value(sid, name, second=second))
-            if self.settings.advance and sid == self.target():
-                self.action_next()
-
-        title = f"Subcategory of {category}. {visible(cat.name)}"
-        details = [visible(s.definition) for s in cat.subcategories]
-        self.app.push_screen(PickerScreen(title, choices, details), chosen)
-
-    def action_codebook(self) -> None:
-        from .codebook import CodebookScreen, codebook_category
-
-        sid = self.current
-        label = self.session.label(sid) if sid else None
-        shown = self.suggest_cache.get(sid or "") if sid and self.shown(sid) else None
-        category = codebook_category(label, shown)
-        # Labeling is blind: the codebook's examples are this annotator's own labels.
-        screen = CodebookScreen(
-            self.session.view, self.session.annotator, category, blind=True, current=sid
-        )
-        self.app.push_screen(screen)
+    def action_pick_subcategory(self) -> None:
+        self.label_keys.pick_subcategory()
 
     def action_accept(self) -> None:
-        sid = self.target()
-        if sid is None:
-            return
-        if not self.shown(sid):
-            self.notify("suggestions are hidden for this sample", severity="warning")
-            return
-        suggestions = self.suggest_cache.get(sid)
-        if not suggestions:
-            self.notify("no suggestion to accept yet", severity="warning")
-            return
-        best = suggestions[0]
+        self.label_keys.accept()
 
-        def saved(was_unlabeled: bool) -> None:
-            self.queue.moved += int(was_unlabeled)
+    def action_flag(self) -> None:
+        self.label_keys.flag()
 
-        self.save(sid, lambda s: s.suggestion_value(sid, best), "accepted", saved)
-        self.action_next()
+    def action_skip(self) -> None:
+        self.label_keys.skip()
+
+    @on(LabelPanel.NoteChanged)
+    def _note(self, message: LabelPanel.NoteChanged) -> None:
+        self.label_keys.note(message.sample_id, message.note)
+
+    # -- other actions -----------------------------------------------------------
+    def action_codebook(self) -> None:
+        from .codebook import own_codebook
+
+        sid = self.current
+        shown = self.suggestions.get(sid) if sid else None
+        self.app.push_screen(own_codebook(self.session, sid, shown))
 
     def action_next(self) -> None:
         self.queue.action_cursor_down()
@@ -426,8 +340,8 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         self.queue.action_cursor_up()
 
     def action_undo(self) -> None:
-        self.labels_changed()
-        self.write(self.target() or "", lambda session: session.undo(), "undone", self._undone)
+        self.suggestions.labels_changed()
+        self.writes.write(self.target() or "", lambda s: s.undo(), "undone", self._undone)
 
     def _undone(self, changed: list[str]) -> None:
         if not changed:
@@ -442,35 +356,38 @@ class LabelScreen(CategoryKeys, ClusterAndFilter):
         self.update_progress()
         self.notify(f"undone ({len(changed)} sample{'s' if len(changed) > 1 else ''})")
 
-    def action_flag(self) -> None:
-        sid = self.target()
-        if sid is not None:
-            self.save(sid, lambda s: s.flag_value(sid))
-
-    def action_skip(self) -> None:
-        sid = self.target()
-        if sid is not None:
-            self.save(sid, lambda s: s.skip_value(sid), "skipped")
-            self.action_next()
-
     def action_note(self) -> None:
         self.query_one(LabelPanel).focus_note()
 
     def action_leave(self) -> None:
         self.queue.focus()
 
-    @on(LabelPanel.NoteChanged)
-    def _note(self, message: LabelPanel.NoteChanged) -> None:
-        sid, note = message.sample_id, message.note
-        self.save(sid, lambda s: s.note_value(sid, note))
+    def action_filter(self) -> None:
+        self.bulk.open_filter(self.filter, self.current)
+
+    def _filtered(self, filt: SampleFilter) -> None:
+        self.filter = filt
+        self.reads.fetch_queue(filt)
+
+    def action_cluster(self) -> None:
+        if self.current is not None:
+            self.bulk.cluster(self.current)
+
+    @on(ClusterReady)
+    def _cluster_ready(self, message: ClusterReady) -> None:
+        self.bulk.ready(message)
+
+    def _cluster_labeled(self, targets: list[str], count: int) -> None:
+        self.queue.moved += count
+        for target in targets:
+            self.refresh_label(target)
+        self.update_progress()
 
     def action_view(self, name: str) -> None:
         self.viewer.show_tab(name)
 
     def action_output(self) -> None:
-        view = self.cache.get(self.current or "")
-        if view is not None:
-            self.app.push_screen(OutputScreen(view.sample_id, view.output_lines))
+        OutputScreen.open(self.app, self.viewer.cache.get(self.current or ""))
 
     def action_help(self) -> None:
         digits = scheme(c.id for c in self.session.taxonomy.categories)

@@ -3,19 +3,22 @@
 Contract: :class:`OutputScreen` shows the raw output lines through a virtual
 :class:`~annotator.tui.widgets.lines_view.LinesView` (escaped when drawn, so a
 multi-MB output opens instantly) and closes on Escape, ``t`` or ``q``.
+:meth:`OutputScreen.open` is the ``t`` key of the labeling and review screens.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from ..render import visible
+from ..sample_data import SampleView
 from ..widgets.lines_view import LinesView
 
 
@@ -30,6 +33,12 @@ class OutputScreen(Screen[None]):
         super().__init__()
         self.sample_id = sample_id
         self.lines = lines
+
+    @classmethod
+    def open(cls, app: App[Any], view: SampleView | None) -> None:
+        """Show the output of ``view`` (nothing while the sample is still loading)."""
+        if view is not None:
+            app.push_screen(cls(view.sample_id, view.output_lines))
 
     def compose(self) -> ComposeResult:
         view = LinesView(id="output")

@@ -5,6 +5,8 @@ when cancelled (Escape). Digits 1-9 pick the n-th choice; Enter or a click
 picks the highlighted one. Choice labels are ``Text`` (shown literally).
 With ``details`` (one text per choice, e.g. the codebook definition of a
 subcategory), the text of the highlighted choice is shown below the list.
+:func:`subcategory_picker` is the one picker of a category's subcategories
+(labeling and review).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from ...taxonomy import Category
+from ..render import visible
 
 T = TypeVar("T")
 
@@ -75,3 +80,14 @@ class PickerScreen(ModalScreen[T | None], Generic[T]):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(self.choices[event.option_index][1])
+
+
+def subcategory_picker(category: Category, definitions: bool = False) -> PickerScreen[str]:
+    """Pick one of ``category``'s subcategories (``[DL]`` marks the DL-specific ones);
+    with ``definitions``, the codebook definition of the highlighted one is shown."""
+    choices = [
+        (Text.assemble(visible(s.name), (" [DL]" if s.dl_specific else "", "cyan")), s.name)
+        for s in category.subcategories
+    ]
+    details = [visible(s.definition) for s in category.subcategories] if definitions else None
+    return PickerScreen(f"Subcategory of {category.id}. {visible(category.name)}", choices, details)

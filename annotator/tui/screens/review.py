@@ -5,12 +5,14 @@ largest disagreement first; loaded in a thread worker) and shows, for the
 highlighted sample, every annotator's label and note side by side, the final
 label with who adopted or wrote it and when, the code (generated, reference,
 diff, prompt) and the primary error (the labeling screen's ``load_view``,
-also in a worker). Writes go through the labeling screen's write queue
-(:class:`~annotator.tui.screens.label_writes.QueuedWrites`: at once when the
-lock is free, else on the writer thread, so another process's lock never
-freezes the screen) and the screen says "saved" only once committed: ``1``-``9`` adopt the n-th annotator's label (``adopt``) and move
-on; ``e`` writes the reviewer's own label (category, subcategory and note
-pickers, then ``write_final``); ``u`` undoes the last final-label change of
+also in a worker: :class:`~.label_reads.Reads` over the store). Writes go
+through a :class:`~annotator.tui.screens.label_writes.QueuedWrites` of its
+own, as in labeling (at once when the lock is free, else on the writer
+thread, so another process's lock never freezes the screen), and the screen
+says "saved" only once committed: ``1``-``9`` adopt the n-th annotator's
+label (``adopt``) and move on; ``e`` writes the reviewer's own label (the
+pickers of :class:`~.review_write.FinalLabelDialog`, then ``write_final``);
+``u`` undoes the last final-label change of
 this sitting: both write through one :class:`~annotator.labeling.LabelSession`
 of annotator ``final`` (``final_session``), whose undo restores the previous
 history state. The sample is shown by :class:`SampleViewer` with the labeling
@@ -23,18 +25,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...errors import UserError
-from ...models import FINAL, Label, LabelValue
+from ...models import FINAL, LabelValue
 from ...review import Disagreement, adopted_value, decision, final_session
 from ...store import Store
 from .. import clock
@@ -42,14 +44,14 @@ from ..keymap import view_bindings
 from ..messages import SampleLoaded
 from ..names import common_prefix, short_name
 from ..render import visible
-from ..sample_data import load_view
 from ..widgets.sample_viewer import SampleViewer
 from .agreement import AgreementScreen
 from .help import LABEL_KEYS, HelpScreen, key_rows
+from .label_reads import Reads
 from .label_writes import QueuedWrites
 from .output import OutputScreen
-from .review_data import final_text, item_for, label_text, note_text, review_items
-from .review_write import WriteFinalFlow
+from .review_data import final_text, item_for, labels_table, review_items
+from .review_write import FinalLabelDialog
 
 CACHE_SIZE = 16
 
@@ -73,7 +75,7 @@ class ItemsLoaded(Message):
     with_final: bool
 
 
-class ReviewScreen(WriteFinalFlow, QueuedWrites):
+class ReviewScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
@@ -103,6 +105,9 @@ class ReviewScreen(WriteFinalFlow, QueuedWrites):
         self.raters: list[str] = []
         """Annotators in the order shown (key 1 adopts the first)."""
         self.session = final_session(store, reviewer)
+        self.reads = Reads(store, self)
+        self.writes = QueuedWrites(self, self.session, self.refresh_label, self.update_progress)
+        self.final_dialog = FinalLabelDialog(self, store, self.write_final)
         self.status: dict[str, str] = {}
         self._pending: str | None = None
         self._list_width = 0
@@ -137,15 +142,21 @@ class ReviewScreen(WriteFinalFlow, QueuedWrites):
     def option_list(self) -> OptionList:
         return self.query_one("#review-list", OptionList)
 
+    @property
+    def writes_pending(self) -> int:  # the app's quit asks twice while a write waits
+        return self.writes.pending
+
+    def on_unmount(self) -> None:
+        self.writes.stop()
+
     # -- loading -------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="review-items", exit_on_error=False)
     def load_items(self) -> None:
-        store = self.store.reopen()
-        try:
+        self.reads.run("load_items", "review-items", self._load_items)
+
+    def _load_items(self) -> None:
+        with self.reads.reader() as store:
             items, with_final = review_items(store, self.with_final)
-        finally:
-            store.close()
-        self.post_message(ItemsLoaded(items, with_final))
+        self.reads.post(ItemsLoaded(items, with_final))
 
     @on(ItemsLoaded)
     def _items_loaded(self, message: ItemsLoaded) -> None:
@@ -211,17 +222,6 @@ class ReviewScreen(WriteFinalFlow, QueuedWrites):
             f" · labeled: {labeled}"
         )
 
-    @work(thread=True, exclusive=True, group="review-load", exit_on_error=False)
-    def load_sample(self, sample_id: str) -> None:
-        store = self.store.reopen()
-        try:
-            view = load_view(store, sample_id)
-            if view is not None:
-                view.diff  # noqa: B018 - the diff is painted at once: compute it here
-        finally:
-            store.close()
-        self.post_message(SampleLoaded(sample_id, view))
-
     @on(SampleLoaded)
     def _sample_loaded(self, message: SampleLoaded) -> None:
         if message.view is None:
@@ -246,7 +246,7 @@ class ReviewScreen(WriteFinalFlow, QueuedWrites):
         view = self.viewer.cache.get(item.sample_id)
         if view is None:
             self.viewer.say(Text(f"loading {visible(item.sample_id)}…", "dim"))
-            self.load_sample(item.sample_id)
+            self.reads.load_sample(item.sample_id, diff=True)  # the diff is painted at once
         else:
             self.viewer.paint(view)
 
@@ -265,30 +265,13 @@ class ReviewScreen(WriteFinalFlow, QueuedWrites):
         if sid != self.current:
             return
         self.raters = sorted(labels)
-        self.query_one("#review-labels", Static).update(self._labels_table(labels))
+        self.query_one("#review-labels", Static).update(
+            labels_table(self.store.taxonomy, self.raters, labels)
+        )
         final = final_text(self.store.taxonomy, item.final)
         if sid in self.status:
             final.append(f"  {self.status[sid]}", "green bold")
         self.query_one("#review-final", Static).update(final)
-
-    def _labels_table(self, labels: dict[str, Label]) -> Table:
-        table = Table(box=None, expand=True, show_edge=False, pad_edge=False, padding=(0, 1))
-        table.add_column("#", style="bold cyan", no_wrap=True, width=1)
-        table.add_column("annotator", no_wrap=True, max_width=14, overflow="ellipsis")
-        # One line per category and per subcategory, cut with an ellipsis:
-        # at 80 columns wrapped names would push the code off the screen.
-        table.add_column("label", ratio=3, no_wrap=True, overflow="ellipsis")
-        table.add_column("note", ratio=2, overflow="fold")
-        taxonomy = self.store.taxonomy
-        for n, name in enumerate(self.raters, start=1):
-            label = labels[name]
-            table.add_row(
-                Text(str(n) if n < 10 else " "),
-                Text(visible(name), style="bold"),
-                label_text(taxonomy, label, split=True),
-                note_text(label),
-            )
-        return table
 
     def index_of(self, sample_id: str) -> int | None:
         for index, item in enumerate(self.items):
@@ -315,17 +298,14 @@ class ReviewScreen(WriteFinalFlow, QueuedWrites):
         self.option_list.focus()
 
     # -- writing -------------------------------------------------------------
-    # Writes go through the labeling screen's queue (:class:`QueuedWrites`):
-    # at once when the lock is free, else behind another process's lock on the
-    # writer thread, on the sample the key was pressed on.
+    # Writes go through the screen's queue (:class:`QueuedWrites`): at once
+    # when the lock is free, else behind another process's lock on the writer
+    # thread, on the sample the key was pressed on.
     def refresh_label(self, sample_id: str, status: str = "") -> None:
         self.status[sample_id] = status
         index = self.index_of(sample_id)
         if index is not None:
             self.refresh_item(index)
-
-    def saved_text(self, what: str) -> str:
-        return f"{what} ✓ {clock.clock()}"
 
     def action_adopt(self, n: int) -> None:
         sid = self.current
@@ -344,15 +324,17 @@ class ReviewScreen(WriteFinalFlow, QueuedWrites):
         def adopted(_: object) -> None:
             self.notify(f"{visible(sid)}: final ← {visible(name)} (saved)", timeout=3)
 
-        self.write(sid, lambda session: session.save(sid, value), then=adopted)
+        self.writes.write(sid, lambda session: session.save(sid, value), then=adopted)
         self.action_next()
 
     def write_final(self, sample_id: str, value: LabelValue) -> None:
         """Write the reviewer's own final label; "saved" once committed."""
-        self.write(sample_id, lambda session: session.save(sample_id, value))
+        self.writes.write(sample_id, lambda session: session.save(sample_id, value))
 
     def action_undo(self) -> None:
-        self.write(self.current or "", lambda session: session.undo(), "undone", self._undone)
+        self.writes.write(
+            self.current or "", lambda session: session.undo(), "undone", self._undone
+        )
 
     def _undone(self, changed: list[str]) -> None:
         if not changed:
@@ -378,9 +360,11 @@ class ReviewScreen(WriteFinalFlow, QueuedWrites):
         self.viewer.show_tab(name)
 
     def action_output(self) -> None:
-        view = self.viewer.cache.get(self.current or "")
-        if view is not None:
-            self.app.push_screen(OutputScreen(view.sample_id, view.output_lines))
+        OutputScreen.open(self.app, self.viewer.cache.get(self.current or ""))
+
+    def action_write(self) -> None:
+        if self.current is not None:
+            self.final_dialog.start(self.current)
 
     def action_agreement(self) -> None:
         self.app.push_screen(AgreementScreen(self.store))

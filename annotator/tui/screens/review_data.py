@@ -6,8 +6,9 @@ disagreement first). When ``with_final`` is true - or ``None`` and no two
 annotators other than ``final`` ever decided the same sample - the existing
 ``final`` label counts as one more opinion, so a sample where ``final`` and a
 single rater differ is listed too (re-adjudication of an imported final
-label). :func:`label_text` and :func:`final_text` render labels literally
-(every string from the database goes through ``visible`` into ``Text``).
+label). :func:`label_text`, :func:`final_text` and :func:`labels_table`
+render labels literally (every string from the database goes through
+``visible`` into ``Text``).
 Nothing here imports Textual, so workers can call it.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from rich.table import Table
 from rich.text import Text
 
 from ...models import FINAL, Label
@@ -133,3 +135,23 @@ def final_text(taxonomy: Taxonomy, final: Label | None) -> Text:
         text.append(" · ", "dim")
         text.append_text(note)
     return text
+
+
+def labels_table(taxonomy: Taxonomy, raters: list[str], labels: dict[str, Label]) -> Table:
+    """One row per rater (in key order: 1 adopts the first): label and note."""
+    table = Table(box=None, expand=True, show_edge=False, pad_edge=False, padding=(0, 1))
+    table.add_column("#", style="bold cyan", no_wrap=True, width=1)
+    table.add_column("annotator", no_wrap=True, max_width=14, overflow="ellipsis")
+    # One line per category and per subcategory, cut with an ellipsis:
+    # at 80 columns wrapped names would push the code off the screen.
+    table.add_column("label", ratio=3, no_wrap=True, overflow="ellipsis")
+    table.add_column("note", ratio=2, overflow="fold")
+    for n, name in enumerate(raters, start=1):
+        label = labels[name]
+        table.add_row(
+            Text(str(n) if n < 10 else " "),
+            Text(visible(name), style="bold"),
+            label_text(taxonomy, label, split=True),
+            note_text(label),
+        )
+    return table

@@ -1,16 +1,20 @@
 """The reviewer's own final label: category, subcategory and note pickers.
 
-Contract: :class:`WriteFinalFlow` is a base of
-:class:`~annotator.tui.screens.review.ReviewScreen`. ``action_write`` asks,
-in modal screens, for a category (or "pass"), then a subcategory when the
-category has more than one, then an optional note (Escape at any step writes
-nothing), and hands the finished ``LabelValue`` to the screen's ``write_final``.
-Every choice label is ``Text`` built through ``visible`` (literal).
+Contract: :class:`FinalLabelDialog` asks, in modal screens pushed on the
+owner's app, for a category (or "pass"), then a subcategory when the category
+has more than one (:func:`~.picker.subcategory_picker`), then an optional
+note, prefilled with the sample's current final note (Escape at any step
+writes nothing), and hands the finished ``LabelValue`` to ``write_final``.
+Every choice label is ``Text`` built through ``visible`` (literal). It writes
+nothing itself: the review screen's ``write_final`` does, through its write
+queue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from rich.text import Text
 from textual.screen import Screen
@@ -19,30 +23,30 @@ from ...models import FINAL, LabelValue
 from ...store import Store
 from ..render import visible
 from .note import NoteScreen
-from .picker import PickerScreen
+from .picker import PickerScreen, subcategory_picker
 
 
-class WriteFinalFlow(Screen[None]):
-    store: Store
-    current: str | None
+class FinalLabelDialog:
+    """``e`` of the review screen: build a final label from the reviewer's choices."""
 
-    def write_final(self, sample_id: str, value: LabelValue) -> None:
-        raise NotImplementedError
+    def __init__(
+        self, owner: Screen[Any], store: Store, write_final: Callable[[str, LabelValue], None]
+    ) -> None:
+        self.owner = owner
+        self.store = store
+        self.write_final = write_final
 
-    def action_write(self) -> None:
-        sid = self.current
-        if sid is None:
-            return
-        taxonomy = self.store.taxonomy
+    def start(self, sid: str) -> None:
+        """Ask for the final label of ``sid``."""
         choices = [
             (Text.assemble((f"{c.id}. ", "bold"), visible(c.name), end=""), c.id)
-            for c in taxonomy.categories
+            for c in self.store.taxonomy.categories
         ]
         choices.append((Text("pass: not a failure", style="green"), 0))
         title = f"Your final label for {visible(sid)}: category"
-        self.app.push_screen(PickerScreen(title, choices), partial(self._write_category, sid))
+        self.owner.app.push_screen(PickerScreen(title, choices), partial(self._category, sid))
 
-    def _write_category(self, sid: str, category: int | None) -> None:
+    def _category(self, sid: str, category: int | None) -> None:
         if category is None:
             return
         if category == 0:
@@ -54,17 +58,12 @@ class WriteFinalFlow(Screen[None]):
                 sid, LabelValue(category=category, subcategory=cat.subcategories[0].name)
             )
             return
-        choices = [
-            (Text.assemble(visible(s.name), (" [DL]" if s.dl_specific else "", "cyan")), s.name)
-            for s in cat.subcategories
-        ]
 
         def chosen(name: str | None) -> None:
             if name is not None:
                 self._ask_note(sid, LabelValue(category=category, subcategory=name))
 
-        title = f"Subcategory of {category}. {visible(cat.name)}"
-        self.app.push_screen(PickerScreen(title, choices), chosen)
+        self.owner.app.push_screen(subcategory_picker(cat), chosen)
 
     def _ask_note(self, sid: str, value: LabelValue) -> None:
         final = self.store.label(sid, FINAL)
@@ -74,4 +73,5 @@ class WriteFinalFlow(Screen[None]):
             if note is not None:
                 self.write_final(sid, value.model_copy(update={"note": note}))
 
-        self.app.push_screen(NoteScreen(f"Note for the final label of {sid}", current), noted)
+        screen = NoteScreen(f"Note for the final label of {sid}", current)
+        self.owner.app.push_screen(screen, noted)

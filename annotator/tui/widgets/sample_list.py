@@ -161,7 +161,7 @@ class SampleList(OptionList):
 
     @property
     def current_id(self) -> str | None:
-        """The highlighted row's sample id (keys act on it: see label_writes)."""
+        """The highlighted row's sample id (keys act on it: see LabelScreen.target)."""
         option = self.highlighted_option
         return option.id if option is not None else None
 
