@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
 from .analysis import analyze_code
 from .callcompare import CallDifference, call_difference
@@ -66,8 +67,12 @@ NAMED_BY_MESSAGE: tuple[tuple[re.Pattern[str], type[cst.CSTNode]], ...] = (
     (re.compile(r"has no attribute '(\w+)'"), cst.Attribute),
     (re.compile(r"name '(\w+)' is not defined"), cst.Name),
     (re.compile(r"local variable '(\w+)'"), cst.Name),
+    (re.compile(r"cannot import name '(\w+)'"), cst.Name),
+    (re.compile(r"No module named '([\w.]+)'"), cst.Attribute),
+    (re.compile(r"No module named '(\w+)'"), cst.Name),
 )
-"""Messages that name the failing node: (pattern of its name, node type)."""
+"""Messages that name the failing node: (pattern of its name, node type).
+An attribute is named by its last part, or by its dotted name (``a.b``)."""
 
 BY_EXCEPTION: dict[str, type[cst.CSTNode]] = {
     "IndexError": cst.Subscript,
@@ -143,7 +148,8 @@ def _failing_node(statement: Statement, failure: FailedTest, line: int) -> cst.C
         named = pattern.search(failure.message)
         if named:
             nodes = [n for n, s in statement.nodes(kind) if s.holds_line(line)]
-            match = [n for n in nodes if _name_of(n) == named.group(1)]
+            wanted = named.group(1)
+            match = [n for n in nodes if wanted in (_name_of(n), get_full_name_for_node(n))]
             if match:
                 return match[0]
     by_type = BY_EXCEPTION.get(failure.exception_type.rsplit(".", 1)[-1])
