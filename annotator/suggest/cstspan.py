@@ -117,21 +117,24 @@ def _children(stmt: ast.stmt) -> list[ast.stmt]:
     return out
 
 
-def _enclosing(tree: ast.Module, line: int) -> tuple[ast.stmt, bool] | None:
-    """The innermost statement holding ``line``; True when only its header does
-    (the line opens a block: ``for ...:``, ``def ...(``, ``elif ...:``)."""
+def _enclosing(tree: ast.Module, line: int) -> tuple[ast.stmt, ast.stmt, bool] | None:
+    """The innermost statements holding ``line`` (first and last: ``a = 1; b = f()``
+    are two); True when only the first one's header does (the line opens a
+    block: ``for ...:``, ``def ...(``, ``elif ...:``)."""
     body: list[ast.stmt] = tree.body
     parent: ast.stmt | None = None
     while True:
-        stmt = next((s for s in body if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
-        if stmt is None:
+        holding = [s for s in body if s.lineno <= line <= (s.end_lineno or s.lineno)]
+        if not holding:
             if parent is None:
                 return None
             first = _children(parent)[0].lineno
-            return (parent, True) if line < first else None  # else/except lines: nothing
+            return (parent, parent, True) if line < first else None  # else/except: nothing
+        stmt = holding[0]
         children = _children(stmt)
         if not children or children[0].lineno == stmt.lineno:
-            return stmt, False  # a simple statement, or a block on one line: all of it
+            # Simple statements, or a block on one line: all of it.
+            return stmt, holding[-1], False
         parent, body = stmt, children
 
 
@@ -142,7 +145,7 @@ class SourcePositions:
         self.lines = code.split("\n")
         self._margin = 0
         self._tree = self._parse(code)
-        self._cache: dict[tuple[int, int], Statement | None] = {}
+        self._cache: dict[tuple[int, int, int, int], Statement | None] = {}
 
     def _parse(self, code: str) -> ast.Module | None:
         if len(code) > MAX_FILE_CHARS or _LONE_CR.search(code):
@@ -184,14 +187,14 @@ class SourcePositions:
             return None
         if found is None:
             return None
-        stmt, header = found
-        key = (stmt.lineno, stmt.col_offset)
+        stmt, final, header = found
+        key = (stmt.lineno, stmt.col_offset, final.lineno, final.col_offset)
         if key not in self._cache:
-            self._cache[key] = self._statement(stmt, header)
+            self._cache[key] = self._statement(stmt, final, header)
         return self._cache[key]
 
-    def _statement(self, stmt: ast.stmt, header: bool) -> Statement | None:
-        first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
+    def _statement(self, stmt: ast.stmt, final: ast.stmt, header: bool) -> Statement | None:
+        first, last = stmt.lineno, final.end_lineno or final.lineno
         if header:
             last = _children(stmt)[0].lineno - 1
         rows = self.lines[first - 1 : last]
@@ -199,8 +202,8 @@ class SourcePositions:
         head = rows[0][offset:]
         if header and head.startswith("elif"):
             head, offset = head[2:], offset + 2  # 'elif x:' parses as 'if x:'
-        if not header and stmt.end_col_offset is not None:
-            end = self.ast_column(last, stmt.end_col_offset)
+        if not header and final.end_col_offset is not None:
+            end = self.ast_column(last, final.end_col_offset)
             if len(rows) == 1:
                 head = head[: end - offset]
             else:

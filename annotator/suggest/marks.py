@@ -225,6 +225,16 @@ def _part(call: cst.Call, part: str, key: str) -> cst.CSTNode:
     return call
 
 
+def _span_of(statement: Statement, node: cst.CSTNode) -> Span | None:
+    """Where ``node`` is; an argument from its keyword to its value (without the comma after it)."""
+    if isinstance(node, cst.Arg) and node.keyword is not None:
+        first, last = statement.span(node.keyword), statement.span(node.value)
+        if first is None or last is None:
+            return None
+        return Span(first.start_line, first.start_col, last.end_line, last.end_col)
+    return statement.span(node)
+
+
 def _call_marks(
     gen: SourcePositions, ref: SourcePositions | None, found: CallDifference | None
 ) -> Iterator[Mark]:
@@ -242,7 +252,7 @@ def _call_marks(
         # The side that lacks the keyword shows its whole call.
         if (part, side) in (("missing_keyword", GENERATED), ("extra_keyword", REFERENCE)):
             part = "call"
-        span = statement.span(_part(call, part, found.key))
+        span = _span_of(statement, _part(call, part, found.key))
         if span is not None:
             yield Mark(side, span, found.fact, evidence=True)
 

@@ -78,6 +78,7 @@ class LabelWorkers(Screen[None]):
                 view = load_view(store, sample_id)
                 if view is not None:
                     view.diff  # noqa: B018 - computed here, not when the tab opens
+                    view.marks  # noqa: B018 - and the marks, not after the paint
                 self.post_message(SampleLoaded(sample_id, view))
             for sample_id in suggest_ids:
                 if self._cancelled():

@@ -218,6 +218,7 @@ class ReviewScreen(WriteFinalFlow, QueuedWrites):
             view = load_view(store, sample_id)
             if view is not None:
                 view.diff  # noqa: B018 - the diff is painted at once: compute it here
+                view.marks  # noqa: B018 - so are the marks
         finally:
             store.close()
         self.post_message(SampleLoaded(sample_id, view))
