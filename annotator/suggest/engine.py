@@ -37,7 +37,7 @@ from .rules import RuleSet, load_rules
 
 # Bump when features or ranking change: cached facts and suggestions are
 # keyed on it and are recomputed.
-ANALYZER_VERSION = "5"
+ANALYZER_VERSION = "6"
 PARALLEL_FROM = 400
 CHUNK = 128
 CALIBRATION_SAMPLES = 2000  # the latest labeled samples fit the confidence map

@@ -75,17 +75,52 @@ def primary_failure(report: TestReport) -> FailedTest | None:
     return failure
 
 
+REALIGN_WINDOW = 200
+"""How far (lines) from the traceback's line its text is looked for."""
+
+_SPACE = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    """A line compared without whitespace and quote style (what a formatter changes)."""
+    return _SPACE.sub("", text).replace('"', "'")
+
+
+def _same_text(line: str, wanted: str) -> bool:
+    got = _squash(line)
+    return bool(got) and (got.startswith(wanted) or (len(got) >= 10 and wanted.startswith(got)))
+
+
+def realigned(code: str, line: int, text: str) -> int:
+    """``line``, or the nearest line of ``code`` that reads as the frame's ``text``.
+
+    The code that ran is not always the stored code: DL-Bench ran each
+    generated function inside a copy of its project's file (``temp.py``), so
+    the traceback's line numbers can be off by a few dozen lines; the frame's
+    source text is not. Kept as is when the line already reads so, or no
+    line near it does."""
+    wanted = _squash(text)
+    lines = code.split("\n")
+    if not wanted or not 0 < line <= len(lines) or _same_text(lines[line - 1], wanted):
+        return line
+    for distance in range(1, REALIGN_WINDOW + 1):
+        for candidate in (line - distance, line + distance):
+            if 0 < candidate <= len(lines) and _same_text(lines[candidate - 1], wanted):
+                return candidate
+    return line
+
+
 def _line_in_code(failure: FailedTest, code: str) -> tuple[int | None, str]:
     line_count = code.count("\n") + 1
     frame = failure.generated_frame
     if frame is not None and 0 < frame.line <= line_count:
-        return frame.line, frame.function
+        return realigned(code, frame.line, frame.code), frame.function
     # The deepest frame in the generated file or in a function the code defines.
     defined = set(_DEF.findall(code))
     for fr in reversed(failure.frames):
         name = fr.file.replace("\\", "/").rsplit("/", 1)[-1]
         if 0 < fr.line <= line_count and (fr.function in defined or name in GENERATED_FILE_NAMES):
-            return fr.line, fr.function
+            return realigned(code, fr.line, fr.code), fr.function
     return None, frame.function if frame else ""
 
 

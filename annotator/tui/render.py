@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Span, Text
 
 from ..textsafe import visible as visible
+
+if TYPE_CHECKING:  # libcst loads when marks are first computed
+    from ..suggest.cstspan import Span as CodeSpan
 
 HIGHLIGHT_LIMIT = 100_000
 """Code longer than this (characters) is shown without syntax colours: the
@@ -81,6 +85,38 @@ def code_lines(code: str, marked: int | None = None) -> list[Text]:
         out.append(line)
     if cut is not None:
         out.append(cut)
+    return out
+
+
+def mark_offsets(
+    code: str, lines: Sequence[Text], spans: Iterable[CodeSpan]
+) -> dict[int, list[tuple[int, int]]]:
+    """Where ``spans`` of ``code`` (1-based lines, columns in code points) are
+    in its :func:`code_lines`: {0-based row: [(start, end) offsets into that
+    row's text]}. Columns go through :func:`visible` as the text did (a tab
+    is four cells, an escape several), past the gutter; a span on a line
+    that is not shown as ``code`` has it (cut, placeholder) marks nothing."""
+    rows = code.split("\n")
+    out: dict[int, list[tuple[int, int]]] = {}
+    for span in spans:
+        for number in range(span.start_line, span.end_line + 1):
+            index = number - 1
+            if not 0 <= index < min(len(rows), len(lines)):
+                continue
+            source = rows[index]
+            start = (
+                span.start_col if number == span.start_line else len(source) - len(source.lstrip())
+            )
+            end = span.end_col if number == span.end_line else len(source.rstrip())
+            shown = visible(source)[:MAX_LINE_CELLS]
+            plain = lines[index].plain
+            if not plain.endswith(shown) or not 0 <= start < end <= len(source):
+                continue
+            gutter = len(plain) - len(shown)
+            first = gutter + len(visible(source[:start]))
+            last = min(gutter + len(visible(source[:end])), len(plain))
+            if first < last:
+                out.setdefault(index, []).append((first, last))
     return out
 
 

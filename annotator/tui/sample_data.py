@@ -12,14 +12,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 
 from ..models import Sample
-from ..suggest.primary import PrimaryError, primary_error, report_of
+from ..suggest.outputmodels import FailedTest
+from ..suggest.primary import PrimaryError, primary_error, primary_failure, report_of
 from ..suggest.testoutput import parse_test_output
 from . import render
+
+if TYPE_CHECKING:
+    from ..suggest.marks import Mark
 
 # The panel's summary is the suggester's: one parse, one primary error.
 Failure = PrimaryError
@@ -33,8 +37,8 @@ assertion's values and shapes are usually at their end)."""
 class SampleView:
     """Everything the labeling screen shows for one sample, ready to paint.
 
-    :attr:`diff` is computed when first read (libcst costs tens of ms a
-    file): workers read it before handing a prefetched view over."""
+    :attr:`diff` and :attr:`marks` are computed when first read (libcst):
+    workers read them before handing a prefetched view over."""
 
     sample: Sample
     failure: Failure
@@ -50,6 +54,8 @@ class SampleView:
     error_head: int = 0
     """How many lines open :attr:`error` that wrap on screen (the summary and
     the first details)."""
+    failed: FailedTest | None = None
+    """The primary failure, as parsed (its frames name the failing call)."""
 
     @property
     def sample_id(self) -> str:
@@ -59,6 +65,26 @@ class SampleView:
     def diff(self) -> list[Text]:
         """The reference diff without comments and docstrings."""
         return render.diff_lines(self.sample.generated_code, self.sample.reference_code)
+
+    @cached_property
+    def marks(self) -> tuple[Mark, ...]:
+        """The expressions the facts point at (:mod:`annotator.suggest.marks`;
+        a few ms: read it in a worker)."""
+        from ..suggest.marks import code_marks  # libcst loads when first needed
+
+        sample = self.sample
+        return code_marks(
+            sample.generated_code,
+            sample.reference_code,
+            self.failed,
+            self.failure.line,
+            self.reference_line,
+        )
+
+    @property
+    def marks_ready(self) -> bool:
+        """Whether :attr:`marks` is computed (reading it then costs nothing)."""
+        return "marks" in self.__dict__
 
 
 def analyse_failure(test_output: str, code: str, function: str | None = None) -> Failure:
@@ -85,7 +111,8 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
     sample = store.sample(sample_id)
     if sample is None:
         return None
-    failure = primary_error(report_of(sample.test_output, sample.metadata), sample.generated_code)
+    report = report_of(sample.test_output, sample.metadata)
+    failure = primary_error(report, sample.generated_code)
     summary: list[tuple[str, str]] = []
     if failure.exception or failure.message:
         summary.append((failure.exception or "Error", failure.message))
@@ -114,6 +141,7 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
             sample.generated_code, sample.reference_code, failure.line
         ),
         error_head=len(summary) + WRAPPED_DETAILS,
+        failed=primary_failure(report),
     )
 
 

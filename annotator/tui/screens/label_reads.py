@@ -85,6 +85,7 @@ class Reads(Generic[S]):
             view = load_view(store, sample_id)
             if view is not None and diff:
                 view.diff  # noqa: B018 - computed here, not when the tab opens
+                view.marks  # noqa: B018 - and the marks, not after the paint
         self.post(SampleLoaded(sample_id, view))
 
 
@@ -125,6 +126,7 @@ class LabelReads(Reads[BlindView]):
                 view = load_view(store, sample_id)
                 if view is not None:
                     view.diff  # noqa: B018 - computed here, not when the tab opens
+                    view.marks  # noqa: B018 - and the marks, not after the paint
                 self.owner.post_message(SampleLoaded(sample_id, view))
             for sample_id in suggest_ids:
                 if _cancelled():

@@ -4,11 +4,14 @@ Contract: :class:`LinesView` renders only the visible lines (Textual's line
 API), so a several-MB test output or a 100k-line file scrolls as fast as a
 short one. Plain ``str`` lines are escaped with
 :func:`annotator.tui.render.visible` when first drawn, never parsed as markup.
+:meth:`LinesView.set_marks` marks stretches of lines (the expression a fact
+points at) in the ``lines-view--mark`` component style, applied to a copy of
+the line when it is drawn: the lines given are never changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.cells import cell_len
@@ -25,6 +28,9 @@ from ..render import MAX_LINE_CELLS, plain_line
 class LinesView(ScrollView, can_focus=True):
     """Scrollable lines; ``mark`` is a 0-based line to scroll into view."""
 
+    COMPONENT_CLASSES = {"lines-view--mark"}
+    """The style of marked stretches (:meth:`set_marks`)."""
+
     DEFAULT_CSS = """
     LinesView {
         background: $surface;
@@ -32,6 +38,10 @@ class LinesView(ScrollView, can_focus=True):
     }
     LinesView:focus {
         background-tint: $foreground 3%;
+    }
+    LinesView > .lines-view--mark {
+        background: $warning 45%;
+        text-style: bold underline;
     }
     """
 
@@ -54,6 +64,7 @@ class LinesView(ScrollView, can_focus=True):
         self._wrapped_at = 0
         self._cache: dict[int, Strip] = {}
         self._frame_style: Style | None = None
+        self._marks: Mapping[int, Sequence[tuple[int, int]]] = {}
 
     @property
     def line_count(self) -> int:
@@ -70,6 +81,7 @@ class LinesView(ScrollView, can_focus=True):
         the first ``wrap_head`` lines wrap at the view's width (the error
         summary: its end, often the shapes, must stay visible)."""
         self._given = lines
+        self._marks = {}
         self._wrap_head = wrap_head
         self._wrapped_at = self.size.width
         self._lines = self._wrap(lines) if wrap_head else lines
@@ -84,6 +96,21 @@ class LinesView(ScrollView, can_focus=True):
             # offset. Keep a few lines of context above the marked line.
             target = max(0, scroll_to - 3)
             self.call_after_refresh(self.scroll_to, 0, target, animate=False, immediate=True)
+        self.refresh()
+
+    @property
+    def marks(self) -> Mapping[int, Sequence[tuple[int, int]]]:
+        return self._marks
+
+    def set_marks(self, marks: Mapping[int, Sequence[tuple[int, int]]]) -> None:
+        """Mark stretches of the lines shown: {0-based line: [(start, end)
+        character offsets into its text]}; ``{}`` clears. Until the next
+        :meth:`set_lines`; the scroll position stays."""
+        if not marks and not self._marks:
+            return
+        for index in {*self._marks, *marks}:
+            self._cache.pop(index, None)
+        self._marks = marks
         self.refresh()
 
     def _wrap(self, lines: Sequence[Text | str]) -> list[Text | str]:
@@ -125,6 +152,17 @@ class LinesView(ScrollView, can_focus=True):
         line = self._lines[index]
         return plain_line(line) if isinstance(line, str) else line
 
+    def _marked(self, index: int) -> Text:
+        text = self._line(index)
+        spans = self._marks.get(index)
+        if not spans:
+            return text
+        text = text.copy()
+        style = self.get_component_rich_style("lines-view--mark", partial=True)
+        for start, end in spans:
+            text.stylize(style, start, end)
+        return text
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # rich_style walks every ancestor's styles: once per frame, not per line.
         self._frame_style = self.rich_style
@@ -142,7 +180,7 @@ class LinesView(ScrollView, can_focus=True):
             return Strip.blank(width, style)
         strip = self._cache.get(index)
         if strip is None:
-            text = self._line(index)
+            text = self._marked(index)
             segments = list(text.render(self.app.console))
             segments = [s for s in segments if s.text != "\n"]
             strip = Strip(Segment.apply_style(segments, style), text.cell_len)

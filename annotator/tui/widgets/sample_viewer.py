@@ -16,16 +16,27 @@ horizontally (``left`` / ``right`` in a focused view); the error panel's
 summary lines wrap so that shapes and values at their end stay visible.
 Only the views on screen are filled when a sample is shown; the others when
 they are opened.
+
+Marks: the expression each fact points at (:mod:`annotator.suggest.marks`:
+the failing call, the argument that differs from the reference's call, an
+undefined name) is marked in the generated code and, where it has a match,
+in the reference, in :class:`LinesView`'s mark style. A prefetched view
+brings its marks along; otherwise a worker computes them after the sample is
+painted and they are applied only if that sample is still shown. With
+``evidence=False`` (the sample's suggestions are hidden) only the marks of
+the failure itself are shown, not the code analysis's findings.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 from .. import render
 from ..sample_data import SampleView
@@ -40,8 +51,19 @@ SPLIT_COLUMNS = 160
 CACHE_SIZE = 24
 
 
+MARKED = {"generated": "generated", "generated-split": "generated", "reference": "reference"}
+"""The views that show marks, and the side (:data:`annotator.suggest.marks.GENERATED`...) each shows."""
+
+
 class SampleViewer(Vertical):
     """The shown sample and the views of the samples around it."""
+
+    class MarksReady(Message):
+        """The marks of ``view`` are computed (posted by the marks worker)."""
+
+        def __init__(self, view: SampleView) -> None:
+            super().__init__()
+            self.view = view
 
     def __init__(self, cache_size: int = CACHE_SIZE, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -51,6 +73,8 @@ class SampleViewer(Vertical):
         self.split = False
         self._stale: set[str] = set()
         self._syncing = False
+        self.evidence = True
+        """Whether marks of the code analysis's findings are shown (see the module's docstring)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="meta", markup=False)
@@ -84,8 +108,10 @@ class SampleViewer(Vertical):
         """A message in the meta line (loading…, empty queue)."""
         self.query_one("#meta", Static).update(text)
 
-    def paint(self, view: SampleView) -> None:
+    def paint(self, view: SampleView, evidence: bool = True) -> None:
+        """Show ``view``; ``evidence`` False: no marks of code-analysis findings."""
         self.shown = view
+        self.evidence = evidence
         self._stale = set(TABS) | {"generated-split"}
         for name in self._visible():
             self._fill(name)
@@ -93,6 +119,9 @@ class SampleViewer(Vertical):
         error.set_lines(view.error, wrap_head=view.error_head)
         # One fixed-height line: no layout pass needed for new text.
         self.query_one("#meta", Static).update(view.meta, layout=False)
+        if not view.marks_ready:
+            # After this frame is drawn: the worker competes for the GIL.
+            self.call_after_refresh(self._start_marks, view)
 
     @property
     def active(self) -> str:
@@ -137,6 +166,36 @@ class SampleViewer(Vertical):
         self._stale.discard(name)
         lines = getattr(view, name.removesuffix("-split"))
         self.query_one(f"#{name}", LinesView).set_lines(lines, self._anchor(name))
+        self._mark(name)
+
+    # -- marks -------------------------------------------------------------------
+    def _mark(self, name: str) -> None:
+        """Mark the shown sample's expressions in view ``name``, if it shows code."""
+        view, side = self.shown, MARKED.get(name)
+        if view is None or side is None or not view.marks_ready:
+            return
+        code = view.sample.generated_code if side == "generated" else view.sample.reference_code
+        lines = view.generated if side == "generated" else view.reference
+        spans = [m.span for m in view.marks if m.side == side and (self.evidence or not m.evidence)]
+        self.query_one(f"#{name}", LinesView).set_marks(render.mark_offsets(code, lines, spans))
+
+    def _start_marks(self, view: SampleView) -> None:
+        if view is self.shown:
+            self._compute_marks(view)
+
+    @work(thread=True, exclusive=True, group="marks", exit_on_error=False)
+    def _compute_marks(self, view: SampleView) -> None:
+        view.marks  # noqa: B018 - computed here, off the UI thread
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.MarksReady(view))
+
+    @on(MarksReady)
+    def _marks_ready(self, message: MarksReady) -> None:
+        if message.view is not self.shown:
+            return  # the user moved on
+        for name in MARKED:
+            if name not in self._stale:
+                self._mark(name)
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
