@@ -247,7 +247,7 @@ class LabelScreen(Screen[None]):
     def paint(self, view: SampleView) -> None:
         sid = view.sample_id
         # Where suggestions are hidden, so are the code analysis's marks.
-        self.viewer.paint(view, evidence=not suggestions_hidden(sid, self.blind_share))
+        self.viewer.paint(view, evidence=self.suggestions.shown(sid))
         self.refresh_label(sid)
         self.shown_at = {sid: time.perf_counter()}
         # Background work (highlighting neighbours, suggestions) competes for
