@@ -1,7 +1,7 @@
 """Undefined names: phase 2 of the syntax-tree pass, and the pass itself.
 
 Contract: :func:`collect` takes a parsed ``ast.Module`` (never compiled or
-executed) and returns a :class:`~._astvisit.ModuleFacts` with raw facts in
+executed) and returns a :class:`~._astfacts.ModuleFacts` with raw facts in
 source order, including undefined names from a two-phase lexical scope
 resolution: bindings per scope first (:class:`~._astvisit._Facts`), then every
 load checked against the visible scopes (:class:`_Loads`: enclosing functions
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import ast
 
-from ._astvisit import BUILTIN_NAMES, Finding, ModuleFacts, _Facts
+from ._astfacts import Finding, ModuleFacts
+from ._astvisit import BUILTIN_NAMES, _Facts
 
 
 class _Loads(ast.NodeVisitor):

@@ -3,7 +3,8 @@
 Contract: :class:`_Facts` walks a parsed ``ast.Module`` (never compiled or
 executed) once and fills a :class:`ModuleFacts` with raw facts in source
 order, plus the names each scope binds; :mod:`._astscope` then checks every
-load against the visible scopes and :func:`._astscope.collect` runs both.
+load against the visible scopes and :func:`._astscope.collect` runs both. The
+facts themselves are :mod:`._astfacts`.
 
 Why ``ast`` and not libcst metadata: on the DL-Bench files libcst's
 ``ScopeProvider`` costs ~45 ms median per file and a bare libcst visit ~8 ms,
@@ -20,7 +21,8 @@ from __future__ import annotations
 
 import ast
 import builtins
-from dataclasses import dataclass, field
+
+from ._astfacts import Finding, FunctionSig, ModuleFacts, Param, code_of, dotted
 
 FRAMEWORKS = {
     "torch": "torch",
@@ -68,74 +70,8 @@ DTYPE_METHOD = {
 }
 TENSOR_CTORS = frozenset({"torch.tensor", "torch.as_tensor", "torch.Tensor", "np.array"})
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__builtins__"}
-MAX_CODE = 200
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    kind: str
-    line: int  # 1-based
-    code: str  # source of the node (first line, capped)
-    detail: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Param:
-    name: str
-    kind: str  # "posonly" | "normal" | "vararg" | "kwonly" | "varkw"
-    default: str | None = None
-    annotation: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionSig:
-    name: str
-    qualname: str  # "Class.method" for methods, "outer.inner" for nested
-    params: list[Param] = field(default_factory=list)
-    line: int = 0
-
-
-@dataclass
-class ModuleFacts:
-    functions: list[FunctionSig] = field(default_factory=list)
-    classes: list[str] = field(default_factory=list)
-    imports: list[str] = field(default_factory=list)
-    frameworks: list[str] = field(default_factory=list)
-    constants: list[str] = field(default_factory=list)
-    checks: list[Finding] = field(default_factory=list)
-    casts: list[Finding] = field(default_factory=list)
-    redundant_casts: list[Finding] = field(default_factory=list)
-    tensor_loops: list[Finding] = field(default_factory=list)
-    undefined: list[Finding] = field(default_factory=list)
-    defined: set[str] = field(default_factory=set)
-    tensors: set[str] = field(default_factory=set)
-
-    def find_function(self, name: str) -> FunctionSig | None:
-        short = name.rsplit(".", 1)[-1]
-        exact = [f for f in self.functions if f.qualname == name]
-        return exact[0] if exact else next((f for f in self.functions if f.name == short), None)
-
-
-def code_of(node: ast.AST) -> str:
-    try:
-        text = ast.unparse(node)
-    except Exception:  # unparse has gaps on exotic nodes; a label is enough
-        return type(node).__name__
-    return text.split("\n", 1)[0][:MAX_CODE]
-
-
-def dotted(node: ast.AST | None) -> str:
-    """'torch.nn.functional' for an Attribute chain of Names, else ''."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
 
 
 def _root(node: ast.AST) -> str:

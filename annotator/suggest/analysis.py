@@ -18,8 +18,8 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 
+from annotator.suggest._astfacts import Finding, FunctionSig, ModuleFacts, Param
 from annotator.suggest._astscope import collect
-from annotator.suggest._astvisit import Finding, FunctionSig, ModuleFacts, Param
 
 __all__ = [
     "CodeFacts",

@@ -17,6 +17,7 @@ import re
 from dataclasses import replace
 
 from .outputmodels import FailedTest
+from .pytestoutput import parse_entry  # the one parser of a failure entry
 
 BLOCK_START = "Error Cases:"
 BLOCK_END = "Pass or Failed:"
@@ -50,8 +51,6 @@ def _block(text: str) -> tuple[int, list[str]]:
 
 def error_cases(text: str, function: str | None = None) -> list[FailedTest]:
     """The errors of the 'Error Cases' block of a DL-Bench result, in order."""
-    from .testoutput import parse_entry  # the one parser of a failure entry
-
     first, lines = _block(text)
     starts: list[tuple[int, str]] = []
     for i, line in enumerate(lines):

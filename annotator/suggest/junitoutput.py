@@ -21,17 +21,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import UserError
-from ..importers.junit import JUnitCase, parse_junit_bytes
+from ..importers.junit_xml import JUnitCase, parse_junit_bytes
 from .outputfacts import _EXC, MAX_DETAILS, message_facts
 from .outputmodels import Counts, FailedTest, TestReport
+from .pytestoutput import parse_entry
 
 CASES_KEY = "junit_cases"
 MAX_LINE = 4000
 
 
 def _failure(case: JUnitCase, function: str | None) -> FailedTest:
-    from .testoutput import parse_entry
-
     outcome = case.outcome
     assert outcome is not None
     test_id = "::".join(x for x in (case.classname, case.name) if x)
