@@ -43,8 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.importers import import_path
-from annotator.store import Store
 from annotator.models import Suggestion
+from annotator.store import Store
 from annotator.suggest.calibrate import FOLDS, fold_of, reliability
 from annotator.suggest.engine import Engine
 from annotator.suggest.features import Facts
@@ -235,7 +235,9 @@ def main() -> int:
         samples = load(engine)
         rules, taxonomy = engine.rules, store.taxonomy
         shipped = rules.prior.shares(taxonomy) if rules.prior else {}
-        print(f"in-sample 5-fold ({len(samples)}): {_line(measure(folds(samples, rules, taxonomy, shipped)))}")
+        print(
+            f"in-sample 5-fold ({len(samples)}): {_line(measure(folds(samples, rules, taxonomy, shipped)))}"
+        )
         runs: list[Measure] = []
         pooled: list[Measure] = []
         decisive_rows: list[Predicted] = []
@@ -256,8 +258,10 @@ def main() -> int:
         print(f"split halves, fitted on one half, measured on the other ({len(runs)} runs):")
         print(f"  top-1 {_spread([r.top1 for r in runs])}")
         print(f"  top-3 {_spread([r.top3 for r in runs])}")
-        print(f"  ECE of top-1 confidence per half {_spread([r.ece for r in runs], '.3f')};"
-              f" a perfectly calibrated predictor: {statistics.mean(r.ece_floor for r in runs):.3f}")
+        print(
+            f"  ECE of top-1 confidence per half {_spread([r.ece for r in runs], '.3f')};"
+            f" a perfectly calibrated predictor: {statistics.mean(r.ece_floor for r in runs):.3f}"
+        )
         print(f"  ECE pooled over both directions ({len(samples)} per seed) {_spread([r.ece for r in pooled], '.3f')};"
               f" a perfectly calibrated predictor: {statistics.mean(r.ece_floor for r in pooled):.3f}")  # fmt: skip
         print(f"  decisive coverage {_spread([r.decisive_coverage for r in runs])}")

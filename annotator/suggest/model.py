@@ -47,8 +47,10 @@ class Model:
         self._decisive_all = self.triggers.decisive()
 
     def decisive_rules(self, sample_id: str | None = None) -> frozenset[str]:
-        own = self.votes.labeled.get(sample_id) if sample_id is not None else None
-        if own is None or self.facts is None or sample_id not in self.facts:
+        if sample_id is None or self.facts is None or sample_id not in self.facts:
+            return self._decisive_all
+        own = self.votes.labeled.get(sample_id)
+        if own is None:
             return self._decisive_all
         fired = [r.id for r in self.rules.fired(self.facts[sample_id])]
         return self.triggers.decisive(without=(fired, {c for c, _ in own}))

@@ -76,9 +76,7 @@ class Triggers:
             return False
         return rule_id in self._table
 
-    def decisive(
-        self, without: tuple[Iterable[str], set[int]] | None = None
-    ) -> frozenset[str]:
+    def decisive(self, without: tuple[Iterable[str], set[int]] | None = None) -> frozenset[str]:
         """Ids of the decisive rules; ``without`` (fired ids, categories) is a
         sample whose own labels must not count (leave-one-out)."""
         minus_fired: Counter[str] = Counter()
