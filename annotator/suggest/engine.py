@@ -28,11 +28,12 @@ from typing import Any
 
 from ..models import Suggestion
 from ..store import FactInput, FactRow, Store, suggest_data
-from .calibrate import Calibrator, Record, records_for
+from .calibrate import Calibrator
 from .features import Facts, sample_facts, signature_key
 from .fingerprint import Cluster, cluster
+from .model import Model, fit_model
 from .primary import function_of, report_of
-from .rank import Votes, rank
+from .rank import Votes
 from .rules import RuleSet, load_rules
 
 # Bump when features or ranking change: cached facts and suggestions are
@@ -40,7 +41,6 @@ from .rules import RuleSet, load_rules
 ANALYZER_VERSION = "6"
 PARALLEL_FROM = 400
 CHUNK = 128
-CALIBRATION_SAMPLES = 2000  # the latest labeled samples fit the confidence map
 
 Progress = Callable[[int], None]
 
@@ -60,7 +60,7 @@ class Engine:
         self.taxonomy = store.taxonomy
         self.rules = rules or load_rules(store.taxonomy)
         self.lock = threading.RLock()
-        self._models: dict[str | None, tuple[int, Votes, Calibrator]] = {}
+        self._models: dict[str | None, tuple[int, Model]] = {}
 
     def close(self) -> None:
         self.store.close()
@@ -121,34 +121,30 @@ class Engine:
         return self._model(annotator)[1]
 
     def _model(self, annotator: str | None) -> tuple[Votes, Calibrator]:
+        model = self.model(annotator)
+        return model.votes, model.calibrator
+
+    def model(self, annotator: str | None = None) -> Model:
+        """Votes, decisive triggers and confidence map fitted on the visible labels."""
         with self.lock:
             version = self.labels_version(annotator)
             cached = self._models.get(annotator)
             if cached is not None and cached[0] == version:
-                return cached[1], cached[2]
+                return cached[1]
             self.ensure_facts(suggest_data.bug_sample_ids(self.store, annotator))
-            prior = self.rules.prior
-            votes = Votes(prior=prior.shares(self.taxonomy) if prior else {})
-            facts_of: dict[str, Facts] = {}
-            for row in suggest_data.category_labels(self.store, annotator):
-                facts_of[row.sample_id] = Facts.from_json(row.facts)
-                votes.add(row.sample_id, facts_of[row.sample_id], row.pairs)
-            records: list[Record] = []
-            for sid in list(votes.labeled)[-CALIBRATION_SAMPLES:]:
-                ranked = rank(facts_of[sid], self.rules, self.taxonomy, votes, sid)
-                records += records_for(sid, ranked, {c for c, _ in votes.labeled[sid]})
-            calibrator = Calibrator.fit(
-                records, prior.decisive_hit_rate if prior else Calibrator.decisive_hit_rate
-            )
-            self._models[annotator] = (version, votes, calibrator)
-            return votes, calibrator
+            labeled = [
+                (row.sample_id, Facts.from_json(row.facts), row.pairs)
+                for row in suggest_data.category_labels(self.store, annotator)
+            ]
+            model = fit_model(labeled, self.rules, self.taxonomy)
+            self._models[annotator] = (version, model)
+            return model
 
     def ranked(
         self, sample_id: str, facts: Facts, top: int = 5, annotator: str | None = None
     ) -> list[Suggestion]:
         """Rank one sample (its own labels left out of the votes), with confidences."""
-        votes, calibrator = self._model(annotator)
-        return calibrator.apply(rank(facts, self.rules, self.taxonomy, votes, sample_id, top=top))
+        return self.model(annotator).rank(facts, sample_id, top)
 
     # -- suggestions ---------------------------------------------------------
     def suggest(
