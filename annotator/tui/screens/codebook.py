@@ -22,9 +22,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...blind import BlindView
 from ...models import Label, Suggestion
 from ...store import Store
-from ...store.blind import BlindView
 from ...store.codebook import CategoryExample, category_examples
 from ...taxonomy import Category, Taxonomy
 from ..messages import JumpToSample
