@@ -1,6 +1,6 @@
 """One annotator's labeling sitting: how a label is built, written and undone.
 
-Contract: the session holds only a :class:`~annotator.store.blind.BlindView`
+Contract: the session holds only a :class:`~annotator.blind.BlindView`
 of one annotator (labeling is blind: no other annotator's labels are
 reachable from here; the review screen's view of the ``final`` labels is
 :class:`annotator.review.FinalLabels`). Every write goes through
@@ -24,9 +24,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .blind import BlindView
 from .migrate import TO_CONFIRM
 from .models import Label, LabelValue, Suggestion
-from .store.blind import BlindView
 from .taxonomy import Taxonomy
 
 

@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .blind import BlindView
 from .errors import UserError
 from .labeling import LabelSession
 from .models import FINAL, Label, LabelValue
 from .store import Store
-from .store.blind import BlindView
 
 
 def decision(label: Label | LabelValue) -> str:

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import random
 import statistics
 import sys
@@ -43,8 +42,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.importers import import_path
-from annotator.models import Suggestion
+from annotator.models import FINAL, Suggestion
 from annotator.store import Store
+from annotator.store.suggest_data import category_labels
 from annotator.suggest.calibrate import FOLDS, fold_of, reliability
 from annotator.suggest.engine import Engine
 from annotator.suggest.features import Facts
@@ -69,23 +69,18 @@ class Sample:
 
 
 def load(engine: Engine) -> list[Sample]:
-    conn = engine.store._db.conn  # a benchmark reading the caches, not project code
+    """Every final-labeled sample, with every annotator's bug categories (as the
+    engine's votes read them) and final's categories as the truth."""
     engine.ensure_facts()
-    facts = {
-        sid: Facts.from_json(json.loads(data))
-        for sid, data in conn.execute("SELECT sample_id, facts FROM sample_facts")
+    labeled = {row.sample_id: row for row in category_labels(engine.store)}
+    truth = {
+        row.sample_id: {c for c in (row.category, row.category2) if c is not None}
+        for row in engine.store.bug_categories(FINAL)
     }
-    labels: dict[str, list[tuple[int, str | None]]] = {}
-    truth: dict[str, set[int]] = {}
-    for sid, who, c1, s1, c2, s2 in conn.execute(
-        "SELECT sample_id, annotator, category, subcategory, category2, subcategory2"
-        " FROM labels WHERE kind = 'bug'"
-    ):
-        pairs = [(c, s) for c, s in ((c1, s1), (c2, s2)) if c is not None]
-        labels.setdefault(sid, []).extend(pairs)
-        if who == "final":
-            truth[sid] = {c for c, _ in pairs}
-    return [Sample(sid, facts[sid], labels[sid], truth[sid]) for sid in sorted(truth)]
+    return [
+        Sample(sid, Facts.from_json(labeled[sid].facts), labeled[sid].pairs, truth[sid])
+        for sid in sorted(truth)
+    ]
 
 
 @dataclass

@@ -67,8 +67,8 @@ def _track_display(app: Any) -> list[float]:
 
 
 async def startup_once(db: Path, annotator: str = "bench") -> float:
+    from annotator.blind import BlindView
     from annotator.store import Store
-    from annotator.store.blind import BlindView
     from annotator.tui.app import AnnotatorApp
     from annotator.tui.preload import first_page
 
@@ -133,8 +133,8 @@ _CSI = re.compile(rb"\x1b\[[0-9;?<=>]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]
 
 def _needle(db: Path, annotator: str) -> bytes:
     """A line of the first sample's generated code, as the terminal shows it."""
+    from annotator.blind import BlindView
     from annotator.store import Store
-    from annotator.store.blind import BlindView
     from annotator.tui.preload import first_page
 
     with Store.open(db) as store:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from annotator.blind import BlindView
 from annotator.labeling import LabelSession
 from annotator.models import LabelValue, SampleIn
 from annotator.review import adopt, final_session, write_final
 from annotator.store import Store
-from annotator.store.blind import BlindView
 
 
 def _samples(store: Store, *ids: str) -> None:

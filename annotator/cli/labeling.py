@@ -54,7 +54,7 @@ def run_ui(
         table = load_rules(store.taxonomy, rules)
         warn_skipped_rules(table)
         engine.use_rules(store, table)
-    from ..store.blind import BlindView
+    from ..blind import BlindView
     from ..tui.app import AnnotatorApp
     from ..tui.keymap import default_keys, load_keys
     from ..tui.preload import first_page

@@ -1,18 +1,22 @@
-"""One annotator's blind view of the database: the only door the labeling UI has.
+"""One annotator's own-label queries: the store half of blind labeling.
 
-Contract: :class:`BlindView` wraps a :class:`~annotator.store.Store` for one
-annotator A and exposes what labeling needs and nothing more: the queue (and
-its size), sample contents, filter values, A's *own* labels, their history
-ids (for undo), A's progress and A's own counts. Every query binds A: there
-is no method that takes another annotator's name, and a filter that would
-read other labels (the ``disagreement`` status, a category filter over
-everyone) is refused with :class:`BlindnessError` rather than run. The store
-itself is private (``_store``): code that holds only a view cannot reach
-other annotators' labels by accident.
+Contract: :class:`BlindStore` wraps a :class:`~annotator.store.Store` for one
+annotator A and exposes what labeling reads and writes and nothing more: the
+queue (and its size), sample contents, filter values, A's *own* labels, their
+history ids (for undo), A's progress, A's change token, A's codebook examples
+and A's categories on a cluster. Every query binds A: there is no method that
+takes another annotator's name, and a filter that would read other labels (the
+``disagreement`` status, a category filter over everyone) is refused with
+:class:`BlindnessError` rather than run. The store itself is private
+(``_store``): code that holds only a view cannot reach other annotators'
+labels by accident.
 
 Why in the store: blindness is a property of the data the UI is *given*, not
-of which widgets a screen happens to draw. The labeling screen, its workers
-and the statistics screen opened from ``annotator label`` all receive a view.
+of which widgets a screen happens to draw. What is computed from A's labels by
+the services (A's count table, suggestions A's labels calibrate, a sample's
+cluster) is added one layer up by :class:`annotator.blind.BlindView`, the view
+the labeling screen, its workers and the statistics screen of
+``annotator label`` receive.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from ..models import Label, LabelValue, Sample
 from ..taxonomy import Taxonomy
@@ -30,8 +34,6 @@ from .queue import SampleFilter
 from .rows import QueueRow
 
 if TYPE_CHECKING:
-    from ..export.counts import CountTable
-    from ..models import Suggestion
     from . import Store
     from .codebook import CategoryExample
 
@@ -43,8 +45,8 @@ class BlindnessError(ValueError):
     """A labeling query would have read other annotators' labels."""
 
 
-class BlindView:
-    """Annotator ``annotator``'s labeling view of ``store`` (never closes it)."""
+class BlindStore:
+    """Annotator ``annotator``'s own-label queries over ``store`` (never closes it)."""
 
     def __init__(self, store: Store, annotator: str) -> None:
         self._store = store
@@ -63,21 +65,21 @@ class BlindView:
     def path(self) -> Path:
         return self._store.path
 
-    def reopen(self) -> BlindView:
+    def reopen(self) -> BlindStore:
         """The same view over a second connection (for a worker thread)."""
-        return BlindView(self._store.reopen(), self.annotator)
+        return BlindStore(self._store.reopen(), self.annotator)
 
     def close(self) -> None:
         """Close this view's connection (only for views made by :meth:`reopen`)."""
         self._store.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[BlindView]:
+    def transaction(self) -> Iterator[Self]:
         with self._store.transaction():
             yield self
 
     @contextmanager
-    def write_lock(self, give_up: float) -> Iterator[BlindView]:
+    def write_lock(self, give_up: float) -> Iterator[Self]:
         """A write transaction that waits at most ``give_up`` s for another
         process's lock (:func:`annotator.store.locking.write_lock`)."""
         from .locking import write_lock
@@ -163,12 +165,6 @@ class BlindView:
         ).fetchone()
         return int(row[0]), int(row[1])
 
-    def count_table(self) -> CountTable:
-        """This annotator's own occurrence counts (the only source blind labeling has)."""
-        from ..export.counts import count_table
-
-        return count_table(self._store, self.annotator)
-
     def category_examples(
         self, category: int, *, limit: int = 5, exclude: str | None = None
     ) -> list[CategoryExample]:
@@ -179,26 +175,8 @@ class BlindView:
             self._store, category, self.annotator, blind=True, limit=limit, exclude=exclude
         )
 
-    # -- derived from sample contents -------------------------------------------
-    def suggestions(self, sample_id: str, top: int = 5) -> list[Suggestion]:
-        """Only this annotator's own labels (and the rules' prior) vote and calibrate."""
-        from ..suggest import engine
-
-        return list(
-            engine.suggestions_for(self._store, sample_id, top=top, annotator=self.annotator)
-        )
-
     def own_categories(self, sample_ids: list[str]) -> dict[str, set[int]]:
         """This annotator's bug categories on those of ``sample_ids`` they labeled."""
         from .suggest_data import own_labels_of
 
         return own_labels_of(self._store, self.annotator, sample_ids)
-
-    def cluster(self, sample_id: str) -> tuple[str, list[str], list[str]]:
-        """(signature, members, members other than ``sample_id`` this annotator has not labeled)."""
-        from ..suggest import engine
-
-        signature, members = engine.engine_for(self._store).cluster_of(sample_id)
-        labeled = self.labeled_among(members)
-        unlabeled = [sid for sid in members if sid != sample_id and sid not in labeled]
-        return signature, members, unlabeled

@@ -8,7 +8,7 @@ statistics), the category command-palette provider and the navigation of
 :class:`~annotator.store.Store` and never closes it (the caller does).
 
 Labeling is blind: the labeling screen gets only the annotator's
-:class:`~annotator.store.blind.BlindView`, and ``S`` there shows only the
+:class:`~annotator.blind.BlindView`, and ``S`` there shows only the
 annotator's own counts. The agreement matrix and statistics by source
 (final, majority, other raters) are reachable only from review.
 
@@ -28,9 +28,9 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from ..blind import BlindView
 from ..labeling import LabelSession
 from ..store import Store
-from ..store.blind import BlindView
 from .commands import CategoryProvider
 from .keymap import KeySetup
 from .messages import JumpToSample

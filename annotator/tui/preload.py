@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..blind import BlindView
 from ..store import QueueRow, SampleFilter
-from ..store.blind import BlindView
 from .sample_data import SampleView, load_view
 
 PAGE_SIZE = 200

@@ -32,9 +32,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..blind import BlindView
 from ..errors import UserError
 from ..labeling import LabelSession
-from ..store.blind import BlindView
 from ..store.locking import LockTimeout
 
 WAIT_NOTICE = 0.5

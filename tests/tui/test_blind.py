@@ -68,7 +68,7 @@ async def test_filter_offers_no_disagreement_status(shared_store: Store) -> None
 
 
 def test_blind_view_refuses_filters_over_other_labels(shared_store: Store) -> None:
-    from annotator.store.blind import BlindnessError, BlindView
+    from annotator.blind import BlindnessError, BlindView
 
     view = BlindView(shared_store, ME)
     with pytest.raises(BlindnessError, match="blind"):
@@ -119,7 +119,7 @@ async def test_help_lists_no_refused_key(shared_store: Store) -> None:
 
 
 def test_label_screen_holds_no_store(shared_store: Store) -> None:
-    from annotator.store.blind import BlindView
+    from annotator.blind import BlindView
 
     app = AnnotatorApp(shared_store, ME)
     assert isinstance(app.session.view, BlindView)

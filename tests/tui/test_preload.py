@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from annotator.blind import BlindView
 from annotator.cli import cli
 from annotator.models import LabelValue
 from annotator.store import Store
-from annotator.store.blind import BlindView
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.preload import first_page
 from annotator.tui.screens.label import LabelScreen

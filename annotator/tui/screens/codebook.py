@@ -23,10 +23,10 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...blind import BlindView
 from ...labeling import LabelSession
 from ...models import Label, Suggestion
 from ...store import Store
-from ...store.blind import BlindView
 from ...store.codebook import CategoryExample, category_examples
 from ...taxonomy import Category, Taxonomy
 from ..messages import JumpToSample

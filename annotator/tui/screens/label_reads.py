@@ -25,9 +25,9 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from ...blind import BlindView
 from ...models import Sample
 from ...store import SampleFilter
-from ...store.blind import BlindView
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import PAGE_SIZE, first_page, with_matches
 from ..sample_data import load_view

@@ -7,7 +7,7 @@ current one) through :class:`~annotator.tui.widgets.count_bars.CountBars`.
 Counting runs in a thread worker with its own connection (``Store.reopen``).
 
 Blind labeling: given an annotator's
-:class:`~annotator.store.blind.BlindView` (``annotator label``) instead of the
+:class:`~annotator.blind.BlindView` (``annotator label``) instead of the
 store, the only source is that annotator and ``s`` switches nowhere: final,
 majority and other raters are review's.
 
@@ -34,9 +34,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from ...blind import BlindView
 from ...export.counts import AUTO, FINAL, MAJORITY, CountTable, count_table, source_description
 from ...store import LabelsToken, Store
-from ...store.blind import BlindView
 from ..render import visible
 from ..widgets.count_bars import CountBars
 
