@@ -130,10 +130,12 @@ def status(ctx: Context, as_json: bool) -> None:
     if not data.annotators:
         echo("No labels yet.")
     else:
-        # Counts only (never labels): the same for every annotator to see.
+        # Counts only (never labels): the same for every annotator to see. The count
+        # and one decimal, so 2 labels of 240 read as progress, not as 0%.
         total = data.samples or 1
         progress = " · ".join(
-            f"{name} {100 * count // total}%" for name, count in data.annotators.items()
+            f"{name} {count}/{data.samples} ({100 * count / total:.1f}%)"
+            for name, count in data.annotators.items()
         )
         echo(f"Progress: {progress}")
     for name, count in data.annotators.items():

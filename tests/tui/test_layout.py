@@ -456,7 +456,7 @@ def test_status_and_report_show_focus_time(tmp_path: Path) -> None:
     status = runner.invoke(cli, ["--db", str(db), "status"])
     assert status.exit_code == 0, status.output
     assert "ann" in status.output and "median 30 s/sample over 3" in status.output
-    assert "Progress: ann 50% · bob 33%" in status.output
+    assert "Progress: ann 3/6 (50.0%) · bob 2/6 (33.3%)" in status.output
     as_json = json.loads(runner.invoke(cli, ["--db", str(db), "status", "--json"]).output)
     assert as_json["focus_seconds"]["median_per_annotator"] == {"ann": 30.0, "bob": 7.0}
     report = runner.invoke(cli, ["--db", str(db), "report"])
