@@ -22,12 +22,11 @@ from pydantic import ValidationError
 
 from ..errors import UserError
 from ..importers.junit_xml import JUnitCase, parse_junit_bytes
-from .outputfacts import _EXC, MAX_DETAILS, message_facts
+from .outputfacts import _EXC, MAX_DETAILS, MAX_LINE, message_facts
 from .outputmodels import Counts, FailedTest, TestReport
 from .pytestoutput import parse_entry
 
 CASES_KEY = "junit_cases"
-MAX_LINE = 4000
 
 
 def _failure(case: JUnitCase, function: str | None) -> FailedTest:

@@ -20,6 +20,8 @@ from annotator.suggest.outputmodels import AssertionDetail, Frame
 MAX_SHAPES = 16
 SHAPE_SCAN = 1500  # shapes worth reporting are in the message's first lines
 MAX_DETAILS = 4000
+# Every output parser cuts longer lines (tensor reprs): only their start matters.
+MAX_LINE = 4000
 
 # DL-Bench writes generated code to temp.py inside the project under test;
 # the annotator's own examples call it generated.py.

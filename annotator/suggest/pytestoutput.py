@@ -22,13 +22,13 @@ from typing import NamedTuple
 from annotator.suggest.outputfacts import (
     _EXC,
     MAX_DETAILS,
+    MAX_LINE,
     exception_from,
     generated_frame,
     message_facts,
 )
 from annotator.suggest.outputmodels import FailedTest, Frame
 
-MAX_LINE = 4000  # longer lines (tensor reprs) are cut: only their start matters
 MAX_FRAMES = 200  # per failure; recursion errors print thousands
 
 # --- regexes (all anchored or bounded; applied to capped lines) ------------
