@@ -23,30 +23,23 @@ the CLI print the same values.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 from ..agreement import agreement_report, default_annotators, resolve_annotators
+from ..stats.proportion import wilson_interval
 from ..store import Store
 from .markdown import cell, row
 
 FINAL = "final"
 DEFAULT_BOOT = 200
 AUTO_BOOT_LIMIT = 20_000
-Z95 = 1.959963984540054
 DASH = "—"
 
 
 def wilson(successes: int, n: int) -> tuple[float, float] | None:
     """The 95 % Wilson score interval of a proportion; None when ``n`` is 0."""
-    if n <= 0:
-        return None
-    p = successes / n
-    denom = 1 + Z95**2 / n
-    centre = (p + Z95**2 / (2 * n)) / denom
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return wilson_interval(successes, n)
 
 
 def pct(value: float | None, ci: Sequence[float] | None = None) -> str:

@@ -19,11 +19,11 @@ of 3 is as likely a 60% rule as a 95% one; with z = 1 and 0.7 a rule needs
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..stats.proportion import wilson_interval
 from .rules import RuleSet
 
 Z = 1.645
@@ -33,13 +33,7 @@ DEFAULT_HIT_RATE = 0.8
 
 def wilson(hits: int, n: int, z: float = Z) -> tuple[float, float]:
     """Wilson score interval of a proportion ((0, 1) when n is 0)."""
-    if n <= 0:
-        return 0.0, 1.0
-    p = hits / n
-    centre = p + z * z / (2 * n)
-    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    scale = 1 + z * z / n
-    return max(0.0, (centre - spread) / scale), min(1.0, (centre + spread) / scale)
+    return wilson_interval(hits, n, z) or (0.0, 1.0)
 
 
 @dataclass
