@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import time
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
@@ -316,7 +315,8 @@ def test_weighted_set_alpha_equals_stats(rows: list[Row]) -> None:
 # ---------------------------------------------------------------- scale
 
 
-def test_20k_samples_three_annotators_is_fast(tmp_path: Path) -> None:
+def test_20k_samples_three_annotators(tmp_path: Path) -> None:
+    # The answer at scale; its time is benchmarks/guards.py's.
     rng = random.Random(11)
     store = Store.open(tmp_path / "big.db")
     cats = [c.id for c in store.taxonomy.categories]
@@ -334,13 +334,10 @@ def test_20k_samples_three_annotators_is_fast(tmp_path: Path) -> None:
                 put_label(
                     raw_db(store), f"s{i:05d}", who, value, taxonomy_version="t", source="test"
                 )
-    start = time.perf_counter()
     report = agreement_report(store)
-    elapsed = time.perf_counter() - start
     store.close()
     assert report["n_items"] == 20_000 and len(report["pairs"]) == 3
     assert 0.3 < report["krippendorff_alpha"] < 0.8
-    assert elapsed < 5.0, f"agreement over 20k x 3 took {elapsed:.2f} s"
 
 
 # ---------------------------------------------------------------- real data
