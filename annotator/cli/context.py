@@ -14,6 +14,7 @@ import leaves nothing behind, not even an empty schema that later reads as
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,10 +61,17 @@ class Context:
         return self._store
 
     def discard_created(self) -> None:
-        """Close the store and remove the database this command created (after a failure)."""
-        self.close()
+        """Close the store and remove the database this command created (after a failure),
+        unless something was committed to it (a failure after a successful import, such
+        as a closed pipe while printing the summary, must not lose the import)."""
         made, self._created = self._created, []
-        if not made:
+        store = self._store
+        try:
+            empty = store is None or store.is_empty()
+        except sqlite3.Error:  # no schema yet: nothing was written
+            empty = True
+        self.close()
+        if not made or not empty:
             return
         file = made[0]
         for suffix in ("", "-wal", "-shm", "-journal"):

@@ -46,6 +46,13 @@ class ProgressQueries:
         ).fetchone()
         return None if row is None else ProgressRow(*row)
 
+    def is_empty(self) -> bool:
+        """Whether the database holds no sample and no label (nothing was ever committed)."""
+        row = self._db.conn.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM samples) AND NOT EXISTS (SELECT 1 FROM labels)"
+        ).fetchone()
+        return bool(row[0])
+
     def labeled_samples(self) -> int:
         """Samples that carry at least one label of anyone."""
         row = self._db.conn.execute("SELECT COUNT(DISTINCT sample_id) FROM labels").fetchone()
