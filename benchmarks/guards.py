@@ -58,7 +58,7 @@ def agreement_20k(tmp: Path) -> Callable[[], object]:
                 put_label(
                     raw_db(store), f"s{i:05d}", who, value, taxonomy_version="t", source="test"
                 )
-    return lambda: agreement_report(store)
+    return lambda: agreement_report(store, ["final", "a", "b"])
 
 
 def statistics_100k(_tmp: Path) -> Callable[[], object]:

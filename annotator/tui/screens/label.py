@@ -39,6 +39,7 @@ from textual.worker import Worker, WorkerState
 
 from ...labeling import LabelSession
 from ...store import QueueRow, SampleFilter
+from ...store.rows import share
 from ...timing import FocusClock
 from .. import clock
 from ..digits import scheme
@@ -287,8 +288,8 @@ class LabelScreen(Screen[None]):
     def update_progress(self) -> None:
         done, total = self.session.progress()
         rate = self.session.per_hour()
-        share = f" ({100 * done // total}%)" if total else ""
-        self.sub_title = f"{self.session.annotator} · {done}/{total} decided{share} · {rate:.0f}/h"
+        part = f" ({share(done, total)})" if total else ""
+        self.sub_title = f"{self.session.annotator} · {done}/{total} labeled{part} · {rate:.0f}/h"
 
     def _moved(self, was_unlabeled: bool) -> None:
         """A sample left the unlabeled part of the queue (the list keeps its place)."""
