@@ -54,7 +54,7 @@ def main() -> int:
         report = report_of(sample.test_output, sample.metadata)
         line = primary_error(report, sample.generated_code).line
         ref_line = matching_line(sample.generated_code, sample.reference_code, line)
-        inputs.append((sample, primary_failure(report), line, ref_line))
+        inputs.append((sample, primary_failure(report, sample.generated_code), line, ref_line))
     times: list[float] = []
     facts: Counter[str] = Counter()
     marked = 0

@@ -19,12 +19,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .frames import attribute
 from .junitoutput import cases_from_metadata, report_from_cases
-from .outputfacts import GENERATED_FILE_NAMES
 from .outputmodels import FailedTest, TestReport
 from .testoutput import parse_test_output
-
-_DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
 
 
 def function_of(metadata: Mapping[str, Any] | None) -> str | None:
@@ -65,13 +63,26 @@ class PrimaryError:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
-def primary_failure(report: TestReport) -> FailedTest | None:
+def primary_failure(report: TestReport, code: str | None = None) -> FailedTest | None:
     """The failure the report's primary signature names (else the first one;
-    with no failure of the tests, the first error printed before they ran)."""
+    with no failure of the tests, the first error printed before they ran).
+
+    With ``code`` (the generated code), when that failure's traceback does
+    not reach the code (:func:`~.frames.attribute`): the first failure with
+    the same signature whose traceback does, else the first failure at all
+    whose traceback does, so that the failing line is marked whenever the
+    output shows one; else that failure."""
     failure = report.primary_failure()
     if failure is None:
         failures = report.all_failures() or report.pre_test_errors
         failure = failures[0] if failures else None
+    if failure is None or code is None or attribute(failure, code).line is not None:
+        return failure
+    others = report.all_failures()
+    same = [f for f in others if f.signature == failure.signature]
+    for other in [*same, *others]:
+        if attribute(other, code).line is not None:
+            return other
     return failure
 
 
@@ -111,22 +122,16 @@ def realigned(code: str, line: int, text: str) -> int:
 
 
 def _line_in_code(failure: FailedTest, code: str) -> tuple[int | None, str]:
-    line_count = code.count("\n") + 1
-    frame = failure.generated_frame
-    if frame is not None and 0 < frame.line <= line_count:
-        return realigned(code, frame.line, frame.code), frame.function
-    # The deepest frame in the generated file or in a function the code defines.
-    defined = set(_DEF.findall(code))
-    for fr in reversed(failure.frames):
-        name = fr.file.replace("\\", "/").rsplit("/", 1)[-1]
-        if 0 < fr.line <= line_count and (fr.function in defined or name in GENERATED_FILE_NAMES):
-            return realigned(code, fr.line, fr.code), fr.function
-    return None, frame.function if frame else ""
+    """The generated code's failing line: the deepest frame whose code line is
+    found in ``code`` (:func:`~.frames.attribute`), and that frame's function."""
+    found = attribute(failure, code)
+    frame = found.frame
+    return found.line, frame.function if frame is not None else ""
 
 
 def primary_error(report: TestReport, code: str) -> PrimaryError:
     """The primary error of ``report`` and the line of ``code`` it points at."""
-    failure = primary_failure(report)
+    failure = primary_failure(report, code)
     if failure is None:
         return PrimaryError()
     line, function = _line_in_code(failure, code)

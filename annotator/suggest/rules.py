@@ -65,7 +65,7 @@ class Example(BaseModel):
     """A whole test output (instead of ``error``)."""
     all_failed: bool = False
     """With ``error``: the other test fails too (default: it passes)."""
-    code: str = "def target(x):\n    return compute(x)\n"
+    code: str = "def target(x):\n    y = compute(x)\n    return y\n"
     reference: str = ""
     function: str | None = None
     """The name of the function the prompt asked for (the sample's metadata)."""

@@ -141,7 +141,7 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
             sample.generated_code, sample.reference_code, failure.line
         ),
         error_head=len(summary) + WRAPPED_DETAILS,
-        failed=primary_failure(report),
+        failed=primary_failure(report, sample.generated_code),
     )
 
 

@@ -1,0 +1,146 @@
+"""Which traceback frames ran the generated code, and at which of its lines.
+
+Contract: :func:`attribute` decides, for each frame of a failure, whether it
+is "the generated code" and at which line of the stored generated code:
+
+- a frame is in the generated code only when its code line (pytest's ``>``
+  line, a traceback's source line) is found in the generated code, and its
+  line is then the generated file's line that reads so (the nearest one to
+  the frame's own line). The frame's file does not decide: DL-Bench ran each
+  generated function inside a copy of its repository's file (``temp.py``
+  or the module itself), so the frame's line number is the repository file's;
+- a frame without a code line counts only when its file is the generated
+  file (``temp.py``, ``generated.py``) and its line is inside the code;
+- frames of the test file and of installed libraries never count (their
+  lines are never the generated code's, however alike they read).
+
+:meth:`Attribution.where` says where the failure was raised in those terms:
+"in the generated code, line N", or "in the repository's code at FILE:LINE"
+(or inside a library FILE:LINE), "reached from line N of the generated code".
+No text names a line of the generated code that is not in it, and every
+line it names is :attr:`Attribution.line`, the one the code view marks.
+Pure; never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .outputfacts import GENERATED_FILE_NAMES, is_library_file, is_test_file
+from .outputmodels import FailedTest, Frame
+
+_SPACE = re.compile(r"\s+")
+MIN_TEXT = 4
+"""A frame's code line shorter than this (squashed) is never matched."""
+
+
+def squash(text: str) -> str:
+    """A line compared without whitespace and quote style (what a formatter changes)."""
+    return _SPACE.sub("", text).replace('"', "'")
+
+
+def _same(got: str, wanted: str) -> bool:
+    """``got`` (a code line) reads as ``wanted`` (a frame's, perhaps cut short)."""
+    return bool(got) and (
+        got == wanted
+        or (len(wanted) >= 10 and got.startswith(wanted))
+        or (len(got) >= 10 and wanted.startswith(got))
+    )
+
+
+def short_path(path: str, parts: int = 2) -> str:
+    """The last ``parts`` components of a frame's file (what the evidence names)."""
+    return "/".join(path.replace("\\", "/").rsplit("/", parts)[-parts:])
+
+
+def is_generated_file(path: str) -> bool:
+    return path.replace("\\", "/").rsplit("/", 1)[-1] in GENERATED_FILE_NAMES
+
+
+def locate(frame: Frame, lines: list[str]) -> int | None:
+    """The 1-based line of the generated code (``lines``, squashed) that ``frame`` ran."""
+    if not is_generated_file(frame.file) and (
+        is_test_file(frame.file) or is_library_file(frame.file)
+    ):
+        return None
+    wanted = squash(frame.code)
+    if not wanted:
+        ok = is_generated_file(frame.file) and 0 < frame.line <= len(lines)
+        return frame.line if ok else None
+    if len(wanted) < MIN_TEXT:
+        return None
+    found = [i + 1 for i, got in enumerate(lines) if _same(got, wanted)]
+    if not found:
+        return None
+    return min(found, key=lambda n: (abs(n - frame.line), n))
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A failure's frames with the generated-code line each ran (None: not the generated code)."""
+
+    frames: tuple[Frame, ...] = ()
+    lines: tuple[int | None, ...] = ()
+
+    @property
+    def index(self) -> int | None:
+        """Index of the deepest frame in the generated code."""
+        for i in range(len(self.frames) - 1, -1, -1):
+            if self.lines[i] is not None:
+                return i
+        return None
+
+    @property
+    def frame(self) -> Frame | None:
+        """The deepest frame in the generated code."""
+        i = self.index
+        return None if i is None else self.frames[i]
+
+    @property
+    def line(self) -> int | None:
+        """The generated code's failing line: the deepest frame's in it."""
+        i = self.index
+        return None if i is None else self.lines[i]
+
+    @property
+    def raised(self) -> Frame | None:
+        """The deepest frame (where the error was raised)."""
+        return self.frames[-1] if self.frames else None
+
+    @property
+    def raised_in_generated(self) -> bool:
+        i = self.index
+        return i is not None and i == len(self.frames) - 1
+
+    @property
+    def after(self) -> Frame | None:
+        """The frame the generated code called into (the next one down)."""
+        i = self.index
+        return self.frames[i + 1] if i is not None and i + 1 < len(self.frames) else None
+
+    def where(self) -> str:
+        """Where the error was raised, in words that name only lines of their file."""
+        raised = self.raised
+        if raised is None:
+            return ""
+        line = self.line
+        if self.raised_in_generated:
+            return f"in the generated code, line {line}"
+        at = f"{short_path(raised.file)}:{raised.line}" if raised.line else short_path(raised.file)
+        if is_library_file(raised.file):
+            place = f"inside {at}"
+        elif is_test_file(raised.file):
+            place = f"in the test at {at}"
+        else:
+            place = f"in the repository's code at {at}"
+        return place + (f", reached from line {line} of the generated code" if line else "")
+
+
+def attribute(failure: FailedTest | None, code: str) -> Attribution:
+    """Each frame of ``failure`` with the generated-code line it ran."""
+    if failure is None or not failure.frames:
+        return Attribution()
+    lines = [squash(line) for line in code.split("\n")]
+    frames = tuple(failure.frames)
+    return Attribution(frames, tuple(locate(frame, lines) for frame in frames))
