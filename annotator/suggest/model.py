@@ -87,7 +87,7 @@ def fit_model(
         prior = rules.prior.shares(taxonomy) if rules.prior else {}
     votes = Votes(prior=prior)
     hit_rate = rules.prior.decisive_hit_rate if rules.prior else Calibrator.decisive_hit_rate
-    triggers = Triggers(rules, hit_rate)
+    triggers = Triggers(rules)
     facts: dict[str, Facts] = {}
     for sid, sample_facts, labels in labeled:
         if not labels:

@@ -54,6 +54,9 @@ class PrimaryError:
     function: str = ""
     details: str = ""
     signature: str = ""
+    line_from: str = ""
+    """When :attr:`line` is another failure's (the primary one's traceback
+    does not reach the generated code): that failing test and its error."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,18 +72,28 @@ def primary_failure(report: TestReport, code: str | None = None) -> FailedTest |
 
     With ``code`` (the generated code), when that failure's traceback does
     not reach the code (:func:`~.frames.attribute`): the first failure with
-    the same signature whose traceback does, else the first failure at all
-    whose traceback does, so that the failing line is marked whenever the
-    output shows one; else that failure."""
+    the same signature whose traceback does; else that failure."""
     failure = report.primary_failure()
     if failure is None:
         failures = report.all_failures() or report.pre_test_errors
         failure = failures[0] if failures else None
     if failure is None or code is None or attribute(failure, code).line is not None:
         return failure
-    others = report.all_failures()
-    same = [f for f in others if f.signature == failure.signature]
-    for other in [*same, *others]:
+    for other in report.all_failures():
+        if other.signature == failure.signature and attribute(other, code).line is not None:
+            return other
+    return failure
+
+
+def marked_failure(report: TestReport, code: str) -> FailedTest | None:
+    """The failure whose traceback gives the marked line: the primary one
+    (:func:`primary_failure`) when it reaches ``code``, else the first
+    failure that does (the error panel says it is another one), else the
+    primary one."""
+    failure = primary_failure(report, code)
+    if failure is None or attribute(failure, code).line is not None:
+        return failure
+    for other in report.all_failures():
         if attribute(other, code).line is not None:
             return other
     return failure
@@ -130,11 +143,19 @@ def _line_in_code(failure: FailedTest, code: str) -> tuple[int | None, str]:
 
 
 def primary_error(report: TestReport, code: str) -> PrimaryError:
-    """The primary error of ``report`` and the line of ``code`` it points at."""
+    """The primary error of ``report`` and the line of ``code`` it points at:
+    its own line, else the line another failure's traceback reaches
+    (:func:`marked_failure`; :attr:`PrimaryError.line_from` names it)."""
     failure = primary_failure(report, code)
     if failure is None:
         return PrimaryError()
     line, function = _line_in_code(failure, code)
+    line_from = ""
+    other = marked_failure(report, code)
+    if line is None and other is not None and other is not failure:
+        line, function = _line_in_code(other, code)
+        error = f"{other.exception_type}: {other.message}".strip(": ")[:100]
+        line_from = f"{other.test_id.rsplit('::', 1)[-1]}, {error}"
     return PrimaryError(
         exception=failure.exception_type,
         message=failure.message,
@@ -142,4 +163,5 @@ def primary_error(report: TestReport, code: str) -> PrimaryError:
         function=function,
         details=failure.details,
         signature=failure.signature,
+        line_from=line_from,
     )

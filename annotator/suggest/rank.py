@@ -117,8 +117,8 @@ def rank(
 ) -> list[Suggestion]:
     """Ranked suggestions for one sample; ``sample_id``'s own labels never vote.
 
-    ``decisive_rules``: the ids of the rules that are decisive (learned from
-    visible labels, :mod:`.triggers`); None: the rule table's flags."""
+    ``decisive_rules``: the ids of the rules that are decisive (shown to be by
+    visible labels, :mod:`.triggers`); None: none is."""
     scores: dict[int, float] = defaultdict(float)
     evidence: dict[int, list[str]] = defaultdict(list)
     subs: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -130,7 +130,7 @@ def rank(
         return []
     for rule in fired:
         scores[rule.category] += rule.weight
-        if rule.decisive if decisive_rules is None else rule.id in decisive_rules:
+        if decisive_rules is not None and rule.id in decisive_rules:
             decisive[rule.category] = max(decisive.get(rule.category, 0.0), rule.weight)
         for text in rule.evidence(facts):
             if text not in evidence[rule.category]:
