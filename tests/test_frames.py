@@ -118,10 +118,16 @@ def test_the_generated_file_under_a_tests_folder_is_still_the_generated_code() -
 
 def test_another_failure_marks_the_line_when_the_primary_one_does_not_reach_the_code() -> None:
     first = OUTPUT.split("=========================== short")[0]
-    no_code = first.replace("test_hessian", "test_other").replace(
-        ">       h = torch.zeros(n, n, device=device)\n\nlaplace/temp.py:871:",
-        ">       h = helper(model)\n\nlaplace/other.py:5:",
-    ).replace("TypeError: zeros() received an invalid combination of arguments", "ValueError: bad")
+    no_code = (
+        first.replace("test_hessian", "test_other")
+        .replace(
+            ">       h = torch.zeros(n, n, device=device)\n\nlaplace/temp.py:871:",
+            ">       h = helper(model)\n\nlaplace/other.py:5:",
+        )
+        .replace(
+            "TypeError: zeros() received an invalid combination of arguments", "ValueError: bad"
+        )
+    )
     both = no_code + first.split("=== FAILURES ===")[1].split("\n", 1)[1] + "== 2 failed ==\n"
     report = parse_test_output(both, "init_hessian")
     assert len(report.failures) == 2

@@ -128,7 +128,13 @@ def test_suggest_cli_json_lines(labeled: Store) -> None:
     assert 0 < first["confidence"] < 1
     # No trigger is decisive until many visible labels show it to be (issue 22).
     decisive = {line["sample"]: line["decisive"] for line in lines}
-    assert decisive == {"nomod": False, "noimp": False, "slow": False, "kwarg": False, "attr": False}
+    assert decisive == {
+        "nomod": False,
+        "noimp": False,
+        "slow": False,
+        "kwarg": False,
+        "attr": False,
+    }
     assert all(len(line["suggestions"]) <= 2 for line in lines)
     missing = runner.invoke(cli, ["--db", str(labeled.path), "suggest", "nope"])
     assert missing.exit_code == 1 and "no sample 'nope'" in missing.output

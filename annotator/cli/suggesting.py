@@ -87,8 +87,10 @@ def suggest(
     frequencies of samples already labeled (every annotator's, or only
     ANNOTATOR's with --annotator) over a prior shipped with the rules; each
     carries its evidence and a confidence (the estimated probability that the
-    category is among the sample's). A sample is "decisive" when a decisive
-    rule fired (syntax error, timeout, missing module ...). They are cached
+    category is among the sample's). A sample is "decisive" when a trigger
+    fired whose precision the visible labels show to be high (95% lower
+    bound at least 0.85; none by default). The first listed is the one the
+    labeling panel names the likeliest and `a` takes. They are cached
     and recomputed when the sample, the rules or the labels change.
     """
     engine = _engine(ctx, rules)
