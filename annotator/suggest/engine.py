@@ -240,6 +240,16 @@ def use_rules(store: Store, rules: RuleSet) -> Engine:
         return engine
 
 
+def suggestion_note(store: Store, annotator: str | None = None) -> str:
+    """What the suggestion panel says before the suggestions (:meth:`Model.note`):
+    for a taxonomy the shipped rules were not written for, that suggestions
+    come only from the visible labels, and whether they are enough for a confidence."""
+    engine = engine_for(store)
+    if not engine.rules.foreign:
+        return ""
+    return engine.model(annotator).note()
+
+
 def suggestions_for(
     store: Store, sample_id: str, top: int = 5, annotator: str | None = None
 ) -> list[Suggestion]:

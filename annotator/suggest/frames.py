@@ -9,8 +9,9 @@ is "the generated code" and at which line of the stored generated code:
   the frame's own line). The frame's file does not decide: DL-Bench ran each
   generated function inside a copy of its repository's file (``temp.py``
   or the module itself), so the frame's line number is the repository file's;
-- a frame without a code line counts only when its file is the generated
-  file (``temp.py``, ``generated.py``) and its line is inside the code;
+- a frame without a code line counts only when its line is inside the code
+  and its file is the generated file (``temp.py``, ``generated.py``) or the
+  line lies in the body of the generated code's function of the frame's name;
 - frames of the test file and of installed libraries never count (their
   lines are never the generated code's, however alike they read).
 
@@ -31,6 +32,7 @@ from .outputfacts import GENERATED_FILE_NAMES, is_library_file, is_test_file
 from .outputmodels import FailedTest, Frame
 
 _SPACE = re.compile(r"\s+")
+_DEF = re.compile(r"^(\s*)(?:async\s+)?def\s+(\w+)")
 MIN_TEXT = 4
 """A frame's code line shorter than this (squashed) is never matched."""
 
@@ -58,15 +60,37 @@ def is_generated_file(path: str) -> bool:
     return path.replace("\\", "/").rsplit("/", 1)[-1] in GENERATED_FILE_NAMES
 
 
-def locate(frame: Frame, lines: list[str]) -> int | None:
-    """The 1-based line of the generated code (``lines``, squashed) that ``frame`` ran."""
+def _in_function(raw: list[str], name: str, line: int) -> bool:
+    """``line`` (1-based) lies in the body of a ``def name`` of ``raw``."""
+    for start, text in enumerate(raw):
+        match = _DEF.match(text)
+        if match is None or match.group(2) != name:
+            continue
+        indent = len(match.group(1))
+        end = start + 1
+        while end < len(raw) and (
+            not raw[end].strip() or len(raw[end]) - len(raw[end].lstrip()) > indent
+        ):
+            end += 1
+        if start + 1 < line <= end:
+            return True
+    return False
+
+
+def locate(frame: Frame, lines: list[str], raw: list[str] | None = None) -> int | None:
+    """The 1-based line of the generated code (``lines``, squashed; ``raw``,
+    as written) that ``frame`` ran."""
     if not is_generated_file(frame.file) and (
         is_test_file(frame.file) or is_library_file(frame.file)
     ):
         return None
     wanted = squash(frame.code)
     if not wanted:
-        ok = is_generated_file(frame.file) and 0 < frame.line <= len(lines)
+        inside = 0 < frame.line <= len(lines)
+        ok = inside and (
+            is_generated_file(frame.file)
+            or (raw is not None and _in_function(raw, frame.function, frame.line))
+        )
         return frame.line if ok else None
     if len(wanted) < MIN_TEXT:
         return None
@@ -141,6 +165,7 @@ def attribute(failure: FailedTest | None, code: str) -> Attribution:
     """Each frame of ``failure`` with the generated-code line it ran."""
     if failure is None or not failure.frames:
         return Attribution()
-    lines = [squash(line) for line in code.split("\n")]
+    raw = code.split("\n")
+    lines = [squash(line) for line in raw]
     frames = tuple(failure.frames)
-    return Attribution(frames, tuple(locate(frame, lines) for frame in frames))
+    return Attribution(frames, tuple(locate(frame, lines, raw) for frame in frames))
