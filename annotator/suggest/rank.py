@@ -8,8 +8,9 @@ sample's :class:`~annotator.suggest.features.Facts`, the weights of the rules
 that fire with those votes (the sample's own labels are left out:
 leave-one-out) into a ranked list of :class:`~annotator.models.Suggestion`
 whose scores sum to 1, each with human-readable evidence. A decisive rule's
-category (syntax error, timeout, missing module ...; which rules are decisive
-is learned from visible labels, :mod:`.triggers`) ranks first. A sample
+category ranks first (none is decisive unless visible labels show it to be,
+:mod:`.triggers`); ties are broken by category id, the one order the panel,
+``a``, ``suggest --json`` and ``evaluate`` share. A sample
 with no failure signal (its tests passed, or the output names no failure) and
 no code fact gets no ranking: the annotator judges the code against the
 prompt (:data:`annotator.suggest.NO_SIGNAL`). Pure: no I/O.
