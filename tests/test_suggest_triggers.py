@@ -70,8 +70,12 @@ def _store_with(path: Path, right: int, wrong: int) -> Store:
     return store
 
 
+def last(n: int) -> str:
+    """The one unlabeled sample of :func:`_store_with`."""
+    return f"m{n:02d}"
+
+
 def test_the_engine_shows_a_trigger_as_the_answer_only_once_labels_earn_it(tmp_path: Path) -> None:
-    last = lambda n: f"m{n:02d}"  # noqa: E731 - the unlabeled sample
     with _store_with(tmp_path / "few.db", 10, 0) as store:
         assert not Engine(store).suggest(last(10), 3, "alice")[0].decisive  # 10 of 10: not yet
     with _store_with(tmp_path / "many.db", 30, 0) as store:
