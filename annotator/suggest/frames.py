@@ -20,13 +20,16 @@ is "the generated code" and at which line of the stored generated code:
 (or inside a library FILE:LINE), "reached from line N of the generated code".
 No text names a line of the generated code that is not in it, and every
 line it names is :attr:`Attribution.line`, the one the code view marks.
-Pure; never raises.
+Pure (memoized); never raises.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .outputfacts import GENERATED_FILE_NAMES, is_library_file, is_test_file
 from .outputmodels import FailedTest, Frame
@@ -60,7 +63,7 @@ def is_generated_file(path: str) -> bool:
     return path.replace("\\", "/").rsplit("/", 1)[-1] in GENERATED_FILE_NAMES
 
 
-def _in_function(raw: list[str], name: str, line: int) -> bool:
+def _in_function(raw: tuple[str, ...], name: str, line: int) -> bool:
     """``line`` (1-based) lies in the body of a ``def name`` of ``raw``."""
     for start, text in enumerate(raw):
         match = _DEF.match(text)
@@ -77,24 +80,44 @@ def _in_function(raw: list[str], name: str, line: int) -> bool:
     return False
 
 
-def locate(frame: Frame, lines: list[str], raw: list[str] | None = None) -> int | None:
-    """The 1-based line of the generated code (``lines``, squashed; ``raw``,
-    as written) that ``frame`` ran."""
+@dataclass(frozen=True)
+class _Code:
+    raw: tuple[str, ...]
+    squashed: tuple[str, ...]
+    index: dict[str, list[int]]
+    """Squashed line -> its 1-based line numbers."""
+
+
+@lru_cache(maxsize=16)
+def _code(code: str) -> _Code:
+    raw = tuple(code.split("\n"))
+    squashed = tuple(squash(line) for line in raw)
+    index: dict[str, list[int]] = {}
+    for number, line in enumerate(squashed, start=1):
+        if line:
+            index.setdefault(line, []).append(number)
+    return _Code(raw, squashed, index)
+
+
+def locate(frame: Frame, code: str) -> int | None:
+    """The 1-based line of the generated ``code`` that ``frame`` ran (None: not the code)."""
     if not is_generated_file(frame.file) and (
         is_test_file(frame.file) or is_library_file(frame.file)
     ):
         return None
+    lines = _code(code)
     wanted = squash(frame.code)
     if not wanted:
-        inside = 0 < frame.line <= len(lines)
+        inside = 0 < frame.line <= len(lines.raw)
         ok = inside and (
-            is_generated_file(frame.file)
-            or (raw is not None and _in_function(raw, frame.function, frame.line))
+            is_generated_file(frame.file) or _in_function(lines.raw, frame.function, frame.line)
         )
         return frame.line if ok else None
     if len(wanted) < MIN_TEXT:
         return None
-    found = [i + 1 for i, got in enumerate(lines) if _same(got, wanted)]
+    found = lines.index.get(wanted) or [
+        i + 1 for i, got in enumerate(lines.squashed) if got != wanted and _same(got, wanted)
+    ]
     if not found:
         return None
     return min(found, key=lambda n: (abs(n - frame.line), n))
@@ -161,11 +184,25 @@ class Attribution:
         return place + (f", reached from line {line} of the generated code" if line else "")
 
 
+_MEMO: OrderedDict[tuple[int, str], tuple[FailedTest, Attribution]] = OrderedDict()
+_MEMO_SIZE = 64
+_MEMO_LOCK = threading.Lock()
+
+
 def attribute(failure: FailedTest | None, code: str) -> Attribution:
-    """Each frame of ``failure`` with the generated-code line it ran."""
+    """Each frame of ``failure`` with the generated-code line it ran (memoized:
+    the facts, the evidence and the error panel ask about the same failure)."""
     if failure is None or not failure.frames:
         return Attribution()
-    raw = code.split("\n")
-    lines = [squash(line) for line in raw]
+    key = (id(failure), code)
+    with _MEMO_LOCK:  # the UI computes facts and views in worker threads
+        hit = _MEMO.get(key)
+    if hit is not None and hit[0] is failure:
+        return hit[1]
     frames = tuple(failure.frames)
-    return Attribution(frames, tuple(locate(frame, lines, raw) for frame in frames))
+    found = Attribution(frames, tuple(locate(frame, code) for frame in frames))
+    with _MEMO_LOCK:
+        _MEMO[key] = (failure, found)
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return found
