@@ -92,3 +92,20 @@ def test_without_labels_an_own_taxonomy_gets_no_suggestion_but_its_facts(tmp_pat
         facts = store.facts_of(ids)
         assert "exc:ModuleNotFoundError" in facts["s00"]["flags"]  # structural facts stay
         assert "suggestions come only from your labels (0 labeled" in suggestion_note(store)
+
+
+def test_the_cli_says_why_no_rule_applies(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    taxonomy = tmp_path / "own.yaml"
+    taxonomy.write_text(OWN, encoding="utf-8")
+    db = tmp_path / "own.db"
+    with Store.open(db, _own()) as store:
+        _fill(store, 2)
+    result = CliRunner().invoke(cli, ["--db", str(db), "--taxonomy", str(taxonomy), "suggest"])
+    assert result.exit_code == 0, result.output
+    assert "written for taxonomy DLEval" in result.output
+    assert "no rule applies to this taxonomy and no label votes yet" in result.output
+    assert "%" not in result.output
