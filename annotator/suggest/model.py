@@ -88,12 +88,8 @@ class Model:
         if not self.rules.foreign:
             return ""
         n = len(self.votes.labeled)
-        enough = (
-            f"{n} labeled samples"
-            if self.confident
-            else f"{n} labeled, too few for a confidence (it needs {CONFIDENCE_LABELS})"
-        )
-        return f"{self.rules.foreign}: suggestions come only from your labels ({enough})"
+        enough = "" if self.confident else f"; a confidence needs {CONFIDENCE_LABELS}"
+        return f"{self.rules.foreign}: suggestions come only from your labels ({n} labeled{enough})"
 
 
 def fit_model(
