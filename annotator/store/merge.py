@@ -260,19 +260,23 @@ def _copy_history(
             (sid, who),
         )
     }
-    keys = ["sample_id", "annotator", "op", "changed_at", *_LABEL_COLUMNS]
+    rows = []
     for entry in entries:
         key = (sid, who, entry.op, entry.changed_at, entry.revision)
         if key in existing:
             continue
-        row = {"sample_id": sid, "annotator": who, "op": entry.op, "changed_at": entry.changed_at}
-        row |= _row(entry)
-        conn.execute(
-            f"INSERT INTO label_history ({', '.join(keys)}) VALUES ({', '.join('?' for _ in keys)})",
-            [row[k] for k in keys],
-        )
+        values = _row(entry)
+        rows.append([sid, who, entry.op, entry.changed_at, *(values[k] for k in _LABEL_COLUMNS)])
         existing.add(key)
-        s.history_copied += 1
+    conn.executemany(_INSERT_HISTORY, rows)
+    s.history_copied += len(rows)
+
+
+_HISTORY_COLUMNS = ("sample_id", "annotator", "op", "changed_at", *_LABEL_COLUMNS)
+_INSERT_HISTORY = (
+    f"INSERT INTO label_history ({', '.join(_HISTORY_COLUMNS)})"
+    f" VALUES ({', '.join('?' for _ in _HISTORY_COLUMNS)})"
+)
 
 
 def _spelled(text: object) -> object:

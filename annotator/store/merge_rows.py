@@ -53,10 +53,10 @@ from ..errors import UserError
 from ..models import (
     HistoryEntry,
     Label,
-    LabelValue,
     SampleIn,
     annotator_key,
     annotator_name_problem,
+    instant_text,
     parse_instant,
 )
 from ..taxonomy import Taxonomy
@@ -67,8 +67,8 @@ from .taxonomy_binding import check_other
 CLOCK_SKEW = timedelta(days=1)
 """How far in the future a timestamp may be (another machine's clock)."""
 
-MAX_ROWS = {"samples": 250_000, "sample_texts": 250_000, "labels": 1_000_000}
-MAX_HISTORY = 2_000_000
+MAX_ROWS = {"samples": 200_000, "sample_texts": 200_000, "labels": 600_000}
+MAX_HISTORY = 600_000
 """Rows the other database may have per table (``label_history``: :data:`MAX_HISTORY`)."""
 MAX_HISTORY_PER_LABEL = 1_000
 """History entries of one label (sample and annotator): real labels change a few times."""
@@ -149,7 +149,10 @@ class OtherDatabase:
     columns: dict[str, list[str]] = field(default_factory=dict)
     sample_exists: Callable[[str], bool] = lambda _sid: True
     """Whether a sample id is known (the merge: here, or merged from there)."""
-    limit: datetime = field(default_factory=lambda: datetime.now(UTC) + CLOCK_SKEW)
+    latest: str = field(default_factory=lambda: instant_text(datetime.now(UTC) + CLOCK_SKEW))
+    """The latest timestamp accepted, in our spelling."""
+    accepted: set[str] = field(default_factory=set)
+    """Names already checked."""
 
     # -- samples -------------------------------------------------------------
     def samples(self) -> Iterator[SampleIn]:
@@ -234,11 +237,11 @@ class OtherDatabase:
     def _label(self, model: type[L], row: sqlite3.Row, table: str) -> L:
         data = dict(row)
         data.pop("rowid_")
-        self._times(data, table, row)
         name = data.get("annotator")
         if not isinstance(name, str):
             raise self._bad(table, row, "annotator", "not a name")
-        self._name(name, table, row)
+        if name not in self.accepted:
+            self._name(name, table, row)
         raw = self._json(data.get("raw"), table, row, "raw")
         if raw is not None and not isinstance(raw, dict):
             raise self._bad(table, row, "raw", "not a JSON object")
@@ -253,22 +256,24 @@ class OtherDatabase:
                 table, row, "taxonomy_version", f"unknown taxonomy version {version!r} ({known})"
             )
         try:
-            label = model.model_validate(data)
-            validate_label(
-                LabelValue.model_validate(label.model_dump(include=set(LabelValue.model_fields))),
-                self.taxonomy,
-            )
+            label = model.model_validate(data)  # timestamps now in our spelling
+            validate_label(label, self.taxonomy)
         except ValidationError as exc:
             where, msg = _errors(exc)
             raise self._bad(table, row, where, msg) from None
         except UserError as exc:
             raise self._bad(table, row, exc.field or "category", exc.reason) from None
+        for key in _TIMES:
+            value = getattr(label, key, None)
+            if isinstance(value, str) and value > self.latest:  # our spelling: text order
+                raise self._bad(table, row, key, f"dated in the future ({value}): refused")
         return label
 
     def _name(self, name: str, table: str, row: sqlite3.Row) -> None:
         """The name rule of our own writes, and no two names that read alike."""
         key = annotator_key(name)
         if self.names.get(key) == name:
+            self.accepted.add(name)
             return
         problem = annotator_name_problem(name)
         if problem is not None:
@@ -283,13 +288,15 @@ class OtherDatabase:
                 " case, width or invisible characters",
             )
         self.names[key] = name
+        self.accepted.add(name)
 
     # -- shared checks ---------------------------------------------------------
     def _stream(self, sql: str, *tables: str) -> Iterator[sqlite3.Row]:
         """The rows of ``sql``; a value over the size limit is named, never loaded."""
         try:
             cursor = self.conn.execute(sql)
-            yield from iter(cursor.fetchone, None)
+            for batch in iter(lambda: cursor.fetchmany(256), []):
+                yield from batch
         except sqlite3.DataError:
             raise self._oversized(tables) from None
 
@@ -316,21 +323,6 @@ class OtherDatabase:
                         field=column,
                     )
         return UserError(f"a value larger than {cap >> 20} MiB: refused", file=self.path)
-
-    def _times(self, data: dict[str, Any], table: str, row: sqlite3.Row) -> None:
-        """Every timestamp as an instant, in our spelling; none in the future."""
-        for key in _TIMES:
-            if key not in data:
-                continue
-            value = data[key]
-            if not isinstance(value, str):
-                raise self._bad(table, row, key, "missing timestamp")
-            try:
-                when = parse_instant(value)
-            except ValueError as exc:
-                raise self._bad(table, row, key, str(exc)) from None
-            if when > self.limit:
-                raise self._bad(table, row, key, f"dated in the future ({value[:40]}): refused")
 
     def _json(self, value: Any, table: str, row: sqlite3.Row, name: str) -> Any:
         if value is None:
