@@ -1,16 +1,18 @@
 """Merging databases of annotators who label on their own machines.
 
-Contract: :func:`merge_database` copies another annotator database into this
-one in a single transaction. The other file is untrusted input: it is opened
-read-only and every row is validated first (:mod:`.merge_rows`); a bad row
-fails the whole merge and changes nothing.
+Contract: :func:`merge_databases` copies other annotator databases into this
+one in a single transaction (:func:`merge_database`: one file). The other
+files are untrusted input: each is opened read-only and its rows stream in
+validated (:mod:`.merge_rows`) inside that transaction, so a bad row in any of
+them rolls the whole merge back and changes nothing, while memory holds one
+sample, or one label with its history, at a time.
 
 - samples match by id only; a new id is a new sample, even when its content
   equals a sample here (two ids are two samples of the study). The same id
   with different content is a conflict (ours is kept, reported);
 - labels match by (sample, annotator); a label we do not have is copied
   with its times, revision and source; when both sides have different labels
-  the newest (``updated_at``) wins and the other stays in the label history,
+  the newest (``updated_at``, compared as an instant) wins and the other stays in the label history,
   except that the adjudicated ``final`` label here is never replaced unless
   ``take_final`` (``--take-final``) is given (reported as a conflict);
 - a label the other side deleted (undo: its last history entry is a delete,
