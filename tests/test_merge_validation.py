@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rawsql import raw
-from test_merge_untrusted import _db, _other, _sql, _state
+from test_merge_untrusted import _db, _loosen, _other, _sql, _state
 
 from annotator.cli import cli
 from annotator.errors import UserError
@@ -105,6 +105,18 @@ def _big_note(megabytes: int) -> Spoil:
     )
 
 
+def _duplicated(table: str) -> Spoil:
+    """``table`` without its keys, and its rows of s0 there 50 times over."""
+
+    def spoil(path: Path) -> None:
+        _loosen(path, table)
+        column = "id" if table == "samples" else "sample_id"
+        for _ in range(50):
+            _sql(path, f"INSERT INTO {table} SELECT * FROM {table} WHERE {column} = 's0' LIMIT 1")
+
+    return spoil
+
+
 def _loop(path: Path) -> None:
     path.unlink()
     path.symlink_to(path)
@@ -158,6 +170,8 @@ REFUSED: dict[str, tuple[Spoil, str]] = {
     "virtual table named label_history": (_virtual, "virtual table"),
     "2 MiB note": (_big_note(2), "larger than 1 MiB"),
     "1001 history entries of one label": (_history_flood(1001), "more than 1000"),
+    "every text row paired with every sample": (_duplicated("sample_texts"), "second text row"),
+    "two samples with one id": (_duplicated("samples"), "a second sample"),
     "symlink loop as the file": (_loop, "symlink loop"),
     "FIFO as the file": (_fifo, "not a regular file"),
 }

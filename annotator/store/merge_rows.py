@@ -163,11 +163,22 @@ class OtherDatabase:
         texts = [f"t.{_q(c)}" for c in _TEXT_FIELDS]
         sql = (
             f"SELECT s.rowid AS rowid_, {', '.join(picked + texts)}"
-            ' FROM main."samples" s LEFT JOIN main."sample_texts" t ON t."sample_id" = s."id"'
-            " ORDER BY s.rowid"
+            ' FROM main."samples" s LEFT JOIN main."sample_texts" t'
+            ' ON t."sample_id" = s."id" COLLATE BINARY ORDER BY s.rowid'
         )
+        seen: set[str] = set()
+        last = None
         for row in self._stream(sql, "samples", "sample_texts"):
-            yield self._sample(row)
+            # Without their keys, a file could pair every sample with every text
+            # row: the first repeat stops the join.
+            if row["rowid_"] == last:
+                raise self._bad("sample_texts", row, "sample_id", "a second text row of one sample")
+            last = row["rowid_"]
+            sample = self._sample(row)
+            if sample.id in seen:
+                raise self._bad("samples", row, "id", f"a second sample {sample.id!r}")
+            seen.add(sample.id)
+            yield sample
 
     def _sample(self, row: sqlite3.Row) -> SampleIn:
         data = dict(row)
@@ -193,16 +204,24 @@ class OtherDatabase:
         """Each (sample, annotator) of ``labels`` or ``label_history``, in key order,
         with its label (None: none there) and its history, oldest first."""
         self.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
-        labels = self._rows("labels", 'ORDER BY "sample_id", "annotator"')
-        history = self._rows("label_history", 'ORDER BY "sample_id", "annotator", "id"')
+        # BINARY whatever collation their columns declare: UTF-8 byte order is
+        # Python's string order, which the merge join below relies on.
+        order = '"sample_id" COLLATE BINARY, "annotator" COLLATE BINARY'
+        labels = self._rows("labels", f"ORDER BY {order}")
+        history = self._rows("label_history", f'ORDER BY {order}, "id"')
         label_row = next(labels, None)
         entry_row = next(history, None)
+        done: Key | None = None
         while label_row is not None or entry_row is not None:
             key = min(
                 _key(r) for r in (label_row, entry_row) if r is not None
             )  # both streams are sorted by key: a merge join
             first = label_row if label_row is not None and _key(label_row) == key else entry_row
             assert first is not None
+            if done is not None and key <= done:  # keys that are not text sort apart
+                table = "labels" if first is label_row else "label_history"
+                raise self._bad(table, first, "sample_id", "not a text key (sample, annotator)")
+            done = key
             if not self.sample_exists(key[0]):
                 table = "labels" if first is label_row else "label_history"
                 raise self._bad(
