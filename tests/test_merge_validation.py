@@ -169,6 +169,15 @@ REFUSED: dict[str, tuple[Spoil, str]] = {
     "cross-join view named samples": (_view("samples", CROSS), "view"),
     "virtual table named label_history": (_virtual, "virtual table"),
     "2 MiB note": (_big_note(2), "larger than 1 MiB"),
+    "a sample's texts over 16 MiB together": (
+        lambda p: _sql(
+            p,
+            "UPDATE sample_texts SET prompt = hex(zeroblob(2500000)),"
+            " test_output = hex(zeroblob(2500000)), generated_code = hex(zeroblob(2500000)),"
+            " reference_code = hex(zeroblob(2500000)) WHERE sample_id = 's1'",
+        ),
+        "over 16 MiB together",
+    ),
     "1001 history entries of one label": (_history_flood(1001), "more than 1000"),
     "every text row paired with every sample": (_duplicated("sample_texts"), "second text row"),
     "two samples with one id": (_duplicated("samples"), "a second sample"),

@@ -74,8 +74,10 @@ MAX_HISTORY_PER_LABEL = 1_000
 """History entries of one label (sample and annotator): real labels change a few times."""
 MAX_LABEL_VALUE = 1 << 20
 """Bytes of any one value in ``labels``/``label_history`` (a note, the raw cells)."""
-MAX_SAMPLE_VALUE = 32 << 20
+MAX_SAMPLE_VALUE = 16 << 20
 """Bytes of any one value in ``samples``/``sample_texts`` (a code file, a test output)."""
+MAX_SAMPLE_TEXT = 16 << 20
+"""Characters of a sample's four texts together (the UI is measured up to 15 MB)."""
 MAX_METADATA = 1 << 20
 """Characters of a sample's metadata JSON."""
 MAX_COPY_BYTES = 4 << 30
@@ -186,6 +188,11 @@ class OtherDatabase:
             raise self._bad("samples", row, "id", "NUL character in the sample id")
         if data.get("prompt") is None and data.get("test_output") is None:
             raise self._bad("samples", row, "sample_texts", f"sample {data['id']!r} has no texts")
+        size = sum(len(v) for k in _TEXT_FIELDS if isinstance(v := data.get(k), str))
+        if size > MAX_SAMPLE_TEXT:
+            raise self._bad(
+                "sample_texts", row, "sample_id", f"texts over {MAX_SAMPLE_TEXT >> 20} MiB together"
+            )
         meta = data.get("metadata")
         if isinstance(meta, str) and len(meta) > MAX_METADATA:
             raise self._bad("samples", row, "metadata", f"longer than {MAX_METADATA} characters")
