@@ -12,9 +12,10 @@ sample, or one label with its history, at a time.
   with different content is a conflict (ours is kept, reported);
 - labels match by (sample, annotator); a label we do not have is copied
   with its times, revision and source; when both sides have different labels
-  the newest (``updated_at``, compared as an instant) wins and the other stays in the label history,
-  except that the adjudicated ``final`` label here is never replaced unless
-  ``take_final`` (``--take-final``) is given (reported as a conflict);
+  the newest (``updated_at``, compared as an instant) wins and the other stays
+  in the label history, except that the adjudicated ``final`` label here is
+  never replaced unless ``take_final`` (``--take-final``) is given (reported
+  as a conflict);
 - a label the other side deleted (undo: its last history entry is a delete,
   and it has no label) is deleted here too, unless ours is newer than the
   deletion;
