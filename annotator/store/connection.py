@@ -123,7 +123,8 @@ def _check_ours(conn: sqlite3.Connection, path: str | Path, create: bool) -> Non
         ).fetchone()
     ):
         return
-    shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+    shown = ", ".join(t if len(t) <= 40 else t[:39] + "…" for t in tables[:5])
+    shown += ", ..." if len(tables) > 5 else ""
     raise UserError(
         f"not an annotator database: it holds another program's tables ({shown}); left unchanged",
         file=path,
