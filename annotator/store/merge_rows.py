@@ -22,10 +22,13 @@ What a hostile file cannot do:
   are read (a view or virtual table named ``labels`` is refused), by quoted
   name and explicit columns; triggers never fire since nothing is written;
 - exhaust memory or time: row counts are capped (:data:`MAX_ROWS`,
-  :data:`MAX_HISTORY_PER_LABEL`) before any row is read, SQLite refuses any
-  value over :data:`MAX_LABEL_VALUE` (label tables) or :data:`MAX_SAMPLE_VALUE`
-  (sample tables) before loading it, and rows stream (one sample, or one
-  label with its history, in memory at a time);
+  :data:`MAX_HISTORY`) before any row is read and history per label while
+  reading (:data:`MAX_HISTORY_PER_LABEL`), SQLite refuses any value over
+  :data:`MAX_LABEL_VALUE` (label tables) or :data:`MAX_SAMPLE_VALUE` (sample
+  tables) before loading it, a sample's texts are capped together
+  (:data:`MAX_SAMPLE_TEXT`), keys are read in BINARY order and a repeated
+  sample stops the join at once, and rows stream (one sample, or one label
+  with its history, in memory at a time);
 - win with a date: every timestamp is parsed as an instant
   (:func:`~annotator.models.canonical_timestamp`) and stored in our spelling;
   one later than now plus :data:`CLOCK_SKEW` is refused.
