@@ -43,7 +43,7 @@ class Context:
     def store(self) -> Store:
         if self._store is None:
             require_database(self.db_path)
-            self._store = self._checked(Store.open(self.db_path, self.taxonomy))
+            self._store = self._checked(Store.open(self.db_path, self.taxonomy, create=False))
         return self._store
 
     def creating_store(self) -> Store:

@@ -107,9 +107,17 @@ class Store(
         self.taxonomy = taxonomy
 
     @classmethod
-    def open(cls, path: str | Path | None = None, taxonomy: Taxonomy | None = None) -> Store:
+    def open(
+        cls,
+        path: str | Path | None = None,
+        taxonomy: Taxonomy | None = None,
+        *,
+        create: bool = True,
+    ) -> Store:
+        """Open (``create``: or create) the database at ``path``; another program's
+        SQLite file is refused unchanged (:func:`annotator.store.connection.connect`)."""
         file = Path(path) if path is not None else default_db_path()
-        return cls(connect(file), file, taxonomy or load_taxonomy())
+        return cls(connect(file, create=create), file, taxonomy or load_taxonomy())
 
     def reopen(self) -> Store:
         """A second connection to the same file (for a worker thread)."""
@@ -171,6 +179,11 @@ class Store(
         label = self.label(sample_id, annotator)
         assert label is not None
         return label
+
+    def check_new_annotator(self, name: str) -> None:
+        """Refuse a new annotator name that breaks the name rule or reads as another
+        annotator here (:func:`annotator.store.labels.check_new_annotator`)."""
+        _labels.check_new_annotator(self._db.conn, name)
 
     def label(self, sample_id: str, annotator: str) -> Label | None:
         return _labels.get_label(self._db, sample_id, annotator)
