@@ -1,9 +1,10 @@
-"""The TUI's house style, enforced: screens are one class each, modules stay small.
+"""The TUI's house style, enforced: screens are one class each, every module states its contract.
 
 The labeling screen was once a chain of mixins that reached into each other's
 attributes through TYPE_CHECKING stubs; these tests keep it composed of plain
-collaborators, and every TUI module within the size the guide asks for, with
-a docstring that states its contract.
+collaborators, and every TUI module with a docstring that states its contract.
+Module length (about 400 lines) is a guideline judged in review, not a test: a
+hard cap once split the label screen into helper objects only to fit it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from annotator.tui.screens.label import LabelScreen
 from annotator.tui.screens.review import ReviewScreen
 
 TUI = Path(__file__).resolve().parents[2] / "annotator" / "tui"
-MAX_LINES = 400
 
 
 def test_task_screens_subclass_screen_only() -> None:
@@ -38,12 +38,10 @@ def test_no_class_under_the_tui_stubs_another_class_for_type_checking() -> None:
     assert offenders == []
 
 
-def test_every_tui_module_is_small_and_states_its_contract() -> None:
-    long, undocumented = [], []
+def test_every_tui_module_states_its_contract() -> None:
+    undocumented = []
     for path in sorted(TUI.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
-        if len(text.splitlines()) > MAX_LINES:
-            long.append(str(path.relative_to(TUI)))
         if text.strip() and ast.get_docstring(ast.parse(text)) is None:
             undocumented.append(str(path.relative_to(TUI)))
-    assert long == [] and undocumented == []
+    assert undocumented == []
