@@ -200,7 +200,10 @@ class LabelScreen(Screen[None]):
                     if self.filter != SampleFilter()
                     else "no samples in this database yet: annotator import FORMAT PATH"
                 )
-                self.viewer.say(Text(empty, style="dim"))
+                # Nothing to act on: keys must not reach the sample shown before.
+                self.current = None
+                self.shown_at = {}
+                self.viewer.clear(Text(empty, style="dim"))
             self.update_progress()
         else:
             self.queue.add_rows(message.rows)

@@ -108,6 +108,15 @@ class SampleViewer(Vertical):
         """A message in the meta line (loading…, empty queue)."""
         self.query_one("#meta", Static).update(text)
 
+    def clear(self, text: Any) -> None:
+        """No sample (an empty queue, a search without a match): empty every
+        view, so no earlier sample's code stays on screen, and say ``text``."""
+        self.shown = None
+        self._stale.clear()
+        for view in self.query(LinesView):
+            view.set_lines([])
+        self.say(text)
+
     def paint(self, view: SampleView, evidence: bool = True) -> None:
         """Show ``view``; ``evidence`` False: no marks of code-analysis findings."""
         self.shown = view
