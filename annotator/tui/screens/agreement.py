@@ -29,6 +29,7 @@ from ...review import decision, pair_disagreements
 from ...store import Store
 from ..messages import JumpToSample
 from ..render import visible
+from ..workers import ReportsWorkerErrors
 from .picker import PickerScreen
 
 
@@ -57,7 +58,7 @@ def _number(value: object) -> str:
     return f"{value:.3f}" if isinstance(value, float) else "–"
 
 
-class AgreementScreen(Screen[None]):
+class AgreementScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("g", "close", "Back", show=False),

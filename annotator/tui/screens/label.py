@@ -35,7 +35,6 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header
-from textual.worker import Worker, WorkerState
 
 from ...labeling import LabelSession
 from ...store import QueueRow, SampleFilter
@@ -51,6 +50,7 @@ from ..widgets.label_panel import LabelPanel
 from ..widgets.sample_list import SampleList
 from ..widgets.sample_viewer import SampleViewer
 from ..widgets.suggestion_list import SuggestionList
+from ..workers import ReportsWorkerErrors
 from .help import HelpScreen, label_key_rows
 from .label_bulk import ClusterAndFilter
 from .label_keys import PANEL_TITLE, LabelKeys
@@ -60,7 +60,7 @@ from .label_writes import QueuedWrites
 from .output import OutputScreen
 
 
-class LabelScreen(Screen[None]):
+class LabelScreen(ReportsWorkerErrors, Screen[None]):
     BACKGROUND_DELAY = 0.15
     """Seconds between painting a sample and starting background work."""
 
@@ -396,8 +396,3 @@ class LabelScreen(Screen[None]):
     def action_help(self) -> None:
         digits = scheme(c.id for c in self.session.taxonomy.categories)
         self.app.push_screen(HelpScreen(label_key_rows(self, digits)))
-
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.notify(f"{event.worker.name}: {event.worker.error}", severity="error")

@@ -34,6 +34,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from ...errors import UserError
 from ...models import FINAL, LabelValue
@@ -45,6 +46,7 @@ from ..messages import SampleLoaded
 from ..names import common_prefix, short_name
 from ..render import visible
 from ..widgets.sample_viewer import SampleViewer
+from ..workers import ReportsWorkerErrors
 from .agreement import AgreementScreen
 from .help import LABEL_KEYS, HelpScreen, key_rows
 from .label_reads import Reads
@@ -75,7 +77,7 @@ class ItemsLoaded(Message):
     with_final: bool
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(ReportsWorkerErrors, Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
@@ -157,6 +159,14 @@ class ReviewScreen(Screen[None]):
         with self.reads.reader() as store:
             items, with_final = review_items(store, self.with_final)
         self.reads.post(ItemsLoaded(items, with_final))
+
+    def worker_failed(self, worker: Worker[object], text: str) -> None:
+        """A failed load says so where its result would be (never "loading…" for ever)."""
+        if worker.name == "load_items":
+            self.loaded = True
+            self.viewer.say(Text(visible(text), "red"))
+        elif worker.name == "load_sample":
+            self.viewer.say(Text(visible(text), "red"))
 
     @on(ItemsLoaded)
     def _items_loaded(self, message: ItemsLoaded) -> None:

@@ -39,6 +39,7 @@ from ...export.counts import AUTO, FINAL, MAJORITY, CountTable, count_table, sou
 from ...store import LabelsToken, Store
 from ..render import visible
 from ..widgets.count_bars import CountBars
+from ..workers import ReportsWorkerErrors
 
 POLL_SECONDS = 1.0
 
@@ -75,7 +76,7 @@ def _table(store: Store | BlindView, source: str) -> CountTable:
     return count_table(store, source)
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("s", "cycle_source", "Switch source"),
         Binding("escape", "close", "Back"),

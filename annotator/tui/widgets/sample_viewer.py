@@ -40,6 +40,7 @@ from textual.worker import get_current_worker
 
 from .. import render
 from ..sample_data import SampleView
+from ..workers import ReportsWorkerErrors
 from .lines_view import LinesView
 
 TABS = ("generated", "reference", "diff", "prompt")
@@ -55,7 +56,7 @@ MARKED = {"generated": "generated", "generated-split": "generated", "reference":
 """The views that show marks, and the side (:data:`annotator.suggest.marks.GENERATED`...) each shows."""
 
 
-class SampleViewer(Vertical):
+class SampleViewer(ReportsWorkerErrors, Vertical):
     """The shown sample and the views of the samples around it."""
 
     class MarksReady(Message):
