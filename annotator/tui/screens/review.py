@@ -186,14 +186,15 @@ class ReviewScreen(ReportsWorkerErrors, Screen[None]):
             self.viewer.say(Text("no disagreements: nothing to review", "green"))
 
     def resolved(self, item: Disagreement) -> bool:
-        """Adjudicated: has a final label; when final is compared as a rater,
-        only a final label written in review (``written_by`` set) counts."""
-        if item.final is None:
-            return False
-        return not self.with_final or item.final.written_by is not None
+        """Adjudicated: a reviewer wrote or adopted its final label (an imported
+        final label leaves it open)."""
+        return item.resolved
 
     def _prompt(self, item: Disagreement) -> Text:
-        mark = ("✓ ", "green") if self.resolved(item) else ("● ", "yellow")
+        if self.resolved(item):
+            mark = ("✓ ", "green")
+        else:  # ◐: open, with an imported final label to check
+            mark = ("◐ ", "yellow") if item.imported_final else ("● ", "yellow")
         answers = "≠".join(sorted({decision(label) for label in item.labels.values()}))
         if item.level == "subcategory":
             answers += " subcat."
@@ -224,7 +225,8 @@ class ReviewScreen(ReportsWorkerErrors, Screen[None]):
 
     def update_progress(self) -> None:
         open_ = sum(1 for item in self.items if not self.resolved(item))
-        mode = " · final compared as a rater" if self.with_final else ""
+        imported = sum(1 for item in self.items if item.imported_final)
+        mode = f" · {imported} with an imported final" if imported else ""
         counts = self.store.status().annotators
         labeled = " ".join(f"{visible(n)} {c}" for n, c in counts.items() if n != FINAL)
         self.sub_title = (
