@@ -298,3 +298,12 @@ CREATE TABLE label_time (
 );
 """,
     )
+
+
+@migrations()
+def m006_h22b_taxonomy_yaml(db: Database) -> None:
+    """The bound taxonomy itself, as YAML, beside its name, version and hash:
+    every command uses it unless ``--taxonomy`` names another (see
+    ``annotator.store.taxonomy_binding``). NULL in a database bound before
+    this step until its next write under that taxonomy."""
+    _run(db, "ALTER TABLE taxonomy_binding ADD COLUMN yaml TEXT;")

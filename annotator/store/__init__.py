@@ -108,8 +108,17 @@ class Store(
 
     @classmethod
     def open(cls, path: str | Path | None = None, taxonomy: Taxonomy | None = None) -> Store:
+        """Open (or create) the database; without ``taxonomy``, the one the
+        database keeps with its binding, else the bundled one."""
         file = Path(path) if path is not None else default_db_path()
-        return cls(connect(file), file, taxonomy or load_taxonomy())
+        db = connect(file)
+        if taxonomy is None:
+            try:
+                taxonomy = _binding.stored_taxonomy(db) or load_taxonomy()
+            except BaseException:
+                db.close()
+                raise
+        return cls(db, file, taxonomy)
 
     def reopen(self) -> Store:
         """A second connection to the same file (for a worker thread)."""
@@ -203,6 +212,10 @@ class Store(
         return _attempts.sample_groups(self._db, column)
 
     # -- the taxonomy the database is bound to ---------------------------
+    def stored_taxonomy(self) -> Taxonomy | None:
+        """The taxonomy the database keeps with its binding (None: none kept)."""
+        return _binding.stored_taxonomy(self._db)
+
     def taxonomy_binding(self) -> _binding.Binding | None:
         """The taxonomy the database is bound to (None: not yet)."""
         return _binding.bound(self._db)
