@@ -22,7 +22,8 @@ The binding also keeps the taxonomy itself (its YAML, :func:`stored_taxonomy`),
 written with it and by :func:`rebind`: a command given no ``--taxonomy``
 uses the database's own taxonomy, so nothing needs ``--taxonomy`` after a
 migration. A database bound before the YAML was kept gets it on its next
-write under that taxonomy. Refusals name the step that applies: leave out
+write under that taxonomy, and a write under a file of the same structure
+with an edited codebook keeps that codebook. Refusals name the step that applies: leave out
 ``--taxonomy`` when the database has its taxonomy (or was migrated past the
 one given), migrate when the one given is the next version.
 """
@@ -141,10 +142,11 @@ def ensure_bound(db: Database, taxonomy: Taxonomy) -> None:
         _write(db, taxonomy)
     else:
         check(db, taxonomy)
-        if bound_yaml(db) is None:  # bound before the YAML was kept
-            db.conn.execute(
-                "UPDATE taxonomy_binding SET yaml = ? WHERE id = 1", (taxonomy_yaml(taxonomy),)
-            )
+        text = taxonomy_yaml(taxonomy)
+        if bound_yaml(db) != text:
+            # Bound before the YAML was kept, or the same structure with an
+            # edited codebook (definitions, keywords: not in the hash).
+            db.conn.execute("UPDATE taxonomy_binding SET yaml = ? WHERE id = 1", (text,))
 
 
 def rebind(db: Database, taxonomy: Taxonomy) -> Binding | None:
