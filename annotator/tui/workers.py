@@ -1,18 +1,22 @@
 """One handler for every failed worker of the UI.
 
-Contract: a screen or widget that runs workers inherits
-:class:`ReportsWorkerErrors`. Textual posts a worker's state changes to the
+Contract: a screen or widget that runs workers takes this module's handler
+as its own (``on_worker_state_changed = workers.on_worker_state_changed``:
+the function, not a mixin). Textual posts a worker's state changes to the
 node that started it and does not bubble them, so each such node needs a
-handler; this mixin is that handler, written once. When a worker ends in
-error it notifies (severity error, literal text: the app's ``notify``) with
-what failed (:data:`WHAT`, else the worker's name) and the error, then calls
-the node's :meth:`~ReportsWorkerErrors.worker_failed` so a screen can replace
-a "loading…" line with the failure. Nothing else happens: the app goes on,
-and the next action can start the worker again.
+handler; this is that handler, written once. When a worker ends in error it
+notifies (severity error, literal text: the app's ``notify``) with what
+failed (:data:`WHAT`, else the worker's name) and the error, then calls the
+node's ``worker_failed(worker, text)`` when it has one, so a screen can
+replace a "loading…" line with the failure. Nothing else happens: the app
+goes on, and the next action can start the worker again.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 WHAT = {
@@ -35,17 +39,12 @@ def failure_text(worker: Worker[object]) -> str:
     return f"{what} failed: {reason}"
 
 
-class ReportsWorkerErrors:
-    """Mixin of every screen and widget with workers (see the module docstring)."""
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        text = failure_text(event.worker)
-        notify = getattr(self, "notify", None)
-        if notify is not None:
-            notify(text, severity="error", timeout=10)
-        self.worker_failed(event.worker, text)
-
-    def worker_failed(self, worker: Worker[object], text: str) -> None:
-        """Show the failure where the result would have been (default: nothing more)."""
+def on_worker_state_changed(node: Widget, event: Worker.StateChanged) -> None:
+    """The handler (see the module docstring)."""
+    if event.state != WorkerState.ERROR:
+        return
+    text = failure_text(event.worker)
+    node.notify(text, severity="error", timeout=10)
+    failed: Any = getattr(node, "worker_failed", None)
+    if failed is not None:
+        failed(event.worker, text)

@@ -27,9 +27,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ...agreement import agreement_report
 from ...review import decision, pair_disagreements
 from ...store import Store
+from .. import workers
 from ..messages import JumpToSample
 from ..render import visible
-from ..workers import ReportsWorkerErrors
 from .picker import PickerScreen
 
 
@@ -58,7 +58,10 @@ def _number(value: object) -> str:
     return f"{value:.3f}" if isinstance(value, float) else "–"
 
 
-class AgreementScreen(ReportsWorkerErrors, Screen[None]):
+class AgreementScreen(Screen[None]):
+    on_worker_state_changed = workers.on_worker_state_changed
+    """Failed workers are reported in one place (:mod:`annotator.tui.workers`)."""
+
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("g", "close", "Back", show=False),

@@ -39,7 +39,7 @@ from textual.widgets import Footer, Header
 from ...labeling import LabelSession
 from ...store import QueueRow, SampleFilter
 from ...timing import FocusClock
-from .. import clock
+from .. import clock, workers
 from ..digits import scheme
 from ..keymap import Settings, view_bindings
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
@@ -50,7 +50,6 @@ from ..widgets.label_panel import LabelPanel
 from ..widgets.sample_list import SampleList
 from ..widgets.sample_viewer import SampleViewer
 from ..widgets.suggestion_list import SuggestionList
-from ..workers import ReportsWorkerErrors
 from .help import HelpScreen, label_key_rows
 from .label_bulk import ClusterAndFilter
 from .label_keys import PANEL_TITLE, LabelKeys
@@ -60,7 +59,10 @@ from .label_writes import QueuedWrites
 from .output import OutputScreen
 
 
-class LabelScreen(ReportsWorkerErrors, Screen[None]):
+class LabelScreen(Screen[None]):
+    on_worker_state_changed = workers.on_worker_state_changed
+    """Failed workers are reported in one place (:mod:`annotator.tui.workers`)."""
+
     BACKGROUND_DELAY = 0.15
     """Seconds between painting a sample and starting background work."""
 

@@ -40,19 +40,18 @@ from ...errors import UserError
 from ...models import FINAL, LabelValue
 from ...review import Disagreement, adopted_value, decision, final_session
 from ...store import Store
-from .. import clock
+from .. import clock, workers
 from ..keymap import view_bindings
 from ..messages import SampleLoaded
-from ..names import common_prefix, short_name
+from ..names import common_prefix
 from ..render import visible
 from ..widgets.sample_viewer import SampleViewer
-from ..workers import ReportsWorkerErrors
 from .agreement import AgreementScreen
 from .help import LABEL_KEYS, HelpScreen, key_rows
 from .label_reads import Reads
 from .label_writes import QueuedWrites
 from .output import OutputScreen
-from .review_data import final_text, item_for, labels_table, review_items
+from .review_data import final_text, item_for, item_prompt, labels_table, review_items
 from .review_write import FinalLabelDialog
 
 CACHE_SIZE = 16
@@ -64,11 +63,11 @@ HELP = {
     "cycle_view": "the next code view",
     "codebook": "codebook: definition, decision rules and final-labeled examples of the category",
     "notes": "open coding: clusters of notes without a subcategory; give a cluster one",
+    "subcategories": "confirm subcategories: walk the labels whose subcategory is Unspecified"
+    " or inferred; a digit takes one",
     "agreement": "agreement matrix (Enter on a cell lists the samples of that pair)",
     "quit": "quit (a label still waiting for the database asks for a second q)",
 }
-ANSWERS_WIDTH = 9
-"""Cells of the list's answers column (e.g. ``3≠6≠ok``)."""
 
 
 @dataclass
@@ -77,7 +76,10 @@ class ItemsLoaded(Message):
     with_final: bool
 
 
-class ReviewScreen(ReportsWorkerErrors, Screen[None]):
+class ReviewScreen(Screen[None]):
+    on_worker_state_changed = workers.on_worker_state_changed
+    """Failed workers are reported in one place (:mod:`annotator.tui.workers`)."""
+
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
@@ -94,6 +96,7 @@ class ReviewScreen(ReportsWorkerErrors, Screen[None]):
         Binding("t", "output", "Output", show=False, id="output"),
         Binding("b", "codebook", "Codebook", show=False),
         Binding("o", "notes", "Open coding", show=False),
+        Binding("i", "subcategories", "Subcats", show=False),
     ]
 
     def __init__(self, store: Store, reviewer: str, with_final: bool | None = None) -> None:
@@ -191,26 +194,7 @@ class ReviewScreen(ReportsWorkerErrors, Screen[None]):
         return item.resolved
 
     def _prompt(self, item: Disagreement) -> Text:
-        if self.resolved(item):
-            mark = ("✓ ", "green")
-        else:  # ◐: open, with an imported final label to check
-            mark = ("◐ ", "yellow") if item.imported_final else ("● ", "yellow")
-        answers = "≠".join(sorted({decision(label) for label in item.labels.values()}))
-        if item.level == "subcategory":
-            answers += " subcat."
-        # The answers get their own column at the right: a long id is cut
-        # in the middle, never the answers.
-        width = self._list_width or 22
-        name_width = max(4, width - 2 - 1 - ANSWERS_WIDTH)
-        name = short_name(visible(item.sample_id), name_width, visible(self.prefix))
-        return Text.assemble(
-            mark,
-            name.ljust(name_width),
-            " ",
-            (answers[:ANSWERS_WIDTH].rjust(ANSWERS_WIDTH), "bold magenta"),
-            no_wrap=True,
-            end="",
-        )
+        return item_prompt(item, self._list_width or 22, self.prefix)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_prompts)
@@ -385,6 +369,11 @@ class ReviewScreen(ReportsWorkerErrors, Screen[None]):
         from .notes import NotesScreen
 
         self.app.push_screen(NotesScreen(self.store))
+
+    def action_subcategories(self) -> None:
+        from .subcategories import SubcategoryScreen
+
+        self.app.push_screen(SubcategoryScreen(self.store))
 
     def action_codebook(self) -> None:
         from .codebook import CodebookScreen, codebook_category

@@ -22,6 +22,7 @@ from ...models import FINAL, Label
 from ...review import Disagreement, adjudicated, decision, disagreement_of, disagreements
 from ...store import Store
 from ...taxonomy import Taxonomy
+from ..names import short_name
 from ..render import visible
 
 
@@ -30,6 +31,32 @@ def review_items(store: Store, with_final: bool | None = None) -> tuple[list[Dis
     (``None``: yes)."""
     with_final = with_final is not False
     return disagreements(store, with_final=with_final), with_final
+
+
+ANSWERS_WIDTH = 9
+"""Cells of the list's answers column (e.g. ``3≠6≠ok``)."""
+
+
+def item_prompt(item: Disagreement, width: int, prefix: str) -> Text:
+    """A row of the review list, ``width`` cells: ✓ adjudicated, ● open, ◐ open
+    with an imported final label; the id cut in the middle, never the answers."""
+    if item.resolved:
+        mark = ("✓ ", "green")
+    else:
+        mark = ("◐ ", "yellow") if item.imported_final else ("● ", "yellow")
+    answers = "≠".join(sorted({decision(label) for label in item.labels.values()}))
+    if item.level == "subcategory":
+        answers += " subcat."
+    name_width = max(4, width - 2 - 1 - ANSWERS_WIDTH)
+    name = short_name(visible(item.sample_id), name_width, visible(prefix))
+    return Text.assemble(
+        mark,
+        name.ljust(name_width),
+        " ",
+        (answers[:ANSWERS_WIDTH].rjust(ANSWERS_WIDTH), "bold magenta"),
+        no_wrap=True,
+        end="",
+    )
 
 
 def item_for(store: Store, sample_id: str) -> Disagreement:

@@ -37,9 +37,9 @@ from textual.widgets import Footer, Header, Static
 from ...blind import BlindView
 from ...export.counts import AUTO, FINAL, MAJORITY, CountTable, count_table, source_description
 from ...store import LabelsToken, Store
+from .. import workers
 from ..render import visible
 from ..widgets.count_bars import CountBars
-from ..workers import ReportsWorkerErrors
 
 POLL_SECONDS = 1.0
 
@@ -76,7 +76,10 @@ def _table(store: Store | BlindView, source: str) -> CountTable:
     return count_table(store, source)
 
 
-class StatsScreen(ReportsWorkerErrors, Screen[None]):
+class StatsScreen(Screen[None]):
+    on_worker_state_changed = workers.on_worker_state_changed
+    """Failed workers are reported in one place (:mod:`annotator.tui.workers`)."""
+
     BINDINGS = [
         Binding("s", "cycle_source", "Switch source"),
         Binding("escape", "close", "Back"),

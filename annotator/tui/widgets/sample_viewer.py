@@ -38,9 +38,8 @@ from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from .. import render
+from .. import render, workers
 from ..sample_data import SampleView
-from ..workers import ReportsWorkerErrors
 from .lines_view import LinesView
 
 TABS = ("generated", "reference", "diff", "prompt")
@@ -56,8 +55,11 @@ MARKED = {"generated": "generated", "generated-split": "generated", "reference":
 """The views that show marks, and the side (:data:`annotator.suggest.marks.GENERATED`...) each shows."""
 
 
-class SampleViewer(ReportsWorkerErrors, Vertical):
+class SampleViewer(Vertical):
     """The shown sample and the views of the samples around it."""
+
+    on_worker_state_changed = workers.on_worker_state_changed
+    """Failed workers are reported in one place (:mod:`annotator.tui.workers`)."""
 
     class MarksReady(Message):
         """The marks of ``view`` are computed (posted by the marks worker)."""
