@@ -32,19 +32,25 @@ from textual.widgets.option_list import Option
 from ...errors import UserError
 from ...store import Store
 from ...store.notes import SubcategorySlot, confirm_subcategory, unconfirmed_subcategories
+from ..names import common_prefix, short_name
 from ..render import visible
 from ..widgets.lines_view import LinesView
 
 
-def slot_prompt(slot: SubcategorySlot, done: str | None = None) -> Text:
+NAME_WIDTH = 18
+"""Cells of a row's sample name (the prefix all ids share left out, cut in the middle)."""
+
+
+def slot_prompt(slot: SubcategorySlot, prefix: str = "", done: str | None = None) -> Text:
     """A row: done or open, sample, annotator, category and what stands."""
     mark = ("✓ ", "green") if done else ("● ", "yellow")
     state = done or (f"~{slot.subcategory}" if slot.inferred else "Unspecified")
+    name = short_name(visible(slot.sample_id), NAME_WIDTH, visible(prefix))
     return Text.assemble(
         mark,
-        visible(slot.sample_id),
+        name.ljust(NAME_WIDTH),
         " ",
-        (visible(slot.annotator), "bold"),
+        (short_name(visible(slot.annotator), 8), "bold"),
         f" {slot.category}{'²' if slot.second else ''} ",
         (visible(state), "dim"),
         no_wrap=True,
@@ -67,6 +73,7 @@ class SubcategoryScreen(Screen[None]):
         self.store = store
         self.annotator = annotator
         self.slots: list[SubcategorySlot] = []
+        self.prefix = ""
         self.done: dict[int, str] = {}
         """Index of a slot confirmed in this sitting -> the subcategory given."""
         self.title = "Confirm subcategories"
@@ -86,8 +93,9 @@ class SubcategoryScreen(Screen[None]):
         self.query_one("#sub-list").border_title = "Unspecified or inferred"
         self.query_one("#sub-code", LinesView).border_title = "Generated"
         self.slots = unconfirmed_subcategories(self.store, self.annotator)
+        self.prefix = common_prefix(slot.sample_id for slot in self.slots)
         options = self.query_one(OptionList)
-        options.add_options([Option(slot_prompt(slot)) for slot in self.slots])
+        options.add_options([Option(slot_prompt(slot, self.prefix)) for slot in self.slots])
         self._count()
         if self.slots:
             options.highlighted = 0
@@ -165,7 +173,7 @@ class SubcategoryScreen(Screen[None]):
             return
         self.done[index] = name
         options = self.query_one(OptionList)
-        options.replace_option_prompt_at_index(index, slot_prompt(slot, name))
+        options.replace_option_prompt_at_index(index, slot_prompt(slot, self.prefix, name))
         self._count()
         self.notify(f"{visible(slot.sample_id)} · {visible(slot.annotator)}: {name} (saved)")
         following = next((i for i in range(index + 1, len(self.slots)) if i not in self.done), None)
