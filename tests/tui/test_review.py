@@ -346,6 +346,7 @@ def imported_finals(tmp_path: Path) -> Store:
         ("s02", MISSING, TYPE, MISSING),  # the raters disagree; a final exists
         ("s03", TYPE, TYPE, TYPE),  # everyone agrees: nothing to review
         ("s04", SHAPE, TYPE, None),  # the raters disagree, no final
+        ("s05", TYPE, TYPE, MISSING),  # the raters agree on another category than the final
     ):
         store.set_label(sid, "k", value(k, f"k on {sid}"))
         store.set_label(sid, "q", value(q))
@@ -358,20 +359,22 @@ async def test_review_sees_every_disagreement_with_imported_finals(tmp_path: Pat
     """Issue 22: with imported finals review showed "0 open of 8"."""
     store = imported_finals(tmp_path)
     found = disagreements(store)
-    assert sorted(d.sample_id for d in found) == ["s01", "s02", "s04"]
+    assert sorted(d.sample_id for d in found) == ["s01", "s02", "s04", "s05"]
     assert all(not d.resolved for d in found)
-    assert {d.sample_id for d in found if d.imported_final} == {"s01", "s02"}
+    assert {d.sample_id for d in found if d.imported_final} == {"s01", "s02", "s05"}
     app = AnnotatorApp(store, REVIEWER, review=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = review_screen(app)
-        assert "3 open of 3" in str(screen.sub_title)
+        assert "4 open of 4" in str(screen.sub_title)
         screen.jump_to("s01")
         await settle(pilot)
         final_line = shown(screen, "#review-final")
         assert "imported (import:sheet), not adjudicated" in final_line
         prompt = str(screen.option_list.get_option_at_index(screen.index_of("s01") or 0).prompt)
-        assert prompt.startswith("◐")
+        assert prompt.startswith("◐") and prompt.rstrip().endswith("5 subcat.")
+        prompt = str(screen.option_list.get_option_at_index(screen.index_of("s05") or 0).prompt)
+        assert prompt.rstrip().endswith("6≠f7")  # both raters against the imported final
         # The dialog says where its prefilled note comes from.
         await pilot.press("e", "5")
         await settle(pilot)
@@ -385,7 +388,7 @@ async def test_review_sees_every_disagreement_with_imported_finals(tmp_path: Pat
         await pilot.press("enter")
         await settle(pilot)
         assert review_store_final(store, "s01") == SHAPE
-        assert "2 open of 3" in str(screen.sub_title)
+        assert "3 open of 4" in str(screen.sub_title)
         assert "written by rev" in shown(screen, "#review-final")
     store.close()
 

@@ -39,12 +39,16 @@ ANSWERS_WIDTH = 9
 
 def item_prompt(item: Disagreement, width: int, prefix: str) -> Text:
     """A row of the review list, ``width`` cells: ✓ adjudicated, ● open, ◐ open
-    with an imported final label; the id cut in the middle, never the answers."""
+    with an imported final label; the id cut in the middle, never the answers
+    (the raters' categories, and ``f6`` for an imported final they differ from)."""
     if item.resolved:
         mark = ("✓ ", "green")
     else:
         mark = ("◐ ", "yellow") if item.imported_final else ("● ", "yellow")
-    answers = "≠".join(sorted({decision(label) for label in item.labels.values()}))
+    given = {decision(label) for label in item.labels.values()}
+    answers = "≠".join(sorted(given))
+    if item.imported_final and item.final is not None and decision(item.final) not in given:
+        answers += f"≠f{decision(item.final)}"  # the raters against the imported final
     if item.level == "subcategory":
         answers += " subcat."
     name_width = max(4, width - 2 - 1 - ANSWERS_WIDTH)

@@ -36,7 +36,6 @@ from ..names import common_prefix, short_name
 from ..render import visible
 from ..widgets.lines_view import LinesView
 
-
 NAME_WIDTH = 18
 """Cells of a row's sample name (the prefix all ids share left out, cut in the middle)."""
 
