@@ -51,6 +51,12 @@ class BlindView(BlindStore):
             engine.suggestions_for(self._store, sample_id, top=top, annotator=self.annotator)
         )
 
+    def suggestion_note(self) -> str:
+        """What the panel says before the suggestions (this annotator's labels only)."""
+        from .suggest import engine
+
+        return engine.suggestion_note(self._store, self.annotator)
+
     def cluster(self, sample_id: str) -> tuple[str, list[str], list[str]]:
         """(signature, members, members other than ``sample_id`` this annotator has not labeled)."""
         from .suggest import engine

@@ -31,3 +31,13 @@ def shipped(name: str) -> Path:
     if IN_CHECKOUT and repo.exists():
         return repo
     return PACKAGE_DIR / "_shipped" / name
+
+
+DISTRIBUTION = "dl-bug-annotator"
+"""The name on the package index. "annotator" there is an unrelated project; the
+command and the import package stay ``annotator``."""
+
+
+def install_hint(extra: str) -> str:
+    """How to install an optional extra, by the distribution's name and from a checkout."""
+    return f"pip install '{DISTRIBUTION}[{extra}]' (from a checkout: pip install -e '.[{extra}]')"

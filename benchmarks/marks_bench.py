@@ -23,7 +23,7 @@ from pathlib import Path
 from annotator.importers import import_path
 from annotator.store import Store
 from annotator.suggest.marks import code_marks
-from annotator.suggest.primary import primary_error, primary_failure, report_of
+from annotator.suggest.primary import marked_failure, primary_error, report_of
 from annotator.tui.render import matching_line
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "dlbench"
@@ -54,7 +54,7 @@ def main() -> int:
         report = report_of(sample.test_output, sample.metadata)
         line = primary_error(report, sample.generated_code).line
         ref_line = matching_line(sample.generated_code, sample.reference_code, line)
-        inputs.append((sample, primary_failure(report), line, ref_line))
+        inputs.append((sample, marked_failure(report, sample.generated_code), line, ref_line))
     times: list[float] = []
     facts: Counter[str] = Counter()
     marked = 0

@@ -202,10 +202,10 @@ def _spread(values: list[float], fmt: str = ".1%") -> str:
 
 
 def _line(m: Measure) -> str:
-    right = m.decisive_precision if m.decisive_precision is not None else float("nan")
+    right = f"{m.decisive_precision:.1%}" if m.decisive_precision is not None else "-"
     return (
         f"top-1 {m.top1:.1%}, top-3 {m.top3:.1%}, ECE {m.ece:.3f} (floor {m.ece_floor:.3f}),"
-        f" decisive {m.decisive_n} = {m.decisive_coverage:.1%} covered, right {right:.1%}"
+        f" decisive {m.decisive_n} = {m.decisive_coverage:.1%} covered, right {right}"
     )
 
 

@@ -301,7 +301,59 @@ CREATE TABLE label_time (
 
 
 @migrations()
-def m006_h22b_taxonomy_yaml(db: Database) -> None:
+def m006_h21a_one_count_definition(db: Database) -> None:
+    """Each count of the study defined once, here, and read by every command and screen.
+
+    ``sample_outcomes`` (one row): ``samples`` (model-samples: one per attempt),
+    ``passing`` (``passed = 1``), ``failing`` (``passed = 0``), ``outcome_unknown``
+    (``passed`` null) and ``to_label`` (failing + outcome unknown: the labeling
+    queue). ``sample_tasks``: one row per task (``metadata.task_id``, else the
+    sample id: a sample without one is a task of its own) with its samples and
+    outcomes; the study's ``tasks`` is its row count. ``annotator_progress`` (replacing the view of m001, which counted a
+    skip as a label): per annotator with at least one label, ``labeled`` (labels
+    that are not a skip: a category, a pass or only a flag/note), ``of_to_label``
+    (of those, on samples to label: the screens' progress), ``decided`` (a
+    category or a pass: what agreement rates), ``bugs``, ``passes``, ``flagged``
+    (labels with a flag) and ``skipped`` (skips, which are not labels).
+    """
+    _run(
+        db,
+        """
+DROP VIEW IF EXISTS annotator_progress;
+CREATE VIEW sample_outcomes AS
+    SELECT COUNT(*) AS samples,
+        COALESCE(SUM(passed = 1), 0) AS passing,
+        COALESCE(SUM(passed = 0), 0) AS failing,
+        COALESCE(SUM(passed IS NULL), 0) AS outcome_unknown,
+        COALESCE(SUM(passed IS NOT 1), 0) AS to_label
+    FROM samples;
+CREATE VIEW sample_tasks AS
+    SELECT COALESCE(
+            CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.task_id') END, id
+        ) AS task,
+        COUNT(*) AS samples,
+        SUM(passed = 1) AS passing,
+        SUM(passed = 0) AS failing,
+        SUM(passed IS NULL) AS outcome_unknown
+    FROM samples GROUP BY 1;
+CREATE VIEW annotator_progress AS
+    SELECT l.annotator,
+        SUM(l.kind != 'skip') AS labeled,
+        SUM(l.kind != 'skip' AND s.passed IS NOT 1) AS of_to_label,
+        SUM(l.kind IN ('bug', 'pass')) AS decided,
+        SUM(l.kind = 'bug') AS bugs,
+        SUM(l.kind = 'pass') AS passes,
+        SUM(l.kind != 'skip' AND l.flag IS NOT NULL) AS flagged,
+        SUM(l.kind = 'skip') AS skipped
+    FROM labels l JOIN samples s ON s.id = l.sample_id
+    GROUP BY l.annotator
+    HAVING SUM(l.kind != 'skip') > 0;
+""",
+    )
+
+
+@migrations()
+def m007_h22b_taxonomy_yaml(db: Database) -> None:
     """The bound taxonomy itself, as YAML, beside its name, version and hash:
     every command uses it unless ``--taxonomy`` names another (see
     ``annotator.store.taxonomy_binding``). NULL in a database bound before

@@ -183,11 +183,17 @@ CREATE INDEX idx_samples_model ON samples (model);
 CREATE INDEX idx_samples_passed ON samples (passed);
 
 CREATE VIEW annotator_progress AS
-    SELECT annotator,
-        SUM(kind = 'bug') AS bugs, SUM(kind = 'pass') AS passes,
-        SUM(kind = 'skip') AS skipped, SUM(flag IS NOT NULL) AS flagged,
-        COUNT(*) AS labeled
-    FROM labels GROUP BY annotator;
+    SELECT l.annotator,
+        SUM(l.kind != 'skip') AS labeled,
+        SUM(l.kind != 'skip' AND s.passed IS NOT 1) AS of_to_label,
+        SUM(l.kind IN ('bug', 'pass')) AS decided,
+        SUM(l.kind = 'bug') AS bugs,
+        SUM(l.kind = 'pass') AS passes,
+        SUM(l.kind != 'skip' AND l.flag IS NOT NULL) AS flagged,
+        SUM(l.kind = 'skip') AS skipped
+    FROM labels l JOIN samples s ON s.id = l.sample_id
+    GROUP BY l.annotator
+    HAVING SUM(l.kind != 'skip') > 0;
 
 CREATE VIEW category_counts AS
     SELECT annotator, category, COUNT(*) AS occurrences FROM (
@@ -197,6 +203,24 @@ CREATE VIEW category_counts AS
         SELECT annotator, sample_id, category2 FROM labels
             WHERE kind = 'bug' AND category2 IS NOT NULL
     ) GROUP BY annotator, category ORDER BY annotator, category;
+
+CREATE VIEW sample_outcomes AS
+    SELECT COUNT(*) AS samples,
+        COALESCE(SUM(passed = 1), 0) AS passing,
+        COALESCE(SUM(passed = 0), 0) AS failing,
+        COALESCE(SUM(passed IS NULL), 0) AS outcome_unknown,
+        COALESCE(SUM(passed IS NOT 1), 0) AS to_label
+    FROM samples;
+
+CREATE VIEW sample_tasks AS
+    SELECT COALESCE(
+            CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.task_id') END, id
+        ) AS task,
+        COUNT(*) AS samples,
+        SUM(passed = 1) AS passing,
+        SUM(passed = 0) AS failing,
+        SUM(passed IS NULL) AS outcome_unknown
+    FROM samples GROUP BY 1;
 
 CREATE VIEW samples_full AS
     SELECT s.*, t.prompt, t.generated_code, t.reference_code, t.test_output

@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from annotator.cli import cli
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
+from annotator.store.machine import register_machine
 
 A = [1, 1, 1, 2, 2, 2, 3, 3, "pass", "pass"]
 B = [1, 1, 2, 2, 2, 3, 3, 3, "pass", 1]
@@ -46,7 +47,7 @@ def run(db: Path, *args: str) -> Result:
 
 
 def test_json_shape(db: Path) -> None:
-    result = run(db, "--json", "--bootstrap", "50")
+    result = run(db, "--annotators", "ann1,ann2,final", "--json", "--bootstrap", "50")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["level"] == "category"
@@ -75,8 +76,8 @@ def test_json_shape(db: Path) -> None:
 
 
 def test_identical_annotators_agree_perfectly(db: Path) -> None:
-    report = json.loads(run(db, "--json", "--bootstrap", "0").output)
-    pair = report["pairs"][1]
+    report = json.loads(run(db, "--annotators", "ann1,final", "--json", "--bootstrap", "0").output)
+    pair = report["pairs"][0]
     assert (pair["a"], pair["b"], pair["percent"], pair["cohen_kappa"]) == (
         "ann1",
         "final",
@@ -107,6 +108,24 @@ def test_unknown_annotator_is_a_one_line_error(db: Path) -> None:
 def test_empty_annotator_list_is_an_error(db: Path) -> None:
     result = run(db, "--annotators", " , ")
     assert result.exit_code == 1 and "no annotator names" in result.output
+
+
+def test_default_is_the_raters_and_final_only_when_named(db: Path) -> None:
+    """final is derived from the raters: pooling it inflates agreement, so by default the
+    raters alone are compared (machine annotators neither); naming final says so."""
+    with Store.open(db) as store:
+        register_machine(store, "llm:m", model="m", endpoint="http://x")
+        store.set_label("s00", "llm:m", LabelValue(category=1))
+    default = json.loads(run(db, "--json", "--bootstrap", "0").output)
+    assert default["annotators"] == ["ann1", "ann2"] and default["includes_adjudicated"] is False
+    assert [(p["a"], p["b"]) for p in default["pairs"]] == [("ann1", "ann2")]
+    text = run(db, "--bootstrap", "0").output
+    assert "includes the adjudicated labels" not in text
+    named = run(db, "--annotators", "ann1,ann2,final", "--bootstrap", "0")
+    assert named.exit_code == 0, named.output
+    assert "includes the adjudicated labels" in named.output
+    pooled = json.loads(run(db, "--annotators", "ann1,ann2,final", "--json").output)
+    assert pooled["includes_adjudicated"] is True
 
 
 def test_annotator_subset(db: Path) -> None:
@@ -177,7 +196,9 @@ def test_dlbench(dlbench_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "dl.db"
     imported = CliRunner().invoke(cli, ["--db", str(db), "import", "dlbench", str(dlbench_dir)])
     assert imported.exit_code == 0, imported.output
-    result = run(db, "--json", "--bootstrap", "50")
+    default = json.loads(run(db, "--json", "--bootstrap", "0").output)
+    assert default["annotators"] == ["rater_k", "rater_q"]
+    result = run(db, "--annotators", "final,rater_k,rater_q", "--json", "--bootstrap", "50")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     pairs = {(p["a"], p["b"]): p for p in report["pairs"]}

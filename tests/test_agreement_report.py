@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import time
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
@@ -174,14 +173,15 @@ def test_everyone_same_category_is_null_with_reason(store: Store) -> None:
 
 def test_unequal_raters_fleiss_refused_and_pair_without_common_items(store: Store) -> None:
     fill(store, {"final": [1, 2, 3, 1], "k": [1, 2, None, None], "q": [None, None, 3, 2]})
-    report = agreement_report(store)
+    assert agreement_report(store)["annotators"] == ["k", "q"]  # the raters, by default
+    report = agreement_report(store, ["final", "k", "q"])
     assert report["annotators"] == ["final", "k", "q"]
     by_pair = {(p["a"], p["b"]): p for p in report["pairs"]}
     assert by_pair[("k", "q")]["n"] == 0 and by_pair[("k", "q")]["cohen_kappa"] is None
     assert "no item rated by both" in report["undefined"]["cohen_kappa:k|q"]
     assert "k" in report["undefined"]["light_kappa"]
     fill(store, {"k": [1, 2, 3]})  # item s02 now has three ratings, the others two
-    report = agreement_report(store)
+    report = agreement_report(store, ["final", "k", "q"])
     assert report["fleiss_kappa"] is None
     assert "alpha" in report["undefined"]["fleiss_kappa"]
     assert report["krippendorff_alpha"] is not None
@@ -316,7 +316,8 @@ def test_weighted_set_alpha_equals_stats(rows: list[Row]) -> None:
 # ---------------------------------------------------------------- scale
 
 
-def test_20k_samples_three_annotators_is_fast(tmp_path: Path) -> None:
+def test_20k_samples_three_annotators(tmp_path: Path) -> None:
+    # The answer at scale; its time is benchmarks/guards.py's.
     rng = random.Random(11)
     store = Store.open(tmp_path / "big.db")
     cats = [c.id for c in store.taxonomy.categories]
@@ -334,13 +335,10 @@ def test_20k_samples_three_annotators_is_fast(tmp_path: Path) -> None:
                 put_label(
                     raw_db(store), f"s{i:05d}", who, value, taxonomy_version="t", source="test"
                 )
-    start = time.perf_counter()
-    report = agreement_report(store)
-    elapsed = time.perf_counter() - start
+    report = agreement_report(store, ["final", "a", "b"])
     store.close()
     assert report["n_items"] == 20_000 and len(report["pairs"]) == 3
     assert 0.3 < report["krippendorff_alpha"] < 0.8
-    assert elapsed < 5.0, f"agreement over 20k x 3 took {elapsed:.2f} s"
 
 
 # ---------------------------------------------------------------- real data
@@ -349,7 +347,7 @@ def test_20k_samples_three_annotators_is_fast(tmp_path: Path) -> None:
 def test_dlbench_final_vs_raters_equals_sklearn(dlbench_dir: Path, store: Store) -> None:
     metrics = pytest.importorskip("sklearn.metrics")
     import_path(store, "dlbench", dlbench_dir)
-    report = agreement_report(store)
+    report = agreement_report(store, ["final", "rater_k", "rater_q"])
     assert report["annotators"] == ["final", "rater_k", "rater_q"]
     # The oracle's pairs come from the Label objects, not from the report's SQL.
     by_who: dict[str, dict[str, str]] = {}

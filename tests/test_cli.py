@@ -64,7 +64,15 @@ def test_import_then_status_json(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "3 new" in result.output
     result = runner.invoke(cli, ["--db", str(db), "status", "--json"])
-    assert json.loads(result.output) == {"samples": 3, "failing": 2, "annotators": {}}
+    assert json.loads(result.output) == {
+        "samples": 3,
+        "tasks": 3,
+        "passing": 1,
+        "failing": 2,
+        "outcome_unknown": 0,
+        "to_label": 2,
+        "annotators": {},
+    }
 
 
 def test_env_var_selects_the_database(tmp_path: Path) -> None:

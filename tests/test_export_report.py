@@ -30,9 +30,12 @@ def test_report_on_the_fixture(tmp_path: Path) -> None:
     text = _report(db, tax=tax)
     assert text.startswith("# Study report\n")
     dataset = _section(text, "## Dataset")
-    for line in ("| Total | 7 |", "| Failing | 4 |", "| Passing | 2 |", "| Outcome unknown | 1 |"):
+    for line in ("| Model-samples | 7 |", "| Failing | 4 |", "| Passing | 2 |"):
         assert line in dataset
-    assert "| final | 6 | 4 | 1 | 0 | 1 |" in dataset
+    assert "| Outcome unknown | 1 |" in dataset and "| To label (failing or outcome unknown) | 5 |"
+    # alice's skip is not a label: 4 labeled, 1 skipped.
+    assert "| alice | 4 | 4/5 (80.0%) | 4 | 4 | 0 | 0 | 1 |" in dataset
+    assert "| final | 6 | 4/5 (80.0%) | 5 | 4 | 1 | 1 | 0 |" in dataset
     assert "| Stage | Tasks | Model-samples | Failing samples |" in dataset
     assert "| alpha | 3 | 3 | 3 |" in dataset and "| beta | 3 | 3 | 1 |" in dataset
     assert "No sample carries a data type." in dataset
@@ -80,7 +83,7 @@ def test_report_on_dlbench(dlbench_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = _report(db, "--source", "final")
     assert (
-        "| Total | 240 |" in text and "| Failing | 164 |" in text
+        "| Model-samples | 240 |" in text and "| Failing | 164 |" in text
     )  # 164 result files say "Pass or Failed: 0", wherever the header stands
     assert "No sample carries a stage." in text
     assert "| (no model) | 240 | 240 | 240 | 31.7% (n=240) |" in text

@@ -175,7 +175,11 @@ def test_missing_matplotlib_says_how_to_install(
     Store.open(tmp_path / "a.db").close()
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     out = _run("--db", str(tmp_path / "a.db"), "figures", "--out", str(tmp_path / "f"), code=1)
-    assert "pip install 'annotator[figures]'" in out and out.count("\n") == 1
+    assert (
+        "pip install 'dl-bug-annotator[figures]'" in out
+        and "pip install -e '.[figures]'" in out
+        and out.count("\n") == 1
+    )
 
 
 class _Collect(HTMLParser):

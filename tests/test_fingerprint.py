@@ -69,11 +69,8 @@ def test_cluster_threshold_100_is_exact() -> None:
     assert [c.members for c in cluster(items, threshold=100)] == [["a", "b"], ["c"]]
 
 
-def test_cluster_many_items_is_fast() -> None:
-    import time
-
+def test_cluster_many_items_keeps_every_member() -> None:
+    # Its time is benchmarks/guards.py's.
     items = [(i, f"Error{i % 40}: message {i % 40}") for i in range(50_000)]
-    start = time.perf_counter()
     clusters = cluster(items)
-    assert time.perf_counter() - start < 2.0
     assert sum(len(c.members) for c in clusters) == 50_000

@@ -116,7 +116,7 @@ def test_real_dlbench_import(store: Store, dlbench_dir: Path, tmp_path: Path) ->
     status = store.status()
     assert status.samples == 240
     assert set(status.annotators) == {"final", "rater_k", "rater_q"}
-    assert status.annotators["final"] == 240
+    assert status.annotators["final"].labeled == 240
     # This half of the sheet has three samples on two rows each, all three conflicting.
     assert len(summary.duplicates) == 3 and len(summary.conflicts) == 3
     codes = {r[0] for r in raw(store).execute("SELECT DISTINCT category FROM labels")}
@@ -148,4 +148,12 @@ def test_real_dlbench_copy_with_one_bad_code_changes_nothing(
     victim.write_bytes(b"\xfe\xfe")
     with pytest.raises(UserError, match=victim.name):
         import_path(store, "dlbench", copy)
-    assert store.status().as_dict() == {"samples": 0, "failing": 0, "annotators": {}}
+    assert store.status().as_dict() == {
+        "samples": 0,
+        "tasks": 0,
+        "passing": 0,
+        "failing": 0,
+        "outcome_unknown": 0,
+        "to_label": 0,
+        "annotators": {},
+    }

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from annotator.cli import cli
 from annotator.errors import UserError
+from annotator.export.passk import pass_table, percent
 from annotator.importers import import_path
 from annotator.importers.harness_models import fenced_code
 from annotator.models import Sample
@@ -258,29 +259,95 @@ def test_cli_import_and_error_line(tmp_path: Path) -> None:
     ]
 
 
-def test_reported_n_pass_and_pass_at_5_are_checked(store: Store, tmp_path: Path) -> None:
-    rows = [
-        {
-            "task_id": "T/1",
-            "status": "pass",
-            "statuses": ["pass", "fail", "fail", "fail", "fail", "fail"],
-            "n_pass": 1,
-            "pass_at_5": 5 / 6,
-        },
-        {
-            "task_id": "T/2",
-            "status": "pass",
-            "statuses": ["pass", "pass", "fail", "fail", "fail"],
-            "n_pass": 3,
-            "pass_at_5": 1.0,
-        },
-    ]
-    summary = import_path(store, "dlbench-harness", _lines(tmp_path / "r.jsonl", rows))
-    assert len(summary.warnings) == 1
-    assert (
-        "1 lines report" in summary.warnings[0]
-        and "line 2: n_pass 3, statuses pass 2" in summary.warnings[0]
-    )
+PASS5 = REPO / "tests" / "data" / "harness" / "pass5.jsonl"
+"""Our own lines in the layout of the harness's pass@5 files: ``statuses`` (five
+attempts), ``n_pass``, ``pass_at_5`` as a boolean, ``stage``, ``model``; no ``status``."""
+
+
+def test_pass5_layout_imports_and_gives_the_harness_figures(tmp_path: Path) -> None:
+    raw = [json.loads(line) for line in PASS5.read_text().splitlines()]
+    db = tmp_path / "a.db"
+    ok = CliRunner().invoke(cli, ["--db", str(db), "import", "dlbench-harness", str(PASS5)])
+    assert ok.exit_code == 0, ok.output
+    assert f"{5 * len(raw)} new" in ok.output
+    store = Store.open(db)
+    try:
+        sample = store.require_sample(f"model-a/{raw[2]['task_id']}#3")
+        assert sample.metadata["status"] == raw[2]["statuses"][2]
+        assert sample.metadata["attempts"] == 5 and sample.stage == raw[2]["stage"]
+        (row,) = pass_table(store.attempts(), ks=(1, 5))
+    finally:
+        store.close()
+    # The harness's own figures: pass@1 is the mean share of passing attempts,
+    # pass@5 the share of tasks with pass_at_5 true.
+    harness_at_1 = sum(r["n_pass"] / len(r["statuses"]) for r in raw) / len(raw)
+    harness_at_5 = sum(bool(r["pass_at_5"]) for r in raw) / len(raw)
+    assert row.tasks == len(raw) and row.attempts == 5 * len(raw)
+    assert row.values[1] == pytest.approx(harness_at_1)
+    assert row.values[5] == pytest.approx(harness_at_5)
+    report = CliRunner().invoke(cli, ["--db", str(db), "report", "--k", "1,5"])
+    assert report.exit_code == 0, report.output
+    assert percent(harness_at_1) in report.output and percent(harness_at_5) in report.output
+
+
+@pytest.mark.parametrize(
+    ("fields", "passed"),
+    [
+        ({"status": "fail"}, [False]),
+        ({"statuses": ["fail", "pass"]}, [False, True]),
+        ({"status": "pass", "statuses": ["timeout", "pass"]}, [False, True]),
+        ({"statuses": ["no_image", "pass"], "n_pass": 1, "pass_at_5": True}, [None, True]),
+    ],
+    ids=["status", "statuses", "both", "unknown-attempt"],
+)
+def test_every_layout_imports(
+    store: Store, tmp_path: Path, fields: dict[str, object], passed: list[bool | None]
+) -> None:
+    rows = [{"task_id": "DLBench/7", "model": "m", **fields}]
+    import_path(store, "dlbench-harness", _lines(tmp_path / "r.jsonl", rows))
+    ids = ["m/DLBench/7"] if len(passed) == 1 else [f"m/DLBench/7#{i + 1}" for i in range(2)]
+    assert [store.require_sample(i).passed for i in ids] == passed
+    assert {store.require_sample(i).metadata["task_id"] for i in ids} == {"DLBench/7"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "why"),
+    [
+        ({"statuses": ["pass", "fail"], "n_pass": 2}, "n_pass", "n_pass is 2 but 1 of the 2"),
+        ({"statuses": ["fail"] * 5, "pass_at_5": True}, "pass_at_5", "pass_at_5 is true but 0"),
+        ({"statuses": ["pass"] + ["fail"] * 4, "pass_at_5": False}, "pass_at_5", "is false"),
+        ({"statuses": ["pass"] + ["fail"] * 5, "pass_at_5": 0.5}, "pass_at_5", "give 0.8333"),
+        ({"model": "m"}, "status", "a status (or a list of statuses) is required"),
+    ],
+    ids=["n_pass", "pass_at_5-true", "pass_at_5-false", "pass_at_5-estimate", "no-status"],
+)
+def test_reported_figures_are_checked_and_a_first_import_leaves_no_file(
+    tmp_path: Path, fields: dict[str, object], field: str, why: str
+) -> None:
+    good = {"task_id": "T/1", "status": "pass"}
+    path = _lines(tmp_path / "r.jsonl", [good, {"task_id": "T/2", **fields}])
+    db = tmp_path / "new" / "a.db"
+    runner = CliRunner()
+    bad = runner.invoke(cli, ["--db", str(db), "import", "dlbench-harness", str(path)])
+    assert bad.exit_code == 1
+    (line,) = bad.output.strip().splitlines()
+    assert line.startswith(f"Error: {path}:2 field '{field}': ") and why in line, line
+    # Nothing created: no database, no WAL files, not the folder made for it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.jsonl"]
+    after = runner.invoke(cli, ["--db", str(db), "status"])
+    assert after.exit_code == 1 and f"no database at {db}" in after.output
+
+
+def test_a_failed_import_into_an_existing_database_keeps_it(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["--db", str(db), "import", "dlbench-harness", str(PASS5)])
+    assert ok.exit_code == 0, ok.output
+    path = _lines(tmp_path / "r.jsonl", [{"task_id": "T/1", "statuses": ["pass"], "n_pass": 0}])
+    bad = runner.invoke(cli, ["--db", str(db), "import", "dlbench-harness", str(path)])
+    assert bad.exit_code == 1 and "field 'n_pass'" in bad.output
+    status = runner.invoke(cli, ["--db", str(db), "status", "--json"])
+    assert json.loads(status.output)["samples"] == 5 * len(PASS5.read_text().splitlines())
 
 
 def test_jsonl_refuses_nan_that_sqlite_json_would_refuse(tmp_path: Path) -> None:

@@ -324,3 +324,26 @@ def test_machine_labels_never_vote_in_majority_counts(db: Path, server: ChatServ
     data = json.loads(result.stdout)
     totals = {c["id"]: c["total"] for c in data["categories"]}
     assert totals[6] == 1 and totals[2] == 0
+
+
+def test_a_failed_run_adds_no_annotator_to_status(db: Path) -> None:
+    """An endpoint that refuses connections labels nothing: the machine annotator is
+    registered but has no label, so status, report and agreement do not list it."""
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v1"
+    runner = CliRunner()
+    runner.invoke(
+        cli,
+        ["--db", str(db), "llm-label", "--model", "m9", "--base-url", url, "--retries", "0"],
+    )
+    status = runner.invoke(cli, ["--db", str(db), "status"])
+    assert status.exit_code == 0, status.output
+    assert "llm:m9" not in status.output and "alice 1/6" in status.output
+    as_json = json.loads(runner.invoke(cli, ["--db", str(db), "status", "--json"]).output)
+    assert list(as_json["annotators"]) == ["alice"]
+    report = runner.invoke(cli, ["--db", str(db), "report"])
+    assert report.exit_code == 0 and "llm:m9" not in report.output

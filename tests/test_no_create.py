@@ -76,3 +76,24 @@ def test_merge_creates_the_database(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["--db", str(team), "merge", str(other)])
     assert result.exit_code == 0, result.output
     assert team.exists()
+
+
+def test_a_failure_after_the_import_committed_keeps_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a database that nothing was committed to is removed: an import that
+    succeeded and then failed to print its summary (a closed pipe) keeps its data."""
+
+    def closed_pipe(*args: object, **kwargs: object) -> None:
+        raise BrokenPipeError
+
+    monkeypatch.setattr("annotator.cli.data._print_summary", closed_pipe)
+    db = tmp_path / "a.db"
+    source = tmp_path / "s.jsonl"
+    source.write_text('{"id": "x1", "generated_code": "x = 1", "passed": false}\n')
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", "jsonl", str(source)])
+    assert result.exit_code != 0
+    monkeypatch.undo()
+    status = CliRunner().invoke(cli, ["--db", str(db), "status", "--json"])
+    assert status.exit_code == 0, status.output
+    assert '"samples": 1' in status.output

@@ -7,7 +7,6 @@ import math
 import random
 import subprocess
 import sys
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -431,17 +430,15 @@ def test_import_is_stdlib_only_and_never_loads_textual() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_linear_time_on_100k_items() -> None:
-    # Guard against quadratic regressions, not a benchmark: the four headline statistics take
-    # well under 2 s on 100k items x 3 annotators; a quadratic algorithm would take hours.
+def test_statistics_on_100k_items() -> None:
+    # The answers at scale; the clock (a quadratic algorithm would take hours) is
+    # benchmarks/guards.py's.
     rng = random.Random(0)
     ratings = {
         i: {a: rng.choice(TAXONOMY[:6]) for a in ("x", "y", "z") if rng.random() < 0.9}
         for i in range(100_000)
     }
-    start = time.perf_counter()
     assert percent_agreement(ratings).value is not None
     assert all(s.value is not None for s in pairwise_kappa(ratings, ["x", "y", "z"]).values())
     assert krippendorff_alpha(ratings).n_items > 90_000
     assert gwet_ac1(ratings, TAXONOMY).value is not None
-    assert time.perf_counter() - start < 10.0

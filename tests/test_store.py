@@ -83,7 +83,15 @@ def test_status_counts_samples_failing_and_labels_per_annotator(store: Store) ->
     store.set_label("s0", "k", LabelValue(category=1))
     store.set_label("s1", "k", LabelValue(kind="skip"))
     store.set_label("s1", "q", LabelValue(kind="pass"))
-    assert store.status().as_dict() == {"samples": 4, "failing": 3, "annotators": {"k": 1, "q": 1}}
+    store.set_label("s2", "only-skips", LabelValue(kind="skip"))
+    status = store.status()
+    assert (status.samples, status.tasks, status.failing, status.passing) == (4, 4, 3, 1)
+    assert (status.outcome_unknown, status.to_label) == (0, 3)
+    # A skip is not a label: k has one, and only-skips (no label at all) is not listed.
+    assert sorted(status.annotators) == ["k", "q"]
+    k, q = status.annotators["k"], status.annotators["q"]
+    assert (k.labeled, k.decided, k.bugs, k.skipped, k.of_to_label) == (1, 1, 1, 1, 1)
+    assert (q.labeled, q.decided, q.passes, q.skipped, q.of_to_label) == (1, 1, 1, 0, 1)
 
 
 def test_updating_a_sample_keeps_its_labels(store: Store) -> None:

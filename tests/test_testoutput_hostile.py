@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,12 +91,11 @@ def test_wrong_types_do_not_raise() -> None:
     assert parse_test_output(None) is not None  # type: ignore[arg-type]
 
 
-def test_ten_mb_single_line_is_fast() -> None:
+def test_ten_mb_single_line_parses() -> None:
+    # Its time is benchmarks/guards.py's.
     line = "E   " + "x" * (10 * 1024 * 1024)
-    start = time.perf_counter()
-    parse_test_output("=== FAILURES ===\n___ t ___\n" + line)
-    parse_test_output(line)
-    assert time.perf_counter() - start < 2.0
+    assert isinstance(parse_test_output("=== FAILURES ===\n___ t ___\n" + line), TestReport)
+    assert isinstance(parse_test_output(line), TestReport)
 
 
 def test_nul_bytes_and_nested_brackets() -> None:
@@ -109,10 +106,7 @@ def test_nul_bytes_and_nested_brackets() -> None:
     assert isinstance(parse_test_output("[" * 100_000), TestReport)
 
 
-def test_many_failures_are_linear() -> None:
+def test_many_failures_are_all_found() -> None:
+    # Its time (linear) is benchmarks/guards.py's.
     big = REALISTIC * 2000  # ~2.2 MB, 4000 failures
-    start = time.perf_counter()
-    report = parse_test_output(big)
-    elapsed = time.perf_counter() - start
-    assert len(report.failures) == 4000
-    assert elapsed < 3.0, elapsed
+    assert len(parse_test_output(big).failures) == 4000

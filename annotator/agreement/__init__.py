@@ -6,7 +6,7 @@ identical per-sample rating rows (``ratings``) and computes every statistic over
 (``weighted``, the ``annotator.stats`` formulas; bootstrap intervals use ``annotator.stats`` on
 the expanded ratings). It returns a JSON-ready dict::
 
-    {"level", "annotators", "pass_included", "n_items", "n_rated", "n_dropped", "percent",
+    {"level", "annotators", "includes_adjudicated", "pass_included", "n_items", "n_rated", "n_dropped", "percent",
      "pairs": [{"a", "b", "n", "percent", "cohen_kappa", "ci"}], "fleiss_kappa",
      "krippendorff_alpha", "gwet_ac1", "light_kappa", "ci": {alpha name: [lo, hi] | null},
      "per_category": [{"category", "kappa", "n", "method"}],
@@ -19,9 +19,11 @@ the expanded ratings). It returns a JSON-ready dict::
 plus ``alpha_masi`` / ``alpha_jaccard`` at level ``set``.
 
 Choices:
-- Default annotators are every annotator with at least one label, *including* ``final``:
-  researchers compare raters with each other and with the adjudicated label. Pass
-  ``annotators`` to pick a subset; unknown names raise a ``UserError`` naming them.
+- Default annotators are the raters: every annotator with at least one label except
+  ``final`` and machine annotators (``llm:NAME``). ``final`` is derived from the raters'
+  labels, so pooling it inflates agreement; it (or a machine) counts only when named in
+  ``annotators``, and then ``includes_adjudicated`` is true and the output says so.
+  Unknown names raise a ``UserError`` naming them.
 - ``pass`` is a category of its own; ``skip`` and flag-only labels are missing ratings. The
   ``without_pass`` block drops every item where any selected annotator said pass; with
   ``no_pass=True`` the main block is that one too.
@@ -44,6 +46,7 @@ from .ratings import (
     PASS,
     Loaded,
     default_annotators,
+    default_raters,
     expand,
     load_ratings,
     resolve_annotators,
@@ -56,6 +59,7 @@ __all__ = [
     "Loaded",
     "agreement_report",
     "default_annotators",
+    "default_raters",
     "expand",
     "jsonable",
     "label_text",

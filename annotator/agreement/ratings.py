@@ -73,10 +73,18 @@ def default_annotators(store: Store) -> list[str]:
     return [n for n in store.annotators_with_labels() if n not in machines]
 
 
+def default_raters(store: Store) -> list[str]:
+    """The raters: every annotator with a label except ``final`` (derived from the raters,
+    so pooling it would inflate agreement) and machine annotators (``llm:NAME``), sorted
+    by name. Either counts only when named."""
+    return [n for n in default_annotators(store) if n != FINAL]
+
+
 def resolve_annotators(store: Store, requested: Sequence[str] | None) -> list[str]:
-    """The annotators to compare; unknown names raise one ``UserError`` naming them all."""
+    """The annotators to compare: ``requested``, else :func:`default_raters`; unknown
+    names raise one ``UserError`` naming them all."""
     if not requested:
-        return default_annotators(store)
+        return default_raters(store)
     names = list(dict.fromkeys(n.strip() for n in requested if n.strip()))
     if not names:
         raise UserError("no annotator names given", field="annotators")

@@ -33,6 +33,7 @@ from itertools import combinations
 from typing import Any
 
 from ..errors import UserError
+from ..models import FINAL
 from ..stats import (
     Distance,
     Ratings,
@@ -281,6 +282,7 @@ def agreement_report(
             "label_versions": taxonomy_versions(store),
         },
         "annotators": names,
+        "includes_adjudicated": FINAL in names,
         "pass_included": not no_pass,
         **main,
         "without_pass": without,

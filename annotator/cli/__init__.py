@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from ..errors import UserError
+from ..paths import DISTRIBUTION
 from ..textsafe import visible_line
 from .context import Context
 
@@ -73,13 +74,28 @@ class AnnotatorGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except BaseException as exc:
+                # A failed import or merge leaves no new database file behind.
+                if isinstance(ctx.obj, Context) and not _succeeded(exc):
+                    ctx.obj.discard_created()
+                raise
         except UserError as exc:
             raise click.ClickException(visible_line(exc)) from None
         except sqlite3.DatabaseError as exc:
             obj = ctx.obj
             where = f"{obj.db_path}: " if isinstance(obj, Context) else ""
             raise click.ClickException(visible_line(f"{where}database error: {exc}")) from None
+
+
+def _succeeded(exc: BaseException) -> bool:
+    """Whether ``exc`` is click's way of ending a command that succeeded."""
+    return (
+        isinstance(exc, click.exceptions.Exit)
+        and exc.exit_code == 0
+        or (isinstance(exc, SystemExit) and exc.code in (0, None))
+    )
 
 
 @click.group(cls=AnnotatorGroup)
@@ -99,7 +115,7 @@ class AnnotatorGroup(click.Group):
     default=None,
     help="Taxonomy YAML file (default: the bundled DLEval taxonomy).",
 )
-@click.version_option(package_name="annotator")
+@click.version_option(package_name=DISTRIBUTION)
 @click.pass_context
 def cli(ctx: click.Context, db_path: Path, taxonomy_path: Path | None) -> None:
     """Label failing LLM-generated deep-learning code with a bug taxonomy,

@@ -140,6 +140,13 @@ def render(report: dict[str, Any], console: Console, confusion: bool = False) ->
     if not report["pass_included"]:
         head.append(f" (items with a pass dropped: {report['without_pass']['n_pass_items']})")
     console.print(head)
+    if report["includes_adjudicated"]:
+        console.print(
+            Text(
+                "This includes the adjudicated labels (final): they were made after seeing the"
+                " raters' labels, so these figures overstate how far independent raters agree."
+            )
+        )
     tax = report["taxonomy"]
     versions = ", ".join(f"{v}: {n}" for v, n in tax["label_versions"].items())
     line = Text("Taxonomy ")
@@ -188,7 +195,8 @@ def render(report: dict[str, Any], console: Console, confusion: bool = False) ->
     "--annotators",
     default=None,
     metavar="A,B,...",
-    help="Comma-separated annotators to compare (default: all with labels, including final).",
+    help="Comma-separated annotators to compare (default: the raters, everyone with labels"
+    " but final and machine annotators; name final to include the adjudicated labels).",
 )
 @click.option(
     "--level",

@@ -9,6 +9,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..importers import IMPORTERS, ImportSummary, estimate, import_path
+from ..store.rows import share
 from .context import Context, pass_context
 from .output import SafeConsole, echo
 
@@ -113,7 +114,18 @@ def _print_summary(summary: ImportSummary, ctx: Context) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @pass_context
 def status(ctx: Context, as_json: bool) -> None:
-    """Samples, failing samples and samples labeled per annotator."""
+    """Samples, tasks, failing samples and labels per annotator.
+
+    \b
+    model-samples    one per attempt (a task run by several models or times
+                     is several samples)
+    tasks            distinct task ids (a sample without one is its own task)
+    failing          the tests failed; outcome unknown: it could not be read
+    to label         failing or outcome unknown (the labeling queue)
+    labeled          labels that are not a skip (a category, pass, or a flag)
+    decided          a category or pass: what agreement compares
+    Progress         labeled samples of those to label (the label screen's title)
+    """
     data = ctx.store.status()
     times = ctx.store.time_summary()
     if as_json:
@@ -126,22 +138,28 @@ def status(ctx: Context, as_json: bool) -> None:
         echo(json.dumps(doc))
         return
     echo(f"Database: {ctx.db_path}")
-    echo(f"Samples:  {data.samples} ({data.failing} failing)")
+    echo(
+        f"Samples:  {data.samples} model-samples of {data.tasks} tasks: {data.failing} failing,"
+        f" {data.outcome_unknown} outcome unknown, {data.passing} passing"
+    )
+    echo(f"To label: {data.to_label} (failing or outcome unknown)")
     if not data.annotators:
         echo("No labels yet.")
     else:
-        # Counts only (never labels): the same for every annotator to see. The count
-        # and one decimal, so 2 labels of 240 read as progress, not as 0%.
-        total = data.samples or 1
+        # Counts only (never labels): the same for every annotator to see, and the
+        # same figures as the labeling screen's title (labeled of the samples to label).
         progress = " · ".join(
-            f"{name} {count}/{data.samples} ({100 * count / total:.1f}%)"
-            for name, count in data.annotators.items()
+            f"{name} {row.of_to_label}/{data.to_label} ({share(row.of_to_label, data.to_label)})"
+            for name, row in data.annotators.items()
         )
         echo(f"Progress: {progress}")
-    for name, count in data.annotators.items():
+    for name, row in data.annotators.items():
         timed = times.per_annotator.get(name)
         spent = f"  median {timed[1]:.0f} s/sample over {timed[0]}" if timed else ""
-        echo(f"  {name:<20} {count} labeled{spent}")
+        echo(
+            f"  {name:<20} {row.labeled} labeled ({row.decided} decided: {row.bugs} bug,"
+            f" {row.passes} pass), {row.flagged} flagged, {row.skipped} skipped{spent}"
+        )
     if times.per_category:
         echo("Median focus time per category (first category, all annotators):")
         for category, (n, seconds) in times.per_category.items():

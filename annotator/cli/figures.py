@@ -43,7 +43,8 @@ def figures_cmd(ctx: Context, out: Path, fmt: str, source: str, pair: str | None
     by stage per model, a category x model heatmap and an agreement confusion
     matrix; sized for a two-column paper, deterministic output.
 
-    Needs matplotlib: pip install 'annotator[figures]'.
+    Needs matplotlib: pip install 'dl-bug-annotator[figures]'
+    (from a checkout: pip install -e '.[figures]').
     """
     from ..export.figures import write_figures
 

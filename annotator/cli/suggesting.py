@@ -24,7 +24,13 @@ def _engine(ctx: Context, rules: Path | None) -> Engine:
 
 def warn_skipped_rules(rules: RuleSet) -> int:
     """Say on stderr which rules the taxonomy made skip; returns how many."""
-    if rules.skipped:
+    if rules.foreign:
+        echo(
+            f"warning: {rules.foreign}: no shipped rule or prior applies ({len(rules.skipped)}"
+            " rules skipped); suggestions come only from this database's labels",
+            err=True,
+        )
+    elif rules.skipped:
         echo(
             f"warning: {len(rules.skipped)} rules skipped (the taxonomy lacks what they name): "
             + "; ".join(rules.skipped),
@@ -87,8 +93,10 @@ def suggest(
     frequencies of samples already labeled (every annotator's, or only
     ANNOTATOR's with --annotator) over a prior shipped with the rules; each
     carries its evidence and a confidence (the estimated probability that the
-    category is among the sample's). A sample is "decisive" when a decisive
-    rule fired (syntax error, timeout, missing module ...). They are cached
+    category is among the sample's). A sample is "decisive" when a trigger
+    fired whose precision the visible labels show to be high (95% lower
+    bound at least 0.85; none by default). The first listed is the one the
+    labeling panel names the likeliest and `a` takes. They are cached
     and recomputed when the sample, the rules or the labels change.
     """
     engine = _engine(ctx, rules)
@@ -112,9 +120,15 @@ def suggest(
             continue
         console.print(Text(sid + ("  (decisive)" if decisive else ""), style="bold"))
         if not ranked:
-            console.print(f"  ({NO_SIGNAL})")
+            note = (
+                "no rule applies to this taxonomy and no label votes yet"
+                if engine.rules.foreign
+                else NO_SIGNAL
+            )
+            console.print(f"  ({note})")
         for s in ranked:
             name = ctx.taxonomy.label_text(s.category, s.subcategory)
+            # No confidence: too few labels of a taxonomy without a shipped table.
             confidence = f"{s.confidence:4.0%}" if s.confidence is not None else "   ?"
             console.print(Text(f"  {confidence}  {name}"))
             for line in s.evidence:

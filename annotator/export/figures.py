@@ -20,7 +20,7 @@ Output is deterministic: SVG with a fixed ``svg.hashsalt``, no date in the
 metadata, text kept as ``<text>`` (``svg.fonttype: none``), so tests can parse
 the numbers and labels; PDF and PNG without creation dates either. Text from
 the data is shown literally (math text off, control characters removed).
-matplotlib is an optional extra (``pip install 'annotator[figures]'``);
+matplotlib is an optional extra (``pip install 'dl-bug-annotator[figures]'``);
 without it :func:`require_matplotlib` raises a :class:`UserError` saying so.
 """
 
@@ -35,6 +35,7 @@ from typing import Any
 
 from ..agreement import agreement_report, default_annotators, label_text
 from ..errors import UserError
+from ..paths import install_hint
 from ..store import Store
 from .counts import AUTO, count_table
 from .crosstab import cross_table
@@ -44,7 +45,7 @@ FORMATS = ("svg", "pdf", "png")
 COLUMN_IN = 3.5
 FULL_IN = 7.16
 FONT_PT = 8
-INSTALL = "pip install 'annotator[figures]'"
+INSTALL = install_hint("figures")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 RC = {
     "font.size": FONT_PT,

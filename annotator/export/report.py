@@ -2,8 +2,9 @@
 
 Contract: :func:`build_report` returns Markdown with these sections, in order:
 
-1. Dataset - samples, failing / passing / unknown outcome, labels per
-   annotator, and *tasks* by stage, data type and task type (a task counts
+1. Dataset - tasks, model-samples, failing / passing / unknown outcome, to
+   label, labels per annotator (the counts of ``annotator status``:
+   :class:`~annotator.store.rows.StoreStatus`), and *tasks* by stage, data type and task type (a task counts
    once however many models or attempts ran it; the tables say how many
    model-samples they cover): :mod:`annotator.export.report_tables`.
 2. pass@k - pass@1 and pass@k (unbiased estimator, averaged over tasks) per
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 
 from ..store import Store
 from ..store.attempts import AttemptRow
+from ..store.rows import share
 from .counts import AUTO, count_table, source_description
 from .markdown import cell, render, row
 from .passk import DEFAULT_K
@@ -36,26 +38,46 @@ from .report_time import time_section
 
 
 def _dataset(store: Store, attempts: Sequence[AttemptRow]) -> list[str]:
-    total, failing, passing = store.outcomes()
+    counts = store.status()
     lines = ["## Dataset", ""]
-    if not total:
+    if not counts.samples:
         return [*lines, "The database holds no samples.", ""]
     lines += [
         row("Samples", "Count"),
         "|---|---:|",
-        row("Total", total),
-        row("Failing", failing),
-        row("Passing", passing),
-        row("Outcome unknown", total - failing - passing),
+        row("Tasks", counts.tasks),
+        row("Model-samples", counts.samples),
+        row("Failing", counts.failing),
+        row("Passing", counts.passing),
+        row("Outcome unknown", counts.outcome_unknown),
+        row("To label (failing or outcome unknown)", counts.to_label),
         "",
     ]
-    progress = store.progress()
+    progress = list(counts.annotators.values())
     if progress:
         lines += ["### Labels per annotator", ""]
-        lines += [row("Annotator", "Labeled", "Bug", "Pass", "Skipped", "Flagged")]
-        lines += ["|---|---:|---:|---:|---:|---:|"]
         lines += [
-            row(cell(r.annotator), r.labeled, r.bugs, r.passes, r.skipped, r.flagged)
+            "Labeled: every label but a skip (a category, pass, or only a flag or note);"
+            " decided: a category or pass (what agreement compares); progress: labeled"
+            " samples of those to label, as `annotator status` and the labeling screen show it."
+            " A skip is not a label.",
+            "",
+        ]
+        lines += [
+            row("Annotator", "Labeled", "Progress", "Decided", "Bug", "Pass", "Flagged", "Skipped")
+        ]
+        lines += ["|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            row(
+                cell(r.annotator),
+                r.labeled,
+                f"{r.of_to_label}/{counts.to_label} ({share(r.of_to_label, counts.to_label)})",
+                r.decided,
+                r.bugs,
+                r.passes,
+                r.flagged,
+                r.skipped,
+            )
             for r in progress
         ]
     else:

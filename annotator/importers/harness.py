@@ -18,6 +18,11 @@ kept in the metadata under ``response``) and ``model`` (``--model NAME``).
   :data:`~.harness_models.OUTCOME`. pass@k groups the attempts by task.
 - ``stage``, ``data_type`` and ``task_type`` come from the line's ``metadata``
   (``stage``, ``data``, ``task``), else its top level, else the task file.
+- A line carries ``status`` (one attempt), ``statuses`` (the attempts of one
+  task: the harness's pass@k files have no ``status``) or both (``status`` is
+  then the task's summary, kept as ``task_status``); neither is an error.
+  ``n_pass`` and ``pass_at_5``, where given, must be what the statuses give
+  (:func:`_check_reported`), else the import fails naming the line and field.
 - The whole file is read and checked before anything is written; a bad line
   fails the import with file, line and field. Files are only looked up among
   those listed in the folders (a task id never becomes a path). Nothing is
@@ -69,7 +74,16 @@ def _read_lines(path: Path) -> list[_Line]:
         for number, raw in enumerate(handle, start=1):
             if raw.strip():
                 result = validate(HarnessResult, load_json(path, raw, number), path, number)
-                lines.append(_Line(number, result))
+                if result.status is None and result.statuses is None:
+                    raise UserError(
+                        "a status (or a list of statuses) is required",
+                        file=path,
+                        line=number,
+                        field="status",
+                    )
+                line = _Line(number, result)
+                _check_reported(path, line)
+                lines.append(line)
     if not lines:
         raise UserError("no result lines", file=path)
     return lines
@@ -139,28 +153,44 @@ def _test_output(result: HarnessResult) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _check_reported(lines: list[_Line], summary: ImportSummary) -> None:
-    """Warn where the line's own ``n_pass`` / ``pass_at_5`` disagree with its ``statuses``."""
-    odd: list[str] = []
-    for line in lines:
-        result = line.result
-        if result.statuses is None:
-            continue
-        known = [outcome(s) for s in result.statuses if outcome(s) is not None]
-        passed = sum(1 for s in result.statuses if outcome(s))
-        if result.n_pass is not None and result.n_pass != passed:
-            odd.append(f"line {line.number}: n_pass {result.n_pass}, statuses pass {passed}")
-        if result.pass_at_5 is not None and len(known) >= 5:
-            ours = pass_at_k(len(known), passed, 5)
-            if ours is not None and abs(ours - result.pass_at_5) > 1e-6:
-                odd.append(
-                    f"line {line.number}: pass_at_5 {result.pass_at_5}, statuses give {ours:.4f}"
-                )
-    if odd:
-        summary.warnings.append(
-            f"{len(odd)} lines report n_pass or pass_at_5 that their statuses do not give"
-            f" (the statuses are imported; first: {odd[0]})"
+def _check_reported(path: Path, line: _Line) -> None:
+    """Refuse a line whose own ``n_pass`` / ``pass_at_5`` its statuses do not give.
+
+    The harness writes ``n_pass`` (attempts with status ``pass``) and ``pass_at_5``
+    (``true`` when some attempt passed) beside ``statuses``; a disagreement means the
+    file was edited or mixed up, and its pass@k would not be the harness's.
+    """
+    result = line.result
+    statuses = result.attempt_statuses()
+    known = [s for s in statuses if outcome(s) is not None]
+    passed = sum(1 for s in statuses if outcome(s))
+    if result.n_pass is not None and result.n_pass != passed:
+        raise UserError(
+            f"n_pass is {result.n_pass} but {passed} of the {len(statuses)} statuses are pass",
+            file=path,
+            line=line.number,
+            field="n_pass",
         )
+    reported = result.pass_at_5
+    if isinstance(reported, bool):
+        if reported != (passed > 0):
+            raise UserError(
+                f"pass_at_5 is {str(reported).lower()} but {passed} of the"
+                f" {len(statuses)} statuses are pass",
+                file=path,
+                line=line.number,
+                field="pass_at_5",
+            )
+    elif reported is not None and len(known) >= 5:
+        ours = pass_at_k(len(known), passed, 5)
+        if ours is not None and abs(ours - reported) > 1e-6:
+            raise UserError(
+                f"pass_at_5 is {reported} but the statuses give {ours:.4f}"
+                f" ({passed} pass of {len(known)} attempts)",
+                file=path,
+                line=line.number,
+                field="pass_at_5",
+            )
 
 
 def read(
@@ -181,7 +211,6 @@ def read(
     for line in lines:
         for status in line.result.attempt_statuses():
             by_task[line.result.task_id].append((line, status))
-    _check_reported(lines, summary)
     samples: list[SampleIn] = []
     unknown: set[str] = set()
     no_code: list[str] = []
@@ -215,6 +244,8 @@ def read(
             )
             if result.statuses is not None:
                 metadata["statuses"] = result.statuses
+                if result.status is not None:
+                    metadata["task_status"] = result.status
             if code_file is not None:
                 metadata["code_file"] = code_file.name
             if task is not None:

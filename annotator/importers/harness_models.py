@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, StrictBool, field_validator
 
 OUTCOME: dict[str, bool | None] = {
     "pass": True,
@@ -77,9 +77,10 @@ class HarnessResult(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     task_id: str = Field(min_length=1, max_length=500)
-    status: str = Field(min_length=1, max_length=100)
+    status: str | None = Field(default=None, min_length=1, max_length=100)
+    """The one attempt's status; with ``statuses`` only a summary (not imported)."""
     statuses: list[str] | None = None
-    """Several attempts of the task, in order; ``status`` is then the summary."""
+    """Several attempts of the task, in order (the harness's pass@k files carry only these)."""
     repo: str | None = None
     counts: HarnessCounts | None = None
     duration_s: float | None = None
@@ -94,7 +95,10 @@ class HarnessResult(BaseModel):
     agent: str | None = None
     error: str | None = _TEXT
     n_pass: NonNegativeInt | None = None
-    pass_at_5: float | None = None
+    """How many attempts passed, as the harness counted them."""
+    pass_at_5: StrictBool | float | None = None
+    """The harness's pass@5 of the task: a boolean (some attempt passed: what its pass@k
+    files write) or an estimate (the unbiased 1 - C(n-c, 5) / C(n, 5))."""
 
     @field_validator("statuses")
     @classmethod
@@ -106,7 +110,10 @@ class HarnessResult(BaseModel):
         return value
 
     def attempt_statuses(self) -> list[str]:
-        return list(self.statuses) if self.statuses is not None else [self.status]
+        """The statuses of the task's attempts: ``statuses``, else the one ``status``."""
+        if self.statuses is not None:
+            return list(self.statuses)
+        return [self.status] if self.status is not None else []
 
     def where(self, key: str) -> str | None:
         """``stage``, ``task`` or ``data``: from ``metadata`` first, else the top level."""

@@ -1,4 +1,4 @@
-"""An LLM as one more, blind, machine-made annotator (the optional ``annotator[llm]`` extra).
+"""An LLM as one more, blind, machine-made annotator (the optional ``llm`` extra of the ``dl-bug-annotator`` distribution).
 
 Contract: :mod:`.prompt` builds the chat messages for one failing sample
 (prompt, generated code, reference, primary error and facts, the taxonomy

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..models import LabelValue, Sample
+from ..suggest.frames import attribute
 from ..suggest.primary import report_of
 from ..taxonomy import Taxonomy
 
@@ -79,12 +80,11 @@ def facts_text(sample: Sample) -> str:
     failure = report.primary_failure()
     if failure is not None:
         lines.append(f"Primary error: {failure.exception_type or 'Error'}: {failure.message}")
-        if failure.generated_frame is not None:
-            frame = failure.generated_frame
-            lines.append(f"Raised in the generated code, line {frame.line}: {frame.code.strip()}")
-        elif failure.frames:
-            frame = failure.frames[-1]
-            lines.append(f"Raised in {frame.file}, line {frame.line}")
+        # Lines named only in the file they belong to (see suggest/frames.py).
+        found = attribute(failure, sample.generated_code)
+        if found.raised is not None:
+            code = found.frame.code.strip() if found.frame is not None else ""
+            lines.append(f"Raised {found.where()}" + (f": {code}" if code else ""))
         if failure.shapes:
             lines.append(f"Shapes in the message: {failure.shapes}")
     if report.timeout:

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import UserError
+from ..paths import install_hint
 from ..store import Store
 from ..store.machine import MachineAnswer, answered, record_answer, register_machine
 from .prompt import PROMPT_VERSION, InvalidAnswer, build_messages, parse_answer
@@ -105,7 +106,7 @@ def _client(config: LlmConfig) -> Any:
     try:
         from openai import OpenAI
     except ImportError:  # pragma: no cover - depends on the installed extras
-        raise UserError("llm-label needs the llm extra: pip install 'annotator[llm]'") from None
+        raise UserError(f"llm-label needs the llm extra: {install_hint('llm')}") from None
     # Local servers (Ollama, llama.cpp, vLLM) accept any key; the client wants one.
     key = os.environ.get(config.api_key_env) or "not-needed"
     return OpenAI(

@@ -140,20 +140,16 @@ class BlindStore:
         return self._store.labeled_among(self.annotator, sample_ids)
 
     def progress(self) -> tuple[int, int]:
-        """(decided, to decide): the failing samples this annotator has decided,
-        and all failing samples.
+        """(labeled, to label): this annotator's labels on samples to label, and all
+        samples to label (failing or outcome unknown).
 
-        A decision is a category, 'pass' (not a failure after all) or a flag;
-        a skip is none. Samples whose tests passed are not to decide. So
-        deciding every failing sample reaches 100%.
+        A label is a category, 'pass' (not a failure after all) or a flag; a skip
+        is none. Samples whose tests passed are not to label, so labeling every
+        one to label reaches 100%. The same counts as ``annotator status`` (the
+        ``annotator_progress`` row of this annotator only: blind).
         """
-        row = self._conn.execute(
-            "SELECT COUNT(*), COUNT(l.sample_id) FROM samples s LEFT JOIN labels l"
-            " ON l.sample_id = s.id AND l.annotator = ? AND l.kind != 'skip'"
-            " WHERE s.passed IS NOT 1",
-            (self.annotator,),
-        ).fetchone()
-        return int(row[1]), int(row[0])
+        own = self._store.annotator_progress(self.annotator)
+        return (own.of_to_label if own is not None else 0), self._store.to_label()
 
     def change_token(self) -> tuple[int, int]:
         """Moves whenever one of this annotator's labels is written, changed or undone

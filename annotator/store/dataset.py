@@ -26,10 +26,10 @@ class DatasetQueries:
     _db: Database
 
     def outcomes(self) -> tuple[int, int, int]:
-        """(samples, failing, passing); the rest have an unknown outcome."""
+        """(samples, failing, passing); the rest have an unknown outcome (the
+        ``sample_outcomes`` view, as :meth:`~ProgressQueries.status` reads it)."""
         total, failing, passing = self._db.conn.execute(
-            "SELECT COUNT(*), COALESCE(SUM(passed = 0), 0), COALESCE(SUM(passed = 1), 0)"
-            " FROM samples"
+            "SELECT samples, failing, passing FROM sample_outcomes"
         ).fetchone()
         return int(total), int(failing), int(passing)
 

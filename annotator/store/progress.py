@@ -2,8 +2,10 @@
 
 Contract: :class:`ProgressQueries` (part of :class:`~annotator.store.Store`)
 answers with index lookups or one pass over the ``labels`` table; none reads
-sample texts. 'Labeled' counts every decision (a category, a pass judgement,
-or a flag/note) and leaves out skips.
+sample texts. The counts come from the views ``sample_outcomes``, ``sample_tasks`` and
+``annotator_progress`` (migration m006), where each is defined once: 'labeled'
+is every label but a skip (a category, a pass judgement, or a flag/note), and
+an annotator with no label (a failed machine run, only skips) is not listed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlite_utils import Database
 from .rows import ProgressRow, StoreStatus
 
 LabelsToken = tuple[int, int]
+_PROGRESS = ", ".join(ProgressRow._fields)
 
 
 class ProgressQueries:
@@ -23,18 +26,32 @@ class ProgressQueries:
     _db: Database
 
     def status(self) -> StoreStatus:
-        """Samples, failing samples, and samples labeled per annotator."""
-        conn = self._db.conn
-        samples = conn.execute("SELECT COUNT(*) FROM samples").fetchone()[0]
-        failing = conn.execute("SELECT COUNT(*) FROM samples WHERE passed IS NOT 1").fetchone()[0]
-        per = {
-            name: int(count)
-            for name, count in conn.execute(
-                "SELECT a.name, COUNT(l.sample_id) FROM annotators a LEFT JOIN labels l"
-                " ON l.annotator = a.name AND l.kind != 'skip' GROUP BY a.name ORDER BY a.name"
-            )
-        }
-        return StoreStatus(samples=int(samples), failing=int(failing), annotators=per)
+        """The study's counts (see :class:`~annotator.store.rows.StoreStatus`)."""
+        outcomes = self._db.conn.execute(
+            "SELECT samples, (SELECT COUNT(*) FROM sample_tasks), passing, failing,"
+            " outcome_unknown, to_label FROM sample_outcomes"
+        ).fetchone()
+        per = {row.annotator: row for row in self.progress(final_first=False)}
+        samples, tasks, passing, failing, unknown, to_label = (int(n) for n in outcomes)
+        return StoreStatus(samples, tasks, passing, failing, unknown, to_label, per)
+
+    def to_label(self) -> int:
+        """Samples to label: failing or outcome unknown (``sample_outcomes.to_label``)."""
+        return int(self._db.conn.execute("SELECT to_label FROM sample_outcomes").fetchone()[0])
+
+    def annotator_progress(self, annotator: str) -> ProgressRow | None:
+        """One annotator's counts; None without a label."""
+        row = self._db.conn.execute(
+            f"SELECT {_PROGRESS} FROM annotator_progress WHERE annotator = ?", (annotator,)
+        ).fetchone()
+        return None if row is None else ProgressRow(*row)
+
+    def is_empty(self) -> bool:
+        """Whether the database holds no sample and no label (nothing was ever committed)."""
+        row = self._db.conn.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM samples) AND NOT EXISTS (SELECT 1 FROM labels)"
+        ).fetchone()
+        return bool(row[0])
 
     def labeled_samples(self) -> int:
         """Samples that carry at least one label of anyone."""
@@ -50,12 +67,10 @@ class ProgressQueries:
         )
         return {r[0] for r in rows}
 
-    def progress(self) -> list[ProgressRow]:
-        """Labels by kind per annotator, ``final`` first."""
-        rows = self._db.conn.execute(
-            "SELECT annotator, labeled, bugs, passes, skipped, flagged FROM annotator_progress"
-            " ORDER BY annotator = 'final' DESC, annotator"
-        )
+    def progress(self, *, final_first: bool = True) -> list[ProgressRow]:
+        """Every annotator's counts (those with a label), ``final`` first unless not asked."""
+        order = "annotator = 'final' DESC, annotator" if final_first else "annotator"
+        rows = self._db.conn.execute(f"SELECT {_PROGRESS} FROM annotator_progress ORDER BY {order}")
         return [ProgressRow(*r) for r in rows]
 
     def labels_token(self) -> LabelsToken:
@@ -70,6 +85,7 @@ class ProgressQueries:
         return [r[0] for r in self._db.conn.execute("SELECT name FROM annotators ORDER BY name")]
 
     def annotators_with_labels(self) -> list[str]:
-        """Every annotator that has at least one label, by name."""
-        cur = self._db.conn.execute("SELECT DISTINCT annotator FROM labels ORDER BY annotator")
+        """Every annotator that has at least one label (a skip is none), by name: the
+        annotators of ``annotator_progress``."""
+        cur = self._db.conn.execute("SELECT annotator FROM annotator_progress ORDER BY annotator")
         return [r[0] for r in cur]

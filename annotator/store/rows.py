@@ -31,26 +31,55 @@ class QueueRow(NamedTuple):
     """Where a search found the sample (code, output, prompt or own note); None: no search."""
 
 
-class StoreStatus(NamedTuple):
-    """Samples, failing samples and labeled samples per annotator (skips left out)."""
-
-    samples: int
-    failing: int
-    annotators: dict[str, int]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"samples": self.samples, "failing": self.failing, "annotators": self.annotators}
-
-
 class ProgressRow(NamedTuple):
-    """One annotator's labels by kind (the ``annotator_progress`` view)."""
+    """One annotator's counts (the ``annotator_progress`` view; see :class:`StoreStatus`)."""
 
     annotator: str
     labeled: int
+    """Labels that are not a skip: a category, a pass, or only a flag or note."""
+    of_to_label: int
+    """Of those, on samples to label (failing or outcome unknown): the progress."""
+    decided: int
+    """A category or a pass: the labels agreement rates."""
     bugs: int
     passes: int
-    skipped: int
     flagged: int
+    skipped: int
+    """Skips, which are not labels."""
+
+    def as_dict(self) -> dict[str, int]:
+        return {k: v for k, v in self._asdict().items() if k != "annotator"}
+
+
+def share(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a percentage with one decimal (2 of 240 reads 0.8%, not 0%);
+    the one format of progress in ``status``, ``report`` and the screens' titles."""
+    return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
+class StoreStatus(NamedTuple):
+    """The study's counts, each defined once (the views ``sample_outcomes``, ``sample_tasks`` and
+    ``annotator_progress``, migration m006): every command and screen prints these.
+
+    ``samples`` are model-samples (one per attempt); ``tasks`` the distinct task ids;
+    ``failing`` the samples whose tests failed, ``outcome_unknown`` those whose outcome
+    could not be read; ``to_label`` both (the labeling queue). ``annotators``: everyone
+    with at least one label (a skip is none), by name.
+    """
+
+    samples: int
+    tasks: int
+    passing: int
+    failing: int
+    outcome_unknown: int
+    to_label: int
+    annotators: dict[str, ProgressRow]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **{k: v for k, v in self._asdict().items() if k != "annotators"},
+            "annotators": {name: row.as_dict() for name, row in self.annotators.items()},
+        }
 
 
 class LabelRow(NamedTuple):

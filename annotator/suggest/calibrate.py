@@ -6,8 +6,10 @@ labeled sample the caller may see, and whether its category was among that
 sample's categories. It is a logistic (Platt) map from the suggestion's score
 (logit), whether it is decisive and whether it ranks first, penalised towards
 a fallback that ships with the rule table (confidence = score; decisive ones
-near the prior's ``decisive_hit_rate``), so that with few labels the fallback
-speaks and with many the labels do. A smooth map with four parameters: one
+near the prior's ``decisive_hit_rate``), and shrunk toward the base rate of
+its rank (top or not) on those records by ``SHRINK`` labeled samples, so that
+with few labels it is not overconfident out of sample (ECE on split halves:
+benchmarks/suggest_cv.py). With no label at all, confidence = score. A smooth map with four parameters: one
 sample barely moves it (bins would flip a sample's own confidence across a
 boundary under leave-one-out). :func:`cross_fitted` gives, for evaluation,
 each sample the map fitted without its fold. :func:`reliability` bins top-1
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 
 from ..models import Suggestion
 
+SHRINK = 30.0  # labeled samples at which the fitted map and the base rate weigh alike
 PENALTY = 4.0  # strength of the pull towards the fallback parameters
 REPORT_BINS = 5  # bins of the reliability table
 FOLDS = 5
@@ -69,6 +72,10 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
 class Calibrator:
     decisive_hit_rate: float = 0.8
     theta: list[float] = field(default_factory=list)
+    samples: int = 0
+    """Labeled samples the map was fitted on (0: the fallback speaks)."""
+    base: tuple[float, float] = (0.0, 0.0)
+    """Hit rates (smoothed) of the top suggestion and of the others on them."""
 
     def fallback(self) -> list[float]:
         # confidence = score, and decisive suggestions (scores near 0.6)
@@ -79,6 +86,7 @@ class Calibrator:
     def fit(cls, records: Iterable[Record], decisive_hit_rate: float = 0.8) -> Calibrator:
         calibrator = cls(decisive_hit_rate)
         prior = calibrator.fallback()
+        records = list(records)
         rows = [(_features(r.decisive, r.score, r.top), float(r.hit)) for r in records]
         theta = prior[:]
         for _ in range(25):  # Newton steps on the penalised log-likelihood
@@ -97,18 +105,33 @@ class Calibrator:
             if max(abs(d) for d in step) < 1e-6:
                 break
         calibrator.theta = theta
+        tops = [r.hit for r in records if r.top]
+        rest = [r.hit for r in records if not r.top]
+        calibrator.samples = len(tops)
+        calibrator.base = ((sum(tops) + 1) / (len(tops) + 2), (sum(rest) + 1) / (len(rest) + 2))
         return calibrator
 
     def confidence(self, decisive: bool, score: float, top: bool) -> float:
         theta = self.theta or self.fallback()
         z = sum(t * v for t, v in zip(theta, _features(decisive, score, top), strict=True))
-        return round(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))), 4)
+        fitted = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+        if self.samples:
+            # Shrunk toward the base rate at this rank: few labels, mostly the base rate.
+            weight = self.samples / (self.samples + SHRINK)
+            fitted = weight * fitted + (1 - weight) * self.base[0 if top else 1]
+        return round(fitted, 4)
 
     def apply(self, suggestions: Sequence[Suggestion]) -> list[Suggestion]:
-        return [
-            s.model_copy(update={"confidence": self.confidence(s.decisive, s.score, i == 0)})
-            for i, s in enumerate(suggestions)
-        ]
+        """``suggestions`` (in :func:`~.rank.rank`'s order) with confidences that
+        never increase down the list: the first is the likeliest, the one the
+        panel names, ``a`` takes, ``suggest --json`` lists first and
+        ``evaluate`` scores; equal ones keep the ranking's order."""
+        out: list[Suggestion] = []
+        cap = 1.0
+        for i, s in enumerate(suggestions):
+            cap = min(cap, self.confidence(s.decisive, s.score, i == 0))
+            out.append(s.model_copy(update={"confidence": cap}))
+        return out
 
 
 def records_for(sample_id: str, ranked: Sequence[Suggestion], truth: set[int]) -> list[Record]:

@@ -38,7 +38,7 @@ from .rules import RuleSet, load_rules
 
 # Bump when features or ranking change: cached facts and suggestions are
 # keyed on it and are recomputed.
-ANALYZER_VERSION = "7"
+ANALYZER_VERSION = "8"
 PARALLEL_FROM = 400
 CHUNK = 128
 
@@ -249,6 +249,16 @@ def use_rules(store: Store, rules: RuleSet) -> Engine:
     with _ENGINES_LOCK:
         engine = _ENGINES[key] = Engine(store, rules)
         return engine
+
+
+def suggestion_note(store: Store, annotator: str | None = None) -> str:
+    """What the suggestion panel says before the suggestions (:meth:`Model.note`):
+    for a taxonomy the shipped rules were not written for, that suggestions
+    come only from the visible labels, and whether they are enough for a confidence."""
+    engine = engine_for(store)
+    if not engine.rules.foreign:
+        return ""
+    return engine.model(annotator).note()
 
 
 def suggestions_for(

@@ -21,7 +21,6 @@ from typing import Any
 from .calibrate import cross_fitted, fold_of, records_for, reliability
 from .engine import Engine
 from .features import Facts
-from .rank import rank
 
 
 @dataclass
@@ -37,6 +36,8 @@ class Evaluation:
     top1_confidence: list[tuple[float, bool]] = field(default_factory=list)
     decisive: int = 0
     decisive_right: int = 0
+    top: dict[str, int | None] = field(default_factory=dict)
+    """Each scored sample's top suggestion (the category scored at top-1)."""
 
     def rate(self, hits: int) -> float | None:
         return round(hits / self.n, 4) if self.n else None
@@ -86,12 +87,10 @@ def evaluate(engine: Engine, annotator: str = "final") -> Evaluation:
     ids = [sid for sid, _, _ in rows]
     engine.ensure_facts(ids)
     facts_of = {sid: Facts.from_json(data) for sid, data in engine.store.facts_of(ids).items()}
-    votes = engine.votes()
-    ranked_of = {
-        sid: rank(facts_of[sid], engine.rules, engine.taxonomy, votes, sid)
-        for sid, _, _ in rows
-        if sid in facts_of
-    }
+    # The model's own ranking (votes and decisive triggers, leave-one-out):
+    # the order the panel, `a` and `suggest --json` show.
+    model = engine.model()
+    ranked_of = {sid: model.raw(facts_of[sid], sid) for sid, _, _ in rows if sid in facts_of}
     truth_of = {sid: {c for c in (c1, c2) if c is not None} for sid, c1, c2 in rows}
     # Confidences from a map fitted on the other folds' samples (cross-fitting).
     records = [
@@ -116,6 +115,7 @@ def evaluate(engine: Engine, annotator: str = "final") -> Evaluation:
             stats[1] += hit1
             stats[2] += hit3
         result.confusion[(c1, ranked[0] if ranked else None)] += 1
+        result.top[sid] = ranked[0] if ranked else None
         if found:
             result.top1_confidence.append((found[0].confidence or 0.0, hit1))
             if found[0].decisive:

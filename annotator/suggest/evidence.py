@@ -16,7 +16,9 @@ sample's :class:`~.features.Facts`, from its primary failure and the code analys
   (``code:undefined_module_alias``: ``torch``, ``np``, ``F`` ...) or a local
   name (``code:undefined_local``).
 
-Each fact's evidence names the line. Pure functions over parsed data.
+Each fact's evidence names the line, and only as a line of the file it names:
+a generated-code line is one the frame's code line was found at
+(:mod:`.frames`), anything else is FILE:LINE. Pure functions over parsed data.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import re
 from collections.abc import Sequence
 
 from .analysis import CodeFacts
+from .frames import Attribution, attribute, short_path
 from .outputfacts import is_library_file, is_test_file
 from .outputmodels import FailedTest
 
@@ -61,37 +64,36 @@ _ASSERT_KINDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-def _statement(failure: FailedTest) -> tuple[int, str]:
-    """The failing statement of the test (line, code), when the frames say."""
+def _statement(failure: FailedTest) -> tuple[str, int, str]:
+    """The failing statement of the test (file, line, code), when the frames say."""
     for frame in reversed(failure.frames):
         if is_test_file(frame.file) and frame.code:
-            return frame.line, frame.code
-    return 0, ""
+            return frame.file, frame.line, frame.code
+    return "", 0, ""
 
 
-def where_raised(failure: FailedTest) -> tuple[str, str] | None:
-    """(fact, evidence) for where the failure was raised."""
-    frame = failure.generated_frame
-    last = failure.frames[-1] if failure.frames else None
-    if frame is not None:
+def where_raised(failure: FailedTest, found: Attribution) -> tuple[str, str] | None:
+    """(fact, evidence) for where the failure was raised; ``found`` is the
+    failure's frames attributed to the generated code (:func:`~.frames.attribute`)."""
+    frame, line, last = found.frame, found.line, found.raised
+    if frame is not None and line is not None:
         code = frame.code.strip()
-        if code.startswith("raise"):
+        if found.raised_in_generated and code.startswith("raise"):
             return (
                 "out:own_raise",
-                f"raised by the generated code's own raise, line {frame.line}: {code[:100]}",
+                f"raised by the generated code's own raise, line {line}: {code[:100]}",
             )
         if last is not None and last is not frame and is_library_file(last.file):
-            where = last.file.replace("\\", "/").rsplit("/", 2)
             return (
                 "out:library_call",
-                f"raised inside {'/'.join(where[-2:])} called from line {frame.line} of the"
-                f" generated code: {code[:100]}",
+                f"raised inside {short_path(last.file)}:{last.line} called from line {line} of"
+                f" the generated code: {code[:100]}",
             )
         return None
     if failure.exception_type == "AssertionError":
-        line, code = _statement(failure)
+        file, at_line, code = _statement(failure)
         shown = code or failure.message
-        at = f", test line {line}" if line else ""
+        at = f" at {short_path(file, 1)}:{at_line}" if at_line else ""
         return "out:test_comparison", f"the test's comparison failed{at}: {shown[:120]}"
     return None
 
@@ -105,7 +107,7 @@ def assertion_kind(failure: FailedTest) -> tuple[str, str] | None:
         )
     if failure.exception_type != "AssertionError" and failure.assertion is None:
         return None
-    _, code = _statement(failure)
+    _, _, code = _statement(failure)
     text = f"{code}\n{failure.message}\n{failure.details[:1500]}"
     for name, pattern in _ASSERT_KINDS:
         if pattern.search(text):
@@ -150,15 +152,19 @@ def pre_test_errors(errors: Sequence[FailedTest]) -> tuple[str, str] | None:
 
 
 def evidence_facts(
-    failure: FailedTest | None, code: CodeFacts, pre_test: Sequence[FailedTest] = ()
+    failure: FailedTest | None,
+    code: CodeFacts,
+    pre_test: Sequence[FailedTest] = (),
+    generated: str = "",
 ) -> list[tuple[str, str]]:
-    """All evidence facts of one sample, as (fact, evidence) pairs."""
+    """All evidence facts of one sample (``generated``: its code), as (fact, evidence) pairs."""
     found: list[tuple[str, str]] = []
     fact = pre_test_errors(pre_test)
     if fact is not None:
         found.append(fact)
     if failure is not None:
-        for fact in (where_raised(failure), assertion_kind(failure)):
+        located = attribute(failure, generated)
+        for fact in (where_raised(failure, located), assertion_kind(failure)):
             if fact is not None:
                 found.append(fact)
     if code.syntax_error is None:

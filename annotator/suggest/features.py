@@ -19,7 +19,9 @@ from .analysis import CodeFacts, analyze_code
 from .callcompare import CALL_FACTS, compare_calls
 from .evidence import EVIDENCE_FACTS, evidence_facts
 from .fingerprint import fingerprint, mask_message
+from .frames import attribute
 from .names import did_you_mean
+from .outputfacts import is_library_file, is_test_file
 from .outputmodels import FailedTest, TestReport
 from .primary import primary_error, primary_failure
 from .testoutput import parse_test_output
@@ -32,8 +34,9 @@ FACTS: dict[str, str] = {
     "out:partial_pass": "some tests passed and some failed",
     "out:all_failed": "every test failed",
     "out:no_failure": "no failing test in the output",
-    "out:in_generated": "the error is raised inside the generated code",
-    "out:in_library": "the error is raised inside a library",
+    "out:in_generated": "the failure runs through the generated code (raised there or in code it calls)",
+    "out:in_library": "the error is raised inside a library, not reached from the generated code",
+    "out:in_repository": "the error is raised in the repository's code, not reached from the generated code",
     "out:in_test": "the error is raised in the test itself (a wrong result)",
     "out:edge_tests_fail": "other tests pass; the failing ones are named for unusual inputs",
     "msg:shape": "the message mentions tensor shapes or sizes",
@@ -140,7 +143,7 @@ def _short(exception: str) -> str:
     return exception.rsplit(".", 1)[-1]
 
 
-def _output_facts(facts: Facts, report: TestReport) -> FailedTest | None:
+def _output_facts(facts: Facts, report: TestReport, code: str) -> FailedTest | None:
     counts = report.counts
     if report.timeout:
         facts.add("out:timeout")
@@ -156,24 +159,25 @@ def _output_facts(facts: Facts, report: TestReport) -> FailedTest | None:
         _edge_tests(facts, report)
     elif failed:
         facts.add("out:all_failed", f"all {failed} tests failed")
-    failure = primary_failure(report)
+    failure = primary_failure(report, code)
     if failure is None:
         facts.add("out:no_failure")
         return None
     exc = _short(failure.exception_type) or "Error"
     facts.exception = exc
     facts.message = failure.message[:300]
-    where = ""
-    if failure.generated_frame is not None:
-        facts.line = failure.generated_frame.line
-        where = f", line {facts.line} of the generated code" if facts.line else ""
-        facts.add("out:in_generated", f"raised in the generated code{where}")
-    elif failure.frames and any(
-        "site-packages" in f.file or "/lib/python" in f.file for f in failure.frames[-1:]
-    ):
-        facts.add("out:in_library")
+    found = attribute(failure, code)
+    raised = found.raised
+    where = f", raised {found.where()}" if raised is not None else ""
+    if found.line is not None:
+        facts.line = found.line
+        facts.add("out:in_generated", f"raised {found.where()}")
+    elif raised is not None and is_library_file(raised.file):
+        facts.add("out:in_library", f"raised {found.where()}")
+    elif raised is not None and not is_test_file(raised.file):
+        facts.add("out:in_repository", f"raised {found.where()}")
     else:
-        facts.add("out:in_test")
+        facts.add("out:in_test", f"raised {found.where()}" if raised is not None else None)
     headline = f"{exc}: {failure.message}".strip().rstrip(":")[:160] + where
     facts.add(f"exc:{exc}", headline)
     _message_facts(facts, failure, headline)
@@ -374,14 +378,14 @@ def sample_facts(
     facts = Facts()
     if report is None:
         report = parse_test_output(test_output, function)
-    failure = _output_facts(facts, report)
+    failure = _output_facts(facts, report, generated)
     if failure is not None:
         _target_interface(facts, failure, function)
     facts.fingerprint = fingerprint(report, function)
     facts.primary = primary_error(report, generated).to_json()
     code = analyze_code(generated, reference or None, function)
     _code_facts(facts, code, failure, generated, reference)
-    for name, evidence in evidence_facts(failure, code, report.pre_test_errors):
+    for name, evidence in evidence_facts(failure, code, report.pre_test_errors, generated):
         facts.add(name, evidence)
     call = compare_calls(generated, reference, facts.primary.get("line"))
     if call is not None:

@@ -42,6 +42,7 @@ from .analysis import analyze_code
 from .callcompare import CallDifference, call_difference
 from .cstspan import SourcePositions, Span, Statement
 from .evidence import MODULE_ALIASES, where_raised
+from .frames import Attribution, attribute
 from .outputmodels import FailedTest
 
 GENERATED = "generated"
@@ -98,7 +99,7 @@ def code_marks(
     ref = SourcePositions(reference) if reference.strip() else None
     found: list[Mark] = []
     steps: list[Callable[[], Iterator[Mark]]] = [
-        lambda: _failing(gen, ref, failure, line, reference_line),
+        lambda: _failing(gen, ref, failure, attribute(failure, generated), line, reference_line),
         lambda: _call_marks(gen, ref, call_difference(generated, reference, line)),
         lambda: _undefined(gen, generated),
     ]
@@ -128,18 +129,18 @@ def _name_of(node: cst.CSTNode) -> str:
     return ""
 
 
-def _called_names(failure: FailedTest) -> set[str]:
+def _called_names(failure: FailedTest, found: Attribution) -> set[str]:
     """Functions the traceback names: the frame after the generated code's, and ``f()`` in the message."""
     names = set(_CALLED_IN_MESSAGE.findall(failure.message))
-    frame = failure.generated_frame
-    if frame is not None and frame in failure.frames:
-        after = failure.frames[failure.frames.index(frame) + 1 :]
-        if after:
-            names.add(after[0].function)
+    after = found.after
+    if after is not None:
+        names.add(after.function)
     return names - {"", "<module>"}
 
 
-def _failing_node(statement: Statement, failure: FailedTest, line: int) -> cst.CSTNode | None:
+def _failing_node(
+    statement: Statement, failure: FailedTest, found: Attribution, line: int
+) -> cst.CSTNode | None:
     on_line = [(n, s) for n, s in statement.positions.items() if s.holds_line(line)]
     raises = [n for n, _ in on_line if isinstance(n, cst.Raise)]
     if raises:
@@ -158,7 +159,7 @@ def _failing_node(statement: Statement, failure: FailedTest, line: int) -> cst.C
         if nodes:
             return nodes[0]
     calls = [n for n, s in statement.nodes(cst.Call) if s.holds_line(line)]
-    called = _called_names(failure)
+    called = _called_names(failure, found)
     named_calls = [c for c in calls if _name_of(c) in called]
     chosen = named_calls or calls
     return chosen[0] if chosen else None
@@ -168,6 +169,7 @@ def _failing(
     gen: SourcePositions,
     ref: SourcePositions | None,
     failure: FailedTest | None,
+    found: Attribution,
     line: int | None,
     reference_line: int | None,
 ) -> Iterator[Mark]:
@@ -176,11 +178,11 @@ def _failing(
     statement = gen.statement(line)
     if statement is None:
         return
-    node = _failing_node(statement, failure, line)
+    node = _failing_node(statement, failure, found, line)
     span = statement.span(node) if node is not None else None
     if node is None or span is None:
         return
-    where = where_raised(failure)
+    where = where_raised(failure, found)
     fact = where[0] if where and where[0] != "out:test_comparison" else "out:in_generated"
     yield Mark(GENERATED, span, fact, evidence=False)
     name = _name_of(node)
@@ -191,9 +193,9 @@ def _failing(
         return
     for candidate, where_ in other.nodes(type(node)):
         if where_.holds_line(reference_line) and _name_of(candidate) == name:
-            found = other.span(candidate)
-            if found is not None:
-                yield Mark(REFERENCE, found, fact, evidence=False)
+            span_ = other.span(candidate)
+            if span_ is not None:
+                yield Mark(REFERENCE, span_, fact, evidence=False)
             return
 
 

@@ -10,7 +10,11 @@ nor count for a trigger, when its record is made). :meth:`Model.rank` ranks
 one sample with confidences; a labeled sample's own labels are left out.
 The engine fits one model per label-history position (and per blind
 annotator); ``annotator evaluate`` and ``benchmarks/suggest_cv.py`` fit it on
-some samples and measure it on others. Pure: no I/O.
+some samples and measure it on others. A taxonomy the rule table was not
+written for (:attr:`~.rules.RuleSet.foreign`) has no prior and no rule: its
+votes are its own labels, and its suggestions carry no confidence until
+:data:`CONFIDENCE_LABELS` samples are labeled (:meth:`Model.note` says so).
+Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ from .rules import RuleSet
 from .triggers import Triggers
 
 CALIBRATION_SAMPLES = 2000  # the confidence map is fitted on at most this many samples
+CONFIDENCE_LABELS = 20
+"""Labeled samples a taxonomy without a shipped table (:attr:`RuleSet.foreign`)
+needs before its suggestions carry a confidence (fewer: none, and the panel
+says so instead of a percentage)."""
 
 Labeled = tuple[str, Facts, list[tuple[int, str | None]]]
 """A labeled sample: id, facts, every visible (category, subcategory)."""
@@ -41,6 +49,8 @@ class Model:
     calibrator: Calibrator
     weights: Weights = DEFAULT_WEIGHTS
     facts: Mapping[str, Facts] | None = None
+    confident: bool = True
+    """False: too few labels for a confidence (a foreign taxonomy's first ones)."""
     _decisive_all: frozenset[str] = field(default=frozenset(), init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -69,8 +79,17 @@ class Model:
         )
 
     def rank(self, facts: Facts, sample_id: str | None = None, top: int = 5) -> list[Suggestion]:
-        """Ranked suggestions with confidences."""
-        return self.calibrator.apply(self.raw(facts, sample_id, top))
+        """Ranked suggestions with confidences (none when not :attr:`confident`)."""
+        found = self.raw(facts, sample_id, top)
+        return self.calibrator.apply(found) if self.confident else found
+
+    def note(self) -> str:
+        """What the panel says before the suggestions ('' when nothing to say)."""
+        if not self.rules.foreign:
+            return ""
+        n = len(self.votes.labeled)
+        enough = "" if self.confident else f"; a confidence needs {CONFIDENCE_LABELS}"
+        return f"{self.rules.foreign}: suggestions come only from your labels ({n} labeled{enough})"
 
 
 def fit_model(
@@ -87,7 +106,7 @@ def fit_model(
         prior = rules.prior.shares(taxonomy) if rules.prior else {}
     votes = Votes(prior=prior)
     hit_rate = rules.prior.decisive_hit_rate if rules.prior else Calibrator.decisive_hit_rate
-    triggers = Triggers(rules, hit_rate)
+    triggers = Triggers(rules)
     facts: dict[str, Facts] = {}
     for sid, sample_facts, labels in labeled:
         if not labels:
@@ -101,4 +120,5 @@ def fit_model(
         found = unfitted.raw(facts[sid], sid)
         records += records_for(sid, found, {c for c, _ in votes.labeled[sid]})
     calibrator = Calibrator.fit(records, hit_rate)
-    return Model(rules, taxonomy, votes, triggers, calibrator, weights, facts)
+    confident = not rules.foreign or len(votes.labeled) >= CONFIDENCE_LABELS
+    return Model(rules, taxonomy, votes, triggers, calibrator, weights, facts, confident)

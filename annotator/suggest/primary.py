@@ -19,12 +19,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .frames import attribute
 from .junitoutput import cases_from_metadata, report_from_cases
-from .outputfacts import GENERATED_FILE_NAMES
 from .outputmodels import FailedTest, TestReport
 from .testoutput import parse_test_output
-
-_DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)", re.MULTILINE)
 
 
 def function_of(metadata: Mapping[str, Any] | None) -> str | None:
@@ -56,6 +54,9 @@ class PrimaryError:
     function: str = ""
     details: str = ""
     signature: str = ""
+    line_from: str = ""
+    """When :attr:`line` is another failure's (the primary one's traceback
+    does not reach the generated code): that failing test and its error."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,13 +66,36 @@ class PrimaryError:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
-def primary_failure(report: TestReport) -> FailedTest | None:
+def primary_failure(report: TestReport, code: str | None = None) -> FailedTest | None:
     """The failure the report's primary signature names (else the first one;
-    with no failure of the tests, the first error printed before they ran)."""
+    with no failure of the tests, the first error printed before they ran).
+
+    With ``code`` (the generated code), when that failure's traceback does
+    not reach the code (:func:`~.frames.attribute`): the first failure with
+    the same signature whose traceback does; else that failure."""
     failure = report.primary_failure()
     if failure is None:
         failures = report.all_failures() or report.pre_test_errors
         failure = failures[0] if failures else None
+    if failure is None or code is None or attribute(failure, code).line is not None:
+        return failure
+    for other in report.all_failures():
+        if other.signature == failure.signature and attribute(other, code).line is not None:
+            return other
+    return failure
+
+
+def marked_failure(report: TestReport, code: str) -> FailedTest | None:
+    """The failure whose traceback gives the marked line: the primary one
+    (:func:`primary_failure`) when it reaches ``code``, else the first
+    failure that does (the error panel says it is another one), else the
+    primary one."""
+    failure = primary_failure(report, code)
+    if failure is None or attribute(failure, code).line is not None:
+        return failure
+    for other in report.all_failures():
+        if attribute(other, code).line is not None:
+            return other
     return failure
 
 
@@ -111,25 +135,27 @@ def realigned(code: str, line: int, text: str) -> int:
 
 
 def _line_in_code(failure: FailedTest, code: str) -> tuple[int | None, str]:
-    line_count = code.count("\n") + 1
-    frame = failure.generated_frame
-    if frame is not None and 0 < frame.line <= line_count:
-        return realigned(code, frame.line, frame.code), frame.function
-    # The deepest frame in the generated file or in a function the code defines.
-    defined = set(_DEF.findall(code))
-    for fr in reversed(failure.frames):
-        name = fr.file.replace("\\", "/").rsplit("/", 1)[-1]
-        if 0 < fr.line <= line_count and (fr.function in defined or name in GENERATED_FILE_NAMES):
-            return realigned(code, fr.line, fr.code), fr.function
-    return None, frame.function if frame else ""
+    """The generated code's failing line: the deepest frame whose code line is
+    found in ``code`` (:func:`~.frames.attribute`), and that frame's function."""
+    found = attribute(failure, code)
+    frame = found.frame
+    return found.line, frame.function if frame is not None else ""
 
 
 def primary_error(report: TestReport, code: str) -> PrimaryError:
-    """The primary error of ``report`` and the line of ``code`` it points at."""
-    failure = primary_failure(report)
+    """The primary error of ``report`` and the line of ``code`` it points at:
+    its own line, else the line another failure's traceback reaches
+    (:func:`marked_failure`; :attr:`PrimaryError.line_from` names it)."""
+    failure = primary_failure(report, code)
     if failure is None:
         return PrimaryError()
     line, function = _line_in_code(failure, code)
+    line_from = ""
+    other = marked_failure(report, code)
+    if line is None and other is not None and other is not failure:
+        line, function = _line_in_code(other, code)
+        error = f"{other.exception_type}: {other.message}".strip(": ")[:100]
+        line_from = f"{other.test_id.rsplit('::', 1)[-1]}, {error}"
     return PrimaryError(
         exception=failure.exception_type,
         message=failure.message,
@@ -137,4 +163,5 @@ def primary_error(report: TestReport, code: str) -> PrimaryError:
         function=function,
         details=failure.details,
         signature=failure.signature,
+        line_from=line_from,
     )

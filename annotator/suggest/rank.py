@@ -8,8 +8,9 @@ sample's :class:`~annotator.suggest.features.Facts`, the weights of the rules
 that fire with those votes (the sample's own labels are left out:
 leave-one-out) into a ranked list of :class:`~annotator.models.Suggestion`
 whose scores sum to 1, each with human-readable evidence. A decisive rule's
-category (syntax error, timeout, missing module ...; which rules are decisive
-is learned from visible labels, :mod:`.triggers`) ranks first. A sample
+category ranks first (none is decisive unless visible labels show it to be,
+:mod:`.triggers`); ties are broken by category id, the one order the panel,
+``a``, ``suggest --json`` and ``evaluate`` share. A sample
 with no failure signal (its tests passed, or the output names no failure) and
 no code fact gets no ranking: the annotator judges the code against the
 prompt (:data:`annotator.suggest.NO_SIGNAL`). Pure: no I/O.
@@ -117,8 +118,8 @@ def rank(
 ) -> list[Suggestion]:
     """Ranked suggestions for one sample; ``sample_id``'s own labels never vote.
 
-    ``decisive_rules``: the ids of the rules that are decisive (learned from
-    visible labels, :mod:`.triggers`); None: the rule table's flags."""
+    ``decisive_rules``: the ids of the rules that are decisive (shown to be by
+    visible labels, :mod:`.triggers`); None: none is."""
     scores: dict[int, float] = defaultdict(float)
     evidence: dict[int, list[str]] = defaultdict(list)
     subs: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -130,7 +131,7 @@ def rank(
         return []
     for rule in fired:
         scores[rule.category] += rule.weight
-        if rule.decisive if decisive_rules is None else rule.id in decisive_rules:
+        if decisive_rules is not None and rule.id in decisive_rules:
             decisive[rule.category] = max(decisive.get(rule.category, 0.0), rule.weight)
         for text in rule.evidence(facts):
             if text not in evidence[rule.category]:

@@ -6,7 +6,11 @@ with the YAML path. A :class:`Rule` fires on a sample when all of its
 ``when`` facts hold and none of its ``unless`` facts do; it then adds its
 ``weight`` to its category, with the evidence of the facts it matched.
 Every rule carries ``examples``: test outputs (and optionally code) on which
-it must fire, and on which it must not; the test suite runs them all.
+it must fire, and on which it must not; the test suite runs them all. A
+table names the taxonomy (name and content hash) its rules, prior and
+examples were written for (``taxonomy:``); loaded for another taxonomy it
+has no prior and no rule (:attr:`RuleSet.foreign` says why), since its
+category numbers mean something else there.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import UserError
+from ..store.taxonomy_binding import content_hash
 from ..taxonomy import Taxonomy
 from .features import FACTS, Facts
 
@@ -65,7 +70,7 @@ class Example(BaseModel):
     """A whole test output (instead of ``error``)."""
     all_failed: bool = False
     """With ``error``: the other test fails too (default: it passes)."""
-    code: str = "def target(x):\n    return compute(x)\n"
+    code: str = "def target(x):\n    y = compute(x)\n    return y\n"
     reference: str = ""
     function: str | None = None
     """The name of the function the prompt asked for (the sample's metadata)."""
@@ -101,8 +106,8 @@ class Rule(BaseModel):
     """0: an evidence-only rule (its facts are shown with the category, the
     ranking does not move)."""
     decisive: bool = False
-    """The facts all but settle the category (a syntax error, a missing
-    module): the suggestion is shown as decisive, not as one candidate."""
+    """No effect (kept so that older tables load): a rule is decisive only
+    when visible labels show it to be (:mod:`.triggers`)."""
     examples: Examples
 
     @model_validator(mode="after")
@@ -137,22 +142,51 @@ class Prior(BaseModel):
         return {c: v / total for c, v in known.items()} if total > 0 else {}
 
 
+class WrittenFor(BaseModel):
+    """The taxonomy a rule table, its prior and its examples were written for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    hash: str = Field(min_length=12)
+    """Its content hash (``annotator.store.taxonomy_binding.content_hash``), or a prefix."""
+
+    def matches(self, taxonomy: Taxonomy) -> bool:
+        return self.name == taxonomy.name and content_hash(taxonomy).startswith(self.hash)
+
+
 class RuleSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: str
+    taxonomy: WrittenFor | None = None
+    """The taxonomy the table was written for; None: any (a group's own table)."""
     prior: Prior | None = None
     rules: list[Rule]
     digest: str = ""
     skipped: list[str] = Field(default_factory=list, exclude=True)
     """Rules left out because they name a category or subcategory the taxonomy lacks."""
+    foreign: str = Field(default="", exclude=True)
+    """Why the table does not apply to the loaded taxonomy ('' when it does):
+    then it has no prior and no rule (they name categories of another taxonomy)."""
 
     def check(self, taxonomy: Taxonomy, source: str) -> None:
         """Refuse duplicate ids; skip (and list in :attr:`skipped`) the rules
         that name what ``taxonomy`` does not have: a group's own taxonomy
-        must not make the bundled rule table fail."""
+        must not make the bundled rule table fail. A table written for
+        another taxonomy (:attr:`taxonomy`) keeps no prior and no rule: a
+        category number means something else there."""
         ids: set[str] = set()
         kept: list[Rule] = []
+        if self.taxonomy is not None and not self.taxonomy.matches(taxonomy):
+            self.foreign = (
+                f"the rules and prior were written for taxonomy {self.taxonomy.name}"
+                f" ({self.taxonomy.hash[:12]}), not {taxonomy.name}"
+                f" ({content_hash(taxonomy)[:12]})"
+            )
+            self.skipped = [f"{rule.id}: {self.foreign}" for rule in self.rules]
+            self.rules = []
+            self.prior = None
         for index, rule in enumerate(self.rules):
             where = f"rules[{index}]"
             if rule.id in ids:
@@ -200,7 +234,8 @@ def _load(path: str, taxonomy: Taxonomy) -> RuleSet:
             str(err["msg"]).removeprefix("Value error, "), file=path, where=_yaml_where(err["loc"])
         ) from None
     rules.check(taxonomy, path)
-    rules.digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    # The taxonomy is part of the digest: the same file is another table for another taxonomy.
+    rules.digest = hashlib.sha256((text + content_hash(taxonomy)).encode()).hexdigest()[:16]
     return rules
 
 

@@ -37,6 +37,8 @@ class SuggestionsReady(Message):
     error: str | None = None
     version: int = 0
     """The screen's label version when the work started (older results are stale)."""
+    note: str = ""
+    """What the panel says before them (a taxonomy without a shipped rule table)."""
 
 
 @dataclass

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from ..models import Sample
 from ..suggest.outputmodels import FailedTest
-from ..suggest.primary import PrimaryError, primary_error, primary_failure, report_of
+from ..suggest.primary import PrimaryError, marked_failure, primary_error, report_of
 from ..suggest.testoutput import parse_test_output
 from . import render
 
@@ -118,6 +118,8 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
         summary.append((failure.exception or "Error", failure.message))
     if failure.line is not None:
         where = f"line {failure.line}" + (f" in {failure.function}" if failure.function else "")
+        if failure.line_from:
+            where += f" (reached by another failing test: {failure.line_from})"
         summary.append(("Generated code", where))
     if sample.passed:
         summary.append(("Result", "the tests passed"))
@@ -141,7 +143,7 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
             sample.generated_code, sample.reference_code, failure.line
         ),
         error_head=len(summary) + WRAPPED_DETAILS,
-        failed=primary_failure(report),
+        failed=marked_failure(report, sample.generated_code),
     )
 
 

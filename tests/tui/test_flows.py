@@ -37,7 +37,7 @@ async def test_opens_at_first_failing_sample(tui_store: Store) -> None:
         assert screen.current == "s01"
         assert "s01" in str(screen.query_one("#meta").render())
         assert screen.queue.option_count == 9
-        assert "0/8 decided (0%)" in text_of(screen.sub_title)
+        assert "0/8 labeled (0.0%)" in text_of(screen.sub_title)
 
 
 async def test_digit_then_subcategory_picker(tui_store: Store) -> None:

@@ -56,7 +56,12 @@ def fill_long(store: Store) -> list[str]:
     for index, sid in enumerate(ids, start=1):
         sample = make_sample(index, "RuntimeError", SHAPES)
         code = sample.generated_code.replace("    return y.reshape", LONG_CALL + "  # ")
-        store.upsert_sample(sample.model_copy(update={"id": sid, "generated_code": code}))
+        # The traceback quotes the failing line as the code has it (the frame
+        # is the generated code only where its line is found there).
+        output = sample.test_output.replace(f"return y.reshape({index}, -1)", LONG_CALL.strip())
+        store.upsert_sample(
+            sample.model_copy(update={"id": sid, "generated_code": code, "test_output": output})
+        )
     two = LabelValue(
         category=5,
         subcategory="Shape and dimension edges",
@@ -126,10 +131,15 @@ async def test_side_by_side_from_160_columns(long_store: Store) -> None:
 
 async def test_panes_scroll_together(tmp_path: Path) -> None:
     with Store.open(tmp_path / "s.db") as store:
-        body = "".join(f"x{i} = {i}\n" for i in range(200))
+        lines = [f"x{i} = {i}\n" for i in range(200)]
+        lines[4] = "y = x.reshape(1, -1)\n"  # the failing line the traceback quotes
+        body = "".join(lines)
         sample = make_sample(1)
+        output = sample.test_output.replace("return y.reshape(1, -1)", "y = x.reshape(1, -1)")
         store.upsert_sample(
-            sample.model_copy(update={"generated_code": body, "reference_code": body})
+            sample.model_copy(
+                update={"generated_code": body, "reference_code": body, "test_output": output}
+            )
         )
         app = AnnotatorApp(store, "me")
         async with app.run_test(size=(200, 50)) as pilot:
@@ -371,7 +381,9 @@ def test_search_index_follows_updates(long_store: Store) -> None:
     assert long_store.queue_count("me", SampleFilter(text="interpolate")) == 6
     sample = long_store.require_sample(sid)
     long_store.upsert_sample(
-        sample.model_copy(update={"generated_code": "def f():\n    return zebra\n"})
+        sample.model_copy(
+            update={"generated_code": "def f():\n    return zebra\n", "test_output": "1 failed"}
+        )
     )
     assert long_store.queue_count("me", SampleFilter(text="interpolate")) == 5
     assert long_store.queue_count("me", SampleFilter(text="zebra")) == 1

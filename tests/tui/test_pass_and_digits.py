@@ -36,11 +36,11 @@ async def test_o_records_pass_and_undo_removes_it(tui_store: Store) -> None:
         label = tui_store.label("s01", ME)
         assert label is not None and label.kind == "pass" and label.category is None
         assert "not a failure" in str(screen_of(app).query_one("#label-summary").render())
-        assert "1/8 decided" in text_of(screen_of(app).sub_title)
+        assert "1/8 labeled" in text_of(screen_of(app).sub_title)
         await pilot.press("u")
         await settle(pilot)
         assert tui_store.label("s01", ME) is None
-        assert "0/8 decided" in text_of(screen_of(app).sub_title)
+        assert "0/8 labeled" in text_of(screen_of(app).sub_title)
 
 
 async def test_pass_over_a_category_and_back(tui_store: Store) -> None:
@@ -78,7 +78,7 @@ async def test_progress_reaches_100_percent(tui_store: Store) -> None:
         for _ in range(8):  # the eight failing samples, each 'pass' or category 2
             await pilot.press("o", "n")
             await settle(pilot)
-        assert "8/8 decided (100%)" in text_of(screen_of(app).sub_title)
+        assert "8/8 labeled (100.0%)" in text_of(screen_of(app).sub_title)
 
 
 async def test_one_then_zero_is_ten_and_the_pending_digit_shows(tui_store: Store) -> None:

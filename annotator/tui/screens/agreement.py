@@ -1,10 +1,11 @@
 """The agreement screen: pairwise Cohen's kappa of every two annotators.
 
 Contract: :class:`AgreementScreen` computes
-:func:`annotator.agreement.agreement_report` (category level, ``final``
-included, no bootstrap) in a thread worker with its own connection
-(``Store.reopen``) and shows the pairs as a matrix (kappa and co-rated ``n``
-per cell) plus the overall statistics. Selecting a cell (Enter or a click)
+:func:`annotator.agreement.agreement_report` (category level, no bootstrap)
+in a thread worker with its own connection (``Store.reopen``) and shows the
+pairs as a matrix (kappa and co-rated ``n`` per cell; ``final`` named, so its
+column is rater-vs-adjudicated) plus the overall statistics of the raters
+alone (``final`` left out, as ``annotator agreement`` does by default). Selecting a cell (Enter or a click)
 lists the samples on which the two annotators differ
 (:func:`annotator.review.pair_disagreements`, also in a worker);
 choosing one posts :class:`JumpToSample`, which bubbles to the app, and the
@@ -24,7 +25,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ...agreement import agreement_report
+from ...agreement import agreement_report, default_annotators
+from ...models import FINAL
 from ...review import decision, pair_disagreements
 from ...store import Store
 from .. import workers
@@ -37,6 +39,8 @@ from .picker import PickerScreen
 class MatrixReady(Message):
     report: dict[str, Any] | None
     error: str = ""
+    raters: dict[str, Any] | None = None
+    """The raters' report (``final`` left out): the overall statistics."""
 
 
 @dataclass
@@ -93,13 +97,15 @@ class AgreementScreen(Screen[None]):
     def compute(self) -> None:
         store = self.store.reopen()
         try:
-            report = agreement_report(store, level="category")
+            raters = agreement_report(store, level="category")
+            names = default_annotators(store)
+            report = agreement_report(store, names, level="category") if FINAL in names else raters
         except Exception as exc:  # shown on screen; the review must go on
             self.post_message(MatrixReady(None, f"{type(exc).__name__}: {exc}"))
             return
         finally:
             store.close()
-        self.post_message(MatrixReady(report))
+        self.post_message(MatrixReady(report, raters=raters))
 
     @on(MatrixReady)
     def _ready(self, message: MatrixReady) -> None:
@@ -109,12 +115,16 @@ class AgreementScreen(Screen[None]):
             return
         report = self.report = message.report
         self.names = list(report["annotators"])
+        overall = message.raters or report
         summary.update(
             Text.assemble(
-                (f"{report['n_items']} samples rated by ≥2", "bold"),
-                f" · percent {_number(report['percent'])}",
-                f" · Krippendorff α {_number(report['krippendorff_alpha'])}",
-                f" · Fleiss κ {_number(report['fleiss_kappa'])}",
+                (f"raters: {overall['n_items']} samples rated by ≥2", "bold"),
+                f" · percent {_number(overall['percent'])}",
+                f" · Krippendorff α {_number(overall['krippendorff_alpha'])}",
+                f" · Fleiss κ {_number(overall['fleiss_kappa'])}",
+                " · the final column includes the adjudicated labels"
+                if report["includes_adjudicated"]
+                else "",
                 end="",
             )
         )

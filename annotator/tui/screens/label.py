@@ -38,6 +38,7 @@ from textual.widgets import Footer, Header
 
 from ...labeling import LabelSession
 from ...store import QueueRow, SampleFilter
+from ...store.rows import share
 from ...timing import FocusClock
 from .. import clock, workers
 from ..digits import scheme
@@ -60,8 +61,7 @@ from .output import OutputScreen
 
 
 class LabelScreen(Screen[None]):
-    on_worker_state_changed = workers.on_worker_state_changed
-    """Failed workers are reported in one place (:mod:`annotator.tui.workers`)."""
+    on_worker_state_changed = workers.on_worker_state_changed  # one place for failed workers
 
     BACKGROUND_DELAY = 0.15
     """Seconds between painting a sample and starting background work."""
@@ -292,8 +292,8 @@ class LabelScreen(Screen[None]):
     def update_progress(self) -> None:
         done, total = self.session.progress()
         rate = self.session.per_hour()
-        share = f" ({100 * done // total}%)" if total else ""
-        self.sub_title = f"{self.session.annotator} · {done}/{total} decided{share} · {rate:.0f}/h"
+        part = f" ({share(done, total)})" if total else ""
+        self.sub_title = f"{self.session.annotator} · {done}/{total} labeled{part} · {rate:.0f}/h"
 
     def _moved(self, was_unlabeled: bool) -> None:
         """A sample left the unlabeled part of the queue (the list keeps its place)."""

@@ -161,6 +161,7 @@ class LabelReads(Reads[BlindView]):
 def _suggest(store: BlindView, sample_id: str, version: int) -> SuggestionsReady:
     try:
         found = store.suggestions(sample_id)
+        note = store.suggestion_note()
     except Exception as exc:  # a suggester bug must not stop labeling
         return SuggestionsReady(sample_id, error=f"{type(exc).__name__}: {exc}", version=version)
-    return SuggestionsReady(sample_id, list(found), version=version)
+    return SuggestionsReady(sample_id, list(found), version=version, note=note)

@@ -36,6 +36,8 @@ class Suggestions:
         """Label changes in this sitting: suggestions computed before one are stale."""
         self.cache: dict[str, list[Suggestion]] = {}
         """Suggestions of this label version (emptied whenever a label changes)."""
+        self.note = ""
+        """What the panel says before them (the latest result's)."""
 
     def shown(self, sample_id: str) -> bool:
         """Whether the annotator sees suggestions for ``sample_id`` (blind share)."""
@@ -58,7 +60,7 @@ class Suggestions:
         if not self.shown(sample_id):
             widget.show_hidden()
         elif sample_id in self.cache:
-            widget.show_suggestions(self.cache[sample_id])
+            widget.show_suggestions(self.cache[sample_id], self.note)
         else:
             widget.show_loading()
             self.reads.compute_suggestions(sample_id, self.version)
@@ -76,5 +78,6 @@ class Suggestions:
                 widget.show_error(message.error)
             return
         self.cache[message.sample_id] = message.suggestions
+        self.note = message.note
         if on_screen:
-            widget.show_suggestions(message.suggestions)
+            widget.show_suggestions(message.suggestions, message.note)

@@ -211,8 +211,14 @@ class ReviewScreen(Screen[None]):
         open_ = sum(1 for item in self.items if not self.resolved(item))
         imported = sum(1 for item in self.items if item.imported_final)
         mode = f" · {imported} with an imported final" if imported else ""
-        counts = self.store.status().annotators
-        labeled = " ".join(f"{visible(n)} {c}" for n, c in counts.items() if n != FINAL)
+        # The raters' progress as `annotator status` prints it (labeled of those to label;
+        # the same view, without counting the tasks on every adjudication).
+        to_label = self.store.to_label()
+        labeled = " ".join(
+            f"{visible(r.annotator)} {r.of_to_label}/{to_label}"
+            for r in self.store.progress(final_first=False)
+            if r.annotator != FINAL
+        )
         self.sub_title = (
             f"reviewer {self.reviewer} · {open_} open of {len(self.items)}{mode}"
             f" · labeled: {labeled}"

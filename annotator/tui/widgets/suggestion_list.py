@@ -4,7 +4,8 @@ Contract: :class:`SuggestionList` displays what it is given
 (:meth:`show_loading`, :meth:`show_hidden`, :meth:`show_suggestions`); it does
 no computation. A decisive top suggestion is shown as the answer; otherwise
 the top three are shown as equal candidates in category order, each with its
-confidence and evidence. Evidence strings come from sample text and are
+confidence (none, and the header says so, when there are too few labels for
+one) and evidence, after a note when the engine gives one. Evidence strings come from sample text and are
 rendered literally.
 """
 
@@ -41,12 +42,15 @@ class SuggestionList(Static):
         self.suggestions = []
         self.update(Text(f"suggestions failed: {visible(message)}", style="red"))
 
-    def show_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
+    def show_suggestions(self, suggestions: Sequence[Suggestion], note: str = "") -> None:
+        """``note``: what to say first (the taxonomy has no shipped rule table)."""
         self.suggestions = list(suggestions)
         if not suggestions:
-            self.update(Text(NO_SIGNAL, style="dim italic"))
+            self.update(Text(visible(note) if note else NO_SIGNAL, style="dim italic"))
             return
         text = Text(end="")
+        if note:
+            text.append(visible(note) + "\n", style="dim italic")
         top = suggestions[0]
         if top.decisive:
             # A decisive trigger fired: one answer, said as such.
@@ -58,7 +62,11 @@ class SuggestionList(Static):
         else:
             # No decisive signal: the candidates as equals (category order, one
             # style), so that the first is not read as the answer.
-            text.append("candidates, none decisive (a: the likeliest, ", style="dim")
+            if top.confidence is None:
+                text.append("candidates, too few labels for a confidence", style="dim")
+            else:
+                text.append("candidates, none decisive", style="dim")
+            text.append(" (a: the likeliest, ", style="dim")
             text.append(f"{top.category}", style="dim bold")
             text.append(")", style="dim")
             for s in sorted(suggestions[:3], key=lambda s: s.category):
@@ -68,8 +76,8 @@ class SuggestionList(Static):
 
     def _line(self, text: Text, s: Suggestion, style: str) -> None:
         name = self.taxonomy.by_id[s.category].name if self.taxonomy.has(s.category) else "?"
-        value = s.confidence if s.confidence is not None else s.score
-        text.append(f"{value:4.0%} ", style="cyan")
+        # No confidence (too few labels): no percentage, rather than the raw score.
+        text.append(f"{s.confidence:4.0%} " if s.confidence is not None else "   – ", style="cyan")
         text.append(f"{s.category}. {visible(name)}", style=style)
         if s.subcategory:
             text.append(f" › {visible(s.subcategory)}", style="dim")
