@@ -39,9 +39,11 @@ class BlindView(BlindStore):
 
     def count_table(self) -> CountTable:
         """This annotator's own occurrence counts (the only source blind labeling has)."""
-        from .export.counts import count_table
+        from .export.counts import own_count_table
 
-        return count_table(self._store, self.annotator)
+        # Never count_table(): for an annotator with no label yet, its error
+        # lists every annotator in the database.
+        return own_count_table(self._store, self.annotator)
 
     def suggestions(self, sample_id: str, top: int = 5) -> list[Suggestion]:
         """Only this annotator's own labels (and the rules' prior) vote and calibrate."""

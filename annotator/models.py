@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Literal
+import re
+import unicodedata
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["bug", "pass", "skip", "none"]
 """bug: a taxonomy category; pass: judged not a failure; skip: skipped;
@@ -31,6 +34,127 @@ Only these are ratings for agreement, votes for a majority and answers to review
 def decides(kind: str) -> bool:
     """Whether a label of this kind decides its sample (see :data:`DECIDING_KINDS`)."""
     return kind in DECIDING_KINDS
+
+
+# -- timestamps --------------------------------------------------------------
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+"""The range a stored timestamp must fall in: nothing in this study predates
+2000, and a bound keeps every instant comparable (no year 1 or 9999 tricks).
+Whether a time lies in the future is a question for untrusted input only
+(:mod:`annotator.store.merge_rows`)."""
+
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+"""The one stored spelling: UTC with microseconds, so that text order is time order
+(the store's SQL sorts and compares these columns as text)."""
+
+_CANONICAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+_MAX_TIMESTAMP_CHARS = 40
+
+
+def parse_instant(text: str) -> datetime:
+    """``text`` (any ISO 8601 spelling ``datetime.fromisoformat`` reads: week dates,
+    the basic format, offsets; naive means UTC) as an aware UTC instant.
+
+    Raises ``ValueError`` when it is not a timestamp or lies outside
+    [:data:`EARLIEST`, :data:`LATEST`). Why instants: ``2026-W01-1T00:00:00``
+    and ``20260101`` are valid ISO 8601 but compare as text after every
+    ``2026-12-...`` date, so a stale label would win a merge.
+    """
+    if not isinstance(text, str) or len(text) > _MAX_TIMESTAMP_CHARS:
+        raise ValueError("not a timestamp")
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a timestamp: {text!r}") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    try:
+        when = when.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(
+            f"timestamp out of range (years {EARLIEST.year}-{LATEST.year - 1}): {text!r}"
+        ) from None
+    if when < EARLIEST:
+        raise ValueError(f"timestamp dated before {EARLIEST.year}: {text!r}")
+    if when >= LATEST:
+        raise ValueError(f"timestamp dated in the future (from {LATEST.year} on): {text!r}")
+    return when
+
+
+def instant_text(when: datetime) -> str:
+    """The stored spelling of an instant (:data:`TIMESTAMP_FORMAT`)."""
+    return when.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+
+
+def canonical_timestamp(text: str) -> str:
+    """``text`` in the stored spelling; ``ValueError`` as :func:`parse_instant`."""
+    if _CANONICAL.fullmatch(text) and EARLIEST.year <= int(text[:4]) < LATEST.year:
+        return text  # the fast path: every timestamp this program writes
+    return instant_text(parse_instant(text))
+
+
+Timestamp = Annotated[str, AfterValidator(canonical_timestamp)]
+"""The one timestamp type of the models: validated and stored as
+:data:`TIMESTAMP_FORMAT`, whatever ISO 8601 spelling came in."""
+
+
+# -- annotator names -----------------------------------------------------------
+
+MAX_ANNOTATOR_NAME = 64
+"""Characters in an annotator name."""
+
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"}
+"""Unicode categories a name may not contain: controls, format characters
+(zero-width spaces and joiners, bidi controls), surrogates, private use,
+unassigned code points and every kind of space."""
+
+
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in _INVISIBLE
+
+
+def annotator_key(name: str) -> str:
+    """What a name reads as: NFKC, without invisible characters, case-folded.
+
+    Two names with one key would read as the same person (``Final``,
+    ``final ``, ``\ufb01nal`` and ``fi\u200bnal`` all read as ``final``); a
+    database never holds both.
+    """
+    folded = unicodedata.normalize("NFKC", name)
+    return "".join(ch for ch in folded if not _invisible(ch)).casefold()
+
+
+def annotator_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a new annotator name, or None when it can.
+
+    A name is at most :data:`MAX_ANNOTATOR_NAME` characters of visible text in
+    Unicode normal form NFKC (no ligatures or full-width forms), without
+    spaces, controls or zero-width characters, and does not read as
+    :data:`FINAL` (the adjudicated labels) unless it is exactly ``final``.
+    """
+    if not name:
+        return "an annotator name must not be empty"
+    if len(name) > MAX_ANNOTATOR_NAME:
+        return f"an annotator name has at most {MAX_ANNOTATOR_NAME} characters"
+    bad = next((ch for ch in name if _invisible(ch)), None)
+    if bad is not None:
+        return (
+            f"an annotator name must not contain spaces, control or invisible characters"
+            f" (U+{ord(bad):04X})"
+        )
+    normal = unicodedata.normalize("NFKC", name)
+    if normal != name:
+        return f"an annotator name must be in Unicode normal form NFKC (it reads as {normal!r})"
+    if name != FINAL and annotator_key(name) == FINAL:
+        return f"an annotator name must not read as {FINAL!r} (the adjudicated labels)"
+    return None
+
+
+MAX_REVISION = 2**31 - 1
+"""The highest revision a label may have (it counts edits; the store stops
+counting there instead of overflowing SQLite's integers)."""
 
 
 def no_nul_id(value: str) -> str:
@@ -92,8 +216,8 @@ class Sample(SampleIn):
     """A stored sample."""
 
     content_hash_: str = Field(alias="content_hash")
-    created_at: str
-    updated_at: str
+    created_at: Timestamp
+    updated_at: Timestamp
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
@@ -138,9 +262,9 @@ class Label(LabelValue):
     taxonomy_version: str
     source: str
     written_by: str | None = None
-    revision: int = 1
-    created_at: str
-    updated_at: str
+    revision: int = Field(default=1, ge=1, le=MAX_REVISION)
+    created_at: Timestamp
+    updated_at: Timestamp
 
     def value(self) -> LabelValue:
         return LabelValue.model_validate(self.model_dump(include=set(LabelValue.model_fields)))
@@ -152,7 +276,7 @@ class HistoryEntry(Label):
 
     id: int
     op: Literal["insert", "update", "delete"]
-    changed_at: str
+    changed_at: Timestamp
 
 
 class Suggestion(BaseModel):

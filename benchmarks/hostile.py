@@ -23,7 +23,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -418,6 +420,205 @@ def key_order(tally: Tally, work: Path) -> None:
             tally.add("key order (pty)", "labels lost", f"load={load}")
 
 
+# --------------------------------------------------------------------------- issue 23: merge, read commands, blind
+# Items 1, 4, 7, 9 and 12 of issue 23, kept in this one block (the builders are in
+# tests/test_merge_validation.py). Each command runs in its own process group with
+# a 10 s limit (a hang is anything longer) and its peak memory measured.
+
+LIMIT_23 = 10.0
+
+
+def _peak_run(args: list[str]) -> tuple[int | None, str, float, float]:
+    """(exit status or None on a hang, output, seconds, peak MB) of the real CLI."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "benchmarks" / "_peak.py"), ANNOTATOR, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=LIMIT_23)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None, "", time.perf_counter() - started, 0.0
+    seconds = time.perf_counter() - started
+    lines = out.rstrip().splitlines()
+    peak = float(lines[-1].split()[-1]) if lines and lines[-1].startswith("PEAK_MB") else 0.0
+    return proc.returncode, "\n".join(lines[:-1]), seconds, peak
+
+
+def _run_23(
+    tally: Tally,
+    group: str,
+    name: str,
+    db: Path,
+    args: list[str],
+    fail: bool,
+    beside: Path | None = None,
+) -> int | None:
+    """One command; counts hangs, tracebacks, escapes, a refused input that changed the
+    database, a bad input accepted, and files written in the other file's folder ``beside``."""
+    folder = beside or db.parent
+    before, listing = fingerprint(db), sorted(p.name for p in folder.iterdir())
+    tally.add(group, "tried")
+    code, output, seconds, peak = _peak_run(["--db", str(db), *args])
+    FIGURES_23[f"{group}: {name}"] = (seconds, peak)
+    if code is None:
+        tally.add(group, "hangs", f"{name} (killed at {LIMIT_23:.0f} s)")
+        return None
+    if "Traceback (most recent call last)" in output:
+        tally.add(group, "tracebacks", f"{name}: {output.strip().splitlines()[-1][:100]}")
+    elif (
+        code == 1 and output.strip().startswith("Error:") and len(output.strip().splitlines()) == 1
+    ):
+        tally.add(group, "clean errors")
+    if fail and code == 0:
+        tally.add(group, "bad input accepted", name)
+    if TERMINAL_UNSAFE.search(output):
+        tally.add(group, "escapes written", name)
+    if code != 0 and fingerprint(db) != before:
+        tally.add(group, "data changed", name)
+    written = sorted(
+        set(p.name for p in folder.iterdir()) - set(listing) - {"mine.db-wal", "mine.db-shm"}
+    )
+    if written:
+        tally.add(group, "files written beside", f"{name}: {written}")
+    return code
+
+
+FIGURES_23: dict[str, tuple[float, float]] = {}
+"""Seconds and peak MB of every issue-23 command."""
+
+
+def merge_23(tally: Tally, work: Path) -> None:
+    """Items 1, 4, 7: hostile other databases (validation, size, SQL of theirs, files)."""
+    from test_merge_untrusted import _db, _other, _sql
+    from test_merge_validation import REFUSED, STALE, _big_note, _dated, _history_flood
+
+    def case(name: str) -> tuple[Path, Path]:
+        folder = work / f"m23-{hashlib.sha1(name.encode()).hexdigest()[:10]}"
+        (folder / "theirs").mkdir(parents=True)
+        mine = _db(folder / "mine.db")
+        mine.set_label("s1", "final", LabelValue(category=3))
+        mine.close()
+        return folder / "mine.db", _other(folder / "theirs")
+
+    big = {
+        "150 MB note": (_big_note(150), True),
+        "1M history rows on one label": (_history_flood(1_000_000), True),
+        "1M history rows over 1000 labels": (_history_flood(1_000_000, keys=1000), True),
+        "20k history rows over 100 labels (accepted)": (_history_flood(20_000, keys=100), False),
+    }
+    cases = [(name, spoil, True) for name, (spoil, _) in REFUSED.items()]
+    cases += [(name, spoil, fail) for name, (spoil, fail) in big.items()]
+    for name, spoil, fail in cases:
+        db, other = case(name)
+        spoil(other)
+        _run_23(tally, "merge rows (23)", name, db, ["merge", str(other)], fail, other.parent)
+    for name, spelling in STALE.items():
+        db, other = case(f"stale {name}")
+        with Store.open(db) as store:
+            store.set_label("s0", "bob", LabelValue(category=7))  # newer than 2026-01-01
+        _dated(other, "bob", spelling)
+        _run_23(
+            tally,
+            "merge times (23)",
+            f"stale {name}",
+            db,
+            ["merge", str(other)],
+            False,
+            other.parent,
+        )
+        with Store.open(db) as store:
+            label = store.label("s0", "bob")
+        if label is None or label.category != 7:
+            tally.add("merge times (23)", "stale label won", spelling)
+    db, other = case("pending wal")
+    keep = _db(other.parent / "alice.db")  # open: its -wal holds the label
+    keep.set_label("s2", "alice", LabelValue(category=4))
+    _run_23(
+        tally,
+        "merge files (23)",
+        "pending -wal",
+        db,
+        ["merge", str(keep.path)],
+        False,
+        other.parent,
+    )
+    keep.close()
+    with Store.open(db) as store:
+        if store.label("s2", "alice") is None:
+            tally.add("merge files (23)", "labels lost", "pending -wal not read")
+    db, other = case("two files")
+    _sql(other, "UPDATE labels SET taxonomy_version = '9.9'")
+    good = _db(other.parent / "good.db")
+    good.set_label("s0", "carol", LabelValue(category=2))
+    good.close()
+    _run_23(
+        tally,
+        "merge files (23)",
+        "good + bad file",
+        db,
+        ["merge", str(good.path), str(other)],
+        fail=True,
+    )
+    with Store.open(db) as store:
+        if store.label("s0", "carol") is not None:
+            tally.add("merge files (23)", "data changed", "good + bad file: half merged")
+
+
+def read_commands_23(tally: Tally, work: Path) -> None:
+    """Item 9: a read command on another program's SQLite file changes nothing."""
+    for args in (["status"], ["export", "counts"], ["agreement"]):
+        folder = work / f"r23-{args[0]}"
+        folder.mkdir()
+        db = folder / "theirs.sqlite"
+        conn = sqlite3.connect(db)
+        conn.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.commit()
+        conn.close()
+        before = db.read_bytes()
+        code = _run_23(tally, "read commands (23)", " ".join(args), db, args, fail=True)
+        if db.read_bytes() != before or len(list(folder.iterdir())) != 1:
+            tally.add("read commands (23)", "data changed", f"{args[0]}: converted the file")
+        del code
+
+
+def blind_23(tally: Tally, work: Path) -> None:
+    """Item 12: S as a new annotator names no other annotator."""
+    db = work / "blind23.db"
+    with Store.open(db) as store:
+        for i in range(3):
+            store.upsert_sample(SampleIn(id=f"b{i}", generated_code="x = 1", test_output="E boom"))
+        store.set_label("b0", "secret_rater_k", LabelValue(category=1))
+    tally.add("blind (23)", "tried")
+    run = run_tui(
+        ["--db", str(db), "label", "--annotator", "newbie"], [b"S"], settle=4.0, key_gap=4.0
+    )
+    if run.hung:
+        tally.add("blind (23)", "hangs", "S as a new annotator")
+    if b"Traceback" in run.output:
+        tally.add("blind (23)", "tracebacks", "S as a new annotator")
+    if b"secret_rater_k" in run.output:
+        tally.add("blind (23)", "names leaked", "S as a new annotator")
+
+
+def issue_23(tally: Tally, work: Path) -> dict[str, float]:
+    merge_23(tally, work)
+    read_commands_23(tally, work)
+    blind_23(tally, work)
+    figures = {}
+    sized = ("MB note", "history rows", "view", "-wal")
+    for name, (seconds, peak) in FIGURES_23.items():
+        if seconds > 2 or peak > 100 or any(word in name for word in sized):
+            figures[f"{name}: s"] = seconds
+            figures[f"{name}: peak MB"] = peak
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=25, help="examples per hypothesis strategy")
@@ -432,6 +633,7 @@ def main() -> None:
         strategies(tally, work, args.examples)
         figures = tui_cases(tally, work)
         key_order(tally, work)
+        figures |= issue_23(tally, work)
         for path in work.rglob("*"):  # chmod 000 cases: let the cleanup in
             if not path.is_symlink():
                 path.chmod(0o700)

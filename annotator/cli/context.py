@@ -64,7 +64,7 @@ class Context:
     def store(self) -> Store:
         if self._store is None:
             require_database(self.db_path)
-            self._store = self._checked(Store.open(self.db_path, self._given()))
+            self._store = self._checked(Store.open(self.db_path, self._given(), create=False))
         return self._store
 
     def creating_store(self) -> Store:

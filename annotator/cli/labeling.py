@@ -118,6 +118,7 @@ def label(
     name = (annotator or _default_annotator()).strip()
     if not name:
         raise UserError("--annotator must not be empty")
+    ctx.store.check_new_annotator(name)
     run_ui(ctx.store, name, _blind_share(blind), keys=keys, rules=rules)
 
 
@@ -153,6 +154,7 @@ def review(ctx: Context, annotator: str | None, with_final: bool | None, keys: P
     name = (annotator or _default_annotator()).strip()
     if not name:
         raise UserError("--annotator must not be empty")
+    ctx.store.check_new_annotator(name)
     run_ui(ctx.store, name, review=True, with_final=with_final, keys=keys)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..store.merge import merge_database
+from ..store.merge import merge_databases
 from .context import Context, pass_context
 from .output import echo
 
@@ -29,14 +29,14 @@ def merge(ctx: Context, others: tuple[Path, ...], as_json: bool, take_final: boo
     annotator labeled the same sample differently, the newest label wins and
     the other stays in history; 'final' labels here are kept unless
     --take-final. Labels deleted (undone) there are deleted here unless
-    changed here since. Every row of the other file is validated first (a bad
-    or future-dated row fails the merge, changing nothing). Merging twice
-    changes nothing; the other files are only read.
+    changed here since. Every row of the other files is validated as it is read
+    (a bad or future-dated row in any of them fails the whole merge, changing
+    nothing). Merging twice changes nothing; the other files are only read.
 
     \b
     Example: annotator --db team.db merge alice.db bob.db
     """
-    summaries = [merge_database(ctx.creating_store(), other, take_final) for other in others]
+    summaries = merge_databases(ctx.creating_store(), others, take_final)
     if as_json:
         echo(json.dumps([s.as_dict() for s in summaries], indent=2))
         return

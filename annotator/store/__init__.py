@@ -107,11 +107,19 @@ class Store(
         self.taxonomy = taxonomy
 
     @classmethod
-    def open(cls, path: str | Path | None = None, taxonomy: Taxonomy | None = None) -> Store:
-        """Open (or create) the database; without ``taxonomy``, the one the
-        database keeps with its binding, else the bundled one."""
+    def open(
+        cls,
+        path: str | Path | None = None,
+        taxonomy: Taxonomy | None = None,
+        *,
+        create: bool = True,
+    ) -> Store:
+        """Open (``create``: or create) the database at ``path``; another program's
+        SQLite file is refused unchanged (:func:`annotator.store.connection.connect`).
+        Without ``taxonomy``: the one the database keeps with its binding, else the
+        bundled one."""
         file = Path(path) if path is not None else default_db_path()
-        db = connect(file)
+        db = connect(file, create=create)
         if taxonomy is None:
             try:
                 taxonomy = _binding.stored_taxonomy(db) or load_taxonomy()
@@ -180,6 +188,11 @@ class Store(
         label = self.label(sample_id, annotator)
         assert label is not None
         return label
+
+    def check_new_annotator(self, name: str) -> None:
+        """Refuse a new annotator name that breaks the name rule or reads as another
+        annotator here (:func:`annotator.store.labels.check_new_annotator`)."""
+        _labels.check_new_annotator(self._db.conn, name)
 
     def label(self, sample_id: str, annotator: str) -> Label | None:
         return _labels.get_label(self._db, sample_id, annotator)

@@ -25,7 +25,7 @@ from sqlite_utils.migrations import Migrations
 
 from ..errors import UserError
 from ..paths import shipped
-from .schema_guard import check_not_newer
+from .schema_guard import MIGRATION_SET, check_not_newer
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -55,8 +55,14 @@ def migrations() -> Migrations:
     return _MIGRATIONS
 
 
-def connect(path: str | Path, *, migrate: bool = True) -> Database:
-    """Open the database at ``path`` and bring its schema up to date."""
+def connect(path: str | Path, *, migrate: bool = True, create: bool = True) -> Database:
+    """Open the database at ``path`` and bring its schema up to date.
+
+    Another program's SQLite file (tables, none of them ours) is refused before
+    anything is written to it - no schema added, no switch to WAL - by every
+    command; a file with no tables at all is made an annotator database only
+    when ``create`` (``import``, ``merge``).
+    """
     if str(path) != ":memory:":
         file = Path(path)
         try:
@@ -70,6 +76,11 @@ def connect(path: str | Path, *, migrate: bool = True) -> Database:
         # their own (Store.reopen()). SQLite has no lock of the store's.
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            _check_ours(conn, path, create)
+        except BaseException:
+            conn.close()
+            raise
         # Test outputs run to megabytes: 16 KiB pages halve the overflow
         # chains. Only takes effect when the file is new.
         conn.execute("PRAGMA page_size = 16384")
@@ -90,6 +101,34 @@ def connect(path: str | Path, *, migrate: bool = True) -> Database:
     except sqlite3.DatabaseError as exc:
         raise UserError(f"not an annotator database: {exc}", file=path) from None
     return db
+
+
+def _check_ours(conn: sqlite3.Connection, path: str | Path, create: bool) -> None:
+    """Refuse a file that is not ours, reading only (see :func:`connect`)."""
+    tables = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+    ]
+    if not tables:
+        if not create:
+            raise UserError(f"no annotator database in {path}: import samples first")
+        return
+    if (
+        "_sqlite_migrations" in tables
+        and conn.execute(
+            "SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? LIMIT 1", (MIGRATION_SET,)
+        ).fetchone()
+    ):
+        return
+    shown = ", ".join(t if len(t) <= 40 else t[:39] + "…" for t in tables[:5])
+    shown += ", ..." if len(tables) > 5 else ""
+    raise UserError(
+        f"not an annotator database: it holds another program's tables ({shown}); left unchanged",
+        file=path,
+    )
 
 
 def _apply_migrations(db: Database) -> None:

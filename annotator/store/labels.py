@@ -16,7 +16,15 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import UserError
-from ..models import HistoryEntry, Label, LabelValue
+from ..models import (
+    FINAL,
+    MAX_REVISION,
+    HistoryEntry,
+    Label,
+    LabelValue,
+    annotator_key,
+    annotator_name_problem,
+)
 from ..taxonomy import Taxonomy
 from .connection import now
 
@@ -38,10 +46,54 @@ def validate_label(value: LabelValue, taxonomy: Taxonomy) -> None:
             raise UserError(f"category {category} has no subcategory '{sub}'", field=field)
     if value.kind == "bug" and value.category is None:
         raise UserError("a bug label needs a category", field="category")
+    if value.kind != "bug" and (value.category is not None or value.category2 is not None):
+        # A pass (or skip, or note-only) label naming a category would count
+        # in some tables and not in others.
+        raise UserError(f"a '{value.kind}' label carries no category", field="category")
 
 
 def ensure_annotator(conn: sqlite3.Connection, name: str) -> None:
-    conn.execute("INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", (name, now()))
+    """Record ``name`` as an annotator (once).
+
+    A new name that reads as one already here (:func:`~annotator.models.annotator_key`:
+    case, Unicode compatibility forms, invisible characters), or as ``final``
+    without being it, is refused: it would impersonate that annotator.
+    """
+    if conn.execute("SELECT 1 FROM annotators WHERE name = ?", (name,)).fetchone():
+        return
+    clash = similar_annotator(conn, name)
+    if clash is not None or (name != FINAL and annotator_key(name) == FINAL):
+        raise UserError(
+            f"annotator name {name!r} reads as another annotator's name in this database",
+            field="annotator",
+        )
+    conn.execute("INSERT INTO annotators (name, created_at) VALUES (?, ?)", (name, now()))
+
+
+def check_new_annotator(conn: sqlite3.Connection, name: str) -> None:
+    """Refuse ``name`` for a new annotator (one not yet in the database) unless it
+    follows :func:`~annotator.models.annotator_name_problem` and reads as no
+    annotator here. The error names no other annotator (labeling is blind)."""
+    if conn.execute("SELECT 1 FROM annotators WHERE name = ?", (name,)).fetchone():
+        return  # an existing name, whatever an older version let it be
+    problem = annotator_name_problem(name)
+    if problem is not None:
+        raise UserError(f"{problem}: {name!r}", field="annotator")
+    if similar_annotator(conn, name) is not None:
+        raise UserError(
+            f"annotator name {name!r} reads as another annotator's name in this database"
+            " (names must differ by more than case, width or invisible characters)",
+            field="annotator",
+        )
+
+
+def similar_annotator(conn: sqlite3.Connection, name: str) -> str | None:
+    """An annotator here, other than ``name``, that reads as it (None: none)."""
+    key = annotator_key(name)
+    for (other,) in conn.execute("SELECT name FROM annotators WHERE name != ?", (name,)):
+        if annotator_key(other) == key:
+            return str(other)
+    return None
 
 
 def _row(value: LabelValue) -> list[Any]:
@@ -76,13 +128,18 @@ def put_label(
         f" VALUES (?, ?, {marks}, ?, ?, ?, 1, ?, ?)"
         f" ON CONFLICT (sample_id, annotator) DO UPDATE SET {updates},"
         " taxonomy_version = excluded.taxonomy_version, source = excluded.source,"
-        " written_by = excluded.written_by, revision = labels.revision + 1,"
+        " written_by = excluded.written_by,"
+        # Saturates instead of overflowing SQLite's integers (2^63-1 + 1 is a float).
+        f" revision = MIN(labels.revision + 1, {MAX_REVISION}),"
         " updated_at = excluded.updated_at",
         [sample_id, annotator, *_row(value), taxonomy_version, source, written_by, stamp, stamp],
     )
 
 
 def _to_label(data: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(data.get("revision"), int) and data["revision"] > MAX_REVISION:
+        # Only a merge made before revisions were bounded can have stored one.
+        data["revision"] = MAX_REVISION
     if data.get("raw"):
         data["raw"] = json.loads(data["raw"])
     for key in ("subcategory_inferred", "subcategory2_inferred"):

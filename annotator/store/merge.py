@@ -1,18 +1,21 @@
 """Merging databases of annotators who label on their own machines.
 
-Contract: :func:`merge_database` copies another annotator database into this
-one in a single transaction. The other file is untrusted input: it is opened
-read-only and every row is validated first (:mod:`.merge_rows`); a bad row
-fails the whole merge and changes nothing.
+Contract: :func:`merge_databases` copies other annotator databases into this
+one in a single transaction (:func:`merge_database`: one file). The other
+files are untrusted input: each is opened read-only and its rows stream in
+validated (:mod:`.merge_rows`) inside that transaction, so a bad row in any of
+them rolls the whole merge back and changes nothing, while memory holds one
+sample, or one label with its history, at a time.
 
 - samples match by id only; a new id is a new sample, even when its content
   equals a sample here (two ids are two samples of the study). The same id
   with different content is a conflict (ours is kept, reported);
 - labels match by (sample, annotator); a label we do not have is copied
   with its times, revision and source; when both sides have different labels
-  the newest (``updated_at``) wins and the other stays in the label history,
-  except that the adjudicated ``final`` label here is never replaced unless
-  ``take_final`` (``--take-final``) is given (reported as a conflict);
+  the newest (``updated_at``, compared as an instant) wins and the other stays
+  in the label history, except that the adjudicated ``final`` label here is
+  never replaced unless ``take_final`` (``--take-final``) is given (reported
+  as a conflict);
 - a label the other side deleted (undo: its last history entry is a delete,
   and it has no label) is deleted here too, unless ours is newer than the
   deletion;
@@ -25,17 +28,19 @@ fails the whole merge and changes nothing.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..models import HistoryEntry, Label
+from ..models import HistoryEntry, Label, SampleIn, annotator_key, canonical_timestamp
+from ..taxonomy import Taxonomy
 from .connection import write_transaction
 from .labels import ensure_annotator
-from .merge_rows import OtherData, read_other
+from .merge_rows import check_file, instant, open_other
 from .samples import upsert_sample
 from .taxonomy_binding import ensure_bound
 
@@ -70,33 +75,71 @@ class MergeSummary:
 
 def merge_database(store: Any, other_path: str | Path, take_final: bool = False) -> MergeSummary:
     """Merge ``other_path`` into ``store`` (an :class:`annotator.store.Store`)."""
-    path = Path(other_path)
-    if path.resolve() == Path(store.path).resolve():
-        raise UserError("cannot merge a database into itself", file=path)
-    data = read_other(path, store.taxonomy)
-    summary = MergeSummary(source=str(path))
+    return merge_databases(store, [other_path], take_final)[0]
+
+
+def merge_databases(
+    store: Any, others: Sequence[str | Path], take_final: bool = False
+) -> list[MergeSummary]:
+    """Merge every file of ``others`` into ``store`` in one transaction: a bad row
+    in any of them changes nothing (the rows are validated as they stream in)."""
+    paths = [Path(p) for p in others]
+    for path in paths:
+        check_file(path)
+        if _same_file(path, Path(store.path)):
+            raise UserError("cannot merge a database into itself", file=path)
+    summaries = []
     with write_transaction(store._db):
         conn = store._db.conn
         ensure_bound(store._db, store.taxonomy)
-        known = _merge_samples(store._db, data, summary)
-        _merge_labels(conn, data, known, summary, take_final)
-    return summary
+        versions = _known_versions(conn, store.taxonomy)
+        names = {annotator_key(n): n for (n,) in conn.execute("SELECT name FROM annotators")}
+        for path in paths:
+            summary = MergeSummary(source=str(path))
+            with open_other(path, store.taxonomy, versions, names) as other:
+                other.sample_exists = lambda sid: _has_sample(conn, sid)
+                for sample in other.samples():
+                    _merge_sample(store._db, sample, summary)
+                for key, label, entries in other.label_groups():
+                    _merge_label(conn, key, label, entries, summary, take_final)
+            summaries.append(summary)
+    return summaries
 
 
-def _merge_samples(db: Any, data: OtherData, s: MergeSummary) -> set[str]:
+def _same_file(path: Path, here: Path) -> bool:
+    try:
+        return here.exists() and os.path.samefile(path, here)
+    except OSError:
+        return False
+
+
+def _has_sample(conn: sqlite3.Connection, sample_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM samples WHERE id = ?", (sample_id,)).fetchone() is not None
+
+
+def _known_versions(conn: sqlite3.Connection, taxonomy: Taxonomy) -> set[str]:
+    """The taxonomy versions a merged label may carry: this taxonomy's, the one it
+    migrated from, and every version this database's labels and history have."""
+    versions = {taxonomy.version}
+    if taxonomy.changes is not None:
+        versions.add(taxonomy.changes.from_)
+    for table in ("labels", "label_history"):
+        versions |= {
+            str(r[0]) for r in conn.execute(f"SELECT DISTINCT taxonomy_version FROM {table}")
+        }
+    return versions
+
+
+def _merge_sample(db: Any, sample: SampleIn, s: MergeSummary) -> None:
     conn: sqlite3.Connection = db.conn
-    for sample in data.samples:
-        mine = conn.execute(
-            "SELECT content_hash FROM samples WHERE id = ?", (sample.id,)
-        ).fetchone()
-        if mine is None:
-            upsert_sample(db, sample)
-            s.samples_new += 1
-        elif mine[0] == sample.content_hash():
-            s.samples_same += 1
-        else:
-            s.conflicts.append(f"sample {sample.id}: different content; kept this database's")
-    return {sample.id for sample in data.samples}
+    mine = conn.execute("SELECT content_hash FROM samples WHERE id = ?", (sample.id,)).fetchone()
+    if mine is None:
+        upsert_sample(db, sample)
+        s.samples_new += 1
+    elif mine[0] == sample.content_hash():
+        s.samples_same += 1
+    else:
+        s.conflicts.append(f"sample {sample.id}: different content; kept this database's")
 
 
 def _row(label: Label) -> dict[str, Any]:
@@ -112,43 +155,34 @@ def _raw_text(raw: dict[str, Any] | None) -> str | None:
     return None if raw is None else json.dumps(raw, ensure_ascii=False)
 
 
-def _merge_labels(
-    conn: sqlite3.Connection, data: OtherData, known: set[str], s: MergeSummary, take_final: bool
+def _merge_label(
+    conn: sqlite3.Connection,
+    key: tuple[str, str],
+    label: Label | None,
+    entries: list[HistoryEntry],
+    s: MergeSummary,
+    take_final: bool,
 ) -> None:
-    theirs = {(lab.sample_id, lab.annotator): lab for lab in data.labels}
-    history: dict[tuple[str, str], list[HistoryEntry]] = defaultdict(list)
-    for entry in data.history:
-        history[(entry.sample_id, entry.annotator)].append(entry)
-    for key in sorted(set(theirs) | set(history)):
-        sid, who = key
-        if (
-            sid not in known
-            and conn.execute("SELECT 1 FROM samples WHERE id = ?", (sid,)).fetchone() is None
-        ):
-            continue  # a label of a sample neither side has
-        ensure_annotator(conn, who)
-        before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM label_history").fetchone()[0]
-        cursor = conn.execute(
-            "SELECT * FROM labels WHERE sample_id = ? AND annotator = ?", (sid, who)
+    sid, who = key
+    ensure_annotator(conn, who)
+    before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM label_history").fetchone()[0]
+    cursor = conn.execute("SELECT * FROM labels WHERE sample_id = ? AND annotator = ?", (sid, who))
+    mine = cursor.fetchone()
+    columns = [d[0] for d in cursor.description]
+    mine_d = dict(zip(columns, mine, strict=True)) if mine is not None else None
+    changed = False
+    if label is not None:
+        changed = _take_label(conn, sid, who, label, mine_d, s, take_final)
+    elif entries and entries[-1].op == "delete" and mine_d is not None:
+        changed = _take_delete(conn, sid, who, entries[-1], mine_d, s, take_final)
+    if changed and entries:
+        # Our triggers recorded the merge's own write; the source's entries
+        # (copied below) record the same states with their own op and time.
+        conn.execute(
+            "DELETE FROM label_history WHERE id > ? AND sample_id = ? AND annotator = ?",
+            (before, sid, who),
         )
-        mine = cursor.fetchone()
-        columns = [d[0] for d in cursor.description]
-        mine_d = dict(zip(columns, mine, strict=True)) if mine is not None else None
-        label = theirs.get(key)
-        entries = history.get(key, [])
-        changed = False
-        if label is not None:
-            changed = _take_label(conn, sid, who, label, mine_d, s, take_final)
-        elif entries and entries[-1].op == "delete" and mine_d is not None:
-            changed = _take_delete(conn, sid, who, entries[-1], mine_d, s, take_final)
-        if changed and entries:
-            # Our triggers recorded the merge's own write; the source's entries
-            # (copied below) record the same states with their own op and time.
-            conn.execute(
-                "DELETE FROM label_history WHERE id > ? AND sample_id = ? AND annotator = ?",
-                (before, sid, who),
-            )
-        _copy_history(conn, sid, who, entries, s)
+    _copy_history(conn, sid, who, entries, s)
 
 
 def _take_label(
@@ -171,7 +205,9 @@ def _take_label(
                 " (--take-final takes theirs)"
             )
             return False
-        newer = values["updated_at"] > mine["updated_at"]
+        # As instants: ISO 8601 has spellings (week dates, the basic format,
+        # offsets) whose text order is not their time order.
+        newer = instant(values["updated_at"]) > instant(mine["updated_at"])
         winner = "theirs" if newer else "ours"
         s.conflicts.append(
             f"label {sid} / {who}: differs; kept the newest ({winner}), the other is in history"
@@ -202,7 +238,7 @@ def _take_delete(
     s: MergeSummary,
     take_final: bool,
 ) -> bool:
-    if mine["updated_at"] > deleted.changed_at:
+    if instant(mine["updated_at"]) > instant(deleted.changed_at):
         return False  # changed here after they deleted it: ours stands
     if who == FINAL and not take_final:
         s.conflicts.append(
@@ -221,22 +257,34 @@ def _copy_history(
     conn: sqlite3.Connection, sid: str, who: str, entries: list[HistoryEntry], s: MergeSummary
 ) -> None:
     existing = {
-        tuple(r)
+        (r[0], r[1], r[2], _spelled(r[3]), r[4])
         for r in conn.execute(
             f"SELECT {_HISTORY_KEY} FROM label_history WHERE sample_id = ? AND annotator = ?",
             (sid, who),
         )
     }
-    keys = ["sample_id", "annotator", "op", "changed_at", *_LABEL_COLUMNS]
+    rows = []
     for entry in entries:
         key = (sid, who, entry.op, entry.changed_at, entry.revision)
         if key in existing:
             continue
-        row = {"sample_id": sid, "annotator": who, "op": entry.op, "changed_at": entry.changed_at}
-        row |= _row(entry)
-        conn.execute(
-            f"INSERT INTO label_history ({', '.join(keys)}) VALUES ({', '.join('?' for _ in keys)})",
-            [row[k] for k in keys],
-        )
+        values = _row(entry)
+        rows.append([sid, who, entry.op, entry.changed_at, *(values[k] for k in _LABEL_COLUMNS)])
         existing.add(key)
-        s.history_copied += 1
+    conn.executemany(_INSERT_HISTORY, rows)
+    s.history_copied += len(rows)
+
+
+_HISTORY_COLUMNS = ("sample_id", "annotator", "op", "changed_at", *_LABEL_COLUMNS)
+_INSERT_HISTORY = (
+    f"INSERT INTO label_history ({', '.join(_HISTORY_COLUMNS)})"
+    f" VALUES ({', '.join('?' for _ in _HISTORY_COLUMNS)})"
+)
+
+
+def _spelled(text: object) -> object:
+    """A stored time in our spelling (merges before 2026-12 kept the source's)."""
+    try:
+        return canonical_timestamp(text) if isinstance(text, str) else text
+    except ValueError:
+        return text
