@@ -1,11 +1,16 @@
 """Adjudication: the samples where annotators disagree, and final labels.
 
 Contract:
-- :func:`disagreements` lists the samples on which the annotators (all but
-  ``final`` by default) gave different decisions, largest disagreement first:
-  different categories (or bug vs pass) before different subcategories only,
-  then by how many distinct answers there are; each with every annotator's
-  label. Samples already adjudicated come after those still open.
+- :func:`disagreements` lists every sample on which the raters (all
+  annotators but ``final`` by default) disagree with each other or with the
+  sample's existing final label (``with_final=False``: with each other only),
+  largest disagreement first: different categories (or bug vs pass) before
+  different subcategories only, then by how many distinct answers the raters
+  gave; each with every rater's label and the final label. An item is
+  *adjudicated* (:func:`adjudicated`) only when its final label was written
+  or adopted by a reviewer (``written_by`` set); an imported final label
+  (a sheet's ``final`` column) is an opinion to check, not an adjudication.
+  Adjudicated items come after the open ones.
 - :func:`adopt` makes one annotator's label the final label; :func:`write_final`
   writes a final label of the reviewer's own. Both write through a
   :class:`~annotator.labeling.LabelSession` over :class:`FinalLabels`
@@ -58,14 +63,51 @@ class Disagreement:
     def distinct(self) -> int:
         return len({decision(label) for label in self.labels.values()})
 
+    @property
+    def resolved(self) -> bool:
+        """Adjudicated: its final label was written or adopted in review."""
+        return adjudicated(self.final)
+
+    @property
+    def imported_final(self) -> bool:
+        """It has a final label that no reviewer wrote (imported, to be checked)."""
+        return self.final is not None and not self.resolved
+
     def sort_key(self) -> tuple[int, int, int, str]:
-        return (self.final is not None, self.level != "category", -self.distinct, self.sample_id)
+        return (self.resolved, self.level != "category", -self.distinct, self.sample_id)
+
+
+def adjudicated(final: Label | None) -> bool:
+    """Whether ``final`` was written or adopted by a reviewer (not imported)."""
+    return final is not None and final.written_by is not None
+
+
+def disagreement_of(
+    sample_id: str, raters: dict[str, Label], final: Label | None, with_final: bool = True
+) -> Disagreement | None:
+    """The review item of one sample, or None when its raters agree (with
+    each other and, ``with_final``, with its final label)."""
+    if not raters:
+        return None
+    opinions = list(raters.values())
+    if with_final and final is not None and decision(final):
+        opinions.append(final)
+    if len(opinions) < 2 or len({fine_decision(label) for label in opinions}) < 2:
+        return None
+    item = Disagreement(sample_id, dict(raters), final)
+    item.level = "category" if len({decision(label) for label in opinions}) > 1 else "subcategory"
+    return item
 
 
 def disagreements(
-    store: Store, annotators: list[str] | None = None, include_resolved: bool = True
+    store: Store,
+    annotators: list[str] | None = None,
+    include_resolved: bool = True,
+    *,
+    with_final: bool = True,
 ) -> list[Disagreement]:
-    """Samples with conflicting labels, the largest disagreement first."""
+    """Samples whose raters disagree with each other or with the final label,
+    the largest disagreement first (see the module docstring)."""
     by_sample: dict[str, dict[str, Label]] = defaultdict(dict)
     finals: dict[str, Label] = {}
     for label in store.labels():
@@ -78,15 +120,8 @@ def disagreements(
             by_sample[label.sample_id][label.annotator] = label
     out = []
     for sample_id, labels in by_sample.items():
-        if len(labels) < 2:
-            continue
-        coarse = {decision(label) for label in labels.values()}
-        fine = {fine_decision(label) for label in labels.values()}
-        if len(fine) < 2:
-            continue
-        item = Disagreement(sample_id, labels, finals.get(sample_id))
-        item.level = "category" if len(coarse) > 1 else "subcategory"
-        if include_resolved or item.final is None:
+        item = disagreement_of(sample_id, labels, finals.get(sample_id), with_final)
+        if item is not None and (include_resolved or not item.resolved):
             out.append(item)
     out.sort(key=Disagreement.sort_key)
     return out

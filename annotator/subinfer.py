@@ -16,7 +16,13 @@ Evidence, counted per subcategory:
 - a **word of the subcategory's name** ("mismatch" in 'Shape and dimension
   mismatch') found the same way, one point each (so "shape" is worth a point
   as a keyword and one as a word of the name); generic words ("incorrect",
-  "and", "DL") are not evidence.
+  "and", "DL", "tensor") are not evidence.
+
+Articles are left out of the note first ("needs a tensor" is the keyword
+'needs tensor'). The bundled keywords make a note naming two frameworks
+("NumPy arrays while PyTorch tensors are expected") evidence for the library
+subcategory and "X needs / expects / requires a tensor" evidence for a type
+mismatch.
 
 Longer keywords are matched first and the words they cover are used up, so
 "non-dl" is evidence for 'Not DL-related' and its "dl" is not evidence for a
@@ -42,9 +48,14 @@ EXACT_ONLY = 3
 
 GENERIC = frozenset(
     "a an and or of in on the for to with by not incorrect wrong dl ml dl/ml related"
-    " problem problems issue issues error errors".split()
+    " problem problems issue issues error errors tensor tensors".split()
 )
-"""Words of subcategory names that say nothing about which one is meant."""
+"""Words of subcategory names that say nothing about which one is meant. 'tensor'
+is in every deep-learning note: "torch.sqrt needs tensor" is no evidence for
+'Tensor shape mismatch' (a keyword with it, like 'tensor type', still is)."""
+ARTICLES = frozenset({"a", "an", "the"})
+"""Left out of the note before keywords are matched: "needs a tensor" is the
+keyword 'needs tensor'."""
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-/'][a-z0-9]+)*")
 
@@ -71,7 +82,7 @@ def _same(note_word: str, word: str) -> bool:
 
 def scores(note: str, subcategories: Sequence[Subcategory]) -> dict[str, int]:
     """Points of evidence per subcategory name (see the module docstring)."""
-    tokens = words(note)
+    tokens = [word for word in words(note) if word not in ARTICLES]
     used = [False] * len(tokens)
     points = {sub.name: 0 for sub in subcategories}
     keywords: dict[tuple[str, ...], list[str]] = {}

@@ -259,6 +259,13 @@ def parse_taxonomy(data: Any, source: str = "<taxonomy>") -> Taxonomy:
         raise UserError(msg, file=source, where=where or None) from None
 
 
+def taxonomy_yaml(taxonomy: Taxonomy) -> str:
+    """The whole taxonomy (codebook included) as YAML that :func:`taxonomy_from_yaml`
+    reads back into an equal taxonomy (what a database keeps of its binding)."""
+    data = taxonomy.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Load and validate a taxonomy file (the shipped DLEval one by default)."""
     file = Path(path) if path is not None else shipped("taxonomy.yaml")
@@ -268,6 +275,12 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         raise UserError(f"cannot read taxonomy: {exc.strerror}", file=file) from None
     except UnicodeDecodeError:
         raise UserError("taxonomy is not UTF-8 text", file=file) from None
+    return taxonomy_from_yaml(text, str(file))
+
+
+def taxonomy_from_yaml(text: str, source: str = "<taxonomy>") -> Taxonomy:
+    """Parse and validate taxonomy YAML text; errors name ``source``."""
+    file = source
     try:
         # The C loader when libyaml is there: the pure-Python one costs 0.1 s.
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -278,4 +291,4 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         raise UserError(
             f"invalid YAML: {getattr(exc, 'problem', exc)}", file=file, line=line
         ) from None
-    return parse_taxonomy(data, str(file))
+    return parse_taxonomy(data, file)

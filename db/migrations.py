@@ -350,3 +350,12 @@ CREATE VIEW annotator_progress AS
     HAVING SUM(l.kind != 'skip') > 0;
 """,
     )
+
+
+@migrations()
+def m007_h22b_taxonomy_yaml(db: Database) -> None:
+    """The bound taxonomy itself, as YAML, beside its name, version and hash:
+    every command uses it unless ``--taxonomy`` names another (see
+    ``annotator.store.taxonomy_binding``). NULL in a database bound before
+    this step until its next write under that taxonomy."""
+    _run(db, "ALTER TABLE taxonomy_binding ADD COLUMN yaml TEXT;")

@@ -163,7 +163,7 @@ CREATE TABLE taxonomy_binding (
     version TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     bound_at TEXT NOT NULL
-);
+, yaml TEXT);
 
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");

@@ -58,6 +58,15 @@ def test_accuracy_on_the_fixture() -> None:
         (1, "non-dl", "Not DL-related"),  # its 'dl' is no evidence for a DL subcategory
         (1, "tensor type mismatch", None),  # one point each way: a tie is not guessed
         (10, "something else entirely", None),
+        # Issue 22: two frameworks named is a library mix-up, not 'functionality';
+        # "X needs a tensor" is a type mismatch, not a shape one.
+        (
+            1,
+            "NumPy arrays while PyTorch tensors are expected",
+            "Incorrect DL library or framework usage",
+        ),
+        (6, "torch.sqrt needs tensor", "Type mismatch problem"),
+        (6, "torch.exp needs a tensor", "Type mismatch problem"),
     ],
 )
 def test_best_evidence_wins_and_ties_are_unspecified(

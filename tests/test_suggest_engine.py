@@ -178,3 +178,27 @@ def test_suggest_many_matches_suggest_and_reuses_the_cache(labeled: Store) -> No
     assert (
         raw(labeled).execute("SELECT sample_id, computed_at FROM suggestions").fetchall() == stamps
     )
+
+
+def test_cluster_of_is_the_cluster_that_clusters_lists(labeled: Store) -> None:
+    """The UI's cluster label and ``annotator clusters`` come from one function:
+    near-identical failures merged by ``clusters`` are one cluster for the UI too
+    (issue 22: the preview offered 2 members where ``clusters`` listed 4)."""
+    messages = [
+        "RuntimeError: expected scalar type Float but found Double in the forward pass",
+        "RuntimeError: expected scalar type Float but found Double in the forward pass",
+        "RuntimeError: expected scalar type Float but found Double in the forward pas",
+        "RuntimeError: expected scalar type Float but found Double in the forward passes",
+    ]
+    for i, message in enumerate(messages):
+        output = Example(error=message).test_output()
+        labeled.upsert_sample(
+            SampleIn(id=f"dtype{i}", generated_code="x = 1", test_output=output, passed=False)
+        )
+    engine = Engine(labeled)
+    groups = engine.clusters()
+    merged = next(c for c in groups if "dtype0" in c.members)
+    assert sorted(merged.members) == ["dtype0", "dtype1", "dtype2", "dtype3"]
+    for group in groups:
+        for sid in group.members:
+            assert sorted(engine.cluster_of(sid)[1]) == sorted(group.members)

@@ -78,11 +78,17 @@ def test_another_taxonomy_is_refused_naming_both(tmp_path: Path) -> None:
         assert "bound to taxonomy DLEval 1.0" in line and "Mini 0.1" in line
 
 
-def test_a_database_made_with_a_group_taxonomy_needs_it(tmp_path: Path) -> None:
+def test_a_database_made_with_a_group_taxonomy_keeps_it(tmp_path: Path) -> None:
     tax, db = build(tmp_path)
     assert run("--db", str(db), "--taxonomy", str(tax), "status").exit_code == 0
-    result = run("--db", str(db), "status")  # the bundled DLEval is not the study's
+    result = run("--db", str(db), "status")  # no --taxonomy: the database's own
+    assert result.exit_code == 0, result.output
+    tree = run("--db", str(db), "taxonomy")
+    assert "Mini taxonomy, version 0.1" in tree.output
+    bundled = str(ROOT / "taxonomy.yaml")
+    result = run("--db", str(db), "--taxonomy", bundled, "status")  # not the study's
     assert result.exit_code == 1 and "bound to taxonomy Mini 0.1" in result.output
+    assert "leave out --taxonomy" in result.output
 
 
 def test_a_newer_version_only_through_an_explicit_migration(tmp_path: Path) -> None:
@@ -91,6 +97,7 @@ def test_a_newer_version_only_through_an_explicit_migration(tmp_path: Path) -> N
     result = run("--db", str(db), "--taxonomy", str(v11), "status")
     assert result.exit_code == 1
     assert "DLEval 1.1" in result.output and "annotator taxonomy migrate" in result.output
+    assert "leave out --taxonomy" in result.output  # or keep the database's own
     with Store.open(db, load_taxonomy(v11)) as store:
         with pytest.raises(UserError, match="another version"):
             store.check_taxonomy()
@@ -98,7 +105,9 @@ def test_a_newer_version_only_through_an_explicit_migration(tmp_path: Path) -> N
         assert old is not None and old.version == "1.0"
         store.check_taxonomy()
     assert run("--db", str(db), "--taxonomy", str(v11), "status").exit_code == 0
-    assert run("--db", str(db), "status").exit_code == 1  # and now 1.0 is the other one
+    assert run("--db", str(db), "status").exit_code == 0  # the database keeps 1.1
+    old = run("--db", str(db), "--taxonomy", str(ROOT / "taxonomy.yaml"), "status")
+    assert old.exit_code == 1  # and now 1.0 is the other one
 
 
 def test_edited_content_under_the_same_version_is_refused(tmp_path: Path) -> None:
@@ -181,3 +190,28 @@ def test_merge_refuses_a_database_bound_to_another_taxonomy(tmp_path: Path) -> N
     with Store.open(team, load_taxonomy(tax)) as store:
         binding = store.taxonomy_binding()
     assert binding is not None and binding.name == "Mini"
+
+
+def test_the_database_keeps_its_taxonomy_yaml(tmp_path: Path) -> None:
+    """Issue 22 item 6: the YAML itself, not only its hash, is in the database."""
+    tax, db = build(tmp_path)
+    with Store.open(db) as store:  # no taxonomy given: the database's own
+        assert store.taxonomy == load_taxonomy(tax)
+        assert store.stored_taxonomy() == load_taxonomy(tax)
+
+
+def test_a_database_bound_before_the_yaml_was_kept_gets_it_on_its_next_write(
+    tmp_path: Path,
+) -> None:
+    from rawsql import raw
+
+    db = imported(tmp_path)
+    with Store.open(db) as store:
+        with raw(store):
+            raw(store).execute("UPDATE taxonomy_binding SET yaml = NULL")
+    with Store.open(db) as store:
+        assert store.stored_taxonomy() is None
+        assert store.taxonomy == load_taxonomy()  # the bundled one, as before
+        store.set_label("x1", "alice", LabelValue(kind="pass"))
+        assert store.stored_taxonomy() == load_taxonomy()
+    assert run("--db", str(db), "status").exit_code == 0

@@ -416,3 +416,35 @@ def test_the_database_follows_the_new_version_only_after_the_migration(
     assert status(new).exit_code == 0
     old = status(tax)
     assert old.exit_code == 1 and "T 1.1" in old.output
+
+
+def test_nothing_needs_taxonomy_after_a_migration(study: tuple[Path, Path], tmp_path: Path) -> None:
+    """Issue 22 item 6: after `taxonomy migrate` every command works without
+    --taxonomy, and the old file is refused with the step that applies."""
+    tax, db = study
+    new = write(tmp_path / "new.yaml", new_version(merged=[{"from": [3, 4], "to": 4}]))
+
+    def invoke(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["--db", str(db), *args])
+
+    migrated = invoke("taxonomy", "migrate", str(new))  # the database keeps old.yaml
+    assert migrated.exit_code == 0, migrated.output
+    assert "later commands use it without --taxonomy" in migrated.output
+    assert "Use --taxonomy" not in migrated.output
+    for command in (
+        ["status"],
+        ["export", "counts"],
+        ["export", "labels", "--format", "jsonl"],
+        ["agreement", "--annotators", "ann,bob"],
+        ["notes"],
+    ):
+        result = invoke(*command)
+        assert result.exit_code == 0, (command, result.output)
+    assert "version 1.1" in invoke("taxonomy").output
+    again = invoke("taxonomy", "migrate", str(new))
+    assert again.exit_code == 0 and "already at" in again.output, again.output
+    refused = invoke("--taxonomy", str(tax), "status")
+    assert refused.exit_code == 1
+    assert "migrated from 1.0 to 1.1" in refused.output
+    assert "leave out --taxonomy" in refused.output
+    assert "annotator taxonomy migrate" not in refused.output

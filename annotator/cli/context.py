@@ -10,6 +10,10 @@ that created the database fails, :meth:`Context.discard_created` removes the
 file it made (and its WAL files and any folders made for it): a failed first
 import leaves nothing behind, not even an empty schema that later reads as
 "0 samples".
+
+The taxonomy is ``--taxonomy`` when given; otherwise the one the database
+keeps with its binding (so no command needs ``--taxonomy`` after
+``taxonomy migrate``); otherwise (no database, or none kept) the bundled one.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import UserError
 from ..store import Store
 from ..store.existing import require_database
 from ..taxonomy import Taxonomy, load_taxonomy
@@ -36,14 +41,30 @@ class Context:
     @property
     def taxonomy(self) -> Taxonomy:
         if self._taxonomy is None:
-            self._taxonomy = load_taxonomy(self.taxonomy_path)
+            if self.taxonomy_path is not None:
+                self._taxonomy = load_taxonomy(self.taxonomy_path)
+            elif self._store is not None or self._database_exists():
+                self._taxonomy = self.store.taxonomy  # the database's own, else bundled
+            else:
+                self._taxonomy = load_taxonomy()
         return self._taxonomy
+
+    def _database_exists(self) -> bool:
+        try:
+            require_database(self.db_path)
+        except UserError:
+            return False
+        return True
+
+    def _given(self) -> Taxonomy | None:
+        """``--taxonomy`` (None: the store takes the database's own)."""
+        return self.taxonomy if self.taxonomy_path is not None else None
 
     @property
     def store(self) -> Store:
         if self._store is None:
             require_database(self.db_path)
-            self._store = self._checked(Store.open(self.db_path, self.taxonomy, create=False))
+            self._store = self._checked(Store.open(self.db_path, self._given(), create=False))
         return self._store
 
     def creating_store(self) -> Store:
@@ -57,7 +78,7 @@ class Context:
                     made.append(folder)
                     folder = folder.parent
                 self._created = made
-            self._store = self._checked(Store.open(self.db_path, self.taxonomy))
+            self._store = self._checked(Store.open(self.db_path, self._given()))
         return self._store
 
     def discard_created(self) -> None:

@@ -132,13 +132,17 @@ def label(
     "--with-final/--without-final",
     "with_final",
     default=None,
-    help="Compare the existing final label as one more rater (default: only when no two"
-    " other annotators labeled the same sample).",
+    help="List samples whose raters disagree with the existing final label too (default);"
+    " --without-final: only raters who disagree with each other.",
 )
 @click.option("--keys", type=click.Path(path_type=Path, dir_okay=False), help=KEYS_HELP)
 @pass_context
 def review(ctx: Context, annotator: str | None, with_final: bool | None, keys: Path | None) -> None:
     """Adjudicate disagreements: open ones first, largest disagreement first.
+
+    A sample is open while its raters disagree with each other or with its
+    final label and no reviewer has written or adopted that final label (an
+    imported final label is shown as imported, to be checked).
 
     \b
     Keys: 1-9 adopt the n-th annotator's label as final (then next),

@@ -1,4 +1,5 @@
-"""CLI commands ``notes`` (clusters of notes without a subcategory) and ``notes assign``."""
+"""CLI commands ``notes`` (clusters of notes without a subcategory), ``notes assign``
+and ``notes unconfirmed`` (every label slot whose subcategory is Unspecified or inferred)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import click
 
 from ..errors import UserError
 from ..opencoding import THRESHOLD, NoteCluster, cluster_notes
-from ..store.notes import assign_subcategory, unspecified_notes
+from ..store.notes import assign_subcategory, unconfirmed_subcategories, unspecified_notes
 from .context import Context, pass_context
 from .output import echo, echo_json
 
@@ -123,6 +124,45 @@ def assign(
         return
     written = assign_subcategory(ctx.store, found.items, subcategory)
     echo(f"Wrote {written} labels: {cat.id} / {subcategory} (earlier states kept in history).")
+
+
+@notes.command("unconfirmed")
+@_annotator
+@click.option("--json", "as_json", is_flag=True, help="Print one object per label slot.")
+@pass_context
+def unconfirmed(ctx: Context, annotator: str | None, as_json: bool) -> None:
+    """List the labels whose subcategory is Unspecified or inferred from the note,
+    to confirm: in review, `i` walks them and takes a subcategory with one key."""
+    slots = unconfirmed_subcategories(ctx.store, annotator)
+    if as_json:
+        echo_json(
+            [
+                {
+                    "sample": s.sample_id,
+                    "annotator": s.annotator,
+                    "slot": 2 if s.second else 1,
+                    "category": s.category,
+                    "subcategory": s.subcategory,
+                    "inferred": s.inferred,
+                    "note": s.note,
+                }
+                for s in slots
+            ]
+        )
+        return
+    if not slots:
+        echo("Every subcategory is confirmed.")
+        return
+    for s in slots:
+        state = f"inferred: {s.subcategory}" if s.inferred else "Unspecified"
+        second = " (2nd)" if s.second else ""
+        note = f'  "{s.note}"' if s.note else ""
+        echo(f"{s.sample_id}  {s.annotator}  {s.category}{second}  {state}{note}")
+    inferred = sum(s.inferred for s in slots)
+    echo(
+        f"{len(slots)} to confirm: {inferred} inferred, {len(slots) - inferred} Unspecified"
+        " (annotator review, then i)."
+    )
 
 
 COMMANDS: list[click.Command] = [notes]

@@ -13,6 +13,7 @@ from ..migrate import plan_migration
 from ..store import Store
 from ..store.existing import require_database
 from ..store.migrate import apply_migration, binding_state
+from ..store.taxonomy_binding import binding_of
 from ..taxonomy import Taxonomy, load_taxonomy
 from .context import Context, pass_context
 from .output import SafeConsole, echo
@@ -63,8 +64,9 @@ def taxonomy(click_ctx: click.Context, show_codebook: bool, fmt: str) -> None:
 def migrate_cmd(ctx: Context, new_file: Path, dry_run: bool) -> None:
     """Move every label to the new taxonomy version NEW.yaml, following its changes section.
 
-    The current taxonomy (--taxonomy, default the bundled one) is the version
-    the labels were made under. Everything is checked before anything is
+    The current taxonomy (--taxonomy, default the one the database keeps) is
+    the version the labels were made under; afterwards the database keeps
+    NEW.yaml and every command uses it without --taxonomy. Everything is checked before anything is
     written; then all labels change in one transaction, with history (each old
     label restorable). Labels of a split category are flagged 'to confirm'.
     """
@@ -74,6 +76,11 @@ def migrate_cmd(ctx: Context, new_file: Path, dry_run: bool) -> None:
     # version (to migrate) or, when this ran before, already to the new one.
     with Store.open(ctx.db_path, ctx.taxonomy) as store:
         state = binding_state(store, new)
+        moved = new.changes is not None and new.changes.from_ != new.version
+        if moved and binding_of(store.taxonomy) == binding_of(new):
+            # Without --taxonomy after a migration: the database's own is NEW.yaml.
+            echo(f"The database is already at {new.name} {new.version}: nothing to migrate.")
+            return
         if state == "other":
             store.check_taxonomy()  # one line naming both taxonomies
         _migrate(store, new, new_file, dry_run, already=state == "new")
@@ -93,7 +100,10 @@ def _migrate(store: Store, new: Taxonomy, new_file: Path, dry_run: bool, *, alre
     if dry_run or (already and not (plan.rewrites or plan.unchanged)):
         return
     apply_migration(store, plan, new)
-    echo(f"Use --taxonomy {new_file} from now on.")
+    echo(
+        f"The database now keeps {new.name} {new.version}: later commands use it without"
+        " --taxonomy."
+    )
 
 
 COMMANDS: list[click.Command] = [taxonomy]

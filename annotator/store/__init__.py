@@ -115,9 +115,18 @@ class Store(
         create: bool = True,
     ) -> Store:
         """Open (``create``: or create) the database at ``path``; another program's
-        SQLite file is refused unchanged (:func:`annotator.store.connection.connect`)."""
+        SQLite file is refused unchanged (:func:`annotator.store.connection.connect`).
+        Without ``taxonomy``: the one the database keeps with its binding, else the
+        bundled one."""
         file = Path(path) if path is not None else default_db_path()
-        return cls(connect(file, create=create), file, taxonomy or load_taxonomy())
+        db = connect(file, create=create)
+        if taxonomy is None:
+            try:
+                taxonomy = _binding.stored_taxonomy(db) or load_taxonomy()
+            except BaseException:
+                db.close()
+                raise
+        return cls(db, file, taxonomy)
 
     def reopen(self) -> Store:
         """A second connection to the same file (for a worker thread)."""
@@ -216,6 +225,10 @@ class Store(
         return _attempts.sample_groups(self._db, column)
 
     # -- the taxonomy the database is bound to ---------------------------
+    def stored_taxonomy(self) -> Taxonomy | None:
+        """The taxonomy the database keeps with its binding (None: none kept)."""
+        return _binding.stored_taxonomy(self._db)
+
     def taxonomy_binding(self) -> _binding.Binding | None:
         """The taxonomy the database is bound to (None: not yet)."""
         return _binding.bound(self._db)

@@ -4,8 +4,13 @@ Contract: :func:`unspecified_notes` lists every non-empty note of a bug label
 slot (primary or second category) whose subcategory is missing or
 'Unspecified', of human annotators (machine annotators left out), optionally
 of one annotator. :func:`assign_subcategory` sets the subcategory of the
-given slots in one transaction through ``put_label`` (history kept; a slot
-whose label changed since it was listed is refused and nothing is written).
+given slots in one transaction through ``put_label`` (history kept, the
+inferred mark cleared; a slot whose label changed since it was listed is
+refused and nothing is written). :func:`unconfirmed_subcategories` lists the
+bug label slots (primary or second category) whose subcategory is missing,
+'Unspecified' or inferred from the note, of human annotators and ``final``
+(machine annotators left out), with their notes (empty ones too), to confirm
+one by one (:func:`confirm_subcategory`).
 """
 
 from __future__ import annotations
@@ -55,6 +60,59 @@ def unspecified_notes(store: Store, annotator: str | None = None) -> list[NoteIt
         if cat2 is not None and sub2 in (None, UNSPECIFIED) and note2.strip():
             out.append(NoteItem(sid, who_, True, cat2, note2.strip(), revision))
     return out
+
+
+@dataclass(frozen=True)
+class SubcategorySlot:
+    """One category of a label whose subcategory nobody confirmed."""
+
+    sample_id: str
+    annotator: str
+    second: bool
+    category: int
+    subcategory: str | None
+    """The subcategory as stored (None: none; else 'Unspecified' or an inferred one)."""
+    inferred: bool
+    note: str
+    revision: int
+
+    @property
+    def item(self) -> NoteItem:
+        return NoteItem(
+            self.sample_id, self.annotator, self.second, self.category, self.note, self.revision
+        )
+
+
+def unconfirmed_subcategories(store: Store, annotator: str | None = None) -> list[SubcategorySlot]:
+    """Label slots whose subcategory is missing, 'Unspecified' or inferred, in queue order."""
+    who = "AND l.annotator = ?" if annotator is not None else ""
+    params: list[object] = [UNSPECIFIED, UNSPECIFIED]
+    if annotator is not None:
+        params.append(annotator)
+    rows = store._db.conn.execute(
+        "SELECT l.sample_id, l.annotator, l.category, l.subcategory, l.subcategory_inferred,"
+        " l.note, l.category2, l.subcategory2, l.subcategory2_inferred, l.note2, l.revision"
+        " FROM labels l JOIN samples s ON s.id = l.sample_id"
+        " WHERE l.kind = 'bug' AND l.category IS NOT NULL"
+        " AND ((l.subcategory IS NULL OR l.subcategory = ? OR l.subcategory_inferred = 1)"
+        " OR (l.category2 IS NOT NULL AND (l.subcategory2 IS NULL OR l.subcategory2 = ?"
+        " OR l.subcategory2_inferred = 1)))"
+        f" AND l.annotator NOT IN (SELECT name FROM machine_annotators) {who}"
+        " ORDER BY s.rowid, l.annotator",
+        params,
+    ).fetchall()
+    out = []
+    for sid, who_, cat, sub, inf, note, cat2, sub2, inf2, note2, revision in rows:
+        if sub in (None, UNSPECIFIED) or inf:
+            out.append(SubcategorySlot(sid, who_, False, cat, sub, bool(inf), note, revision))
+        if cat2 is not None and (sub2 in (None, UNSPECIFIED) or inf2):
+            out.append(SubcategorySlot(sid, who_, True, cat2, sub2, bool(inf2), note2, revision))
+    return out
+
+
+def confirm_subcategory(store: Store, slot: SubcategorySlot, subcategory: str) -> None:
+    """Give the slot ``subcategory`` as confirmed (history kept, inferred mark cleared)."""
+    assign_subcategory(store, [slot.item], subcategory)
 
 
 def assign_subcategory(store: Store, items: list[NoteItem], subcategory: str) -> int:

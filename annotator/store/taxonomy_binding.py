@@ -17,6 +17,15 @@ names, subcategory names and their DL flag, alias codes - not the codebook
 text (definitions, examples, keywords), so editing a definition is no
 migration. A database without a binding (made before it existed, or empty)
 is bound by its next write.
+
+The binding also keeps the taxonomy itself (its YAML, :func:`stored_taxonomy`),
+written with it and by :func:`rebind`: a command given no ``--taxonomy``
+uses the database's own taxonomy, so nothing needs ``--taxonomy`` after a
+migration. A database bound before the YAML was kept gets it on its next
+write under that taxonomy, and a write under a file of the same structure
+with an edited codebook keeps that codebook. Refusals name the step that applies: leave out
+``--taxonomy`` when the database has its taxonomy (or was migrated past the
+one given), migrate when the one given is the next version.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from ..errors import UserError
-from ..taxonomy import Taxonomy
+from ..taxonomy import Taxonomy, taxonomy_from_yaml, taxonomy_yaml
 from .connection import now
 
 MIGRATE_HINT = "annotator taxonomy migrate"
@@ -70,6 +79,22 @@ def bound(db: Database) -> Binding | None:
     return Binding(*row) if row else None
 
 
+def bound_yaml(db: Database) -> str | None:
+    """The YAML of the taxonomy ``db`` is bound to (None: not bound, or bound
+    before the YAML was kept)."""
+    row = db.conn.execute("SELECT yaml FROM taxonomy_binding WHERE id = 1").fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+def stored_taxonomy(db: Database) -> Taxonomy | None:
+    """The taxonomy ``db`` keeps with its binding (None: none kept)."""
+    text = bound_yaml(db)
+    return taxonomy_from_yaml(text, "the database's taxonomy") if text else None
+
+
+LEAVE_OUT = "leave out --taxonomy: the database keeps its own taxonomy"
+
+
 def check(db: Database, taxonomy: Taxonomy, where: str = "") -> None:
     """Refuse ``taxonomy`` unless it is the one ``db`` is bound to (or none is)."""
     have = bound(db)
@@ -79,15 +104,25 @@ def check(db: Database, taxonomy: Taxonomy, where: str = "") -> None:
     if given == have:
         return
     place = f"{where}: " if where else ""
+    kept = stored_taxonomy(db)
     if given.name != have.name:
+        step = LEAVE_OUT if kept else "give --taxonomy the file its labels were made with"
         reason = (
-            f"this database is bound to taxonomy {have.describe()}, not {given.describe()}:"
-            " open it with the taxonomy its labels were made with (--taxonomy)"
+            f"this database is bound to taxonomy {have.describe()}, not {given.describe()}: {step}"
         )
     elif given.version != have.version:
+        moved_from = kept.changes.from_ if kept is not None and kept.changes else None
+        next_from = taxonomy.changes.from_ if taxonomy.changes else None
+        if next_from == have.version:
+            step = f"move the database to it explicitly ({MIGRATE_HINT} NEW.yaml)"
+        elif moved_from == given.version:
+            step = f"the database was migrated from {given.version} to {have.version}; {LEAVE_OUT}"
+        else:
+            keep = LEAVE_OUT if kept is not None else f"give --taxonomy the file of {have.version}"
+            step = f"move the database to it explicitly ({MIGRATE_HINT}), or {keep}"
         reason = (
             f"this database is bound to taxonomy {have.describe()}; {given.describe()} is another"
-            f" version of it: move the database to it explicitly ({MIGRATE_HINT})"
+            f" version of it: {step}"
         )
     else:
         reason = (
@@ -104,9 +139,14 @@ def ensure_bound(db: Database, taxonomy: Taxonomy) -> None:
     Runs inside the caller's write transaction (an import, a label write).
     """
     if bound(db) is None:
-        _write(db, binding_of(taxonomy))
+        _write(db, taxonomy)
     else:
         check(db, taxonomy)
+        text = taxonomy_yaml(taxonomy)
+        if bound_yaml(db) != text:
+            # Bound before the YAML was kept, or the same structure with an
+            # edited codebook (definitions, keywords: not in the hash).
+            db.conn.execute("UPDATE taxonomy_binding SET yaml = ? WHERE id = 1", (text,))
 
 
 def rebind(db: Database, taxonomy: Taxonomy) -> Binding | None:
@@ -116,15 +156,16 @@ def rebind(db: Database, taxonomy: Taxonomy) -> Binding | None:
     Runs inside the caller's write transaction.
     """
     old = bound(db)
-    _write(db, binding_of(taxonomy))
+    _write(db, taxonomy)
     return old
 
 
-def _write(db: Database, binding: Binding) -> None:
+def _write(db: Database, taxonomy: Taxonomy) -> None:
+    binding = binding_of(taxonomy)
     db.conn.execute(
-        "INSERT OR REPLACE INTO taxonomy_binding (id, name, version, content_hash, bound_at)"
-        " VALUES (1, ?, ?, ?, ?)",
-        (binding.name, binding.version, binding.content_hash, now()),
+        "INSERT OR REPLACE INTO taxonomy_binding"
+        " (id, name, version, content_hash, bound_at, yaml) VALUES (1, ?, ?, ?, ?, ?)",
+        (binding.name, binding.version, binding.content_hash, now(), taxonomy_yaml(taxonomy)),
     )
 
 

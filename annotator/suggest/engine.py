@@ -61,6 +61,8 @@ class Engine:
         self.rules = rules or load_rules(store.taxonomy)
         self.lock = threading.RLock()
         self._models: dict[str | None, tuple[int, Model]] = {}
+        self._clusters: tuple[tuple[bool, int], list[Cluster[str]]] | None = None
+        """The last clustering, keyed by the fingerprints it was made from."""
 
     def close(self) -> None:
         self.store.close()
@@ -194,24 +196,33 @@ class Engine:
                 yield from results
 
     def clusters(self, failing_only: bool = True) -> list[Cluster[str]]:
-        """Samples that fail the same way (fingerprints, near-identical ones merged)."""
+        """Samples that fail the same way (fingerprints, near-identical ones merged).
+
+        The one clustering: ``annotator clusters`` lists it and the UI's
+        cluster label (:meth:`cluster_of`) takes its members from it. The
+        result is kept while the fingerprints stay the same.
+        """
         with self.lock:
             self.ensure_facts()
-            return cluster(self.store.fingerprints(failing_only))
+            items = self.store.fingerprints(failing_only)
+            key = (failing_only, hash(tuple(items)))
+            if self._clusters is None or self._clusters[0] != key:
+                self._clusters = (key, cluster(items))
+            return list(self._clusters[1])
 
     def cluster_of(self, sample_id: str, failing_only: bool = True) -> tuple[str, list[str]]:
-        """The fingerprint of a sample and every sample that shares it exactly.
-
-        The UI labels clusters from here: an indexed lookup, so it stays fast
-        at 100k samples once facts are cached (``annotator suggest`` warms
-        them; a cold database is analysed here first).
-        """
+        """The fingerprint of a sample and the members of its cluster in
+        :meth:`clusters` (the same members ``annotator clusters`` lists),
+        the sample first when it is not among them (a passing sample)."""
         with self.lock:
             self.ensure_facts()
             fingerprint = self.store.fingerprint_of(sample_id)
             if not fingerprint:
                 return "", [sample_id]
-            members = self.store.fingerprint_members(fingerprint, failing_only)
+            members = next(
+                (list(c.members) for c in self.clusters(failing_only) if sample_id in c.members),
+                [],
+            )
             if sample_id not in members:
                 members.insert(0, sample_id)
             return fingerprint, members

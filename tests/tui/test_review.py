@@ -320,7 +320,7 @@ async def test_final_compared_when_raters_never_overlap(tmp_path: Path) -> None:
     store.set_label("s02", "q", value(MISSING))
     store.set_label("s01", FINAL, value(TENSOR), source="import:x")
     store.set_label("s02", FINAL, value(MISSING), source="import:x")
-    assert disagreements(store) == []
+    assert [d.sample_id for d in disagreements(store)] == ["s01"]
     items, with_final = review_items(store)
     assert with_final and [i.sample_id for i in items] == ["s01"]
     assert review_items(store, with_final=False) == ([], False)
@@ -328,13 +328,68 @@ async def test_final_compared_when_raters_never_overlap(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = review_screen(app)
-        assert "final compared as a rater" in str(screen.sub_title) and "1 open of 1" in str(
-            screen.sub_title
-        )
+        assert "1 open of 1" in str(screen.sub_title)
+        assert "1 with an imported final" in str(screen.sub_title)
         await pilot.press("1")
         await settle(pilot)
         assert review_store_final(store, "s01") == SHAPE
         assert "0 open of 1" in str(screen.sub_title)
+    store.close()
+
+
+def imported_finals(tmp_path: Path) -> Store:
+    """Two raters who overlap, and final labels imported from a sheet."""
+    store = Store.open(tmp_path / "imported.db")
+    fill(store)
+    for sid, k, q, final in (
+        ("s01", SHAPE, SHAPE, TENSOR),  # the raters agree with each other, not with the final
+        ("s02", MISSING, TYPE, MISSING),  # the raters disagree; a final exists
+        ("s03", TYPE, TYPE, TYPE),  # everyone agrees: nothing to review
+        ("s04", SHAPE, TYPE, None),  # the raters disagree, no final
+        ("s05", TYPE, TYPE, MISSING),  # the raters agree on another category than the final
+    ):
+        store.set_label(sid, "k", value(k, f"k on {sid}"))
+        store.set_label(sid, "q", value(q))
+        if final is not None:
+            store.set_label(sid, FINAL, value(final, "the sheet's note"), source="import:sheet")
+    return store
+
+
+async def test_review_sees_every_disagreement_with_imported_finals(tmp_path: Path) -> None:
+    """Issue 22: with imported finals review showed "0 open of 8"."""
+    store = imported_finals(tmp_path)
+    found = disagreements(store)
+    assert sorted(d.sample_id for d in found) == ["s01", "s02", "s04", "s05"]
+    assert all(not d.resolved for d in found)
+    assert {d.sample_id for d in found if d.imported_final} == {"s01", "s02", "s05"}
+    app = AnnotatorApp(store, REVIEWER, review=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = review_screen(app)
+        assert "4 open of 4" in str(screen.sub_title)
+        screen.jump_to("s01")
+        await settle(pilot)
+        final_line = shown(screen, "#review-final")
+        assert "imported (import:sheet), not adjudicated" in final_line
+        prompt = str(screen.option_list.get_option_at_index(screen.index_of("s01") or 0).prompt)
+        assert prompt.startswith("◐") and prompt.rstrip().endswith("5 subcat.")
+        prompt = str(screen.option_list.get_option_at_index(screen.index_of("s05") or 0).prompt)
+        assert prompt.rstrip().endswith("6≠f7")  # both raters against the imported final
+        # The dialog says where its prefilled note comes from.
+        await pilot.press("e", "5")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        note = app.screen
+        assert isinstance(note, NoteScreen)
+        assert note.query_one(Input).value == "the sheet's note"
+        title = str(note.query_one("#note-title", Static).render())
+        assert "prefilled" in title and "imported (import:sheet)" in title
+        await pilot.press("enter")
+        await settle(pilot)
+        assert review_store_final(store, "s01") == SHAPE
+        assert "3 open of 4" in str(screen.sub_title)
+        assert "written by rev" in shown(screen, "#review-final")
     store.close()
 
 

@@ -29,6 +29,7 @@ from ...agreement import agreement_report, default_annotators
 from ...models import FINAL
 from ...review import decision, pair_disagreements
 from ...store import Store
+from .. import workers
 from ..messages import JumpToSample
 from ..render import visible
 from .picker import PickerScreen
@@ -62,6 +63,9 @@ def _number(value: object) -> str:
 
 
 class AgreementScreen(Screen[None]):
+    on_worker_state_changed = workers.on_worker_state_changed
+    """Failed workers are reported in one place (:mod:`annotator.tui.workers`)."""
+
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("g", "close", "Back", show=False),

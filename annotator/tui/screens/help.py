@@ -70,7 +70,10 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, rows: Sequence[tuple[str, str]]) -> None:
         super().__init__()
-        self.rows = list(rows)
+        self.rows = [row for row in rows if "ctrl+p" not in row[0].split(" / ")]
+        """Every row shown: the given ones, then the command palette and the mouse."""
+        self.rows.append(("ctrl+p", "command palette: fuzzy search over all categories"))
+        self.rows.append(("mouse", "click list rows, tabs and buttons"))
 
     def compose(self) -> ComposeResult:
         table = Table(title="Keys", box=None, show_header=False, pad_edge=False)
@@ -78,8 +81,6 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for key, description in self.rows:
             table.add_row(key, description)
-        table.add_row("ctrl+p", "command palette: fuzzy search over all categories")
-        table.add_row("mouse", "click list rows, tabs and buttons")
         with VerticalScroll(id="help", classes="dialog"):
             yield Static(table)
 

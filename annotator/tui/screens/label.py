@@ -35,13 +35,12 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header
-from textual.worker import Worker, WorkerState
 
 from ...labeling import LabelSession
 from ...store import QueueRow, SampleFilter
 from ...store.rows import share
 from ...timing import FocusClock
-from .. import clock
+from .. import clock, workers
 from ..digits import scheme
 from ..keymap import Settings, view_bindings
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
@@ -62,6 +61,8 @@ from .output import OutputScreen
 
 
 class LabelScreen(Screen[None]):
+    on_worker_state_changed = workers.on_worker_state_changed  # one place for failed workers
+
     BACKGROUND_DELAY = 0.15
     """Seconds between painting a sample and starting background work."""
 
@@ -201,7 +202,10 @@ class LabelScreen(Screen[None]):
                     if self.filter != SampleFilter()
                     else "no samples in this database yet: annotator import FORMAT PATH"
                 )
-                self.viewer.say(Text(empty, style="dim"))
+                # Nothing to act on: keys must not reach the sample shown before.
+                self.current = None
+                self.shown_at = {}
+                self.viewer.clear(Text(empty, style="dim"))
             self.update_progress()
         else:
             self.queue.add_rows(message.rows)
@@ -394,8 +398,3 @@ class LabelScreen(Screen[None]):
     def action_help(self) -> None:
         digits = scheme(c.id for c in self.session.taxonomy.categories)
         self.app.push_screen(HelpScreen(label_key_rows(self, digits)))
-
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.notify(f"{event.worker.name}: {event.worker.error}", severity="error")

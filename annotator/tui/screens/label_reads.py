@@ -9,7 +9,8 @@ not be shared across threads), never touches widgets, and reports by posting
 a message from :mod:`annotator.tui.messages` to the owner. Workers of one kind
 are exclusive: a newer read cancels the older one, and a cancelled read posts
 nothing. A worker that fails is reported by the owner's ``Worker.StateChanged``
-handler (one place), named after the method that started it.
+handler (:class:`~annotator.tui.workers.ReportsWorkerErrors`, one place for
+every screen and widget), named after the method that started it.
 
 :class:`LabelReads` adds the reads of the labeling screen: the queue and its
 pages, the neighbours' prefetch, suggestions and failure clusters.

@@ -34,15 +34,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from ...errors import UserError
 from ...models import FINAL, LabelValue
 from ...review import Disagreement, adopted_value, decision, final_session
 from ...store import Store
-from .. import clock
+from .. import clock, workers
 from ..keymap import view_bindings
 from ..messages import SampleLoaded
-from ..names import common_prefix, short_name
+from ..names import common_prefix
 from ..render import visible
 from ..widgets.sample_viewer import SampleViewer
 from .agreement import AgreementScreen
@@ -50,7 +51,7 @@ from .help import LABEL_KEYS, HelpScreen, key_rows
 from .label_reads import Reads
 from .label_writes import QueuedWrites
 from .output import OutputScreen
-from .review_data import final_text, item_for, labels_table, review_items
+from .review_data import final_text, item_for, item_prompt, labels_table, review_items
 from .review_write import FinalLabelDialog
 
 CACHE_SIZE = 16
@@ -62,11 +63,11 @@ HELP = {
     "cycle_view": "the next code view",
     "codebook": "codebook: definition, decision rules and final-labeled examples of the category",
     "notes": "open coding: clusters of notes without a subcategory; give a cluster one",
+    "subcategories": "confirm subcategories: walk the labels whose subcategory is Unspecified"
+    " or inferred; a digit takes one",
     "agreement": "agreement matrix (Enter on a cell lists the samples of that pair)",
     "quit": "quit (a label still waiting for the database asks for a second q)",
 }
-ANSWERS_WIDTH = 9
-"""Cells of the list's answers column (e.g. ``3≠6≠ok``)."""
 
 
 @dataclass
@@ -76,6 +77,9 @@ class ItemsLoaded(Message):
 
 
 class ReviewScreen(Screen[None]):
+    on_worker_state_changed = workers.on_worker_state_changed
+    """Failed workers are reported in one place (:mod:`annotator.tui.workers`)."""
+
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
@@ -92,6 +96,7 @@ class ReviewScreen(Screen[None]):
         Binding("t", "output", "Output", show=False, id="output"),
         Binding("b", "codebook", "Codebook", show=False),
         Binding("o", "notes", "Open coding", show=False),
+        Binding("i", "subcategories", "Subcats", show=False),
     ]
 
     def __init__(self, store: Store, reviewer: str, with_final: bool | None = None) -> None:
@@ -158,6 +163,14 @@ class ReviewScreen(Screen[None]):
             items, with_final = review_items(store, self.with_final)
         self.reads.post(ItemsLoaded(items, with_final))
 
+    def worker_failed(self, worker: Worker[object], text: str) -> None:
+        """A failed load says so where its result would be (never "loading…" for ever)."""
+        if worker.name == "load_items":
+            self.loaded = True
+            self.viewer.say(Text(visible(text), "red"))
+        elif worker.name == "load_sample":
+            self.viewer.say(Text(visible(text), "red"))
+
     @on(ItemsLoaded)
     def _items_loaded(self, message: ItemsLoaded) -> None:
         self.items = message.items
@@ -176,30 +189,12 @@ class ReviewScreen(Screen[None]):
             self.viewer.say(Text("no disagreements: nothing to review", "green"))
 
     def resolved(self, item: Disagreement) -> bool:
-        """Adjudicated: has a final label; when final is compared as a rater,
-        only a final label written in review (``written_by`` set) counts."""
-        if item.final is None:
-            return False
-        return not self.with_final or item.final.written_by is not None
+        """Adjudicated: a reviewer wrote or adopted its final label (an imported
+        final label leaves it open)."""
+        return item.resolved
 
     def _prompt(self, item: Disagreement) -> Text:
-        mark = ("✓ ", "green") if self.resolved(item) else ("● ", "yellow")
-        answers = "≠".join(sorted({decision(label) for label in item.labels.values()}))
-        if item.level == "subcategory":
-            answers += " subcat."
-        # The answers get their own column at the right: a long id is cut
-        # in the middle, never the answers.
-        width = self._list_width or 22
-        name_width = max(4, width - 2 - 1 - ANSWERS_WIDTH)
-        name = short_name(visible(item.sample_id), name_width, visible(self.prefix))
-        return Text.assemble(
-            mark,
-            name.ljust(name_width),
-            " ",
-            (answers[:ANSWERS_WIDTH].rjust(ANSWERS_WIDTH), "bold magenta"),
-            no_wrap=True,
-            end="",
-        )
+        return item_prompt(item, self._list_width or 22, self.prefix)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_prompts)
@@ -214,7 +209,8 @@ class ReviewScreen(Screen[None]):
 
     def update_progress(self) -> None:
         open_ = sum(1 for item in self.items if not self.resolved(item))
-        mode = " · final compared as a rater" if self.with_final else ""
+        imported = sum(1 for item in self.items if item.imported_final)
+        mode = f" · {imported} with an imported final" if imported else ""
         # The raters' progress as `annotator status` prints it (labeled of those to label;
         # the same view, without counting the tasks on every adjudication).
         to_label = self.store.to_label()
@@ -379,6 +375,11 @@ class ReviewScreen(Screen[None]):
         from .notes import NotesScreen
 
         self.app.push_screen(NotesScreen(self.store))
+
+    def action_subcategories(self) -> None:
+        from .subcategories import SubcategoryScreen
+
+        self.app.push_screen(SubcategoryScreen(self.store))
 
     def action_codebook(self) -> None:
         from .codebook import CodebookScreen, codebook_category

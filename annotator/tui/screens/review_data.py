@@ -2,60 +2,65 @@
 
 Contract: :func:`review_items` returns the samples to adjudicate in the order
 of :func:`annotator.review.disagreements` (open ones first, largest
-disagreement first). When ``with_final`` is true - or ``None`` and no two
-annotators other than ``final`` ever decided the same sample - the existing
-``final`` label counts as one more opinion, so a sample where ``final`` and a
-single rater differ is listed too (re-adjudication of an imported final
-label). :func:`label_text`, :func:`final_text` and :func:`labels_table`
-render labels literally (every string from the database goes through
-``visible`` into ``Text``).
+disagreement first): the raters disagree with each other or with the
+sample's final label (``with_final=False``: with each other only). A final
+label no reviewer wrote (imported) leaves the item open and is shown as
+imported (:func:`final_text`); :func:`final_origin` says where a final label
+came from (the write-final dialog names it when it prefills its note).
+:func:`label_text`, :func:`final_text` and :func:`labels_table` render
+labels literally (every string from the database goes through ``visible``
+into ``Text``).
 Nothing here imports Textual, so workers can call it.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from rich.table import Table
 from rich.text import Text
 
 from ...models import FINAL, Label
-from ...review import Disagreement, decision, disagreements, fine_decision
+from ...review import Disagreement, adjudicated, decision, disagreement_of, disagreements
 from ...store import Store
 from ...taxonomy import Taxonomy
+from ..names import short_name
 from ..render import visible
 
 
-def raters_overlap(store: Store) -> bool:
-    """Whether two annotators other than ``final`` decided one same sample."""
-    return store.raters_overlap(besides=FINAL)
-
-
 def review_items(store: Store, with_final: bool | None = None) -> tuple[list[Disagreement], bool]:
-    """The disagreements to review, and whether ``final`` was compared as a rater."""
-    if with_final is None:
-        with_final = not raters_overlap(store)
-    if not with_final:
-        return disagreements(store), False
-    by_sample: dict[str, dict[str, Label]] = defaultdict(dict)
-    for label in store.labels():
-        if decision(label):
-            by_sample[label.sample_id][label.annotator] = label
-    out = []
-    for sample_id, labels in by_sample.items():
-        final = labels.pop(FINAL, None)
-        opinions = [*labels.values(), *([final] if final else [])]
-        if not labels or len(opinions) < 2:
-            continue
-        if len({fine_decision(label) for label in opinions}) < 2:
-            continue
-        item = Disagreement(sample_id, labels, final)
-        coarse = {decision(label) for label in opinions}
-        item.level = "category" if len(coarse) > 1 else "subcategory"
-        out.append(item)
-    # All have a final label here: order by size of the disagreement only.
-    out.sort(key=lambda d: (d.level != "category", -d.distinct, d.sample_id))
-    return out, True
+    """The disagreements to review, and whether ``final`` was compared as a rater
+    (``None``: yes)."""
+    with_final = with_final is not False
+    return disagreements(store, with_final=with_final), with_final
+
+
+ANSWERS_WIDTH = 9
+"""Cells of the list's answers column (e.g. ``3≠6≠ok``)."""
+
+
+def item_prompt(item: Disagreement, width: int, prefix: str) -> Text:
+    """A row of the review list, ``width`` cells: ✓ adjudicated, ● open, ◐ open
+    with an imported final label; the id cut in the middle, never the answers
+    (the raters' categories, and ``f6`` for an imported final they differ from)."""
+    if item.resolved:
+        mark = ("✓ ", "green")
+    else:
+        mark = ("◐ ", "yellow") if item.imported_final else ("● ", "yellow")
+    given = {decision(label) for label in item.labels.values()}
+    answers = "≠".join(sorted(given))
+    if item.imported_final and item.final is not None and decision(item.final) not in given:
+        answers += f"≠f{decision(item.final)}"  # the raters against the imported final
+    if item.level == "subcategory":
+        answers += " subcat."
+    name_width = max(4, width - 2 - 1 - ANSWERS_WIDTH)
+    name = short_name(visible(item.sample_id), name_width, visible(prefix))
+    return Text.assemble(
+        mark,
+        name.ljust(name_width),
+        " ",
+        (answers[:ANSWERS_WIDTH].rjust(ANSWERS_WIDTH), "bold magenta"),
+        no_wrap=True,
+        end="",
+    )
 
 
 def item_for(store: Store, sample_id: str) -> Disagreement:
@@ -65,7 +70,19 @@ def item_for(store: Store, sample_id: str) -> Disagreement:
         for label in store.labels(sample_id=sample_id)
         if label.annotator != FINAL and decision(label)
     }
-    return Disagreement(sample_id, labels, store.label(sample_id, FINAL))
+    final = store.label(sample_id, FINAL)
+    return disagreement_of(sample_id, labels, final) or Disagreement(sample_id, labels, final)
+
+
+def final_origin(final: Label) -> str:
+    """Where a final label came from: ``adopted from bob by carol``, ``written
+    by carol`` or ``imported (import:labels.csv), not adjudicated``."""
+    raw = final.raw or {}
+    source = raw.get("adopted_from")
+    if not adjudicated(final):
+        return f"imported ({final.source or '?'}), not adjudicated"
+    how = f"adopted from {source}" if isinstance(source, str) else "written"
+    return f"{how} by {final.written_by}"
 
 
 def category_line(
@@ -122,14 +139,14 @@ def final_text(taxonomy: Taxonomy, final: Label | None) -> Text:
     """The final label and who adopted or wrote it, and when."""
     text = Text.assemble(("Final: ", "bold"), end="")
     if final is None:
-        text.append("open · 1-9 adopt a label · w write your own", style="yellow")
+        text.append("open · 1-9 adopt a label · e write your own", style="yellow")
         return text
     text.append_text(label_text(taxonomy, final))
-    raw = final.raw or {}
-    source = raw.get("adopted_from")
-    how = f"adopted from {source}" if isinstance(source, str) else "written"
-    who = final.written_by or final.source
-    text.append(f"\n  {visible(how)} by {visible(who or '?')} · {when(final.updated_at)}", "dim")
+    origin = visible(final_origin(final))
+    if adjudicated(final):
+        text.append(f"\n  {origin} · {when(final.updated_at)}", "dim")
+    else:
+        text.append(f"\n  {origin} · 1-9 adopt a label · e write your own", "yellow")
     note = note_text(final)
     if note.plain:
         text.append(" · ", "dim")

@@ -3,8 +3,9 @@
 Contract: :class:`FinalLabelDialog` asks, in modal screens pushed on the
 owner's app, for a category (or "pass"), then a subcategory when the category
 has more than one (:func:`~.picker.subcategory_picker`), then an optional
-note, prefilled with the sample's current final note (Escape at any step
-writes nothing), and hands the finished ``LabelValue`` to ``write_final``.
+note, prefilled with the sample's current final note - the title then says
+so and where that final label came from (``final_origin``: imported, or
+adopted / written by whom) - (Escape at any step writes nothing), and hands the finished ``LabelValue`` to ``write_final``.
 Every choice label is ``Text`` built through ``visible`` (literal). It writes
 nothing itself: the review screen's ``write_final`` does, through its write
 queue.
@@ -24,6 +25,7 @@ from ...store import Store
 from ..render import visible
 from .note import NoteScreen
 from .picker import PickerScreen, subcategory_picker
+from .review_data import final_origin
 
 
 class FinalLabelDialog:
@@ -68,10 +70,13 @@ class FinalLabelDialog:
     def _ask_note(self, sid: str, value: LabelValue) -> None:
         final = self.store.label(sid, FINAL)
         current = final.note if final is not None else ""
+        title = f"Note for the final label of {sid}"
+        if final is not None and current:
+            title += f"\nprefilled: the note of the current final label, {final_origin(final)}"
 
         def noted(note: str | None) -> None:
             if note is not None:
                 self.write_final(sid, value.model_copy(update={"note": note}))
 
-        screen = NoteScreen(f"Note for the final label of {sid}", current)
+        screen = NoteScreen(title, current)
         self.owner.app.push_screen(screen, noted)

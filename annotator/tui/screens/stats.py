@@ -37,6 +37,7 @@ from textual.widgets import Footer, Header, Static
 from ...blind import BlindView
 from ...export.counts import AUTO, FINAL, MAJORITY, CountTable, count_table, source_description
 from ...store import LabelsToken, Store
+from .. import workers
 from ..render import visible
 from ..widgets.count_bars import CountBars
 
@@ -76,6 +77,9 @@ def _table(store: Store | BlindView, source: str) -> CountTable:
 
 
 class StatsScreen(Screen[None]):
+    on_worker_state_changed = workers.on_worker_state_changed
+    """Failed workers are reported in one place (:mod:`annotator.tui.workers`)."""
+
     BINDINGS = [
         Binding("s", "cycle_source", "Switch source"),
         Binding("escape", "close", "Back"),

@@ -127,7 +127,11 @@ class SampleList(OptionList):
         self.moved = 0
         self.total = total
         self.add_rows(rows)
+        self._update_title()  # also when the page is empty (a search without a match)
         self.highlighted = 0 if self.option_count else None
+        # A page that adds or removes the scrollbar changes the width of the
+        # names without resizing the list: fit them once it is laid out.
+        self.call_after_refresh(self.fit_names)
 
     def add_rows(self, rows: Iterable[QueueRow]) -> None:
         """Append a page (rows already shown are skipped)."""
@@ -175,6 +179,11 @@ class SampleList(OptionList):
         return max(0, self.scrollable_content_region.width - padding - ROW_GUTTER)
 
     def on_resize(self) -> None:
+        self.fit_names()
+
+    def fit_names(self) -> None:
+        """Cut the names to the list's current width (after a resize, or a page
+        that showed or hid the scrollbar)."""
         width = self._name_width()
         if width == self.name_width or not self._rows:
             return

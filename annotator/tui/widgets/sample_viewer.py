@@ -38,7 +38,7 @@ from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from .. import render
+from .. import render, workers
 from ..sample_data import SampleView
 from .lines_view import LinesView
 
@@ -57,6 +57,9 @@ MARKED = {"generated": "generated", "generated-split": "generated", "reference":
 
 class SampleViewer(Vertical):
     """The shown sample and the views of the samples around it."""
+
+    on_worker_state_changed = workers.on_worker_state_changed
+    """Failed workers are reported in one place (:mod:`annotator.tui.workers`)."""
 
     class MarksReady(Message):
         """The marks of ``view`` are computed (posted by the marks worker)."""
@@ -107,6 +110,15 @@ class SampleViewer(Vertical):
     def say(self, text: Any) -> None:
         """A message in the meta line (loading…, empty queue)."""
         self.query_one("#meta", Static).update(text)
+
+    def clear(self, text: Any) -> None:
+        """No sample (an empty queue, a search without a match): empty every
+        view, so no earlier sample's code stays on screen, and say ``text``."""
+        self.shown = None
+        self._stale.clear()
+        for view in self.query(LinesView):
+            view.set_lines([])
+        self.say(text)
 
     def paint(self, view: SampleView, evidence: bool = True) -> None:
         """Show ``view``; ``evidence`` False: no marks of code-analysis findings."""
