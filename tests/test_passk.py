@@ -108,8 +108,10 @@ def test_report_gives_pass_at_k_from_a_harness_file(tmp_path: Path) -> None:
     assert "| A | 3 | 15 | 15 | 46.7% (n=3) | 56.7% (n=3) | 66.7% (n=3) |" in text
     assert "| B | 2 | 9 | 8 | 26.7% (n=2) | 53.3% (n=2) | 100.0% (n=1) |" in text
     assert "pass@10" not in text  # no task has ten attempts
-    assert "| training | 20.0% (n=2) | 26.7% (n=2) |" in text
-    assert "| inference | 100.0% (n=1) | - |" in text
+    # By stage: models as rows, stages in pipeline order, then All (tasks averaged in brackets).
+    assert "| Model | training | inference | All |" in text
+    assert "| A | 20.0 (2) | 100.0 (1) | 46.7 (3) |" in text
+    assert "| B | 26.7 (2) | - | 26.7 (2) |" in text
     # Table 1 counts tasks: t1 and t2 of both models are two tasks, in 19 model-samples.
     assert "| training | 2 | 19 | 14 |" in text
     assert "3 tasks, 24 model-samples" in text

@@ -198,6 +198,77 @@ def _ks(value: str) -> tuple[int, ...]:
     return ks
 
 
+@export_group.command("passk")
+@click.option(
+    "--by",
+    type=click.Choice(["stage", "data_type", "task_type", "none"]),
+    default="stage",
+    show_default=True,
+    help="The columns: one per stage (pipeline order), data type or task type, then All.",
+)
+@click.option("--k", "ks", default="1", show_default=True, help="The k of pass@k, e.g. 1,5.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "csv", "json", "latex"]),
+    default="md",
+    show_default=True,
+)
+@click.option(
+    "--order",
+    default=None,
+    metavar="A,B,...",
+    help="The columns' order (values not named follow in the default order: pipeline order"
+    " for stages, the data's order otherwise).",
+)
+@click.option(
+    "--names",
+    "names_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Model display names: a CSV with columns model,name (its order is the rows' order)"
+    " or a JSON object; default: the model_name attached by `import metadata`.",
+)
+@click.option(
+    "--precision", type=click.IntRange(0, 6), default=1, show_default=True, help="Decimals."
+)
+@click.option("--with-n", is_flag=True, help="Each cell with the number of tasks averaged.")
+@_OUT
+@_RAW_CSV
+@pass_context
+def passk_cmd(
+    ctx: Context,
+    by: str,
+    ks: str,
+    fmt: str,
+    order: str | None,
+    names_file: Path | None,
+    precision: int,
+    with_n: bool,
+    out: Path | None,
+    raw_csv: bool,
+) -> None:
+    """pass@k per model (rows) and stage, data type or task type (columns), as
+    papers print it. Samples without a model are left out and counted in a note."""
+    from ..export.order import parse_order
+    from ..export.passk_out import PASSK_WRITERS, passk_table, read_names, render_csv
+
+    names = read_names(names_file) if names_file else ctx.store.model_display_names()
+    table = passk_table(
+        ctx.store.attempts(),
+        None if by == "none" else by,
+        _ks(ks),
+        parse_order(order),
+        names,
+    )
+    if fmt == "csv":
+        text = render_csv(table, precision, with_n, guard_formulas=not raw_csv)
+    else:
+        text = PASSK_WRITERS[fmt](table, precision, with_n)
+    with open_output(out, newline="") as handle:
+        handle.write(text)
+
+
 @click.command("report")
 @click.option("--source", default=AUTO, show_default=True, help=_SOURCE_HELP)
 @click.option("--title", default="", help="Title after 'Study report: '.")
