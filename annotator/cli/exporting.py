@@ -69,11 +69,40 @@ def export_group() -> None:
     help="A cross table: occurrences per category and subcategory for each model, stage,"
     " data type, task type or harness status, with per-group totals and percentages.",
 )
+@click.option(
+    "--layout",
+    type=click.Choice(["sections", "paper"]),
+    default="sections",
+    show_default=True,
+    help="paper: one table as DL-Bench's Table 6 prints it (category rows with their"
+    " subcategory rows, DL-specific column, zero rows kept); json is the same either way.",
+)
+@click.option(
+    "--inferred-marks/--no-inferred-marks",
+    default=True,
+    show_default=True,
+    help="--layout paper: mark counts with inferred subcategories '12 (3 inferred)'"
+    " (without: bare counts, the inferred total stated in the caption).",
+)
+@click.option(
+    "--longtable",
+    is_flag=True,
+    help="--layout paper --format latex: a longtable that splits across pages (default: a"
+    " tabularx as wide as the text).",
+)
 @_OUT
 @_RAW_CSV
 @pass_context
 def counts_cmd(
-    ctx: Context, fmt: str, source: str, by: str | None, out: Path | None, raw_csv: bool
+    ctx: Context,
+    fmt: str,
+    source: str,
+    by: str | None,
+    layout: str,
+    inferred_marks: bool,
+    longtable: bool,
+    out: Path | None,
+    raw_csv: bool,
 ) -> None:
     """Taxonomy occurrence table: per category its subcategories (DL-specific or
     not) with occurrences, and the category total.
@@ -82,6 +111,21 @@ def counts_cmd(
     or second). Occurrences whose subcategory was inferred from a note are
     marked; labels without a subcategory form an 'Unspecified' row.
     """
+    if layout == "paper" and by is not None:
+        raise click.UsageError("--layout paper is the table of all samples: leave out --by")
+    if layout == "paper" and fmt != "json":
+        from ..export import paper_table
+
+        table = count_table(ctx.store, source)
+        if fmt == "csv":
+            text = paper_table.render_csv(table, inferred_marks, guard_formulas=not raw_csv)
+        elif fmt == "latex":
+            text = paper_table.render_latex(table, inferred_marks, longtable=longtable)
+        else:
+            text = paper_table.render_md(table, inferred_marks)
+        with open_output(out, newline="") as handle:
+            handle.write(text)
+        return
     if by is not None:
         from ..export.crosstab import cross_table
         from ..export.crosstab_out import CROSS_WRITERS, render_csv
