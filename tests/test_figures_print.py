@@ -161,3 +161,13 @@ def test_pdf_embeds_truetype_fonts(study: Path, tmp_path: Path) -> None:
     for pdf in pdfs:
         data = pdf.read_bytes()
         assert b"/FontFile2" in data and b"/Type3" not in data, pdf.name
+
+
+@pytest.mark.parametrize("source", ["auto", "majority", "final", "alice"])
+def test_the_figures_table_is_that_of_export_counts(study: Path, source: str) -> None:
+    from annotator.export.crosstab import cross_table, merged
+
+    with Store.open(study) as store:
+        assert merged(cross_table(store, "model", source), store.taxonomy) == count_table(
+            store, source
+        )

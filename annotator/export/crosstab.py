@@ -27,6 +27,7 @@ from typing import Any
 from ..errors import UserError
 from ..store import Store
 from ..store.attempts import GROUP_COLUMNS
+from ..taxonomy import Taxonomy
 from .counts import AUTO, FINAL, MAJORITY, CountTable, _build, _Tally
 from .majority import Pick, label_picks, majority_picks
 from .order import order_groups
@@ -121,3 +122,16 @@ def cross_table(store: Store, by: str, source: str = AUTO) -> CrossTable:
 def group_totals(table: CrossTable) -> Counter[str]:
     """Occurrences per group."""
     return Counter({g: t.total for g, t in table.groups})
+
+
+def merged(table: CrossTable, taxonomy: Taxonomy) -> CountTable:
+    """The occurrence table of all groups together: what :func:`count_table` gives for
+    the same source (the groups partition the samples), without counting again."""
+    tally = _Tally()
+    for _, group in table.groups:
+        tally.samples += group.n_samples
+        tally.ties += group.ties
+        for cat in group.categories:
+            for sub in cat.subcategories:
+                tally.add(cat.id, None if sub.unspecified else sub.name, sub.count, sub.inferred)
+    return _build(taxonomy, table.source, tally)

@@ -1,6 +1,6 @@
 """Text that fits: wrapping labels, keeping value labels only where they fit, measuring.
 
-Contract (matplotlib objects are duck-typed; nothing here imports matplotlib):
+Contract (matplotlib is imported only when a figure is measured):
 
 - :func:`wrap(text, width)` cleans ``text`` to one literal line (control and bidi
   characters removed, whitespace collapsed) and wraps it into lines of at most
@@ -56,11 +56,25 @@ def wrap(text: object, width: int) -> str:
     return "\n".join(lines)
 
 
-def text_boxes(fig: Any) -> list[tuple[Any, Any]]:
-    """(text artist, window extent) of every non-empty text the renderer draws.
+def text_boxes(fig: Any, render: bool = True) -> list[tuple[Any, Any]]:
+    """(text artist, window extent) of every non-empty text the figure draws.
 
-    The texts are those the renderer is asked to draw (a tick label outside the
-    view limits exists but is not drawn, so it is not counted)."""
+    ``render=True`` (the tests): the texts the renderer is asked to draw in a full
+    draw. ``render=False`` (fitting, several times per figure): the layout is run
+    without rasterizing anything (``draw_without_rendering``) and every visible text
+    counts except the tick labels outside their axis's view limits, which exist but
+    are not drawn."""
+    from matplotlib.text import Text
+
+    if not render:
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        hidden = _undrawn_ticks(fig)
+        return [
+            (t, t.get_window_extent(renderer))
+            for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip() and id(t) not in hidden
+        ]
     renderer = fig.canvas.get_renderer()
     drawn: dict[int, Any] = {}
     original = renderer.draw_text
@@ -85,35 +99,64 @@ def text_boxes(fig: Any) -> list[tuple[Any, Any]]:
     ]
 
 
+def _undrawn_ticks(fig: Any) -> set[int]:
+    hidden: set[int] = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            tol = 1e-9 * max(1.0, hi - lo)
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                if not lo - tol <= tick.get_loc() <= hi + tol:
+                    hidden.update((id(tick.label1), id(tick.label2)))
+    return hidden
+
+
+def _layout(fig: Any) -> None:
+    fig.draw_without_rendering()
+
+
 def _box(fig: Any, artist: Any) -> Any:
     return artist.get_window_extent(fig.canvas.get_renderer())
 
 
 def fit_legend(fig: Any, max_cols: int, **kwargs: Any) -> Any:
     """A figure legend above the axes with as many columns (up to ``max_cols``) as fit
-    the canvas's width."""
+    the canvas's width (one draw when the first try fits)."""
     legend = None
     for ncols in range(max(1, max_cols), 0, -1):
         legend = fig.legend(loc="outside upper center", ncols=ncols, frameon=False, **kwargs)
-        fig.canvas.draw()
+        _layout(fig)
         if _inside(_box(fig, legend), fig.bbox) or ncols == 1:
             return legend
         legend.remove()
     return legend
 
 
-def fit_title(fig: Any, ax: Any, text: str, chars: int) -> None:
-    """The axes title, wrapped until it fits the canvas's width."""
-    for width in range(chars, 9, -4):
-        title = ax.set_title(wrap(text, width))
-        fig.canvas.draw()
-        if _inside(_box(fig, title), fig.bbox):
+def fit_title(fig: Any, ax: Any, text: str, drawn: bool = False) -> None:
+    """The axes title on as few lines as fit the canvas's width: measured once on one
+    line, then wrapped to the width there is (a draw per try, rarely more than two).
+    ``drawn``: the figure was drawn with this title on one line since its last change
+    (that draw is not repeated)."""
+    if drawn and ax.title.get_text() == clean(text):
+        title = ax.title
+    else:
+        title = ax.set_title(clean(text))
+        _layout(fig)
+    for _ in range(4):
+        box = _box(fig, title)
+        if _inside(box, fig.bbox):
             return
+        centre = (box.x0 + box.x1) / 2
+        room = 2 * min(centre - fig.bbox.x0, fig.bbox.x1 - centre) - 4
+        longest = max(len(line) for line in title.get_text().split("\n"))
+        chars = max(8, int(longest * room / max(box.width, 1)) - 1)
+        title.set_text(wrap(text, chars))
+        _layout(fig)
 
 
 def overlapping(fig: Any, texts: Sequence[Any]) -> bool:
-    """Whether any two of ``texts`` overlap (after a draw)."""
-    fig.canvas.draw()
+    """Whether any two of ``texts`` overlap (after a layout)."""
+    _layout(fig)
     boxes = [_box(fig, t) for t in texts if t.get_visible() and t.get_text().strip()]
     return any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
@@ -159,7 +202,7 @@ def keep_fitting(
     if not labels:
         return 0
     chosen = set(map(id, labels))
-    boxes = text_boxes(fig)
+    boxes = text_boxes(fig, render=False)
     others = [box for artist, box in boxes if id(artist) not in chosen]
     extent = {id(artist): box for artist, box in boxes if id(artist) in chosen}
     kept: list[Any] = []

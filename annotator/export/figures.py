@@ -43,8 +43,8 @@ from ..agreement import agreement_report, default_annotators, label_text
 from ..errors import UserError
 from ..models import FINAL
 from ..store import Store
-from .counts import AUTO, MAJORITY, count_table
-from .crosstab import NO_VALUE, cross_table
+from .counts import AUTO, MAJORITY
+from .crosstab import NO_VALUE, cross_table, merged
 from .figure_fit import clean, fit_legend, fit_title, keep_fitting, overlapping, wrap
 from .order import order_groups
 from .passk import pass_table
@@ -107,11 +107,13 @@ class FigureData:
             a, b = chosen
             confusion = (a, b, agreement_report(store, [a, b]))
         attempts = [a for a in store.attempts() if a.model is not None]
+        cross = cross_table(store, "model", source)
         return cls(
             source=source,
-            counts=count_table(store, source),
+            # The groups of the cross table add up to the occurrence table (tested).
+            counts=merged(cross, store.taxonomy),
             passes=[r for r in pass_table(attempts, "stage", (1,)) if r.values.get(1) is not None],
-            cross=cross_table(store, "model", source),
+            cross=cross,
             names=store.model_display_names(),
             confusion=confusion,
         )
@@ -182,8 +184,10 @@ def categories_figure(data: FigureData, width: str = "column") -> Any | None:
     ax.set_xlim(0, max(totals) * 1.18 or 1)
     ax.set_ylim(-0.6, len(cats) - 0.4)
     ax.spines[["top", "right"]].set_visible(False)
+    title = f"Bug occurrences per category ({source_title(source)})"
+    ax.set_title(clean(title))
     fit_legend(fig, 3)
-    fit_title(fig, ax, f"Bug occurrences per category ({source_title(source)})", 90)
+    fit_title(fig, ax, title, drawn=True)
     keep_fitting(fig, labels, inside=lambda _t: ax.bbox)
     return fig
 
@@ -241,9 +245,11 @@ def pass_figure(data: FigureData, width: str = "column") -> Any | None:
         ax.set_xlim(0, 112)
         ax.set_xticks(range(0, 101, 20))
     ax.spines[["top", "right"]].set_visible(False)
-    fit_legend(fig, min(len(models), 5 if across else 2))
     plural = "s" if len(models) > 1 else ""
-    fit_title(fig, ax, f"pass@1 by stage, per model ({len(models)} model{plural})", 80)
+    title = f"pass@1 by stage, per model ({len(models)} model{plural})"
+    ax.set_title(title)
+    fit_legend(fig, min(len(models), 5 if across else 2))
+    fit_title(fig, ax, title, drawn=True)
 
     def room(text: Any) -> Any:
         from matplotlib.transforms import Bbox
@@ -305,11 +311,15 @@ def heatmap_figure(data: FigureData, width: str = "column") -> Any | None:
     ax.set_xticks(range(len(groups)), xnames)
     ax.set_yticks(range(len(ids)), ynames)
     fig.colorbar(image, ax=ax, shrink=0.8, label="Occurrences")
+    title = f"Occurrences per category and model ({source_title(source)})"
+    ax.set_title(clean(title))
+    rotated = False
     if overlapping(fig, ax.get_xticklabels()):
         # Side by side the names do not fit: upright, one name per column.
         upright = [wrap(display.get(g, g), 18) for g, _ in groups]
         ax.set_xticks(range(len(groups)), upright, rotation=90)
-    fit_title(fig, ax, f"Occurrences per category and model ({source_title(source)})", 90)
+        rotated = True
+    fit_title(fig, ax, title, drawn=not rotated)
     keep_fitting(fig, labels, inside=_cell(ax, len(groups), len(ids)), all_or_none=True)
     return fig
 
@@ -388,7 +398,7 @@ def confusion_figure(data: FigureData, width: str = "column") -> Any | None:
     what = "rater vs adjudicated" if FINAL in (a, b) else "rater vs rater"
     stats = f"n = {info['n']}, agreement {100 * info['percent']:.1f}%"
     stats += f", κ = {kappa:.3f}" if kappa is not None else ""
-    fit_title(fig, ax, f"Confusion matrix, {what}: {stats}", 80)
+    fit_title(fig, ax, f"Confusion matrix, {what}: {stats}")
     keep_fitting(fig, texts, inside=_cell(ax, n, n), all_or_none=True)
     return fig
 
