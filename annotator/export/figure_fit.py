@@ -15,7 +15,8 @@ Contract (matplotlib is imported only when a figure is measured):
 - :func:`keep_fitting(fig, labels, inside=None, all_or_none=False)` hides the value
   labels (``labels``) that would overlap another text, leave the canvas or leave
   the box given for them by ``inside`` (e.g. their bar or cell); with
-  ``all_or_none`` one misfit hides them all (a chart shows every value or none).
+  ``all_or_none`` one misfit hides them all (a chart shows every value or none);
+  ``laid_out``: the figure's layout is current (the fitting functions leave it so).
 """
 
 from __future__ import annotations
@@ -56,18 +57,19 @@ def wrap(text: object, width: int) -> str:
     return "\n".join(lines)
 
 
-def text_boxes(fig: Any, render: bool = True) -> list[tuple[Any, Any]]:
+def text_boxes(fig: Any, render: bool = True, laid_out: bool = False) -> list[tuple[Any, Any]]:
     """(text artist, window extent) of every non-empty text the figure draws.
 
     ``render=True`` (the tests): the texts the renderer is asked to draw in a full
     draw. ``render=False`` (fitting, several times per figure): the layout is run
     without rasterizing anything (``draw_without_rendering``) and every visible text
     counts except the tick labels outside their axis's view limits, which exist but
-    are not drawn."""
+    are not drawn; ``laid_out``: the layout is current, not run again)."""
     from matplotlib.text import Text
 
     if not render:
-        fig.draw_without_rendering()
+        if not laid_out:
+            fig.draw_without_rendering()
         renderer = fig.canvas.get_renderer()
         hidden = _undrawn_ticks(fig)
         return [
@@ -197,12 +199,13 @@ def keep_fitting(
     labels: Sequence[Any],
     inside: Callable[[Any], Any] | None = None,
     all_or_none: bool = False,
+    laid_out: bool = False,
 ) -> int:
     """Hide the value labels that do not fit (see the module docstring); returns how many stay."""
     if not labels:
         return 0
     chosen = set(map(id, labels))
-    boxes = text_boxes(fig, render=False)
+    boxes = text_boxes(fig, render=False, laid_out=laid_out)
     others = [box for artist, box in boxes if id(artist) not in chosen]
     extent = {id(artist): box for artist, box in boxes if id(artist) in chosen}
     kept: list[Any] = []

@@ -188,7 +188,7 @@ def categories_figure(data: FigureData, width: str = "column") -> Any | None:
     ax.set_title(clean(title))
     fit_legend(fig, 3)
     fit_title(fig, ax, title, drawn=True)
-    keep_fitting(fig, labels, inside=lambda _t: ax.bbox)
+    keep_fitting(fig, labels, inside=lambda _t: ax.bbox, laid_out=True)
     return fig
 
 
@@ -259,7 +259,7 @@ def pass_figure(data: FigureData, width: str = "column") -> Any | None:
             return Bbox.from_extents(bar.x0 - 1, bar.y0, bar.x1 + 1, ax.bbox.y1)
         return Bbox.from_extents(bar.x0, bar.y0 - 1, ax.bbox.x1, bar.y1 + 1)
 
-    keep_fitting(fig, labels, inside=room, all_or_none=True)
+    keep_fitting(fig, labels, inside=room, all_or_none=True, laid_out=True)
     return fig
 
 
@@ -290,7 +290,8 @@ def heatmap_figure(data: FigureData, width: str = "column") -> Any | None:
     rows = sum(_lines(n) for n in ynames) + max(_lines(n) for n in xnames)
     fig = _figure(width, 1.0 + 0.125 * rows + 0.05 * len(ids))
     ax = fig.add_subplot()
-    image = ax.imshow(matrix, cmap="Blues", aspect="auto")
+    # From 0: shades compare counts, and the text colour flips at half the top count.
+    image = ax.imshow(matrix, cmap="Blues", aspect="auto", vmin=0)
     top = max((v for row in matrix for v in row), default=0)
     labels = []
     for y, row in enumerate(matrix):
@@ -320,7 +321,9 @@ def heatmap_figure(data: FigureData, width: str = "column") -> Any | None:
         ax.set_xticks(range(len(groups)), upright, rotation=90)
         rotated = True
     fit_title(fig, ax, title, drawn=not rotated)
-    keep_fitting(fig, labels, inside=_cell(ax, len(groups), len(ids)), all_or_none=True)
+    keep_fitting(
+        fig, labels, inside=_cell(ax, len(groups), len(ids)), all_or_none=True, laid_out=True
+    )
     return fig
 
 
@@ -370,7 +373,7 @@ def confusion_figure(data: FigureData, width: str = "column") -> Any | None:
     size = WIDTHS[width]
     fig = _figure(width, min(size * 0.95, 4.6) + 0.2)
     ax = fig.add_subplot()
-    ax.imshow(conf["matrix"], cmap="Greens")
+    ax.imshow(conf["matrix"], cmap="Greens", vmin=0)
     top = max(v for row in conf["matrix"] for v in row)
     texts = []
     for y, row in enumerate(conf["matrix"]):
@@ -399,7 +402,7 @@ def confusion_figure(data: FigureData, width: str = "column") -> Any | None:
     stats = f"n = {info['n']}, agreement {100 * info['percent']:.1f}%"
     stats += f", κ = {kappa:.3f}" if kappa is not None else ""
     fit_title(fig, ax, f"Confusion matrix, {what}: {stats}")
-    keep_fitting(fig, texts, inside=_cell(ax, n, n), all_or_none=True)
+    keep_fitting(fig, texts, inside=_cell(ax, n, n), all_or_none=True, laid_out=True)
     return fig
 
 
