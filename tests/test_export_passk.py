@@ -152,3 +152,10 @@ def test_bad_names_file_is_one_line_and_writes_nothing(
     assert message in output and len(output.strip().splitlines()) == 1
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.db", "a.jsonl", "names.csv"]
+
+
+def test_report_table1_lists_stages_in_pipeline_order(db: Path) -> None:
+    report = _run("--db", str(db), "report", "--k", "1")
+    table = report.split("### Tasks by stage")[1].split("\n\n")[1].splitlines()
+    stages = [line.split("|")[1].strip() for line in table[2:-1]]
+    assert stages == ["pre/post processing", "training", "evaluation&metrics"]

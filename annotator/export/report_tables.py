@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from ..store.attempts import AttemptRow
 from .markdown import cell, row
+from .order import order_groups
 from .passk import DEFAULT_K, PassRow, percent, task_outcomes, usable_ks
 from .passk_out import ALL, ESTIMATOR, footnotes, passk_table, render_md
 
@@ -23,7 +24,8 @@ DIMENSIONS = (("stage", "stage"), ("data_type", "data type"), ("task_type", "tas
 
 
 def tasks_by(rows: Sequence[AttemptRow]) -> list[str]:
-    """Per dimension: tasks, model-samples and failing samples per value."""
+    """Per dimension: tasks, model-samples and failing samples per value (stages in
+    pipeline order, other values sorted)."""
     lines: list[str] = []
     n_tasks = len({r.task for r in rows})
     if rows:
@@ -49,7 +51,7 @@ def tasks_by(rows: Sequence[AttemptRow]) -> list[str]:
         lines += [f"### Tasks by {title}", ""]
         lines += [row(title.capitalize(), "Tasks", "Model-samples", "Failing samples")]
         lines += ["|---|---:|---:|---:|"]
-        for value in sorted(tasks):
+        for value in order_groups(column, sorted(tasks)):
             lines.append(row(cell(value), len(tasks[value]), samples[value], failing[value]))
         total_tasks = len(set().union(*tasks.values()))
         lines.append(

@@ -11,7 +11,7 @@ field into its metadata, e.g. ``task_id`` or ``model_name``).
 Matching:
 
 - without ``key``: the file's ``sample`` (or ``id``, ``sample_id``) column holds
-  sample ids, matched exactly;
+  sample ids, matched exactly; with ``key`` alone, that column holds them;
 - with ``key`` (a column of the file) and ``pattern`` (a regular expression):
   a sample matches a row when the pattern, searched in the sample id, captures
   the row's ``key`` value (its group ``key``, else its first group, else the
