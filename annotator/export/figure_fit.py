@@ -4,7 +4,7 @@ Contract (matplotlib is imported only when a figure is measured):
 
 - :func:`wrap(text, width)` cleans ``text`` to one literal line (control and bidi
   characters removed, whitespace collapsed) and wraps it into lines of at most
-  ``width`` characters, breaking after spaces, ``/``, ``&``, ``-`` and ``_``
+  ``width`` characters, breaking after spaces, ``/``, ``&`` and ``-``
   (a word longer than ``width`` is cut into pieces); nothing is left out, so a
   name is never shortened with "…".
 - :func:`text_boxes(fig)` draws ``fig`` and returns every visible, non-empty
@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_PIECES = re.compile(r"[^ /&_-]+[ /&_-]*|[ /&_-]+")
+_PIECES = re.compile(r"[^ /&-]+[ /&-]*|[ /&-]+")
 TOLERANCE_PX = 0.5
 
 

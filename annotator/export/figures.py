@@ -149,6 +149,8 @@ def source_title(source: str) -> str:
 
 
 def categories_figure(data: FigureData, width: str = "column") -> Any | None:
+    from matplotlib.ticker import MaxNLocator
+
     table, source = data.counts, data.source
     if not table.total:
         return None
@@ -158,7 +160,9 @@ def categories_figure(data: FigureData, width: str = "column") -> Any | None:
     unspecified = [sum(s.count for s in c.subcategories if s.unspecified) for c in cats][::-1]
     other = [c.total - a - u for c, a, u in zip(cats[::-1], dl, unspecified, strict=True)]
     rows = sum(_lines(n) for n in names)
-    fig = _figure(width, 1.0 + 0.125 * rows + 0.05 * len(cats))
+    # Legend, title and axis take about an inch (more when the narrow legend wraps);
+    # each line of a category name 0.14 in, so wrapped names never crowd their neighbours.
+    fig = _figure(width, (1.35 if width == "column" else 1.0) + 0.14 * rows + 0.06 * len(cats))
     ax = fig.add_subplot()
     ys = range(len(cats))
     ax.barh(ys, dl, color=BLUE, label="DL-specific")
@@ -181,6 +185,7 @@ def categories_figure(data: FigureData, width: str = "column") -> Any | None:
         for y, t in enumerate(totals)
     ]
     ax.set_xlabel("Occurrences")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, max(totals) * 1.18 or 1)
     ax.set_ylim(-0.6, len(cats) - 0.4)
     ax.spines[["top", "right"]].set_visible(False)
@@ -276,6 +281,8 @@ def heatmap_skip(data: FigureData) -> str | None:
 
 
 def heatmap_figure(data: FigureData, width: str = "column") -> Any | None:
+    from matplotlib.ticker import MaxNLocator
+
     if heatmap_skip(data):
         return None
     source = data.source
@@ -288,7 +295,7 @@ def heatmap_figure(data: FigureData, width: str = "column") -> Any | None:
     per_col = max(4, int((_CHARS[width] + 10) / len(groups)))
     xnames = [wrap(display.get(g, g), per_col) for g, _ in groups]
     rows = sum(_lines(n) for n in ynames) + max(_lines(n) for n in xnames)
-    fig = _figure(width, 1.0 + 0.125 * rows + 0.05 * len(ids))
+    fig = _figure(width, 1.0 + 0.14 * rows + 0.06 * len(ids))
     ax = fig.add_subplot()
     # From 0: shades compare counts, and the text colour flips at half the top count.
     image = ax.imshow(matrix, cmap="Blues", aspect="auto", vmin=0)
@@ -311,7 +318,9 @@ def heatmap_figure(data: FigureData, width: str = "column") -> Any | None:
             )
     ax.set_xticks(range(len(groups)), xnames)
     ax.set_yticks(range(len(ids)), ynames)
-    fig.colorbar(image, ax=ax, shrink=0.8, label="Occurrences")
+    bar = fig.colorbar(image, ax=ax, shrink=0.8, label="Occurrences")
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
     title = f"Occurrences per category and model ({source_title(source)})"
     ax.set_title(clean(title))
     rotated = False
