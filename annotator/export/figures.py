@@ -31,6 +31,8 @@ and no creation date; PNG at 300 dpi. Text from the data is shown literally
 without it :func:`require_matplotlib` raises a :class:`UserError` saying so.
 """
 
+from __future__ import annotations
+
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
