@@ -40,9 +40,7 @@ def test_report_on_the_fixture(tmp_path: Path) -> None:
     assert "| classification | 2 | 2 | 2 |" in dataset
 
     pass1 = _section(text, "## pass@k")
-    assert (
-        "| m1 | 4 | 4 | 3 | 33.3% (n=3) |" in pass1 and "| m2 | 3 | 3 | 3 | 33.3% (n=3) |" in pass1
-    )
+    assert "| m1 | 4 | 4 | 3 | 33.3 (3) |" in pass1 and "| m2 | 3 | 3 | 3 | 33.3 (3) |" in pass1
     assert "| Model | alpha | beta | All |" in pass1
     assert "| m1 | 0.0 (2) | 100.0 (1) | 33.3 (3) |" in pass1
     assert "| m2 | 0.0 (1) | 50.0 (2) | 33.3 (3) |" in pass1

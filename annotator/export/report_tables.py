@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from ..store.attempts import AttemptRow
 from .markdown import cell, row
 from .order import order_groups
-from .passk import DEFAULT_K, PassRow, percent, task_outcomes, usable_ks
+from .passk import DEFAULT_K, PassRow, task_outcomes, usable_ks
 from .passk_out import ALL, ESTIMATOR, footnotes, passk_table, render_md
 
 DIMENSIONS = (("stage", "stage"), ("data_type", "data type"), ("task_type", "task type"))
@@ -70,7 +70,8 @@ def _rate(entry: PassRow | None, k: int) -> str:
     if entry is None:
         return "-"
     value = entry.values.get(k)
-    return "-" if value is None else f"{percent(value)} (n={entry.averaged[k]})"
+    # As export passk --with-n prints it: percent, then the number of tasks averaged.
+    return "-" if value is None else f"{100 * value:.1f} ({entry.averaged[k]})"
 
 
 def pass_at_k_section(
@@ -99,7 +100,7 @@ def pass_at_k_section(
         "",
         "### Per model",
         "",
-        row("Model", "Tasks", "Model-samples", "Known outcome", *(f"pass@{k}" for k in shown)),
+        row("Model", "Tasks", "Model-samples", "Known outcome", *(f"pass@{k} (%)" for k in shown)),
         "|---|---:|---:|---:|" + "---:|" * len(shown),
     ]
     for r in per_model:
