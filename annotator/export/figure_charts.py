@@ -191,13 +191,12 @@ def heatmap_figure(data: FigureData, width: str = "column") -> Any | None:
     rows = sum(_lines(n) for n in ynames) + max(_lines(n) for n in xnames)
     fig = _figure(width, 1.0 + 0.14 * rows + 0.06 * len(ids))
     ax = fig.add_subplot()
-    # From 0: shades compare counts, and the text colour flips at half the top count.
+    # From 0: shades compare counts; the text is black or white by the shade (_ink).
     image = ax.imshow(matrix, cmap="Blues", aspect="auto", vmin=0)
-    top = max((v for row in matrix for v in row), default=0)
     labels = []
     for y, row in enumerate(matrix):
         for x, value in enumerate(row):
-            colour = "white" if top and value > top / 2 else "black"
+            colour = _ink(image, value)
             labels.append(
                 ax.text(
                     x,
@@ -241,6 +240,12 @@ def _cell(ax: Any, ncols: int, nrows: int) -> Any:
     return room
 
 
+def _ink(image: Any, value: float) -> str:
+    """Black on light cells, white on dark ones (by the cell colour's luminance)."""
+    red, green, blue, _ = image.cmap(image.norm(value))
+    return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
+
+
 def _total(table: Any, cat_id: int) -> int:
     return sum(c.total for c in table.categories if c.id == cat_id)
 
@@ -263,13 +268,12 @@ def confusion_figure(data: FigureData, width: str = "column") -> Any | None:
     size = WIDTHS[width]
     fig = _figure(width, min(size * 0.95, 4.6) + 0.2)
     ax = fig.add_subplot()
-    ax.imshow(conf["matrix"], cmap="Greens", vmin=0)
-    top = max(v for row in conf["matrix"] for v in row)
+    image = ax.imshow(conf["matrix"], cmap="Greens", vmin=0)
     texts = []
     for y, row in enumerate(conf["matrix"]):
         for x, value in enumerate(row):
             if value:
-                colour = "white" if value > top / 2 else "black"
+                colour = _ink(image, value)
                 texts.append(
                     ax.text(
                         x,
