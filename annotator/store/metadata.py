@@ -94,10 +94,14 @@ class MetadataWrites:
         return changed
 
     def model_display_names(self) -> dict[str, str]:
-        """Model id -> display name, from the ``model_name`` field attached to its samples."""
+        """Model id -> display name, from the ``model_name`` field attached to its samples
+        (the first sample's, in import order, when they differ)."""
         rows = self._db.conn.execute(
-            "SELECT DISTINCT model, json_extract(metadata, '$.model_name') FROM samples"
+            "SELECT model, json_extract(metadata, '$.model_name') FROM samples"
             " WHERE model IS NOT NULL AND json_valid(metadata)"
-            " AND json_extract(metadata, '$.model_name') IS NOT NULL"
+            " AND json_extract(metadata, '$.model_name') IS NOT NULL ORDER BY rowid"
         )
-        return {str(model): str(name) for model, name in rows}
+        names: dict[str, str] = {}
+        for model, name in rows:
+            names.setdefault(str(model), str(name))
+        return names
