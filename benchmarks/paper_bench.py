@@ -1,4 +1,5 @@
-"""Paper outputs at scale: ``report``, ``report --format html``, ``figures`` and cross tables.
+"""Paper outputs at scale: ``report``, ``report --format html``, ``export passk``, Table 6,
+``figures`` (both widths) and cross tables.
 
 Usage: python benchmarks/paper_bench.py [--sizes 1000,100000] [--keep DIR]
 
@@ -111,7 +112,35 @@ def measure(n: int, work: Path) -> list[tuple[str, str, str, str]]:
             "report --format html",
             [*cli, "report", "--format", "html", "--out", str(work / f"report_{n}.html")],
         ),
-        step("figures (svg)", [*cli, "figures", "--out", str(work / f"figures_{n}")]),
+        step(
+            "export passk --k 1,5 (latex)",
+            [
+                *cli,
+                "export",
+                "passk",
+                "--k",
+                "1,5",
+                "--format",
+                "latex",
+                "--out",
+                str(work / f"passk_{n}.tex"),
+            ],
+        ),
+        step(
+            "export counts --layout paper (latex)",
+            [
+                *cli,
+                "export",
+                "counts",
+                "--layout",
+                "paper",
+                "--format",
+                "latex",
+                "--out",
+                str(work / f"table6_{n}.tex"),
+            ],
+        ),
+        step("figures (svg, both widths)", [*cli, "figures", "--out", str(work / f"figures_{n}")]),
         step(
             "figures (pdf)",
             [*cli, "figures", "--format", "pdf", "--out", str(work / f"figures_{n}")],

@@ -43,14 +43,12 @@ def test_report_on_the_fixture(tmp_path: Path) -> None:
     assert "| classification | 2 | 2 | 2 |" in dataset
 
     pass1 = _section(text, "## pass@k")
-    assert (
-        "| m1 | 4 | 4 | 3 | 33.3% (n=3) |" in pass1 and "| m2 | 3 | 3 | 3 | 33.3% (n=3) |" in pass1
-    )
-    assert "| Stage | m1 | m2 |" in pass1
-    assert "| alpha | 0.0% (n=2) | 0.0% (n=1) |" in pass1
-    assert "| beta | 100.0% (n=1) | 50.0% (n=2) |" in pass1
-    assert "No sample with a known outcome carries a data type." in pass1
-    assert "| classification | 0.0% (n=1) | 0.0% (n=1) |" in pass1
+    assert "| m1 | 4 | 4 | 3 | 33.3 (3) |" in pass1 and "| m2 | 3 | 3 | 3 | 33.3 (3) |" in pass1
+    assert "| Model | alpha | beta | All |" in pass1
+    assert "| m1 | 0.0 (2) | 100.0 (1) | 33.3 (3) |" in pass1
+    assert "| m2 | 0.0 (1) | 50.0 (2) | 33.3 (3) |" in pass1
+    assert "No sample with a model carries a data type." in pass1
+    assert "### pass@1 by task type" in pass1
 
     counts = _section(text, "## Taxonomy occurrences")
     assert "### Summary" in counts and "| **Total** | **6** | **2** | **33.3%** |" in counts
@@ -70,7 +68,7 @@ def test_report_on_an_empty_database_says_so(tmp_path: Path) -> None:
     assert _report(tmp_path / "empty.db", "--out", str(out)) == ""
     text = out.read_text(encoding="utf-8")
     assert "The database holds no samples." in text
-    assert "No sample carries a pass/fail outcome." in text
+    assert "No sample with a model carries a pass/fail outcome." in text
     assert "this database has 0 rater(s)." in text
     assert "No bug label counts yet" in text
     # empty sections are one line each, no empty tables
@@ -86,7 +84,9 @@ def test_report_on_dlbench(dlbench_dir: Path, tmp_path: Path) -> None:
         "| Model-samples | 240 |" in text and "| Failing | 164 |" in text
     )  # 164 result files say "Pass or Failed: 0", wherever the header stands
     assert "No sample carries a stage." in text
-    assert "| (no model) | 240 | 240 | 240 | 31.7% (n=240) |" in text
+    # No model: left out of the per-model pass@k table, and said so.
+    assert "No sample with a model carries a pass/fail outcome." in text
+    assert "240 samples (240 tasks) without a model are left out" in text
     counts = _section(text, "## Taxonomy occurrences")
     assert "| 1. Generated code deviates from prompt intention | 57 |" in counts
     assert "| **Total** | | **57** |" in counts and "| **Total** | | **39** |" in counts

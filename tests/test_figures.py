@@ -42,7 +42,9 @@ def _texts(path: Path) -> list[str]:
 def figures(tmp_path: Path) -> Path:
     tax, db = build(tmp_path)
     out = tmp_path / "figs"
-    output = _run("--db", str(db), "--taxonomy", str(tax), "figures", "--out", str(out))
+    output = _run(
+        "--db", str(db), "--taxonomy", str(tax), "figures", "--out", str(out), "--width", "page"
+    )
     assert output.count("wrote ") == 4, output
     return out
 
@@ -50,12 +52,12 @@ def figures(tmp_path: Path) -> Path:
 def test_every_figure_carries_its_numbers_and_labels(figures: Path) -> None:
     names = sorted(p.name for p in figures.iterdir())
     assert names == [
-        "categories.svg",
-        "category_model_heatmap.svg",
-        "confusion.svg",
-        "pass_at_1_by_stage.svg",
+        "categories_page.svg",
+        "category_model_heatmap_page.svg",
+        "confusion_page.svg",
+        "pass_at_1_by_stage_page.svg",
     ]
-    cats = _texts(figures / "categories.svg")
+    cats = _texts(figures / "categories_page.svg")
     # auto source: category 1 has 2 occurrences (1 DL-specific), 2 has 2, 3 has 2
     for label in (
         "1. Deviates from prompt",
@@ -68,12 +70,12 @@ def test_every_figure_carries_its_numbers_and_labels(figures: Path) -> None:
     assert cats.count("2") >= 3
     assert "3. Arithmetic $ # errors \\ slash" in cats  # literal: no math text
 
-    passes = _texts(figures / "pass_at_1_by_stage.svg")
+    passes = _texts(figures / "pass_at_1_by_stage_page.svg")
     # m1: alpha 0/2, beta 1/1; m2: alpha 0/1, beta 1/2 (as in the report)
     for label in ("m1", "m2", "alpha", "beta", "0.0", "100.0", "50.0", "pass@1 (%)"):
         assert label in passes
 
-    heat = _texts(figures / "category_model_heatmap.svg")
+    heat = _texts(figures / "category_model_heatmap_page.svg")
     for label in ("m1", "m2", "1. Deviates from prompt", "Occurrences"):
         assert label in heat
     # cells: category 1 m1=2 m2=0, category 2 m1=1 m2=1, category 3 m1=2 m2=0
@@ -81,14 +83,14 @@ def test_every_figure_carries_its_numbers_and_labels(figures: Path) -> None:
     for value in ("2", "0", "1"):
         assert value in cells
 
-    conf = _texts(figures / "confusion.svg")
-    assert "n = 4, agreement 75.0%, κ = 0.667" in conf
-    assert {"alice", "bob", "pass", "1", "2", "3"} <= set(conf)
+    conf = _texts(figures / "confusion_page.svg")
+    assert "Confusion matrix, rater vs rater: n = 4, agreement 75.0%, κ = 0.667" in conf
+    assert {"rater alice", "rater bob", "pass", "1", "2", "3"} <= set(conf)
 
 
 def test_text_golden(figures: Path) -> None:
     """The labels and numbers of each figure, in drawing order, against a golden file."""
-    texts = {p.stem: _texts(p) for p in sorted(figures.iterdir())}
+    texts = {p.stem.removesuffix("_page"): _texts(p) for p in sorted(figures.iterdir())}
     # axis tick labels are included: a matplotlib upgrade that moves them shows up here
     doc = json.dumps(texts, indent=1, ensure_ascii=False) + "\n"
     path = GOLDEN / "figures_text.json"
@@ -105,7 +107,7 @@ def test_output_is_deterministic(tmp_path: Path, fmt: str) -> None:
         out = tmp_path / run
         _run("--db", str(db), "--taxonomy", str(tax), "figures", "--out", str(out), "--format", fmt)
         outs.append({p.name: p.read_bytes() for p in out.iterdir()})
-    assert outs[0] == outs[1] and len(outs[0]) == 4
+    assert outs[0] == outs[1] and len(outs[0]) == 8  # four figures, two widths
     magic = {"svg": b"<?xml", "pdf": b"%PDF", "png": b"\x89PNG"}[fmt]
     assert all(data.startswith(magic) for data in outs[0].values())
     if fmt == "svg":
@@ -126,7 +128,7 @@ def test_hostile_names_are_drawn_literally(tmp_path: Path) -> None:
             store.set_label(f"s{i}", "final", LabelValue(kind="bug", category=1))
     figs = tmp_path / "f"
     _run("--db", str(db), "figures", "--out", str(figs))
-    texts = _texts(figs / "category_model_heatmap.svg")
+    texts = _texts(figs / "category_model_heatmap_page.svg")
     assert "$\\alpha$ <b>" in texts and "m[31m" in texts
     assert not any("\x1b" in t for t in texts)
 
@@ -145,8 +147,9 @@ def test_pair_option_and_bad_pair(tmp_path: Path) -> None:
         "--pair",
         "final,alice",
     )
-    conf = _texts(out / "confusion.svg")
-    assert "final" in conf and "alice" in conf
+    conf = _texts(out / "confusion_page.svg")
+    assert "adjudicated (final)" in conf and "rater alice" in conf
+    assert any(t.startswith("Confusion matrix, rater vs adjudicated") for t in conf)
     bad = _run(
         "--db",
         str(db),

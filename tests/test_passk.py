@@ -104,12 +104,17 @@ def test_report_gives_pass_at_k_from_a_harness_file(tmp_path: Path) -> None:
     report = runner.invoke(cli, ["--db", db, "report", "--k", "1,2,5,10"])
     assert report.exit_code == 0, report.output
     text = report.output
-    assert "| Model | Tasks | Model-samples | Known outcome | pass@1 | pass@2 | pass@5 |" in text
-    assert "| A | 3 | 15 | 15 | 46.7% (n=3) | 56.7% (n=3) | 66.7% (n=3) |" in text
-    assert "| B | 2 | 9 | 8 | 26.7% (n=2) | 53.3% (n=2) | 100.0% (n=1) |" in text
+    header = (
+        "| Model | Tasks | Model-samples | Known outcome | pass@1 (%) | pass@2 (%) | pass@5 (%) |"
+    )
+    assert header in text
+    assert "| A | 3 | 15 | 15 | 46.7 (3) | 56.7 (3) | 66.7 (3) |" in text
+    assert "| B | 2 | 9 | 8 | 26.7 (2) | 53.3 (2) | 100.0 (1) |" in text
     assert "pass@10" not in text  # no task has ten attempts
-    assert "| training | 20.0% (n=2) | 26.7% (n=2) |" in text
-    assert "| inference | 100.0% (n=1) | - |" in text
+    # By stage: models as rows, stages in pipeline order, then All (tasks averaged in brackets).
+    assert "| Model | training | inference | All |" in text
+    assert "| A | 20.0 (2) | 100.0 (1) | 46.7 (3) |" in text
+    assert "| B | 26.7 (2) | - | 26.7 (2) |" in text
     # Table 1 counts tasks: t1 and t2 of both models are two tasks, in 19 model-samples.
     assert "| training | 2 | 19 | 14 |" in text
     assert "3 tasks, 24 model-samples" in text

@@ -15,7 +15,7 @@ from .output import SafeConsole, echo
 
 
 @click.command("import")
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(IMPORTERS)))
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted([*IMPORTERS, "metadata"])))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option(
     "--code",
@@ -31,6 +31,20 @@ from .output import SafeConsole, echo
     help="dlbench-harness: folder of task JSON files (prompt, raw model response).",
 )
 @click.option("--model", default=None, help="dlbench-harness: the model the results are of.")
+@click.option(
+    "--key",
+    default=None,
+    metavar="COLUMN",
+    help="metadata: the file's column that --pattern is matched to (default: match the"
+    " sample, id or sample_id column to sample ids).",
+)
+@click.option(
+    "--pattern",
+    default=None,
+    metavar="REGEX",
+    help="metadata: a regular expression searched in each sample id; its group 'key' (else"
+    " its first group, else the match) is matched to --key, e.g. '(\\d+)$'.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_context
 def import_cmd(
@@ -40,6 +54,8 @@ def import_cmd(
     code_dir: Path | None,
     tasks_dir: Path | None,
     model: str | None,
+    key: str | None,
+    pattern: str | None,
     as_json: bool,
 ) -> None:
     """Import samples (and labels) from PATH in FORMAT, in one transaction.
@@ -52,10 +68,16 @@ def import_cmd(
       dlbench-harness FILE.jsonl [--code DIR] [--tasks DIR] [--model NAME]
                                DL-Bench harness results (attempts per task)
       labels FILE.csv          a labels spreadsheet onto samples already imported
+      metadata FILE.csv|.jsonl [--key COLUMN --pattern REGEX]
+                               model, stage, data_type, task_type and any other
+                               column onto samples already imported
 
     A bad record fails the whole import and changes nothing. Re-importing the
     same data changes nothing; changed content updates samples and keeps labels.
     """
+    if fmt == "metadata":
+        _import_metadata(ctx, path, key, pattern, as_json)
+        return
     given = {"code_dir": code_dir, "tasks_dir": tasks_dir, "model": model}
     options = {key: value for key, value in given.items() if value is not None}
     store = ctx.creating_store()
@@ -84,6 +106,29 @@ def import_cmd(
         echo(json.dumps(summary.as_dict(), indent=2))
     else:
         _print_summary(summary, ctx)
+
+
+def _import_metadata(
+    ctx: Context, path: Path, key: str | None, pattern: str | None, as_json: bool
+) -> None:
+    from ..importers.metadata import MAX_LISTED, attach_file
+
+    summary = attach_file(ctx.store, path, key=key, pattern=pattern)
+    if as_json:
+        echo(json.dumps(summary.as_dict(), indent=2))
+        return
+    echo(
+        f"Metadata from {path}: {summary.rows} rows, {summary.matched_rows} matched"
+        f" {summary.samples_matched} samples ({summary.samples_changed} changed),"
+        f" {len(summary.unmatched)} unmatched, 0 ambiguous."
+    )
+    if summary.unmatched:
+        lines = ", ".join(map(str, summary.unmatched[:MAX_LISTED]))
+        more = len(summary.unmatched) - MAX_LISTED
+        echo(
+            f"Unmatched rows (no sample), lines: {lines}"
+            + (f" and {more} more" if more > 0 else "")
+        )
 
 
 def _print_summary(summary: ImportSummary, ctx: Context) -> None:

@@ -69,11 +69,40 @@ def export_group() -> None:
     help="A cross table: occurrences per category and subcategory for each model, stage,"
     " data type, task type or harness status, with per-group totals and percentages.",
 )
+@click.option(
+    "--layout",
+    type=click.Choice(["sections", "paper"]),
+    default="sections",
+    show_default=True,
+    help="paper: one table as DL-Bench's Table 6 prints it (category rows with their"
+    " subcategory rows, DL-specific column, zero rows kept); json is the same either way.",
+)
+@click.option(
+    "--inferred-marks/--no-inferred-marks",
+    default=True,
+    show_default=True,
+    help="--layout paper: mark counts with inferred subcategories '12 (3 inferred)'"
+    " (without: bare counts, the inferred total stated in the caption).",
+)
+@click.option(
+    "--longtable",
+    is_flag=True,
+    help="--layout paper --format latex: a longtable that splits across pages (default: a"
+    " tabularx as wide as the text).",
+)
 @_OUT
 @_RAW_CSV
 @pass_context
 def counts_cmd(
-    ctx: Context, fmt: str, source: str, by: str | None, out: Path | None, raw_csv: bool
+    ctx: Context,
+    fmt: str,
+    source: str,
+    by: str | None,
+    layout: str,
+    inferred_marks: bool,
+    longtable: bool,
+    out: Path | None,
+    raw_csv: bool,
 ) -> None:
     """Taxonomy occurrence table: per category its subcategories (DL-specific or
     not) with occurrences, and the category total.
@@ -82,6 +111,21 @@ def counts_cmd(
     or second). Occurrences whose subcategory was inferred from a note are
     marked; labels without a subcategory form an 'Unspecified' row.
     """
+    if layout == "paper" and by is not None:
+        raise click.UsageError("--layout paper is the table of all samples: leave out --by")
+    if layout == "paper" and fmt != "json":
+        from ..export import paper_table
+
+        table = count_table(ctx.store, source)
+        if fmt == "csv":
+            text = paper_table.render_csv(table, inferred_marks, guard_formulas=not raw_csv)
+        elif fmt == "latex":
+            text = paper_table.render_latex(table, inferred_marks, longtable=longtable)
+        else:
+            text = paper_table.render_md(table, inferred_marks)
+        with open_output(out, newline="") as handle:
+            handle.write(text)
+        return
     if by is not None:
         from ..export.crosstab import cross_table
         from ..export.crosstab_out import CROSS_WRITERS, render_csv
@@ -196,6 +240,77 @@ def _ks(value: str) -> tuple[int, ...]:
     if not ks or ks[0] < 1:
         raise click.BadParameter("k must be at least 1")
     return ks
+
+
+@export_group.command("passk")
+@click.option(
+    "--by",
+    type=click.Choice(["stage", "data_type", "task_type", "none"]),
+    default="stage",
+    show_default=True,
+    help="The columns: one per stage (pipeline order), data type or task type, then All.",
+)
+@click.option("--k", "ks", default="1", show_default=True, help="The k of pass@k, e.g. 1,5.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "csv", "json", "latex"]),
+    default="md",
+    show_default=True,
+)
+@click.option(
+    "--order",
+    default=None,
+    metavar="A,B,...",
+    help="The columns' order (values not named follow in the default order: pipeline order"
+    " for stages, the data's order otherwise).",
+)
+@click.option(
+    "--names",
+    "names_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Model display names: a CSV with columns model,name (its order is the rows' order)"
+    " or a JSON object; default: the model_name attached by `import metadata`.",
+)
+@click.option(
+    "--precision", type=click.IntRange(0, 6), default=1, show_default=True, help="Decimals."
+)
+@click.option("--with-n", is_flag=True, help="Each cell with the number of tasks averaged.")
+@_OUT
+@_RAW_CSV
+@pass_context
+def passk_cmd(
+    ctx: Context,
+    by: str,
+    ks: str,
+    fmt: str,
+    order: str | None,
+    names_file: Path | None,
+    precision: int,
+    with_n: bool,
+    out: Path | None,
+    raw_csv: bool,
+) -> None:
+    """pass@k per model (rows) and stage, data type or task type (columns), as
+    papers print it. Samples without a model are left out and counted in a note."""
+    from ..export.order import parse_order
+    from ..export.passk_out import PASSK_WRITERS, passk_table, read_names, render_csv
+
+    names = read_names(names_file) if names_file else ctx.store.model_display_names()
+    table = passk_table(
+        ctx.store.attempts(),
+        None if by == "none" else by,
+        _ks(ks),
+        parse_order(order),
+        names,
+    )
+    if fmt == "csv":
+        text = render_csv(table, precision, with_n, guard_formulas=not raw_csv)
+    else:
+        text = PASSK_WRITERS[fmt](table, precision, with_n)
+    with open_output(out, newline="") as handle:
+        handle.write(text)
 
 
 @click.command("report")

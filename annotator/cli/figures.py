@@ -37,11 +37,21 @@ from .output import echo
     help="The two annotators of the confusion matrix (default: the first pair of raters who"
     " share items, else the first rater and final).",
 )
+@click.option(
+    "--width",
+    type=click.Choice(["column", "page", "both"]),
+    default="both",
+    show_default=True,
+    help="column: 3.5 in (one column of a two-column paper); page: 7.16 in (full width)."
+    " Files are <figure>_<width>.<format>.",
+)
 @pass_context
-def figures_cmd(ctx: Context, out: Path, fmt: str, source: str, pair: str | None) -> None:
+def figures_cmd(
+    ctx: Context, out: Path, fmt: str, source: str, pair: str | None, width: str
+) -> None:
     """Figures for the paper: category occurrences (DL-specific or not), pass@1
-    by stage per model, a category x model heatmap and an agreement confusion
-    matrix; sized for a two-column paper, deterministic output.
+    by stage per model, a category x model heatmap (two or more models) and an
+    agreement confusion matrix; in one-column and full-page width, deterministic output.
 
     Needs matplotlib: pip install 'dl-bug-annotator[figures]'
     (from a checkout: pip install -e '.[figures]').
@@ -49,7 +59,8 @@ def figures_cmd(ctx: Context, out: Path, fmt: str, source: str, pair: str | None
     from ..export.figures import write_figures
 
     names = [p.strip() for p in pair.split(",")] if pair else None
-    result = write_figures(ctx.store, out, fmt, source, names)
+    widths = ("column", "page") if width == "both" else (width,)
+    result = write_figures(ctx.store, out, fmt, source, names, widths)
     for path in result.written.values():
         echo(f"wrote {path}")
     for name, reason in result.skipped.items():

@@ -3,8 +3,9 @@
 Contract: :func:`cross_table(store, by, source)` returns a :class:`CrossTable`:
 one :class:`~annotator.export.counts.CountTable` per value of ``by`` (a key of
 :data:`annotator.store.attempts.GROUP_COLUMNS`: ``model``, ``stage``,
-``data_type``, ``task_type`` or ``status``), sorted by value, samples without a
-value grouped as :data:`NO_VALUE`. The counting rules are those of
+``data_type``, ``task_type`` or ``status``), sorted by value (stages in the
+pipeline order of :mod:`annotator.export.order`), samples without a value
+grouped as :data:`NO_VALUE`, last. The counting rules are those of
 :mod:`annotator.export.counts` for the same ``source`` (``auto``, ``majority``,
 ``final`` or an annotator), applied per sample with the Python statement of
 the rules in :mod:`annotator.export.majority`; so the groups' tables add up to
@@ -26,8 +27,10 @@ from typing import Any
 from ..errors import UserError
 from ..store import Store
 from ..store.attempts import GROUP_COLUMNS
+from ..taxonomy import Taxonomy
 from .counts import AUTO, FINAL, MAJORITY, CountTable, _build, _Tally
 from .majority import Pick, label_picks, majority_picks
+from .order import order_groups
 
 NO_VALUE = "(none)"
 BY_TITLES = {
@@ -105,7 +108,8 @@ def cross_table(store: Store, by: str, source: str = AUTO) -> CrossTable:
             tally.add(pick.category, pick.subcategory, 1, int(pick.inferred))
     for value in set(group_of.values()):
         tallies.setdefault(NO_VALUE if value is None else str(value), _Tally())
-    names = sorted(tallies, key=lambda g: (g == NO_VALUE, g))
+    named = order_groups(by, sorted(g for g in tallies if g != NO_VALUE))
+    names = named + ([NO_VALUE] if NO_VALUE in tallies else [])
     return CrossTable(
         by=by,
         source=source,
@@ -118,3 +122,16 @@ def cross_table(store: Store, by: str, source: str = AUTO) -> CrossTable:
 def group_totals(table: CrossTable) -> Counter[str]:
     """Occurrences per group."""
     return Counter({g: t.total for g, t in table.groups})
+
+
+def merged(table: CrossTable, taxonomy: Taxonomy) -> CountTable:
+    """The occurrence table of all groups together: what :func:`count_table` gives for
+    the same source (the groups partition the samples), without counting again."""
+    tally = _Tally()
+    for _, group in table.groups:
+        tally.samples += group.n_samples
+        tally.ties += group.ties
+        for cat in group.categories:
+            for sub in cat.subcategories:
+                tally.add(cat.id, None if sub.unspecified else sub.name, sub.count, sub.inferred)
+    return _build(taxonomy, table.source, tally)

@@ -98,7 +98,12 @@ def build_report(
     """The whole report as Markdown (see the module docstring)."""
     attempts = store.attempts()
     heading = "# Study report" + (f": {cell(title)}" if title else "")
-    lines = [heading, "", *_dataset(store, attempts), *pass_at_k_section(attempts, ks)]
+    lines = [
+        heading,
+        "",
+        *_dataset(store, attempts),
+        *pass_at_k_section(attempts, ks, store.model_display_names()),
+    ]
     table = count_table(store, source)
     if table.total:
         lines += render(table, level=2).splitlines()

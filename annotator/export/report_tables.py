@@ -12,17 +12,20 @@ no heading. Every value from the data goes through
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..store.attempts import AttemptRow
 from .markdown import cell, row
-from .passk import DEFAULT_K, PassRow, pass_table, percent, task_outcomes, usable_ks
+from .order import order_groups
+from .passk import DEFAULT_K, PassRow, task_outcomes, usable_ks
+from .passk_out import ALL, ESTIMATOR, footnotes, passk_table, render_md
 
 DIMENSIONS = (("stage", "stage"), ("data_type", "data type"), ("task_type", "task type"))
 
 
 def tasks_by(rows: Sequence[AttemptRow]) -> list[str]:
-    """Per dimension: tasks, model-samples and failing samples per value."""
+    """Per dimension: tasks, model-samples and failing samples per value (stages in
+    pipeline order, other values sorted)."""
     lines: list[str] = []
     n_tasks = len({r.task for r in rows})
     if rows:
@@ -48,7 +51,7 @@ def tasks_by(rows: Sequence[AttemptRow]) -> list[str]:
         lines += [f"### Tasks by {title}", ""]
         lines += [row(title.capitalize(), "Tasks", "Model-samples", "Failing samples")]
         lines += ["|---|---:|---:|---:|"]
-        for value in sorted(tasks):
+        for value in order_groups(column, sorted(tasks)):
             lines.append(row(cell(value), len(tasks[value]), samples[value], failing[value]))
         total_tasks = len(set().union(*tasks.values()))
         lines.append(
@@ -67,46 +70,50 @@ def _rate(entry: PassRow | None, k: int) -> str:
     if entry is None:
         return "-"
     value = entry.values.get(k)
-    return "-" if value is None else f"{percent(value)} (n={entry.averaged[k]})"
+    # As export passk --with-n prints it: percent, then the number of tasks averaged.
+    return "-" if value is None else f"{100 * value:.1f} ({entry.averaged[k]})"
 
 
-def pass_at_k_section(rows: Sequence[AttemptRow], ks: Sequence[int] = DEFAULT_K) -> list[str]:
-    """pass@1 and pass@k per model, then per model by stage, data type and task type."""
+def pass_at_k_section(
+    rows: Sequence[AttemptRow],
+    ks: Sequence[int] = DEFAULT_K,
+    names: Mapping[str, str] | None = None,
+) -> list[str]:
+    """pass@1 and pass@k per model, then per model by stage, data type and task type:
+    the tables of ``annotator export passk`` (:mod:`annotator.export.passk_out`),
+    with the number of tasks averaged in each cell."""
     lines = ["## pass@k", ""]
     tasks = task_outcomes(rows)
-    per_model = pass_table(tasks, None, ks)
+    overall = passk_table(tasks, None, ks, names=names)
+    per_model = [overall.cells[(m, ALL)] for m in overall.models]
     if not any(r.known for r in per_model):
-        return [*lines, "No sample carries a pass/fail outcome.", ""]
+        return [
+            *lines,
+            "No sample with a model carries a pass/fail outcome.",
+            *footnotes(overall),
+            "",
+        ]
     shown = usable_ks(per_model, ks)
     lines += [
-        "pass@k is the unbiased estimator 1 - C(n-c, k) / C(n, k) per task (n attempts with a"
-        " known outcome, c of them passed), averaged over the tasks with n >= k; pass@1 is"
-        " c / n averaged over tasks. n = the number of tasks averaged. Attempts with an"
-        " unknown outcome (e.g. the harness could not run them) are left out.",
+        ESTIMATOR
+        + " pass@1 is c / n averaged over tasks; (n=...) is the number of tasks averaged.",
         "",
         "### Per model",
         "",
-        row("Model", "Tasks", "Model-samples", "Known outcome", *(f"pass@{k}" for k in shown)),
+        row("Model", "Tasks", "Model-samples", "Known outcome", *(f"pass@{k} (%)" for k in shown)),
         "|---|---:|---:|---:|" + "---:|" * len(shown),
     ]
     for r in per_model:
-        lines.append(
-            row(cell(r.model), r.tasks, r.attempts, r.known, *(_rate(r, k) for k in shown))
-        )
+        name = overall.name(r.model)
+        lines.append(row(cell(name), r.tasks, r.attempts, r.known, *(_rate(r, k) for k in shown)))
     lines.append("")
-    models = [r.model for r in per_model]
+    for note in footnotes(overall):
+        lines += [note, ""]
     for column, title in DIMENSIONS:
-        table = pass_table(tasks, column, ks)
-        if not any(r.known for r in table):
-            lines += [f"No sample with a known outcome carries a {title}.", ""]
+        table = passk_table(tasks, column, shown, names=names)
+        if len(table.groups) == 1:
+            lines += [f"No sample with a model carries a {title}.", ""]
             continue
-        cells = {(r.group, r.model): r for r in table}
-        groups = sorted({r.group for r in table if r.group is not None})
-        for k in usable_ks(table, ks):
-            lines += [f"### pass@{k} by {title}", ""]
-            lines += [row(title.capitalize(), *(cell(m) for m in models))]
-            lines += ["|---" + "|---:" * len(models) + "|"]
-            for g in groups:
-                lines.append(row(cell(g), *(_rate(cells.get((g, m)), k) for m in models)))
-            lines.append("")
+        lines += render_md(table, with_n=True, preamble=False).splitlines()
+        lines.append("")
     return lines

@@ -36,6 +36,7 @@ from .decided import DecidedQueries, RatingPattern
 from .facts import FactQueries
 from .importing import ImportWrites
 from .listing import ListingQueries
+from .metadata import MetadataWrites
 from .progress import LabelsToken, ProgressQueries
 from .queue import QueueQueries, SampleFilter
 from .rows import (
@@ -97,6 +98,7 @@ class Store(
     ListingQueries,
     FactQueries,
     ImportWrites,
+    MetadataWrites,
     SearchStore,
 ):
     """An open annotator database."""

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from ..models import Sample, SampleIn
 from .connection import now
+from .metadata import reapply_attached
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -22,7 +23,9 @@ def upsert_sample(db: Database, sample: SampleIn, digest: str | None = None) -> 
     """Insert a sample, update it if its content changed; labels are kept either way."""
     digest = digest or sample.content_hash()
     conn = db.conn
-    row = conn.execute("SELECT content_hash FROM samples WHERE id = ?", (sample.id,)).fetchone()
+    row = conn.execute(
+        "SELECT content_hash, metadata FROM samples WHERE id = ?", (sample.id,)
+    ).fetchone()
     if row is not None and row[0] == digest:
         return "unchanged"
     stamp = now()
@@ -55,6 +58,8 @@ def upsert_sample(db: Database, sample: SampleIn, digest: str | None = None) -> 
         " test_output = ? WHERE sample_id = ?",
         [*texts, sample.id],
     )
+    # Metadata attached by `import metadata` survives the new content.
+    reapply_attached(db, sample.id, row[1])
     return "updated"
 
 

@@ -1,0 +1,89 @@
+"""What the paper's figures draw, read once for every width, and the figures' constants.
+
+Contract: :meth:`FigureData.load(store, source, pair)` reads the occurrence
+table (as the sum of the cross table by model, which equals ``export counts``
+for the same source), pass@1 by stage per model (samples without a model left
+out), the model display names and the agreement report of the confusion
+matrix's pair (:func:`default_pair` when none is given). The constants are the
+sizes and styles of :mod:`annotator.export.figures`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..agreement import agreement_report, default_annotators
+from ..errors import UserError
+from ..store import Store
+from .crosstab import cross_table, merged
+from .passk import pass_table
+
+WIDTHS = {"column": 3.5, "page": 7.16}
+COLUMN_IN = WIDTHS["column"]
+FULL_IN = WIDTHS["page"]
+FONT_PT = 8
+RC = {
+    "font.size": FONT_PT,
+    "axes.titlesize": FONT_PT,
+    "axes.labelsize": FONT_PT,
+    "xtick.labelsize": FONT_PT - 1,
+    "ytick.labelsize": FONT_PT - 1,
+    "legend.fontsize": FONT_PT - 1,
+    "font.family": "DejaVu Sans",
+    "svg.fonttype": "none",
+    "svg.hashsalt": "annotator",
+    "pdf.fonttype": 42,
+    "text.parse_math": False,
+    "path.simplify": False,
+}
+# Characters per line of a wrapped label, by figure width (about 7 pt text).
+CHARS = {"column": 26, "page": 48}
+BLUE, GREY, WHITE = "#1b6ca8", "#9fb2c2", "#ffffff"
+
+
+@dataclass
+class FigureData:
+    """What the figures draw, read once for every width."""
+
+    source: str
+    counts: Any
+    passes: list[Any]
+    cross: Any
+    names: dict[str, str]
+    confusion: tuple[str, str, dict[str, Any]] | None
+
+    @classmethod
+    def load(cls, store: Store, source: str, pair: Sequence[str] | None) -> FigureData:
+        chosen = tuple(pair) if pair else default_pair(store)
+        confusion = None
+        if chosen:
+            if len(chosen) != 2:
+                raise UserError("--pair takes two annotators, e.g. --pair alice,bob", field="pair")
+            a, b = chosen
+            confusion = (a, b, agreement_report(store, [a, b]))
+        attempts = [a for a in store.attempts() if a.model is not None]
+        cross = cross_table(store, "model", source)
+        return cls(
+            source=source,
+            # The groups of the cross table add up to the occurrence table (tested).
+            counts=merged(cross, store.taxonomy),
+            passes=[r for r in pass_table(attempts, "stage", (1,)) if r.values.get(1) is not None],
+            cross=cross,
+            names=store.model_display_names(),
+            confusion=confusion,
+        )
+
+
+def default_pair(store: Store) -> tuple[str, str] | None:
+    names = default_annotators(store)
+    raters = [n for n in names if n != "final"]
+    if len(raters) >= 2:
+        report = agreement_report(store, raters)
+        for pair in report["pairs"]:
+            if pair["n"]:
+                return pair["a"], pair["b"]
+    if raters and "final" in names:
+        return raters[0], "final"
+    return None
