@@ -115,8 +115,3 @@ def pass_table(
 def usable_ks(rows: Sequence[PassRow], ks: Sequence[int] = DEFAULT_K) -> list[int]:
     """The ``k`` for which at least one task has ``n >= k`` known attempts."""
     return [k for k in ks if any(r.averaged.get(k) for r in rows)]
-
-
-def percent(value: float | None) -> str:
-    """A rate as a percent with one decimal; ``-`` when undefined."""
-    return "-" if value is None else f"{100 * value:.1f}%"

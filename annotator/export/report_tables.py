@@ -96,7 +96,7 @@ def pass_at_k_section(
     shown = usable_ks(per_model, ks)
     lines += [
         ESTIMATOR
-        + " pass@1 is c / n averaged over tasks; (n=...) is the number of tasks averaged.",
+        + " pass@1 is c / n averaged over tasks; a cell reads 'percent (tasks averaged)'.",
         "",
         "### Per model",
         "",
