@@ -20,7 +20,9 @@ Output is deterministic: SVG with a fixed ``svg.hashsalt``, no date in the
 metadata, text kept as ``<text>`` (``svg.fonttype: none``), so tests can parse
 the numbers and labels; PDF and PNG without creation dates either. Text from
 the data is shown literally (math text off, control characters removed).
-matplotlib is an optional extra (``pip install 'annotator[figures]'``);
+Each file is written through :func:`annotator.safefiles.write_bytes_atomic`
+(an O_EXCL temporary file, then a rename: a link planted in ``out`` is never
+written through). matplotlib is an optional extra (``pip install 'annotator[figures]'``);
 without it :func:`require_matplotlib` raises a :class:`UserError` saying so.
 """
 
@@ -35,6 +37,7 @@ from typing import Any
 
 from ..agreement import agreement_report, default_annotators, label_text
 from ..errors import UserError
+from ..safefiles import write_bytes_atomic
 from ..store import Store
 from .counts import AUTO, count_table
 from .crosstab import cross_table
@@ -279,8 +282,6 @@ def write_figures(
     result = FigureSet(skipped=skipped)
     for name, data in rendered.items():
         path = out / f"{name}.{fmt}"
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_bytes_atomic(path, data)  # never through a planted link
         result.written[name] = path
     return result

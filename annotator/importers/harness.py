@@ -20,7 +20,10 @@ kept in the metadata under ``response``) and ``model`` (``--model NAME``).
   (``stage``, ``data``, ``task``), else its top level, else the task file.
 - The whole file is read and checked before anything is written; a bad line
   fails the import with file, line and field. Files are only looked up among
-  those listed in the folders (a task id never becomes a path). Nothing is
+  those listed in the folders (a task id never becomes a path); a symlink in
+  ``--code`` or ``--tasks`` that leaves its folder is refused, as in a
+  DL-Bench folder (:func:`annotator.safefiles.folder_files`); a code file over
+  16 MiB or a task file over 64 MiB is refused before it is read. Nothing is
   executed.
 """
 
@@ -38,13 +41,16 @@ from ..stats.passk import pass_at_k
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .harness_models import OUTCOME, HarnessResult, HarnessTask, fenced_code, outcome
-from .inputs import read_text
+from .inputs import folder_files, read_bytes, read_text
 from .jsondata import load_json, validate
 
 NAME = "dlbench-harness"
 HELP = "a DL-Bench harness results JSONL file (--code DIR, --tasks DIR, --model NAME)"
 
 MAX_JSON_BYTES = 64 << 20
+"""Largest task file read."""
+MAX_CODE_BYTES = 16 << 20
+"""Largest code file read (``--code``)."""
 _LINE_OWN = {"task_id", "status", "statuses", "stdout_tail", "stderr_tail", "metadata"}
 
 
@@ -98,24 +104,16 @@ def _model_name(path: Path, lines: list[_Line], model: str | None) -> str:
 
 
 def _files(folder: Path | None, suffix: str, option: str) -> dict[str, Path]:
+    """The files of ``--code`` / ``--tasks``; a symlink leaving the folder is refused."""
     if folder is None:
         return {}
     if not folder.is_dir():
         raise UserError(f"not a folder ({option})", file=folder)
-    return {
-        p.stem: p
-        for p in sorted(folder.iterdir())
-        if p.suffix == suffix and not p.name.startswith(".") and p.is_file()
-    }
+    return {p.stem: p for p in folder_files(folder, (suffix,))}
 
 
 def _read_task(file: Path) -> HarnessTask:
-    if file.stat().st_size > MAX_JSON_BYTES:
-        raise UserError(f"larger than {MAX_JSON_BYTES >> 20} MiB", file=file)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=file) from None
+    raw = read_bytes(file, "task file", MAX_JSON_BYTES)
     return validate(HarnessTask, load_json(file, raw), file)
 
 
@@ -202,7 +200,11 @@ def read(
             if task_file is not None:
                 used_tasks.add(task_file)
             code_file = _lookup(code, task_id, attempt, several)
-            generated = read_text(code_file) if code_file is not None else None
+            generated = (
+                read_text(code_file, what="code file", cap=MAX_CODE_BYTES)
+                if code_file is not None
+                else None
+            )
             metadata: dict[str, Any] = result.model_dump(
                 exclude=_LINE_OWN, exclude_none=True, by_alias=True
             )
