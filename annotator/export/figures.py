@@ -29,7 +29,6 @@ without it :func:`require_matplotlib` raises a :class:`UserError` saying so.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,7 @@ from ..agreement import agreement_report, default_annotators, label_text
 from ..errors import UserError
 from ..safefiles import write_bytes_atomic
 from ..store import Store
+from ..textsafe import CONTROL
 from .counts import AUTO, count_table
 from .crosstab import cross_table
 from .passk import pass_table
@@ -48,7 +48,6 @@ COLUMN_IN = 3.5
 FULL_IN = 7.16
 FONT_PT = 8
 INSTALL = "pip install 'annotator[figures]'"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 RC = {
     "font.size": FONT_PT,
     "axes.titlesize": FONT_PT,
@@ -79,7 +78,7 @@ def require_matplotlib() -> Any:
 
 def clean(text: object, limit: int = 40) -> str:
     """One literal line of at most ``limit`` characters."""
-    value = _CONTROL.sub("", " ".join(str(text).split()))
+    value = CONTROL.sub("", " ".join(str(text).split()))
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 

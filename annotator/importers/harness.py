@@ -12,8 +12,10 @@ kept in the metadata under ``response``) and ``model`` (``--model NAME``).
 - One model per results file: ``--model``, else the ``model`` (or ``agent``)
   named by the lines, which must all agree, else the file's stem.
 - Every attempt is one sample, ``<model>/<task id>`` (``#<i>`` appended, from 1,
-  when the task has several attempts: a ``statuses`` list, or the task on
-  several lines, in file order). The metadata holds ``task_id``, ``attempt``,
+  when the task has several attempts: a ``statuses`` list of at most 10,000, or
+  the task on several lines, in file order). The work is linear in the
+  attempts: a line's text and fields are built once and shared by its attempts,
+  and its ``statuses`` are copied into each attempt's metadata only up to 100. The metadata holds ``task_id``, ``attempt``,
   ``attempts``, ``status`` and the line's other fields; ``passed`` follows
   :data:`~.harness_models.OUTCOME`. pass@k groups the attempts by task.
 - ``stage``, ``data_type`` and ``task_type`` come from the line's ``metadata``
@@ -49,6 +51,9 @@ HELP = "a DL-Bench harness results JSONL file (--code DIR, --tasks DIR, --model 
 
 MAX_JSON_BYTES = 64 << 20
 """Largest task file read."""
+STATUSES_KEPT = 100
+"""A line's ``statuses`` are kept in each attempt's metadata up to this many attempts
+(beyond, each attempt keeps its own status: the work stays linear in the attempts)."""
 MAX_CODE_BYTES = 16 << 20
 """Largest code file read (``--code``)."""
 _LINE_OWN = {"task_id", "status", "statuses", "stdout_tail", "stderr_tail", "metadata"}
@@ -186,6 +191,7 @@ def read(
     no_fence: list[str] = []
     repeated: list[str] = []
     used_tasks: set[Path] = set()
+    per_line: dict[int, tuple[dict[str, Any], str]] = {}
     for task_id, attempts in by_task.items():
         several = len(attempts) > 1
         line_numbers = sorted({line.number for line, _ in attempts})
@@ -205,9 +211,13 @@ def read(
                 if code_file is not None
                 else None
             )
-            metadata: dict[str, Any] = result.model_dump(
-                exclude=_LINE_OWN, exclude_none=True, by_alias=True
-            )
+            if line.number not in per_line:  # once per line, not per attempt
+                per_line[line.number] = (
+                    result.model_dump(exclude=_LINE_OWN, exclude_none=True, by_alias=True),
+                    _test_output(result),
+                )
+            line_metadata, test_output = per_line[line.number]
+            metadata: dict[str, Any] = dict(line_metadata)
             metadata.update(
                 task_id=task_id,
                 attempt=attempt,
@@ -215,7 +225,7 @@ def read(
                 status=status,
                 line=line.number,
             )
-            if result.statuses is not None:
+            if result.statuses is not None and len(result.statuses) <= STATUSES_KEPT:
                 metadata["statuses"] = result.statuses
             if code_file is not None:
                 metadata["code_file"] = code_file.name
@@ -233,7 +243,7 @@ def read(
                     id=sample_id,
                     prompt=task.prompt if task else "",
                     generated_code=generated or "",
-                    test_output=_test_output(result),
+                    test_output=test_output,
                     passed=outcome(status),
                     model=name,
                     stage=result.where("stage") or (task.stage if task else None),
