@@ -212,3 +212,33 @@ def test_a_raw_csv_round_trip_keeps_a_tab_prefixed_annotator(tmp_path: Path, db:
     assert result.exit_code == 0, result.output
     with Store.open(db) as store:
         assert set(store.annotators()) == {"final", "\tbob"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["import", "jsonl", "FIFO"],
+        ["import", "dlbench-harness", "FIFO"],
+        ["import", "junit", "FIFO", "--code", "code"],
+        ["--taxonomy", "FIFO", "taxonomy"],
+    ],
+)
+def test_every_reader_refuses_a_fifo_without_waiting(tmp_path: Path, args: list[str]) -> None:
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "input.fifo"
+    os.mkfifo(fifo)
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "t.py").write_text("x = 1\n")
+    argv = [str(fifo) if a == "FIFO" else a for a in args]
+    cmd = [sys.executable, "-m", "annotator", "--db", str(tmp_path / "x.db"), *argv]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        out, _ = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail(f"{args[0]} {args[1]} waited on a FIFO")
+    assert proc.returncode == 1, out
+    assert b"a FIFO: refusing to read it" in out

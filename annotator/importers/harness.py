@@ -43,7 +43,7 @@ from ..stats.passk import pass_at_k
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .harness_models import OUTCOME, HarnessResult, HarnessTask, fenced_code, outcome
-from .inputs import folder_files, read_bytes, read_text
+from .inputs import folder_files, open_regular, read_bytes, read_text
 from .jsondata import load_json, validate
 
 NAME = "dlbench-harness"
@@ -66,17 +66,13 @@ class _Line:
 
 
 def estimate(path: Path, **_: Any) -> int | None:
-    with path.open("rb") as handle:
+    with open_regular(path, "results file") as handle:
         return sum(1 for raw in handle if raw.strip())
 
 
 def _read_lines(path: Path) -> list[_Line]:
     lines: list[_Line] = []
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=path) from None
-    with handle:
+    with open_regular(path, "results file") as handle:
         for number, raw in enumerate(handle, start=1):
             if raw.strip():
                 result = validate(HarnessResult, load_json(path, raw, number), path, number)

@@ -19,7 +19,7 @@ from ..errors import UserError
 from ..models import SampleIn, no_nul_id
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
-from .inputs import regular_file
+from .inputs import open_regular
 from .jsondata import load_json, validate
 
 NAME = "jsonl"
@@ -64,10 +64,9 @@ class JsonlRecord(BaseModel):
 
 def estimate(path: Path, **_: Any) -> int | None:
     """The number of lines, counted in 1 MiB blocks (a 2 GB file in about a second)."""
-    regular_file(path, "JSONL file")
     lines = 0
     last = b"\n"
-    with path.open("rb") as handle:
+    with open_regular(path, "JSONL file") as handle:
         while block := handle.read(1 << 20):
             lines += block.count(b"\n")
             last = block[-1:]
@@ -76,12 +75,7 @@ def estimate(path: Path, **_: Any) -> int | None:
 
 def read(path: Path, taxonomy: Taxonomy, summary: ImportSummary, **_: Any) -> Iterator[SampleIn]:
     seen: dict[str, int] = {}
-    regular_file(path, "JSONL file")
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=path) from None
-    with handle:
+    with open_regular(path, "JSONL file") as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
