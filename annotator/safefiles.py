@@ -8,7 +8,9 @@ Contract (every importer, every export writer and every figure writer uses it):
 - :func:`open_regular` opens a file for reading without ever blocking on a
   FIFO (``O_NONBLOCK`` until ``fstat`` has shown a regular file) and checks
   its size against a cap *before* reading: :func:`read_bytes` and
-  :func:`read_text` use it, so nothing reads more than its cap.
+  :func:`read_text` use it, so nothing reads more than its cap;
+  :func:`bounded_lines` reads a file line by line, failing on a line over
+  its cap before reading more of it.
 - :func:`inside` resolves a path and refuses it when it leaves ``root`` (a
   symlink out of the imported folder), is a symlink loop or a broken link;
   :func:`folder_files` lists the regular files with given suffixes directly in
@@ -124,6 +126,17 @@ def read_text(
         raise UserError(f"not UTF-8 (byte {exc.start})", file=file) from None
     del raw
     return text.replace("\r\n", "\n").replace("\r", "\n") if universal_newlines else text
+
+
+def bounded_lines(handle: BinaryIO, path: Path, cap: int) -> Iterator[bytes]:
+    """The lines of ``handle``; a line over ``cap`` bytes fails with its number, having
+    read no more than ``cap`` bytes of it."""
+    number = 0
+    while line := handle.readline(cap + 1):
+        number += 1
+        if len(line) > cap and not line.endswith(b"\n"):
+            raise UserError(f"a line of more than {cap:,} bytes", file=path, line=number)
+        yield line
 
 
 def readable_folder(path: Path) -> Path:

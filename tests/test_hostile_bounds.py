@@ -154,3 +154,37 @@ def test_a_sample_id_with_a_newline_stays_on_its_queue_row(tmp_path: Path) -> No
         (row,) = store.queue("me")
     text = row_prompt(row).plain
     assert "\n" not in text and "a\\nb\\tc" in text
+
+
+def test_a_jsonl_line_over_the_cap_fails_before_it_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotator.importers.jsonl as jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_LINE_BYTES", 1000)
+    data = tmp_path / "s.jsonl"
+    data.write_text('{"id": "a"}\n' + json.dumps({"id": "b", "test_output": "y" * 2000}) + "\n")
+    one_line_error(
+        run(tmp_path / "x.db", "import", "jsonl", str(data)), "s.jsonl:2", "more than 1,000 bytes"
+    )
+
+
+def test_a_junit_file_over_the_cap_is_refused_before_reading(tmp_path: Path) -> None:
+    from annotator.importers.junit_xml import MAX_JUNIT_BYTES
+
+    xml = tmp_path / "r.xml"
+    with xml.open("wb") as f:
+        f.write(b'<testsuite><testcase name="t"><failure message="')
+        f.write(b"z" * MAX_JUNIT_BYTES)
+        f.write(b'"/></testcase></testsuite>\n')
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "t.py").write_text("x = 1\n")
+    args = ["import", "junit", str(xml), "--code", str(tmp_path / "code")]
+    one_line_error(run(tmp_path / "x.db", *args), "r.xml", "larger than the")
+
+
+def test_a_long_junit_message_is_cut_on_its_summary_line() -> None:
+    from annotator.importers.junit_render import SUMMARY_CHARS, _first_line
+
+    assert _first_line("\n\n  first line  \nsecond") == "first line"
+    assert len(_first_line("x" * 100_000)) == SUMMARY_CHARS

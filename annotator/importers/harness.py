@@ -43,7 +43,7 @@ from ..stats.passk import pass_at_k
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .harness_models import OUTCOME, HarnessResult, HarnessTask, fenced_code, outcome
-from .inputs import folder_files, open_regular, read_bytes, read_text
+from .inputs import bounded_lines, folder_files, open_regular, read_bytes, read_text
 from .jsondata import load_json, validate
 
 NAME = "dlbench-harness"
@@ -51,6 +51,8 @@ HELP = "a DL-Bench harness results JSONL file (--code DIR, --tasks DIR, --model 
 
 MAX_JSON_BYTES = 64 << 20
 """Largest task file read."""
+MAX_LINE_BYTES = 16 << 20
+"""Longest results line read (one task's attempts)."""
 STATUSES_KEPT = 100
 """A line's ``statuses`` are kept in each attempt's metadata up to this many attempts
 (beyond, each attempt keeps its own status: the work stays linear in the attempts)."""
@@ -73,7 +75,7 @@ def estimate(path: Path, **_: Any) -> int | None:
 def _read_lines(path: Path) -> list[_Line]:
     lines: list[_Line] = []
     with open_regular(path, "results file") as handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(bounded_lines(handle, path, MAX_LINE_BYTES), start=1):
             if raw.strip():
                 result = validate(HarnessResult, load_json(path, raw, number), path, number)
                 lines.append(_Line(number, result))

@@ -9,6 +9,7 @@ Contract: the importers' names for the helpers of :mod:`annotator.safefiles`
 from __future__ import annotations
 
 from ..safefiles import (
+    bounded_lines,
     folder_files,
     inside,
     open_regular,
@@ -19,6 +20,7 @@ from ..safefiles import (
 )
 
 __all__ = [
+    "bounded_lines",
     "folder_files",
     "inside",
     "open_regular",
