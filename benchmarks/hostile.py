@@ -813,24 +813,24 @@ def _h23_big_field(folder: Path) -> list[str]:
     return ["import", "labels", "labels.csv"]
 
 
-def _h23_big_jsonl(folder: Path) -> list[str]:
+def _h23_big_jsonl(folder: Path, mib: int = 50) -> list[str]:
     with (folder / "s.jsonl").open("w") as f:
         f.write('{"id": "big", "passed": false, "test_output": "')
         block = "y" * (1 << 20)
-        for _ in range(50):
+        for _ in range(mib):
             f.write(block)
         f.write('"}\n')
     return ["import", "jsonl", "s.jsonl"]
 
 
-def _h23_big_junit(folder: Path) -> list[str]:
+def _h23_big_junit(folder: Path, mib: int = 30) -> list[str]:
     (folder / "code").mkdir()
     (folder / "code" / "t1.py").write_text("def f():\n    pass\n")
     with (folder / "r.xml").open("w") as f:
         f.write('<?xml version="1.0"?><testsuite><testcase classname="t1" name="test_f">')
         f.write('<failure message="')
         block = "z" * (1 << 20)
-        for _ in range(30):
+        for _ in range(mib):
             f.write(block)
         f.write('">tb</failure></testcase></testsuite>\n')
     return ["import", "junit", "r.xml", "--code", "code"]
@@ -989,6 +989,12 @@ H23_CASES: list[H23Case] = [
     H23Case("13 memory", "64 MiB CSV field", _h23_big_field, True),
     H23Case("13 memory", "50 MB JSONL line", _h23_big_jsonl, False),
     H23Case("13 memory", "30 MB JUnit message", _h23_big_junit, False),
+    H23Case(
+        "13 memory", "15 MiB JSONL line (under the cap)", lambda f: _h23_big_jsonl(f, 15), False
+    ),
+    H23Case(
+        "13 memory", "15 MiB JUnit message (under the cap)", lambda f: _h23_big_junit(f, 15), False
+    ),
     # item 14: smaller
     H23Case(
         "14 small", "bidi in model/stage name: LaTeX", _h23_bidi_model, False, _h23_latex_clean
