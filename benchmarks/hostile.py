@@ -456,6 +456,8 @@ def main() -> None:
 H23_LIMIT = 10.0
 H23_PEAK_MB = 300.0
 H23_SECRET = "SECRET-OUTSIDE-THE-FOLDER"
+_H23_CPU: list[float] = []
+"""CPU seconds of each step (the wall time on a loaded machine is mostly waiting)."""
 
 
 class H23Case:
@@ -480,6 +482,9 @@ def _h23_step(
 ) -> tuple[subprocess.CompletedProcess[str] | None, float, float]:
     """Run one command under benchmarks/_peak.py; (process or None on a hang, seconds, peak MB)."""
     cmd = [sys.executable, str(ROOT / "benchmarks" / "_peak.py"), *command]
+    import resource
+
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder
@@ -498,6 +503,10 @@ def _h23_step(
         proc.communicate()
         return None, time.perf_counter() - started, 0.0
     seconds = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    _H23_CPU.append(
+        cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
+    )
     peak = 0.0
     lines = out.rstrip("\n").split("\n")
     if lines and lines[-1].startswith("PEAK_MB"):
@@ -551,7 +560,9 @@ def h23_cases_run(tally: Tally, work: Path, cases: list[H23Case]) -> list[str]:
         before = fingerprint(db)
         group = f"i23 {case.group}"
         tally.add(group, "tried")
+        _H23_CPU.clear()
         proc, seconds, peak = _h23_run(case, folder, db, args)
+        cpu = sum(_H23_CPU)
         verdict = "ok"
         if proc is None or seconds > H23_LIMIT:
             tally.add(group, "hangs", f"{case.name}: {seconds:.0f} s")
@@ -584,7 +595,7 @@ def h23_cases_run(tally: Tally, work: Path, cases: list[H23Case]) -> list[str]:
         exit_code = "-" if proc is None else str(proc.returncode)
         rows.append(
             f"{case.group:<10} {case.name:<48} exit {exit_code:>3} {seconds:6.1f} s"
-            f" {peak:5.0f} MB  {verdict}"
+            f" (cpu {cpu:4.1f} s) {peak:5.0f} MB  {verdict}"
         )
     return rows
 
@@ -670,9 +681,10 @@ _H23_SERVERS: list[object] = []
 
 
 def _h23_server() -> tuple[object, object]:
-    from llm_hostile_server import HostileServer
+    from llm_hostile_server import HostileServer, gzip_bomb
 
     if not _H23_SERVERS:
+        gzip_bomb()  # built before the case (1 GiB to compress), not while the client waits
         other = HostileServer()
         _H23_SERVERS.extend(
             [HostileServer(redirect_to=f"http://localhost:{other.server_address[1]}"), other]

@@ -273,14 +273,18 @@ def run(
     """Ask about every sample in ``ids``; ``progress(sample_id, status)`` after each.
 
     Workers (daemon threads) only do HTTP; answers are recorded here, on the
-    calling thread, as they arrive. A KeyboardInterrupt aborts every request in
+    calling thread, as they arrive. Until the first answer (valid or not)
+    arrives nothing is written: failed requests are held, so a run in which
+    no request was answered leaves the database as it was. A KeyboardInterrupt aborts every request in
     flight at once and raises :class:`Interrupted` (nothing is written after it).
     """
     if config.concurrency < 1:
         raise UserError("--concurrency must be at least 1", field="concurrency")
     endpoint = endpoint_of(config.base_url)
-    register_machine(store, config.annotator, config.model, endpoint)
     asker = _Asker(config)
+    # Failed requests before the first answer: written only once an answer arrives, so
+    # that a run that got none changes nothing (and adds no annotator to `status`).
+    held: list[_Reply] | None = []
     summary = RunSummary()
     jobs: queue.Queue[tuple[str, list[dict[str, str]]] | None] = queue.Queue()
     replies: queue.Queue[_Reply] = queue.Queue()
@@ -314,7 +318,16 @@ def run(
             except queue.Empty:
                 continue
             in_flight -= 1
-            status, error = _record(store, config, endpoint, reply)
+            if reply.text is None and held is not None:
+                held.append(reply)  # nothing is written until some request is answered
+                status, error = "failed", reply.error
+            else:
+                if held is not None:
+                    register_machine(store, config.annotator, config.model, endpoint)
+                    for earlier in held:
+                        _record(store, config, endpoint, earlier)
+                    held = None
+                status, error = _record(store, config, endpoint, reply)
             summary.statuses[status] += 1
             if status != "labeled":
                 summary.reasons[status][error or "no reason given"] += 1

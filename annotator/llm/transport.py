@@ -81,7 +81,9 @@ class Exchange:
         sock = getattr(conn, "sock", None) if conn is not None else None
         if sock is not None:
             try:
-                sock.shutdown(socket.SHUT_RDWR)
+                # The plain socket's shutdown, also under TLS: SSLSocket.shutdown would
+                # drop the TLS object that the reading thread is still using.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
             except OSError:
                 pass
 
