@@ -188,3 +188,16 @@ def test_a_long_junit_message_is_cut_on_its_summary_line() -> None:
 
     assert _first_line("\n\n  first line  \nsecond") == "first line"
     assert len(_first_line("x" * 100_000)) == SUMMARY_CHARS
+
+
+def test_a_file_too_large_to_analyse_is_not_split_whole() -> None:
+    from annotator.suggest.cstspan import MAX_FILE_CHARS, SourcePositions
+    from annotator.tui.render import error_lines
+
+    code = "x = 1\n" * 1_000_000  # 6 MB: 1M line strings would cost about 60 MB
+    positions = SourcePositions(code)
+    assert not positions.parsed
+    assert len(positions.lines) <= MAX_FILE_CHARS // 6 + 2
+    # The error panel's fallback takes the output's tail without splitting all of it.
+    lines = error_lines([], "", "E   boom\n" * 1_000_000, limit=5)
+    assert [t.plain for t in lines] == ["E   boom"] * 5
