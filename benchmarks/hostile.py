@@ -573,8 +573,10 @@ def h23_cases_run(tally: Tally, work: Path, cases: list[H23Case]) -> list[str]:
                 last = output.strip().splitlines()[-1][:100]
                 tally.add(group, "tracebacks", f"{case.name}: {last}")
                 verdict = "TRACEBACK"
-            elif proc.returncode == 1 and output.strip().startswith("Error:"):
-                tally.add(group, "clean errors")
+            elif proc.returncode == 1 and (output.strip().splitlines() or [""])[-1].startswith(
+                "Error:"
+            ):
+                tally.add(group, "clean errors")  # llm-label prints its summary first
             elif case.expect_fail and proc.returncode == 0:
                 tally.add(group, "unexpected exit", f"{case.name}: exit 0")
                 verdict = "ACCEPTED"
