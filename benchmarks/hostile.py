@@ -511,7 +511,7 @@ def _h23_step(
     lines = out.rstrip("\n").split("\n")
     if lines and lines[-1].startswith("PEAK_MB"):
         peak = float(lines[-1].split()[-1])
-        out = "\n".join(lines[:-1])
+        out = "".join(f"{line}\n" for line in lines[:-1])
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err), seconds, peak
 
 
