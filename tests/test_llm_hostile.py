@@ -150,3 +150,45 @@ def test_the_sample_cannot_close_the_prompts_fence(
     assert not fence_closed_early(prompt)
     assert fenced("a ```` b", "python").startswith("`````python\n")
     assert fenced("plain") == "```\nplain\n```"
+
+
+def test_the_deadline_holds_over_tls(tmp_path: Path, db: Path) -> None:
+    """A trickling HTTPS server (a certificate for 127.0.0.1 trusted through
+    SSL_CERT_FILE): the watchdog ends the TLS read at the deadline too."""
+    import shutil
+    import ssl
+
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    made = subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1"],
+        capture_output=True,
+    )
+    if made.returncode != 0:
+        pytest.skip("openssl could not make a certificate")
+    server = HostileServer()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    try:
+        url = server.url("trickle").replace("http://", "https://")
+        cmd = [sys.executable, "-m", "annotator", "--db", str(db), "llm-label", "--model", "m"]
+        started = time.monotonic()
+        proc = subprocess.run(
+            [*cmd, "--base-url", url, "--timeout", "2", "--retries", "0"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, "SSL_CERT_FILE": str(cert)},
+        )
+        took = time.monotonic() - started
+    finally:
+        server.stop()
+    assert server.paths, proc.stdout + proc.stderr  # the TLS request did reach the server
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "failed 1: timed out after 2 s" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert took < 15, took
