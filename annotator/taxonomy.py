@@ -3,7 +3,9 @@
 Contract:
 - :func:`load_taxonomy` reads a taxonomy file and returns a :class:`Taxonomy`,
   or raises :class:`~annotator.errors.UserError` naming the file, the YAML path
-  (``categories[3].subcategories[0].name``) and the reason.
+  (``categories[3].subcategories[0].name``) and the reason. Bounded: a file of
+  at most 4 MiB (a FIFO refused), at most 1000 categories, ids up to 1,000,000
+  (a 5000-digit id is one line, not a traceback).
 - Category ids are the numeric codes of existing spreadsheets; aliases map old
   codes (15, 'Wrong import') to a category and subcategory.
 - :meth:`Taxonomy.resolve_code` turns a raw spreadsheet value ('6', '6.0',
@@ -30,9 +32,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from . import subinfer
 from .errors import UserError
 from .paths import shipped
+from .safefiles import read_text
 from .taxonomy_changes import Changes
 
 NOT_DL = "Not DL-related"
+MAX_ID = 1_000_000
+"""Largest category id (ids are spreadsheet codes)."""
+MAX_CATEGORIES = 1000
+"""Most categories (and aliases) a taxonomy may have."""
+MAX_TAXONOMY_BYTES = 4 << 20
+"""Largest taxonomy file read (the shipped one is 15 KB)."""
 
 
 class Decision(BaseModel):
@@ -41,7 +50,7 @@ class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     when: str = Field(min_length=1)
-    then: int = Field(ge=1)
+    then: int = Field(ge=1, le=MAX_ID)
     """The category to choose."""
     subcategory: str | None = None
     """The subcategory of ``then`` to choose, when the rule decides it too."""
@@ -69,7 +78,7 @@ class Category(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: int = Field(ge=1)
+    id: int = Field(ge=1, le=MAX_ID)
     name: str = Field(min_length=1)
     description: str = ""
     definition: str = ""
@@ -110,9 +119,9 @@ class Alias(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    code: int
+    code: int = Field(ge=0, le=MAX_ID)
     name: str = ""
-    category: int
+    category: int = Field(ge=1, le=MAX_ID)
     subcategory: str | None = None
 
 
@@ -123,8 +132,8 @@ class Taxonomy(BaseModel):
 
     name: str = Field(min_length=1)
     version: str = Field(min_length=1)
-    categories: tuple[Category, ...] = Field(min_length=1)
-    aliases: tuple[Alias, ...] = ()
+    categories: tuple[Category, ...] = Field(min_length=1, max_length=MAX_CATEGORIES)
+    aliases: tuple[Alias, ...] = Field(default=(), max_length=MAX_CATEGORIES)
     changes: Changes | None = None
     """How this version follows from an earlier one (``annotator taxonomy migrate``)."""
 
@@ -270,17 +279,21 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Load and validate a taxonomy file (the shipped DLEval one by default)."""
     file = Path(path) if path is not None else shipped("taxonomy.yaml")
     try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot read taxonomy: {exc.strerror}", file=file) from None
-    except UnicodeDecodeError:
-        raise UserError("taxonomy is not UTF-8 text", file=file) from None
+        text = read_text(file, what="taxonomy", cap=MAX_TAXONOMY_BYTES)
+    except UserError as exc:
+        if exc.reason.startswith("not UTF-8"):
+            raise UserError("taxonomy is not UTF-8 text", file=file) from None
+        raise
     return taxonomy_from_yaml(text, str(file))
 
 
 def taxonomy_from_yaml(text: str, source: str = "<taxonomy>") -> Taxonomy:
-    """Parse and validate taxonomy YAML text; errors name ``source``."""
+    """Parse and validate taxonomy YAML text (a file's, or the one a database
+    keeps); errors name ``source``. The same bounds as a file: a database is
+    as untrusted as a file once it has been merged or handed over."""
     file = source
+    if len(text) > MAX_TAXONOMY_BYTES:
+        raise UserError(f"taxonomy is over {MAX_TAXONOMY_BYTES:,} characters", file=file)
     try:
         # The C loader when libyaml is there: the pure-Python one costs 0.1 s.
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -291,4 +304,9 @@ def taxonomy_from_yaml(text: str, source: str = "<taxonomy>") -> Taxonomy:
         raise UserError(
             f"invalid YAML: {getattr(exc, 'problem', exc)}", file=file, line=line
         ) from None
+    except ValueError as exc:  # an integer of more than 4300 digits
+        why = "a number of more than 4300 digits" if "digits" in str(exc) else str(exc)[:200]
+        raise UserError(f"invalid YAML: {why}", file=file) from None
+    except RecursionError:
+        raise UserError("invalid YAML: nested too deeply", file=file) from None
     return parse_taxonomy(data, file)

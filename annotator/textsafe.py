@@ -41,6 +41,12 @@ def visible_line(text: object) -> str:
     return visible(" ".join(str(text).splitlines()))
 
 
+def visible_id(text: object) -> str:
+    """:func:`visible` of ``str(text)`` on one line: newlines, tabs and carriage returns
+    are escaped too (``\\n``), so an id or a name never breaks the row it is shown in."""
+    return CONTROL.sub(_escape, str(text)).replace("\n", "\\n").replace("\t", "\\t")
+
+
 def json_visible(text: str) -> str:
     """JSON text with every control character inside it written as ``\\uNNNN``.
 

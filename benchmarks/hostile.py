@@ -622,25 +622,616 @@ def issue_23(tally: Tally, work: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=25, help="examples per hypothesis strategy")
+    parser.add_argument(
+        "--only",
+        choices=["merge", "issue23-h23b"],
+        help="run only one block of issue 23's cases (merge: issue_23(); issue23-h23b: H23_CASES)",
+    )
     args = parser.parse_args()
     tally = Tally()
+    figures: dict[str, float] = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="hostile-") as tmp:
         work = Path(tmp)
-        importers(tally, work)
-        merges(tally, work)
-        commands(tally, work)
-        strategies(tally, work, args.examples)
-        figures = tui_cases(tally, work)
-        key_order(tally, work)
-        figures |= issue_23(tally, work)
+        if args.only in (None, "merge"):
+            if args.only is None:
+                importers(tally, work)
+                merges(tally, work)
+                commands(tally, work)
+                strategies(tally, work, args.examples)
+                figures = tui_cases(tally, work)
+                key_order(tally, work)
+            figures |= issue_23(tally, work)
+        h23_rows = h23_cases_run(tally, work, H23_CASES) if args.only != "merge" else []
         for path in work.rglob("*"):  # chmod 000 cases: let the cleanup in
             if not path.is_symlink():
                 path.chmod(0o700)
     tally.print()
+    print("\n".join(["", "issue 23 (items 2, 3, 6, 8, 10, 11, 13, 14), per case:", *h23_rows]))
     for name, value in figures.items():
         print(f"{name}: {value:.0f}")
     print(f"({time.perf_counter() - started:.0f} s)")
+
+
+# =========================================================================== issue 23, items
+# 2, 3, 6, 8, 10, 11, 13, 14 (and issue 22's llm-label failures): one block, one list.
+# Each case runs the real CLI (`python -m annotator`) in a fresh folder under the peak-memory
+# wrapper, with a 10 s limit (over it: a hang), and says what it checks besides a clean error.
+
+H23_LIMIT = 10.0
+H23_PEAK_MB = 300.0
+H23_SECRET = "SECRET-OUTSIDE-THE-FOLDER"
+_H23_CPU: list[float] = []
+"""CPU seconds of each step (the wall time on a loaded machine is mostly waiting)."""
+
+
+class H23Case:
+    """One case: ``build(folder)`` returns the CLI arguments (after ``--db DB``); ``check``
+    (optional) looks at the folder and the process afterwards and returns what went wrong."""
+
+    def __init__(
+        self,
+        group: str,
+        name: str,
+        build: Callable[[Path], list[str]],
+        expect_fail: bool,
+        check: Callable[[Path, subprocess.CompletedProcess[str]], str | None] | None = None,
+        interrupt_after: float | None = None,
+    ) -> None:
+        self.group, self.name, self.build, self.expect_fail = group, name, build, expect_fail
+        self.check, self.interrupt_after = check, interrupt_after
+
+
+def _h23_step(
+    command: list[str], folder: Path, interrupt_after: float | None
+) -> tuple[subprocess.CompletedProcess[str] | None, float, float]:
+    """Run one command under benchmarks/_peak.py; (process or None on a hang, seconds, peak MB)."""
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "_peak.py"), *command]
+    import resource
+
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder
+    )
+    try:
+        if interrupt_after is not None:
+            time.sleep(interrupt_after)
+            # Ctrl-C to the command (the wrapper's child), as a terminal would send it.
+            subprocess.run(["pkill", "-INT", "-P", str(proc.pid)], check=False)
+            started = time.perf_counter()  # the time from the interrupt
+        out, err = proc.communicate(timeout=H23_LIMIT + 20)
+    except subprocess.TimeoutExpired:
+        # The command first (the wrapper's child, by its parent's id), then the wrapper.
+        subprocess.run(["pkill", "-KILL", "-P", str(proc.pid)], check=False)
+        proc.kill()
+        proc.communicate()
+        return None, time.perf_counter() - started, 0.0
+    seconds = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    _H23_CPU.append(
+        cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
+    )
+    peak = 0.0
+    lines = out.rstrip("\n").split("\n")
+    if lines and lines[-1].startswith("PEAK_MB"):
+        peak = float(lines[-1].split()[-1])
+        out = "".join(f"{line}\n" for line in lines[:-1])
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), seconds, peak
+
+
+def _h23_run(
+    case: H23Case, folder: Path, db: Path, args: list[str]
+) -> tuple[subprocess.CompletedProcess[str] | None, float, float]:
+    """The case's command (``@script FILE``: a Python script; ``@chain A B``: CLI commands
+    in turn, stopping at a failure); the time and memory of the slowest, biggest step."""
+    cli_cmd = [sys.executable, "-m", "annotator", "--db", str(db)]
+    if args[0] == "@script":
+        steps = [[sys.executable, args[1]]]
+    elif args[0] == "@chain":
+        steps = [[*cli_cmd, *step.split()] for step in args[1:]]
+    else:
+        steps = [[*cli_cmd, *args]]
+    outputs: list[str] = []
+    errors: list[str] = []
+    seconds = peak = 0.0
+    proc: subprocess.CompletedProcess[str] | None = None
+    for step in steps:
+        proc, took, used = _h23_step(step, folder, case.interrupt_after)
+        seconds, peak = max(seconds, took), max(peak, used)
+        if proc is None:
+            return None, seconds, peak
+        outputs.append(proc.stdout)
+        errors.append(proc.stderr)
+        if proc.returncode != 0:
+            break
+    assert proc is not None
+    return (
+        subprocess.CompletedProcess(proc.args, proc.returncode, "".join(outputs), "".join(errors)),
+        seconds,
+        peak,
+    )
+
+
+def h23_cases_run(tally: Tally, work: Path, cases: list[H23Case]) -> list[str]:
+    """Run the cases; count them in ``tally`` and return one table row per case."""
+    rows = []
+    for index, case in enumerate(cases):
+        folder = work / f"h23-{index}"
+        folder.mkdir()
+        db = folder / "keep.db"
+        seeded(db)
+        args = case.build(folder)
+        before = fingerprint(db)
+        group = f"i23 {case.group}"
+        tally.add(group, "tried")
+        _H23_CPU.clear()
+        proc, seconds, peak = _h23_run(case, folder, db, args)
+        cpu = sum(_H23_CPU)
+        verdict = "ok"
+        if proc is None or seconds > H23_LIMIT:
+            tally.add(group, "hangs", f"{case.name}: {seconds:.0f} s")
+            verdict = "HANG"
+        if proc is not None:
+            output = proc.stdout + proc.stderr
+            if "Traceback (most recent call last)" in output:
+                last = output.strip().splitlines()[-1][:100]
+                tally.add(group, "tracebacks", f"{case.name}: {last}")
+                verdict = "TRACEBACK"
+            elif proc.returncode == 1 and (output.strip().splitlines() or [""])[-1].startswith(
+                "Error:"
+            ):
+                tally.add(group, "clean errors")  # llm-label prints its summary first
+            elif case.expect_fail and proc.returncode == 0:
+                tally.add(group, "unexpected exit", f"{case.name}: exit 0")
+                verdict = "ACCEPTED"
+            if TERMINAL_UNSAFE.search(output):
+                tally.add(group, "escapes written", case.name)
+            if proc.returncode != 0 and fingerprint(db) != before:
+                tally.add(group, "data changed", case.name)
+            if H23_SECRET in output or _h23_db_has(db, H23_SECRET):
+                tally.add(group, "read outside", case.name)
+                verdict = "READ OUTSIDE"
+            if peak > H23_PEAK_MB:
+                tally.add(group, "over 300 MB", f"{case.name}: {peak:.0f} MB")
+                verdict = f"{peak:.0f} MB"
+            problem = case.check(folder, proc) if case.check is not None else None
+            if problem:
+                tally.add(group, "wrong", f"{case.name}: {problem}")
+                verdict = problem
+        exit_code = "-" if proc is None else str(proc.returncode)
+        rows.append(
+            f"{case.group:<10} {case.name:<48} exit {exit_code:>3} {seconds:6.1f} s"
+            f" (cpu {cpu:4.1f} s) {peak:5.0f} MB  {verdict}"
+        )
+    return rows
+
+
+def _h23_db_has(db: Path, text: str) -> bool:
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        for table in ("sample_texts", "samples"):
+            for row in conn.execute(f"SELECT * FROM {table}"):
+                if any(isinstance(v, str) and text in v for v in row):
+                    return True
+    finally:
+        conn.close()
+    return False
+
+
+def _h23_secret(folder: Path, name: str) -> Path:
+    outside = folder / "outside"
+    outside.mkdir(exist_ok=True)
+    path = outside / name
+    if name.endswith(".json"):
+        path.write_text(json.dumps({"result": f"```python\n{H23_SECRET}\n```"}))
+    else:
+        path.write_text(f"{H23_SECRET}\n")
+    return path
+
+
+def _h23_harness(
+    folder: Path, line: str | bytes = '{"task_id": "DLBench/1", "status": "fail"}'
+) -> Path:
+    results = folder / "results.jsonl"
+    data = line if isinstance(line, bytes) else line.encode()
+    results.write_bytes(data + b"\n")
+    return results
+
+
+def _h23_code_link(folder: Path) -> list[str]:
+    (folder / "run" / "code").mkdir(parents=True)
+    (folder / "run" / "code" / "DLBench_1.py").symlink_to(_h23_secret(folder, "secret.py"))
+    return ["import", "dlbench-harness", str(_h23_harness(folder)), "--code", "run/code"]
+
+
+def _h23_tasks_link(folder: Path) -> list[str]:
+    (folder / "run" / "tasks").mkdir(parents=True)
+    (folder / "run" / "tasks" / "DLBench_1.json").symlink_to(_h23_secret(folder, "secret.json"))
+    return ["import", "dlbench-harness", str(_h23_harness(folder)), "--tasks", "run/tasks"]
+
+
+def _h23_sheet(folder: Path, body: str) -> list[str]:
+    sheet = folder / "labels.csv"
+    sheet.write_text("sample,final_cat1,final_note1\n" + body, encoding="utf-8")
+    return ["import", "labels", str(sheet)]
+
+
+def _h23_fifo(folder: Path) -> list[str]:
+    import os
+
+    os.mkfifo(folder / "labels.csv")
+    return ["import", "labels", str(folder / "labels.csv")]
+
+
+def _h23_figures_link(folder: Path) -> list[str]:
+    victim = _h23_secret(folder, "victim.txt")
+    out = folder / "figs"
+    out.mkdir()
+    for name in ("categories", "pass_at_1_by_stage", "category_model_heatmap", "confusion"):
+        (out / f"{name}.svg.tmp").symlink_to(victim)
+    return ["figures", "--out", "figs", "--format", "svg"]
+
+
+def _h23_target_link(folder: Path) -> list[str]:
+    victim = _h23_secret(folder, "victim.txt")
+    (folder / "counts.csv").symlink_to(victim)
+    return ["export", "counts", "--format", "csv", "--out", "counts.csv"]
+
+
+def _h23_victim_intact(folder: Path, _: subprocess.CompletedProcess[str]) -> str | None:
+    victim = folder / "outside" / "victim.txt"
+    return None if victim.read_text() == f"{H23_SECRET}\n" else "WROTE OUTSIDE"
+
+
+_H23_SERVERS: list[object] = []
+
+
+def _h23_server() -> tuple[object, object]:
+    from llm_hostile_server import HostileServer, gzip_bomb
+
+    if not _H23_SERVERS:
+        gzip_bomb()  # built before the case (1 GiB to compress), not while the client waits
+        other = HostileServer()
+        _H23_SERVERS.extend(
+            [HostileServer(redirect_to=f"http://localhost:{other.server_address[1]}"), other]
+        )
+    return _H23_SERVERS[0], _H23_SERVERS[1]
+
+
+def _h23_llm(
+    kind: str, timeout: str = "5", code: str = "def f(x):\n    return x\n"
+) -> Callable[[Path], list[str]]:
+    def build(folder: Path) -> list[str]:
+        with Store.open(folder / "keep.db") as store:
+            store.upsert_sample(
+                SampleIn(
+                    id="s1", generated_code=code, test_output="E   ValueError: x\n", passed=False
+                )
+            )
+        server, _ = _h23_server()
+        url = server.url(kind)  # type: ignore[attr-defined]
+        return [
+            "llm-label",
+            "--model",
+            "m",
+            "--base-url",
+            url,
+            "--timeout",
+            timeout,
+            "--retries",
+            "0",
+            "--concurrency",
+            "1",
+            "--samples",
+            "s1",  # one request (the seeded sample's outcome is unknown: it would be asked too)
+        ]
+
+    return build
+
+
+def _h23_not_redirected(folder: Path, proc: subprocess.CompletedProcess[str]) -> str | None:
+    _, other = _h23_server()
+    return "REDIRECT FOLLOWED" if other.paths else None  # type: ignore[attr-defined]
+
+
+def _h23_fence(folder: Path, proc: subprocess.CompletedProcess[str]) -> str | None:
+    from llm_hostile_server import fence_closed_early
+
+    server, _ = _h23_server()
+    prompts = [p for p in server.prompts if "Ignore the instructions" in p]  # type: ignore[attr-defined]
+    if not prompts:
+        return "NOT SENT"
+    return "FENCE ESCAPED" if fence_closed_early(prompts[-1]) else None
+
+
+def _h23_says_why(folder: Path, proc: subprocess.CompletedProcess[str]) -> str | None:
+    output = proc.stdout + proc.stderr
+    if proc.returncode != 1:
+        return f"exit {proc.returncode} with no answer"
+    return None if ("503" in output or "refused" in output) else "NO REASON"
+
+
+def _h23_attempts(n: int) -> Callable[[Path], list[str]]:
+    def build(folder: Path) -> list[str]:
+        line = json.dumps({"task_id": "DLBench/1", "status": "fail", "statuses": ["fail"] * n})
+        return ["import", "dlbench-harness", str(_h23_harness(folder, line))]
+
+    return build
+
+
+def _h23_taxonomy(folder: Path, categories: int = 3, big_id: bool = False) -> Path:
+    lines = ["name: T", "version: '1'", "categories:"]
+    for i in range(1, categories + 1):
+        cid = "9" * 5000 if big_id and i == categories else str(i)
+        lines += [
+            f"  - id: {cid}",
+            f"    name: C{i}",
+            "    subcategories:",
+            f"      - {{name: S{i}, dl_specific: false}}",
+        ]
+    path = folder / "t.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _h23_bigid(command: str) -> Callable[[Path], list[str]]:
+    def build(folder: Path) -> list[str]:
+        tax = str(_h23_taxonomy(folder, big_id=True))
+        if command == "taxonomy":
+            return ["--taxonomy", tax, "taxonomy"]
+        if command == "codebook":
+            return ["--taxonomy", tax, "taxonomy", "--codebook", "--format", "latex"]
+        if command == "migrate":
+            return ["taxonomy", "migrate", tax, "--dry-run"]
+        (folder / "s.jsonl").write_text('{"id": "n1"}\n')
+        return ["--taxonomy", tax, "import", "jsonl", "s.jsonl"]
+
+    return build
+
+
+def _h23_keys(folder: Path) -> list[str]:
+    (folder / "keys.toml").write_text("x = " + "[" * 50_000 + "]" * 50_000 + "\n")
+    return ["label", "--annotator", "me", "--keys", "keys.toml"]
+
+
+def _h23_search(size: int, near: bool) -> Callable[[Path], list[str]]:
+    def build(folder: Path) -> list[str]:
+        text = "NEAR( " * 5000 if near else ("tensor shape view " * (size // 18))[:size]
+        (folder / "q.txt").write_text(text)
+        script = (
+            "import sys; from pathlib import Path\n"
+            "from annotator.store import Store, SampleFilter\n"
+            "t = Path('q.txt').read_text()\n"
+            "with Store.open(Path('keep.db')) as s:\n"
+            "    f = SampleFilter(text=t)\n"
+            "    rows = s.queue('me', f, limit=100); s.queue_count('me', f)\n"
+            "    s.search_matches('me', [r.id for r in rows] or ['keep'], t)\n"
+            "print('ok')\n"
+        )
+        (folder / "q.py").write_text(script)
+        with Store.open(folder / "keep.db") as store:
+            for i in range(200):
+                store.upsert_sample(
+                    SampleIn(
+                        id=f"q{i}",
+                        generated_code="x = torch.zeros(3).view(1, -1)\n" * 50,
+                        passed=False,
+                    )
+                )
+        return ["@script", "q.py"]
+
+    return build
+
+
+def _h23_big_field(folder: Path) -> list[str]:
+    with (folder / "labels.csv").open("w") as f:
+        f.write("sample,final_cat1,final_note1\nkeep,3,")
+        block = "x" * (1 << 20)
+        for _ in range(66):
+            f.write(block)
+        f.write("\n")
+    return ["import", "labels", "labels.csv"]
+
+
+def _h23_big_jsonl(folder: Path, mib: int = 50) -> list[str]:
+    with (folder / "s.jsonl").open("w") as f:
+        f.write('{"id": "big", "passed": false, "test_output": "')
+        block = "y" * (1 << 20)
+        for _ in range(mib):
+            f.write(block)
+        f.write('"}\n')
+    return ["import", "jsonl", "s.jsonl"]
+
+
+def _h23_big_junit(folder: Path, mib: int = 30) -> list[str]:
+    (folder / "code").mkdir()
+    (folder / "code" / "t1.py").write_text("def f():\n    pass\n")
+    with (folder / "r.xml").open("w") as f:
+        f.write('<?xml version="1.0"?><testsuite><testcase classname="t1" name="test_f">')
+        f.write('<failure message="')
+        block = "z" * (1 << 20)
+        for _ in range(mib):
+            f.write(block)
+        f.write('">tb</failure></testcase></testsuite>\n')
+    return ["import", "junit", "r.xml", "--code", "code"]
+
+
+def _h23_bidi_model(folder: Path) -> list[str]:
+    (folder / "s.jsonl").write_text(
+        json.dumps({"id": "b1", "passed": False, "model": "gpt\u202eevil", "stage": "st\u2066x"})
+        + "\n"
+    )
+    return ["@chain", "import jsonl s.jsonl", "export counts --by model --format latex --out m.tex"]
+
+
+def _h23_latex_clean(folder: Path, _: subprocess.CompletedProcess[str]) -> str | None:
+    tex = folder / "m.tex"
+    if not tex.exists():
+        return "NO TABLE"
+    text = tex.read_text(encoding="utf-8")
+    return (
+        "BIDI IN LATEX"
+        if any(
+            c in text for c in "\u202e\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u200e\u200f"
+        )
+        else None
+    )
+
+
+def _h23_raw_roundtrip(folder: Path) -> list[str]:
+    with Store.open(folder / "keep.db") as store:
+        store.set_label("keep", "\tbob", LabelValue(category=2))
+    return ["@chain", "export labels --format sheet --raw-csv --out s.csv", "import labels s.csv"]
+
+
+def _h23_annotators_same(folder: Path, _: subprocess.CompletedProcess[str]) -> str | None:
+    with Store.open(folder / "keep.db") as store:
+        names = set(store.annotators())
+    return None if names <= {"final", "\tbob"} else f"NEW ANNOTATOR {sorted(names)!r}"
+
+
+def _h23_newline_id(folder: Path) -> list[str]:
+    script = (
+        "from pathlib import Path\n"
+        "from annotator.store import Store\n"
+        "from annotator.models import SampleIn\n"
+        "from annotator.tui.widgets.sample_list import row_prompt\n"
+        "with Store.open(Path('keep.db')) as s:\n"
+        "    s.upsert_sample(SampleIn(id='a\\nb', passed=False))\n"
+        "    row = [r for r in s.queue('me') if r.id == 'a\\nb'][0]\n"
+        "    text = row_prompt(row).plain\n"
+        "print('NEWLINE IN ROW' if '\\n' in text else 'ok')\n"
+    )
+    (folder / "q.py").write_text(script)
+    return ["@script", "q.py"]
+
+
+def _h23_script_ok(folder: Path, proc: subprocess.CompletedProcess[str]) -> str | None:
+    last = (proc.stdout.strip().splitlines() or ["?"])[-1]
+    return None if last == "ok" else last[:40]
+
+
+H23_CASES: list[H23Case] = [
+    # item 2: symlinks out of the folder
+    H23Case("2 paths", "harness --code links outside", _h23_code_link, True),
+    H23Case("2 paths", "harness --tasks links outside", _h23_tasks_link, True),
+    # item 3: one sheet reader
+    H23Case(
+        "3 sheet",
+        "labels: unterminated quote",
+        lambda f: _h23_sheet(f, 'keep,3,"oops\nkeep,4,x\n'),
+        True,
+    ),
+    H23Case(
+        "3 sheet",
+        "labels: swallowing quote",
+        lambda f: _h23_sheet(f, 'keep,3,"a""\nkeep,4,"b\n'),
+        True,
+    ),
+    H23Case("3 sheet", "labels: a FIFO", _h23_fifo, True),
+    # item 6: writers and planted links
+    H23Case(
+        "6 writes",
+        "figures --out: planted NAME.tmp links",
+        _h23_figures_link,
+        False,
+        _h23_victim_intact,
+    ),
+    H23Case(
+        "6 writes", "export --out: the target is a link", _h23_target_link, True, _h23_victim_intact
+    ),
+    # item 8 (and issue 22 item 7): llm-label against hostile servers
+    H23Case("8 llm", "trickle 1 byte / 2 s, --timeout 5", _h23_llm("trickle"), False),
+    H23Case(
+        "8 llm",
+        "Ctrl-C during a trickle (--timeout 60)",
+        _h23_llm("trickle", "60"),
+        False,
+        None,
+        3.0,
+    ),
+    H23Case("8 llm", "gzip bomb (1 GiB)", _h23_llm("gzipbomb"), False),
+    H23Case("8 llm", "100k-deep JSON body", _h23_llm("deep"), False),
+    H23Case("8 llm", "100k-deep JSON answer", _h23_llm("deepanswer"), False),
+    H23Case("8 llm", "5000-digit integer", _h23_llm("bigint"), False),
+    H23Case("8 llm", "100 MB body", _h23_llm("huge", "30"), False),
+    H23Case("8 llm", "redirect to another host", _h23_llm("redirect"), False, _h23_not_redirected),
+    H23Case(
+        "8 llm",
+        "sample closes the prompt's fence",
+        _h23_llm("ok", code=__import__("llm_hostile_server").HOSTILE_CODE),
+        False,
+        _h23_fence,
+    ),
+    H23Case(
+        "8 llm",
+        "endpoint refuses (503): exit 1, says why",
+        _h23_llm("refuse"),
+        False,
+        _h23_says_why,
+    ),
+    # item 10: bounded work
+    H23Case("10 work", "harness line with 20k attempts", _h23_attempts(20_000), False),
+    H23Case("10 work", "harness line with 200k attempts", _h23_attempts(200_000), False),
+    H23Case(
+        "10 work",
+        "search query path, 40 KB text",
+        _h23_search(40_000, False),
+        False,
+        _h23_script_ok,
+    ),
+    H23Case(
+        "10 work", "search query path, 5000 NEAR(", _h23_search(0, True), False, _h23_script_ok
+    ),
+    H23Case(
+        "10 work",
+        "taxonomy of 200k categories",
+        lambda f: ["--taxonomy", str(_h23_taxonomy(f, 200_000)), "taxonomy"],
+        False,
+    ),
+    # item 11: one line, not a traceback
+    H23Case(
+        "11 lines",
+        "NUL in a harness task_id",
+        lambda f: [
+            "import",
+            "dlbench-harness",
+            str(_h23_harness(f, '{"task_id": "a\\u0000b", "status": "fail"}')),
+        ],
+        True,
+    ),
+    H23Case("11 lines", "5000-digit category id: taxonomy", _h23_bigid("taxonomy"), True),
+    H23Case("11 lines", "5000-digit category id: LaTeX codebook", _h23_bigid("codebook"), True),
+    H23Case("11 lines", "5000-digit category id: migrate --dry-run", _h23_bigid("migrate"), True),
+    H23Case("11 lines", "5000-digit category id: import", _h23_bigid("import"), True),
+    H23Case("11 lines", "keys.toml of 50,000 nested arrays", _h23_keys, True),
+    # item 13: memory per input
+    H23Case("13 memory", "64 MiB CSV field", _h23_big_field, True),
+    H23Case("13 memory", "50 MB JSONL line", _h23_big_jsonl, False),
+    H23Case("13 memory", "30 MB JUnit message", _h23_big_junit, False),
+    H23Case(
+        "13 memory", "15 MiB JSONL line (under the cap)", lambda f: _h23_big_jsonl(f, 15), False
+    ),
+    H23Case(
+        "13 memory", "15 MiB JUnit message (under the cap)", lambda f: _h23_big_junit(f, 15), False
+    ),
+    # item 14: smaller
+    H23Case(
+        "14 small", "bidi in model/stage name: LaTeX", _h23_bidi_model, False, _h23_latex_clean
+    ),
+    H23Case(
+        "14 small", "sample id with a newline: queue row", _h23_newline_id, False, _h23_script_ok
+    ),
+    H23Case(
+        "14 small",
+        "--raw-csv round trip, tab-prefixed name",
+        _h23_raw_roundtrip,
+        False,
+        _h23_annotators_same,
+    ),
+]
+"""The cases of issue 23 items 2, 3, 6, 8, 10, 11, 13, 14."""
 
 
 if __name__ == "__main__":

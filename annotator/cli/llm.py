@@ -6,7 +6,8 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import UserError
-from ..llm.runner import LlmConfig, endpoint_of, estimate, pending, run
+from ..llm.runner import Interrupted, LlmConfig, RunSummary, endpoint_of, estimate, pending, run
+from ..textsafe import visible_line
 from .context import Context, pass_context
 from .output import SafeConsole, echo
 
@@ -126,16 +127,42 @@ def llm_label(
         disable=not console.is_terminal,
     ) as progress:
         task = progress.add_task("llm", total=len(ids))
-        summary = run(store, config, ids, lambda sid, status: progress.advance(task))
+        try:
+            summary = run(store, config, ids, lambda sid, status: progress.advance(task))
+        except Interrupted as stop:
+            progress.stop()
+            _report(name, stop.summary, sum(stop.summary.statuses.values()))
+            echo("Interrupted: the answers above are recorded; run again to ask the rest.")
+            raise SystemExit(130) from None
+    _report(name, summary, len(ids))
+    answered = summary.statuses.get("labeled", 0) + summary.statuses.get("invalid", 0)
+    if ids and not answered:
+        raise UserError(
+            f"no request to {endpoint} got an answer ({summary.statuses.get('failed', 0)} failed)"
+        )
+
+
+def _report(name: str, summary: RunSummary, asked: int) -> None:
+    """The counts, then every distinct reason of a failed request or invalid answer."""
     counts = ", ".join(
         f"{status} {summary.statuses.get(status, 0)}" for status in ("labeled", "invalid", "failed")
     )
     echo(
-        f"{name}: {len(ids)} samples asked: {counts}; tokens: {summary.prompt_tokens:,} prompt,"
+        f"{name}: {asked} samples asked: {counts}; tokens: {summary.prompt_tokens:,} prompt,"
         f" {summary.completion_tokens:,} answer."
     )
+    for status in ("failed", "invalid"):
+        reasons = summary.reasons[status]
+        for reason, count in reasons.most_common(REASONS_SHOWN):
+            echo(f"  {status} {count}: {visible_line(reason)[:300]}")
+        if len(reasons) > REASONS_SHOWN:
+            echo(f"  {status}: {len(reasons) - REASONS_SHOWN} more reasons (see machine_answers)")
     if summary.statuses.get("failed"):
         echo("Failed requests are asked again on the next run.")
+
+
+REASONS_SHOWN = 10
+"""Distinct reasons printed per status."""
 
 
 def _machines(ctx: Context) -> set[str]:

@@ -27,7 +27,10 @@ Figures are built without pyplot. Output is deterministic: SVG with a fixed
 ``svg.hashsalt``, no date in the metadata, text kept as ``<text>``
 (``svg.fonttype: none``); PDF with TrueType fonts embedded (``pdf.fonttype`` 42)
 and no creation date; PNG at 300 dpi. Text from the data is shown literally
-(math text off, control characters removed). matplotlib is an optional extra (``pip install 'dl-bug-annotator[figures]'``);
+(math text off, control characters removed). Each file is written through
+:func:`annotator.safefiles.write_bytes_atomic` (an O_EXCL temporary file, then a
+rename: a link planted in ``out`` is never written through). matplotlib is an
+optional extra (``pip install 'dl-bug-annotator[figures]'``);
 without it :func:`require_matplotlib` raises a :class:`UserError` saying so.
 """
 
@@ -41,6 +44,7 @@ from typing import Any
 
 from ..errors import UserError
 from ..paths import install_hint
+from ..safefiles import write_bytes_atomic
 from ..store import Store
 from .counts import AUTO
 from .figure_charts import (
@@ -175,10 +179,13 @@ def write_figures(
     except OSError as exc:
         raise UserError(f"cannot create the folder: {exc.strerror}", file=out) from None
     result = FigureSet(skipped=skipped)
+    for name in rendered:  # refuse before the first file is written, not halfway
+        if (out / f"{name}.{fmt}").is_symlink():
+            raise UserError(
+                "is a symlink: refusing to write through it", file=out / f"{name}.{fmt}"
+            )
     for name, data in rendered.items():
         path = out / f"{name}.{fmt}"
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_bytes_atomic(path, data)  # never through a planted link
         result.written[name] = path
     return result

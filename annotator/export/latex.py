@@ -7,13 +7,15 @@ counts read ``12 (3 inferred)``) and a bold Total row, categories separated
 by ``\\midrule``; ``\\toprule`` / ``\\bottomrule`` around it. It needs
 ``\\usepackage{booktabs}``. :func:`escape` makes any text safe in LaTeX: the
 special characters & % $ # _ { } ~ ^ \\ are escaped and control characters
-dropped.
+dropped - bidi and zero-width controls too (:data:`annotator.textsafe.CONTROL`:
+a U+202E in a model or stage name would break the table's compilation).
 """
 
 from __future__ import annotations
 
 import re
 
+from ..textsafe import CONTROL
 from .counts import CountTable, source_description
 from .markdown import occurrences
 
@@ -30,12 +32,11 @@ _SPECIAL = {
     "^": r"\textasciicircum{}",
 }
 _PATTERN = re.compile("|".join(re.escape(c) for c in _SPECIAL))
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def escape(text: object) -> str:
     """``text`` with LaTeX special characters escaped, on one line."""
-    value = _CONTROL.sub("", " ".join(str(text).split("\n")).replace("\t", " "))
+    value = CONTROL.sub("", " ".join(str(text).split("\n")).replace("\t", " "))
     return _PATTERN.sub(lambda m: _SPECIAL[m.group(0)], value)
 
 

@@ -2,24 +2,24 @@
 
 Contract: :func:`open_output` yields a text stream. With no path it is
 stdout, control characters from data written as visible escapes (a terminal
-is never steered by an export). With a path, the text goes to a temporary
-file in the same folder that is renamed over the target only when the block ends without an error,
-so readers never see a half-written file and a failed export leaves any old
-file untouched. Errors opening the folder become a :class:`UserError`.
+is never steered by an export). With a path, the text goes through
+:func:`annotator.safefiles.atomic_output`: a temporary file created with
+O_EXCL in the same folder, renamed over the target only when the block ends
+without an error, so readers never see a half-written file, a failed export
+leaves any old file untouched and a planted symlink is never written through
+(a target that is a symlink is refused). Errors become a :class:`UserError`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO, cast
 
-from ..errors import UserError
+from ..safefiles import atomic_output
 from ..textsafe import CONTROL
 
 # A line ending's CR stays (CSV writes CRLF); any other CR or control is escaped.
@@ -53,36 +53,15 @@ class TerminalSafeWriter:
 
 @contextlib.contextmanager
 def open_output(path: Path | None, newline: str | None = None) -> Iterator[TextIO]:
-    """A text stream to ``path`` (atomic) or to stdout when ``path`` is None."""
+    """A text stream to ``path`` (atomic, see :func:`annotator.safefiles.atomic_output`)
+    or to stdout when ``path`` is None."""
     if path is None:
         safe = TerminalSafeWriter(sys.stdout)
         yield cast(TextIO, safe)
         sys.stdout.flush()
         return
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UserError(f"cannot write: {exc.strerror}", file=path) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            yield handle
-        # mkstemp creates the file 0600; give it the mode a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise UserError(f"cannot write: {exc.strerror}", file=path) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    with atomic_output(path, "w", encoding="utf-8", newline=newline) as handle:
+        yield cast(TextIO, handle)
 
 
 def write_text(path: Path | None, text: str) -> None:

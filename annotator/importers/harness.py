@@ -12,8 +12,10 @@ kept in the metadata under ``response``) and ``model`` (``--model NAME``).
 - One model per results file: ``--model``, else the ``model`` (or ``agent``)
   named by the lines, which must all agree, else the file's stem.
 - Every attempt is one sample, ``<model>/<task id>`` (``#<i>`` appended, from 1,
-  when the task has several attempts: a ``statuses`` list, or the task on
-  several lines, in file order). The metadata holds ``task_id``, ``attempt``,
+  when the task has several attempts: a ``statuses`` list of at most 10,000, or
+  the task on several lines, in file order). The work is linear in the
+  attempts: a line's text and fields are built once and shared by its attempts,
+  and its ``statuses`` are copied into each attempt's metadata only up to 100. The metadata holds ``task_id``, ``attempt``,
   ``attempts``, ``status`` and the line's other fields; ``passed`` follows
   :data:`~.harness_models.OUTCOME`. pass@k groups the attempts by task.
 - ``stage``, ``data_type`` and ``task_type`` come from the line's ``metadata``
@@ -25,7 +27,10 @@ kept in the metadata under ``response``) and ``model`` (``--model NAME``).
   (:func:`_check_reported`), else the import fails naming the line and field.
 - The whole file is read and checked before anything is written; a bad line
   fails the import with file, line and field. Files are only looked up among
-  those listed in the folders (a task id never becomes a path). Nothing is
+  those listed in the folders (a task id never becomes a path); a symlink in
+  ``--code`` or ``--tasks`` that leaves its folder is refused, as in a
+  DL-Bench folder (:func:`annotator.safefiles.folder_files`); a code file over
+  16 MiB or a task file over 64 MiB is refused before it is read. Nothing is
   executed.
 """
 
@@ -43,13 +48,21 @@ from ..stats.passk import pass_at_k
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .harness_models import OUTCOME, HarnessResult, HarnessTask, fenced_code, outcome
-from .inputs import read_text
+from .inputs import bounded_lines, folder_files, open_regular, read_bytes, read_text
 from .jsondata import load_json, validate
 
 NAME = "dlbench-harness"
 HELP = "a DL-Bench harness results JSONL file (--code DIR, --tasks DIR, --model NAME)"
 
 MAX_JSON_BYTES = 64 << 20
+"""Largest task file read."""
+MAX_LINE_BYTES = 16 << 20
+"""Longest results line read (one task's attempts)."""
+STATUSES_KEPT = 100
+"""A line's ``statuses`` are kept in each attempt's metadata up to this many attempts
+(beyond, each attempt keeps its own status: the work stays linear in the attempts)."""
+MAX_CODE_BYTES = 16 << 20
+"""Largest code file read (``--code``)."""
 _LINE_OWN = {"task_id", "status", "statuses", "stdout_tail", "stderr_tail", "metadata"}
 
 
@@ -60,18 +73,14 @@ class _Line:
 
 
 def estimate(path: Path, **_: Any) -> int | None:
-    with path.open("rb") as handle:
+    with open_regular(path, "results file") as handle:
         return sum(1 for raw in handle if raw.strip())
 
 
 def _read_lines(path: Path) -> list[_Line]:
     lines: list[_Line] = []
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=path) from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
+    with open_regular(path, "results file") as handle:
+        for number, raw in enumerate(bounded_lines(handle, path, MAX_LINE_BYTES), start=1):
             if raw.strip():
                 result = validate(HarnessResult, load_json(path, raw, number), path, number)
                 if result.status is None and result.statuses is None:
@@ -112,24 +121,16 @@ def _model_name(path: Path, lines: list[_Line], model: str | None) -> str:
 
 
 def _files(folder: Path | None, suffix: str, option: str) -> dict[str, Path]:
+    """The files of ``--code`` / ``--tasks``; a symlink leaving the folder is refused."""
     if folder is None:
         return {}
     if not folder.is_dir():
         raise UserError(f"not a folder ({option})", file=folder)
-    return {
-        p.stem: p
-        for p in sorted(folder.iterdir())
-        if p.suffix == suffix and not p.name.startswith(".") and p.is_file()
-    }
+    return {p.stem: p for p in folder_files(folder, (suffix,))}
 
 
 def _read_task(file: Path) -> HarnessTask:
-    if file.stat().st_size > MAX_JSON_BYTES:
-        raise UserError(f"larger than {MAX_JSON_BYTES >> 20} MiB", file=file)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=file) from None
+    raw = read_bytes(file, "task file", MAX_JSON_BYTES)
     return validate(HarnessTask, load_json(file, raw), file)
 
 
@@ -217,6 +218,7 @@ def read(
     no_fence: list[str] = []
     repeated: list[str] = []
     used_tasks: set[Path] = set()
+    per_line: dict[int, tuple[dict[str, Any], str]] = {}
     for task_id, attempts in by_task.items():
         several = len(attempts) > 1
         line_numbers = sorted({line.number for line, _ in attempts})
@@ -231,10 +233,18 @@ def read(
             if task_file is not None:
                 used_tasks.add(task_file)
             code_file = _lookup(code, task_id, attempt, several)
-            generated = read_text(code_file) if code_file is not None else None
-            metadata: dict[str, Any] = result.model_dump(
-                exclude=_LINE_OWN, exclude_none=True, by_alias=True
+            generated = (
+                read_text(code_file, what="code file", cap=MAX_CODE_BYTES)
+                if code_file is not None
+                else None
             )
+            if line.number not in per_line:  # once per line, not per attempt
+                per_line[line.number] = (
+                    result.model_dump(exclude=_LINE_OWN, exclude_none=True, by_alias=True),
+                    _test_output(result),
+                )
+            line_metadata, test_output = per_line[line.number]
+            metadata: dict[str, Any] = dict(line_metadata)
             metadata.update(
                 task_id=task_id,
                 attempt=attempt,
@@ -242,7 +252,7 @@ def read(
                 status=status,
                 line=line.number,
             )
-            if result.statuses is not None:
+            if result.statuses is not None and len(result.statuses) <= STATUSES_KEPT:
                 metadata["statuses"] = result.statuses
                 if result.status is not None:
                     metadata["task_status"] = result.status
@@ -262,7 +272,7 @@ def read(
                     id=sample_id,
                     prompt=task.prompt if task else "",
                     generated_code=generated or "",
-                    test_output=_test_output(result),
+                    test_output=test_output,
                     passed=outcome(status),
                     model=name,
                     stage=result.where("stage") or (task.stage if task else None),

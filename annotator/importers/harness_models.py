@@ -28,6 +28,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, StrictBool, field_validator
 
+from ..models import no_nul_id
+
 OUTCOME: dict[str, bool | None] = {
     "pass": True,
     "fail": False,
@@ -48,6 +50,8 @@ def outcome(status: str) -> bool | None:
 
 
 _TEXT = Field(default=None, max_length=50_000_000)
+MAX_ATTEMPTS = 10_000
+"""Attempts one line may list (each becomes a sample)."""
 
 
 class HarnessCounts(BaseModel):
@@ -79,8 +83,14 @@ class HarnessResult(BaseModel):
     task_id: str = Field(min_length=1, max_length=500)
     status: str | None = Field(default=None, min_length=1, max_length=100)
     """The one attempt's status; with ``statuses`` only a summary (not imported)."""
-    statuses: list[str] | None = None
+    statuses: list[str] | None = Field(default=None, max_length=MAX_ATTEMPTS)
     """Several attempts of the task, in order (the harness's pass@k files carry only these)."""
+
+    @field_validator("task_id")
+    @classmethod
+    def _no_nul(cls, value: str) -> str:
+        return no_nul_id(value)
+
     repo: str | None = None
     counts: HarnessCounts | None = None
     duration_s: float | None = None

@@ -12,51 +12,26 @@ names the first failing field.
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
-
-_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+from ..safejson import JsonLimitError, loads
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def load_json(path: Path, raw: bytes, line: int | None = None) -> Any:
     """The value of the JSON document ``raw`` (line ``line`` of ``path``)."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"not UTF-8 (byte {exc.start})", file=path, line=line) from None
-    try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise UserError(
-            f"invalid JSON: {exc.msg} at character {exc.pos + 1}", file=path, line=line
-        ) from None
-    except RecursionError:
-        raise UserError("invalid JSON: nested too deeply", file=path, line=line) from None
-    except ValueError as exc:  # NaN/Infinity, or an integer of more than 4300 digits
-        why = "an integer of more than 4300 digits" if "digits" in str(exc) else str(exc)
-        raise UserError(f"invalid JSON: {why}", file=path, line=line) from None
-    if "\\u" in text and _SURROGATE.search(text):
-        try:
-            json.dumps(data, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            raise UserError(
-                "invalid JSON: a lone surrogate escape (\\ud800-\\udfff) is not text",
-                file=path,
-                line=line,
-            ) from None
-    return data
+        return loads(raw)
+    except JsonLimitError as exc:
+        why = str(exc)
+        if not why.startswith(("invalid JSON", "not UTF-8")):
+            why = f"invalid JSON: {why}"
+        raise UserError(why, file=path, line=line) from None
 
 
 def validate(model: type[M], data: Any, path: Path, line: int | None = None) -> M:

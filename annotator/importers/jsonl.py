@@ -1,7 +1,8 @@
 """JSONL importer: one sample object per line.
 
 Contract: each non-blank line is a JSON object validated by
-:class:`JsonlRecord`. ``id`` is optional (the content hash stands in);
+:class:`JsonlRecord`, of at most 16 MiB (a longer line fails as soon as 16 MiB
+of it have been read; a sample within it costs under 300 MB to import). ``id`` is optional (the content hash stands in);
 unknown keys are kept in the sample's metadata. A line that is not valid
 UTF-8, not JSON, not an object, or fails validation raises a
 :class:`~annotator.errors.UserError` with the file, the line and the field.
@@ -19,7 +20,7 @@ from ..errors import UserError
 from ..models import SampleIn, no_nul_id
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
-from .inputs import regular_file
+from .inputs import bounded_lines, open_regular
 from .jsondata import load_json, validate
 
 NAME = "jsonl"
@@ -64,10 +65,9 @@ class JsonlRecord(BaseModel):
 
 def estimate(path: Path, **_: Any) -> int | None:
     """The number of lines, counted in 1 MiB blocks (a 2 GB file in about a second)."""
-    regular_file(path, "JSONL file")
     lines = 0
     last = b"\n"
-    with path.open("rb") as handle:
+    with open_regular(path, "JSONL file") as handle:
         while block := handle.read(1 << 20):
             lines += block.count(b"\n")
             last = block[-1:]
@@ -76,16 +76,12 @@ def estimate(path: Path, **_: Any) -> int | None:
 
 def read(path: Path, taxonomy: Taxonomy, summary: ImportSummary, **_: Any) -> Iterator[SampleIn]:
     seen: dict[str, int] = {}
-    regular_file(path, "JSONL file")
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=path) from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
+    with open_regular(path, "JSONL file") as handle:
+        for number, raw in enumerate(bounded_lines(handle, path, MAX_LINE_BYTES), start=1):
             if not raw.strip():
                 continue
             record = _parse_line(path, number, raw)
+            del raw  # the line's bytes are not kept while the sample is stored
             sample = record.to_sample(source=str(path))
             if sample.id in seen:
                 raise UserError(
@@ -96,6 +92,10 @@ def read(path: Path, taxonomy: Taxonomy, summary: ImportSummary, **_: Any) -> It
                 )
             seen[sample.id] = number
             yield sample
+
+
+MAX_LINE_BYTES = 16 << 20
+"""Longest line (one sample) read: a longer one fails at once, before it is read whole."""
 
 
 def _parse_line(path: Path, number: int, raw: bytes) -> JsonlRecord:

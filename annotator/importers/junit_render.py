@@ -50,8 +50,16 @@ def _message(case: JUnitCase) -> str:
     return wrapped.group(1) if wrapped else message
 
 
+SUMMARY_CHARS = 500
+"""Characters of a message shown on its short-summary line (pytest cuts it to the terminal)."""
+_FIRST_LINE = re.compile(rf"[^\s][^\n\r]{{0,{SUMMARY_CHARS - 1}}}")
+
+
 def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+    """The first non-blank line of ``text``, at most :data:`SUMMARY_CHARS` characters
+    (found without splitting the whole text: a 30 MB message costs no copy)."""
+    match = _FIRST_LINE.search(text)
+    return match.group().strip() if match else ""
 
 
 def _section_body(case: JUnitCase) -> list[str]:

@@ -29,7 +29,12 @@ from xml.parsers.expat import ErrorString
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import UserError
-from .inputs import regular_file
+from .inputs import read_bytes
+
+MAX_JUNIT_BYTES = 16 << 20
+"""Largest JUnit XML file read (checked before reading; parsed, a file costs about 4 times
+its size and a long message is stored twice, so the import of the largest stays
+under 300 MB)."""
 
 # Byte patterns that need a DTD: refusing them rules out entity expansion.
 # NUL bytes are dropped first so that UTF-16/32 files cannot hide them.
@@ -123,11 +128,7 @@ class JUnitReport(BaseModel):
 
 def parse_junit(path: Path) -> JUnitReport:
     """Read and validate a JUnit XML file (refusing DTDs)."""
-    regular_file(path, "JUnit XML file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=path) from None
+    data = read_bytes(path, "JUnit XML file", MAX_JUNIT_BYTES)
     return parse_junit_bytes(data, path)
 
 

@@ -21,8 +21,6 @@ row wins and the difference is reported as a conflict.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,15 +31,13 @@ from ..models import LabelValue
 from ..sheetformat import INFERRED_SUFFIX, unguard
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
-from .inputs import read_text
-from .labelsheet import parse_cells
+from .labelsheet import parse_cells, sheet_rows
 
 NAME = "labels"
 HELP = "a labels spreadsheet (sample, <annotator>_cat1, _note1, _cat2, _note2) onto known samples"
 NEEDS_SAMPLE_IDS = True
 
 _GROUP = re.compile(r"^(?P<who>.+)_(?P<part>cat1|note1|cat2|note2|sub1|sub2|flag)$")
-csv.field_size_limit(64 * 1024 * 1024)
 
 
 def _groups(header: list[str]) -> dict[str, set[str]]:
@@ -109,14 +105,10 @@ def read(
     known_ids: set[str] | None = None,
     **_: Any,
 ) -> Iterator[ImportedLabel]:
-    text = read_text(path, "utf-8-sig")
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise UserError(f"not CSV: {exc}", file=path) from None
-    if not rows:
-        raise UserError("empty file", file=path)
-    header = [unguard(h.strip()) for h in rows[0]]
+    raw_header, sheet = sheet_rows(path, universal_newlines=False)
+    # Spaces around a header are the researchers'; a tab or a formula start is part of
+    # an annotator's name (a --raw-csv sheet writes them unguarded).
+    header = [unguard(h).strip(" ") for h in raw_header]
     if "sample" not in header:
         raise UserError("no 'sample' column", file=path, line=1, field="sample")
     groups = _groups(header)
@@ -125,7 +117,7 @@ def read(
     known = known_ids if known_ids is not None else set()
     unknown: list[tuple[int, str]] = []
     found: dict[tuple[str, str], tuple[int, LabelValue]] = {}
-    for number, cells_list in enumerate(rows[1:], start=2):
+    for number, cells_list in sheet:
         if not any(c.strip() for c in cells_list):
             continue
         if len(cells_list) > len(header):

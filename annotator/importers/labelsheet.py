@@ -20,6 +20,7 @@ different ones are reported as conflicts that name the cells that differ
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -29,11 +30,10 @@ from ..errors import UserError
 from ..models import LabelValue
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
-from .inputs import read_text
+from .inputs import open_regular
 
 PASS_VALUES = {"pass", "passed"}
 GROUP = re.compile(r"^(?P<who>.+)_(?P<part>cat1|note1|cat2|note2)$")
-csv.field_size_limit(64 * 1024 * 1024)
 
 
 def annotator_groups(header: Sequence[str]) -> list[str]:
@@ -112,46 +112,86 @@ def _infer(value: LabelValue, taxonomy: Taxonomy) -> None:
         value.subcategory2_inferred = value.subcategory2 is not None and len(cat.subcategories) > 1
 
 
-def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """The rows with their numbers; a CSV error (an unterminated quote, a field over
-    the size limit) names the row where it started instead of swallowing the rest."""
-    row_number = 1
-    while True:
-        row_number += 1
+SHEET_BYTES = 256 << 20
+"""Largest sheet read (checked before reading)."""
+FIELD_CHARS = 4 << 20
+"""Longest cell: a longer one fails at once, naming its row, before memory grows
+(the csv module keeps a cell as 4 bytes a character)."""
+
+
+def sheet_rows(
+    path: Path, *, universal_newlines: bool
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The one reader of every labels sheet (``labels.csv`` of a DL-Bench folder and
+    ``import labels``): the header and an iterator of ``(row number, cells)``.
+
+    The file must be a regular file of at most :data:`SHEET_BYTES` (a FIFO is
+    refused, never waited on); it is read as a stream (UTF-8, a BOM dropped;
+    ``universal_newlines`` turns ``\\r\\n`` and ``\\r`` into ``\\n``, else cells keep
+    their bytes) by a strict CSV parser: an unterminated or swallowing quote, a
+    cell over :data:`FIELD_CHARS` or bytes that are not UTF-8 fail with the row
+    (and line) where the bad cell started, instead of swallowing the rows after it.
+    """
+    handle = open_regular(path, "labels sheet", SHEET_BYTES)
+    stream = io.TextIOWrapper(handle, "utf-8-sig", newline=None if universal_newlines else "")
+    csv.field_size_limit(FIELD_CHARS)
+    reader = csv.reader(stream, strict=True)
+
+    def fail(why: str, row: int, line: int) -> UserError:
+        stream.close()
+        return UserError(why, file=path, where=f"row {row} (line {line})")
+
+    def next_row(row_number: int) -> list[str] | None:
         start = reader.line_num + 1
         try:
-            row = next(reader)
+            return next(reader)
         except StopIteration:
-            return
+            stream.close()
+            return None
+        except UnicodeDecodeError:
+            raise fail("not UTF-8", row_number, start) from None
         except csv.Error as exc:
             why = str(exc)
             if "unexpected end of data" in why or "EOF" in why:
                 why = "unterminated quote (the quoted cell runs to the end of the file)"
-            raise UserError(
-                f"bad CSV: {why}", file=path, where=f"row {row_number} (line {start})"
-            ) from None
-        yield row_number, row
+            elif "field larger than field limit" in why:
+                why = f"a cell of more than {FIELD_CHARS:,} characters"
+            raise fail(f"bad CSV: {why}", row_number, start) from None
+
+    header = next_row(1)
+    if header is None:
+        stream.close()
+        raise UserError("empty file", file=path)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        row_number = 1
+        while True:
+            row_number += 1
+            cells = next_row(row_number)
+            if cells is None:
+                return
+            yield row_number, cells
+
+    return header, rows()
 
 
 def read_sheet(
     path: Path, taxonomy: Taxonomy, summary: ImportSummary, known: set[str]
 ) -> tuple[dict[str, str], list[ImportedLabel]]:
     """Prompts per sample and labels, from a labels spreadsheet."""
-    text = read_text(path, "utf-8-sig", universal_newlines=True)
-    reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
-    try:
-        header = reader.fieldnames or []
-    except csv.Error as exc:
-        raise UserError(f"bad CSV: {exc}", file=path, line=1) from None
+    header, sheet = sheet_rows(path, universal_newlines=True)
     if "sample" not in header:
         raise UserError("no 'sample' column", file=path, line=1, field="sample")
     groups = annotator_groups(header)
     prompts: dict[str, str] = {}
     found: dict[tuple[str, str], list[tuple[int, LabelValue]]] = defaultdict(list)
     rows_of: dict[str, list[int]] = defaultdict(list)
-    for row_number, row in _rows(reader, path):
-        if None in row:
+    for row_number, cells_list in sheet:
+        if not cells_list:
+            continue
+        if len(cells_list) > len(header):
             raise UserError("more cells than header columns", file=path, where=f"row {row_number}")
+        row = dict(zip(header, cells_list, strict=False))
         sample = (row.get("sample") or "").strip()
         if not sample:
             summary.skipped.append(f"{path.name} row {row_number}: no sample id")

@@ -6,26 +6,36 @@ format; user: the sample). :data:`PROMPT_VERSION` changes whenever the
 wording does, and is stored with every answer. :func:`parse_answer` takes
 the raw reply text and returns a :class:`~annotator.models.LabelValue`, or
 raises :class:`InvalidAnswer` with a one-line reason: the reply must hold
-one JSON object (a Markdown code fence around it is tolerated) matching
-:class:`LlmAnswer`, naming categories and subcategories of the taxonomy.
+one JSON object (a Markdown code fence around it is tolerated; parsed with
+depth and digit limits) matching :class:`LlmAnswer`, naming categories and
+subcategories of the taxonomy. Every text of the sample is sent inside a
+code fence longer than any backtick run in it (:func:`fenced`), so a sample
+cannot close its fence and write instructions into the prompt.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..models import LabelValue, Sample
+from ..safejson import JsonLimitError, loads
 from ..suggest.frames import attribute
 from ..suggest.primary import report_of
 from ..taxonomy import Taxonomy
+from ..textsafe import visible_id
 
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 MAX_TEXT = 12_000
 """Characters of each code or output text sent (longer texts are cut, and say so)."""
+
+
+ANSWER_DEPTH = 8
+"""Nesting accepted in the model's JSON answer (it is one flat object)."""
+ANSWER_DIGITS = 12
+"""Digits accepted in an integer of the answer (category ids)."""
 
 
 class InvalidAnswer(Exception):
@@ -96,13 +106,26 @@ def facts_text(sample: Sample) -> str:
     return "\n".join(lines)
 
 
+_BACKTICKS = re.compile(r"`{3,}")
+
+
+def fenced(text: str, info: str = "") -> str:
+    """``text`` in a Markdown code fence longer than any backtick run in it, so
+    that nothing in the data can close the fence and speak as the prompt."""
+    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{text}\n{fence}"
+
+
 def user_message(sample: Sample) -> str:
+    """The sample, every text of it fenced (see :func:`fenced`); the id on one line."""
     return (
-        f"Sample: {sample.id}\n\n## Prompt\n{_cut(sample.prompt)}\n\n"
-        f"## Generated code\n```python\n{_cut(sample.generated_code)}\n```\n\n"
-        f"## Reference code\n```python\n{_cut(sample.reference_code)}\n```\n\n"
-        f"## Failure facts\n{facts_text(sample)}\n\n"
-        f"## Test output (end)\n```\n{_cut(sample.test_output[-MAX_TEXT:])}\n```"
+        f"Sample: {visible_id(sample.id)}\n\n"
+        f"## Prompt\n{fenced(_cut(sample.prompt))}\n\n"
+        f"## Generated code\n{fenced(_cut(sample.generated_code), 'python')}\n\n"
+        f"## Reference code\n{fenced(_cut(sample.reference_code), 'python')}\n\n"
+        f"## Failure facts\n{fenced(facts_text(sample))}\n\n"
+        f"## Test output (end)\n{fenced(_cut(sample.test_output[-MAX_TEXT:]))}"
     )
 
 
@@ -123,9 +146,9 @@ def parse_answer(text: str, taxonomy: Taxonomy, *, model: str = "") -> LabelValu
     if fenced:
         body = fenced.group(1)
     try:
-        data: Any = json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise InvalidAnswer(f"not JSON: {exc.msg} at character {exc.pos}") from None
+        data: Any = loads(body, max_depth=ANSWER_DEPTH, max_digits=ANSWER_DIGITS)
+    except JsonLimitError as exc:
+        raise InvalidAnswer(f"not JSON: {str(exc).removeprefix('invalid JSON: ')}") from None
     try:
         answer = LlmAnswer.model_validate(data)
     except ValidationError as exc:

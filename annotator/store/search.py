@@ -2,7 +2,9 @@
 
 Contract: :func:`fts_query` turns what a person typed into an FTS5 query
 that is always valid (every word quoted, a prefix match on each, operators
-and markup taken literally). :func:`text_clause` is the queue filter for a
+and markup taken literally) and bounded: only the first 200 characters and
+12 words of a search are used, so a pasted 40 KB text or 5000 ``NEAR(`` cost
+what a short search costs. :func:`text_clause` is the queue filter for a
 search: the sample id contains the text, or its code, test output or prompt
 (``sample_fts``), or *the annotator's own* note (``note_fts``, never anyone
 else's: blind labeling) has every word. :class:`SearchStore` adds the named
@@ -33,9 +35,20 @@ COLUMNS = ("prompt", "code", "reference", "output")
 """Labels of the ``sample_fts`` columns, in their order."""
 
 
+MAX_SEARCH_CHARS = 200
+"""Characters of a search used (the rest is ignored: a pasted 40 KB text costs no more)."""
+MAX_SEARCH_WORDS = 12
+"""Words of a search used in the full-text query (each one more FTS5 term)."""
+
+
+def search_text(text: str) -> str:
+    """The part of a typed search that is used (:data:`MAX_SEARCH_CHARS`)."""
+    return text[:MAX_SEARCH_CHARS]
+
+
 def fts_query(text: str) -> str | None:
-    """``text`` as an FTS5 query: all words, each a quoted prefix (None: no word)."""
-    words = _WORD.findall(text)
+    """``text`` as an FTS5 query: its first words, each a quoted prefix (None: no word)."""
+    words = _WORD.findall(search_text(text))[:MAX_SEARCH_WORDS]
     if not words:
         return None
     return " ".join(f'"{word}"*' for word in words)
@@ -44,7 +57,7 @@ def fts_query(text: str) -> str | None:
 def text_clause(text: str, annotator: str | None) -> tuple[str, list[Any]]:
     """A WHERE clause over ``samples s`` for a search for ``text``."""
     clause = "instr(lower(s.id), lower(?)) > 0"
-    params: list[Any] = [text]
+    params: list[Any] = [search_text(text)]
     query = fts_query(text)
     if query is None:
         return clause, params

@@ -142,7 +142,9 @@ class SourcePositions:
     """Statement by statement positions in one file (each statement parsed once)."""
 
     def __init__(self, code: str) -> None:
-        self.lines = code.split("\n")
+        # A file too large to parse is not split whole either (a 15 MB file would
+        # cost 30 MB of line strings for nothing): only its parseable head.
+        self.lines = code[: MAX_FILE_CHARS + 1].split("\n")
         self._margin = 0
         self._tree = self._parse(code)
         self._cache: dict[tuple[int, int, int, int], Statement | None] = {}

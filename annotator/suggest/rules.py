@@ -24,9 +24,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import UserError
+from ..safefiles import read_text
 from ..store.taxonomy_binding import content_hash
 from ..taxonomy import Taxonomy
 from .features import FACTS, Facts
+
+MAX_RULES_BYTES = 4 << 20
+"""Largest rules file read."""
 
 RULES_PATH = Path(__file__).with_name("rules.yaml")
 
@@ -218,14 +222,15 @@ def _yaml_where(loc: tuple[Any, ...]) -> str:
 
 @lru_cache(maxsize=8)
 def _load(path: str, taxonomy: Taxonomy) -> RuleSet:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read rules: {exc}", file=path) from None
+    text = read_text(Path(path), what="rules file", cap=MAX_RULES_BYTES)
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         raise UserError(f"invalid YAML: {exc}", file=path) from None
+    except (ValueError, RecursionError) as exc:  # a 5000-digit number, deep nesting
+        raise UserError(
+            f"invalid YAML: {str(exc)[:200] or 'nested too deeply'}", file=path
+        ) from None
     try:
         rules = RuleSet.model_validate(data)
     except ValidationError as exc:

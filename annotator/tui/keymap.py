@@ -27,8 +27,11 @@ from pathlib import Path
 from textual.binding import Binding
 
 from ..errors import UserError
+from ..safefiles import read_text
 
 DEFAULT_PATH = Path("~/.config/annotator/keys.toml")
+MAX_KEYMAP_BYTES = 1 << 20
+"""Largest keymap file read (a FIFO is refused, never waited on)."""
 
 VIEWS = {"generated": "g", "reference": "r", "diff": "d", "prompt": "w"}
 """The code views and their default keys (the same in labeling and review)."""
@@ -119,13 +122,13 @@ def load_keys(
         if explicit:
             raise UserError(f"{file}: no such keymap file")
         return KeySetup()
+    text = read_text(file, what="keymap file", cap=MAX_KEYMAP_BYTES)
     try:
-        text = file.read_text(encoding="utf-8")
         data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{file}: cannot read the keymap: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{file}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise UserError(f"{file}: not valid TOML: nested too deeply") from None
 
     def fail(name: str, why: str) -> UserError:
         return UserError(f"{file}:{_line_of(text, name)}: {name}: {why}")

@@ -96,7 +96,8 @@ def mark_offsets(
     row's text]}. Columns go through :func:`visible` as the text did (a tab
     is four cells, an escape several), past the gutter; a span on a line
     that is not shown as ``code`` has it (cut, placeholder) marks nothing."""
-    rows = code.split("\n")
+    # Only the shown head of the code has rows (code_lines shows MAX_SHOWN_CHARS).
+    rows = code[: MAX_SHOWN_CHARS + 1].split("\n")
     out: dict[int, list[tuple[int, int]]] = {}
     for span in spans:
         for number in range(span.start_line, span.end_line + 1):
@@ -214,7 +215,8 @@ def error_lines(
     seen = {f"{label}: {value}".strip() for label, value in summary}
     for label, value in summary:
         out.append(Text.assemble((f"{label}: ", "bold"), (visible(value), "bold red"), end=""))
-    body = details.strip() or "\n".join(fallback.strip().splitlines()[-limit:])
+    tail = fallback[-limit * MAX_LINE_CELLS :]  # the last lines, without splitting all
+    body = details.strip() or "\n".join(tail.strip().splitlines()[-limit:])
     lines = body.splitlines()
     if lines and lines[0].strip() in seen:
         lines = lines[1:]  # the summary already says it

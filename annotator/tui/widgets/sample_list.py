@@ -23,6 +23,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...store import QueueRow
+from ...textsafe import visible_id
 from ..names import common_prefix, short_name
 from ..render import visible
 
@@ -63,7 +64,7 @@ def row_prompt(row: QueueRow, prefix: str = "", width: int = 0) -> Text:
     text = Text.assemble(
         (icon, style),
         (f"{code:>3} ", "bold"),
-        short_name(visible(str(row.id)), width, visible(prefix)),
+        short_name(visible_id(row.id), width, visible_id(prefix)),
         no_wrap=True,
         overflow="ellipsis",
         end="",
