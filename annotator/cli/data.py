@@ -3,86 +3,115 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..importers import IMPORTERS, ImportSummary, estimate, import_path
+from ..importers import options as importer_options
 from .context import Context, pass_context
 from .output import SafeConsole, echo
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-@click.command("import")
+
+def _format_help() -> str:
+    lines = [
+        "Import samples (and labels) from PATH in FORMAT, in one transaction.",
+        "",
+        "\b",
+        "Formats:",
+    ]
+    for name, chosen in IMPORTERS.items():
+        lines.append(f"  {name} {chosen.usage}")
+        lines.append(f"      {chosen.help}")
+    lines += [
+        "",
+        "A bad record fails the whole import and changes nothing. Re-importing the",
+        "same data changes nothing; changed content updates samples and keeps labels.",
+    ]
+    return "\n".join(lines)
+
+
+def _declared_options(command: F) -> F:
+    """One click option per option the formats declare (see importers.options)."""
+    for name, (option, formats) in sorted(importer_options().items(), reverse=True):
+        helps = {o.help for i in IMPORTERS.values() for o in i.options if o.name == name}
+        text = "; ".join(
+            f"{fmt}: {o.help}" for fmt in formats for o in IMPORTERS[fmt].options if o.name == name
+        )
+        command = click.option(
+            option.flag,
+            name,
+            default=None,
+            metavar=option.metavar,
+            type=click.Path(path_type=Path) if option.kind == "path" else str,
+            help=text if len(helps) > 1 else f"{', '.join(formats)}: {option.help}",
+        )(command)
+    return command
+
+
+@click.command("import", help=_format_help())
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(IMPORTERS)))
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option(
-    "--code",
-    "code_dir",
-    type=click.Path(path_type=Path),
-    help="junit: folder of generated code files, one per sample (<id>.py);"
-    " dlbench-harness: the code of each task (DLBench_<n>.py).",
-)
-@click.option(
-    "--tasks",
-    "tasks_dir",
-    type=click.Path(path_type=Path),
-    help="dlbench-harness: folder of task JSON files (prompt, raw model response).",
-)
-@click.option("--model", default=None, help="dlbench-harness: the model the results are of.")
+@_declared_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_context
-def import_cmd(
-    ctx: Context,
-    fmt: str,
-    path: Path,
-    code_dir: Path | None,
-    tasks_dir: Path | None,
-    model: str | None,
-    as_json: bool,
-) -> None:
-    """Import samples (and labels) from PATH in FORMAT, in one transaction.
-
-    \b
-    Formats:
-      jsonl FILE               one sample object per line
-      dlbench DIR              Original/, Generated/, Result/, labels.csv
-      junit FILE.xml --code DIR  pytest --junitxml output + generated code
-      dlbench-harness FILE.jsonl [--code DIR] [--tasks DIR] [--model NAME]
-                               DL-Bench harness results (attempts per task)
-      labels FILE.csv          a labels spreadsheet onto samples already imported
-
-    A bad record fails the whole import and changes nothing. Re-importing the
-    same data changes nothing; changed content updates samples and keeps labels.
-    """
-    given = {"code_dir": code_dir, "tasks_dir": tasks_dir, "model": model}
+def import_cmd(ctx: Context, /, fmt: str, path: Path, as_json: bool, **given: Any) -> None:
     options = {key: value for key, value in given.items() if value is not None}
-    store = ctx.creating_store()
     console = SafeConsole(stderr=True)
+    # Options are checked and the input sized before any database file is made.
     total = estimate(fmt, path, **options) if path.exists() else None
     show_bar = console.is_terminal and not as_json and (total is None or total > 50)
-    with Progress(
-        TextColumn("importing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not show_bar,
-    ) as progress:
-        task = progress.add_task("import", total=total)
-        summary = import_path(
-            store,
-            fmt,
-            path,
-            progress=lambda n: progress.advance(task, n),
-            expected=total,
-            **options,
-        )
+    with _removed_if_failed(ctx):
+        store = ctx.creating_store()
+        with Progress(
+            TextColumn("importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not show_bar,
+        ) as progress:
+            task = progress.add_task("import", total=total)
+            summary = import_path(
+                store,
+                fmt,
+                path,
+                progress=lambda n: progress.advance(task, n),
+                expected=total,
+                **options,
+            )
     if as_json:
         echo(json.dumps(summary.as_dict(), indent=2))
     else:
         _print_summary(summary, ctx)
+
+
+@contextmanager
+def _removed_if_failed(ctx: Context) -> Iterator[None]:
+    """A failed import into a database it created leaves no file behind (nor the
+    folders made for it): nothing changed means no new file either."""
+    db = Path(ctx.db_path)
+    missing = [p for p in (db, *db.parents) if not p.exists()]
+    try:
+        yield
+    except BaseException:
+        if missing:
+            ctx.close()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            for folder in missing[1:]:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+        raise
 
 
 def _print_summary(summary: ImportSummary, ctx: Context) -> None:

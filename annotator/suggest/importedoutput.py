@@ -1,0 +1,114 @@
+"""A benchmark's recorded results read from the importer's models, not from text.
+
+Contract: :func:`report_from_imported` turns the
+:class:`~annotator.importers.report.ImportedReport` an importer attached to a
+sample (EvalPlus failing inputs, BigCodeBench tracebacks, LiveCodeBench
+verdicts, SWE-bench FAIL_TO_PASS / PASS_TO_PASS tests, Inspect errors) into a
+:class:`~.outputmodels.TestReport`: one failure per failing case. A case with
+a traceback takes its exception, message and frames from that traceback
+(parsed by :func:`~.testoutput.parse_test_output`, the one parser of test
+output); otherwise the benchmark's verdict is the exception
+(:data:`VERDICTS`: ``WrongAnswer``, ``TimeLimitExceeded``, ``RuntimeError``,
+``CompileError``, ``FailToPass``, ``PassToPass``) and the failing input, the
+expected and the actual output are the details, so the failure panel shows
+them and the suggester's message facts see them. Pure; never raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..importers.report import ImportedCase, ImportedReport, report_from_metadata
+from .outputfacts import MAX_DETAILS, MAX_LINE, message_facts
+from .outputmodels import Counts, FailedTest, TestReport
+
+VERDICTS: dict[str, str] = {
+    "wrong answer": "WrongAnswer",
+    "time limit exceeded": "TimeLimitExceeded",
+    "runtime error": "RuntimeError",
+    "compilation error": "CompileError",
+    "compile error": "CompileError",
+    "fail_to_pass": "FailToPass",
+    "pass_to_pass": "PassToPass",
+    "failed": "Failed",
+    "error": "Error",
+}
+"""A verdict (lower case, the part before any parenthesis) -> the exception shown."""
+
+
+def _verdict_exception(verdict: str) -> str:
+    key = verdict.split("(", 1)[0].strip().lower()
+    return VERDICTS.get(key, "".join(w.capitalize() for w in key.split()) or "Failed")
+
+
+def _details(case: ImportedCase) -> str:
+    lines = []
+    for label, value in (("input", case.inputs), ("expected", case.expected), ("got", case.output)):
+        if value is not None:
+            lines.append(f"{label}: {value}")
+    return "\n".join(lines)[:MAX_DETAILS]
+
+
+def _failure(case: ImportedCase, function: str | None) -> FailedTest:
+    from .testoutput import parse_test_output
+
+    timeout = case.status == "timeout"
+    if case.traceback:
+        parsed = parse_test_output(case.traceback, function)
+        failures = parsed.all_failures() or parsed.pre_test_errors
+        if failures and failures[0].exception_type:
+            first = failures[0]
+            return FailedTest(
+                test_id=case.test,
+                exception_type=first.exception_type,
+                message=first.message,
+                details=first.details or _details(case),
+                frames=first.frames,
+                generated_frame=first.generated_frame,
+                shapes=first.shapes,
+                assertion=first.assertion,
+                did_not_raise=first.did_not_raise,
+                timeout=timeout or first.timeout,
+            )
+    message = (
+        (case.message or case.verdict).splitlines()[0][:MAX_LINE]
+        if (case.message or case.verdict)
+        else ""
+    )
+    details = _details(case) or case.traceback[:MAX_DETAILS]
+    facts = message_facts(message, details)
+    return FailedTest(
+        test_id=case.test,
+        exception_type=_verdict_exception(case.verdict or case.status),
+        message=message,
+        details=details,
+        shapes=facts.shapes,
+        assertion=facts.assertion,
+        did_not_raise=facts.did_not_raise,
+        timeout=timeout or facts.timeout,
+    )
+
+
+def report_from_imported(report: ImportedReport, function: str | None = None) -> TestReport:
+    from .testoutput import primary_signature
+
+    failures = [_failure(c, function) for c in report.failing()]
+    passed = sum(c.status == "passed" for c in report.cases)
+    skipped = sum(c.status == "skipped" for c in report.cases)
+    errors = sum(c.status == "error" for c in report.cases)
+    return TestReport(
+        failures=failures,
+        counts=Counts(passed=passed, failed=len(failures) - errors, errors=errors, skipped=skipped),
+        collected=len(report.cases) + report.not_kept,
+        timeout=any(f.timeout for f in failures),
+        did_not_raise=any(f.did_not_raise for f in failures),
+        primary_error=primary_signature(failures),
+        format=report.format,
+    )
+
+
+def imported_report(metadata: Mapping[str, Any] | None, function: str | None) -> TestReport | None:
+    """The report an importer attached to a sample's metadata; None when there is none."""
+    report = report_from_metadata(metadata)
+    return None if report is None else report_from_imported(report, function)
