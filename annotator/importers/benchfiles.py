@@ -20,6 +20,7 @@ Contract:
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,6 +32,7 @@ from .inputs import regular_file
 from .jsondata import load_json
 
 M = TypeVar("M", bound=BaseModel)
+_UNION_TAG = re.compile(r"^(str|int|float|bool|list|dict|none)(\[.*\])?$|^[\w-]+\[.*\]$")
 
 MAX_DOCUMENT = 512 << 20
 """Largest results document read (bytes): ten thousand samples take some tens of MB."""
@@ -85,7 +87,9 @@ def validate_at(model: type[M], data: Any, path: Path, where: str) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
+        # A union's members show in the location ("id.str"): only the keys name a field.
+        parts = [str(p) for p in err["loc"] if not (isinstance(p, str) and _UNION_TAG.match(p))]
+        field = ".".join(parts) or None
         raise UserError(str(err["msg"]), file=path, where=where, field=field) from None
 
 

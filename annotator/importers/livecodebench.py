@@ -116,9 +116,20 @@ def _case(judged: Judgement) -> ImportedCase:
     code = judged.error_code if judged.error_code is not None else -2
     case_status: Status = ERROR_CODES.get(code, ("", "failed"))[1]
     message = judged.error
+    if not message and judged.expected is not None and judged.output is not None:
+        first = [as_text(v).split("\n", 1)[0][:80] for v in (judged.expected, judged.output)]
+        message = f"expected {first[0]}, got {first[1]}"
     match = _REPR.match(judged.error)
-    if match:  # repr(e): "ValueError('bad')" -> "ValueError: 'bad'"
-        message = f"{match.group(1)}: {match.group(2)}"
+    if match:  # repr(e): "ValueError('bad')" -> "ValueError: bad"
+        args = match.group(2)
+        if (
+            len(args) >= 2
+            and args[0] == args[-1]
+            and args[0] in "'\""
+            and args[0] not in args[1:-1]
+        ):
+            args = args[1:-1]
+        message = f"{match.group(1)}: {args}".rstrip(": ")
     return ImportedCase(
         test="first failing test",
         status=case_status,

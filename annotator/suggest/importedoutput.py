@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..importers.report import ImportedCase, ImportedReport, report_from_metadata
-from .outputfacts import MAX_DETAILS, MAX_LINE, message_facts
+from .outputfacts import _EXC, MAX_DETAILS, MAX_LINE, message_facts
 from .outputmodels import Counts, FailedTest, TestReport
 
 VERDICTS: dict[str, str] = {
@@ -71,16 +71,17 @@ def _failure(case: ImportedCase, function: str | None) -> FailedTest:
                 did_not_raise=first.did_not_raise,
                 timeout=timeout or first.timeout,
             )
-    message = (
-        (case.message or case.verdict).splitlines()[0][:MAX_LINE]
-        if (case.message or case.verdict)
-        else ""
-    )
+    text = case.message or case.verdict
+    message = text.splitlines()[0][:MAX_LINE] if text else ""
+    exception = _verdict_exception(case.verdict or case.status)
+    raised = _EXC.match(message) if case.status == "error" else None
+    if raised:  # a runtime or compile error names the exception the code raised
+        exception, message = raised.group(1).rsplit(".", 1)[-1], raised.group(2) or ""
     details = _details(case) or case.traceback[:MAX_DETAILS]
     facts = message_facts(message, details)
     return FailedTest(
         test_id=case.test,
-        exception_type=_verdict_exception(case.verdict or case.status),
+        exception_type=exception,
         message=message,
         details=details,
         shapes=facts.shapes,
