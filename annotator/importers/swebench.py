@@ -159,8 +159,12 @@ def _status(report: InstanceReport | None, patch: str) -> str:
     return "unresolved"
 
 
-def _cases(report: InstanceReport) -> list[ImportedCase]:
+def _cases(report: InstanceReport, status: str) -> list[ImportedCase]:
     cases: list[ImportedCase] = []
+    if status in ("patch_failed", "empty_patch"):
+        why = "the patch did not apply" if status == "patch_failed" else "the patch is empty"
+        verdict = "Patch Failed" if status == "patch_failed" else "Empty Patch"
+        cases.append(ImportedCase(test="patch", status="error", verdict=verdict, message=why))
     for group in GROUPS:
         tests = report.tests_status.get(group)
         if tests is None:
@@ -265,7 +269,7 @@ class SweBenchImporter:
                 source=str(folder),
             )
             if report is not None:
-                sample = with_report(sample, make_report("swe-bench", _cases(report)))
+                sample = with_report(sample, make_report("swe-bench", _cases(report, status)))
             out.append(sample)
         if no_patch:
             summary.warnings.append(

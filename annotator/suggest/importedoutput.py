@@ -11,7 +11,9 @@ output); otherwise the benchmark's verdict is the exception
 (:data:`VERDICTS`: ``WrongAnswer``, ``TimeLimitExceeded``, ``RuntimeError``,
 ``CompileError``, ``FailToPass``, ``PassToPass``) and the failing input, the
 expected and the actual output are the details, so the failure panel shows
-them and the suggester's message facts see them. Pure; never raises.
+them and the suggester's message facts see them. A failing test known by name
+only (SWE-bench) takes the exception and message the test output printed for
+it, its verdict leading the details. Pure; never raises.
 """
 
 from __future__ import annotations
@@ -91,10 +93,60 @@ def _failure(case: ImportedCase, function: str | None) -> FailedTest:
     )
 
 
-def report_from_imported(report: ImportedReport, function: str | None = None) -> TestReport:
+def _named_only(case: ImportedCase) -> bool:
+    """A failing test known by name only (SWE-bench's FAIL_TO_PASS lists)."""
+    return not case.traceback and case.inputs is None and case.output is None
+
+
+def _with_output(
+    report: ImportedReport, failures: list[FailedTest], test_output: str, function: str | None
+) -> list[FailedTest]:
+    """Failures known by name only take the exception, message and frames the
+    test output printed for the same test; the verdict leads the details."""
+    from .testoutput import parse_test_output
+
+    printed = parse_test_output(test_output, function).all_failures()
+    if not printed:
+        return failures
+    out = []
+    for case, failure in zip(report.failing(), failures, strict=True):
+        same = next(
+            (p for p in printed if _named_only(case) and _same_test(p.test_id, case.test)), None
+        )
+        if same is None or not same.exception_type:
+            out.append(failure)
+            continue
+        verdict = f"{case.verdict}: {case.message}" if case.message else case.verdict
+        out.append(
+            FailedTest(
+                test_id=case.test,
+                exception_type=same.exception_type,
+                message=same.message,
+                details=f"{verdict}\n{same.details}"[:MAX_DETAILS],
+                frames=same.frames,
+                generated_frame=same.generated_frame,
+                shapes=same.shapes,
+                assertion=same.assertion,
+                did_not_raise=same.did_not_raise,
+                timeout=failure.timeout or same.timeout,
+            )
+        )
+    return out
+
+
+def _same_test(printed: str, named: str) -> bool:
+    printed, named = printed.replace("::", "."), named.replace("::", ".")
+    return printed == named or named.endswith(printed) or printed.endswith(named)
+
+
+def report_from_imported(
+    report: ImportedReport, function: str | None = None, test_output: str = ""
+) -> TestReport:
     from .testoutput import primary_signature
 
     failures = [_failure(c, function) for c in report.failing()]
+    if test_output and any(_named_only(c) for c in report.failing()):
+        failures = _with_output(report, failures, test_output, function)
     passed = sum(c.status == "passed" for c in report.cases)
     skipped = sum(c.status == "skipped" for c in report.cases)
     errors = sum(c.status == "error" for c in report.cases)
@@ -109,7 +161,10 @@ def report_from_imported(report: ImportedReport, function: str | None = None) ->
     )
 
 
-def imported_report(metadata: Mapping[str, Any] | None, function: str | None) -> TestReport | None:
-    """The report an importer attached to a sample's metadata; None when there is none."""
+def imported_report(
+    metadata: Mapping[str, Any] | None, function: str | None, test_output: str = ""
+) -> TestReport | None:
+    """The report an importer attached to a sample's metadata; None when there is none.
+    Tests it knows by name only are matched with the failures ``test_output`` printed."""
     report = report_from_metadata(metadata)
-    return None if report is None else report_from_imported(report, function)
+    return None if report is None else report_from_imported(report, function, test_output)

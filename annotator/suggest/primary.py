@@ -42,7 +42,7 @@ def report_of(test_output: str, metadata: Mapping[str, Any] | None) -> TestRepor
     attached (:mod:`.importedoutput`: failing inputs, verdicts, FAIL_TO_PASS
     tests) or its JUnit cases (both read from their models), else its test output."""
     function = function_of(metadata)
-    imported = imported_report(metadata, function)
+    imported = imported_report(metadata, function, test_output)
     if imported is not None:
         return imported
     cases = cases_from_metadata(metadata)
