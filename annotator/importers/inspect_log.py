@@ -192,11 +192,13 @@ class InspectImporter:
         **_: Any,
     ) -> Iterator[SampleIn]:
         with self._open(path) as archive:
-            try:
-                info = archive.getinfo("header.json")
-            except KeyError:
-                raise UserError("no header.json: not an Inspect .eval log", file=path) from None
-            header = validate_at(Header, _member(archive, info, path), path, "header.json")
+            names = set(archive.namelist())
+            # A log still being written has its journal's start but no header yet.
+            head = next((n for n in ("header.json", "_journal/start.json") if n in names), None)
+            if head is None:
+                raise UserError("no header.json: not an Inspect .eval log", file=path)
+            info = archive.getinfo(head)
+            header = validate_at(Header, _member(archive, info, path), path, head)
             members = self._samples(archive, path)
             if not members:
                 raise UserError("no samples/*.json in the log", file=path)
@@ -250,8 +252,7 @@ class InspectImporter:
                     status=status,
                     passed=passed,
                     source=path,
-                    metadata={"member": where, "completion": sample.output.completion}
-                    | ({"sample_metadata": sample.metadata} if sample.metadata else {}),
+                    metadata=_metadata(sample, where),
                     prompt=_prompt(sample.input),
                     generated_code=(score.answer if score and score.answer else None)
                     or sample.output.completion,
@@ -263,6 +264,16 @@ class InspectImporter:
                 summary.unknown_outcome.append(
                     f"{no_scorer} samples have no score '{scorer}' (imported with outcome unknown)"
                 )
+
+
+def _metadata(sample: EvalSample, member: str) -> dict[str, Any]:
+    kept: dict[str, Any] = {"member": member, "completion": sample.output.completion}
+    if sample.metadata:
+        kept["sample_metadata"] = sample.metadata
+        entry = sample.metadata.get("entry_point")
+        if isinstance(entry, str) and entry:  # the function the prompt asks for
+            kept["entry_point"] = entry
+    return kept
 
 
 def _order(info: zipfile.ZipInfo) -> tuple[str, int]:
