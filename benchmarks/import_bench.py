@@ -1,11 +1,21 @@
-"""Import benchmark: `annotator import dlbench` against a bare sqlite-utils insert.
+"""Import benchmark: `annotator import` against a bare sqlite-utils insert.
 
 Usage: python benchmarks/import_bench.py [DLBENCH_DIR] [--repeat N]
+       python benchmarks/import_bench.py --formats [NAME,...] [--n 10000] [--repeat N]
 
 The baseline reads the same files (generated, reference, result, labels.csv
 rows) and inserts them with ``sqlite_utils`` ``insert_all`` into one table,
 with no validation, hashing, history or label mapping. The target is that the
 real import costs at most 3x the baseline. Prints median wall times.
+
+``--formats`` times the benchmark importers (evalplus, bigcodebench,
+livecodebench, swe-bench, inspect) on synthetic files of ``--n`` samples
+shaped like each benchmark's own (:mod:`_formats`) against two baselines:
+*store insert*, the same samples already built written through the store
+(what storing the texts costs: content hash, history, the search index), and
+*bare insert*, the file read with ``json``/``zipfile`` alone and its texts
+inserted with ``sqlite_utils`` into one table. The target is at most 1.5x the
+store insert (what the importer adds: reading, validating, the report).
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -66,11 +77,58 @@ def timed(fn, folder: Path, repeat: int) -> list[float]:  # type: ignore[no-unty
     return times
 
 
+def bench_formats(names: list[str], n: int, repeat: int) -> int:
+    from _formats import FORMATS
+
+    from annotator.importers import IMPORTERS, estimate
+    from annotator.importers.base import ImportSummary, run_import
+
+    print(f"samples: {n} per format; median of {repeat}; target <= 1.5x")
+    print("format         bare insert   store insert   import   vs store   vs bare")
+    for name in names:
+        write, bare_rows = FORMATS[name]
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write(Path(tmp), n)
+            with Store.open(Path(tmp) / "taxonomy.db") as store:
+                taxonomy = store.taxonomy
+            built = list(IMPORTERS[name].read(path, taxonomy, ImportSummary(name)))
+
+            def bare(_: Path, db_path: Path, path: Path = path, rows: Any = bare_rows) -> None:
+                db = sqlite_utils.Database(db_path)
+                db.table("samples").insert_all(rows(path), pk="id", replace=True)
+                db.close()
+
+            def stored(_: Path, db_path: Path, name: str = name, built: Any = built) -> None:
+                with Store.open(db_path) as store:
+                    run_import(store, iter(built), ImportSummary(name), expected=len(built))
+
+            def real(_: Path, db_path: Path, path: Path = path, name: str = name) -> None:
+                with Store.open(db_path) as store:
+                    import_path(store, name, path, expected=estimate(name, path))
+
+            timed(bare, path, 1)
+            base = statistics.median(timed(bare, path, repeat))
+            floor = statistics.median(timed(stored, path, repeat))
+            ours = statistics.median(timed(real, path, repeat))
+        print(
+            f"{name:<14} {base * 1000:8.0f} ms  {floor * 1000:10.0f} ms  {ours * 1000:7.0f} ms"
+            f"  {ours / floor:7.2f}x  {ours / base:7.2f}x"
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--formats", nargs="?", const="all", default=None)
+    parser.add_argument("--n", type=int, default=10_000)
     args = parser.parse_args()
+    if args.formats is not None:
+        from _formats import FORMATS
+
+        names = list(FORMATS) if args.formats == "all" else args.formats.split(",")
+        return bench_formats(names, args.n, args.repeat)
     if not (args.folder / "Generated").is_dir():
         print(f"no DL-Bench folder at {args.folder}", file=sys.stderr)
         return 1

@@ -20,6 +20,7 @@ Contract:
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any, TypeVar
@@ -51,10 +52,14 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
     """The bytes of ``path``, refused (one line) beyond ``max_bytes``."""
     try:
         with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
+            # Read what the file holds, never a buffer of max_bytes; +1 sees it grow.
+            size = os.fstat(handle.fileno()).st_size
+            raw = b"" if size > max_bytes else handle.read(size + 1)
+            if len(raw) > size:
+                raw += handle.read(max(0, max_bytes + 1 - len(raw)))
     except OSError as exc:
         raise UserError(f"cannot read: {exc.strerror or exc}", file=path) from None
-    if len(raw) > max_bytes:
+    if size > max_bytes or len(raw) > max_bytes:
         raise UserError(f"larger than {max_bytes >> 20} MiB: refusing to read it", file=path)
     return raw
 

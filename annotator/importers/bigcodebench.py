@@ -49,7 +49,7 @@ SUFFIXES = ("_eval_results.json", ".eval_results.json", "eval_results.json", ".j
 class BigCodeBenchEntry(BaseModel):
     """One sample's result in ``eval[task_id]``."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     task_id: str | None = None
     solution: str = ""
@@ -123,7 +123,6 @@ class BigCodeBenchImporter:
                     status=entry.status,
                     passed=OUTCOME.get(entry.status),
                     source=path,
-                    metadata={"where": where},
                     generated_code=entry.solution,
                     test_output=render(report),
                 )

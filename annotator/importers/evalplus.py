@@ -56,7 +56,7 @@ SUFFIXES = (".eval_results.json", "_eval_results.json", "eval_results.json", ".j
 class EvalPlusEntry(BaseModel):
     """One sample's result in ``eval[task_id]``."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     task_id: str | None = None
     solution: str | None = None
@@ -69,7 +69,7 @@ class EvalPlusEntry(BaseModel):
 class SampleLine(BaseModel):
     """One line of ``samples.jsonl``."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     task_id: str = Field(min_length=1)
     solution: str | None = None
@@ -204,7 +204,6 @@ class EvalPlusImporter:
                     metadata={
                         "base_status": entry.base_status,
                         "plus_status": entry.plus_status,
-                        "where": where,
                     },
                     generated_code=code or "",
                     test_output=(

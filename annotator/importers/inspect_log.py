@@ -58,20 +58,20 @@ LETTERS: dict[str, tuple[str, bool | None]] = {
 
 
 class EvalSpec(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     task: str = Field(min_length=1)
     model: str = Field(min_length=1)
 
 
 class Header(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     eval: EvalSpec
 
 
 class Score(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     value: Any = None
     answer: str | None = None
@@ -79,14 +79,14 @@ class Score(BaseModel):
 
 
 class SampleError(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     message: str = ""
     traceback: str = ""
 
 
 class Output(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     completion: str = ""
 
@@ -94,7 +94,7 @@ class Output(BaseModel):
 class EvalSample(BaseModel):
     """One ``samples/<id>_epoch_<n>.json``."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     id: str | int
     epoch: int = 1
@@ -112,7 +112,10 @@ def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Any:
         raise UserError(f"larger than {MAX_MEMBER >> 20} MiB unpacked: refusing it", file=where)
     try:
         with archive.open(info) as handle:
-            raw = handle.read(MAX_MEMBER + 1)
+            # As much as the archive says (+1 to catch a lie), never more than the cap.
+            raw = handle.read(info.file_size + 1)
+            if len(raw) > info.file_size:
+                raw += handle.read(MAX_MEMBER + 1 - len(raw))
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
         raise UserError(f"cannot unpack: {exc}", file=where) from None
     if len(raw) > MAX_MEMBER:

@@ -66,7 +66,7 @@ _REPR = re.compile(r"^([A-Za-z_][\w.]*)\((.*)\)$", re.DOTALL)
 class Question(BaseModel):
     """One question of an ``_eval_all.json`` list."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     question_id: str | int
     question_title: str = ""
@@ -83,7 +83,7 @@ class Question(BaseModel):
 class Judgement(BaseModel):
     """One sample's metadata: why it failed (empty when it passed)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     error_code: int | None = None
     error_message: str = ""
@@ -204,7 +204,6 @@ class LiveCodeBenchImporter:
                     "title": question.question_title,
                     "platform": question.platform,
                     "difficulty": question.difficulty,
-                    "where": where,
                 }
                 if question.output_list is not None and number < len(question.output_list):
                     metadata["response"] = question.output_list[number]

@@ -7,8 +7,9 @@ verdict (``wrong answer``, ``time limit``, ``runtime error``,
 ``compile error``, ``FAIL_TO_PASS`` ...), the traceback when one was stored,
 and the failing input with the expected and the actual output when the
 benchmark judged outputs. :func:`with_report` stores it in the sample's
-metadata under :data:`REPORT_KEY`; :func:`report_from_metadata` reads it back
-(None when absent or not a report). The failure panel and the suggester read
+metadata under :data:`REPORT_KEY`; :func:`report_from_metadata` reads it back,
+validated (None when absent or not a report). Passing tests are counted, not
+listed. The failure panel and the suggester read
 these models (``annotator.suggest.importedoutput``), never the text rendered
 for people by :func:`render`. Every text is capped at :data:`MAX_TEXT`
 characters so that one huge input cannot bloat the database.
@@ -17,9 +18,10 @@ characters so that one huge input cannot bloat the database.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ..models import SampleIn
 
@@ -27,7 +29,7 @@ REPORT_KEY = "test_report"
 MAX_TEXT = 20_000
 """Characters kept of one input, output or traceback (the rest is cut, marked)."""
 MAX_CASES = 200
-"""Cases kept per sample (the count of the others is kept)."""
+"""Failing cases kept per sample (the count of the others is kept)."""
 
 Status = Literal["passed", "failed", "error", "timeout", "skipped"]
 
@@ -39,10 +41,9 @@ def cap(text: str | None, limit: int = MAX_TEXT) -> str | None:
     return f"{text[:limit]}\n... ({len(text) - limit} more characters not kept)"
 
 
-class ImportedCase(BaseModel):
+@dataclass(frozen=True, slots=True)
+class ImportedCase:
     """One test (or judged input) of a sample."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     test: str
     status: Status
@@ -55,31 +56,63 @@ class ImportedCase(BaseModel):
     output: str | None = None
 
 
-class ImportedReport(BaseModel):
-    """The tests of one sample, as its benchmark recorded them."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True, slots=True)
+class ImportedReport:
+    """The tests of one sample, as its benchmark recorded them: the cases that did
+    not pass (at most :data:`MAX_CASES`) and the counts of the others."""
 
     format: str
-    cases: list[ImportedCase]
+    cases: list[ImportedCase] = field(default_factory=list)
+    passed: int = 0
+    skipped: int = 0
     not_kept: int = 0
-    """Cases left out beyond :data:`MAX_CASES`."""
+    """Failing cases left out beyond :data:`MAX_CASES`."""
 
     def failing(self) -> list[ImportedCase]:
         return [c for c in self.cases if c.status not in ("passed", "skipped")]
 
 
-def make_report(fmt: str, cases: list[ImportedCase]) -> ImportedReport:
-    """A report of ``cases``, failing cases first, at most :data:`MAX_CASES`."""
-    ordered = sorted(cases, key=lambda c: c.status in ("passed", "skipped"))
+_READ = TypeAdapter(ImportedReport)
+
+
+def make_report(fmt: str, cases: list[ImportedCase], passed: int = 0) -> ImportedReport:
+    """A report of ``cases``: the passing and skipped ones counted, the others
+    kept (at most :data:`MAX_CASES`); ``passed`` more passed by name only."""
+    failing = [c for c in cases if c.status not in ("passed", "skipped")]
     return ImportedReport(
-        format=fmt, cases=ordered[:MAX_CASES], not_kept=max(0, len(cases) - MAX_CASES)
+        format=fmt,
+        cases=failing[:MAX_CASES],
+        passed=passed + sum(c.status == "passed" for c in cases),
+        skipped=sum(c.status == "skipped" for c in cases),
+        not_kept=max(0, len(failing) - MAX_CASES),
     )
+
+
+def _case_json(case: ImportedCase) -> dict[str, Any]:
+    """The case as JSON, defaults left out (written for every sample: kept plain)."""
+    data: dict[str, Any] = {"test": case.test, "status": case.status}
+    if case.verdict:
+        data["verdict"] = case.verdict
+    if case.message:
+        data["message"] = case.message
+    if case.traceback:
+        data["traceback"] = case.traceback
+    if case.inputs is not None:
+        data["inputs"] = case.inputs
+    if case.expected is not None:
+        data["expected"] = case.expected
+    if case.output is not None:
+        data["output"] = case.output
+    return data
 
 
 def with_report(sample: SampleIn, report: ImportedReport) -> SampleIn:
     """``sample`` carrying ``report`` (in its metadata, as JSON)."""
-    sample.metadata[REPORT_KEY] = report.model_dump(exclude_defaults=True)
+    data: dict[str, Any] = {"format": report.format, "cases": [_case_json(c) for c in report.cases]}
+    for name in ("passed", "skipped", "not_kept"):
+        if getattr(report, name):
+            data[name] = getattr(report, name)
+    sample.metadata[REPORT_KEY] = data
     return sample
 
 
@@ -88,7 +121,7 @@ def report_from_metadata(metadata: Mapping[str, Any] | None) -> ImportedReport |
     if not isinstance(raw, dict):
         return None
     try:
-        return ImportedReport.model_validate(raw)
+        return _READ.validate_python(raw)
     except ValidationError:
         return None
 
@@ -97,7 +130,7 @@ def render(report: ImportedReport) -> str:
     """The report as text for people (the sample's ``test_output`` when the
     benchmark stored no output of its own)."""
     parts: list[str] = []
-    for case in report.failing():
+    for case in report.cases:
         head = f"{case.test}: {case.verdict or case.status.upper()}"
         lines = [head + (f" - {case.message}" if case.message else "")]
         for label, value in (
@@ -110,9 +143,8 @@ def render(report: ImportedReport) -> str:
         if case.traceback:
             lines.append(case.traceback.rstrip("\n"))
         parts.append("\n".join(lines))
-    passed = sum(c.status == "passed" for c in report.cases)
-    if passed:
-        parts.append(f"{passed} passed")
+    if report.passed:
+        parts.append(f"{report.passed} passed")
     if report.not_kept:
-        parts.append(f"({report.not_kept} more tests not kept)")
+        parts.append(f"({report.not_kept} more failing tests not kept)")
     return "\n\n".join(parts)

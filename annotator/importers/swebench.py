@@ -24,6 +24,8 @@ printed) and ``patch.diff`` (the prediction's ``model_patch``).
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,17 +47,20 @@ from .benchfiles import (
 from .inputs import inside, readable_folder, regular_file
 from .jsondata import load_json
 from .protocol import Option
-from .report import ImportedCase, make_report, with_report
+from .report import ImportedCase, ImportedReport, make_report, with_report
 
 REPORT = "report.json"
 OUTPUT = "test_output.txt"
 PATCH = "patch.diff"
-GROUPS = ("FAIL_TO_PASS", "PASS_TO_PASS", "FAIL_TO_FAIL", "PASS_TO_FAIL")
-"""The test groups of ``tests_status``; the first two decide ``resolved``."""
+MUST_PASS = {
+    "FAIL_TO_PASS": "should pass after the patch and fails",
+    "PASS_TO_PASS": "passed before the patch and fails after it",
+}
+"""The test groups of ``tests_status`` that decide ``resolved``, and what a failure there means."""
 
 
 class TestGroup(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     success: list[str] = Field(default_factory=list)
     failure: list[str] = Field(default_factory=list)
@@ -64,7 +69,7 @@ class TestGroup(BaseModel):
 class InstanceReport(BaseModel):
     """The value under the instance id in ``report.json``."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     patch_is_None: bool | None = None  # noqa: N815 (the harness's key)
     patch_exists: bool | None = None
@@ -74,53 +79,72 @@ class InstanceReport(BaseModel):
 
 
 class Prediction(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="ignore")
 
     instance_id: str = Field(min_length=1)
     model_name_or_path: str | None = None
     model_patch: str | None = None
 
 
-def _instance_dirs(run: Path) -> list[tuple[str, Path]]:
-    """(model, instance folder) for every instance below RUN_DIR."""
+def _instance_dirs(run: Path) -> list[tuple[str, Path, set[str]]]:
+    """(model, instance folder, its file names) for every instance below RUN_DIR."""
 
-    def instances(folder: Path) -> list[Path]:
+    def folders(folder: Path) -> list[Path]:
         found = []
-        for entry in sorted(folder.iterdir()):
-            if entry.name.startswith(".") or not entry.is_dir():
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            raise UserError(f"cannot read the folder: {exc.strerror}", file=folder) from None
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
             if entry.is_symlink():
-                inside(entry, run)
-            if (entry / REPORT).exists() or (entry / PATCH).exists():
-                found.append(entry)
+                inside(Path(entry.path), run)
+            if entry.is_dir():
+                found.append(Path(entry.path))
         return found
+
+    def instances(folder: Path) -> list[tuple[Path, set[str]]]:
+        out = []
+        for sub in folders(folder):
+            try:
+                names = set(os.listdir(sub))
+            except OSError as exc:
+                raise UserError(f"cannot read the folder: {exc.strerror}", file=sub) from None
+            if REPORT in names or PATCH in names:
+                out.append((sub, names))
+        return out
 
     readable_folder(run)
     direct = instances(run)
     if direct:
-        return [(run.name, d) for d in direct]
-    out: list[tuple[str, Path]] = []
-    for model in sorted(run.iterdir()):
-        if model.is_dir() and not model.name.startswith("."):
-            if model.is_symlink():
-                inside(model, run)
-            out.extend((model.name, d) for d in instances(model))
-    if not out:
+        return [(run.name, d, names) for d, names in direct]
+    found: list[tuple[str, Path, set[str]]] = []
+    for model in folders(run):
+        found.extend((model.name, d, names) for d, names in instances(model))
+    if not found:
         raise UserError(
             f"no instance folders with {REPORT} or {PATCH} (expected a SWE-bench"
             " logs/run_evaluation/<run id>[/<model>] folder)",
             file=run,
         )
-    return out
+    return found
 
 
-def _file(folder: Path, name: str, run: Path) -> Path | None:
-    file = folder / name
-    if not file.exists() and not file.is_symlink():
+def _file(folder: Path, names: set[str], name: str, run: Path) -> Path | None:
+    if name not in names:
         return None
-    if file.is_symlink():
+    file = folder / name
+    try:
+        mode = file.lstat().st_mode
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", file=file) from None
+    if stat.S_ISLNK(mode):
         inside(file, run)
-    return regular_file(file)
+        return regular_file(file)
+    if not stat.S_ISREG(mode):
+        raise UserError("not a regular file: refusing to read it", file=file)
+    return file
 
 
 def _predictions(file: Path) -> dict[str, str]:
@@ -159,35 +183,24 @@ def _status(report: InstanceReport | None, patch: str) -> str:
     return "unresolved"
 
 
-def _cases(report: InstanceReport, status: str) -> list[ImportedCase]:
+def _report(report: InstanceReport, status: str) -> ImportedReport:
+    """The failing FAIL_TO_PASS and PASS_TO_PASS tests as cases; the others counted."""
     cases: list[ImportedCase] = []
     if status in ("patch_failed", "empty_patch"):
         why = "the patch did not apply" if status == "patch_failed" else "the patch is empty"
         verdict = "Patch Failed" if status == "patch_failed" else "Empty Patch"
         cases.append(ImportedCase(test="patch", status="error", verdict=verdict, message=why))
-    for group in GROUPS:
-        tests = report.tests_status.get(group)
-        if tests is None:
+    passed = 0
+    for group, tests in report.tests_status.items():
+        if group not in MUST_PASS:  # FAIL_TO_FAIL, PASS_TO_FAIL: not about the patch
+            passed += len(tests.success) + len(tests.failure)
             continue
-        expected_pass = group.endswith("_TO_PASS")
+        passed += len(tests.success)
         for test in tests.failure:
             cases.append(
-                ImportedCase(
-                    test=test,
-                    status="failed" if expected_pass else "passed",
-                    verdict=group,
-                    message=(
-                        "should pass after the patch and fails"
-                        if group == "FAIL_TO_PASS"
-                        else "passed before the patch and fails after it"
-                        if group == "PASS_TO_PASS"
-                        else ""
-                    ),
-                )
+                ImportedCase(test=test, status="failed", verdict=group, message=MUST_PASS[group])
             )
-        for test in tests.success:
-            cases.append(ImportedCase(test=test, status="passed", verdict=group))
-    return cases
+    return make_report("swe-bench", cases, passed=passed)
 
 
 class SweBenchImporter:
@@ -225,8 +238,8 @@ class SweBenchImporter:
         patches = _predictions(predictions) if predictions is not None else {}
         out: list[SampleIn] = []
         no_patch: list[str] = []
-        for model, folder in instances:
-            report_file = _file(folder, REPORT, path)
+        for model, folder, names in instances:
+            report_file = _file(folder, names, REPORT, path)
             report: InstanceReport | None = None
             instance_id = folder.name
             if report_file is not None:
@@ -239,14 +252,14 @@ class SweBenchImporter:
                 report = validate_at(InstanceReport, value, report_file, instance_id)
             else:
                 summary.unknown_outcome.append(f"{model}/{instance_id}: no {REPORT}")
-            patch_file = _file(folder, PATCH, path)
+            patch_file = _file(folder, names, PATCH, path)
             if patch_file is not None:
                 patch = text_of(read_bounded(patch_file, MAX_TEXT_FILE), patch_file)
             else:
                 patch = patches.get(instance_id, "")
                 if instance_id not in patches:
                     no_patch.append(f"{model}/{instance_id}")
-            output_file = _file(folder, OUTPUT, path)
+            output_file = _file(folder, names, OUTPUT, path)
             output = ""
             if output_file is not None:
                 raw = read_bounded(output_file, MAX_TEXT_FILE)
@@ -269,7 +282,7 @@ class SweBenchImporter:
                 source=str(folder),
             )
             if report is not None:
-                sample = with_report(sample, make_report("swe-bench", _cases(report, status)))
+                sample = with_report(sample, _report(report, status))
             out.append(sample)
         if no_patch:
             summary.warnings.append(

@@ -147,13 +147,12 @@ def report_from_imported(
     failures = [_failure(c, function) for c in report.failing()]
     if test_output and any(_named_only(c) for c in report.failing()):
         failures = _with_output(report, failures, test_output, function)
-    passed = sum(c.status == "passed" for c in report.cases)
-    skipped = sum(c.status == "skipped" for c in report.cases)
+    passed, skipped = report.passed, report.skipped
     errors = sum(c.status == "error" for c in report.cases)
     return TestReport(
         failures=failures,
         counts=Counts(passed=passed, failed=len(failures) - errors, errors=errors, skipped=skipped),
-        collected=len(report.cases) + report.not_kept,
+        collected=len(report.cases) + passed + skipped + report.not_kept,
         timeout=any(f.timeout for f in failures),
         did_not_raise=any(f.did_not_raise for f in failures),
         primary_error=primary_signature(failures),
