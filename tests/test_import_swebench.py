@@ -117,3 +117,15 @@ def test_not_a_run_folder(tmp_path: Path) -> None:
     file = tmp_path / "report.json"
     file.write_text("{}")
     refused(tmp_path, ["swe-bench", str(file)], "expected a SWE-bench run folder")
+
+
+def test_fifo_in_the_run_is_refused_not_waited_on(tmp_path: Path) -> None:
+    import os
+
+    run = _run_with_report(
+        tmp_path, (RUN / "small-model/octo__widgets-101/report.json").read_text()
+    )
+    output = run / "octo__widgets-101" / "test_output.txt"
+    output.unlink()
+    os.mkfifo(output)
+    refused(tmp_path, ["swe-bench", str(run)], "test_output.txt", "not a regular file")

@@ -13,15 +13,19 @@ Contract:
   harness importer does: id ``<model>/<task id>`` (``#<i>`` from 1 when the task
   has several attempts), metadata ``task_id``, ``attempt``, ``attempts`` and
   ``status`` (what pass@k groups by and ``--by status`` filters on).
+- :func:`read_inside` reads one file of a run folder (a symlink only when it
+  resolves inside the folder; never a FIFO or a device), bounded.
 - :func:`model_from` names the model of a run: the option, else a name taken
   from the file, never empty.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,7 +33,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
 from ..models import SampleIn
-from .inputs import regular_file
+from .inputs import inside, regular_file
 from .jsondata import load_json
 
 M = TypeVar("M", bound=BaseModel)
@@ -180,3 +184,31 @@ def count_key(path: Path, key: bytes, max_bytes: int = MAX_DOCUMENT) -> int | No
     except OSError:
         return None
     return count
+
+
+def read_inside(folder: Path, name: str, root: Path, max_bytes: int = MAX_TEXT_FILE) -> bytes:
+    """The bytes of ``folder/name``: a regular file, or a symlink resolving inside
+    ``root``; bounded to ``max_bytes``. One open and one fstat per file (a run
+    folder holds tens of thousands): a symlink is seen by ``O_NOFOLLOW``, a FIFO
+    is never waited on (``O_NONBLOCK``)."""
+    path = os.path.join(folder, name)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a symlink: followed only inside the imported tree
+            target = inside(Path(path), root)
+            regular_file(target)
+            return read_bounded(target, max_bytes)
+        raise UserError(f"cannot read: {exc.strerror or exc}", file=path) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UserError("not a regular file: refusing to read it", file=path)
+        if info.st_size > max_bytes:
+            raise UserError(f"larger than {max_bytes >> 20} MiB: refusing to read it", file=path)
+        raw = handle.read(info.st_size + 1)
+        if len(raw) > info.st_size:
+            raw += handle.read(max(0, max_bytes + 1 - len(raw)))
+    if len(raw) > max_bytes:
+        raise UserError(f"larger than {max_bytes >> 20} MiB: refusing to read it", file=path)
+    return raw

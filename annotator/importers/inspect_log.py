@@ -120,7 +120,10 @@ def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Any:
         raise UserError(f"cannot unpack: {exc}", file=where) from None
     if len(raw) > MAX_MEMBER:
         raise UserError(f"larger than {MAX_MEMBER >> 20} MiB unpacked: refusing it", file=where)
-    return load_json(Path(where), raw)
+    try:
+        return load_json(path, raw)
+    except UserError as exc:  # name the member, not only the archive
+        raise UserError(exc.reason, file=where) from None
 
 
 def _prompt(value: str | list[Any]) -> str:

@@ -25,7 +25,6 @@ printed) and ``patch.diff`` (the prediction's ``model_patch``).
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,10 +36,10 @@ from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .benchfiles import (
-    MAX_TEXT_FILE,
+    MAX_DOCUMENT,
     expect,
     load_document,
-    read_bounded,
+    read_inside,
     text_of,
     validate_at,
 )
@@ -129,22 +128,6 @@ def _instance_dirs(run: Path) -> list[tuple[str, Path, set[str]]]:
             file=run,
         )
     return found
-
-
-def _file(folder: Path, names: set[str], name: str, run: Path) -> Path | None:
-    if name not in names:
-        return None
-    file = folder / name
-    try:
-        mode = file.lstat().st_mode
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", file=file) from None
-    if stat.S_ISLNK(mode):
-        inside(file, run)
-        return regular_file(file)
-    if not stat.S_ISREG(mode):
-        raise UserError("not a regular file: refusing to read it", file=file)
-    return file
 
 
 def _predictions(file: Path) -> dict[str, str]:
@@ -239,31 +222,27 @@ class SweBenchImporter:
         out: list[SampleIn] = []
         no_patch: list[str] = []
         for model, folder, names in instances:
-            report_file = _file(folder, names, REPORT, path)
             report: InstanceReport | None = None
             instance_id = folder.name
-            if report_file is not None:
-                doc = expect(
-                    dict, load_document(report_file, "report.json"), report_file, "the document"
-                )
+            if REPORT in names:
+                report_file = folder / REPORT
+                data = load_json(report_file, read_inside(folder, REPORT, path, MAX_DOCUMENT))
+                doc = expect(dict, data, report_file, "the document")
                 if len(doc) != 1:
                     raise UserError(f"expected one instance, found {len(doc)}", file=report_file)
                 instance_id, value = next(iter(doc.items()))
                 report = validate_at(InstanceReport, value, report_file, instance_id)
             else:
                 summary.unknown_outcome.append(f"{model}/{instance_id}: no {REPORT}")
-            patch_file = _file(folder, names, PATCH, path)
-            if patch_file is not None:
-                patch = text_of(read_bounded(patch_file, MAX_TEXT_FILE), patch_file)
+            if PATCH in names:
+                patch = text_of(read_inside(folder, PATCH, path), folder / PATCH)
             else:
                 patch = patches.get(instance_id, "")
                 if instance_id not in patches:
                     no_patch.append(f"{model}/{instance_id}")
-            output_file = _file(folder, names, OUTPUT, path)
             output = ""
-            if output_file is not None:
-                raw = read_bounded(output_file, MAX_TEXT_FILE)
-                output = raw.decode("utf-8", errors="replace")
+            if OUTPUT in names:
+                output = read_inside(folder, OUTPUT, path).decode("utf-8", errors="replace")
             status = _status(report, patch)
             sample = SampleIn(
                 id=f"{model}/{instance_id}",
