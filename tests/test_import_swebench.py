@@ -129,3 +129,15 @@ def test_fifo_in_the_run_is_refused_not_waited_on(tmp_path: Path) -> None:
     output.unlink()
     os.mkfifo(output)
     refused(tmp_path, ["swe-bench", str(run)], "test_output.txt", "not a regular file")
+
+
+def test_patch_is_shown_as_a_diff(store: Store) -> None:
+    from annotator.tui import render
+    from annotator.tui.sample_data import load_view
+
+    import_path(store, "swe-bench", RUN)
+    view = load_view(store, "small-model/octo__widgets-101")
+    assert view is not None
+    patch = view.sample.generated_code
+    as_diff = render.code_lines(patch, None, "diff")
+    assert view.generated == as_diff != render.code_lines(patch, None)
