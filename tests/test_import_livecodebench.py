@@ -96,3 +96,24 @@ def test_unknown_error_code_kept(store: Store, tmp_path: Path) -> None:
     summary = import_path(store, "livecodebench", path, model="m")
     assert store.require_sample("m/q1").metadata["status"] == "error_-9"
     assert "error_-9" in summary.warnings[0]
+
+
+def test_verdicts_become_suggestion_facts(store: Store) -> None:
+    from annotator.suggest.features import sample_facts
+    from annotator.suggest.primary import function_of
+
+    import_path(store, "livecodebench", RESULTS)
+
+    def facts(sample_id: str) -> dict[str, str]:
+        sample = store.require_sample(sample_id)
+        report = report_of(sample.test_output, sample.metadata)
+        found = sample_facts(
+            sample.generated_code, "", sample.test_output, function_of(sample.metadata), report
+        )
+        return found.flags
+
+    wrong = facts("small-model/3391#2")
+    assert "expected: 2" in wrong["out:test_comparison"] and "exc:WrongAnswer" in wrong
+    assert "out:timeout" in facts("small-model/3391#3")
+    assert "exc:SyntaxError" in facts("small-model/1950B#2")
+    assert "msg:zero_division" in facts("small-model/1950B#1")
