@@ -39,8 +39,10 @@ from .jsondata import load_json
 M = TypeVar("M", bound=BaseModel)
 _UNION_TAG = re.compile(r"^(str|int|float|bool|list|dict|none)(\[.*\])?$|^[\w-]+\[.*\]$")
 
-MAX_DOCUMENT = 512 << 20
-"""Largest results document read (bytes): ten thousand samples take some tens of MB."""
+MAX_DOCUMENT = 256 << 20
+"""Largest results document read (bytes). A results file is one JSON document,
+parsed whole (its Python objects take a few times its size): 30,000 EvalPlus or
+BigCodeBench samples take some tens of MB; beyond this, split the run."""
 MAX_TEXT_FILE = 64 << 20
 """Largest single text file (a test output, a patch) read."""
 

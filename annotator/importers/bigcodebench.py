@@ -104,7 +104,7 @@ class BigCodeBenchImporter:
         results = expect(dict, doc.get("eval"), path, "eval")
         name = model_from(model, strip_suffixes(path.name, SUFFIXES) or path.parent.name)
         unknown: set[str] = set()
-        out: list[SampleIn] = []
+        count = 0
         for task_id, entries in results.items():
             expect(list, entries, path, key_path("eval", task_id))
             if not task_id:
@@ -126,12 +126,12 @@ class BigCodeBenchImporter:
                     generated_code=entry.solution,
                     test_output=render(report),
                 )
-                out.append(with_report(sample, report))
-        if not out:
+                count += 1
+                yield with_report(sample, report)
+        if not count:
             raise UserError("no results under 'eval'", file=path, where="eval")
         if unknown:
             summary.warnings.append(
                 f"statuses BigCodeBench does not write, imported with an unknown outcome:"
                 f" {', '.join(sorted(unknown))}"
             )
-        yield from out

@@ -175,7 +175,7 @@ class EvalPlusImporter:
         codes = _read_samples(sample_file) if sample_file is not None else {}
         unknown: set[str] = set()
         no_code: list[str] = []
-        out: list[SampleIn] = []
+        count = 0
         for task_id, entries in results.items():
             expect(list, entries, path, key_path("eval", task_id))
             if not task_id:
@@ -211,8 +211,9 @@ class EvalPlusImporter:
                         f" {entry.plus_status or 'not run'}\n\n{render(report)}"
                     ).rstrip("\n"),
                 )
-                out.append(with_report(sample, report))
-        if not out:
+                count += 1
+                yield with_report(sample, report)
+        if not count:
             raise UserError("no results under 'eval'", file=path, where="eval")
         if unknown:
             summary.warnings.append(
@@ -223,4 +224,3 @@ class EvalPlusImporter:
             summary.warnings.append(
                 f"{len(no_code)} results have no solution and no samples line (first: {no_code[0]})"
             )
-        yield from out

@@ -39,15 +39,17 @@ from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .benchfiles import (
+    MAX_DOCUMENT,
     as_text,
     attempt_sample,
-    count_key,
     expect,
     key_path,
     load_document,
     model_from,
+    read_bounded,
     validate_at,
 )
+from .inputs import regular_file
 from .protocol import Option
 from .report import ImportedCase, Status, cap, make_report, render, with_report
 
@@ -60,6 +62,8 @@ ERROR_CODES: dict[int, tuple[str, Status]] = {
 }
 """LiveCodeBench's error code -> our status and the case's status."""
 
+_GRADES = re.compile(rb'"graded_list"\s*:\s*\[([^\]]*)\]')
+_GRADE = re.compile(rb"true|false")
 _REPR = re.compile(r"^([A-Za-z_][\w.]*)\((.*)\)$", re.DOTALL)
 
 
@@ -151,8 +155,12 @@ class LiveCodeBenchImporter:
     needs_sample_ids = False
 
     def estimate(self, path: Path, **_: Any) -> int | None:
-        # One "error_code" per failing sample; passing ones write no code.
-        return count_key(path, b'"code_list"')
+        """The grades of every ``graded_list`` (one per code), counted in the bytes."""
+        regular_file(path, "LiveCodeBench results file")
+        if path.stat().st_size > MAX_DOCUMENT:
+            return None
+        raw = read_bounded(path, MAX_DOCUMENT)
+        return sum(len(_GRADE.findall(m.group(1))) for m in _GRADES.finditer(raw))
 
     def read(
         self,
@@ -166,7 +174,7 @@ class LiveCodeBenchImporter:
         doc = expect(list, load_document(path, "LiveCodeBench results file"), path, "the document")
         name = model_from(model, path.parent.name)
         unknown: set[str] = set()
-        out: list[SampleIn] = []
+        count = 0
         seen: dict[str, int] = {}
         for index, raw in enumerate(doc):
             where = key_path("", index) or f"[{index}]"
@@ -221,12 +229,12 @@ class LiveCodeBenchImporter:
                     test_output=render(report),
                     task_type=question.difficulty,
                 )
-                out.append(with_report(sample, report))
-        if not out:
+                count += 1
+                yield with_report(sample, report)
+        if not count:
             raise UserError("no questions", file=path)
         if unknown:
             summary.warnings.append(
                 f"error codes LiveCodeBench does not document, kept as statuses:"
                 f" {', '.join(sorted(unknown))}"
             )
-        yield from out

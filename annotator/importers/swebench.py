@@ -219,7 +219,6 @@ class SweBenchImporter:
             raise UserError("expected a SWE-bench run folder", file=path)
         instances = _instance_dirs(path)
         patches = _predictions(predictions) if predictions is not None else {}
-        out: list[SampleIn] = []
         no_patch: list[str] = []
         for model, folder, names in instances:
             report: InstanceReport | None = None
@@ -262,9 +261,8 @@ class SweBenchImporter:
             )
             if report is not None:
                 sample = with_report(sample, _report(report, status))
-            out.append(sample)
+            yield sample
         if no_patch:
             summary.warnings.append(
                 f"{len(no_patch)} instances have no {PATCH} and no prediction (first: {no_patch[0]})"
             )
-        yield from out
