@@ -68,3 +68,10 @@ def test_hostile_results(tmp_path: Path, content: bytes, fragments: tuple[str, .
 
 def test_a_folder_or_fifo_is_refused(tmp_path: Path) -> None:
     refused(tmp_path, ["bigcodebench", str(tmp_path)], "is a folder")
+
+
+def test_a_huge_document_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge_eval_results.json"
+    with path.open("wb") as handle:  # sparse: no disk used, nothing read
+        handle.truncate((256 << 20) + 1)
+    refused(tmp_path, ["bigcodebench", str(path)], str(path), "larger than 256 MiB")

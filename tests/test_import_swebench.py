@@ -141,3 +141,12 @@ def test_patch_is_shown_as_a_diff(store: Store) -> None:
     patch = view.sample.generated_code
     as_diff = render.code_lines(patch, None, "diff")
     assert view.generated == as_diff != render.code_lines(patch, None)
+
+
+def test_a_huge_test_output_is_refused_unread(tmp_path: Path) -> None:
+    run = _run_with_report(
+        tmp_path, (RUN / "small-model/octo__widgets-101/report.json").read_text()
+    )
+    with (run / "octo__widgets-101" / "test_output.txt").open("wb") as handle:
+        handle.truncate((64 << 20) + 1)
+    refused(tmp_path, ["swe-bench", str(run)], "test_output.txt", "larger than 64 MiB")
