@@ -27,7 +27,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
@@ -188,15 +188,31 @@ def count_key(path: Path, key: bytes, max_bytes: int = MAX_DOCUMENT) -> int | No
     return count
 
 
-def read_inside(folder: Path, name: str, root: Path, max_bytes: int = MAX_TEXT_FILE) -> bytes:
+@overload
+def read_inside(
+    folder: Path, name: str, root: Path, max_bytes: int = ..., *, missing_ok: Literal[False] = ...
+) -> bytes: ...
+
+
+@overload
+def read_inside(
+    folder: Path, name: str, root: Path, max_bytes: int = ..., *, missing_ok: bool
+) -> bytes | None: ...
+
+
+def read_inside(
+    folder: Path, name: str, root: Path, max_bytes: int = MAX_TEXT_FILE, *, missing_ok: bool = False
+) -> bytes | None:
     """The bytes of ``folder/name``: a regular file, or a symlink resolving inside
     ``root``; bounded to ``max_bytes``. One open and one fstat per file (a run
     folder holds tens of thousands): a symlink is seen by ``O_NOFOLLOW``, a FIFO
-    is never waited on (``O_NONBLOCK``)."""
+    is never waited on (``O_NONBLOCK``). With ``missing_ok`` a missing file is None."""
     path = os.path.join(folder, name)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as exc:
+        if exc.errno == errno.ENOENT and missing_ok:
+            return None
         if exc.errno == errno.ELOOP:  # a symlink: followed only inside the imported tree
             target = inside(Path(path), root)
             regular_file(target)

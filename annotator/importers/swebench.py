@@ -85,42 +85,40 @@ class Prediction(BaseModel):
     model_patch: str | None = None
 
 
-def _instance_dirs(run: Path) -> list[tuple[str, Path, set[str]]]:
-    """(model, instance folder, its file names) for every instance below RUN_DIR."""
+def _folders(folder: Path, run: Path) -> list[Path]:
+    """The folders directly in ``folder`` (one scandir; symlinks only inside ``run``)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        raise UserError(f"cannot read the folder: {exc.strerror}", file=folder) from None
+    found = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            inside(Path(entry.path), run)
+        if entry.is_dir():
+            found.append(Path(entry.path))
+    return found
 
-    def folders(folder: Path) -> list[Path]:
-        found = []
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            raise UserError(f"cannot read the folder: {exc.strerror}", file=folder) from None
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_symlink():
-                inside(Path(entry.path), run)
-            if entry.is_dir():
-                found.append(Path(entry.path))
-        return found
 
-    def instances(folder: Path) -> list[tuple[Path, set[str]]]:
-        out = []
-        for sub in folders(folder):
-            try:
-                names = set(os.listdir(sub))
-            except OSError as exc:
-                raise UserError(f"cannot read the folder: {exc.strerror}", file=sub) from None
-            if REPORT in names or PATCH in names:
-                out.append((sub, names))
-        return out
+def _is_instance(folder: Path) -> bool:
+    return (folder / REPORT).exists() or (folder / PATCH).exists()
 
+
+def _instance_dirs(run: Path) -> list[tuple[str, Path]]:
+    """(model, instance folder) for every instance below RUN_DIR: its folders when
+    the first is an instance (a model folder), else the folders of its folders."""
     readable_folder(run)
-    direct = instances(run)
-    if direct:
-        return [(run.name, d, names) for d, names in direct]
-    found: list[tuple[str, Path, set[str]]] = []
-    for model in folders(run):
-        found.extend((model.name, d, names) for d, names in instances(model))
+    subs = _folders(run, run)
+    if subs and _is_instance(subs[0]):
+        return [(run.name, d) for d in subs]
+    found = [
+        (model.name, d)
+        for model in subs
+        for i, d in enumerate(_folders(model, run))
+        if i or _is_instance(d)
+    ]
     if not found:
         raise UserError(
             f"no instance folders with {REPORT} or {PATCH} (expected a SWE-bench"
@@ -220,28 +218,31 @@ class SweBenchImporter:
         instances = _instance_dirs(path)
         patches = _predictions(predictions) if predictions is not None else {}
         no_patch: list[str] = []
-        for model, folder, names in instances:
+        for model, folder in instances:
+            report_raw = read_inside(folder, REPORT, path, MAX_DOCUMENT, missing_ok=True)
+            patch_raw = read_inside(folder, PATCH, path, missing_ok=True)
+            if report_raw is None and patch_raw is None:
+                summary.skipped.append(f"{folder}: no {REPORT} and no {PATCH}")
+                continue
             report: InstanceReport | None = None
             instance_id = folder.name
-            if REPORT in names:
+            if report_raw is not None:
                 report_file = folder / REPORT
-                data = load_json(report_file, read_inside(folder, REPORT, path, MAX_DOCUMENT))
-                doc = expect(dict, data, report_file, "the document")
+                doc = expect(dict, load_json(report_file, report_raw), report_file, "the document")
                 if len(doc) != 1:
                     raise UserError(f"expected one instance, found {len(doc)}", file=report_file)
                 instance_id, value = next(iter(doc.items()))
                 report = validate_at(InstanceReport, value, report_file, instance_id)
             else:
                 summary.unknown_outcome.append(f"{model}/{instance_id}: no {REPORT}")
-            if PATCH in names:
-                patch = text_of(read_inside(folder, PATCH, path), folder / PATCH)
+            if patch_raw is not None:
+                patch = text_of(patch_raw, folder / PATCH)
             else:
                 patch = patches.get(instance_id, "")
                 if instance_id not in patches:
                     no_patch.append(f"{model}/{instance_id}")
-            output = ""
-            if OUTPUT in names:
-                output = read_inside(folder, OUTPUT, path).decode("utf-8", errors="replace")
+            output_raw = read_inside(folder, OUTPUT, path, missing_ok=True)
+            output = "" if output_raw is None else output_raw.decode("utf-8", errors="replace")
             status = _status(report, patch)
             sample = SampleIn(
                 id=f"{model}/{instance_id}",
