@@ -70,7 +70,7 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
     return raw
 
 
-def text_of(raw: bytes, path: Path) -> str:
+def text_of(raw: bytes, path: str | Path) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -90,7 +90,7 @@ def key_path(*parts: str | int) -> str:
     return out
 
 
-def validate_at(model: type[M], data: Any, path: Path, where: str) -> M:
+def validate_at(model: type[M], data: Any, path: str | Path, where: str) -> M:
     """``data`` (found at JSON path ``where`` of ``path``) as ``model``."""
     if not isinstance(data, dict):
         raise UserError(f"expected a JSON object, got {_kind(data)}", file=path, where=where)
@@ -104,7 +104,7 @@ def validate_at(model: type[M], data: Any, path: Path, where: str) -> M:
         raise UserError(str(err["msg"]), file=path, where=where, field=field) from None
 
 
-def expect(kind: type, data: Any, path: Path, where: str) -> Any:
+def expect(kind: type, data: Any, path: str | Path, where: str) -> Any:
     """``data`` if it is a ``kind`` (dict or list), else one clear line."""
     if not isinstance(data, kind):
         name = "a JSON object" if kind is dict else "a JSON list"
@@ -190,18 +190,28 @@ def count_key(path: Path, key: bytes, max_bytes: int = MAX_DOCUMENT) -> int | No
 
 @overload
 def read_inside(
-    folder: Path, name: str, root: Path, max_bytes: int = ..., *, missing_ok: Literal[False] = ...
+    folder: str | Path,
+    name: str,
+    root: Path,
+    max_bytes: int = ...,
+    *,
+    missing_ok: Literal[False] = ...,
 ) -> bytes: ...
 
 
 @overload
 def read_inside(
-    folder: Path, name: str, root: Path, max_bytes: int = ..., *, missing_ok: bool
+    folder: str | Path, name: str, root: Path, max_bytes: int = ..., *, missing_ok: bool
 ) -> bytes | None: ...
 
 
 def read_inside(
-    folder: Path, name: str, root: Path, max_bytes: int = MAX_TEXT_FILE, *, missing_ok: bool = False
+    folder: str | Path,
+    name: str,
+    root: Path,
+    max_bytes: int = MAX_TEXT_FILE,
+    *,
+    missing_ok: bool = False,
 ) -> bytes | None:
     """The bytes of ``folder/name``: a regular file, or a symlink resolving inside
     ``root``; bounded to ``max_bytes``. One open and one fstat per file (a run

@@ -85,8 +85,9 @@ class Prediction(BaseModel):
     model_patch: str | None = None
 
 
-def _folders(folder: Path, run: Path) -> list[Path]:
-    """The folders directly in ``folder`` (one scandir; symlinks only inside ``run``)."""
+def _folders(folder: str, run: Path) -> list[str]:
+    """The folders directly in ``folder`` (one scandir; symlinks only inside ``run``),
+    as strings: a run holds tens of thousands."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -98,23 +99,25 @@ def _folders(folder: Path, run: Path) -> list[Path]:
         if entry.is_symlink():
             inside(Path(entry.path), run)
         if entry.is_dir():
-            found.append(Path(entry.path))
+            found.append(entry.path)
     return found
 
 
-def _is_instance(folder: Path) -> bool:
-    return (folder / REPORT).exists() or (folder / PATCH).exists()
+def _is_instance(folder: str) -> bool:
+    return os.path.exists(os.path.join(folder, REPORT)) or os.path.exists(
+        os.path.join(folder, PATCH)
+    )
 
 
-def _instance_dirs(run: Path) -> list[tuple[str, Path]]:
+def _instance_dirs(run: Path) -> list[tuple[str, str]]:
     """(model, instance folder) for every instance below RUN_DIR: its folders when
     the first is an instance (a model folder), else the folders of its folders."""
     readable_folder(run)
-    subs = _folders(run, run)
+    subs = _folders(str(run), run)
     if subs and _is_instance(subs[0]):
         return [(run.name, d) for d in subs]
     found = [
-        (model.name, d)
+        (os.path.basename(model), d)
         for model in subs
         for i, d in enumerate(_folders(model, run))
         if i or _is_instance(d)
@@ -225,10 +228,14 @@ class SweBenchImporter:
                 summary.skipped.append(f"{folder}: no {REPORT} and no {PATCH}")
                 continue
             report: InstanceReport | None = None
-            instance_id = folder.name
+            instance_id = os.path.basename(folder)
             if report_raw is not None:
-                report_file = folder / REPORT
-                doc = expect(dict, load_json(report_file, report_raw), report_file, "the document")
+                report_file = os.path.join(folder, REPORT)
+                try:
+                    data = load_json(path, report_raw)
+                except UserError as exc:  # name the report, not the run
+                    raise UserError(exc.reason, file=report_file) from None
+                doc = expect(dict, data, report_file, "the document")
                 if len(doc) != 1:
                     raise UserError(f"expected one instance, found {len(doc)}", file=report_file)
                 instance_id, value = next(iter(doc.items()))
@@ -236,7 +243,7 @@ class SweBenchImporter:
             else:
                 summary.unknown_outcome.append(f"{model}/{instance_id}: no {REPORT}")
             if patch_raw is not None:
-                patch = text_of(patch_raw, folder / PATCH)
+                patch = text_of(patch_raw, os.path.join(folder, PATCH))
             else:
                 patch = patches.get(instance_id, "")
                 if instance_id not in patches:
@@ -258,7 +265,7 @@ class SweBenchImporter:
                     "code_format": "diff",
                     "repo": instance_id.rsplit("-", 1)[0].replace("__", "/"),
                 },
-                source=str(folder),
+                source=folder,
             )
             if report is not None:
                 sample = with_report(sample, _report(report, status))
