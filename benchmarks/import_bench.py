@@ -99,9 +99,7 @@ def bench_formats(names: list[str], n: int, repeat: int) -> int:
     from annotator.importers.base import ImportSummary, run_import
 
     print(f"samples: {n} per format; median of {repeat}; target <= 1.5x")
-    print(
-        "format         bare insert   store insert   import   vs store   vs bare   (cpu time ratios)"
-    )
+    print("ms:             read     bare    store  import  vs read+store vs store vs bare  (cpu)")
     for name in names:
         write, bare_rows = FORMATS[name]
         with tempfile.TemporaryDirectory() as tmp:
