@@ -216,12 +216,10 @@ class InspectImporter:
                 sample = validate_at(EvalSample, _member(archive, member, path), path, where)
                 key = _SAMPLE.match(member.filename)["id"]  # type: ignore[index]
                 score = None
+                scored = scorer or next(iter(sample.scores or {}), "score")
                 if sample.scores:
-                    if scorer is None:
-                        score = next(iter(sample.scores.values()))
-                    else:
-                        score = sample.scores.get(scorer)
-                        no_scorer += score is None
+                    score = sample.scores.get(scored)
+                    no_scorer += scorer is not None and score is None
                 status, passed = _outcome(score, sample.error is not None)
                 explanation = (score.explanation if score else None) or ""
                 cases: list[ImportedCase] = []
@@ -238,7 +236,7 @@ class InspectImporter:
                 elif passed is False:
                     cases.append(
                         ImportedCase(
-                            test=next(iter(sample.scores), "score") if sample.scores else "score",
+                            test=scored,
                             status="failed",
                             verdict=status.replace("_", " "),
                             traceback=cap(explanation) or "",
