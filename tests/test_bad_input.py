@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from badbenchinput import CASES as BENCHMARK_CASES
 from click.testing import CliRunner
 
 from annotator.cli import cli
@@ -120,6 +121,7 @@ if not ROOT_CAN_READ_ANYTHING:
         "unreadable Result/": (unreadable_result, "permission denied"),
         "unreadable Generated/": (unreadable_generated, "permission denied"),
     }
+CASES |= BENCHMARK_CASES  # the benchmark importers (tests/badbenchinput.py)
 
 
 def _state(db: Path) -> list[tuple[object, ...]]:

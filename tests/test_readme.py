@@ -23,3 +23,14 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     _, tests = _setup_commands()
     assert tests in ci
+
+
+def test_import_table_lists_every_format_with_an_example() -> None:
+    from annotator.importers import IMPORTERS
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    table = text.split("### Importing", 1)[1].split("\n\n", 2)[1]
+    rows = {line.split("`")[1]: line for line in table.splitlines()[2:]}
+    assert set(rows) == {*IMPORTERS, "metadata"}  # metadata attaches columns, not samples
+    for name, row in rows.items():
+        assert f"`annotator import {name} " in row, name

@@ -3,34 +3,68 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..errors import UserError
 from ..importers import IMPORTERS, ImportSummary, estimate, import_path
+from ..importers import options as importer_options
 from ..store.rows import share
 from .context import Context, pass_context
 from .output import SafeConsole, echo
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-@click.command("import")
+
+def _format_help() -> str:
+    lines = [
+        "Import samples (and labels) from PATH in FORMAT, in one transaction.",
+        "",
+        "\b",
+        "Formats:",
+    ]
+    for name, chosen in IMPORTERS.items():
+        lines.append(f"  {name} {chosen.usage}")
+        lines.append(f"      {chosen.help}")
+    lines.append("  metadata FILE.csv|.jsonl [--key COLUMN --pattern REGEX]")
+    lines.append(
+        "      model, stage, data_type, task_type and any other column onto samples"
+        " already imported"
+    )
+    lines += [
+        "",
+        "A bad record fails the whole import and changes nothing. Re-importing the",
+        "same data changes nothing; changed content updates samples and keeps labels.",
+    ]
+    return "\n".join(lines)
+
+
+def _declared_options(command: F) -> F:
+    """One click option per option the formats declare (see importers.options)."""
+    for name, (option, formats) in sorted(importer_options().items(), reverse=True):
+        helps = {o.help for i in IMPORTERS.values() for o in i.options if o.name == name}
+        text = "; ".join(
+            f"{fmt}: {o.help}" for fmt in formats for o in IMPORTERS[fmt].options if o.name == name
+        )
+        command = click.option(
+            option.flag,
+            name,
+            default=None,
+            metavar=option.metavar,
+            type=click.Path(path_type=Path) if option.kind == "path" else str,
+            help=text if len(helps) > 1 else f"{', '.join(formats)}: {option.help}",
+        )(command)
+    return command
+
+
+@click.command("import", help=_format_help())
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted([*IMPORTERS, "metadata"])))
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option(
-    "--code",
-    "code_dir",
-    type=click.Path(path_type=Path),
-    help="junit: folder of generated code files, one per sample (<id>.py);"
-    " dlbench-harness: the code of each task (DLBench_<n>.py).",
-)
-@click.option(
-    "--tasks",
-    "tasks_dir",
-    type=click.Path(path_type=Path),
-    help="dlbench-harness: folder of task JSON files (prompt, raw model response).",
-)
-@click.option("--model", default=None, help="dlbench-harness: the model the results are of.")
+@_declared_options
 @click.option(
     "--key",
     default=None,
@@ -49,41 +83,29 @@ from .output import SafeConsole, echo
 @pass_context
 def import_cmd(
     ctx: Context,
+    /,
     fmt: str,
     path: Path,
-    code_dir: Path | None,
-    tasks_dir: Path | None,
-    model: str | None,
     key: str | None,
     pattern: str | None,
     as_json: bool,
+    **given: Any,
 ) -> None:
-    """Import samples (and labels) from PATH in FORMAT, in one transaction.
-
-    \b
-    Formats:
-      jsonl FILE               one sample object per line
-      dlbench DIR              Original/, Generated/, Result/, labels.csv
-      junit FILE.xml --code DIR  pytest --junitxml output + generated code
-      dlbench-harness FILE.jsonl [--code DIR] [--tasks DIR] [--model NAME]
-                               DL-Bench harness results (attempts per task)
-      labels FILE.csv          a labels spreadsheet onto samples already imported
-      metadata FILE.csv|.jsonl [--key COLUMN --pattern REGEX]
-                               model, stage, data_type, task_type and any other
-                               column onto samples already imported
-
-    A bad record fails the whole import and changes nothing. Re-importing the
-    same data changes nothing; changed content updates samples and keeps labels.
-    """
     if fmt == "metadata":
+        extra = sorted(name for name, value in given.items() if value is not None)
+        if extra:
+            flag = importer_options()[extra[0]][0].flag
+            raise UserError(f"the metadata format takes no {flag} option")
         _import_metadata(ctx, path, key, pattern, as_json)
         return
-    given = {"code_dir": code_dir, "tasks_dir": tasks_dir, "model": model}
-    options = {key: value for key, value in given.items() if value is not None}
-    store = ctx.creating_store()
+    if key is not None or pattern is not None:
+        raise UserError(f"the {fmt} format takes no {'--key' if key else '--pattern'} option")
+    options = {name: value for name, value in given.items() if value is not None}
     console = SafeConsole(stderr=True)
+    # Options are checked and the input sized before any database file is made.
     total = estimate(fmt, path, **options) if path.exists() else None
     show_bar = console.is_terminal and not as_json and (total is None or total > 50)
+    store = ctx.creating_store()
     with Progress(
         TextColumn("importing"),
         BarColumn(),

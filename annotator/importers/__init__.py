@@ -1,40 +1,142 @@
 """Importer registry: ``annotator import FORMAT PATH``.
 
-Contract: :data:`IMPORTERS` maps a format name to its module (see
-:mod:`annotator.importers.base` for what a module provides);
-:func:`import_path` runs one import end to end in one transaction.
+Contract: :data:`IMPORTERS` maps a format name to its
+:class:`~.protocol.Importer` (one list, :data:`_ALL`, names them all; adding a
+format is one module and one entry there). :func:`import_path` runs one
+import end to end in one transaction; :func:`options` is every option any
+format declares (the CLI builds its click options from it). An option the
+chosen format does not declare is refused with one clear line.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from ..errors import UserError
 from ..store import Store
 from . import dlbench, harness, jsonl, junit, labels_sheet
 from .base import ImportedLabel, ImportSummary, Progress, run_import
+from .bigcodebench import BigCodeBenchImporter
+from .evalplus import EvalPlusImporter
+from .inspect_log import InspectImporter
+from .livecodebench import LiveCodeBenchImporter
+from .protocol import FunctionImporter, Importer, Option
+from .swebench import SweBenchImporter
 
-IMPORTERS: dict[str, ModuleType] = {
-    m.NAME: m for m in (jsonl, dlbench, junit, harness, labels_sheet)
-}
+_CODE = Option("code_dir", "--code", "", kind="path", metavar="DIR")
+_MODEL = Option("model", "--model", "the model the results are of", metavar="NAME")
 
-__all__ = ["IMPORTERS", "ImportSummary", "ImportedLabel", "import_path", "estimate"]
+_ALL: list[Importer] = [
+    FunctionImporter(jsonl.NAME, jsonl.HELP, "FILE", jsonl.read, jsonl.estimate),
+    FunctionImporter(dlbench.NAME, dlbench.HELP, "DIR", dlbench.read, dlbench.estimate),
+    FunctionImporter(
+        junit.NAME,
+        junit.HELP,
+        "FILE.xml --code DIR",
+        junit.read,
+        junit.estimate,
+        options=(
+            Option(
+                "code_dir",
+                "--code",
+                "folder of generated code files, one per sample (<id>.py)",
+                kind="path",
+                metavar="DIR",
+            ),
+        ),
+    ),
+    FunctionImporter(
+        harness.NAME,
+        harness.HELP,
+        "FILE.jsonl [--code DIR] [--tasks DIR] [--model NAME]",
+        harness.read,
+        harness.estimate,
+        options=(
+            Option(
+                "code_dir",
+                "--code",
+                "the code of each task (DLBench_<n>.py)",
+                kind="path",
+                metavar="DIR",
+            ),
+            Option(
+                "tasks_dir",
+                "--tasks",
+                "folder of task JSON files (prompt, raw model response)",
+                kind="path",
+                metavar="DIR",
+            ),
+            _MODEL,
+        ),
+    ),
+    FunctionImporter(
+        labels_sheet.NAME,
+        labels_sheet.HELP,
+        "FILE.csv",
+        labels_sheet.read,
+        needs_sample_ids=labels_sheet.NEEDS_SAMPLE_IDS,
+    ),
+    EvalPlusImporter(),
+    BigCodeBenchImporter(),
+    LiveCodeBenchImporter(),
+    SweBenchImporter(),
+    InspectImporter(),
+]
+
+IMPORTERS: dict[str, Importer] = {i.name: i for i in _ALL}
+
+__all__ = [
+    "IMPORTERS",
+    "ImportSummary",
+    "ImportedLabel",
+    "Importer",
+    "Option",
+    "estimate",
+    "import_path",
+    "options",
+]
 
 
-def _module(fmt: str) -> ModuleType:
+def options() -> dict[str, tuple[Option, list[str]]]:
+    """Every declared option by keyword: the option and the formats taking it.
+    Formats sharing a keyword must agree on its flag and kind."""
+    found: dict[str, tuple[Option, list[str]]] = {}
+    for importer in _ALL:
+        for option in importer.options:
+            if option.name in found:
+                first, formats = found[option.name]
+                if (first.flag, first.kind) != (option.flag, option.kind):
+                    raise RuntimeError(f"option {option.name} declared twice differently")
+                formats.append(importer.name)
+            else:
+                found[option.name] = (option, [importer.name])
+    return found
+
+
+def importer(fmt: str) -> Importer:
     try:
         return IMPORTERS[fmt]
     except KeyError:
         raise UserError(f"unknown import format '{fmt}' (known: {', '.join(IMPORTERS)})") from None
 
 
+def _checked(chosen: Importer, given: dict[str, Any]) -> dict[str, Any]:
+    declared = {o.name: o for o in chosen.options}
+    for name, value in given.items():
+        if name not in declared and name != "known_ids":
+            flag = options().get(name, (Option(name, name, ""), []))[0].flag
+            raise UserError(f"the {chosen.name} format takes no {flag} option")
+        option = declared.get(name)
+        if option is not None and option.kind == "path" and value is not None:
+            given[name] = Path(value)
+    return given
+
+
 def estimate(fmt: str, path: str | Path, **options: Any) -> int | None:
     """How many samples the import will read (for a progress bar), if cheap to tell."""
-    module = _module(fmt)
-    fn = getattr(module, "estimate", None)
-    return fn(Path(path), **options) if fn else None
+    chosen = importer(fmt)
+    return chosen.estimate(Path(path), **_checked(chosen, options))
 
 
 def import_path(
@@ -47,12 +149,13 @@ def import_path(
 ) -> ImportSummary:
     """Run one import in one transaction; ``expected`` (from :func:`estimate`)
     lets a large import write in bulk mode."""
-    module = _module(fmt)
+    chosen = importer(fmt)
     source = Path(path)
     if not source.exists():
         raise UserError("no such file or folder", file=source)
+    options = _checked(chosen, options)
     summary = ImportSummary(source=fmt)
-    if getattr(module, "NEEDS_SAMPLE_IDS", False):
+    if chosen.needs_sample_ids:
         options["known_ids"] = set(store.sample_ids())
-    records = module.read(source, store.taxonomy, summary, **options)
+    records = chosen.read(source, store.taxonomy, summary, **options)
     return run_import(store, records, summary, progress, expected)

@@ -64,6 +64,11 @@ _ASSERT_KINDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+JUDGED_WRONG = frozenset({"WrongAnswer"})
+"""Exceptions that stand for a benchmark's own verdict that the output was wrong
+(see :mod:`.importedoutput`)."""
+
+
 def _statement(failure: FailedTest) -> tuple[str, int, str]:
     """The failing statement of the test (file, line, code), when the frames say."""
     for frame in reversed(failure.frames):
@@ -90,6 +95,11 @@ def where_raised(failure: FailedTest, found: Attribution) -> tuple[str, str] | N
                 f" the generated code: {code[:100]}",
             )
         return None
+    if failure.exception_type in JUDGED_WRONG:
+        # A benchmark compared the output itself (LiveCodeBench's Wrong Answer):
+        # the test's comparison, with the input and both outputs as evidence.
+        shown = " | ".join(failure.details.splitlines()[:3]) or failure.message
+        return "out:test_comparison", f"the benchmark judged the output wrong: {shown[:160]}"
     if failure.exception_type == "AssertionError":
         file, at_line, code = _statement(failure)
         shown = code or failure.message

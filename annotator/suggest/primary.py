@@ -2,8 +2,9 @@
 
 Contract: :func:`function_of` is the one answer to "which function did the
 prompt ask for" (the sample's metadata ``function``, else ``entry_point``);
-:func:`report_of` is the one parse of a sample's results (JUnit cases from
-their models, any other output by :func:`~.testoutput.parse_test_output`).
+:func:`report_of` is the one parse of a sample's results (an importer's parsed
+report or JUnit cases from their models, any other output by
+:func:`~.testoutput.parse_test_output`).
 :func:`primary_error` turns a :class:`~.outputmodels.TestReport` (from
 :func:`~.testoutput.parse_test_output`, the only parser of test output) into
 the :class:`PrimaryError` that the UI's error panel shows and the suggester
@@ -20,6 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .frames import attribute
+from .importedoutput import imported_report
 from .junitoutput import cases_from_metadata, report_from_cases
 from .outputmodels import FailedTest, TestReport
 from .testoutput import parse_test_output
@@ -34,9 +36,13 @@ def function_of(metadata: Mapping[str, Any] | None) -> str | None:
 
 
 def report_of(test_output: str, metadata: Mapping[str, Any] | None) -> TestReport:
-    """The one parse of a sample's test results: its JUnit cases when the
-    importer kept them (read from the models), else its test output."""
+    """The one parse of a sample's test results: the parsed report its importer
+    attached (:mod:`.importedoutput`: failing inputs, verdicts, FAIL_TO_PASS
+    tests) or its JUnit cases (both read from their models), else its test output."""
     function = function_of(metadata)
+    imported = imported_report(metadata, function, test_output)
+    if imported is not None:
+        return imported
     cases = cases_from_metadata(metadata)
     if cases is not None:
         return report_from_cases(cases, function)

@@ -52,10 +52,11 @@ def plain_lines(text: str, style: str = "") -> list[Text]:
     return [plain_line(line, style) for line in text.splitlines()] or [Text("")]
 
 
-def code_lines(code: str, marked: int | None = None) -> list[Text]:
-    """Syntax-highlighted Python with line numbers; line ``marked`` (1-based)
-    gets a red background and a ``▶`` in the gutter. Only the first
-    :data:`MAX_SHOWN_CHARS` characters are shown, followed by a notice."""
+def code_lines(code: str, marked: int | None = None, lexer: str = "python") -> list[Text]:
+    """Syntax-highlighted code (Python, or ``lexer``: ``diff`` for a SWE-bench
+    patch) with line numbers; line ``marked`` (1-based) gets a red background and
+    a ``▶`` in the gutter. Only the first :data:`MAX_SHOWN_CHARS` characters are
+    shown, followed by a notice."""
     cut = _too_large_notice(code, MAX_SHOWN_CHARS)
     if cut is not None:
         code = code[:MAX_SHOWN_CHARS].rsplit("\n", 1)[0]
@@ -63,7 +64,7 @@ def code_lines(code: str, marked: int | None = None) -> list[Text]:
     if not safe.strip():
         return [Text("(empty)", style="dim italic")]
     if len(safe) <= HIGHLIGHT_LIMIT:
-        body = Syntax(safe, "python", theme=CODE_THEME, background_color="default").highlight(safe)
+        body = Syntax(safe, lexer, theme=CODE_THEME, background_color="default").highlight(safe)
         body.rstrip()
         # Drop the theme's background so the code blends with the app theme.
         body.spans = [Span(sp.start, sp.end, _fg_only(sp.style)) for sp in body.spans]

@@ -92,6 +92,11 @@ def analyse_failure(test_output: str, code: str, function: str | None = None) ->
     return primary_error(parse_test_output(test_output, function), code)
 
 
+def _lexer(sample: Sample) -> str:
+    """How the generated code is coloured: a patch (SWE-bench) as a diff."""
+    return "diff" if (sample.metadata or {}).get("code_format") == "diff" else "python"
+
+
 def suggestions_hidden(sample_id: str, share: float) -> bool:
     """True for a stable pseudo-random ``share`` of sample ids (blind labeling)."""
     if share <= 0:
@@ -133,7 +138,7 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
     return SampleView(
         sample=sample,
         failure=failure,
-        generated=render.code_lines(sample.generated_code, failure.line),
+        generated=render.code_lines(sample.generated_code, failure.line, _lexer(sample)),
         reference=render.code_lines(sample.reference_code),
         prompt=render.plain_lines(sample.prompt) if sample.prompt else [Text("(no prompt)")],
         error=render.error_lines(summary, failure.details, sample.test_output),

@@ -1,0 +1,242 @@
+"""What the importers of benchmark result files share: bounded reads of one
+JSON document, validation that names the JSON path, and attempts as samples.
+
+Contract:
+
+- :func:`load_document` reads one JSON file of at most ``max_bytes`` (a
+  results file is one document, not lines: it is bounded, not streamed) and
+  returns its value, or one :class:`~annotator.errors.UserError` naming the
+  file (too large, not UTF-8, invalid JSON).
+- :func:`validate_at` checks a value against a pydantic model and names the
+  file, the JSON path (``eval["HumanEval/0"][1]``) and the first bad field.
+- :func:`attempt_sample` makes the sample of one attempt of a task, as the
+  harness importer does: id ``<model>/<task id>`` (``#<i>`` from 1 when the task
+  has several attempts), metadata ``task_id``, ``attempt``, ``attempts`` and
+  ``status`` (what pass@k groups by and ``--by status`` filters on).
+- :func:`read_inside` reads one file of a run folder (a symlink only when it
+  resolves inside the folder; never a FIFO or a device), bounded.
+- :func:`model_from` names the model of a run: the option, else a name taken
+  from the file, never empty.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Any, Literal, TypeVar, overload
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import UserError
+from ..models import SampleIn
+from .inputs import inside, regular_file
+from .jsondata import load_json
+
+M = TypeVar("M", bound=BaseModel)
+_UNION_TAG = re.compile(r"^(str|int|float|bool|list|dict|none)(\[.*\])?$|^[\w-]+\[.*\]$")
+
+MAX_DOCUMENT = 256 << 20
+"""Largest results document read (bytes). A results file is one JSON document,
+parsed whole (its Python objects take a few times its size): 30,000 EvalPlus or
+BigCodeBench samples take some tens of MB; beyond this, split the run."""
+MAX_TEXT_FILE = 64 << 20
+"""Largest single text file (a test output, a patch) read."""
+
+
+def load_document(path: Path, what: str, max_bytes: int = MAX_DOCUMENT) -> Any:
+    """The JSON value of the file ``path`` (a ``what``), bounded to ``max_bytes``."""
+    regular_file(path, what)
+    raw = read_bounded(path, max_bytes)
+    return load_json(path, raw)
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path``, refused (one line) beyond ``max_bytes``."""
+    try:
+        with path.open("rb") as handle:
+            # Read what the file holds, never a buffer of max_bytes; +1 sees it grow.
+            size = os.fstat(handle.fileno()).st_size
+            raw = b"" if size > max_bytes else handle.read(size + 1)
+            if len(raw) > size:
+                raw += handle.read(max(0, max_bytes + 1 - len(raw)))
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror or exc}", file=path) from None
+    if size > max_bytes or len(raw) > max_bytes:
+        raise UserError(f"larger than {max_bytes >> 20} MiB: refusing to read it", file=path)
+    return raw
+
+
+def text_of(raw: bytes, path: str | Path) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 (byte {exc.start})", file=path) from None
+
+
+def key_path(*parts: str | int) -> str:
+    """A JSON path for messages: ``eval["HumanEval/0"][1]``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not out:
+            out = part
+        else:
+            out += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return out
+
+
+def validate_at(model: type[M], data: Any, path: str | Path, where: str) -> M:
+    """``data`` (found at JSON path ``where`` of ``path``) as ``model``."""
+    if not isinstance(data, dict):
+        raise UserError(f"expected a JSON object, got {_kind(data)}", file=path, where=where)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        # A union's members show in the location ("id.str"): only the keys name a field.
+        parts = [str(p) for p in err["loc"] if not (isinstance(p, str) and _UNION_TAG.match(p))]
+        field = ".".join(parts) or None
+        raise UserError(str(err["msg"]), file=path, where=where, field=field) from None
+
+
+def expect(kind: type, data: Any, path: str | Path, where: str) -> Any:
+    """``data`` if it is a ``kind`` (dict or list), else one clear line."""
+    if not isinstance(data, kind):
+        name = "a JSON object" if kind is dict else "a JSON list"
+        raise UserError(f"expected {name}, got {_kind(data)}", file=path, where=where)
+    return data
+
+
+def _kind(data: Any) -> str:
+    if data is None:
+        return "null"
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(data), "a number"
+    )
+
+
+def model_from(option: str | None, fallback: str) -> str:
+    if option is not None:
+        if not option.strip():
+            raise UserError("--model must not be empty", field="model")
+        return option
+    return fallback or "model"
+
+
+def strip_suffixes(name: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def attempt_sample(
+    *,
+    model: str,
+    task_id: str,
+    attempt: int,
+    attempts: int,
+    status: str,
+    passed: bool | None,
+    source: Path,
+    metadata: dict[str, Any] | None = None,
+    **fields: Any,
+) -> SampleIn:
+    """The sample of attempt ``attempt`` (from 1) of ``attempts`` of ``task_id``."""
+    sample_id = f"{model}/{task_id}" + (f"#{attempt}" if attempts > 1 else "")
+    meta = dict(metadata or {})
+    meta.update(task_id=task_id, attempt=attempt, attempts=attempts, status=status)
+    return SampleIn(
+        id=sample_id,
+        passed=passed,
+        model=model,
+        metadata=meta,
+        source=str(source),
+        **fields,
+    )
+
+
+def as_text(value: Any) -> str:
+    """A value a benchmark recorded (an input, an output), as literal text."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def count_key(path: Path, key: bytes, max_bytes: int = MAX_DOCUMENT) -> int | None:
+    """How often ``key`` occurs in the file (in 1 MiB blocks): a cheap estimate of
+    the records of a results document; None for a file that will be refused."""
+    regular_file(path)
+    try:
+        if path.stat().st_size > max_bytes:
+            return None
+        count = 0
+        tail = b""
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                data = tail + block
+                count += data.count(key)
+                tail = data[-(len(key) - 1) :] if len(key) > 1 else b""
+                count -= tail.count(key)
+    except OSError:
+        return None
+    return count
+
+
+@overload
+def read_inside(
+    folder: str | Path,
+    name: str,
+    root: Path,
+    max_bytes: int = ...,
+    *,
+    missing_ok: Literal[False] = ...,
+) -> bytes: ...
+
+
+@overload
+def read_inside(
+    folder: str | Path, name: str, root: Path, max_bytes: int = ..., *, missing_ok: bool
+) -> bytes | None: ...
+
+
+def read_inside(
+    folder: str | Path,
+    name: str,
+    root: Path,
+    max_bytes: int = MAX_TEXT_FILE,
+    *,
+    missing_ok: bool = False,
+) -> bytes | None:
+    """The bytes of ``folder/name``: a regular file, or a symlink resolving inside
+    ``root``; bounded to ``max_bytes``. One open and one fstat per file (a run
+    folder holds tens of thousands): a symlink is seen by ``O_NOFOLLOW``, a FIFO
+    is never waited on (``O_NONBLOCK``). With ``missing_ok`` a missing file is None."""
+    path = os.path.join(folder, name)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and missing_ok:
+            return None
+        if exc.errno == errno.ELOOP:  # a symlink: followed only inside the imported tree
+            target = inside(Path(path), root)
+            regular_file(target)
+            return read_bounded(target, max_bytes)
+        raise UserError(f"cannot read: {exc.strerror or exc}", file=path) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UserError("not a regular file: refusing to read it", file=path)
+        if info.st_size > max_bytes:
+            raise UserError(f"larger than {max_bytes >> 20} MiB: refusing to read it", file=path)
+        raw = handle.read(info.st_size + 1)
+        if len(raw) > info.st_size:
+            raw += handle.read(max(0, max_bytes + 1 - len(raw)))
+    if len(raw) > max_bytes:
+        raise UserError(f"larger than {max_bytes >> 20} MiB: refusing to read it", file=path)
+    return raw

@@ -1,0 +1,226 @@
+"""EvalPlus importer: ``annotator import evalplus RESULTS.eval_results.json``.
+
+Contract: RESULTS is what ``evalplus.evaluate`` writes: ``{"date", "hash",
+"eval": {task_id: [entry, ...]}}``, one entry per sample of the task, each
+``{task_id, solution, base_status, plus_status, base_fail_tests,
+plus_fail_tests}`` (statuses ``pass``/``fail``/``timeout``; the fail tests are
+the failing inputs, as JSON values). EvalPlus stores no traceback: the failing
+inputs become the failure text and the parsed report (one case per input).
+
+- Every entry is one attempt (see :func:`~.benchfiles.attempt_sample`); the
+  status is ``pass`` when base and plus passed (plus may be absent: base only),
+  else the first failing one's; ``base_status`` and ``plus_status`` are kept.
+- The code is the entry's ``solution``; an entry without one takes the matching
+  line (same task, same position) of the samples file: ``--samples FILE``, else
+  ``<name>.jsonl`` or ``samples.jsonl`` beside RESULTS (``task_id`` and
+  ``solution`` or ``completion`` per line).
+- The model: ``--model``, else the file name without ``.eval_results.json`` /
+  ``_eval_results.json``, else the folder's name.
+- The file is read whole, bounded (:data:`~.benchfiles.MAX_DOCUMENT`); a bad
+  entry fails the import naming file, JSON path and field. Nothing is executed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import UserError
+from ..models import SampleIn
+from ..taxonomy import Taxonomy
+from .base import ImportSummary
+from .benchfiles import (
+    as_text,
+    attempt_sample,
+    count_key,
+    expect,
+    key_path,
+    load_document,
+    model_from,
+    strip_suffixes,
+    validate_at,
+)
+from .inputs import regular_file
+from .jsondata import load_json
+from .protocol import Option
+from .report import ImportedCase, Status, cap, make_report, render, with_report
+
+OUTCOME: dict[str, bool] = {"pass": True, "fail": False, "timeout": False}
+SUFFIXES = (".eval_results.json", "_eval_results.json", "eval_results.json", ".json")
+
+
+class EvalPlusEntry(BaseModel):
+    """One sample's result in ``eval[task_id]``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    task_id: str | None = None
+    solution: str | None = None
+    base_status: str = Field(min_length=1, max_length=100)
+    plus_status: str | None = Field(default=None, max_length=100)
+    base_fail_tests: list[Any] = Field(default_factory=list)
+    plus_fail_tests: list[Any] = Field(default_factory=list)
+
+
+class SampleLine(BaseModel):
+    """One line of ``samples.jsonl``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    task_id: str = Field(min_length=1)
+    solution: str | None = None
+    completion: str | None = None
+
+
+def _status(entry: EvalPlusEntry) -> str:
+    if entry.base_status != "pass":
+        return entry.base_status
+    if entry.plus_status not in (None, "pass"):
+        return entry.plus_status
+    return "pass"
+
+
+def _cases(entry: EvalPlusEntry) -> list[ImportedCase]:
+    cases: list[ImportedCase] = []
+    for suite, status, failing in (
+        ("base", entry.base_status, entry.base_fail_tests),
+        ("plus", entry.plus_status, entry.plus_fail_tests),
+    ):
+        if status is None:
+            continue
+        kind: Status = "timeout" if status == "timeout" else "failed"
+        verdict = "Time Limit Exceeded" if status == "timeout" else "Failed"
+        message = (
+            f"{suite} tests: no answer within the time limit on this input"
+            if status == "timeout"
+            else f"{suite} tests: wrong output or an exception on this input"
+        )
+        for number, inputs in enumerate(failing, start=1):
+            cases.append(
+                ImportedCase(
+                    test=f"{suite} input {number}",
+                    status=kind,
+                    verdict=verdict,
+                    message=message,
+                    inputs=cap(as_text(inputs)),
+                )
+            )
+        if status != "pass" and not failing:
+            cases.append(ImportedCase(test=f"{suite} tests", status=kind, verdict=verdict))
+    return cases
+
+
+def _samples_file(path: Path, given: Path | None) -> Path | None:
+    if given is not None:
+        return regular_file(given, "samples file (--samples)")
+    stem = strip_suffixes(path.name, SUFFIXES)
+    for candidate in (path.with_name(f"{stem}.jsonl"), path.with_name("samples.jsonl")):
+        if candidate != path and candidate.is_file():
+            return candidate
+    return None
+
+
+def _read_samples(file: Path) -> dict[str, list[str]]:
+    """Task id -> the code of its samples, in file order (streamed line by line)."""
+    code: dict[str, list[str]] = defaultdict(list)
+    with file.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            data = load_json(file, raw, number)
+            line = validate_at(SampleLine, data, file, f"line {number}")
+            code[line.task_id].append(line.solution or line.completion or "")
+    return code
+
+
+class EvalPlusImporter:
+    """The ``evalplus`` format (see the module contract)."""
+
+    name = "evalplus"
+    help = "EvalPlus *eval_results.json (+ samples.jsonl beside it or --samples FILE)"
+    usage = "RESULTS.json [--samples FILE] [--model NAME]"
+    options = (
+        Option(
+            "samples",
+            "--samples",
+            "the samples JSONL the results are of",
+            kind="path",
+            metavar="FILE",
+        ),
+        Option("model", "--model", "the model the results are of", metavar="NAME"),
+    )
+    needs_sample_ids = False
+
+    def estimate(self, path: Path, **_: Any) -> int | None:
+        return count_key(path, b'"base_status"')
+
+    def read(
+        self,
+        path: Path,
+        taxonomy: Taxonomy,
+        summary: ImportSummary,
+        *,
+        samples: Path | None = None,
+        model: str | None = None,
+        **_: Any,
+    ) -> Iterator[SampleIn]:
+        doc = expect(dict, load_document(path, "EvalPlus results file"), path, "the document")
+        results = expect(dict, doc.get("eval"), path, "eval")
+        name = model_from(model, strip_suffixes(path.name, SUFFIXES) or path.parent.name)
+        sample_file = _samples_file(path, samples)
+        codes = _read_samples(sample_file) if sample_file is not None else {}
+        unknown: set[str] = set()
+        no_code: list[str] = []
+        count = 0
+        for task_id, entries in results.items():
+            expect(list, entries, path, key_path("eval", task_id))
+            if not task_id:
+                raise UserError("an empty task id", file=path, where="eval")
+            for index, raw in enumerate(entries):
+                where = key_path("eval", task_id, index)
+                entry = validate_at(EvalPlusEntry, raw, path, where)
+                status = _status(entry)
+                if status not in OUTCOME:
+                    unknown.add(status)
+                code = entry.solution
+                if code is None:
+                    task_codes = codes.get(task_id, [])
+                    code = task_codes[index] if index < len(task_codes) else None
+                if code is None:
+                    no_code.append(f"{task_id}#{index + 1}")
+                report = make_report("evalplus", _cases(entry))
+                sample = attempt_sample(
+                    model=name,
+                    task_id=task_id,
+                    attempt=index + 1,
+                    attempts=len(entries),
+                    status=status,
+                    passed=OUTCOME.get(status),
+                    source=path,
+                    metadata={
+                        "base_status": entry.base_status,
+                        "plus_status": entry.plus_status,
+                    },
+                    generated_code=code or "",
+                    test_output=(
+                        f"base tests: {entry.base_status}; plus tests:"
+                        f" {entry.plus_status or 'not run'}\n\n{render(report)}"
+                    ).rstrip("\n"),
+                )
+                count += 1
+                yield with_report(sample, report)
+        if not count:
+            raise UserError("no results under 'eval'", file=path, where="eval")
+        if unknown:
+            summary.warnings.append(
+                f"statuses EvalPlus does not write, imported with an unknown outcome:"
+                f" {', '.join(sorted(unknown))}"
+            )
+        if no_code:
+            summary.warnings.append(
+                f"{len(no_code)} results have no solution and no samples line (first: {no_code[0]})"
+            )

@@ -1,0 +1,286 @@
+"""Inspect importer: ``annotator import inspect LOG.eval [--scorer NAME]``.
+
+Contract: LOG.eval is the log ``inspect eval`` writes: a zip archive holding
+``header.json`` (``eval.task``, ``eval.model`` ...) and one
+``samples/<id>_epoch_<n>.json`` per sample and epoch (``id``, ``epoch``,
+``input``, ``target``, ``output.completion``, ``scores`` by scorer name, each
+``{value, answer, explanation}``, and ``error`` ``{message, traceback}`` when
+the sample failed with an error). It is read with :mod:`zipfile` (inspect_ai
+is not needed); each member is read bounded (:data:`MAX_MEMBER`) and at most
+:data:`MAX_MEMBERS` members are listed, so a zip bomb is refused, not
+inflated.
+
+- Every sample of every epoch is one attempt of task ``<task>/<id>``
+  (:func:`~.benchfiles.attempt_sample`), model ``eval.model``.
+- The score read is ``--scorer NAME``, else the sample's first. Its value
+  ``C`` (correct) passes; ``I``, ``P`` (partial) and ``N`` (no answer) fail; a
+  number passes when it is 1 and fails from 0 to below 1. The status is
+  ``pass``, ``fail``, ``partial``, ``no_answer``, ``error`` (the sample raised)
+  or ``unscored`` (outcome unknown).
+- The generated code is the score's ``answer`` (the code the scorer extracted
+  and ran), else the output's completion; the prompt is the input; the
+  reference is the target; the test output is the score's explanation and the
+  error's traceback, which also make the parsed report.
+- A member that is not JSON or a field of the wrong type fails the import
+  naming the file, the member and the field. Nothing is executed.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import UserError
+from ..models import SampleIn
+from ..taxonomy import Taxonomy
+from .base import ImportSummary
+from .benchfiles import as_text, attempt_sample, validate_at
+from .inputs import regular_file
+from .jsondata import load_json
+from .protocol import Option
+from .report import ImportedCase, cap, make_report, with_report
+
+MAX_MEMBER = 256 << 20
+MAX_MEMBERS = 1_000_000
+_SAMPLE = re.compile(r"^samples/(?P<id>.+)_epoch_(?P<epoch>\d+)\.json$")
+LETTERS: dict[str, tuple[str, bool | None]] = {
+    "C": ("pass", True),
+    "I": ("fail", False),
+    "P": ("partial", False),
+    "N": ("no_answer", False),
+}
+
+
+class EvalSpec(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    task: str = Field(min_length=1)
+    model: str = Field(min_length=1)
+
+
+class Header(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    eval: EvalSpec
+
+
+class Score(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    value: Any = None
+    answer: str | None = None
+    explanation: str | None = None
+
+
+class SampleError(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    message: str = ""
+    traceback: str = ""
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    completion: str = ""
+
+
+class EvalSample(BaseModel):
+    """One ``samples/<id>_epoch_<n>.json``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str | int
+    epoch: int = 1
+    input: str | list[Any] = ""
+    target: str | list[str] = ""
+    output: Output = Field(default_factory=Output)
+    scores: dict[str, Score] | None = None
+    error: SampleError | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Any:
+    where = f"{path}!{info.filename}"
+    if info.file_size > MAX_MEMBER:
+        raise UserError(f"larger than {MAX_MEMBER >> 20} MiB unpacked: refusing it", file=where)
+    try:
+        with archive.open(info) as handle:
+            # As much as the archive says (+1 to catch a lie), never more than the cap.
+            raw = handle.read(info.file_size + 1)
+            if len(raw) > info.file_size:
+                raw += handle.read(MAX_MEMBER + 1 - len(raw))
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+        raise UserError(f"cannot unpack: {exc}", file=where) from None
+    if len(raw) > MAX_MEMBER:
+        raise UserError(f"larger than {MAX_MEMBER >> 20} MiB unpacked: refusing it", file=where)
+    try:
+        return load_json(path, raw)
+    except UserError as exc:  # name the member, not only the archive
+        raise UserError(exc.reason, file=where) from None
+
+
+def _prompt(value: str | list[Any]) -> str:
+    if isinstance(value, str):
+        return value
+    parts = []
+    for message in value:
+        content = message.get("content") if isinstance(message, dict) else message
+        if isinstance(content, list):
+            content = "\n".join(
+                str(c.get("text", "")) if isinstance(c, dict) else as_text(c) for c in content
+            )
+        parts.append(content if isinstance(content, str) else as_text(content))
+    return "\n\n".join(parts)
+
+
+def _outcome(score: Score | None, errored: bool) -> tuple[str, bool | None]:
+    if errored:
+        return "error", False
+    if score is None:
+        return "unscored", None
+    value = score.value
+    if isinstance(value, str) and value in LETTERS:
+        return LETTERS[value]
+    if isinstance(value, bool):
+        return ("pass", True) if value else ("fail", False)
+    if isinstance(value, int | float):
+        if value == 1:
+            return "pass", True
+        if 0 <= value < 1:
+            return "fail", False
+    return "unscored", None
+
+
+class InspectImporter:
+    """The ``inspect`` format (see the module contract)."""
+
+    name = "inspect"
+    help = "an Inspect .eval log (zip: header.json, samples/*.json)"
+    usage = "LOG.eval [--scorer NAME]"
+    options = (
+        Option(
+            "scorer", "--scorer", "the score to read (default: each sample's first)", metavar="NAME"
+        ),
+    )
+    needs_sample_ids = False
+
+    def _open(self, path: Path) -> zipfile.ZipFile:
+        regular_file(path, "Inspect .eval log")
+        try:
+            return zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise UserError(f"not an Inspect .eval log (a zip archive): {exc}", file=path) from None
+
+    def _samples(self, archive: zipfile.ZipFile, path: Path) -> list[zipfile.ZipInfo]:
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise UserError(f"more than {MAX_MEMBERS} members: refusing it", file=path)
+        return [i for i in infos if _SAMPLE.match(i.filename)]
+
+    def estimate(self, path: Path, **_: Any) -> int | None:
+        with self._open(path) as archive:
+            return len(self._samples(archive, path))
+
+    def read(
+        self,
+        path: Path,
+        taxonomy: Taxonomy,
+        summary: ImportSummary,
+        *,
+        scorer: str | None = None,
+        **_: Any,
+    ) -> Iterator[SampleIn]:
+        with self._open(path) as archive:
+            names = set(archive.namelist())
+            # A log still being written has its journal's start but no header yet.
+            head = next((n for n in ("header.json", "_journal/start.json") if n in names), None)
+            if head is None:
+                raise UserError("no header.json: not an Inspect .eval log", file=path)
+            info = archive.getinfo(head)
+            header = validate_at(Header, _member(archive, info, path), path, head)
+            members = self._samples(archive, path)
+            if not members:
+                raise UserError("no samples/*.json in the log", file=path)
+            epochs = Counter(_SAMPLE.match(i.filename)["id"] for i in members)  # type: ignore[index]
+            model, task = header.eval.model, header.eval.task
+            no_scorer = 0
+            for member in sorted(members, key=_order):
+                where = member.filename
+                sample = validate_at(EvalSample, _member(archive, member, path), path, where)
+                key = _SAMPLE.match(member.filename)["id"]  # type: ignore[index]
+                score = None
+                scored = scorer or next(iter(sample.scores or {}), "score")
+                if sample.scores:
+                    score = sample.scores.get(scored)
+                    no_scorer += scorer is not None and score is None
+                status, passed = _outcome(score, sample.error is not None)
+                explanation = (score.explanation if score else None) or ""
+                cases: list[ImportedCase] = []
+                if sample.error is not None:
+                    cases.append(
+                        ImportedCase(
+                            test="sample",
+                            status="error",
+                            verdict="Error",
+                            message=cap(sample.error.message) or "",
+                            traceback=cap(sample.error.traceback) or "",
+                        )
+                    )
+                elif passed is False:
+                    cases.append(
+                        ImportedCase(
+                            test=scored,
+                            status="failed",
+                            verdict=status.replace("_", " "),
+                            traceback=cap(explanation) or "",
+                        )
+                    )
+                output = explanation
+                if sample.error is not None:
+                    output += f"\n--- error ---\n{sample.error.traceback or sample.error.message}"
+                target = (
+                    sample.target if isinstance(sample.target, str) else "\n".join(sample.target)
+                )
+                record = attempt_sample(
+                    model=model,
+                    task_id=f"{task}/{sample.id}",
+                    attempt=sample.epoch,
+                    attempts=epochs[key],
+                    status=status,
+                    passed=passed,
+                    source=path,
+                    metadata=_metadata(sample, where),
+                    prompt=_prompt(sample.input),
+                    generated_code=(score.answer if score and score.answer else None)
+                    or sample.output.completion,
+                    reference_code=target,
+                    test_output=output.strip("\n"),
+                )
+                yield with_report(record, make_report("inspect", cases))
+            if no_scorer:
+                summary.unknown_outcome.append(
+                    f"{no_scorer} samples have no score '{scorer}' (imported with outcome unknown)"
+                )
+
+
+def _metadata(sample: EvalSample, member: str) -> dict[str, Any]:
+    kept: dict[str, Any] = {"member": member, "completion": sample.output.completion}
+    if sample.metadata:
+        kept["sample_metadata"] = sample.metadata
+        entry = sample.metadata.get("entry_point")
+        if isinstance(entry, str) and entry:  # the function the prompt asks for
+            kept["entry_point"] = entry
+    return kept
+
+
+def _order(info: zipfile.ZipInfo) -> tuple[str, int]:
+    match = _SAMPLE.match(info.filename)
+    assert match is not None
+    return match["id"], int(match["epoch"])

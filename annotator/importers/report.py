@@ -1,0 +1,150 @@
+"""A sample's test results as a benchmark recorded them: the parsed report an
+importer attaches to a sample.
+
+Contract: :class:`ImportedReport` lists the tests (or judged inputs) of one
+sample as :class:`ImportedCase` models: its name, its status, the benchmark's
+verdict (``wrong answer``, ``time limit``, ``runtime error``,
+``compile error``, ``FAIL_TO_PASS`` ...), the traceback when one was stored,
+and the failing input with the expected and the actual output when the
+benchmark judged outputs. :func:`with_report` stores it in the sample's
+metadata under :data:`REPORT_KEY`; :func:`report_from_metadata` reads it back,
+validated (None when absent or not a report). Passing tests are counted, not
+listed. The failure panel and the suggester read
+these models (``annotator.suggest.importedoutput``), never the text rendered
+for people by :func:`render`. Every text is capped at :data:`MAX_TEXT`
+characters so that one huge input cannot bloat the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..models import SampleIn
+
+REPORT_KEY = "test_report"
+MAX_TEXT = 20_000
+"""Characters kept of one input, output or traceback (the rest is cut, marked)."""
+MAX_CASES = 200
+"""Failing cases kept per sample (the count of the others is kept)."""
+
+Status = Literal["passed", "failed", "error", "timeout", "skipped"]
+
+
+def cap(text: str | None, limit: int = MAX_TEXT) -> str | None:
+    """``text`` cut to ``limit`` characters, the cut marked."""
+    if text is None or len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n... ({len(text) - limit} more characters not kept)"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedCase:
+    """One test (or judged input) of a sample."""
+
+    test: str
+    status: Status
+    verdict: str = ""
+    """What the benchmark called the outcome, e.g. ``Wrong Answer``, ``FAIL_TO_PASS``."""
+    message: str = ""
+    traceback: str = ""
+    inputs: str | None = None
+    expected: str | None = None
+    output: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedReport:
+    """The tests of one sample, as its benchmark recorded them: the cases that did
+    not pass (at most :data:`MAX_CASES`) and the counts of the others."""
+
+    format: str
+    cases: list[ImportedCase] = field(default_factory=list)
+    passed: int = 0
+    skipped: int = 0
+    not_kept: int = 0
+    """Failing cases left out beyond :data:`MAX_CASES`."""
+
+    def failing(self) -> list[ImportedCase]:
+        return [c for c in self.cases if c.status not in ("passed", "skipped")]
+
+
+_READ = TypeAdapter(ImportedReport)
+
+
+def make_report(fmt: str, cases: list[ImportedCase], passed: int = 0) -> ImportedReport:
+    """A report of ``cases``: the passing and skipped ones counted, the others
+    kept (at most :data:`MAX_CASES`); ``passed`` more passed by name only."""
+    failing = [c for c in cases if c.status not in ("passed", "skipped")]
+    return ImportedReport(
+        format=fmt,
+        cases=failing[:MAX_CASES],
+        passed=passed + sum(c.status == "passed" for c in cases),
+        skipped=sum(c.status == "skipped" for c in cases),
+        not_kept=max(0, len(failing) - MAX_CASES),
+    )
+
+
+def _case_json(case: ImportedCase) -> dict[str, Any]:
+    """The case as JSON, defaults left out (written for every sample: kept plain)."""
+    data: dict[str, Any] = {"test": case.test, "status": case.status}
+    if case.verdict:
+        data["verdict"] = case.verdict
+    if case.message:
+        data["message"] = case.message
+    if case.traceback:
+        data["traceback"] = case.traceback
+    if case.inputs is not None:
+        data["inputs"] = case.inputs
+    if case.expected is not None:
+        data["expected"] = case.expected
+    if case.output is not None:
+        data["output"] = case.output
+    return data
+
+
+def with_report(sample: SampleIn, report: ImportedReport) -> SampleIn:
+    """``sample`` carrying ``report`` (in its metadata, as JSON)."""
+    data: dict[str, Any] = {"format": report.format, "cases": [_case_json(c) for c in report.cases]}
+    for name in ("passed", "skipped", "not_kept"):
+        if getattr(report, name):
+            data[name] = getattr(report, name)
+    sample.metadata[REPORT_KEY] = data
+    return sample
+
+
+def report_from_metadata(metadata: Mapping[str, Any] | None) -> ImportedReport | None:
+    raw = (metadata or {}).get(REPORT_KEY)
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return _READ.validate_python(raw)
+    except ValidationError:
+        return None
+
+
+def render(report: ImportedReport) -> str:
+    """The report as text for people (the sample's ``test_output`` when the
+    benchmark stored no output of its own)."""
+    parts: list[str] = []
+    for case in report.cases:
+        head = f"{case.test}: {case.verdict or case.status.upper()}"
+        lines = [head + (f" - {case.message}" if case.message else "")]
+        for label, value in (
+            ("input", case.inputs),
+            ("expected", case.expected),
+            ("got", case.output),
+        ):
+            if value is not None:
+                lines.append(f"  {label}: {value}")
+        if case.traceback:
+            lines.append(case.traceback.rstrip("\n"))
+        parts.append("\n".join(lines))
+    if report.passed:
+        parts.append(f"{report.passed} passed")
+    if report.not_kept:
+        parts.append(f"({report.not_kept} more failing tests not kept)")
+    return "\n\n".join(parts)
