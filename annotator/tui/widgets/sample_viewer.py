@@ -108,6 +108,15 @@ class SampleViewer(Vertical):
         """A message in the meta line (loading…, empty queue)."""
         self.query_one("#meta", Static).update(text)
 
+    def placeholder(self, text: Any) -> None:
+        """No sample's content on screen: ``text`` in the meta line, every view
+        emptied (the previous sample's code must not stand under another's header)."""
+        self.shown = None
+        self._stale = set()
+        for name in (*TABS, "generated-split", "error"):
+            self.query_one(f"#{name}", LinesView).set_lines(())
+        self.say(text)
+
     def paint(self, view: SampleView, evidence: bool = True) -> None:
         """Show ``view``; ``evidence`` False: no marks of code-analysis findings."""
         self.shown = view
