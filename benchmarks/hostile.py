@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
+from _env import print_header  # noqa: E402
 from _pty import run_tui  # noqa: E402
 
 from annotator.errors import UserError  # noqa: E402
@@ -422,6 +423,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=25, help="examples per hypothesis strategy")
     args = parser.parse_args()
+    print_header("cold: every case on its own fresh copy")
     tally = Tally()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="hostile-") as tmp:

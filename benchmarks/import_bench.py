@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import sqlite_utils
+from _env import print_header
 
 from annotator.importers import import_path
 from annotator.store import Store
@@ -71,6 +72,7 @@ def main() -> int:
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    print_header("cold: a fresh database for every import")
     if not (args.folder / "Generated").is_dir():
         print(f"no DL-Bench folder at {args.folder}", file=sys.stderr)
         return 1
