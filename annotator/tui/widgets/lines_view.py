@@ -89,16 +89,13 @@ class LinesView(ScrollView, can_focus=True):
         width = 0
         for line in lines:
             width = max(width, cell_len(line) if isinstance(line, str) else line.cell_len)
-        direct = self._set_virtual_size(Size(min(width, MAX_LINE_CELLS), len(lines)))
-        # Keep a few lines of context above the marked line.
+        self._set_virtual_size(Size(min(width, MAX_LINE_CELLS), len(lines)))
+        # Keep a few lines of context above the marked line. Scrolled now, so
+        # that the lines and their position reach the same frame; if the offset
+        # was clamped (the view not laid out yet), again after the next layout.
         target = max(0, scroll_to - 3) if scroll_to is not None else 0
-        if direct or not target:
-            # The new virtual size is in place: scrolled now, so the lines and
-            # their position reach the same frame (not a second one).
-            self.scroll_to(0, target, animate=False, immediate=True)
-        else:
-            # After layout: before it the new virtual size would clamp the offset.
-            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.scroll_to(0, target, animate=False, immediate=True)
+        if round(self.scroll_offset.y) != target:
             self.call_after_refresh(self.scroll_to, 0, target, animate=False, immediate=True)
         self.refresh()
 
@@ -139,20 +136,18 @@ class LinesView(ScrollView, can_focus=True):
             self._set_virtual_size(Size(self.virtual_size.width, len(self._lines)))
             self.refresh()
 
-    def _set_virtual_size(self, size: Size) -> bool:
+    def _set_virtual_size(self, size: Size) -> None:
         """Assigning ``virtual_size`` asks for a layout pass, which repaints
         every widget on the screen (about half of the cost of showing the
         next sample). Only this view's scrollbars depend on it, so they are
         updated directly; when one appears or disappears, its own reactive
-        still asks for the layout pass. True: applied at once (the view has its
-        size, so a scroll offset is clamped against the new lines)."""
+        still asks for the layout pass."""
         update = getattr(self, "_scroll_update", None)
         if update is None or not self.is_mounted:  # another Textual: the plain way
             self.virtual_size = size
-            return False
+            return
         self.set_reactive(LinesView.virtual_size, size)
         update(size)
-        return bool(self.size)
 
     def _line(self, index: int) -> Text:
         line = self._lines[index]
