@@ -20,12 +20,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
+from _env import print_header  # noqa: E402
 from test_export_scale import build_db  # noqa: E402
 
 TARGET_S = 2.0
 
 
 def main() -> int:
+    print_header("cold: synthetic labels written into a fresh database per size")
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     with tempfile.TemporaryDirectory() as tmp:
         db = build_db(Path(tmp) / "big.db", n)

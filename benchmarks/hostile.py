@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
+from _env import print_header  # noqa: E402
 from _pty import run_tui  # noqa: E402
 
 from annotator.errors import UserError  # noqa: E402
@@ -628,6 +629,7 @@ def main() -> None:
         help="run only one block of issue 23's cases (merge: issue_23(); issue23-h23b: H23_CASES)",
     )
     args = parser.parse_args()
+    print_header("cold: every case on its own fresh copy")
     tally = Tally()
     figures: dict[str, float] = {}
     started = time.perf_counter()

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from _env import print_header
 
 from annotator.importers import import_path
 from annotator.store import Store
@@ -145,6 +146,7 @@ def main() -> int:
     parser.add_argument("--formats", nargs="?", const="all", default=None)
     parser.add_argument("--n", type=int, default=10_000)
     args = parser.parse_args()
+    print_header("cold: a fresh database for every import")
     if args.formats is not None:
         from _formats import FORMATS
 

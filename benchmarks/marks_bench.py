@@ -20,6 +20,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from _env import print_header
+
 from annotator.importers import import_path
 from annotator.store import Store
 from annotator.suggest.marks import code_marks
@@ -39,6 +41,7 @@ def main() -> int:
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    print_header("cold: data imported into a fresh database, marks computed from scratch")
     if not (args.data / "Generated").is_dir():
         print(f"no DL-Bench folder at {args.data}")
         return 1

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _env import print_header
+
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
 MODELS = ["gpt-4o", "llama-3-70b", "deepseek-coder", "claude"]
@@ -180,6 +182,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--keep", type=Path, default=None, help="work folder to keep data in")
     args = parser.parse_args()
+    print_header("cold: synthetic data written into a fresh folder per size")
     sizes = [int(s) for s in args.sizes.split(",")]
     work_ctx = tempfile.TemporaryDirectory() if args.keep is None else None
     work = args.keep or Path(work_ctx.name)  # type: ignore[union-attr]

@@ -34,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _env import print_header
+
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
 
@@ -228,6 +230,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--keep", type=Path, default=None, help="work folder to keep data in")
     args = parser.parse_args()
+    print_header("cold: synthetic data written into a fresh folder (or --keep) per size")
     work = args.keep or Path(tempfile.mkdtemp(prefix="annotator-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}; work folder {work}")

@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _env import print_header
+
 from annotator.importers import import_path
 from annotator.store import Store
 from annotator.suggest.engine import Engine, _compute
@@ -28,6 +30,7 @@ DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "dlbench"
 
 
 def main() -> int:
+    print_header("cold: data imported into a fresh database, every sample analysed from scratch")
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
     if not (folder / "Generated").is_dir():
         print(f"no DL-Bench folder at {folder}", file=sys.stderr)

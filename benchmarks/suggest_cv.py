@@ -41,6 +41,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from _env import print_header
+
 from annotator.importers import import_path
 from annotator.models import FINAL, Suggestion
 from annotator.store import Store
@@ -210,6 +212,7 @@ def _line(m: Measure) -> str:
 
 
 def main() -> int:
+    print_header("cold: data imported into a fresh database, no suggestion cache")
     args = sys.argv[1:]
     if "-h" in args or "--help" in args:
         print(__doc__)

@@ -186,3 +186,44 @@ async def test_a_pending_first_digit_stays_with_its_sample(many: Store) -> None:
         await _drain(app)
         await settle(pilot)
     assert _labels(many) == {"s01": (1, 1)}
+
+
+async def test_a_key_under_lag_acts_on_the_sample_on_screen(
+    many: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 23.5: reads lag (a writer holding the disk, an import), the next
+    sample takes 0.6 s to load, and a label key comes 0.25 s after ``n``. The
+    label lands on the sample whose header was on screen when the key was
+    pressed, and no other sample's code stood under that header."""
+    from annotator.tui.sample_data import SampleSource, SampleView, load_view
+
+    def slow(store: SampleSource, sample_id: str) -> SampleView | None:
+        time.sleep(0.6)
+        return load_view(store, sample_id)
+
+    app = AnnotatorApp(many, "me")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LabelScreen) and screen.current == "s01"
+        monkeypatch.setattr("annotator.tui.screens.label_reads.load_view", slow)
+        for sid in [s for s in screen.viewer.cache if s != "s01"]:
+            del screen.viewer.cache[sid]  # nothing prefetched: every read lags
+
+        def on_screen() -> tuple[str, str]:
+            meta = str(screen.query_one("#meta").render())
+            code = screen.viewer.query_one("#generated").text()  # type: ignore[attr-defined]
+            return meta, code
+
+        await pilot.press("n")
+        await asyncio.sleep(0.25)
+        meta, code = on_screen()
+        await pilot.press("3")
+        at_press = screen.target()
+        await _drain(app)
+        await settle(pilot)
+        painted = on_screen()
+    assert at_press is not None and at_press in meta  # the key's sample is the one named
+    assert "func1" not in code  # s01's code is not left under another sample's header
+    assert _labels(many) == {at_press: (3, 1)}
+    assert at_press in painted[0] and f"func{int(at_press[1:])}" in painted[1]

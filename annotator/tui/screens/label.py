@@ -1,25 +1,23 @@
 """The labeling screen: one annotator works through their queue.
 
-Contract: :class:`LabelScreen` owns the labeling task. It shows the queue, the
-selected sample (:class:`~annotator.tui.widgets.sample_viewer.SampleViewer`:
-code, reference, diff, prompt side by side from 160 columns, the primary
-error; ``g`` ``r`` ``d`` ``w`` bring each view forward), suggestions and the
-label panel. It measures focus time per sample (:mod:`annotator.timing`) and
+Contract: :class:`LabelScreen` owns the labeling task. It shows the queue, the selected sample
+(:class:`~annotator.tui.widgets.sample_viewer.SampleViewer`: code, reference, diff, prompt side by
+side from 160 columns, the primary error; ``g`` ``r`` ``d`` ``w`` bring each view forward),
+suggestions and the label panel. It measures focus time per sample (:mod:`annotator.timing`) and
 stores it with each write. Every key action writes through
-:class:`~annotator.labeling.LabelSession`, committed before the UI says
-'saved', on the sample the key was pressed on (:meth:`LabelScreen.target`).
-It reads only through the annotator's :class:`~annotator.store.blind.BlindView`.
+:class:`~annotator.labeling.LabelSession`, committed before the UI says 'saved', on the sample on
+screen when the key is handled (:meth:`LabelScreen.target`). It reads only through the annotator's
+:class:`~annotator.store.blind.BlindView`.
 
-Design: the screen holds the task's state (session, shown sample, filter) and
-wires plain collaborators, each typed by its constructor, reporting through
-callbacks or messages: :class:`~.label_reads.LabelReads` (slow reads in
-thread workers, posted back as messages handled here),
-:class:`~.label_writes.QueuedWrites` (the write queue; it calls back
+Design: the screen holds the task's state (session, shown sample, filter) and wires plain
+collaborators, each typed by its constructor, reporting through callbacks or messages:
+:class:`~.label_reads.LabelReads` (slow reads in thread workers, posted back as messages handled
+here), :class:`~.label_writes.QueuedWrites` (the write queue; it calls back
 :meth:`~LabelScreen.refresh_label` and :meth:`~LabelScreen.update_progress`),
 :class:`~.label_suggest.Suggestions` (the suggestions of this label version),
 :class:`~.label_keys.LabelKeys` (what each label key writes) and
-:class:`~.label_bulk.ClusterAndFilter` (``c`` and ``/``). Widgets get
-attributes down and post messages up; a failed worker is reported in one place.
+:class:`~.label_bulk.ClusterAndFilter` (``c`` and ``/``). Widgets get attributes down and post
+messages up; a failed worker is reported in one place.
 """
 
 from __future__ import annotations
@@ -205,7 +203,7 @@ class LabelScreen(Screen[None]):
                 # Nothing to act on: keys must not reach the sample shown before.
                 self.current = None
                 self.shown_at = {}
-                self.viewer.clear(Text(empty, style="dim"))
+                self.viewer.placeholder(Text(empty, style="dim"))
             self.update_progress()
         else:
             self.queue.add_rows(message.rows)
@@ -219,35 +217,31 @@ class LabelScreen(Screen[None]):
         self.show(message.sample_id)
 
     def target(self) -> str | None:
-        """The sample a key acts on: the highlighted row when the key is handled
-        (it moves synchronously with ``n``/``p``; the painted sample follows a
-        message later)."""
-        return self.queue.current_id or self.current
+        """The sample a key acts on: :attr:`current`, which changes only where a
+        sample is painted (:meth:`show`), never a row not yet on screen (23.5)."""
+        return self.current
 
     def show(self, sample_id: str) -> None:
-        if sample_id == self.current and sample_id in self.shown_at:
-            return  # the same row highlighted again: already on screen
-        loading = sample_id == self.current
-        if not loading:
-            self.label_keys.digits.flush()  # a pending first digit was meant for the sample left
+        """Paint ``sample_id`` now: its view if cached, else its header over emptied views."""
+        if sample_id == self.current:
+            return  # the same row highlighted again: already on screen (or loading)
+        self.label_keys.digits.flush()  # a pending first digit was meant for the sample left
         self.current = sample_id
         self.focus_clock.focus(sample_id)
         view = self.viewer.cache.get(sample_id)
-        if view is None and loading:
-            return
         if view is None:
-            self.viewer.say(Text(f"loading {visible(sample_id)}…"))
+            self.viewer.placeholder(Text(f"loading {visible(sample_id)}…"))
+            self.refresh_label(sample_id)
             self.reads.load_sample(sample_id)
             return
         self.paint(view)
 
     @on(SampleLoaded)
     def _loaded(self, message: SampleLoaded) -> None:
-        if message.view is None:
-            return
-        self.viewer.remember(message.view, keep=self.current)
-        if message.sample_id == self.current and self.current not in self.shown_at:
-            self.paint(message.view)
+        if message.view is not None:
+            self.viewer.remember(message.view, keep=self.current)
+            if message.sample_id == self.current and self.current not in self.shown_at:
+                self.paint(message.view)
 
     def paint(self, view: SampleView) -> None:
         sid = view.sample_id
@@ -255,8 +249,7 @@ class LabelScreen(Screen[None]):
         self.viewer.paint(view, evidence=self.suggestions.shown(sid))
         self.refresh_label(sid)
         self.shown_at = {sid: time.perf_counter()}
-        # Background work (highlighting neighbours, suggestions) competes for
-        # the GIL with drawing this frame, so it starts a moment later.
+        # Background work (neighbours, suggestions) competes for the GIL with drawing.
         if self._background is not None:
             self._background.stop()
         if self.BACKGROUND_DELAY > 0:
@@ -341,9 +334,16 @@ class LabelScreen(Screen[None]):
 
     def action_next(self) -> None:
         self.queue.action_cursor_down()
+        self._show_highlighted()
 
     def action_previous(self) -> None:
         self.queue.action_cursor_up()
+        self._show_highlighted()
+
+    def _show_highlighted(self) -> None:
+        """Paint in the key's handler: highlight and sample reach one frame, the next key acts on it."""
+        if (sid := self.queue.current_id) is not None:
+            self.show(sid)
 
     def action_undo(self) -> None:
         self.suggestions.labels_changed()

@@ -90,11 +90,12 @@ class LinesView(ScrollView, can_focus=True):
         for line in lines:
             width = max(width, cell_len(line) if isinstance(line, str) else line.cell_len)
         self._set_virtual_size(Size(min(width, MAX_LINE_CELLS), len(lines)))
-        self.scroll_to(0, 0, animate=False, immediate=True)
-        if scroll_to is not None and scroll_to > 0:
-            # After layout: before it the new virtual size would clamp the
-            # offset. Keep a few lines of context above the marked line.
-            target = max(0, scroll_to - 3)
+        # Keep a few lines of context above the marked line. Scrolled now, so
+        # that the lines and their position reach the same frame; if the offset
+        # was clamped (the view not laid out yet), again after the next layout.
+        target = max(0, scroll_to - 3) if scroll_to is not None else 0
+        self.scroll_to(0, target, animate=False, immediate=True)
+        if round(self.scroll_offset.y) != target:
             self.call_after_refresh(self.scroll_to, 0, target, animate=False, immediate=True)
         self.refresh()
 

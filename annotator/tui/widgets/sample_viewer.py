@@ -111,13 +111,14 @@ class SampleViewer(Vertical):
         """A message in the meta line (loading…, empty queue)."""
         self.query_one("#meta", Static).update(text)
 
-    def clear(self, text: Any) -> None:
-        """No sample (an empty queue, a search without a match): empty every
-        view, so no earlier sample's code stays on screen, and say ``text``."""
+    def placeholder(self, text: Any) -> None:
+        """No sample's content on screen (an empty queue, a search without a match,
+        a sample still loading): ``text`` in the meta line, every view emptied (the
+        previous sample's code must not stand under another's header)."""
         self.shown = None
-        self._stale.clear()
-        for view in self.query(LinesView):
-            view.set_lines([])
+        self._stale = set()
+        for name in (*TABS, "generated-split", "error"):
+            self.query_one(f"#{name}", LinesView).set_lines(())
         self.say(text)
 
     def paint(self, view: SampleView, evidence: bool = True) -> None:
