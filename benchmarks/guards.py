@@ -22,42 +22,23 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from rawsql import raw, raw_db  # noqa: E402
+from test_agreement_report import big_store  # noqa: E402
 from test_testoutput_hostile import REALISTIC  # noqa: E402
 
 from annotator.agreement import agreement_report  # noqa: E402
-from annotator.models import LabelValue  # noqa: E402
 from annotator.stats import (  # noqa: E402
     gwet_ac1,
     krippendorff_alpha,
     pairwise_kappa,
     percent_agreement,
 )
-from annotator.store import Store  # noqa: E402
-from annotator.store.labels import put_label  # noqa: E402
 from annotator.suggest.fingerprint import cluster  # noqa: E402
 from annotator.suggest.testoutput import parse_test_output  # noqa: E402
 
 
 def agreement_20k(tmp: Path) -> Callable[[], object]:
     """agreement_report over 20k samples x (final, a, b)."""
-    rng = random.Random(11)
-    store = Store.open(tmp / "big.db")
-    cats = [c.id for c in store.taxonomy.categories]
-    choices = [LabelValue(kind="pass"), *(LabelValue(category=c) for c in cats)]
-    with store.transaction():
-        raw(store).executemany(
-            "INSERT INTO samples (id, passed, content_hash, created_at, updated_at)"
-            " VALUES (?, 0, ?, 't', 't')",
-            ((f"s{i:05d}", str(i)) for i in range(20_000)),
-        )
-        for i in range(20_000):
-            base = rng.choice(choices)
-            for who in ("final", "a", "b"):
-                value = base if rng.random() < 0.7 else rng.choice(choices)
-                put_label(
-                    raw_db(store), f"s{i:05d}", who, value, taxonomy_version="t", source="test"
-                )
+    store = big_store(tmp / "big.db")
     return lambda: agreement_report(store, ["final", "a", "b"])
 
 

@@ -316,25 +316,32 @@ def test_weighted_set_alpha_equals_stats(rows: list[Row]) -> None:
 # ---------------------------------------------------------------- scale
 
 
-def test_20k_samples_three_annotators(tmp_path: Path) -> None:
-    # The answer at scale; its time is benchmarks/guards.py's.
+def big_store(path: Path, n: int = 20_000) -> Store:
+    """``n`` failing samples labeled by final, a and b (70% agreeing with one
+    base label); benchmarks/guards.py times the agreement report over it."""
     rng = random.Random(11)
-    store = Store.open(tmp_path / "big.db")
+    store = Store.open(path)
     cats = [c.id for c in store.taxonomy.categories]
     choices = [LabelValue(kind="pass"), *(LabelValue(category=c) for c in cats)]
     with store.transaction():
         raw(store).executemany(
             "INSERT INTO samples (id, passed, content_hash, created_at, updated_at)"
             " VALUES (?, 0, ?, 't', 't')",
-            ((f"s{i:05d}", str(i)) for i in range(20_000)),
+            ((f"s{i:05d}", str(i)) for i in range(n)),
         )
-        for i in range(20_000):
+        for i in range(n):
             base = rng.choice(choices)
             for who in ("final", "a", "b"):
                 value = base if rng.random() < 0.7 else rng.choice(choices)
                 put_label(
                     raw_db(store), f"s{i:05d}", who, value, taxonomy_version="t", source="test"
                 )
+    return store
+
+
+def test_20k_samples_three_annotators(tmp_path: Path) -> None:
+    # The answer at scale; its time is benchmarks/guards.py's.
+    store = big_store(tmp_path / "big.db")
     report = agreement_report(store, ["final", "a", "b"])
     store.close()
     assert report["n_items"] == 20_000 and len(report["pairs"]) == 3
