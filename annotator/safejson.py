@@ -22,7 +22,10 @@ MAX_DEPTH = 200
 MAX_DIGITS = 4300
 """Digits of an integer allowed by default (Python's own int/str limit)."""
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A string, written as an unrolled loop: runs of plain characters are taken at
+# once (the alternation ``(?:[^"\\]|\\.)*`` matched the same strings one
+# character per step, 7x slower over a 25 MB results file).
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 

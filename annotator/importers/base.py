@@ -83,13 +83,15 @@ def run_import(
     bulk = store.bulk_mode() if large else nullcontext()
     with bulk, store.transaction():
         store.bind_taxonomy()  # the first import binds the taxonomy
-        for record in records:
-            if isinstance(record, SampleIn):
-                summary.samples[store.import_sample(record)] += 1
-                if progress is not None:
-                    progress(1)
-                continue
-            _store_label(store, record, summary)
+        with store.sample_batch() as batch:
+            for record in records:
+                if isinstance(record, SampleIn):
+                    summary.samples[batch.add(record)] += 1
+                    if progress is not None:
+                        progress(1)
+                    continue
+                batch.flush()  # the label's sample is written first
+                _store_label(store, record, summary)
     return summary
 
 

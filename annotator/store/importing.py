@@ -49,6 +49,14 @@ class ImportWrites:
         self._require_transaction()
         return _samples.upsert_sample(self._db, sample)
 
+    @contextmanager
+    def sample_batch(self) -> Iterator[_samples.SampleBatch]:
+        """Write many samples at once (:class:`~annotator.store.samples.SampleBatch`):
+        ``add`` each, ``flush`` before a write that refers to them (a label)."""
+        self._require_transaction()
+        with _samples.sample_batch(self._db) as batch:
+            yield batch
+
     def import_label(
         self, sample_id: str, annotator: str, value: LabelValue, *, source: str
     ) -> None:

@@ -8,6 +8,8 @@ queue is :mod:`annotator.store.queue`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -19,9 +21,38 @@ from .metadata import reapply_attached
 Outcome = Literal["new", "updated", "unchanged"]
 
 
-def upsert_sample(db: Database, sample: SampleIn, digest: str | None = None) -> Outcome:
-    """Insert a sample, update it if its content changed; labels are kept either way."""
-    digest = digest or sample.content_hash()
+_INSERT_SAMPLE = (
+    "INSERT INTO samples (id, passed, model, stage, data_type, task_type, source,"
+    " content_hash, metadata, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_TEXTS = (
+    "INSERT INTO sample_texts (sample_id, prompt, generated_code, reference_code,"
+    " test_output) VALUES (?, ?, ?, ?, ?)"
+)
+_INDEX_TRIGGER = "sample_fts_insert"
+"""The trigger of migration m005 that indexes each new ``sample_texts`` row."""
+
+
+def _small(sample: SampleIn) -> list[Any]:
+    return [
+        _passed(sample.passed),
+        sample.model,
+        sample.stage,
+        sample.data_type,
+        sample.task_type,
+        sample.source,
+    ]
+
+
+def _texts(sample: SampleIn) -> list[str]:
+    return [sample.prompt, sample.generated_code, sample.reference_code, sample.test_output]
+
+
+def upsert_sample(db: Database, sample: SampleIn, hashed: tuple[str, str] | None = None) -> Outcome:
+    """Insert a sample, update it if its content changed; labels are kept either way.
+    ``hashed``: :meth:`SampleIn.hashed`, when the caller has it."""
+    digest, meta = hashed or sample.hashed()
     conn = db.conn
     row = conn.execute(
         "SELECT content_hash, metadata FROM samples WHERE id = ?", (sample.id,)
@@ -29,22 +60,11 @@ def upsert_sample(db: Database, sample: SampleIn, digest: str | None = None) -> 
     if row is not None and row[0] == digest:
         return "unchanged"
     stamp = now()
-    small = [_passed(sample.passed), sample.model, sample.stage, sample.data_type]
-    small += [sample.task_type, sample.source]
-    meta = json.dumps(sample.metadata, ensure_ascii=False, sort_keys=True, default=str)
-    texts = [sample.prompt, sample.generated_code, sample.reference_code, sample.test_output]
+    small = _small(sample)
+    texts = _texts(sample)
     if row is None:
-        conn.execute(
-            "INSERT INTO samples (id, passed, model, stage, data_type, task_type, source,"
-            " content_hash, metadata, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [sample.id, *small, digest, meta, stamp, stamp],
-        )
-        conn.execute(
-            "INSERT INTO sample_texts (sample_id, prompt, generated_code, reference_code,"
-            " test_output) VALUES (?, ?, ?, ?, ?)",
-            [sample.id, *texts],
-        )
+        conn.execute(_INSERT_SAMPLE, [sample.id, *small, digest, meta, stamp, stamp])
+        conn.execute(_INSERT_TEXTS, [sample.id, *texts])
         return "new"
     conn.execute(
         "UPDATE samples SET passed = ?, model = ?, stage = ?, data_type = ?, task_type = ?,"
@@ -61,6 +81,89 @@ def upsert_sample(db: Database, sample: SampleIn, digest: str | None = None) -> 
     # Metadata attached by `import metadata` survives the new content.
     reapply_attached(db, sample.id, row[1])
     return "updated"
+
+
+class SampleBatch:
+    """One import's samples, written in batches (inside the caller's transaction).
+
+    A new sample is queued and written with the others of its batch: one
+    ``executemany`` per table, and the search index rows of the whole batch in
+    one ``INSERT ... SELECT`` (the per-row trigger of m005 is dropped for the
+    batch's life and put back, exactly as it was, by :meth:`close` - all inside
+    the transaction, so a failed import rolls the trigger back too and the
+    index never misses a row). A sample already stored (or queued: the queue is
+    written first) takes :func:`upsert_sample`'s path: unchanged, or updated
+    through the triggers with its labels and attached metadata kept.
+    """
+
+    SIZE = 500
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._conn = db.conn
+        self._stamp = now()
+        self._samples: list[list[Any]] = []
+        self._texts: list[list[Any]] = []
+        self._queued: set[str] = set()
+        row = self._conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (_INDEX_TRIGGER,),
+        ).fetchone()
+        self._trigger: str | None = row[0] if row else None
+        if self._trigger is not None:
+            self._conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
+
+    def add(self, sample: SampleIn) -> Outcome:
+        hashed = sample.hashed()
+        if sample.id in self._queued:
+            self.flush()  # a second record of one id: as upsert_sample would see it
+        elif (
+            self._conn.execute("SELECT 1 FROM samples WHERE id = ?", (sample.id,)).fetchone()
+            is None
+        ):
+            digest, meta = hashed
+            stamp = self._stamp
+            self._samples.append([sample.id, *_small(sample), digest, meta, stamp, stamp])
+            self._texts.append([sample.id, *_texts(sample)])
+            self._queued.add(sample.id)
+            if len(self._samples) >= self.SIZE:
+                self.flush()
+            return "new"
+        return upsert_sample(self._db, sample, hashed)
+
+    def flush(self) -> None:
+        """Write the queued samples and their search index rows."""
+        if not self._samples:
+            return
+        conn = self._conn
+        conn.executemany(_INSERT_SAMPLE, self._samples)
+        conn.executemany(_INSERT_TEXTS, self._texts)
+        if self._trigger is not None:
+            conn.execute(
+                "INSERT INTO sample_fts (rowid, prompt, generated_code, reference_code,"
+                " test_output) SELECT rowid, prompt, generated_code, reference_code,"
+                " test_output FROM sample_texts"
+                " WHERE sample_id IN (SELECT value FROM json_each(?))",
+                (json.dumps([row[0] for row in self._texts]),),
+            )
+        self._samples, self._texts = [], []
+        self._queued.clear()
+
+    def close(self) -> None:
+        """Write what is queued and put the index trigger back."""
+        self.flush()
+        if self._trigger is not None:
+            self._conn.execute(self._trigger)
+            self._trigger = None
+
+
+@contextmanager
+def sample_batch(db: Database) -> Iterator[SampleBatch]:
+    """A :class:`SampleBatch`, closed when the block returns (when it raises, the
+    caller's transaction rolls back, trigger drop included)."""
+    batch = SampleBatch(db)
+    yield batch
+    batch.close()
 
 
 def _passed(value: bool | None) -> int | None:

@@ -1,0 +1,134 @@
+"""The import's batched sample writes (store/samples.SampleBatch): the search index
+is the one the per-row triggers would have built, the trigger is back afterwards
+(also after a failed import), a repeated id in one import reads as before, and the
+hash is the one ``model_dump`` gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rawsql import raw
+
+from annotator.errors import UserError
+from annotator.importers import import_path
+from annotator.importers.base import ImportSummary, run_import
+from annotator.models import LabelValue, SampleIn, content_hash
+from annotator.store import SampleFilter, Store
+
+
+def _write(path: Path, rows: list[dict[str, object]], bad: bool = False) -> Path:
+    lines = [json.dumps(r) for r in rows]
+    if bad:
+        lines.append('{"id": ')
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _rows(n: int, word: str = "alpha") -> list[dict[str, object]]:
+    return [
+        {"id": f"s{i}", "generated_code": f"x = {i}  # {word}{i % 7}", "passed": False}
+        for i in range(n)
+    ]
+
+
+def _trigger(store: Store) -> str | None:
+    row = (
+        raw(store)
+        .execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'sample_fts_insert'"
+        )
+        .fetchone()
+    )
+    return None if row is None else str(row[0])
+
+
+def _index_ok(store: Store) -> None:
+    conn = raw(store)
+    conn.execute("INSERT INTO sample_fts (sample_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def _found(store: Store, text: str) -> set[str]:
+    return {r.id for r in store.queue("me", SampleFilter(text=text))}
+
+
+def test_batched_import_indexes_every_sample_and_keeps_the_trigger(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "a.db")
+    before = _trigger(store)
+    assert before is not None
+    import_path(store, "jsonl", _write(tmp_path / "a.jsonl", _rows(1234)), expected=1234)
+    assert _trigger(store) == before
+    _index_ok(store)
+    assert len(_found(store, "alpha3")) == len([i for i in range(1234) if i % 7 == 3])
+    # A sample written later through the trigger is found too.
+    store.upsert_sample(SampleIn(id="late", generated_code="zeta_word"))
+    assert _found(store, "zeta_word") == {"late"}
+    _index_ok(store)
+
+
+def test_changed_reimport_updates_index_and_keeps_labels(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "b.db")
+    import_path(store, "jsonl", _write(tmp_path / "b.jsonl", _rows(700)))
+    store.set_label("s5", "me", LabelValue(kind="skip"))
+    again = import_path(store, "jsonl", _write(tmp_path / "b.jsonl", _rows(700)))
+    assert again.samples["unchanged"] == 700
+    changed = import_path(store, "jsonl", _write(tmp_path / "c.jsonl", _rows(700, "beta")))
+    assert changed.samples["updated"] == 700
+    _index_ok(store)
+    assert _found(store, "alpha1") == set()
+    assert "s1" in _found(store, "beta1")
+    label = store.label("s5", "me")
+    assert label is not None and label.kind == "skip"
+
+
+def test_a_repeated_id_in_one_import_is_written_once_then_updated(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "c.db")
+    rows = _rows(10) + [{"id": "s3", "generated_code": "gamma_word"}, _rows(10)[4]]
+    records = [SampleIn.model_validate(r) for r in rows]  # jsonl refuses repeated ids
+    summary = run_import(store, records, ImportSummary("test"))
+    assert dict(summary.samples) == {"new": 10, "updated": 1, "unchanged": 1}
+    _index_ok(store)
+    assert _found(store, "gamma_word") == {"s3"}
+    assert "s3" not in _found(store, "alpha3")
+
+
+def test_failed_import_leaves_trigger_and_index_as_before(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "d.db")
+    import_path(store, "jsonl", _write(tmp_path / "d.jsonl", _rows(5)))
+    before = _trigger(store)
+    with pytest.raises(UserError):
+        import_path(store, "jsonl", _write(tmp_path / "e.jsonl", _rows(900, "delta"), bad=True))
+    assert _trigger(store) == before
+    assert store.status().samples == 5
+    _index_ok(store)
+    assert _found(store, "delta1") == set()
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [{}, {"task_id": "T/1", "n": [1, 2.5, None, True], "é": {"b": 1, "a": "ü"}}, {"s": {1, 2}}],
+)
+def test_hashed_is_the_model_dump_hash(metadata: dict[str, object]) -> None:
+    sample = SampleIn(
+        id="x", generated_code="a", passed=False, model="m", metadata=metadata, source="f"
+    )
+    digest, meta = sample.hashed()
+    assert digest == content_hash(sample.model_dump(exclude={"id", "source"}))
+    assert meta == json.dumps(metadata, ensure_ascii=False, sort_keys=True, default=str)
+    assert SampleIn(id="x", passed=None).hashed()[0] == content_hash(
+        SampleIn(id="x", passed=None).model_dump(exclude={"id", "source"})
+    )
+
+
+def test_depth_scan_skips_strings_as_before() -> None:
+    import random
+    import re
+
+    from annotator import safejson
+
+    old = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+    rnd = random.Random(26)
+    for _ in range(2000):
+        text = "".join(rnd.choice('"\\[]{}a\n') for _ in range(rnd.randint(0, 40)))
+        assert safejson._STRING.sub("", text) == old.sub("", text), text
