@@ -18,7 +18,7 @@ from ..agreement import agreement_report, default_annotators
 from ..errors import UserError
 from ..store import Store
 from .crosstab import cross_table, merged
-from .passk import pass_table
+from .passk import folded_outcomes, pass_table
 
 WIDTHS = {"column": 3.5, "page": 7.16}
 COLUMN_IN = WIDTHS["column"]
@@ -63,13 +63,13 @@ class FigureData:
                 raise UserError("--pair takes two annotators, e.g. --pair alice,bob", field="pair")
             a, b = chosen
             confusion = (a, b, agreement_report(store, [a, b]))
-        attempts = [a for a in store.attempts() if a.model is not None]
+        outcomes = folded_outcomes(store.task_rows(with_model=True))
         cross = cross_table(store, "model", source)
         return cls(
             source=source,
             # The groups of the cross table add up to the occurrence table (tested).
             counts=merged(cross, store.taxonomy),
-            passes=[r for r in pass_table(attempts, "stage", (1,)) if r.values.get(1) is not None],
+            passes=[r for r in pass_table(outcomes, "stage", (1,)) if r.values.get(1) is not None],
             cross=cross,
             names=store.model_display_names(),
             confusion=confusion,
