@@ -27,7 +27,9 @@ Figures are built without pyplot. Output is deterministic: SVG with a fixed
 ``svg.hashsalt``, no date in the metadata, text kept as ``<text>``
 (``svg.fonttype: none``); PDF with TrueType fonts embedded (``pdf.fonttype`` 42)
 and no creation date; PNG at 300 dpi. Text from the data is shown literally
-(math text off, control characters removed). Each file is written through
+(math text off, control characters removed). With two widths and two or more CPUs (Linux) a forked worker draws the last
+width while the command draws the first (same bytes; a worker that fails is
+replaced by drawing its width in the command). Each file is written through
 :func:`annotator.safefiles.write_bytes_atomic` (an O_EXCL temporary file, then a
 rename: a link planted in ``out`` is never written through). matplotlib is an
 optional extra (``pip install 'dl-bug-annotator[figures]'``);
@@ -37,7 +39,9 @@ without it :func:`require_matplotlib` raises a :class:`UserError` saying so.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import os
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,26 +144,108 @@ def render_figures(
         if width not in WIDTHS:
             raise UserError(f"unknown width '{width}' (choose: {', '.join(WIDTHS)})")
     matplotlib = require_matplotlib()
-    out: dict[str, bytes] = {}
-    skipped: dict[str, str] = {}
     data = FigureData.load(store, source, pair)
     with matplotlib.rc_context(RC):
-        for width in widths:
-            for name, fig in figures(data, source, pair, width).items():
-                if fig is None:
-                    reason = REASONS[name]
-                    if name == "category_model_heatmap":
-                        reason = heatmap_skip(data) or reason
-                    skipped[name] = reason
-                    continue
-                buffer = io.BytesIO()
-                metadata: dict[str, Any] = {
-                    "svg": {"Date": None},
-                    "pdf": {"CreationDate": None, "ModDate": None},
-                    "png": {"Software": None},
-                }[fmt]
-                fig.savefig(buffer, format=fmt, metadata=metadata, dpi=300)
-                out[f"{name}_{width}" if suffix else name] = buffer.getvalue()
+        # Each width is drawn on its own; with two widths and two CPUs a forked
+        # worker draws the last one while this process draws the others.
+        parts = _render_widths(data, fmt, source, pair, widths, suffix)
+    out: dict[str, bytes] = {}
+    skipped: dict[str, str] = {}
+    for rendered, skips in parts:
+        out.update(rendered)
+        skipped.update(skips)
+    return out, skipped
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _render_widths(
+    data: FigureData,
+    fmt: str,
+    source: str,
+    pair: Sequence[str] | None,
+    widths: Sequence[str],
+    suffix: bool,
+) -> list[tuple[dict[str, bytes], dict[str, str]]]:
+    """One (figures as bytes, skipped) per width, in the order of ``widths``."""
+
+    def one(width: str) -> tuple[dict[str, bytes], dict[str, str]]:
+        return _render_width(data, fmt, source, pair, width, suffix)
+
+    forked = None
+    if len(widths) > 1 and _cpus() > 1 and sys.platform.startswith("linux"):
+        forked = _Forked(lambda: one(widths[-1]))
+    if forked is None:
+        return [one(width) for width in widths]
+    parts = [one(width) for width in widths[:-1]]
+    # The worker's result, or (it failed in any way) the width drawn here.
+    parts.append(forked.result() or one(widths[-1]))
+    return parts
+
+
+class _Forked:
+    """``work()`` in a forked process; :meth:`result` is its return value, or None
+    when the worker failed (the caller then does the work itself)."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+
+        def run() -> None:
+            try:
+                send.send(work())
+            except BaseException:  # noqa: BLE001 - the parent redoes the work
+                send.send(None)
+            finally:
+                send.close()
+
+        self._process = context.Process(target=run, daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> Any:
+        try:
+            value = self._receive.recv()
+        except (EOFError, OSError):
+            value = None
+        finally:
+            self._receive.close()
+            self._process.join()
+        return value
+
+
+def _render_width(
+    data: FigureData,
+    fmt: str,
+    source: str,
+    pair: Sequence[str] | None,
+    width: str,
+    suffix: bool,
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    out: dict[str, bytes] = {}
+    skipped: dict[str, str] = {}
+    for name, fig in figures(data, source, pair, width).items():
+        if fig is None:
+            reason = REASONS[name]
+            if name == "category_model_heatmap":
+                reason = heatmap_skip(data) or reason
+            skipped[name] = reason
+            continue
+        buffer = io.BytesIO()
+        metadata: dict[str, Any] = {
+            "svg": {"Date": None},
+            "pdf": {"CreationDate": None, "ModDate": None},
+            "png": {"Software": None},
+        }[fmt]
+        fig.savefig(buffer, format=fmt, metadata=metadata, dpi=300)
+        out[f"{name}_{width}" if suffix else name] = buffer.getvalue()
     return out, skipped
 
 
