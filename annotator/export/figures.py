@@ -76,6 +76,7 @@ __all__ = [
     "figures",
     "render_figures",
     "require_matplotlib",
+    "start_render",
     "write_figures",
 ]
 
@@ -155,6 +156,33 @@ def render_figures(
         out.update(rendered)
         skipped.update(skips)
     return out, skipped
+
+
+def start_render(
+    store: Store,
+    fmt: str = "svg",
+    source: str = AUTO,
+    pair: Sequence[str] | None = None,
+    widths: Sequence[str] = ("page",),
+    suffix: bool | None = None,
+) -> Callable[[], tuple[dict[str, bytes], dict[str, str]]]:
+    """:func:`render_figures` begun now: with two or more CPUs (Linux) in a forked
+    worker on a connection of its own, while the caller goes on (e.g. builds the
+    report's tables); call the result for the figures. Without a worker, or when
+    it failed, they are rendered (and any error raised) in the caller."""
+
+    def run() -> tuple[dict[str, bytes], dict[str, str]]:
+        return render_figures(store.reopen(), fmt, source, pair, widths, suffix)
+
+    forked = _Forked(run) if _cpus() > 1 and sys.platform.startswith("linux") else None
+
+    def result() -> tuple[dict[str, bytes], dict[str, str]]:
+        value = forked.result() if forked is not None else None
+        if value is None:
+            return render_figures(store, fmt, source, pair, widths, suffix)
+        return value  # type: ignore[no-any-return]
+
+    return result
 
 
 def _cpus() -> int:
