@@ -159,3 +159,17 @@ def test_report_table1_lists_stages_in_pipeline_order(db: Path) -> None:
     table = report.split("### Tasks by stage")[1].split("\n\n")[1].splitlines()
     stages = [line.split("|")[1].strip() for line in table[2:-1]]
     assert stages == ["pre/post processing", "training", "evaluation&metrics"]
+
+
+def test_tasks_folded_in_sql_equal_the_attempts_folded(db: Path) -> None:
+    from annotator.export.passk import folded_outcomes, pass_table, task_outcomes
+    from annotator.store import Store
+
+    with Store.open(db) as store:
+        attempts = store.attempts()
+        assert folded_outcomes(store.task_rows()) == task_outcomes(attempts)
+        with_model = [a for a in attempts if a.model is not None]
+        assert folded_outcomes(store.task_rows(with_model=True)) == task_outcomes(with_model)
+        assert pass_table(folded_outcomes(store.task_rows(with_model=True)), "stage", (1,)) == (
+            pass_table(with_model, "stage", (1,))
+        )

@@ -20,6 +20,7 @@ from test_export_fixture import build
 from annotator.cli import cli
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
+from annotator.taxonomy import load_taxonomy
 
 pytest.importorskip("matplotlib")
 
@@ -112,6 +113,28 @@ def test_output_is_deterministic(tmp_path: Path, fmt: str) -> None:
     assert all(data.startswith(magic) for data in outs[0].values())
     if fmt == "svg":
         assert all(b"<dc:date>" not in data for data in outs[0].values())
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_a_forked_worker_draws_what_this_process_draws(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both widths: the forked worker's files equal the ones drawn in one process, and a
+    worker that fails is replaced by drawing its width here."""
+    from annotator.export import figures as figures_module
+
+    tax, db = build(tmp_path)
+    store = Store.open(db, taxonomy=load_taxonomy(tax))
+    both = ("column", "page")
+    forked = figures_module.render_figures(store, fmt, widths=both)
+    monkeypatch.setattr(figures_module, "_cpus", lambda: 1)
+    alone = figures_module.render_figures(store, fmt, widths=both)
+    monkeypatch.setattr(figures_module, "_cpus", lambda: 2)
+    monkeypatch.setattr(figures_module._Forked, "result", lambda self: None)
+    redone = figures_module.render_figures(store, fmt, widths=both)
+    store.close()
+    assert list(forked[0]) == list(alone[0]) == list(redone[0]) and len(forked[0]) == 8
+    assert forked == alone == redone
 
 
 def test_figures_without_data_are_skipped_with_a_reason(tmp_path: Path) -> None:

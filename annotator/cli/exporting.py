@@ -356,11 +356,16 @@ def report_cmd(
     """The whole study as one document: dataset statistics (tasks by stage, data
     type and task type), pass@k, taxonomy occurrence tables and agreement."""
     raters = [a for a in annotators.split(",") if a.strip()] if annotators else None
+    rendered = None
+    if fmt == "html":
+        from ..export.html_report import start_figures
+
+        rendered = start_figures(ctx.store, raters)  # drawn while the tables are built
     text = build_report(ctx.store, source, title, raters=raters, ks=_ks(ks), n_boot=n_boot)
     if fmt == "html":
         from ..export.html_report import build_html
 
-        text = build_html(ctx.store, text, raters=raters)
+        text = build_html(ctx.store, text, raters=raters, rendered=rendered)
     write_text(out, text)
 
 

@@ -10,7 +10,7 @@ sizes and styles of :mod:`annotator.export.figures`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from ..agreement import agreement_report, default_annotators
 from ..errors import UserError
 from ..store import Store
 from .crosstab import cross_table, merged
-from .passk import pass_table
+from .passk import folded_outcomes, pass_table
 
 WIDTHS = {"column": 3.5, "page": 7.16}
 COLUMN_IN = WIDTHS["column"]
@@ -43,9 +43,20 @@ CHARS = {"column": 26, "page": 48}
 BLUE, GREY, WHITE = "#1b6ca8", "#9fb2c2", "#ffffff"
 
 
+# What each figure reads (FigureData.load's ``parts``): the figures can be drawn in
+# two processes, each reading only its part.
+PARTS = {
+    "categories": "cross",
+    "pass_at_1_by_stage": "passes",
+    "category_model_heatmap": "cross",
+    "confusion": "confusion",
+}
+
+
 @dataclass
 class FigureData:
-    """What the figures draw, read once for every width."""
+    """What the figures draw, read once for every width (``parts``: only what those
+    figures read; the other fields stay empty)."""
 
     source: str
     counts: Any
@@ -55,21 +66,36 @@ class FigureData:
     confusion: tuple[str, str, dict[str, Any]] | None
 
     @classmethod
-    def load(cls, store: Store, source: str, pair: Sequence[str] | None) -> FigureData:
-        chosen = tuple(pair) if pair else default_pair(store)
+    def load(
+        cls,
+        store: Store,
+        source: str,
+        pair: Sequence[str] | None,
+        parts: Collection[str] = ("cross", "passes", "confusion"),
+    ) -> FigureData:
         confusion = None
-        if chosen:
-            if len(chosen) != 2:
-                raise UserError("--pair takes two annotators, e.g. --pair alice,bob", field="pair")
-            a, b = chosen
-            confusion = (a, b, agreement_report(store, [a, b]))
-        attempts = [a for a in store.attempts() if a.model is not None]
-        cross = cross_table(store, "model", source)
+        if "confusion" in parts:
+            chosen = tuple(pair) if pair else default_pair(store)
+            if chosen:
+                if len(chosen) != 2:
+                    raise UserError(
+                        "--pair takes two annotators, e.g. --pair alice,bob", field="pair"
+                    )
+                a, b = chosen
+                confusion = (a, b, agreement_report(store, [a, b]))
+        passes = []
+        if "passes" in parts:
+            outcomes = folded_outcomes(store.task_rows(with_model=True))
+            passes = [r for r in pass_table(outcomes, "stage", (1,)) if r.values.get(1) is not None]
+        cross = counts = None
+        if "cross" in parts:
+            cross = cross_table(store, "model", source)
+            # The groups of the cross table add up to the occurrence table (tested).
+            counts = merged(cross, store.taxonomy)
         return cls(
             source=source,
-            # The groups of the cross table add up to the occurrence table (tested).
-            counts=merged(cross, store.taxonomy),
-            passes=[r for r in pass_table(attempts, "stage", (1,)) if r.values.get(1) is not None],
+            counts=counts,
+            passes=passes,
             cross=cross,
             names=store.model_display_names(),
             confusion=confusion,

@@ -27,7 +27,10 @@ Figures are built without pyplot. Output is deterministic: SVG with a fixed
 ``svg.hashsalt``, no date in the metadata, text kept as ``<text>``
 (``svg.fonttype: none``); PDF with TrueType fonts embedded (``pdf.fonttype`` 42)
 and no creation date; PNG at 300 dpi. Text from the data is shown literally
-(math text off, control characters removed). Each file is written through
+(math text off, control characters removed). With two or more CPUs (Linux) a forked worker, on a database connection of
+its own, reads the cross table and draws ``categories`` and the heatmap while
+the command reads and draws the other two (same bytes, same order; a worker
+that fails is replaced by drawing its figures in the command). Each file is written through
 :func:`annotator.safefiles.write_bytes_atomic` (an O_EXCL temporary file, then a
 rename: a link planted in ``out`` is never written through). matplotlib is an
 optional extra (``pip install 'dl-bug-annotator[figures]'``);
@@ -37,7 +40,9 @@ without it :func:`require_matplotlib` raises a :class:`UserError` saying so.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import os
+import sys
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +59,7 @@ from .figure_charts import (
     heatmap_skip,
     pass_figure,
 )
-from .figure_data import COLUMN_IN, FULL_IN, RC, WIDTHS, FigureData, default_pair
+from .figure_data import COLUMN_IN, FULL_IN, PARTS, RC, WIDTHS, FigureData, default_pair
 
 FORMATS = ("svg", "pdf", "png")
 INSTALL = install_hint("figures")
@@ -72,6 +77,7 @@ __all__ = [
     "figures",
     "render_figures",
     "require_matplotlib",
+    "start_render",
     "write_figures",
 ]
 
@@ -99,18 +105,24 @@ def figures(
     source: str = AUTO,
     pair: Sequence[str] | None = None,
     width: str = "column",
+    only: Collection[str] | None = None,
 ) -> dict[str, Any | None]:
-    """Every figure as a matplotlib Figure of ``width`` (None: no data)."""
+    """Every figure (``only``: those named) as a matplotlib Figure of ``width`` (None: no data)."""
     matplotlib = require_matplotlib()
     data = store if isinstance(store, FigureData) else FigureData.load(store, source, pair)
+    charts = {
+        "categories": categories_figure,
+        "pass_at_1_by_stage": pass_figure,
+        "category_model_heatmap": heatmap_figure,
+        "confusion": confusion_figure,
+    }
     with matplotlib.rc_context(RC):
         # Figures keep the rc values they were created with (fonts, sizes); saving
         # happens inside the same context too (svg.hashsalt, fonttype).
         return {
-            "categories": categories_figure(data, width),
-            "pass_at_1_by_stage": pass_figure(data, width),
-            "category_model_heatmap": heatmap_figure(data, width),
-            "confusion": confusion_figure(data, width),
+            name: chart(data, width)
+            for name, chart in charts.items()
+            if only is None or name in only
         }
 
 
@@ -129,6 +141,7 @@ def render_figures(
     pair: Sequence[str] | None = None,
     widths: Sequence[str] = ("page",),
     suffix: bool | None = None,
+    parallel: bool = True,
 ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every figure as bytes in ``fmt`` (named ``<figure>_<width>`` with ``suffix``,
     by default when several widths are asked for), and the skipped ones with their reason."""
@@ -139,13 +152,93 @@ def render_figures(
     for width in widths:
         if width not in WIDTHS:
             raise UserError(f"unknown width '{width}' (choose: {', '.join(WIDTHS)})")
+    require_matplotlib()
+    # The figures in two groups of about equal work, each reading only its part of
+    # the data: with two CPUs (Linux) a forked worker, on a connection of its own,
+    # reads and draws the first group while this process does the second.
+    worker_names = [n for n in PARTS if PARTS[n] == "cross"]
+    own_names = [n for n in PARTS if n not in worker_names]
+
+    def group(db: Store, names: Sequence[str]) -> tuple[dict[str, bytes], dict[str, str]]:
+        data = FigureData.load(db, source, pair, parts={PARTS[n] for n in names})
+        return _render(data, fmt, source, pair, widths, suffix, names)
+
+    forked = None
+    if parallel and _cpus() > 1 and sys.platform.startswith("linux"):
+        forked = _Forked(lambda: group(store.reopen(), worker_names))
+    if forked is None:
+        parts = [group(store, list(PARTS))]
+    else:
+        own = group(store, own_names)
+        # The worker's figures, or (it failed in any way) the same drawn here.
+        parts = [own, forked.result() or group(store, worker_names)]
+    rendered: dict[str, bytes] = {}
+    reasons: dict[str, str] = {}
+    for figs, skips in parts:
+        rendered.update(figs)
+        reasons.update(skips)
+    out: dict[str, bytes] = {}
+    skipped: dict[str, str] = {}
+    for width in widths:  # the order of one process: by width, then figure
+        for name in PARTS:
+            key = f"{name}_{width}" if suffix else name
+            if key in rendered:
+                out[key] = rendered[key]
+            elif name in reasons:
+                skipped.setdefault(name, reasons[name])
+    return out, skipped
+
+
+def start_render(
+    store: Store,
+    fmt: str = "svg",
+    source: str = AUTO,
+    pair: Sequence[str] | None = None,
+    widths: Sequence[str] = ("page",),
+    suffix: bool | None = None,
+) -> Callable[[], tuple[dict[str, bytes], dict[str, str]]]:
+    """:func:`render_figures` begun now: with two or more CPUs (Linux) in a forked
+    worker on a connection of its own, while the caller goes on (e.g. builds the
+    report's tables); call the result for the figures. Without a worker, or when
+    it failed, they are rendered (and any error raised) in the caller."""
+
+    def run() -> tuple[dict[str, bytes], dict[str, str]]:
+        return render_figures(store.reopen(), fmt, source, pair, widths, suffix, parallel=False)
+
+    forked = _Forked(run) if _cpus() > 1 and sys.platform.startswith("linux") else None
+
+    def result() -> tuple[dict[str, bytes], dict[str, str]]:
+        value = forked.result() if forked is not None else None
+        if value is None:
+            return render_figures(store, fmt, source, pair, widths, suffix)
+        return value  # type: ignore[no-any-return]
+
+    return result
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _render(
+    data: FigureData,
+    fmt: str,
+    source: str,
+    pair: Sequence[str] | None,
+    widths: Sequence[str],
+    suffix: bool,
+    names: Sequence[str],
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The figures ``names`` at every width as bytes, and the skipped ones' reasons."""
     matplotlib = require_matplotlib()
     out: dict[str, bytes] = {}
     skipped: dict[str, str] = {}
-    data = FigureData.load(store, source, pair)
     with matplotlib.rc_context(RC):
         for width in widths:
-            for name, fig in figures(data, source, pair, width).items():
+            for name, fig in figures(data, source, pair, width, only=names).items():
                 if fig is None:
                     reason = REASONS[name]
                     if name == "category_model_heatmap":
@@ -161,6 +254,39 @@ def render_figures(
                 fig.savefig(buffer, format=fmt, metadata=metadata, dpi=300)
                 out[f"{name}_{width}" if suffix else name] = buffer.getvalue()
     return out, skipped
+
+
+class _Forked:
+    """``work()`` in a forked process; :meth:`result` is its return value, or None
+    when the worker failed (the caller then does the work itself)."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+
+        def run() -> None:
+            try:
+                send.send(work())
+            except BaseException:  # noqa: BLE001 - the parent redoes the work
+                send.send(None)
+            finally:
+                send.close()
+
+        self._process = context.Process(target=run, daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> Any:
+        try:
+            value = self._receive.recv()
+        except (EOFError, OSError):
+            value = None
+        finally:
+            self._receive.close()
+            self._process.join()
+        return value
 
 
 def write_figures(

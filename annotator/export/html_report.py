@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..store import Store
-from .figures import render_figures
+from .figures import render_figures, start_render
+
+Rendered = Callable[[], tuple[dict[str, bytes], dict[str, str]]]
 
 _ESCAPED = re.compile(r"\\([\\|*_`\[\]<>])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -130,10 +132,29 @@ def _svg(data: bytes) -> str:
     return data[match.start() :].decode("utf-8") if match else ""
 
 
-def build_html(store: Store, markdown: str, raters: Sequence[str] | None = None) -> str:
-    """The report and its figures as one HTML document."""
-    pair = list(raters) if raters and len(raters) == 2 else None
-    figures, skipped = render_figures(store, "svg", pair=pair)
+def figure_pair(raters: Sequence[str] | None) -> list[str] | None:
+    """The confusion matrix's pair: the two raters when exactly two are named."""
+    return list(raters) if raters and len(raters) == 2 else None
+
+
+def start_figures(store: Store, raters: Sequence[str] | None = None) -> Rendered:
+    """The report's figures begun now (see :func:`annotator.export.figures.start_render`),
+    for :func:`build_html`'s ``rendered``."""
+    return start_render(store, "svg", pair=figure_pair(raters))
+
+
+def build_html(
+    store: Store,
+    markdown: str,
+    raters: Sequence[str] | None = None,
+    rendered: Rendered | None = None,
+) -> str:
+    """The report and its figures as one HTML document (``rendered``: the figures
+    begun by :func:`start_figures`, else rendered here)."""
+    if rendered is not None:
+        figures, skipped = rendered()
+    else:
+        figures, skipped = render_figures(store, "svg", pair=figure_pair(raters))
     title_match = re.match(r"^# (.*)$", markdown, re.MULTILINE)
     title = _inline(title_match.group(1)) if title_match else "Study report"
     body = [markdown_to_html(markdown), "<h2>Figures</h2>"]

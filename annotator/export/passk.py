@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..stats.passk import pass_at_k
-from ..store.attempts import AttemptRow
+from ..store.attempts import AttemptRow, TaskRow
 
 NO_MODEL = "(no model)"
 DEFAULT_K = (1, 5, 10)
@@ -71,6 +71,20 @@ def task_outcomes(rows: Iterable[AttemptRow]) -> list[TaskOutcome]:
             task.n += 1
             task.c += row.passed
     return list(tasks.values())
+
+
+def folded_outcomes(rows: Iterable[TaskRow]) -> list[TaskOutcome]:
+    """:func:`task_outcomes` of attempts the store folded already (``Store.task_rows``)."""
+    return [
+        TaskOutcome(
+            row.first.model if row.first.model is not None else NO_MODEL,
+            row.first,
+            n=row.known,
+            c=row.passed,
+            attempts=row.attempts,
+        )
+        for row in rows
+    ]
 
 
 def pass_table(

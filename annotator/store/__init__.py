@@ -220,6 +220,10 @@ class Store(
     def attempts(self) -> list[_attempts.AttemptRow]:
         return _attempts.attempt_rows(self._db)
 
+    def task_rows(self, with_model: bool = False) -> list[_attempts.TaskRow]:
+        """The attempts folded per (model, task) in SQL (:func:`~annotator.store.attempts.task_rows`)."""
+        return _attempts.task_rows(self._db, with_model)
+
     def light_labels(self) -> list[tuple[Any, ...]]:
         return _attempts.label_rows(self._db)
 

@@ -8,6 +8,10 @@ fast at 100k samples.
   importer does; JSONL records may carry ``task_id``), else the sample id: a
   sample with no task id is a task of its own. An *attempt* is a sample.
 - :func:`attempt_rows` gives one :class:`AttemptRow` per sample.
+- :func:`task_rows` folds the attempts per (model, task) in SQL: one
+  :class:`TaskRow` per task (its first attempt's row, the number of attempts, of
+  known outcomes and of passes), in first-seen order; ``with_model`` leaves out
+  the samples without a model.
 - :func:`label_rows` gives the light label tuples of
   :mod:`annotator.export.majority` (sample_id, annotator, kind, category,
   subcategory, subcategory_inferred, category2, subcategory2,
@@ -55,6 +59,43 @@ def attempt_rows(db: Database) -> list[AttemptRow]:
     rows = []
     for model, task, passed, *rest in db.conn.execute(sql):
         rows.append(AttemptRow(model, str(task), None if passed is None else bool(passed), *rest))
+    return rows
+
+
+class TaskRow(NamedTuple):
+    first: AttemptRow
+    """The task's first attempt (in import order)."""
+    attempts: int
+    known: int
+    passed: int
+
+
+def task_rows(db: Database, with_model: bool = False) -> list[TaskRow]:
+    """The attempts folded per (model, task), in first-seen order (see the module docstring)."""
+    # With exactly one min() aggregate SQLite takes the bare columns from the row
+    # holding the minimum: the columns of the task's first attempt.
+    where = " WHERE model IS NOT NULL" if with_model else ""
+    sql = (
+        f"SELECT model, CAST({TASK_KEY} AS TEXT), passed, stage, data_type, task_type,"
+        f" {GROUP_COLUMNS['status']}, MIN(rowid), COUNT(*), COUNT(passed),"
+        f" COALESCE(SUM(passed IS NOT NULL AND passed != 0), 0)"
+        f" FROM samples{where}"
+        f" GROUP BY model, CAST({TASK_KEY} AS TEXT) ORDER BY MIN(rowid)"
+    )
+    rows = []
+    for model, task, passed, stage, data_type, task_type, status, _, n, known, c in db.conn.execute(
+        sql
+    ):
+        first = AttemptRow(
+            model,
+            str(task),
+            None if passed is None else bool(passed),
+            stage,
+            data_type,
+            task_type,
+            status,
+        )
+        rows.append(TaskRow(first, n, known, c))
     return rows
 
 
