@@ -171,3 +171,43 @@ def test_the_figures_table_is_that_of_export_counts(study: Path, source: str) ->
         assert merged(cross_table(store, "model", source), store.taxonomy) == count_table(
             store, source
         )
+
+
+def _tick_gaps(fig: Any, axis: Any) -> list[float]:
+    """Pixels between neighbouring tick labels of ``axis`` (negative: they overlap)."""
+    renderer = fig.canvas.get_renderer()
+    lo, hi = sorted(axis.get_view_interval())
+    boxes = [
+        t.label1.get_window_extent(renderer)
+        for t in axis.get_major_ticks()
+        if lo <= t.get_loc() <= hi and t.label1.get_text()
+    ]
+    return [b.x0 - a.x1 for a, b in zip(boxes, boxes[1:], strict=False)]
+
+
+@pytest.mark.parametrize("top", [9, 360, 3_600, 36_000, 360_000])
+def test_count_ticks_never_run_together_at_column_width(top: int) -> None:
+    # Counts in the thousands at 3.5 in once read "0 400 8001200160020002400..." (seen on
+    # 100k samples; the fixtures' counts were too small to show it).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    from annotator.export.figure_fit import GAP_PX, fit_ticks
+
+    matplotlib = require_matplotlib()
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(WIDTHS["column"], 2.0), layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.barh([0], [top])
+        ax.set_yticks([0], ["14. Prompt missing information"])
+        ax.set_xlim(0, top * 1.18)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        fig.draw_without_rendering()
+        before = _tick_gaps(fig, ax.xaxis)
+        fit_ticks(fig, ax.xaxis)
+        after = _tick_gaps(fig, ax.xaxis)
+    assert len(after) >= 1 and min(after) >= GAP_PX, (top, after)
+    if top >= 3_600:  # what the fitting is for: matplotlib's own choice runs together
+        assert min(before) < GAP_PX, (top, before)

@@ -15,7 +15,7 @@ from ..models import FINAL
 from .counts import AUTO, MAJORITY
 from .crosstab import NO_VALUE
 from .figure_data import BLUE, CHARS, FONT_PT, GREY, WHITE, WIDTHS, FigureData
-from .figure_fit import clean, fit_legend, fit_title, keep_fitting, overlapping, wrap
+from .figure_fit import clean, fit_legend, fit_ticks, fit_title, keep_fitting, overlapping, wrap
 from .order import order_groups
 
 
@@ -43,7 +43,6 @@ def source_title(source: str) -> str:
 
 
 def categories_figure(data: FigureData, width: str = "column") -> Any | None:
-    from matplotlib.ticker import MaxNLocator
 
     table, source = data.counts, data.source
     if not table.total:
@@ -79,7 +78,6 @@ def categories_figure(data: FigureData, width: str = "column") -> Any | None:
         for y, t in enumerate(totals)
     ]
     ax.set_xlabel("Occurrences")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, max(totals) * 1.18 or 1)
     ax.set_ylim(-0.6, len(cats) - 0.4)
     ax.spines[["top", "right"]].set_visible(False)
@@ -87,6 +85,7 @@ def categories_figure(data: FigureData, width: str = "column") -> Any | None:
     ax.set_title(clean(title))
     fit_legend(fig, 3)
     fit_title(fig, ax, title, drawn=True)
+    fit_ticks(fig, ax.xaxis)  # counts in the thousands must not run together
     keep_fitting(fig, labels, inside=lambda _t: ax.bbox, laid_out=True)
     return fig
 

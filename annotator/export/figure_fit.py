@@ -27,6 +27,8 @@ from typing import Any
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _PIECES = re.compile(r"[^ /&-]+[ /&-]*|[ /&-]+")
+GAP_PX = 3.0
+"""Pixels between two tick labels below which they read as one."""
 TOLERANCE_PX = 0.5
 
 
@@ -154,6 +156,34 @@ def fit_title(fig: Any, ax: Any, text: str, drawn: bool = False) -> None:
         chars = max(8, int(longest * room / max(box.width, 1)) - 1)
         title.set_text(wrap(text, chars))
         _layout(fig)
+
+
+def fit_ticks(fig: Any, axis: Any, integer: bool = True) -> None:
+    """Fewer ticks on ``axis`` until its labels do not touch: at column width, counts in
+    the thousands ("0 400 800 1200 ...") would otherwise run together into one number.
+    Starts from matplotlib's own choice and halves the number of bins (a draw per try,
+    none more when the first fits)."""
+    from matplotlib.ticker import MaxNLocator
+
+    bins = 10
+    while True:
+        axis.set_major_locator(MaxNLocator(nbins=bins, integer=integer))
+        _layout(fig)
+        lo, hi = sorted(axis.get_view_interval())
+        shown = [
+            t.label1
+            for t in axis.get_major_ticks()
+            if lo <= t.get_loc() <= hi and t.label1.get_visible() and t.label1.get_text()
+        ]
+        boxes = [_box(fig, label) for label in shown]
+        # Touching counts too: a gap under a few pixels reads as one number.
+        if bins <= 2 or not any(
+            min(a.x1, b.x1) - max(a.x0, b.x0) > -GAP_PX
+            and min(a.y1, b.y1) - max(a.y0, b.y0) > -GAP_PX
+            for a, b in zip(boxes, boxes[1:], strict=False)
+        ):
+            return
+        bins = max(2, bins // 2)
 
 
 def overlapping(fig: Any, texts: Sequence[Any]) -> bool:
