@@ -63,6 +63,38 @@ def upsert_sample(db: Database, sample: SampleIn, digest: str | None = None) -> 
     return "updated"
 
 
+def insert_new_samples(conn: Any, samples: list[tuple[SampleIn, str]]) -> None:
+    """Insert ``(sample, content hash)`` pairs whose ids are not here yet, in two
+    ``executemany`` (the merge's batches; :func:`upsert_sample` writes one)."""
+    stamp = now()
+    conn.executemany(
+        "INSERT INTO samples (id, passed, model, stage, data_type, task_type, source,"
+        " content_hash, metadata, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                sample.id,
+                _passed(sample.passed),
+                sample.model,
+                sample.stage,
+                sample.data_type,
+                sample.task_type,
+                sample.source,
+                digest,
+                json.dumps(sample.metadata, ensure_ascii=False, sort_keys=True, default=str),
+                stamp,
+                stamp,
+            )  # fmt: skip
+            for sample, digest in samples
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO sample_texts (sample_id, prompt, generated_code, reference_code,"
+        " test_output) VALUES (?, ?, ?, ?, ?)",
+        [(s.id, s.prompt, s.generated_code, s.reference_code, s.test_output) for s, _ in samples],
+    )
+
+
 def _passed(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
