@@ -285,7 +285,8 @@ def _merge_samples(conn: sqlite3.Connection, samples: list[SampleIn], s: MergeSu
 
 def _values(label: Label) -> list[Any]:
     """The stored values of ``label`` in :data:`_LABEL_COLUMNS` order."""
-    values = [getattr(label, k) for k in _LABEL_COLUMNS if k != "raw"]
+    fields = label.__dict__  # the validated fields (no pydantic lookup per name)
+    values = [fields[k] for k in _PLAIN_COLUMNS]
     for i in _FLAG_AT:
         if values[i] is not None:
             values[i] = int(values[i])
@@ -294,8 +295,9 @@ def _values(label: Label) -> list[Any]:
 
 
 _RAW_AT = _LABEL_COLUMNS.index("raw")
+_PLAIN_COLUMNS = [k for k in _LABEL_COLUMNS if k != "raw"]
 _FLAG_AT = [
-    [k for k in _LABEL_COLUMNS if k != "raw"].index(k)
+    _PLAIN_COLUMNS.index(k)
     for k in ("subcategory_inferred", "subcategory2_inferred", "suggestions_shown")
 ]
 _DECISION_AT = [_LABEL_COLUMNS.index(k) for k in _DECISION]

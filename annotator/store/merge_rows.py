@@ -300,8 +300,9 @@ class OtherDatabase:
             raise self._bad(table, row, where, msg) from None
         except UserError as exc:
             raise self._bad(table, row, exc.field or "category", exc.reason) from None
+        values = label.__dict__  # the validated fields (no pydantic lookup per name)
         for key in _TIMES:
-            value = getattr(label, key, None)
+            value = values.get(key)
             if isinstance(value, str) and value > self.latest:  # our spelling: text order
                 raise self._bad(table, row, key, f"dated in the future ({value}): refused")
         return label
