@@ -107,7 +107,7 @@ def merge_databases(
     return summaries
 
 
-MERGE_CACHE_KIB = 96 << 10
+MERGE_CACHE_KIB = 64 << 10
 """SQLite's page cache during a merge (KiB): within the 300 MB a merge may use."""
 
 
@@ -135,8 +135,9 @@ def _merge_all(
 
 BATCH_ROWS = 2_000
 """Rows (samples, or labels and history entries) merged per batch."""
-BATCH_BYTES = 32 << 20
-"""Characters of text held per batch (a sample's texts may reach 16 MiB)."""
+BATCH_BYTES = 8 << 20
+"""Characters of text held per batch: a sample at the 16 MiB cap is a batch of its
+own, as are 8 labels with 1 MiB notes (peak memory stays that of one such row)."""
 
 T = TypeVar("T")
 
@@ -164,7 +165,16 @@ def _sample_size(sample: SampleIn) -> tuple[int, int]:
 
 
 def _label_chars(label: Label) -> int:
-    return len(label.note) + len(label.note2) + (0 if label.raw is None else 256)
+    """Characters of the text fields a hostile file may fill (up to 1 MiB each)."""
+    fields = label.__dict__
+    chars = sum(len(v) for k in _TEXT_FIELDS if isinstance(v := fields[k], str))
+    return chars + (0 if label.raw is None else len(_raw_text(label.raw) or ""))
+
+
+_TEXT_FIELDS = (
+    "note", "note2", "subcategory", "subcategory2", "flag", "source", "written_by",
+    "taxonomy_version", "sample_id",
+)  # fmt: skip
 
 
 def _group_size(group: tuple[Key, Label | None, list[HistoryEntry]]) -> tuple[int, int]:
