@@ -27,7 +27,7 @@ sample, or one label with its history, at a time.
 
 Speed: rows go in batches (one range query reads ours for a batch, one
 ``executemany`` per kind of write) with a larger page cache; at the caps of
-:mod:`.merge_rows` a legitimate file is about 60-70 s of CPU on one core
+:mod:`.merge_rows` a legitimate file is about 60-85 s of CPU on one core
 (``benchmarks/merge_bench.py``), most of it validating every row in Python and
 SQLite's inserts with their indexes and the notes' full-text index.
 """
