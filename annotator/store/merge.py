@@ -167,8 +167,12 @@ def _batches(rows: Iterator[T], size: Callable[[T], tuple[int, int]]) -> Iterato
 
 
 def _sample_size(sample: SampleIn) -> tuple[int, int]:
+    """One row, and the characters of every field a hostile file may fill (texts up
+    to 16 MiB together, any other value up to 16 MiB, metadata up to 1 MiB)."""
     texts = (sample.prompt, sample.generated_code, sample.reference_code, sample.test_output)
-    return 1, sum(len(t) for t in texts)
+    small = (sample.model, sample.stage, sample.data_type, sample.task_type, sample.source)
+    chars = sum(len(t) for t in texts) + len(sample.id) + sum(len(v or "") for v in small)
+    return 1, chars + len(json.dumps(sample.metadata, ensure_ascii=False, default=str))
 
 
 def _label_chars(label: Label) -> int:
@@ -260,10 +264,6 @@ def _same_file(path: Path, here: Path) -> bool:
         return here.exists() and os.path.samefile(path, here)
     except OSError:
         return False
-
-
-def _has_sample(conn: sqlite3.Connection, sample_id: str) -> bool:
-    return conn.execute("SELECT 1 FROM samples WHERE id = ?", (sample_id,)).fetchone() is not None
 
 
 def _known_versions(conn: sqlite3.Connection, taxonomy: Taxonomy) -> set[str]:
