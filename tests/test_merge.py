@@ -116,3 +116,23 @@ def test_merge_cli(tmp_path: Path) -> None:
         cli, ["--db", str(tmp_path / "t.db"), "merge", str(tmp_path / "nope.db")]
     )
     assert result.exit_code == 1 and "no such database file" in result.output
+
+
+def test_merge_keeps_history_triggers_and_traces_labels_without_history(tmp_path: Path) -> None:
+    """The merge writes labels with the source's history and our triggers off; a
+    label the other file has no history for (older files) still gets our entry,
+    and the triggers are there, as they were, afterwards."""
+    alice, team = _db(tmp_path / "a.db"), _db(tmp_path / "t.db")
+    alice.set_label("s0", "alice", LabelValue(category=6))
+    alice.set_label("s1", "alice", LabelValue(category=7))
+    raw(alice).execute("DELETE FROM label_history WHERE sample_id = 's1'")
+    raw(alice).commit()
+    alice.close()
+    triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    before = raw(team).execute(triggers).fetchall()
+    merge_database(team, tmp_path / "a.db")
+    assert raw(team).execute(triggers).fetchall() == before
+    assert [h.op for h in team.history("s0", "alice")] == ["insert"]
+    assert [(h.op, h.category) for h in team.history("s1", "alice")] == [("insert", 7)]
+    team.set_label("s2", "team", LabelValue(category=1))  # the triggers still record
+    assert [h.op for h in team.history("s2", "team")] == ["insert"]

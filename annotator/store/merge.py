@@ -20,9 +20,16 @@ sample, or one label with its history, at a time.
   and it has no label) is deleted here too, unless ours is newer than the
   deletion;
 - every history entry of the other database that we lack is copied with its
-  own operation (insert/update/delete) and time; the entries our triggers
-  write for the merge's own changes are replaced by the source's entries, so
-  the history reads as it happened. Merging the same file twice adds nothing.
+  own operation (insert/update/delete) and time; our history triggers are off
+  for the merge's writes of labels that come with their history there (and on
+  for those that come without), so the history reads as it happened. Merging
+  the same file twice adds nothing.
+
+Speed: rows go in batches (one range query reads ours for a batch, one
+``executemany`` per kind of write) with a larger page cache; at the caps of
+:mod:`.merge_rows` a legitimate file is about 60-85 s of CPU on one core
+(``benchmarks/merge_bench.py``), most of it validating every row in Python and
+SQLite's inserts with their indexes and the notes' full-text index.
 """
 
 from __future__ import annotations
@@ -30,18 +37,19 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import UserError
 from ..models import HistoryEntry, Label, SampleIn, annotator_key, canonical_timestamp
 from ..taxonomy import Taxonomy
 from .connection import write_transaction
 from .labels import ensure_annotator
-from .merge_rows import check_file, instant, open_other
-from .samples import upsert_sample
+from .merge_rows import Key, check_file, instant, open_other
+from .samples import insert_new_samples
 from .taxonomy_binding import ensure_bound
 
 FINAL = "final"
@@ -82,28 +90,173 @@ def merge_databases(
     store: Any, others: Sequence[str | Path], take_final: bool = False
 ) -> list[MergeSummary]:
     """Merge every file of ``others`` into ``store`` in one transaction: a bad row
-    in any of them changes nothing (the rows are validated as they stream in)."""
+    in any of them changes nothing (the rows are validated as they stream in).
+
+    Rows are read and written in batches (:data:`BATCH_ROWS` rows, at most
+    :data:`BATCH_BYTES` of text): one query finds ours for a whole batch and one
+    ``executemany`` writes it, instead of several statements per label."""
     paths = [Path(p) for p in others]
     for path in paths:
         check_file(path)
         if _same_file(path, Path(store.path)):
             raise UserError("cannot merge a database into itself", file=path)
     summaries = []
-    with write_transaction(store._db):
-        conn = store._db.conn
-        ensure_bound(store._db, store.taxonomy)
-        versions = _known_versions(conn, store.taxonomy)
-        names = {annotator_key(n): n for (n,) in conn.execute("SELECT name FROM annotators")}
-        for path in paths:
-            summary = MergeSummary(source=str(path))
-            with open_other(path, store.taxonomy, versions, names) as other:
-                other.sample_exists = lambda sid: _has_sample(conn, sid)
-                for sample in other.samples():
-                    _merge_sample(store._db, sample, summary)
-                for key, label, entries in other.label_groups():
-                    _merge_label(conn, key, label, entries, summary, take_final)
-            summaries.append(summary)
+    conn = store._db.conn
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    # A page cache the size of the merge's working set: with the default 2 MiB the
+    # transaction spills pages to the -wal again and again (600,000 labels: 84 s).
+    conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
+    try:
+        with write_transaction(store._db):
+            summaries = _merge_all(store, conn, paths, take_final)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
     return summaries
+
+
+MERGE_CACHE_KIB = 64 << 10
+"""SQLite's page cache during a merge (KiB): within the 300 MB a merge may use."""
+
+
+def _merge_all(
+    store: Any, conn: sqlite3.Connection, paths: list[Path], take_final: bool
+) -> list[MergeSummary]:
+    """The merge of ``paths``, inside the caller's write transaction."""
+    ensure_bound(store._db, store.taxonomy)
+    summaries = []
+    versions = _known_versions(conn, store.taxonomy)
+    names = {annotator_key(n): n for (n,) in conn.execute("SELECT name FROM annotators")}
+    ensured: set[str] = set()
+    for path in paths:
+        summary = MergeSummary(source=str(path))
+        with open_other(path, store.taxonomy, versions, names) as other:
+            other.sample_exists = _SampleLookup(conn).exists
+            for samples in _batches(other.samples(), _sample_size):
+                _merge_samples(conn, samples, summary)
+            with _HistoryTriggers.off(conn) as triggers:
+                for groups in _batches(other.label_groups(), _group_size):
+                    _merge_labels(conn, groups, summary, take_final, ensured, triggers)
+        summaries.append(summary)
+    return summaries
+
+
+BATCH_ROWS = 2_000
+"""Rows (samples, or labels and history entries) merged per batch."""
+BATCH_BYTES = 8 << 20
+"""Characters of text held per batch: a sample at the 16 MiB cap is a batch of its
+own, as are 8 labels with 1 MiB notes (peak memory stays that of one such row)."""
+
+T = TypeVar("T")
+
+
+def _batches(rows: Iterator[T], size: Callable[[T], tuple[int, int]]) -> Iterator[list[T]]:
+    """``rows`` in lists of at most :data:`BATCH_ROWS` rows and :data:`BATCH_BYTES`
+    characters (``size``: rows and characters of one item; one item always fits)."""
+    batch: list[T] = []
+    count = chars = 0
+    for row in rows:
+        n, c = size(row)
+        if batch and (count + n > BATCH_ROWS or chars + c > BATCH_BYTES):
+            yield batch
+            batch, count, chars = [], 0, 0
+        batch.append(row)
+        count += n
+        chars += c
+    if batch:
+        yield batch
+
+
+def _sample_size(sample: SampleIn) -> tuple[int, int]:
+    """One row, and the characters of every field a hostile file may fill (texts up
+    to 16 MiB together, any other value up to 16 MiB, metadata up to 1 MiB)."""
+    texts = (sample.prompt, sample.generated_code, sample.reference_code, sample.test_output)
+    small = (sample.model, sample.stage, sample.data_type, sample.task_type, sample.source)
+    chars = sum(len(t) for t in texts) + len(sample.id) + sum(len(v or "") for v in small)
+    return 1, chars + len(json.dumps(sample.metadata, ensure_ascii=False, default=str))
+
+
+def _label_chars(label: Label) -> int:
+    """Characters of the text fields a hostile file may fill (up to 1 MiB each)."""
+    f = label.__dict__  # spelled out: this runs for every row (a loop cost 10%)
+    chars = len(f["note"]) + len(f["note2"]) + len(f["source"]) + len(f["taxonomy_version"])
+    chars += len(f["subcategory"] or "") + len(f["subcategory2"] or "") + len(f["flag"] or "")
+    chars += len(f["written_by"] or "") + len(f["sample_id"])
+    return chars + (0 if label.raw is None else len(_raw_text(label.raw) or ""))
+
+
+def _group_size(group: tuple[Key, Label | None, list[HistoryEntry]]) -> tuple[int, int]:
+    _, label, entries = group
+    chars = sum(_label_chars(e) for e in entries)
+    return 1 + len(entries), chars + (0 if label is None else _label_chars(label))
+
+
+class _HistoryTriggers:
+    """Our ``labels_history_*`` triggers, dropped for the merge's label writes and
+    created again, from their own SQL, before the transaction ends (DDL is part of
+    the transaction: a failed merge rolls back to the triggers as they were, and
+    no other connection ever sees them missing)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.triggers = [
+            (str(name), str(sql))
+            for name, sql in conn.execute(
+                "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger'"
+                " AND tbl_name = 'labels' AND name LIKE 'labels\\_history\\_%' ESCAPE '\\'"
+                " ORDER BY name"
+            )
+        ]
+        self.active = True
+
+    @classmethod
+    @contextmanager
+    def off(cls, conn: sqlite3.Connection) -> Iterator[_HistoryTriggers]:
+        triggers = cls(conn)
+        triggers._drop()
+        # No finally: on an error the transaction rolls back, triggers included.
+        yield triggers
+        triggers._create()
+
+    @contextmanager
+    def on(self) -> Iterator[None]:
+        """The triggers present for the writes of this block."""
+        self._create()
+        yield
+        self._drop()
+
+    def _drop(self) -> None:
+        for name, _ in self.triggers:
+            self.conn.execute("DROP TRIGGER main." + '"' + name.replace('"', '""') + '"')
+        self.active = False
+
+    def _create(self) -> None:
+        if not self.active:
+            for _, sql in self.triggers:
+                self.conn.execute(sql)
+            self.active = True
+
+
+class _SampleLookup:
+    """Whether a sample is here, for keys asked in ascending (BINARY) order: one
+    query reads the next :data:`BATCH_ROWS` ids instead of one query per key."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.ids: set[str] = set()
+        self.low = self.high = ""
+        self.complete = False  # the window reaches the last id
+
+    def exists(self, sample_id: str) -> bool:
+        if not (self.low <= sample_id and (self.complete or sample_id <= self.high)):
+            rows = self.conn.execute(
+                "SELECT id FROM samples WHERE id >= ? ORDER BY id LIMIT ?",
+                (sample_id, BATCH_ROWS),
+            ).fetchall()
+            self.ids = {r[0] for r in rows}
+            self.low = sample_id
+            self.high = rows[-1][0] if rows else sample_id
+            self.complete = len(rows) < BATCH_ROWS
+        return sample_id in self.ids
 
 
 def _same_file(path: Path, here: Path) -> bool:
@@ -111,10 +264,6 @@ def _same_file(path: Path, here: Path) -> bool:
         return here.exists() and os.path.samefile(path, here)
     except OSError:
         return False
-
-
-def _has_sample(conn: sqlite3.Connection, sample_id: str) -> bool:
-    return conn.execute("SELECT 1 FROM samples WHERE id = ?", (sample_id,)).fetchone() is not None
 
 
 def _known_versions(conn: sqlite3.Connection, taxonomy: Taxonomy) -> set[str]:
@@ -130,73 +279,139 @@ def _known_versions(conn: sqlite3.Connection, taxonomy: Taxonomy) -> set[str]:
     return versions
 
 
-def _merge_sample(db: Any, sample: SampleIn, s: MergeSummary) -> None:
-    conn: sqlite3.Connection = db.conn
-    mine = conn.execute("SELECT content_hash FROM samples WHERE id = ?", (sample.id,)).fetchone()
-    if mine is None:
-        upsert_sample(db, sample)
-        s.samples_new += 1
-    elif mine[0] == sample.content_hash():
-        s.samples_same += 1
-    else:
-        s.conflicts.append(f"sample {sample.id}: different content; kept this database's")
+def _merge_samples(conn: sqlite3.Connection, samples: list[SampleIn], s: MergeSummary) -> None:
+    ids = [sample.id for sample in samples]
+    marks = ", ".join("?" for _ in ids)
+    mine = dict(conn.execute(f"SELECT id, content_hash FROM samples WHERE id IN ({marks})", ids))
+    new = []
+    for sample in samples:
+        digest = sample.content_hash()
+        if sample.id not in mine:
+            new.append((sample, digest))
+            s.samples_new += 1
+        elif mine[sample.id] == digest:
+            s.samples_same += 1
+        else:
+            s.conflicts.append(f"sample {sample.id}: different content; kept this database's")
+    insert_new_samples(conn, new)
 
 
-def _row(label: Label) -> dict[str, Any]:
-    values = label.model_dump(include=set(_LABEL_COLUMNS))
-    values["raw"] = _raw_text(label.raw)
-    for key in ("subcategory_inferred", "subcategory2_inferred", "suggestions_shown"):
-        if values[key] is not None:
-            values[key] = int(values[key])
+def _values(label: Label) -> list[Any]:
+    """The stored values of ``label`` in :data:`_LABEL_COLUMNS` order."""
+    fields = label.__dict__  # the validated fields (no pydantic lookup per name)
+    values = [fields[k] for k in _PLAIN_COLUMNS]
+    for i in _FLAG_AT:
+        if values[i] is not None:
+            values[i] = int(values[i])
+    values.insert(_RAW_AT, _raw_text(label.raw))
     return values
+
+
+_RAW_AT = _LABEL_COLUMNS.index("raw")
+_PLAIN_COLUMNS = [k for k in _LABEL_COLUMNS if k != "raw"]
+_FLAG_AT = [
+    _PLAIN_COLUMNS.index(k)
+    for k in ("subcategory_inferred", "subcategory2_inferred", "suggestions_shown")
+]
+_DECISION_AT = [_LABEL_COLUMNS.index(k) for k in _DECISION]
+_UPDATED_AT = _LABEL_COLUMNS.index("updated_at")
 
 
 def _raw_text(raw: dict[str, Any] | None) -> str | None:
     return None if raw is None else json.dumps(raw, ensure_ascii=False)
 
 
-def _merge_label(
+@dataclass
+class _Writes:
+    """What one batch of label groups writes, in the order it is written."""
+
+    labels: list[list[Any]] = field(default_factory=list)
+    """Labels whose source history is copied: written with our history triggers off."""
+    deletes: list[tuple[str, str]] = field(default_factory=list)
+    history: list[list[Any]] = field(default_factory=list)
+    traced: list[list[Any]] = field(default_factory=list)
+    """Labels without history there (older files): our triggers record their write."""
+
+
+def _merge_labels(
     conn: sqlite3.Connection,
-    key: tuple[str, str],
-    label: Label | None,
-    entries: list[HistoryEntry],
+    groups: list[tuple[Key, Label | None, list[HistoryEntry]]],
     s: MergeSummary,
     take_final: bool,
+    ensured: set[str],
+    triggers: _HistoryTriggers,
 ) -> None:
-    sid, who = key
-    ensure_annotator(conn, who)
-    before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM label_history").fetchone()[0]
-    cursor = conn.execute("SELECT * FROM labels WHERE sample_id = ? AND annotator = ?", (sid, who))
-    mine = cursor.fetchone()
-    columns = [d[0] for d in cursor.description]
-    mine_d = dict(zip(columns, mine, strict=True)) if mine is not None else None
-    changed = False
-    if label is not None:
-        changed = _take_label(conn, sid, who, label, mine_d, s, take_final)
-    elif entries and entries[-1].op == "delete" and mine_d is not None:
-        changed = _take_delete(conn, sid, who, entries[-1], mine_d, s, take_final)
-    if changed and entries:
-        # Our triggers recorded the merge's own write; the source's entries
-        # (copied below) record the same states with their own op and time.
-        conn.execute(
-            "DELETE FROM label_history WHERE id > ? AND sample_id = ? AND annotator = ?",
-            (before, sid, who),
-        )
-    _copy_history(conn, sid, who, entries, s)
+    """Merge one batch of label groups (distinct keys in ascending order): ours read
+    in two range queries, then every write of the batch in one ``executemany`` each."""
+    for who in {key[1] for key, _, _ in groups} - ensured:
+        ensure_annotator(conn, who)
+        ensured.add(who)
+    keys = {key for key, _, _ in groups}
+    low, high = groups[0][0][0], groups[-1][0][0]
+    mine = _our_labels(conn, low, high, keys)
+    existing = _our_history(conn, low, high, keys)
+    writes = _Writes()
+    for key, label, entries in groups:
+        changed = False
+        if label is not None:
+            changed = _take_label(key, label, mine.get(key), s, take_final, writes)
+        elif entries and entries[-1].op == "delete" and key in mine:
+            changed = _take_delete(key, entries[-1], mine[key], s, take_final, writes)
+        if changed and not entries:  # a delete always has its entry
+            writes.traced.append(writes.labels.pop())
+        _copy_history(key, entries, existing.get(key, set()), s, writes)
+    # The source's entries (copied here) record the states the merge writes, with
+    # their own op and time: our triggers are off for those writes (not written
+    # and then deleted again, which was half the merge's time), on for the rest.
+    conn.executemany(_UPSERT_LABEL, writes.labels)
+    conn.executemany("DELETE FROM labels WHERE sample_id = ? AND annotator = ?", writes.deletes)
+    conn.executemany(_INSERT_HISTORY, writes.history)
+    if writes.traced:
+        with triggers.on():
+            conn.executemany(_UPSERT_LABEL, writes.traced)
+
+
+def _our_labels(
+    conn: sqlite3.Connection, low: str, high: str, keys: set[Key]
+) -> dict[Key, list[Any]]:
+    """Our labels of ``keys`` (sample ids from ``low`` to ``high``), values in
+    :data:`_LABEL_COLUMNS` order."""
+    cursor = conn.execute(
+        f"SELECT sample_id, annotator, {', '.join(_LABEL_COLUMNS)} FROM labels"
+        " WHERE sample_id BETWEEN ? AND ?",
+        (low, high),
+    )
+    return {key: list(row[2:]) for row in cursor if (key := (row[0], row[1])) in keys}
+
+
+def _our_history(
+    conn: sqlite3.Connection, low: str, high: str, keys: set[Key]
+) -> dict[Key, set[tuple[Any, ...]]]:
+    """The history entries we have of ``keys``, as (op, changed_at in our
+    spelling, revision)."""
+    found: dict[Key, set[tuple[Any, ...]]] = {}
+    for sid, who, op, changed_at, revision in conn.execute(
+        "SELECT sample_id, annotator, op, changed_at, revision FROM label_history"
+        " WHERE sample_id BETWEEN ? AND ?",
+        (low, high),
+    ):
+        if (sid, who) in keys:
+            found.setdefault((sid, who), set()).add((op, _spelled(changed_at), revision))
+    return found
 
 
 def _take_label(
-    conn: sqlite3.Connection,
-    sid: str,
-    who: str,
+    key: Key,
     label: Label,
-    mine: dict[str, Any] | None,
+    mine: list[Any] | None,
     s: MergeSummary,
     take_final: bool,
+    writes: _Writes,
 ) -> bool:
-    values = _row(label)
+    sid, who = key
+    values = _values(label)
     if mine is not None:
-        if all(mine[k] == values[k] for k in _DECISION):
+        if all(mine[i] == values[i] for i in _DECISION_AT):
             s.labels_same += 1
             return False
         if who == FINAL and not take_final:
@@ -207,21 +422,14 @@ def _take_label(
             return False
         # As instants: ISO 8601 has spellings (week dates, the basic format,
         # offsets) whose text order is not their time order.
-        newer = instant(values["updated_at"]) > instant(mine["updated_at"])
+        newer = instant(values[_UPDATED_AT]) > instant(mine[_UPDATED_AT])
         winner = "theirs" if newer else "ours"
         s.conflicts.append(
             f"label {sid} / {who}: differs; kept the newest ({winner}), the other is in history"
         )
         if not newer:
             return False
-    keys = ["sample_id", "annotator", *_LABEL_COLUMNS]
-    row = {"sample_id": sid, "annotator": who, **values}
-    updates = ", ".join(f"{k} = excluded.{k}" for k in _LABEL_COLUMNS)
-    conn.execute(
-        f"INSERT INTO labels ({', '.join(keys)}) VALUES ({', '.join('?' for _ in keys)})"
-        f" ON CONFLICT (sample_id, annotator) DO UPDATE SET {updates}",
-        [row[k] for k in keys],
-    )
+    writes.labels.append([sid, who, *values])
     if mine is None:
         s.labels_new += 1
     else:
@@ -230,51 +438,48 @@ def _take_label(
 
 
 def _take_delete(
-    conn: sqlite3.Connection,
-    sid: str,
-    who: str,
+    key: Key,
     deleted: HistoryEntry,
-    mine: dict[str, Any],
+    mine: list[Any],
     s: MergeSummary,
     take_final: bool,
+    writes: _Writes,
 ) -> bool:
-    if instant(mine["updated_at"]) > instant(deleted.changed_at):
+    sid, who = key
+    if instant(mine[_UPDATED_AT]) > instant(deleted.changed_at):
         return False  # changed here after they deleted it: ours stands
     if who == FINAL and not take_final:
         s.conflicts.append(
             f"label {sid} / final: deleted there; kept this database's (--take-final deletes it)"
         )
         return False
-    conn.execute("DELETE FROM labels WHERE sample_id = ? AND annotator = ?", (sid, who))
+    writes.deletes.append(key)
     s.labels_deleted += 1
     return True
 
 
-_HISTORY_KEY = "sample_id, annotator, op, changed_at, revision"
-
-
 def _copy_history(
-    conn: sqlite3.Connection, sid: str, who: str, entries: list[HistoryEntry], s: MergeSummary
+    key: Key,
+    entries: list[HistoryEntry],
+    existing: set[tuple[Any, ...]],
+    s: MergeSummary,
+    writes: _Writes,
 ) -> None:
-    existing = {
-        (r[0], r[1], r[2], _spelled(r[3]), r[4])
-        for r in conn.execute(
-            f"SELECT {_HISTORY_KEY} FROM label_history WHERE sample_id = ? AND annotator = ?",
-            (sid, who),
-        )
-    }
-    rows = []
     for entry in entries:
-        key = (sid, who, entry.op, entry.changed_at, entry.revision)
-        if key in existing:
+        mark = (entry.op, entry.changed_at, entry.revision)
+        if mark in existing:
             continue
-        values = _row(entry)
-        rows.append([sid, who, entry.op, entry.changed_at, *(values[k] for k in _LABEL_COLUMNS)])
-        existing.add(key)
-    conn.executemany(_INSERT_HISTORY, rows)
-    s.history_copied += len(rows)
+        writes.history.append([*key, entry.op, entry.changed_at, *_values(entry)])
+        existing.add(mark)
+        s.history_copied += 1
 
 
+_UPSERT_LABEL = (
+    f"INSERT INTO labels (sample_id, annotator, {', '.join(_LABEL_COLUMNS)})"
+    f" VALUES ({', '.join('?' for _ in range(len(_LABEL_COLUMNS) + 2))})"
+    f" ON CONFLICT (sample_id, annotator) DO UPDATE SET"
+    f" {', '.join(f'{k} = excluded.{k}' for k in _LABEL_COLUMNS)}"
+)
 _HISTORY_COLUMNS = ("sample_id", "annotator", "op", "changed_at", *_LABEL_COLUMNS)
 _INSERT_HISTORY = (
     f"INSERT INTO label_history ({', '.join(_HISTORY_COLUMNS)})"

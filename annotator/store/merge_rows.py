@@ -219,32 +219,39 @@ class OtherDatabase:
         order = '"sample_id" COLLATE BINARY, "annotator" COLLATE BINARY'
         labels = self._rows("labels", f"ORDER BY {order}")
         history = self._rows("label_history", f'ORDER BY {order}, "id"')
+        # Each row's key is computed once, when it is read (the join compares it often).
         label_row = next(labels, None)
+        label_key = None if label_row is None else _key(label_row)
         entry_row = next(history, None)
+        entry_key = None if entry_row is None else _key(entry_row)
         done: Key | None = None
-        while label_row is not None or entry_row is not None:
-            key = min(
-                _key(r) for r in (label_row, entry_row) if r is not None
-            )  # both streams are sorted by key: a merge join
-            first = label_row if label_row is not None and _key(label_row) == key else entry_row
-            assert first is not None
+        while label_key is not None or entry_key is not None:
+            # Both streams are sorted by key: a merge join.
+            if entry_key is None or (label_key is not None and label_key <= entry_key):
+                assert label_key is not None and label_row is not None
+                key, first, table = label_key, label_row, "labels"
+            else:
+                assert entry_row is not None
+                key, first, table = entry_key, entry_row, "label_history"
             if done is not None and key <= done:  # keys that are not text sort apart
-                table = "labels" if first is label_row else "label_history"
                 raise self._bad(table, first, "sample_id", "not a text key (sample, annotator)")
             done = key
             if not self.sample_exists(key[0]):
-                table = "labels" if first is label_row else "label_history"
                 raise self._bad(
                     table, first, "sample_id", f"a label of sample {key[0]!r}, which neither has"
                 )
             label = None
-            if label_row is not None and _key(label_row) == key:
+            if label_key == key:
+                assert label_row is not None
                 label = self._label(Label, label_row, "labels")
                 label_row = next(labels, None)
-                if label_row is not None and _key(label_row) == key:
+                label_key = None if label_row is None else _key(label_row)
+                if label_key == key:
+                    assert label_row is not None
                     raise self._bad("labels", label_row, "annotator", "a second label of one key")
             entries: list[HistoryEntry] = []
-            while entry_row is not None and _key(entry_row) == key:
+            while entry_key == key:
+                assert entry_row is not None
                 if len(entries) == MAX_HISTORY_PER_LABEL:
                     raise self._bad(
                         "label_history",
@@ -254,6 +261,7 @@ class OtherDatabase:
                     )
                 entries.append(self._label(HistoryEntry, entry_row, "label_history"))
                 entry_row = next(history, None)
+                entry_key = None if entry_row is None else _key(entry_row)
             yield key, label, entries
 
     def _rows(self, table: str, order: str) -> Iterator[sqlite3.Row]:
@@ -292,8 +300,9 @@ class OtherDatabase:
             raise self._bad(table, row, where, msg) from None
         except UserError as exc:
             raise self._bad(table, row, exc.field or "category", exc.reason) from None
+        values = label.__dict__  # the validated fields (no pydantic lookup per name)
         for key in _TIMES:
-            value = getattr(label, key, None)
+            value = values.get(key)
             if isinstance(value, str) and value > self.latest:  # our spelling: text order
                 raise self._bad(table, row, key, f"dated in the future ({value}): refused")
         return label

@@ -166,6 +166,28 @@ def sample_batch(db: Database) -> Iterator[SampleBatch]:
     batch.close()
 
 
+def insert_new_samples(conn: Any, samples: list[tuple[SampleIn, str]]) -> None:
+    """Insert ``(sample, content hash)`` pairs whose ids are not here yet, in two
+    ``executemany`` (the merge's batches; :func:`upsert_sample` writes one; the
+    search index through its trigger, which the merge keeps)."""
+    stamp = now()
+    conn.executemany(
+        _INSERT_SAMPLE,
+        [
+            [
+                sample.id,
+                *_small(sample),
+                digest,
+                json.dumps(sample.metadata, ensure_ascii=False, sort_keys=True, default=str),
+                stamp,
+                stamp,
+            ]
+            for sample, digest in samples
+        ],
+    )
+    conn.executemany(_INSERT_TEXTS, [[s.id, *_texts(s)] for s, _ in samples])
+
+
 def _passed(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
