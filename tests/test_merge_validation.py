@@ -105,6 +105,11 @@ def _big_note(megabytes: int) -> Spoil:
     )
 
 
+def _heavy_history(path: Path) -> None:
+    _history_flood(40)(path)
+    _sql(path, "UPDATE label_history SET note = hex(zeroblob(262144)) WHERE annotator = 'r0'")
+
+
 def _duplicated(table: str) -> Spoil:
     """``table`` without its keys, and its rows of s0 there 50 times over."""
 
@@ -179,6 +184,8 @@ REFUSED: dict[str, tuple[Spoil, str]] = {
         "over 16 MiB together",
     ),
     "1001 history entries of one label": (_history_flood(1001), "more than 1000"),
+    # 40 notes of 512 KiB: each under the value cap, together over one label's 16 MiB.
+    "one label's history over 16 MiB": (_heavy_history, "history over 16 MiB"),
     "every text row paired with every sample": (_duplicated("sample_texts"), "second text row"),
     "two samples with one id": (_duplicated("samples"), "a second sample"),
     "symlink loop as the file": (_loop, "symlink loop"),

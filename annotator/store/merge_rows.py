@@ -74,6 +74,9 @@ MAX_ROWS = {"samples": 200_000, "sample_texts": 200_000, "labels": 600_000}
 MAX_HISTORY = 600_000
 """Rows the other database may have per table (``label_history``: :data:`MAX_HISTORY`)."""
 MAX_HISTORY_PER_LABEL = 1_000
+MAX_HISTORY_BYTES_PER_LABEL = 16 << 20
+"""Characters of text one label's history may hold together: its entries are held at
+once, and 1,000 entries of 1 MiB each would be a gigabyte."""
 """History entries of one label (sample and annotator): real labels change a few times."""
 MAX_LABEL_VALUE = 1 << 20
 """Bytes of any one value in ``labels``/``label_history`` (a note, the raw cells)."""
@@ -250,6 +253,7 @@ class OtherDatabase:
                     assert label_row is not None
                     raise self._bad("labels", label_row, "annotator", "a second label of one key")
             entries: list[HistoryEntry] = []
+            held = 0
             while entry_key == key:
                 assert entry_row is not None
                 if len(entries) == MAX_HISTORY_PER_LABEL:
@@ -258,6 +262,14 @@ class OtherDatabase:
                         entry_row,
                         "id",
                         f"more than {MAX_HISTORY_PER_LABEL} history entries for one label",
+                    )
+                held += sum(len(v) for v in entry_row if isinstance(v, str | bytes))
+                if held > MAX_HISTORY_BYTES_PER_LABEL:
+                    raise self._bad(
+                        "label_history",
+                        entry_row,
+                        "id",
+                        f"one label's history over {MAX_HISTORY_BYTES_PER_LABEL >> 20} MiB of text",
                     )
                 entries.append(self._label(HistoryEntry, entry_row, "label_history"))
                 entry_row = next(history, None)
