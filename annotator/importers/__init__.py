@@ -21,11 +21,10 @@ from .bigcodebench import BigCodeBenchImporter
 from .evalplus import EvalPlusImporter
 from .inspect_log import InspectImporter
 from .livecodebench import LiveCodeBenchImporter
-from .protocol import FunctionImporter, Importer, Option
+from .protocol import MODEL_OPTION, FunctionImporter, Importer, Option
 from .swebench import SweBenchImporter
 
 _CODE = Option("code_dir", "--code", "", kind="path", metavar="DIR")
-_MODEL = Option("model", "--model", "the model the results are of", metavar="NAME")
 
 _ALL: list[Importer] = [
     FunctionImporter(jsonl.NAME, jsonl.HELP, "FILE", jsonl.read, jsonl.estimate),
@@ -67,7 +66,7 @@ _ALL: list[Importer] = [
                 kind="path",
                 metavar="DIR",
             ),
-            _MODEL,
+            MODEL_OPTION,
         ),
     ),
     FunctionImporter(

@@ -39,7 +39,7 @@ from .benchfiles import (
     strip_suffixes,
     validate_at,
 )
-from .protocol import Option
+from .protocol import MODEL_OPTION
 from .report import ImportedCase, cap, make_report, render, with_report
 
 OUTCOME: dict[str, bool] = {"pass": True, "fail": False, "timeout": False}
@@ -85,7 +85,7 @@ class BigCodeBenchImporter:
     name = "bigcodebench"
     help = "BigCodeBench *_eval_results.json (solution, status, details per sample)"
     usage = "RESULTS.json [--model NAME]"
-    options = (Option("model", "--model", "the model the results are of", metavar="NAME"),)
+    options = (MODEL_OPTION,)
     needs_sample_ids = False
 
     def estimate(self, path: Path, **_: Any) -> int | None:

@@ -46,7 +46,7 @@ from .benchfiles import (
 )
 from .inputs import regular_file
 from .jsondata import load_json
-from .protocol import Option
+from .protocol import MODEL_OPTION, Option
 from .report import ImportedCase, Status, cap, make_report, render, with_report
 
 OUTCOME: dict[str, bool] = {"pass": True, "fail": False, "timeout": False}
@@ -151,7 +151,7 @@ class EvalPlusImporter:
             kind="path",
             metavar="FILE",
         ),
-        Option("model", "--model", "the model the results are of", metavar="NAME"),
+        MODEL_OPTION,
     )
     needs_sample_ids = False
 

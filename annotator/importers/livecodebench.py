@@ -50,7 +50,7 @@ from .benchfiles import (
     validate_at,
 )
 from .inputs import regular_file
-from .protocol import Option
+from .protocol import MODEL_OPTION
 from .report import ImportedCase, Status, cap, make_report, render, with_report
 
 ERROR_CODES: dict[int, tuple[str, Status]] = {
@@ -151,7 +151,7 @@ class LiveCodeBenchImporter:
     name = "livecodebench"
     help = "LiveCodeBench *_eval_all.json (code_list, graded_list, metadata per question)"
     usage = "RESULTS_eval_all.json [--model NAME]"
-    options = (Option("model", "--model", "the model the results are of", metavar="NAME"),)
+    options = (MODEL_OPTION,)
     needs_sample_ids = False
 
     def estimate(self, path: Path, **_: Any) -> int | None:

@@ -47,6 +47,10 @@ class Option:
     metavar: str = "VALUE"
 
 
+MODEL_OPTION = Option("model", "--model", "the model the results are of", metavar="NAME")
+"""``--model NAME``: the option every results file of one model takes (one definition)."""
+
+
 class Importer(Protocol):
     """One import format (see the module contract)."""
 
