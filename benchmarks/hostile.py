@@ -649,7 +649,8 @@ def main() -> None:
             if not path.is_symlink():
                 path.chmod(0o700)
     tally.print()
-    print("\n".join(["", "issue 23 (items 2, 3, 6, 8, 10, 11, 13, 14), per case:", *h23_rows]))
+    if h23_rows:
+        print("\n".join(["", "issue 23 (items 2, 3, 6, 8, 10, 11, 13, 14), per case:", *h23_rows]))
     for name, value in figures.items():
         print(f"{name}: {value:.0f}")
     print(f"({time.perf_counter() - started:.0f} s)")
