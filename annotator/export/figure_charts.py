@@ -42,6 +42,26 @@ def source_title(source: str) -> str:
     return f"labels of {clean(source)}"
 
 
+def _cell_texts(ax: Any, image: Any, matrix: Any, zeros: bool) -> list[Any]:
+    """Each cell's count written on it, black or white by its shade (:func:`_ink`);
+    ``zeros=False`` leaves empty cells blank (the confusion matrix's off-diagonal)."""
+    return [
+        ax.text(
+            x,
+            y,
+            str(value),
+            ha="center",
+            va="center",
+            fontsize=FONT_PT - 2,
+            color=_ink(image, value),
+            in_layout=False,
+        )
+        for y, row in enumerate(matrix)
+        for x, value in enumerate(row)
+        if zeros or value
+    ]
+
+
 def categories_figure(data: FigureData, width: str = "column") -> Any | None:
 
     table, source = data.counts, data.source
@@ -192,22 +212,7 @@ def heatmap_figure(data: FigureData, width: str = "column") -> Any | None:
     ax = fig.add_subplot()
     # From 0: shades compare counts; the text is black or white by the shade (_ink).
     image = ax.imshow(matrix, cmap="Blues", aspect="auto", vmin=0)
-    labels = []
-    for y, row in enumerate(matrix):
-        for x, value in enumerate(row):
-            colour = _ink(image, value)
-            labels.append(
-                ax.text(
-                    x,
-                    y,
-                    str(value),
-                    ha="center",
-                    va="center",
-                    fontsize=FONT_PT - 2,
-                    color=colour,
-                    in_layout=False,
-                )
-            )
+    labels = _cell_texts(ax, image, matrix, zeros=True)
     ax.set_xticks(range(len(groups)), xnames)
     ax.set_yticks(range(len(ids)), ynames)
     bar = fig.colorbar(image, ax=ax, shrink=0.8, label="Occurrences")
@@ -268,23 +273,7 @@ def confusion_figure(data: FigureData, width: str = "column") -> Any | None:
     fig = _figure(width, min(size * 0.95, 4.6) + 0.2)
     ax = fig.add_subplot()
     image = ax.imshow(conf["matrix"], cmap="Greens", vmin=0)
-    texts = []
-    for y, row in enumerate(conf["matrix"]):
-        for x, value in enumerate(row):
-            if value:
-                colour = _ink(image, value)
-                texts.append(
-                    ax.text(
-                        x,
-                        y,
-                        str(value),
-                        ha="center",
-                        va="center",
-                        fontsize=FONT_PT - 2,
-                        color=colour,
-                        in_layout=False,
-                    )
-                )
+    texts = _cell_texts(ax, image, conf["matrix"], zeros=False)
     ax.set_xticks(range(n), labels, rotation=90 if n > 8 else 0)
     ax.set_yticks(range(n), labels)
     ax.set_xlabel(wrap(_role(b), 40))
