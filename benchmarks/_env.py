@@ -20,6 +20,10 @@ import sys
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.models import Sample
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -95,3 +99,20 @@ def fresh_copy(db: Path, folder: Path) -> Path:
         if side.exists():
             shutil.copyfile(side, target.with_name(target.name + suffix))
     return target
+
+
+def failing_dlbench_samples(folder: Path) -> list[Sample]:
+    """The failing samples of the DL-Bench folder ``folder``, imported into a throwaway
+    database (as stored: realigned, hashed); the benchmark then works on these rows."""
+    import tempfile
+
+    from annotator.importers import import_path
+    from annotator.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "bench.db")
+        import_path(store, "dlbench", folder)
+        found = (store.sample(i) for i in store.sample_ids(failing_only=True))
+        samples = [s for s in found if s is not None]
+        store.close()
+    return samples

@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import argparse
 import re
-import tempfile
 from pathlib import Path
 
-from annotator.importers import import_path
-from annotator.store import Store
+from _env import failing_dlbench_samples, print_header
+
 from annotator.suggest.features import sample_facts
 from annotator.suggest.primary import function_of, primary_error, report_of
 
@@ -48,14 +47,11 @@ def main() -> int:
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--list", action="store_true")
     args = parser.parse_args()
+    print_header("cold: data imported into a fresh database")
     if not (args.data / "Generated").is_dir():
         print(f"no DL-Bench folder at {args.data}")
         return 1
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Path(tmp) / "bench.db")
-        import_path(store, "dlbench", args.data)
-        samples = [store.sample(i) for i in store.sample_ids(failing_only=True)]
-        store.close()
+    samples = failing_dlbench_samples(args.data)
     failing = marked = 0
     outside: list[str] = []
     naming: list[str] = []

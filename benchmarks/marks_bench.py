@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-from _env import print_header
+from _env import failing_dlbench_samples, print_header
 
-from annotator.importers import import_path
-from annotator.store import Store
 from annotator.suggest.marks import code_marks
 from annotator.suggest.primary import marked_failure, primary_error, report_of
 from annotator.tui.render import matching_line
@@ -45,11 +42,7 @@ def main() -> int:
     if not (args.data / "Generated").is_dir():
         print(f"no DL-Bench folder at {args.data}")
         return 1
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Path(tmp) / "bench.db")
-        import_path(store, "dlbench", args.data)
-        samples = [store.sample(i) for i in store.sample_ids(failing_only=True)]
-        store.close()
+    samples = failing_dlbench_samples(args.data)
     inputs = []
     for sample in samples:
         if sample is None:
