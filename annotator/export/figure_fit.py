@@ -25,7 +25,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+from ..textsafe import CONTROL
+
 _PIECES = re.compile(r"[^ /&-]+[ /&-]*|[ /&-]+")
 GAP_PX = 3.0
 """Pixels between two tick labels below which they read as one."""
@@ -34,7 +35,7 @@ TOLERANCE_PX = 0.5
 
 def clean(text: object) -> str:
     """One literal line: control characters removed, whitespace collapsed."""
-    return _CONTROL.sub("", " ".join(str(text).split()))
+    return CONTROL.sub("", " ".join(str(text).split()))
 
 
 def wrap(text: object, width: int) -> str:
