@@ -44,6 +44,7 @@ LAZY_COMMANDS = {
     "report": "exporting",
     "merge": "merging",
     "figures": "figures",
+    "saturation": "saturation",
 }
 CLI_MODULES = (
     "data",
@@ -56,6 +57,7 @@ CLI_MODULES = (
     "llm",
     "notes",
     "figures",
+    "saturation",
 )
 
 

@@ -131,6 +131,18 @@ def _vs_final(store: Store, raters: Sequence[str], n_boot: int) -> list[str]:
     return lines
 
 
+def default_boot(store: Store) -> int:
+    """The report's bootstrap resamples when none are asked for (module docstring)."""
+    return DEFAULT_BOOT if store.status().samples <= AUTO_BOOT_LIMIT else 0
+
+
+def report_raters(store: Store, raters: Sequence[str] | None) -> list[str]:
+    """The raters the report compares: ``raters`` (checked), else every annotator but final."""
+    if raters:
+        return [n for n in resolve_annotators(store, raters) if n != FINAL]
+    return [a for a in default_annotators(store) if a != FINAL]
+
+
 def agreement_section(
     store: Store, raters: Sequence[str] | None = None, n_boot: int | None = None
 ) -> list[str]:
@@ -138,14 +150,11 @@ def agreement_section(
     lines = ["## Agreement", ""]
     everyone = default_annotators(store)
     has_final = FINAL in everyone
-    if raters:
-        names = [n for n in resolve_annotators(store, raters) if n != FINAL]
-    else:
-        names = [a for a in everyone if a != FINAL]
+    names = report_raters(store, raters)
     boot_note: list[str] = []
     if n_boot is None:
         n_samples = store.status().samples
-        n_boot = DEFAULT_BOOT if n_samples <= AUTO_BOOT_LIMIT else 0
+        n_boot = default_boot(store)
         if not n_boot:
             boot_note = [
                 f"Confidence intervals of κ and α skipped: {n_samples:,} samples (over"

@@ -35,6 +35,7 @@ from .dataset import DatasetQueries
 from .decided import DecidedQueries, RatingPattern
 from .facts import FactQueries
 from .importing import ImportWrites
+from .initial import InitialQueries
 from .listing import ListingQueries
 from .metadata import MetadataWrites
 from .progress import LabelsToken, ProgressQueries
@@ -43,6 +44,7 @@ from .rows import (
     BugCategories,
     CachedSuggestions,
     CategoryOccurrence,
+    DecidedEntry,
     DimensionCount,
     FactInput,
     FactRow,
@@ -53,6 +55,7 @@ from .rows import (
     QueueRow,
     RatingRow,
     StoreStatus,
+    SuggestionExposure,
 )
 from .samples import Outcome
 from .search import SearchStore
@@ -64,6 +67,7 @@ __all__ = [
     "BugCategories",
     "CachedSuggestions",
     "CategoryOccurrence",
+    "DecidedEntry",
     "DimensionCount",
     "FactInput",
     "FactRow",
@@ -78,6 +82,7 @@ __all__ = [
     "SampleFilter",
     "Store",
     "StoreStatus",
+    "SuggestionExposure",
     "VoteRow",
     "default_db_path",
 ]
@@ -100,6 +105,7 @@ class Store(
     ImportWrites,
     MetadataWrites,
     SearchStore,
+    InitialQueries,
 ):
     """An open annotator database."""
 

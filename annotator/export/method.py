@@ -1,0 +1,271 @@
+"""The facts of the report's Method section, each with the command that prints its number.
+
+Contract: :func:`method_facts(inputs)` returns a list of :class:`Fact` (topic, text, value,
+command), in the order of :data:`FACT_SOURCES`; :mod:`annotator.export.method_out` renders
+them as Markdown or LaTeX. Every number is computed by the library function behind the
+command named with it, never by a second definition (one number everywhere):
+
+- raters and samples decided per rater: :meth:`Store.status` (``annotator status --json``);
+- rounds: :func:`annotator.export.saturation.study_batches` (``annotator round list``);
+- agreement: :func:`annotator.agreement.agreement_report` with the report's bootstrap
+  (``annotator agreement --bootstrap N --json``); percentages with the Wilson interval of
+  the report's agreement section (:func:`annotator.export.report_agreement.wilson`);
+- saturation: :func:`annotator.export.saturation.saturation` (``annotator saturation``);
+- taxonomy and codebook: the database's taxonomy (``annotator taxonomy``); the codebook's
+  SHA-256 is that of ``annotator taxonomy --codebook``'s output;
+- suggestions hidden: :meth:`Store.suggestion_exposure` over the raters' decided labels
+  (``annotator export labels``, field ``suggestions_shown``).
+
+A fact whose data does not exist yet (no rounds, no retest, no gold, no overlap) has
+``value`` None and its ``text`` says what is missing; the writers state it as not measured.
+Initial and negotiated agreement, test-retest and gold accuracy are hooks (one function
+each, :func:`initial_agreement_facts`, :func:`negotiated_agreement_facts`,
+:func:`retest_facts`, :func:`gold_facts`) for the parts of issue #27 built elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..agreement import agreement_report
+from ..store import Store
+from ..store.rows import share
+from .codebook import render as render_codebook
+from .report_agreement import num, pct, wilson
+from .saturation import Batches, SaturationRow
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One sentence of the Method section."""
+
+    topic: str
+    """The paragraph it belongs to (``Raters``, ``Agreement``, ...)."""
+    text: str
+    """Our words; ``{}`` marks where ``value`` goes. For a fact not measured: what is missing."""
+    value: str | None
+    """From the data (the writers escape it); None: not measured."""
+    command: str
+    """The command that prints the number (empty when not measured)."""
+
+    @property
+    def measured(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class MethodInputs:
+    """What every fact source may read: computed once by the report."""
+
+    store: Store
+    raters: list[str]
+    raters_named: bool
+    """Whether the raters were named (``--annotators``): the commands then name them too."""
+    n_boot: int
+    batches: Batches
+    rows: list[SaturationRow]
+
+
+def _who(inputs: MethodInputs) -> str:
+    return f" --annotators {','.join(inputs.raters)}" if inputs.raters_named else ""
+
+
+def raters_facts(inputs: MethodInputs) -> list[Fact]:
+    status = inputs.store.status()
+    raters = [r for r in inputs.raters if r in status.annotators]
+    command = "annotator status --json"
+    if not raters:
+        return [Fact("Raters", "no rater has labeled a sample", None, "")]
+    per = ", ".join(f"{r} {status.annotators[r].decided}" for r in raters)
+    return [
+        Fact("Raters", "Raters: {}", f"{len(raters)} ({', '.join(raters)})", command),
+        Fact("Raters", "samples to label: {}", str(status.to_label), command),
+        Fact("Raters", "samples decided per rater (a category or pass): {}", per, command),
+    ]
+
+
+def rounds_facts(inputs: MethodInputs) -> list[Fact]:
+    batches = inputs.batches
+    if batches.source != "rounds":
+        return [Fact("Rounds", "rounds (none recorded)", None, "")]
+    sizes = ", ".join(str(len(b.sample_ids)) for b in batches.batches)
+    value = f"{len(batches.batches)} (sizes {sizes})"
+    return [Fact("Rounds", "Rounds: {}", value, "annotator round list")]
+
+
+def initial_agreement_facts(inputs: MethodInputs) -> list[Fact]:
+    """Hook: agreement of the initial decisions (issue #27 part 2, branch ``study-rounds``)."""
+    return [Fact("Agreement", "agreement of the initial decisions (before discussion)", None, "")]
+
+
+def negotiated_agreement_facts(inputs: MethodInputs) -> list[Fact]:
+    """Hook: agreement after negotiation (issue #27 part 2, branch ``study-rounds``)."""
+    return [Fact("Agreement", "negotiated agreement", None, "")]
+
+
+def agreement_facts(inputs: MethodInputs) -> list[Fact]:
+    """Agreement of the raters' current labels: the numbers of ``annotator agreement``."""
+    if len(inputs.raters) < 2:
+        return [Fact("Agreement", "agreement (fewer than two raters)", None, "")]
+    report: dict[str, Any] = agreement_report(inputs.store, inputs.raters, n_boot=inputs.n_boot)
+    if not report["n_items"]:
+        return [Fact("Agreement", "agreement (no sample decided by two raters)", None, "")]
+    command = f"annotator agreement{_who(inputs)} --bootstrap {inputs.n_boot} --json"
+    facts = [
+        Fact(
+            "Agreement",
+            "samples decided by two or more raters: {}",
+            str(report["n_items"]),
+            command,
+        )
+    ]
+    for pair in report["pairs"]:
+        if not pair["n"]:
+            continue
+        value = pair["percent"]
+        interval = wilson(round(value * pair["n"]), pair["n"]) if value is not None else None
+        facts.append(
+            Fact(
+                "Agreement",
+                "agreement of {}",
+                f"{pair['a']} and {pair['b']}: {pair['n']} samples, agreement {pct(value, interval)},"
+                f" Cohen's κ {num(pair['cohen_kappa'], pair['ci'])}",
+                command,
+            )
+        )
+    alpha = num(report["krippendorff_alpha"], report["ci"].get("krippendorff_alpha"))
+    facts.append(
+        Fact("Agreement", "Krippendorff's α (nominal) over all raters: {}", alpha, command)
+    )
+    return facts
+
+
+def retest_facts(inputs: MethodInputs) -> list[Fact]:
+    """Hook: each annotator's self-agreement (issue #27 part 3, branch ``study-retest``)."""
+    return [Fact("Test-retest", "test-retest self-agreement", None, "")]
+
+
+def gold_facts(inputs: MethodInputs) -> list[Fact]:
+    """Hook: each annotator's accuracy on gold samples (issue #27 part 4, ``study-gold``)."""
+    return [Fact("Gold", "accuracy on gold samples", None, "")]
+
+
+def _series(values: Sequence[int]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def saturation_facts(inputs: MethodInputs) -> list[Fact]:
+    rows = inputs.rows
+    if not rows:
+        return [Fact("Saturation", "saturation (no decided sample)", None, "")]
+    command = f"annotator saturation{inputs.batches.option}{_who(inputs)} --json"
+    taxonomy = inputs.store.taxonomy
+    n_subs = sum(len(c.subcategories) for c in taxonomy.categories)
+    last = rows[-1]
+    what = "rounds" if inputs.batches.source == "rounds" else f"batches of {inputs.batches.size}"
+    return [
+        Fact("Saturation", f"{what} samples in labeling order: {{}}", str(len(rows)), command)
+        if inputs.batches.source != "rounds"
+        else Fact("Saturation", "rounds: {}", str(len(rows)), command),
+        Fact(
+            "Saturation",
+            "conflicts between initial decisions per batch: {}",
+            _series([r.conflicts for r in rows]),
+            command,
+        ),
+        Fact(
+            "Saturation",
+            "categories used for the first time per batch: {}",
+            _series([len(r.new_categories) for r in rows]),
+            command,
+        ),
+        Fact(
+            "Saturation",
+            "subcategories used for the first time per batch: {}",
+            _series([len(r.new_subcategories) for r in rows]),
+            command,
+        ),
+        Fact(
+            "Saturation",
+            "new open-coding clusters of notes per batch: {}",
+            _series([len(r.new_clusters) for r in rows]),
+            command,
+        ),
+        Fact(
+            "Saturation",
+            "categories used in all: {}",
+            f"{last.categories_so_far} of {len(taxonomy.categories)}",
+            command,
+        ),
+        Fact(
+            "Saturation",
+            "subcategories used in all: {}",
+            f"{last.subcategories_so_far} of {n_subs}",
+            command,
+        ),
+    ]
+
+
+def codebook_sha256(store: Store) -> str:
+    """SHA-256 of ``annotator taxonomy --codebook``'s output (Markdown, one final newline)."""
+    text = render_codebook(store.taxonomy, "md").rstrip("\n") + "\n"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def taxonomy_facts(inputs: MethodInputs) -> list[Fact]:
+    taxonomy = inputs.store.taxonomy
+    return [
+        Fact(
+            "Taxonomy",
+            "Taxonomy: {}",
+            f"{taxonomy.name}, version {taxonomy.version}",
+            "annotator taxonomy",
+        ),
+        Fact(
+            "Taxonomy",
+            "codebook: {}",
+            f"version {taxonomy.version}, SHA-256 {codebook_sha256(inputs.store)[:12]}",
+            "annotator taxonomy --codebook | sha256sum",
+        ),
+    ]
+
+
+def suggestion_facts(inputs: MethodInputs) -> list[Fact]:
+    seen = inputs.store.suggestion_exposure(inputs.raters)
+    recorded = seen.shown + seen.hidden
+    if not recorded:
+        return [Fact("Suggestions", "whether suggestions were shown (not recorded)", None, "")]
+    value = f"{seen.hidden} of {recorded} ({share(seen.hidden, recorded)})"
+    return [
+        Fact(
+            "Suggestions",
+            "decided labels made with the suggestions hidden against anchoring"
+            " (annotator label --blind-suggestions): {}",
+            value,
+            "annotator export labels (field suggestions_shown)",
+        )
+    ]
+
+
+FactSource = Callable[[MethodInputs], list[Fact]]
+
+FACT_SOURCES: tuple[FactSource, ...] = (
+    raters_facts,
+    rounds_facts,
+    initial_agreement_facts,
+    negotiated_agreement_facts,
+    agreement_facts,
+    retest_facts,
+    gold_facts,
+    saturation_facts,
+    taxonomy_facts,
+    suggestion_facts,
+)
+
+
+def method_facts(inputs: MethodInputs) -> list[Fact]:
+    """Every fact, in the order of :data:`FACT_SOURCES`."""
+    return [fact for source in FACT_SOURCES for fact in source(inputs)]

@@ -1,0 +1,111 @@
+"""The saturation table as Markdown (the report's section) and LaTeX (booktabs).
+
+Contract: :func:`saturation_section(rows, batches)` returns the report's ``## Saturation``
+lines and :func:`saturation_latex(rows, batches)` a ``table`` environment with the same
+columns: batch, samples, dates (first and last initial decision, as days), double-coded
+samples, conflicts, new categories (count, then their ids), new subcategories, new note
+clusters, and the running distinct categories and subcategories. The numbers are those of
+:func:`annotator.export.saturation.saturation`, as ``annotator saturation --json`` prints
+them. Batch names come from the data and are escaped for the format (:func:`cell`,
+:func:`~annotator.export.latex.escape`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .latex import escape
+from .markdown import cell, row
+from .saturation import Batch, Batches, SaturationRow
+
+HEADERS = (
+    "Batch",
+    "Samples",
+    "Dates",
+    "Double-coded",
+    "Conflicts",
+    "New categories",
+    "New subcategories",
+    "New note clusters",
+    "Categories so far",
+    "Subcategories so far",
+)
+
+
+def dates(batch: Batch) -> str:
+    """The batch's first and last day of initial decisions (``-`` when none)."""
+    if not batch.started or not batch.ended:
+        return "-"
+    start, end = batch.started[:10], batch.ended[:10]
+    return start if start == end else f"{start} to {end}"
+
+
+def _new_categories(r: SaturationRow) -> str:
+    ids = ", ".join(str(c) for c in r.new_categories)
+    return f"{len(r.new_categories)} ({ids})" if ids else "0"
+
+
+def _cells(r: SaturationRow) -> list[object]:
+    return [
+        r.batch.name,
+        len(r.batch.sample_ids),
+        dates(r.batch),
+        r.double,
+        r.conflicts,
+        _new_categories(r),
+        len(r.new_subcategories),
+        len(r.new_clusters),
+        r.categories_so_far,
+        r.subcategories_so_far,
+    ]
+
+
+def batches_description(batches: Batches) -> str:
+    if batches.source == "rounds":
+        return "Batches are the study's rounds (`annotator round list`)."
+    return (
+        f"No rounds recorded: batches are consecutive groups of {batches.size} samples in"
+        " labeling order (each sample's first decision by any rater)."
+    )
+
+
+def saturation_section(rows: Sequence[SaturationRow], batches: Batches) -> list[str]:
+    lines = ["## Saturation", ""]
+    if not rows:
+        return [*lines, "No rater has decided a sample yet.", ""]
+    lines += [
+        batches_description(batches)
+        + " Conflicts: samples where two raters' initial decisions (their first decided"
+        " label, before any edit or discussion) differ in category. New: used for the first"
+        " time in the batch by any rater; note clusters are the open-coding clusters of"
+        " `annotator notes` first seen in the batch. The same computation as"
+        f" `annotator saturation{batches.option}`.",
+        "",
+        row(*HEADERS),
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    lines += [row(*(cell(c) for c in _cells(r))) for r in rows]
+    return [*lines, ""]
+
+
+def saturation_latex(rows: Sequence[SaturationRow], batches: Batches) -> str:
+    """The table as LaTeX (needs ``\\usepackage{booktabs}``); empty without rows."""
+    if not rows:
+        return ""
+    caption = (
+        "Saturation per batch: conflicts between the raters' initial decisions and codes"
+        " used for the first time. " + batches_description(batches).replace("`", "")
+    )
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering",
+        rf"\caption{{{escape(caption)}}}",
+        r"\label{tab:saturation}",
+        r"\begin{tabular}{lrlrrrrrrr}",
+        r"\toprule",
+        " & ".join(escape(h) for h in HEADERS) + r" \\",
+        r"\midrule",
+    ]
+    lines += [" & ".join(escape(c) for c in _cells(r)) + r" \\" for r in rows]
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+    return "\n".join(lines) + "\n"
