@@ -375,7 +375,7 @@ def report_cmd(
     if fmt == "html":
         from ..export.html_report import start_figures
 
-        rendered = start_figures(ctx.store, raters)  # drawn while the tables are built
+        rendered = start_figures(ctx.store, raters, batch_size)  # drawn while the tables are built
     text = build_report(
         ctx.store,
         source,
@@ -388,7 +388,7 @@ def report_cmd(
     if fmt == "html":
         from ..export.html_report import build_html
 
-        text = build_html(ctx.store, text, raters=raters, rendered=rendered)
+        text = build_html(ctx.store, text, raters=raters, rendered=rendered, batch_size=batch_size)
     write_text(out, text)
 
 

@@ -1,4 +1,4 @@
-"""The four charts of ``annotator figures``, each at one width (see :mod:`annotator.export.figures`).
+"""The five charts of ``annotator figures``, each at one width (see :mod:`annotator.export.figures`).
 
 Contract: each ``*_figure(data, width)`` takes a :class:`~annotator.export.figure_data.FigureData`
 and a key of :data:`~annotator.export.figure_data.WIDTHS` and returns a matplotlib
@@ -285,4 +285,60 @@ def confusion_figure(data: FigureData, width: str = "column") -> Any | None:
     stats += f", κ = {kappa:.3f}" if kappa is not None else ""
     fit_title(fig, ax, f"Confusion matrix, {what}: {stats}")
     keep_fitting(fig, texts, inside=_cell(ax, n, n), all_or_none=True, laid_out=True)
+    return fig
+
+
+def saturation_skip(data: FigureData) -> str | None:
+    """Why the saturation curve is not drawn (None: it is)."""
+    rows = data.saturation or []
+    if len(rows) < 2:
+        what = "rounds" if data.batches and data.batches.source == "rounds" else "batches"
+        return (
+            f"a saturation curve needs two or more {what} (found {len(rows)};"
+            " --batches N makes smaller batches)"
+        )
+    return None
+
+
+def saturation_figure(data: FigureData, width: str = "column") -> Any | None:
+    """Cumulative distinct categories and subcategories used (lines) and conflicts between
+    the raters' initial decisions per batch (bars), one step per round or batch."""
+    if saturation_skip(data):
+        return None
+    rows = data.saturation or []
+    batches = data.batches
+    rounds = batches is not None and batches.source == "rounds"
+    xs = list(range(len(rows)))
+    fig = _figure(width, 2.4 if width == "column" else 2.8)
+    ax = fig.add_subplot()
+    ax.bar(xs, [r.conflicts for r in rows], 0.6, color=GREY, label="Conflicts in the batch")
+    ax.plot(
+        xs,
+        [r.categories_so_far for r in rows],
+        color=BLUE,
+        marker="o",
+        markersize=3,
+        label="Categories used so far",
+    )
+    ax.plot(
+        xs,
+        [r.subcategories_so_far for r in rows],
+        color="#c0504d",
+        marker="s",
+        markersize=3,
+        label="Subcategories used so far",
+    )
+    names = [wrap(r.batch.name, 10) for r in rows]
+    ax.set_xticks(xs, names)
+    if overlapping(fig, ax.get_xticklabels()):
+        ax.set_xticks(xs, names, rotation=90)
+    size = "" if rounds or batches is None else f" ({batches.size} samples each, labeling order)"
+    ax.set_xlabel(("Round" if rounds else "Batch") + size)
+    ax.set_ylabel("Count")
+    ax.set_ylim(0, max(max(r.conflicts, r.subcategories_so_far) for r in rows) * 1.1 or 1)
+    ax.spines[["top", "right"]].set_visible(False)
+    fit_ticks(fig, ax.yaxis)
+    fit_legend(fig, 3)
+    title = f"Saturation: codes used and conflicts per {'round' if rounds else 'batch'}"
+    fit_title(fig, ax, title)
     return fig
