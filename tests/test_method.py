@@ -206,7 +206,7 @@ def test_method_section_numbers_are_those_of_the_commands(study: tuple[Path, Pat
 
     codebook = run(study, "taxonomy", "--codebook").encode("utf-8")
     digest = hashlib.sha256(codebook).hexdigest()[:12]
-    assert f"Taxonomy: Tiny, version 2.1 (`annotator taxonomy`)" in method
+    assert "Taxonomy: Tiny, version 2.1 (`annotator taxonomy`)" in method
     assert f"codebook: version 2.1, SHA-256 {digest}" in method
 
     lines = [json.loads(x) for x in run(study, "export", "labels").splitlines() if x.strip()]

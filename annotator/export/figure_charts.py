@@ -291,6 +291,8 @@ def confusion_figure(data: FigureData, width: str = "column") -> Any | None:
 def saturation_skip(data: FigureData) -> str | None:
     """Why the saturation curve is not drawn (None: it is)."""
     rows = data.saturation or []
+    if not rows:
+        return "no rater has decided a sample"
     if len(rows) < 2:
         what = "rounds" if data.batches and data.batches.source == "rounds" else "batches"
         return (
