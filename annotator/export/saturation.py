@@ -112,7 +112,7 @@ def batches_by_size(
         first.setdefault(entry.sample_id, entry.decided_at)
         last[entry.sample_id] = max(last.get(entry.sample_id, ""), entry.decided_at)
     order = list(first)
-    out = []
+    out: list[Batch] = []
     for start in range(0, len(order), size):
         ids = tuple(order[start : start + size])
         out.append(Batch(str(len(out) + 1), ids, first[ids[0]], max(last[sid] for sid in ids)))
@@ -155,9 +155,10 @@ def saturation(
     first_category: dict[int, int] = {}
     first_sub: dict[tuple[int, str], int] = {}
     for state in store.decided_states(names):
-        index = batch_of.get(state.sample_id)
-        if index is None or state.kind != "bug":
+        found = batch_of.get(state.sample_id)
+        if found is None or state.kind != "bug":
             continue
+        index = found
         for cat, sub in (
             (state.category, state.subcategory),
             (state.category2, state.subcategory2),
