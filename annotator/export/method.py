@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..agreement import agreement_report
@@ -56,7 +56,7 @@ class Fact:
         return self.value is not None
 
 
-@dataclass(frozen=True)
+@dataclass
 class MethodInputs:
     """What every fact source may read: computed once by the report."""
 
@@ -67,6 +67,14 @@ class MethodInputs:
     n_boot: int
     batches: Batches
     rows: list[SaturationRow]
+    _agreement: dict[str, Any] | None = field(default=None, repr=False)
+
+    def agreement(self) -> dict[str, Any]:
+        """The raters' :func:`agreement_report` at ``n_boot`` (computed once: the report's
+        agreement section shows the same one)."""
+        if self._agreement is None:
+            self._agreement = agreement_report(self.store, self.raters, n_boot=self.n_boot)
+        return self._agreement
 
 
 def _who(inputs: MethodInputs) -> str:
@@ -110,7 +118,7 @@ def agreement_facts(inputs: MethodInputs) -> list[Fact]:
     """Agreement of the raters' current labels: the numbers of ``annotator agreement``."""
     if len(inputs.raters) < 2:
         return [Fact("Agreement", "agreement (fewer than two raters)", None, "")]
-    report: dict[str, Any] = agreement_report(inputs.store, inputs.raters, n_boot=inputs.n_boot)
+    report = inputs.agreement()
     if not report["n_items"]:
         return [Fact("Agreement", "agreement (no sample decided by two raters)", None, "")]
     command = f"annotator agreement{_who(inputs)} --bootstrap {inputs.n_boot} --json"

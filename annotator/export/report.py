@@ -106,14 +106,15 @@ def method_inputs(
 ) -> MethodInputs:
     """What the Method and Saturation sections read, computed once."""
     names = report_raters(store, raters)
-    batches = study_batches(store, batch_size, names)
+    initial = store.initial_decisions(names)  # read once for the batches and the rows
+    batches = study_batches(store, batch_size, names, initial=initial)
     return MethodInputs(
         store=store,
         raters=names,
         raters_named=bool(raters),
         n_boot=default_boot(store) if n_boot is None else n_boot,
         batches=batches,
-        rows=saturation(store, batches.batches, names),
+        rows=saturation(store, batches.batches, names, initial=initial),
     )
 
 
@@ -157,9 +158,10 @@ def build_report(
             "",
             f"No bug label counts yet ({source_description(source)}).",
         ]
-    lines += ["", *agreement_section(store, raters, n_boot)]
-    lines += ["", *time_section(store)]
     inputs = method_inputs(store, raters, n_boot, batch_size)
+    computed = inputs.agreement() if len(inputs.raters) >= 2 else None
+    lines += ["", *agreement_section(store, raters, n_boot, computed)]
+    lines += ["", *time_section(store)]
     lines += ["", *saturation_section(inputs.rows, inputs.batches)]
     lines += method_markdown(method_facts(inputs))
     return "\n".join(lines).rstrip("\n") + "\n"

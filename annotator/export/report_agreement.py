@@ -144,9 +144,13 @@ def report_raters(store: Store, raters: Sequence[str] | None) -> list[str]:
 
 
 def agreement_section(
-    store: Store, raters: Sequence[str] | None = None, n_boot: int | None = None
+    store: Store,
+    raters: Sequence[str] | None = None,
+    n_boot: int | None = None,
+    computed: dict[str, Any] | None = None,
 ) -> list[str]:
-    """The agreement section (see the module docstring)."""
+    """The agreement section (see the module docstring); ``computed``: the raters'
+    :func:`agreement_report` at ``n_boot`` when the caller has it already."""
     lines = ["## Agreement", ""]
     everyone = default_annotators(store)
     has_final = FINAL in everyone
@@ -178,7 +182,7 @@ def agreement_section(
         *boot_note,
     ]
     if len(names) >= 2:
-        report = agreement_report(store, names, n_boot=n_boot)
+        report = computed or agreement_report(store, names, n_boot=n_boot)
         if report["n_items"] == 0:
             rated = ", ".join(f"{cell(n)} {agreement_report(store, [n])['n_rated']}" for n in names)
             lines += [

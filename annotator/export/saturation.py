@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from ..agreement import resolve_annotators
 from ..errors import UserError
 from ..opencoding import cluster_notes
-from ..store import Store
+from ..store import DecidedEntry, Store
 from ..store.notes import UNSPECIFIED, unspecified_notes
 
 DEFAULT_BATCH = 50
@@ -101,14 +101,21 @@ def round_batches(store: Store) -> list[Batch] | None:
 
 
 def batches_by_size(
-    store: Store, size: int = DEFAULT_BATCH, raters: Sequence[str] | None = None
+    store: Store,
+    size: int = DEFAULT_BATCH,
+    raters: Sequence[str] | None = None,
+    *,
+    initial: Sequence[DecidedEntry] | None = None,
 ) -> list[Batch]:
-    """Consecutive batches of ``size`` samples in the raters' labeling order (module docstring)."""
+    """Consecutive batches of ``size`` samples in the raters' labeling order (module docstring;
+    ``initial``: the raters' initial decisions when the caller has read them already)."""
     if size < 1:
         raise UserError(f"a batch holds at least one sample, got {size}", field="batches")
     first: dict[str, str] = {}
     last: dict[str, str] = {}
-    for entry in store.initial_decisions(raters_of(store, raters)):  # oldest first
+    if initial is None:
+        initial = store.initial_decisions(raters_of(store, raters))
+    for entry in initial:  # oldest first
         first.setdefault(entry.sample_id, entry.decided_at)
         last[entry.sample_id] = max(last.get(entry.sample_id, ""), entry.decided_at)
     order = list(first)
@@ -120,7 +127,11 @@ def batches_by_size(
 
 
 def study_batches(
-    store: Store, size: int | None = None, raters: Sequence[str] | None = None
+    store: Store,
+    size: int | None = None,
+    raters: Sequence[str] | None = None,
+    *,
+    initial: Sequence[DecidedEntry] | None = None,
 ) -> Batches:
     """The rounds when there are any and no ``size`` is asked for, else batches of ``size``
     (default :data:`DEFAULT_BATCH`)."""
@@ -129,7 +140,7 @@ def study_batches(
         if rounds:
             return Batches(rounds, "rounds")
         size = DEFAULT_BATCH
-    return Batches(batches_by_size(store, size, raters), "size", size)
+    return Batches(batches_by_size(store, size, raters, initial=initial), "size", size)
 
 
 def _subcategory(category: int | None, name: str | None) -> tuple[int, str] | None:
@@ -139,18 +150,24 @@ def _subcategory(category: int | None, name: str | None) -> tuple[int, str] | No
 
 
 def saturation(
-    store: Store, batches: Sequence[Batch], raters: Sequence[str] | None = None
+    store: Store,
+    batches: Sequence[Batch],
+    raters: Sequence[str] | None = None,
+    *,
+    initial: Sequence[DecidedEntry] | None = None,
 ) -> list[SaturationRow]:
     """One row per batch, in order (module docstring)."""
     names = raters_of(store, raters)
+    if initial is None:
+        initial = store.initial_decisions(names)
     batch_of: dict[str, int] = {}
     for index, batch in enumerate(batches):
         for sid in batch.sample_ids:
             batch_of.setdefault(sid, index)  # a sample counts in its first batch
-    initial: dict[str, set[tuple[str, int | None]]] = {}
+    decisions: dict[str, set[tuple[str, int | None]]] = {}
     raters_on: dict[str, int] = {}
-    for entry in store.initial_decisions(names):
-        initial.setdefault(entry.sample_id, set()).add((entry.kind, entry.category))
+    for entry in initial:
+        decisions.setdefault(entry.sample_id, set()).add((entry.kind, entry.category))
         raters_on[entry.sample_id] = raters_on.get(entry.sample_id, 0) + 1
     first_category: dict[int, int] = {}
     first_sub: dict[tuple[int, str], int] = {}
@@ -178,7 +195,7 @@ def saturation(
     for index, batch in enumerate(batches):
         ids = [sid for sid in batch.sample_ids if batch_of[sid] == index]
         double = sum(1 for sid in ids if raters_on.get(sid, 0) >= 2)
-        conflicts = sum(1 for sid in ids if len(initial.get(sid, ())) > 1)
+        conflicts = sum(1 for sid in ids if len(decisions.get(sid, ())) > 1)
         new_cats = tuple(sorted(c for c, i in first_category.items() if i == index))
         new_subs = tuple(sorted(p for p, i in first_sub.items() if i == index))
         clusters = tuple(sorted(c for c, i in first_cluster.items() if i == index))
