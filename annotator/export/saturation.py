@@ -3,9 +3,9 @@
 Contract: saturation is computed over an ordered list of :class:`Batch` (a name, its sample
 ids, when labeling it started and ended), whatever made the batches:
 
-- :func:`round_batches`: the study's rounds (``annotator round new``), oldest first. This is
-  the hook for the rounds of issue #27 part 1: it returns None (no rounds recorded) until
-  the store can list rounds; :func:`study_batches` then falls back to
+- :func:`round_batches`: the study's rounds (``annotator round new``), oldest first, as
+  ``annotator round list`` lists them (started: when drawn; ended: when closed, None while
+  open); None when there is no round, and :func:`study_batches` then falls back to
 - :func:`batches_by_size`: consecutive batches of ``size`` samples (the last one may be
   smaller) in labeling order, the order of each sample's earliest *initial* decision by any
   rater (:meth:`~annotator.store.Store.initial_decisions`). Useful for a study that did not
@@ -14,8 +14,10 @@ ids, when labeling it started and ended), whatever made the batches:
 :func:`saturation(store, batches, raters)` returns one :class:`SaturationRow` per batch:
 
 - ``double``: samples of the batch with an initial decision of two or more raters;
-  ``conflicts``: those where two raters' initial decisions differ at the category level
-  ('pass' a category of its own, as ``annotator agreement`` compares them);
+  ``conflicts``: for a round, the conflicts of ``annotator round discuss`` (its samples
+  where the assigned raters' initial decisions differ: :func:`annotator.rounds.conflicts`);
+  for a fallback batch, its samples where two raters' initial decisions differ the same
+  way (category, 'pass' a category of its own);
 - ``new_categories`` / ``new_subcategories``: taxonomy categories and (category,
   subcategory) pairs that any rater's decided state on the batch's samples uses (every
   state ever saved, :meth:`~annotator.store.Store.decided_states`, first and second
@@ -39,6 +41,8 @@ from dataclasses import dataclass
 from ..agreement import resolve_annotators
 from ..errors import UserError
 from ..opencoding import cluster_notes
+from ..rounds import conflicts as round_conflicts
+from ..rounds import rounds
 from ..store import DecidedEntry, Store
 from ..store.notes import UNSPECIFIED, unspecified_notes
 
@@ -52,9 +56,11 @@ class Batch:
     name: str
     sample_ids: tuple[str, ...]
     started: str | None
-    """ISO time of the batch's first initial decision (None: nothing decided yet)."""
+    """ISO time the round was drawn, or the batch's first initial decision."""
     ended: str | None
-    """ISO time of its last initial decision."""
+    """ISO time the round closed (None: open), or the batch's last initial decision."""
+    round_id: int | None = None
+    """The round (None: a fallback batch)."""
 
 
 @dataclass(frozen=True)
@@ -92,12 +98,20 @@ def raters_of(store: Store, raters: Sequence[str] | None) -> list[str]:
 
 
 def round_batches(store: Store) -> list[Batch] | None:
-    """The study's rounds as batches, oldest first; None when no round is recorded.
-
-    Hook for the rounds (issue #27 part 1, branch ``study-rounds``): once the store lists
-    rounds, return ``[Batch(r.name, r.sample_ids, r.started, r.ended) for r in rounds]``.
-    """
-    return None
+    """The study's rounds as batches, oldest first; None when no round is recorded."""
+    listed = rounds(store)
+    if not listed:
+        return None
+    return [
+        Batch(
+            r.round.name,
+            tuple(store.round_sample_ids(r.round.id)),
+            r.round.created_at,
+            r.closed_at,
+            r.round.id,
+        )
+        for r in listed
+    ]
 
 
 def batches_by_size(
@@ -195,7 +209,10 @@ def saturation(
     for index, batch in enumerate(batches):
         ids = [sid for sid in batch.sample_ids if batch_of[sid] == index]
         double = sum(1 for sid in ids if raters_on.get(sid, 0) >= 2)
-        conflicts = sum(1 for sid in ids if len(decisions.get(sid, ())) > 1)
+        if batch.round_id is not None:  # the conflicts `annotator round discuss` lists
+            conflicts = len(round_conflicts(store, batch.round_id))
+        else:
+            conflicts = sum(1 for sid in ids if len(decisions.get(sid, ())) > 1)
         new_cats = tuple(sorted(c for c, i in first_category.items() if i == index))
         new_subs = tuple(sorted(p for p, i in first_sub.items() if i == index))
         clusters = tuple(sorted(c for c, i in first_cluster.items() if i == index))

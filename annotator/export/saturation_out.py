@@ -33,10 +33,10 @@ HEADERS = (
 
 
 def dates(batch: Batch) -> str:
-    """The batch's first and last day of initial decisions (``-`` when none)."""
-    if not batch.started or not batch.ended:
+    """The batch's first and last day (a round: drawn and closed, ``open`` while open)."""
+    if not batch.started:
         return "-"
-    start, end = batch.started[:10], batch.ended[:10]
+    start, end = batch.started[:10], (batch.ended or "open")[:10]
     return start if start == end else f"{start} to {end}"
 
 
@@ -62,7 +62,10 @@ def _cells(r: SaturationRow) -> list[object]:
 
 def batches_description(batches: Batches) -> str:
     if batches.source == "rounds":
-        return "Batches are the study's rounds (`annotator round list`)."
+        return (
+            "Batches are the study's rounds (`annotator round list`: dates from drawn to"
+            " closed); conflicts are those of `annotator round discuss R --no-record`."
+        )
     return (
         f"No rounds recorded: batches are consecutive groups of {batches.size} samples in"
         " labeling order (each sample's first decision by any rater)."

@@ -3,15 +3,13 @@
 Contract: :class:`InitialQueries` (part of :class:`~annotator.store.Store`) reads only label
 columns of ``label_history`` and ``labels``, never sample texts.
 
-- :meth:`~InitialQueries.initial_decisions`: per sample and annotator the *first* decided
-  value (kind 'bug' or 'pass'; :func:`~annotator.store.rules.decided`) in history order
-  (``changed_at``, then ``id``: a merged history keeps its times, not its ids). An edit, a
-  review or a negotiation later never changes it. A decided label with no decided history
-  entry at all (a database whose history was not kept) counts with its current value.
+- :meth:`~InitialQueries.initial_decisions`: per sample and annotator the *initial* label,
+  its first decided value in history order, as :data:`~annotator.store.rounds.INITIAL_LABELS_SQL`
+  defines it for ``annotator agreement`` and ``round discuss`` (one definition), with both
+  categories and in time order (the labeling order that batches follow).
 - :meth:`~InitialQueries.decided_states`: every decided state any of the annotators ever
-  saved (history entries, deletes left out, plus current labels without history): what
-  "a category was used" means for saturation, so a code tried and then withdrawn still
-  counts as used.
+  saved (history entries, deletes left out): what "a category was used" means for
+  saturation, so a code tried and then withdrawn still counts as used.
 - :meth:`~InitialQueries.suggestion_exposure`: the annotators' current decided labels by
   ``suggestions_shown`` (True, False, not recorded): the share labeled with the
   suggestions hidden (``annotator label --blind-suggestions``).
@@ -23,18 +21,11 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
+from .rounds import INITIAL_LABELS_SQL
 from .rows import DecidedEntry, SuggestionExposure
 from .rules import decided
 
-_COLUMNS = "sample_id, annotator, kind, category, subcategory, category2, subcategory2"
-
-# Current labels that have no decided history entry (history not kept): their value counts.
-_WITHOUT_HISTORY = (
-    f"SELECT {_COLUMNS}, updated_at FROM labels l WHERE {decided('l.kind')}"
-    " AND l.annotator IN ({marks}) AND NOT EXISTS (SELECT 1 FROM label_history h"
-    " WHERE h.sample_id = l.sample_id AND h.annotator = l.annotator"
-    f" AND {decided('h.kind')} AND h.op != 'delete')"
-)
+_COLUMNS = "sample_id, annotator, kind, category, subcategory, category2, subcategory2, changed_at"
 
 
 def _marks(names: Sequence[str]) -> str:
@@ -47,19 +38,14 @@ class InitialQueries:
     _db: Database
 
     def initial_decisions(self, annotators: Sequence[str]) -> list[DecidedEntry]:
-        """Each annotator's first decided value per sample, oldest first (module docstring)."""
+        """Each annotator's initial label per sample, oldest first (module docstring)."""
         names = list(annotators)
         if not names:
             return []
-        marks = _marks(names)
         rows = self._db.conn.execute(
-            f"SELECT {_COLUMNS}, changed_at FROM (SELECT {_COLUMNS}, changed_at, id,"
-            " ROW_NUMBER() OVER (PARTITION BY sample_id, annotator ORDER BY changed_at, id)"
-            f" AS nth FROM label_history WHERE annotator IN ({marks}) AND {decided()}"
-            " AND op != 'delete') WHERE nth = 1"
-            f" UNION ALL {_WITHOUT_HISTORY.format(marks=marks)}"
-            " ORDER BY 8, 1, 2",
-            [*names, *names],
+            f"SELECT {_COLUMNS} FROM {INITIAL_LABELS_SQL}"
+            f" WHERE annotator IN ({_marks(names)}) ORDER BY changed_at, id",
+            names,
         )
         return [DecidedEntry(*row) for row in rows]
 
@@ -68,13 +54,10 @@ class InitialQueries:
         names = list(annotators)
         if not names:
             return []
-        marks = _marks(names)
         rows = self._db.conn.execute(
-            f"SELECT {_COLUMNS}, changed_at FROM label_history WHERE annotator IN ({marks})"
-            f" AND {decided()} AND op != 'delete'"
-            f" UNION ALL {_WITHOUT_HISTORY.format(marks=marks)}"
-            " ORDER BY 8, 1, 2",
-            [*names, *names],
+            f"SELECT {_COLUMNS} FROM label_history WHERE annotator IN ({_marks(names)})"
+            f" AND {decided()} AND op != 'delete' ORDER BY changed_at, id",
+            names,
         )
         return [DecidedEntry(*row) for row in rows]
 
@@ -89,5 +72,5 @@ class InitialQueries:
             " COALESCE(SUM(suggestions_shown IS NULL), 0)"
             f" FROM labels WHERE annotator IN ({_marks(names)}) AND {decided()}",
             names,
-        ).fetchone()
-        return SuggestionExposure(*(int(n) for n in row))
+        )
+        return SuggestionExposure(*(int(n) for n in row.fetchone()))
