@@ -59,6 +59,12 @@ def passed(shown: bool | None = True) -> LabelValue:
 
 @pytest.fixture
 def study(tmp_path: Path) -> tuple[Path, Path]:
+    return make_study(tmp_path, with_rounds=False)
+
+
+def make_study(tmp_path: Path, with_rounds: bool) -> tuple[Path, Path]:
+    """The study; ``with_rounds``: drawn as three rounds of four (s1-s4, s5-s8, s9-s12),
+    both raters assigned, and bob's change on s2 negotiated after `round discuss 1`."""
     tax = tmp_path / "tiny.yaml"
     tax.write_text(TAXONOMY, encoding="utf-8")
     db = tmp_path / "study.db"
@@ -86,15 +92,29 @@ def study(tmp_path: Path) -> tuple[Path, Path]:
     with Store.open(db, taxonomy=load_taxonomy(tax)) as store:
         for sid in labels:
             store.upsert_sample(SampleIn(id=sid, passed=False, model="m"))
+        if with_rounds:
+            for first in (1, 5, 9):
+                ids = [f"s{n}" for n in range(first, first + 4)]
+                store.add_round(
+                    None,
+                    seed=None,
+                    query=f"ids {ids[0]}-{ids[-1]}",
+                    overlap="all",
+                    assignments=[(sid, ("alice", "bob")) for sid in ids],
+                )
         for sid, (alice, bob) in labels.items():
             if alice is not None:
                 store.set_label(sid, "alice", alice)
             if bob is not None:
                 store.set_label(sid, "bob", bob)
         # After discussion: the current labels change, the initial decisions do not.
-        store.set_label("s2", "bob", bug(1, "B", hidden))
+        if not with_rounds:
+            store.set_label("s2", "bob", bug(1, "B", hidden))
         store.set_label("s11", "alice", bug(1, "A"))
         store.set_label("s5", "final", bug(3, "E"))  # adjudication: never a rater
+    if with_rounds:
+        run((tax, db), "round", "discuss", "1")
+        run((tax, db), "negotiate", "s2", "--as", "bob", "--category", "1", "--subcategory", "B")
     return tax, db
 
 
@@ -180,7 +200,14 @@ def test_method_section_numbers_are_those_of_the_commands(study: tuple[Path, Pat
     agreement = json.loads(run(study, *command.split()[1:]))
     pair = agreement["pairs"][0]
     assert agreement["n_items"] == 10 and pair["percent"] == pytest.approx(0.8)  # by hand
-    assert f"Samples decided by two or more raters: {agreement['n_items']}" in method
+    assert (
+        f"current labels (after any negotiation), samples decided by two or more raters: {agreement['n_items']}"
+        in method
+    )
+    initial = agreement["initial"]
+    assert initial["pairs"][0]["percent"] == pytest.approx(0.6)  # s2 and s11 differed at first
+    first = f"Initial decisions (before any discussion), samples decided by two or more raters: {initial['n_items']}; alice and bob: 10 samples, agreement {100 * initial['pairs'][0]['percent']:.1f}% \\["
+    assert first in method
     kappa, (lo, hi) = pair["cohen_kappa"], pair["ci"]
     assert f"agreement {100 * pair['percent']:.1f}% \\[" in method
     assert f"Cohen's κ {kappa:.3f} \\[{lo:.3f}, {hi:.3f}\\]" in method
@@ -216,8 +243,8 @@ def test_method_section_numbers_are_those_of_the_commands(study: tuple[Path, Pat
     assert (hidden, recorded) == (4, 22)
     assert f"{hidden} of {recorded} ({100 * hidden / recorded:.1f}%)" in method
 
-    # Not built yet on this branch: stated, not invented.
-    assert "Not measured: rounds (none recorded);" in method
+    # Not in this database, or not built on this branch: stated, not invented.
+    assert "Not measured: rounds (none drawn); negotiation" in method
     assert "test-retest self-agreement" in method and "accuracy on gold samples" in method
 
 
@@ -249,3 +276,34 @@ def test_saturation_figure(study: tuple[Path, Path], tmp_path: Path) -> None:
     assert "Batch (4 samples each, labeling order)" in texts
     one = run(study, "figures", "--out", str(tmp_path / "one"), "--width", "page")
     assert "skipped saturation: a saturation curve needs two or more batches (found 1" in one
+
+
+def test_rounds_are_the_batches_and_the_method_cites_them(tmp_path: Path) -> None:
+    study = make_study(tmp_path, with_rounds=True)
+    doc = json.loads(run(study, "saturation", "--json"))
+    assert doc["batches_from"] == "rounds"
+    assert [b["name"] for b in doc["batches"]] == ["round 1", "round 2", "round 3"]
+    conflicts = [b["conflicts"] for b in doc["batches"]]
+    for number, count in enumerate(conflicts, start=1):
+        listed = json.loads(run(study, "round", "discuss", str(number), "--no-record", "--json"))
+        assert len(listed["conflicts"]) == count
+    assert conflicts == [1, 2, 1]  # by hand, as with batches of four
+    assert [b["new_subcategories"] for b in doc["batches"]][1] == ["3/E"]
+
+    method = _method(run(study, "report"))
+    listed = json.loads(run(study, "round", "list", "--json"))
+    sizes = ", ".join(str(r["size"]) for r in listed)
+    closed = sum(r["closed"] for r in listed)
+    assert (sizes, closed) == ("4, 4, 4", 1)  # s8 and s12 have one rater: rounds 2, 3 open
+    assert f"Rounds: 3 (sizes {sizes}; {closed} closed) (`annotator round list --json`)" in method
+    assert (
+        "percent agreement per round, initial to negotiated: round 1 75.0% to 100.0%;"
+        " round 2 33.3% to 33.3%; round 3 66.7% to 100.0%"
+    ) in method
+    report = json.loads(run(study, "agreement", "--bootstrap", "200", "--json"))
+    per_round = [(r["initial"]["percent"], r["negotiated"]["percent"]) for r in report["rounds"]]
+    assert per_round[0] == (pytest.approx(0.75), pytest.approx(1.0))
+    assert "labels changed after the disagreement was discussed (negotiated): 1" in method
+    assert "conflicts between initial decisions per batch" not in method
+    assert "conflicts between initial decisions per round: 1, 2, 1" in method
+    assert "(`annotator saturation --json`)" in method

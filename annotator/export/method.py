@@ -6,10 +6,12 @@ them as Markdown or LaTeX. Every number is computed by the library function behi
 command named with it, never by a second definition (one number everywhere):
 
 - raters and samples decided per rater: :meth:`Store.status` (``annotator status --json``);
-- rounds: :func:`annotator.export.saturation.study_batches` (``annotator round list``);
-- agreement: :func:`annotator.agreement.agreement_report` with the report's bootstrap
+- rounds: :func:`annotator.rounds.rounds` (``annotator round list``);
+- agreement of the initial decisions (the ``initial`` block, and per round) and of the
+  current labels: :func:`annotator.agreement.agreement_report` with the report's bootstrap
   (``annotator agreement --bootstrap N --json``); percentages with the Wilson interval of
   the report's agreement section (:func:`annotator.export.report_agreement.wilson`);
+- negotiated changes: :meth:`Store.negotiated_changes` (``annotator round discuss``);
 - saturation: :func:`annotator.export.saturation.saturation` (``annotator saturation``);
 - taxonomy and codebook: the database's taxonomy (``annotator taxonomy``); the codebook's
   SHA-256 is that of ``annotator taxonomy --codebook``'s output;
@@ -18,9 +20,8 @@ command named with it, never by a second definition (one number everywhere):
 
 A fact whose data does not exist yet (no rounds, no retest, no gold, no overlap) has
 ``value`` None and its ``text`` says what is missing; the writers state it as not measured.
-Initial and negotiated agreement, test-retest and gold accuracy are hooks (one function
-each, :func:`initial_agreement_facts`, :func:`negotiated_agreement_facts`,
-:func:`retest_facts`, :func:`gold_facts`) for the parts of issue #27 built elsewhere.
+Test-retest and gold accuracy are hooks (one function each, :func:`retest_facts`,
+:func:`gold_facts`) for the parts of issue #27 built on other branches.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..agreement import agreement_report
+from ..rounds import rounds
 from ..store import Store
 from ..store.rows import share
 from .codebook import render as render_codebook
@@ -96,41 +98,31 @@ def raters_facts(inputs: MethodInputs) -> list[Fact]:
 
 
 def rounds_facts(inputs: MethodInputs) -> list[Fact]:
-    batches = inputs.batches
-    if batches.source != "rounds":
-        return [Fact("Rounds", "rounds (none recorded)", None, "")]
-    sizes = ", ".join(str(len(b.sample_ids)) for b in batches.batches)
-    value = f"{len(batches.batches)} (sizes {sizes})"
-    return [Fact("Rounds", "Rounds: {}", value, "annotator round list")]
+    """The rounds as ``annotator round list`` lists them."""
+    listed = rounds(inputs.store)
+    if not listed:
+        return [Fact("Rounds", "rounds (none drawn)", None, "")]
+    sizes = ", ".join(str(r.round.size) for r in listed)
+    closed = sum(r.closed for r in listed)
+    value = f"{len(listed)} (sizes {sizes}; {closed} closed)"
+    return [Fact("Rounds", "Rounds: {}", value, "annotator round list --json")]
 
 
-def initial_agreement_facts(inputs: MethodInputs) -> list[Fact]:
-    """Hook: agreement of the initial decisions (issue #27 part 2, branch ``study-rounds``)."""
-    return [Fact("Agreement", "agreement of the initial decisions (before discussion)", None, "")]
+def _agreement_command(inputs: MethodInputs) -> str:
+    return f"annotator agreement{_who(inputs)} --bootstrap {inputs.n_boot} --json"
 
 
-def negotiated_agreement_facts(inputs: MethodInputs) -> list[Fact]:
-    """Hook: agreement after negotiation (issue #27 part 2, branch ``study-rounds``)."""
-    return [Fact("Agreement", "negotiated agreement", None, "")]
-
-
-def agreement_facts(inputs: MethodInputs) -> list[Fact]:
-    """Agreement of the raters' current labels: the numbers of ``annotator agreement``."""
-    if len(inputs.raters) < 2:
-        return [Fact("Agreement", "agreement (fewer than two raters)", None, "")]
-    report = inputs.agreement()
-    if not report["n_items"]:
-        return [Fact("Agreement", "agreement (no sample decided by two raters)", None, "")]
-    command = f"annotator agreement{_who(inputs)} --bootstrap {inputs.n_boot} --json"
+def _block_facts(block: dict[str, Any], what: str, command: str) -> list[Fact]:
+    """Items, per pair percent [Wilson] and Cohen's κ [bootstrap], α of one block."""
     facts = [
         Fact(
             "Agreement",
-            "samples decided by two or more raters: {}",
-            str(report["n_items"]),
+            what + ", samples decided by two or more raters: {}",
+            str(block["n_items"]),
             command,
         )
     ]
-    for pair in report["pairs"]:
+    for pair in block["pairs"]:
         if not pair["n"]:
             continue
         value = pair["percent"]
@@ -138,17 +130,74 @@ def agreement_facts(inputs: MethodInputs) -> list[Fact]:
         facts.append(
             Fact(
                 "Agreement",
-                "agreement of {}",
-                f"{pair['a']} and {pair['b']}: {pair['n']} samples, agreement {pct(value, interval)},"
-                f" Cohen's κ {num(pair['cohen_kappa'], pair['ci'])}",
+                "{}",
+                f"{pair['a']} and {pair['b']}: {pair['n']} samples, agreement"
+                f" {pct(value, interval)}, Cohen's κ {num(pair['cohen_kappa'], pair['ci'])}",
                 command,
             )
         )
-    alpha = num(report["krippendorff_alpha"], report["ci"].get("krippendorff_alpha"))
+    alpha = num(block["krippendorff_alpha"], block["ci"].get("krippendorff_alpha"))
     facts.append(
         Fact("Agreement", "Krippendorff's α (nominal) over all raters: {}", alpha, command)
     )
     return facts
+
+
+def initial_agreement_facts(inputs: MethodInputs) -> list[Fact]:
+    """Agreement of the raters' initial labels (their first decision, before discussion):
+    the ``initial`` block of ``annotator agreement --json``, and per round."""
+    what = "agreement of the initial decisions (before discussion)"
+    if len(inputs.raters) < 2:
+        return [Fact("Agreement", what, None, "")]
+    report = inputs.agreement()
+    initial = report.get("initial")
+    if not initial or not initial["n_items"]:
+        return [Fact("Agreement", what, None, "")]
+    command = _agreement_command(inputs)
+    facts = _block_facts(initial, "Initial decisions (before any discussion)", command)
+    per_round = [
+        f"{r['name']} {pct(r['initial']['percent'])} to {pct(r['negotiated']['percent'])}"
+        for r in report.get("rounds", [])
+        if r["initial"]["n_items"]
+    ]
+    if per_round:
+        facts.append(
+            Fact(
+                "Agreement",
+                "percent agreement per round, initial to negotiated: {}",
+                "; ".join(per_round),
+                command,
+            )
+        )
+    return facts
+
+
+def negotiated_agreement_facts(inputs: MethodInputs) -> list[Fact]:
+    """How many labels changed after their annotator saw the disagreement."""
+    changes = inputs.store.negotiated_changes()
+    if not changes:
+        return [Fact("Agreement", "negotiation (no label changed after a discussion)", None, "")]
+    return [
+        Fact(
+            "Agreement",
+            "labels changed after the disagreement was discussed (negotiated): {}",
+            str(len(changes)),
+            "annotator round discuss R --no-record --json, per round",
+        )
+    ]
+
+
+def agreement_facts(inputs: MethodInputs) -> list[Fact]:
+    """Agreement of the raters' current labels (after any negotiation): the main block
+    of ``annotator agreement``."""
+    if len(inputs.raters) < 2:
+        return [Fact("Agreement", "agreement (fewer than two raters)", None, "")]
+    report = inputs.agreement()
+    if not report["n_items"]:
+        return [Fact("Agreement", "agreement (no sample decided by two raters)", None, "")]
+    return _block_facts(
+        report, "current labels (after any negotiation)", _agreement_command(inputs)
+    )
 
 
 def retest_facts(inputs: MethodInputs) -> list[Fact]:
@@ -173,32 +222,34 @@ def saturation_facts(inputs: MethodInputs) -> list[Fact]:
     taxonomy = inputs.store.taxonomy
     n_subs = sum(len(c.subcategories) for c in taxonomy.categories)
     last = rows[-1]
-    what = "rounds" if inputs.batches.source == "rounds" else f"batches of {inputs.batches.size}"
+    rounds_ = inputs.batches.source == "rounds"
+    what = "rounds" if rounds_ else f"batches of {inputs.batches.size}"
+    per = "round" if rounds_ else "batch"
     return [
         Fact("Saturation", f"{what} samples in labeling order: {{}}", str(len(rows)), command)
         if inputs.batches.source != "rounds"
         else Fact("Saturation", "rounds: {}", str(len(rows)), command),
         Fact(
             "Saturation",
-            "conflicts between initial decisions per batch: {}",
+            f"conflicts between initial decisions per {per}: {{}}",
             _series([r.conflicts for r in rows]),
             command,
         ),
         Fact(
             "Saturation",
-            "categories used for the first time per batch: {}",
+            f"categories used for the first time per {per}: {{}}",
             _series([len(r.new_categories) for r in rows]),
             command,
         ),
         Fact(
             "Saturation",
-            "subcategories used for the first time per batch: {}",
+            f"subcategories used for the first time per {per}: {{}}",
             _series([len(r.new_subcategories) for r in rows]),
             command,
         ),
         Fact(
             "Saturation",
-            "new open-coding clusters of notes per batch: {}",
+            f"new open-coding clusters of notes per {per}: {{}}",
             _series([len(r.new_clusters) for r in rows]),
             command,
         ),
@@ -264,8 +315,8 @@ FACT_SOURCES: tuple[FactSource, ...] = (
     raters_facts,
     rounds_facts,
     initial_agreement_facts,
-    negotiated_agreement_facts,
     agreement_facts,
+    negotiated_agreement_facts,
     retest_facts,
     gold_facts,
     saturation_facts,
