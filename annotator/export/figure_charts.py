@@ -313,7 +313,8 @@ def saturation_figure(data: FigureData, width: str = "column") -> Any | None:
     xs = list(range(len(rows)))
     fig = _figure(width, 2.4 if width == "column" else 2.8)
     ax = fig.add_subplot()
-    ax.bar(xs, [r.conflicts for r in rows], 0.6, color=GREY, label="Conflicts in the batch")
+    unit = "round" if rounds else "batch"
+    ax.bar(xs, [r.conflicts for r in rows], 0.6, color=GREY, label=f"Conflicts in the {unit}")
     ax.plot(
         xs,
         [r.categories_so_far for r in rows],
@@ -341,6 +342,6 @@ def saturation_figure(data: FigureData, width: str = "column") -> Any | None:
     ax.spines[["top", "right"]].set_visible(False)
     fit_ticks(fig, ax.yaxis)
     fit_legend(fig, 3)
-    title = f"Saturation: codes used and conflicts per {'round' if rounds else 'batch'}"
+    title = f"Saturation: codes used and conflicts per {unit}"
     fit_title(fig, ax, title)
     return fig

@@ -72,6 +72,26 @@ def batches_description(batches: Batches) -> str:
     )
 
 
+# The LaTeX table's headers: short, so that ten columns fit a page (the caption explains).
+LATEX_HEADERS = (
+    "Batch",
+    "n",
+    "Dates",
+    "2+ raters",
+    "Conflicts",
+    "New cat.",
+    "New subcat.",
+    "New clusters",
+    "Cat. so far",
+    "Subcat. so far",
+)
+
+
+def _headers(names: Sequence[str], batches: Batches) -> list[str]:
+    first = "Round" if batches.source == "rounds" else names[0]
+    return [first, *names[1:]]
+
+
 def saturation_section(rows: Sequence[SaturationRow], batches: Batches) -> list[str]:
     lines = ["## Saturation", ""]
     if not rows:
@@ -84,7 +104,7 @@ def saturation_section(rows: Sequence[SaturationRow], batches: Batches) -> list[
         " `annotator notes` first seen in the batch. The same computation as"
         f" `annotator saturation{batches.option}`.",
         "",
-        row(*HEADERS),
+        row(*_headers(HEADERS, batches)),
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [row(*(cell(c) for c in _cells(r))) for r in rows]
@@ -96,17 +116,20 @@ def saturation_latex(rows: Sequence[SaturationRow], batches: Batches) -> str:
     if not rows:
         return ""
     caption = (
-        "Saturation per batch: conflicts between the raters' initial decisions and codes"
-        " used for the first time. " + batches_description(batches).replace("`", "")
+        "Saturation: conflicts between the raters' initial decisions and codes (categories,"
+        " subcategories, open-coding clusters of notes) used for the first time, with the"
+        " samples rated by two or more raters and the running totals. "
+        + batches_description(batches).replace("`", "")
     )
     lines = [
         r"\begin{table}[htbp]",
         r"\centering",
         rf"\caption{{{escape(caption)}}}",
         r"\label{tab:saturation}",
+        r"\small",
         r"\begin{tabular}{lrlrrrrrrr}",
         r"\toprule",
-        " & ".join(escape(h) for h in HEADERS) + r" \\",
+        " & ".join(escape(h) for h in _headers(LATEX_HEADERS, batches)) + r" \\",
         r"\midrule",
     ]
     lines += [" & ".join(escape(c) for c in _cells(r)) + r" \\" for r in rows]
