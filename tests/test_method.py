@@ -82,7 +82,8 @@ def make_study(tmp_path: Path, with_rounds: bool) -> tuple[Path, Path]:
             bug(2, note="Off by one in the loop bound"),
         ),
         "s7": (bug(3, note="division by zero on empty input"), passed()),
-        "s8": (bug(1, "A"), None),
+        # an inferred subcategory nobody confirmed is not used (3/F counts in batch 3 only)
+        "s8": (bug(1, "A", category2=3, subcategory2="F", subcategory2_inferred=True), None),
         # batch 3: conflict s11 (alice's initial 2/C, edited to 1/A later); new 2/D, 3/F
         "s9": (bug(2, "D"), bug(2, "D")),
         "s10": (bug(1, "A", category2=3, subcategory2="F"), bug(1, "A")),

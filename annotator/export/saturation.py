@@ -21,7 +21,8 @@ ids, when labeling it started and ended), whatever made the batches:
 - ``new_categories`` / ``new_subcategories``: taxonomy categories and (category,
   subcategory) pairs that any rater's decided state on the batch's samples uses (every
   state ever saved, :meth:`~annotator.store.Store.decided_states`, first and second
-  category; 'Unspecified' is no subcategory) and no earlier batch used;
+  category; 'Unspecified' and an inferred, unconfirmed subcategory are none) and no
+  earlier batch used;
 - ``new_clusters``: open-coding clusters (the clusters of ``annotator notes``:
   :func:`annotator.opencoding.cluster_notes` over the current notes of labels without a
   subcategory) whose earliest sample lies in the batch (clusters of samples in no batch are

@@ -9,7 +9,9 @@ columns of ``label_history`` and ``labels``, never sample texts.
   categories and in time order (the labeling order that batches follow).
 - :meth:`~InitialQueries.decided_states`: every decided state any of the annotators ever
   saved (history entries, deletes left out): what "a category was used" means for
-  saturation, so a code tried and then withdrawn still counts as used.
+  saturation, so a code tried and then withdrawn still counts as used. A subcategory the
+  tool inferred from the note (``subcategory_inferred``) and nobody confirmed reads as None:
+  no rater chose it.
 - :meth:`~InitialQueries.suggestion_exposure`: the annotators' current decided labels by
   ``suggestions_shown`` (True, False, not recorded): the share labeled with the
   suggestions hidden (``annotator label --blind-suggestions``).
@@ -55,7 +57,10 @@ class InitialQueries:
         if not names:
             return []
         rows = self._db.conn.execute(
-            f"SELECT {_COLUMNS} FROM label_history WHERE annotator IN ({_marks(names)})"
+            "SELECT sample_id, annotator, kind, category,"
+            " CASE WHEN subcategory_inferred THEN NULL ELSE subcategory END, category2,"
+            " CASE WHEN subcategory2_inferred THEN NULL ELSE subcategory2 END, changed_at"
+            f" FROM label_history WHERE annotator IN ({_marks(names)})"
             f" AND {decided()} AND op != 'delete' ORDER BY changed_at, id",
             names,
         )
