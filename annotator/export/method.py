@@ -201,12 +201,47 @@ def agreement_facts(inputs: MethodInputs) -> list[Fact]:
 
 
 def retest_facts(inputs: MethodInputs) -> list[Fact]:
-    """Hook: each annotator's self-agreement (issue #27 part 3, branch ``study-retest``)."""
+    """Hook: each annotator's self-agreement (issue #27 part 3, branch ``study-retest``).
+
+    At merge, with :func:`annotator.agreement.retest_agreement` (what ``annotator agreement
+    --retest`` prints)::
+
+        found = [s for s in retest_agreement(inputs.store, n_boot=inputs.n_boot) if s.n]
+        if not found:
+            return [Fact("Test-retest", "test-retest (no second answer yet)", None, "")]
+        value = "; ".join(
+            f"{s.annotator} {s.n} samples, agreement {pct(s.percent)},"
+            f" Cohen's κ {num(s.kappa.value, s.kappa.ci)}, {len(s.flips)} flips"
+            for s in found
+        )
+        command = f"annotator agreement --retest --bootstrap {inputs.n_boot} --json"
+        return [Fact("Test-retest", "each rater against their own earlier answer: {}",
+                     value, command)]
+    """
     return [Fact("Test-retest", "test-retest self-agreement", None, "")]
 
 
 def gold_facts(inputs: MethodInputs) -> list[Fact]:
-    """Hook: each annotator's accuracy on gold samples (issue #27 part 4, ``study-gold``)."""
+    """Hook: each annotator's accuracy on gold samples (issue #27 part 4, ``study-gold``).
+
+    At merge, with :func:`annotator.agreement.gold.gold_report` (what ``annotator gold
+    report --json`` prints; its percentages and Wilson intervals are rounded there)::
+
+        data = gold_report(inputs.store)
+        rows = [e for e in data["annotators"] if e["training"]["n"] or e["check"]["n"]]
+        if not rows:
+            return [Fact("Gold", "accuracy on gold samples (no answer yet)", None, "")]
+
+        def acc(a: dict[str, Any]) -> str:
+            return f"{a['correct']}/{a['n']} = {a['percent']}% {a['ci']}" if a["n"] else "-"
+
+        value = "; ".join(
+            f"{e['annotator']} training {acc(e['training'])}, check {acc(e['check'])}"
+            for e in rows
+        )
+        return [Fact("Gold", "accuracy against the gold labels: {}", value,
+                     "annotator gold report --json")]
+    """
     return [Fact("Gold", "accuracy on gold samples", None, "")]
 
 
