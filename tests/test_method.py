@@ -308,3 +308,41 @@ def test_rounds_are_the_batches_and_the_method_cites_them(tmp_path: Path) -> Non
     assert "conflicts between initial decisions per batch" not in method
     assert "conflicts between initial decisions per round: 1, 2, 1" in method
     assert "(`annotator saturation --json`)" in method
+
+
+@pytest.mark.parametrize("width", ["column", "page"])
+@pytest.mark.parametrize("batch_size", [1, 4])
+def test_saturation_curve_fits_its_canvas(
+    study: tuple[Path, Path], width: str, batch_size: int
+) -> None:
+    """No text clipped or overlapping, with 12 batches (every batch named) or 3."""
+    pytest.importorskip("matplotlib")
+    from annotator.export.figure_fit import problems
+    from annotator.export.figures import RC, figures, require_matplotlib
+
+    tax, db = study
+    with Store.open(db, load_taxonomy(tax)) as store, require_matplotlib().rc_context(RC):
+        fig = figures(store, width=width, only=["saturation"], batch_size=batch_size)["saturation"]
+    assert fig is not None and problems(fig) == []
+
+
+def test_many_batches_name_every_nth(tmp_path: Path) -> None:
+    """150 batches at column width: tick labels thinned until they fit, none clipped."""
+    pytest.importorskip("matplotlib")
+    from matplotlib.text import Text
+
+    from annotator.export.figure_fit import problems
+    from annotator.export.figures import RC, figures, require_matplotlib
+
+    db = tmp_path / "many.db"
+    with Store.open(db) as store:
+        with store.transaction():
+            for i in range(150):
+                store.upsert_sample(SampleIn(id=f"t{i}", passed=False))
+                store.set_label(f"t{i}", "alice", bug(1 + i % 3))
+                store.set_label(f"t{i}", "bob", bug(1 + (i // 2) % 3))
+        with require_matplotlib().rc_context(RC):
+            fig = figures(store, width="column", only=["saturation"], batch_size=1)["saturation"]
+    assert fig is not None and problems(fig) == []
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if isinstance(t, Text)]
+    assert 2 < len(ticks) < 40 and ticks[0] == "1"

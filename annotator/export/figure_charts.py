@@ -288,6 +288,15 @@ def confusion_figure(data: FigureData, width: str = "column") -> Any | None:
     return fig
 
 
+def _steps(n: int) -> list[int]:
+    """Tick steps to try for ``n`` batches: 1, 2, 5, 10, 20, 50, ... up to ``n``."""
+    steps, scale = [], 1
+    while not steps or steps[-1] < n:
+        steps += [m * scale for m in (1, 2, 5)]
+        scale *= 10
+    return [s for s in steps if s < n] + [max(n, 1)]
+
+
 def saturation_skip(data: FigureData) -> str | None:
     """Why the saturation curve is not drawn (None: it is)."""
     rows = data.saturation or []
@@ -320,7 +329,7 @@ def saturation_figure(data: FigureData, width: str = "column") -> Any | None:
         [r.categories_so_far for r in rows],
         color=BLUE,
         marker="o",
-        markersize=3,
+        markersize=3 if len(rows) <= 30 else 0,
         label="Categories used so far",
     )
     ax.plot(
@@ -328,13 +337,16 @@ def saturation_figure(data: FigureData, width: str = "column") -> Any | None:
         [r.subcategories_so_far for r in rows],
         color="#c0504d",
         marker="s",
-        markersize=3,
+        markersize=3 if len(rows) <= 30 else 0,
         label="Subcategories used so far",
     )
     names = [wrap(r.batch.name, 10) for r in rows]
-    ax.set_xticks(xs, names)
-    if overlapping(fig, ax.get_xticklabels()):
-        ax.set_xticks(xs, names, rotation=90)
+    # Every batch named while the names fit side by side; else every 2nd, 5th, 10th, ...
+    for step in _steps(len(xs)):
+        shown = xs[::step]
+        ax.set_xticks(shown, [names[i] for i in shown])
+        if not overlapping(fig, ax.get_xticklabels()):
+            break
     size = "" if rounds or batches is None else f" ({batches.size} samples each, labeling order)"
     ax.set_xlabel(("Round" if rounds else "Batch") + size)
     ax.set_ylabel("Count")
