@@ -29,6 +29,9 @@ ids, when labeling it started and ended), whatever made the batches:
   in no row);
 - running totals: distinct categories and subcategories used so far, conflicts so far.
 
+A sample counts in its first batch only; samples in no batch (labeled outside every round)
+count in no row.
+
 The raters are those of ``annotator agreement`` (everyone with a label but ``final`` and
 machine annotators) unless given. Nothing here formats text (see
 :mod:`annotator.export.saturation_out`).
