@@ -346,3 +346,16 @@ def test_many_batches_name_every_nth(tmp_path: Path) -> None:
     assert fig is not None and problems(fig) == []
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if isinstance(t, Text)]
     assert 2 < len(ticks) < 40 and ticks[0] == "1"
+
+
+def test_named_raters_are_named_in_the_commands(study: tuple[Path, Path]) -> None:
+    method = _method(run(study, "report", "--annotators", "alice,bob", "--batches", "4"))
+    command = "annotator agreement --annotators alice,bob --bootstrap 200 --json"
+    assert f"(`{command}`)" in method
+    assert "(`annotator saturation --batches 4 --annotators alice,bob --json`)" in method
+    report = json.loads(run(study, *command.split()[1:]))
+    assert f"Cohen's κ {report['pairs'][0]['cohen_kappa']:.3f}" in method
+    doc = json.loads(
+        run(study, "saturation", "--batches", "4", "--annotators", "alice,bob", "--json")
+    )
+    assert [b["conflicts"] for b in doc["batches"]] == [1, 2, 1]
