@@ -21,8 +21,8 @@ from pathlib import Path
 
 from _env import failing_dlbench_samples, print_header
 
+from annotator.failures.primary import marked_failure, primary_error, report_of
 from annotator.suggest.marks import code_marks
-from annotator.suggest.primary import marked_failure, primary_error, report_of
 from annotator.tui.render import matching_line
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "dlbench"

@@ -14,7 +14,7 @@ raises a UserError with the file and the line of
 :attr:`xml.etree.ElementTree.ParseError.position`.
 
 Used by the importer (:mod:`.junit`) and by the suggester, which reads a
-sample's results from these models (:mod:`annotator.suggest.junitoutput`).
+sample's results from these models (:mod:`annotator.failures.junitoutput`).
 """
 
 from __future__ import annotations

@@ -26,10 +26,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..failures.frames import Attribution, attribute, short_path
+from ..failures.outputfacts import is_library_file, is_test_file
+from ..failures.outputmodels import FailedTest
 from .analysis import CodeFacts
-from .frames import Attribution, attribute, short_path
-from .outputfacts import is_library_file, is_test_file
-from .outputmodels import FailedTest
 
 EVIDENCE_FACTS: dict[str, str] = {
     "out:library_call": "the error is raised inside a library call made by the generated code",

@@ -15,16 +15,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..failures.fingerprint import fingerprint, mask_message
+from ..failures.frames import attribute
+from ..failures.outputfacts import is_library_file, is_test_file
+from ..failures.outputmodels import FailedTest, TestReport
+from ..failures.primary import primary_error, primary_failure
+from ..failures.testoutput import parse_test_output
 from .analysis import CodeFacts, analyze_code
 from .callcompare import CALL_FACTS, compare_calls
 from .evidence import EVIDENCE_FACTS, evidence_facts
-from .fingerprint import fingerprint, mask_message
-from .frames import attribute
 from .names import did_you_mean
-from .outputfacts import is_library_file, is_test_file
-from .outputmodels import FailedTest, TestReport
-from .primary import primary_error, primary_failure
-from .testoutput import parse_test_output
 
 FACTS: dict[str, str] = {
     "out:timeout": "the tests timed out",

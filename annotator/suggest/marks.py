@@ -38,12 +38,12 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from ..failures.frames import Attribution, attribute
+from ..failures.outputmodels import FailedTest
 from .analysis import analyze_code
 from .callcompare import CallDifference, call_difference
 from .cstspan import SourcePositions, Span, Statement
 from .evidence import MODULE_ALIASES, where_raised
-from .frames import Attribution, attribute
-from .outputmodels import FailedTest
 
 GENERATED = "generated"
 REFERENCE = "reference"

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 
+from ..failures.outputmodels import FailedTest
+from ..failures.primary import PrimaryError, marked_failure, primary_error, report_of
+from ..failures.testoutput import parse_test_output
 from ..models import Sample
-from ..suggest.outputmodels import FailedTest
-from ..suggest.primary import PrimaryError, marked_failure, primary_error, report_of
-from ..suggest.testoutput import parse_test_output
 from . import render
 
 if TYPE_CHECKING:

@@ -18,8 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from annotator.suggest.outputfacts import _EXC, MAX_DETAILS, MAX_LINE, exception_from, message_facts
-from annotator.suggest.outputmodels import FailedTest
+from annotator.failures.outputfacts import (
+    _EXC,
+    MAX_DETAILS,
+    MAX_LINE,
+    exception_from,
+    message_facts,
+)
+from annotator.failures.outputmodels import FailedTest
 
 _SUMMARY = re.compile(r"^(FAILED|ERROR) (\S+)(?: - (.*))?$")
 _E_LINE = re.compile(r"^E {1,}(.*)$")

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import NamedTuple
 
-from annotator.suggest.outputfacts import (
+from annotator.failures.outputfacts import (
     _EXC,
     MAX_DETAILS,
     MAX_LINE,
@@ -27,7 +27,7 @@ from annotator.suggest.outputfacts import (
     generated_frame,
     message_facts,
 )
-from annotator.suggest.outputmodels import FailedTest, Frame
+from annotator.failures.outputmodels import FailedTest, Frame
 
 MAX_FRAMES = 200  # per failure; recursion errors print thousands
 

@@ -1,4 +1,4 @@
-"""Models produced by :func:`annotator.suggest.testoutput.parse_test_output`.
+"""Models produced by :func:`annotator.failures.testoutput.parse_test_output`.
 
 Contract: frozen, slotted dataclasses with no behaviour beyond derived views
 (:attr:`FailedTest.signature`, :meth:`TestReport.primary_failure`). Lists are
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from annotator.suggest.fingerprint import mask_message
+from annotator.failures.fingerprint import mask_message
 
 __all__ = ["AssertionDetail", "Counts", "FailedTest", "Frame", "TestReport"]
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from annotator.suggest.errorcases import error_cases
-from annotator.suggest.outputfacts import (
+from annotator.failures.errorcases import error_cases
+from annotator.failures.outputfacts import (
     _HARD_TIMEOUT,
     _TIMEOUT,
     MAX_DETAILS,
@@ -32,15 +32,15 @@ from annotator.suggest.outputfacts import (
     is_test_file,
     parse_shapes,
 )
-from annotator.suggest.outputmodels import (
+from annotator.failures.outputmodels import (
     AssertionDetail,
     Counts,
     FailedTest,
     Frame,
     TestReport,
 )
-from annotator.suggest.pytestoutput import parse_pytest, parse_tracebacks
-from annotator.suggest.shortoutput import short_failures
+from annotator.failures.pytestoutput import parse_pytest, parse_tracebacks
+from annotator.failures.shortoutput import short_failures
 
 __all__ = [
     "AssertionDetail",

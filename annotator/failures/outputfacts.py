@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from annotator.suggest.outputmodels import AssertionDetail, Frame
+from annotator.failures.outputmodels import AssertionDetail, Frame
 
 MAX_SHAPES = 16
 SHAPE_SCAN = 1500  # shapes worth reporting are in the message's first lines

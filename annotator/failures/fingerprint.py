@@ -6,7 +6,7 @@ Contract:
   (numbers, shapes, hex addresses, quoted identifiers, paths) with stable
   placeholders, so two runs of the same bug produce the same text. It is pure,
   total (any ``str`` in, ``str`` out) and linear in the input length.
-* :func:`fingerprint` turns a :class:`~annotator.suggest.testoutput.TestReport`
+* :func:`fingerprint` turns a :class:`~annotator.failures.testoutput.TestReport`
   into one line ``"<ExcType>: <masked message> @ <function>"``; reports with no
   failure give ``""``.
 * :func:`cluster` groups ``(id, fingerprint)`` pairs: identical fingerprints
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from rapidfuzz import fuzz
 
 if TYPE_CHECKING:  # only for annotations: testoutput imports mask_message from here
-    from annotator.suggest.testoutput import TestReport
+    from annotator.failures.testoutput import TestReport
 
 __all__ = ["Cluster", "cluster", "fingerprint", "mask_message"]
 
