@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from annotator.failures.fingerprint import cluster, fingerprint, mask_message
+from annotator.failures.fingerprint import cluster, fingerprint
+from annotator.failures.masking import mask_message
 from annotator.failures.testoutput import parse_test_output
 
 

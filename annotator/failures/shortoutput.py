@@ -19,7 +19,7 @@ import re
 from dataclasses import replace
 
 from annotator.failures.outputfacts import (
-    _EXC,
+    EXCEPTION_LINE,
     MAX_DETAILS,
     MAX_LINE,
     exception_from,
@@ -67,7 +67,7 @@ def short_failures(lines: list[str]) -> tuple[list[FailedTest], list[FailedTest]
         if em:
             e_lines.append(em.group(1))
         elif first_exc is None:
-            xm = _EXC.match(line.strip())
+            xm = EXCEPTION_LINE.match(line.strip())
             if xm and not xm.group(1).endswith("Warning"):  # log noise, not a failure
                 first_exc = (xm.group(1), (xm.group(2) or "").strip())
     if failures or collect:

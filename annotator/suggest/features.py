@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..failures.fingerprint import fingerprint, mask_message
+from ..failures.fingerprint import fingerprint
 from ..failures.frames import attribute
+from ..failures.masking import mask_message
 from ..failures.outputfacts import is_library_file, is_test_file
 from ..failures.outputmodels import FailedTest, TestReport
 from ..failures.primary import primary_error, primary_failure
