@@ -23,7 +23,7 @@ from ..models import Sample
 from . import render
 
 if TYPE_CHECKING:
-    from ..suggest.marks import Mark
+    from ..codeview.marks import Mark
 
 # The panel's summary is the suggester's: one parse, one primary error.
 Failure = PrimaryError
@@ -68,9 +68,9 @@ class SampleView:
 
     @cached_property
     def marks(self) -> tuple[Mark, ...]:
-        """The expressions the facts point at (:mod:`annotator.suggest.marks`;
+        """The expressions the facts point at (:mod:`annotator.codeview.marks`;
         a few ms: read it in a worker)."""
-        from ..suggest.marks import code_marks  # libcst loads when first needed
+        from ..codeview.marks import code_marks  # libcst loads when first needed
 
         sample = self.sample
         return code_marks(

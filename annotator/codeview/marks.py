@@ -40,10 +40,10 @@ from libcst.helpers import get_full_name_for_node
 
 from ..failures.frames import Attribution, attribute
 from ..failures.outputmodels import FailedTest
-from .analysis import analyze_code
-from .callcompare import CallDifference, call_difference
+from ..suggest.analysis import analyze_code
+from ..suggest.callcompare import CallDifference, call_difference
+from ..suggest.evidence import MODULE_ALIASES, where_raised
 from .cstspan import SourcePositions, Span, Statement
-from .evidence import MODULE_ALIASES, where_raised
 
 GENERATED = "generated"
 REFERENCE = "reference"
