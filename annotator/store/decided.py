@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-from .migrate import LABELS_AT_VERSION_SQL
+from .taxonomy_relabel import LABELS_AT_VERSION_SQL
 from .rows import RatingRow
 from .rules import decided
 

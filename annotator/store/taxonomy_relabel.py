@@ -1,4 +1,7 @@
-"""Writing a taxonomy migration, and reading labels as they were under a version.
+"""Labels relabeled to a new taxonomy version, and labels as they were under an old one.
+
+Not the schema migrations of the database (those are ``db/migrations.py``); the
+plan written here is made by :func:`annotator.migrate.plan_migration`.
 
 Contract:
 - :func:`apply_migration` writes a :class:`~annotator.taxonomy_changes.MigrationPlan`
