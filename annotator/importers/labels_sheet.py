@@ -4,8 +4,8 @@
 Contract: FILE.csv has a ``sample`` column and per annotator the columns
 ``<a>_cat1, <a>_note1, <a>_cat2, <a>_note2`` (DL-Bench's ``labels.csv``) and
 optionally ``<a>_sub1, <a>_sub2, <a>_flag`` (written by ``export labels
---format sheet``, see :mod:`annotator.export.sheet_out`). Cells are read as
-:func:`annotator.importers.labelsheet.parse_cells` reads them (``6.0`` is 6,
+--format sheet``, see :mod:`annotator.sheet.writer`). Cells are read as
+:func:`annotator.sheet.reader.parse_cells` reads them (``6.0`` is 6,
 ``pass``, flags kept as written, alias codes), plus ``skip`` in ``cat1``.
 When a ``sub`` column is present it decides the subcategory (``name``, or
 ``name (inferred)``; blank: none), else the subcategory is inferred from the
@@ -28,10 +28,10 @@ from typing import Any
 
 from ..errors import UserError
 from ..models import LabelValue
-from ..sheetformat import INFERRED_SUFFIX, unguard
+from ..sheet.layout import INFERRED_SUFFIX, unguard
+from ..sheet.reader import parse_cells, sheet_rows
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
-from .labelsheet import parse_cells, sheet_rows
 
 NAME = "labels"
 HELP = "a labels spreadsheet (sample, <annotator>_cat1, _note1, _cat2, _note2) onto known samples"

@@ -29,9 +29,9 @@ from itertools import groupby
 from typing import TextIO
 
 from ..models import Label
-from ..sheetformat import INFERRED_SUFFIX, PARTS
 from ..store import Store
-from .csv_safe import guard_row
+from .cells import guard_row
+from .layout import INFERRED_SUFFIX, PARTS
 
 FINAL = "final"
 

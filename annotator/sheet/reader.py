@@ -27,10 +27,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..errors import UserError
+from ..imported import ImportedLabel, ImportSummary
 from ..models import LabelValue
+from ..safefiles import open_regular
 from ..taxonomy import Taxonomy
-from .base import ImportedLabel, ImportSummary
-from .inputs import open_regular
 
 PASS_VALUES = {"pass", "passed"}
 GROUP = re.compile(r"^(?P<who>.+)_(?P<part>cat1|note1|cat2|note2)$")
