@@ -1,25 +1,30 @@
 """The labels spreadsheet layout, shared by its writer and its reader.
 
-Contract: the constants of the wide layout that ``export labels --format sheet``
-(:mod:`annotator.sheet.writer`) writes and ``import labels``
-(:mod:`annotator.importers.labels_sheet`) reads, and :func:`unguard`, which
-undoes the ``'`` that the CSV writers put before formula-like cells
-(:mod:`annotator.sheet.cells`). No I/O; imports nothing of the project, so
-both the exporter and the importer may use it.
+Contract: the columns of the wide layout: a ``sample`` column, then per
+annotator the columns ``<annotator>_<part>``: DL-Bench's four
+(:data:`DLBENCH_PARTS`) and the three of ours that keep a round trip exact
+(:data:`PARTS`). ``export labels --format sheet`` (:mod:`annotator.sheet.writer`)
+writes them and :mod:`annotator.sheet.reader` reads them. No I/O; imports
+nothing of the project.
 """
 
 from __future__ import annotations
 
-PARTS = ("cat1", "note1", "cat2", "note2", "sub1", "sub2", "flag")
-"""The columns per annotator: ``<annotator>_<part>``."""
+import re
+
+DLBENCH_PARTS = ("cat1", "note1", "cat2", "note2")
+"""The columns per annotator of DL-Bench's ``labels.csv``."""
+PARTS = (*DLBENCH_PARTS, "sub1", "sub2", "flag")
+"""The columns per annotator that we write: ``<annotator>_<part>``."""
 INFERRED_SUFFIX = " (inferred)"
 """Marks a subcategory inferred from the note in a ``sub`` cell."""
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""What a spreadsheet evaluates (the same list as :mod:`annotator.sheet.cells`)."""
 
 
-def unguard(text: str) -> str:
-    """The cell value a CSV writer protected with a leading ``'``."""
-    if text[:1] == "'" and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
+def _group(parts: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"^(?P<who>.+)_(?P<part>{'|'.join(parts)})$")
+
+
+DLBENCH_GROUP = _group(DLBENCH_PARTS)
+"""A header ``<annotator>_<part>`` of a DL-Bench column (groups ``who`` and ``part``)."""
+GROUP = _group(PARTS)
+"""A header ``<annotator>_<part>`` of any of our columns (groups ``who`` and ``part``)."""
