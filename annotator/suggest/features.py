@@ -117,7 +117,7 @@ class Facts:
     line: int = 0
     """Line of the generated code where the primary failure is raised (0: unknown)."""
     primary: dict[str, Any] = field(default_factory=dict)
-    """The error panel's :class:`~.primary.PrimaryError`, cached with the facts."""
+    """The error panel's :class:`~annotator.failures.primary.PrimaryError`, cached with the facts."""
 
     def has(self, name: str) -> bool:
         return name in self.flags
@@ -375,7 +375,7 @@ def sample_facts(
     """Parse and analyse one sample into named facts (never raises on bad input).
 
     ``report`` is the sample's parsed results when the caller has them
-    (:func:`~.primary.report_of`); otherwise ``test_output`` is parsed."""
+    (:func:`~annotator.failures.primary.report_of`); otherwise ``test_output`` is parsed."""
     facts = Facts()
     if report is None:
         report = parse_test_output(test_output, function)
