@@ -13,7 +13,7 @@ parsing (entity expansion bombs such as billion laughs need one); malformed XML
 raises a UserError with the file and the line of
 :attr:`xml.etree.ElementTree.ParseError.position`.
 
-Used by the importer (:mod:`.junit`) and by the suggester, which reads a
+Used by the importer (:mod:`.junit`) and by the sample's failure, which reads a
 sample's results from these models (:mod:`annotator.failures.junitoutput`).
 """
 

@@ -25,7 +25,8 @@ from . import render
 if TYPE_CHECKING:
     from ..codeview.marks import Mark
 
-# The panel's summary is the suggester's: one parse, one primary error.
+# The panel's summary is the sample's failure (annotator.failures), the same the suggester reads:
+# one parse, one primary error.
 Failure = PrimaryError
 
 WRAPPED_DETAILS = 4
