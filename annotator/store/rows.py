@@ -179,23 +179,6 @@ class BugCategories(NamedTuple):
     category2: int | None
 
 
-class DimensionCount(NamedTuple):
-    """Samples (and failing ones) sharing one value of a dimension (stage, data type, ...)."""
-
-    value: str
-    samples: int
-    failing: int
-
-
-class PassCount(NamedTuple):
-    """Samples with a known outcome and how many passed, per model (and dimension value)."""
-
-    model: str
-    known: int
-    passed: int
-    value: str | None = None
-
-
 class CategoryOccurrence(NamedTuple):
     """How often one (category, subcategory) occurs in an annotator's bug labels."""
 
