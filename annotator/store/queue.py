@@ -55,10 +55,16 @@ DISAGREEMENT_SQL = (
 )
 
 # A label flagged 'to confirm' (a taxonomy migration split its category) is back
-# among the unlabeled failing samples.
+# among the unlabeled failing samples. Those of them assigned to the annotator in a
+# round (``ra``: the annotator's own row of round_assignments, migration m008) come
+# first, oldest round first: an assigned sample still unlabeled keeps its round open,
+# so these are the annotator's open rounds. Only the annotator's own assignment and
+# own label decide the order (blind).
+_TO_DO = "s.passed IS NOT 1 AND (l.sample_id IS NULL OR l.flag = 'to confirm')"
 QUEUE_ORDER = (
-    "CASE WHEN s.passed IS NOT 1 AND (l.sample_id IS NULL OR l.flag = 'to confirm') THEN 0"
-    " WHEN l.sample_id IS NULL THEN 1 ELSE 2 END, s.rowid"
+    f"CASE WHEN {_TO_DO} AND ra.round_id IS NOT NULL THEN 0 WHEN {_TO_DO} THEN 1"
+    " WHEN l.sample_id IS NULL THEN 2 ELSE 3 END,"
+    f" CASE WHEN {_TO_DO} THEN ra.round_id END, s.rowid"
 )
 
 FILTER_COLUMNS = ("model", "stage", "data_type", "task_type")
@@ -121,16 +127,18 @@ class QueueQueries:
         offset: int = 0,
         limit: int | None = None,
     ) -> list[QueueRow]:
-        """A page of the annotator's queue: unlabeled failing samples first, then
-        unlabeled passing ones, then those already labeled; each in import order."""
+        """A page of the annotator's queue: unlabeled failing samples first (those of
+        the annotator's open rounds before the rest), then unlabeled passing ones, then
+        those already labeled; each in import order."""
         where, params = _where(filt or SampleFilter(), annotator)
         sql = (
             "SELECT s.id, s.passed, s.model, s.stage, s.data_type, s.task_type,"
             " l.kind, l.category, l.subcategory, l.category2, l.flag"
             " FROM samples s LEFT JOIN labels l ON l.sample_id = s.id AND l.annotator = ?"
+            " LEFT JOIN round_assignments ra ON ra.sample_id = s.id AND ra.annotator = ?"
             f" WHERE {where} ORDER BY {QUEUE_ORDER}"
         )
-        args: list[Any] = [annotator, *params]
+        args: list[Any] = [annotator, annotator, *params]
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
