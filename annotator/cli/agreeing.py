@@ -210,7 +210,7 @@ def _negotiation_tables(report: dict[str, Any], console: Console) -> None:
     if not report["rounds"] and not differs:
         return
     kappa = "Cohen κ" if len(report["pairs"]) == 1 else "Fleiss κ"
-    table = Table(title="Initial (before discussion) and negotiated (current) labels")
+    table = Table(title="Initial and negotiated agreement")
     table.add_column("Statistic")
     table.add_column("initial", justify="right")
     table.add_column("negotiated", justify="right")
@@ -313,8 +313,8 @@ def agreement_cmd(
     flag-only labels are missing ratings.
 
     Initial and negotiated: the main figures are on the current labels (after
-    any negotiation); 'initial' (JSON) and the table "Initial ... and
-    negotiated" give the same statistics on each label's initial value (its
+    any negotiation); 'initial' (JSON) and the table "Initial and negotiated
+    agreement" give the same statistics on each label's initial value (its
     first decided answer, before discussion), overall and per round ('rounds'
     in the JSON; --round R restricts everything to round R).
     """
