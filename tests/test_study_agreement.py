@@ -9,6 +9,7 @@ rounds, the discussion and the negotiated changes through the real CLI.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +22,20 @@ from annotator.rounds import conflicts, initial_labels, round_samples, rounds
 from annotator.store import Store
 
 P = "pass"
+Row = list[int | str]
 # Initial labels per round (10 samples each), and the negotiated changes after discussion.
-ALICE = [
+ALICE: list[Row] = [
     [1, 1, 2, 2, 3, 3, 4, 4, P, P],
     [5, 5, 5, 1, 1, 2, 6, 6, 3, P],
     [2, 2, 2, 2, 4, 4, 1, 1, 1, 7],
 ]
-BOB = [
+BOB: list[Row] = [
     [1, 2, 2, 3, 3, 4, 4, 1, P, 1],
     [5, 5, 1, 1, 1, 2, 6, 3, 3, 3],
     [2, 2, 2, 2, 4, 1, 1, 1, 7, 7],
 ]
 # (round, index, annotator, new value, reason)
-NEGOTIATED = [
+NEGOTIATED: list[tuple[int, int, str, int | str, str | None]] = [
     (0, 1, "bob", 1, "the first error is the shape"),
     (0, 3, "bob", 2, None),
     (0, 5, "bob", 3, "agreed after discussion"),
@@ -86,7 +88,7 @@ def study(tmp_path: Path) -> Path:
     return db
 
 
-def negotiated() -> tuple[list[list[object]], list[list[object]]]:
+def negotiated() -> tuple[list[Row], list[Row]]:
     alice = [list(row) for row in ALICE]
     bob = [list(row) for row in BOB]
     for r, i, who, v, _ in NEGOTIATED:
@@ -94,11 +96,11 @@ def negotiated() -> tuple[list[list[object]], list[list[object]]]:
     return alice, bob
 
 
-def percent(a: list[object], b: list[object]) -> float:
+def percent(a: Sequence[object], b: Sequence[object]) -> float:
     return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
 
 
-def kappa(a: list[object], b: list[object]) -> float:
+def kappa(a: Sequence[object], b: Sequence[object]) -> float:
     sklearn = pytest.importorskip("sklearn.metrics")
     return float(sklearn.cohen_kappa_score([str(x) for x in a], [str(x) for x in b]))
 
@@ -133,7 +135,7 @@ def test_every_round_and_overall_against_the_oracle(study: Path) -> None:
         assert cohen(entry["initial"]) == pytest.approx(kappa(ALICE[r], BOB[r]))
         assert entry["negotiated"]["percent"] == pytest.approx(percent(alice[r], bob[r]))
         assert cohen(entry["negotiated"]) == pytest.approx(kappa(alice[r], bob[r]))
-    flat = [sum(rows, []) for rows in (ALICE, BOB, alice, bob)]
+    flat = [[v for row in rows for v in row] for rows in (ALICE, BOB, alice, bob)]
     assert report["initial"]["percent"] == pytest.approx(percent(flat[0], flat[1]))
     assert cohen(report["initial"]) == pytest.approx(kappa(flat[0], flat[1]))
     assert report["percent"] == pytest.approx(percent(flat[2], flat[3]))
