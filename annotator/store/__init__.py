@@ -34,6 +34,7 @@ from .counts import CountQueries, VoteRow
 from .dataset import DatasetQueries
 from .decided import DecidedQueries, RatingPattern
 from .facts import FactQueries
+from .gold import GoldQueries
 from .importing import ImportWrites
 from .listing import ListingQueries
 from .metadata import MetadataWrites
@@ -100,6 +101,7 @@ class Store(
     ImportWrites,
     MetadataWrites,
     SearchStore,
+    GoldQueries,
 ):
     """An open annotator database."""
 
