@@ -95,7 +95,9 @@ def test_add_from_final_and_list(db: Path) -> None:
     text = ok(db, "gold", "list")
     assert "7 items: 5 training, 2 check." in text
     # Again: replaced, not doubled.
-    assert "0 added, 2 replaced" in ok(db, "gold", "add", "--from-annotator", "final", "--ids", "t1,t2")
+    assert "0 added, 2 replaced" in ok(
+        db, "gold", "add", "--from-annotator", "final", "--ids", "t1,t2"
+    )
     assert len(json.loads(ok(db, "gold", "list", "--json"))) == 7
 
 
@@ -263,7 +265,9 @@ def test_gold_report_by_hand(db: Path) -> None:
     # ann2 4 on c1 (right), skipped c2 (no answer) -> 1 of 1.
     assert by_name["ann1"]["check"] == {"correct": 1, "n": 2, "percent": 50.0, "ci": [9.5, 90.5]}
     assert by_name["ann2"]["check"]["correct"] == 1 and by_name["ann2"]["check"]["n"] == 1
-    assert {r["reference"]: (r["correct"], r["n"]) for r in by_name["ann1"]["check_by_reference"]} == {
+    assert {
+        r["reference"]: (r["correct"], r["n"]) for r in by_name["ann1"]["check_by_reference"]
+    } == {
         4: (1, 1),
         "pass": (0, 1),
     }

@@ -16,6 +16,7 @@ from annotator.models import LabelValue
 from annotator.store import Store
 from annotator.store.gold import GoldItem
 from annotator.tui.app import AnnotatorApp
+from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.label import LabelScreen
 from annotator.tui.screens.training import TrainingScreen
 from annotator.tui.widgets.training_feedback import TrainingFeedback
@@ -160,3 +161,17 @@ async def test_label_notice_says_training_waits(tui_store: Store) -> None:
         assert isinstance(app.screen, LabelScreen)
         notes = [str(n.message) for n in app._notifications]
         assert notes == ["2 training items not yet answered"]
+
+
+async def test_help_lists_the_training_keys(tui_store: Store) -> None:
+    with_gold(tui_store)
+    app = AnnotatorApp(tui_store, "newbie", training=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        rows = dict(help_screen.rows)
+        assert rows["digits"].startswith("answer category 1-9")
+        assert rows["o"] == "answer pass: ok, not a failure"

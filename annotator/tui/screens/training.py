@@ -34,12 +34,14 @@ from ...errors import UserError
 from ...store import QueueRow
 from ...store.training import Feedback, TrainingStore
 from .. import workers
+from ..digits import scheme
 from ..keymap import view_bindings
 from ..messages import SampleLoaded
 from ..render import visible
 from ..widgets.sample_list import SampleList
 from ..widgets.sample_viewer import SampleViewer
 from ..widgets.training_feedback import TrainingFeedback
+from .help import LABEL_KEYS, HelpScreen, key_rows
 from .label_keys import DigitKeys
 from .label_reads import Reads
 from .output import OutputScreen
@@ -66,6 +68,7 @@ class TrainingScreen(Screen[None]):
         Binding("k", "previous", "Prev", show=False),
         *view_bindings(),
         Binding("t", "output", "Output", show=False, id="output"),
+        Binding("question_mark", "help", "Help", id="help"),
     ]
 
     def __init__(self, training: TrainingStore) -> None:
@@ -161,6 +164,16 @@ class TrainingScreen(Screen[None]):
 
     def action_output(self) -> None:
         OutputScreen.open(self.app, self.viewer.cache.get(self.current or ""))
+
+    def action_help(self) -> None:
+        digits = scheme(c.id for c in self.training.taxonomy.categories)
+        texts = {
+            **LABEL_KEYS,
+            "pass": "answer pass: ok, not a failure",
+            "quit": "quit (every answer is already saved)",
+        }
+        rows = [("digits", f"answer category {digits}; the first answer counts")]
+        self.app.push_screen(HelpScreen(rows + key_rows(self, texts)))
 
     # -- answering ---------------------------------------------------------------
     def _feedback_title(self, title: str) -> None:
