@@ -175,3 +175,18 @@ async def test_help_lists_the_training_keys(tui_store: Store) -> None:
         rows = dict(help_screen.rows)
         assert rows["digits"].startswith("answer category 1-9")
         assert rows["o"] == "answer pass: ok, not a failure"
+
+
+async def test_command_palette_answers_with_a_subcategory(tui_store: Store) -> None:
+    taxonomy = with_gold(tui_store).taxonomy
+    sub = taxonomy.category(1).subcategories[-1].name
+    app = AnnotatorApp(tui_store, "newbie", training=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TrainingScreen)
+        screen.apply_category(1, sub)  # what a palette entry calls
+        await settle(pilot)
+        assert "✓ right" in " ".join(feedback_lines(app))
+    [answer] = tui_store.training_answers("newbie")
+    assert (answer.category, answer.subcategory) == (1, sub)

@@ -7,7 +7,8 @@ answered); it never sees the study's labels, and its answers go to ``training_an
 no count of the study reads. The list holds the training items, unanswered first; the sample
 is shown as in the labeling screen (:class:`~annotator.tui.widgets.sample_viewer.SampleViewer`,
 ``g`` ``r`` ``d`` ``w``, ``t``). The ordinary label keys answer: a category's digits (``1``
-then ``0`` within a second is 10) or ``o`` (pass). Each answer is written in a thread worker
+then ``0`` within a second is 10) or ``o`` (pass); the command palette (ctrl+p) answers a
+category with its subcategory. Each answer is written in a thread worker
 (its own connection) and committed before the feedback appears
 (:class:`~annotator.tui.widgets.training_feedback.TrainingFeedback`: right or wrong, the
 reference, its definition and decision rules). An item takes one answer: the first, given
@@ -189,12 +190,21 @@ class TrainingScreen(Screen[None]):
             return
         self._answer(sample_id, "bug", number)
 
+    def apply_category(self, category: int, subcategory: str | None = None) -> None:
+        """Answer a category (and subcategory) chosen in the command palette (ctrl+p)."""
+        self.digit_keys.flush()
+        self._answer(self.current, "bug", category, subcategory)
+
     def action_not_failure(self) -> None:
         self.digit_keys.flush()
         self._answer(self.current, "pass", None)
 
     def _answer(
-        self, sample_id: str | None, kind: Literal["bug", "pass"], category: int | None
+        self,
+        sample_id: str | None,
+        kind: Literal["bug", "pass"],
+        category: int | None,
+        subcategory: str | None = None,
     ) -> None:
         if sample_id is None or sample_id in self.answering:
             return
@@ -203,18 +213,24 @@ class TrainingScreen(Screen[None]):
             return
         self.answering.add(sample_id)
         self.run_worker(
-            partial(self._write, sample_id, kind, category),
+            partial(self._write, sample_id, kind, category, subcategory),
             name="training_answer",
             group="answer",
             thread=True,
             exit_on_error=False,
         )
 
-    def _write(self, sample_id: str, kind: Literal["bug", "pass"], category: int | None) -> None:
+    def _write(
+        self,
+        sample_id: str,
+        kind: Literal["bug", "pass"],
+        category: int | None,
+        subcategory: str | None,
+    ) -> None:
         """In a thread worker, on a connection of its own: committed before it posts."""
         training = self.training.reopen()
         try:
-            feedback = training.answer(sample_id, kind, category)
+            feedback = training.answer(sample_id, kind, category, subcategory)
         except UserError:
             self.answering.discard(sample_id)
             raise
