@@ -325,3 +325,17 @@ def test_label_training_without_items(db: Path, ui_calls: list[dict[str, Any]]) 
     result = run(db, "label", "--as", "newbie", "--training")
     assert result.exit_code == 1 and "no training items" in result.output
     assert ui_calls == []
+
+
+def test_check_accuracy_over_time(db: Path) -> None:
+    """ann1 labeled c1 (right) before c2 (wrong): in blocks of one answer, 1/1 then 0/1."""
+    with_gold(db)
+    report = json.loads(ok(db, "gold", "report", "--json", "--block", "1"))
+    ann1 = next(a for a in report["annotators"] if a["annotator"] == "ann1")
+    periods = ann1["check_over_time"]
+    assert [(p["correct"], p["n"]) for p in periods] == [(1, 1), (0, 1)]
+    assert periods[0]["to"] <= periods[1]["from"]
+    whole = json.loads(ok(db, "gold", "report", "--json"))
+    ann1 = next(a for a in whole["annotators"] if a["annotator"] == "ann1")
+    assert [(p["correct"], p["n"]) for p in ann1["check_over_time"]] == [(1, 2)]
+    assert "check over time (blocks of 1 answers):" in ok(db, "gold", "report", "--block", "1")

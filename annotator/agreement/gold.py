@@ -4,12 +4,13 @@ Contract: :func:`gold_accuracy(store)` returns one :class:`AnnotatorGold` per an
 answered a training item or labeled a check item, sorted by name; :func:`gold_report(store)`
 is the same as a JSON-ready dict (``annotator gold report --json``)::
 
-    {"level": "category", "training_items", "check_items",
+    {"level": "category", "block", "training_items", "check_items",
      "annotators": [{"annotator",
                      "training": {"correct", "n", "percent", "ci"},
                      "check": {...},
                      "training_by_reference": [{"reference", "name", "correct", "n", "percent", "ci"}],
-                     "check_by_reference": [...]}]}
+                     "check_by_reference": [...],
+                     "check_over_time": [{"from", "to", "correct", "n", "percent", "ci"}]}]}
 
 Choices:
 - An answer is right when it names the reference's category, or says pass where the
@@ -22,6 +23,9 @@ Choices:
   gold set adopted from ``final``, say): those items are left out for them.
 - Per reference category the figure is the recall: of the items whose reference is that
   category (or pass), the share the annotator answered with it.
+- Drift: ``check_over_time`` cuts the annotator's check answers, in the order their labels
+  were last written, into consecutive blocks of ``block`` answers (the last one may be
+  shorter), each with its accuracy and the first and last time in it.
 - Intervals are Wilson 95 % (:func:`annotator.stats.proportion.wilson_interval`), None for n = 0.
 """
 
@@ -72,6 +76,15 @@ Reference = int | str
 
 
 @dataclass(frozen=True)
+class Period:
+    """The accuracy of consecutive check answers, labeled from ``start`` to ``end``."""
+
+    start: str
+    end: str
+    accuracy: Accuracy
+
+
+@dataclass(frozen=True)
 class AnnotatorGold:
     """One annotator's accuracy on training items and on hidden check items."""
 
@@ -81,6 +94,8 @@ class AnnotatorGold:
     training_by_reference: dict[Reference, Accuracy] = field(default_factory=dict)
     """Recall per reference category (pass: ``"pass"``), in taxonomy order."""
     check_by_reference: dict[Reference, Accuracy] = field(default_factory=dict)
+    check_over_time: list[Period] = field(default_factory=list)
+    """Blocks of consecutive check answers, oldest first (drift)."""
 
 
 def _reference(kind: str, category: int | None) -> Reference:
@@ -97,7 +112,21 @@ def _ordered(counts: dict[Reference, Accuracy], taxonomy: Taxonomy) -> dict[Refe
     return {ref: counts[ref] for ref in sorted(counts, key=key)}
 
 
-def gold_accuracy(store: Store) -> list[AnnotatorGold]:
+def _periods(answers: list[tuple[str, bool]], block: int) -> list[Period]:
+    """``answers`` (time, right) in time order, cut into blocks of ``block``."""
+    periods = []
+    for start in range(0, len(answers), block):
+        chunk = answers[start : start + block]
+        right = sum(r for _, r in chunk)
+        periods.append(Period(chunk[0][0], chunk[-1][0], Accuracy(right, len(chunk))))
+    return periods
+
+
+BLOCK = 10
+"""Check answers per block of ``check_over_time``."""
+
+
+def gold_accuracy(store: Store, block: int = BLOCK) -> list[AnnotatorGold]:
     """Every annotator's accuracy on the gold set (see the module docstring)."""
     gold = {g.sample_id: g for g in store.gold()}
     own_source = {sid: g.source.removeprefix("annotator:") for sid, g in gold.items()}
@@ -105,6 +134,8 @@ def gold_accuracy(store: Store) -> list[AnnotatorGold]:
     per: dict[str, dict[str, dict[Reference, Accuracy]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(Accuracy))
     )
+
+    timeline: dict[str, list[tuple[str, bool]]] = defaultdict(list)
 
     def score(who: str, part: str, ref: Reference, right: bool) -> None:
         total[who][part] = total[who][part].add(right)
@@ -122,6 +153,7 @@ def gold_accuracy(store: Store) -> list[AnnotatorGold]:
             continue  # never scored against one's own label
         right = is_correct(label.kind, label.category, item.kind, item.category)
         score(label.annotator, "check", _reference(item.kind, item.category), right)
+        timeline[label.annotator].append((label.updated_at, right))
     taxonomy = store.taxonomy
     return [
         AnnotatorGold(
@@ -130,6 +162,7 @@ def gold_accuracy(store: Store) -> list[AnnotatorGold]:
             total[who]["check"],
             _ordered(per[who]["training"], taxonomy),
             _ordered(per[who]["check"], taxonomy),
+            _periods(sorted(timeline[who]), block),
         )
         for who in sorted(total)
     ]
@@ -143,11 +176,12 @@ def _reference_rows(counts: dict[Reference, Accuracy], taxonomy: Taxonomy) -> li
     return rows
 
 
-def gold_report(store: Store) -> dict[str, Any]:
+def gold_report(store: Store, block: int = BLOCK) -> dict[str, Any]:
     """:func:`gold_accuracy` as a JSON-ready dict (see the module docstring)."""
     taxonomy = store.taxonomy
     return {
         "level": "category",
+        "block": block,
         "training_items": len(store.gold("training")),
         "check_items": len(store.gold("check")),
         "annotators": [
@@ -157,7 +191,11 @@ def gold_report(store: Store) -> dict[str, Any]:
                 "check": a.check.as_dict(),
                 "training_by_reference": _reference_rows(a.training_by_reference, taxonomy),
                 "check_by_reference": _reference_rows(a.check_by_reference, taxonomy),
+                "check_over_time": [
+                    {"from": p.start, "to": p.end, **p.accuracy.as_dict()}
+                    for p in a.check_over_time
+                ],
             }
-            for a in gold_accuracy(store)
+            for a in gold_accuracy(store, block)
         ],
     }

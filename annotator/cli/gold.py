@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ..agreement.gold import gold_accuracy, gold_report
+from ..agreement.gold import BLOCK, gold_accuracy, gold_report
 from ..agreement.gold_set import from_annotator, read_gold_csv
 from ..errors import UserError
 from ..store.gold import PURPOSES
@@ -145,11 +145,19 @@ def _pct(acc: dict[str, object]) -> str:
 
 @gold.command("report")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--block",
+    type=click.IntRange(min=1),
+    default=BLOCK,
+    show_default=True,
+    help="Check answers per block of the accuracy over time (drift).",
+)
 @pass_context
-def report(ctx: Context, as_json: bool) -> None:
+def report(ctx: Context, as_json: bool, block: int) -> None:
     """Each annotator's accuracy on training items and on hidden check items, overall
-    and per reference category (recall), with Wilson 95% intervals."""
-    data = gold_report(ctx.store)
+    and per reference category (recall), with Wilson 95% intervals; and the accuracy on
+    check items over time, in blocks of consecutive answers (drift)."""
+    data = gold_report(ctx.store, block)
     if as_json:
         echo_json(data, indent=2)
         return
@@ -167,6 +175,11 @@ def report(ctx: Context, as_json: bool) -> None:
             echo(f"  {part:<8} {_pct(entry[part])}")
             for row in entry[f"{part}_by_reference"]:
                 echo(f"    {row['name']}: {_pct(row)}")
+        periods = entry["check_over_time"]
+        if len(periods) > 1:
+            echo(f"  check over time (blocks of {data['block']} answers):")
+            for period in periods:
+                echo(f"    {period['from'][:16]} to {period['to'][:16]}: {_pct(period)}")
 
 
 COMMANDS: list[click.Command] = [gold]
