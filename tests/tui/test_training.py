@@ -15,6 +15,7 @@ from annotator.blind import BlindView
 from annotator.models import LabelValue
 from annotator.store import Store
 from annotator.store.gold import GoldItem
+from annotator.store.training import TrainingStore
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.label import LabelScreen
@@ -190,3 +191,18 @@ async def test_command_palette_answers_with_a_subcategory(tui_store: Store) -> N
         assert "✓ right" in " ".join(feedback_lines(app))
     [answer] = tui_store.training_answers("newbie")
     assert (answer.category, answer.subcategory) == (1, sub)
+
+
+async def test_an_answer_given_in_another_window_stands(tui_store: Store, db_path: Path) -> None:
+    with_gold(tui_store)
+    app = AnnotatorApp(tui_store, "newbie", training=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        with Store.open(db_path) as other:  # another process, the same annotator
+            TrainingStore(other, "newbie").answer("s01", "bug", 1)
+        await pilot.press("3")
+        await settle(pilot)
+        shown = " ".join(feedback_lines(app))
+        assert "✓ right" in shown and "your answer: 1." in shown
+        assert text_of(app.screen.sub_title).endswith("1/2 answered")
+    assert [(a.sample_id, a.category) for a in tui_store.training_answers("newbie")] == [("s01", 1)]

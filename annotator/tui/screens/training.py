@@ -53,6 +53,8 @@ class Answered(Message):
     """A training answer is committed; ``feedback`` is what to show."""
 
     feedback: Feedback
+    again: bool = False
+    """The item had been answered before (in another window): this is that answer."""
 
 
 class TrainingScreen(Screen[None]):
@@ -208,7 +210,10 @@ class TrainingScreen(Screen[None]):
     ) -> None:
         if sample_id is None or sample_id in self.answering:
             return
-        if self.training.feedback(sample_id) is not None:
+        answered = self.training.feedback(sample_id)
+        if answered is not None:
+            # Perhaps in another window: show that answer's feedback, never a new one.
+            self._answered(Answered(answered))
             self.notify("answered already: the first answer counts (n: next item)")
             return
         self.answering.add(sample_id)
@@ -230,10 +235,16 @@ class TrainingScreen(Screen[None]):
         """In a thread worker, on a connection of its own: committed before it posts."""
         training = self.training.reopen()
         try:
-            feedback = training.answer(sample_id, kind, category, subcategory)
-        except UserError:
-            self.answering.discard(sample_id)
-            raise
+            try:
+                feedback = training.answer(sample_id, kind, category, subcategory)
+            except UserError:
+                # Answered meanwhile in another window: that first answer stands.
+                earlier = training.feedback(sample_id)
+                if earlier is None:
+                    self.answering.discard(sample_id)
+                    raise
+                self.post_message(Answered(earlier, again=True))
+                return
         finally:
             training.close()
         self.post_message(Answered(feedback))
@@ -252,4 +263,6 @@ class TrainingScreen(Screen[None]):
         )
         if feedback.sample_id == self.current:
             self.feedback.show(feedback)
+        if message.again:
+            self.notify("answered already (in another window): the first answer counts")
         self.update_progress()
