@@ -339,3 +339,32 @@ def test_check_accuracy_over_time(db: Path) -> None:
     ann1 = next(a for a in whole["annotators"] if a["annotator"] == "ann1")
     assert [(p["correct"], p["n"]) for p in ann1["check_over_time"]] == [(1, 2)]
     assert "check over time (blocks of 1 answers):" in ok(db, "gold", "report", "--block", "1")
+
+
+def test_subcategory_level_and_labels_after_training(db: Path, tmp_path: Path) -> None:
+    with Store.open(db) as store:
+        first, second = (s.name for s in store.taxonomy.category(1).subcategories[:2])
+    file = tmp_path / "gold.csv"
+    file.write_text(f"id,category,subcategory\nt1,1,{first}\nt3,2,\n", encoding="utf-8")
+    ok(db, "gold", "import", str(file))
+    # ann1 labeled t1 before training on it: an independent rating. The trainee labels
+    # it in the study after seeing the reference: counted apart.
+    with Store.open(db) as store:
+        TrainingStore(store, "newbie").answer("t1", "bug", 1, second)  # category right, sub wrong
+        TrainingStore(store, "newbie").answer("t3", "bug", 2)  # no reference sub: right
+        TrainingStore(store, "ann1").answer("t1", "bug", 1, first)
+        store.set_label("t1", "newbie", LabelValue(category=1))
+    report = json.loads(ok(db, "gold", "report", "--json"))
+    by_name = {a["annotator"]: a for a in report["annotators"]}
+    newbie = by_name["newbie"]
+    assert (newbie["training"]["correct"], newbie["training"]["n"]) == (2, 2)
+    assert (newbie["training_subcategory"]["correct"], newbie["training_subcategory"]["n"]) == (
+        1,
+        2,
+    )
+    assert newbie["labeled_after_training"] == 1
+    assert by_name["ann1"]["training_subcategory"]["correct"] == 1
+    assert by_name["ann1"]["labeled_after_training"] == 0
+    text = ok(db, "gold", "report")
+    assert "with the subcategory too: 1/2 = 50.0%" in text
+    assert "1 study label(s) on training items written after seeing their reference" in text

@@ -10,12 +10,18 @@ is the same as a JSON-ready dict (``annotator gold report --json``)::
                      "check": {...},
                      "training_by_reference": [{"reference", "name", "correct", "n", "percent", "ci"}],
                      "check_by_reference": [...],
-                     "check_over_time": [{"from", "to", "correct", "n", "percent", "ci"}]}]}
+                     "check_over_time": [{"from", "to", "correct", "n", "percent", "ci"}],
+                     "training_subcategory": {...}, "check_subcategory": {...},
+                     "labeled_after_training"}]}
 
 Choices:
 - An answer is right when it names the reference's category, or says pass where the
-  reference is a pass (:func:`annotator.store.training.is_correct`); subcategories are not
-  scored (agreement's default level is the category too).
+  reference is a pass (:func:`annotator.store.training.is_correct`): agreement's default
+  level is the category too. ``*_subcategory`` counts the right answers that also name the
+  reference's subcategory (a reference without one, or a pass, needs none).
+- ``labeled_after_training``: the annotator's study labels on training items written after
+  their training answer there, that is after seeing the reference. Training items are best
+  drawn from settled rounds; these labels are not independent ratings.
 - Training: the one answer per item, given before its feedback, against the item's current
   reference (an item removed from the gold set no longer counts). Check: the annotator's
   current study label (a category or a pass; a skip is no answer) on each check item. An
@@ -31,7 +37,7 @@ Choices:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +102,17 @@ class AnnotatorGold:
     check_by_reference: dict[Reference, Accuracy] = field(default_factory=dict)
     check_over_time: list[Period] = field(default_factory=list)
     """Blocks of consecutive check answers, oldest first (drift)."""
+    training_subcategory: Accuracy = Accuracy()
+    """Training answers that name the reference's subcategory too (see the module docstring)."""
+    check_subcategory: Accuracy = Accuracy()
+    labeled_after_training: int = 0
+    """Study labels written on a training item after this annotator saw its reference."""
+
+
+def _same_subcategory(kind: str, sub: str | None, ref_kind: str, ref_sub: str | None) -> bool:
+    """At the subcategory level an answer also names the reference's subcategory (when the
+    reference has one; a pass has none)."""
+    return ref_kind == PASS or ref_sub is None or (kind == ref_kind and sub == ref_sub)
 
 
 def _reference(kind: str, category: int | None) -> Reference:
@@ -137,8 +154,9 @@ def gold_accuracy(store: Store, block: int = BLOCK) -> list[AnnotatorGold]:
 
     timeline: dict[str, list[tuple[str, bool]]] = defaultdict(list)
 
-    def score(who: str, part: str, ref: Reference, right: bool) -> None:
+    def score(who: str, part: str, ref: Reference, right: bool, sub_right: bool) -> None:
         total[who][part] = total[who][part].add(right)
+        total[who][f"{part}_sub"] = total[who][f"{part}_sub"].add(right and sub_right)
         per[who][part][ref] = per[who][part][ref].add(right)
 
     for answer in store.training_answers():
@@ -146,14 +164,17 @@ def gold_accuracy(store: Store, block: int = BLOCK) -> list[AnnotatorGold]:
         if item is None or item.purpose != "training":
             continue
         right = is_correct(answer.kind, answer.category, item.kind, item.category)
-        score(answer.annotator, "training", _reference(item.kind, item.category), right)
+        sub = _same_subcategory(answer.kind, answer.subcategory, item.kind, item.subcategory)
+        score(answer.annotator, "training", _reference(item.kind, item.category), right, sub)
     for label in store.check_answers():
         item = gold[label.sample_id]
         if item.source.startswith("annotator:") and own_source[label.sample_id] == label.annotator:
             continue  # never scored against one's own label
         right = is_correct(label.kind, label.category, item.kind, item.category)
-        score(label.annotator, "check", _reference(item.kind, item.category), right)
+        sub = _same_subcategory(label.kind, label.subcategory, item.kind, item.subcategory)
+        score(label.annotator, "check", _reference(item.kind, item.category), right, sub)
         timeline[label.annotator].append((label.updated_at, right))
+    after = Counter(who for who, _ in store.labels_after_training())
     taxonomy = store.taxonomy
     return [
         AnnotatorGold(
@@ -163,6 +184,9 @@ def gold_accuracy(store: Store, block: int = BLOCK) -> list[AnnotatorGold]:
             _ordered(per[who]["training"], taxonomy),
             _ordered(per[who]["check"], taxonomy),
             _periods(sorted(timeline[who]), block),
+            total[who]["training_sub"],
+            total[who]["check_sub"],
+            after[who],
         )
         for who in sorted(total)
     ]
@@ -191,6 +215,9 @@ def gold_report(store: Store, block: int = BLOCK) -> dict[str, Any]:
                 "check": a.check.as_dict(),
                 "training_by_reference": _reference_rows(a.training_by_reference, taxonomy),
                 "check_by_reference": _reference_rows(a.check_by_reference, taxonomy),
+                "training_subcategory": a.training_subcategory.as_dict(),
+                "check_subcategory": a.check_subcategory.as_dict(),
+                "labeled_after_training": a.labeled_after_training,
                 "check_over_time": [
                     {"from": p.start, "to": p.end, **p.accuracy.as_dict()}
                     for p in a.check_over_time

@@ -173,8 +173,15 @@ def report(ctx: Context, as_json: bool, block: int) -> None:
         echo(f"{entry['annotator']}")
         for part in ("training", "check"):
             echo(f"  {part:<8} {_pct(entry[part])}")
+            if entry[part]["n"]:
+                echo(f"    with the subcategory too: {_pct(entry[f'{part}_subcategory'])}")
             for row in entry[f"{part}_by_reference"]:
                 echo(f"    {row['name']}: {_pct(row)}")
+        if entry["labeled_after_training"]:
+            echo(
+                f"  {entry['labeled_after_training']} study label(s) on training items written"
+                " after seeing their reference (not independent ratings)"
+            )
         periods = entry["check_over_time"]
         if len(periods) > 1:
             echo(f"  check over time (blocks of {data['block']} answers):")

@@ -213,3 +213,14 @@ class GoldQueries:
             " ORDER BY l.annotator, l.updated_at"
         )
         return [CheckAnswerRow(*r) for r in rows]
+
+    def labels_after_training(self) -> list[tuple[str, str]]:
+        """(annotator, sample) of every study label (a category or a pass) written after its
+        annotator answered that sample as a training item, that is after seeing its reference."""
+        rows = self._db.conn.execute(
+            "SELECT l.annotator, l.sample_id FROM labels l JOIN training_answers t"
+            " ON t.sample_id = l.sample_id AND t.annotator = l.annotator"
+            f" WHERE {decided('l.kind')} AND l.updated_at > t.answered_at"
+            " ORDER BY l.annotator, l.sample_id"
+        )
+        return [(str(a), str(sid)) for a, sid in rows]
