@@ -9,7 +9,11 @@ the ordinary labeling screen shows nothing of its reference.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
 
 from annotator.blind import BlindView
 from annotator.models import LabelValue
@@ -206,3 +210,18 @@ async def test_an_answer_given_in_another_window_stands(tui_store: Store, db_pat
         assert "✓ right" in shown and "your answer: 1." in shown
         assert text_of(app.screen.sub_title).endswith("1/2 answered")
     assert [(a.sample_id, a.category) for a in tui_store.training_answers("newbie")] == [("s01", 1)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_feedback_snapshot(
+    snap_compare: Callable[..., bool], tui_store: Store, size: tuple[int, int]
+) -> None:
+    with_gold(tui_store)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("3")  # wrong: the reference is 1 (its four decision rules)
+        await settle(pilot)
+
+    app = AnnotatorApp(tui_store, "newbie", training=True)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

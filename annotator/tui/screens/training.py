@@ -113,7 +113,7 @@ class TrainingScreen(Screen[None]):
         # A few hundred gold items at most, read from two small tables: no worker needed.
         rows = self.training.queue()
         self.queue.reset(rows, len(rows))
-        self.queue.border_title = "Training items"
+        self.queue.border_title = "Training"
         self.update_progress()
         self.queue.focus()
         if not rows:
