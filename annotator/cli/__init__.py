@@ -46,6 +46,7 @@ LAZY_COMMANDS = {
     "figures": "figures",
     "round": "rounds",
     "negotiate": "rounds",
+    "gold": "gold",
 }
 CLI_MODULES = (
     "data",
@@ -59,6 +60,7 @@ CLI_MODULES = (
     "notes",
     "figures",
     "rounds",
+    "gold",
 )
 
 

@@ -33,6 +33,7 @@ from .connection import connect, write_transaction
 from .counts import CountQueries, VoteRow
 from .decided import DecidedQueries, RatingPattern
 from .facts import FactQueries
+from .gold import GoldQueries
 from .importing import ImportWrites
 from .listing import ListingQueries
 from .metadata import MetadataWrites
@@ -96,6 +97,7 @@ class Store(
     MetadataWrites,
     SearchStore,
     RoundQueries,
+    GoldQueries,
 ):
     """An open annotator database."""
 

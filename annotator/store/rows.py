@@ -188,6 +188,47 @@ class CategoryOccurrence(NamedTuple):
     inferred: int
 
 
+class GoldRow(NamedTuple):
+    """One item of the gold set (table ``gold``, migration m011): a sample's reference label."""
+
+    sample_id: str
+    purpose: str
+    """``training`` (shown with feedback in training mode) or ``check`` (hidden in the queue)."""
+    kind: str
+    """``bug`` or ``pass``."""
+    category: int | None
+    subcategory: str | None
+    source: str
+    """Where the reference came from: ``annotator:NAME`` or ``import:FILE``."""
+    created_at: str
+    updated_at: str
+
+
+class TrainingAnswerRow(NamedTuple):
+    """An annotator's (first and only) answer to a training item, with the reference then."""
+
+    sample_id: str
+    annotator: str
+    kind: str
+    category: int | None
+    subcategory: str | None
+    reference_kind: str
+    reference_category: int | None
+    reference_subcategory: str | None
+    answered_at: str
+
+
+class CheckAnswerRow(NamedTuple):
+    """An annotator's study label (a category or a pass) on a hidden check item."""
+
+    sample_id: str
+    annotator: str
+    kind: str
+    category: int | None
+    subcategory: str | None
+    updated_at: str
+
+
 class RoundRow(NamedTuple):
     """One round of the study (migration m008): a batch drawn together."""
 
