@@ -232,3 +232,13 @@ def test_negotiate_bad_input(db: Path, args: list[str], message: str) -> None:
     with Store.open(db) as store:
         assert store.label("s00", "alice") is not None
         assert store.label("s00", "alice").category == 1  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "args", [["round", "discuss", "7"], ["agreement", "--round", "7", "--bootstrap", "0"]]
+)
+def test_unknown_round_is_one_line(db: Path, args: list[str]) -> None:
+    ok(db, "round", "new", "--size", "2", "--seed", "1")
+    result = run(db, *args)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == ["Error: field 'round': no round 7 (rounds: 1)"]

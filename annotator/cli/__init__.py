@@ -47,6 +47,7 @@ LAZY_COMMANDS = {
     "saturation": "saturation",
     "round": "rounds",
     "negotiate": "rounds",
+    "gold": "gold",
 }
 CLI_MODULES = (
     "data",
@@ -59,8 +60,9 @@ CLI_MODULES = (
     "llm",
     "notes",
     "figures",
-    "saturation",
     "rounds",
+    "gold",
+    "saturation",
 )
 
 

@@ -296,7 +296,8 @@ MANY_BATCHES = 60
 
 def _steps(n: int) -> list[int]:
     """Tick steps to try for ``n`` batches: 1, 2, 5, 10, 20, 50, ... up to ``n``."""
-    steps, scale = [], 1
+    steps: list[int] = []
+    scale = 1
     while not steps or steps[-1] < n:
         steps += [m * scale for m in (1, 2, 5)]
         scale *= 10

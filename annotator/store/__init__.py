@@ -4,7 +4,7 @@ Contract: :class:`Store` wraps an open database and a taxonomy; everything
 else in the package reads and writes through its named methods, which return
 typed rows (:mod:`annotator.store.rows`) or models, never SQL or a connection.
 The methods are grouped by topic in modules of this package (queue, progress,
-decided labels, counts, dataset summaries, listings, suggester caches,
+decided labels, counts, listings, suggester caches,
 imports, rounds) that :class:`Store` combines. Every public write method is its own
 ``BEGIN IMMEDIATE`` transaction (or joins the one opened by
 :meth:`Store.transaction`), so a label is durable the moment the method
@@ -31,9 +31,9 @@ from . import samples as _samples
 from . import taxonomy_binding as _binding
 from .connection import connect, write_transaction
 from .counts import CountQueries, VoteRow
-from .dataset import DatasetQueries
 from .decided import DecidedQueries, RatingPattern
 from .facts import FactQueries
+from .gold import GoldQueries
 from .importing import ImportWrites
 from .initial import InitialQueries
 from .listing import ListingQueries
@@ -46,12 +46,10 @@ from .rows import (
     CachedSuggestions,
     CategoryOccurrence,
     DecidedEntry,
-    DimensionCount,
     FactInput,
     FactRow,
     InferredRow,
     LabelRow,
-    PassCount,
     ProgressRow,
     QueueRow,
     RatingRow,
@@ -69,13 +67,11 @@ __all__ = [
     "CachedSuggestions",
     "CategoryOccurrence",
     "DecidedEntry",
-    "DimensionCount",
     "FactInput",
     "FactRow",
     "InferredRow",
     "LabelRow",
     "LabelsToken",
-    "PassCount",
     "ProgressRow",
     "QueueRow",
     "RatingPattern",
@@ -100,14 +96,14 @@ class Store(
     ProgressQueries,
     DecidedQueries,
     CountQueries,
-    DatasetQueries,
     ListingQueries,
     FactQueries,
     ImportWrites,
     MetadataWrites,
     SearchStore,
-    InitialQueries,
     RoundQueries,
+    GoldQueries,
+    InitialQueries,
 ):
     """An open annotator database."""
 

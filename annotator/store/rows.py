@@ -179,23 +179,6 @@ class BugCategories(NamedTuple):
     category2: int | None
 
 
-class DimensionCount(NamedTuple):
-    """Samples (and failing ones) sharing one value of a dimension (stage, data type, ...)."""
-
-    value: str
-    samples: int
-    failing: int
-
-
-class PassCount(NamedTuple):
-    """Samples with a known outcome and how many passed, per model (and dimension value)."""
-
-    model: str
-    known: int
-    passed: int
-    value: str | None = None
-
-
 class CategoryOccurrence(NamedTuple):
     """How often one (category, subcategory) occurs in an annotator's bug labels."""
 
@@ -205,28 +188,45 @@ class CategoryOccurrence(NamedTuple):
     inferred: int
 
 
-class DecidedEntry(NamedTuple):
-    """One decided state of a label (kind 'bug' or 'pass') from its history: the first one
-    per sample and annotator is the *initial* decision (see :mod:`annotator.store.initial`)."""
+class GoldRow(NamedTuple):
+    """One item of the gold set (table ``gold``, migration m011): a sample's reference label."""
+
+    sample_id: str
+    purpose: str
+    """``training`` (shown with feedback in training mode) or ``check`` (hidden in the queue)."""
+    kind: str
+    """``bug`` or ``pass``."""
+    category: int | None
+    subcategory: str | None
+    source: str
+    """Where the reference came from: ``annotator:NAME`` or ``import:FILE``."""
+    created_at: str
+    updated_at: str
+
+
+class TrainingAnswerRow(NamedTuple):
+    """An annotator's (first and only) answer to a training item, with the reference then."""
 
     sample_id: str
     annotator: str
     kind: str
     category: int | None
     subcategory: str | None
-    category2: int | None
-    subcategory2: str | None
-    decided_at: str
-    """``changed_at`` of the history entry (ISO 8601, UTC)."""
+    reference_kind: str
+    reference_category: int | None
+    reference_subcategory: str | None
+    answered_at: str
 
 
-class SuggestionExposure(NamedTuple):
-    """Decided labels of some annotators by whether the labeling screen showed suggestions."""
+class CheckAnswerRow(NamedTuple):
+    """An annotator's study label (a category or a pass) on a hidden check item."""
 
-    shown: int
-    hidden: int
-    not_recorded: int
-    """Labels written without the flag (imports, merges, older versions)."""
+    sample_id: str
+    annotator: str
+    kind: str
+    category: int | None
+    subcategory: str | None
+    updated_at: str
 
 
 class RoundRow(NamedTuple):
@@ -278,3 +278,27 @@ class ChangeRow(NamedTuple):
     subcategory: str | None
     changed_at: str
     reason: str | None
+
+
+class DecidedEntry(NamedTuple):
+    """One decided state of a label (kind 'bug' or 'pass') from its history: the first one
+    per sample and annotator is the *initial* decision (see :mod:`annotator.store.initial`)."""
+
+    sample_id: str
+    annotator: str
+    kind: str
+    category: int | None
+    subcategory: str | None
+    category2: int | None
+    subcategory2: str | None
+    decided_at: str
+    """``changed_at`` of the history entry (ISO 8601, UTC)."""
+
+
+class SuggestionExposure(NamedTuple):
+    """Decided labels of some annotators by whether the labeling screen showed suggestions."""
+
+    shown: int
+    hidden: int
+    not_recorded: int
+    """Labels written without the flag (imports, merges, older versions)."""
