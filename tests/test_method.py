@@ -359,3 +359,20 @@ def test_named_raters_are_named_in_the_commands(study: tuple[Path, Path]) -> Non
         run(study, "saturation", "--batches", "4", "--annotators", "alice,bob", "--json")
     )
     assert [b["conflicts"] for b in doc["batches"]] == [1, 2, 1]
+
+
+def test_gold_accuracy_is_that_of_gold_report(study: tuple[Path, Path]) -> None:
+    method = _method(run(study, "report", "--batches", "4"))
+    assert "accuracy on gold samples (no rater answered one)" in method
+    # final's label of s5 (3/E) becomes a hidden check item: alice said 3, bob said 1.
+    run(study, "gold", "add", "--from-annotator", "final", "--purpose", "check")
+    method = _method(run(study, "report", "--batches", "4"))
+    gold = json.loads(run(study, "gold", "report", "--json"))
+    check = {e["annotator"]: e["check"] for e in gold["annotators"]}
+    assert (check["alice"]["correct"], check["alice"]["n"]) == (1, 1)  # by hand
+    assert (check["bob"]["correct"], check["bob"]["n"]) == (0, 1)
+    lo, hi = check["alice"]["ci"]
+    assert f"Gold set: {gold['training_items']} training and 1 check items" in method
+    assert f"alice training -, check 1/1 = {check['alice']['percent']}% [{lo}, {hi}]" in method
+    assert f"bob training -, check 0/1 = {check['bob']['percent']}%" in method
+    assert "(`annotator gold report --json`)" in method

@@ -15,13 +15,14 @@ command named with it, never by a second definition (one number everywhere):
 - saturation: :func:`annotator.export.saturation.saturation` (``annotator saturation``);
 - taxonomy and codebook: the database's taxonomy (``annotator taxonomy``); the codebook's
   SHA-256 is that of ``annotator taxonomy --codebook``'s output;
+- gold accuracy: :func:`annotator.agreement.gold.gold_report` (``annotator gold report``);
 - suggestions hidden: :meth:`Store.suggestion_exposure` over the raters' decided labels
   (``annotator export labels``, field ``suggestions_shown``).
 
 A fact whose data does not exist yet (no rounds, no retest, no gold, no overlap) has
 ``value`` None and its ``text`` says what is missing; the writers state it as not measured.
-Test-retest and gold accuracy are hooks (one function each, :func:`retest_facts`,
-:func:`gold_facts`) for the parts of issue #27 built on other branches.
+Test-retest is a hook (:func:`retest_facts`) for the part of issue #27 built on another
+branch.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..agreement import agreement_report
+from ..agreement.gold import gold_report
 from ..rounds import rounds
 from ..store import Store
 from ..store.rows import share
@@ -221,28 +223,39 @@ def retest_facts(inputs: MethodInputs) -> list[Fact]:
     return [Fact("Test-retest", "test-retest self-agreement", None, "")]
 
 
+def _accuracy(acc: dict[str, Any]) -> str:
+    """``correct/n = percent% [lo, hi]``, as ``annotator gold report`` prints it."""
+    if not acc["n"]:
+        return "-"
+    lo, hi = acc["ci"]
+    return f"{acc['correct']}/{acc['n']} = {acc['percent']}% [{lo}, {hi}]"
+
+
 def gold_facts(inputs: MethodInputs) -> list[Fact]:
-    """Hook: each annotator's accuracy on gold samples (issue #27 part 4, ``study-gold``).
-
-    At merge, with :func:`annotator.agreement.gold.gold_report` (what ``annotator gold
-    report --json`` prints; its percentages and Wilson intervals are rounded there)::
-
-        data = gold_report(inputs.store)
-        rows = [e for e in data["annotators"] if e["training"]["n"] or e["check"]["n"]]
-        if not rows:
-            return [Fact("Gold", "accuracy on gold samples (no answer yet)", None, "")]
-
-        def acc(a: dict[str, Any]) -> str:
-            return f"{a['correct']}/{a['n']} = {a['percent']}% {a['ci']}" if a["n"] else "-"
-
-        value = "; ".join(
-            f"{e['annotator']} training {acc(e['training'])}, check {acc(e['check'])}"
-            for e in rows
-        )
-        return [Fact("Gold", "accuracy against the gold labels: {}", value,
-                     "annotator gold report --json")]
-    """
-    return [Fact("Gold", "accuracy on gold samples", None, "")]
+    """Each rater's accuracy against the gold labels, on training items and on hidden check
+    items: :func:`annotator.agreement.gold.gold_report` (``annotator gold report --json``)."""
+    data = gold_report(inputs.store)
+    rows = [
+        e
+        for e in data["annotators"]
+        if e["annotator"] in inputs.raters and (e["training"]["n"] or e["check"]["n"])
+    ]
+    if not rows:
+        return [Fact("Gold", "accuracy on gold samples (no rater answered one)", None, "")]
+    value = "; ".join(
+        f"{e['annotator']} training {_accuracy(e['training'])}, check {_accuracy(e['check'])}"
+        for e in rows
+    )
+    items = f"{data['training_items']} training and {data['check_items']} check items"
+    return [
+        Fact("Gold", "gold set: {}", items, "annotator gold report --json"),
+        Fact(
+            "Gold",
+            "accuracy against the reference labels (category; Wilson 95% intervals): {}",
+            value,
+            "annotator gold report --json",
+        ),
+    ]
 
 
 def _series(values: Sequence[int]) -> str:
