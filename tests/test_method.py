@@ -373,6 +373,7 @@ def test_gold_accuracy_is_that_of_gold_report(study: tuple[Path, Path]) -> None:
     assert (check["bob"]["correct"], check["bob"]["n"]) == (0, 1)
     lo, hi = check["alice"]["ci"]
     assert f"Gold set: {gold['training_items']} training and 1 check items" in method
-    assert f"alice training -, check 1/1 = {check['alice']['percent']}% [{lo}, {hi}]" in method
+    want = f"alice training -, check 1/1 = {check['alice']['percent']}% \\[{lo}, {hi}\\]"
+    assert want in method  # Markdown escapes the brackets
     assert f"bob training -, check 0/1 = {check['bob']['percent']}%" in method
     assert "(`annotator gold report --json`)" in method
