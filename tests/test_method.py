@@ -377,3 +377,16 @@ def test_gold_accuracy_is_that_of_gold_report(study: tuple[Path, Path]) -> None:
     assert want in method  # Markdown escapes the brackets
     assert f"bob training -, check 0/1 = {check['bob']['percent']}%" in method
     assert "(`annotator gold report --json`)" in method
+
+
+def test_initial_decisions_are_the_rounds_initial_labels(tmp_path: Path) -> None:
+    """One definition: the saturation's initial decisions are agreement's initial labels."""
+    tax, db = make_study(tmp_path, with_rounds=True)
+    with Store.open(db, taxonomy=load_taxonomy(tax)) as store:
+        names = ["alice", "bob", "final"]
+        mine = {
+            (e.sample_id, e.annotator, e.kind, e.category, e.subcategory, e.decided_at)
+            for e in store.initial_decisions(names)
+        }
+        theirs = {tuple(r) for r in store.initial_labels() if r.annotator in names}
+    assert mine == theirs and len(mine) == 23

@@ -35,7 +35,7 @@ from typing import Any
 from ..agreement import agreement_report
 from ..agreement.gold import gold_report
 from ..rounds import rounds
-from ..store import Store
+from ..store import Store, StoreStatus
 from ..store.rows import share
 from .codebook import render as render_codebook
 from .report_agreement import num, pct, wilson
@@ -65,6 +65,8 @@ class MethodInputs:
     """What every fact source may read: computed once by the report."""
 
     store: Store
+    status: StoreStatus
+    """``annotator status``'s counts, read once."""
     raters: list[str]
     raters_named: bool
     """Whether the raters were named (``--annotators``): the commands then name them too."""
@@ -86,7 +88,7 @@ def _who(inputs: MethodInputs) -> str:
 
 
 def raters_facts(inputs: MethodInputs) -> list[Fact]:
-    status = inputs.store.status()
+    status = inputs.status
     raters = [r for r in inputs.raters if r in status.annotators]
     command = "annotator status --json"
     if not raters:

@@ -106,13 +106,15 @@ def method_inputs(
 ) -> MethodInputs:
     """What the Method and Saturation sections read, computed once."""
     names = report_raters(store, raters)
+    status = store.status()
     initial = store.initial_decisions(names)  # read once for the batches and the rows
     batches = study_batches(store, batch_size, names, initial=initial)
     return MethodInputs(
         store=store,
+        status=status,
         raters=names,
         raters_named=bool(raters),
-        n_boot=default_boot(store) if n_boot is None else n_boot,
+        n_boot=default_boot(status.samples) if n_boot is None else n_boot,
         batches=batches,
         rows=saturation(store, batches.batches, names, initial=initial),
     )

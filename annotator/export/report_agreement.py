@@ -131,9 +131,10 @@ def _vs_final(store: Store, raters: Sequence[str], n_boot: int) -> list[str]:
     return lines
 
 
-def default_boot(store: Store) -> int:
-    """The report's bootstrap resamples when none are asked for (module docstring)."""
-    return DEFAULT_BOOT if store.status().samples <= AUTO_BOOT_LIMIT else 0
+def default_boot(n_samples: int) -> int:
+    """The report's bootstrap resamples for ``n_samples`` samples when none are asked for
+    (module docstring)."""
+    return DEFAULT_BOOT if n_samples <= AUTO_BOOT_LIMIT else 0
 
 
 def report_raters(store: Store, raters: Sequence[str] | None) -> list[str]:
@@ -158,7 +159,7 @@ def agreement_section(
     boot_note: list[str] = []
     if n_boot is None:
         n_samples = store.status().samples
-        n_boot = default_boot(store)
+        n_boot = default_boot(n_samples)
         if not n_boot:
             boot_note = [
                 f"Confidence intervals of κ and α skipped: {n_samples:,} samples (over"

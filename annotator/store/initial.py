@@ -5,8 +5,9 @@ columns of ``label_history`` and ``labels``, never sample texts.
 
 - :meth:`~InitialQueries.initial_decisions`: per sample and annotator the *initial* label,
   its first decided value in history order, as :data:`~annotator.store.rounds.INITIAL_LABELS_SQL`
-  defines it for ``annotator agreement`` and ``round discuss`` (one definition), with both
-  categories and in time order (the labeling order that batches follow).
+  defines it for ``annotator agreement`` and ``round discuss`` (the same window, with the
+  annotators chosen first; a test holds the two equal), with both categories and in time
+  order (the labeling order that batches follow).
 - :meth:`~InitialQueries.decided_states`: every decided state any of the annotators ever
   saved (history entries, deletes left out): what "a category was used" means for
   saturation, so a code tried and then withdrawn still counts as used. A subcategory the
@@ -23,7 +24,6 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-from .rounds import INITIAL_LABELS_SQL
 from .rows import DecidedEntry, SuggestionExposure
 from .rules import decided
 
@@ -44,15 +44,20 @@ class InitialQueries:
         names = list(annotators)
         if not names:
             return []
+        # INITIAL_LABELS_SQL's window, with the annotators chosen before it rather than
+        # after (the same rows: a partition is one annotator's; a third less to sort when
+        # final's labels are left out). tests/test_method.py checks both give the same.
         rows = self._db.conn.execute(
-            f"SELECT {_COLUMNS} FROM {INITIAL_LABELS_SQL}"
-            f" WHERE annotator IN ({_marks(names)}) ORDER BY changed_at, id",
+            f"SELECT {_COLUMNS} FROM (SELECT h.*, ROW_NUMBER() OVER (PARTITION BY h.sample_id,"
+            " h.annotator ORDER BY h.changed_at, h.id) AS nth FROM label_history h"
+            f" WHERE h.annotator IN ({_marks(names)}) AND h.op != 'delete'"
+            f" AND {decided('h.kind')}) WHERE nth = 1 ORDER BY changed_at, id",
             names,
         )
         return [DecidedEntry(*row) for row in rows]
 
     def decided_states(self, annotators: Sequence[str]) -> list[DecidedEntry]:
-        """Every decided state the annotators ever saved, oldest first (module docstring)."""
+        """Every decided state the annotators ever saved, in no order (module docstring)."""
         names = list(annotators)
         if not names:
             return []
@@ -61,7 +66,7 @@ class InitialQueries:
             " CASE WHEN subcategory_inferred THEN NULL ELSE subcategory END, category2,"
             " CASE WHEN subcategory2_inferred THEN NULL ELSE subcategory2 END, changed_at"
             f" FROM label_history WHERE annotator IN ({_marks(names)})"
-            f" AND {decided()} AND op != 'delete' ORDER BY changed_at, id",
+            f" AND {decided()} AND op != 'delete'",
             names,
         )
         return [DecidedEntry(*row) for row in rows]
