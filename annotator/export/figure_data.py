@@ -21,7 +21,7 @@ from ..errors import UserError
 from ..store import Store
 from .crosstab import cross_table, merged
 from .passk import folded_outcomes, pass_table
-from .saturation import Batches, SaturationRow, saturation, study_batches
+from .saturation import Batches, SaturationRow, raters_of, saturation, study_batches
 
 WIDTHS = {"column": 3.5, "page": 7.16}
 COLUMN_IN = WIDTHS["column"]
@@ -101,8 +101,10 @@ class FigureData:
             counts = merged(cross, store.taxonomy)
         rows = batches = None
         if "saturation" in parts:
-            batches = study_batches(store, batch_size)
-            rows = saturation(store, batches.batches)
+            raters = raters_of(store, None)
+            initial = store.initial_decisions(raters)  # read once for batches and rows
+            batches = study_batches(store, batch_size, raters, initial=initial)
+            rows = saturation(store, batches.batches, raters, initial=initial)
         return cls(
             source=source,
             counts=counts,
