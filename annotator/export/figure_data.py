@@ -104,7 +104,7 @@ class FigureData:
             raters = raters_of(store, None)
             initial = store.initial_decisions(raters)  # read once for batches and rows
             batches = study_batches(store, batch_size, raters, initial=initial)
-            rows = saturation(store, batches.batches, raters, initial=initial)
+            rows = saturation(store, batches.batches, raters, initial=initial, with_clusters=False)
         return cls(
             source=source,
             counts=counts,

@@ -173,8 +173,10 @@ def saturation(
     raters: Sequence[str] | None = None,
     *,
     initial: Sequence[DecidedEntry] | None = None,
+    with_clusters: bool = True,
 ) -> list[SaturationRow]:
-    """One row per batch, in order (module docstring)."""
+    """One row per batch, in order (module docstring); ``with_clusters`` False leaves
+    ``new_clusters`` empty and skips clustering the notes (the curve does not draw them)."""
     names = raters_of(store, raters)
     if initial is None:
         initial = store.initial_decisions(names)
@@ -204,7 +206,7 @@ def saturation(
             if pair is not None:
                 first_sub[pair] = min(first_sub.get(pair, index), index)
     first_cluster: dict[str, int] = {}
-    for cluster in cluster_notes(unspecified_notes(store)):
+    for cluster in cluster_notes(unspecified_notes(store)) if with_clusters else []:
         seen = [batch_of[sid] for sid in cluster.sample_ids if sid in batch_of]
         if seen:
             first_cluster[cluster.name] = min(seen)
