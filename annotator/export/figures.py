@@ -32,8 +32,8 @@ Figures are built without pyplot. Output is deterministic: SVG with a fixed
 (``svg.fonttype: none``); PDF with TrueType fonts embedded (``pdf.fonttype`` 42)
 and no creation date; PNG at 300 dpi. Text from the data is shown literally
 (math text off, control characters removed). With two or more CPUs (Linux) a forked worker, on a database connection of
-its own, reads the cross table and draws ``categories`` and the heatmap while
-the command reads and draws the other two (same bytes, same order; a worker
+its own, reads the cross table and draws ``categories`` and the heatmap, and the saturation curve,
+while the command reads and draws the other two (same bytes, same order; a worker
 that fails is replaced by drawing its figures in the command). Each file is written through
 :func:`annotator.safefiles.write_bytes_atomic` (an O_EXCL temporary file, then a
 rename: a link planted in ``out`` is never written through). matplotlib is an
@@ -68,6 +68,9 @@ from .figure_charts import (
 from .figure_data import COLUMN_IN, FULL_IN, PARTS, RC, WIDTHS, FigureData, default_pair
 
 FORMATS = ("svg", "pdf", "png")
+# What the forked worker reads and draws: the cross table's two figures and the saturation
+# curve (at 100k samples about as much work as the pass@1 and confusion figures left here).
+WORKER_PARTS = ("cross", "saturation")
 INSTALL = install_hint("figures")
 
 __all__ = [
@@ -170,7 +173,7 @@ def render_figures(
     # The figures in two groups of about equal work, each reading only its part of
     # the data: with two CPUs (Linux) a forked worker, on a connection of its own,
     # reads and draws the first group while this process does the second.
-    worker_names = [n for n in PARTS if PARTS[n] == "cross"]
+    worker_names = [n for n in PARTS if PARTS[n] in WORKER_PARTS]
     own_names = [n for n in PARTS if n not in worker_names]
 
     def group(db: Store, names: Sequence[str]) -> tuple[dict[str, bytes], dict[str, str]]:
