@@ -24,6 +24,7 @@ annotator's labels (counts only).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual import on
@@ -38,7 +39,7 @@ from textual.worker import Worker
 
 from ...errors import UserError
 from ...models import FINAL, LabelValue
-from ...review import Disagreement, adopted_value, decision, final_session
+from ...review import Disagreement, adopted_value, decision, final_session, mark_seen
 from ...store import Store
 from .. import clock, workers
 from ..keymap import view_bindings
@@ -108,6 +109,8 @@ class ReviewScreen(Screen[None]):
         self.loaded = False
         self.current: str | None = None
         self.raters: list[str] = []
+        self.seen: set[str] = set()
+        """Samples where this sitting recorded that the reviewer saw the disagreement."""
         """Annotators in the order shown (key 1 adopts the first)."""
         self.session = final_session(store, reviewer)
         self.reads = Reads(store, self)
@@ -267,6 +270,12 @@ class ReviewScreen(Screen[None]):
         if sid != self.current:
             return
         self.raters = sorted(labels)
+        if self.reviewer in labels and len(labels) > 1 and sid not in self.seen:
+            # A rater reviewing sees the others' labels: their own later changes here
+            # are negotiated (annotator.rounds). Written in a worker (another
+            # process's lock must not freeze the screen).
+            self.seen.add(sid)
+            self.reads.run("mark_seen", f"seen-{sid}", partial(self._mark_seen, sid))
         self.query_one("#review-labels", Static).update(
             labels_table(self.store.taxonomy, self.raters, labels)
         )
@@ -274,6 +283,10 @@ class ReviewScreen(Screen[None]):
         if sid in self.status:
             final.append(f"  {self.status[sid]}", "green bold")
         self.query_one("#review-final", Static).update(final)
+
+    def _mark_seen(self, sample_id: str) -> None:
+        with self.reads.reader() as store:
+            mark_seen(store, sample_id, self.reviewer)
 
     def index_of(self, sample_id: str) -> int | None:
         for index, item in enumerate(self.items):
