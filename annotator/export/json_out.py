@@ -22,6 +22,7 @@ import json
 from typing import Any
 
 from ..textsafe import json_visible
+from .columns import json_object
 from .counts import CountTable
 
 
@@ -39,16 +40,8 @@ def as_dict(table: CountTable) -> dict[str, Any]:
                 "name": cat.name,
                 "total": cat.total,
                 "dl_specific_total": cat.dl_specific_total,
-                "subcategories": [
-                    {
-                        "name": sub.name,
-                        "dl_specific": sub.dl_specific,
-                        "count": sub.count,
-                        "inferred": sub.inferred,
-                        "unspecified": sub.unspecified,
-                    }
-                    for sub in cat.subcategories
-                ],
+                # The keys are :data:`annotator.export.columns.COLUMNS` (those with a json_key).
+                "subcategories": [json_object(cat, sub) for sub in cat.subcategories],
             }
             for cat in table.categories
         ],

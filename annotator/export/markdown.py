@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from ..textsafe import visible
+from .columns import human_cells, human_columns, total_cells
 from .counts import CategoryCount, CountTable, share, source_description
 
 # Backslash-escaped so that names and notes render literally: | would split the
@@ -35,8 +36,9 @@ def row(*cells: object) -> str:
     return "|" + "|".join(f" {c} " if str(c) else " " for c in cells) + "|"
 
 
-def occurrences(count: int, inferred: int) -> str:
-    return f"{count} ({inferred} inferred)" if inferred else str(count)
+def align_line(aligns: list[str]) -> str:
+    """The line under a table's header: ``|---|---:|`` for ``["l", "r"]``."""
+    return "|" + "".join("---:|" if a == "r" else "---|" for a in aligns)
 
 
 def summary(table: CountTable) -> list[str]:
@@ -53,11 +55,14 @@ def summary(table: CountTable) -> list[str]:
 
 
 def category_table(cat: CategoryCount) -> list[str]:
-    lines = [row("Subcategory", "DL-Specific?", "Occurrences"), "|---|---|---:|"]
+    """One category's table: the human columns of :data:`annotator.export.columns.COLUMNS`."""
+    lines = [
+        row(*(c.title for c in human_columns())),
+        align_line([c.align for c in human_columns()]),
+    ]
     for sub in cat.subcategories:
-        flag = "-" if sub.unspecified else ("Yes" if sub.dl_specific else "No")
-        lines.append(row(cell(sub.name), flag, occurrences(sub.count, sub.inferred)))
-    lines.append(row("**Total**", "", f"**{cat.total}**"))
+        lines.append(row(*(cell(text) for text in human_cells(cat, sub))))
+    lines.append(row("**Total**", *(f"**{t}**" if t else "" for t in total_cells(cat))))
     return lines
 
 
