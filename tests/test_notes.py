@@ -15,7 +15,6 @@ from annotator.cli import cli
 from annotator.models import LabelValue, SampleIn
 from annotator.opencoding import cluster_notes
 from annotator.store import Store
-from annotator.store.machine import register_machine
 from annotator.store.notes import unspecified_notes
 
 SHAPE = "Tensor shape mismatch"
@@ -47,7 +46,7 @@ def db(tmp_path: Path) -> Path:
             LabelValue(kind="bug", category=1, subcategory="Not DL-related", category2=6,
                        note2="wrong tensor shape"),
         )  # fmt: skip
-        register_machine(store, "llm:m", "m", "http://127.0.0.1:1/v1")
+        store.register_machine("llm:m", "m", "http://127.0.0.1:1/v1")
         store.set_label(
             "s8", "llm:m", LabelValue(kind="bug", category=6, note="tensor shape wrong")
         )

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from ..errors import UserError
 from ..models import FINAL
 from ..store import Store
-from ..store.machine import machine_names
 from ..taxonomy import Taxonomy
 from .weighted import Pattern, Patterns
 
@@ -69,7 +68,7 @@ class Loaded:
 def default_annotators(store: Store) -> list[str]:
     """Every human annotator that has at least one label, ``final`` included, sorted by
     name. Machine annotators (``llm:NAME``) count only when named."""
-    machines = machine_names(store)
+    machines = store.machine_names()
     return [n for n in store.annotators_with_labels() if n not in machines]
 
 

@@ -5,7 +5,8 @@ else in the package reads and writes through its named methods, which return
 typed rows (:mod:`annotator.store.rows`) or models, never SQL or a connection.
 The methods are grouped by topic in modules of this package (queue, progress,
 decided labels, counts, dataset summaries, listings, suggester caches,
-imports) that :class:`Store` combines. Every public write method is its own
+imports, machine annotators, codebook examples) that :class:`Store` combines as
+mixins. Every public write method is its own
 ``BEGIN IMMEDIATE`` transaction (or joins the one opened by
 :meth:`Store.transaction`), so a label is durable the moment the method
 returns. The labeling rules' SQL is spelled once, in :mod:`annotator.store.rules`.
@@ -29,6 +30,7 @@ from . import attempts as _attempts
 from . import labels as _labels
 from . import samples as _samples
 from . import taxonomy_binding as _binding
+from .codebook import CodebookQueries
 from .connection import connect, write_transaction
 from .counts import CountQueries, VoteRow
 from .dataset import DatasetQueries
@@ -36,18 +38,22 @@ from .decided import DecidedQueries, RatingPattern
 from .facts import FactQueries
 from .importing import ImportWrites
 from .listing import ListingQueries
+from .machine import MachineStore
 from .metadata import MetadataWrites
 from .progress import LabelsToken, ProgressQueries
 from .queue import QueueQueries, SampleFilter
 from .rows import (
     BugCategories,
     CachedSuggestions,
+    CategoryExample,
+    CategoryLabels,
     CategoryOccurrence,
     DimensionCount,
     FactInput,
     FactRow,
     InferredRow,
     LabelRow,
+    MachineAnswer,
     PassCount,
     ProgressRow,
     QueueRow,
@@ -56,6 +62,7 @@ from .rows import (
 )
 from .samples import Outcome
 from .search import SearchStore
+from .suggest_data import SuggestQueries
 
 DEFAULT_DB = Path("db") / "annotations.db"
 
@@ -63,6 +70,8 @@ __all__ = [
     "DEFAULT_DB",
     "BugCategories",
     "CachedSuggestions",
+    "CategoryExample",
+    "CategoryLabels",
     "CategoryOccurrence",
     "DimensionCount",
     "FactInput",
@@ -70,6 +79,7 @@ __all__ = [
     "InferredRow",
     "LabelRow",
     "LabelsToken",
+    "MachineAnswer",
     "PassCount",
     "ProgressRow",
     "QueueRow",
@@ -100,6 +110,9 @@ class Store(
     ImportWrites,
     MetadataWrites,
     SearchStore,
+    SuggestQueries,
+    MachineStore,
+    CodebookQueries,
 ):
     """An open annotator database."""
 
