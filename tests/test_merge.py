@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rawsql import raw
+from rawsql import peek, tamper
 
 from annotator.cli import cli
 from annotator.errors import UserError
@@ -24,19 +24,14 @@ def _db(path: Path, n: int = 3) -> Store:
 
 
 def _snapshot(store: Store) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    labels = (
-        raw(store)
-        .execute(
-            "SELECT sample_id, annotator, kind, category, note, revision FROM labels ORDER BY 1, 2"
-        )
-        .fetchall()
+    labels = peek(
+        store,
+        "SELECT sample_id, annotator, kind, category, note, revision FROM labels ORDER BY 1, 2",
     )
-    history = (
-        raw(store)
-        .execute(
-            "SELECT sample_id, annotator, op, category, revision FROM label_history ORDER BY 1, 2, changed_at"
-        )
-        .fetchall()
+    history = peek(
+        store,
+        "SELECT sample_id, annotator, op, category, revision FROM label_history"
+        " ORDER BY 1, 2, changed_at",
     )
     return labels, history
 
@@ -75,8 +70,8 @@ def test_conflict_newest_wins_and_other_stays_in_history(tmp_path: Path) -> None
     assert mine.last_history_id("s1", "k") == mine.history("s1", "k")[-1].id
     older = _db(tmp_path / "x.db")
     older.set_label("s1", "k", LabelValue(category=3))
-    raw(older).execute("UPDATE labels SET updated_at = '2000-01-01T00:00:00.000000Z'")
-    raw(older).commit()
+    tamper(older).execute("UPDATE labels SET updated_at = '2000-01-01T00:00:00.000000Z'")
+    tamper(older).commit()
     merge_database(mine, older.path)
     assert mine.label("s1", "k").category == 10  # type: ignore[union-attr]
 
@@ -125,13 +120,13 @@ def test_merge_keeps_history_triggers_and_traces_labels_without_history(tmp_path
     alice, team = _db(tmp_path / "a.db"), _db(tmp_path / "t.db")
     alice.set_label("s0", "alice", LabelValue(category=6))
     alice.set_label("s1", "alice", LabelValue(category=7))
-    raw(alice).execute("DELETE FROM label_history WHERE sample_id = 's1'")
-    raw(alice).commit()
+    tamper(alice).execute("DELETE FROM label_history WHERE sample_id = 's1'")
+    tamper(alice).commit()
     alice.close()
     triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
-    before = raw(team).execute(triggers).fetchall()
+    before = peek(team, triggers)
     merge_database(team, tmp_path / "a.db")
-    assert raw(team).execute(triggers).fetchall() == before
+    assert peek(team, triggers) == before
     assert [h.op for h in team.history("s0", "alice")] == ["insert"]
     assert [(h.op, h.category) for h in team.history("s1", "alice")] == [("insert", 7)]
     team.set_label("s2", "team", LabelValue(category=1))  # the triggers still record

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rawsql import raw
+from rawsql import peek
 
 from annotator.cli import cli
 from annotator.errors import UserError
@@ -31,9 +31,8 @@ def _db(path: Path, n: int = 3) -> Store:
 
 
 def _state(store: Store) -> tuple[list[tuple[object, ...]], ...]:
-    conn = raw(store)
     return tuple(
-        conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+        peek(store, f"SELECT * FROM {table} ORDER BY 1, 2")
         for table in ("samples", "labels", "label_history")
     )
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rawsql import raw
+from rawsql import peek, tamper
 from test_merge_untrusted import _db, _loosen, _other, _sql, _state
 
 from annotator.cli import cli
@@ -265,7 +265,7 @@ def test_a_newer_label_in_another_spelling_wins_and_is_stored_in_ours(tmp_path: 
     _dated(other, "bob", later.astimezone(timezone(timedelta(hours=-5))).isoformat())
     merge_database(team, other)
     assert team.label("s0", "bob").category == 1  # type: ignore[union-attr]
-    stored = raw(team).execute("SELECT updated_at FROM labels WHERE annotator = 'bob'").fetchone()
+    stored = peek(team, "SELECT updated_at FROM labels WHERE annotator = 'bob'")[0]
     assert stored[0] == later.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     correction = _db(tmp_path / "c.db")
     correction.set_label("s0", "bob", LabelValue(category=9))
@@ -300,7 +300,7 @@ def test_store_refuses_a_new_name_that_reads_as_an_existing_one(store: Store) ->
 def test_an_overflowing_revision_saturates_instead_of_crashing(store: Store) -> None:
     store.upsert_sample(SampleIn(id="s0", generated_code="x"))
     store.set_label("s0", "bob", LabelValue(category=1))
-    conn = raw(store)
+    conn = tamper(store)
     conn.execute("UPDATE labels SET revision = 9223372036854775807")
     conn.commit()
     assert store.label("s0", "bob").revision == MAX_REVISION  # type: ignore[union-attr]

@@ -48,6 +48,7 @@ from .rows import (
     CategoryExample,
     CategoryLabels,
     CategoryOccurrence,
+    ConnectionSettings,
     DimensionCount,
     FactInput,
     FactRow,
@@ -73,6 +74,7 @@ __all__ = [
     "CategoryExample",
     "CategoryLabels",
     "CategoryOccurrence",
+    "ConnectionSettings",
     "DimensionCount",
     "FactInput",
     "FactRow",
@@ -155,6 +157,20 @@ class Store(
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def connection_settings(self) -> ConnectionSettings:
+        """The journal mode, foreign keys, lock wait and page size this connection uses."""
+        conn = self._db.conn
+
+        def pragma(name: str) -> Any:
+            return conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+        return ConnectionSettings(
+            journal_mode=str(pragma("journal_mode")),
+            foreign_keys=bool(pragma("foreign_keys")),
+            busy_timeout=int(pragma("busy_timeout")),
+            page_size=int(pragma("page_size")),
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:

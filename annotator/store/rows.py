@@ -239,3 +239,14 @@ class MachineAnswer(NamedTuple):
     completion_tokens: int | None
     answer: str | None
     error: str | None
+
+
+class ConnectionSettings(NamedTuple):
+    """How the store's connection is set up (:mod:`annotator.store.connection`)."""
+
+    journal_mode: str
+    """``wal`` normally; ``delete`` during a bulk import that runs alone."""
+    foreign_keys: bool
+    busy_timeout: int
+    """Milliseconds a write waits for another process's lock."""
+    page_size: int

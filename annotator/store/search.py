@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import median
@@ -89,6 +90,18 @@ class SearchStore:
     """Store methods for search and focus time."""
 
     _db: Database
+
+    def search_index_ok(self) -> bool:
+        """Whether the full-text index agrees with the samples (SQLite's FTS5
+        ``integrity-check``; a batched import rebuilds it, ``annotator doctor``-style checks
+        and the tests ask)."""
+        try:
+            self._db.conn.execute(
+                "INSERT INTO sample_fts (sample_fts, rank) VALUES ('integrity-check', 1)"
+            )
+        except sqlite3.DatabaseError:
+            return False
+        return True
 
     def search_matches(
         self, annotator: str, sample_ids: Iterable[str], text: str

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rawsql import raw
+from rawsql import tamper
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
@@ -155,8 +155,8 @@ def codebook_app(tmp_path: Path) -> Any:
     fill(store)
     store.set_label("s02", "snap", _bug(6, HOSTILE, "Tensor shape mismatch"))
     store.set_label("s03", "snap", _bug(6, "passes a list where a tensor is needed"))
-    raw(store).execute("UPDATE labels SET updated_at = '2026-01-01T00:00:00.000000Z'")
-    raw(store).commit()
+    tamper(store).execute("UPDATE labels SET updated_at = '2026-01-01T00:00:00.000000Z'")
+    tamper(store).commit()
     yield AnnotatorApp(store, "snap")
     store.close()
 
