@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..models import LabelValue
+from ..models import KINDS, LabelValue
 from ..sheetformat import INFERRED_SUFFIX, unguard
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
@@ -65,7 +65,7 @@ def _value(
     who: str,
     summary: ImportSummary,
 ) -> LabelValue | None:
-    if cells.get("cat1", "").strip().lower() == "skip":
+    if cells.get("cat1", "").strip().lower() in KINDS["skip"].sheet:
         return LabelValue(kind="skip", note=cells.get("note1", ""), flag=cells.get("flag") or None)
     value = parse_cells(
         {p: cells.get(p, "") for p in ("cat1", "note1", "cat2", "note2")},

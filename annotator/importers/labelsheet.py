@@ -27,12 +27,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..errors import UserError
-from ..models import LabelValue
+from ..models import KINDS, LabelValue
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
 from .inputs import open_regular
 
-PASS_VALUES = {"pass", "passed"}
+PASS_VALUES = set(KINDS["pass"].sheet)
+"""How a sheet spells a pass (the kinds table :data:`annotator.models.KINDS`)."""
 GROUP = re.compile(r"^(?P<who>.+)_(?P<part>cat1|note1|cat2|note2)$")
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from ..errors import UserError
 from .connection import write_transaction
 from .labels import get_label, put_label, validate_label
+from .rules import bug
 
 if TYPE_CHECKING:
     from . import Store
@@ -47,7 +48,7 @@ def unspecified_notes(store: Store, annotator: str | None = None) -> list[NoteIt
     rows = store._db.conn.execute(
         "SELECT l.sample_id, l.annotator, l.category, l.subcategory, l.note, l.category2,"
         " l.subcategory2, l.note2, l.revision FROM labels l JOIN samples s ON s.id = l.sample_id"
-        " WHERE l.kind = 'bug' AND ((l.subcategory IS NULL OR l.subcategory = ?)"
+        f" WHERE {bug('l.kind')} AND ((l.subcategory IS NULL OR l.subcategory = ?)"
         " OR (l.category2 IS NOT NULL AND (l.subcategory2 IS NULL OR l.subcategory2 = ?)))"
         f" AND l.annotator NOT IN (SELECT name FROM machine_annotators) {who}"
         " ORDER BY s.rowid, l.annotator",
@@ -93,7 +94,7 @@ def unconfirmed_subcategories(store: Store, annotator: str | None = None) -> lis
         "SELECT l.sample_id, l.annotator, l.category, l.subcategory, l.subcategory_inferred,"
         " l.note, l.category2, l.subcategory2, l.subcategory2_inferred, l.note2, l.revision"
         " FROM labels l JOIN samples s ON s.id = l.sample_id"
-        " WHERE l.kind = 'bug' AND l.category IS NOT NULL"
+        f" WHERE {bug('l.kind')} AND l.category IS NOT NULL"
         " AND ((l.subcategory IS NULL OR l.subcategory = ? OR l.subcategory_inferred = 1)"
         " OR (l.category2 IS NOT NULL AND (l.subcategory2 IS NULL OR l.subcategory2 = ?"
         " OR l.subcategory2_inferred = 1)))"

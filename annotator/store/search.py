@@ -25,6 +25,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .connection import now, write_transaction
+from .rules import labeled
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_TOKENS = 10
@@ -164,7 +165,7 @@ class SearchStore:
         rows = self._db.conn.execute(
             "SELECT l.annotator, l.category, t.seconds FROM labels l JOIN label_time t"
             " ON t.sample_id = l.sample_id AND t.annotator = l.annotator"
-            " WHERE l.kind != 'skip' AND t.seconds > 0"
+            f" WHERE {labeled('l.kind')} AND t.seconds > 0"
         ).fetchall()
         by_annotator: dict[str, list[float]] = {}
         by_category: dict[int, list[float]] = {}
