@@ -40,6 +40,8 @@ from .importing import ImportWrites
 from .listing import ListingQueries
 from .machine import MachineStore
 from .metadata import MetadataWrites
+from .migrate import MigrationStore
+from .notes import NoteQueries
 from .progress import LabelsToken, ProgressQueries
 from .queue import QueueQueries, SampleFilter
 from .rows import (
@@ -115,6 +117,8 @@ class Store(
     SuggestQueries,
     MachineStore,
     CodebookQueries,
+    NoteQueries,
+    MigrationStore,
 ):
     """An open annotator database."""
 
