@@ -16,10 +16,10 @@ Nothing here imports Textual.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -66,6 +66,9 @@ from .rows import (
 from .samples import Outcome
 from .search import SearchStore
 from .suggest_data import SuggestQueries
+
+if TYPE_CHECKING:
+    from .merge import MergeSummary
 
 DEFAULT_DB = Path("db") / "annotations.db"
 
@@ -248,6 +251,20 @@ class Store(
     def delete_label(self, sample_id: str, annotator: str) -> None:
         with write_transaction(self._db):
             _labels.delete_label(self._db, sample_id, annotator)
+
+    # -- merging other annotators' databases (store/merge.py) ---------------
+    def merge_databases(
+        self, others: Sequence[str | Path], take_final: bool = False
+    ) -> list[MergeSummary]:
+        """Merge every file of ``others`` into this database in one transaction
+        (:func:`annotator.store.merge.merge_into`)."""
+        from .merge import merge_into  # only the merge command needs the merge code
+
+        return merge_into(self._db, self.path, self.taxonomy, others, take_final)
+
+    def merge_database(self, other: str | Path, take_final: bool = False) -> MergeSummary:
+        """Merge one file (:meth:`merge_databases`)."""
+        return self.merge_databases([other], take_final)[0]
 
     # -- the paper's tables (store/attempts.py) -----------------------------
     def attempts(self) -> list[_attempts.AttemptRow]:
