@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..models import KINDS, LabelValue
+from ..models import PASS_KIND, LabelValue, kind_of_sheet_cell
 from ..sheetformat import INFERRED_SUFFIX, unguard
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
@@ -65,8 +65,11 @@ def _value(
     who: str,
     summary: ImportSummary,
 ) -> LabelValue | None:
-    if cells.get("cat1", "").strip().lower() in KINDS["skip"].sheet:
-        return LabelValue(kind="skip", note=cells.get("note1", ""), flag=cells.get("flag") or None)
+    kind = kind_of_sheet_cell(cells.get("cat1", ""))
+    # A kind spelled in the cell (the kinds table) other than a pass, which the DLEval
+    # reader below knows too: a skip today, with its note and flag.
+    if kind is not None and kind != PASS_KIND:
+        return LabelValue(kind=kind, note=cells.get("note1", ""), flag=cells.get("flag") or None)
     value = parse_cells(
         {p: cells.get(p, "") for p in ("cat1", "note1", "cat2", "note2")},
         taxonomy,
