@@ -17,7 +17,9 @@ and returns text.
   "n_samples", "ties", "categories": [...]}]}`` with the categories as in
   :mod:`annotator.export.json_out`, each row with its ``percent``.
 
-Every name from the data is escaped for its format.
+The subcategory columns (CSV and JSON: all of them; Markdown and LaTeX: the
+attributes such as DL-Specific? before the groups) are those of
+:mod:`annotator.export.columns`. Every name from the data is escaped for its format.
 """
 
 from __future__ import annotations

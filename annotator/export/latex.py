@@ -1,7 +1,8 @@
 """LaTeX occurrence table for a paper (booktabs).
 
 Contract: :func:`render` returns a ``table`` environment holding one
-``tabular`` with the columns Subcategory | DL-Specific? | Occurrences: per
+``tabular`` with the columns Subcategory | DL-Specific? | Occurrences (the
+human columns of :mod:`annotator.export.columns`): per
 category a bold heading row, its subcategories in taxonomy order (inferred
 counts read ``12 (3 inferred)``) and a bold Total row, categories separated
 by ``\\midrule``; ``\\toprule`` / ``\\bottomrule`` around it. It needs

@@ -3,7 +3,8 @@
 Contract: :func:`render` returns a Markdown document: a summary table of all
 categories (occurrences, occurrences in DL-specific subcategories and their
 share) and then one table per category in taxonomy order with the columns
-Subcategory | DL-Specific? | Occurrences and a bold Total row
+Subcategory | DL-Specific? | Occurrences (the human columns of
+:mod:`annotator.export.columns`) and a bold Total row
 (``| **Total** | | **57** |``). An occurrence count whose subcategory was
 inferred from a note reads ``12 (3 inferred)``. :func:`cell` makes any text
 safe inside a table cell: ``|`` and the characters ``\\ * _ ` [ ] < >`` are
