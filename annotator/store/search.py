@@ -93,9 +93,9 @@ class SearchStore:
     _db: Database
 
     def search_index_ok(self) -> bool:
-        """Whether the full-text index agrees with the samples (SQLite's FTS5
-        ``integrity-check``; a batched import rebuilds it, ``annotator doctor``-style checks
-        and the tests ask)."""
+        """Whether the full-text index is sound (SQLite's FTS5 ``integrity-check``; from
+        SQLite 3.44 on it also compares the index with the sample texts). A batched
+        import writes the index itself, so the tests ask after one."""
         try:
             self._db.conn.execute(
                 "INSERT INTO sample_fts (sample_fts, rank) VALUES ('integrity-check', 1)"
