@@ -36,8 +36,8 @@ def test_connection_settings_and_search_index(tmp_path: Path) -> None:
     assert (settings.journal_mode, settings.foreign_keys) == ("wal", True)
     store.upsert_sample(SampleIn(id="s0", generated_code="x = 1"))
     assert store.search_index_ok()
-    # Bad state on purpose: the index's document sizes gone (SQLite 3.40's check reads
-    # the index itself; comparing it with the content table came later).
+    # Bad state on purpose: the index's document sizes gone (the check of SQLite 3.40
+    # reads the index itself; only newer versions compare it with the content table).
     conn = tamper(store)
     conn.execute("DELETE FROM sample_fts_docsize")
     conn.commit()

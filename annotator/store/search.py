@@ -93,8 +93,8 @@ class SearchStore:
     _db: Database
 
     def search_index_ok(self) -> bool:
-        """Whether the full-text index is sound (SQLite's FTS5 ``integrity-check``; from
-        SQLite 3.44 on it also compares the index with the sample texts). A batched
+        """Whether the full-text index is sound (SQLite's FTS5 ``integrity-check``; newer
+        SQLite versions also compare the index with the sample texts). A batched
         import writes the index itself, so the tests ask after one."""
         try:
             self._db.conn.execute(
