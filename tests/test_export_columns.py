@@ -83,3 +83,25 @@ def test_every_writer_header_is_the_column_list(study: tuple[Path, Path]) -> Non
     md = _export(study, "--format", "md")
     titles = [c.title for c in columns.COLUMNS if c.title is not None]
     assert "| " + " | ".join(str(t) for t in titles) + " |" in md.splitlines()
+
+
+def test_a_new_category_column_reaches_json_and_the_summary(
+    study: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = columns.CategoryColumn(
+        lambda c: len(c.subcategories),
+        json_key="rows",
+        title="Rows",
+        total=lambda t: str(sum(len(c.subcategories) for c in t.categories)),
+    )
+    monkeypatch.setattr(columns, "CATEGORY_COLUMNS", (*columns.CATEGORY_COLUMNS, extra))
+    doc = json.loads(_export(study, "--format", "json"))
+    first = doc["categories"][0]
+    assert first["rows"] == len(first["subcategories"])
+    assert list(first)[-2:] == ["rows", "subcategories"]
+    md = _export(study, "--format", "md").splitlines()
+    header = next(line for line in md if line.startswith("| Category |"))
+    assert header.endswith("| DL-Specific % | Rows |")
+    assert (
+        next(line for line in md if line.startswith("| **Total** | **")).count("|") == 6
+    )  # five cells

@@ -16,8 +16,12 @@ instead of spelling the columns:
   per row in a cross table, while the per-group cells there show the count.
   A ``total`` gives the column's cell in a category's Total row.
 
-So a new column of the occurrence table is one :class:`Column` here plus its
-value in :mod:`annotator.export.counts` (and in the store when SQL counts it).
+:data:`CATEGORY_COLUMNS` does the same for a category's own row: the JSON
+category object (before its ``subcategories``) and the Markdown summary table.
+
+So a new column of the occurrence table is one :class:`Column` (or
+:class:`CategoryColumn`) here plus its value in :mod:`annotator.export.counts`
+(and in the store when SQL counts it).
 A human ``text`` of ``-`` means "does not apply" (LaTeX writes ``--``).
 """
 
@@ -27,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .counts import CategoryCount, SubcategoryCount
+from .counts import CategoryCount, CountTable, SubcategoryCount, share
 
 Row = tuple[CategoryCount, SubcategoryCount]
 
@@ -139,3 +143,57 @@ def human_cells(cat: CategoryCount, sub: SubcategoryCount) -> list[str]:
 def total_cells(cat: CategoryCount) -> list[str]:
     """The human Total row after its label: each column's total or empty."""
     return [c.total(cat) if c.total else "" for c in human_columns()[1:]]
+
+
+@dataclass(frozen=True)
+class CategoryColumn:
+    """One column of a category's own row (its totals)."""
+
+    value: Callable[[CategoryCount], Any]
+    json_key: str | None = None
+    """The key in the JSON category object; None: not in JSON."""
+    title: str | None = None
+    """The header in the Markdown summary; None: not shown there."""
+    text: Callable[[CategoryCount], str] | None = None
+    """The summary cell (default: ``str`` of the value)."""
+    total: Callable[[CountTable], str] | None = None
+    """The summary's Total row cell (None: the word Total, for the label column)."""
+    align: str = "r"
+
+    def human(self, cat: CategoryCount) -> str:
+        return self.text(cat) if self.text else str(self.value(cat))
+
+
+CATEGORY_COLUMNS: tuple[CategoryColumn, ...] = (
+    CategoryColumn(lambda c: c.id, json_key="id"),
+    CategoryColumn(
+        lambda c: c.name,
+        json_key="name",
+        title="Category",
+        text=lambda c: f"{c.id}. {c.name}",
+        align="l",
+    ),
+    CategoryColumn(
+        lambda c: c.total, json_key="total", title="Occurrences", total=lambda t: str(t.total)
+    ),
+    CategoryColumn(
+        lambda c: c.dl_specific_total,
+        json_key="dl_specific_total",
+        title="DL-Specific",
+        total=lambda t: str(t.dl_specific_total),
+    ),
+    CategoryColumn(
+        lambda c: share(c.dl_specific_total, c.total),
+        title="DL-Specific %",
+        total=lambda t: share(t.dl_specific_total, t.total),
+    ),
+)
+
+
+def category_json(cat: CategoryCount) -> dict[str, Any]:
+    return {c.json_key: c.value(cat) for c in CATEGORY_COLUMNS if c.json_key is not None}
+
+
+def summary_columns() -> tuple[CategoryColumn, ...]:
+    """The Markdown summary's columns; the first is the row label (the category)."""
+    return tuple(c for c in CATEGORY_COLUMNS if c.title is not None)

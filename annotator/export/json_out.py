@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from ..textsafe import json_visible
-from .columns import json_object
+from .columns import category_json, json_object
 from .counts import CountTable
 
 
@@ -36,11 +36,9 @@ def as_dict(table: CountTable) -> dict[str, Any]:
         "taxonomy": {"name": table.taxonomy_name, "version": table.taxonomy_version},
         "categories": [
             {
-                "id": cat.id,
-                "name": cat.name,
-                "total": cat.total,
-                "dl_specific_total": cat.dl_specific_total,
-                # The keys are :data:`annotator.export.columns.COLUMNS` (those with a json_key).
+                # The keys are those of annotator.export.columns (CATEGORY_COLUMNS, then
+                # COLUMNS for each subcategory) that have a json_key.
+                **category_json(cat),
                 "subcategories": [json_object(cat, sub) for sub in cat.subcategories],
             }
             for cat in table.categories

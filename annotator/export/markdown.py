@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 
 from ..textsafe import visible
-from .columns import human_cells, human_columns, total_cells
-from .counts import CategoryCount, CountTable, share, source_description
+from .columns import human_cells, human_columns, summary_columns, total_cells
+from .counts import CategoryCount, CountTable, source_description
 
 # Backslash-escaped so that names and notes render literally: | would split the
 # cell, the others would turn text into emphasis, code, links or HTML.
@@ -43,15 +43,13 @@ def align_line(aligns: list[str]) -> str:
 
 
 def summary(table: CountTable) -> list[str]:
-    lines = [
-        row("Category", "Occurrences", "DL-Specific", "DL-Specific %"),
-        "|---|---:|---:|---:|",
-    ]
+    """One row per category: the summary columns of :mod:`annotator.export.columns`."""
+    columns = summary_columns()
+    lines = [row(*(c.title for c in columns)), align_line([c.align for c in columns])]
     for cat in table.categories:
-        dl = cat.dl_specific_total
-        lines.append(row(cell(f"{cat.id}. {cat.name}"), cat.total, dl, share(dl, cat.total)))
-    dl, total = table.dl_specific_total, table.total
-    lines.append(row("**Total**", f"**{total}**", f"**{dl}**", f"**{share(dl, total)}**"))
+        lines.append(row(*(cell(c.human(cat)) for c in columns)))
+    totals = [c.total(table) if c.total else "Total" for c in columns]
+    lines.append(row(*(f"**{t}**" for t in totals)))
     return lines
 
 
