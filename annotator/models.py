@@ -85,7 +85,8 @@ KINDS: dict[str, KindSpec] = {
 """Every label kind, in the order of :data:`Kind`: the one table that the store's SQL
 (:mod:`annotator.store.rules`), the labeling keys, glyphs and help, and the sheet
 reader and writer derive from. A new kind is a row here, the name in :data:`Kind`,
-and a migration widening the schema's CHECK (tests/test_kinds.py compares them; it also
+and a migration widening the schema's CHECK on ``labels`` (and, for a deciding kind, on
+``gold`` and ``training_answers``; tests/test_kinds.py compares them; it also
 checks the ``annotator_progress`` view of migration m006, which spells the kinds in SQL
 and needs the same migration to redefine it if the new kind counts differently)."""
 

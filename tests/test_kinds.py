@@ -27,12 +27,22 @@ from annotator.store import SampleFilter, Store
 from annotator.store.schema import current_schema
 
 
+def _checked_kinds(schema: str, table: str) -> list[str]:
+    """The kinds ``table``'s CHECK allows in what the migrations produce."""
+    body = re.search(rf"CREATE TABLE {table} \((.*?)\n\);", schema, re.S)
+    assert body is not None, table
+    check = re.search(r"kind TEXT NOT NULL CHECK \(kind IN \(([^)]*)\)\)", body.group(1))
+    assert check is not None, table
+    return [k.strip().strip("'") for k in check.group(1).split(",")]
+
+
 def test_the_table_names_every_kind_of_the_type_and_the_schema() -> None:
     assert list(KINDS) == list(get_args(Kind))
     schema = current_schema()  # what the migrations produce
-    check = re.search(r"kind TEXT NOT NULL CHECK \(kind IN \(([^)]*)\)\)", schema)
-    assert check is not None
-    assert [k.strip().strip("'") for k in check.group(1).split(",")] == list(KINDS)
+    assert _checked_kinds(schema, "labels") == list(KINDS)
+    # A gold reference and a training answer are decisions (m011).
+    for table in ("gold", "training_answers"):
+        assert _checked_kinds(schema, table) == list(DECIDING_KINDS)
 
 
 def _value(kind: str) -> LabelValue:

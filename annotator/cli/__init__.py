@@ -44,6 +44,7 @@ LAZY_COMMANDS = {
     "report": "exporting",
     "merge": "merging",
     "figures": "figures",
+    "gold": "gold",
 }
 CLI_MODULES = (
     "data",
@@ -56,6 +57,7 @@ CLI_MODULES = (
     "llm",
     "notes",
     "figures",
+    "gold",
 )
 
 

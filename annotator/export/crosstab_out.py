@@ -30,10 +30,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ..sheet.cells import guard_row
 from .columns import attribute_columns, csv_cells, csv_header
 from .counts import source_description
 from .crosstab import BY_TITLES, CrossTable
-from .csv_safe import guard_row
 from .json_out import as_dict
 from .latex import cell as tex_cell
 from .latex import escape, tex_row

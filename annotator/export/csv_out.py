@@ -7,7 +7,7 @@ taxonomy order, including subcategories with no occurrence; the
 ``Unspecified`` row (labels without a subcategory) has an empty
 ``dl_specific``. There are no total rows, so summing ``count`` per category
 gives its total. Text cells a spreadsheet would evaluate get a leading ``'``
-(:mod:`annotator.export.csv_safe`) unless ``guard_formulas`` is false.
+(:mod:`annotator.sheet.cells`) unless ``guard_formulas`` is false.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from __future__ import annotations
 import csv
 import io
 
+from ..sheet.cells import guard_row
 from .columns import csv_cells, csv_header
 from .counts import CountTable
-from .csv_safe import guard_row
 
 
 def render(table: CountTable, guard_formulas: bool = True) -> str:

@@ -4,9 +4,9 @@ Contract: :class:`Store` wraps an open database and a taxonomy; everything
 else in the package reads and writes through its named methods, which return
 typed rows (:mod:`annotator.store.rows`) or models, never SQL or a connection.
 The methods are grouped by topic in modules of this package (queue, progress,
-decided labels, counts, dataset summaries, listings, suggester caches,
-imports, machine annotators, codebook examples) that :class:`Store` combines as
-mixins. Every public write method is its own
+decided labels, counts, listings, suggester caches, imports, machine annotators,
+codebook examples, notes, taxonomy relabeling, the gold set) that :class:`Store`
+combines as mixins. Every public write method is its own
 ``BEGIN IMMEDIATE`` transaction (or joins the one opened by
 :meth:`Store.transaction`), so a label is durable the moment the method
 returns. The labeling rules' SQL is spelled once, in :mod:`annotator.store.rules`.
@@ -33,14 +33,13 @@ from . import taxonomy_binding as _binding
 from .codebook import CodebookQueries
 from .connection import connect, write_transaction
 from .counts import CountQueries, VoteRow
-from .dataset import DatasetQueries
 from .decided import DecidedQueries, RatingPattern
 from .facts import FactQueries
+from .gold import GoldQueries
 from .importing import ImportWrites
 from .listing import ListingQueries
 from .machine import MachineStore
 from .metadata import MetadataWrites
-from .migrate import MigrationStore
 from .notes import NoteQueries
 from .progress import LabelsToken, ProgressQueries
 from .queue import QueueQueries, SampleFilter
@@ -51,13 +50,11 @@ from .rows import (
     CategoryLabels,
     CategoryOccurrence,
     ConnectionSettings,
-    DimensionCount,
     FactInput,
     FactRow,
     InferredRow,
     LabelRow,
     MachineAnswer,
-    PassCount,
     ProgressRow,
     QueueRow,
     RatingRow,
@@ -66,6 +63,7 @@ from .rows import (
 from .samples import Outcome
 from .search import SearchStore
 from .suggest_data import SuggestQueries
+from .taxonomy_relabel import MigrationStore
 
 if TYPE_CHECKING:
     from .merge import MergeSummary
@@ -80,14 +78,12 @@ __all__ = [
     "CategoryLabels",
     "CategoryOccurrence",
     "ConnectionSettings",
-    "DimensionCount",
     "FactInput",
     "FactRow",
     "InferredRow",
     "LabelRow",
     "LabelsToken",
     "MachineAnswer",
-    "PassCount",
     "ProgressRow",
     "QueueRow",
     "RatingPattern",
@@ -111,7 +107,6 @@ class Store(
     ProgressQueries,
     DecidedQueries,
     CountQueries,
-    DatasetQueries,
     ListingQueries,
     FactQueries,
     ImportWrites,
@@ -122,6 +117,7 @@ class Store(
     CodebookQueries,
     NoteQueries,
     MigrationStore,
+    GoldQueries,
 ):
     """An open annotator database."""
 
