@@ -44,11 +44,12 @@ from dataclasses import dataclass
 
 from ..agreement import resolve_annotators
 from ..errors import UserError
+from ..models import BUG_KIND
 from ..opencoding import cluster_notes
 from ..rounds import conflicts as round_conflicts
 from ..rounds import rounds
 from ..store import DecidedEntry, Store
-from ..store.notes import UNSPECIFIED, unspecified_notes
+from ..store.notes import UNSPECIFIED
 
 DEFAULT_BATCH = 50
 
@@ -193,7 +194,7 @@ def saturation(
     first_sub: dict[tuple[int, str], int] = {}
     for state in store.decided_states(names):
         found = batch_of.get(state.sample_id)
-        if found is None or state.kind != "bug":
+        if found is None or state.kind != BUG_KIND:
             continue
         index = found
         for cat, sub in (
@@ -206,7 +207,7 @@ def saturation(
             if pair is not None:
                 first_sub[pair] = min(first_sub.get(pair, index), index)
     first_cluster: dict[str, int] = {}
-    for cluster in cluster_notes(unspecified_notes(store)) if with_clusters else []:
+    for cluster in cluster_notes(store.unspecified_notes()) if with_clusters else []:
         seen = [batch_of[sid] for sid in cluster.sample_ids if sid in batch_of]
         if seen:
             first_cluster[cluster.name] = min(seen)

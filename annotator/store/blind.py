@@ -35,7 +35,7 @@ from .rows import QueueRow
 
 if TYPE_CHECKING:
     from . import Store
-    from .codebook import CategoryExample
+    from .rows import CategoryExample
 
 BLIND_STATUSES = ("unlabeled", "labeled", "flagged", "skipped")
 """Queue statuses a blind annotator may filter by (all about their own labels)."""
@@ -178,14 +178,10 @@ class BlindStore:
         self, category: int, *, limit: int = 5, exclude: str | None = None
     ) -> list[CategoryExample]:
         """The codebook's examples of ``category``: this annotator's own labels only."""
-        from .codebook import category_examples
-
-        return category_examples(
-            self._store, category, self.annotator, blind=True, limit=limit, exclude=exclude
+        return self._store.codebook_examples(
+            category, self.annotator, blind=True, limit=limit, exclude=exclude
         )
 
     def own_categories(self, sample_ids: list[str]) -> dict[str, set[int]]:
         """This annotator's bug categories on those of ``sample_ids`` they labeled."""
-        from .suggest_data import own_labels_of
-
-        return own_labels_of(self._store, self.annotator, sample_ids)
+        return self._store.own_bug_categories(self.annotator, sample_ids)
