@@ -39,6 +39,7 @@ from .listing import ListingQueries
 from .metadata import MetadataWrites
 from .progress import LabelsToken, ProgressQueries
 from .queue import QueueQueries, SampleFilter
+from .retest import RetestQueries
 from .rows import (
     BugCategories,
     CachedSuggestions,
@@ -52,6 +53,8 @@ from .rows import (
     ProgressRow,
     QueueRow,
     RatingRow,
+    RetestPair,
+    RetestPlan,
     StoreStatus,
 )
 from .samples import Outcome
@@ -75,6 +78,8 @@ __all__ = [
     "QueueRow",
     "RatingPattern",
     "RatingRow",
+    "RetestPair",
+    "RetestPlan",
     "SampleFilter",
     "Store",
     "StoreStatus",
@@ -100,6 +105,7 @@ class Store(
     ImportWrites,
     MetadataWrites,
     SearchStore,
+    RetestQueries,
 ):
     """An open annotator database."""
 

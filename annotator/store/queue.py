@@ -64,7 +64,30 @@ QUEUE_ORDER = (
 FILTER_COLUMNS = ("model", "stage", "data_type", "task_type")
 
 
-def _where(filt: SampleFilter, annotator: str | None) -> tuple[str, list[Any]]:
+def _joined(annotator: str, hidden: frozenset[str] | None) -> tuple[str, list[Any]]:
+    """``samples s`` joined to the annotator's labels ``l``.
+
+    With ``hidden`` (a blind sitting's due re-shows, :mod:`.retest`): those samples'
+    labels are left out, so that they read as unlabeled everywhere in the query (order,
+    status filter, row), and their second answer, once given, stands in for the label.
+    Without: the plain join (the query is unchanged when no re-show is due).
+    """
+    if not hidden:
+        return "samples s LEFT JOIN labels l ON l.sample_id = s.id AND l.annotator = ?", [annotator]
+    ids = json.dumps(sorted(hidden))
+    columns = "sample_id, kind, category, subcategory, category2, flag"
+    return (
+        f"samples s LEFT JOIN (SELECT {columns} FROM labels WHERE annotator = ?"
+        " AND sample_id NOT IN (SELECT value FROM json_each(?))"
+        f" UNION ALL SELECT {columns} FROM retest_answers WHERE annotator = ?"
+        " AND sample_id IN (SELECT value FROM json_each(?))) l ON l.sample_id = s.id",
+        [annotator, ids, annotator, ids],
+    )
+
+
+def _where(
+    filt: SampleFilter, annotator: str | None, hidden: frozenset[str] | None = None
+) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     for column in FILTER_COLUMNS:
@@ -81,7 +104,7 @@ def _where(filt: SampleFilter, annotator: str | None) -> tuple[str, list[Any]]:
         )
         params.append(filt.harness_status)
     if filt.text:
-        clause, args = text_clause(filt.text, annotator)
+        clause, args = text_clause(filt.text, annotator, hidden)
         clauses.append(clause)
         params += args
     if filt.ids is not None:
@@ -120,17 +143,19 @@ class QueueQueries:
         *,
         offset: int = 0,
         limit: int | None = None,
+        hidden: frozenset[str] | None = None,
     ) -> list[QueueRow]:
         """A page of the annotator's queue: unlabeled failing samples first, then
-        unlabeled passing ones, then those already labeled; each in import order."""
-        where, params = _where(filt or SampleFilter(), annotator)
+        unlabeled passing ones, then those already labeled; each in import order.
+        ``hidden``: samples whose label reads as absent (see :func:`_joined`)."""
+        joined, join_args = _joined(annotator, hidden)
+        where, params = _where(filt or SampleFilter(), annotator, hidden)
         sql = (
             "SELECT s.id, s.passed, s.model, s.stage, s.data_type, s.task_type,"
             " l.kind, l.category, l.subcategory, l.category2, l.flag"
-            " FROM samples s LEFT JOIN labels l ON l.sample_id = s.id AND l.annotator = ?"
-            f" WHERE {where} ORDER BY {QUEUE_ORDER}"
+            f" FROM {joined} WHERE {where} ORDER BY {QUEUE_ORDER}"
         )
-        args: list[Any] = [annotator, *params]
+        args: list[Any] = [*join_args, *params]
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
@@ -139,13 +164,17 @@ class QueueQueries:
             for sid, passed, *rest in self._db.conn.execute(sql, args)
         ]
 
-    def queue_count(self, annotator: str, filt: SampleFilter | None = None) -> int:
-        where, params = _where(filt or SampleFilter(), annotator)
-        sql = (
-            "SELECT COUNT(*) FROM samples s LEFT JOIN labels l"
-            f" ON l.sample_id = s.id AND l.annotator = ? WHERE {where}"
-        )
-        return int(self._db.conn.execute(sql, [annotator, *params]).fetchone()[0])
+    def queue_count(
+        self,
+        annotator: str,
+        filt: SampleFilter | None = None,
+        *,
+        hidden: frozenset[str] | None = None,
+    ) -> int:
+        joined, join_args = _joined(annotator, hidden)
+        where, params = _where(filt or SampleFilter(), annotator, hidden)
+        sql = f"SELECT COUNT(*) FROM {joined} WHERE {where}"
+        return int(self._db.conn.execute(sql, [*join_args, *params]).fetchone()[0])
 
     def distinct_values(self, column: str) -> list[str]:
         """Values in use for a filterable column (model, stage, data_type, task_type)."""
