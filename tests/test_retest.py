@@ -313,3 +313,23 @@ def test_self_agreement_matches_a_hand_computation(tmp_path: Path) -> None:
     assert got["alice"]["flips"] == [{"sample_id": "s04", "first": "2", "second": "1"}]
     text = run(path, "agreement", "--retest", "--bootstrap", "0")
     assert "83.3%" in text and "0.769" in text and "s04" in text
+
+
+def test_category_filter_reads_a_reshows_second_answer_not_its_first(db: Path) -> None:
+    run(db, "retest", "set", "1", "--after", "3")
+    with Store.open(db) as store:
+        view = BlindView(store, "alice")
+        # s01 and s04 were category 1 at first; s01 is a re-show: only s04 matches.
+        mine = SampleFilter(category=1)
+        assert [r.id for r in view.queue(mine)] == ["s04"]
+        view.set_label("s01", LabelValue(category=3))
+        assert [r.id for r in view.queue(SampleFilter(category=3))] == ["s01", "s06"]
+        assert view.queue_count(mine) == 1
+        # The labeled part of the queue now holds the answered re-show, with its answer.
+        labeled = view.queue(SampleFilter(status="labeled"))
+        assert [(r.id, r.category) for r in labeled] == [
+            ("s01", 3),
+            ("s04", 1),
+            ("s05", 2),
+            ("s06", 3),
+        ]

@@ -10,6 +10,7 @@ so they stay fast at 100k samples.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,25 +65,35 @@ QUEUE_ORDER = (
 FILTER_COLUMNS = ("model", "stage", "data_type", "task_type")
 
 
+_LABEL_COLUMN = re.compile(r"(?<![\w.])l\.(\w+)")
+
+
 def _joined(annotator: str, hidden: frozenset[str] | None) -> tuple[str, list[Any]]:
     """``samples s`` joined to the annotator's labels ``l``.
 
     With ``hidden`` (a blind sitting's due re-shows, :mod:`.retest`): those samples'
-    labels are left out, so that they read as unlabeled everywhere in the query (order,
-    status filter, row), and their second answer, once given, stands in for the label.
-    Without: the plain join (the query is unchanged when no re-show is due).
+    labels are left out of the join (``l0``), and their second answers joined instead
+    (``r``); :func:`_masked` then reads each ``l.x`` as ``COALESCE(l0.x, r.x)`` (at most
+    one of the two rows exists for a sample), so that a re-show reads as unlabeled
+    everywhere in the query (order, status filter, row) until it is answered. Both joins
+    stay index lookups. Without: the plain join (the query is unchanged when no re-show
+    is due).
     """
     if not hidden:
         return "samples s LEFT JOIN labels l ON l.sample_id = s.id AND l.annotator = ?", [annotator]
     ids = json.dumps(sorted(hidden))
-    columns = "sample_id, kind, category, subcategory, category2, flag"
     return (
-        f"samples s LEFT JOIN (SELECT {columns} FROM labels WHERE annotator = ?"
-        " AND sample_id NOT IN (SELECT value FROM json_each(?))"
-        f" UNION ALL SELECT {columns} FROM retest_answers WHERE annotator = ?"
-        " AND sample_id IN (SELECT value FROM json_each(?))) l ON l.sample_id = s.id",
+        "samples s LEFT JOIN labels l0 ON l0.sample_id = s.id AND l0.annotator = ?"
+        " AND l0.sample_id NOT IN (SELECT value FROM json_each(?))"
+        " LEFT JOIN retest_answers r ON r.sample_id = s.id AND r.annotator = ?"
+        " AND r.sample_id IN (SELECT value FROM json_each(?))",
         [annotator, ids, annotator, ids],
     )
+
+
+def _masked(sql: str, hidden: frozenset[str] | None) -> str:
+    """``sql`` (over ``l``) over the join of :func:`_joined` with ``hidden``."""
+    return _LABEL_COLUMN.sub(r"COALESCE(l0.\1, r.\1)", sql) if hidden else sql
 
 
 def _where(
@@ -119,6 +130,16 @@ def _where(
         params += [filt.category, filt.category]
         if filt.category_annotator:
             params.append(filt.category_annotator)
+        if hidden and filt.category_annotator == annotator:
+            # A re-show's category is its second answer's (once given), never its first's.
+            ids = json.dumps(sorted(hidden))
+            clauses[-1] = (
+                f"({clauses[-1][:-1]} AND c.sample_id NOT IN (SELECT value FROM json_each(?)))"
+                f" OR EXISTS (SELECT 1 FROM retest_answers c WHERE c.sample_id = s.id"
+                f" AND {bug('c.kind')} AND (c.category = ? OR c.category2 = ?)"
+                " AND c.annotator = ? AND c.sample_id IN (SELECT value FROM json_each(?))))"
+            )
+            params += [ids, filt.category, filt.category, annotator, ids]
     if filt.status is not None and annotator is not None:
         status_sql = {
             "unlabeled": "l.sample_id IS NULL",
@@ -150,10 +171,14 @@ class QueueQueries:
         ``hidden``: samples whose label reads as absent (see :func:`_joined`)."""
         joined, join_args = _joined(annotator, hidden)
         where, params = _where(filt or SampleFilter(), annotator, hidden)
+        columns = _masked(
+            "s.id, s.passed, s.model, s.stage, s.data_type, s.task_type,"
+            " l.kind, l.category, l.subcategory, l.category2, l.flag",
+            hidden,
+        )
         sql = (
-            "SELECT s.id, s.passed, s.model, s.stage, s.data_type, s.task_type,"
-            " l.kind, l.category, l.subcategory, l.category2, l.flag"
-            f" FROM {joined} WHERE {where} ORDER BY {QUEUE_ORDER}"
+            f"SELECT {columns} FROM {joined}"
+            f" WHERE {_masked(where, hidden)} ORDER BY {_masked(QUEUE_ORDER, hidden)}"
         )
         args: list[Any] = [*join_args, *params]
         if limit is not None:
@@ -173,7 +198,7 @@ class QueueQueries:
     ) -> int:
         joined, join_args = _joined(annotator, hidden)
         where, params = _where(filt or SampleFilter(), annotator, hidden)
-        sql = f"SELECT COUNT(*) FROM {joined} WHERE {where}"
+        sql = f"SELECT COUNT(*) FROM {joined} WHERE {_masked(where, hidden)}"
         return int(self._db.conn.execute(sql, [*join_args, *params]).fetchone()[0])
 
     def distinct_values(self, column: str) -> list[str]:
