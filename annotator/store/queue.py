@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..models import FINAL
+from .retest import answered_among
 from .rows import QueueRow
 from .rules import bug, decided
 from .search import text_clause
@@ -68,32 +69,43 @@ FILTER_COLUMNS = ("model", "stage", "data_type", "task_type")
 _LABEL_COLUMN = re.compile(r"(?<![\w.])l\.(\w+)")
 
 
-def _joined(annotator: str, hidden: frozenset[str] | None) -> tuple[str, list[Any]]:
+def _joined(
+    annotator: str, hidden: frozenset[str] | None, answered: set[str]
+) -> tuple[str, list[Any]]:
     """``samples s`` joined to the annotator's labels ``l``.
 
     With ``hidden`` (a blind sitting's due re-shows, :mod:`.retest`): those samples'
-    labels are left out of the join (``l0``), and their second answers joined instead
-    (``r``); :func:`_masked` then reads each ``l.x`` as ``COALESCE(l0.x, r.x)`` (at most
-    one of the two rows exists for a sample), so that a re-show reads as unlabeled
-    everywhere in the query (order, status filter, row) until it is answered. Both joins
-    stay index lookups. Without: the plain join (the query is unchanged when no re-show
+    labels are left out of the join (``l0``), and the second answers of those
+    ``answered`` joined instead (``r``); :func:`_masked` then reads each ``l.x`` as
+    ``COALESCE(l0.x, r.x)`` (at most one of the two rows exists for a sample), so that a
+    re-show reads as unlabeled everywhere in the query (order, status filter, row) until
+    it is answered. Both joins stay index lookups, the second only once a re-show was
+    answered. Without ``hidden``: the plain join (the query is unchanged when no re-show
     is due).
     """
     if not hidden:
         return "samples s LEFT JOIN labels l ON l.sample_id = s.id AND l.annotator = ?", [annotator]
-    ids = json.dumps(sorted(hidden))
-    return (
+    sql = (
         "samples s LEFT JOIN labels l0 ON l0.sample_id = s.id AND l0.annotator = ?"
-        " AND l0.sample_id NOT IN (SELECT value FROM json_each(?))"
-        " LEFT JOIN retest_answers r ON r.sample_id = s.id AND r.annotator = ?"
-        " AND r.sample_id IN (SELECT value FROM json_each(?))",
-        [annotator, ids, annotator, ids],
+        # By integer rowid: a third cheaper per row than by id text at 100k samples.
+        " AND s.rowid NOT IN (SELECT rowid FROM samples WHERE id IN"
+        " (SELECT value FROM json_each(?)))"
     )
+    args: list[Any] = [annotator, json.dumps(sorted(hidden))]
+    if answered:
+        sql += (
+            " LEFT JOIN retest_answers r ON r.sample_id = s.id AND r.annotator = ?"
+            " AND r.sample_id IN (SELECT value FROM json_each(?))"
+        )
+        args += [annotator, json.dumps(sorted(answered))]
+    return sql, args
 
 
-def _masked(sql: str, hidden: frozenset[str] | None) -> str:
+def _masked(sql: str, hidden: frozenset[str] | None, answered: set[str]) -> str:
     """``sql`` (over ``l``) over the join of :func:`_joined` with ``hidden``."""
-    return _LABEL_COLUMN.sub(r"COALESCE(l0.\1, r.\1)", sql) if hidden else sql
+    if not hidden:
+        return sql
+    return _LABEL_COLUMN.sub(r"COALESCE(l0.\1, r.\1)" if answered else r"l0.\1", sql)
 
 
 def _where(
@@ -169,16 +181,18 @@ class QueueQueries:
         """A page of the annotator's queue: unlabeled failing samples first, then
         unlabeled passing ones, then those already labeled; each in import order.
         ``hidden``: samples whose label reads as absent (see :func:`_joined`)."""
-        joined, join_args = _joined(annotator, hidden)
+        answered = answered_among(self._db, annotator, hidden) if hidden else set()
+        joined, join_args = _joined(annotator, hidden, answered)
         where, params = _where(filt or SampleFilter(), annotator, hidden)
         columns = _masked(
             "s.id, s.passed, s.model, s.stage, s.data_type, s.task_type,"
             " l.kind, l.category, l.subcategory, l.category2, l.flag",
             hidden,
+            answered,
         )
         sql = (
-            f"SELECT {columns} FROM {joined}"
-            f" WHERE {_masked(where, hidden)} ORDER BY {_masked(QUEUE_ORDER, hidden)}"
+            f"SELECT {columns} FROM {joined} WHERE {_masked(where, hidden, answered)}"
+            f" ORDER BY {_masked(QUEUE_ORDER, hidden, answered)}"
         )
         args: list[Any] = [*join_args, *params]
         if limit is not None:
@@ -196,9 +210,10 @@ class QueueQueries:
         *,
         hidden: frozenset[str] | None = None,
     ) -> int:
-        joined, join_args = _joined(annotator, hidden)
+        answered = answered_among(self._db, annotator, hidden) if hidden else set()
+        joined, join_args = _joined(annotator, hidden, answered)
         where, params = _where(filt or SampleFilter(), annotator, hidden)
-        sql = f"SELECT COUNT(*) FROM {joined} WHERE {_masked(where, hidden)}"
+        sql = f"SELECT COUNT(*) FROM {joined} WHERE {_masked(where, hidden, answered)}"
         return int(self._db.conn.execute(sql, [*join_args, *params]).fetchone()[0])
 
     def distinct_values(self, column: str) -> list[str]:

@@ -48,6 +48,16 @@ def picked(seed: int, annotator: str, sample_id: str, share: float) -> bool:
     return fraction < share
 
 
+def answered_among(db: Database, annotator: str, sample_ids: Iterable[str]) -> set[str]:
+    """Which of ``sample_ids`` ``annotator`` has given a second answer on."""
+    rows = db.conn.execute(
+        "SELECT sample_id FROM retest_answers WHERE annotator = ?"
+        " AND sample_id IN (SELECT value FROM json_each(?))",
+        (annotator, json.dumps(list(sample_ids))),
+    )
+    return {r[0] for r in rows}
+
+
 class RetestQueries:
     """The test-retest part of the store."""
 
@@ -130,12 +140,7 @@ class RetestQueries:
 
     def answered_retests(self, annotator: str, sample_ids: Iterable[str]) -> set[str]:
         """Which of ``sample_ids`` ``annotator`` has given a second answer on."""
-        rows = self._db.conn.execute(
-            "SELECT sample_id FROM retest_answers WHERE annotator = ?"
-            " AND sample_id IN (SELECT value FROM json_each(?))",
-            (annotator, json.dumps(list(sample_ids))),
-        )
-        return {r[0] for r in rows}
+        return answered_among(self._db, annotator, sample_ids)
 
     def put_retest_answer(
         self, sample_id: str, annotator: str, value: LabelValue, *, source: str = "ui"
