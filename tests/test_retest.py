@@ -333,3 +333,14 @@ def test_category_filter_reads_a_reshows_second_answer_not_its_first(db: Path) -
             ("s05", 2),
             ("s06", 3),
         ]
+
+
+def test_answered_reshows_still_count_as_decided_since_and_are_not_shown_again(
+    db: Path,
+) -> None:
+    run(db, "retest", "set", "1", "--after", "4")
+    with Store.open(db) as store:
+        assert store.retest_due("alice") == {"s01", "s02"}
+        store.put_retest_answer("s02", "alice", LabelValue(category=2))
+        # s01 still has 5 decided samples after it (s02 among them).
+        assert store.retest_due("alice") == {"s01"}

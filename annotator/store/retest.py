@@ -100,11 +100,12 @@ class RetestQueries:
         plan = self.retest_plan()
         if plan is None:
             return frozenset()
+        # Every decided label counts as a later one, answered re-shows too; those are
+        # not re-shown again.
         rows = self._db.conn.execute(
-            "SELECT l.sample_id, l.updated_at FROM labels l"
-            f" WHERE l.annotator = ? AND {decided('l.kind')}"
-            " AND NOT EXISTS (SELECT 1 FROM retest_answers r"
+            "SELECT l.sample_id, l.updated_at, EXISTS (SELECT 1 FROM retest_answers r"
             "  WHERE r.sample_id = l.sample_id AND r.annotator = l.annotator)"
+            f" FROM labels l WHERE l.annotator = ? AND {decided('l.kind')}"
             " ORDER BY l.updated_at DESC",
             (annotator,),
         ).fetchall()
@@ -115,10 +116,10 @@ class RetestQueries:
         due: set[str] = set()
         newer = 0  # decided labels strictly newer than this one
         previous: str | None = None
-        for index, (sample_id, updated_at) in enumerate(rows):
+        for index, (sample_id, updated_at, answered) in enumerate(rows):
             if updated_at != previous:
                 newer, previous = index, updated_at
-            if before is not None and updated_at >= before:
+            if answered or (before is not None and updated_at >= before):
                 continue
             old_enough = newer >= plan.after or (oldest is not None and updated_at <= oldest)
             if old_enough and picked(plan.seed, annotator, sample_id, plan.share):
