@@ -28,7 +28,7 @@ from _env import print_header
 
 from annotator.blind import BlindView
 from annotator.models import LabelValue, SampleIn
-from annotator.store import Store
+from annotator.store import QueueRow, Store
 from annotator.store.labels import put_label
 
 
@@ -72,7 +72,7 @@ def main() -> int:
     with Store.open(db) as store:
         store.set_retest_plan(0)
 
-        def page(q: Callable[..., list[object]], c: Callable[..., int]) -> None:
+        def page(q: Callable[..., list[QueueRow]], c: Callable[..., int]) -> None:
             q(limit=200)
             c()
 

@@ -267,8 +267,8 @@ def test_two_processes_answer_reshows_and_label_at_once(tmp_path: Path) -> None:
 
 
 # First and second answers (category; pass; a skip) of alice, and one pair of bob.
-FIRSTS = {"s01": 1, "s02": 1, "s03": 2, "s04": 2, "s05": "pass", "s06": 3}
-SECONDS = {"s01": 1, "s02": 1, "s03": 2, "s04": 1, "s05": "pass", "s06": 3}
+FIRSTS: dict[str, int | str] = {"s01": 1, "s02": 1, "s03": 2, "s04": 2, "s05": "pass", "s06": 3}
+SECONDS: dict[str, int | str] = {"s01": 1, "s02": 1, "s03": 2, "s04": 1, "s05": "pass", "s06": 3}
 
 
 def _value(v: int | str) -> LabelValue:
