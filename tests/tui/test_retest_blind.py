@@ -13,12 +13,15 @@ rule; see :mod:`annotator.store.blind`).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from textual.widgets import OptionList
 
+from annotator.cli import cli
 from annotator.models import LabelValue
 from annotator.store import Store
 from annotator.suggest import engine as engine_module
@@ -106,6 +109,8 @@ async def test_a_reshow_is_drawn_as_a_never_labeled_sample(
     assert "FIRSTNOTE" not in joined and "flagged" not in joined
     # The titles print the study's count (as `annotator status`): the first answer counts.
     assert "4/8 labeled" in fresh_titles[0] and "5/8 labeled" in reshow_titles[0]
+    status = CliRunner().invoke(cli, ["--db", str(reshow), "status", "--json"])
+    assert json.loads(status.output)["annotators"]["alice"]["of_to_label"] == 5
     with Store.open(reshow) as store:
         label = store.label("s01", "alice")
         assert label is not None and label.note == FIRST_ANSWER.note  # untouched
