@@ -422,3 +422,50 @@ CREATE TRIGGER retest_history_delete AFTER DELETE ON retest_answers BEGIN
 END;
 """,
     )
+
+
+@migrations()
+def m011_gold(db: Database) -> None:
+    """The gold set and training answers (issue #27, part 4).
+
+    ``gold``: one reference label per sample (``kind`` bug or pass; ``category`` and
+    ``subcategory`` of a bug), its ``purpose`` (``training``: shown with feedback in
+    training mode; ``check``: hidden in the ordinary queue to measure drift) and where
+    it came from (``source``: ``annotator:NAME`` or ``import:FILE``).
+    ``training_answers``: an annotator's answer to a training item, one per
+    (sample, annotator), never overwritten (the first answer, given before the
+    feedback, is the one scored), with the reference as it was when answered. Kept
+    apart from ``labels``: no count, view or statistic of the study reads it.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE gold (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL CHECK (purpose IN ('training', 'check')),
+    kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass')),
+    category INTEGER,
+    subcategory TEXT,
+    source TEXT NOT NULL,
+    taxonomy_version TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK ((kind = 'bug') = (category IS NOT NULL))
+);
+CREATE INDEX idx_gold_purpose ON gold (purpose);
+CREATE TABLE training_answers (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass')),
+    category INTEGER,
+    subcategory TEXT,
+    reference_kind TEXT NOT NULL,
+    reference_category INTEGER,
+    reference_subcategory TEXT,
+    taxonomy_version TEXT NOT NULL,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+);
+CREATE INDEX idx_training_annotator ON training_answers (annotator);
+""",
+    )

@@ -11,6 +11,19 @@ CREATE TABLE annotators (
     created_at TEXT NOT NULL
 );
 
+CREATE TABLE gold (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL CHECK (purpose IN ('training', 'check')),
+    kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass')),
+    category INTEGER,
+    subcategory TEXT,
+    source TEXT NOT NULL,
+    taxonomy_version TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK ((kind = 'bug') = (category IS NOT NULL))
+);
+
 CREATE TABLE label_history (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sample_id TEXT NOT NULL,
@@ -229,12 +242,28 @@ CREATE TABLE taxonomy_binding (
     bound_at TEXT NOT NULL
 , yaml TEXT);
 
+CREATE TABLE training_answers (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass')),
+    category INTEGER,
+    subcategory TEXT,
+    reference_kind TEXT NOT NULL,
+    reference_category INTEGER,
+    reference_subcategory TEXT,
+    taxonomy_version TEXT NOT NULL,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+);
+
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 
 CREATE INDEX idx_facts_fingerprint ON sample_facts (fingerprint);
 
 CREATE INDEX idx_facts_signature ON sample_facts (signature);
+
+CREATE INDEX idx_gold_purpose ON gold (purpose);
 
 CREATE INDEX idx_history_label ON label_history (sample_id, annotator, id);
 
@@ -247,6 +276,8 @@ CREATE INDEX idx_samples_hash ON samples (content_hash);
 CREATE INDEX idx_samples_model ON samples (model);
 
 CREATE INDEX idx_samples_passed ON samples (passed);
+
+CREATE INDEX idx_training_annotator ON training_answers (annotator);
 
 CREATE VIEW annotator_progress AS
     SELECT l.annotator,

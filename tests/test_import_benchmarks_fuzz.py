@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from rawsql import raw
 
 from annotator.errors import UserError
+from annotator.failures.primary import primary_error, report_of
 from annotator.importers import import_path
 from annotator.models import SampleIn
 from annotator.store import Store
-from annotator.suggest.primary import primary_error, report_of
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

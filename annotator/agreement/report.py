@@ -44,7 +44,7 @@ from ..stats import (
     sort_labels,
 )
 from ..store import Store
-from ..store.migrate import history_versions, taxonomy_versions
+from ..store.taxonomy_relabel import history_versions, taxonomy_versions
 from . import weighted
 from .ratings import ac1_categories, expand, load_ratings, resolve_annotators, without_pass
 from .weighted import Patterns

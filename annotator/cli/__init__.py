@@ -45,6 +45,7 @@ LAZY_COMMANDS = {
     "report": "exporting",
     "merge": "merging",
     "figures": "figures",
+    "gold": "gold",
 }
 CLI_MODULES = (
     "data",
@@ -57,6 +58,7 @@ CLI_MODULES = (
     "llm",
     "notes",
     "figures",
+    "gold",
 )
 
 

@@ -12,8 +12,8 @@ from ..export import codebook
 from ..migrate import plan_migration
 from ..store import Store
 from ..store.existing import require_database
-from ..store.migrate import apply_migration, binding_state
 from ..store.taxonomy_binding import binding_of
+from ..store.taxonomy_relabel import apply_migration, binding_state
 from ..taxonomy import Taxonomy, load_taxonomy
 from .context import Context, pass_context
 from .output import SafeConsole, echo

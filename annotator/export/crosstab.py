@@ -18,7 +18,6 @@ texts).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -117,11 +116,6 @@ def cross_table(store: Store, by: str, source: str = AUTO) -> CrossTable:
         taxonomy_name=taxonomy.name,
         taxonomy_version=taxonomy.version,
     )
-
-
-def group_totals(table: CrossTable) -> Counter[str]:
-    """Occurrences per group."""
-    return Counter({g: t.total for g, t in table.groups})
 
 
 def merged(table: CrossTable, taxonomy: Taxonomy) -> CountTable:

@@ -28,9 +28,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ..sheet.cells import guard_row
 from .counts import source_description
 from .crosstab import BY_TITLES, CrossTable
-from .csv_safe import guard_row
 from .json_out import as_dict
 from .latex import escape
 from .markdown import cell, row

@@ -7,7 +7,7 @@ taxonomy order, including subcategories with no occurrence; the
 ``Unspecified`` row (labels without a subcategory) has an empty
 ``dl_specific``. There are no total rows, so summing ``count`` per category
 gives its total. Text cells a spreadsheet would evaluate get a leading ``'``
-(:mod:`annotator.export.csv_safe`) unless ``guard_formulas`` is false.
+(:mod:`annotator.sheet.cells`) unless ``guard_formulas`` is false.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from __future__ import annotations
 import csv
 import io
 
+from ..sheet.cells import guard_row
 from .counts import CountTable
-from .csv_safe import guard_row
 
 HEADER = ("category_id", "category", "subcategory", "dl_specific", "count", "inferred")
 

@@ -26,8 +26,8 @@ from __future__ import annotations
 import csv
 import io
 
+from ..sheet.cells import guard_row
 from .counts import CountTable, source_description
-from .csv_safe import guard_row
 from .latex import escape
 from .markdown import cell, occurrences, row
 

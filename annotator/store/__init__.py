@@ -4,7 +4,7 @@ Contract: :class:`Store` wraps an open database and a taxonomy; everything
 else in the package reads and writes through its named methods, which return
 typed rows (:mod:`annotator.store.rows`) or models, never SQL or a connection.
 The methods are grouped by topic in modules of this package (queue, progress,
-decided labels, counts, dataset summaries, listings, suggester caches,
+decided labels, counts, listings, suggester caches,
 imports) that :class:`Store` combines. Every public write method is its own
 ``BEGIN IMMEDIATE`` transaction (or joins the one opened by
 :meth:`Store.transaction`), so a label is durable the moment the method
@@ -31,9 +31,9 @@ from . import samples as _samples
 from . import taxonomy_binding as _binding
 from .connection import connect, write_transaction
 from .counts import CountQueries, VoteRow
-from .dataset import DatasetQueries
 from .decided import DecidedQueries, RatingPattern
 from .facts import FactQueries
+from .gold import GoldQueries
 from .importing import ImportWrites
 from .listing import ListingQueries
 from .metadata import MetadataWrites
@@ -44,12 +44,10 @@ from .rows import (
     BugCategories,
     CachedSuggestions,
     CategoryOccurrence,
-    DimensionCount,
     FactInput,
     FactRow,
     InferredRow,
     LabelRow,
-    PassCount,
     ProgressRow,
     QueueRow,
     RatingRow,
@@ -67,13 +65,11 @@ __all__ = [
     "BugCategories",
     "CachedSuggestions",
     "CategoryOccurrence",
-    "DimensionCount",
     "FactInput",
     "FactRow",
     "InferredRow",
     "LabelRow",
     "LabelsToken",
-    "PassCount",
     "ProgressRow",
     "QueueRow",
     "RatingPattern",
@@ -99,12 +95,12 @@ class Store(
     ProgressQueries,
     DecidedQueries,
     CountQueries,
-    DatasetQueries,
     ListingQueries,
     FactQueries,
     ImportWrites,
     MetadataWrites,
     SearchStore,
+    GoldQueries,
     RetestQueries,
 ):
     """An open annotator database."""

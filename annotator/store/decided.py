@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-from .migrate import LABELS_AT_VERSION_SQL
 from .rows import RatingRow
 from .rules import decided
+from .taxonomy_relabel import LABELS_AT_VERSION_SQL
 
 RatingPattern = tuple[RatingRow, ...]
 

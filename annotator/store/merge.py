@@ -69,7 +69,6 @@ class MergeSummary:
     source: str
     samples_new: int = 0
     samples_same: int = 0
-    samples_mapped: int = 0
     labels_new: int = 0
     labels_updated: int = 0
     labels_same: int = 0

@@ -179,23 +179,6 @@ class BugCategories(NamedTuple):
     category2: int | None
 
 
-class DimensionCount(NamedTuple):
-    """Samples (and failing ones) sharing one value of a dimension (stage, data type, ...)."""
-
-    value: str
-    samples: int
-    failing: int
-
-
-class PassCount(NamedTuple):
-    """Samples with a known outcome and how many passed, per model (and dimension value)."""
-
-    model: str
-    known: int
-    passed: int
-    value: str | None = None
-
-
 class CategoryOccurrence(NamedTuple):
     """How often one (category, subcategory) occurs in an annotator's bug labels."""
 
@@ -203,6 +186,47 @@ class CategoryOccurrence(NamedTuple):
     subcategory: str | None
     occurrences: int
     inferred: int
+
+
+class GoldRow(NamedTuple):
+    """One item of the gold set (table ``gold``, migration m011): a sample's reference label."""
+
+    sample_id: str
+    purpose: str
+    """``training`` (shown with feedback in training mode) or ``check`` (hidden in the queue)."""
+    kind: str
+    """``bug`` or ``pass``."""
+    category: int | None
+    subcategory: str | None
+    source: str
+    """Where the reference came from: ``annotator:NAME`` or ``import:FILE``."""
+    created_at: str
+    updated_at: str
+
+
+class TrainingAnswerRow(NamedTuple):
+    """An annotator's (first and only) answer to a training item, with the reference then."""
+
+    sample_id: str
+    annotator: str
+    kind: str
+    category: int | None
+    subcategory: str | None
+    reference_kind: str
+    reference_category: int | None
+    reference_subcategory: str | None
+    answered_at: str
+
+
+class CheckAnswerRow(NamedTuple):
+    """An annotator's study label (a category or a pass) on a hidden check item."""
+
+    sample_id: str
+    annotator: str
+    kind: str
+    category: int | None
+    subcategory: str | None
+    updated_at: str
 
 
 class RetestPlan(NamedTuple):

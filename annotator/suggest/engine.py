@@ -27,13 +27,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ..failures.fingerprint import Cluster, cluster
+from ..failures.primary import function_of, report_of
 from ..models import Suggestion
 from ..store import FactInput, FactRow, Store, suggest_data
 from .calibrate import Calibrator
 from .features import Facts, sample_facts, signature_key
-from .fingerprint import Cluster, cluster
 from .model import Model, fit_model
-from .primary import function_of, report_of
 from .rank import Votes
 from .rules import RuleSet, load_rules
 

@@ -16,7 +16,7 @@ written as researchers wrote them:
 - ``sub1`` / ``sub2``: the subcategory name, ``<name> (inferred)`` when it was
   inferred from the note (:data:`INFERRED_SUFFIX`), blank for none.
 
-``annotator import labels FILE.csv`` (:mod:`annotator.importers.labels_sheet`)
+``annotator import labels FILE.csv`` (:func:`annotator.sheet.reader.read_labels`)
 reads it back; exporting and re-importing changes nothing. Cells that a
 spreadsheet would run as formulas get a leading ``'`` (which the importer
 strips) unless ``guard_formulas`` is off.
@@ -29,9 +29,9 @@ from itertools import groupby
 from typing import TextIO
 
 from ..models import Label
-from ..sheetformat import INFERRED_SUFFIX, PARTS
 from ..store import Store
-from .csv_safe import guard_row
+from .cells import guard_row
+from .layout import INFERRED_SUFFIX, PARTS
 
 FINAL = "final"
 

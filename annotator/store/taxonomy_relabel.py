@@ -1,7 +1,10 @@
-"""Writing a taxonomy migration, and reading labels as they were under a version.
+"""Labels relabeled to a new taxonomy version, and labels as they were under an old one.
+
+Not the schema migrations of the database (those are ``db/migrations.py``); the
+plan written here is made by :func:`annotator.migrate.plan_migration`.
 
 Contract:
-- :func:`apply_migration` writes a :class:`~annotator.migrate.MigrationPlan`
+- :func:`apply_migration` writes a :class:`~annotator.taxonomy_changes.MigrationPlan`
   in one ``BEGIN IMMEDIATE`` transaction: every rewritten label through
   ``put_label`` (so ``label_history`` keeps the old state, restorable with
   ``Store.restore_label``), every other label of the old version re-stamped
@@ -23,8 +26,8 @@ from .connection import write_transaction
 from .labels import put_label
 
 if TYPE_CHECKING:
-    from ..migrate import MigrationPlan
     from ..taxonomy import Taxonomy
+    from ..taxonomy_changes import MigrationPlan
     from . import Store
 
 LABELS_AT_VERSION_SQL = (
