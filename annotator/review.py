@@ -18,6 +18,9 @@ Contract:
   so the final label keeps its history and the session's undo takes it back.
 - :func:`pair_disagreements` lists the samples on which two annotators differ
   (the cells of the agreement matrix).
+- :func:`mark_seen` records that a reviewer who is one of a sample's raters has
+  seen the other raters' labels there: from then on their changes to their own
+  label on it are negotiated (:mod:`annotator.rounds`).
 No Textual here: the review screen is a thin shell over these functions.
 """
 
@@ -186,3 +189,17 @@ def write_final(
 def pair_disagreements(store: Store, a: str, b: str) -> list[str]:
     """Samples both annotators decided on, with different category-level answers."""
     return store.pair_disagreements(a, b)
+
+
+def mark_seen(store: Store, sample_id: str, reviewer: str) -> bool:
+    """Record that ``reviewer``, a rater of ``sample_id`` (a decided label of their own
+    beside another rater's), has seen the disagreement there (committed); returns
+    whether it was new. Anyone else (a reviewer who did not rate it) records nothing."""
+    raters = {
+        label.annotator
+        for label in store.labels(sample_id=sample_id)
+        if label.annotator != FINAL and decision(label)
+    }
+    if reviewer not in raters or len(raters) < 2:
+        return False
+    return store.record_shown([(sample_id, reviewer)], store.sample_round(sample_id)) > 0

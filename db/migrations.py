@@ -362,6 +362,79 @@ def m007_h22b_taxonomy_yaml(db: Database) -> None:
 
 
 @migrations()
+def m008_rounds(db: Database) -> None:
+    """Rounds of a study: batches of samples drawn together and assigned to annotators.
+
+    ``rounds``: one row per batch (its name, the seed of a random draw or the
+    filter it was drawn by, how it was shared, when it was made). A sample is in
+    at most one round (``round_samples.sample_id`` is the key; ``position`` is the
+    draw order). ``round_assignments``: which annotator is to label which sample
+    of a round; its key (sample_id, annotator) is what the labeling queue joins
+    on to put an annotator's round first. Whether a round is closed is computed
+    from the labels (every assignment decided), never stored.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE rounds (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    seed INTEGER,
+    query TEXT,
+    overlap TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE round_samples (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    round_id INTEGER NOT NULL REFERENCES rounds (id),
+    position INTEGER NOT NULL
+);
+CREATE INDEX idx_round_samples_round ON round_samples (round_id, position);
+CREATE TABLE round_assignments (
+    sample_id TEXT NOT NULL REFERENCES round_samples (sample_id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    round_id INTEGER NOT NULL REFERENCES rounds (id),
+    PRIMARY KEY (sample_id, annotator)
+) WITHOUT ROWID;
+CREATE INDEX idx_round_assignments_annotator ON round_assignments (annotator, round_id);
+""",
+    )
+
+
+@migrations()
+def m009_negotiation(db: Database) -> None:
+    """Initial and negotiated labels.
+
+    ``discussions``: that the disagreement on a sample was shown to an annotator
+    (``annotator round discuss``, ``annotator negotiate``), first time only; every
+    change of that annotator's label on that sample after ``shown_at`` is
+    negotiated. ``negotiation_reasons``: the reason given for a negotiated change,
+    keyed by the ``label_history`` row the change wrote. A label's initial value
+    needs no table: it is its first decided row in ``label_history``.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE discussions (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    round_id INTEGER REFERENCES rounds (id),
+    shown_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+) WITHOUT ROWID;
+CREATE TABLE negotiation_reasons (
+    history_id INTEGER PRIMARY KEY REFERENCES label_history (id),
+    sample_id TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_negotiation_reasons_label ON negotiation_reasons (sample_id, annotator);
+""",
+    )
+
+
+@migrations()
 def m010_retest(db: Database) -> None:
     """Test-retest: the study's retest plan and the answers given to a re-show.
 

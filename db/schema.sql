@@ -11,6 +11,14 @@ CREATE TABLE annotators (
     created_at TEXT NOT NULL
 );
 
+CREATE TABLE discussions (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    round_id INTEGER REFERENCES rounds (id),
+    shown_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+) WITHOUT ROWID;
+
 CREATE TABLE gold (
     sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
     purpose TEXT NOT NULL CHECK (purpose IN ('training', 'check')),
@@ -108,6 +116,14 @@ CREATE TABLE machine_answers (
     PRIMARY KEY (sample_id, annotator)
 );
 
+CREATE TABLE negotiation_reasons (
+    history_id INTEGER PRIMARY KEY REFERENCES label_history (id),
+    sample_id TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
 CREATE VIRTUAL TABLE note_fts USING fts5(note, note2, content='labels', content_rowid='rowid');
 
 CREATE TABLE 'note_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
@@ -180,6 +196,28 @@ CREATE TABLE retest_plan (
     days REAL CHECK (days IS NULL OR days >= 0),
     seed INTEGER NOT NULL,
     set_at TEXT NOT NULL
+);
+
+CREATE TABLE round_assignments (
+    sample_id TEXT NOT NULL REFERENCES round_samples (sample_id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    round_id INTEGER NOT NULL REFERENCES rounds (id),
+    PRIMARY KEY (sample_id, annotator)
+) WITHOUT ROWID;
+
+CREATE TABLE round_samples (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    round_id INTEGER NOT NULL REFERENCES rounds (id),
+    position INTEGER NOT NULL
+);
+
+CREATE TABLE rounds (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    seed INTEGER,
+    query TEXT,
+    overlap TEXT NOT NULL,
+    created_at TEXT NOT NULL
 );
 
 CREATE TABLE sample_facts (
@@ -269,7 +307,13 @@ CREATE INDEX idx_history_label ON label_history (sample_id, annotator, id);
 
 CREATE INDEX idx_labels_annotator ON labels (annotator, kind);
 
+CREATE INDEX idx_negotiation_reasons_label ON negotiation_reasons (sample_id, annotator);
+
 CREATE INDEX idx_retest_history ON retest_history (sample_id, annotator, id);
+
+CREATE INDEX idx_round_assignments_annotator ON round_assignments (annotator, round_id);
+
+CREATE INDEX idx_round_samples_round ON round_samples (round_id, position);
 
 CREATE INDEX idx_samples_hash ON samples (content_hash);
 

@@ -111,12 +111,20 @@ def label_value(level: str, kind: str, category: int | None, extra: object) -> H
 
 
 def load_ratings(
-    store: Store, annotators: Sequence[str], level: str, taxonomy_version: str | None = None
+    store: Store,
+    annotators: Sequence[str],
+    level: str,
+    taxonomy_version: str | None = None,
+    *,
+    initial: bool = False,
+    sample_ids: Sequence[str] | None = None,
 ) -> Loaded:
     """The rating patterns of ``annotators`` at ``level``, from one store query.
 
     With ``taxonomy_version``, the labels as they were under that version
-    (their last state recorded under it, from the label history).
+    (their last state recorded under it, from the label history); with
+    ``initial``, each label's initial value (its first decided state); with
+    ``sample_ids``, only those samples (a round).
     """
     if level not in LEVELS:
         raise UserError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
@@ -124,7 +132,9 @@ def load_ratings(
     loaded = Loaded(level=level, annotators=names)
     if not names:
         return loaded
-    for labels, count in store.rating_patterns(names, _EXTRA[level], taxonomy_version):
+    for labels, count in store.rating_patterns(
+        names, _EXTRA[level], taxonomy_version, initial=initial, sample_ids=sample_ids
+    ):
         pairs: list[tuple[str, Hashable]] = []
         flags: set[bool] = set()
         for label in labels:

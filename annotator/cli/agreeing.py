@@ -2,8 +2,9 @@
 
 Contract: parses the options, calls :func:`annotator.agreement.agreement_report` and prints
 it as JSON (``--json``, the full report) or as rich tables: per pair n, percent and Cohen's
-kappa [95 % CI]; the overall statistics (with and without pass); per-category kappa; and the
-confusion matrices only with ``--confusion``. Annotator names and labels come from the
+kappa [95 % CI]; the overall statistics (with and without pass); per-category kappa; initial
+versus negotiated agreement, overall and per round (when there are rounds or changed
+decisions); and the confusion matrices only with ``--confusion``. Annotator names and labels come from the
 database and are rendered literally (``rich.text.Text``, control characters removed), never as
 markup. Undefined statistics print as ``—`` and their reasons are listed below the tables.
 """
@@ -183,12 +184,73 @@ def render(report: dict[str, Any], console: Console, confusion: bool = False) ->
         console.print(
             Text(f"Left out: {groups['n_mixed']} mixed, {groups['n_unknown']} without the flag.")
         )
+    _negotiation_tables(report, console)
     for key, reason in report["undefined"].items():
         line = Text(f"{_DASH} ")
         line.append(_t(key))
         line.append(": ")
         line.append(_t(reason))
         console.print(line)
+
+
+def _kappa(block: dict[str, Any]) -> Text:
+    """Cohen's κ of the one pair (two raters), else Fleiss' κ, with its interval."""
+    if len(block["pairs"]) == 1:
+        pair = block["pairs"][0]
+        return _num(pair["cohen_kappa"], pair["ci"])
+    return _num(block["fleiss_kappa"])
+
+
+def _negotiation_tables(report: dict[str, Any], console: Console) -> None:
+    """Initial versus negotiated agreement, overall and per round: printed when the
+    database has rounds or a label changed its decision since its initial value."""
+    initial = report.get("initial")
+    if initial is None:
+        return
+    differs = any(initial.get(k) != report.get(k) for k in ("n_items", "percent", "fleiss_kappa"))
+    if not report["rounds"] and not differs:
+        return
+    kappa = "Cohen κ" if len(report["pairs"]) == 1 else "Fleiss κ"
+    table = Table(title="Initial and negotiated agreement")
+    table.add_column("Statistic")
+    table.add_column("initial", justify="right")
+    table.add_column("negotiated", justify="right")
+    table.add_row(
+        Text("Items rated by ≥2"), Text(str(initial["n_items"])), Text(str(report["n_items"]))
+    )
+    table.add_row(Text("Percent agreement"), _pct(initial["percent"]), _pct(report["percent"]))
+    table.add_row(Text(f"{kappa} [95% CI]"), _kappa(initial), _kappa(report))
+    for title, key in _OVERALL[1:]:
+        if key in report and key != "fleiss_kappa":
+            table.add_row(
+                Text(title),
+                _num(initial[key], initial["ci"].get(key)),
+                _num(report[key], report["ci"].get(key)),
+            )
+    console.print(table)
+    if not report["rounds"]:
+        return
+    table = Table(title="Per round")
+    for column in (
+        "Round",
+        "items",
+        "initial %",
+        f"initial {kappa}",
+        "negotiated %",
+        f"negotiated {kappa}",
+    ):
+        table.add_column(column, justify="left" if column == "Round" else "right", overflow="fold")
+    for entry in report["rounds"]:
+        first, last = entry["initial"], entry["negotiated"]
+        table.add_row(
+            _t(f"{entry['round']}. {entry['name']}"),
+            Text(f"{first['n_items']}/{last['n_items']}"),
+            _pct(first["percent"]),
+            _kappa(first),
+            _pct(last["percent"]),
+            _kappa(last),
+        )
+    console.print(table)
 
 
 @click.command("agreement")
@@ -224,6 +286,14 @@ def render(report: dict[str, Any], console: Console, confusion: bool = False) ->
 )
 @click.option("--confusion", is_flag=True, help="Also print the confusion matrix of every pair.")
 @click.option(
+    "--round",
+    "round_id",
+    type=int,
+    default=None,
+    metavar="R",
+    help="Only the samples of round R (see `annotator round list`).",
+)
+@click.option(
     "--retest",
     is_flag=True,
     help="Test-retest instead: each annotator's agreement with their own earlier answers on"
@@ -241,6 +311,7 @@ def agreement_cmd(
     confusion: bool,
     as_json: bool,
     taxonomy_version: str | None,
+    round_id: int | None,
     retest: bool,
 ) -> None:
     """Inter-annotator agreement: pairwise Cohen's kappa, Krippendorff's alpha,
@@ -249,6 +320,12 @@ def agreement_cmd(
     'pass' is a category of its own (--no-pass drops items where anyone said
     pass; the JSON always has both under 'without_pass'); skipped and
     flag-only labels are missing ratings.
+
+    Initial and negotiated: the main figures are on the current labels (after
+    any negotiation); 'initial' (JSON) and the table "Initial and negotiated
+    agreement" give the same statistics on each label's initial value (its
+    first decided answer, before discussion), overall and per round ('rounds'
+    in the JSON; --round R restricts everything to round R).
     """
     if retest:
         _retest(ctx, level, DEFAULT_BOOT if n_boot is None else n_boot, as_json)
@@ -270,6 +347,7 @@ def agreement_cmd(
         no_pass=no_pass,
         n_boot=n_boot,
         taxonomy_version=taxonomy_version,
+        round_id=round_id,
     )
     if as_json:
         echo_json(report, indent=2)

@@ -5,7 +5,7 @@ else in the package reads and writes through its named methods, which return
 typed rows (:mod:`annotator.store.rows`) or models, never SQL or a connection.
 The methods are grouped by topic in modules of this package (queue, progress,
 decided labels, counts, listings, suggester caches,
-imports) that :class:`Store` combines. Every public write method is its own
+imports, rounds) that :class:`Store` combines. Every public write method is its own
 ``BEGIN IMMEDIATE`` transaction (or joins the one opened by
 :meth:`Store.transaction`), so a label is durable the moment the method
 returns. The labeling rules' SQL is spelled once, in :mod:`annotator.store.rules`.
@@ -40,6 +40,7 @@ from .metadata import MetadataWrites
 from .progress import LabelsToken, ProgressQueries
 from .queue import QueueQueries, SampleFilter
 from .retest import RetestQueries
+from .rounds import RoundQueries
 from .rows import (
     BugCategories,
     CachedSuggestions,
@@ -100,6 +101,7 @@ class Store(
     ImportWrites,
     MetadataWrites,
     SearchStore,
+    RoundQueries,
     GoldQueries,
     RetestQueries,
 ):

@@ -3,7 +3,7 @@
 Contract: :class:`BlindStore` wraps a :class:`~annotator.store.Store` for one
 annotator A and exposes what labeling reads and writes and nothing more: the
 queue (and its size), sample contents, filter values, A's *own* labels, their
-history ids (for undo), A's progress, A's change token, A's codebook examples
+history ids (for undo), A's progress (and in A's current round), A's change token, A's codebook examples
 and A's categories on a cluster. Every query binds A: there is no method that
 takes another annotator's name, and a filter that would read other labels (the
 ``disagreement`` status, a category filter over everyone) is refused with
@@ -204,6 +204,19 @@ class BlindStore:
         """
         own = self._store.annotator_progress(self.annotator)
         return (own.of_to_label if own is not None else 0), self._store.to_label()
+
+    def current_round(self) -> tuple[str, int, int] | None:
+        """(name, decided, assigned) of this annotator's current round: the oldest round
+        with a sample assigned to them they have not decided, else the last round they
+        were assigned to; None: no round assigns them anything. Only their own
+        assignments and labels count (others' progress in the round stays unseen)."""
+        rows = self._store.round_progress(annotator=self.annotator, times=False)
+        if not rows:
+            return None
+        row = next((r for r in rows if r.decided < r.assigned), rows[-1])
+        found = self._store.round(row.round_id)
+        name = found.name if found is not None else f"round {row.round_id}"
+        return name, row.decided, row.assigned
 
     def change_token(self) -> tuple[int, int]:
         """Moves whenever one of this annotator's labels (or second answers) is written,

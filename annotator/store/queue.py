@@ -58,9 +58,20 @@ DISAGREEMENT_SQL = (
 
 # A label flagged 'to confirm' (a taxonomy migration split its category) is back
 # among the unlabeled failing samples.
-QUEUE_ORDER = (
-    "CASE WHEN s.passed IS NOT 1 AND (l.sample_id IS NULL OR l.flag = 'to confirm') THEN 0"
-    " WHEN l.sample_id IS NULL THEN 1 ELSE 2 END, s.rowid"
+_TO_DO = "s.passed IS NOT 1 AND (l.sample_id IS NULL OR l.flag = 'to confirm')"
+QUEUE_ORDER = f"CASE WHEN {_TO_DO} THEN 0 WHEN l.sample_id IS NULL THEN 1 ELSE 2 END, s.rowid"
+
+# For an annotator a round assigns samples to (migration m008): ``ra`` is their own
+# row of round_assignments, and their samples to do that a round assigns come first,
+# oldest round first. An assigned sample still to do keeps its round open, so these
+# are the annotator's open rounds. Only the annotator's own assignment and own label
+# decide the order (blind). One sort key, as the join costs a lookup per sample; an
+# annotator without assignments keeps QUEUE_ORDER and no join (100k samples: about
+# 22 ms of CPU per page without the join, 38 ms with it).
+ROUND_QUEUE_JOIN = " LEFT JOIN round_assignments ra ON ra.sample_id = s.id AND ra.annotator = ?"
+ROUND_QUEUE_ORDER = (
+    f"CASE WHEN {_TO_DO} THEN IFNULL(ra.round_id, 1e15)"
+    " WHEN l.sample_id IS NULL THEN 2e15 ELSE 3e15 END, s.rowid"
 )
 
 FILTER_COLUMNS = ("model", "stage", "data_type", "task_type")
@@ -178,12 +189,20 @@ class QueueQueries:
         limit: int | None = None,
         hidden: frozenset[str] | None = None,
     ) -> list[QueueRow]:
-        """A page of the annotator's queue: unlabeled failing samples first, then
-        unlabeled passing ones, then those already labeled; each in import order.
-        ``hidden``: samples whose label reads as absent (see :func:`_joined`)."""
+        """A page of the annotator's queue: unlabeled failing samples first (those of
+        the annotator's open rounds before the rest), then unlabeled passing ones, then
+        those already labeled; each in import order. ``hidden``: samples whose label
+        reads as absent (a blind sitting's re-shows; see :func:`_joined`)."""
         answered = answered_among(self._db, annotator, hidden) if hidden else set()
         joined, join_args = _joined(annotator, hidden, answered)
         where, params = _where(filt or SampleFilter(), annotator, hidden)
+        order = QUEUE_ORDER
+        args: list[Any] = [*join_args]
+        if self._db.conn.execute(
+            "SELECT 1 FROM round_assignments WHERE annotator = ? LIMIT 1", (annotator,)
+        ).fetchone():
+            joined, order = joined + ROUND_QUEUE_JOIN, ROUND_QUEUE_ORDER
+            args.append(annotator)
         columns = _masked(
             "s.id, s.passed, s.model, s.stage, s.data_type, s.task_type,"
             " l.kind, l.category, l.subcategory, l.category2, l.flag",
@@ -192,9 +211,9 @@ class QueueQueries:
         )
         sql = (
             f"SELECT {columns} FROM {joined} WHERE {_masked(where, hidden, answered)}"
-            f" ORDER BY {_masked(QUEUE_ORDER, hidden, answered)}"
+            f" ORDER BY {_masked(order, hidden, answered)}"
         )
-        args: list[Any] = [*join_args, *params]
+        args += params
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]

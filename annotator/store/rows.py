@@ -229,6 +229,57 @@ class CheckAnswerRow(NamedTuple):
     updated_at: str
 
 
+class RoundRow(NamedTuple):
+    """One round of the study (migration m008): a batch drawn together."""
+
+    id: int
+    name: str
+    size: int
+    seed: int | None
+    """The seed of a random draw (None: drawn by a filter)."""
+    query: str | None
+    """The filter it was drawn by (None: random)."""
+    overlap: str
+    """``all`` or the number of samples shared by every annotator."""
+    created_at: str
+
+
+class RoundProgressRow(NamedTuple):
+    """One annotator's share of a round: assigned samples and how many they decided."""
+
+    round_id: int
+    annotator: str
+    assigned: int
+    decided: int
+    """Assigned samples whose current label is a category or a pass."""
+    last_decided_at: str | None
+    """When the last of them was first decided (its initial label's time)."""
+
+
+class InitialLabelRow(NamedTuple):
+    """A label's initial value: its first decided state in ``label_history``."""
+
+    sample_id: str
+    annotator: str
+    kind: str
+    category: int | None
+    subcategory: str | None
+    changed_at: str
+
+
+class ChangeRow(NamedTuple):
+    """One change of a label after the disagreement was shown to its annotator."""
+
+    history_id: int
+    sample_id: str
+    annotator: str
+    kind: str | None
+    category: int | None
+    subcategory: str | None
+    changed_at: str
+    reason: str | None
+
+
 class RetestPlan(NamedTuple):
     """The study's test-retest plan (table ``retest_plan``; see :mod:`annotator.store.retest`)."""
 

@@ -286,7 +286,12 @@ class LabelScreen(Screen[None]):
         done, total = self.session.progress()
         rate = self.session.per_hour()
         part = f" ({share(done, total)})" if total else ""
-        self.sub_title = f"{self.session.annotator} · {done}/{total} labeled{part} · {rate:.0f}/h"
+        # A database without rounds keeps its title (the snapshots hold it).
+        current = self.session.current_round()
+        in_round = f" · {current[0]} · {current[1]}/{current[2]}" if current else ""
+        self.sub_title = (
+            f"{self.session.annotator} · {done}/{total} labeled{part}{in_round} · {rate:.0f}/h"
+        )
 
     def _moved(self, was_unlabeled: bool) -> None:
         """A sample left the unlabeled part of the queue (the list keeps its place)."""
