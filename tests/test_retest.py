@@ -344,3 +344,14 @@ def test_answered_reshows_still_count_as_decided_since_and_are_not_shown_again(
         store.put_retest_answer("s02", "alice", LabelValue(category=2))
         # s01 still has 5 decided samples after it (s02 among them).
         assert store.retest_due("alice") == {"s01"}
+
+
+def test_a_reshow_in_an_open_round_is_a_round_sample_to_do(db: Path) -> None:
+    run(db, "retest", "set", "1", "--after", "3")
+    run(db, "round", "new", "--from", "id:s02,s05,s07", "--size", "3", "--annotators", "alice")
+    with Store.open(db) as store:
+        view = BlindView(store, "alice")
+        assert view.hidden() == {"s01", "s02", "s03"}
+        # The round's samples to do first (s02 a re-show, s07 never labeled), then the rest.
+        order = [r.id for r in view.queue()]
+        assert order == ["s02", "s07", "s01", "s03", "s08", "s04", "s05", "s06"]
