@@ -5,7 +5,7 @@ else in the package reads and writes through its named methods, which return
 typed rows (:mod:`annotator.store.rows`) or models, never SQL or a connection.
 The methods are grouped by topic in modules of this package (queue, progress,
 decided labels, counts, listings, suggester caches,
-imports, rounds) that :class:`Store` combines. Every public write method is its own
+imports, rounds, test-retest) that :class:`Store` combines. Every public write method is its own
 ``BEGIN IMMEDIATE`` transaction (or joins the one opened by
 :meth:`Store.transaction`), so a label is durable the moment the method
 returns. The labeling rules' SQL is spelled once, in :mod:`annotator.store.rules`.
