@@ -32,22 +32,21 @@ from dataclasses import dataclass, field
 from .blind import BlindView
 from .errors import UserError
 from .labeling import LabelSession
-from .models import FINAL, Label, LabelValue
+from .models import FINAL, KINDS, Label, LabelValue, decides
 from .store import Store
 
 
 def decision(label: Label | LabelValue) -> str:
     """The category-level answer of a label: 'pass', a category, or ''."""
-    if label.kind == "pass":
-        return "pass"
-    if label.kind == "bug" and label.category is not None:
-        return str(label.category)
-    return ""
+    if KINDS[label.kind].names_category:
+        return "" if label.category is None else str(label.category)
+    # A deciding kind without a category answers with its name (pass).
+    return label.kind if decides(label.kind) else ""
 
 
 def fine_decision(label: Label | LabelValue) -> str:
     """The subcategory-level answer (with the second category)."""
-    if label.kind != "bug":
+    if not KINDS[label.kind].names_category:
         return decision(label)
     second = f"+{label.category2}/{label.subcategory2 or '?'}" if label.category2 else ""
     return f"{label.category}/{label.subcategory or '?'}{second}"

@@ -36,7 +36,6 @@ from typing import Any
 from .errors import UserError
 from .models import FINAL, LabelValue
 from .store import SampleFilter, Store
-from .store.machine import machine_names
 from .store.rows import ChangeRow, InitialLabelRow, RoundRow
 
 QUERY_KEYS = ("model", "stage", "data_type", "task_type", "status", "id")
@@ -86,7 +85,7 @@ def parse_overlap(text: str) -> int | None:
 
 
 def _raters(store: Store) -> list[str]:
-    machines = machine_names(store)
+    machines = store.machine_names()
     return [n for n in store.annotators_with_labels() if n != FINAL and n not in machines]
 
 
@@ -105,7 +104,7 @@ def resolve_assignees(store: Store, names: Sequence[str] | None, new: bool = Fal
         raise UserError("no annotator names given", field="annotators")
     known = set(store.annotators())
     for name in wanted:
-        if name == FINAL or name in machine_names(store):
+        if name == FINAL or name in store.machine_names():
             raise UserError(f"{name!r} is not a rater: rounds are for raters", field="annotators")
         if name in known:
             continue

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rawsql import raw
+from rawsql import peek, tamper
 
 from annotator.agreement import retest_agreement
 from annotator.blind import BlindView
@@ -145,7 +145,7 @@ def test_saving_a_reshow_writes_the_second_answer_only_and_undo_removes_it(db: P
     before_status = run(db, "status", "--json")
     before_agreement = run(db, "agreement", "--json", "--bootstrap", "0")
     with Store.open(db) as store:
-        history = raw(store).execute("SELECT COUNT(*) FROM label_history").fetchone()[0]
+        history = peek(store, "SELECT COUNT(*) FROM label_history")[0][0]
         first = store.label("s01", "alice")
         session = LabelSession(BlindView(store, "alice"))
         session.save("s01", session.category_value("s01", 3, None))
@@ -158,7 +158,7 @@ def test_saving_a_reshow_writes_the_second_answer_only_and_undo_removes_it(db: P
         assert "s01" in session.view.labeled_among(["s01"])
         # The first answer, its history and every study count are untouched.
         assert store.label("s01", "alice") == first
-        assert raw(store).execute("SELECT COUNT(*) FROM label_history").fetchone()[0] == history
+        assert peek(store, "SELECT COUNT(*) FROM label_history")[0][0] == history
     # Committed: another connection reads it.
     assert table_rows(db, "SELECT sample_id, annotator, category, note FROM retest_answers") == [
         ("s01", "alice", 3, "second look")
@@ -200,7 +200,7 @@ def test_a_crash_before_commit_loses_nothing(db: Path) -> None:
         view.set_label("s01", LabelValue(category=2))
         # Saving the next answer dies inside its transaction (a bad category is refused
         # before, so break the write itself): nothing of it is kept, nothing before is lost.
-        conn = raw(store)
+        conn = tamper(store)
         conn.execute(
             "CREATE TEMP TRIGGER boom BEFORE UPDATE ON retest_answers"
             " BEGIN SELECT RAISE(ABORT, 'crash'); END"

@@ -28,9 +28,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import UserError
-from ..models import FINAL
+from ..models import FINAL, KINDS
 from ..store import Store
-from ..store.machine import machine_names
 from ..taxonomy import Taxonomy
 from .weighted import Pattern, Patterns
 
@@ -69,7 +68,7 @@ class Loaded:
 def default_annotators(store: Store) -> list[str]:
     """Every human annotator that has at least one label, ``final`` included, sorted by
     name. Machine annotators (``llm:NAME``) count only when named."""
-    machines = machine_names(store)
+    machines = store.machine_names()
     return [n for n in store.annotators_with_labels() if n not in machines]
 
 
@@ -101,7 +100,8 @@ def label_value(level: str, kind: str, category: int | None, extra: object) -> H
     """The rating of one label at ``level``; None for a missing rating."""
     if kind == PASS:
         return PASS_SET if level == "set" else PASS
-    if kind != "bug" or category is None:
+    spec = KINDS.get(kind)
+    if spec is None or not spec.names_category or category is None:
         return None
     if level == "category":
         return category

@@ -44,7 +44,6 @@ from ..stats import (
     sort_labels,
 )
 from ..store import Store
-from ..store.taxonomy_relabel import history_versions, taxonomy_versions
 from . import weighted
 from .ratings import ac1_categories, expand, load_ratings, resolve_annotators, without_pass
 from .weighted import Patterns
@@ -263,8 +262,8 @@ def agreement_report(
     the initial-label block and the per-round breakdown
     (:func:`annotator.agreement.rounds.negotiation_blocks`).
     """
-    if taxonomy_version is not None and taxonomy_version not in history_versions(store):
-        have = ", ".join(sorted(history_versions(store))) or "none"
+    if taxonomy_version is not None and taxonomy_version not in store.history_versions():
+        have = ", ".join(sorted(store.history_versions())) or "none"
         raise UserError(
             f"no labels were made under taxonomy version {taxonomy_version!r} (found: {have})",
             field="taxonomy-version",
@@ -289,7 +288,7 @@ def agreement_report(
             "name": store.taxonomy.name,
             "version": taxonomy_version or store.taxonomy.version,
             "as_of_version": taxonomy_version is not None,
-            "label_versions": taxonomy_versions(store),
+            "label_versions": store.taxonomy_versions(),
         },
         "annotators": names,
         "includes_adjudicated": FINAL in names,

@@ -16,18 +16,16 @@ import csv
 import io
 
 from ..sheet.cells import guard_row
+from .columns import csv_cells, csv_header
 from .counts import CountTable
-
-HEADER = ("category_id", "category", "subcategory", "dl_specific", "count", "inferred")
 
 
 def render(table: CountTable, guard_formulas: bool = True) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEADER)
+    # The columns are those of :data:`annotator.export.columns.COLUMNS` with a CSV cell.
+    writer.writerow(csv_header())
     for cat in table.categories:
         for sub in cat.subcategories:
-            flag = "" if sub.unspecified else ("true" if sub.dl_specific else "false")
-            cells = (cat.id, cat.name, sub.name, flag, sub.count, sub.inferred)
-            writer.writerow(guard_row(cells, guard_formulas))
+            writer.writerow(guard_row(csv_cells(cat, sub), guard_formulas))
     return buffer.getvalue()

@@ -51,13 +51,14 @@ from typing import Any
 
 from ..errors import UserError
 from ..imported import ImportedLabel, ImportSummary
-from ..models import LabelValue
+from ..models import KINDS, PASS_KIND, LabelValue, kind_of_sheet_cell
 from ..safefiles import open_regular
 from ..taxonomy import Taxonomy
 from .cells import unguard
 from .layout import DLBENCH_GROUP, DLBENCH_PARTS, GROUP, INFERRED_SUFFIX
 
-PASS_VALUES = {"pass", "passed"}
+PASS_VALUES = set(KINDS["pass"].sheet)
+"""How a sheet spells a pass (the kinds table :data:`annotator.models.KINDS`)."""
 
 
 def annotator_groups(header: Sequence[str]) -> list[str]:
@@ -313,8 +314,11 @@ def _label_value(
     who: str,
     summary: ImportSummary,
 ) -> LabelValue | None:
-    if cells.get("cat1", "").strip().lower() == "skip":
-        return LabelValue(kind="skip", note=cells.get("note1", ""), flag=cells.get("flag") or None)
+    kind = kind_of_sheet_cell(cells.get("cat1", ""))
+    # A kind spelled in the cell (the kinds table) other than a pass, which the DLEval
+    # reading below knows too: a skip today, with its note and flag.
+    if kind is not None and kind != PASS_KIND:
+        return LabelValue(kind=kind, note=cells.get("note1", ""), flag=cells.get("flag") or None)
     value = parse_cells(
         {p: cells.get(p, "") for p in DLBENCH_PARTS},
         taxonomy,

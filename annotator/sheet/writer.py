@@ -28,7 +28,7 @@ import csv
 from itertools import groupby
 from typing import TextIO
 
-from ..models import Label
+from ..models import KINDS, Label
 from ..store import Store
 from .cells import guard_row
 from .layout import INFERRED_SUFFIX, PARTS
@@ -45,10 +45,11 @@ def _sub(name: str | None, inferred: bool) -> str:
 def label_cells(label: Label) -> list[str]:
     """The seven cells of one label, in :data:`PARTS` order."""
     flag = label.flag or ""
-    if label.kind == "bug":
+    spec = KINDS[label.kind]
+    if spec.names_category:
         cat1 = "" if label.category is None else str(label.category)
-    elif label.kind in ("pass", "skip"):
-        cat1 = label.kind
+    elif spec.sheet:  # pass, skip: spelled as the kinds table says
+        cat1 = spec.sheet[0]
     else:
         cat1, flag = flag, ""
     return [

@@ -50,7 +50,7 @@ from .rows import QueueRow
 
 if TYPE_CHECKING:
     from . import Store
-    from .codebook import CategoryExample
+    from .rows import CategoryExample
 
 BLIND_STATUSES = ("unlabeled", "labeled", "flagged", "skipped")
 """Queue statuses a blind annotator may filter by (all about their own labels)."""
@@ -235,28 +235,19 @@ class BlindStore:
     ) -> list[CategoryExample]:
         """The codebook's examples of ``category``: this annotator's own labels only
         (never a re-show's first answer)."""
-        from .codebook import category_examples
-
         hidden = self.hidden()
-        found = category_examples(
-            self._store,
-            category,
-            self.annotator,
-            blind=True,
-            limit=limit + len(hidden),
-            exclude=exclude,
+        found = self._store.codebook_examples(
+            category, self.annotator, blind=True, limit=limit + len(hidden), exclude=exclude
         )
         return [e for e in found if e.sample_id not in hidden][:limit]
 
     def own_categories(self, sample_ids: list[str]) -> dict[str, set[int]]:
         """This annotator's bug categories on those of ``sample_ids`` they labeled (a
         re-show: those of its second answer, once given)."""
-        from .suggest_data import own_labels_of
-
         hidden = self.hidden()
         out = {
             sid: cats
-            for sid, cats in own_labels_of(self._store, self.annotator, sample_ids).items()
+            for sid, cats in self._store.own_bug_categories(self.annotator, sample_ids).items()
             if sid not in hidden
         }
         for sid in sample_ids:

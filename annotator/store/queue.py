@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from ..models import FINAL
 from .retest import answered_among
 from .rows import QueueRow
-from .rules import bug, decided
+from .rules import bug, decided, labeled, skipped
 from .search import text_clause
 
 
@@ -166,9 +166,9 @@ def _where(
     if filt.status is not None and annotator is not None:
         status_sql = {
             "unlabeled": "l.sample_id IS NULL",
-            "labeled": "l.kind IN ('bug', 'pass', 'none')",
+            "labeled": labeled("l.kind"),
             "flagged": "l.flag IS NOT NULL",
-            "skipped": "l.kind = 'skip'",
+            "skipped": skipped("l.kind"),
             "disagreement": DISAGREEMENT_SQL,
         }[filt.status]
         clauses.append(status_sql)

@@ -9,7 +9,7 @@ thirteen frozen dataclasses cost ~15 ms of start-up and named tuples ~2 ms.
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 
 class QueueRow(NamedTuple):
@@ -186,6 +186,53 @@ class CategoryOccurrence(NamedTuple):
     subcategory: str | None
     occurrences: int
     inferred: int
+
+
+class CategoryLabels(NamedTuple):
+    """One sample's bug categories (first and second, every visible annotator)."""
+
+    sample_id: str
+    facts: dict[str, Any]
+    pairs: list[tuple[int, str | None]]
+
+
+class CategoryExample(NamedTuple):
+    """A sample labeled with a category, as the codebook's viewer may see it."""
+
+    sample_id: str
+    annotator: str
+    category: int
+    subcategory: str | None
+    note: str
+
+
+AnswerStatus = Literal["labeled", "invalid", "failed"]
+
+
+class MachineAnswer(NamedTuple):
+    """One answer of a machine annotator (an LLM), valid or not."""
+
+    sample_id: str
+    annotator: str
+    status: AnswerStatus
+    model: str
+    endpoint: str
+    prompt_version: str
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    answer: str | None
+    error: str | None
+
+
+class ConnectionSettings(NamedTuple):
+    """How the store's connection is set up (:mod:`annotator.store.connection`)."""
+
+    journal_mode: str
+    """``wal`` normally; ``delete`` during a bulk import that runs alone."""
+    foreign_keys: bool
+    busy_timeout: int
+    """Milliseconds a write waits for another process's lock."""
+    page_size: int
 
 
 class GoldRow(NamedTuple):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import median
@@ -24,6 +25,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .connection import now, write_transaction
+from .rules import labeled
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_TOKENS = 10
@@ -98,6 +100,18 @@ class SearchStore:
 
     _db: Database
 
+    def search_index_ok(self) -> bool:
+        """Whether the full-text index is sound (SQLite's FTS5 ``integrity-check``; newer
+        SQLite versions also compare the index with the sample texts). A batched
+        import writes the index itself, so the tests ask after one."""
+        try:
+            self._db.conn.execute(
+                "INSERT INTO sample_fts (sample_fts, rank) VALUES ('integrity-check', 1)"
+            )
+        except sqlite3.DatabaseError:
+            return False
+        return True
+
     def search_matches(
         self,
         annotator: str,
@@ -167,7 +181,7 @@ class SearchStore:
         rows = self._db.conn.execute(
             "SELECT l.annotator, l.category, t.seconds FROM labels l JOIN label_time t"
             " ON t.sample_id = l.sample_id AND t.annotator = l.annotator"
-            " WHERE l.kind != 'skip' AND t.seconds > 0"
+            f" WHERE {labeled('l.kind')} AND t.seconds > 0"
         ).fetchall()
         by_annotator: dict[str, list[float]] = {}
         by_category: dict[int, list[float]] = {}

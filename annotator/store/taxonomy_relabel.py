@@ -3,8 +3,8 @@
 Not the schema migrations of the database (those are ``db/migrations.py``); the
 plan written here is made by :func:`annotator.migrate.plan_migration`.
 
-Contract:
-- :func:`apply_migration` writes a :class:`~annotator.taxonomy_changes.MigrationPlan`
+Contract (:class:`MigrationStore` is part of :class:`~annotator.store.Store`):
+- :meth:`~MigrationStore.apply_migration` writes a :class:`~annotator.taxonomy_changes.MigrationPlan`
   in one ``BEGIN IMMEDIATE`` transaction: every rewritten label through
   ``put_label`` (so ``label_history`` keeps the old state, restorable with
   ``Store.restore_label``), every other label of the old version re-stamped
@@ -15,18 +15,21 @@ Contract:
   per (sample, annotator), the last state recorded under a taxonomy version
   (a label deleted under it, or first made after it, is absent); agreement
   reads it for ``--taxonomy-version``.
-- :func:`taxonomy_versions` counts current labels per version.
+- :meth:`~MigrationStore.taxonomy_versions` counts current labels per version,
+  :meth:`~MigrationStore.history_versions` lists every version in the history.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from sqlite_utils import Database
+
+from ..taxonomy import Taxonomy
 from .connection import write_transaction
 from .labels import put_label
 
 if TYPE_CHECKING:
-    from ..taxonomy import Taxonomy
     from ..taxonomy_changes import MigrationPlan
     from . import Store
 
@@ -58,40 +61,44 @@ def binding_state(store: Store, new: Taxonomy) -> str:
     return "other"
 
 
-def apply_migration(store: Store, plan: MigrationPlan, new: Taxonomy) -> None:
-    """Write the plan in one transaction (see the module docstring)."""
-    conn = store._db.conn
-    with write_transaction(store._db):
-        for rewrite in plan.rewrites:
-            label = rewrite.label
-            put_label(
-                store._db,
-                label.sample_id,
-                label.annotator,
-                rewrite.value,
-                taxonomy_version=new.version,
-                source=label.source,
-                written_by=label.written_by,
+class MigrationStore:
+    """The taxonomy-migration part of the store."""
+
+    _db: Database
+    taxonomy: Taxonomy
+
+    def apply_migration(self, plan: MigrationPlan, new: Taxonomy) -> None:
+        """Write the plan in one transaction (see the module docstring)."""
+        conn = self._db.conn
+        with write_transaction(self._db):
+            for rewrite in plan.rewrites:
+                label = rewrite.label
+                put_label(
+                    self._db,
+                    label.sample_id,
+                    label.annotator,
+                    rewrite.value,
+                    taxonomy_version=new.version,
+                    source=label.source,
+                    written_by=label.written_by,
+                )
+            # Unchanged codes: only the version they refer to moves on (updated_at
+            # is kept, so the label does not look freshly edited to a merge).
+            conn.execute(
+                "UPDATE labels SET taxonomy_version = ? WHERE taxonomy_version = ?",
+                (new.version, plan.old_version),
             )
-        # Unchanged codes: only the version they refer to moves on (updated_at
-        # is kept, so the label does not look freshly edited to a merge).
-        conn.execute(
-            "UPDATE labels SET taxonomy_version = ? WHERE taxonomy_version = ?",
-            (new.version, plan.old_version),
+            bind_taxonomy(cast("Store", self), new)  # the mixin is always part of a Store
+            self.taxonomy = new
+
+    def taxonomy_versions(self) -> dict[str, int]:
+        """Current labels per taxonomy version."""
+        rows = self._db.conn.execute(
+            "SELECT taxonomy_version, COUNT(*) FROM labels GROUP BY taxonomy_version ORDER BY 1"
         )
-        bind_taxonomy(store, new)
-        store.taxonomy = new
+        return {str(version): int(count) for version, count in rows}
 
-
-def taxonomy_versions(store: Store) -> dict[str, int]:
-    """Current labels per taxonomy version."""
-    rows = store._db.conn.execute(
-        "SELECT taxonomy_version, COUNT(*) FROM labels GROUP BY taxonomy_version ORDER BY 1"
-    )
-    return {str(version): int(count) for version, count in rows}
-
-
-def history_versions(store: Store) -> set[str]:
-    """Every taxonomy version a label was ever recorded under."""
-    rows = store._db.conn.execute("SELECT DISTINCT taxonomy_version FROM label_history")
-    return {str(r[0]) for r in rows}
+    def history_versions(self) -> set[str]:
+        """Every taxonomy version a label was ever recorded under."""
+        rows = self._db.conn.execute("SELECT DISTINCT taxonomy_version FROM label_history")
+        return {str(r[0]) for r in rows}

@@ -30,7 +30,7 @@ from typing import Any
 from ..failures.fingerprint import Cluster, cluster
 from ..failures.primary import function_of, report_of
 from ..models import Suggestion
-from ..store import FactInput, FactRow, Store, suggest_data
+from ..store import FactInput, FactRow, Store
 from .calibrate import Calibrator
 from .features import Facts, sample_facts, signature_key
 from .model import Model, fit_model
@@ -109,7 +109,7 @@ class Engine:
     # -- votes ---------------------------------------------------------------
     def labels_version(self, annotator: str | None = None) -> int:
         """Label-history position of the labels ``annotator`` may see (all when None)."""
-        return suggest_data.history_position(self.store, annotator)
+        return self.store.history_position(annotator)
 
     def votes(self, annotator: str | None = None) -> Votes:
         """Category votes of the visible labels over the rule table's prior.
@@ -139,10 +139,10 @@ class Engine:
             cached = self._models.get((annotator, hidden))
             if cached is not None and cached[0] == version:
                 return cached[1]
-            self.ensure_facts(suggest_data.bug_sample_ids(self.store, annotator))
+            self.ensure_facts(self.store.bug_sample_ids(annotator))
             labeled = [
                 (row.sample_id, Facts.from_json(row.facts), row.pairs)
-                for row in suggest_data.category_labels(self.store, annotator)
+                for row in self.store.category_labels(annotator)
                 if row.sample_id not in hidden
             ]
             model = fit_model(labeled, self.rules, self.taxonomy)
