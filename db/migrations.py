@@ -435,6 +435,69 @@ CREATE INDEX idx_negotiation_reasons_label ON negotiation_reasons (sample_id, an
 
 
 @migrations()
+def m010_retest(db: Database) -> None:
+    """Test-retest: the study's retest plan and the answers given to a re-show.
+
+    ``retest_plan`` (at most one row): the share of each annotator's own decided
+    samples that is re-shown (chosen by a hash of seed, annotator and sample id,
+    so the same samples whenever the plan is recomputed), and the delay: at least
+    ``after`` of the annotator's other samples decided since, or ``days`` days.
+    ``retest_answers``: one row per (sample, annotator), the second answer, with
+    the label columns and ``first_history_id`` (the ``label_history`` row of the
+    first answer it was given against). It never touches ``labels``: the study's
+    counts, agreement and report never read it. ``retest_history`` keeps every
+    change of a retest answer (for undo), filled by triggers as ``label_history``.
+    """
+    new_values = ", ".join(f"NEW.{c.strip()}" for c in _HISTORY_COPY.split(","))
+    old_values = ", ".join(f"OLD.{c.strip()}" for c in _HISTORY_COPY.split(","))
+    history_columns = LABEL_COLUMNS.replace(
+        "kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass', 'skip', 'none'))", "kind TEXT"
+    )
+    _run(
+        db,
+        f"""
+CREATE TABLE retest_plan (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    share REAL NOT NULL CHECK (share > 0 AND share <= 1),
+    after INTEGER NOT NULL CHECK (after >= 0),
+    days REAL CHECK (days IS NULL OR days >= 0),
+    seed INTEGER NOT NULL,
+    set_at TEXT NOT NULL
+);
+CREATE TABLE retest_answers (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators (name),
+    first_history_id INTEGER,
+    {LABEL_COLUMNS},
+    PRIMARY KEY (sample_id, annotator)
+);
+CREATE TABLE retest_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sample_id TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    changed_at TEXT NOT NULL,
+    {history_columns}
+);
+CREATE INDEX idx_retest_history ON retest_history (sample_id, annotator, id);
+CREATE TRIGGER retest_history_insert AFTER INSERT ON retest_answers BEGIN
+    INSERT INTO retest_history (sample_id, annotator, op, changed_at, {_HISTORY_COPY})
+    VALUES (NEW.sample_id, NEW.annotator, 'insert', NEW.updated_at, {new_values});
+END;
+CREATE TRIGGER retest_history_update AFTER UPDATE ON retest_answers BEGIN
+    INSERT INTO retest_history (sample_id, annotator, op, changed_at, {_HISTORY_COPY})
+    VALUES (NEW.sample_id, NEW.annotator, 'update', NEW.updated_at, {new_values});
+END;
+CREATE TRIGGER retest_history_delete AFTER DELETE ON retest_answers BEGIN
+    INSERT INTO retest_history (sample_id, annotator, op, changed_at, {_HISTORY_COPY})
+    VALUES (OLD.sample_id, OLD.annotator, 'delete',
+            MAX(strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'), OLD.updated_at), {old_values});
+END;
+""",
+    )
+
+
+@migrations()
 def m011_gold(db: Database) -> None:
     """The gold set and training answers (issue #27, part 4).
 

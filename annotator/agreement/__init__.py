@@ -58,11 +58,14 @@ from .ratings import (
     resolve_annotators,
 )
 from .report import agreement_report, jsonable, label_text, stats_block
+from .retest import Flip, SelfAgreement, retest_agreement
 
 __all__ = [
     "LEVELS",
     "PASS",
+    "Flip",
     "Loaded",
+    "SelfAgreement",
     "agreement_report",
     "default_annotators",
     "default_raters",
@@ -71,5 +74,6 @@ __all__ = [
     "label_text",
     "load_ratings",
     "resolve_annotators",
+    "retest_agreement",
     "stats_block",
 ]

@@ -40,6 +40,7 @@ LAZY_COMMANDS = {
     "clusters": "suggesting",
     "evaluate": "suggesting",
     "agreement": "agreeing",
+    "retest": "agreeing",
     "export": "exporting",
     "report": "exporting",
     "merge": "merging",

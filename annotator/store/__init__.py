@@ -5,7 +5,7 @@ else in the package reads and writes through its named methods, which return
 typed rows (:mod:`annotator.store.rows`) or models, never SQL or a connection.
 The methods are grouped by topic in modules of this package (queue, progress,
 decided labels, counts, listings, suggester caches, imports, machine annotators,
-codebook examples, notes, taxonomy relabeling, rounds, the gold set) that :class:`Store`
+codebook examples, notes, taxonomy relabeling, rounds, the gold set, test-retest) that :class:`Store`
 combines as mixins. Every public write method is its own
 ``BEGIN IMMEDIATE`` transaction (or joins the one opened by
 :meth:`Store.transaction`), so a label is durable the moment the method
@@ -44,6 +44,7 @@ from .metadata import MetadataWrites
 from .notes import NoteQueries
 from .progress import LabelsToken, ProgressQueries
 from .queue import QueueQueries, SampleFilter
+from .retest import RetestQueries
 from .rounds import RoundQueries
 from .rows import (
     BugCategories,
@@ -61,6 +62,8 @@ from .rows import (
     ProgressRow,
     QueueRow,
     RatingRow,
+    RetestPair,
+    RetestPlan,
     StoreStatus,
     SuggestionExposure,
 )
@@ -93,6 +96,8 @@ __all__ = [
     "QueueRow",
     "RatingPattern",
     "RatingRow",
+    "RetestPair",
+    "RetestPlan",
     "SampleFilter",
     "Store",
     "StoreStatus",
@@ -126,6 +131,7 @@ class Store(
     MigrationStore,
     GoldQueries,
     InitialQueries,
+    RetestQueries,
 ):
     """An open annotator database."""
 

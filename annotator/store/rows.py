@@ -349,3 +349,29 @@ class SuggestionExposure(NamedTuple):
     hidden: int
     not_recorded: int
     """Labels written without the flag (imports, merges, older versions)."""
+
+
+class RetestPlan(NamedTuple):
+    """The study's test-retest plan (table ``retest_plan``; see :mod:`annotator.store.retest`)."""
+
+    share: float
+    """Share of each annotator's own decided samples that is re-shown (0 < share <= 1)."""
+    after: int
+    """Due once at least this many of the annotator's other samples were decided since."""
+    days: float | None
+    """... or once this many days passed since (None: only ``after`` counts)."""
+    seed: int
+    set_at: str
+
+
+class RetestPair(NamedTuple):
+    """A second answer and the first answer it was given against (``retest_answers``)."""
+
+    annotator: str
+    sample_id: str
+    first_kind: str | None
+    first_category: int | None
+    first_subcategory: str | None
+    second_kind: str
+    second_category: int | None
+    second_subcategory: str | None

@@ -56,8 +56,12 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{word}"*' for word in words)
 
 
-def text_clause(text: str, annotator: str | None) -> tuple[str, list[Any]]:
-    """A WHERE clause over ``samples s`` for a search for ``text``."""
+def text_clause(
+    text: str, annotator: str | None, hidden: frozenset[str] | None = None
+) -> tuple[str, list[Any]]:
+    """A WHERE clause over ``samples s`` for a search for ``text``; ``hidden``: samples
+    whose notes are not searched (a blind sitting's re-shows: their note is the first
+    answer's)."""
     clause = "instr(lower(s.id), lower(?)) > 0"
     params: list[Any] = [search_text(text)]
     query = fts_query(text)
@@ -71,9 +75,13 @@ def text_clause(text: str, annotator: str | None) -> tuple[str, list[Any]]:
     if annotator is not None:
         clause += (
             " OR s.id IN (SELECT n.sample_id FROM labels n WHERE n.annotator = ? AND n.rowid IN"
-            " (SELECT rowid FROM note_fts WHERE note_fts MATCH ?))"
+            " (SELECT rowid FROM note_fts WHERE note_fts MATCH ?)"
         )
         params += [annotator, query]
+        if hidden:
+            clause += " AND n.sample_id NOT IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(sorted(hidden)))
+        clause += ")"
     return f"({clause})", params
 
 
@@ -105,10 +113,16 @@ class SearchStore:
         return True
 
     def search_matches(
-        self, annotator: str, sample_ids: Iterable[str], text: str
+        self,
+        annotator: str,
+        sample_ids: Iterable[str],
+        text: str,
+        *,
+        hidden: frozenset[str] = frozenset(),
     ) -> dict[str, str]:
         """For each of ``sample_ids`` that matches ``text``: where and what,
-        e.g. ``code: …y.reshape(7, -1)…`` (the annotator's own note only)."""
+        e.g. ``code: …y.reshape(7, -1)…`` (the annotator's own note only, and not on
+        the ``hidden`` samples)."""
         ids = json.dumps(list(sample_ids))
         query = fts_query(text)
         if query is None:
@@ -136,6 +150,8 @@ class SearchStore:
             (query, annotator, ids),
         )
         for sample_id, note, note2 in notes:
+            if sample_id in hidden:
+                continue
             out.setdefault(sample_id, _best([("note", note), ("note", note2)]))
         return out
 
