@@ -5,7 +5,8 @@ order give, by hand (see :func:`study`): conflicts between initial decisions 1, 
 categories 2, 1, 0; new subcategories 3, 1, 2; new note clusters 1, 1, 0. Two later edits
 (bob on s2, alice on s11) change the current labels but never the initial decisions. The
 Method section is checked number by number against what `status --json`, `agreement
---json`, `saturation --json`, `taxonomy --codebook` and `export labels` print.
+--json`, `agreement --retest --json`, `gold report --json`, `round list --json`,
+`saturation --json`, `taxonomy --codebook` and `export labels` print.
 """
 
 from __future__ import annotations
@@ -244,9 +245,10 @@ def test_method_section_numbers_are_those_of_the_commands(study: tuple[Path, Pat
     assert (hidden, recorded) == (4, 22)
     assert f"{hidden} of {recorded} ({100 * hidden / recorded:.1f}%)" in method
 
-    # Not in this database, or not built on this branch: stated, not invented.
+    # Not in this database: stated, not invented.
     assert "Not measured: rounds (none drawn); negotiation" in method
-    assert "test-retest self-agreement" in method and "accuracy on gold samples" in method
+    assert "test-retest (no second answer yet)" in method
+    assert "accuracy on gold samples (no rater answered one)" in method
 
 
 def test_method_latex_is_escaped_and_cites_commands(study: tuple[Path, Path]) -> None:
@@ -390,3 +392,27 @@ def test_initial_decisions_are_the_rounds_initial_labels(tmp_path: Path) -> None
         }
         theirs = {tuple(r) for r in store.initial_labels() if r.annotator in names}
     assert mine == theirs and len(mine) == 23
+
+
+def test_retest_is_that_of_agreement_retest(study: tuple[Path, Path]) -> None:
+    method = _method(run(study, "report", "--batches", "4"))
+    assert "Not measured: rounds (none drawn); negotiation" in method
+    assert "test-retest (no second answer yet)" in method
+    tax, db = study
+    with Store.open(db, taxonomy=load_taxonomy(tax)) as store:
+        # alice: s1, s2, s3 the same again, s9 2 -> 3 (one flip); bob: s1 the same
+        for sid, value in (("s1", bug(1)), ("s2", bug(1)), ("s3", passed()), ("s9", bug(3))):
+            store.put_retest_answer(sid, "alice", value)
+        store.put_retest_answer("s1", "bob", bug(1))
+    method = _method(run(study, "report", "--batches", "4"))
+    doc = json.loads(run(study, "agreement", "--retest", "--bootstrap", "200", "--json"))
+    alice = next(a for a in doc["annotators"] if a["annotator"] == "alice")
+    assert (alice["n"], alice["percent"], len(alice["flips"])) == (4, 0.75, 1)  # by hand
+    kappa, (lo, hi) = alice["cohen_kappa"], alice["ci"]
+    want = (
+        f"alice 4 samples, agreement 75.0%, Cohen's κ {kappa:.3f} \\[{lo:.3f}, {hi:.3f}\\], 1 flips"
+    )
+    assert want in method
+    assert "bob 1 samples, agreement 100.0%" in method
+    assert "(`annotator agreement --retest --bootstrap 200 --json`)" in method
+    assert "test-retest (no second answer yet)" not in method

@@ -15,14 +15,15 @@ command named with it, never by a second definition (one number everywhere):
 - saturation: :func:`annotator.export.saturation.saturation` (``annotator saturation``);
 - taxonomy and codebook: the database's taxonomy (``annotator taxonomy``); the codebook's
   SHA-256 is that of ``annotator taxonomy --codebook``'s output;
+- test-retest: :func:`annotator.agreement.retest_agreement` with the report's bootstrap
+  (``annotator agreement --retest --bootstrap N --json``);
 - gold accuracy: :func:`annotator.agreement.gold.gold_report` (``annotator gold report``);
 - suggestions hidden: :meth:`Store.suggestion_exposure` over the raters' decided labels
   (``annotator export labels``, field ``suggestions_shown``).
 
 A fact whose data does not exist yet (no rounds, no retest, no gold, no overlap) has
 ``value`` None and its ``text`` says what is missing; the writers state it as not measured.
-Test-retest is a hook (:func:`retest_facts`) for the part of issue #27 built on another
-branch.
+One function per source of facts (:data:`FACT_SOURCES`): a new measure is one more.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..agreement import agreement_report
+from ..agreement import agreement_report, retest_agreement
 from ..agreement.gold import gold_report
 from ..rounds import rounds
 from ..store import Store, StoreStatus
@@ -205,24 +206,28 @@ def agreement_facts(inputs: MethodInputs) -> list[Fact]:
 
 
 def retest_facts(inputs: MethodInputs) -> list[Fact]:
-    """Hook: each annotator's self-agreement (issue #27 part 3, branch ``study-retest``).
-
-    At merge, with :func:`annotator.agreement.retest_agreement` (what ``annotator agreement
-    --retest`` prints)::
-
-        found = [s for s in retest_agreement(inputs.store, n_boot=inputs.n_boot) if s.n]
-        if not found:
-            return [Fact("Test-retest", "test-retest (no second answer yet)", None, "")]
-        value = "; ".join(
-            f"{s.annotator} {s.n} samples, agreement {pct(s.percent)},"
-            f" Cohen's κ {num(s.kappa.value, s.kappa.ci)}, {len(s.flips)} flips"
-            for s in found
+    """Each rater's agreement with their own earlier answer on re-shown samples:
+    :func:`annotator.agreement.retest_agreement` (``annotator agreement --retest``)."""
+    found = [
+        s
+        for s in retest_agreement(inputs.store, n_boot=inputs.n_boot)
+        if s.n and s.annotator in inputs.raters
+    ]
+    if not found:
+        return [Fact("Test-retest", "test-retest (no second answer yet)", None, "")]
+    value = "; ".join(
+        f"{s.annotator} {s.n} samples, agreement {pct(s.percent)},"
+        f" Cohen's κ {num(s.kappa.value, s.kappa.ci)}, {len(s.flips)} flips"
+        for s in found
+    )
+    return [
+        Fact(
+            "Test-retest",
+            "each rater against their own first answer on re-shown samples: {}",
+            value,
+            f"annotator agreement --retest --bootstrap {inputs.n_boot} --json",
         )
-        command = f"annotator agreement --retest --bootstrap {inputs.n_boot} --json"
-        return [Fact("Test-retest", "each rater against their own earlier answer: {}",
-                     value, command)]
-    """
-    return [Fact("Test-retest", "test-retest self-agreement", None, "")]
+    ]
 
 
 def _accuracy(acc: dict[str, Any]) -> str:
