@@ -93,7 +93,7 @@ def raters_facts(inputs: MethodInputs) -> list[Fact]:
     raters = [r for r in inputs.raters if r in status.annotators]
     command = "annotator status --json"
     if not raters:
-        return [Fact("Raters", "no rater has labeled a sample", None, "")]
+        return [Fact("Raters", "raters (none has labeled a sample)", None, "")]
     per = ", ".join(f"{r} {status.annotators[r].decided}" for r in raters)
     return [
         Fact("Raters", "Raters: {}", f"{len(raters)} ({', '.join(raters)})", command),
