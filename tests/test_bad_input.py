@@ -165,7 +165,16 @@ def test_bad_input_is_one_clear_line(tmp_path: Path, case: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [["status"], ["export", "counts"], ["report"], ["suggest"], ["agreement"], ["label"]]
+    "args",
+    [
+        ["status"],
+        ["export", "counts"],
+        ["report"],
+        ["saturation"],
+        ["suggest"],
+        ["agreement"],
+        ["label"],
+    ],
 )
 def test_read_commands_do_not_turn_an_empty_file_into_a_database(
     tmp_path: Path, args: list[str]

@@ -140,7 +140,8 @@ def test_a_forked_worker_draws_what_this_process_draws(
 def test_figures_without_data_are_skipped_with_a_reason(tmp_path: Path) -> None:
     Store.open(tmp_path / "empty.db").close()
     out = _run("--db", str(tmp_path / "empty.db"), "figures", "--out", str(tmp_path / "f"))
-    assert out.count("skipped ") == 4 and "wrote" not in out
+    assert out.count("skipped ") == 5 and "wrote" not in out  # the saturation curve too
+    assert "skipped saturation: no rater has decided a sample" in out
 
 
 def test_hostile_names_are_drawn_literally(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ READ_COMMANDS = [
     ["export", "labels"],
     ["status"],
     ["report"],
+    ["saturation"],
     ["agreement"],
     ["suggest"],
     ["label", "--annotator", "a"],

@@ -97,6 +97,9 @@ COMMANDS = [
     ["export", "inferred"],
     ["export", "inferred", "--format", "csv"],
     ["report", "--title", "study"],
+    ["report", "--format", "latex"],
+    ["saturation", "--batches", "1"],
+    ["saturation", "--batches", "1", "--json"],
 ]
 
 

@@ -45,6 +45,7 @@ LAZY_COMMANDS = {
     "report": "exporting",
     "merge": "merging",
     "figures": "figures",
+    "saturation": "saturation",
     "round": "rounds",
     "negotiate": "rounds",
     "gold": "gold",
@@ -62,6 +63,7 @@ CLI_MODULES = (
     "figures",
     "rounds",
     "gold",
+    "saturation",
 )
 
 

@@ -25,7 +25,7 @@ from ..export.labels_out import (
     write_jsonl,
 )
 from ..export.output import open_output, write_text
-from ..export.report import build_report
+from ..export.report import build_method_latex, build_report
 from .context import Context, pass_context
 from .output import SafeConsole
 
@@ -334,12 +334,22 @@ def passk_cmd(
     " samples, none above).",
 )
 @click.option(
+    "--batches",
+    "batch_size",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Saturation per batch of N samples in labeling order (default: per round, or 50"
+    " when the study has no rounds).",
+)
+@click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "html"]),
+    type=click.Choice(["md", "html", "latex"]),
     default="md",
     show_default=True,
-    help="html: one self-contained file with the tables and figures inline (needs matplotlib).",
+    help="html: one self-contained file with the tables and figures inline (needs matplotlib);"
+    " latex: the Method section and the saturation table, to \\input in a paper.",
 )
 @_OUT
 @pass_context
@@ -350,22 +360,35 @@ def report_cmd(
     annotators: str | None,
     ks: str,
     n_boot: int | None,
+    batch_size: int | None,
     fmt: str,
     out: Path | None,
 ) -> None:
     """The whole study as one document: dataset statistics (tasks by stage, data
-    type and task type), pass@k, taxonomy occurrence tables and agreement."""
+    type and task type), pass@k, taxonomy occurrence tables, agreement, annotation time,
+    saturation and the Method section (each number with the command that prints it)."""
     raters = [a for a in annotators.split(",") if a.strip()] if annotators else None
+    if fmt == "latex":
+        write_text(out, build_method_latex(ctx.store, raters, n_boot, batch_size))
+        return
     rendered = None
     if fmt == "html":
         from ..export.html_report import start_figures
 
-        rendered = start_figures(ctx.store, raters)  # drawn while the tables are built
-    text = build_report(ctx.store, source, title, raters=raters, ks=_ks(ks), n_boot=n_boot)
+        rendered = start_figures(ctx.store, raters, batch_size)  # drawn while the tables are built
+    text = build_report(
+        ctx.store,
+        source,
+        title,
+        raters=raters,
+        ks=_ks(ks),
+        n_boot=n_boot,
+        batch_size=batch_size,
+    )
     if fmt == "html":
         from ..export.html_report import build_html
 
-        text = build_html(ctx.store, text, raters=raters, rendered=rendered)
+        text = build_html(ctx.store, text, raters=raters, rendered=rendered, batch_size=batch_size)
     write_text(out, text)
 
 

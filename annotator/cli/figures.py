@@ -45,13 +45,29 @@ from .output import echo
     help="column: 3.5 in (one column of a two-column paper); page: 7.16 in (full width)."
     " Files are <figure>_<width>.<format>.",
 )
+@click.option(
+    "--batches",
+    "batch_size",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="The saturation curve per batch of N samples in labeling order (default: per"
+    " round, or 50 when the study has no rounds).",
+)
 @pass_context
 def figures_cmd(
-    ctx: Context, out: Path, fmt: str, source: str, pair: str | None, width: str
+    ctx: Context,
+    out: Path,
+    fmt: str,
+    source: str,
+    pair: str | None,
+    width: str,
+    batch_size: int | None,
 ) -> None:
     """Figures for the paper: category occurrences (DL-specific or not), pass@1
     by stage per model, a category x model heatmap (two or more models) and an
-    agreement confusion matrix; in one-column and full-page width, deterministic output.
+    agreement confusion matrix, and the saturation curve (codes used so far and conflicts
+    per round or batch); in one-column and full-page width, deterministic output.
 
     Needs matplotlib: pip install 'dl-bug-annotator[figures]'
     (from a checkout: pip install -e '.[figures]').
@@ -60,7 +76,7 @@ def figures_cmd(
 
     names = [p.strip() for p in pair.split(",")] if pair else None
     widths = ("column", "page") if width == "both" else (width,)
-    result = write_figures(ctx.store, out, fmt, source, names, widths)
+    result = write_figures(ctx.store, out, fmt, source, names, widths, batch_size)
     for path in result.written.values():
         echo(f"wrote {path}")
     for name, reason in result.skipped.items():

@@ -1,4 +1,4 @@
-"""The four charts of ``annotator figures``, each at one width (see :mod:`annotator.export.figures`).
+"""The five charts of ``annotator figures``, each at one width (see :mod:`annotator.export.figures`).
 
 Contract: each ``*_figure(data, width)`` takes a :class:`~annotator.export.figure_data.FigureData`
 and a key of :data:`~annotator.export.figure_data.WIDTHS` and returns a matplotlib
@@ -285,4 +285,91 @@ def confusion_figure(data: FigureData, width: str = "column") -> Any | None:
     stats += f", κ = {kappa:.3f}" if kappa is not None else ""
     fit_title(fig, ax, f"Confusion matrix, {what}: {stats}")
     keep_fitting(fig, texts, inside=_cell(ax, n, n), all_or_none=True, laid_out=True)
+    return fig
+
+
+MARKERS_UP_TO = 30
+"""Batches up to which the curves mark each batch."""
+MANY_BATCHES = 60
+"""Above this many batches the conflicts are one stepped area, not a bar per batch."""
+
+
+def _steps(n: int) -> list[int]:
+    """Tick steps to try for ``n`` batches: 1, 2, 5, 10, 20, 50, ... up to ``n``."""
+    steps: list[int] = []
+    scale = 1
+    while not steps or steps[-1] < n:
+        steps += [m * scale for m in (1, 2, 5)]
+        scale *= 10
+    return [s for s in steps if s < n] + [max(n, 1)]
+
+
+def saturation_skip(data: FigureData) -> str | None:
+    """Why the saturation curve is not drawn (None: it is)."""
+    rows = data.saturation or []
+    if not rows:
+        return "no rater has decided a sample"
+    if len(rows) < 2:
+        what = "rounds" if data.batches and data.batches.source == "rounds" else "batches"
+        return (
+            f"a saturation curve needs two or more {what} (found {len(rows)};"
+            " --batches N makes smaller batches)"
+        )
+    return None
+
+
+def saturation_figure(data: FigureData, width: str = "column") -> Any | None:
+    """Cumulative distinct categories and subcategories used (lines) and conflicts between
+    the raters' initial decisions per batch (bars), one step per round or batch."""
+    if saturation_skip(data):
+        return None
+    rows = data.saturation or []
+    batches = data.batches
+    rounds = batches is not None and batches.source == "rounds"
+    xs = list(range(len(rows)))
+    fig = _figure(width, 2.4 if width == "column" else 2.8)
+    ax = fig.add_subplot()
+    unit = "round" if rounds else "batch"
+    conflicts = [r.conflicts for r in rows]
+    if len(rows) <= MANY_BATCHES:
+        ax.bar(xs, conflicts, 0.6, color=GREY, label=f"Conflicts in the {unit}")
+    else:  # one shape instead of hundreds of bars: as readable, drawn in a fraction of the time
+        ax.fill_between(
+            xs, conflicts, step="mid", color=GREY, linewidth=0, label=f"Conflicts in the {unit}"
+        )
+    ax.plot(
+        xs,
+        [r.categories_so_far for r in rows],
+        color=BLUE,
+        marker="o",
+        markersize=3 if len(rows) <= MARKERS_UP_TO else 0,
+        label="Categories used so far",
+    )
+    ax.plot(
+        xs,
+        [r.subcategories_so_far for r in rows],
+        color="#c0504d",
+        marker="s",
+        markersize=3 if len(rows) <= MARKERS_UP_TO else 0,
+        label="Subcategories used so far",
+    )
+    names = [wrap(r.batch.name, 10) for r in rows]
+    # Every batch named while the names fit side by side; else every 2nd, 5th, 10th, ...
+    # starting from the step that the names' length suggests (each try is a draw).
+    longest = max(len(line) for name in names for line in name.split("\n"))
+    room = WIDTHS[width] * 72 * 0.8 / ((FONT_PT - 1) * 0.62 * longest + 4)
+    for step in [s for s in _steps(len(xs)) if s * room >= len(xs) * 0.7] or [len(xs)]:
+        shown = xs[::step]
+        ax.set_xticks(shown, [names[i] for i in shown])
+        if not overlapping(fig, ax.get_xticklabels()):
+            break
+    size = "" if rounds or batches is None else f" ({batches.size} samples each, labeling order)"
+    ax.set_xlabel(("Round" if rounds else "Batch") + size)
+    ax.set_ylabel("Count")
+    ax.set_ylim(0, max(max(r.conflicts, r.subcategories_so_far) for r in rows) * 1.1 or 1)
+    ax.spines[["top", "right"]].set_visible(False)
+    fit_ticks(fig, ax.yaxis)
+    fit_legend(fig, 3)
+    title = f"Saturation: codes used and conflicts per {unit}"
+    fit_title(fig, ax, title)
     return fig

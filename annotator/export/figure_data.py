@@ -4,7 +4,9 @@ Contract: :meth:`FigureData.load(store, source, pair)` reads the occurrence
 table (as the sum of the cross table by model, which equals ``export counts``
 for the same source), pass@1 by stage per model (samples without a model left
 out), the model display names and the agreement report of the confusion
-matrix's pair (:func:`default_pair` when none is given). The constants are the
+matrix's pair (:func:`default_pair` when none is given) and the saturation rows
+(:func:`annotator.export.saturation.saturation` over :func:`~annotator.export.saturation.study_batches`
+with ``batch_size``, the rows of ``annotator saturation``). The constants are the
 sizes and styles of :mod:`annotator.export.figures`.
 """
 
@@ -19,6 +21,7 @@ from ..errors import UserError
 from ..store import Store
 from .crosstab import cross_table, merged
 from .passk import folded_outcomes, pass_table
+from .saturation import Batches, SaturationRow, raters_of, saturation, study_batches
 
 WIDTHS = {"column": 3.5, "page": 7.16}
 COLUMN_IN = WIDTHS["column"]
@@ -50,6 +53,7 @@ PARTS = {
     "pass_at_1_by_stage": "passes",
     "category_model_heatmap": "cross",
     "confusion": "confusion",
+    "saturation": "saturation",
 }
 
 
@@ -64,6 +68,8 @@ class FigureData:
     cross: Any
     names: dict[str, str]
     confusion: tuple[str, str, dict[str, Any]] | None
+    saturation: list[SaturationRow] | None = None
+    batches: Batches | None = None
 
     @classmethod
     def load(
@@ -71,7 +77,8 @@ class FigureData:
         store: Store,
         source: str,
         pair: Sequence[str] | None,
-        parts: Collection[str] = ("cross", "passes", "confusion"),
+        parts: Collection[str] = ("cross", "passes", "confusion", "saturation"),
+        batch_size: int | None = None,
     ) -> FigureData:
         confusion = None
         if "confusion" in parts:
@@ -92,6 +99,12 @@ class FigureData:
             cross = cross_table(store, "model", source)
             # The groups of the cross table add up to the occurrence table (tested).
             counts = merged(cross, store.taxonomy)
+        rows = batches = None
+        if "saturation" in parts:
+            raters = raters_of(store, None)
+            initial = store.initial_decisions(raters)  # read once for batches and rows
+            batches = study_batches(store, batch_size, raters, initial=initial)
+            rows = saturation(store, batches.batches, raters, initial=initial, with_clusters=False)
         return cls(
             source=source,
             counts=counts,
@@ -99,6 +112,8 @@ class FigureData:
             cross=cross,
             names=store.model_display_names(),
             confusion=confusion,
+            saturation=rows,
+            batches=batches,
         )
 
 

@@ -16,7 +16,11 @@ with the reason in ``skipped``:
   model (columns); only with two or more models, else skipped with the reason;
 - ``confusion``: the agreement confusion matrix of ``pair`` (rows: the first
   annotator); by default the first pair of raters who share items, else the
-  first rater against ``final``, titled "rater vs adjudicated".
+  first rater against ``final``, titled "rater vs adjudicated";
+- ``saturation``: the saturation curve: distinct categories and subcategories used so
+  far (lines) and conflicts between the raters' initial decisions (bars) per round, or
+  per batch of ``batch_size`` samples in labeling order when the study has no rounds
+  (the rows of ``annotator saturation``); skipped with fewer than two batches.
 
 Printable: 8 pt text (7 pt ticks), names wrapped, never cut
 (:func:`annotator.export.figure_fit.wrap`); legends outside the axes; value
@@ -28,8 +32,8 @@ Figures are built without pyplot. Output is deterministic: SVG with a fixed
 (``svg.fonttype: none``); PDF with TrueType fonts embedded (``pdf.fonttype`` 42)
 and no creation date; PNG at 300 dpi. Text from the data is shown literally
 (math text off, control characters removed). With two or more CPUs (Linux) a forked worker, on a database connection of
-its own, reads the cross table and draws ``categories`` and the heatmap while
-the command reads and draws the other two (same bytes, same order; a worker
+its own, reads the cross table and draws ``categories`` and the heatmap, and the saturation curve,
+while the command reads and draws the other two (same bytes, same order; a worker
 that fails is replaced by drawing its figures in the command). Each file is written through
 :func:`annotator.safefiles.write_bytes_atomic` (an O_EXCL temporary file, then a
 rename: a link planted in ``out`` is never written through). matplotlib is an
@@ -58,10 +62,15 @@ from .figure_charts import (
     heatmap_figure,
     heatmap_skip,
     pass_figure,
+    saturation_figure,
+    saturation_skip,
 )
 from .figure_data import COLUMN_IN, FULL_IN, PARTS, RC, WIDTHS, FigureData, default_pair
 
 FORMATS = ("svg", "pdf", "png")
+# What the forked worker reads and draws: the cross table's two figures and the saturation
+# curve (at 100k samples about as much work as the pass@1 and confusion figures left here).
+WORKER_PARTS = ("cross", "saturation")
 INSTALL = install_hint("figures")
 
 __all__ = [
@@ -106,15 +115,21 @@ def figures(
     pair: Sequence[str] | None = None,
     width: str = "column",
     only: Collection[str] | None = None,
+    batch_size: int | None = None,
 ) -> dict[str, Any | None]:
     """Every figure (``only``: those named) as a matplotlib Figure of ``width`` (None: no data)."""
     matplotlib = require_matplotlib()
-    data = store if isinstance(store, FigureData) else FigureData.load(store, source, pair)
+    data = (
+        store
+        if isinstance(store, FigureData)
+        else FigureData.load(store, source, pair, batch_size=batch_size)
+    )
     charts = {
         "categories": categories_figure,
         "pass_at_1_by_stage": pass_figure,
         "category_model_heatmap": heatmap_figure,
         "confusion": confusion_figure,
+        "saturation": saturation_figure,
     }
     with matplotlib.rc_context(RC):
         # Figures keep the rc values they were created with (fonts, sizes); saving
@@ -131,6 +146,7 @@ REASONS = {
     "pass_at_1_by_stage": "no sample has a model, a stage and a known outcome",
     "category_model_heatmap": "no bug label counts",
     "confusion": "no two annotators rated the same sample",
+    "saturation": "fewer than two batches",
 }
 
 
@@ -142,6 +158,7 @@ def render_figures(
     widths: Sequence[str] = ("page",),
     suffix: bool | None = None,
     parallel: bool = True,
+    batch_size: int | None = None,
 ) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every figure as bytes in ``fmt`` (named ``<figure>_<width>`` with ``suffix``,
     by default when several widths are asked for), and the skipped ones with their reason."""
@@ -156,11 +173,13 @@ def render_figures(
     # The figures in two groups of about equal work, each reading only its part of
     # the data: with two CPUs (Linux) a forked worker, on a connection of its own,
     # reads and draws the first group while this process does the second.
-    worker_names = [n for n in PARTS if PARTS[n] == "cross"]
+    worker_names = [n for n in PARTS if PARTS[n] in WORKER_PARTS]
     own_names = [n for n in PARTS if n not in worker_names]
 
     def group(db: Store, names: Sequence[str]) -> tuple[dict[str, bytes], dict[str, str]]:
-        data = FigureData.load(db, source, pair, parts={PARTS[n] for n in names})
+        data = FigureData.load(
+            db, source, pair, parts={PARTS[n] for n in names}, batch_size=batch_size
+        )
         return _render(data, fmt, source, pair, widths, suffix, names)
 
     forked = None
@@ -196,6 +215,7 @@ def start_render(
     pair: Sequence[str] | None = None,
     widths: Sequence[str] = ("page",),
     suffix: bool | None = None,
+    batch_size: int | None = None,
 ) -> Callable[[], tuple[dict[str, bytes], dict[str, str]]]:
     """:func:`render_figures` begun now: with two or more CPUs (Linux) in a forked
     worker on a connection of its own, while the caller goes on (e.g. builds the
@@ -203,14 +223,16 @@ def start_render(
     it failed, they are rendered (and any error raised) in the caller."""
 
     def run() -> tuple[dict[str, bytes], dict[str, str]]:
-        return render_figures(store.reopen(), fmt, source, pair, widths, suffix, parallel=False)
+        return render_figures(
+            store.reopen(), fmt, source, pair, widths, suffix, parallel=False, batch_size=batch_size
+        )
 
     forked = _Forked(run) if _cpus() > 1 and sys.platform.startswith("linux") else None
 
     def result() -> tuple[dict[str, bytes], dict[str, str]]:
         value = forked.result() if forked is not None else None
         if value is None:
-            return render_figures(store, fmt, source, pair, widths, suffix)
+            return render_figures(store, fmt, source, pair, widths, suffix, batch_size=batch_size)
         return value  # type: ignore[no-any-return]
 
     return result
@@ -243,6 +265,8 @@ def _render(
                     reason = REASONS[name]
                     if name == "category_model_heatmap":
                         reason = heatmap_skip(data) or reason
+                    if name == "saturation":
+                        reason = saturation_skip(data) or reason
                     skipped[name] = reason
                     continue
                 buffer = io.BytesIO()
@@ -296,10 +320,13 @@ def write_figures(
     source: str = AUTO,
     pair: Sequence[str] | None = None,
     widths: Sequence[str] = tuple(WIDTHS),
+    batch_size: int | None = None,
 ) -> FigureSet:
     """Write every figure with data into ``out`` (created if missing), as
     ``<name>_<width>.<fmt>``."""
-    rendered, skipped = render_figures(store, fmt, source, pair, widths, suffix=True)
+    rendered, skipped = render_figures(
+        store, fmt, source, pair, widths, suffix=True, batch_size=batch_size
+    )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -44,6 +44,7 @@ TITLES = {
     "pass_at_1_by_stage": "pass@1 by stage per model",
     "category_model_heatmap": "Category occurrences per model",
     "confusion": "Agreement confusion matrix",
+    "saturation": "Saturation curve: codes used and conflicts per round or batch",
 }
 
 
@@ -137,10 +138,12 @@ def figure_pair(raters: Sequence[str] | None) -> list[str] | None:
     return list(raters) if raters and len(raters) == 2 else None
 
 
-def start_figures(store: Store, raters: Sequence[str] | None = None) -> Rendered:
+def start_figures(
+    store: Store, raters: Sequence[str] | None = None, batch_size: int | None = None
+) -> Rendered:
     """The report's figures begun now (see :func:`annotator.export.figures.start_render`),
     for :func:`build_html`'s ``rendered``."""
-    return start_render(store, "svg", pair=figure_pair(raters))
+    return start_render(store, "svg", pair=figure_pair(raters), batch_size=batch_size)
 
 
 def build_html(
@@ -148,13 +151,16 @@ def build_html(
     markdown: str,
     raters: Sequence[str] | None = None,
     rendered: Rendered | None = None,
+    batch_size: int | None = None,
 ) -> str:
     """The report and its figures as one HTML document (``rendered``: the figures
     begun by :func:`start_figures`, else rendered here)."""
     if rendered is not None:
         figures, skipped = rendered()
     else:
-        figures, skipped = render_figures(store, "svg", pair=figure_pair(raters))
+        figures, skipped = render_figures(
+            store, "svg", pair=figure_pair(raters), batch_size=batch_size
+        )
     title_match = re.match(r"^# (.*)$", markdown, re.MULTILINE)
     title = _inline(title_match.group(1)) if title_match else "Study report"
     body = [markdown_to_html(markdown), "<h2>Figures</h2>"]

@@ -16,6 +16,14 @@ Contract: :func:`build_report` returns Markdown with these sections, in order:
    ``annotator agreement`` for the chosen raters, or each rater against final,
    labeled rater-vs-adjudicated, when the raters never overlap.
 
+5. Annotation time - :mod:`annotator.export.report_time`.
+6. Saturation - per batch (the study's rounds, else ``batch_size`` samples in labeling
+   order) conflicts between initial decisions and codes new in the batch
+   (:mod:`annotator.export.saturation`, table: :mod:`annotator.export.saturation_out`).
+7. Method - the study's method as facts, each with the command that prints its number
+   (:mod:`annotator.export.method`, rendered by :mod:`annotator.export.method_out`).
+   :func:`build_method_latex` gives the Method section and the saturation table as LaTeX.
+
 A section or table without data is one sentence ("No sample carries a
 stage.") instead of zeros. Every value taken from the data goes through
 :func:`annotator.export.markdown.cell`. Queries read only the small sample
@@ -31,10 +39,14 @@ from ..store.attempts import AttemptRow
 from ..store.rows import share
 from .counts import AUTO, count_table, source_description
 from .markdown import cell, render, row
+from .method import MethodInputs, method_facts
+from .method_out import method_latex, method_markdown
 from .passk import DEFAULT_K
-from .report_agreement import agreement_section
+from .report_agreement import agreement_section, default_boot, report_raters
 from .report_tables import pass_at_k_section, tasks_by
 from .report_time import time_section
+from .saturation import saturation, study_batches
+from .saturation_out import saturation_latex, saturation_section
 
 
 def _dataset(store: Store, attempts: Sequence[AttemptRow]) -> list[str]:
@@ -86,6 +98,40 @@ def _dataset(store: Store, attempts: Sequence[AttemptRow]) -> list[str]:
     return [*lines, *tasks_by(attempts)]
 
 
+def method_inputs(
+    store: Store,
+    raters: Sequence[str] | None = None,
+    n_boot: int | None = None,
+    batch_size: int | None = None,
+) -> MethodInputs:
+    """What the Method and Saturation sections read, computed once."""
+    names = report_raters(store, raters)
+    status = store.status()
+    initial = store.initial_decisions(names)  # read once for the batches and the rows
+    batches = study_batches(store, batch_size, names, initial=initial)
+    return MethodInputs(
+        store=store,
+        status=status,
+        raters=names,
+        raters_named=bool(raters),
+        n_boot=default_boot(status.samples) if n_boot is None else n_boot,
+        batches=batches,
+        rows=saturation(store, batches.batches, names, initial=initial),
+    )
+
+
+def build_method_latex(
+    store: Store,
+    raters: Sequence[str] | None = None,
+    n_boot: int | None = None,
+    batch_size: int | None = None,
+) -> str:
+    """The Method section and the saturation table as one LaTeX fragment."""
+    inputs = method_inputs(store, raters, n_boot, batch_size)
+    table = saturation_latex(inputs.rows, inputs.batches)
+    return method_latex(method_facts(inputs)) + (f"\n{table}" if table else "")
+
+
 def build_report(
     store: Store,
     source: str = AUTO,
@@ -94,6 +140,7 @@ def build_report(
     raters: Sequence[str] | None = None,
     ks: Sequence[int] = DEFAULT_K,
     n_boot: int | None = None,
+    batch_size: int | None = None,
 ) -> str:
     """The whole report as Markdown (see the module docstring)."""
     attempts = store.attempts()
@@ -113,6 +160,10 @@ def build_report(
             "",
             f"No bug label counts yet ({source_description(source)}).",
         ]
-    lines += ["", *agreement_section(store, raters, n_boot)]
+    inputs = method_inputs(store, raters, n_boot, batch_size)
+    computed = inputs.agreement() if len(inputs.raters) >= 2 else None
+    lines += ["", *agreement_section(store, raters, n_boot, computed)]
     lines += ["", *time_section(store)]
+    lines += ["", *saturation_section(inputs.rows, inputs.batches)]
+    lines += method_markdown(method_facts(inputs))
     return "\n".join(lines).rstrip("\n") + "\n"

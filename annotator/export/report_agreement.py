@@ -131,21 +131,35 @@ def _vs_final(store: Store, raters: Sequence[str], n_boot: int) -> list[str]:
     return lines
 
 
+def default_boot(n_samples: int) -> int:
+    """The report's bootstrap resamples for ``n_samples`` samples when none are asked for
+    (module docstring)."""
+    return DEFAULT_BOOT if n_samples <= AUTO_BOOT_LIMIT else 0
+
+
+def report_raters(store: Store, raters: Sequence[str] | None) -> list[str]:
+    """The raters the report compares: ``raters`` (checked), else every annotator but final."""
+    if raters:
+        return [n for n in resolve_annotators(store, raters) if n != FINAL]
+    return [a for a in default_annotators(store) if a != FINAL]
+
+
 def agreement_section(
-    store: Store, raters: Sequence[str] | None = None, n_boot: int | None = None
+    store: Store,
+    raters: Sequence[str] | None = None,
+    n_boot: int | None = None,
+    computed: dict[str, Any] | None = None,
 ) -> list[str]:
-    """The agreement section (see the module docstring)."""
+    """The agreement section (see the module docstring); ``computed``: the raters'
+    :func:`agreement_report` at ``n_boot`` when the caller has it already."""
     lines = ["## Agreement", ""]
     everyone = default_annotators(store)
     has_final = FINAL in everyone
-    if raters:
-        names = [n for n in resolve_annotators(store, raters) if n != FINAL]
-    else:
-        names = [a for a in everyone if a != FINAL]
+    names = report_raters(store, raters)
     boot_note: list[str] = []
     if n_boot is None:
         n_samples = store.status().samples
-        n_boot = DEFAULT_BOOT if n_samples <= AUTO_BOOT_LIMIT else 0
+        n_boot = default_boot(n_samples)
         if not n_boot:
             boot_note = [
                 f"Confidence intervals of κ and α skipped: {n_samples:,} samples (over"
@@ -169,7 +183,7 @@ def agreement_section(
         *boot_note,
     ]
     if len(names) >= 2:
-        report = agreement_report(store, names, n_boot=n_boot)
+        report = computed or agreement_report(store, names, n_boot=n_boot)
         if report["n_items"] == 0:
             rated = ", ".join(f"{cell(n)} {agreement_report(store, [n])['n_rated']}" for n in names)
             lines += [

@@ -37,6 +37,7 @@ from .decided import DecidedQueries, RatingPattern
 from .facts import FactQueries
 from .gold import GoldQueries
 from .importing import ImportWrites
+from .initial import InitialQueries
 from .listing import ListingQueries
 from .machine import MachineStore
 from .metadata import MetadataWrites
@@ -52,6 +53,7 @@ from .rows import (
     CategoryLabels,
     CategoryOccurrence,
     ConnectionSettings,
+    DecidedEntry,
     FactInput,
     FactRow,
     InferredRow,
@@ -63,6 +65,7 @@ from .rows import (
     RetestPair,
     RetestPlan,
     StoreStatus,
+    SuggestionExposure,
 )
 from .samples import Outcome
 from .search import SearchStore
@@ -82,6 +85,7 @@ __all__ = [
     "CategoryLabels",
     "CategoryOccurrence",
     "ConnectionSettings",
+    "DecidedEntry",
     "FactInput",
     "FactRow",
     "InferredRow",
@@ -97,6 +101,7 @@ __all__ = [
     "SampleFilter",
     "Store",
     "StoreStatus",
+    "SuggestionExposure",
     "VoteRow",
     "default_db_path",
 ]
@@ -125,6 +130,7 @@ class Store(
     NoteQueries,
     MigrationStore,
     GoldQueries,
+    InitialQueries,
     RetestQueries,
 ):
     """An open annotator database."""

@@ -327,6 +327,30 @@ class ChangeRow(NamedTuple):
     reason: str | None
 
 
+class DecidedEntry(NamedTuple):
+    """One decided state of a label (kind 'bug' or 'pass') from its history: the first one
+    per sample and annotator is the *initial* decision (see :mod:`annotator.store.initial`)."""
+
+    sample_id: str
+    annotator: str
+    kind: str
+    category: int | None
+    subcategory: str | None
+    category2: int | None
+    subcategory2: str | None
+    decided_at: str
+    """``changed_at`` of the history entry (ISO 8601, UTC)."""
+
+
+class SuggestionExposure(NamedTuple):
+    """Decided labels of some annotators by whether the labeling screen showed suggestions."""
+
+    shown: int
+    hidden: int
+    not_recorded: int
+    """Labels written without the flag (imports, merges, older versions)."""
+
+
 class RetestPlan(NamedTuple):
     """The study's test-retest plan (table ``retest_plan``; see :mod:`annotator.store.retest`)."""
 
