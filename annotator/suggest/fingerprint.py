@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from rapidfuzz import fuzz
-
 if TYPE_CHECKING:  # only for annotations: testoutput imports mask_message from here
     from annotator.suggest.testoutput import TestReport
 
@@ -105,6 +103,8 @@ def cluster(items: Iterable[tuple[K, str]], threshold: float = 90.0) -> list[Clu
     with each other (O(k^2) rapidfuzz calls), which stays fast because failure
     signatures repeat a lot. Empty fingerprints are never merged with others.
     """
+    from rapidfuzz import fuzz  # here: the failure panel imports this module at start-up
+
     groups: dict[str, list[K]] = {}
     order: dict[K, int] = {}
     for i, (item_id, text) in enumerate(items):
