@@ -12,7 +12,10 @@ Measures, with Textual's Pilot on a temporary copy of the data:
   paint by which the sample's header and its code view have both been drawn
   again (a frame that only moves the queue's highlight does not count), over a
   walk through the queue, waiting for background prefetch between presses as
-  a person reading the sample would.
+  a person reading the sample would. The key is posted to the app as a
+  terminal's driver posts it (``--pilot``: with Pilot's ``press``, which also
+  sends every widget a callback and waits for them: about 13 ms of CPU per
+  press that a terminal does not add, competing with the frame).
 
 Every run starts from a fresh copy of the data: DL-Bench imported into a
 temporary database, or a copy of ``--db`` (``--in-place`` measures that file
@@ -45,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from _env import fresh_copy, print_header
+from textual import events
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "dlbench"
@@ -161,9 +165,15 @@ async def walk(db: Path, steps: int, annotator: str = "bench") -> tuple[list[flo
                 if PROFILER is not None:
                     PROFILER.start()
                 start = time.perf_counter()
-                # Pilot's press also waits for the app to go idle; the clock
-                # stops at the paint and at the frame that shows the sample.
-                await pilot.press("n")
+                # The key reaches the app as a terminal's does (the driver posts
+                # a Key event); Pilot's press (--pilot) also posts a callback to
+                # every widget and waits for them, work a terminal does not add,
+                # which competes with the frame (13 ms of CPU per press here).
+                # The clock stops at the paint and at the frame that shows the sample.
+                if PILOT:
+                    await pilot.press("n")
+                else:
+                    app.post_message(events.Key("n", "n"))
                 while target not in screen.shown_at:
                     await asyncio.sleep(0.001)
                 shown = screen.shown_at[target]
@@ -178,6 +188,9 @@ async def walk(db: Path, steps: int, annotator: str = "bench") -> tuple[list[flo
                 rendered.append(seen - start)
     return painted, rendered
 
+
+PILOT = False
+"""Press ``n`` with Pilot's ``press`` (--pilot) rather than as a terminal's driver does."""
 
 PROFILER: Any = None
 """A pyinstrument Profiler running from each key press to its sample on screen (--profile)."""
@@ -268,8 +281,14 @@ def main() -> None:
     parser.add_argument("--annotator", default="bench")
     parser.add_argument("--size", default="160x50", help="terminal COLUMNSxROWS")
     parser.add_argument("--profile", type=Path, help="write a pyinstrument profile of `n` here")
+    parser.add_argument(
+        "--pilot",
+        action="store_true",
+        help="press n with Pilot.press (the figures before 2026-12-06 07:00)",
+    )
     args = parser.parse_args()
-    global SIZE, PROFILER
+    global SIZE, PROFILER, PILOT
+    PILOT = args.pilot
     width, height = (int(part) for part in args.size.lower().split("x"))
     SIZE = (width, height)
     if args.profile is not None:
@@ -301,7 +320,8 @@ def main() -> None:
             else ("as found in --db" if args.in_place else "cold: suggestion cache as imported")
         )
         print_header(caches, data)
-        print(f"terminal   {width}x{height}, {args.steps} steps of n")
+        how = "Pilot.press" if PILOT else "posted as the terminal driver does"
+        print(f"terminal   {width}x{height}, {args.steps} steps of n ({how})")
         run(db, args)
     if PROFILER is not None:
         args.profile.write_text(PROFILER.output_text(unicode=False, color=False, show_all=True))
