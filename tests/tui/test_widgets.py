@@ -113,6 +113,27 @@ async def test_lines_view_draws_a_sequence_shown_again_as_the_first_time() -> No
         assert [_segments(view, row) for row in range(5)] == before
 
 
+async def test_lines_view_keeps_at_most_max_strips_in_all() -> None:
+    from annotator.tui.widgets import lines_view
+
+    app = _Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(LinesView)
+        sequences = [[Text(f"{n}: {i}") for i in range(3000)] for n in range(3)]
+        for lines in sequences:
+            view.set_lines(lines)
+            await pilot.pause()
+            for top in range(0, 3000, 18):  # scrolled through to the end
+                view.scroll_to(0, top, animate=False, immediate=True)
+                for row in range(18):
+                    view.render_line(row)
+            kept = sum(len(r.strips) for r in view._rendered.values())
+            assert kept <= lines_view.MAX_STRIPS
+        view.set_lines(sequences[0])
+        await pilot.pause()
+        assert view.render_line(0).text.startswith("0: 0")
+
+
 async def test_lines_view_redraws_kept_lines_in_a_new_style() -> None:
     app = _Host()
     async with app.run_test(size=(60, 20)) as pilot:

@@ -38,7 +38,8 @@ KEPT_LINE_SETS = 8
 neighbours, a few behind)."""
 
 MAX_STRIPS = 2000
-"""Rendered lines kept per sequence (a long file scrolled through)."""
+"""Rendered lines a view keeps in all its kept sequences (as many as one view kept
+before; a long file scrolled through drops the other sequences' strips first)."""
 
 
 @dataclass
@@ -266,8 +267,12 @@ class LinesView(ScrollView, can_focus=True):
             rendered.strips = {}
         strip = rendered.strips.get(index)
         if strip is None:
-            if len(rendered.strips) >= MAX_STRIPS:
-                rendered.strips.clear()
+            if sum(len(kept.strips) for kept in self._rendered.values()) >= MAX_STRIPS:
+                for kept in self._rendered.values():
+                    if kept is not rendered:
+                        kept.strips = {}
+                if len(rendered.strips) >= MAX_STRIPS:
+                    rendered.strips.clear()
             line = rendered.lines[index]
             text = plain_line(line) if isinstance(line, str) else line
             strip = rendered.strips[index] = self._draw(text, style)
