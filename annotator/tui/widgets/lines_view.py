@@ -98,7 +98,8 @@ class LinesView(ScrollView, can_focus=True):
         """Kept renderings by ``id`` of the lines given, oldest first."""
         self._shown = _Rendered((), 0, 0, (), 0)
         self._cache: dict[int, Strip] = {}
-        """Marked lines of the lines shown (until the next :meth:`set_lines`)."""
+        """Marked lines of the lines shown (until the next :meth:`set_lines`), in ``_marked_style``."""
+        self._marked_style: Style | None = None
         self._frame_style: Style | None = None
         self._marks: Mapping[int, Sequence[tuple[int, int]]] = {}
 
@@ -138,15 +139,8 @@ class LinesView(ScrollView, can_focus=True):
         key = id(lines)
         width = self.size.width if wrap_head else 0
         found = self._rendered.pop(key, None)
-        if (
-            found is None
-            or found.given is not lines
-            or (found.wrap_head, found.wrapped_at)
-            != (
-                wrap_head,
-                width,
-            )
-        ):
+        same = found is not None and found.given is lines
+        if found is None or not same or (found.wrap_head, found.wrapped_at) != (wrap_head, width):
             widest = 0
             for line in lines:
                 widest = max(widest, cell_len(line) if isinstance(line, str) else line.cell_len)
@@ -167,8 +161,10 @@ class LinesView(ScrollView, can_focus=True):
             return
         rendered = self._rendering(lines, wrap_head)
         style = self.rich_style
+        count, height = len(rendered.lines), self.size.height
         top = max(0, scroll_to - 3) if scroll_to is not None else 0
-        for index in range(top, min(top + self.size.height, len(rendered.lines))):
+        # From where a scroll past the end is clamped to, down to the last line in view.
+        for index in range(max(0, min(top, count - height)), min(top + height, count)):
             self._strip(rendered, index, style)
 
     @property
@@ -253,6 +249,9 @@ class LinesView(ScrollView, can_focus=True):
         if index >= len(self._lines):
             return Strip.blank(width, style)
         if index in self._marks:
+            if style != self._marked_style:  # another focus or theme
+                self._marked_style = style
+                self._cache.clear()
             strip = self._cache.get(index)
             if strip is None:
                 strip = self._cache[index] = self._draw(self._marked(index), style)
