@@ -1,7 +1,7 @@
 """Importer registry: ``annotator import FORMAT PATH``.
 
 Contract: :data:`IMPORTERS` maps a format name to its
-:class:`~.protocol.Importer` (one list, :data:`_ALL`, names them all; adding a
+:class:`~.protocol.Importer` (one list, :func:`_all`, names them all; adding a
 format is one module and one entry there). :func:`import_path` runs one
 import end to end in one transaction; :func:`options` is every option any
 format declares (the CLI builds its click options from it). An option the
@@ -29,7 +29,8 @@ from .protocol import MODEL_OPTION, FunctionImporter, Importer, Option
 @cache
 def _all() -> tuple[Importer, ...]:
     """Every format, in the order the CLI lists them (imported on first call)."""
-    from . import dlbench, harness, jsonl, junit, labels_sheet
+    from ..sheet import reader as sheet_reader
+    from . import dlbench, harness, jsonl, junit
     from .bigcodebench import BigCodeBenchImporter
     from .evalplus import EvalPlusImporter
     from .inspect_log import InspectImporter
@@ -80,11 +81,11 @@ def _all() -> tuple[Importer, ...]:
             ),
         ),
         FunctionImporter(
-            labels_sheet.NAME,
-            labels_sheet.HELP,
+            sheet_reader.IMPORT_NAME,
+            sheet_reader.IMPORT_HELP,
             "FILE.csv",
-            labels_sheet.read,
-            needs_sample_ids=labels_sheet.NEEDS_SAMPLE_IDS,
+            sheet_reader.read_labels,
+            needs_sample_ids=sheet_reader.NEEDS_SAMPLE_IDS,
         ),
         EvalPlusImporter(),
         BigCodeBenchImporter(),

@@ -1,7 +1,8 @@
 """Merging databases of annotators who label on their own machines.
 
-Contract: :func:`merge_databases` copies other annotator databases into this
-one in a single transaction (:func:`merge_database`: one file). The other
+Contract: :func:`merge_into` (``Store.merge_databases``; ``Store.merge_database``
+for one file) copies other annotator databases into this one in a single
+transaction. The other
 files are untrusted input: each is opened read-only and its rows stream in
 validated (:mod:`.merge_rows`) inside that transaction, so a bad row in any of
 them rolls the whole merge back and changes nothing, while memory holds one
@@ -43,6 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sqlite_utils import Database
+
 from ..errors import UserError
 from ..models import HistoryEntry, Label, SampleIn, annotator_key, canonical_timestamp
 from ..taxonomy import Taxonomy
@@ -69,7 +72,6 @@ class MergeSummary:
     source: str
     samples_new: int = 0
     samples_same: int = 0
-    samples_mapped: int = 0
     labels_new: int = 0
     labels_updated: int = 0
     labels_same: int = 0
@@ -81,15 +83,15 @@ class MergeSummary:
         return dict(self.__dict__)
 
 
-def merge_database(store: Any, other_path: str | Path, take_final: bool = False) -> MergeSummary:
-    """Merge ``other_path`` into ``store`` (an :class:`annotator.store.Store`)."""
-    return merge_databases(store, [other_path], take_final)[0]
-
-
-def merge_databases(
-    store: Any, others: Sequence[str | Path], take_final: bool = False
+def merge_into(
+    db: Database,
+    db_path: Path,
+    taxonomy: Taxonomy,
+    others: Sequence[str | Path],
+    take_final: bool = False,
 ) -> list[MergeSummary]:
-    """Merge every file of ``others`` into ``store`` in one transaction: a bad row
+    """Merge every file of ``others`` into the store's ``db`` (at ``db_path``, labels under
+    ``taxonomy``) in one transaction: a bad row
     in any of them changes nothing (the rows are validated as they stream in).
 
     Rows are read and written in batches (:data:`BATCH_ROWS` rows, at most
@@ -98,17 +100,17 @@ def merge_databases(
     paths = [Path(p) for p in others]
     for path in paths:
         check_file(path)
-        if _same_file(path, Path(store.path)):
+        if _same_file(path, Path(db_path)):
             raise UserError("cannot merge a database into itself", file=path)
     summaries = []
-    conn = store._db.conn
+    conn = db.conn
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     # A page cache the size of the merge's working set: with the default 2 MiB the
     # transaction spills pages to the -wal again and again (600,000 labels: 84 s).
     conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
     try:
-        with write_transaction(store._db):
-            summaries = _merge_all(store, conn, paths, take_final)
+        with write_transaction(db):
+            summaries = _merge_all(db, taxonomy, paths, take_final)
     finally:
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
     return summaries
@@ -119,17 +121,18 @@ MERGE_CACHE_KIB = 64 << 10
 
 
 def _merge_all(
-    store: Any, conn: sqlite3.Connection, paths: list[Path], take_final: bool
+    db: Database, taxonomy: Taxonomy, paths: list[Path], take_final: bool
 ) -> list[MergeSummary]:
     """The merge of ``paths``, inside the caller's write transaction."""
-    ensure_bound(store._db, store.taxonomy)
+    conn = db.conn
+    ensure_bound(db, taxonomy)
     summaries = []
-    versions = _known_versions(conn, store.taxonomy)
+    versions = _known_versions(conn, taxonomy)
     names = {annotator_key(n): n for (n,) in conn.execute("SELECT name FROM annotators")}
     ensured: set[str] = set()
     for path in paths:
         summary = MergeSummary(source=str(path))
-        with open_other(path, store.taxonomy, versions, names) as other:
+        with open_other(path, taxonomy, versions, names) as other:
             other.sample_exists = _SampleLookup(conn).exists
             for samples in _batches(other.samples(), _sample_size):
                 _merge_samples(conn, samples, summary)
