@@ -1,0 +1,9 @@
+"""annotator: label failing LLM-generated code with a bug taxonomy.
+
+Importing the package only arranges that sqlite-utils loads without pandas and
+numpy (:mod:`annotator._lean_imports`).
+"""
+
+from ._lean_imports import install as _install
+
+_install()

@@ -37,8 +37,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 FUZZY = 85.0
 """Least rapidfuzz ratio for a typo to count as the word."""
 PREFIX = 5
@@ -77,6 +75,9 @@ def _same(note_word: str, word: str) -> bool:
         return False
     if len(word) >= PREFIX and note_word.startswith(word):
         return True
+    # Loaded on the first typo, not with the taxonomy (every command and the UI import it).
+    from rapidfuzz import fuzz
+
     return fuzz.ratio(note_word, word) >= FUZZY
 
 

@@ -17,8 +17,6 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from rapidfuzz import fuzz
-
 from .masking import mask_message
 from .outputmodels import TestReport
 
@@ -66,6 +64,8 @@ def cluster(items: Iterable[tuple[K, str]], threshold: float = 90.0) -> list[Clu
     with each other (O(k^2) rapidfuzz calls), which stays fast because failure
     signatures repeat a lot. Empty fingerprints are never merged with others.
     """
+    from rapidfuzz import fuzz  # here: the failure panel imports this module at start-up
+
     groups: dict[str, list[K]] = {}
     order: dict[K, int] = {}
     for i, (item_id, text) in enumerate(items):

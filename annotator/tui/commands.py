@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from rapidfuzz import fuzz
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
@@ -60,6 +59,8 @@ class CategoryProvider(Provider):
             )
 
     async def search(self, query: str) -> Hits:
+        from rapidfuzz import fuzz  # on the first search, not at the UI's start
+
         scored = []
         for text, category, sub, meaning in self._entries():
             # All typed words present beats a closer partial match.

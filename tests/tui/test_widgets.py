@@ -82,6 +82,73 @@ async def test_lines_view_scroll_range_follows_new_lines() -> None:
         assert view.render_line(0).text.startswith("only")
 
 
+def _segments(view: LinesView, row: int) -> list[tuple[str, Any]]:
+    return [(segment.text, segment.style) for segment in view.render_line(row)]
+
+
+async def test_lines_view_draws_a_sequence_shown_again_as_the_first_time() -> None:
+    """Strips are kept per sequence (issue 24): back and forth draws the same
+    segments, a mark never stays with the kept strips, a prerender shows nothing."""
+    app = _Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(LinesView)
+        first = [Text(f"first {i}", style="bold") for i in range(30)]
+        second = [Text(f"second {i}") for i in range(30)]
+        view.set_lines(first)
+        await pilot.pause()
+        before = [_segments(view, row) for row in range(5)]
+        view.set_marks({1: [(0, 5)]})
+        assert _segments(view, 1) != before[1]  # marked
+        view.prerender(second, scroll_to=10)
+        assert view.text().startswith("first 0")  # a prerender shows nothing
+        assert _segments(view, 0) == before[0]
+        view.set_lines(second, scroll_to=10)
+        await pilot.pause()
+        assert view.render_line(0).text.startswith("second 7")
+        view.set_lines(first)
+        await pilot.pause()
+        assert [_segments(view, row) for row in range(5)] == before  # the mark is gone
+        view.set_lines(list(first))  # equal content in a new list: drawn anew, the same
+        await pilot.pause()
+        assert [_segments(view, row) for row in range(5)] == before
+
+
+async def test_lines_view_keeps_at_most_max_strips_in_all() -> None:
+    from annotator.tui.widgets import lines_view
+
+    app = _Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(LinesView)
+        sequences = [[Text(f"{n}: {i}") for i in range(3000)] for n in range(3)]
+        for lines in sequences:
+            view.set_lines(lines)
+            await pilot.pause()
+            for top in range(0, 3000, 18):  # scrolled through to the end
+                view.scroll_to(0, top, animate=False, immediate=True)
+                for row in range(18):
+                    view.render_line(row)
+            kept = sum(len(r.strips) for r in view._rendered.values())
+            assert kept <= lines_view.MAX_STRIPS
+        view.set_lines(sequences[0])
+        await pilot.pause()
+        assert view.render_line(0).text.startswith("0: 0")
+
+
+async def test_lines_view_redraws_kept_lines_in_a_new_style() -> None:
+    app = _Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(LinesView)
+        view.set_lines([Text(f"line {i}") for i in range(5)])
+        await pilot.pause()
+        plain = view.rich_style.bgcolor
+        assert {s.style.bgcolor for s in view.render_line(0) if s.style} == {plain}
+        view.focus()  # the focused view is tinted: the kept strips are stale
+        await pilot.pause()
+        tinted = view.rich_style.bgcolor
+        assert tinted != plain
+        assert {s.style.bgcolor for s in view.render_line(0) if s.style} == {tinted}
+
+
 class _SuggestHost(App[None]):
     def compose(self) -> ComposeResult:
         from annotator.taxonomy import load_taxonomy

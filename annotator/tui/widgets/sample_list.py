@@ -251,6 +251,21 @@ class SampleList(OptionList):
         # Only the rows left and reached are drawn again (see ``highlighted``).
         for index in (previous, highlighted):
             self._refresh_row(index)
+        # After this frame: the rows n and p reach next, in the highlight's style.
+        self.call_after_refresh(self._prerender_neighbours)
+
+    def _prerender_neighbours(self) -> None:
+        """Render the rows next to the highlight as highlighted rows, ahead of the
+        key that highlights one of them: OptionList keeps each row's render by its
+        style, and a row first drawn highlighted was most of the queue's part of
+        ``n``'s frame (issue 24). Nothing is drawn on screen."""
+        render = getattr(self, "_get_option_render", None)  # OptionList's; another Textual: skip
+        if render is None or self.highlighted is None or not self.is_mounted:
+            return
+        style = self.get_visual_style("option-list--option", "option-list--option-highlighted")
+        for index in (self.highlighted - 1, self.highlighted + 1):
+            if 0 <= index < self.option_count:
+                render(self.get_option_at_index(index), style)
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)

@@ -98,13 +98,25 @@ class SampleViewer(Vertical):
 
     # -- the cache -------------------------------------------------------------
     def remember(self, view: SampleView, keep: str | None = None) -> None:
-        """Cache ``view``; the oldest views go (never ``keep``, the shown one)."""
+        """Cache ``view``; the oldest views go (never ``keep``, the shown one).
+        A view not shown has its first screen rendered now (a neighbour,
+        prefetched while the annotator reads): its key then only swaps lines."""
         self.cache[view.sample_id] = view
         while len(self.cache) > self.cache_size:
             oldest = next(iter(self.cache))
             if oldest == keep:
                 break
             del self.cache[oldest]
+        if view is not self.shown and view.sample_id != keep:
+            self._prerender(view)
+
+    def _prerender(self, view: SampleView) -> None:
+        for name in self._visible():
+            if name == "diff" and "diff" not in view.__dict__:
+                continue  # made when the tab is first shown, not ahead
+            lines = getattr(view, name.removesuffix("-split"))
+            self.query_one(f"#{name}", LinesView).prerender(lines, self._anchor(name, view))
+        self.query_one("#error", LinesView).prerender(view.error, wrap_head=view.error_head)
 
     # -- showing ---------------------------------------------------------------
     def say(self, text: Any) -> None:
@@ -158,9 +170,10 @@ class SampleViewer(Vertical):
     def _visible(self) -> list[str]:
         return ["generated-split", self.active] if self.split else [self.active]
 
-    def _anchor(self, name: str) -> int | None:
-        """0-based line of view ``name`` that corresponds to the failing line."""
-        view = self.shown
+    def _anchor(self, name: str, view: SampleView | None = None) -> int | None:
+        """0-based line of view ``name`` that corresponds to the failing line
+        (of the sample shown, or of ``view``)."""
+        view = view or self.shown
         if view is None:
             return None
         line = {

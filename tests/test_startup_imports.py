@@ -1,0 +1,75 @@
+"""Opening the labeling UI loads only what its first screen needs.
+
+``import annotator.tui.app`` (what ``annotator label`` imports before the first
+paint) must not load the heavy packages the first screen never uses: pandas and
+numpy (sqlite-utils imports both eagerly; :mod:`annotator._lean_imports` keeps
+them out), matplotlib (figures), libcst (the code marks and the diff, computed in
+workers after the paint), rapidfuzz (subcategory inference from notes) and the
+benchmark importers' own modules (the UI reads an importer's parsed report only).
+Each check runs in a fresh interpreter and reads ``sys.modules``: no timing.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+NOT_AT_START = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "libcst",
+    "rapidfuzz",
+    "annotator.importers.evalplus",
+    "annotator.importers.swebench",
+    "annotator.importers.inspect_log",
+    "annotator.importers.harness",
+    "annotator.importers.dlbench",
+)
+
+
+def loaded_after(code: str) -> set[str]:
+    """The modules of :data:`NOT_AT_START` loaded after running ``code`` in a fresh interpreter."""
+    probe = (
+        f"{code}\nimport json, sys\n"
+        f"print(json.dumps([m for m in {list(NOT_AT_START)!r} if m in sys.modules]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    return set(json.loads(out.splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import annotator.tui.app",
+        "import annotator.cli, annotator.cli.labeling",
+        "import annotator.store, annotator.blind, annotator.tui.preload",
+    ],
+)
+def test_labeling_start_loads_no_heavy_package(code: str) -> None:
+    assert loaded_after(code) == set()
+
+
+def test_the_check_sees_a_heavy_import() -> None:
+    assert loaded_after("import annotator.store, numpy") == {"numpy"}
+
+
+def test_numpy_and_the_importers_still_load_when_asked() -> None:
+    """pandas and numpy are kept from sqlite-utils only while it loads; the
+    registry loads every format on first use."""
+    loaded = loaded_after(
+        "import annotator.store, numpy, sqlite_utils.db as d\n"
+        "assert d.np is None  # sqlite-utils loaded without it\n"
+        "from annotator.importers import IMPORTERS\n"
+        "assert 'evalplus' in IMPORTERS and 'swe-bench' in IMPORTERS"
+    )
+    assert {"numpy", "annotator.importers.evalplus", "annotator.importers.swebench"} <= loaded
+
+
+def test_numpy_imported_first_is_seen_by_sqlite_utils() -> None:
+    loaded_after("import numpy, annotator.store, sqlite_utils.db as d\nassert d.np is numpy")
