@@ -1,9 +1,9 @@
 """annotator: label failing LLM-generated code with a bug taxonomy.
 
 Importing the package only arranges that sqlite-utils loads without pandas and
-numpy (:mod:`annotator._lean_imports`).
+numpy (:mod:`annotator.startup`).
 """
 
-from ._lean_imports import install as _install
+from .startup import install as _install
 
 _install()

@@ -1,19 +1,15 @@
-"""Console-script entry point that keeps start-up fast.
+"""Console-script entry point.
 
-The ``annotator`` command hides pandas and numpy from its own process
-(:func:`annotator.startup.hide_unused`: sqlite-utils would import them, about a
-second on every command) before anything else is imported, then runs the CLI.
+Start-up speed is arranged by importing the package (:mod:`annotator.startup`:
+sqlite-utils loads without pandas and numpy), so this only runs the CLI.
 """
 
 from __future__ import annotations
 
-from annotator.startup import hide_unused
-
-__all__ = ["hide_unused", "main"]
+__all__ = ["main"]
 
 
 def main() -> None:
-    hide_unused()
     from annotator.cli import main as cli_main
 
     cli_main()

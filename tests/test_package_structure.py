@@ -103,7 +103,7 @@ def _definitions(name: str) -> list[str]:
         ("EXCEPTION_LINE", "failures/outputfacts.py"),
         ("mask_message", "failures/masking.py"),
         ("primary_signature", "failures/outputmodels.py"),
-        ("reveal_hidden", "startup.py"),
+        ("install", "startup.py"),
     ],
 )
 def test_shared_names_are_defined_once(name: str, home: str) -> None:

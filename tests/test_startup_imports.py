@@ -2,7 +2,7 @@
 
 ``import annotator.tui.app`` (what ``annotator label`` imports before the first
 paint) must not load the heavy packages the first screen never uses: pandas and
-numpy (sqlite-utils imports both eagerly; :mod:`annotator._lean_imports` keeps
+numpy (sqlite-utils imports both eagerly; :mod:`annotator.startup` keeps
 them out), matplotlib (figures), libcst (the code marks and the diff, computed in
 workers after the paint), rapidfuzz (subcategory inference from notes) and the
 benchmark importers' own modules (the UI reads an importer's parsed report only).

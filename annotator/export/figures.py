@@ -92,9 +92,6 @@ __all__ = [
 
 
 def require_matplotlib() -> Any:
-    from ..startup import reveal_hidden
-
-    reveal_hidden()  # the command hides numpy to start fast; matplotlib needs it
     try:
         import matplotlib
     except ImportError as exc:
