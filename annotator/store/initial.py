@@ -4,9 +4,8 @@ Contract: :class:`InitialQueries` (part of :class:`~annotator.store.Store`) read
 columns of ``label_history`` and ``labels``, never sample texts.
 
 - :meth:`~InitialQueries.initial_decisions`: per sample and annotator the *initial* label,
-  its first decided value in history order, as :data:`~annotator.store.rounds.INITIAL_LABELS_SQL`
-  defines it for ``annotator agreement`` and ``round discuss`` (the same window, with the
-  annotators chosen first; a test holds the two equal), with both categories and in time
+  its first decided value in history order, by the one definition :func:`~annotator.store.rounds.initial_labels_sql`
+  (that of ``annotator agreement`` and ``round discuss``), with both categories and in time
   order (the labeling order that batches follow).
 - :meth:`~InitialQueries.decided_states`: every decided state any of the annotators ever
   saved (history entries, deletes left out): what "a category was used" means for
@@ -24,6 +23,7 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
+from .rounds import initial_labels_sql
 from .rows import DecidedEntry, SuggestionExposure
 from .rules import decided
 
@@ -44,14 +44,10 @@ class InitialQueries:
         names = list(annotators)
         if not names:
             return []
-        # INITIAL_LABELS_SQL's window, with the annotators chosen before it rather than
-        # after (the same rows: a partition is one annotator's; a third less to sort when
-        # final's labels are left out). tests/test_method.py checks both give the same.
         rows = self._db.conn.execute(
-            f"SELECT {_COLUMNS} FROM (SELECT h.*, ROW_NUMBER() OVER (PARTITION BY h.sample_id,"
-            " h.annotator ORDER BY h.changed_at, h.id) AS nth FROM label_history h"
-            f" WHERE h.annotator IN ({_marks(names)}) AND h.op != 'delete'"
-            f" AND {decided('h.kind')}) WHERE nth = 1 ORDER BY changed_at, id",
+            f"SELECT {_COLUMNS} FROM"
+            f" {initial_labels_sql(f'h.annotator IN ({_marks(names)})')}"
+            " ORDER BY changed_at, id",
             names,
         )
         return [DecidedEntry(*row) for row in rows]

@@ -38,12 +38,22 @@ from .queue import SampleFilter, _where
 from .rows import ChangeRow, InitialLabelRow, RoundProgressRow, RoundRow
 from .rules import decided
 
-INITIAL_LABELS_SQL = (
-    "(SELECT * FROM (SELECT h.*, ROW_NUMBER() OVER (PARTITION BY h.sample_id, h.annotator"
-    " ORDER BY h.changed_at, h.id) AS nth FROM label_history h"
-    f" WHERE h.op != 'delete' AND {decided('h.kind')}) WHERE nth = 1)"
-)
-"""A ``labels``-shaped row source: each (sample, annotator)'s initial label."""
+
+def initial_labels_sql(among: str = "1") -> str:
+    """A ``labels``-shaped row source: each (sample, annotator)'s initial label.
+
+    ``among`` narrows the history rows before the window (e.g. to some annotators,
+    whose partitions are whole either way): the one definition of an initial label.
+    """
+    return (
+        "(SELECT * FROM (SELECT h.*, ROW_NUMBER() OVER (PARTITION BY h.sample_id, h.annotator"
+        " ORDER BY h.changed_at, h.id) AS nth FROM label_history h"
+        f" WHERE h.op != 'delete' AND {decided('h.kind')} AND ({among})) WHERE nth = 1)"
+    )
+
+
+INITIAL_LABELS_SQL = initial_labels_sql()
+"""Every (sample, annotator)'s initial label (:func:`initial_labels_sql`)."""
 
 _FIRST_DECIDED = (
     "(SELECT MIN(h.changed_at) FROM label_history h WHERE h.sample_id = a.sample_id"
