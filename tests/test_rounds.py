@@ -91,6 +91,18 @@ def test_seeded_draw_is_reproducible(db: Path, tmp_path: Path) -> None:
     assert sorted(second + drawn_ids(first)) == [f"s{i:02d}" for i in range(20)]
 
 
+def test_gold_training_items_are_never_drawn(db: Path, tmp_path: Path) -> None:
+    """Trainees see a training item's reference label: it must not enter a blind round.
+    Check items (hidden gold, no feedback) may."""
+    gold = tmp_path / "gold.csv"
+    gold.write_text("id,category,subcategory,purpose\ns03,1,,training\ns04,2,,check\n")
+    ok(db, "gold", "import", str(gold))
+    drawn = drawn_ids(ok(db, "round", "new", "--size", "19", "--seed", "1"))
+    assert "s03" not in drawn and "s04" in drawn and len(drawn) == 19
+    result = run(db, "round", "new", "--size", "1")
+    assert result.exit_code == 1 and "0 samples to label" in result.output
+
+
 def test_overlap_k_shares_k_and_splits_the_rest_evenly(db: Path) -> None:
     out = ok(db, "round", "new", "--size", "9", "--overlap", "3", "--seed", "5")
     assert "Assigned: 3 to every annotator; samples each: alice 6, bob 6." in out

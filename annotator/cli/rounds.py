@@ -78,7 +78,7 @@ def round_new(
     name: str | None,
 ) -> None:
     """Draw the next round from the samples to label (failing or outcome unknown)
-    that are in no round yet, assign it and print what was drawn."""
+    that are in no round yet and no gold training item, assign it and print what was drawn."""
     drawn = study.draw_round(
         ctx.store,
         size,
