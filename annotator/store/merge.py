@@ -38,7 +38,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -48,7 +48,8 @@ from ..models import HistoryEntry, Label, SampleIn, annotator_key, canonical_tim
 from ..taxonomy import Taxonomy
 from .connection import write_transaction
 from .labels import ensure_annotator
-from .merge_rows import Key, check_file, instant, open_other
+from .merge_plain import attach, copy_plain_labels, detach
+from .merge_rows import Key, check_file, instant, open_other, readable_source
 from .samples import insert_new_samples
 from .taxonomy_binding import ensure_bound
 
@@ -100,18 +101,38 @@ def merge_databases(
         check_file(path)
         if _same_file(path, Path(store.path)):
             raise UserError("cannot merge a database into itself", file=path)
-    summaries = []
     conn = store._db.conn
-    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    # A page cache the size of the merge's working set: with the default 2 MiB the
-    # transaction spills pages to the -wal again and again (600,000 labels: 84 s).
-    conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
-    try:
-        with write_transaction(store._db):
-            summaries = _merge_all(store, conn, paths, take_final)
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(cache)}")
-    return summaries
+    with ExitStack() as stack:
+        files = []
+        for index, path in enumerate(paths):
+            source = stack.enter_context(readable_source(path))
+            # Attached before the transaction (SQLite attaches outside one only),
+            # detached after it; a copy (a pending -wal there) is read row by row.
+            alias: str | None = f"merge_other_{index}"
+            if source[1] and not conn.in_transaction and attach(conn, source[0], str(alias)):
+                stack.callback(detach, conn, str(alias))
+            else:
+                alias = None
+            files.append(_Other(path, source, alias))
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        # A page cache the size of the merge's working set: with the default 2 MiB the
+        # transaction spills pages to the -wal again and again (600,000 labels: 84 s).
+        conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
+        try:
+            with write_transaction(store._db):
+                return _merge_all(store, conn, files, take_final)
+        finally:
+            conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+@dataclass
+class _Other:
+    """One file to merge: its path, what :func:`readable_source` gave for it, and the
+    name it is attached under (None: read row by row only)."""
+
+    path: Path
+    source: tuple[Path, bool]
+    alias: str | None
 
 
 MERGE_CACHE_KIB = 64 << 10
@@ -119,22 +140,28 @@ MERGE_CACHE_KIB = 64 << 10
 
 
 def _merge_all(
-    store: Any, conn: sqlite3.Connection, paths: list[Path], take_final: bool
+    store: Any, conn: sqlite3.Connection, others: list[_Other], take_final: bool
 ) -> list[MergeSummary]:
-    """The merge of ``paths``, inside the caller's write transaction."""
+    """The merge of ``others``, inside the caller's write transaction."""
     ensure_bound(store._db, store.taxonomy)
     summaries = []
     versions = _known_versions(conn, store.taxonomy)
     names = {annotator_key(n): n for (n,) in conn.execute("SELECT name FROM annotators")}
     ensured: set[str] = set()
-    for path in paths:
-        summary = MergeSummary(source=str(path))
-        with open_other(path, store.taxonomy, versions, names) as other:
+    for each in others:
+        summary = MergeSummary(source=str(each.path))
+        with open_other(each.path, store.taxonomy, versions, names, each.source) as other:
             other.sample_exists = _SampleLookup(conn).exists
             for samples in _batches(other.samples(), _sample_size):
                 _merge_samples(conn, samples, summary)
             with _HistoryTriggers.off(conn) as triggers:
-                for groups in _batches(other.label_groups(), _group_size):
+                rest = None
+                if each.alias is not None:
+                    counts = {"labels_new": 0, "history_copied": 0}
+                    rest = copy_plain_labels(conn, other, each.alias, counts, ensured, triggers)
+                    summary.labels_new += counts["labels_new"]
+                    summary.history_copied += counts["history_copied"]
+                for groups in _batches(other.label_groups(rest), _group_size):
                     _merge_labels(conn, groups, summary, take_final, ensured, triggers)
         summaries.append(summary)
     return summaries

@@ -1,0 +1,316 @@
+"""The merge's set-based path: plain label rows of the other file, copied by SQL.
+
+Contract: :func:`copy_plain_labels` runs inside the merge's write transaction,
+after the other file's samples are merged and before the row-by-row path of
+:mod:`.merge`. It copies every *plain* key (sample, annotator) of the other
+file with a few ``INSERT ... SELECT`` statements and returns the rowids of all
+other rows, which the row-by-row path then reads, validates and merges exactly
+as before (:meth:`~.merge_rows.OtherDatabase.label_groups`).
+
+Plain is decided by SQL, in two steps:
+
+- a row is plain when it passes :func:`_plain_row`, a predicate that is
+  *sufficient* for every check of :meth:`~.merge_rows.OtherDatabase._label`
+  (the models :class:`~annotator.models.Label` and
+  :class:`~annotator.models.HistoryEntry`, the taxonomy, the known taxonomy
+  versions, the name rule, the future-date bound) and for the row being stored
+  unchanged: text where text is stored, exact 0/1 integers for flags,
+  timestamps already in our spelling, no raw cells (those are re-serialised),
+  names already accepted and clashing with none, at most :data:`PLAIN_CHARS`
+  characters of text. The predicate never says plain for a row the row-by-row
+  path would refuse or rewrite; anything unusual (another ISO 8601 spelling, a
+  raw cell, an older schema, a long note, a bad value) is simply not plain;
+- a key is plain when all its rows are, it has at most one label there, we
+  have neither a label nor history for it (so there is nothing to compare: the
+  row-by-row path would copy its label and every history entry as they are),
+  its sample is here, and its history has at most
+  :data:`~.merge_rows.MAX_HISTORY_PER_LABEL` entries, no two with the same
+  (op, time, revision).
+
+Why: validating 1,200,000 label and history rows in Python and writing them
+through ``executemany`` took about a minute at the merge's caps; the same rows
+staged and copied by SQL take seconds (``benchmarks/merge_bench.py``). The
+staging tables are temporary tables of our connection (the other file is never
+written; it stays open read-only), holding the payload of plain rows only.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ..models import MAX_ANNOTATOR_NAME, MAX_REVISION, annotator_key, annotator_name_problem
+from .labels import ensure_annotator
+from .merge_rows import MAX_HISTORY_PER_LABEL, MAX_LABEL_VALUE, OtherDatabase, _q, other_uri
+
+PLAIN_CHARS = 4096
+"""Characters of text a plain row may hold (a longer note takes the row-by-row
+path): 1,000 plain entries stay far below
+:data:`~.merge_rows.MAX_HISTORY_BYTES_PER_LABEL`, so that check holds unasked."""
+
+LABEL_COLUMNS = (
+    "kind", "category", "subcategory", "subcategory_inferred", "category2", "subcategory2",
+    "subcategory2_inferred", "note", "note2", "flag", "suggestions_shown", "taxonomy_version",
+    "source", "written_by", "raw", "revision", "created_at", "updated_at",
+)  # fmt: skip
+"""The stored columns of a label besides its key (``raw`` is always NULL when plain)."""
+_HISTORY_ONLY = ("id", "op", "changed_at")
+_ROWID_NAMES = {"rowid", "_rowid_", "oid", "rowid_", "plain"}
+_CANONICAL_GLOB = (
+    "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+    ".[0-9][0-9][0-9][0-9][0-9][0-9]Z"
+)
+""":data:`annotator.models.TIMESTAMP_FORMAT` as a GLOB (ASCII digits only)."""
+
+
+def _timestamp(column: str) -> str:
+    """SQL: ``column`` is a timestamp :func:`~annotator.models.canonical_timestamp`
+    returns unchanged (our spelling, years 2000-2199) and no later than ``:latest``."""
+    return (
+        f"(typeof({column}) = 'text' AND {column} GLOB '{_CANONICAL_GLOB}'"
+        f" AND {column} >= '2000' AND {column} < '2200' AND {column} <= :latest)"
+    )
+
+
+def _category(category: str, sub: str) -> str:
+    """SQL: a (category, subcategory) pair :func:`~.labels.validate_label` accepts."""
+    return (
+        f"(({category} IS NULL AND {sub} IS NULL) OR (typeof({category}) = 'integer'"
+        f" AND {category} IN (SELECT value FROM json_each(:categories))"
+        f" AND ({sub} IS NULL OR (typeof({sub}) = 'text'"
+        f" AND {category} || char(31) || {sub} IN (SELECT value FROM json_each(:pairs))))))"
+    )
+
+
+def _plain_row(history: bool) -> str:
+    """SQL over one row of ``labels`` (or ``label_history``): whether it is plain."""
+    texts = ("sample_id", "annotator", "note", "note2", "taxonomy_version", "source")
+    optional = ("flag", "written_by", "subcategory", "subcategory2")
+    chars = " + ".join(
+        [f"length({c})" for c in texts] + [f"ifnull(length({c}), 0)" for c in optional]
+    )
+    checks = [
+        *(f"typeof({c}) = 'text'" for c in texts),
+        *(f"({c} IS NULL OR typeof({c}) = 'text')" for c in optional),
+        "instr(sample_id, char(0)) = 0",
+        "annotator IN (SELECT value FROM json_each(:names))",
+        "taxonomy_version IN (SELECT value FROM json_each(:versions))",
+        "kind IN ('bug', 'pass', 'skip', 'none')",
+        _category("category", "subcategory"),
+        _category("category2", "subcategory2"),
+        "((kind = 'bug' AND category IS NOT NULL)"
+        " OR (kind <> 'bug' AND category IS NULL AND category2 IS NULL))",
+        *(
+            f"typeof({c}) = 'integer' AND {c} IN (0, 1)"
+            for c in ("subcategory_inferred", "subcategory2_inferred")
+        ),
+        "(suggestions_shown IS NULL"
+        " OR (typeof(suggestions_shown) = 'integer' AND suggestions_shown IN (0, 1)))",
+        "raw IS NULL",
+        f"typeof(revision) = 'integer' AND revision BETWEEN 1 AND {MAX_REVISION}",
+        _timestamp("created_at"),
+        _timestamp("updated_at"),
+        f"{chars} <= {PLAIN_CHARS}",
+    ]
+    if history:
+        checks += [
+            "typeof(id) = 'integer'",
+            "typeof(op) = 'text' AND op IN ('insert', 'update', 'delete')",
+            _timestamp("changed_at"),
+        ]
+    return " AND ".join(f"({c})" for c in checks)
+
+
+def _columns(history: bool) -> tuple[str, ...]:
+    return (*(_HISTORY_ONLY if history else ()), *LABEL_COLUMNS)
+
+
+def attach(conn: sqlite3.Connection, source: Path, alias: str) -> bool:
+    """Attach ``source`` (a file that has no ``-wal``/``-journal``: see
+    :func:`~.merge_rows.readable_source`) as ``alias``, read-only and immutable.
+    False (nothing attached) when that cannot be done here: a transaction is
+    open, SQLite reads no URIs, the attach limit is reached, or the file's schema
+    does not load; the merge then reads every row of it one by one."""
+    uri = other_uri(source)
+    try:
+        conn.execute("ATTACH DATABASE ? AS " + _q(alias), (uri,))
+    except sqlite3.Error:
+        return False
+    try:
+        listed = {str(name): str(file) for _, name, file in conn.execute("PRAGMA database_list")}
+        # A SQLite without URI support would have opened a file named like the URI.
+        ok = Path(listed.get(alias, "")) == source.resolve()
+        conn.execute(f"SELECT count(*) FROM {_q(alias)}.sqlite_master").fetchone()
+    except sqlite3.Error:
+        ok = False
+    if not ok:
+        detach(conn, alias)
+    return ok
+
+
+def detach(conn: sqlite3.Connection, alias: str) -> None:
+    try:
+        conn.execute("DETACH DATABASE " + _q(alias))
+    except sqlite3.Error:  # pragma: no cover - only while a statement is open
+        pass
+
+
+def copy_plain_labels(
+    conn: sqlite3.Connection,
+    other: OtherDatabase,
+    alias: str,
+    counts: dict[str, int],
+    ensured: set[str],
+    history_triggers: Any,
+) -> tuple[list[int], list[int]] | None:
+    """Copy the plain keys of ``other`` (attached as ``alias``) into ours (see the
+    module docstring).
+
+    Returns the rowids of the other file's ``labels`` and ``label_history`` rows
+    that are left to the row-by-row path, or None when all of them are (a table
+    lacks a column, an older schema; or no key is plain). ``counts`` gains
+    ``labels_new`` and ``history_copied``; ``history_triggers``: the merge's
+    :class:`~.merge._HistoryTriggers`, off while the labels that come with their
+    history are written."""
+    for table, history in (("labels", False), ("label_history", True)):
+        have = {c.lower() for c in other.columns[table]}
+        if not {"sample_id", "annotator", *_columns(history)} <= have:
+            return None
+        if have & _ROWID_NAMES:
+            return None  # "rowid" would name their column, not the row: not ours to trust
+    params = _params(other)
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
+    # Their values are read by our connection now: the same bound as the other's.
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
+    conn.execute(
+        "CREATE TEMP TABLE merge_keys (sample_id, annotator,"
+        " PRIMARY KEY (sample_id, annotator)) WITHOUT ROWID"
+    )
+    try:
+        try:
+            found = _plain_keys(conn, _q(alias), params)
+        except sqlite3.DataError:
+            # Named by the row-by-row reader, which finds the value under the same bound.
+            other.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
+            raise other._oversized(("labels", "label_history")) from None
+        finally:
+            conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
+        if not found:
+            return None
+        _write(conn, _q(alias), counts, ensured, history_triggers)
+        return (_rest(conn, _q(alias), "labels"), _rest(conn, _q(alias), "label_history"))
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.merge_keys")
+
+
+def _params(other: OtherDatabase) -> dict[str, Any]:
+    """The predicate's parameters: names that are plain, versions, the taxonomy."""
+    names = [
+        n
+        for (n,) in other.conn.execute(
+            'SELECT annotator FROM main."labels" UNION SELECT annotator FROM main."label_history"'
+        )
+        if isinstance(n, str) and len(n) <= MAX_ANNOTATOR_NAME
+    ]
+    keys = Counter(annotator_key(n) for n in names)
+    plain = []
+    for name in names:
+        key = annotator_key(name)
+        if other.names.get(key) == name:  # ours, or accepted from an earlier file
+            plain.append(name)
+        elif key not in other.names and keys[key] == 1 and annotator_name_problem(name) is None:
+            plain.append(name)
+    for name in plain:  # as the row-by-row path registers a name it accepts
+        other.names[annotator_key(name)] = name
+        other.accepted.add(name)
+    categories = other.taxonomy.categories
+    return {
+        "names": json.dumps(plain),
+        "versions": json.dumps(sorted(other.versions)),
+        "categories": json.dumps([c.id for c in categories]),
+        "pairs": json.dumps([f"{c.id}\x1f{s.name}" for c in categories for s in c.subcategories]),
+        "latest": other.latest,
+    }
+
+
+_KEY = "sample_id COLLATE BINARY AS sample_id, annotator COLLATE BINARY AS annotator"
+"""A key as the row-by-row path compares it (their columns may declare another collation)."""
+
+
+def _joins(row: str) -> str:
+    """SQL: the row ``row`` of theirs has a text key that is in ``temp.merge_keys``
+    (text and BINARY: no affinity or collation of theirs makes 5 equal '5' or 'A' 'a')."""
+    return (
+        f"typeof({row}.sample_id) = 'text' AND typeof({row}.annotator) = 'text'"
+        f" AND EXISTS (SELECT 1 FROM temp.merge_keys k"
+        f" WHERE k.sample_id = {row}.sample_id COLLATE BINARY"
+        f" AND k.annotator = {row}.annotator COLLATE BINARY)"
+    )
+
+
+def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) -> int:
+    """Fill ``temp.merge_keys`` with the plain keys (see the module docstring)."""
+    found = conn.execute(
+        "INSERT INTO temp.merge_keys SELECT sample_id, annotator FROM ("
+        f" SELECT {_KEY}, ({_plain_row(False)}) IS 1 AS plain, 1 AS label, 0 AS entry"
+        f" FROM {other}.labels"
+        " UNION ALL"
+        f" SELECT {_KEY}, ({_plain_row(True)}) IS 1, 0, 1 FROM {other}.label_history) AS k"
+        " GROUP BY sample_id, annotator"
+        " HAVING min(plain) = 1 AND sum(label) <= :most_labels AND sum(entry) <= :most_entries"
+        " AND NOT EXISTS (SELECT 1 FROM main.labels l"
+        "  WHERE l.sample_id = k.sample_id AND l.annotator = k.annotator)"
+        " AND NOT EXISTS (SELECT 1 FROM main.label_history h"
+        "  WHERE h.sample_id = k.sample_id AND h.annotator = k.annotator)"
+        " AND EXISTS (SELECT 1 FROM main.samples s WHERE s.id = k.sample_id)",
+        {**params, "most_labels": 1, "most_entries": MAX_HISTORY_PER_LABEL},
+    ).rowcount
+    # Two entries of one label with the same (op, time, revision): the row-by-row
+    # path copies the first only.
+    conn.execute(
+        "DELETE FROM temp.merge_keys WHERE (sample_id, annotator) IN ("
+        f" SELECT sample_id COLLATE BINARY, annotator COLLATE BINARY FROM {other}.label_history"
+        " GROUP BY sample_id COLLATE BINARY, annotator COLLATE BINARY, op COLLATE BINARY,"
+        " changed_at COLLATE BINARY, revision HAVING count(*) > 1)"
+    )
+    return int(found)
+
+
+def _write(
+    conn: sqlite3.Connection, other: str, counts: dict[str, int], ensured: set[str], triggers: Any
+) -> None:
+    """The plain keys' labels and history into ours, as the row-by-row path writes
+    them: labels that come with their history with our history triggers off (their
+    entries are copied), the others with them on (our trigger records the insert)."""
+    for (name,) in conn.execute("SELECT DISTINCT annotator FROM temp.merge_keys").fetchall():
+        if name not in ensured:
+            ensure_annotator(conn, name)
+            ensured.add(name)
+    columns = ", ".join(LABEL_COLUMNS)
+    with_history = (
+        f"EXISTS (SELECT 1 FROM {other}.label_history h WHERE typeof(h.sample_id) = 'text'"
+        " AND typeof(h.annotator) = 'text' AND h.sample_id = l.sample_id COLLATE BINARY"
+        " AND h.annotator = l.annotator COLLATE BINARY)"
+    )
+    copy = (
+        f"INSERT INTO main.labels (sample_id, annotator, {columns})"
+        f" SELECT sample_id, annotator, {columns} FROM {other}.labels l"
+        f" WHERE {_joins('l')} AND {{which}} ORDER BY sample_id, annotator"
+    )
+    counts["labels_new"] += conn.execute(copy.format(which=with_history)).rowcount
+    counts["history_copied"] += conn.execute(
+        f"INSERT INTO main.label_history (sample_id, annotator, op, changed_at, {columns})"
+        f" SELECT sample_id, annotator, op, changed_at, {columns} FROM {other}.label_history h"
+        f" WHERE {_joins('h')} ORDER BY sample_id, annotator, id"
+    ).rowcount
+    with triggers.on():
+        counts["labels_new"] += conn.execute(copy.format(which=f"NOT {with_history}")).rowcount
+
+
+def _rest(conn: sqlite3.Connection, other: str, table: str) -> list[int]:
+    """The rowids of ``table``'s rows that are not of a plain key."""
+    sql = f"SELECT rowid FROM {other}.{table} t WHERE NOT ({_joins('t')})"
+    return [r for (r,) in conn.execute(sql)]
