@@ -405,10 +405,19 @@ def _our_labels(
     :data:`_LABEL_COLUMNS` order."""
     cursor = conn.execute(
         f"SELECT sample_id, annotator, {', '.join(_LABEL_COLUMNS)} FROM labels"
-        " WHERE sample_id BETWEEN ? AND ?",
-        (low, high),
+        f" WHERE {_KEYS_IN}",
+        (low, high, json.dumps(sorted(keys))),
     )
-    return {key: list(row[2:]) for row in cursor if (key := (row[0], row[1])) in keys}
+    return {(row[0], row[1]): list(row[2:]) for row in cursor}
+
+
+_KEYS_IN = (
+    "sample_id BETWEEN ? AND ? AND (sample_id, annotator) IN"
+    " (SELECT value ->> 0, value ->> 1 FROM json_each(?))"
+)
+"""A batch's keys: by their range when they are dense (a whole file merged row by
+row), by the keys themselves when they are sparse (those the set-based path left:
+a range of them would read every label merged in between)."""
 
 
 def _our_history(
@@ -418,12 +427,10 @@ def _our_history(
     spelling, revision)."""
     found: dict[Key, set[tuple[Any, ...]]] = {}
     for sid, who, op, changed_at, revision in conn.execute(
-        "SELECT sample_id, annotator, op, changed_at, revision FROM label_history"
-        " WHERE sample_id BETWEEN ? AND ?",
-        (low, high),
+        f"SELECT sample_id, annotator, op, changed_at, revision FROM label_history WHERE {_KEYS_IN}",
+        (low, high, json.dumps(sorted(keys))),
     ):
-        if (sid, who) in keys:
-            found.setdefault((sid, who), set()).add((op, _spelled(changed_at), revision))
+        found.setdefault((sid, who), set()).add((op, _spelled(changed_at), revision))
     return found
 
 
