@@ -54,7 +54,9 @@ def _theirs(path: Path) -> Path:
     store.set_label("s0", "bob", LabelValue(category=2, note="second look"))
     store.set_label("s0", "carol", LabelValue(kind="pass", note="looks fine"))
     store.set_label("s1", "alice", LabelValue(category=4, note="theirs"))
-    store.set_label("s2", "dana", LabelValue(category=first.id, subcategory=first.subcategories[0].name))
+    store.set_label(
+        "s2", "dana", LabelValue(category=first.id, subcategory=first.subcategories[0].name)
+    )
     store.set_label("s3", "bob", LabelValue(category=5))
     store.delete_label("s3", "bob")
     store.set_label("s4", "erin", LabelValue(category=6, raw={"cell": "B7"}))
@@ -119,6 +121,14 @@ CASES: dict[str, Callable[[Path], None]] = {
         p,
         "UPDATE labels SET annotator = 'Bob' WHERE sample_id = 'x9'",
         "UPDATE label_history SET annotator = 'Bob' WHERE sample_id = 'x9'",
+    ),
+    "a sample with other content": lambda p: _sql(
+        p, "UPDATE sample_texts SET test_output = 'changed' WHERE sample_id = 's2'"
+    ),
+    "passed stored as text": lambda p: _sql(p, "UPDATE samples SET passed = 'yes' WHERE id = 's3'"),
+    "an integer key of a text row": lambda p: (
+        _loosen(p, "sample_texts"),
+        _sql(p, "UPDATE sample_texts SET sample_id = 7 WHERE sample_id = '7'"),
     ),
     "dated in the future": lambda p: _sql(
         p, "UPDATE label_history SET changed_at = '2199-01-01T00:00:00.000000Z' WHERE rowid = 1"

@@ -48,7 +48,7 @@ from ..models import HistoryEntry, Label, SampleIn, annotator_key, canonical_tim
 from ..taxonomy import Taxonomy
 from .connection import write_transaction
 from .labels import ensure_annotator
-from .merge_plain import attach, copy_plain_labels, detach
+from .merge_plain import attach, copy_plain_labels, detach, same_samples
 from .merge_rows import Key, check_file, instant, open_other, readable_source
 from .samples import insert_new_samples
 from .taxonomy_binding import ensure_bound
@@ -152,7 +152,11 @@ def _merge_all(
         summary = MergeSummary(source=str(each.path))
         with open_other(each.path, store.taxonomy, versions, names, each.source) as other:
             other.sample_exists = _SampleLookup(conn).exists
-            for samples in _batches(other.samples(), _sample_size):
+            left = None
+            if each.alias is not None and (found := same_samples(conn, other, each.alias)):
+                summary.samples_same += found[0]
+                left = found[1]
+            for samples in _batches(other.samples(left), _sample_size):
                 _merge_samples(conn, samples, summary)
             with _HistoryTriggers.off(conn) as triggers:
                 rest = None
@@ -404,8 +408,7 @@ def _our_labels(
     """Our labels of ``keys`` (sample ids from ``low`` to ``high``), values in
     :data:`_LABEL_COLUMNS` order."""
     cursor = conn.execute(
-        f"SELECT sample_id, annotator, {', '.join(_LABEL_COLUMNS)} FROM labels"
-        f" WHERE {_KEYS_IN}",
+        f"SELECT sample_id, annotator, {', '.join(_LABEL_COLUMNS)} FROM labels WHERE {_KEYS_IN}",
         (low, high, json.dumps(sorted(keys))),
     )
     return {(row[0], row[1]): list(row[2:]) for row in cursor}

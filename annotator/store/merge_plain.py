@@ -44,7 +44,16 @@ from typing import Any
 
 from ..models import MAX_ANNOTATOR_NAME, MAX_REVISION, annotator_key, annotator_name_problem
 from .labels import ensure_annotator
-from .merge_rows import MAX_HISTORY_PER_LABEL, MAX_LABEL_VALUE, OtherDatabase, _q, other_uri
+from .merge_rows import (
+    MAX_HISTORY_PER_LABEL,
+    MAX_LABEL_VALUE,
+    MAX_METADATA,
+    MAX_SAMPLE_TEXT,
+    MAX_SAMPLE_VALUE,
+    OtherDatabase,
+    _q,
+    other_uri,
+)
 
 PLAIN_CHARS = 4096
 """Characters of text a plain row may hold (a longer note takes the row-by-row
@@ -314,3 +323,87 @@ def _rest(conn: sqlite3.Connection, other: str, table: str) -> list[int]:
     """The rowids of ``table``'s rows that are not of a plain key."""
     sql = f"SELECT rowid FROM {other}.{table} t WHERE NOT ({_joins('t')})"
     return [r for (r,) in conn.execute(sql)]
+
+
+_SAMPLE_COLUMNS = ("id", "passed", "model", "stage", "data_type", "task_type", "source", "metadata")
+_TEXTS = ("prompt", "generated_code", "reference_code", "test_output")
+
+
+def _same_sample() -> str:
+    """SQL over their sample ``s`` with its texts ``t`` and ours ``o``, ``ot`` of one
+    id: every field the content hash covers is ours, of the same type, and the row
+    passes :meth:`~.merge_rows.OtherDatabase._sample`'s checks."""
+    checks = [
+        "instr(s.id, char(0)) = 0",
+        *(f"typeof(t.{c}) = 'text' AND t.{c} = ot.{c} COLLATE BINARY" for c in _TEXTS),
+        f"{' + '.join(f'length(t.{c})' for c in _TEXTS)} <= {MAX_SAMPLE_TEXT}",
+        "typeof(s.passed) = typeof(o.passed) AND s.passed IS o.passed"
+        " AND (s.passed IS NULL OR s.passed IN (0, 1))",
+        *(
+            f"(s.{c} IS NULL AND o.{c} IS NULL)"
+            f" OR (typeof(s.{c}) = 'text' AND s.{c} = o.{c} COLLATE BINARY)"
+            for c in ("model", "stage", "data_type", "task_type")
+        ),
+        "s.source IS NULL OR typeof(s.source) = 'text'",
+        "typeof(s.metadata) = 'text' AND s.metadata = o.metadata COLLATE BINARY"
+        f" AND length(s.metadata) <= {MAX_METADATA}"
+        " AND json_valid(s.metadata) AND json_type(s.metadata) = 'object'",
+    ]
+    return " AND ".join(f"({c})" for c in checks)
+
+
+def same_samples(
+    conn: sqlite3.Connection, other: OtherDatabase, alias: str
+) -> tuple[int, list[int]] | None:
+    """(how many of ``other``'s samples, attached as ``alias``, equal ours field by
+    field; the rowids of the rest), or None when every sample is left to the
+    row-by-row path (an older schema, a key that is not text, an id twice).
+
+    Equal means the same id and the same content, byte for byte and type for type:
+    the row-by-row path would hash it to the digest of our content and count it the
+    same (a sample of ours whose stored digest is stale, say metadata attached
+    after the import, counts as the same here, not as a conflict: its content is
+    ours). Nothing is written for them either way."""
+    for table, needed in (("samples", _SAMPLE_COLUMNS), ("sample_texts", ("sample_id", *_TEXTS))):
+        have = {c.lower() for c in other.columns[table]}
+        if not set(needed) <= have or have & _ROWID_NAMES:
+            return None
+    a = _q(alias)
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_SAMPLE_VALUE)
+    try:
+        odd = conn.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {a}.samples WHERE typeof(id) <> 'text')"
+            f" OR EXISTS (SELECT 1 FROM {a}.sample_texts WHERE typeof(sample_id) <> 'text')"
+            f" OR EXISTS (SELECT 1 FROM {a}.samples GROUP BY id COLLATE BINARY"
+            "  HAVING count(*) > 1)"
+            f" OR EXISTS (SELECT 1 FROM {a}.sample_texts GROUP BY sample_id COLLATE BINARY"
+            "  HAVING count(*) > 1)"
+        ).fetchone()[0]
+        if odd:
+            return None
+        conn.execute("CREATE TEMP TABLE merge_same (rid INTEGER PRIMARY KEY)")
+        try:
+            same = conn.execute(
+                "INSERT INTO temp.merge_same SELECT s.rowid"
+                f" FROM {a}.samples s JOIN {a}.sample_texts t ON t.sample_id = s.id COLLATE BINARY"
+                " JOIN main.samples o ON o.id = s.id COLLATE BINARY"
+                " JOIN main.sample_texts ot ON ot.sample_id = o.id"
+                f" WHERE {_same_sample()}"
+            ).rowcount
+            if not same:
+                return None
+            rest = [
+                r
+                for (r,) in conn.execute(
+                    f"SELECT rowid FROM {a}.samples WHERE rowid NOT IN (SELECT rid FROM temp.merge_same)"
+                )
+            ]
+        finally:
+            conn.execute("DROP TABLE temp.merge_same")
+    except sqlite3.DataError:
+        other.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_SAMPLE_VALUE)
+        raise other._oversized(("samples", "sample_texts")) from None
+    finally:
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
+    return int(same), rest

@@ -163,20 +163,24 @@ class OtherDatabase:
     """Names already checked."""
 
     # -- samples -------------------------------------------------------------
-    def samples(self) -> Iterator[SampleIn]:
-        """Every sample with its texts, in the other file's order."""
+    def samples(self, only: list[int] | None = None) -> Iterator[SampleIn]:
+        """Every sample with its texts, in the other file's order. ``only``: the
+        rowids of the samples to read (the others equal ours: :mod:`.merge_plain`);
+        None: every sample."""
         self.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_SAMPLE_VALUE)
         have = set(self.columns["samples"])
         picked = [f"s.{_q(c)}" for c in _SAMPLE_FIELDS if c in have]
         texts = [f"t.{_q(c)}" for c in _TEXT_FIELDS]
+        where = "" if only is None else "WHERE s.rowid IN (SELECT value FROM json_each(?))"
         sql = (
             f"SELECT s.rowid AS rowid_, {', '.join(picked + texts)}"
             ' FROM main."samples" s LEFT JOIN main."sample_texts" t'
-            ' ON t."sample_id" = s."id" COLLATE BINARY ORDER BY s.rowid'
+            f' ON t."sample_id" = s."id" COLLATE BINARY {where} ORDER BY s.rowid'
         )
+        params = () if only is None else (json.dumps(only),)
         seen: set[str] = set()
         last = None
-        for row in self._stream(sql, "samples", "sample_texts"):
+        for row in self._stream(sql, "samples", "sample_texts", params=params):
             # Without their keys, a file could pair every sample with every text
             # row: the first repeat stops the join.
             if row["rowid_"] == last:
