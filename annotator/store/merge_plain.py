@@ -75,13 +75,18 @@ _CANONICAL_GLOB = (
 """:data:`annotator.models.TIMESTAMP_FORMAT` as a GLOB (ASCII digits only)."""
 
 
-def _timestamp(column: str) -> str:
+def _timestamp(column: str, or_equal: str | None = None) -> str:
     """SQL: ``column`` is a timestamp :func:`~annotator.models.canonical_timestamp`
-    returns unchanged (our spelling, years 2000-2199) and no later than ``:latest``."""
-    return (
-        f"(typeof({column}) = 'text' AND {column} GLOB '{_CANONICAL_GLOB}'"
-        f" AND {column} >= '2000' AND {column} < '2200' AND {column} <= :latest)"
+    returns unchanged (our spelling, years 2000-2199) and no later than ``:latest``;
+    ``or_equal``: a column checked so too, which ``column`` may equal instead (a
+    label's creation is often its last change: one pattern match instead of two)."""
+    check = (
+        f"{column} GLOB '{_CANONICAL_GLOB}'"
+        f" AND {column} >= '2000' AND {column} < '2200' AND {column} <= :latest"
     )
+    if or_equal is not None:
+        check = f"{column} = {or_equal} COLLATE BINARY OR ({check})"
+    return f"(typeof({column}) = 'text' AND ({check}))"
 
 
 def _category(category: str, sub: str) -> str:
@@ -98,8 +103,10 @@ def _plain_row(history: bool) -> str:
     """SQL over one row of ``labels`` (or ``label_history``): whether it is plain."""
     texts = ("sample_id", "annotator", "note", "note2", "taxonomy_version", "source")
     optional = ("flag", "written_by", "subcategory", "subcategory2")
+    # Bytes, not characters: as large or larger, and read without decoding.
     chars = " + ".join(
-        [f"length({c})" for c in texts] + [f"ifnull(length({c}), 0)" for c in optional]
+        [f"length(CAST({c} AS BLOB))" for c in texts]
+        + [f"ifnull(length(CAST({c} AS BLOB)), 0)" for c in optional]
     )
     checks = [
         *(f"typeof({c}) = 'text'" for c in texts),
@@ -120,15 +127,15 @@ def _plain_row(history: bool) -> str:
         " OR (typeof(suggestions_shown) = 'integer' AND suggestions_shown IN (0, 1)))",
         "raw IS NULL",
         f"typeof(revision) = 'integer' AND revision BETWEEN 1 AND {MAX_REVISION}",
-        _timestamp("created_at"),
         _timestamp("updated_at"),
+        _timestamp("created_at", or_equal="updated_at"),
         f"{chars} <= {PLAIN_CHARS}",
     ]
     if history:
         checks += [
             "typeof(id) = 'integer'",
             "typeof(op) = 'text' AND op IN ('insert', 'update', 'delete')",
-            _timestamp("changed_at"),
+            _timestamp("changed_at", or_equal="updated_at"),
         ]
     return " AND ".join(f"({c})" for c in checks)
 
@@ -195,7 +202,7 @@ def copy_plain_labels(
     # Their values are read by our connection now: the same bound as the other's.
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
     conn.execute(
-        "CREATE TEMP TABLE merge_keys (sample_id, annotator,"
+        "CREATE TEMP TABLE merge_keys (sample_id, annotator, history INTEGER NOT NULL,"
         " PRIMARY KEY (sample_id, annotator)) WITHOUT ROWID"
     )
     try:
@@ -249,21 +256,24 @@ _KEY = "sample_id COLLATE BINARY AS sample_id, annotator COLLATE BINARY AS annot
 """A key as the row-by-row path compares it (their columns may declare another collation)."""
 
 
-def _joins(row: str) -> str:
+def _joins(row: str, *, history: int | None = None) -> str:
     """SQL: the row ``row`` of theirs has a text key that is in ``temp.merge_keys``
-    (text and BINARY: no affinity or collation of theirs makes 5 equal '5' or 'A' 'a')."""
+    (text and BINARY: no affinity or collation of theirs makes 5 equal '5' or 'A' 'a');
+    ``history``: and that key has history there (1) or none (0). Always a probe of
+    our temporary table from a scan of theirs: their tables may lack every index."""
+    extra = "" if history is None else f" AND k.history = {int(history)}"
     return (
         f"typeof({row}.sample_id) = 'text' AND typeof({row}.annotator) = 'text'"
         f" AND EXISTS (SELECT 1 FROM temp.merge_keys k"
         f" WHERE k.sample_id = {row}.sample_id COLLATE BINARY"
-        f" AND k.annotator = {row}.annotator COLLATE BINARY)"
+        f" AND k.annotator = {row}.annotator COLLATE BINARY{extra})"
     )
 
 
 def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) -> int:
     """Fill ``temp.merge_keys`` with the plain keys (see the module docstring)."""
     found = conn.execute(
-        "INSERT INTO temp.merge_keys SELECT sample_id, annotator FROM ("
+        "INSERT INTO temp.merge_keys SELECT sample_id, annotator, sum(entry) > 0 FROM ("
         f" SELECT {_KEY}, ({_plain_row(False)}) IS 1 AS plain, 1 AS label, 0 AS entry"
         f" FROM {other}.labels"
         " UNION ALL"
@@ -299,24 +309,54 @@ def _write(
             ensure_annotator(conn, name)
             ensured.add(name)
     columns = ", ".join(LABEL_COLUMNS)
-    with_history = (
-        f"EXISTS (SELECT 1 FROM {other}.label_history h WHERE typeof(h.sample_id) = 'text'"
-        " AND typeof(h.annotator) = 'text' AND h.sample_id = l.sample_id COLLATE BINARY"
-        " AND h.annotator = l.annotator COLLATE BINARY)"
-    )
     copy = (
         f"INSERT INTO main.labels (sample_id, annotator, {columns})"
         f" SELECT sample_id, annotator, {columns} FROM {other}.labels l"
-        f" WHERE {_joins('l')} AND {{which}} ORDER BY sample_id, annotator"
+        " WHERE {which} ORDER BY sample_id, annotator"
     )
-    counts["labels_new"] += conn.execute(copy.format(which=with_history)).rowcount
-    counts["history_copied"] += conn.execute(
-        f"INSERT INTO main.label_history (sample_id, annotator, op, changed_at, {columns})"
-        f" SELECT sample_id, annotator, op, changed_at, {columns} FROM {other}.label_history h"
-        f" WHERE {_joins('h')} ORDER BY sample_id, annotator, id"
-    ).rowcount
-    with triggers.on():
-        counts["labels_new"] += conn.execute(copy.format(which=f"NOT {with_history}")).rowcount
+    with _NoteIndex(conn):
+        counts["labels_new"] += conn.execute(copy.format(which=_joins("l", history=1))).rowcount
+        counts["history_copied"] += conn.execute(
+            f"INSERT INTO main.label_history (sample_id, annotator, op, changed_at, {columns})"
+            f" SELECT sample_id, annotator, op, changed_at, {columns} FROM {other}.label_history h"
+            f" WHERE {_joins('h')} ORDER BY sample_id, annotator, id"
+        ).rowcount
+        with triggers.on():
+            counts["labels_new"] += conn.execute(copy.format(which=_joins("l", history=0))).rowcount
+
+
+class _NoteIndex:
+    """The notes' search index of the labels inserted in this block, written by one
+    ``INSERT ... SELECT`` at its end instead of m005's trigger once per label (the
+    trigger is dropped and created again from its own SQL, inside the transaction:
+    a failed merge rolls both back). New labels take rowids above the largest one
+    here; when that is near the end of the rowid range SQLite may pick any free
+    rowid, so the trigger then stays."""
+
+    TRIGGER = "note_fts_insert"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        row = conn.execute(
+            "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = ?",
+            (self.TRIGGER,),
+        ).fetchone()
+        self.after = conn.execute("SELECT ifnull(max(rowid), 0) FROM main.labels").fetchone()[0]
+        self.sql: str | None = row[0] if row is not None and self.after < 2**62 else None
+
+    def __enter__(self) -> None:
+        if self.sql is not None:
+            self.conn.execute(f"DROP TRIGGER main.{self.TRIGGER}")
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if self.sql is None or kind is not None:
+            return  # an error: the transaction rolls back, the trigger with it
+        self.conn.execute(
+            "INSERT INTO note_fts (rowid, note, note2)"
+            " SELECT rowid, note, note2 FROM main.labels WHERE rowid > ?",
+            (self.after,),
+        )
+        self.conn.execute(self.sql)
 
 
 def _rest(conn: sqlite3.Connection, other: str, table: str) -> list[int]:
