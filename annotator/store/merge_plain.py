@@ -270,14 +270,20 @@ def _joins(row: str, *, history: int | None = None) -> str:
     )
 
 
+def _flag(predicate: str) -> str:
+    """SQL: 1 when ``predicate`` holds, else 0 (NULL included). A CASE, not ``IS 1``:
+    SQLite then jumps from term to term as in a WHERE clause, twice as fast."""
+    return f"CASE WHEN {predicate} THEN 1 ELSE 0 END"
+
+
 def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) -> int:
     """Fill ``temp.merge_keys`` with the plain keys (see the module docstring)."""
     found = conn.execute(
         "INSERT INTO temp.merge_keys SELECT sample_id, annotator, sum(entry) > 0 FROM ("
-        f" SELECT {_KEY}, ({_plain_row(False)}) IS 1 AS plain, 1 AS label, 0 AS entry"
+        f" SELECT {_KEY}, {_flag(_plain_row(False))} AS plain, 1 AS label, 0 AS entry"
         f" FROM {other}.labels"
         " UNION ALL"
-        f" SELECT {_KEY}, ({_plain_row(True)}) IS 1, 0, 1 FROM {other}.label_history) AS k"
+        f" SELECT {_KEY}, {_flag(_plain_row(True))}, 0, 1 FROM {other}.label_history) AS k"
         " GROUP BY sample_id, annotator"
         " HAVING min(plain) = 1 AND sum(label) <= :most_labels AND sum(entry) <= :most_entries"
         " AND NOT EXISTS (SELECT 1 FROM main.labels l"
