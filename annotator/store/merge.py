@@ -46,7 +46,7 @@ from typing import Any, TypeVar
 from ..errors import UserError
 from ..models import HistoryEntry, Label, SampleIn, annotator_key, canonical_timestamp
 from ..taxonomy import Taxonomy
-from .connection import write_transaction
+from .connection import bulk_mode, write_transaction
 from .labels import ensure_annotator
 from .merge_plain import attach, copy_plain_labels, detach, same_samples
 from .merge_rows import Key, check_file, instant, open_other, readable_source
@@ -119,7 +119,10 @@ def merge_databases(
         # transaction spills pages to the -wal again and again (600,000 labels: 84 s).
         conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
         try:
-            with write_transaction(store._db):
+            # A rollback journal instead of WAL while no other connection has the
+            # file open (as a large import does): the merge's new pages are then
+            # written once, not to the log and again at the checkpoint.
+            with bulk_mode(store._db), write_transaction(store._db):
                 return _merge_all(store, conn, files, take_final)
         finally:
             conn.execute(f"PRAGMA cache_size = {int(cache)}")
