@@ -21,7 +21,7 @@ from test_merge_untrusted import _loosen, _sql
 
 from annotator.errors import UserError
 from annotator.models import LabelValue, SampleIn
-from annotator.store import Store, merge
+from annotator.store import Store, merge, merge_plain
 from annotator.store.merge import merge_database
 
 _COLUMNS = (
@@ -86,6 +86,11 @@ def _integer_key(path: Path) -> None:
     _sql(path, "UPDATE labels SET sample_id = 7 WHERE sample_id = '7'")
 
 
+def _integer_text_key(path: Path) -> None:
+    _loosen(path, "sample_texts")
+    _sql(path, "UPDATE sample_texts SET sample_id = 7 WHERE sample_id = '7'")
+
+
 def _second_label(path: Path) -> None:
     _loosen(path, "labels")
     _sql(path, "INSERT INTO labels SELECT * FROM labels WHERE sample_id = 'x9'")
@@ -126,10 +131,7 @@ CASES: dict[str, Callable[[Path], None]] = {
         p, "UPDATE sample_texts SET test_output = 'changed' WHERE sample_id = 's2'"
     ),
     "passed stored as text": lambda p: _sql(p, "UPDATE samples SET passed = 'yes' WHERE id = 's3'"),
-    "an integer key of a text row": lambda p: (
-        _loosen(p, "sample_texts"),
-        _sql(p, "UPDATE sample_texts SET sample_id = 7 WHERE sample_id = '7'"),
-    ),
+    "an integer key of a text row": _integer_text_key,
     "dated in the future": lambda p: _sql(
         p, "UPDATE label_history SET changed_at = '2199-01-01T00:00:00.000000Z' WHERE rowid = 1"
     ),
@@ -172,7 +174,7 @@ def test_the_set_based_path_ends_as_the_row_by_row_path(
     other = _theirs(tmp_path / "theirs.db")
     CASES[case](other)
     plain_keys: list[int] = []
-    copy = merge.copy_plain_labels
+    copy = merge_plain.copy_plain_labels
 
     def counting(*args: Any) -> Any:
         rest = copy(*args)
