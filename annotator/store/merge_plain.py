@@ -27,11 +27,21 @@ Plain is decided by SQL, in two steps:
   :data:`~.merge_rows.MAX_HISTORY_PER_LABEL` entries, no two with the same
   (op, time, revision).
 
-Why: validating 1,200,000 label and history rows in Python and writing them
-through ``executemany`` took about a minute at the merge's caps; the same rows
-staged and copied by SQL take seconds (``benchmarks/merge_bench.py``). The
-staging tables are temporary tables of our connection (the other file is never
-written; it stays open read-only), holding the payload of plain rows only.
+:func:`same_samples` does the same for samples: one whose id and every field
+the content hash covers equal ours, byte for byte and type for type, and that
+passes the row-by-row checks, is counted the same without being read into
+Python (it would hash to our content; nothing is written for it either way).
+
+The other file is attached to our connection (:func:`attach`, before the
+merge's transaction: SQLite attaches outside one only) read-only and immutable,
+so SQLite neither writes it nor creates anything beside it, and its rows go
+from its pages to ours without Python. Their SQL never runs: the tables read
+were checked to be ordinary tables (:func:`~.merge_rows._check_structure`),
+columns are named explicitly, and every probe goes from a scan of theirs into
+our temporary table of keys, so a file without indexes costs no more. Why:
+validating 1,200,000 label and history rows in Python took about a minute at
+the merge's caps; the predicate, the copy and the notes' index take seconds
+(``benchmarks/merge_bench.py``).
 """
 
 from __future__ import annotations
