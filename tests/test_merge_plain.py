@@ -203,3 +203,16 @@ def test_the_other_file_is_detached_whatever_the_outcome(tmp_path: Path) -> None
     assert names in (["main"], ["main", "temp"])
     assert raw(store).execute("SELECT name FROM temp.sqlite_master").fetchall() == []
     assert not raw(store).in_transaction
+
+
+def test_the_other_file_is_read_only_and_ours_stays_in_wal(tmp_path: Path) -> None:
+    other = _theirs(tmp_path / "theirs.db")
+    before = other.read_bytes()
+    store = _ours(tmp_path / "ours.db")
+    summary = merge_database(store, other)
+    assert summary.labels_new > 0
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("theirs")) == [
+        "theirs.db"
+    ]
+    assert raw(store).execute("PRAGMA main.journal_mode").fetchone()[0] == "wal"
