@@ -325,9 +325,9 @@ def _merge_samples(conn: sqlite3.Connection, samples: list[SampleIn], s: MergeSu
     mine = dict(conn.execute(f"SELECT id, content_hash FROM samples WHERE id IN ({marks})", ids))
     new = []
     for sample in samples:
-        digest = sample.content_hash()
+        digest, meta = sample.hashed()  # the metadata dumped once: hashed and stored
         if sample.id not in mine:
-            new.append((sample, digest))
+            new.append((sample, digest, meta))
             s.samples_new += 1
         elif mine[sample.id] == digest:
             s.samples_same += 1

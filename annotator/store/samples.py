@@ -160,8 +160,9 @@ def sample_batch(db: Database) -> Iterator[SampleBatch]:
     batch.close()
 
 
-def insert_new_samples(conn: Any, samples: list[tuple[SampleIn, str]]) -> None:
-    """Insert ``(sample, content hash)`` pairs whose ids are not here yet, in two
+def insert_new_samples(conn: Any, samples: list[tuple[SampleIn, str, str]]) -> None:
+    """Insert ``(sample, content hash, metadata JSON)`` (:meth:`SampleIn.hashed`) for
+    ids that are not here yet, in two
     ``executemany`` (the merge's batches; :func:`upsert_sample` writes one), and
     their search index rows in one ``INSERT ... SELECT`` (m005's trigger dropped
     and put back around it, inside the caller's transaction, as
@@ -177,20 +178,13 @@ def insert_new_samples(conn: Any, samples: list[tuple[SampleIn, str]]) -> None:
     conn.executemany(
         _INSERT_SAMPLE,
         [
-            [
-                sample.id,
-                *_small(sample),
-                digest,
-                json.dumps(sample.metadata, ensure_ascii=False, sort_keys=True, default=str),
-                stamp,
-                stamp,
-            ]
-            for sample, digest in samples
+            [sample.id, *_small(sample), digest, meta, stamp, stamp]
+            for sample, digest, meta in samples
         ],
     )
-    conn.executemany(_INSERT_TEXTS, [[s.id, *_texts(s)] for s, _ in samples])
+    conn.executemany(_INSERT_TEXTS, [[s.id, *_texts(s)] for s, _, _ in samples])
     if row is not None:
-        _index_texts(conn, [s.id for s, _ in samples])
+        _index_texts(conn, [s.id for s, _, _ in samples])
         conn.execute(row[0])
 
 
