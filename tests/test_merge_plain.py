@@ -216,3 +216,46 @@ def test_the_other_file_is_read_only_and_ours_stays_in_wal(tmp_path: Path) -> No
         "theirs.db"
     ]
     assert raw(store).execute("PRAGMA main.journal_mode").fetchone()[0] == "wal"
+
+
+def _edit_there(path: Path) -> None:
+    store = Store.open(path)
+    store.set_label("x9", "bob", LabelValue(category=6, note="changed my mind"))
+    store.close()
+
+
+def _edit_without_history(path: Path) -> None:
+    _edit_there(path)
+    _sql(path, "DELETE FROM label_history WHERE sample_id = 'x9'")
+
+
+AGAIN: dict[str, Callable[[Path], None]] = {
+    "unchanged": lambda p: None,
+    "a label edited there": _edit_there,
+    "a label edited there, history lost": lambda p: _edit_without_history(p),
+    "our history in an older spelling": lambda p: None,
+}
+
+
+@pytest.mark.parametrize("case", list(AGAIN), ids=list(AGAIN))
+def test_merging_a_file_again_ends_as_the_row_by_row_path(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = _theirs(tmp_path / "theirs.db")
+    base = tmp_path / "ours.db"
+    store = _ours(base)
+    merge_database(store, other)
+    if case == "our history in an older spelling":
+        raw(store).execute(
+            "UPDATE label_history SET changed_at = replace(changed_at, 'Z', '+00:00')"
+            " WHERE annotator = 'carol'"
+        )
+        raw(store).commit()
+    store.close()
+    AGAIN[case](other)
+    fast = _outcome(base, tmp_path / "fast.db", other)
+    monkeypatch.setattr(merge, "attach", lambda *args: False)
+    slow = _outcome(base, tmp_path / "slow.db", other)
+    assert fast == slow
+    if case == "unchanged":
+        assert fast[0] == "merged" and fast[1]["labels_new"] == 0 and fast[1]["labels_same"] > 0

@@ -170,9 +170,10 @@ def _merge_all(
             with _HistoryTriggers.off(conn) as triggers:
                 rest = None
                 if each.alias is not None:
-                    counts = {"labels_new": 0, "history_copied": 0}
+                    counts = {"labels_new": 0, "labels_same": 0, "history_copied": 0}
                     rest = copy_plain_labels(conn, other, each.alias, counts, ensured, triggers)
                     summary.labels_new += counts["labels_new"]
+                    summary.labels_same += counts["labels_same"]
                     summary.history_copied += counts["history_copied"]
                 for groups in _batches(other.label_groups(rest), _group_size):
                     _merge_labels(conn, groups, summary, take_final, ensured, triggers)

@@ -20,12 +20,13 @@ Plain is decided by SQL, in two steps:
   characters of text. The predicate never says plain for a row the row-by-row
   path would refuse or rewrite; anything unusual (another ISO 8601 spelling, a
   raw cell, an older schema, a long note, a bad value) is simply not plain;
-- a key is plain when all its rows are, it has at most one label there, we
-  have neither a label nor history for it (so there is nothing to compare: the
-  row-by-row path would copy its label and every history entry as they are),
-  its sample is here, and its history has at most
+- a key is plain when all its rows are, it has at most one label there, its
+  sample is here, its history has at most
   :data:`~.merge_rows.MAX_HISTORY_PER_LABEL` entries, no two with the same
-  (op, time, revision).
+  (op, time, revision), and either we have neither a label nor history for it
+  (*new*: the row-by-row path would copy its label and every history entry as
+  they are) or its label says what ours says and we hold every entry of its
+  history (*the same*: that path would write nothing; a file merged again).
 
 :func:`same_samples` does the same for samples: one whose id and every field
 the content hash covers equal ours, byte for byte and type for type, and that
@@ -77,6 +78,17 @@ LABEL_COLUMNS = (
 )  # fmt: skip
 """The stored columns of a label besides its key (``raw`` is always NULL when plain)."""
 _HISTORY_ONLY = ("id", "op", "changed_at")
+_DECISION = (
+    "kind",
+    "category",
+    "subcategory",
+    "category2",
+    "subcategory2",
+    "note",
+    "note2",
+    "flag",
+)
+"""The fields the row-by-row path compares to tell a label the same as ours."""
 _ROWID_NAMES = {"rowid", "_rowid_", "oid", "rowid_", "plain"}
 _CANONICAL_GLOB = (
     "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
@@ -198,7 +210,7 @@ def copy_plain_labels(
     Returns the rowids of the other file's ``labels`` and ``label_history`` rows
     that are left to the row-by-row path, or None when all of them are (a table
     lacks a column, an older schema; or no key is plain). ``counts`` gains
-    ``labels_new`` and ``history_copied``; ``history_triggers``: the merge's
+    ``labels_new``, ``labels_same`` and ``history_copied``; ``history_triggers``: the merge's
     :class:`~.merge._HistoryTriggers`, off while the labels that come with their
     history are written."""
     for table, history in (("labels", False), ("label_history", True)):
@@ -213,6 +225,7 @@ def copy_plain_labels(
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
     conn.execute(
         "CREATE TEMP TABLE merge_keys (sample_id, annotator, history INTEGER NOT NULL,"
+        " same INTEGER NOT NULL,"
         " PRIMARY KEY (sample_id, annotator)) WITHOUT ROWID"
     )
     try:
@@ -266,12 +279,14 @@ _KEY = "sample_id COLLATE BINARY AS sample_id, annotator COLLATE BINARY AS annot
 """A key as the row-by-row path compares it (their columns may declare another collation)."""
 
 
-def _joins(row: str, *, history: int | None = None) -> str:
+def _joins(row: str, *, history: int | None = None, new: bool = False) -> str:
     """SQL: the row ``row`` of theirs has a text key that is in ``temp.merge_keys``
     (text and BINARY: no affinity or collation of theirs makes 5 equal '5' or 'A' 'a');
-    ``history``: and that key has history there (1) or none (0). Always a probe of
+    ``history``: and that key has history there (1) or none (0); ``new``: and we had
+    nothing for it (not a key found the same). Always a probe of
     our temporary table from a scan of theirs: their tables may lack every index."""
     extra = "" if history is None else f" AND k.history = {int(history)}"
+    extra += " AND NOT k.same" if new else ""
     return (
         f"typeof({row}.sample_id) = 'text' AND typeof({row}.annotator) = 'text'"
         f" AND EXISTS (SELECT 1 FROM temp.merge_keys k"
@@ -289,18 +304,23 @@ def _flag(predicate: str) -> str:
 def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) -> int:
     """Fill ``temp.merge_keys`` with the plain keys (see the module docstring)."""
     found = conn.execute(
-        "INSERT INTO temp.merge_keys SELECT sample_id, annotator, sum(entry) > 0 FROM ("
+        "INSERT INTO temp.merge_keys"
+        " SELECT sample_id, annotator, sum(entry) > 0, EXISTS (SELECT 1 FROM main.labels l"
+        "  WHERE l.sample_id = k.sample_id AND l.annotator = k.annotator) AS same FROM ("
         f" SELECT {_KEY}, {_flag(_plain_row(False))} AS plain, 1 AS label, 0 AS entry"
         f" FROM {other}.labels"
         " UNION ALL"
         f" SELECT {_KEY}, {_flag(_plain_row(True))}, 0, 1 FROM {other}.label_history) AS k"
         " GROUP BY sample_id, annotator"
         " HAVING min(plain) = 1 AND sum(label) <= :most_labels AND sum(entry) <= :most_entries"
-        " AND NOT EXISTS (SELECT 1 FROM main.labels l"
+        " AND EXISTS (SELECT 1 FROM main.samples s WHERE s.id = k.sample_id)"
+        # New here: nothing of ours to compare with.
+        " AND ((NOT EXISTS (SELECT 1 FROM main.labels l"
         "  WHERE l.sample_id = k.sample_id AND l.annotator = k.annotator)"
         " AND NOT EXISTS (SELECT 1 FROM main.label_history h"
-        "  WHERE h.sample_id = k.sample_id AND h.annotator = k.annotator)"
-        " AND EXISTS (SELECT 1 FROM main.samples s WHERE s.id = k.sample_id)",
+        "  WHERE h.sample_id = k.sample_id AND h.annotator = k.annotator))"
+        # Or a label of theirs where we have one: the same, if checked below.
+        " OR (sum(label) = 1 AND same))",
         {**params, "most_labels": 1, "most_entries": MAX_HISTORY_PER_LABEL},
     ).rowcount
     # Two entries of one label with the same (op, time, revision): the row-by-row
@@ -311,6 +331,25 @@ def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) ->
         " GROUP BY sample_id COLLATE BINARY, annotator COLLATE BINARY, op COLLATE BINARY,"
         " changed_at COLLATE BINARY, revision HAVING count(*) > 1)"
     )
+    # The same: their label says what ours says (the row-by-row path's comparison,
+    # field by field) and we hold every entry of its history (op, time, revision);
+    # then that path writes nothing and counts it the same. Anything else about a
+    # key we have (a change, a new entry, an older spelling of ours) goes row by row.
+    decision = " AND ".join(f"o.{c} IS l.{c}" for c in _DECISION)
+    conn.execute(
+        "DELETE FROM temp.merge_keys WHERE same AND (sample_id, annotator) IN ("
+        f" SELECT l.sample_id, l.annotator FROM {other}.labels l JOIN main.labels o"
+        "  ON o.sample_id = l.sample_id COLLATE BINARY AND o.annotator = l.annotator COLLATE BINARY"
+        f" WHERE {_joins('l')} AND NOT ({decision}))"
+    )
+    conn.execute(
+        "DELETE FROM temp.merge_keys WHERE same AND (sample_id, annotator) IN ("
+        f" SELECT h.sample_id, h.annotator FROM {other}.label_history h WHERE {_joins('h')}"
+        "  AND NOT EXISTS (SELECT 1 FROM main.label_history o"
+        "   WHERE o.sample_id = h.sample_id COLLATE BINARY"
+        "   AND o.annotator = h.annotator COLLATE BINARY AND o.op = h.op COLLATE BINARY"
+        "   AND o.changed_at = h.changed_at COLLATE BINARY AND o.revision = h.revision))"
+    )
     return int(found)
 
 
@@ -320,7 +359,12 @@ def _write(
     """The plain keys' labels and history into ours, as the row-by-row path writes
     them: labels that come with their history with our history triggers off (their
     entries are copied), the others with them on (our trigger records the insert)."""
-    for (name,) in conn.execute("SELECT DISTINCT annotator FROM temp.merge_keys").fetchall():
+    counts["labels_same"] += conn.execute(
+        "SELECT count(*) FROM temp.merge_keys WHERE same"
+    ).fetchone()[0]
+    for (name,) in conn.execute(
+        "SELECT DISTINCT annotator FROM temp.merge_keys WHERE NOT same"
+    ).fetchall():
         if name not in ensured:
             ensure_annotator(conn, name)
             ensured.add(name)
@@ -331,14 +375,18 @@ def _write(
         " WHERE {which} ORDER BY sample_id, annotator"
     )
     with _NoteIndex(conn):
-        counts["labels_new"] += conn.execute(copy.format(which=_joins("l", history=1))).rowcount
+        counts["labels_new"] += conn.execute(
+            copy.format(which=_joins("l", history=1, new=True))
+        ).rowcount
         counts["history_copied"] += conn.execute(
             f"INSERT INTO main.label_history (sample_id, annotator, op, changed_at, {columns})"
             f" SELECT sample_id, annotator, op, changed_at, {columns} FROM {other}.label_history h"
-            f" WHERE {_joins('h')} ORDER BY sample_id, annotator, id"
+            f" WHERE {_joins('h', new=True)} ORDER BY sample_id, annotator, id"
         ).rowcount
         with triggers.on():
-            counts["labels_new"] += conn.execute(copy.format(which=_joins("l", history=0))).rowcount
+            counts["labels_new"] += conn.execute(
+                copy.format(which=_joins("l", history=0, new=True))
+            ).rowcount
 
 
 class _NoteIndex:
