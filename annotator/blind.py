@@ -35,7 +35,7 @@ class BlindView(BlindStore):
 
     def reopen(self) -> BlindView:
         """The same view over a second connection (for a worker thread)."""
-        return BlindView(self._store.reopen(), self.annotator)
+        return BlindView(self._store.reopen(), self.annotator, self._sitting)
 
     def count_table(self) -> CountTable:
         """This annotator's own occurrence counts (the only source blind labeling has)."""
@@ -50,14 +50,16 @@ class BlindView(BlindStore):
         from .suggest import engine
 
         return list(
-            engine.suggestions_for(self._store, sample_id, top=top, annotator=self.annotator)
+            engine.suggestions_for(
+                self._store, sample_id, top=top, annotator=self.annotator, hidden=self.hidden()
+            )
         )
 
     def suggestion_note(self) -> str:
         """What the panel says before the suggestions (this annotator's labels only)."""
         from .suggest import engine
 
-        return engine.suggestion_note(self._store, self.annotator)
+        return engine.suggestion_note(self._store, self.annotator, self.hidden())
 
     def cluster(self, sample_id: str) -> tuple[str, list[str], list[str]]:
         """(signature, members, members other than ``sample_id`` this annotator has not labeled)."""

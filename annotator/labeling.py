@@ -61,6 +61,10 @@ class LabelSession:
         """(decided, to decide): see :meth:`BlindView.progress`."""
         return self.view.progress()
 
+    def current_round(self) -> tuple[str, int, int] | None:
+        """(round name, decided, assigned): see :meth:`BlindView.current_round`."""
+        return self.view.current_round()
+
     def per_hour(self) -> float:
         hours = max(time.monotonic() - self.started, 60.0) / 3600
         return len(self.touched) / hours

@@ -3,7 +3,7 @@
 Contract: :func:`plan_migration` takes the taxonomy the labels were made
 under (``old``), the new taxonomy with its ``changes`` section (see
 :mod:`annotator.taxonomy_changes`) and the stored labels, and returns a
-:class:`MigrationPlan` without writing anything. It first checks the changes
+:class:`~annotator.taxonomy_changes.MigrationPlan` without writing anything. It first checks the changes
 against both taxonomies (every old category and subcategory that is gone is
 accounted for, every new one is announced, every reference exists) and then
 maps every label made under ``changes.from``; any problem raises one
@@ -19,39 +19,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from .errors import UserError
-from .models import Label, LabelValue
+from .models import Label
 from .taxonomy import Taxonomy
-from .taxonomy_changes import Changes
+from .taxonomy_changes import Changes, MigrationPlan, Rewrite
 
 TO_CONFIRM = "to confirm"
 """The flag of labels an annotator should look at again after a migration."""
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    label: Label
-    value: LabelValue
-    confirm: bool
-
-
-@dataclass
-class MigrationPlan:
-    old_version: str
-    new_version: str
-    rewrites: list[Rewrite] = field(default_factory=list)
-    unchanged: int = 0
-    """Labels at the old version whose codes stay as they are."""
-    already: int = 0
-    """Labels already at the new version (left alone)."""
-    moves: Counter[tuple[str, str]] = field(default_factory=Counter)
-    """(old category/subcategory, new one) -> number of label slots."""
-
-    @property
-    def to_confirm(self) -> int:
-        return sum(r.confirm for r in self.rewrites)
 
 
 def _slot(category: int, sub: str | None) -> str:

@@ -14,26 +14,107 @@ import json
 import re
 import unicodedata
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["bug", "pass", "skip", "none"]
 """bug: a taxonomy category; pass: judged not a failure; skip: skipped;
-none: only a note or a flag."""
+none: only a note or a flag. What each kind means is :data:`KINDS`."""
 
 FINAL = "final"
 """The annotator whose labels are the adjudicated ones (written in review or imported)."""
 
-DECIDING_KINDS: tuple[Kind, ...] = ("bug", "pass")
+
+class KindSpec(NamedTuple):
+    """What one label kind means, for the store's SQL, the screens and the sheet."""
+
+    name: Kind
+    """The stored ``labels.kind`` (the schema's CHECK lists the same names)."""
+    decides: bool
+    """The label decides its sample: a rating for agreement, a vote for a majority, an
+    answer to review (:data:`DECIDING_KINDS`)."""
+    labeled: bool
+    """Counts as labeled in progress and the queue's ``labeled`` status (a skip does not)."""
+    names_category: bool
+    """The label names a taxonomy category (and only such a label may)."""
+    key: str
+    """The labeling screen's key that writes this kind ("": written otherwise)."""
+    glyph: str
+    """The queue's short mark in place of a category code ("" for none; a bug shows its
+    category)."""
+    shown: str
+    """How a label of this kind reads in the label panel and review (a bug shows its
+    category instead)."""
+    help: str
+    """The help screen's line for :attr:`key`."""
+    sheet: tuple[str, ...] = ()
+    """Its spellings in a sheet's first-category cell, the first one written; empty: the
+    cell holds a category code (bug) or the flag (none)."""
+
+
+KINDS: dict[str, KindSpec] = {
+    spec.name: spec
+    for spec in (
+        KindSpec("bug", True, True, True, "", "", "", "a category digit writes a bug label"),
+        KindSpec(
+            "pass",
+            True,
+            True,
+            False,
+            "o",
+            "ok",
+            "judged not a failure",
+            "pass: ok, not a failure (recorded like a category; u undoes)",
+            ("pass", "passed"),
+        ),
+        KindSpec(
+            "skip",
+            False,
+            False,
+            False,
+            "s",
+            "",
+            "skipped",
+            "skip the sample, then go to the next one",
+            ("skip",),
+        ),
+        KindSpec("none", False, True, False, "", "", "no category", "only a note or a flag"),
+    )
+}
+"""Every label kind, in the order of :data:`Kind`: the one table that the store's SQL
+(:mod:`annotator.store.rules`), the labeling keys, glyphs and help, and the sheet
+reader and writer derive from. A new kind is a row here, the name in :data:`Kind`,
+and a migration widening the schema's CHECK on ``labels`` (and, for a deciding kind, on
+``gold`` and ``training_answers``; tests/test_kinds.py compares them; it also
+checks the ``annotator_progress`` view of migration m006, which spells the kinds in SQL
+and needs the same migration to redefine it if the new kind counts differently)."""
+
+BUG_KIND: Kind = "bug"
+PASS_KIND: Kind = "pass"
+SKIP_KIND: Kind = "skip"
+NO_KIND: Kind = "none"
+"""The kinds the labeling rules name one by one (a bug carries the category)."""
+
+DECIDING_KINDS: tuple[Kind, ...] = tuple(k.name for k in KINDS.values() if k.decides)
 """The kinds of label that decide a sample: a category, or judged not a failure.
 Only these are ratings for agreement, votes for a majority and answers to review
 (skips and flag-only labels are not). The store's SQL spells the rule from here."""
+
+LABELED_KINDS: tuple[Kind, ...] = tuple(k.name for k in KINDS.values() if k.labeled)
+"""The kinds that count as labeled (every kind but a skip)."""
 
 
 def decides(kind: str) -> bool:
     """Whether a label of this kind decides its sample (see :data:`DECIDING_KINDS`)."""
     return kind in DECIDING_KINDS
+
+
+def kind_of_sheet_cell(text: str) -> Kind | None:
+    """The kind a sheet's first-category cell spells (``pass``, ``passed``, ``skip``; any
+    case), or None when the cell is a category code or a flag."""
+    wanted = text.strip().lower()
+    return next((k.name for k in KINDS.values() if wanted in k.sheet), None)
 
 
 # -- timestamps --------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Open coding: similar free-text notes grouped, so a group can propose subcategories.
 
 Contract: :func:`cluster_notes` groups the notes of
-:func:`~annotator.store.notes.unspecified_notes` per category (a subcategory
+:meth:`~annotator.store.notes.NoteQueries.unspecified_notes` per category (a subcategory
 belongs to one category) by rapidfuzz token-set similarity: a note joins the
 first cluster whose representative (its first, most frequent note) it matches
 at ``threshold`` or more, else it starts a cluster. Clusters are ordered

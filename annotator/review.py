@@ -18,6 +18,9 @@ Contract:
   so the final label keeps its history and the session's undo takes it back.
 - :func:`pair_disagreements` lists the samples on which two annotators differ
   (the cells of the agreement matrix).
+- :func:`mark_seen` records that a reviewer who is one of a sample's raters has
+  seen the other raters' labels there: from then on their changes to their own
+  label on it are negotiated (:mod:`annotator.rounds`).
 No Textual here: the review screen is a thin shell over these functions.
 """
 
@@ -29,22 +32,21 @@ from dataclasses import dataclass, field
 from .blind import BlindView
 from .errors import UserError
 from .labeling import LabelSession
-from .models import FINAL, Label, LabelValue
+from .models import FINAL, KINDS, Label, LabelValue, decides
 from .store import Store
 
 
 def decision(label: Label | LabelValue) -> str:
     """The category-level answer of a label: 'pass', a category, or ''."""
-    if label.kind == "pass":
-        return "pass"
-    if label.kind == "bug" and label.category is not None:
-        return str(label.category)
-    return ""
+    if KINDS[label.kind].names_category:
+        return "" if label.category is None else str(label.category)
+    # A deciding kind without a category answers with its name (pass).
+    return label.kind if decides(label.kind) else ""
 
 
 def fine_decision(label: Label | LabelValue) -> str:
     """The subcategory-level answer (with the second category)."""
-    if label.kind != "bug":
+    if not KINDS[label.kind].names_category:
         return decision(label)
     second = f"+{label.category2}/{label.subcategory2 or '?'}" if label.category2 else ""
     return f"{label.category}/{label.subcategory or '?'}{second}"
@@ -186,3 +188,17 @@ def write_final(
 def pair_disagreements(store: Store, a: str, b: str) -> list[str]:
     """Samples both annotators decided on, with different category-level answers."""
     return store.pair_disagreements(a, b)
+
+
+def mark_seen(store: Store, sample_id: str, reviewer: str) -> bool:
+    """Record that ``reviewer``, a rater of ``sample_id`` (a decided label of their own
+    beside another rater's), has seen the disagreement there (committed); returns
+    whether it was new. Anyone else (a reviewer who did not rate it) records nothing."""
+    raters = {
+        label.annotator
+        for label in store.labels(sample_id=sample_id)
+        if label.annotator != FINAL and decision(label)
+    }
+    if reviewer not in raters or len(raters) < 2:
+        return False
+    return store.record_shown([(sample_id, reviewer)], store.sample_round(sample_id)) > 0

@@ -35,7 +35,6 @@ from .paths import shipped
 from .safefiles import read_text
 from .taxonomy_changes import Changes
 
-NOT_DL = "Not DL-related"
 MAX_ID = 1_000_000
 """Largest category id (ids are spreadsheet codes)."""
 MAX_CATEGORIES = 1000

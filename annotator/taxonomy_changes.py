@@ -19,12 +19,19 @@ labels are migrated from; each list names one kind of change:
 
 Whether the changes fit the old and new taxonomy is checked by
 :func:`annotator.migrate.plan_migration`, which also turns merged-away codes
-and old subcategory names into aliases.
+and old subcategory names into aliases, and returns a :class:`MigrationPlan`
+(the labels to rewrite) that :func:`annotator.store.taxonomy_relabel.apply_migration`
+writes: the plan's type lives here, below both.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from .models import Label, LabelValue
 
 
 class _Change(BaseModel):
@@ -70,3 +77,27 @@ class Changes(_Change):
     moved: tuple[Moved, ...] = ()
     added: tuple[int, ...] = ()
     removed: tuple[Removed, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    label: Label
+    value: LabelValue
+    confirm: bool
+
+
+@dataclass
+class MigrationPlan:
+    old_version: str
+    new_version: str
+    rewrites: list[Rewrite] = field(default_factory=list)
+    unchanged: int = 0
+    """Labels at the old version whose codes stay as they are."""
+    already: int = 0
+    """Labels already at the new version (left alone)."""
+    moves: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(old category/subcategory, new one) -> number of label slots."""
+
+    @property
+    def to_confirm(self) -> int:
+        return sum(r.confirm for r in self.rewrites)

@@ -26,14 +26,14 @@ from test_agreement_report import big_store  # noqa: E402
 from test_testoutput_hostile import REALISTIC  # noqa: E402
 
 from annotator.agreement import agreement_report  # noqa: E402
+from annotator.failures.fingerprint import cluster  # noqa: E402
+from annotator.failures.testoutput import parse_test_output  # noqa: E402
 from annotator.stats import (  # noqa: E402
     gwet_ac1,
     krippendorff_alpha,
     pairwise_kappa,
     percent_agreement,
 )
-from annotator.suggest.fingerprint import cluster  # noqa: E402
-from annotator.suggest.testoutput import parse_test_output  # noqa: E402
 
 
 def agreement_20k(tmp: Path) -> Callable[[], object]:

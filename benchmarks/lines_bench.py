@@ -24,8 +24,8 @@ from pathlib import Path
 
 from _env import failing_dlbench_samples, print_header
 
+from annotator.failures.primary import function_of, primary_error, report_of
 from annotator.suggest.features import sample_facts
-from annotator.suggest.primary import function_of, primary_error, report_of
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "dlbench"
 

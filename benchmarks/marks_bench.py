@@ -3,7 +3,7 @@
 Usage: python benchmarks/marks_bench.py [DLBENCH_DIR] [--runs N]
 
 Imports the folder into a temporary database, then for every failing sample
-times :func:`annotator.suggest.marks.code_marks` (what the code view's worker
+times :func:`annotator.codeview.marks.code_marks` (what the code view's worker
 computes when a sample is shown: libcst positions of the statements the
 facts point at, the call comparison, the undefined names), given the parsed
 test output and the matching reference line as the view has them. Prints
@@ -21,8 +21,8 @@ from pathlib import Path
 
 from _env import failing_dlbench_samples, print_header
 
-from annotator.suggest.marks import code_marks
-from annotator.suggest.primary import marked_failure, primary_error, report_of
+from annotator.codeview.marks import code_marks
+from annotator.failures.primary import marked_failure, primary_error, report_of
 from annotator.tui.render import matching_line
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "dlbench"

@@ -66,7 +66,6 @@ LABELS = """
 import random, sys
 from annotator.models import LabelValue
 from annotator.store import Store
-from annotator.store.labels import put_label
 rng = random.Random(1)
 store = Store.open(sys.argv[1])
 ids = store.sample_ids(failing_only=True)
@@ -77,9 +76,9 @@ with store.transaction():
             if k % 3 == j:
                 continue
             cat = truth if rng.random() < 0.7 else rng.randint(1, 14)
-            put_label(store._db, sid, who, LabelValue(category=cat), taxonomy_version="1.0", source="bench")
+            store.import_label(sid, who, LabelValue(category=cat), source="bench")
         if k % 2 == 0:
-            put_label(store._db, sid, "final", LabelValue(category=truth), taxonomy_version="1.0", source="bench")
+            store.import_label(sid, "final", LabelValue(category=truth), source="bench")
 print(len(ids))
 """
 

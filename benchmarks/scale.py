@@ -122,12 +122,11 @@ rng = random.Random(1)
 store = Store.open(sys.argv[1])
 ids = store.sample_ids(failing_only=True)
 with store.transaction():
-    from annotator.store.labels import put_label
     for sid in ids:
         truth = rng.randint(1, 14)
         for who in ("alice", "bob", "carol"):
             cat = truth if rng.random() < 0.7 else rng.randint(1, 14)
-            put_label(store._db, sid, who, LabelValue(category=cat), taxonomy_version="1.0", source="bench")
+            store.import_label(sid, who, LabelValue(category=cat), source="bench")
 print(len(ids))
 """
 

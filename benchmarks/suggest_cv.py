@@ -46,7 +46,6 @@ from _env import print_header
 from annotator.importers import import_path
 from annotator.models import FINAL, Suggestion
 from annotator.store import Store
-from annotator.store.suggest_data import category_labels
 from annotator.suggest.calibrate import FOLDS, fold_of, reliability
 from annotator.suggest.engine import Engine
 from annotator.suggest.features import Facts
@@ -74,7 +73,7 @@ def load(engine: Engine) -> list[Sample]:
     """Every final-labeled sample, with every annotator's bug categories (as the
     engine's votes read them) and final's categories as the truth."""
     engine.ensure_facts()
-    labeled = {row.sample_id: row for row in category_labels(engine.store)}
+    labeled = {row.sample_id: row for row in engine.store.category_labels()}
     truth = {
         row.sample_id: {c for c in (row.category, row.category2) if c is not None}
         for row in engine.store.bug_categories(FINAL)

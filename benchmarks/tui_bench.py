@@ -243,7 +243,7 @@ def end_to_end(db: Path, annotator: str, needle: bytes) -> float:
 
 
 def import_time() -> float:
-    # As the `annotator` command does it: pandas/numpy hidden (see annotator/_entry.py).
+    # As the `annotator` command does it: pandas/numpy hidden (see annotator/startup.py).
     code = (
         "import time; t=time.perf_counter(); from annotator._entry import hide_unused;"
         " hide_unused(); import annotator.cli, annotator.tui.app; print(time.perf_counter()-t)"

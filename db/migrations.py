@@ -359,3 +359,186 @@ def m007_h22b_taxonomy_yaml(db: Database) -> None:
     ``annotator.store.taxonomy_binding``). NULL in a database bound before
     this step until its next write under that taxonomy."""
     _run(db, "ALTER TABLE taxonomy_binding ADD COLUMN yaml TEXT;")
+
+
+@migrations()
+def m008_rounds(db: Database) -> None:
+    """Rounds of a study: batches of samples drawn together and assigned to annotators.
+
+    ``rounds``: one row per batch (its name, the seed of a random draw or the
+    filter it was drawn by, how it was shared, when it was made). A sample is in
+    at most one round (``round_samples.sample_id`` is the key; ``position`` is the
+    draw order). ``round_assignments``: which annotator is to label which sample
+    of a round; its key (sample_id, annotator) is what the labeling queue joins
+    on to put an annotator's round first. Whether a round is closed is computed
+    from the labels (every assignment decided), never stored.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE rounds (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    seed INTEGER,
+    query TEXT,
+    overlap TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE round_samples (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    round_id INTEGER NOT NULL REFERENCES rounds (id),
+    position INTEGER NOT NULL
+);
+CREATE INDEX idx_round_samples_round ON round_samples (round_id, position);
+CREATE TABLE round_assignments (
+    sample_id TEXT NOT NULL REFERENCES round_samples (sample_id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    round_id INTEGER NOT NULL REFERENCES rounds (id),
+    PRIMARY KEY (sample_id, annotator)
+) WITHOUT ROWID;
+CREATE INDEX idx_round_assignments_annotator ON round_assignments (annotator, round_id);
+""",
+    )
+
+
+@migrations()
+def m009_negotiation(db: Database) -> None:
+    """Initial and negotiated labels.
+
+    ``discussions``: that the disagreement on a sample was shown to an annotator
+    (``annotator round discuss``, ``annotator negotiate``), first time only; every
+    change of that annotator's label on that sample after ``shown_at`` is
+    negotiated. ``negotiation_reasons``: the reason given for a negotiated change,
+    keyed by the ``label_history`` row the change wrote. A label's initial value
+    needs no table: it is its first decided row in ``label_history``.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE discussions (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    round_id INTEGER REFERENCES rounds (id),
+    shown_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+) WITHOUT ROWID;
+CREATE TABLE negotiation_reasons (
+    history_id INTEGER PRIMARY KEY REFERENCES label_history (id),
+    sample_id TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_negotiation_reasons_label ON negotiation_reasons (sample_id, annotator);
+""",
+    )
+
+
+@migrations()
+def m010_retest(db: Database) -> None:
+    """Test-retest: the study's retest plan and the answers given to a re-show.
+
+    ``retest_plan`` (at most one row): the share of each annotator's own decided
+    samples that is re-shown (chosen by a hash of seed, annotator and sample id,
+    so the same samples whenever the plan is recomputed), and the delay: at least
+    ``after`` of the annotator's other samples decided since, or ``days`` days.
+    ``retest_answers``: one row per (sample, annotator), the second answer, with
+    the label columns and ``first_history_id`` (the ``label_history`` row of the
+    first answer it was given against). It never touches ``labels``: the study's
+    counts, agreement and report never read it. ``retest_history`` keeps every
+    change of a retest answer (for undo), filled by triggers as ``label_history``.
+    """
+    new_values = ", ".join(f"NEW.{c.strip()}" for c in _HISTORY_COPY.split(","))
+    old_values = ", ".join(f"OLD.{c.strip()}" for c in _HISTORY_COPY.split(","))
+    history_columns = LABEL_COLUMNS.replace(
+        "kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass', 'skip', 'none'))", "kind TEXT"
+    )
+    _run(
+        db,
+        f"""
+CREATE TABLE retest_plan (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    share REAL NOT NULL CHECK (share > 0 AND share <= 1),
+    after INTEGER NOT NULL CHECK (after >= 0),
+    days REAL CHECK (days IS NULL OR days >= 0),
+    seed INTEGER NOT NULL,
+    set_at TEXT NOT NULL
+);
+CREATE TABLE retest_answers (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators (name),
+    first_history_id INTEGER,
+    {LABEL_COLUMNS},
+    PRIMARY KEY (sample_id, annotator)
+);
+CREATE TABLE retest_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sample_id TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    changed_at TEXT NOT NULL,
+    {history_columns}
+);
+CREATE INDEX idx_retest_history ON retest_history (sample_id, annotator, id);
+CREATE TRIGGER retest_history_insert AFTER INSERT ON retest_answers BEGIN
+    INSERT INTO retest_history (sample_id, annotator, op, changed_at, {_HISTORY_COPY})
+    VALUES (NEW.sample_id, NEW.annotator, 'insert', NEW.updated_at, {new_values});
+END;
+CREATE TRIGGER retest_history_update AFTER UPDATE ON retest_answers BEGIN
+    INSERT INTO retest_history (sample_id, annotator, op, changed_at, {_HISTORY_COPY})
+    VALUES (NEW.sample_id, NEW.annotator, 'update', NEW.updated_at, {new_values});
+END;
+CREATE TRIGGER retest_history_delete AFTER DELETE ON retest_answers BEGIN
+    INSERT INTO retest_history (sample_id, annotator, op, changed_at, {_HISTORY_COPY})
+    VALUES (OLD.sample_id, OLD.annotator, 'delete',
+            MAX(strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'), OLD.updated_at), {old_values});
+END;
+""",
+    )
+
+
+@migrations()
+def m011_gold(db: Database) -> None:
+    """The gold set and training answers (issue #27, part 4).
+
+    ``gold``: one reference label per sample (``kind`` bug or pass; ``category`` and
+    ``subcategory`` of a bug), its ``purpose`` (``training``: shown with feedback in
+    training mode; ``check``: hidden in the ordinary queue to measure drift) and where
+    it came from (``source``: ``annotator:NAME`` or ``import:FILE``).
+    ``training_answers``: an annotator's answer to a training item, one per
+    (sample, annotator), never overwritten (the first answer, given before the
+    feedback, is the one scored), with the reference as it was when answered. Kept
+    apart from ``labels``: no count, view or statistic of the study reads it.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE gold (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL CHECK (purpose IN ('training', 'check')),
+    kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass')),
+    category INTEGER,
+    subcategory TEXT,
+    source TEXT NOT NULL,
+    taxonomy_version TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK ((kind = 'bug') = (category IS NOT NULL))
+);
+CREATE INDEX idx_gold_purpose ON gold (purpose);
+CREATE TABLE training_answers (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass')),
+    category INTEGER,
+    subcategory TEXT,
+    reference_kind TEXT NOT NULL,
+    reference_category INTEGER,
+    reference_subcategory TEXT,
+    taxonomy_version TEXT NOT NULL,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+);
+CREATE INDEX idx_training_annotator ON training_answers (annotator);
+""",
+    )

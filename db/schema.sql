@@ -11,6 +11,27 @@ CREATE TABLE annotators (
     created_at TEXT NOT NULL
 );
 
+CREATE TABLE discussions (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    round_id INTEGER REFERENCES rounds (id),
+    shown_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+) WITHOUT ROWID;
+
+CREATE TABLE gold (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL CHECK (purpose IN ('training', 'check')),
+    kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass')),
+    category INTEGER,
+    subcategory TEXT,
+    source TEXT NOT NULL,
+    taxonomy_version TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK ((kind = 'bug') = (category IS NOT NULL))
+);
+
 CREATE TABLE label_history (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sample_id TEXT NOT NULL,
@@ -95,6 +116,14 @@ CREATE TABLE machine_answers (
     PRIMARY KEY (sample_id, annotator)
 );
 
+CREATE TABLE negotiation_reasons (
+    history_id INTEGER PRIMARY KEY REFERENCES label_history (id),
+    sample_id TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
 CREATE VIRTUAL TABLE note_fts USING fts5(note, note2, content='labels', content_rowid='rowid');
 
 CREATE TABLE 'note_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
@@ -104,6 +133,92 @@ CREATE TABLE 'note_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'note_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 
 CREATE TABLE 'note_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+
+CREATE TABLE retest_answers (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL REFERENCES annotators (name),
+    first_history_id INTEGER,
+    
+    kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass', 'skip', 'none')),
+    category INTEGER,
+    subcategory TEXT,
+    subcategory_inferred INTEGER NOT NULL DEFAULT 0,
+    category2 INTEGER,
+    subcategory2 TEXT,
+    subcategory2_inferred INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    note2 TEXT NOT NULL DEFAULT '',
+    flag TEXT,
+    suggestions_shown INTEGER,
+    taxonomy_version TEXT NOT NULL,
+    source TEXT NOT NULL,
+    written_by TEXT,
+    raw TEXT,
+    revision INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+,
+    PRIMARY KEY (sample_id, annotator)
+);
+
+CREATE TABLE retest_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sample_id TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    changed_at TEXT NOT NULL,
+    
+    kind TEXT,
+    category INTEGER,
+    subcategory TEXT,
+    subcategory_inferred INTEGER NOT NULL DEFAULT 0,
+    category2 INTEGER,
+    subcategory2 TEXT,
+    subcategory2_inferred INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    note2 TEXT NOT NULL DEFAULT '',
+    flag TEXT,
+    suggestions_shown INTEGER,
+    taxonomy_version TEXT NOT NULL,
+    source TEXT NOT NULL,
+    written_by TEXT,
+    raw TEXT,
+    revision INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+
+);
+
+CREATE TABLE retest_plan (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    share REAL NOT NULL CHECK (share > 0 AND share <= 1),
+    after INTEGER NOT NULL CHECK (after >= 0),
+    days REAL CHECK (days IS NULL OR days >= 0),
+    seed INTEGER NOT NULL,
+    set_at TEXT NOT NULL
+);
+
+CREATE TABLE round_assignments (
+    sample_id TEXT NOT NULL REFERENCES round_samples (sample_id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    round_id INTEGER NOT NULL REFERENCES rounds (id),
+    PRIMARY KEY (sample_id, annotator)
+) WITHOUT ROWID;
+
+CREATE TABLE round_samples (
+    sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
+    round_id INTEGER NOT NULL REFERENCES rounds (id),
+    position INTEGER NOT NULL
+);
+
+CREATE TABLE rounds (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    seed INTEGER,
+    query TEXT,
+    overlap TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 
 CREATE TABLE sample_facts (
     sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
@@ -165,6 +280,20 @@ CREATE TABLE taxonomy_binding (
     bound_at TEXT NOT NULL
 , yaml TEXT);
 
+CREATE TABLE training_answers (
+    sample_id TEXT NOT NULL REFERENCES samples (id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('bug', 'pass')),
+    category INTEGER,
+    subcategory TEXT,
+    reference_kind TEXT NOT NULL,
+    reference_category INTEGER,
+    reference_subcategory TEXT,
+    taxonomy_version TEXT NOT NULL,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (sample_id, annotator)
+);
+
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 
@@ -172,15 +301,27 @@ CREATE INDEX idx_facts_fingerprint ON sample_facts (fingerprint);
 
 CREATE INDEX idx_facts_signature ON sample_facts (signature);
 
+CREATE INDEX idx_gold_purpose ON gold (purpose);
+
 CREATE INDEX idx_history_label ON label_history (sample_id, annotator, id);
 
 CREATE INDEX idx_labels_annotator ON labels (annotator, kind);
+
+CREATE INDEX idx_negotiation_reasons_label ON negotiation_reasons (sample_id, annotator);
+
+CREATE INDEX idx_retest_history ON retest_history (sample_id, annotator, id);
+
+CREATE INDEX idx_round_assignments_annotator ON round_assignments (annotator, round_id);
+
+CREATE INDEX idx_round_samples_round ON round_samples (round_id, position);
 
 CREATE INDEX idx_samples_hash ON samples (content_hash);
 
 CREATE INDEX idx_samples_model ON samples (model);
 
 CREATE INDEX idx_samples_passed ON samples (passed);
+
+CREATE INDEX idx_training_annotator ON training_answers (annotator);
 
 CREATE VIEW annotator_progress AS
     SELECT l.annotator,
@@ -255,6 +396,22 @@ CREATE TRIGGER note_fts_update AFTER UPDATE OF note, note2 ON labels BEGIN
     INSERT INTO note_fts (note_fts, rowid, note, note2)
     VALUES ('delete', OLD.rowid, OLD.note, OLD.note2);
     INSERT INTO note_fts (rowid, note, note2) VALUES (NEW.rowid, NEW.note, NEW.note2);
+END;
+
+CREATE TRIGGER retest_history_delete AFTER DELETE ON retest_answers BEGIN
+    INSERT INTO retest_history (sample_id, annotator, op, changed_at, kind, category, subcategory, subcategory_inferred, category2, subcategory2, subcategory2_inferred, note, note2, flag, suggestions_shown, taxonomy_version, source, written_by, raw, revision, created_at, updated_at)
+    VALUES (OLD.sample_id, OLD.annotator, 'delete',
+            MAX(strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'), OLD.updated_at), OLD.kind, OLD.category, OLD.subcategory, OLD.subcategory_inferred, OLD.category2, OLD.subcategory2, OLD.subcategory2_inferred, OLD.note, OLD.note2, OLD.flag, OLD.suggestions_shown, OLD.taxonomy_version, OLD.source, OLD.written_by, OLD.raw, OLD.revision, OLD.created_at, OLD.updated_at);
+END;
+
+CREATE TRIGGER retest_history_insert AFTER INSERT ON retest_answers BEGIN
+    INSERT INTO retest_history (sample_id, annotator, op, changed_at, kind, category, subcategory, subcategory_inferred, category2, subcategory2, subcategory2_inferred, note, note2, flag, suggestions_shown, taxonomy_version, source, written_by, raw, revision, created_at, updated_at)
+    VALUES (NEW.sample_id, NEW.annotator, 'insert', NEW.updated_at, NEW.kind, NEW.category, NEW.subcategory, NEW.subcategory_inferred, NEW.category2, NEW.subcategory2, NEW.subcategory2_inferred, NEW.note, NEW.note2, NEW.flag, NEW.suggestions_shown, NEW.taxonomy_version, NEW.source, NEW.written_by, NEW.raw, NEW.revision, NEW.created_at, NEW.updated_at);
+END;
+
+CREATE TRIGGER retest_history_update AFTER UPDATE ON retest_answers BEGIN
+    INSERT INTO retest_history (sample_id, annotator, op, changed_at, kind, category, subcategory, subcategory_inferred, category2, subcategory2, subcategory2_inferred, note, note2, flag, suggestions_shown, taxonomy_version, source, written_by, raw, revision, created_at, updated_at)
+    VALUES (NEW.sample_id, NEW.annotator, 'update', NEW.updated_at, NEW.kind, NEW.category, NEW.subcategory, NEW.subcategory_inferred, NEW.category2, NEW.subcategory2, NEW.subcategory2_inferred, NEW.note, NEW.note2, NEW.flag, NEW.suggestions_shown, NEW.taxonomy_version, NEW.source, NEW.written_by, NEW.raw, NEW.revision, NEW.created_at, NEW.updated_at);
 END;
 
 CREATE TRIGGER sample_fts_delete AFTER DELETE ON sample_texts BEGIN

@@ -15,8 +15,8 @@ from typing import Any
 from click.testing import CliRunner
 
 from annotator.cli import cli
+from annotator.failures.primary import primary_error, report_of
 from annotator.store import Store
-from annotator.suggest.primary import primary_error, report_of
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

@@ -12,7 +12,6 @@ from click.testing import CliRunner, Result
 from annotator.cli import cli
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
-from annotator.store.machine import register_machine
 
 A = [1, 1, 1, 2, 2, 2, 3, 3, "pass", "pass"]
 B = [1, 1, 2, 2, 2, 3, 3, 3, "pass", 1]
@@ -114,7 +113,7 @@ def test_default_is_the_raters_and_final_only_when_named(db: Path) -> None:
     """final is derived from the raters: pooling it inflates agreement, so by default the
     raters alone are compared (machine annotators neither); naming final says so."""
     with Store.open(db) as store:
-        register_machine(store, "llm:m", model="m", endpoint="http://x")
+        store.register_machine("llm:m", model="m", endpoint="http://x")
         store.set_label("s00", "llm:m", LabelValue(category=1))
     default = json.loads(run(db, "--json", "--bootstrap", "0").output)
     assert default["annotators"] == ["ann1", "ann2"] and default["includes_adjudicated"] is False

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rawsql import raw, raw_db
 
 from annotator import stats
 from annotator.agreement import agreement_report, expand, load_ratings
@@ -28,7 +27,6 @@ from annotator.errors import UserError
 from annotator.importers import import_path
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
-from annotator.store.labels import put_label
 
 P = "pass"
 
@@ -324,18 +322,14 @@ def big_store(path: Path, n: int = 20_000) -> Store:
     cats = [c.id for c in store.taxonomy.categories]
     choices = [LabelValue(kind="pass"), *(LabelValue(category=c) for c in cats)]
     with store.transaction():
-        raw(store).executemany(
-            "INSERT INTO samples (id, passed, content_hash, created_at, updated_at)"
-            " VALUES (?, 0, ?, 't', 't')",
-            ((f"s{i:05d}", str(i)) for i in range(n)),
-        )
+        with store.sample_batch() as batch:
+            for i in range(n):
+                batch.add(SampleIn(id=f"s{i:05d}", passed=False))
         for i in range(n):
             base = rng.choice(choices)
             for who in ("final", "a", "b"):
                 value = base if rng.random() < 0.7 else rng.choice(choices)
-                put_label(
-                    raw_db(store), f"s{i:05d}", who, value, taxonomy_version="t", source="test"
-                )
+                store.import_label(f"s{i:05d}", who, value, source="test")
     return store
 
 

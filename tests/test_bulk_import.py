@@ -8,7 +8,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from rawsql import raw
 
 from annotator.errors import UserError
 from annotator.importers import estimate, import_path
@@ -27,12 +26,12 @@ def test_bulk_import_alone_switches_journal_and_restores_wal(tmp_path: Path) -> 
     store = Store.open(tmp_path / "a.db")
     with store.bulk_mode() as switched:
         assert switched
-        assert raw(store).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
-    assert raw(store).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.connection_settings().journal_mode == "delete"
+    assert store.connection_settings().journal_mode == "wal"
     data = _write(tmp_path / "big.jsonl", 2100)
     summary = import_path(store, "jsonl", data, expected=estimate("jsonl", data))
     assert summary.samples["new"] == 2100
-    assert raw(store).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.connection_settings().journal_mode == "wal"
 
 
 def test_bulk_import_with_another_reader_stays_in_wal(tmp_path: Path) -> None:
@@ -55,8 +54,8 @@ def test_failed_bulk_import_changes_nothing(tmp_path: Path) -> None:
             store, "jsonl", _write(tmp_path / "big.jsonl", 2100, bad_line=2050), expected=2100
         )
     assert store.status().samples == 3
-    assert raw(store).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert raw(store).execute("PRAGMA page_size").fetchone()[0] == 16384
+    assert store.connection_settings().journal_mode == "wal"
+    assert store.connection_settings().page_size == 16384
 
 
 def test_estimate_counts_lines_of_any_size(tmp_path: Path) -> None:

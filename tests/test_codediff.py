@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.suggest.codediff import code_diff, strip_noise
+from annotator.codeview.codediff import code_diff, strip_noise
 
 GENERATED = '''import torch
 # helper comment

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rawsql import raw
+from rawsql import peek
 
 from annotator.models import SampleIn
 from annotator.store import Store
@@ -48,5 +48,5 @@ def test_two_processes_write_1000_labels_each(tmp_path: Path) -> None:
             "alice": 1000,
             "bob": 1000,
         }
-        rows = raw(store).execute("SELECT COUNT(*) FROM label_history").fetchone()[0]
+        rows = peek(store, "SELECT COUNT(*) FROM label_history")[0][0]
         assert rows == 2000

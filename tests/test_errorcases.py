@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from annotator.failures.primary import primary_error, report_of
+from annotator.failures.testoutput import parse_test_output
 from annotator.suggest.features import sample_facts
-from annotator.suggest.primary import primary_error, report_of
-from annotator.suggest.testoutput import parse_test_output
 
 
 def _result(block: str, run: str = "") -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rawsql import raw
+from rawsql import peek
 from test_export_fixture import build
 
 from annotator.cli import cli
@@ -192,7 +192,7 @@ def test_dlbench_final_counts_equal_the_sql_view(dlbench_dir: Path, tmp_path: Pa
     assert result.exit_code == 0, result.output
     with Store.open(db, load_taxonomy()) as store:
         view: dict[str, dict[int, int]] = {}
-        for who, cat, n in raw(store).execute("SELECT * FROM category_counts"):
+        for who, cat, n in peek(store, "SELECT * FROM category_counts"):
             view.setdefault(who, {})[cat] = n
         for who in view:
             table = count_table(store, who)

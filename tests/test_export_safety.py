@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import cli
-from annotator.export.csv_safe import guard
 from annotator.models import LabelValue, SampleIn
+from annotator.sheet.cells import guard
 from annotator.store import Store
 
 FORMULAS = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from annotator.suggest.fingerprint import cluster, fingerprint, mask_message
-from annotator.suggest.testoutput import parse_test_output
+from annotator.failures.fingerprint import cluster, fingerprint
+from annotator.failures.masking import mask_message
+from annotator.failures.testoutput import parse_test_output
 
 
 def _pytest(msg: str, func: str = "forward", line: int = 20) -> str:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from annotator.demo import DEMO_PATH
+from annotator.failures.frames import attribute
+from annotator.failures.primary import primary_error, primary_failure
+from annotator.failures.testoutput import parse_test_output
 from annotator.suggest.features import sample_facts
-from annotator.suggest.frames import attribute
-from annotator.suggest.primary import primary_error, primary_failure
-from annotator.suggest.testoutput import parse_test_output
 
 GENERATED = """\
 import torch

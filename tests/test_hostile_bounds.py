@@ -191,7 +191,7 @@ def test_a_long_junit_message_is_cut_on_its_summary_line() -> None:
 
 
 def test_a_file_too_large_to_analyse_is_not_split_whole() -> None:
-    from annotator.suggest.cstspan import MAX_FILE_CHARS, SourcePositions
+    from annotator.codeview.cstspan import MAX_FILE_CHARS, SourcePositions
     from annotator.tui.render import error_lines
 
     code = "x = 1\n" * 1_000_000  # 6 MB: 1M line strings would cost about 60 MB

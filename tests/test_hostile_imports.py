@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rawsql import raw
+from rawsql import peek
 
 from annotator.errors import UserError
 from annotator.importers import import_path
@@ -21,10 +21,9 @@ SETTINGS = settings(
 
 
 def _fingerprint(store: Store) -> tuple[list[tuple[object, ...]], int]:
-    conn = raw(store)
     return (
-        conn.execute("SELECT id, content_hash FROM samples ORDER BY id").fetchall(),
-        conn.execute("SELECT COUNT(*) FROM label_history").fetchone()[0],
+        peek(store, "SELECT id, content_hash FROM samples ORDER BY id"),
+        peek(store, "SELECT COUNT(*) FROM label_history")[0][0],
     )
 
 

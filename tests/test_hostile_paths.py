@@ -197,7 +197,7 @@ def test_import_labels_refuses_a_fifo_without_waiting(tmp_path: Path, db: Path) 
 
 
 def test_a_sheet_cell_over_the_cap_fails_early(tmp_path: Path, db: Path) -> None:
-    from annotator.importers.labelsheet import FIELD_CHARS
+    from annotator.sheet.reader import FIELD_CHARS
 
     sheet = _sheet(tmp_path, "keep,3," + "x" * (FIELD_CHARS + 10) + "\n")
     result = run(db, "import", "labels", str(sheet))

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rawsql import raw
+from rawsql import peek
 
 from annotator.errors import UserError
 from annotator.importers import import_path
@@ -34,19 +34,14 @@ def _rows(n: int, word: str = "alpha") -> list[dict[str, object]]:
 
 
 def _trigger(store: Store) -> str | None:
-    row = (
-        raw(store)
-        .execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'sample_fts_insert'"
-        )
-        .fetchone()
+    rows = peek(
+        store, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'sample_fts_insert'"
     )
-    return None if row is None else str(row[0])
+    return str(rows[0][0]) if rows else None
 
 
 def _index_ok(store: Store) -> None:
-    conn = raw(store)
-    conn.execute("INSERT INTO sample_fts (sample_fts, rank) VALUES ('integrity-check', 1)")
+    assert store.search_index_ok()
 
 
 def _found(store: Store, text: str) -> set[str]:

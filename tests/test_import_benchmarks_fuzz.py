@@ -9,13 +9,13 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rawsql import raw
+from rawsql import peek
 
 from annotator.errors import UserError
+from annotator.failures.primary import primary_error, report_of
 from annotator.importers import import_path
 from annotator.models import SampleIn
 from annotator.store import Store
-from annotator.suggest.primary import primary_error, report_of
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -42,13 +42,12 @@ entry = st.fixed_dictionaries(
 def _attempt(tmp_path: Path, fmt: str, path: Path) -> None:
     store = Store.open(tmp_path / f"{fmt}.db")
     store.upsert_sample(SampleIn(id="keep", generated_code="x = 1"))
-    conn = raw(store)
-    before = conn.execute("SELECT id, content_hash FROM samples ORDER BY id").fetchall()
+    before = peek(store, "SELECT id, content_hash FROM samples ORDER BY id")
     try:
         import_path(store, fmt, path)
     except UserError as exc:
         assert "\n" not in str(exc)
-        assert conn.execute("SELECT id, content_hash FROM samples ORDER BY id").fetchall() == before
+        assert peek(store, "SELECT id, content_hash FROM samples ORDER BY id") == before
     else:  # what was imported is shown without raising
         for sample_id in store.sample_ids():
             sample = store.require_sample(sample_id)

@@ -8,9 +8,9 @@ import pytest
 from importcheck import check_golden, imported_view, refused
 
 from annotator.export.passk import pass_table
+from annotator.failures.primary import primary_error, report_of
 from annotator.importers import import_path
 from annotator.store import SampleFilter, Store
-from annotator.suggest.primary import primary_error, report_of
 
 RESULTS = next((Path(__file__).parent / "data" / "bigcodebench").glob("*_eval_results.json"))
 MODEL = "tiny-coder--main--bigcodebench-complete--vllm-0-1-sanitized-calibrated"

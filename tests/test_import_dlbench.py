@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rawsql import raw
+from rawsql import peek
 
 from annotator.errors import UserError
 from annotator.importers import import_path
@@ -119,23 +119,19 @@ def test_real_dlbench_import(store: Store, dlbench_dir: Path, tmp_path: Path) ->
     assert status.annotators["final"].labeled == 240
     # This half of the sheet has three samples on two rows each, all three conflicting.
     assert len(summary.duplicates) == 3 and len(summary.conflicts) == 3
-    codes = {r[0] for r in raw(store).execute("SELECT DISTINCT category FROM labels")}
+    codes = {r[0] for r in peek(store, "SELECT DISTINCT category FROM labels")}
     assert 15 not in codes and 8 in codes  # old code 15 went through the alias
-    flags = {
-        r[0] for r in raw(store).execute("SELECT DISTINCT flag FROM labels WHERE flag IS NOT NULL")
-    }
+    flags = {r[0] for r in peek(store, "SELECT DISTINCT flag FROM labels WHERE flag IS NOT NULL")}
     assert flags == {"problem", "?"}
-    passes = (
-        raw(store)
-        .execute("SELECT COUNT(*) FROM labels WHERE annotator = 'final' AND kind = 'pass'")
-        .fetchone()[0]
-    )
+    passes = peek(store, "SELECT COUNT(*) FROM labels WHERE annotator = 'final' AND kind = 'pass'")[
+        0
+    ][0]
     assert passes == 67  # 'pass' and 'passed', after merging duplicate rows
-    before = raw(store).execute("SELECT COUNT(*) FROM label_history").fetchone()[0]
+    before = peek(store, "SELECT COUNT(*) FROM label_history")[0][0]
     again = import_path(store, "dlbench", dlbench_dir)
     assert again.samples == {"unchanged": 240}
     assert not again.labels
-    after = raw(store).execute("SELECT COUNT(*) FROM label_history").fetchone()[0]
+    after = peek(store, "SELECT COUNT(*) FROM label_history")[0][0]
     assert after == before
 
 

@@ -12,9 +12,9 @@ import pytest
 from importcheck import check_golden, imported_view, refused
 
 from annotator.export.passk import pass_table
+from annotator.failures.primary import report_of
 from annotator.importers import import_path
 from annotator.store import SampleFilter, Store
-from annotator.suggest.primary import report_of
 
 PROMPT = (
     'def below_zero(ops: list[int]) -> bool:\n    """True when the balance drops below zero."""\n'

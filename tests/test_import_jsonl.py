@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rawsql import raw
+from rawsql import peek
 
 from annotator.errors import UserError
 from annotator.importers import import_path
@@ -77,14 +77,14 @@ def test_wrong_field_type_names_line_and_field(store: Store, tmp_path: Path) -> 
 
 def test_failed_import_leaves_earlier_data_untouched(store: Store, tmp_path: Path) -> None:
     import_path(store, "jsonl", _write(tmp_path / "good.jsonl", _records(3)))
-    before = raw(store).execute("SELECT id, content_hash FROM samples ORDER BY id").fetchall()
+    before = peek(store, "SELECT id, content_hash FROM samples ORDER BY id")
     changed = _records(6)
     changed[0]["generated_code"] = "changed"
     path = _write(tmp_path / "bad.jsonl", changed)
     path.write_bytes(path.read_bytes() + b'{"id": "x", "prompt": "\xff"}\n')
     with pytest.raises(UserError, match=r"bad\.jsonl:7: not UTF-8"):
         import_path(store, "jsonl", path)
-    after = raw(store).execute("SELECT id, content_hash FROM samples ORDER BY id").fetchall()
+    after = peek(store, "SELECT id, content_hash FROM samples ORDER BY id")
     assert after == before
 
 

@@ -10,9 +10,9 @@ import pytest
 from importcheck import check_golden, imported_view, refused
 
 from annotator.export.passk import pass_table
+from annotator.failures.primary import report_of
 from annotator.importers import import_path
 from annotator.store import SampleFilter, Store
-from annotator.suggest.primary import report_of
 
 RESULTS = (
     Path(__file__).parent
@@ -99,8 +99,8 @@ def test_unknown_error_code_kept(store: Store, tmp_path: Path) -> None:
 
 
 def test_verdicts_become_suggestion_facts(store: Store) -> None:
+    from annotator.failures.primary import function_of
     from annotator.suggest.features import sample_facts
-    from annotator.suggest.primary import function_of
 
     import_path(store, "livecodebench", RESULTS)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from importcheck import check_golden, imported_view, refused
 
+from annotator.failures.primary import report_of
 from annotator.importers import import_path
 from annotator.store import SampleFilter, Store
-from annotator.suggest.primary import report_of
 
 DATA = Path(__file__).parent / "data" / "swe-bench"
 RUN = DATA / "run-7"

@@ -22,7 +22,6 @@ from annotator.cli import cli
 from annotator.llm.prompt import fenced
 from annotator.models import SampleIn
 from annotator.store import Store
-from annotator.store.machine import answers
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +53,7 @@ def label(db: Path, url: str, *extra: str) -> Result:
 def unchanged(db: Path) -> bool:
     """No request was answered: nothing written, no machine annotator added."""
     with Store.open(db) as store:
-        return answers(store, "llm:m") == [] and "llm:m" not in store.annotators()
+        return store.machine_answers("llm:m") == [] and "llm:m" not in store.annotators()
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,6 @@ from annotator.cli import cli
 from annotator.llm.prompt import InvalidAnswer, parse_answer
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
-from annotator.store.machine import answers
 from annotator.taxonomy import load_taxonomy
 
 ANSWERS: dict[str, Any] = {
@@ -180,7 +179,7 @@ def test_end_to_end_labels_invalid_answers_timeouts_and_resume(
         assert labels["s5"].category == 10 and labels["s1"].source == "llm"
         assert labels["s1"].note == "list passed"
         assert labels["s1"].raw == {"model": "m1", "prompt_version": "2"}
-        rows = {a.sample_id: a for a in answers(store, "llm:m1")}
+        rows = {a.sample_id: a for a in store.machine_answers("llm:m1")}
         assert {sid: a.status for sid, a in rows.items()} == {
             "s1": "labeled",
             "s2": "labeled",
@@ -231,11 +230,10 @@ def test_machine_labels_stay_out_of_blind_views_and_default_agreement(
         store.set_label("s2", "bob", LabelValue(kind="bug", category=6))
         store.set_label("s1", "final", LabelValue(kind="bug", category=6))
         from annotator.store import SampleFilter
-        from annotator.store.codebook import category_examples
 
         # alice (s1: 6) and llm (s1: 6, s2: 2) are never compared by default ...
         assert store.queue_count("bob", SampleFilter(status="disagreement")) == 0
-        assert category_examples(store, 2, "alice", blind=True) == []
+        assert store.codebook_examples(2, "alice", blind=True) == []
     runner = CliRunner()
     default = runner.invoke(cli, ["--db", str(db), "agreement", "--json", "--bootstrap", "0"])
     assert default.exit_code == 0, default.output

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.suggest.cstspan import SourcePositions, Span
-from annotator.suggest.marks import GENERATED, REFERENCE, Mark, code_marks
-from annotator.suggest.outputmodels import FailedTest, Frame
-from annotator.suggest.primary import realigned
+from annotator.codeview.cstspan import SourcePositions, Span
+from annotator.codeview.marks import GENERATED, REFERENCE, Mark, code_marks
+from annotator.failures.outputmodels import FailedTest, Frame
+from annotator.failures.primary import realigned
 from annotator.tui.render import code_lines, mark_offsets, visible
 
 HEAD = "import torch\nimport torch.nn.functional as F\n\ndef f(a, b):\n"

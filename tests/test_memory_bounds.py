@@ -8,9 +8,9 @@ import ast
 import pytest
 from tui.conftest import TRACEBACK
 
+from annotator.failures.testoutput import MAX_PARSED_CHARS, parse_test_output
 from annotator.suggest.analysis import MAX_ANALYSED_CHARS, analyze_code
 from annotator.suggest.features import sample_facts
-from annotator.suggest.testoutput import MAX_PARSED_CHARS, parse_test_output
 from annotator.tui.render import MAX_DIFF_CHARS, MAX_SHOWN_CHARS, code_lines, diff_lines
 
 OUTPUT = "E   NameError: name 'torch' is not defined\nFAILED t.py::test_x - NameError\n"

@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rawsql import raw
+from rawsql import peek, tamper
 from test_merge_untrusted import _loosen, _sql
 
 from annotator.errors import UserError
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store, merge, merge_plain
-from annotator.store.merge import merge_database
 
 _COLUMNS = (
     "sample_id, annotator, kind, category, subcategory, subcategory_inferred, category2,"
@@ -142,28 +141,29 @@ def _outcome(base: Path, path: Path, other: Path) -> tuple[Any, ...]:
     shutil.copyfile(base, path)
     store = Store.open(path)
     try:
-        summary = merge_database(store, other)
+        summary = store.merge_database(other)
     except UserError as exc:
         return ("refused", str(exc), _dump(store))
-    conn = raw(store)
-    conn.execute("INSERT INTO note_fts (note_fts) VALUES ('integrity-check')")
-    found = conn.execute(
+    # FTS5's own check that the notes' index matches the labels (a command, not a write).
+    tamper(store).execute("INSERT INTO note_fts (note_fts) VALUES ('integrity-check')")
+    found = peek(
+        store,
         "SELECT l.sample_id, l.annotator FROM note_fts JOIN labels l ON l.rowid = note_fts.rowid"
-        " WHERE note_fts MATCH 'look' ORDER BY 1, 2"
-    ).fetchall()
+        " WHERE note_fts MATCH 'look' ORDER BY 1, 2",
+    )
     result = {k: v for k, v in summary.as_dict().items() if k != "source"}
     return ("merged", result, _dump(store), found)
 
 
 def _dump(store: Store) -> tuple[list[Any], ...]:
-    conn = raw(store)
     return (
-        conn.execute(f"SELECT {_COLUMNS} FROM labels ORDER BY 1, 2").fetchall(),
-        conn.execute(
+        peek(store, f"SELECT {_COLUMNS} FROM labels ORDER BY 1, 2"),
+        peek(
+            store,
             f"SELECT op, changed_at, {_COLUMNS} FROM label_history"
-            " ORDER BY sample_id, annotator, changed_at, op, revision, note"
-        ).fetchall(),
-        conn.execute("SELECT name FROM annotators ORDER BY 1").fetchall(),
+            " ORDER BY sample_id, annotator, changed_at, op, revision, note",
+        ),
+        peek(store, "SELECT name FROM annotators ORDER BY 1"),
     )
 
 
@@ -195,27 +195,28 @@ def test_the_set_based_path_ends_as_the_row_by_row_path(
 def test_the_other_file_is_detached_whatever_the_outcome(tmp_path: Path) -> None:
     other = _theirs(tmp_path / "theirs.db")
     store = _ours(tmp_path / "ours.db")
-    merge_database(store, other)
+    store.merge_database(other)
     _sql(other, "UPDATE labels SET category = 999 WHERE annotator = 'dana'")
     with pytest.raises(UserError, match="unknown category"):
-        merge_database(store, other)
-    names = [row[1] for row in raw(store).execute("PRAGMA database_list")]
+        store.merge_database(other)
+    # The store's own connection: nothing of the merge may stay attached to it.
+    names = [row[1] for row in tamper(store).execute("PRAGMA database_list")]
     assert names in (["main"], ["main", "temp"])
-    assert raw(store).execute("SELECT name FROM temp.sqlite_master").fetchall() == []
-    assert not raw(store).in_transaction
+    assert tamper(store).execute("SELECT name FROM temp.sqlite_master").fetchall() == []
+    assert not tamper(store).in_transaction
 
 
 def test_the_other_file_is_read_only_and_ours_stays_in_wal(tmp_path: Path) -> None:
     other = _theirs(tmp_path / "theirs.db")
     before = other.read_bytes()
     store = _ours(tmp_path / "ours.db")
-    summary = merge_database(store, other)
+    summary = store.merge_database(other)
     assert summary.labels_new > 0
     assert other.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("theirs")) == [
         "theirs.db"
     ]
-    assert raw(store).execute("PRAGMA main.journal_mode").fetchone()[0] == "wal"
+    assert peek(store, "PRAGMA main.journal_mode") == [("wal",)]
 
 
 def _edit_there(path: Path) -> None:
@@ -244,13 +245,13 @@ def test_merging_a_file_again_ends_as_the_row_by_row_path(
     other = _theirs(tmp_path / "theirs.db")
     base = tmp_path / "ours.db"
     store = _ours(base)
-    merge_database(store, other)
+    store.merge_database(other)
     if case == "our history in an older spelling":
-        raw(store).execute(
+        tamper(store).execute(
             "UPDATE label_history SET changed_at = replace(changed_at, 'Z', '+00:00')"
             " WHERE annotator = 'carol'"
         )
-        raw(store).commit()
+        tamper(store).commit()
     store.close()
     AGAIN[case](other)
     fast = _outcome(base, tmp_path / "fast.db", other)

@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rawsql import raw
+from rawsql import peek
 
 from annotator.cli import cli
 from annotator.errors import UserError
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
-from annotator.store.merge import merge_database
 
 
 def _db(path: Path, n: int = 3) -> Store:
@@ -31,9 +30,8 @@ def _db(path: Path, n: int = 3) -> Store:
 
 
 def _state(store: Store) -> tuple[list[tuple[object, ...]], ...]:
-    conn = raw(store)
     return tuple(
-        conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+        peek(store, f"SELECT * FROM {table} ORDER BY 1, 2")
         for table in ("samples", "labels", "label_history")
     )
 
@@ -122,7 +120,7 @@ def test_hostile_other_database_is_refused_and_changes_nothing(tmp_path: Path, c
     other = _other(tmp_path)
     spoil(other)
     with pytest.raises(UserError, match=message) as caught:
-        merge_database(mine, other)
+        mine.merge_database(other)
     assert str(other) in str(caught.value)
     assert _state(mine) == before
     result = CliRunner().invoke(cli, ["--db", str(mine.path), "merge", str(other)])
@@ -136,11 +134,11 @@ def test_final_is_kept_unless_take_final(tmp_path: Path) -> None:
     mine.set_label("s1", "final", LabelValue(category=3))
     time.sleep(0.01)
     other = _other(tmp_path)  # its final for s1 is newer
-    summary = merge_database(mine, other)
+    summary = mine.merge_database(other)
     assert mine.label("s1", "final").category == 3  # type: ignore[union-attr]
     assert any("final" in c and "--take-final" in c for c in summary.conflicts)
     assert mine.label("s0", "bob").category == 1  # type: ignore[union-attr]
-    merge_database(mine, other, take_final=True)
+    mine.merge_database(other, take_final=True)
     assert mine.label("s1", "final").category == 2  # type: ignore[union-attr]
 
 
@@ -161,7 +159,7 @@ def test_odd_file_names_open_the_file_they_name(tmp_path: Path, name: str) -> No
     other.close()
     listing = _files(others)
     mine = _db(tmp_path / "mine.db")
-    merge_database(mine, others / name)
+    mine.merge_database(others / name)
     assert mine.label("s2", "carol").category == 5  # type: ignore[union-attr]
     assert mine.label("s0", "decoy") is None
     assert _files(others) == listing  # no empty 'alice' created beside it
@@ -172,12 +170,12 @@ def test_deletion_carries_over_and_history_keeps_op_and_time(tmp_path: Path) -> 
     alice = _db(tmp_path / "alice.db")
     alice.set_label("s0", "alice", LabelValue(category=1))
     alice.set_label("s1", "alice", LabelValue(category=2))
-    merge_database(team, alice.path)
+    team.merge_database(alice.path)
     assert team.label("s0", "alice") is not None
     time.sleep(0.01)
     alice.set_label("s0", "alice", LabelValue(category=6))  # an update
     alice.delete_label("s1", "alice")  # undo
-    merge_database(team, alice.path)
+    team.merge_database(alice.path)
     assert team.label("s1", "alice") is None
     assert team.label("s0", "alice").category == 6  # type: ignore[union-attr]
     for sid in ("s0", "s1"):
@@ -187,7 +185,7 @@ def test_deletion_carries_over_and_history_keeps_op_and_time(tmp_path: Path) -> 
     assert [h.op for h in team.history("s0", "alice")] == ["insert", "update"]
     assert [h.op for h in team.history("s1", "alice")] == ["insert", "delete"]
     before = _state(team)
-    again = merge_database(team, alice.path)
+    again = team.merge_database(alice.path)
     assert again.history_copied == 0 and again.labels_deleted == 0
     assert _state(team) == before
 
@@ -195,11 +193,11 @@ def test_deletion_carries_over_and_history_keeps_op_and_time(tmp_path: Path) -> 
 def test_a_label_changed_here_after_their_deletion_stays(tmp_path: Path) -> None:
     team, alice = _db(tmp_path / "team.db"), _db(tmp_path / "alice.db")
     alice.set_label("s0", "alice", LabelValue(category=1))
-    merge_database(team, alice.path)
+    team.merge_database(alice.path)
     alice.delete_label("s0", "alice")
     time.sleep(0.01)
     team.set_label("s0", "alice", LabelValue(category=7))
-    merge_database(team, alice.path)
+    team.merge_database(alice.path)
     assert team.label("s0", "alice").category == 7  # type: ignore[union-attr]
 
 
@@ -209,7 +207,7 @@ def test_identical_content_under_different_ids_stays_distinct(tmp_path: Path) ->
     for i in range(5):
         other.upsert_sample(SampleIn(id=f"dup{i}", generated_code="same"))
         other.set_label(f"dup{i}", "q", LabelValue(category=1 + i))
-    merge_database(team, other.path)
+    team.merge_database(other.path)
     assert team.status().samples == 5
     assert [team.label(f"dup{i}", "q").category for i in range(5)] == [1, 2, 3, 4, 5]  # type: ignore[union-attr]
 

@@ -18,14 +18,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rawsql import raw
+from rawsql import peek, tamper
 from test_merge_untrusted import _db, _loosen, _other, _sql, _state
 
 from annotator.cli import cli
 from annotator.errors import UserError
 from annotator.models import MAX_REVISION, LabelValue, SampleIn
 from annotator.store import Store, merge_rows
-from annotator.store.merge import merge_database, merge_databases
 
 Spoil = Callable[[Path], None]
 
@@ -202,7 +201,7 @@ def test_refused_with_one_line_and_nothing_changes(tmp_path: Path, case: str) ->
     other = _other(tmp_path)
     spoil(other)
     with pytest.raises(UserError, match=message) as caught:
-        merge_database(mine, other)
+        mine.merge_database(other)
     assert str(other) in str(caught.value) and "\n" not in str(caught.value)
     assert _state(mine) == before
     result = CliRunner().invoke(cli, ["--db", str(mine.path), "merge", str(other)])
@@ -218,7 +217,7 @@ def test_row_caps_are_checked_before_reading(
     other = _other(tmp_path)
     _history_flood(11, keys=11)(other)
     with pytest.raises(UserError, match="label_history has 13 rows, more than the 10"):
-        merge_database(mine, other)
+        mine.merge_database(other)
 
 
 # -- item 1: timestamps compared as instants -------------------------------------------
@@ -247,7 +246,7 @@ def test_a_stale_label_never_wins_whatever_its_spelling(tmp_path: Path, spelling
     team.set_label("s0", "bob", LabelValue(category=7))  # now: newer than 2026-01-01
     other = _other(tmp_path)  # bob says category 1 ...
     _dated(other, "bob", spelling)  # ... at the start of 2026
-    summary = merge_database(team, other)
+    summary = team.merge_database(other)
     assert team.label("s0", "bob").category == 7  # type: ignore[union-attr]
     assert any("kept the newest (ours)" in c for c in summary.conflicts)
     # Its history came in, in our spelling: text order is still time order.
@@ -263,14 +262,14 @@ def test_a_newer_label_in_another_spelling_wins_and_is_stored_in_ours(tmp_path: 
     later = datetime.now(UTC) + timedelta(hours=1)
     # An hour later, spelled at -05:00: as text it sorts before our label's date.
     _dated(other, "bob", later.astimezone(timezone(timedelta(hours=-5))).isoformat())
-    merge_database(team, other)
+    team.merge_database(other)
     assert team.label("s0", "bob").category == 1  # type: ignore[union-attr]
-    stored = raw(team).execute("SELECT updated_at FROM labels WHERE annotator = 'bob'").fetchone()
+    stored = peek(team, "SELECT updated_at FROM labels WHERE annotator = 'bob'")[0]
     assert stored[0] == later.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     correction = _db(tmp_path / "c.db")
     correction.set_label("s0", "bob", LabelValue(category=9))
     _dated(correction.path, "bob", (later + timedelta(minutes=1)).isoformat())
-    merge_database(team, correction.path)  # a genuine later correction still wins
+    team.merge_database(correction.path)  # a genuine later correction still wins
     assert team.label("s0", "bob").category == 9  # type: ignore[union-attr]
 
 
@@ -300,7 +299,7 @@ def test_store_refuses_a_new_name_that_reads_as_an_existing_one(store: Store) ->
 def test_an_overflowing_revision_saturates_instead_of_crashing(store: Store) -> None:
     store.upsert_sample(SampleIn(id="s0", generated_code="x"))
     store.set_label("s0", "bob", LabelValue(category=1))
-    conn = raw(store)
+    conn = tamper(store)
     conn.execute("UPDATE labels SET revision = 9223372036854775807")
     conn.commit()
     assert store.label("s0", "bob").revision == MAX_REVISION  # type: ignore[union-attr]
@@ -321,7 +320,7 @@ def test_nothing_is_created_beside_the_other_file(tmp_path: Path) -> None:
     listing = _listing(other.parent)
     assert listing == ["other.db"]
     mine = _db(tmp_path / "mine.db")
-    merge_database(mine, other)
+    mine.merge_database(other)
     assert mine.label("s0", "bob").category == 1  # type: ignore[union-attr]
     assert _listing(other.parent) == listing
 
@@ -334,7 +333,7 @@ def test_a_pending_write_ahead_log_is_read_from_a_copy(tmp_path: Path) -> None:
     assert "alice.db-wal" in listing
     before = {name: (alice.path.parent / name).read_bytes() for name in listing}
     mine = _db(tmp_path / "mine.db")
-    merge_database(mine, alice.path)
+    mine.merge_database(alice.path)
     assert mine.label("s2", "alice").category == 4  # type: ignore[union-attr]
     after = {name: (alice.path.parent / name).read_bytes() for name in _listing(alice.path.parent)}
     assert after == before
@@ -350,7 +349,7 @@ def test_several_files_merge_all_or_nothing(tmp_path: Path) -> None:
     bad = _other(tmp_path)
     _sql(bad, "UPDATE labels SET taxonomy_version = '9.9'")
     with pytest.raises(UserError, match="unknown taxonomy version"):
-        merge_databases(mine, [good.path, bad])
+        mine.merge_databases([good.path, bad])
     assert _state(mine) == before
     result = CliRunner().invoke(cli, ["--db", str(mine.path), "merge", str(good.path), str(bad)])
     assert result.exit_code == 1 and _state(mine) == before

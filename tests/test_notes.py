@@ -15,8 +15,6 @@ from annotator.cli import cli
 from annotator.models import LabelValue, SampleIn
 from annotator.opencoding import cluster_notes
 from annotator.store import Store
-from annotator.store.machine import register_machine
-from annotator.store.notes import unspecified_notes
 
 SHAPE = "Tensor shape mismatch"
 
@@ -47,7 +45,7 @@ def db(tmp_path: Path) -> Path:
             LabelValue(kind="bug", category=1, subcategory="Not DL-related", category2=6,
                        note2="wrong tensor shape"),
         )  # fmt: skip
-        register_machine(store, "llm:m", "m", "http://127.0.0.1:1/v1")
+        store.register_machine("llm:m", "m", "http://127.0.0.1:1/v1")
         store.set_label(
             "s8", "llm:m", LabelValue(kind="bug", category=6, note="tensor shape wrong")
         )
@@ -73,9 +71,9 @@ def test_clusters_group_similar_notes_per_category(db: Path) -> None:
 
 def test_a_lower_threshold_merges_more_and_an_annotator_filter_narrows(db: Path) -> None:
     with Store.open(db) as store:
-        items = unspecified_notes(store)
+        items = store.unspecified_notes()
         assert len(cluster_notes(items, threshold=40)) < len(cluster_notes(items, threshold=70))
-        assert {i.annotator for i in unspecified_notes(store, "bob")} == {"bob"}
+        assert {i.annotator for i in store.unspecified_notes("bob")} == {"bob"}
 
 
 def test_assign_writes_the_cluster_with_history_after_confirmation(db: Path) -> None:

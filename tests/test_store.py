@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from rawsql import raw, raw_db
+from rawsql import peek
 
 from annotator.errors import UserError
 from annotator.models import LabelValue, SampleIn
@@ -21,10 +21,10 @@ def _samples(store: Store, n: int = 4) -> None:
 
 
 def test_database_uses_wal_and_foreign_keys(store: Store) -> None:
-    conn = raw(store)
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    settings = store.connection_settings()
+    assert settings.journal_mode == "wal"
+    assert settings.foreign_keys
+    assert settings.busy_timeout >= 5000
 
 
 def test_label_history_restores_any_earlier_state(store: Store) -> None:
@@ -110,10 +110,7 @@ def test_category_counts_view_counts_a_sample_once_per_category(store: Store) ->
     store.set_label("s0", "f", LabelValue(category=1, category2=10))
     store.set_label("s1", "f", LabelValue(category=1, category2=1))
     store.set_label("s2", "f", LabelValue(kind="pass"))
-    rows = {
-        r["category"]: r["occurrences"]
-        for r in raw_db(store).query("SELECT * FROM category_counts")
-    }
+    rows = dict(peek(store, "SELECT category, occurrences FROM category_counts"))
     assert rows == {1: 2, 10: 1}
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from annotator.importers.base import ImportSummary
-from annotator.importers.labelsheet import parse_cells
+from annotator.sheet.reader import parse_cells
 from annotator.taxonomy import load_taxonomy
 
 FIXTURE = Path(__file__).parent / "data" / "subcategory_notes.csv"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rawsql import raw
+from rawsql import peek
 
 from annotator.cli import cli
 from annotator.models import LabelValue, SampleIn
@@ -86,14 +86,10 @@ def test_own_label_never_votes(labeled: Store) -> None:
 def test_cache_follows_labels_and_content(labeled: Store) -> None:
     engine = no_prior(labeled)
     before = engine.suggest("kwarg", 14)
-    key = (
-        raw(labeled).execute("SELECT key FROM suggestions WHERE sample_id = 'kwarg'").fetchone()[0]
-    )
+    key = peek(labeled, "SELECT key FROM suggestions WHERE sample_id = 'kwarg'")[0][0]
     labeled.set_label("nomod", "final", LabelValue(category=12))
     after = engine.suggest("kwarg", 14)
-    key2 = (
-        raw(labeled).execute("SELECT key FROM suggestions WHERE sample_id = 'kwarg'").fetchone()[0]
-    )
+    key2 = peek(labeled, "SELECT key FROM suggestions WHERE sample_id = 'kwarg'")[0][0]
     assert key != key2
     assert 12 in [s.category for s in after] and 12 not in [s.category for s in before]
     assert engine.ensure_facts() == 0  # nothing stale
@@ -172,12 +168,10 @@ def test_suggest_many_matches_suggest_and_reuses_the_cache(labeled: Store) -> No
     ids = list(CASES)
     batch = dict(engine.suggest_many(ids, top=3))
     assert batch == {sid: engine.suggest(sid, 3) for sid in ids}
-    stamps = raw(labeled).execute("SELECT sample_id, computed_at FROM suggestions").fetchall()
+    stamps = peek(labeled, "SELECT sample_id, computed_at FROM suggestions")
     again = dict(engine.suggest_many(ids, top=3))
     assert again == batch
-    assert (
-        raw(labeled).execute("SELECT sample_id, computed_at FROM suggestions").fetchall() == stamps
-    )
+    assert peek(labeled, "SELECT sample_id, computed_at FROM suggestions") == stamps
 
 
 def test_cluster_of_is_the_cluster_that_clusters_lists(labeled: Store) -> None:

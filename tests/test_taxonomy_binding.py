@@ -203,12 +203,12 @@ def test_the_database_keeps_its_taxonomy_yaml(tmp_path: Path) -> None:
 def test_a_database_bound_before_the_yaml_was_kept_gets_it_on_its_next_write(
     tmp_path: Path,
 ) -> None:
-    from rawsql import raw
+    from rawsql import tamper
 
     db = imported(tmp_path)
     with Store.open(db) as store:
-        with raw(store):
-            raw(store).execute("UPDATE taxonomy_binding SET yaml = NULL")
+        with tamper(store):
+            tamper(store).execute("UPDATE taxonomy_binding SET yaml = NULL")
     with Store.open(db) as store:
         assert store.stored_taxonomy() is None
         assert store.taxonomy == load_taxonomy()  # the bundled one, as before

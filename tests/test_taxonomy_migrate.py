@@ -319,7 +319,7 @@ def test_a_bad_migration_file_changes_nothing(
 def test_a_failure_while_writing_rolls_everything_back(
     study: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import annotator.store.migrate as store_migrate
+    import annotator.store.taxonomy_relabel as store_migrate
 
     def broken(store: Any, taxonomy: Any) -> None:
         raise sqlite3.OperationalError("disk I/O error")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.suggest.testoutput import parse_test_output
+from annotator.failures.testoutput import parse_test_output
 
 DLBENCH = Path(__file__).resolve().parents[2] / "shared" / "dlbench"
 
@@ -361,7 +361,7 @@ def test_the_error_panel_and_the_suggester_read_the_same_parse() -> None:
 
 
 def test_function_of_reads_function_then_entry_point() -> None:
-    from annotator.suggest.primary import function_of
+    from annotator.failures.primary import function_of
 
     assert function_of({"function": "f", "entry_point": "g"}) == "f"
     assert function_of({"entry_point": "g"}) == "g"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.suggest.testoutput import TestReport, parse_test_output
+from annotator.failures.testoutput import TestReport, parse_test_output
 
 REALISTIC = """\
 ============================= test session starts ==============================

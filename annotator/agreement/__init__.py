@@ -13,7 +13,10 @@ the expanded ratings). It returns a JSON-ready dict::
      "confusion": {"a|b": {"labels", "matrix"}}, "undefined": {stat: reason},
      "without_pass": {same statistics, plus "n_pass_items"},
      "bootstrap": {"resamples", "seed", "level"},
-     "by_suggestions": {"shown": {...}, "hidden": {...}, "n_mixed", "n_unknown"}  # optional
+     "by_suggestions": {"shown": {...}, "hidden": {...}, "n_mixed", "n_unknown"},  # optional
+     "initial": {same statistics, on the initial labels},  # not with a taxonomy version
+     "rounds": [{"round", "name", "size", "initial": {...}, "negotiated": {...}}],
+     "round": R  # only with round_id=R: every block is on that round's samples
     }
 
 plus ``alpha_masi`` / ``alpha_jaccard`` at level ``set``.
@@ -35,6 +38,9 @@ Choices:
   *hidden* when all say False. Items with both (``n_mixed``) or with no flag at all
   (``n_unknown``) are left out and counted. Each group holds the main statistics computed on
   its items, final's ratings of those items included.
+- The main block is on the current labels (negotiated, final); ``initial`` is on each
+  label's initial value (its first decided state, kept in the label history), the
+  independent answers before any discussion (``annotator.agreement.rounds``).
 - Undefined statistics are ``null`` with their reason under ``undefined`` (keys: the
   statistic name, ``cohen_kappa:a|b`` for a pair, ``per_category:<category>``).
 """
@@ -52,11 +58,14 @@ from .ratings import (
     resolve_annotators,
 )
 from .report import agreement_report, jsonable, label_text, stats_block
+from .retest import Flip, SelfAgreement, retest_agreement
 
 __all__ = [
     "LEVELS",
     "PASS",
+    "Flip",
     "Loaded",
+    "SelfAgreement",
     "agreement_report",
     "default_annotators",
     "default_raters",
@@ -65,5 +74,6 @@ __all__ = [
     "label_text",
     "load_ratings",
     "resolve_annotators",
+    "retest_agreement",
     "stats_block",
 ]

@@ -28,9 +28,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import UserError
-from ..models import FINAL
+from ..models import FINAL, KINDS
 from ..store import Store
-from ..store.machine import machine_names
 from ..taxonomy import Taxonomy
 from .weighted import Pattern, Patterns
 
@@ -69,7 +68,7 @@ class Loaded:
 def default_annotators(store: Store) -> list[str]:
     """Every human annotator that has at least one label, ``final`` included, sorted by
     name. Machine annotators (``llm:NAME``) count only when named."""
-    machines = machine_names(store)
+    machines = store.machine_names()
     return [n for n in store.annotators_with_labels() if n not in machines]
 
 
@@ -101,7 +100,8 @@ def label_value(level: str, kind: str, category: int | None, extra: object) -> H
     """The rating of one label at ``level``; None for a missing rating."""
     if kind == PASS:
         return PASS_SET if level == "set" else PASS
-    if kind != "bug" or category is None:
+    spec = KINDS.get(kind)
+    if spec is None or not spec.names_category or category is None:
         return None
     if level == "category":
         return category
@@ -111,12 +111,20 @@ def label_value(level: str, kind: str, category: int | None, extra: object) -> H
 
 
 def load_ratings(
-    store: Store, annotators: Sequence[str], level: str, taxonomy_version: str | None = None
+    store: Store,
+    annotators: Sequence[str],
+    level: str,
+    taxonomy_version: str | None = None,
+    *,
+    initial: bool = False,
+    sample_ids: Sequence[str] | None = None,
 ) -> Loaded:
     """The rating patterns of ``annotators`` at ``level``, from one store query.
 
     With ``taxonomy_version``, the labels as they were under that version
-    (their last state recorded under it, from the label history).
+    (their last state recorded under it, from the label history); with
+    ``initial``, each label's initial value (its first decided state); with
+    ``sample_ids``, only those samples (a round).
     """
     if level not in LEVELS:
         raise UserError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
@@ -124,7 +132,9 @@ def load_ratings(
     loaded = Loaded(level=level, annotators=names)
     if not names:
         return loaded
-    for labels, count in store.rating_patterns(names, _EXTRA[level], taxonomy_version):
+    for labels, count in store.rating_patterns(
+        names, _EXTRA[level], taxonomy_version, initial=initial, sample_ids=sample_ids
+    ):
         pairs: list[tuple[str, Hashable]] = []
         flags: set[bool] = set()
         for label in labels:

@@ -44,7 +44,6 @@ from ..stats import (
     sort_labels,
 )
 from ..store import Store
-from ..store.migrate import history_versions, taxonomy_versions
 from . import weighted
 from .ratings import ac1_categories, expand, load_ratings, resolve_annotators, without_pass
 from .weighted import Patterns
@@ -253,20 +252,30 @@ def agreement_report(
     no_pass: bool = False,
     n_boot: int = 0,
     taxonomy_version: str | None = None,
+    round_id: int | None = None,
 ) -> dict[str, Any]:
     """The full report over the database (see the package docstring for its shape).
 
     With ``taxonomy_version``, on the labels as they were under that version
-    (see :func:`~annotator.agreement.ratings.load_ratings`).
+    (see :func:`~annotator.agreement.ratings.load_ratings`); with ``round_id``,
+    on that round's samples only. Without a taxonomy version the report adds
+    the initial-label block and the per-round breakdown
+    (:func:`annotator.agreement.rounds.negotiation_blocks`).
     """
-    if taxonomy_version is not None and taxonomy_version not in history_versions(store):
-        have = ", ".join(sorted(history_versions(store))) or "none"
+    if taxonomy_version is not None and taxonomy_version not in store.history_versions():
+        have = ", ".join(sorted(store.history_versions())) or "none"
         raise UserError(
             f"no labels were made under taxonomy version {taxonomy_version!r} (found: {have})",
             field="taxonomy-version",
         )
+    only = None
+    if round_id is not None:
+        if store.round(round_id) is None:
+            have = ", ".join(str(r.id) for r in store.rounds()) or "none"
+            raise UserError(f"no round {round_id} (rounds: {have})", field="round")
+        only = store.round_sample_ids(round_id)
     names = resolve_annotators(store, annotators)
-    loaded = load_ratings(store, names, level, taxonomy_version)
+    loaded = load_ratings(store, names, level, taxonomy_version, sample_ids=only)
     patterns = loaded.patterns
     kept, n_pass = without_pass(patterns)
     without = stats_block(kept, names, level, ac1_categories(store.taxonomy, level, False), n_boot)
@@ -279,7 +288,7 @@ def agreement_report(
             "name": store.taxonomy.name,
             "version": taxonomy_version or store.taxonomy.version,
             "as_of_version": taxonomy_version is not None,
-            "label_versions": taxonomy_versions(store),
+            "label_versions": store.taxonomy_versions(),
         },
         "annotators": names,
         "includes_adjudicated": FINAL in names,
@@ -288,6 +297,16 @@ def agreement_report(
         "without_pass": without,
         "bootstrap": {"resamples": n_boot, "seed": SEED, "level": CI_LEVEL},
     }
+    if round_id is not None:
+        report["round"] = round_id
+    if taxonomy_version is None:
+        from .rounds import negotiation_blocks
+
+        report.update(
+            negotiation_blocks(
+                store, names, level, no_pass=no_pass, n_boot=n_boot, round_id=round_id
+            )
+        )
     if loaded.suggestions_vary:
         groups = {}
         for group in ("shown", "hidden"):

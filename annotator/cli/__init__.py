@@ -5,7 +5,7 @@ renders the result. A :class:`~annotator.errors.UserError` (or a SQLite error
 on a file that is not a database) becomes one ``Error: ...`` line and exit
 code 1; usage errors exit 2; never a traceback for a user error. Commands live
 in one module per area (``data``, ``labeling``, ``suggesting``, ``agreeing``,
-``exporting``, ``merging``) and register themselves on :data:`cli`.
+``exporting``, ``merging``, ``rounds``, ...) and register themselves on :data:`cli`.
 """
 
 from __future__ import annotations
@@ -40,10 +40,14 @@ LAZY_COMMANDS = {
     "clusters": "suggesting",
     "evaluate": "suggesting",
     "agreement": "agreeing",
+    "retest": "agreeing",
     "export": "exporting",
     "report": "exporting",
     "merge": "merging",
     "figures": "figures",
+    "round": "rounds",
+    "negotiate": "rounds",
+    "gold": "gold",
 }
 CLI_MODULES = (
     "data",
@@ -56,6 +60,8 @@ CLI_MODULES = (
     "llm",
     "notes",
     "figures",
+    "rounds",
+    "gold",
 )
 
 

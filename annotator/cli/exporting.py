@@ -164,7 +164,7 @@ def labels_cmd(ctx: Context, fmt: str, out: Path | None, raw_csv: bool) -> None:
     """Every label: annotator, categories and subcategories, notes, flag, kind,
     source, written_by, revision, times and taxonomy version."""
     if fmt == "sheet":
-        from ..export.sheet_out import write_sheet
+        from ..sheet.writer import write_sheet
 
         with open_output(out, newline="") as handle:
             write_sheet(ctx.store, handle, guard_formulas=not raw_csv)

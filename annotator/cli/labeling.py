@@ -43,9 +43,12 @@ def run_ui(
     with_final: bool | None = None,
     keys: Path | None = None,
     rules: Path | None = None,
+    training: bool = False,
+    notice: str | None = None,
 ) -> None:
-    """Run the labeling (or review) app until the user quits; ``rules``: a rule
-    table of one's own for the suggestions (like ``evaluate --rules``)."""
+    """Run the labeling (or review, or ``training``) app until the user quits; ``rules``: a
+    rule table of one's own for the suggestions (like ``evaluate --rules``); ``notice``: a
+    line the app says when it starts."""
     if rules is not None:
         from ..cli.suggesting import warn_skipped_rules
         from ..suggest import engine
@@ -62,7 +65,7 @@ def run_ui(
     setup = load_keys(keys, default_keys)
 
     # Read before the app starts, so that the first frame shows a sample.
-    preload = None if review else first_page(BlindView(store, annotator))
+    preload = None if review or training else first_page(BlindView(store, annotator))
 
     AnnotatorApp(
         store,
@@ -72,6 +75,8 @@ def run_ui(
         with_final=with_final,
         preload=preload,
         keys=setup,
+        training=training,
+        notice=notice,
     ).run()
 
 
@@ -81,9 +86,23 @@ KEYS_HELP = (
 )
 
 
+def training_notice(store: Store, annotator: str) -> str | None:
+    """One line when training items wait for ``annotator`` (None: none wait)."""
+    pending = store.training_pending(annotator)
+    if not pending:
+        return None
+    items = "item" if pending == 1 else "items"
+    return (
+        f"{pending} training {items} not yet answered by {annotator}:"
+        f" annotator label --as {annotator} --training"
+    )
+
+
 @click.command()
 @click.option(
     "--annotator",
+    "--as",
+    "annotator",
     default=None,
     help="Your annotator name (default: your login name).",
 )
@@ -102,9 +121,20 @@ KEYS_HELP = (
     default=None,
     help="A rule table of your own for the suggestions (default: the bundled rules.yaml).",
 )
+@click.option(
+    "--training",
+    is_flag=True,
+    help="Answer the gold set's training items: after each answer the reference label,"
+    " its definition and decision rules are shown. Training answers are never counted.",
+)
 @pass_context
 def label(
-    ctx: Context, annotator: str | None, blind: float, keys: Path | None, rules: Path | None
+    ctx: Context,
+    annotator: str | None,
+    blind: float,
+    keys: Path | None,
+    rules: Path | None,
+    training: bool,
 ) -> None:
     """Label samples: opens your queue at the first unlabeled failing sample.
 
@@ -114,12 +144,28 @@ def label(
     / search and filter, g/r/d/w generated/reference/diff/prompt,
     t full test output, c label the failure cluster, ? all keys (as set by
     --keys), q quit.
+
+    \b
+    --training: the gold set's training items, with feedback after each
+    answer (the reference, its definition and decision rules); the answers
+    are kept apart from labels and never counted.
     """
     name = (annotator or _default_annotator()).strip()
     if not name:
         raise UserError("--annotator must not be empty")
     ctx.store.check_new_annotator(name)
-    run_ui(ctx.store, name, _blind_share(blind), keys=keys, rules=rules)
+    if training:
+        if not ctx.store.gold("training"):
+            raise UserError(
+                "no training items: annotator gold add --from-annotator final --purpose training"
+            )
+        run_ui(ctx.store, name, keys=keys, training=True)
+        return
+    # Training is offered, not imposed: the study's queue opens, with one line saying so.
+    notice = training_notice(ctx.store, name)
+    if notice is not None:
+        echo(notice, err=True)
+    run_ui(ctx.store, name, _blind_share(blind), keys=keys, rules=rules, notice=notice)
 
 
 @click.command()

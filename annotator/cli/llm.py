@@ -166,9 +166,7 @@ REASONS_SHOWN = 10
 
 
 def _machines(ctx: Context) -> set[str]:
-    from ..store.machine import machine_names
-
-    return machine_names(ctx.store)
+    return ctx.store.machine_names()
 
 
 COMMANDS: list[click.Command] = [llm_label]

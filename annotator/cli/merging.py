@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..store.merge import merge_databases
 from .context import Context, pass_context
 from .output import echo
 
@@ -36,7 +35,7 @@ def merge(ctx: Context, others: tuple[Path, ...], as_json: bool, take_final: boo
     \b
     Example: annotator --db team.db merge alice.db bob.db
     """
-    summaries = merge_databases(ctx.creating_store(), others, take_final)
+    summaries = ctx.creating_store().merge_databases(others, take_final)
     if as_json:
         echo(json.dumps([s.as_dict() for s in summaries], indent=2))
         return

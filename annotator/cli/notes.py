@@ -7,7 +7,6 @@ import click
 
 from ..errors import UserError
 from ..opencoding import THRESHOLD, NoteCluster, cluster_notes
-from ..store.notes import assign_subcategory, unconfirmed_subcategories, unspecified_notes
 from .context import Context, pass_context
 from .output import echo, echo_json
 
@@ -26,7 +25,7 @@ def _labels(n: int) -> str:
 
 
 def _clusters(ctx: Context, annotator: str | None, threshold: float) -> list[NoteCluster]:
-    return cluster_notes(unspecified_notes(ctx.store, annotator), threshold)
+    return cluster_notes(ctx.store.unspecified_notes(annotator), threshold)
 
 
 @click.group(invoke_without_command=True)
@@ -122,7 +121,7 @@ def assign(
     if not yes and not click.confirm(f"Set their subcategory to '{subcategory}'?", default=False):
         echo("Nothing written.")
         return
-    written = assign_subcategory(ctx.store, found.items, subcategory)
+    written = ctx.store.assign_subcategory(found.items, subcategory)
     echo(f"Wrote {written} labels: {cat.id} / {subcategory} (earlier states kept in history).")
 
 
@@ -133,7 +132,7 @@ def assign(
 def unconfirmed(ctx: Context, annotator: str | None, as_json: bool) -> None:
     """List the labels whose subcategory is Unspecified or inferred from the note,
     to confirm: in review, `i` walks them and takes a subcategory with one key."""
-    slots = unconfirmed_subcategories(ctx.store, annotator)
+    slots = ctx.store.unconfirmed_subcategories(annotator)
     if as_json:
         echo_json(
             [

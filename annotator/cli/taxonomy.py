@@ -12,8 +12,8 @@ from ..export import codebook
 from ..migrate import plan_migration
 from ..store import Store
 from ..store.existing import require_database
-from ..store.migrate import apply_migration, binding_state
 from ..store.taxonomy_binding import binding_of
+from ..store.taxonomy_relabel import binding_state
 from ..taxonomy import Taxonomy, load_taxonomy
 from .context import Context, pass_context
 from .output import SafeConsole, echo
@@ -99,7 +99,7 @@ def _migrate(store: Store, new: Taxonomy, new_file: Path, dry_run: bool, *, alre
         echo(f"  {before} -> {after}: {count}")
     if dry_run or (already and not (plan.rewrites or plan.unchanged)):
         return
-    apply_migration(store, plan, new)
+    store.apply_migration(plan, new)
     echo(
         f"The database now keeps {new.name} {new.version}: later commands use it without"
         " --taxonomy."

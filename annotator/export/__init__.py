@@ -3,7 +3,9 @@
 Contract: :data:`WRITERS` maps an occurrence-table format (``md``, ``csv``,
 ``json``, ``latex``) to a function ``CountTable -> str``; the table itself
 comes from :func:`annotator.export.counts.count_table`, which does all the
-counting and no formatting. Each format lives in its own module.
+counting and no formatting. Each format lives in its own module and loops
+over the one column list of :mod:`annotator.export.columns` (so do the cross
+tables of :mod:`annotator.export.crosstab_out`).
 """
 
 from __future__ import annotations

@@ -18,13 +18,13 @@ texts).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
 from ..errors import UserError
+from ..models import BUG_KIND, decides
 from ..store import Store
 from ..store.attempts import GROUP_COLUMNS
 from ..taxonomy import Taxonomy
@@ -56,7 +56,7 @@ class CrossTable:
 
 
 def _decides(row: Sequence[Any]) -> bool:
-    return row[2] in ("bug", "pass")
+    return decides(row[2])
 
 
 def _sample_picks(
@@ -68,13 +68,13 @@ def _sample_picks(
         if not own:
             return [], False, False
         picks = label_picks(own[0])
-        counted = own[0][2] == "bug" and (own[0][3] is not None or own[0][6] is not None)
+        counted = own[0][2] == BUG_KIND and (own[0][3] is not None or own[0][6] is not None)
         return picks, counted, False
     if source == AUTO:
         final = [r for r in rows if r[1] == FINAL and _decides(r)]
         if final:
             picks = label_picks(final[0])
-            return picks, final[0][2] == "bug" and bool(picks), False
+            return picks, final[0][2] == BUG_KIND and bool(picks), False
     voters = [r for r in rows if r[1] != FINAL and _decides(r)]
     if not voters:
         return [], False, False
@@ -117,11 +117,6 @@ def cross_table(store: Store, by: str, source: str = AUTO) -> CrossTable:
         taxonomy_name=taxonomy.name,
         taxonomy_version=taxonomy.version,
     )
-
-
-def group_totals(table: CrossTable) -> Counter[str]:
-    """Occurrences per group."""
-    return Counter({g: t.total for g, t in table.groups})
 
 
 def merged(table: CrossTable, taxonomy: Taxonomy) -> CountTable:

@@ -17,7 +17,9 @@ and returns text.
   "n_samples", "ties", "categories": [...]}]}`` with the categories as in
   :mod:`annotator.export.json_out`, each row with its ``percent``.
 
-Every name from the data is escaped for its format.
+The subcategory columns (CSV and JSON: all of them; Markdown and LaTeX: the
+attributes such as DL-Specific? before the groups) are those of
+:mod:`annotator.export.columns`. Every name from the data is escaped for its format.
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ..sheet.cells import guard_row
+from .columns import attribute_columns, csv_cells, csv_header
 from .counts import source_description
 from .crosstab import BY_TITLES, CrossTable
-from .csv_safe import guard_row
 from .json_out import as_dict
-from .latex import escape
-from .markdown import cell, row
+from .latex import cell as tex_cell
+from .latex import escape, tex_row
+from .markdown import align_line, cell, row
 
 
 def _pct(count: int, total: int) -> float | None:
@@ -64,17 +68,20 @@ def _sub_cells(cats: list[Any], tables: list[Any], name: str) -> list[str]:
     return cells
 
 
-def _rows(table: CrossTable) -> list[tuple[str, str, list[str], str]]:
-    """(kind, label, cells, dl) rows of the wide layout; kind is cat, sub, total or samples.
+def _rows(table: CrossTable) -> list[tuple[str, str, list[str], list[str]]]:
+    """(kind, label, attributes, cells) rows of the wide layout; kind is cat, sub, total or
+    samples; the attributes are the human cells of
+    :data:`~annotator.export.columns.attribute_columns()` (empty but for subcategories).
 
     Categories and subcategories are aligned by id and name across the groups:
     a group's table lists every taxonomy category, plus ids and names only its
     labels use (an ``Unspecified`` row, names from another taxonomy version).
     """
     tables = [t for _, t in table.groups]
-    out: list[tuple[str, str, list[str], str]] = []
+    out: list[tuple[str, str, list[str], list[str]]] = []
     if not tables:
         return out
+    blank = [""] * len(attribute_columns())
     ids: dict[int, Any] = {}
     for t in tables:
         for cat in t.categories:
@@ -82,17 +89,15 @@ def _rows(table: CrossTable) -> list[tuple[str, str, list[str], str]]:
     for cat_id, first in ids.items():
         cats = [next((c for c in t.categories if c.id == cat_id), None) for t in tables]
         totals = [_cell(c.total if c else 0, t.total) for c, t in zip(cats, tables, strict=True)]
-        out.append(("cat", f"{cat_id}. {first.name}", totals, ""))
-        subs: dict[str, str] = {}
-        for c in cats:
-            for s in c.subcategories if c else ():
-                subs.setdefault(
-                    s.name, "-" if s.unspecified else ("Yes" if s.dl_specific else "No")
-                )
-        for name, dl in subs.items():
-            out.append(("sub", name, _sub_cells(cats, tables, name), dl))
-    out.append(("total", "Total", [str(t.total) for t in tables], ""))
-    out.append(("samples", "Samples counted", [str(t.n_samples) for t in tables], ""))
+        out.append(("cat", f"{cat_id}. {first.name}", blank, totals))
+        subs: dict[str, list[str]] = {}
+        for c in filter(None, cats):
+            for s in c.subcategories:
+                subs.setdefault(s.name, [col.human(c, s) for col in attribute_columns()])
+        for name, attributes in subs.items():
+            out.append(("sub", name, attributes, _sub_cells(cats, tables, name)))
+    out.append(("total", "Total", blank, [str(t.total) for t in tables]))
+    out.append(("samples", "Samples counted", blank, [str(t.n_samples) for t in tables]))
     return out
 
 
@@ -101,13 +106,14 @@ def render_md(table: CrossTable) -> str:
     lines = [f"<!-- {_describe(table)} -->", ""]
     if not names:
         return "\n".join([*lines, "No samples."]) + "\n"
-    lines += [row("Category / subcategory", "DL-Specific?", *(cell(n) for n in names))]
-    lines += ["|---|---|" + "---:|" * len(names)]
-    for kind, label, cells, dl in _rows(table):
+    titles = [c.title for c in attribute_columns()]
+    lines += [row("Category / subcategory", *titles, *(cell(n) for n in names))]
+    lines += [align_line(["l"] * (1 + len(titles)) + ["r"] * len(names))]
+    for kind, label, attributes, cells in _rows(table):
         if kind == "sub":
-            lines.append(row(f"&nbsp;&nbsp;{cell(label)}", dl, *cells))
+            lines.append(row(f"&nbsp;&nbsp;{cell(label)}", *map(cell, attributes), *cells))
         else:
-            lines.append(row(f"**{cell(label)}**", "", *(f"**{c}**" for c in cells)))
+            lines.append(row(f"**{cell(label)}**", *attributes, *(f"**{c}**" for c in cells)))
     return "\n".join(lines) + "\n"
 
 
@@ -119,50 +125,44 @@ def render_latex(table: CrossTable) -> str:
         r"\centering",
         rf"\caption{{{escape(_describe(table))}}}",
         rf"\label{{tab:occurrences-by-{table.by.replace('_', '-')}}}",
-        r"\begin{tabular}{ll" + "r" * len(names) + "}",
+        r"\begin{tabular}{l" + "l" * len(attribute_columns()) + "r" * len(names) + "}",
         r"\toprule",
-        r"Category / subcategory & DL-Specific? & " + " & ".join(escape(n) for n in names) + r" \\",
+        tex_row(
+            [
+                "Category / subcategory",
+                *(str(c.title) for c in attribute_columns()),
+                *(escape(n) for n in names),
+            ]
+        ),
     ]
-    for kind, label, cells, dl in _rows(table):
+    for kind, label, attributes, cells in _rows(table):
         cells_tex = [escape(c) for c in cells]
         if kind == "cat":
             lines.append(r"\midrule")
-            lines.append(
-                rf"\textbf{{{escape(label)}}} & & "
-                + " & ".join(rf"\textbf{{{c}}}" for c in cells_tex)
-                + r" \\"
-            )
+            bold = [rf"\textbf{{{c}}}" for c in cells_tex]
+            lines.append(tex_row([rf"\textbf{{{escape(label)}}}", *attributes, *bold]))
         elif kind == "sub":
-            lines.append(
-                rf"\quad {escape(label)} & {'--' if dl == '-' else dl} & "
-                + " & ".join(cells_tex)
-                + r" \\"
-            )
+            attributes_tex = [tex_cell(a) for a in attributes]
+            lines.append(tex_row([rf"\quad {escape(label)}", *attributes_tex, *cells_tex]))
         else:
             if kind == "total":
                 lines.append(r"\midrule")
-            lines.append(rf"\textbf{{{escape(label)}}} & & " + " & ".join(cells_tex) + r" \\")
+            lines.append(tex_row([rf"\textbf{{{escape(label)}}}", *attributes, *cells_tex]))
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     return "\n".join(lines) + "\n"
-
-
-CSV_HEADER = (
-    "group", "category_id", "category", "subcategory", "dl_specific", "count", "inferred",
-    "percent", "group_total",
-)  # fmt: skip
 
 
 def render_csv(table: CrossTable, guard_formulas: bool = True) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
+    # The long layout: the group, the columns of an occurrence table, then the share.
+    writer.writerow(("group", *csv_header(), "percent", "group_total"))
     for group, counts in table.groups:
         for cat in counts.categories:
             for sub in cat.subcategories:
-                flag = "" if sub.unspecified else ("true" if sub.dl_specific else "false")
                 share = _pct(sub.count, counts.total)
-                cells: list[object] = [group, cat.id, cat.name, sub.name, flag, sub.count]
-                cells += [sub.inferred, "" if share is None else f"{share:.1f}", counts.total]
+                cells: list[object] = [group, *csv_cells(cat, sub)]
+                cells += ["" if share is None else f"{share:.1f}", counts.total]
                 writer.writerow(guard_row(cells, guard_formulas))
     return buffer.getvalue()
 

@@ -7,7 +7,7 @@ taxonomy order, including subcategories with no occurrence; the
 ``Unspecified`` row (labels without a subcategory) has an empty
 ``dl_specific``. There are no total rows, so summing ``count`` per category
 gives its total. Text cells a spreadsheet would evaluate get a leading ``'``
-(:mod:`annotator.export.csv_safe`) unless ``guard_formulas`` is false.
+(:mod:`annotator.sheet.cells`) unless ``guard_formulas`` is false.
 """
 
 from __future__ import annotations
@@ -15,19 +15,17 @@ from __future__ import annotations
 import csv
 import io
 
+from ..sheet.cells import guard_row
+from .columns import csv_cells, csv_header
 from .counts import CountTable
-from .csv_safe import guard_row
-
-HEADER = ("category_id", "category", "subcategory", "dl_specific", "count", "inferred")
 
 
 def render(table: CountTable, guard_formulas: bool = True) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEADER)
+    # The columns are those of :data:`annotator.export.columns.COLUMNS` with a CSV cell.
+    writer.writerow(csv_header())
     for cat in table.categories:
         for sub in cat.subcategories:
-            flag = "" if sub.unspecified else ("true" if sub.dl_specific else "false")
-            cells = (cat.id, cat.name, sub.name, flag, sub.count, sub.inferred)
-            writer.writerow(guard_row(cells, guard_formulas))
+            writer.writerow(guard_row(csv_cells(cat, sub), guard_formulas))
     return buffer.getvalue()

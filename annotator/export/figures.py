@@ -83,7 +83,7 @@ __all__ = [
 
 
 def require_matplotlib() -> Any:
-    from .._entry import reveal_hidden
+    from ..startup import reveal_hidden
 
     reveal_hidden()  # the command hides numpy to start fast; matplotlib needs it
     try:

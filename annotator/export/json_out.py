@@ -22,6 +22,7 @@ import json
 from typing import Any
 
 from ..textsafe import json_visible
+from .columns import category_json, json_object
 from .counts import CountTable
 
 
@@ -35,20 +36,10 @@ def as_dict(table: CountTable) -> dict[str, Any]:
         "taxonomy": {"name": table.taxonomy_name, "version": table.taxonomy_version},
         "categories": [
             {
-                "id": cat.id,
-                "name": cat.name,
-                "total": cat.total,
-                "dl_specific_total": cat.dl_specific_total,
-                "subcategories": [
-                    {
-                        "name": sub.name,
-                        "dl_specific": sub.dl_specific,
-                        "count": sub.count,
-                        "inferred": sub.inferred,
-                        "unspecified": sub.unspecified,
-                    }
-                    for sub in cat.subcategories
-                ],
+                # The keys are those of annotator.export.columns (CATEGORY_COLUMNS, then
+                # COLUMNS for each subcategory) that have a json_key.
+                **category_json(cat),
+                "subcategories": [json_object(cat, sub) for sub in cat.subcategories],
             }
             for cat in table.categories
         ],

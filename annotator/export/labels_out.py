@@ -21,11 +21,11 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
+from ..sheet.cells import guard_row
 from ..store import Store
 from ..store.rows import LABEL_ROW_COLUMNS
 from ..taxonomy import Taxonomy
 from ..textsafe import json_visible
-from .csv_safe import guard_row
 
 LABEL_FIELDS = (
     "sample_id",
@@ -114,7 +114,7 @@ def write_csv(
     rows: Iterable[dict[str, Any]], out: TextIO, fields: Sequence[str], guard_formulas: bool = True
 ) -> int:
     """CSV of ``rows``; text cells a spreadsheet would evaluate get a leading ``'``
-    (:mod:`annotator.export.csv_safe`) unless ``guard_formulas`` is false."""
+    (:mod:`annotator.sheet.cells`) unless ``guard_formulas`` is false."""
     writer = csv.writer(out)
     writer.writerow(fields)
     count = 0

@@ -1,7 +1,8 @@
 """LaTeX occurrence table for a paper (booktabs).
 
 Contract: :func:`render` returns a ``table`` environment holding one
-``tabular`` with the columns Subcategory | DL-Specific? | Occurrences: per
+``tabular`` with the columns Subcategory | DL-Specific? | Occurrences (the
+human columns of :mod:`annotator.export.columns`): per
 category a bold heading row, its subcategories in taxonomy order (inferred
 counts read ``12 (3 inferred)``) and a bold Total row, categories separated
 by ``\\midrule``; ``\\toprule`` / ``\\bottomrule`` around it. It needs
@@ -16,8 +17,8 @@ from __future__ import annotations
 import re
 
 from ..textsafe import CONTROL
+from .columns import human_cells, human_columns, total_cells
 from .counts import CountTable, source_description
-from .markdown import occurrences
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -40,6 +41,16 @@ def escape(text: object) -> str:
     return _PATTERN.sub(lambda m: _SPECIAL[m.group(0)], value)
 
 
+def cell(text: str) -> str:
+    """A human table cell: escaped; ``-`` ("does not apply") as an en dash."""
+    return "--" if text == "-" else escape(text)
+
+
+def tex_row(cells: list[str]) -> str:
+    """One tabular row; an empty cell is a bare ``&`` (``\\textbf{Total} & & \\textbf{57} \\\\``)."""
+    return " ".join([cells[0], *(f"& {c}" if c else "&" for c in cells[1:])]) + r" \\"
+
+
 def render(table: CountTable) -> str:
     caption = (
         f"Occurrences of the bug taxonomy categories ({source_description(table.source)};"
@@ -50,17 +61,18 @@ def render(table: CountTable) -> str:
         r"\centering",
         rf"\caption{{{escape(caption)}}}",
         r"\label{tab:taxonomy-occurrences}",
-        r"\begin{tabular}{llr}",
+        r"\begin{tabular}{" + "".join(c.align for c in human_columns()) + "}",
         r"\toprule",
-        r"Subcategory & DL-Specific? & Occurrences \\",
+        tex_row([str(c.title) for c in human_columns()]),
     ]
     for cat in table.categories:
         lines.append(r"\midrule")
-        lines.append(rf"\multicolumn{{3}}{{l}}{{\textbf{{{escape(f'{cat.id}. {cat.name}')}}}}} \\")
+        heading = rf"\textbf{{{escape(f'{cat.id}. {cat.name}')}}}"
+        lines.append(rf"\multicolumn{{{len(human_columns())}}}{{l}}{{{heading}}} \\")
         for sub in cat.subcategories:
-            flag = "--" if sub.unspecified else ("Yes" if sub.dl_specific else "No")
-            count = escape(occurrences(sub.count, sub.inferred))
-            lines.append(rf"{escape(sub.name)} & {flag} & {count} \\")
-        lines.append(rf"\textbf{{Total}} & & \textbf{{{cat.total}}} \\")
+            label, *cells = human_cells(cat, sub)
+            lines.append(tex_row([escape(label), *map(cell, cells)]))
+        totals = [rf"\textbf{{{t}}}" if t else "" for t in total_cells(cat)]
+        lines.append(tex_row([r"\textbf{Total}", *totals]))
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     return "\n".join(lines) + "\n"

@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from ..models import decides
+from ..models import BUG_KIND, decides
 
 _NONE = object()
 
@@ -45,7 +45,7 @@ class Pick(NamedTuple):
 
 def label_picks(row: Sequence[Any]) -> list[Pick]:
     """The categories one label names, each once, in label order."""
-    if row[2] != "bug":
+    if row[2] != BUG_KIND:
         return []
     cat, sub, inferred, cat2, sub2, inferred2 = row[3:9]
     if cat2 is not None and cat2 == cat:

@@ -3,7 +3,8 @@
 Contract: :func:`render` returns a Markdown document: a summary table of all
 categories (occurrences, occurrences in DL-specific subcategories and their
 share) and then one table per category in taxonomy order with the columns
-Subcategory | DL-Specific? | Occurrences and a bold Total row
+Subcategory | DL-Specific? | Occurrences (the human columns of
+:mod:`annotator.export.columns`) and a bold Total row
 (``| **Total** | | **57** |``). An occurrence count whose subcategory was
 inferred from a note reads ``12 (3 inferred)``. :func:`cell` makes any text
 safe inside a table cell: ``|`` and the characters ``\\ * _ ` [ ] < >`` are
@@ -16,7 +17,8 @@ from __future__ import annotations
 import re
 
 from ..textsafe import visible
-from .counts import CategoryCount, CountTable, share, source_description
+from .columns import human_cells, human_columns, summary_columns, total_cells
+from .counts import CategoryCount, CountTable, source_description
 
 # Backslash-escaped so that names and notes render literally: | would split the
 # cell, the others would turn text into emphasis, code, links or HTML.
@@ -35,29 +37,31 @@ def row(*cells: object) -> str:
     return "|" + "|".join(f" {c} " if str(c) else " " for c in cells) + "|"
 
 
-def occurrences(count: int, inferred: int) -> str:
-    return f"{count} ({inferred} inferred)" if inferred else str(count)
+def align_line(aligns: list[str]) -> str:
+    """The line under a table's header: ``|---|---:|`` for ``["l", "r"]``."""
+    return "|" + "".join("---:|" if a == "r" else "---|" for a in aligns)
 
 
 def summary(table: CountTable) -> list[str]:
-    lines = [
-        row("Category", "Occurrences", "DL-Specific", "DL-Specific %"),
-        "|---|---:|---:|---:|",
-    ]
+    """One row per category: the summary columns of :mod:`annotator.export.columns`."""
+    columns = summary_columns()
+    lines = [row(*(c.title for c in columns)), align_line([c.align for c in columns])]
     for cat in table.categories:
-        dl = cat.dl_specific_total
-        lines.append(row(cell(f"{cat.id}. {cat.name}"), cat.total, dl, share(dl, cat.total)))
-    dl, total = table.dl_specific_total, table.total
-    lines.append(row("**Total**", f"**{total}**", f"**{dl}**", f"**{share(dl, total)}**"))
+        lines.append(row(*(cell(c.human(cat)) for c in columns)))
+    totals = [c.total(table) if c.total else "Total" for c in columns]
+    lines.append(row(*(f"**{t}**" for t in totals)))
     return lines
 
 
 def category_table(cat: CategoryCount) -> list[str]:
-    lines = [row("Subcategory", "DL-Specific?", "Occurrences"), "|---|---|---:|"]
+    """One category's table: the human columns of :data:`annotator.export.columns.COLUMNS`."""
+    lines = [
+        row(*(c.title for c in human_columns())),
+        align_line([c.align for c in human_columns()]),
+    ]
     for sub in cat.subcategories:
-        flag = "-" if sub.unspecified else ("Yes" if sub.dl_specific else "No")
-        lines.append(row(cell(sub.name), flag, occurrences(sub.count, sub.inferred)))
-    lines.append(row("**Total**", "", f"**{cat.total}**"))
+        lines.append(row(*(cell(text) for text in human_cells(cat, sub))))
+    lines.append(row("**Total**", *(f"**{t}**" if t else "" for t in total_cells(cat))))
     return lines
 
 

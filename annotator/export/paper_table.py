@@ -26,10 +26,11 @@ from __future__ import annotations
 import csv
 import io
 
+from ..sheet.cells import guard_row
+from .columns import occurrences
 from .counts import CountTable, source_description
-from .csv_safe import guard_row
 from .latex import escape
-from .markdown import cell, occurrences, row
+from .markdown import cell, row
 
 
 def _count(count: int, inferred: int, marks: bool) -> str:

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..sheet.cells import guard_row
 from ..store.attempts import AttemptRow
 from ..textsafe import json_visible
-from .csv_safe import guard_row
 from .latex import escape
 from .markdown import cell, row
 from .order import order_groups

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..sheet import reader as sheet_reader
 from ..store import Store
-from . import dlbench, harness, jsonl, junit, labels_sheet
+from . import dlbench, harness, jsonl, junit
 from .base import ImportedLabel, ImportSummary, Progress, run_import
 from .bigcodebench import BigCodeBenchImporter
 from .evalplus import EvalPlusImporter
@@ -70,11 +71,11 @@ _ALL: list[Importer] = [
         ),
     ),
     FunctionImporter(
-        labels_sheet.NAME,
-        labels_sheet.HELP,
+        sheet_reader.IMPORT_NAME,
+        sheet_reader.IMPORT_HELP,
         "FILE.csv",
-        labels_sheet.read,
-        needs_sample_ids=labels_sheet.NEEDS_SAMPLE_IDS,
+        sheet_reader.read_labels,
+        needs_sample_ids=sheet_reader.NEEDS_SAMPLE_IDS,
     ),
     EvalPlusImporter(),
     BigCodeBenchImporter(),

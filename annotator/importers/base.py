@@ -11,57 +11,14 @@ rolls the whole import back, and the database is as before.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
-from typing import Any
 
-from ..models import LabelValue, SampleIn
+from ..imported import ImportedLabel, ImportSummary
+from ..models import SampleIn
 from ..store import Store
 
-
-@dataclass
-class ImportedLabel:
-    """A label read from a file, with where it came from."""
-
-    sample_id: str
-    annotator: str
-    value: LabelValue
-    where: str
-
-
-@dataclass
-class ImportSummary:
-    """What an import did; printed at the end and returned as JSON."""
-
-    source: str
-    samples: Counter[str] = field(default_factory=Counter)
-    labels: Counter[str] = field(default_factory=Counter)
-    """Labels written (new or changed) per annotator."""
-    labels_unchanged: int = 0
-    labels_kept: list[str] = field(default_factory=list)
-    """Labels not overwritten because they were edited after the last import."""
-    skipped: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)
-    unknown_outcome: list[str] = field(default_factory=list)
-    """Samples imported with outcome unknown (pass/fail could not be read), and why."""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "samples": {k: self.samples.get(k, 0) for k in ("new", "updated", "unchanged")},
-            "labels": dict(sorted(self.labels.items())),
-            "labels_unchanged": self.labels_unchanged,
-            "labels_kept": self.labels_kept,
-            "skipped": self.skipped,
-            "warnings": self.warnings,
-            "conflicts": self.conflicts,
-            "duplicates": self.duplicates,
-            "unknown_outcome": self.unknown_outcome,
-        }
+__all__ = ["BULK_FROM", "ImportSummary", "ImportedLabel", "Progress", "run_import"]
 
 
 Progress = Callable[[int], None]

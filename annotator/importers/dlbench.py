@@ -6,7 +6,7 @@ output after a small header whose 'Pass or Failed: 0/1' line gives the result
 (1 = passed; the line may stand anywhere in the file - real files have it
 after 26,000 characters of error cases). A sample whose outcome cannot be
 read is imported with outcome unknown and named in the summary's
-``unknown_outcome``: nothing is lost silently. An optional ``labels.csv`` (see :mod:`.labelsheet`) gives the
+``unknown_outcome``: nothing is lost silently. An optional ``labels.csv`` (see :mod:`annotator.sheet.reader`) gives the
 prompts and the labels of each annotator group; the group ``final`` holds the
 adjudicated labels. Files are read as text and never executed.
 """
@@ -20,10 +20,10 @@ from typing import Any
 
 from ..errors import UserError
 from ..models import SampleIn
+from ..sheet.reader import read_sheet
 from ..taxonomy import Taxonomy
 from .base import ImportedLabel, ImportSummary
 from .inputs import folder_files, inside, read_text, readable_folder, regular_file
-from .labelsheet import read_sheet
 
 NAME = "dlbench"
 HELP = "a DL-Bench folder: Original/, Generated/, Result/ and an optional labels.csv"

@@ -13,8 +13,8 @@ parsing (entity expansion bombs such as billion laughs need one); malformed XML
 raises a UserError with the file and the line of
 :attr:`xml.etree.ElementTree.ParseError.position`.
 
-Used by the importer (:mod:`.junit`) and by the suggester, which reads a
-sample's results from these models (:mod:`annotator.suggest.junitoutput`).
+Used by the importer (:mod:`.junit`) and by the sample's failure, which reads a
+sample's results from these models (:mod:`annotator.failures.junitoutput`).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..sheetformat import unguard
+from ..sheet.cells import unguard
 from ..store import Store
 from .inputs import read_text, regular_file
 

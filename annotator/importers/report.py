@@ -9,8 +9,8 @@ and the failing input with the expected and the actual output when the
 benchmark judged outputs. :func:`with_report` stores it in the sample's
 metadata under :data:`REPORT_KEY`; :func:`report_from_metadata` reads it back,
 validated (None when absent or not a report). Passing tests are counted, not
-listed. The failure panel and the suggester read
-these models (``annotator.suggest.importedoutput``), never the text rendered
+listed. The sample's failure (for the failure panel and the suggester) reads
+these models (``annotator.failures.importedoutput``), never the text rendered
 for people by :func:`render`. Every text is capped at :data:`MAX_TEXT`
 characters so that one huge input cannot bloat the database.
 """

@@ -20,10 +20,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..failures.frames import attribute
+from ..failures.primary import report_of
 from ..models import LabelValue, Sample
 from ..safejson import JsonLimitError, loads
-from ..suggest.frames import attribute
-from ..suggest.primary import report_of
 from ..taxonomy import Taxonomy
 from ..textsafe import visible_id
 
@@ -90,7 +90,7 @@ def facts_text(sample: Sample) -> str:
     failure = report.primary_failure()
     if failure is not None:
         lines.append(f"Primary error: {failure.exception_type or 'Error'}: {failure.message}")
-        # Lines named only in the file they belong to (see suggest/frames.py).
+        # Lines named only in the file they belong to (see failures/frames.py).
         found = attribute(failure, sample.generated_code)
         if found.raised is not None:
             code = found.frame.code.strip() if found.frame is not None else ""

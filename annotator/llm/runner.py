@@ -34,8 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import UserError
 from ..safejson import JsonLimitError, loads
-from ..store import Store
-from ..store.machine import MachineAnswer, answered, record_answer, register_machine
+from ..store import MachineAnswer, Store
 from .prompt import PROMPT_VERSION, InvalidAnswer, build_messages, parse_answer
 from .transport import MAX_RESPONSE_BYTES, Exchange, RequestFailed, status_reason
 
@@ -103,7 +102,7 @@ def pending(
             raise UserError(f"no sample {unknown[0]!r} in {store.path}", field="samples")
         chosen = set(wanted)
         failing = [s for s in failing if s in chosen]
-    done = answered(store, annotator, retry_invalid=retry_invalid)
+    done = store.machine_answered(annotator, retry_invalid=retry_invalid)
     return [s for s in failing if s not in done]
 
 
@@ -252,7 +251,7 @@ def _record(
         reply.text,
         error,
     )
-    record_answer(store, answer, label)
+    store.record_machine_answer(answer, label)
     return status, error
 
 
@@ -323,7 +322,7 @@ def run(
                 status, error = "failed", reply.error
             else:
                 if held is not None:
-                    register_machine(store, config.annotator, config.model, endpoint)
+                    store.register_machine(config.annotator, config.model, endpoint)
                     for earlier in held:
                         _record(store, config, endpoint, earlier)
                     held = None

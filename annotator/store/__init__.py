@@ -4,8 +4,9 @@ Contract: :class:`Store` wraps an open database and a taxonomy; everything
 else in the package reads and writes through its named methods, which return
 typed rows (:mod:`annotator.store.rows`) or models, never SQL or a connection.
 The methods are grouped by topic in modules of this package (queue, progress,
-decided labels, counts, dataset summaries, listings, suggester caches,
-imports) that :class:`Store` combines. Every public write method is its own
+decided labels, counts, listings, suggester caches, imports, machine annotators,
+codebook examples, notes, taxonomy relabeling, rounds, the gold set, test-retest) that :class:`Store`
+combines as mixins. Every public write method is its own
 ``BEGIN IMMEDIATE`` transaction (or joins the one opened by
 :meth:`Store.transaction`), so a label is durable the moment the method
 returns. The labeling rules' SQL is spelled once, in :mod:`annotator.store.rules`.
@@ -15,10 +16,10 @@ Nothing here imports Textual.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -29,33 +30,47 @@ from . import attempts as _attempts
 from . import labels as _labels
 from . import samples as _samples
 from . import taxonomy_binding as _binding
+from .codebook import CodebookQueries
 from .connection import connect, write_transaction
 from .counts import CountQueries, VoteRow
-from .dataset import DatasetQueries
 from .decided import DecidedQueries, RatingPattern
 from .facts import FactQueries
+from .gold import GoldQueries
 from .importing import ImportWrites
 from .listing import ListingQueries
+from .machine import MachineStore
 from .metadata import MetadataWrites
+from .notes import NoteQueries
 from .progress import LabelsToken, ProgressQueries
 from .queue import QueueQueries, SampleFilter
+from .retest import RetestQueries
+from .rounds import RoundQueries
 from .rows import (
     BugCategories,
     CachedSuggestions,
+    CategoryExample,
+    CategoryLabels,
     CategoryOccurrence,
-    DimensionCount,
+    ConnectionSettings,
     FactInput,
     FactRow,
     InferredRow,
     LabelRow,
-    PassCount,
+    MachineAnswer,
     ProgressRow,
     QueueRow,
     RatingRow,
+    RetestPair,
+    RetestPlan,
     StoreStatus,
 )
 from .samples import Outcome
 from .search import SearchStore
+from .suggest_data import SuggestQueries
+from .taxonomy_relabel import MigrationStore
+
+if TYPE_CHECKING:
+    from .merge import MergeSummary
 
 DEFAULT_DB = Path("db") / "annotations.db"
 
@@ -63,18 +78,22 @@ __all__ = [
     "DEFAULT_DB",
     "BugCategories",
     "CachedSuggestions",
+    "CategoryExample",
+    "CategoryLabels",
     "CategoryOccurrence",
-    "DimensionCount",
+    "ConnectionSettings",
     "FactInput",
     "FactRow",
     "InferredRow",
     "LabelRow",
     "LabelsToken",
-    "PassCount",
+    "MachineAnswer",
     "ProgressRow",
     "QueueRow",
     "RatingPattern",
     "RatingRow",
+    "RetestPair",
+    "RetestPlan",
     "SampleFilter",
     "Store",
     "StoreStatus",
@@ -94,12 +113,19 @@ class Store(
     ProgressQueries,
     DecidedQueries,
     CountQueries,
-    DatasetQueries,
     ListingQueries,
     FactQueries,
     ImportWrites,
     MetadataWrites,
     SearchStore,
+    RoundQueries,
+    SuggestQueries,
+    MachineStore,
+    CodebookQueries,
+    NoteQueries,
+    MigrationStore,
+    GoldQueries,
+    RetestQueries,
 ):
     """An open annotator database."""
 
@@ -142,6 +168,20 @@ class Store(
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def connection_settings(self) -> ConnectionSettings:
+        """The journal mode, foreign keys, lock wait and page size this connection uses."""
+        conn = self._db.conn
+
+        def pragma(name: str) -> Any:
+            return conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+        return ConnectionSettings(
+            journal_mode=str(pragma("journal_mode")),
+            foreign_keys=bool(pragma("foreign_keys")),
+            busy_timeout=int(pragma("busy_timeout")),
+            page_size=int(pragma("page_size")),
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -215,6 +255,20 @@ class Store(
     def delete_label(self, sample_id: str, annotator: str) -> None:
         with write_transaction(self._db):
             _labels.delete_label(self._db, sample_id, annotator)
+
+    # -- merging other annotators' databases (store/merge.py) ---------------
+    def merge_databases(
+        self, others: Sequence[str | Path], take_final: bool = False
+    ) -> list[MergeSummary]:
+        """Merge every file of ``others`` into this database in one transaction
+        (:func:`annotator.store.merge.merge_into`)."""
+        from .merge import merge_into  # only the merge command needs the merge code
+
+        return merge_into(self._db, self.path, self.taxonomy, others, take_final)
+
+    def merge_database(self, other: str | Path, take_final: bool = False) -> MergeSummary:
+        """Merge one file (:meth:`merge_databases`)."""
+        return self.merge_databases([other], take_final)[0]
 
     # -- the paper's tables (store/attempts.py) -----------------------------
     def attempts(self) -> list[_attempts.AttemptRow]:

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
-from .migrate import LABELS_AT_VERSION_SQL
+from .rounds import INITIAL_LABELS_SQL
 from .rows import RatingRow
 from .rules import decided
+from .taxonomy_relabel import LABELS_AT_VERSION_SQL
 
 RatingPattern = tuple[RatingRow, ...]
 
@@ -56,11 +57,16 @@ class DecidedQueries:
         annotators: Sequence[str],
         extra: str = "none",
         taxonomy_version: str | None = None,
+        *,
+        initial: bool = False,
+        sample_ids: Sequence[str] | None = None,
     ) -> list[tuple[RatingPattern, int]]:
         """Each distinct set of decided labels of ``annotators`` on one sample, with how
         many samples share it; ``extra`` names the further column (see :data:`RATING_EXTRA`).
         With ``taxonomy_version``, the labels as they were under that version (their last
-        state recorded under it, from the label history).
+        state recorded under it, from the label history). ``initial``: each label's
+        initial value instead (:data:`~annotator.store.rounds.INITIAL_LABELS_SQL`);
+        ``sample_ids``: only those samples (a round).
 
         Identical per-sample arrays are counted in SQL's output and decoded once.
         """
@@ -71,12 +77,18 @@ class DecidedQueries:
         source, params = "labels", list(names)
         if taxonomy_version is not None:
             source, params = LABELS_AT_VERSION_SQL, [taxonomy_version, *names]
+        elif initial:
+            source = INITIAL_LABELS_SQL
+        among = ""
+        if sample_ids is not None:
+            among = " AND sample_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(sample_ids)))
         # The unary + keeps SQLite off the (annotator, kind) index: a scan in primary-key
         # order groups by sample without a sort and reads each row once.
         cur = self._db.conn.execute(
             "SELECT json_group_array(json_array(annotator, kind, category,"
             f" {RATING_EXTRA[extra]}, suggestions_shown)) FROM {source}"
-            f" WHERE +annotator IN ({marks}) AND {decided('+kind')} GROUP BY sample_id",
+            f" WHERE +annotator IN ({marks}) AND {decided('+kind')}{among} GROUP BY sample_id",
             params,
         )
         raw = Counter(r[0] for r in cur)

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from ..errors import UserError
 from ..models import (
     FINAL,
+    KINDS,
     MAX_REVISION,
     HistoryEntry,
     Label,
@@ -44,9 +45,10 @@ def validate_label(value: LabelValue, taxonomy: Taxonomy) -> None:
             raise UserError(f"unknown category {category}", field=field)
         if sub is not None and taxonomy.category(category).subcategory(sub) is None:
             raise UserError(f"category {category} has no subcategory '{sub}'", field=field)
-    if value.kind == "bug" and value.category is None:
-        raise UserError("a bug label needs a category", field="category")
-    if value.kind != "bug" and (value.category is not None or value.category2 is not None):
+    names_category = KINDS[value.kind].names_category
+    if names_category and value.category is None:
+        raise UserError(f"a {value.kind} label needs a category", field="category")
+    if not names_category and (value.category is not None or value.category2 is not None):
         # A pass (or skip, or note-only) label naming a category would count
         # in some tables and not in others.
         raise UserError(f"a '{value.kind}' label carries no category", field="category")

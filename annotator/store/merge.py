@@ -1,7 +1,8 @@
 """Merging databases of annotators who label on their own machines.
 
-Contract: :func:`merge_databases` copies other annotator databases into this
-one in a single transaction (:func:`merge_database`: one file). The other
+Contract: :func:`merge_into` (``Store.merge_databases``; ``Store.merge_database``
+for one file) copies other annotator databases into this one in a single
+transaction. The other
 files are untrusted input: each is opened read-only and its rows stream in
 validated (:mod:`.merge_rows`) inside that transaction, so a bad row in any of
 them rolls the whole merge back and changes nothing, while memory holds one
@@ -49,6 +50,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sqlite_utils import Database
+
 from ..errors import UserError
 from ..models import HistoryEntry, Label, SampleIn, annotator_key, canonical_timestamp
 from ..taxonomy import Taxonomy
@@ -76,7 +79,6 @@ class MergeSummary:
     source: str
     samples_new: int = 0
     samples_same: int = 0
-    samples_mapped: int = 0
     labels_new: int = 0
     labels_updated: int = 0
     labels_same: int = 0
@@ -88,15 +90,15 @@ class MergeSummary:
         return dict(self.__dict__)
 
 
-def merge_database(store: Any, other_path: str | Path, take_final: bool = False) -> MergeSummary:
-    """Merge ``other_path`` into ``store`` (an :class:`annotator.store.Store`)."""
-    return merge_databases(store, [other_path], take_final)[0]
-
-
-def merge_databases(
-    store: Any, others: Sequence[str | Path], take_final: bool = False
+def merge_into(
+    db: Database,
+    db_path: Path,
+    taxonomy: Taxonomy,
+    others: Sequence[str | Path],
+    take_final: bool = False,
 ) -> list[MergeSummary]:
-    """Merge every file of ``others`` into ``store`` in one transaction: a bad row
+    """Merge every file of ``others`` into the store's ``db`` (at ``db_path``, labels under
+    ``taxonomy``) in one transaction: a bad row
     in any of them changes nothing (the rows are validated as they stream in).
 
     Rows are read and written in batches (:data:`BATCH_ROWS` rows, at most
@@ -105,9 +107,9 @@ def merge_databases(
     paths = [Path(p) for p in others]
     for path in paths:
         check_file(path)
-        if _same_file(path, Path(store.path)):
+        if _same_file(path, Path(db_path)):
             raise UserError("cannot merge a database into itself", file=path)
-    conn = store._db.conn
+    conn = db.conn
     with ExitStack() as stack:
         files = []
         for index, path in enumerate(paths):
@@ -128,8 +130,8 @@ def merge_databases(
             # A rollback journal instead of WAL while no other connection has the
             # file open (as a large import does): the merge's new pages are then
             # written once, not to the log and again at the checkpoint.
-            with bulk_mode(store._db), write_transaction(store._db):
-                return _merge_all(store, conn, files, take_final)
+            with bulk_mode(db), write_transaction(db):
+                return _merge_all(db, taxonomy, files, take_final)
         finally:
             conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
@@ -149,17 +151,18 @@ MERGE_CACHE_KIB = 64 << 10
 
 
 def _merge_all(
-    store: Any, conn: sqlite3.Connection, others: list[_Other], take_final: bool
+    db: Database, taxonomy: Taxonomy, others: list[_Other], take_final: bool
 ) -> list[MergeSummary]:
     """The merge of ``others``, inside the caller's write transaction."""
-    ensure_bound(store._db, store.taxonomy)
+    conn = db.conn
+    ensure_bound(db, taxonomy)
     summaries = []
-    versions = _known_versions(conn, store.taxonomy)
+    versions = _known_versions(conn, taxonomy)
     names = {annotator_key(n): n for (n,) in conn.execute("SELECT name FROM annotators")}
     ensured: set[str] = set()
     for each in others:
         summary = MergeSummary(source=str(each.path))
-        with open_other(each.path, store.taxonomy, versions, names, each.source) as other:
+        with open_other(each.path, taxonomy, versions, names, each.source) as other:
             other.sample_exists = _SampleLookup(conn).exists
             left = None
             if each.alias is not None and (found := same_samples(conn, other, each.alias)):

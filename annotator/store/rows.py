@@ -9,7 +9,7 @@ thirteen frozen dataclasses cost ~15 ms of start-up and named tuples ~2 ms.
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 
 class QueueRow(NamedTuple):
@@ -179,23 +179,6 @@ class BugCategories(NamedTuple):
     category2: int | None
 
 
-class DimensionCount(NamedTuple):
-    """Samples (and failing ones) sharing one value of a dimension (stage, data type, ...)."""
-
-    value: str
-    samples: int
-    failing: int
-
-
-class PassCount(NamedTuple):
-    """Samples with a known outcome and how many passed, per model (and dimension value)."""
-
-    model: str
-    known: int
-    passed: int
-    value: str | None = None
-
-
 class CategoryOccurrence(NamedTuple):
     """How often one (category, subcategory) occurs in an annotator's bug labels."""
 
@@ -203,3 +186,168 @@ class CategoryOccurrence(NamedTuple):
     subcategory: str | None
     occurrences: int
     inferred: int
+
+
+class CategoryLabels(NamedTuple):
+    """One sample's bug categories (first and second, every visible annotator)."""
+
+    sample_id: str
+    facts: dict[str, Any]
+    pairs: list[tuple[int, str | None]]
+
+
+class CategoryExample(NamedTuple):
+    """A sample labeled with a category, as the codebook's viewer may see it."""
+
+    sample_id: str
+    annotator: str
+    category: int
+    subcategory: str | None
+    note: str
+
+
+AnswerStatus = Literal["labeled", "invalid", "failed"]
+
+
+class MachineAnswer(NamedTuple):
+    """One answer of a machine annotator (an LLM), valid or not."""
+
+    sample_id: str
+    annotator: str
+    status: AnswerStatus
+    model: str
+    endpoint: str
+    prompt_version: str
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    answer: str | None
+    error: str | None
+
+
+class ConnectionSettings(NamedTuple):
+    """How the store's connection is set up (:mod:`annotator.store.connection`)."""
+
+    journal_mode: str
+    """``wal`` normally; ``delete`` during a bulk import that runs alone."""
+    foreign_keys: bool
+    busy_timeout: int
+    """Milliseconds a write waits for another process's lock."""
+    page_size: int
+
+
+class GoldRow(NamedTuple):
+    """One item of the gold set (table ``gold``, migration m011): a sample's reference label."""
+
+    sample_id: str
+    purpose: str
+    """``training`` (shown with feedback in training mode) or ``check`` (hidden in the queue)."""
+    kind: str
+    """``bug`` or ``pass``."""
+    category: int | None
+    subcategory: str | None
+    source: str
+    """Where the reference came from: ``annotator:NAME`` or ``import:FILE``."""
+    created_at: str
+    updated_at: str
+
+
+class TrainingAnswerRow(NamedTuple):
+    """An annotator's (first and only) answer to a training item, with the reference then."""
+
+    sample_id: str
+    annotator: str
+    kind: str
+    category: int | None
+    subcategory: str | None
+    reference_kind: str
+    reference_category: int | None
+    reference_subcategory: str | None
+    answered_at: str
+
+
+class CheckAnswerRow(NamedTuple):
+    """An annotator's study label (a category or a pass) on a hidden check item."""
+
+    sample_id: str
+    annotator: str
+    kind: str
+    category: int | None
+    subcategory: str | None
+    updated_at: str
+
+
+class RoundRow(NamedTuple):
+    """One round of the study (migration m008): a batch drawn together."""
+
+    id: int
+    name: str
+    size: int
+    seed: int | None
+    """The seed of a random draw (None: drawn by a filter)."""
+    query: str | None
+    """The filter it was drawn by (None: random)."""
+    overlap: str
+    """``all`` or the number of samples shared by every annotator."""
+    created_at: str
+
+
+class RoundProgressRow(NamedTuple):
+    """One annotator's share of a round: assigned samples and how many they decided."""
+
+    round_id: int
+    annotator: str
+    assigned: int
+    decided: int
+    """Assigned samples whose current label is a category or a pass."""
+    last_decided_at: str | None
+    """When the last of them was first decided (its initial label's time)."""
+
+
+class InitialLabelRow(NamedTuple):
+    """A label's initial value: its first decided state in ``label_history``."""
+
+    sample_id: str
+    annotator: str
+    kind: str
+    category: int | None
+    subcategory: str | None
+    changed_at: str
+
+
+class ChangeRow(NamedTuple):
+    """One change of a label after the disagreement was shown to its annotator."""
+
+    history_id: int
+    sample_id: str
+    annotator: str
+    kind: str | None
+    category: int | None
+    subcategory: str | None
+    changed_at: str
+    reason: str | None
+
+
+class RetestPlan(NamedTuple):
+    """The study's test-retest plan (table ``retest_plan``; see :mod:`annotator.store.retest`)."""
+
+    share: float
+    """Share of each annotator's own decided samples that is re-shown (0 < share <= 1)."""
+    after: int
+    """Due once at least this many of the annotator's other samples were decided since."""
+    days: float | None
+    """... or once this many days passed since (None: only ``after`` counts)."""
+    seed: int
+    set_at: str
+
+
+class RetestPair(NamedTuple):
+    """A second answer and the first answer it was given against (``retest_answers``)."""
+
+    annotator: str
+    sample_id: str
+    first_kind: str | None
+    first_category: int | None
+    first_subcategory: str | None
+    second_kind: str
+    second_category: int | None
+    second_subcategory: str | None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import median
@@ -24,6 +25,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .connection import now, write_transaction
+from .rules import labeled
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_TOKENS = 10
@@ -54,8 +56,12 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{word}"*' for word in words)
 
 
-def text_clause(text: str, annotator: str | None) -> tuple[str, list[Any]]:
-    """A WHERE clause over ``samples s`` for a search for ``text``."""
+def text_clause(
+    text: str, annotator: str | None, hidden: frozenset[str] | None = None
+) -> tuple[str, list[Any]]:
+    """A WHERE clause over ``samples s`` for a search for ``text``; ``hidden``: samples
+    whose notes are not searched (a blind sitting's re-shows: their note is the first
+    answer's)."""
     clause = "instr(lower(s.id), lower(?)) > 0"
     params: list[Any] = [search_text(text)]
     query = fts_query(text)
@@ -69,9 +75,13 @@ def text_clause(text: str, annotator: str | None) -> tuple[str, list[Any]]:
     if annotator is not None:
         clause += (
             " OR s.id IN (SELECT n.sample_id FROM labels n WHERE n.annotator = ? AND n.rowid IN"
-            " (SELECT rowid FROM note_fts WHERE note_fts MATCH ?))"
+            " (SELECT rowid FROM note_fts WHERE note_fts MATCH ?)"
         )
         params += [annotator, query]
+        if hidden:
+            clause += " AND n.sample_id NOT IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(sorted(hidden)))
+        clause += ")"
     return f"({clause})", params
 
 
@@ -90,11 +100,29 @@ class SearchStore:
 
     _db: Database
 
+    def search_index_ok(self) -> bool:
+        """Whether the full-text index is sound (SQLite's FTS5 ``integrity-check``; newer
+        SQLite versions also compare the index with the sample texts). A batched
+        import writes the index itself, so the tests ask after one."""
+        try:
+            self._db.conn.execute(
+                "INSERT INTO sample_fts (sample_fts, rank) VALUES ('integrity-check', 1)"
+            )
+        except sqlite3.DatabaseError:
+            return False
+        return True
+
     def search_matches(
-        self, annotator: str, sample_ids: Iterable[str], text: str
+        self,
+        annotator: str,
+        sample_ids: Iterable[str],
+        text: str,
+        *,
+        hidden: frozenset[str] = frozenset(),
     ) -> dict[str, str]:
         """For each of ``sample_ids`` that matches ``text``: where and what,
-        e.g. ``code: …y.reshape(7, -1)…`` (the annotator's own note only)."""
+        e.g. ``code: …y.reshape(7, -1)…`` (the annotator's own note only, and not on
+        the ``hidden`` samples)."""
         ids = json.dumps(list(sample_ids))
         query = fts_query(text)
         if query is None:
@@ -122,6 +150,8 @@ class SearchStore:
             (query, annotator, ids),
         )
         for sample_id, note, note2 in notes:
+            if sample_id in hidden:
+                continue
             out.setdefault(sample_id, _best([("note", note), ("note", note2)]))
         return out
 
@@ -151,7 +181,7 @@ class SearchStore:
         rows = self._db.conn.execute(
             "SELECT l.annotator, l.category, t.seconds FROM labels l JOIN label_time t"
             " ON t.sample_id = l.sample_id AND t.annotator = l.annotator"
-            " WHERE l.kind != 'skip' AND t.seconds > 0"
+            f" WHERE {labeled('l.kind')} AND t.seconds > 0"
         ).fetchall()
         by_annotator: dict[str, list[float]] = {}
         by_category: dict[int, list[float]] = {}

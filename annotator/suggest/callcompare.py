@@ -10,7 +10,7 @@ dim=0"), or ``code:call_not_in_reference`` when the reference never calls
 it. Whole files are not diffed: generated code is a rewrite, so only the
 failing statement is compared. :func:`call_difference` gives the same answer
 with where it is (:class:`CallDifference`: both calls' positions and which
-part differs), for the code view's marks (:mod:`.marks`). Uses :mod:`ast`
+part differs), for the code view's marks (:mod:`annotator.codeview.marks`). Uses :mod:`ast`
 (one parse per file); code that does not parse gives nothing. Never raises.
 """
 

@@ -20,19 +20,20 @@ Nothing here executes sample code.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ..failures.fingerprint import Cluster, cluster
+from ..failures.primary import function_of, report_of
 from ..models import Suggestion
-from ..store import FactInput, FactRow, Store, suggest_data
+from ..store import FactInput, FactRow, Store
 from .calibrate import Calibrator
 from .features import Facts, sample_facts, signature_key
-from .fingerprint import Cluster, cluster
 from .model import Model, fit_model
-from .primary import function_of, report_of
 from .rank import Votes
 from .rules import RuleSet, load_rules
 
@@ -60,7 +61,7 @@ class Engine:
         self.taxonomy = store.taxonomy
         self.rules = rules or load_rules(store.taxonomy)
         self.lock = threading.RLock()
-        self._models: dict[str | None, tuple[int, Model]] = {}
+        self._models: dict[tuple[str | None, frozenset[str]], tuple[int, Model]] = {}
         self._clusters: tuple[tuple[bool, int], list[Cluster[str]]] | None = None
         """The last clustering, keyed by the fingerprints it was made from."""
 
@@ -108,7 +109,7 @@ class Engine:
     # -- votes ---------------------------------------------------------------
     def labels_version(self, annotator: str | None = None) -> int:
         """Label-history position of the labels ``annotator`` may see (all when None)."""
-        return suggest_data.history_position(self.store, annotator)
+        return self.store.history_position(annotator)
 
     def votes(self, annotator: str | None = None) -> Votes:
         """Category votes of the visible labels over the rule table's prior.
@@ -122,40 +123,62 @@ class Engine:
         """Confidence map fitted on the visible labels (see :mod:`.calibrate`)."""
         return self._model(annotator)[1]
 
-    def _model(self, annotator: str | None) -> tuple[Votes, Calibrator]:
-        model = self.model(annotator)
+    def _model(
+        self, annotator: str | None, hidden: frozenset[str] = frozenset()
+    ) -> tuple[Votes, Calibrator]:
+        model = self.model(annotator, hidden)
         return model.votes, model.calibrator
 
-    def model(self, annotator: str | None = None) -> Model:
-        """Votes, decisive triggers and confidence map fitted on the visible labels."""
+    def model(self, annotator: str | None = None, hidden: frozenset[str] = frozenset()) -> Model:
+        """Votes, decisive triggers and confidence map fitted on the visible labels.
+
+        ``hidden``: samples whose labels neither vote nor calibrate (a blind
+        sitting's re-shows, whose label is the annotator's first answer)."""
         with self.lock:
             version = self.labels_version(annotator)
-            cached = self._models.get(annotator)
+            cached = self._models.get((annotator, hidden))
             if cached is not None and cached[0] == version:
                 return cached[1]
-            self.ensure_facts(suggest_data.bug_sample_ids(self.store, annotator))
+            self.ensure_facts(self.store.bug_sample_ids(annotator))
             labeled = [
                 (row.sample_id, Facts.from_json(row.facts), row.pairs)
-                for row in suggest_data.category_labels(self.store, annotator)
+                for row in self.store.category_labels(annotator)
+                if row.sample_id not in hidden
             ]
             model = fit_model(labeled, self.rules, self.taxonomy)
-            self._models[annotator] = (version, model)
+            if hidden:  # one sitting's model at a time besides the plain ones
+                for key in [k for k in self._models if k[1]]:
+                    del self._models[key]
+            self._models[(annotator, hidden)] = (version, model)
             return model
 
     def ranked(
-        self, sample_id: str, facts: Facts, top: int = 5, annotator: str | None = None
+        self,
+        sample_id: str,
+        facts: Facts,
+        top: int = 5,
+        annotator: str | None = None,
+        hidden: frozenset[str] = frozenset(),
     ) -> list[Suggestion]:
         """Rank one sample (its own labels left out of the votes), with confidences."""
-        return self.model(annotator).rank(facts, sample_id, top)
+        return self.model(annotator, hidden).rank(facts, sample_id, top)
 
     # -- suggestions ---------------------------------------------------------
     def suggest(
-        self, sample_id: str, top: int = 5, annotator: str | None = None
+        self,
+        sample_id: str,
+        top: int = 5,
+        annotator: str | None = None,
+        hidden: frozenset[str] = frozenset(),
     ) -> list[Suggestion]:
-        return list(self.suggest_many([sample_id], top, annotator))[0][1]
+        return list(self.suggest_many([sample_id], top, annotator, hidden))[0][1]
 
     def suggest_many(
-        self, ids: list[str], top: int = 5, annotator: str | None = None
+        self,
+        ids: list[str],
+        top: int = 5,
+        annotator: str | None = None,
+        hidden: frozenset[str] = frozenset(),
     ) -> Iterator[tuple[str, list[Suggestion]]]:
         """Suggestions for many samples: cached ones in one query, the rest ranked in batches.
 
@@ -165,8 +188,11 @@ class Engine:
         with self.lock:
             self.ensure_facts(ids)
             version = self.labels_version(annotator)
-            self._model(annotator)
+            self._model(annotator, hidden)
             who = "*" if annotator is None else f"@{annotator}"
+            if hidden:  # another model: another cache key
+                digest = hashlib.sha256("\0".join(sorted(hidden)).encode()).hexdigest()[:16]
+                who += f"~{digest}"
             suffix = f"|{ANALYZER_VERSION}|{self.rules.digest}|{who}|{version}"
             for start in range(0, len(ids), 1000):
                 chunk = ids[start : start + 1000]
@@ -184,7 +210,7 @@ class Engine:
                         data = row.facts()
                         facts = Facts.from_json(data) if data else None
                         ranked = (
-                            self.ranked(sid, facts, max(top, 5), annotator)
+                            self.ranked(sid, facts, max(top, 5), annotator, hidden)
                             if facts is not None
                             else []
                         )
@@ -251,19 +277,26 @@ def use_rules(store: Store, rules: RuleSet) -> Engine:
         return engine
 
 
-def suggestion_note(store: Store, annotator: str | None = None) -> str:
+def suggestion_note(
+    store: Store, annotator: str | None = None, hidden: frozenset[str] = frozenset()
+) -> str:
     """What the suggestion panel says before the suggestions (:meth:`Model.note`):
     for a taxonomy the shipped rules were not written for, that suggestions
     come only from the visible labels, and whether they are enough for a confidence."""
     engine = engine_for(store)
     if not engine.rules.foreign:
         return ""
-    return engine.model(annotator).note()
+    return engine.model(annotator, hidden).note()
 
 
 def suggestions_for(
-    store: Store, sample_id: str, top: int = 5, annotator: str | None = None
+    store: Store,
+    sample_id: str,
+    top: int = 5,
+    annotator: str | None = None,
+    hidden: frozenset[str] = frozenset(),
 ) -> list[Suggestion]:
     """Ranked suggestions for a sample (best first); with ``annotator``, blind:
-    only that annotator's own labels (and the rule table's prior) vote."""
-    return engine_for(store).suggest(sample_id, top, annotator)
+    only that annotator's own labels (and the rule table's prior) vote, and
+    those on ``hidden`` samples neither vote nor calibrate."""
+    return engine_for(store).suggest(sample_id, top, annotator, hidden)

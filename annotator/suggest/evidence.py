@@ -18,7 +18,7 @@ sample's :class:`~.features.Facts`, from its primary failure and the code analys
 
 Each fact's evidence names the line, and only as a line of the file it names:
 a generated-code line is one the frame's code line was found at
-(:mod:`.frames`), anything else is FILE:LINE. Pure functions over parsed data.
+(:mod:`annotator.failures.frames`), anything else is FILE:LINE. Pure functions over parsed data.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..failures.frames import Attribution, attribute, short_path
+from ..failures.outputfacts import is_library_file, is_test_file
+from ..failures.outputmodels import FailedTest
 from .analysis import CodeFacts
-from .frames import Attribution, attribute, short_path
-from .outputfacts import is_library_file, is_test_file
-from .outputmodels import FailedTest
 
 EVIDENCE_FACTS: dict[str, str] = {
     "out:library_call": "the error is raised inside a library call made by the generated code",
@@ -66,7 +66,7 @@ _ASSERT_KINDS: list[tuple[str, re.Pattern[str]]] = [
 
 JUDGED_WRONG = frozenset({"WrongAnswer"})
 """Exceptions that stand for a benchmark's own verdict that the output was wrong
-(see :mod:`.importedoutput`)."""
+(see :mod:`annotator.failures.importedoutput`)."""
 
 
 def _statement(failure: FailedTest) -> tuple[str, int, str]:
@@ -79,7 +79,7 @@ def _statement(failure: FailedTest) -> tuple[str, int, str]:
 
 def where_raised(failure: FailedTest, found: Attribution) -> tuple[str, str] | None:
     """(fact, evidence) for where the failure was raised; ``found`` is the
-    failure's frames attributed to the generated code (:func:`~.frames.attribute`)."""
+    failure's frames attributed to the generated code (:func:`~annotator.failures.frames.attribute`)."""
     frame, line, last = found.frame, found.line, found.raised
     if frame is not None and line is not None:
         code = frame.code.strip()

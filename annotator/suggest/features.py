@@ -15,16 +15,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..failures.fingerprint import fingerprint
+from ..failures.frames import attribute
+from ..failures.masking import mask_message
+from ..failures.outputfacts import is_library_file, is_test_file
+from ..failures.outputmodels import FailedTest, TestReport
+from ..failures.primary import primary_error, primary_failure
+from ..failures.testoutput import parse_test_output
 from .analysis import CodeFacts, analyze_code
 from .callcompare import CALL_FACTS, compare_calls
 from .evidence import EVIDENCE_FACTS, evidence_facts
-from .fingerprint import fingerprint, mask_message
-from .frames import attribute
 from .names import did_you_mean
-from .outputfacts import is_library_file, is_test_file
-from .outputmodels import FailedTest, TestReport
-from .primary import primary_error, primary_failure
-from .testoutput import parse_test_output
 
 FACTS: dict[str, str] = {
     "out:timeout": "the tests timed out",
@@ -116,7 +117,7 @@ class Facts:
     line: int = 0
     """Line of the generated code where the primary failure is raised (0: unknown)."""
     primary: dict[str, Any] = field(default_factory=dict)
-    """The error panel's :class:`~.primary.PrimaryError`, cached with the facts."""
+    """The error panel's :class:`~annotator.failures.primary.PrimaryError`, cached with the facts."""
 
     def has(self, name: str) -> bool:
         return name in self.flags
@@ -374,7 +375,7 @@ def sample_facts(
     """Parse and analyse one sample into named facts (never raises on bad input).
 
     ``report`` is the sample's parsed results when the caller has them
-    (:func:`~.primary.report_of`); otherwise ``test_output`` is parsed."""
+    (:func:`~annotator.failures.primary.report_of`); otherwise ``test_output`` is parsed."""
     facts = Facts()
     if report is None:
         report = parse_test_output(test_output, function)

@@ -12,6 +12,10 @@ Labeling is blind: the labeling screen gets only the annotator's
 annotator's own counts. The agreement matrix and statistics by source
 (final, majority, other raters) are reachable only from review.
 
+With ``training=True`` it opens the training screen instead: the gold set's training
+items through the annotator's :class:`~annotator.store.training.TrainingStore`, with
+feedback after each answer (the reference is revealed there by design).
+
 The review, agreement and statistics screens are imported when first opened:
 ``annotator label`` starts faster without them (about 0.1 s).
 """
@@ -43,7 +47,7 @@ if TYPE_CHECKING:
 
 
 class AnnotatorApp(App[None]):
-    CSS_PATH = ["styles/app.tcss", "styles/review.tcss"]
+    CSS_PATH = ["styles/app.tcss", "styles/review.tcss", "styles/training.tcss"]
     TITLE = "annotator"
     COMMANDS = App.COMMANDS | {CategoryProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,6 +66,8 @@ class AnnotatorApp(App[None]):
         with_final: bool | None = None,
         preload: FirstPage | None = None,
         keys: KeySetup | None = None,
+        training: bool = False,
+        notice: str | None = None,
     ) -> None:
         super().__init__()
         self.keys = keys or KeySetup()
@@ -74,6 +80,10 @@ class AnnotatorApp(App[None]):
         self.review = review
         self.with_final = with_final
         self.session = LabelSession(BlindView(store, annotator))
+        self.training = training
+        """Open the training screen (gold training items, with feedback) instead."""
+        self.notice = notice
+        """One line to say when the app starts (e.g. training items not yet answered)."""
 
     GC_THRESHOLD = (20_000, 50, 1_000)
     """Rendering allocates many short-lived objects; with the default
@@ -106,6 +116,8 @@ class AnnotatorApp(App[None]):
         self._gc_threshold = gc.get_threshold()
         gc.freeze()
         gc.set_threshold(*self.GC_THRESHOLD)
+        if self.notice:
+            self.notify(self.notice, timeout=10)
 
     def on_unmount(self) -> None:
         gc.set_threshold(*self._gc_threshold)
@@ -116,6 +128,11 @@ class AnnotatorApp(App[None]):
             from .screens.review import ReviewScreen
 
             return ReviewScreen(self.store, self.annotator, self.with_final)
+        if self.training:
+            from ..store.training import TrainingStore
+            from .screens.training import TrainingScreen
+
+            return TrainingScreen(TrainingStore(self.store, self.annotator))
         preload, self.preload = self.preload, None  # the screen owns it from here
         return LabelScreen(self.session, self.blind_share, preload, self.keys.settings)
 

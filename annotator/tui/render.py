@@ -23,7 +23,7 @@ from rich.text import Span, Text
 from ..textsafe import visible as visible
 
 if TYPE_CHECKING:  # libcst loads when marks are first computed
-    from ..suggest.cstspan import Span as CodeSpan
+    from ..codeview.cstspan import Span as CodeSpan
 
 HIGHLIGHT_LIMIT = 100_000
 """Code longer than this (characters) is shown without syntax colours: the
@@ -134,7 +134,7 @@ def _too_large_notice(text: str, limit: int) -> Text | None:
 
 def diff_lines(generated: str, reference: str) -> list[Text]:
     """Diff of the generated code against the reference, comments and docstrings
-    left out (libcst, :mod:`annotator.suggest.codediff`; slow: tens of ms a file,
+    left out (libcst, :mod:`annotator.codeview.codediff`; slow: tens of ms a file,
     so call it from a worker); not for huge code."""
     if max(len(generated), len(reference)) > MAX_DIFF_CHARS:
         return [
@@ -143,7 +143,7 @@ def diff_lines(generated: str, reference: str) -> list[Text]:
                 style="yellow italic",
             )
         ]
-    from ..suggest.codediff import code_diff  # libcst loads when first needed
+    from ..codeview.codediff import code_diff  # libcst loads when first needed
 
     styles = {"+": "green", "-": "red", "@": "cyan"}
     out = [

@@ -16,16 +16,17 @@ from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 
+from ..failures.outputmodels import FailedTest
+from ..failures.primary import PrimaryError, marked_failure, primary_error, report_of
+from ..failures.testoutput import parse_test_output
 from ..models import Sample
-from ..suggest.outputmodels import FailedTest
-from ..suggest.primary import PrimaryError, marked_failure, primary_error, report_of
-from ..suggest.testoutput import parse_test_output
 from . import render
 
 if TYPE_CHECKING:
-    from ..suggest.marks import Mark
+    from ..codeview.marks import Mark
 
-# The panel's summary is the suggester's: one parse, one primary error.
+# The panel's summary is the sample's failure (annotator.failures), the same the suggester reads:
+# one parse, one primary error.
 Failure = PrimaryError
 
 WRAPPED_DETAILS = 4
@@ -68,9 +69,9 @@ class SampleView:
 
     @cached_property
     def marks(self) -> tuple[Mark, ...]:
-        """The expressions the facts point at (:mod:`annotator.suggest.marks`;
+        """The expressions the facts point at (:mod:`annotator.codeview.marks`;
         a few ms: read it in a worker)."""
-        from ..suggest.marks import code_marks  # libcst loads when first needed
+        from ..codeview.marks import code_marks  # libcst loads when first needed
 
         sample = self.sample
         return code_marks(

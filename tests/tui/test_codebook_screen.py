@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rawsql import raw
+from rawsql import tamper
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from annotator.models import LabelValue, Suggestion
 from annotator.store import Store
-from annotator.store.codebook import category_examples
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.codebook import CodebookScreen
 from annotator.tui.screens.label import LabelScreen
@@ -143,11 +142,11 @@ def test_examples_core_never_reads_other_annotators_when_blind(tmp_path: Path) -
         store.set_label("s02", "final", _bug(3))
         store.set_label("s03", "llm:x", _bug(3))
         store.set_label("s04", ME, _bug(3))
-        assert [e.sample_id for e in category_examples(store, 3, ME, blind=True)] == ["s04"]
-        assert [e.sample_id for e in category_examples(store, 3, ME, blind=False)] == ["s02"]
+        assert [e.sample_id for e in store.codebook_examples(3, ME, blind=True)] == ["s04"]
+        assert [e.sample_id for e in store.codebook_examples(3, ME, blind=False)] == ["s02"]
         for i in range(5, 9):
             store.set_label(f"s0{i}", ME, _bug(3))
-        assert len(category_examples(store, 3, ME, blind=True)) == 5
+        assert len(store.codebook_examples(3, ME, blind=True)) == 5
 
 
 @pytest.fixture
@@ -156,8 +155,8 @@ def codebook_app(tmp_path: Path) -> Any:
     fill(store)
     store.set_label("s02", "snap", _bug(6, HOSTILE, "Tensor shape mismatch"))
     store.set_label("s03", "snap", _bug(6, "passes a list where a tensor is needed"))
-    raw(store).execute("UPDATE labels SET updated_at = '2026-01-01T00:00:00.000000Z'")
-    raw(store).commit()
+    tamper(store).execute("UPDATE labels SET updated_at = '2026-01-01T00:00:00.000000Z'")
+    tamper(store).commit()
     yield AnnotatorApp(store, "snap")
     store.close()
 

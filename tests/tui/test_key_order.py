@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rawsql import raw
+from rawsql import tamper
 from textual import events
 
 from annotator.store import Store
@@ -158,7 +158,7 @@ async def test_a_failed_write_is_reported_and_the_ui_goes_on(
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         if case == "read-only":
-            raw(many).execute("PRAGMA query_only = ON")
+            tamper(many).execute("PRAGMA query_only = ON")
         else:
             # SQLite's own error for a full disk (a real one is not made in a test).
             def full(*args: object, **kwargs: object) -> None:

@@ -22,7 +22,6 @@ from click.testing import CliRunner
 from annotator.cli import cli
 from annotator.models import LabelValue
 from annotator.store import Store
-from annotator.store.machine import register_machine
 from annotator.store.rows import share
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.label import LabelScreen
@@ -78,7 +77,7 @@ def study(tmp_path: Path) -> Path:
             for sid, value in labels.items():
                 store.set_label(sid, who, value)
         # A failed llm-label run: the machine annotator is registered, with no label.
-        register_machine(store, "llm:broken", model="broken", endpoint="http://127.0.0.1:9")
+        store.register_machine("llm:broken", model="broken", endpoint="http://127.0.0.1:9")
     return db
 
 

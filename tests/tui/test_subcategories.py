@@ -13,7 +13,6 @@ from textual.widgets import OptionList, Static
 from annotator.cli import cli
 from annotator.models import FINAL, LabelValue
 from annotator.store import Store
-from annotator.store.notes import unconfirmed_subcategories
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.subcategories import SubcategoryScreen
 from annotator.tui.widgets.lines_view import LinesView
@@ -113,7 +112,7 @@ async def test_review_mode_confirms_with_one_key(tmp_path: Path) -> None:
                 "Not DL-related",
                 "Tensor shape mismatch",
             )
-            assert unconfirmed_subcategories(store) == []
+            assert store.unconfirmed_subcategories() == []
             await pilot.press("escape")
             await settle(pilot)
             assert app.screen is not screen

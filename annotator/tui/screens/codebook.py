@@ -3,7 +3,7 @@
 Contract: :class:`CodebookScreen` shows one category of the store's taxonomy
 with its definition, decision rules, hand-written examples and subcategories
 (with their definitions), and up to five samples of this database labeled
-with it that the viewer may see: :func:`~annotator.store.codebook.category_examples`
+with it that the viewer may see: :meth:`~annotator.store.codebook.CodebookQueries.codebook_examples`
 decides which (the viewer's own labels when ``blind``, final labels
 otherwise). PageUp / PageDown scroll the text; ``left`` / ``right`` move to the previous / next category; Enter
 on an example posts :class:`~annotator.tui.messages.JumpToSample` (the app
@@ -26,8 +26,7 @@ from textual.widgets.option_list import Option
 from ...blind import BlindView
 from ...labeling import LabelSession
 from ...models import Label, Suggestion
-from ...store import Store
-from ...store.codebook import CategoryExample, category_examples
+from ...store import CategoryExample, Store
 from ...taxonomy import Category, Taxonomy
 from ..messages import JumpToSample
 from ..render import visible
@@ -134,8 +133,7 @@ class CodebookScreen(ModalScreen[None]):
                 cat.id, limit=EXAMPLES, exclude=self.current
             )
         else:
-            self.examples = category_examples(
-                self.store,
+            self.examples = self.store.codebook_examples(
                 cat.id,
                 self.viewer,
                 blind=self.blind,

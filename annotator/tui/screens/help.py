@@ -16,11 +16,13 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ...models import KINDS
+
 LABEL_KEYS = {
-    "pass": "pass: ok, not a failure (recorded like a category; u undoes)",
+    "pass": KINDS["pass"].help,
     "accept": "accept the top suggestion, then go to the next sample",
     "flag": "flag / unflag the sample (keeps its category)",
-    "skip": "skip the sample, then go to the next one",
+    "skip": KINDS["skip"].help,
     "search": "search code, test output, prompt and your notes; filter the queue (status,"
     " model, stage, data type, task, category, cluster)",
     "output": "the full test output",

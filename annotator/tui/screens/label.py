@@ -35,6 +35,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header
 
 from ...labeling import LabelSession
+from ...models import KINDS
 from ...store import QueueRow, SampleFilter
 from ...store.rows import share
 from ...timing import FocusClock
@@ -68,7 +69,7 @@ class LabelScreen(Screen[None]):
 
     BINDINGS = [
         *[Binding(str(n), f"category({n})", show=False) for n in range(10)],
-        Binding("o", "not_failure", "pass", id="pass"),
+        Binding(KINDS["pass"].key, "not_failure", "pass", id="pass"),
         Binding("a", "accept", "Accept", id="accept"),
         Binding("n", "next", "Next", id="next"),
         Binding("p", "previous", "Prev", id="previous"),
@@ -79,7 +80,7 @@ class LabelScreen(Screen[None]):
         Binding("x", "second", "Second category", show=False, id="second"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("f", "flag", "Flag", show=False, id="flag"),
-        Binding("s", "skip", "Skip", show=False, id="skip"),
+        Binding(KINDS["skip"].key, "skip", "Skip", show=False, id="skip"),
         Binding("e", "note", "Edit note (Enter saves, Esc leaves)", show=False, id="note"),
         Binding("slash", "filter", "Search", id="search"),
         *view_bindings(),
@@ -286,7 +287,12 @@ class LabelScreen(Screen[None]):
         done, total = self.session.progress()
         rate = self.session.per_hour()
         part = f" ({share(done, total)})" if total else ""
-        self.sub_title = f"{self.session.annotator} · {done}/{total} labeled{part} · {rate:.0f}/h"
+        # A database without rounds keeps its title (the snapshots hold it).
+        current = self.session.current_round()
+        in_round = f" · {current[0]} · {current[1]}/{current[2]}" if current else ""
+        self.sub_title = (
+            f"{self.session.annotator} · {done}/{total} labeled{part}{in_round} · {rate:.0f}/h"
+        )
 
     def _moved(self, was_unlabeled: bool) -> None:
         """A sample left the unlabeled part of the queue (the list keeps its place)."""

@@ -1,12 +1,12 @@
 """The open-coding screen (from review): clusters of notes of labels without a subcategory.
 
 Contract: :class:`NotesScreen` lists :func:`~annotator.opencoding.cluster_notes`
-over :func:`~annotator.store.notes.unspecified_notes` (every human
+over :meth:`~annotator.store.notes.NoteQueries.unspecified_notes` (every human
 annotator: review is not blind), one row per cluster with its size,
 representative note and sample ids. Enter on a cluster opens a picker of the
 subcategories of its category (with their definitions); choosing one is the
 confirmation for that cluster and writes its labels through
-:func:`~annotator.store.notes.assign_subcategory` (with history), then the
+:meth:`~annotator.store.notes.NoteQueries.assign_subcategory` (with history), then the
 list is computed again. Escape closes. Notes are shown literally.
 """
 
@@ -24,7 +24,6 @@ from textual.widgets.option_list import Option
 from ...errors import UserError
 from ...opencoding import NoteCluster, cluster_notes
 from ...store import Store
-from ...store.notes import assign_subcategory, unspecified_notes
 from ..render import visible
 from .picker import PickerScreen
 
@@ -64,7 +63,7 @@ class NotesScreen(ModalScreen[None]):
         self.query_one(OptionList).focus()
 
     def reload(self) -> None:
-        self.clusters = cluster_notes(unspecified_notes(self.store))
+        self.clusters = cluster_notes(self.store.unspecified_notes())
         labels = sum(len(c.items) for c in self.clusters)
         title = f"Notes without a subcategory: {labels} in {len(self.clusters)} clusters"
         self.query_one("#notes-title", Static).update(Text(title, style="bold"))
@@ -90,7 +89,7 @@ class NotesScreen(ModalScreen[None]):
             if name is None:
                 return
             try:
-                written = assign_subcategory(self.store, cluster.items, name)
+                written = self.store.assign_subcategory(cluster.items, name)
             except UserError as exc:
                 self.notify(str(exc), severity="error")
             else:

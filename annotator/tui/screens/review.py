@@ -24,6 +24,7 @@ annotator's labels (counts only).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual import on
@@ -38,7 +39,8 @@ from textual.worker import Worker
 
 from ...errors import UserError
 from ...models import FINAL, LabelValue
-from ...review import Disagreement, adopted_value, decision, final_session
+from ...review import Disagreement, adopted_value, decision, final_session, mark_seen
+from ...rounds import negotiate
 from ...store import Store
 from .. import clock, workers
 from ..keymap import view_bindings
@@ -52,13 +54,15 @@ from .label_reads import Reads
 from .label_writes import QueuedWrites
 from .output import OutputScreen
 from .review_data import final_text, item_for, item_prompt, labels_table, review_items
-from .review_write import FinalLabelDialog
+from .review_write import FinalLabelDialog, NegotiateDialog
 
 CACHE_SIZE = 16
 
 HELP = {
     **LABEL_KEYS,
     "write_final": "write your own final label (category, subcategory, note)",
+    "negotiate": "change your own label here after seeing the others' (a negotiated change,"
+    " with a reason)",
     "undo": "undo the last final-label change (restores its previous state)",
     "cycle_view": "the next code view",
     "codebook": "codebook: definition, decision rules and final-labeled examples of the category",
@@ -68,6 +72,13 @@ HELP = {
     "agreement": "agreement matrix (Enter on a cell lists the samples of that pair)",
     "quit": "quit (a label still waiting for the database asks for a second q)",
 }
+
+
+@dataclass
+class Negotiated(Message):
+    """The reviewer's own label of ``sample_id`` was changed (committed)."""
+
+    sample_id: str
 
 
 @dataclass
@@ -97,6 +108,7 @@ class ReviewScreen(Screen[None]):
         Binding("b", "codebook", "Codebook", show=False),
         Binding("o", "notes", "Open coding", show=False),
         Binding("i", "subcategories", "Subcats", show=False),
+        Binding("m", "negotiate", "Mine", show=False),
     ]
 
     def __init__(self, store: Store, reviewer: str, with_final: bool | None = None) -> None:
@@ -108,11 +120,14 @@ class ReviewScreen(Screen[None]):
         self.loaded = False
         self.current: str | None = None
         self.raters: list[str] = []
+        self.seen: set[str] = set()
+        """Samples where this sitting recorded that the reviewer saw the disagreement."""
         """Annotators in the order shown (key 1 adopts the first)."""
         self.session = final_session(store, reviewer)
         self.reads = Reads(store, self)
         self.writes = QueuedWrites(self, self.session, self.refresh_label, self.update_progress)
         self.final_dialog = FinalLabelDialog(self, store, self.write_final)
+        self.negotiate_dialog = NegotiateDialog(self, store, self.negotiate)
         self.status: dict[str, str] = {}
         self._pending: str | None = None
         self._list_width = 0
@@ -267,6 +282,12 @@ class ReviewScreen(Screen[None]):
         if sid != self.current:
             return
         self.raters = sorted(labels)
+        if self.reviewer in labels and len(labels) > 1 and sid not in self.seen:
+            # A rater reviewing sees the others' labels: their own later changes here
+            # are negotiated (annotator.rounds). Written in a worker (another
+            # process's lock must not freeze the screen).
+            self.seen.add(sid)
+            self.reads.run("mark_seen", f"seen-{sid}", partial(self._mark_seen, sid))
         self.query_one("#review-labels", Static).update(
             labels_table(self.store.taxonomy, self.raters, labels)
         )
@@ -274,6 +295,10 @@ class ReviewScreen(Screen[None]):
         if sid in self.status:
             final.append(f"  {self.status[sid]}", "green bold")
         self.query_one("#review-final", Static).update(final)
+
+    def _mark_seen(self, sample_id: str) -> None:
+        with self.reads.reader() as store:
+            mark_seen(store, sample_id, self.reviewer)
 
     def index_of(self, sample_id: str) -> int | None:
         for index, item in enumerate(self.items):
@@ -367,6 +392,42 @@ class ReviewScreen(Screen[None]):
     def action_write(self) -> None:
         if self.current is not None:
             self.final_dialog.start(self.current)
+
+    def action_negotiate(self) -> None:
+        sid = self.current
+        if sid is None:
+            return
+        if self.reviewer not in self.raters:
+            self.notify("you have no label of your own here to change", severity="warning")
+            return
+        self.negotiate_dialog.start(sid)
+
+    def negotiate(self, sample_id: str, value: LabelValue, reason: str) -> None:
+        """Change the reviewer's own label (negotiated) in a worker; "saved" once committed."""
+        self.reads.run(
+            "negotiate",
+            f"negotiate-{sample_id}",
+            partial(self._negotiate, sample_id, value, reason),
+        )
+
+    def _negotiate(self, sample_id: str, value: LabelValue, reason: str) -> None:
+        with self.reads.reader() as store:
+            negotiate(
+                store,
+                sample_id,
+                self.reviewer,
+                category=value.category,
+                subcategory=value.subcategory,
+                passed=value.kind == "pass",
+                reason=reason,
+            )
+        self.post_message(Negotiated(sample_id))
+
+    @on(Negotiated)
+    def _negotiated(self, message: Negotiated) -> None:
+        sid = message.sample_id
+        self.refresh_label(sid, f"your label negotiated ✓ {clock.clock()}")
+        self.notify(f"{visible(sid)}: your own label changed (negotiated, saved)", timeout=3)
 
     def action_agreement(self) -> None:
         self.app.push_screen(AgreementScreen(self.store))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from ...models import FINAL, Label
+from ...models import FINAL, KINDS, Label
 from ...review import Disagreement, adjudicated, decision, disagreement_of, disagreements
 from ...store import Store
 from ...taxonomy import Taxonomy
@@ -116,8 +116,8 @@ def label_text(taxonomy: Taxonomy, label: Label | None, *, split: bool = False) 
             text.append("\n+ ")
             second = category_line(taxonomy, label.category2, label.subcategory2, split=split)
             text.append_text(second)
-    else:
-        text.append("no category", style="dim")
+    else:  # a flag or note only, or a kind the table adds
+        text.append(KINDS[label.kind].shown or "no category", style="dim")
     if label is not None and label.flag:
         text.append(f"\n⚑ {visible(label.flag)}", style="yellow bold")
     return text

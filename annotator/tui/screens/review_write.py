@@ -8,7 +8,8 @@ so and where that final label came from (``final_origin``: imported, or
 adopted / written by whom) - (Escape at any step writes nothing), and hands the finished ``LabelValue`` to ``write_final``.
 Every choice label is ``Text`` built through ``visible`` (literal). It writes
 nothing itself: the review screen's ``write_final`` does, through its write
-queue.
+queue. :class:`NegotiateDialog` asks the same for the reviewer's own label
+(a negotiated change, :mod:`annotator.rounds`), then a reason instead of a note.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from .review_data import final_origin
 class FinalLabelDialog:
     """``e`` of the review screen: build a final label from the reviewer's choices."""
 
+    TITLE = "Your final label for {sid}: category"
+
     def __init__(
         self, owner: Screen[Any], store: Store, write_final: Callable[[str, LabelValue], None]
     ) -> None:
@@ -45,7 +48,7 @@ class FinalLabelDialog:
             for c in self.store.taxonomy.categories
         ]
         choices.append((Text("pass: not a failure", style="green"), 0))
-        title = f"Your final label for {visible(sid)}: category"
+        title = self.TITLE.format(sid=visible(sid))
         self.owner.app.push_screen(PickerScreen(title, choices), partial(self._category, sid))
 
     def _category(self, sid: str, category: int | None) -> None:
@@ -80,3 +83,28 @@ class FinalLabelDialog:
 
         screen = NoteScreen(title, current)
         self.owner.app.push_screen(screen, noted)
+
+
+class NegotiateDialog(FinalLabelDialog):
+    """``m`` of the review screen, for a reviewer who rated the sample: their *own*
+    label changed after seeing the others' (a negotiated change), then an optional
+    reason; hands (sample, label, reason) to ``negotiate``. Writes nothing itself."""
+
+    TITLE = "Change your own label of {sid} (negotiated): category"
+
+    def __init__(
+        self,
+        owner: Screen[Any],
+        store: Store,
+        negotiate: Callable[[str, LabelValue, str], None],
+    ) -> None:
+        super().__init__(owner, store, lambda sid, value: None)
+        self.negotiate = negotiate
+
+    def _ask_note(self, sid: str, value: LabelValue) -> None:
+        def reasoned(reason: str | None) -> None:
+            if reason is not None:
+                self.negotiate(sid, value, reason)
+
+        title = f"Why does your label of {sid} change? (optional; Enter saves)"
+        self.owner.app.push_screen(NoteScreen(title, ""), reasoned)

@@ -1,14 +1,14 @@
 """Confirming subcategories (from review): one label slot at a time, one key each.
 
 Contract: :class:`SubcategoryScreen` walks
-:func:`~annotator.store.notes.unconfirmed_subcategories` - the label slots of
+:meth:`~annotator.store.notes.NoteQueries.unconfirmed_subcategories` - the label slots of
 every human annotator and ``final`` (review is not blind) whose subcategory
 is missing, 'Unspecified' or inferred from the note. For the highlighted slot
 it shows the sample, the annotator, the category with the subcategory as it
 stands (marked inferred), the note, the codebook's definition of each of the
 category's subcategories, numbered, and the generated code. A digit ``1``-``9``
 gives the slot that subcategory through
-:func:`~annotator.store.notes.confirm_subcategory` (history kept, the inferred
+:meth:`~annotator.store.notes.NoteQueries.confirm_subcategory` (history kept, the inferred
 mark cleared; written before the screen says "saved"), marks the row done
 and moves to the next one. ``n``/``p`` move, Escape closes. Every string from
 the database is shown literally. A write refused (the label changed since it
@@ -31,7 +31,7 @@ from textual.widgets.option_list import Option
 
 from ...errors import UserError
 from ...store import Store
-from ...store.notes import SubcategorySlot, confirm_subcategory, unconfirmed_subcategories
+from ...store.notes import SubcategorySlot
 from ..names import common_prefix, short_name
 from ..render import visible
 from ..widgets.lines_view import LinesView
@@ -91,7 +91,7 @@ class SubcategoryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#sub-list").border_title = "Unspecified or inferred"
         self.query_one("#sub-code", LinesView).border_title = "Generated"
-        self.slots = unconfirmed_subcategories(self.store, self.annotator)
+        self.slots = self.store.unconfirmed_subcategories(self.annotator)
         self.prefix = common_prefix(slot.sample_id for slot in self.slots)
         options = self.query_one(OptionList)
         options.add_options([Option(slot_prompt(slot, self.prefix)) for slot in self.slots])
@@ -166,7 +166,7 @@ class SubcategoryScreen(Screen[None]):
             return
         name = subs[n - 1].name
         try:
-            confirm_subcategory(self.store, slot, name)
+            self.store.confirm_subcategory(slot, name)
         except (UserError, sqlite3.Error) as exc:
             self.notify(f"not saved: {exc}", severity="error")
             return

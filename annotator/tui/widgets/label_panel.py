@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
-from ...models import Label
+from ...models import KINDS, PASS_KIND, SKIP_KIND, Label
 from ...taxonomy import Taxonomy
 from ..digits import scheme
 from ..render import visible
@@ -74,17 +74,17 @@ class LabelPanel(Vertical):
         if label is None:
             text.append("unlabeled", style="dim italic")
             text.append(f" · category {self.digits} · o pass", style="dim")
-        elif label.kind == "skip":
-            text.append("skipped", style="blue bold")
-        elif label.kind == "pass":
-            text.append("judged not a failure", style="green")
-        elif label.kind == "bug" and label.category is not None:
+        elif label.kind == SKIP_KIND:
+            text.append(KINDS[SKIP_KIND].shown, style="blue bold")
+        elif label.kind == PASS_KIND:
+            text.append(KINDS[PASS_KIND].shown, style="green")
+        elif KINDS[label.kind].names_category and label.category is not None:
             text.append_text(self._category_line(label.category, label.subcategory))
             if label.category2 is not None:
                 text.append("\n+ ")
                 text.append_text(self._category_line(label.category2, label.subcategory2))
         else:
-            text.append("no category", style="dim")
+            text.append(KINDS[label.kind].shown or "no category", style="dim")
         if label is not None and label.flag:
             text.append(f"\n⚑ {visible(label.flag)}", style="yellow bold")
         if status:

@@ -23,6 +23,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ...models import KINDS
 from ...store import QueueRow
 from ...textsafe import visible_id
 from ..names import common_prefix, short_name
@@ -46,7 +47,7 @@ def row_status(row: QueueRow) -> str:
         return "unlabeled"
     if row.flag:
         return "flagged"
-    if row.kind == "skip":
+    if not KINDS[row.kind].labeled:
         return "skipped"
     return "labeled"
 
@@ -59,9 +60,10 @@ def row_prompt(row: QueueRow, prefix: str = "", width: int = 0) -> Text:
     """A queue row: status, category and the display name (``width`` cells,
     0: uncut), and the search match below it when there is one."""
     icon, style = STATUS_ICONS[row_status(row)]
-    code = str(row.category) if row.kind == "bug" and row.category else ""
-    if row.kind == "pass":
-        code = "ok"
+    spec = KINDS[row.kind] if row.kind is not None else None
+    code = str(row.category) if spec and spec.names_category and row.category else ""
+    if spec and spec.glyph:  # "ok" for a pass (the kinds table)
+        code = spec.glyph
     text = Text.assemble(
         (icon, style),
         (f"{code:>3} ", "bold"),

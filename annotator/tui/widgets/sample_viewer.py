@@ -17,7 +17,7 @@ summary lines wrap so that shapes and values at their end stay visible.
 Only the views on screen are filled when a sample is shown; the others when
 they are opened.
 
-Marks: the expression each fact points at (:mod:`annotator.suggest.marks`:
+Marks: the expression each fact points at (:mod:`annotator.codeview.marks`:
 the failing call, the argument that differs from the reference's call, an
 undefined name) is marked in the generated code and, where it has a match,
 in the reference, in :class:`LinesView`'s mark style. A prefetched view
@@ -52,7 +52,7 @@ CACHE_SIZE = 24
 
 
 MARKED = {"generated": "generated", "generated-split": "generated", "reference": "reference"}
-"""The views that show marks, and the side (:data:`annotator.suggest.marks.GENERATED`...) each shows."""
+"""The views that show marks, and the side (:data:`annotator.codeview.marks.GENERATED`...) each shows."""
 
 
 class SampleViewer(Vertical):

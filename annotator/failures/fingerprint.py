@@ -2,13 +2,9 @@
 
 Contract:
 
-* :func:`mask_message` replaces the volatile parts of an error message
-  (numbers, shapes, hex addresses, quoted identifiers, paths) with stable
-  placeholders, so two runs of the same bug produce the same text. It is pure,
-  total (any ``str`` in, ``str`` out) and linear in the input length.
-* :func:`fingerprint` turns a :class:`~annotator.suggest.testoutput.TestReport`
+* :func:`fingerprint` turns a :class:`~.outputmodels.TestReport`
   into one line ``"<ExcType>: <masked message> @ <function>"``; reports with no
-  failure give ``""``.
+  failure give ``""``; its message is masked by :func:`.masking.mask_message`.
 * :func:`cluster` groups ``(id, fingerprint)`` pairs: identical fingerprints
   first, then representatives whose rapidfuzz similarity is at least
   ``threshold`` (0-100) are merged. Output order is deterministic: clusters by
@@ -17,51 +13,16 @@ Contract:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz
 
-if TYPE_CHECKING:  # only for annotations: testoutput imports mask_message from here
-    from annotator.suggest.testoutput import TestReport
+from .masking import mask_message
+from .outputmodels import TestReport
 
-__all__ = ["Cluster", "cluster", "fingerprint", "mask_message"]
-
-# Messages can embed whole tensor reprs; masking beyond this adds nothing to
-# the signature and would make fingerprints unbounded.
-MAX_MESSAGE = 500
-
-# Order matters: shapes and paths must be replaced before bare numbers eat
-# their digits. Every pattern is linear (no nested quantifiers).
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
-_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\w.\-~]*/)+[\w.\-]+")
-_QUOTED = re.compile(r"'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|`[^`\n]{0,200}`")
-_TORCH_SIZE = re.compile(r"torch\.Size\(\[[^\]\n]{0,200}\]\)")
-_DIMS_X = re.compile(r"\b\d+(?:x\d+)+\b")
-_TUPLE = re.compile(r"[(\[]\s*-?\d+(?:\s*,\s*-?\d*)*\s*,?\s*[)\]]")
-_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?(?![\w])")
-_SPACES = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=4096)  # parametrized tests repeat the same messages
-def mask_message(msg: str) -> str:
-    """Replace volatile details of ``msg`` with placeholders.
-
-    >>> mask_message("mat1 and mat2 shapes cannot be multiplied (64x512 and 256x10)")
-    'mat1 and mat2 shapes cannot be multiplied (<shape> and <shape>)'
-    """
-    text = msg[:MAX_MESSAGE]
-    text = _HEX.sub("<hex>", text)
-    text = _QUOTED.sub("<q>", text)
-    text = _PATH.sub("<path>", text)
-    text = _TORCH_SIZE.sub("<shape>", text)
-    text = _DIMS_X.sub("<shape>", text)
-    text = _TUPLE.sub("<shape>", text)
-    text = _NUMBER.sub("<n>", text)
-    return _SPACES.sub(" ", text).strip()
+__all__ = ["Cluster", "cluster", "fingerprint"]
 
 
 def fingerprint(report: TestReport, function: str | None = None) -> str:

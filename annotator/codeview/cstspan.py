@@ -32,7 +32,7 @@ MAX_STATEMENT_CHARS = 8_000
 """Longer statements are not parsed (a minified line, a data literal)."""
 
 MAX_FILE_CHARS = 500_000
-"""Larger files are not parsed at all (as :mod:`.analysis`)."""
+"""Larger files are not parsed at all (as :mod:`annotator.suggest.analysis`)."""
 
 N = TypeVar("N", bound=cst.CSTNode)
 
@@ -157,7 +157,7 @@ class SourcePositions:
             try:
                 return ast.parse(code)
             except IndentationError:
-                # A method body stored indented (as :mod:`.analysis` reads it).
+                # A method body stored indented (as :mod:`annotator.suggest.analysis` reads it).
                 dedented = textwrap.dedent(code)
                 first = next((ln for ln in self.lines if ln.strip()), "")
                 self._margin = len(first) - len(first.lstrip())

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from annotator.suggest.outputmodels import AssertionDetail, Frame
+from annotator.failures.outputmodels import AssertionDetail, Frame
 
 MAX_SHAPES = 16
 SHAPE_SCAN = 1500  # shapes worth reporting are in the message's first lines
@@ -27,12 +27,18 @@ MAX_LINE = 4000
 # the annotator's own examples call it generated.py.
 GENERATED_FILE_NAMES = frozenset({"temp.py", "generated.py"})
 
-_EXC = re.compile(
+EXCEPTION_LINE = re.compile(
     r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Failed|Failure|"
     r"Iteration|Timeout|Expired|Exceeded)|Failed|AssertionError)(?:: ?(.*))?$"
 )
-_TIMEOUT = re.compile(r"Timeout >|\+{3,} Timeout \+{3,}|TimeoutExpired|[Tt]imed out|TimeoutError")
-_HARD_TIMEOUT = re.compile(r"^\+{3,} Timeout \+{3,}$|Failed: Timeout >", re.MULTILINE)
+"""A line that names a raised exception: ``ValueError: bad shape``,
+``torch.jit.Error``, ``Failed: DID NOT RAISE``. Group 1 is the exception type, group 2
+the message (None when the line has none). The one definition: every output parser
+(pytest, short output, JUnit, imported harness results) matches exception lines with it."""
+TIMEOUT = re.compile(r"Timeout >|\+{3,} Timeout \+{3,}|TimeoutExpired|[Tt]imed out|TimeoutError")
+"""Any sign in the output that a test ran out of time."""
+HARD_TIMEOUT = re.compile(r"^\+{3,} Timeout \+{3,}$|Failed: Timeout >", re.MULTILINE)
+"""pytest-timeout's own verdict: the run was stopped, not merely slow."""
 _MISMATCH = re.compile(r"Mismatched elements: (\d+) / (\d+)(?: \(([\d.]+)%\))?")
 _ABS = re.compile(
     r"(?:Greatest|Max) absolute difference(?: among violations)?: ([-+\w.]+)"
@@ -58,7 +64,7 @@ _INT = re.compile(r"-?\d+")
 def exception_from(lines: list[str]) -> tuple[str, str]:
     for text in lines:
         stripped = text.strip()
-        m = _EXC.match(stripped)
+        m = EXCEPTION_LINE.match(stripped)
         if m:
             return m.group(1), (m.group(2) or "").strip()
     for text in lines:
@@ -195,4 +201,4 @@ def message_facts(message: str, details: str) -> MessageFacts:
 def has_timeout(text: str) -> bool:
     # Substring tests first: a regex alternation scanned over every failure's
     # text was the hottest path on large outputs.
-    return ("imeout" in text or "timed out" in text) and bool(_TIMEOUT.search(text))
+    return ("imeout" in text or "timed out" in text) and bool(TIMEOUT.search(text))

@@ -18,8 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from annotator.suggest.outputfacts import _EXC, MAX_DETAILS, MAX_LINE, exception_from, message_facts
-from annotator.suggest.outputmodels import FailedTest
+from annotator.failures.outputfacts import (
+    EXCEPTION_LINE,
+    MAX_DETAILS,
+    MAX_LINE,
+    exception_from,
+    message_facts,
+)
+from annotator.failures.outputmodels import FailedTest
 
 _SUMMARY = re.compile(r"^(FAILED|ERROR) (\S+)(?: - (.*))?$")
 _E_LINE = re.compile(r"^E {1,}(.*)$")
@@ -61,7 +67,7 @@ def short_failures(lines: list[str]) -> tuple[list[FailedTest], list[FailedTest]
         if em:
             e_lines.append(em.group(1))
         elif first_exc is None:
-            xm = _EXC.match(line.strip())
+            xm = EXCEPTION_LINE.match(line.strip())
             if xm and not xm.group(1).endswith("Warning"):  # log noise, not a failure
                 first_exc = (xm.group(1), (xm.group(2) or "").strip())
     if failures or collect:

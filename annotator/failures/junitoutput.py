@@ -22,8 +22,8 @@ from pydantic import ValidationError
 
 from ..errors import UserError
 from ..importers.junit_xml import JUnitCase, parse_junit_bytes
-from .outputfacts import _EXC, MAX_DETAILS, MAX_LINE, message_facts
-from .outputmodels import Counts, FailedTest, TestReport
+from .outputfacts import EXCEPTION_LINE, MAX_DETAILS, MAX_LINE, message_facts
+from .outputmodels import Counts, FailedTest, TestReport, primary_signature
 from .pytestoutput import parse_entry
 
 CASES_KEY = "junit_cases"
@@ -37,7 +37,7 @@ def _failure(case: JUnitCase, function: str | None) -> FailedTest:
     entry = parse_entry(test_id, phase, outcome.text.splitlines(), function)
     message = outcome.message.strip()
     exc_type = outcome.type
-    m = _EXC.match(message.split("\n", 1)[0])
+    m = EXCEPTION_LINE.match(message.split("\n", 1)[0])
     if m:  # pytest writes message="ValueError: text"; keep type and text apart
         exc_type = exc_type or m.group(1)
         message = m.group(2) or ""
@@ -61,8 +61,6 @@ def _failure(case: JUnitCase, function: str | None) -> FailedTest:
 
 
 def report_from_cases(cases: Iterable[JUnitCase], function: str | None = None) -> TestReport:
-    from .testoutput import primary_signature
-
     cases = list(cases)
     failures = [_failure(c, function) for c in cases if c.outcome and c.outcome.kind != "skipped"]
     passed = sum(c.outcome is None for c in cases)

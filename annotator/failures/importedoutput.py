@@ -22,8 +22,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..importers.report import ImportedCase, ImportedReport, report_from_metadata
-from .outputfacts import _EXC, MAX_DETAILS, MAX_LINE, message_facts
-from .outputmodels import Counts, FailedTest, TestReport
+from .outputfacts import EXCEPTION_LINE, MAX_DETAILS, MAX_LINE, message_facts
+from .outputmodels import Counts, FailedTest, TestReport, primary_signature
+from .testoutput import parse_test_output
 
 VERDICTS: dict[str, str] = {
     "wrong answer": "WrongAnswer",
@@ -53,8 +54,6 @@ def _details(case: ImportedCase) -> str:
 
 
 def _failure(case: ImportedCase, function: str | None) -> FailedTest:
-    from .testoutput import parse_test_output
-
     timeout = case.status == "timeout"
     if case.traceback:
         parsed = parse_test_output(case.traceback, function)
@@ -76,7 +75,7 @@ def _failure(case: ImportedCase, function: str | None) -> FailedTest:
     text = case.message or case.verdict
     message = text.splitlines()[0][:MAX_LINE] if text else ""
     exception = _verdict_exception(case.verdict or case.status)
-    raised = _EXC.match(message) if case.status == "error" else None
+    raised = EXCEPTION_LINE.match(message) if case.status == "error" else None
     if raised:  # a runtime or compile error names the exception the code raised
         exception, message = raised.group(1).rsplit(".", 1)[-1], raised.group(2) or ""
     details = _details(case) or case.traceback[:MAX_DETAILS]
@@ -103,8 +102,6 @@ def _with_output(
 ) -> list[FailedTest]:
     """Failures known by name only take the exception, message and frames the
     test output printed for the same test; the verdict leads the details."""
-    from .testoutput import parse_test_output
-
     printed = parse_test_output(test_output, function).all_failures()
     if not printed:
         return failures
@@ -142,8 +139,6 @@ def _same_test(printed: str, named: str) -> bool:
 def report_from_imported(
     report: ImportedReport, function: str | None = None, test_output: str = ""
 ) -> TestReport:
-    from .testoutput import primary_signature
-
     failures = [_failure(c, function) for c in report.failing()]
     if test_output and any(_named_only(c) for c in report.failing()):
         failures = _with_output(report, failures, test_output, function)

@@ -19,15 +19,15 @@ from collections import Counter
 from dataclasses import replace
 from typing import NamedTuple
 
-from annotator.suggest.outputfacts import (
-    _EXC,
+from annotator.failures.outputfacts import (
+    EXCEPTION_LINE,
     MAX_DETAILS,
     MAX_LINE,
     exception_from,
     generated_frame,
     message_facts,
 )
-from annotator.suggest.outputmodels import FailedTest, Frame
+from annotator.failures.outputmodels import FailedTest, Frame
 
 MAX_FRAMES = 200  # per failure; recursion errors print thousands
 
@@ -303,8 +303,8 @@ def parse_tracebacks(lines: list[str], function: str | None, test_id: str) -> li
             elif cur.block_e:
                 cur.add_e(line)  # SyntaxError caret lines, continuation
             continue
-        m = _EXC.match(line) or _GENERIC_EXC.match(line)
-        if m and (cur.frames or _EXC.match(line)):
+        m = EXCEPTION_LINE.match(line) or _GENERIC_EXC.match(line)
+        if m and (cur.frames or EXCEPTION_LINE.match(line)):
             cur.add_e(line)
             out.append(_finish(cur, function))
             cur = None

@@ -1,7 +1,7 @@
 """Marks: the exact expression a fact points at, in the generated code and the reference.
 
 Contract: :func:`code_marks` takes a sample's generated code, its reference,
-its primary failure (:func:`~.primary.primary_failure`), the generated-code
+its primary failure (:func:`~annotator.failures.primary.primary_failure`), the generated-code
 line that failure points at and the matching reference line, and returns
 :class:`Mark` s: a side (``generated`` or ``reference``), a
 :class:`~.cstspan.Span` (1-based lines, 0-based columns in code points), the
@@ -18,7 +18,7 @@ says. Marked, at most :data:`MAX_MARKS`:
   on the line. In the reference, the same call (or attribute, or name) on
   the matching line;
 - the call that differs from the reference's call of the same name
-  (:func:`~.callcompare.call_difference`, the ``code:call_differs`` fact):
+  (:func:`~annotator.suggest.callcompare.call_difference`, the ``code:call_differs`` fact):
   the differing argument or keyword value, or the callee, in both codes;
 - the undefined names (``code:undefined_module_alias`` / ``code:undefined_local``).
 
@@ -38,12 +38,12 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from .analysis import analyze_code
-from .callcompare import CallDifference, call_difference
+from ..failures.frames import Attribution, attribute
+from ..failures.outputmodels import FailedTest
+from ..suggest.analysis import analyze_code
+from ..suggest.callcompare import CallDifference, call_difference
+from ..suggest.evidence import MODULE_ALIASES, where_raised
 from .cstspan import SourcePositions, Span, Statement
-from .evidence import MODULE_ALIASES, where_raised
-from .frames import Attribution, attribute
-from .outputmodels import FailedTest
 
 GENERATED = "generated"
 REFERENCE = "reference"
@@ -212,7 +212,7 @@ def _call_at(source: SourcePositions, at: tuple[int, int]) -> tuple[Statement, c
 
 
 def _part(call: cst.Call, part: str, key: str) -> cst.CSTNode:
-    """The node of ``call`` that :class:`~.callcompare.CallDifference` says differs."""
+    """The node of ``call`` that :class:`~annotator.suggest.callcompare.CallDifference` says differs."""
     if part == "callee":
         return call.func
     if part in ("keyword", "missing_keyword", "extra_keyword"):

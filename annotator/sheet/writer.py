@@ -16,7 +16,7 @@ written as researchers wrote them:
 - ``sub1`` / ``sub2``: the subcategory name, ``<name> (inferred)`` when it was
   inferred from the note (:data:`INFERRED_SUFFIX`), blank for none.
 
-``annotator import labels FILE.csv`` (:mod:`annotator.importers.labels_sheet`)
+``annotator import labels FILE.csv`` (:func:`annotator.sheet.reader.read_labels`)
 reads it back; exporting and re-importing changes nothing. Cells that a
 spreadsheet would run as formulas get a leading ``'`` (which the importer
 strips) unless ``guard_formulas`` is off.
@@ -28,10 +28,10 @@ import csv
 from itertools import groupby
 from typing import TextIO
 
-from ..models import Label
-from ..sheetformat import INFERRED_SUFFIX, PARTS
+from ..models import KINDS, Label
 from ..store import Store
-from .csv_safe import guard_row
+from .cells import guard_row
+from .layout import INFERRED_SUFFIX, PARTS
 
 FINAL = "final"
 
@@ -45,10 +45,11 @@ def _sub(name: str | None, inferred: bool) -> str:
 def label_cells(label: Label) -> list[str]:
     """The seven cells of one label, in :data:`PARTS` order."""
     flag = label.flag or ""
-    if label.kind == "bug":
+    spec = KINDS[label.kind]
+    if spec.names_category:
         cat1 = "" if label.category is None else str(label.category)
-    elif label.kind in ("pass", "skip"):
-        cat1 = label.kind
+    elif spec.sheet:  # pass, skip: spelled as the kinds table says
+        cat1 = spec.sheet[0]
     else:
         cat1, flag = flag, ""
     return [

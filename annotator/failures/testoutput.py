@@ -21,26 +21,25 @@ Models live in :mod:`.outputmodels` (re-exported here); per-failure facts
 
 from __future__ import annotations
 
-from collections import Counter
-
-from annotator.suggest.errorcases import error_cases
-from annotator.suggest.outputfacts import (
-    _HARD_TIMEOUT,
-    _TIMEOUT,
+from annotator.failures.errorcases import error_cases
+from annotator.failures.outputfacts import (
+    HARD_TIMEOUT,
     MAX_DETAILS,
+    TIMEOUT,
     is_library_file,
     is_test_file,
     parse_shapes,
 )
-from annotator.suggest.outputmodels import (
+from annotator.failures.outputmodels import (
     AssertionDetail,
     Counts,
     FailedTest,
     Frame,
     TestReport,
+    primary_signature,
 )
-from annotator.suggest.pytestoutput import parse_pytest, parse_tracebacks
-from annotator.suggest.shortoutput import short_failures
+from annotator.failures.pytestoutput import parse_pytest, parse_tracebacks
+from annotator.failures.shortoutput import short_failures
 
 __all__ = [
     "AssertionDetail",
@@ -73,15 +72,6 @@ def _dlbench_section(text: str) -> str:
     return text[start : min(ends)] if ends else text[start:]
 
 
-def primary_signature(failures: list[FailedTest]) -> str | None:
-    """The most common failure signature (the earliest on ties)."""
-    if not failures:
-        return None
-    sigs = Counter(f.signature for f in failures)
-    # most_common keeps first-seen order on ties, so the earliest failure wins.
-    return sigs.most_common(1)[0][0]
-
-
 def _parse(text: str, function: str | None) -> TestReport:
     if "<testsuite" in text[:10_000] or "<testcase" in text[:10_000]:
         from .junitoutput import parse_junit_xml
@@ -109,9 +99,9 @@ def _parse(text: str, function: str | None) -> TestReport:
     # Inside pytest output 'timed out' may be mere log noise; only the
     # pytest-timeout banners count there.
     timeout = any(f.timeout for f in everything) or bool(
-        ("Timeout +" in section or "Timeout >" in section) and _HARD_TIMEOUT.search(section)
+        ("Timeout +" in section or "Timeout >" in section) and HARD_TIMEOUT.search(section)
         if fmt == "pytest"
-        else _TIMEOUT.search(section[-MAX_DETAILS:])
+        else TIMEOUT.search(section[-MAX_DETAILS:])
     )
     return TestReport(
         failures=failures,

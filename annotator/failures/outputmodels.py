@@ -1,17 +1,19 @@
-"""Models produced by :func:`annotator.suggest.testoutput.parse_test_output`.
+"""Models produced by :func:`annotator.failures.testoutput.parse_test_output`.
 
 Contract: frozen, slotted dataclasses with no behaviour beyond derived views
-(:attr:`FailedTest.signature`, :meth:`TestReport.primary_failure`). Lists are
+(:attr:`FailedTest.signature`, :meth:`TestReport.primary_failure`,
+:func:`primary_signature`). Lists are
 never shared between reports. Line numbers are 1-based; 0 means unknown.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from annotator.suggest.fingerprint import mask_message
+from .masking import mask_message
 
-__all__ = ["AssertionDetail", "Counts", "FailedTest", "Frame", "TestReport"]
+__all__ = ["AssertionDetail", "Counts", "FailedTest", "Frame", "TestReport", "primary_signature"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +103,13 @@ class TestReport:
             if f.signature == self.primary_error:
                 return f
         return None
+
+
+def primary_signature(failures: list[FailedTest]) -> str | None:
+    """The most common failure signature (the earliest on ties): every parser's
+    :attr:`TestReport.primary_error`."""
+    if not failures:
+        return None
+    sigs = Counter(f.signature for f in failures)
+    # most_common keeps first-seen order on ties, so the earliest failure wins.
+    return sigs.most_common(1)[0][0]
