@@ -335,6 +335,8 @@ def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) ->
     # field by field) and we hold every entry of its history (op, time, revision);
     # then that path writes nothing and counts it the same. Anything else about a
     # key we have (a change, a new entry, an older spelling of ours) goes row by row.
+    if not conn.execute("SELECT EXISTS (SELECT 1 FROM temp.merge_keys WHERE same)").fetchone()[0]:
+        return int(found)  # no key of ours among them: two scans of theirs spared
     decision = " AND ".join(f"o.{c} IS l.{c}" for c in _DECISION)
     conn.execute(
         "DELETE FROM temp.merge_keys WHERE same AND (sample_id, annotator) IN ("
