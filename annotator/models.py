@@ -284,7 +284,9 @@ class SampleIn(BaseModel):
             fields = self.model_dump(exclude={"id", "source"})
             meta = json.dumps(self.metadata, ensure_ascii=False, sort_keys=True, default=str)
             return content_hash(fields), meta
-        digest = hashlib.sha256()
+        # One buffer, one update: the digest of the same bytes fed field by field
+        # (as :func:`content_hash` does), without ten updates and their calls per sample.
+        parts: list[bytes] = []
         for key, value in (
             ("data_type", self.data_type),
             ("generated_code", self.generated_code),
@@ -297,8 +299,11 @@ class SampleIn(BaseModel):
             ("task_type", self.task_type),
             ("test_output", self.test_output),
         ):
-            _feed(digest, key, "dict" if key == "metadata" else type(value).__name__, value)
-        return digest.hexdigest(), meta
+            data = _field_bytes(value)
+            kind = "dict" if key == "metadata" else type(value).__name__
+            parts.append(f"{key}:{kind}:{len(data)}:".encode())
+            parts.append(data)
+        return hashlib.sha256(b"".join(parts)).hexdigest(), meta
 
 
 class _NotPlain(Exception):
@@ -309,20 +314,20 @@ def _not_plain(value: object) -> Any:
     raise _NotPlain
 
 
-def _feed(digest: Any, key: str, kind: str, value: object) -> None:
-    """One field into :func:`content_hash`'s digest (``value``: a string, or a scalar)."""
+def _field_bytes(value: object) -> bytes:
+    """One field's bytes in :func:`content_hash`'s digest (a string, or a scalar)."""
     if isinstance(value, str):
-        data = value.encode("utf-8", "surrogatepass")
-    elif value is None:
-        data = b"null"
-    elif isinstance(value, bool):
-        data = b"true" if value else b"false"
-    else:  # pragma: no cover - SampleIn's fields are strings, bools or None
-        data = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode(
-            "utf-8", "surrogatepass"
-        )
-    digest.update(f"{key}:{kind}:{len(data)}:".encode())
-    digest.update(data)
+        return value.encode("utf-8", "surrogatepass")
+    if value is None:
+        return b"null"
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    # SampleIn's fields are strings, bools or None; anything else as content_hash spells it
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, default=str
+    ).encode(  # pragma: no cover
+        "utf-8", "surrogatepass"
+    )
 
 
 def content_hash(fields: dict[str, Any]) -> str:

@@ -149,18 +149,19 @@ def bulk_mode(db: Database) -> Iterator[bool]:
     journal writes pages appended to the file once. SQLite only allows the
     switch while no other connection has the file open; otherwise the import
     simply runs in WAL mode. Yields whether the switch happened; WAL is
-    restored afterwards in every case.
+    restored afterwards in every case. Only ``main`` switches: a file the merge
+    attached read-only is never asked to change (nor written).
     """
     conn = db.conn
     try:
-        switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+        switched = conn.execute("PRAGMA main.journal_mode = DELETE").fetchone()[0] == "delete"
     except sqlite3.OperationalError:
         switched = False
     try:
         yield switched
     finally:
         if switched:
-            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA main.journal_mode = WAL")
 
 
 @contextmanager

@@ -26,11 +26,17 @@ sample, or one label with its history, at a time.
   for those that come without), so the history reads as it happened. Merging
   the same file twice adds nothing.
 
-Speed: rows go in batches (one range query reads ours for a batch, one
-``executemany`` per kind of write) with a larger page cache; at the caps of
-:mod:`.merge_rows` a legitimate file is about 60-85 s of CPU on one core
-(``benchmarks/merge_bench.py``), most of it validating every row in Python and
-SQLite's inserts with their indexes and the notes' full-text index.
+Speed: each file is attached to our connection read-only and immutable
+before the transaction begins (:mod:`.merge_plain`); its samples equal to ours
+field by field, and its plain label keys (every row passes one SQL predicate
+sufficient for the row-by-row checks, and we have nothing for the key) are
+merged by a few ``INSERT ... SELECT``. Every other row streams through the
+row-by-row path below, validated in Python, in batches (one query reads ours
+for a batch's keys, one ``executemany`` per kind of write), with a larger page
+cache and a rollback journal when no other connection has the file open. At
+the caps of :mod:`.merge_rows` a legitimate file merges in about 12 s of CPU
+into a database with the same samples, 22 s into a new one (every sample
+hashed in Python): ``benchmarks/merge_bench.py``.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,9 +55,10 @@ from sqlite_utils import Database
 from ..errors import UserError
 from ..models import HistoryEntry, Label, SampleIn, annotator_key, canonical_timestamp
 from ..taxonomy import Taxonomy
-from .connection import write_transaction
+from .connection import bulk_mode, write_transaction
 from .labels import ensure_annotator
-from .merge_rows import Key, check_file, instant, open_other
+from .merge_plain import attach, copy_plain_labels, detach, same_samples
+from .merge_rows import Key, check_file, instant, open_other, readable_source
 from .samples import insert_new_samples
 from .taxonomy_binding import ensure_bound
 
@@ -102,18 +109,41 @@ def merge_into(
         check_file(path)
         if _same_file(path, Path(db_path)):
             raise UserError("cannot merge a database into itself", file=path)
-    summaries = []
     conn = db.conn
-    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    # A page cache the size of the merge's working set: with the default 2 MiB the
-    # transaction spills pages to the -wal again and again (600,000 labels: 84 s).
-    conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
-    try:
-        with write_transaction(db):
-            summaries = _merge_all(db, taxonomy, paths, take_final)
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(cache)}")
-    return summaries
+    with ExitStack() as stack:
+        files = []
+        for index, path in enumerate(paths):
+            source = stack.enter_context(readable_source(path))
+            # Attached before the transaction (SQLite attaches outside one only),
+            # detached after it; a copy (a pending -wal there) is read row by row.
+            alias: str | None = f"merge_other_{index}"
+            if source[1] and not conn.in_transaction and attach(conn, source[0], str(alias)):
+                stack.callback(detach, conn, str(alias))
+            else:
+                alias = None
+            files.append(_Other(path, source, alias))
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        # A page cache the size of the merge's working set: with the default 2 MiB the
+        # transaction spills pages to the -wal again and again (600,000 labels: 84 s).
+        conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
+        try:
+            # A rollback journal instead of WAL while no other connection has the
+            # file open (as a large import does): the merge's new pages are then
+            # written once, not to the log and again at the checkpoint.
+            with bulk_mode(db), write_transaction(db):
+                return _merge_all(db, taxonomy, files, take_final)
+        finally:
+            conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+@dataclass
+class _Other:
+    """One file to merge: its path, what :func:`readable_source` gave for it, and the
+    name it is attached under (None: read row by row only)."""
+
+    path: Path
+    source: tuple[Path, bool]
+    alias: str | None
 
 
 MERGE_CACHE_KIB = 64 << 10
@@ -121,23 +151,34 @@ MERGE_CACHE_KIB = 64 << 10
 
 
 def _merge_all(
-    db: Database, taxonomy: Taxonomy, paths: list[Path], take_final: bool
+    db: Database, taxonomy: Taxonomy, others: list[_Other], take_final: bool
 ) -> list[MergeSummary]:
-    """The merge of ``paths``, inside the caller's write transaction."""
+    """The merge of ``others``, inside the caller's write transaction."""
     conn = db.conn
     ensure_bound(db, taxonomy)
     summaries = []
     versions = _known_versions(conn, taxonomy)
     names = {annotator_key(n): n for (n,) in conn.execute("SELECT name FROM annotators")}
     ensured: set[str] = set()
-    for path in paths:
-        summary = MergeSummary(source=str(path))
-        with open_other(path, taxonomy, versions, names) as other:
+    for each in others:
+        summary = MergeSummary(source=str(each.path))
+        with open_other(each.path, taxonomy, versions, names, each.source) as other:
             other.sample_exists = _SampleLookup(conn).exists
-            for samples in _batches(other.samples(), _sample_size):
+            left = None
+            if each.alias is not None and (found := same_samples(conn, other, each.alias)):
+                summary.samples_same += found[0]
+                left = found[1]
+            for samples in _batches(other.samples(left), _sample_size):
                 _merge_samples(conn, samples, summary)
             with _HistoryTriggers.off(conn) as triggers:
-                for groups in _batches(other.label_groups(), _group_size):
+                rest = None
+                if each.alias is not None:
+                    counts = {"labels_new": 0, "labels_same": 0, "history_copied": 0}
+                    rest = copy_plain_labels(conn, other, each.alias, counts, ensured, triggers)
+                    summary.labels_new += counts["labels_new"]
+                    summary.labels_same += counts["labels_same"]
+                    summary.history_copied += counts["history_copied"]
+                for groups in _batches(other.label_groups(rest), _group_size):
                     _merge_labels(conn, groups, summary, take_final, ensured, triggers)
         summaries.append(summary)
     return summaries
@@ -288,9 +329,9 @@ def _merge_samples(conn: sqlite3.Connection, samples: list[SampleIn], s: MergeSu
     mine = dict(conn.execute(f"SELECT id, content_hash FROM samples WHERE id IN ({marks})", ids))
     new = []
     for sample in samples:
-        digest = sample.content_hash()
+        digest, meta = sample.hashed()  # the metadata dumped once: hashed and stored
         if sample.id not in mine:
-            new.append((sample, digest))
+            new.append((sample, digest, meta))
             s.samples_new += 1
         elif mine[sample.id] == digest:
             s.samples_same += 1
@@ -380,11 +421,19 @@ def _our_labels(
     """Our labels of ``keys`` (sample ids from ``low`` to ``high``), values in
     :data:`_LABEL_COLUMNS` order."""
     cursor = conn.execute(
-        f"SELECT sample_id, annotator, {', '.join(_LABEL_COLUMNS)} FROM labels"
-        " WHERE sample_id BETWEEN ? AND ?",
-        (low, high),
+        f"SELECT sample_id, annotator, {', '.join(_LABEL_COLUMNS)} FROM labels WHERE {_KEYS_IN}",
+        (low, high, json.dumps(sorted(keys))),
     )
-    return {key: list(row[2:]) for row in cursor if (key := (row[0], row[1])) in keys}
+    return {(row[0], row[1]): list(row[2:]) for row in cursor}
+
+
+_KEYS_IN = (
+    "sample_id BETWEEN ? AND ? AND (sample_id, annotator) IN"
+    " (SELECT value ->> 0, value ->> 1 FROM json_each(?))"
+)
+"""A batch's keys: by their range when they are dense (a whole file merged row by
+row), by the keys themselves when they are sparse (those the set-based path left:
+a range of them would read every label merged in between)."""
 
 
 def _our_history(
@@ -394,12 +443,10 @@ def _our_history(
     spelling, revision)."""
     found: dict[Key, set[tuple[Any, ...]]] = {}
     for sid, who, op, changed_at, revision in conn.execute(
-        "SELECT sample_id, annotator, op, changed_at, revision FROM label_history"
-        " WHERE sample_id BETWEEN ? AND ?",
-        (low, high),
+        f"SELECT sample_id, annotator, op, changed_at, revision FROM label_history WHERE {_KEYS_IN}",
+        (low, high, json.dumps(sorted(keys))),
     ):
-        if (sid, who) in keys:
-            found.setdefault((sid, who), set()).add((op, _spelled(changed_at), revision))
+        found.setdefault((sid, who), set()).add((op, _spelled(changed_at), revision))
     return found
 
 

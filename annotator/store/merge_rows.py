@@ -44,7 +44,7 @@ import sqlite3
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -163,20 +163,24 @@ class OtherDatabase:
     """Names already checked."""
 
     # -- samples -------------------------------------------------------------
-    def samples(self) -> Iterator[SampleIn]:
-        """Every sample with its texts, in the other file's order."""
+    def samples(self, only: list[int] | None = None) -> Iterator[SampleIn]:
+        """Every sample with its texts, in the other file's order. ``only``: the
+        rowids of the samples to read (the others equal ours: :mod:`.merge_plain`);
+        None: every sample."""
         self.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_SAMPLE_VALUE)
         have = set(self.columns["samples"])
         picked = [f"s.{_q(c)}" for c in _SAMPLE_FIELDS if c in have]
         texts = [f"t.{_q(c)}" for c in _TEXT_FIELDS]
+        where = "" if only is None else "WHERE s.rowid IN (SELECT value FROM json_each(?))"
         sql = (
             f"SELECT s.rowid AS rowid_, {', '.join(picked + texts)}"
             ' FROM main."samples" s LEFT JOIN main."sample_texts" t'
-            ' ON t."sample_id" = s."id" COLLATE BINARY ORDER BY s.rowid'
+            f' ON t."sample_id" = s."id" COLLATE BINARY {where} ORDER BY s.rowid'
         )
+        params = () if only is None else (json.dumps(only),)
         seen: set[str] = set()
         last = None
-        for row in self._stream(sql, "samples", "sample_texts"):
+        for row in self._stream(sql, "samples", "sample_texts", params=params):
             # Without their keys, a file could pair every sample with every text
             # row: the first repeat stops the join.
             if row["rowid_"] == last:
@@ -213,15 +217,21 @@ class OtherDatabase:
             raise self._bad("samples", row, name, msg) from None
 
     # -- labels ------------------------------------------------------------------
-    def label_groups(self) -> Iterator[tuple[Key, Label | None, list[HistoryEntry]]]:
+    def label_groups(
+        self, only: tuple[list[int], list[int]] | None = None
+    ) -> Iterator[tuple[Key, Label | None, list[HistoryEntry]]]:
         """Each (sample, annotator) of ``labels`` or ``label_history``, in key order,
-        with its label (None: none there) and its history, oldest first."""
+        with its label (None: none there) and its history, oldest first. ``only``:
+        the rowids of the ``labels`` and ``label_history`` rows to read (the rest
+        was merged by :mod:`.merge_plain`); None: every row."""
         self.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
         # BINARY whatever collation their columns declare: UTF-8 byte order is
         # Python's string order, which the merge join below relies on.
         order = '"sample_id" COLLATE BINARY, "annotator" COLLATE BINARY'
-        labels = self._rows("labels", f"ORDER BY {order}")
-        history = self._rows("label_history", f'ORDER BY {order}, "id"')
+        labels = self._rows("labels", f"ORDER BY {order}", None if only is None else only[0])
+        history = self._rows(
+            "label_history", f'ORDER BY {order}, "id"', None if only is None else only[1]
+        )
         # Each row's key is computed once, when it is read (the join compares it often).
         label_row = next(labels, None)
         label_key = None if label_row is None else _key(label_row)
@@ -276,12 +286,19 @@ class OtherDatabase:
                 entry_key = None if entry_row is None else _key(entry_row)
             yield key, label, entries
 
-    def _rows(self, table: str, order: str) -> Iterator[sqlite3.Row]:
+    def _rows(self, table: str, order: str, rowids: list[int] | None) -> Iterator[sqlite3.Row]:
         have = set(self.columns[table])
         wanted = [c for c in (["id"] if table == "label_history" else []) + _LABEL_FIELDS]
         picked = [_q(c) for c in wanted if c in have]
-        sql = f"SELECT rowid AS rowid_, {', '.join(picked)} FROM main.{_q(table)} {order}"
-        return self._stream(sql, table)
+        where = ""
+        params: tuple[str, ...] = ()
+        if rowids is not None:
+            if not rowids:
+                return iter(())
+            where = "WHERE rowid IN (SELECT value FROM json_each(?))"
+            params = (json.dumps(rowids),)
+        sql = f"SELECT rowid AS rowid_, {', '.join(picked)} FROM main.{_q(table)} {where} {order}"
+        return self._stream(sql, table, params=params)
 
     def _label(self, model: type[L], row: sqlite3.Row, table: str) -> L:
         data = dict(row)
@@ -341,10 +358,12 @@ class OtherDatabase:
         self.accepted.add(name)
 
     # -- shared checks ---------------------------------------------------------
-    def _stream(self, sql: str, *tables: str) -> Iterator[sqlite3.Row]:
+    def _stream(
+        self, sql: str, *tables: str, params: tuple[str, ...] = ()
+    ) -> Iterator[sqlite3.Row]:
         """The rows of ``sql``; a value over the size limit is named, never loaded."""
         try:
-            cursor = self.conn.execute(sql)
+            cursor = self.conn.execute(sql, params)
             for batch in iter(lambda: cursor.fetchmany(256), []):
                 yield from batch
         except sqlite3.DataError:
@@ -399,30 +418,59 @@ def _errors(exc: ValidationError) -> tuple[str, str]:
 
 
 @contextmanager
-def open_other(
-    path: Path, taxonomy: Taxonomy, versions: set[str], names: dict[str, str]
-) -> Iterator[OtherDatabase]:
-    """``path`` open read-only and its structure checked (see the module docstring)."""
+def readable_source(path: Path) -> Iterator[tuple[Path, bool]]:
+    """``(path, True)``, or ``(a copy, False)`` when a ``-wal``/``-journal`` lies
+    beside it (see :func:`_readable_copy`); the copy is removed afterwards."""
     info = check_file(path)
     with tempfile.TemporaryDirectory(prefix="annotator-merge-") as tmp:
-        source, immutable = _readable_copy(path, info, Path(tmp))
-        try:
-            conn = sqlite3.connect(other_uri(source, immutable=immutable), uri=True)
-        except sqlite3.Error as exc:
-            raise UserError(f"cannot open: {exc}", file=path) from None
-        conn.row_factory = sqlite3.Row
-        try:
-            conn.execute("PRAGMA query_only = ON")
-            conn.execute("PRAGMA trusted_schema = OFF")
-            other = OtherDatabase(conn, path, taxonomy, versions, names)
-            other.columns = _check_structure(conn, path)
-            check_not_newer(conn, path)
-            check_other(conn, taxonomy, str(path))
+        yield _readable_copy(path, info, Path(tmp))
+
+
+@contextmanager
+def open_other(
+    path: Path,
+    taxonomy: Taxonomy,
+    versions: set[str],
+    names: dict[str, str],
+    source: tuple[Path, bool] | None = None,
+) -> Iterator[OtherDatabase]:
+    """``path`` open read-only and its structure checked (see the module docstring).
+    ``source``: what :func:`readable_source` gave for ``path``, when the caller has it."""
+    with ExitStack() as stack:
+        if source is None:
+            source = stack.enter_context(readable_source(path))
+        else:
+            check_file(path)
+        with _opened(path, source, taxonomy, versions, names) as other:
             yield other
-        except sqlite3.DatabaseError as exc:
-            raise UserError(f"not an annotator database: {exc}", file=path) from None
-        finally:
-            conn.close()
+
+
+@contextmanager
+def _opened(
+    path: Path,
+    readable: tuple[Path, bool],
+    taxonomy: Taxonomy,
+    versions: set[str],
+    names: dict[str, str],
+) -> Iterator[OtherDatabase]:
+    source, immutable = readable
+    try:
+        conn = sqlite3.connect(other_uri(source, immutable=immutable), uri=True)
+    except sqlite3.Error as exc:
+        raise UserError(f"cannot open: {exc}", file=path) from None
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("PRAGMA trusted_schema = OFF")
+        other = OtherDatabase(conn, path, taxonomy, versions, names)
+        other.columns = _check_structure(conn, path)
+        check_not_newer(conn, path)
+        check_other(conn, taxonomy, str(path))
+        yield other
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"not an annotator database: {exc}", file=path) from None
+    finally:
+        conn.close()
 
 
 def _readable_copy(path: Path, info: os.stat_result, tmp: Path) -> tuple[Path, bool]:

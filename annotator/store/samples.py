@@ -139,13 +139,7 @@ class SampleBatch:
         conn.executemany(_INSERT_SAMPLE, self._samples)
         conn.executemany(_INSERT_TEXTS, self._texts)
         if self._trigger is not None:
-            conn.execute(
-                "INSERT INTO sample_fts (rowid, prompt, generated_code, reference_code,"
-                " test_output) SELECT rowid, prompt, generated_code, reference_code,"
-                " test_output FROM sample_texts"
-                " WHERE sample_id IN (SELECT value FROM json_each(?))",
-                (json.dumps([row[0] for row in self._texts]),),
-            )
+            _index_texts(conn, [row[0] for row in self._texts])
         self._samples, self._texts = [], []
         self._queued.clear()
 
@@ -166,26 +160,43 @@ def sample_batch(db: Database) -> Iterator[SampleBatch]:
     batch.close()
 
 
-def insert_new_samples(conn: Any, samples: list[tuple[SampleIn, str]]) -> None:
-    """Insert ``(sample, content hash)`` pairs whose ids are not here yet, in two
-    ``executemany`` (the merge's batches; :func:`upsert_sample` writes one; the
-    search index through its trigger, which the merge keeps)."""
+def insert_new_samples(conn: Any, samples: list[tuple[SampleIn, str, str]]) -> None:
+    """Insert ``(sample, content hash, metadata JSON)`` (:meth:`SampleIn.hashed`) for
+    ids that are not here yet, in two
+    ``executemany`` (the merge's batches; :func:`upsert_sample` writes one), and
+    their search index rows in one ``INSERT ... SELECT`` (m005's trigger dropped
+    and put back around it, inside the caller's transaction, as
+    :class:`SampleBatch` does)."""
+    if not samples:
+        return
     stamp = now()
+    row = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,)
+    ).fetchone()
+    if row is not None:
+        conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
     conn.executemany(
         _INSERT_SAMPLE,
         [
-            [
-                sample.id,
-                *_small(sample),
-                digest,
-                json.dumps(sample.metadata, ensure_ascii=False, sort_keys=True, default=str),
-                stamp,
-                stamp,
-            ]
-            for sample, digest in samples
+            [sample.id, *_small(sample), digest, meta, stamp, stamp]
+            for sample, digest, meta in samples
         ],
     )
-    conn.executemany(_INSERT_TEXTS, [[s.id, *_texts(s)] for s, _ in samples])
+    conn.executemany(_INSERT_TEXTS, [[s.id, *_texts(s)] for s, _, _ in samples])
+    if row is not None:
+        _index_texts(conn, [s.id for s, _, _ in samples])
+        conn.execute(row[0])
+
+
+def _index_texts(conn: Any, ids: list[str]) -> None:
+    """The search index rows of the ``sample_texts`` of ``ids`` (just inserted)."""
+    conn.execute(
+        "INSERT INTO sample_fts (rowid, prompt, generated_code, reference_code,"
+        " test_output) SELECT rowid, prompt, generated_code, reference_code,"
+        " test_output FROM sample_texts"
+        " WHERE sample_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),),
+    )
 
 
 def _passed(value: bool | None) -> int | None:

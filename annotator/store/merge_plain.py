@@ -1,0 +1,515 @@
+"""The merge's set-based path: plain label rows of the other file, copied by SQL.
+
+Contract: :func:`copy_plain_labels` runs inside the merge's write transaction,
+after the other file's samples are merged and before the row-by-row path of
+:mod:`.merge`. It copies every *plain* key (sample, annotator) of the other
+file with a few ``INSERT ... SELECT`` statements and returns the rowids of all
+other rows, which the row-by-row path then reads, validates and merges exactly
+as before (:meth:`~.merge_rows.OtherDatabase.label_groups`).
+
+Plain is decided by SQL, in two steps:
+
+- a row is plain when it passes :func:`_plain_row`, a predicate that is
+  *sufficient* for every check of :meth:`~.merge_rows.OtherDatabase._label`
+  (the models :class:`~annotator.models.Label` and
+  :class:`~annotator.models.HistoryEntry`, the taxonomy, the known taxonomy
+  versions, the name rule, the future-date bound) and for the row being stored
+  unchanged: text where text is stored, exact 0/1 integers for flags,
+  timestamps already in our spelling, no raw cells (those are re-serialised),
+  names already accepted and clashing with none, at most :data:`PLAIN_CHARS`
+  characters of text. The predicate never says plain for a row the row-by-row
+  path would refuse or rewrite; anything unusual (another ISO 8601 spelling, a
+  raw cell, an older schema, a long note, a bad value) is simply not plain;
+- a key is plain when all its rows are, it has at most one label there, its
+  sample is here, its history has at most
+  :data:`~.merge_rows.MAX_HISTORY_PER_LABEL` entries, no two with the same
+  (op, time, revision), and either we have neither a label nor history for it
+  (*new*: the row-by-row path would copy its label and every history entry as
+  they are) or its label says what ours says and we hold every entry of its
+  history (*the same*: that path would write nothing; a file merged again).
+
+:func:`same_samples` does the same for samples: one whose id and every field
+the content hash covers equal ours, byte for byte and type for type, and that
+passes the row-by-row checks, is counted the same without being read into
+Python (it would hash to our content; nothing is written for it either way).
+
+The other file is attached to our connection (:func:`attach`, before the
+merge's transaction: SQLite attaches outside one only) read-only and immutable,
+so SQLite neither writes it nor creates anything beside it, and its rows go
+from its pages to ours without Python. Their SQL never runs: the tables read
+were checked to be ordinary tables (:func:`~.merge_rows._check_structure`),
+columns are named explicitly, and every probe goes from a scan of theirs into
+our temporary table of keys, so a file without indexes costs no more. Why:
+validating 1,200,000 label and history rows in Python took about a minute at
+the merge's caps; the predicate, the copy and the notes' index take seconds
+(``benchmarks/merge_bench.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ..models import MAX_ANNOTATOR_NAME, MAX_REVISION, annotator_key, annotator_name_problem
+from .labels import ensure_annotator
+from .merge_rows import (
+    MAX_HISTORY_PER_LABEL,
+    MAX_LABEL_VALUE,
+    MAX_METADATA,
+    MAX_SAMPLE_TEXT,
+    MAX_SAMPLE_VALUE,
+    OtherDatabase,
+    _q,
+    other_uri,
+)
+
+PLAIN_CHARS = 4096
+"""Characters of text a plain row may hold (a longer note takes the row-by-row
+path): 1,000 plain entries stay far below
+:data:`~.merge_rows.MAX_HISTORY_BYTES_PER_LABEL`, so that check holds unasked."""
+
+LABEL_COLUMNS = (
+    "kind", "category", "subcategory", "subcategory_inferred", "category2", "subcategory2",
+    "subcategory2_inferred", "note", "note2", "flag", "suggestions_shown", "taxonomy_version",
+    "source", "written_by", "raw", "revision", "created_at", "updated_at",
+)  # fmt: skip
+"""The stored columns of a label besides its key (``raw`` is always NULL when plain)."""
+_HISTORY_ONLY = ("id", "op", "changed_at")
+_DECISION = (
+    "kind",
+    "category",
+    "subcategory",
+    "category2",
+    "subcategory2",
+    "note",
+    "note2",
+    "flag",
+)
+"""The fields the row-by-row path compares to tell a label the same as ours."""
+_ROWID_NAMES = {"rowid", "_rowid_", "oid", "rowid_", "plain"}
+_CANONICAL_GLOB = (
+    "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+    ".[0-9][0-9][0-9][0-9][0-9][0-9]Z"
+)
+""":data:`annotator.models.TIMESTAMP_FORMAT` as a GLOB (ASCII digits only)."""
+
+
+def _timestamp(column: str, or_equal: str | None = None) -> str:
+    """SQL: ``column`` is a timestamp :func:`~annotator.models.canonical_timestamp`
+    returns unchanged (our spelling, years 2000-2199) and no later than ``:latest``;
+    ``or_equal``: a column checked so too, which ``column`` may equal instead (a
+    label's creation is often its last change: one pattern match instead of two)."""
+    check = (
+        f"{column} GLOB '{_CANONICAL_GLOB}'"
+        f" AND {column} >= '2000' AND {column} < '2200' AND {column} <= :latest"
+    )
+    if or_equal is not None:
+        check = f"{column} = {or_equal} COLLATE BINARY OR ({check})"
+    return f"(typeof({column}) = 'text' AND ({check}))"
+
+
+def _category(category: str, sub: str) -> str:
+    """SQL: a (category, subcategory) pair :func:`~.labels.validate_label` accepts."""
+    return (
+        f"(({category} IS NULL AND {sub} IS NULL) OR (typeof({category}) = 'integer'"
+        f" AND {category} IN (SELECT value FROM json_each(:categories))"
+        f" AND ({sub} IS NULL OR (typeof({sub}) = 'text'"
+        f" AND {category} || char(31) || {sub} IN (SELECT value FROM json_each(:pairs))))))"
+    )
+
+
+def _plain_row(history: bool) -> str:
+    """SQL over one row of ``labels`` (or ``label_history``): whether it is plain."""
+    texts = ("sample_id", "annotator", "note", "note2", "taxonomy_version", "source")
+    optional = ("flag", "written_by", "subcategory", "subcategory2")
+    # Bytes, not characters: as large or larger, and read without decoding.
+    chars = " + ".join(
+        [f"length(CAST({c} AS BLOB))" for c in texts]
+        + [f"ifnull(length(CAST({c} AS BLOB)), 0)" for c in optional]
+    )
+    checks = [
+        *(f"typeof({c}) = 'text'" for c in texts),
+        *(f"({c} IS NULL OR typeof({c}) = 'text')" for c in optional),
+        "instr(sample_id, char(0)) = 0",
+        "annotator IN (SELECT value FROM json_each(:names))",
+        "taxonomy_version IN (SELECT value FROM json_each(:versions))",
+        "kind IN ('bug', 'pass', 'skip', 'none')",
+        _category("category", "subcategory"),
+        _category("category2", "subcategory2"),
+        "((kind = 'bug' AND category IS NOT NULL)"
+        " OR (kind <> 'bug' AND category IS NULL AND category2 IS NULL))",
+        *(
+            f"typeof({c}) = 'integer' AND {c} IN (0, 1)"
+            for c in ("subcategory_inferred", "subcategory2_inferred")
+        ),
+        "(suggestions_shown IS NULL"
+        " OR (typeof(suggestions_shown) = 'integer' AND suggestions_shown IN (0, 1)))",
+        "raw IS NULL",
+        f"typeof(revision) = 'integer' AND revision BETWEEN 1 AND {MAX_REVISION}",
+        _timestamp("updated_at"),
+        _timestamp("created_at", or_equal="updated_at"),
+        f"{chars} <= {PLAIN_CHARS}",
+    ]
+    if history:
+        checks += [
+            "typeof(id) = 'integer'",
+            "typeof(op) = 'text' AND op IN ('insert', 'update', 'delete')",
+            _timestamp("changed_at", or_equal="updated_at"),
+        ]
+    return " AND ".join(f"({c})" for c in checks)
+
+
+def _columns(history: bool) -> tuple[str, ...]:
+    return (*(_HISTORY_ONLY if history else ()), *LABEL_COLUMNS)
+
+
+def attach(conn: sqlite3.Connection, source: Path, alias: str) -> bool:
+    """Attach ``source`` (a file that has no ``-wal``/``-journal``: see
+    :func:`~.merge_rows.readable_source`) as ``alias``, read-only and immutable.
+    False (nothing attached) when that cannot be done here: a transaction is
+    open, SQLite reads no URIs, the attach limit is reached, or the file's schema
+    does not load; the merge then reads every row of it one by one."""
+    uri = other_uri(source)
+    try:
+        conn.execute("ATTACH DATABASE ? AS " + _q(alias), (uri,))
+    except sqlite3.Error:
+        return False
+    try:
+        listed = {str(name): str(file) for _, name, file in conn.execute("PRAGMA database_list")}
+        # A SQLite without URI support would have opened a file named like the URI.
+        ok = Path(listed.get(alias, "")) == source.resolve()
+        conn.execute(f"SELECT count(*) FROM {_q(alias)}.sqlite_master").fetchone()
+    except sqlite3.Error:
+        ok = False
+    if not ok:
+        detach(conn, alias)
+    return ok
+
+
+def detach(conn: sqlite3.Connection, alias: str) -> None:
+    try:
+        conn.execute("DETACH DATABASE " + _q(alias))
+    except sqlite3.Error:  # pragma: no cover - only while a statement is open
+        pass
+
+
+def copy_plain_labels(
+    conn: sqlite3.Connection,
+    other: OtherDatabase,
+    alias: str,
+    counts: dict[str, int],
+    ensured: set[str],
+    history_triggers: Any,
+) -> tuple[list[int], list[int]] | None:
+    """Copy the plain keys of ``other`` (attached as ``alias``) into ours (see the
+    module docstring).
+
+    Returns the rowids of the other file's ``labels`` and ``label_history`` rows
+    that are left to the row-by-row path, or None when all of them are (a table
+    lacks a column, an older schema; or no key is plain). ``counts`` gains
+    ``labels_new``, ``labels_same`` and ``history_copied``; ``history_triggers``: the merge's
+    :class:`~.merge._HistoryTriggers`, off while the labels that come with their
+    history are written."""
+    for table, history in (("labels", False), ("label_history", True)):
+        have = {c.lower() for c in other.columns[table]}
+        if not {"sample_id", "annotator", *_columns(history)} <= have:
+            return None
+        if have & _ROWID_NAMES:
+            return None  # "rowid" would name their column, not the row: not ours to trust
+    params = _params(other)
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
+    # Their values are read by our connection now: the same bound as the other's.
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
+    conn.execute(
+        "CREATE TEMP TABLE merge_keys (sample_id, annotator, history INTEGER NOT NULL,"
+        " same INTEGER NOT NULL,"
+        " PRIMARY KEY (sample_id, annotator)) WITHOUT ROWID"
+    )
+    try:
+        try:
+            found = _plain_keys(conn, _q(alias), params)
+        except sqlite3.DataError:
+            # Named by the row-by-row reader, which finds the value under the same bound.
+            other.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
+            raise other._oversized(("labels", "label_history")) from None
+        finally:
+            conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
+        if not found:
+            return None
+        _write(conn, _q(alias), counts, ensured, history_triggers)
+        return (_rest(conn, _q(alias), "labels"), _rest(conn, _q(alias), "label_history"))
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.merge_keys")
+
+
+def _params(other: OtherDatabase) -> dict[str, Any]:
+    """The predicate's parameters: names that are plain, versions, the taxonomy."""
+    names = [
+        n
+        for (n,) in other.conn.execute(
+            'SELECT annotator FROM main."labels" UNION SELECT annotator FROM main."label_history"'
+        )
+        if isinstance(n, str) and len(n) <= MAX_ANNOTATOR_NAME
+    ]
+    keys = Counter(annotator_key(n) for n in names)
+    plain = []
+    for name in names:
+        key = annotator_key(name)
+        if other.names.get(key) == name:  # ours, or accepted from an earlier file
+            plain.append(name)
+        elif key not in other.names and keys[key] == 1 and annotator_name_problem(name) is None:
+            plain.append(name)
+    for name in plain:  # as the row-by-row path registers a name it accepts
+        other.names[annotator_key(name)] = name
+        other.accepted.add(name)
+    categories = other.taxonomy.categories
+    return {
+        "names": json.dumps(plain),
+        "versions": json.dumps(sorted(other.versions)),
+        "categories": json.dumps([c.id for c in categories]),
+        "pairs": json.dumps([f"{c.id}\x1f{s.name}" for c in categories for s in c.subcategories]),
+        "latest": other.latest,
+    }
+
+
+_KEY = "sample_id COLLATE BINARY AS sample_id, annotator COLLATE BINARY AS annotator"
+"""A key as the row-by-row path compares it (their columns may declare another collation)."""
+
+
+def _joins(row: str, *, history: int | None = None, new: bool = False) -> str:
+    """SQL: the row ``row`` of theirs has a text key that is in ``temp.merge_keys``
+    (text and BINARY: no affinity or collation of theirs makes 5 equal '5' or 'A' 'a');
+    ``history``: and that key has history there (1) or none (0); ``new``: and we had
+    nothing for it (not a key found the same). Always a probe of
+    our temporary table from a scan of theirs: their tables may lack every index."""
+    extra = "" if history is None else f" AND k.history = {int(history)}"
+    extra += " AND NOT k.same" if new else ""
+    return (
+        f"typeof({row}.sample_id) = 'text' AND typeof({row}.annotator) = 'text'"
+        f" AND EXISTS (SELECT 1 FROM temp.merge_keys k"
+        f" WHERE k.sample_id = {row}.sample_id COLLATE BINARY"
+        f" AND k.annotator = {row}.annotator COLLATE BINARY{extra})"
+    )
+
+
+def _flag(predicate: str) -> str:
+    """SQL: 1 when ``predicate`` holds, else 0 (NULL included). A CASE, not ``IS 1``:
+    SQLite then jumps from term to term as in a WHERE clause, twice as fast."""
+    return f"CASE WHEN {predicate} THEN 1 ELSE 0 END"
+
+
+def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) -> int:
+    """Fill ``temp.merge_keys`` with the plain keys (see the module docstring)."""
+    found = conn.execute(
+        "INSERT INTO temp.merge_keys"
+        " SELECT sample_id, annotator, sum(entry) > 0, EXISTS (SELECT 1 FROM main.labels l"
+        "  WHERE l.sample_id = k.sample_id AND l.annotator = k.annotator) AS same FROM ("
+        f" SELECT {_KEY}, {_flag(_plain_row(False))} AS plain, 1 AS label, 0 AS entry"
+        f" FROM {other}.labels"
+        " UNION ALL"
+        f" SELECT {_KEY}, {_flag(_plain_row(True))}, 0, 1 FROM {other}.label_history) AS k"
+        " GROUP BY sample_id, annotator"
+        " HAVING min(plain) = 1 AND sum(label) <= :most_labels AND sum(entry) <= :most_entries"
+        " AND EXISTS (SELECT 1 FROM main.samples s WHERE s.id = k.sample_id)"
+        # New here: nothing of ours to compare with.
+        " AND ((NOT EXISTS (SELECT 1 FROM main.labels l"
+        "  WHERE l.sample_id = k.sample_id AND l.annotator = k.annotator)"
+        " AND NOT EXISTS (SELECT 1 FROM main.label_history h"
+        "  WHERE h.sample_id = k.sample_id AND h.annotator = k.annotator))"
+        # Or a label of theirs where we have one: the same, if checked below.
+        " OR (sum(label) = 1 AND same))",
+        {**params, "most_labels": 1, "most_entries": MAX_HISTORY_PER_LABEL},
+    ).rowcount
+    # Two entries of one label with the same (op, time, revision): the row-by-row
+    # path copies the first only.
+    conn.execute(
+        "DELETE FROM temp.merge_keys WHERE (sample_id, annotator) IN ("
+        f" SELECT sample_id COLLATE BINARY, annotator COLLATE BINARY FROM {other}.label_history"
+        " GROUP BY sample_id COLLATE BINARY, annotator COLLATE BINARY, op COLLATE BINARY,"
+        " changed_at COLLATE BINARY, revision HAVING count(*) > 1)"
+    )
+    # The same: their label says what ours says (the row-by-row path's comparison,
+    # field by field) and we hold every entry of its history (op, time, revision);
+    # then that path writes nothing and counts it the same. Anything else about a
+    # key we have (a change, a new entry, an older spelling of ours) goes row by row.
+    if not conn.execute("SELECT EXISTS (SELECT 1 FROM temp.merge_keys WHERE same)").fetchone()[0]:
+        return int(found)  # no key of ours among them: two scans of theirs spared
+    decision = " AND ".join(f"o.{c} IS l.{c}" for c in _DECISION)
+    conn.execute(
+        "DELETE FROM temp.merge_keys WHERE same AND (sample_id, annotator) IN ("
+        f" SELECT l.sample_id, l.annotator FROM {other}.labels l JOIN main.labels o"
+        "  ON o.sample_id = l.sample_id COLLATE BINARY AND o.annotator = l.annotator COLLATE BINARY"
+        f" WHERE {_joins('l')} AND NOT ({decision}))"
+    )
+    conn.execute(
+        "DELETE FROM temp.merge_keys WHERE same AND (sample_id, annotator) IN ("
+        f" SELECT h.sample_id, h.annotator FROM {other}.label_history h WHERE {_joins('h')}"
+        "  AND NOT EXISTS (SELECT 1 FROM main.label_history o"
+        "   WHERE o.sample_id = h.sample_id COLLATE BINARY"
+        "   AND o.annotator = h.annotator COLLATE BINARY AND o.op = h.op COLLATE BINARY"
+        "   AND o.changed_at = h.changed_at COLLATE BINARY AND o.revision = h.revision))"
+    )
+    return int(found)
+
+
+def _write(
+    conn: sqlite3.Connection, other: str, counts: dict[str, int], ensured: set[str], triggers: Any
+) -> None:
+    """The plain keys' labels and history into ours, as the row-by-row path writes
+    them: labels that come with their history with our history triggers off (their
+    entries are copied), the others with them on (our trigger records the insert)."""
+    counts["labels_same"] += conn.execute(
+        "SELECT count(*) FROM temp.merge_keys WHERE same"
+    ).fetchone()[0]
+    for (name,) in conn.execute(
+        "SELECT DISTINCT annotator FROM temp.merge_keys WHERE NOT same"
+    ).fetchall():
+        if name not in ensured:
+            ensure_annotator(conn, name)
+            ensured.add(name)
+    columns = ", ".join(LABEL_COLUMNS)
+    copy = (
+        f"INSERT INTO main.labels (sample_id, annotator, {columns})"
+        f" SELECT sample_id, annotator, {columns} FROM {other}.labels l"
+        " WHERE {which} ORDER BY sample_id, annotator"
+    )
+    with _NoteIndex(conn):
+        counts["labels_new"] += conn.execute(
+            copy.format(which=_joins("l", history=1, new=True))
+        ).rowcount
+        counts["history_copied"] += conn.execute(
+            f"INSERT INTO main.label_history (sample_id, annotator, op, changed_at, {columns})"
+            f" SELECT sample_id, annotator, op, changed_at, {columns} FROM {other}.label_history h"
+            f" WHERE {_joins('h', new=True)} ORDER BY sample_id, annotator, id"
+        ).rowcount
+        with triggers.on():
+            counts["labels_new"] += conn.execute(
+                copy.format(which=_joins("l", history=0, new=True))
+            ).rowcount
+
+
+class _NoteIndex:
+    """The notes' search index of the labels inserted in this block, written by one
+    ``INSERT ... SELECT`` at its end instead of m005's trigger once per label (the
+    trigger is dropped and created again from its own SQL, inside the transaction:
+    a failed merge rolls both back). New labels take rowids above the largest one
+    here; when that is near the end of the rowid range SQLite may pick any free
+    rowid, so the trigger then stays."""
+
+    TRIGGER = "note_fts_insert"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        row = conn.execute(
+            "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = ?",
+            (self.TRIGGER,),
+        ).fetchone()
+        self.after = conn.execute("SELECT ifnull(max(rowid), 0) FROM main.labels").fetchone()[0]
+        self.sql: str | None = row[0] if row is not None and self.after < 2**62 else None
+
+    def __enter__(self) -> None:
+        if self.sql is not None:
+            self.conn.execute(f"DROP TRIGGER main.{self.TRIGGER}")
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if self.sql is None or kind is not None:
+            return  # an error: the transaction rolls back, the trigger with it
+        self.conn.execute(
+            "INSERT INTO note_fts (rowid, note, note2)"
+            " SELECT rowid, note, note2 FROM main.labels WHERE rowid > ?",
+            (self.after,),
+        )
+        self.conn.execute(self.sql)
+
+
+def _rest(conn: sqlite3.Connection, other: str, table: str) -> list[int]:
+    """The rowids of ``table``'s rows that are not of a plain key."""
+    sql = f"SELECT rowid FROM {other}.{table} t WHERE NOT ({_joins('t')})"
+    return [r for (r,) in conn.execute(sql)]
+
+
+_SAMPLE_COLUMNS = ("id", "passed", "model", "stage", "data_type", "task_type", "source", "metadata")
+_TEXTS = ("prompt", "generated_code", "reference_code", "test_output")
+
+
+def _same_sample() -> str:
+    """SQL over their sample ``s`` with its texts ``t`` and ours ``o``, ``ot`` of one
+    id: every field the content hash covers is ours, of the same type, and the row
+    passes :meth:`~.merge_rows.OtherDatabase._sample`'s checks."""
+    checks = [
+        "instr(s.id, char(0)) = 0",
+        *(f"typeof(t.{c}) = 'text' AND t.{c} = ot.{c} COLLATE BINARY" for c in _TEXTS),
+        f"{' + '.join(f'length(t.{c})' for c in _TEXTS)} <= {MAX_SAMPLE_TEXT}",
+        "typeof(s.passed) = typeof(o.passed) AND s.passed IS o.passed"
+        " AND (s.passed IS NULL OR s.passed IN (0, 1))",
+        *(
+            f"(s.{c} IS NULL AND o.{c} IS NULL)"
+            f" OR (typeof(s.{c}) = 'text' AND s.{c} = o.{c} COLLATE BINARY)"
+            for c in ("model", "stage", "data_type", "task_type")
+        ),
+        "s.source IS NULL OR typeof(s.source) = 'text'",
+        "typeof(s.metadata) = 'text' AND s.metadata = o.metadata COLLATE BINARY"
+        f" AND length(s.metadata) <= {MAX_METADATA}"
+        " AND json_valid(s.metadata) AND json_type(s.metadata) = 'object'",
+    ]
+    return " AND ".join(f"({c})" for c in checks)
+
+
+def same_samples(
+    conn: sqlite3.Connection, other: OtherDatabase, alias: str
+) -> tuple[int, list[int]] | None:
+    """(how many of ``other``'s samples, attached as ``alias``, equal ours field by
+    field; the rowids of the rest), or None when every sample is left to the
+    row-by-row path (an older schema, a key that is not text, an id twice).
+
+    Equal means the same id and the same content, byte for byte and type for type:
+    the row-by-row path would hash it to the digest of our content and count it the
+    same (a sample of ours whose stored digest is stale, say metadata attached
+    after the import, counts as the same here, not as a conflict: its content is
+    ours). Nothing is written for them either way."""
+    for table, needed in (("samples", _SAMPLE_COLUMNS), ("sample_texts", ("sample_id", *_TEXTS))):
+        have = {c.lower() for c in other.columns[table]}
+        if not set(needed) <= have or have & _ROWID_NAMES:
+            return None
+    a = _q(alias)
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_SAMPLE_VALUE)
+    try:
+        odd = conn.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {a}.samples WHERE typeof(id) <> 'text')"
+            f" OR EXISTS (SELECT 1 FROM {a}.sample_texts WHERE typeof(sample_id) <> 'text')"
+            f" OR EXISTS (SELECT 1 FROM {a}.samples GROUP BY id COLLATE BINARY"
+            "  HAVING count(*) > 1)"
+            f" OR EXISTS (SELECT 1 FROM {a}.sample_texts GROUP BY sample_id COLLATE BINARY"
+            "  HAVING count(*) > 1)"
+        ).fetchone()[0]
+        if odd:
+            return None
+        conn.execute("CREATE TEMP TABLE merge_same (rid INTEGER PRIMARY KEY)")
+        try:
+            same = conn.execute(
+                "INSERT INTO temp.merge_same SELECT s.rowid"
+                f" FROM {a}.samples s JOIN {a}.sample_texts t ON t.sample_id = s.id COLLATE BINARY"
+                " JOIN main.samples o ON o.id = s.id COLLATE BINARY"
+                " JOIN main.sample_texts ot ON ot.sample_id = o.id"
+                f" WHERE {_same_sample()}"
+            ).rowcount
+            if not same:
+                return None
+            rest = [
+                r
+                for (r,) in conn.execute(
+                    f"SELECT rowid FROM {a}.samples WHERE rowid NOT IN (SELECT rid FROM temp.merge_same)"
+                )
+            ]
+        finally:
+            conn.execute("DROP TABLE temp.merge_same")
+    except sqlite3.DataError:
+        other.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_SAMPLE_VALUE)
+        raise other._oversized(("samples", "sample_texts")) from None
+    finally:
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
+    return int(same), rest
