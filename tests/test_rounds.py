@@ -110,6 +110,23 @@ def test_from_query_draws_matches_in_import_order(db: Path) -> None:
     assert listed["seed"] is None and listed["query"] == "model:gpt"
 
 
+def test_training_items_are_never_drawn(db: Path, tmp_path: Path) -> None:
+    """A trainee has seen a training item's reference: it stays out of every round (a
+    check item is an ordinary sample and is drawn)."""
+    gold = tmp_path / "gold.csv"
+    gold.write_text(
+        "id,category,subcategory,purpose\ns01,1,,training\ns02,2,,training\ns03,1,,check\n",
+        encoding="utf-8",
+    )
+    ok(db, "gold", "import", str(gold))
+    result = run(db, "round", "new", "--size", "19")
+    assert result.exit_code == 1 and "more than the 18 samples to label" in result.output
+    drawn = drawn_ids(ok(db, "round", "new", "--size", "18", "--seed", "4"))
+    assert sorted(drawn) == sorted(f"s{i:02d}" for i in range(20) if i not in (1, 2))
+    by_filter = run(db, "round", "new", "--size", "1", "--from", "id:s01")
+    assert by_filter.exit_code == 1 and "--size 1 is more than the 0 samples" in by_filter.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

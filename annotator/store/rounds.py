@@ -73,12 +73,16 @@ class RoundQueries:
 
     # -- drawing a round ---------------------------------------------------------
     def unrounded_to_label(self, filt: SampleFilter | None = None) -> list[str]:
-        """Samples to label (failing or outcome unknown) in no round yet, matching
-        ``filt`` (its annotator-status part is ignored), in import order."""
+        """Samples to label (failing or outcome unknown) in no round yet and no training
+        item of the gold set, matching ``filt`` (its annotator-status part is ignored), in
+        import order. Training items are left out because a trainee has seen their
+        reference: a study label on one would not be an independent rating."""
         where, params = _where(filt or SampleFilter(), None)
         rows = self._db.conn.execute(
             "SELECT s.id FROM samples s WHERE s.passed IS NOT 1"
             " AND NOT EXISTS (SELECT 1 FROM round_samples r WHERE r.sample_id = s.id)"
+            " AND NOT EXISTS (SELECT 1 FROM gold g"
+            "  WHERE g.sample_id = s.id AND g.purpose = 'training')"
             f" AND {where} ORDER BY s.rowid",
             params,
         )
