@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.store.connection import migrations
 from annotator.store.schema import current_schema
+from annotator.store.steps import migrations
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -11,21 +11,18 @@ Contract:
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from ..errors import UserError
-from ..paths import shipped
 from .schema_guard import MIGRATION_SET, check_not_newer
+from .steps import migrations
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -33,26 +30,6 @@ BUSY_TIMEOUT_MS = 30_000
 def now() -> str:
     """UTC timestamp with microseconds, sortable as text."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _load_migrations_module() -> ModuleType:
-    path = shipped("migrations.py")
-    spec = importlib.util.spec_from_file_location("annotator_db_migrations", path)
-    if spec is None or spec.loader is None:  # pragma: no cover - packaging error
-        raise RuntimeError(f"cannot load migrations from {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_MIGRATIONS: Migrations | None = None
-
-
-def migrations() -> Migrations:
-    global _MIGRATIONS
-    if _MIGRATIONS is None:
-        _MIGRATIONS = _load_migrations_module().migrations
-    return _MIGRATIONS
 
 
 def connect(path: str | Path, *, migrate: bool = True, create: bool = True) -> Database:

@@ -13,7 +13,7 @@ import sys
 from sqlite_utils import Database
 
 from ..paths import REPO_DIR
-from .connection import migrations
+from .steps import migrations
 
 
 def current_schema() -> str:

@@ -12,13 +12,12 @@ import sqlite3
 from pathlib import Path
 
 from ..errors import UserError
+from .steps import migrations
 
 MIGRATION_SET = "annotator"
 
 
 def known_steps() -> set[str]:
-    from .connection import migrations
-
     return {m.name for m in migrations()._migrations}
 
 
