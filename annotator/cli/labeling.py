@@ -58,8 +58,8 @@ def run_ui(
         warn_skipped_rules(table)
         engine.use_rules(store, table)
     from ..blind import BlindView
-    from ..tui.app import AnnotatorApp
-    from ..tui.keymap import default_keys, load_keys
+    from ..tui.app import AnnotatorApp, default_keys
+    from ..tui.keymap import load_keys
     from ..tui.preload import first_page
 
     setup = load_keys(keys, default_keys)

@@ -188,3 +188,18 @@ class AnnotatorApp(App[None]):
             target.jump_to(message.sample_id)
         else:
             target.show(message.sample_id)
+
+
+def default_keys() -> dict[str, str]:
+    """Binding id -> default keys, over the app and both task screens."""
+    from .screens.label import LabelScreen
+    from .screens.review import ReviewScreen
+
+    out: dict[str, list[str]] = {}
+    for owner in (AnnotatorApp, LabelScreen, ReviewScreen):
+        for binding in owner.BINDINGS:
+            if isinstance(binding, Binding) and binding.id is not None:
+                keys = out.setdefault(binding.id, [])
+                if binding.key not in keys:
+                    keys.append(binding.key)
+    return {action: ",".join(keys) for action, keys in out.items()}

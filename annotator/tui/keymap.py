@@ -92,29 +92,14 @@ def _line_of(text: str, name: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def default_keys() -> dict[str, str]:
-    """Binding id -> default keys, over the app and both task screens."""
-    from .app import AnnotatorApp
-    from .screens.label import LabelScreen
-    from .screens.review import ReviewScreen
-
-    out: dict[str, list[str]] = {}
-    for owner in (AnnotatorApp, LabelScreen, ReviewScreen):
-        for binding in owner.BINDINGS:
-            if isinstance(binding, Binding) and binding.id is not None:
-                keys = out.setdefault(binding.id, [])
-                if binding.key not in keys:
-                    keys.append(binding.key)
-    return {action: ",".join(keys) for action, keys in out.items()}
-
-
 def load_keys(
     path: Path | None = None, defaults: Callable[[], dict[str, str]] | None = None
 ) -> KeySetup:
     """Read the keymap file (``path``, else the default one when present).
 
     ``defaults`` gives binding ids with their default keys, to detect clashes
-    (called only when there is a file: it imports every screen).
+    (called only when there is a file; :func:`annotator.tui.app.default_keys`, which
+    imports every screen: the screens import this module, not the other way round).
     """
     explicit = path is not None
     file = path if path is not None else DEFAULT_PATH.expanduser()

@@ -23,8 +23,8 @@ from annotator.errors import UserError
 from annotator.models import FINAL, LabelValue
 from annotator.store import SampleFilter, Store
 from annotator.timing import FocusClock
-from annotator.tui.app import AnnotatorApp
-from annotator.tui.keymap import ACTIONS, KeySetup, Settings, default_keys, load_keys
+from annotator.tui.app import AnnotatorApp, default_keys
+from annotator.tui.keymap import ACTIONS, KeySetup, Settings, load_keys
 from annotator.tui.names import common_prefix, short_name
 from annotator.tui.screens.filter import FilterScreen
 from annotator.tui.screens.help import HelpScreen
