@@ -328,6 +328,29 @@ def test_saturation_curve_fits_its_canvas(
     assert fig is not None and problems(fig) == []
 
 
+def test_every_series_of_the_curve_is_inside_the_axes(tmp_path: Path) -> None:
+    """Raters who name categories but few subcategories: the categories line (the higher
+    one) must be drawn inside the axes, not cut off above them."""
+    pytest.importorskip("matplotlib")
+    from annotator.export.figures import RC, figures, require_matplotlib
+
+    with Store.open(tmp_path / "cats.db") as store:
+        for i in range(12):
+            store.upsert_sample(SampleIn(id=f"c{i:02d}", passed=False))
+            for who in ("alice", "bob"):
+                store.set_label(f"c{i:02d}", who, bug(1 + (i + (who == "bob")) % 9))
+        with require_matplotlib().rc_context(RC):
+            fig = figures(store, only=["saturation"], batch_size=4)["saturation"]
+    assert fig is not None
+    ax = fig.axes[0]
+    low, high = ax.get_ylim()
+    series = {line.get_label(): list(line.get_ydata()) for line in ax.get_lines()}
+    assert max(series["Categories used so far"]) == 9
+    assert max(series["Subcategories used so far"]) == 0
+    for values in series.values():
+        assert all(low <= v < high for v in values)
+
+
 def test_many_batches_name_every_nth(tmp_path: Path) -> None:
     """150 batches at column width: tick labels thinned until they fit, none clipped."""
     pytest.importorskip("matplotlib")

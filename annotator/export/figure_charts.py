@@ -366,7 +366,10 @@ def saturation_figure(data: FigureData, width: str = "column") -> Any | None:
     size = "" if rounds or batches is None else f" ({batches.size} samples each, labeling order)"
     ax.set_xlabel(("Round" if rounds else "Batch") + size)
     ax.set_ylabel("Count")
-    ax.set_ylim(0, max(max(r.conflicts, r.subcategories_so_far) for r in rows) * 1.1 or 1)
+    # Every series decides the top: raters who name few subcategories use more
+    # categories than subcategories, and a line above the axes would simply vanish.
+    top = max(max(r.conflicts, r.categories_so_far, r.subcategories_so_far) for r in rows)
+    ax.set_ylim(0, top * 1.1 or 1)
     ax.spines[["top", "right"]].set_visible(False)
     fit_ticks(fig, ax.yaxis)
     fit_legend(fig, 3)
