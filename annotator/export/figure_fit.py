@@ -210,11 +210,34 @@ def _inside(box: Any, outer: Any) -> bool:
     )
 
 
+def _data_outside(ax: Any) -> list[str]:
+    """Lines' points and bars' ends beyond the axes' limits (a series cut off or lost)."""
+    from matplotlib.patches import Rectangle
+
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    found = []
+    for line in ax.get_lines():
+        xs, ys = line.get_xdata(), line.get_ydata()
+        if any(not (x0 <= x <= x1) for x in xs) or any(not (y0 <= y <= y1) for y in ys):
+            found.append(f"data outside the axes: line {line.get_label()!r}")
+    for patch in ax.patches:
+        if isinstance(patch, Rectangle) and patch.get_visible():
+            bx0, by0 = patch.get_x(), patch.get_y()
+            bx1, by1 = bx0 + patch.get_width(), by0 + patch.get_height()
+            tolerance = 1e-9 * max(1.0, abs(y1 - y0), abs(x1 - x0))
+            if min(by0, by1) < y0 - tolerance or max(by0, by1) > y1 + tolerance:
+                found.append(f"data outside the axes: bar {patch.get_label()!r} at x {bx0:g}")
+            elif min(bx0, bx1) < x0 - tolerance or max(bx0, bx1) > x1 + tolerance:
+                found.append(f"data outside the axes: bar {patch.get_label()!r} at y {by0:g}")
+    return found
+
+
 def problems(fig: Any) -> list[str]:
-    """Every text outside the canvas and every overlapping pair, as sentences."""
+    """Every text outside the canvas, every overlapping pair and every line or bar
+    beyond its axes' limits, as sentences."""
     boxes = text_boxes(fig)
     canvas = fig.bbox
-    found = []
+    found = [problem for ax in fig.axes for problem in _data_outside(ax)]
     for artist, box in boxes:
         if not _inside(box, canvas):
             found.append(f"outside the canvas: {artist.get_text()!r} {box.bounds}")
