@@ -46,6 +46,15 @@ def merge(ctx: Context, others: tuple[Path, ...], as_json: bool, take_final: boo
             f" {s.labels_updated} updated, {s.labels_same} same, {s.labels_deleted} deleted;"
             f" {s.history_copied} history entries copied."
         )
+        tables = [
+            f"{table} {n['added']} new"
+            + (f", {n['updated']} updated" if n["updated"] else "")
+            + (f", {n['conflicts']} conflicts" if n["conflicts"] else "")
+            for table, n in s.study.items()
+            if n["added"] or n["updated"] or n["conflicts"]
+        ]
+        if tables:
+            echo(f"  study: {'; '.join(tables)}.")
         for conflict in s.conflicts:
             echo(f"  conflict: {conflict}")
 
