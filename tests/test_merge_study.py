@@ -29,7 +29,7 @@ from annotator.cli import cli
 from annotator.labeling import LabelSession
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
-from annotator.store.merge_study import STUDY_TABLES
+from annotator.store.merge_study_rows import STUDY_TABLES
 from annotator.store.training import TrainingStore
 
 ROUND = ["s00", "s01", "s02", "s03", "s04"]
@@ -37,7 +37,7 @@ ROUND = ["s00", "s01", "s02", "s03", "s04"]
 ALICE = {"s01": 1, "s02": 1, "s03": "pass", "s04": 2, "s05": 3, "s06": 1}
 BOB = {"s01": 1, "s02": 2, "s03": "pass", "s04": 3, "s05": 3, "s06": 2}
 # Their training answers (reference: t1 category 1, t2 pass).
-TRAINING = {"alice": {"t1": 1, "t2": 3}, "bob": {"t1": 2, "t2": "pass"}}
+TRAINING: dict[str, dict[str, Any]] = {"alice": {"t1": 1, "t2": 3}, "bob": {"t1": 2, "t2": "pass"}}
 
 
 def run(db: Path, *args: str) -> Result:
@@ -351,10 +351,10 @@ def test_a_view_named_like_a_study_table_is_refused(study: dict[str, Path], tmp_
 
 
 def _capped(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, int], None]:
-    from annotator.store import merge_study
+    from annotator.store import merge_study_rows
 
     def cap(table: str, rows: int) -> None:
-        monkeypatch.setitem(merge_study.MAX_STUDY_ROWS, table, rows)
+        monkeypatch.setitem(merge_study_rows.MAX_STUDY_ROWS, table, rows)
 
     return cap
 
