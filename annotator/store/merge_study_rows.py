@@ -244,6 +244,8 @@ class StudyReader:
             check_reference(GoldItem("", kind, category, sub, purpose, ""), self.other.taxonomy)
         except UserError as exc:
             raise self._bad(table, row, prefix + (exc.field or "category"), exc.reason) from None
+        if (kind == "bug") != (category is not None):  # gold's CHECK, before it fails an insert
+            raise self._bad(table, row, f"{prefix}category", "a bug has a category, a pass none")
         return kind, category, sub
 
     def _version(self, table: str, row: sqlite3.Row) -> str:
