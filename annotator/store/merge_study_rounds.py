@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .merge_rows import instant
-from .merge_study_rows import _REQUIRED, MAX_LABEL_VALUE, StudyReader, _spelled
+from .merge_rows import MAX_LABEL_VALUE, instant
+from .merge_study_rows import _REQUIRED, StudyReader, _spelled
 
 
 class RoundsMerge(StudyReader):
