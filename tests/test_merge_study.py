@@ -17,6 +17,7 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -370,3 +371,54 @@ def test_row_caps_refuse_before_reading(
     with Store.open(study["lead"]) as store, pytest.raises(Exception, match="more than the 3"):
         store.merge_database(study["bob"])
     assert state(study["lead"]) == before
+
+
+def test_a_study_we_lack_is_taken_with_its_ids_mapped(
+    study: dict[str, Path], tmp_path: Path
+) -> None:
+    """Into a database with the same samples, its own round over other samples, no plan and
+    no gold: their round is copied under id 2 (its assignments, discussions and reasons
+    follow), and the plan and gold set are taken."""
+    team = tmp_path / "team.db"
+    with Store.open(team) as store:
+        for i in range(10):
+            store.upsert_sample(SampleIn(id=f"s{i:02d}", passed=False, generated_code=f"x = {i}"))
+        for sid in ("t1", "t2"):
+            store.upsert_sample(SampleIn(id=sid, passed=False))
+        store.set_label("s09", "carol", value(1))
+    ok(team, "round", "new", "--size", "2", "--from", "id:s07,s08", "--name", "ours")
+    doc = json.loads(ok(team, "merge", str(study["bob"]), "--json"))[0]
+    assert doc["study"]["rounds"]["added"] == 1
+    assert doc["study"]["round_samples"]["added"] == 7
+    assert doc["study"]["round_assignments"]["added"] == 14
+    assert doc["study"]["retest_plan"]["added"] == 1
+    assert doc["study"]["gold"]["added"] == 2
+    rounds = json.loads(ok(team, "round", "list", "--json"))
+    assert [r["name"] for r in rounds] == ["ours", "round 1"]
+    mine = json.loads(_STAMP.sub("T", ok(team, "round", "discuss", "2", "--json")))
+    theirs = json.loads(_STAMP.sub("T", ok(study["bob"], "round", "discuss", "1", "--json")))
+    assert mine["conflicts"] == theirs["conflicts"]
+    changes = [c for conflict in mine["conflicts"] for c in conflict["changes"]]
+    assert [(c["annotator"], c["reason"]) for c in changes] == [("bob", "same root cause")]
+    assert json.loads(ok(team, "retest", "show", "--json"))["seed"] == 3
+
+
+def test_retest_answers_that_differ_keep_the_newest(study: dict[str, Path], tmp_path: Path) -> None:
+    lead = study["lead"]
+    ok(lead, "merge", str(study["alice"]))
+    other = tmp_path / "other.db"
+    shutil.copyfile(study["alice"], other)
+    conn = sqlite3.connect(other)
+    (sid,) = conn.execute("SELECT MIN(sample_id) FROM retest_answers").fetchone()
+    later = (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    conn.execute(
+        "UPDATE retest_answers SET category = 5, updated_at = ? WHERE sample_id = ?", (later, sid)
+    )
+    conn.commit()
+    conn.close()
+    doc = json.loads(ok(lead, "merge", str(other), "--json"))[0]
+    assert doc["study"]["retest_answers"]["updated"] == 1
+    assert any(c.startswith(f"retest_answers {sid} / alice") for c in doc["conflicts"])
+    with Store.open(lead) as store:
+        answer = store.retest_answer(sid, "alice")
+        assert answer is not None and answer.category == 5
