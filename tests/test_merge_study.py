@@ -296,6 +296,7 @@ HOSTILE: list[tuple[str, str, str]] = [
     ("retest_history", "UPDATE retest_history SET changed_at = 'never'", "changed_at"),
     ("rounds", f"UPDATE rounds SET name = '{BIG}'", "name"),
     ("rounds", "UPDATE rounds SET created_at = 12", "created_at"),
+    ("rounds", f"UPDATE rounds SET overlap = '{'o' * 20_000}'", "overlap"),
     ("rounds", "UPDATE rounds SET id = 'one'", "id"),
     (
         "round_samples",

@@ -32,6 +32,12 @@ def merge(ctx: Context, others: tuple[Path, ...], as_json: bool, take_final: boo
     (a bad or future-dated row in any of them fails the whole merge, changing
     nothing). Merging twice changes nothing; the other files are only read.
 
+    The study's method comes along: gold items, training answers, the retest plan,
+    retest answers and their history, rounds and their assignments, discussions and
+    negotiation reasons (a gold reference, a retest plan or a round that clashes with
+    this database's is reported as a conflict and this database's kept; the first
+    training answer counts).
+
     \b
     Example: annotator --db team.db merge alice.db bob.db
     """

@@ -101,7 +101,7 @@ class _StudyMerge(RoundsMerge):
             purpose = self._text(t, row, "purpose")
             assert purpose is not None
             kind, category, sub = self._reference(t, row, "", purpose)
-            source = self._text(t, row, "source")
+            source = self._text(t, row, "source", cap=MAX_LABEL_VALUE)
             version = self._version(t, row)
             created, updated = self._time(t, row, "created_at"), self._time(t, row, "updated_at")
             mine = self.conn.execute(

@@ -32,7 +32,7 @@ class RoundsMerge(StudyReader):
                 raise self._bad(t, row, "id", f"a second round {rid}")
             name = self._text(t, row, "name")
             seed = self._int(t, row, "seed", null=True)
-            query = self._text(t, row, "query", null=True)
+            query = self._text(t, row, "query", null=True, cap=MAX_LABEL_VALUE)
             overlap = self._text(t, row, "overlap")
             assert name is not None and overlap is not None
             theirs[rid] = (name, self._time(t, row, "created_at"), seed, query, overlap)

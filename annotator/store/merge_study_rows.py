@@ -35,8 +35,10 @@ MAX_STUDY_ROWS = {
     "negotiation_reasons": 600_000,
 }
 """Rows the other database may have per study table (the label caps of a merge)."""
-MAX_NAME = 1_000
-"""Characters of a round's name, overlap, query; a gold item's purpose or source."""
+MAX_NAME = 10_000
+"""Characters of a round's name and overlap, a gold item's purpose, a reference's kind and
+subcategory (a round's query, a gold source and a reason may hold up to 1 MiB, SQLite's limit
+for the read)."""
 
 _REQUIRED = {
     "gold": {"sample_id", "purpose", "kind", "category", "subcategory", "source",
