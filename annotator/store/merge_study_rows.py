@@ -75,6 +75,9 @@ class StudyReader:
         self.round_map: dict[int, int | None] = {}
         """Their round id -> ours (None: a conflicting round, not copied)."""
         self.their_rounds: set[int] = set()
+        self.sample_ids: set[str] | None = None
+        """Our sample ids (theirs merged), read once: a point query per row was a third
+        of the study merge's SQLite calls."""
 
     # -- structure -------------------------------------------------------------
     def tables(self) -> set[str]:
@@ -216,7 +219,9 @@ class StudyReader:
     def _sample(self, table: str, row: sqlite3.Row) -> str:
         sid = self._text(table, row, "sample_id", cap=MAX_LABEL_VALUE)
         assert sid is not None
-        if not self.conn.execute("SELECT 1 FROM samples WHERE id = ?", (sid,)).fetchone():
+        if self.sample_ids is None:
+            self.sample_ids = {str(r[0]) for r in self.conn.execute("SELECT id FROM samples")}
+        if sid not in self.sample_ids:
             raise self._bad(table, row, "sample_id", f"sample {sid!r}, which neither has")
         return sid
 
