@@ -176,6 +176,9 @@ def test_the_usual_flow_merges_every_study_figure(study: dict[str, Path]) -> Non
     merged, single = figures(lead), figures(study["single"])
     assert merged == single
     # And the figures are the ones the work gives, not empty ones.
+    # By hand: agreed s01, s03, s05 at first, and s00 after bob's negotiation.
+    agreement = merged["agreement"]
+    assert (agreement["percent"], agreement["initial"]["percent"]) == (4 / 7, 3 / 7)
     retest = {a["annotator"]: a for a in merged["retest"]["annotators"]}
     assert (retest["alice"]["n"], retest["bob"]["n"]) == (5, 5)
     # Each second answer is paired with its first (its label_history id mapped by content).
