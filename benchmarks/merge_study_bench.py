@@ -2,10 +2,10 @@
 
 Usage: python benchmarks/merge_study_bench.py [--samples 20000] [--annotators 3] [--keep DIR]
 
-Builds ``theirs.db`` with N samples, each a gold training item, and for each of
-``--annotators`` annotators a training answer, a discussion and a retest answer (with
-the history entry its trigger writes) per sample: N + 4 x K x N study rows, merged row by
-row by :mod:`annotator.store.merge_study`. Then it times ``annotator --db ours.db merge
+Builds ``theirs.db`` with N samples, each a gold training item and all in one round, and
+for each of ``--annotators`` annotators an assignment, a training answer, a discussion and
+a retest answer (with the history entry its trigger writes) per sample: 2 N + 5 K N + 1
+study rows, merged row by row by :mod:`annotator.store.merge_study`. Then it times ``annotator --db ours.db merge
 theirs.db`` into a new database in its own process (wall, CPU, peak RSS), as
 ``merge_bench.py`` does for samples and labels.
 """
@@ -43,7 +43,12 @@ def build(theirs: Path, samples: int, annotators: int) -> None:
         "INSERT INTO gold VALUES (?, 'training', 'bug', 1, NULL, 'import:x', '1.0', ?, ?)",
         [(s, STAMP, STAMP) for s in ids],
     )
+    conn.execute("INSERT INTO rounds VALUES (1, 'round 1', 7, NULL, 'all', ?)", (STAMP,))
+    conn.executemany(
+        "INSERT INTO round_samples VALUES (?, 1, ?)", [(s, i) for i, s in enumerate(ids)]
+    )
     for who in names:
+        conn.executemany("INSERT INTO round_assignments VALUES (?, ?, 1)", [(s, who) for s in ids])
         conn.executemany(
             "INSERT INTO training_answers VALUES (?, ?, 'bug', 2, NULL, 'bug', 1, NULL, '1.0', ?)",
             [(s, who, STAMP) for s in ids],
@@ -74,7 +79,7 @@ def main() -> int:
         build(theirs, args.samples, args.annotators)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{ours}{suffix}").unlink(missing_ok=True)
-    rows = args.samples * (1 + 4 * args.annotators)
+    rows = args.samples * (2 + 5 * args.annotators) + 1
     code, line, wall, cpu, peak = timed_merge(ours, theirs)
     print(f"study rows {rows}; load {os.getloadavg()[0]:.1f}")
     print(f"exit {code}  wall {wall:.1f} s  cpu {cpu:.1f} s  peak {peak:.0f} MB  {line}")
