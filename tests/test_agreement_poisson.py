@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from annotator.agreement import weighted
-from annotator.agreement.report import poisson_bootstrap_ci
+from annotator.agreement.blocks import poisson_bootstrap_ci
 
 
 def test_poisson_interval_of_percent_agreement_matches_the_normal_interval() -> None:

@@ -129,6 +129,8 @@ def test_heatmap_needs_two_models(study: Path, one_model: Path, tmp_path: Path) 
         "confusion_page.png",
         "pass_at_1_by_stage_column.png",
         "pass_at_1_by_stage_page.png",
+        "saturation_column.png",
+        "saturation_page.png",
     ]
 
 
@@ -157,6 +159,7 @@ def test_pdf_embeds_truetype_fonts(study: Path, tmp_path: Path) -> None:
         "category_model_heatmap_column.pdf",
         "confusion_column.pdf",
         "pass_at_1_by_stage_column.pdf",
+        "saturation_column.pdf",
     ]
     for pdf in pdfs:
         data = pdf.read_bytes()

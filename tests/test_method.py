@@ -410,7 +410,7 @@ def test_retest_is_that_of_agreement_retest(study: tuple[Path, Path]) -> None:
     assert (alice["n"], alice["percent"], len(alice["flips"])) == (4, 0.75, 1)  # by hand
     kappa, (lo, hi) = alice["cohen_kappa"], alice["ci"]
     want = (
-        f"alice 4 samples, agreement 75.0%, Cohen's κ {kappa:.3f} \\[{lo:.3f}, {hi:.3f}\\], 1 flips"
+        f"alice 4 samples, agreement 75.0%, Cohen's κ {kappa:.3f} \\[{lo:.3f}, {hi:.3f}\\], 1 flip"
     )
     assert want in method
     assert "bob 1 samples, agreement 100.0%" in method

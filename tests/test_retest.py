@@ -346,6 +346,16 @@ def test_answered_reshows_still_count_as_decided_since_and_are_not_shown_again(
         assert store.retest_due("alice") == {"s01"}
 
 
+def test_a_discussed_sample_is_never_reshown(db: Path) -> None:
+    """Once A has seen the disagreement on a sample, a second answer would not be A vs A."""
+    run(db, "retest", "set", "1", "--after", "3")
+    with Store.open(db) as store:
+        assert store.retest_due("alice") == {"s01", "s02", "s03"}
+        store.record_shown([("s02", "alice")], None)
+        assert store.retest_due("alice") == {"s01", "s03"}
+        assert store.retest_due("bob") == frozenset()
+
+
 def test_a_reshow_in_an_open_round_is_a_round_sample_to_do(db: Path) -> None:
     run(db, "retest", "set", "1", "--after", "3")
     run(db, "round", "new", "--from", "id:s02,s05,s07", "--size", "3", "--annotators", "alice")

@@ -91,18 +91,6 @@ def test_seeded_draw_is_reproducible(db: Path, tmp_path: Path) -> None:
     assert sorted(second + drawn_ids(first)) == [f"s{i:02d}" for i in range(20)]
 
 
-def test_gold_training_items_are_never_drawn(db: Path, tmp_path: Path) -> None:
-    """Trainees see a training item's reference label: it must not enter a blind round.
-    Check items (hidden gold, no feedback) may."""
-    gold = tmp_path / "gold.csv"
-    gold.write_text("id,category,subcategory,purpose\ns03,1,,training\ns04,2,,check\n")
-    ok(db, "gold", "import", str(gold))
-    drawn = drawn_ids(ok(db, "round", "new", "--size", "19", "--seed", "1"))
-    assert "s03" not in drawn and "s04" in drawn and len(drawn) == 19
-    result = run(db, "round", "new", "--size", "1")
-    assert result.exit_code == 1 and "0 samples to label" in result.output
-
-
 def test_overlap_k_shares_k_and_splits_the_rest_evenly(db: Path) -> None:
     out = ok(db, "round", "new", "--size", "9", "--overlap", "3", "--seed", "5")
     assert "Assigned: 3 to every annotator; samples each: alice 6, bob 6." in out
@@ -120,6 +108,23 @@ def test_from_query_draws_matches_in_import_order(db: Path) -> None:
     assert "by the filter 'model:gpt'" in out
     listed = json.loads(ok(db, "round", "list", "--json"))[0]
     assert listed["seed"] is None and listed["query"] == "model:gpt"
+
+
+def test_training_items_are_never_drawn(db: Path, tmp_path: Path) -> None:
+    """A trainee has seen a training item's reference: it stays out of every round (a
+    check item is an ordinary sample and is drawn)."""
+    gold = tmp_path / "gold.csv"
+    gold.write_text(
+        "id,category,subcategory,purpose\ns01,1,,training\ns02,2,,training\ns03,1,,check\n",
+        encoding="utf-8",
+    )
+    ok(db, "gold", "import", str(gold))
+    result = run(db, "round", "new", "--size", "19")
+    assert result.exit_code == 1 and "more than the 18 samples to label" in result.output
+    drawn = drawn_ids(ok(db, "round", "new", "--size", "18", "--seed", "4"))
+    assert sorted(drawn) == sorted(f"s{i:02d}" for i in range(20) if i not in (1, 2))
+    by_filter = run(db, "round", "new", "--size", "1", "--from", "id:s01")
+    assert by_filter.exit_code == 1 and "--size 1 is more than the 0 samples" in by_filter.output
 
 
 @pytest.mark.parametrize(

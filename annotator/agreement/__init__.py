@@ -47,6 +47,7 @@ Choices:
 
 from __future__ import annotations
 
+from .blocks import jsonable, label_text, stats_block
 from .ratings import (
     LEVELS,
     PASS,
@@ -57,7 +58,7 @@ from .ratings import (
     load_ratings,
     resolve_annotators,
 )
-from .report import agreement_report, jsonable, label_text, stats_block
+from .report import agreement_report
 from .retest import Flip, SelfAgreement, retest_agreement
 
 __all__ = [

@@ -24,8 +24,8 @@ from typing import Any
 from ..errors import UserError
 from ..stats import Stat, cohen_kappa_pair, percent_agreement, with_bootstrap_ci
 from ..store import RetestPair, Store
+from .blocks import label_text
 from .ratings import label_value
-from .report import label_text
 
 RETEST_LEVELS = ("category", "subcategory")
 FIRST, SECOND = "first", "second"

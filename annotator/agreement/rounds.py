@@ -1,7 +1,7 @@
 """Initial versus negotiated agreement, overall and per round.
 
 Contract: :func:`negotiation_blocks` adds to an agreement report (see
-``annotator.agreement``) the statistics of :func:`~annotator.agreement.report.stats_block`
+``annotator.agreement``) the statistics of :func:`~annotator.agreement.blocks.stats_block`
 computed on the raters' *initial* labels (each label's first decided value, from
 the label history: what they answered before any discussion) beside the main
 block, which is always on the current labels (after negotiation, the final
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..store import Store
+from .blocks import stats_block
 from .ratings import ac1_categories, load_ratings, without_pass
-from .report import stats_block
 
 
 def block(

@@ -217,7 +217,7 @@ def retest_facts(inputs: MethodInputs) -> list[Fact]:
         return [Fact("Test-retest", "test-retest (no second answer yet)", None, "")]
     value = "; ".join(
         f"{s.annotator} {s.n} samples, agreement {pct(s.percent)},"
-        f" Cohen's κ {num(s.kappa.value, s.kappa.ci)}, {len(s.flips)} flips"
+        f" Cohen's κ {num(s.kappa.value, s.kappa.ci)}, {len(s.flips)} flip{'' if len(s.flips) == 1 else 's'}"
         for s in found
     )
     return [

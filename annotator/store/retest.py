@@ -13,7 +13,9 @@ m010_retest), so that every annotator's sitting, in any process, uses the same p
   decided since A last wrote that label, or ``days`` days since then. A label written
   at or after ``before`` (the start of the current sitting) is never due: a sample is
   not re-shown in the sitting that labeled it (which also keeps that sitting's undo, made
-  on the ``labels`` table, away from a re-shown sample).
+  on the ``labels`` table, away from a re-shown sample). A sample whose disagreement was
+  shown to A (``discussions``: ``round discuss``, the review screen) is never due: A has
+  seen the other raters' answers, so a second answer would not measure A against A.
 - A second answer lives in ``retest_answers`` (its history in ``retest_history``), written
   by :meth:`RetestQueries.put_retest_answer` in its own committed transaction; it never
   writes ``labels`` or ``label_history``, so no study count reads it. It records
@@ -105,6 +107,8 @@ class RetestQueries:
         rows = self._db.conn.execute(
             "SELECT l.sample_id, l.updated_at, EXISTS (SELECT 1 FROM retest_answers r"
             "  WHERE r.sample_id = l.sample_id AND r.annotator = l.annotator)"
+            " OR EXISTS (SELECT 1 FROM discussions d"
+            "  WHERE d.sample_id = l.sample_id AND d.annotator = l.annotator)"
             f" FROM labels l WHERE l.annotator = ? AND {decided('l.kind')}"
             " ORDER BY l.updated_at DESC",
             (annotator,),
@@ -116,10 +120,10 @@ class RetestQueries:
         due: set[str] = set()
         newer = 0  # decided labels strictly newer than this one
         previous: str | None = None
-        for index, (sample_id, updated_at, answered) in enumerate(rows):
+        for index, (sample_id, updated_at, answered_or_discussed) in enumerate(rows):
             if updated_at != previous:
                 newer, previous = index, updated_at
-            if answered or (before is not None and updated_at >= before):
+            if answered_or_discussed or (before is not None and updated_at >= before):
                 continue
             old_enough = newer >= plan.after or (oldest is not None and updated_at <= oldest)
             if old_enough and picked(plan.seed, annotator, sample_id, plan.share):
