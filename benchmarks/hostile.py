@@ -571,6 +571,36 @@ def merge_23(tally: Tally, work: Path) -> None:
             tally.add("merge files (23)", "data changed", "good + bad file: half merged")
 
 
+def merge_study_27(tally: Tally, work: Path) -> None:
+    """Issue 27's tables in the merge: a hostile row in each study table (builders and cases in
+    tests/test_merge_study.py); ``data changed`` also covers the study tables."""
+    from test_merge_study import HOSTILE, bobs_work, lead_database, state
+    from test_merge_untrusted import _loosen
+
+    base = work / "m27"
+    base.mkdir()
+    lead = lead_database(base / "lead.db")
+    bob = base / "bob.db"
+    shutil.copyfile(lead, bob)
+    bobs_work(bob)
+    for index, (table, sql, _field) in enumerate(HOSTILE):
+        folder = base / f"case{index}"
+        (folder / "theirs").mkdir(parents=True)
+        db, bad = folder / "mine.db", folder / "theirs" / "bad.db"
+        shutil.copyfile(lead, db)
+        shutil.copyfile(bob, bad)
+        _loosen(bad, table)
+        conn = sqlite3.connect(bad)
+        conn.execute(sql)
+        conn.commit()
+        conn.close()
+        before = state(db)
+        name = f"{table}: {sql[:50]}"
+        _run_23(tally, "merge study (27)", name, db, ["merge", str(bad)], True, bad.parent)
+        if state(db) != before:
+            tally.add("merge study (27)", "data changed", name)
+
+
 def read_commands_23(tally: Tally, work: Path) -> None:
     """Item 9: a read command on another program's SQLite file changes nothing."""
     for args in (["status"], ["export", "counts"], ["agreement"]):
@@ -609,6 +639,7 @@ def blind_23(tally: Tally, work: Path) -> None:
 
 def issue_23(tally: Tally, work: Path) -> dict[str, float]:
     merge_23(tally, work)
+    merge_study_27(tally, work)
     read_commands_23(tally, work)
     blind_23(tally, work)
     figures = {}

@@ -32,6 +32,12 @@ def merge(ctx: Context, others: tuple[Path, ...], as_json: bool, take_final: boo
     (a bad or future-dated row in any of them fails the whole merge, changing
     nothing). Merging twice changes nothing; the other files are only read.
 
+    The study's method comes along: gold items, training answers, the retest plan,
+    retest answers and their history, rounds and their assignments, discussions and
+    negotiation reasons (a gold reference, a retest plan or a round that clashes with
+    this database's is reported as a conflict and this database's kept; the first
+    training answer counts).
+
     \b
     Example: annotator --db team.db merge alice.db bob.db
     """
@@ -46,6 +52,15 @@ def merge(ctx: Context, others: tuple[Path, ...], as_json: bool, take_final: boo
             f" {s.labels_updated} updated, {s.labels_same} same, {s.labels_deleted} deleted;"
             f" {s.history_copied} history entries copied."
         )
+        tables = [
+            f"{table} {n['added']} new"
+            + (f", {n['updated']} updated" if n["updated"] else "")
+            + (f", {n['conflicts']} conflicts" if n["conflicts"] else "")
+            for table, n in s.study.items()
+            if n["added"] or n["updated"] or n["conflicts"]
+        ]
+        if tables:
+            echo(f"  study: {'; '.join(tables)}.")
         for conflict in s.conflicts:
             echo(f"  conflict: {conflict}")
 

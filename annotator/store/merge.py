@@ -24,7 +24,10 @@ sample, or one label with its history, at a time.
   own operation (insert/update/delete) and time; our history triggers are off
   for the merge's writes of labels that come with their history there (and on
   for those that come without), so the history reads as it happened. Merging
-  the same file twice adds nothing.
+  the same file twice adds nothing;
+- the study's method tables (gold, training answers, the retest plan, retest
+  answers and their history, rounds, discussions, negotiation reasons) are
+  merged after the labels by :mod:`.merge_study`, under the same rules.
 
 Speed: each file is attached to our connection read-only and immutable
 before the transaction begins (:mod:`.merge_plain`); its samples equal to ours
@@ -85,6 +88,8 @@ class MergeSummary:
     labels_deleted: int = 0
     history_copied: int = 0
     conflicts: list[str] = field(default_factory=list)
+    study: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per study table (:mod:`.merge_study`): rows added, updated, the same, conflicts."""
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -180,6 +185,12 @@ def _merge_all(
                     summary.history_copied += counts["history_copied"]
                 for groups in _batches(other.label_groups(rest), _group_size):
                     _merge_labels(conn, groups, summary, take_final, ensured, triggers)
+            # After the label history: reasons and retest answers point at its entries.
+            from .merge_study import merge_study_tables  # it imports this module
+
+            study = merge_study_tables(conn, other)
+            summary.study = study["counts"]
+            summary.conflicts.extend(study["conflicts"])
         summaries.append(summary)
     return summaries
 
