@@ -21,21 +21,36 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .store.blind import BLIND_STATUSES, BlindnessError, BlindStore
+from .store.blind import BLIND_STATUSES, BlindnessError, BlindStore, Sitting
 
 if TYPE_CHECKING:
     from .export.counts import CountTable
     from .models import Suggestion
+    from .store import Store
+    from .suggest.rules import RuleSet
 
 __all__ = ["BLIND_STATUSES", "BlindView", "BlindnessError"]
 
 
 class BlindView(BlindStore):
-    """Annotator ``annotator``'s labeling view of ``store`` (never closes it)."""
+    """Annotator ``annotator``'s labeling view of ``store`` (never closes it); ``rules``:
+    the suggestions' rule table when the annotator chose one (``annotator label --rules``),
+    else the taxonomy's."""
+
+    def __init__(
+        self,
+        store: Store,
+        annotator: str,
+        sitting: Sitting | None = None,
+        *,
+        rules: RuleSet | None = None,
+    ) -> None:
+        super().__init__(store, annotator, sitting)
+        self.rules = rules
 
     def reopen(self) -> BlindView:
         """The same view over a second connection (for a worker thread)."""
-        return BlindView(self._store.reopen(), self.annotator, self._sitting)
+        return BlindView(self._store.reopen(), self.annotator, self._sitting, rules=self.rules)
 
     def count_table(self) -> CountTable:
         """This annotator's own occurrence counts (the only source blind labeling has)."""
@@ -51,7 +66,12 @@ class BlindView(BlindStore):
 
         return list(
             engine.suggestions_for(
-                self._store, sample_id, top=top, annotator=self.annotator, hidden=self.hidden()
+                self._store,
+                sample_id,
+                top=top,
+                annotator=self.annotator,
+                hidden=self.hidden(),
+                rules=self.rules,
             )
         )
 
@@ -59,13 +79,13 @@ class BlindView(BlindStore):
         """What the panel says before the suggestions (this annotator's labels only)."""
         from .suggest import engine
 
-        return engine.suggestion_note(self._store, self.annotator, self.hidden())
+        return engine.suggestion_note(self._store, self.annotator, self.hidden(), self.rules)
 
     def cluster(self, sample_id: str) -> tuple[str, list[str], list[str]]:
         """(signature, members, members other than ``sample_id`` this annotator has not labeled)."""
         from .suggest import engine
 
-        signature, members = engine.engine_for(self._store).cluster_of(sample_id)
+        signature, members = engine.engine_for(self._store, self.rules).cluster_of(sample_id)
         labeled = self.labeled_among(members)
         unlabeled = [sid for sid in members if sid != sample_id and sid not in labeled]
         return signature, members, unlabeled

@@ -163,7 +163,12 @@ def test_label_accepts_rules_like_evaluate(tmp_path: Path, monkeypatch: pytest.M
     from annotator.suggest import engine
     from annotator.tui.app import AnnotatorApp
 
-    monkeypatch.setattr(AnnotatorApp, "run", lambda self: None)
+    given: list[str | None] = []
+    monkeypatch.setattr(
+        AnnotatorApp,
+        "run",
+        lambda self: given.append(rules.version if (rules := self.session.view.rules) else None),
+    )
     db = imported(tmp_path)
     rules = tmp_path / "mine.yaml"
     rules.write_text(
@@ -173,8 +178,11 @@ def test_label_accepts_rules_like_evaluate(tmp_path: Path, monkeypatch: pytest.M
     )
     result = run("--db", str(db), "label", "--annotator", "a", "--rules", str(rules))
     assert result.exit_code == 0, result.output
+    # The table reaches the labeling view as an argument, not through process state:
+    # the file's default engine keeps the taxonomy's table.
+    assert given == ["mine-1"]
     with Store.open(db) as store:
-        assert engine.engine_for(store).rules.version == "mine-1"
+        assert engine.engine_for(store).rules.version != "mine-1"
     engine._ENGINES.clear()
 
 

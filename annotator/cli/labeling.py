@@ -49,14 +49,13 @@ def run_ui(
     """Run the labeling (or review, or ``training``) app until the user quits; ``rules``: a
     rule table of one's own for the suggestions (like ``evaluate --rules``); ``notice``: a
     line the app says when it starts."""
+    table = None
     if rules is not None:
         from ..cli.suggesting import warn_skipped_rules
-        from ..suggest import engine
         from ..suggest.rules import load_rules
 
         table = load_rules(store.taxonomy, rules)
         warn_skipped_rules(table)
-        engine.use_rules(store, table)
     from ..blind import BlindView
     from ..tui.app import AnnotatorApp, default_keys
     from ..tui.keymap import load_keys
@@ -65,7 +64,7 @@ def run_ui(
     setup = load_keys(keys, default_keys)
 
     # Read before the app starts, so that the first frame shows a sample.
-    preload = None if review or training else first_page(BlindView(store, annotator))
+    preload = None if review or training else first_page(BlindView(store, annotator, rules=table))
 
     AnnotatorApp(
         store,
@@ -77,6 +76,7 @@ def run_ui(
         keys=setup,
         training=training,
         notice=notice,
+        rules=table,
     ).run()
 
 

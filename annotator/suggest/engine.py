@@ -254,36 +254,32 @@ class Engine:
             return fingerprint, members
 
 
-_ENGINES: dict[str, Engine] = {}
+_ENGINES: dict[tuple[str, str | None], Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
-def engine_for(store: Store) -> Engine:
-    """One engine per database file in this process (with the taxonomy's rule table)."""
-    key = str(Path(store.path).resolve())
+def engine_for(store: Store, rules: RuleSet | None = None) -> Engine:
+    """One engine per database file and rule table in this process (a cache: its facts,
+    model and process pool). ``rules``: a table of one's own (``--rules``), passed by the
+    caller that loaded it; None: the taxonomy's table."""
+    key = (str(Path(store.path).resolve()), rules.digest if rules is not None else None)
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
-            engine = _ENGINES[key] = Engine(store)
-        return engine
-
-
-def use_rules(store: Store, rules: RuleSet) -> Engine:
-    """Make ``rules`` the rule table of ``store``'s file in this process
-    (``annotator label --rules``): :func:`engine_for` returns this engine."""
-    key = str(Path(store.path).resolve())
-    with _ENGINES_LOCK:
-        engine = _ENGINES[key] = Engine(store, rules)
+            engine = _ENGINES[key] = Engine(store, rules)
         return engine
 
 
 def suggestion_note(
-    store: Store, annotator: str | None = None, hidden: frozenset[str] = frozenset()
+    store: Store,
+    annotator: str | None = None,
+    hidden: frozenset[str] = frozenset(),
+    rules: RuleSet | None = None,
 ) -> str:
     """What the suggestion panel says before the suggestions (:meth:`Model.note`):
     for a taxonomy the shipped rules were not written for, that suggestions
     come only from the visible labels, and whether they are enough for a confidence."""
-    engine = engine_for(store)
+    engine = engine_for(store, rules)
     if not engine.rules.foreign:
         return ""
     return engine.model(annotator, hidden).note()
@@ -295,8 +291,9 @@ def suggestions_for(
     top: int = 5,
     annotator: str | None = None,
     hidden: frozenset[str] = frozenset(),
+    rules: RuleSet | None = None,
 ) -> list[Suggestion]:
     """Ranked suggestions for a sample (best first); with ``annotator``, blind:
     only that annotator's own labels (and the rule table's prior) vote, and
     those on ``hidden`` samples neither vote nor calibrate."""
-    return engine_for(store).suggest(sample_id, top, annotator, hidden)
+    return engine_for(store, rules).suggest(sample_id, top, annotator, hidden)

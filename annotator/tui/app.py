@@ -43,6 +43,7 @@ from .render import visible
 from .screens.label import LabelScreen
 
 if TYPE_CHECKING:
+    from ..suggest.rules import RuleSet
     from .screens.review import ReviewScreen
 
 
@@ -68,6 +69,7 @@ class AnnotatorApp(App[None]):
         keys: KeySetup | None = None,
         training: bool = False,
         notice: str | None = None,
+        rules: RuleSet | None = None,
     ) -> None:
         super().__init__()
         self.keys = keys or KeySetup()
@@ -79,7 +81,7 @@ class AnnotatorApp(App[None]):
         self.blind_share = blind_share
         self.review = review
         self.with_final = with_final
-        self.session = LabelSession(BlindView(store, annotator))
+        self.session = LabelSession(BlindView(store, annotator, rules=rules))
         self.training = training
         """Open the training screen (gold training items, with feedback) instead."""
         self.notice = notice
