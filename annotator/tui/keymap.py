@@ -23,7 +23,9 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from pydantic import BaseModel, ConfigDict, ValidationError
 from textual.binding import Binding
 
 from ..errors import UserError
@@ -59,8 +61,6 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 """Every binding id a keymap may set, and the screens it belongs to."""
 
-SETTINGS = {"advance": bool}
-
 _KEY = re.compile(r"^(?:(?:ctrl|shift|alt|meta)\+)*(?:[a-z][a-z0-9_]*|[!-~])$")
 
 
@@ -73,10 +73,34 @@ def view_bindings() -> list[Binding]:
     ]
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseModel):
+    """The labeling settings a keymap file may set (top-level ``name = true|false``)."""
+
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
+
     advance: bool = False
     """Show the next sample once a category (and its subcategory) is chosen."""
+
+
+class KeymapFile(Settings):
+    """The whole file, typed: the settings, and ``[keys]`` (binding id -> keys). Which
+    ids exist, the key names and clashes are checked after (:func:`load_keys`)."""
+
+    keys: dict[str, str] = {}
+
+
+def _error_of(error: Any) -> tuple[str, str]:
+    """(field, why) of one pydantic error on the file, in the file's own words."""
+    loc = [str(part) for part in error["loc"]]
+    name = loc[-1] if loc[0] == "keys" and len(loc) > 1 else loc[0]
+    if error["type"] == "extra_forbidden":
+        known = ", ".join(Settings.model_fields)
+        return name, f"unknown setting (known: {known}, [keys])"
+    if loc == ["keys"]:
+        return name, "must be a table ([keys])"
+    if loc[0] == "keys":
+        return name, 'must be a key or comma-separated keys, e.g. "j" or "j,down"'
+    return name, "must be true or false"
 
 
 @dataclass(frozen=True)
@@ -118,29 +142,23 @@ def load_keys(
     def fail(name: str, why: str) -> UserError:
         return UserError(f"{file}:{_line_of(text, name)}: {name}: {why}")
 
-    keys = data.pop("keys", {})
-    if not isinstance(keys, dict):
-        raise fail("keys", "must be a table ([keys])")
-    settings: dict[str, bool] = {}
-    for name, value in data.items():
-        if name not in SETTINGS:
-            raise fail(name, f"unknown setting (known: {', '.join(SETTINGS)}, [keys])")
-        if not isinstance(value, SETTINGS[name]):
-            raise fail(name, "must be true or false")
-        settings[name] = value
+    try:
+        typed = KeymapFile.model_validate(data)
+    except ValidationError as exc:
+        raise fail(*_error_of(exc.errors()[0])) from None
     keymap: dict[str, str] = {}
-    for action, value in keys.items():
+    for action, value in typed.keys.items():
         if action not in ACTIONS:
             raise fail(action, f"unknown action (known: {', '.join(sorted(ACTIONS))})")
-        if not isinstance(value, str) or not value.strip():
-            raise fail(action, 'must be a key or comma-separated keys, e.g. "j" or "j,down"')
         parts = [part.strip() for part in value.split(",")]
+        if not value.strip():
+            raise fail(action, 'must be a key or comma-separated keys, e.g. "j" or "j,down"')
         for part in parts:
             if not _KEY.match(part):
                 raise fail(action, f"'{part}' is not a key name (e.g. j, J, ctrl+n, f5, slash)")
         keymap[action] = ",".join(parts)
     _check_clashes(keymap, defaults() if defaults else {}, fail)
-    return KeySetup(keymap, Settings(**settings), file)
+    return KeySetup(keymap, Settings(advance=typed.advance), file)
 
 
 def _check_clashes(

@@ -260,6 +260,9 @@ def DEFAULT_EXISTS() -> bool:  # noqa: N802 - a user's own file may exist
         ("advance = 'yes'\n", "keys.toml:1: advance: must be true or false"),
         ("speed = 1\n", "keys.toml:1: speed: unknown setting"),
         ("[keys\n", "keys.toml: not valid TOML"),
+        ("[keys]\nnext = 3\n", "keys.toml:2: next: must be a key"),
+        ("[keys]\nnext = ['j']\n", "keys.toml:2: next: must be a key"),
+        ("keys = 1\n", "keys.toml:1: keys: must be a table ([keys])"),
     ],
 )
 def test_keymap_invalid(tmp_path: Path, text: str, message: str) -> None:
