@@ -3,8 +3,8 @@
 ``lint-imports`` (run by tests/test_contracts.py) keeps the layers; these tests keep
 what it does not see:
 
-- no import circle among the modules of ``failures/``, ``codeview/``, ``sheet/`` and
-  ``suggest/``,
+- no import circle among the modules of ``failures/``, ``codeview/``, ``sheet/``,
+  ``suggest/``, ``agreement/``, ``store/`` and ``tui/``,
   imports inside functions and for type checking included (a circle hidden in a
   function is still one: ``testoutput`` <-> ``junitoutput`` once was);
 - no module of those packages imports another module's private name (``_EXC`` once
@@ -27,7 +27,7 @@ from annotator.sheet import reader as sheet_reader
 
 PACKAGE = Path(annotator.__file__).resolve().parent
 NEW_PACKAGES = ("failures", "codeview", "sheet")
-CIRCLE_FREE = (*NEW_PACKAGES, "suggest")
+CIRCLE_FREE = (*NEW_PACKAGES, "suggest", "agreement", "store", "tui")
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +64,19 @@ def test_no_import_circle_inside_the_package(graph: grimp.ImportGraph, package: 
     assert _circle(graph, package) == []
 
 
-def test_the_circle_finder_finds_a_circle(graph: grimp.ImportGraph) -> None:
-    # The TUI keeps one (keymap <-> the screens it binds): the finder must see it.
-    assert _circle(graph, "tui")
+def test_the_circle_finder_finds_a_circle() -> None:
+    # The package has none left, so the finder is shown one of its own: the TUI's old
+    # keymap -> label screen -> keymap.
+    made = grimp.ImportGraph()
+    for importer, imported in [
+        ("annotator.tui.keymap", "annotator.tui.screens.label"),
+        ("annotator.tui.screens.label", "annotator.tui.screens.label_keys"),
+        ("annotator.tui.screens.label_keys", "annotator.tui.keymap"),
+        ("annotator.tui.app", "annotator.tui.keymap"),
+    ]:
+        made.add_import(importer=importer, imported=imported)
+    circle = _circle(made, "tui")
+    assert circle[0] == circle[-1] and len(circle) == 4
 
 
 @pytest.mark.parametrize("package", NEW_PACKAGES)

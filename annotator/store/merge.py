@@ -62,19 +62,12 @@ from .connection import bulk_mode, write_transaction
 from .labels import ensure_annotator
 from .merge_plain import attach, copy_plain_labels, detach, same_samples
 from .merge_rows import Key, check_file, instant, open_other, readable_source
+from .merge_study import merge_study_tables
+from .merge_values import DECISION_AT, LABEL_COLUMNS, UPDATED_AT, raw_text, stored_values
 from .samples import insert_new_samples
 from .taxonomy_binding import ensure_bound
 
 FINAL = "final"
-
-_LABEL_COLUMNS = (
-    "kind", "category", "subcategory", "subcategory_inferred", "category2", "subcategory2",
-    "subcategory2_inferred", "note", "note2", "flag", "suggestions_shown", "taxonomy_version",
-    "source", "written_by", "raw", "revision", "created_at", "updated_at",
-)  # fmt: skip
-_DECISION = (
-    "kind", "category", "subcategory", "category2", "subcategory2", "note", "note2", "flag",
-)  # fmt: skip
 
 
 @dataclass
@@ -186,8 +179,6 @@ def _merge_all(
                 for groups in _batches(other.label_groups(rest), _group_size):
                     _merge_labels(conn, groups, summary, take_final, ensured, triggers)
             # After the label history: reasons and retest answers point at its entries.
-            from .merge_study import merge_study_tables  # it imports this module
-
             study = merge_study_tables(conn, other)
             summary.study = study["counts"]
             summary.conflicts.extend(study["conflicts"])
@@ -236,7 +227,7 @@ def _label_chars(label: Label) -> int:
     chars = len(f["note"]) + len(f["note2"]) + len(f["source"]) + len(f["taxonomy_version"])
     chars += len(f["subcategory"] or "") + len(f["subcategory2"] or "") + len(f["flag"] or "")
     chars += len(f["written_by"] or "") + len(f["sample_id"])
-    return chars + (0 if label.raw is None else len(_raw_text(label.raw) or ""))
+    return chars + (0 if label.raw is None else len(raw_text(label.raw) or ""))
 
 
 def _group_size(group: tuple[Key, Label | None, list[HistoryEntry]]) -> tuple[int, int]:
@@ -351,31 +342,6 @@ def _merge_samples(conn: sqlite3.Connection, samples: list[SampleIn], s: MergeSu
     insert_new_samples(conn, new)
 
 
-def _values(label: Label) -> list[Any]:
-    """The stored values of ``label`` in :data:`_LABEL_COLUMNS` order."""
-    fields = label.__dict__  # the validated fields (no pydantic lookup per name)
-    values = [fields[k] for k in _PLAIN_COLUMNS]
-    for i in _FLAG_AT:
-        if values[i] is not None:
-            values[i] = int(values[i])
-    values.insert(_RAW_AT, _raw_text(label.raw))
-    return values
-
-
-_RAW_AT = _LABEL_COLUMNS.index("raw")
-_PLAIN_COLUMNS = [k for k in _LABEL_COLUMNS if k != "raw"]
-_FLAG_AT = [
-    _PLAIN_COLUMNS.index(k)
-    for k in ("subcategory_inferred", "subcategory2_inferred", "suggestions_shown")
-]
-_DECISION_AT = [_LABEL_COLUMNS.index(k) for k in _DECISION]
-_UPDATED_AT = _LABEL_COLUMNS.index("updated_at")
-
-
-def _raw_text(raw: dict[str, Any] | None) -> str | None:
-    return None if raw is None else json.dumps(raw, ensure_ascii=False)
-
-
 @dataclass
 class _Writes:
     """What one batch of label groups writes, in the order it is written."""
@@ -430,9 +396,9 @@ def _our_labels(
     conn: sqlite3.Connection, low: str, high: str, keys: set[Key]
 ) -> dict[Key, list[Any]]:
     """Our labels of ``keys`` (sample ids from ``low`` to ``high``), values in
-    :data:`_LABEL_COLUMNS` order."""
+    :data:`LABEL_COLUMNS` order."""
     cursor = conn.execute(
-        f"SELECT sample_id, annotator, {', '.join(_LABEL_COLUMNS)} FROM labels WHERE {_KEYS_IN}",
+        f"SELECT sample_id, annotator, {', '.join(LABEL_COLUMNS)} FROM labels WHERE {_KEYS_IN}",
         (low, high, json.dumps(sorted(keys))),
     )
     return {(row[0], row[1]): list(row[2:]) for row in cursor}
@@ -470,9 +436,9 @@ def _take_label(
     writes: _Writes,
 ) -> bool:
     sid, who = key
-    values = _values(label)
+    values = stored_values(label)
     if mine is not None:
-        if all(mine[i] == values[i] for i in _DECISION_AT):
+        if all(mine[i] == values[i] for i in DECISION_AT):
             s.labels_same += 1
             return False
         if who == FINAL and not take_final:
@@ -483,7 +449,7 @@ def _take_label(
             return False
         # As instants: ISO 8601 has spellings (week dates, the basic format,
         # offsets) whose text order is not their time order.
-        newer = instant(values[_UPDATED_AT]) > instant(mine[_UPDATED_AT])
+        newer = instant(values[UPDATED_AT]) > instant(mine[UPDATED_AT])
         winner = "theirs" if newer else "ours"
         s.conflicts.append(
             f"label {sid} / {who}: differs; kept the newest ({winner}), the other is in history"
@@ -507,7 +473,7 @@ def _take_delete(
     writes: _Writes,
 ) -> bool:
     sid, who = key
-    if instant(mine[_UPDATED_AT]) > instant(deleted.changed_at):
+    if instant(mine[UPDATED_AT]) > instant(deleted.changed_at):
         return False  # changed here after they deleted it: ours stands
     if who == FINAL and not take_final:
         s.conflicts.append(
@@ -530,18 +496,18 @@ def _copy_history(
         mark = (entry.op, entry.changed_at, entry.revision)
         if mark in existing:
             continue
-        writes.history.append([*key, entry.op, entry.changed_at, *_values(entry)])
+        writes.history.append([*key, entry.op, entry.changed_at, *stored_values(entry)])
         existing.add(mark)
         s.history_copied += 1
 
 
 _UPSERT_LABEL = (
-    f"INSERT INTO labels (sample_id, annotator, {', '.join(_LABEL_COLUMNS)})"
-    f" VALUES ({', '.join('?' for _ in range(len(_LABEL_COLUMNS) + 2))})"
+    f"INSERT INTO labels (sample_id, annotator, {', '.join(LABEL_COLUMNS)})"
+    f" VALUES ({', '.join('?' for _ in range(len(LABEL_COLUMNS) + 2))})"
     f" ON CONFLICT (sample_id, annotator) DO UPDATE SET"
-    f" {', '.join(f'{k} = excluded.{k}' for k in _LABEL_COLUMNS)}"
+    f" {', '.join(f'{k} = excluded.{k}' for k in LABEL_COLUMNS)}"
 )
-_HISTORY_COLUMNS = ("sample_id", "annotator", "op", "changed_at", *_LABEL_COLUMNS)
+_HISTORY_COLUMNS = ("sample_id", "annotator", "op", "changed_at", *LABEL_COLUMNS)
 _INSERT_HISTORY = (
     f"INSERT INTO label_history ({', '.join(_HISTORY_COLUMNS)})"
     f" VALUES ({', '.join('?' for _ in _HISTORY_COLUMNS)})"

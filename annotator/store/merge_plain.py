@@ -65,30 +65,14 @@ from .merge_rows import (
     _q,
     other_uri,
 )
+from .merge_values import DECISION, LABEL_COLUMNS
 
 PLAIN_CHARS = 4096
 """Characters of text a plain row may hold (a longer note takes the row-by-row
 path): 1,000 plain entries stay far below
 :data:`~.merge_rows.MAX_HISTORY_BYTES_PER_LABEL`, so that check holds unasked."""
 
-LABEL_COLUMNS = (
-    "kind", "category", "subcategory", "subcategory_inferred", "category2", "subcategory2",
-    "subcategory2_inferred", "note", "note2", "flag", "suggestions_shown", "taxonomy_version",
-    "source", "written_by", "raw", "revision", "created_at", "updated_at",
-)  # fmt: skip
-"""The stored columns of a label besides its key (``raw`` is always NULL when plain)."""
 _HISTORY_ONLY = ("id", "op", "changed_at")
-_DECISION = (
-    "kind",
-    "category",
-    "subcategory",
-    "category2",
-    "subcategory2",
-    "note",
-    "note2",
-    "flag",
-)
-"""The fields the row-by-row path compares to tell a label the same as ours."""
 _ROWID_NAMES = {"rowid", "_rowid_", "oid", "rowid_", "plain"}
 _CANONICAL_GLOB = (
     "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
@@ -337,7 +321,7 @@ def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) ->
     # key we have (a change, a new entry, an older spelling of ours) goes row by row.
     if not conn.execute("SELECT EXISTS (SELECT 1 FROM temp.merge_keys WHERE same)").fetchone()[0]:
         return int(found)  # no key of ours among them: two scans of theirs spared
-    decision = " AND ".join(f"o.{c} IS l.{c}" for c in _DECISION)
+    decision = " AND ".join(f"o.{c} IS l.{c}" for c in DECISION)
     conn.execute(
         "DELETE FROM temp.merge_keys WHERE same AND (sample_id, annotator) IN ("
         f" SELECT l.sample_id, l.annotator FROM {other}.labels l JOIN main.labels o"

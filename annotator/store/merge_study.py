@@ -42,6 +42,7 @@ from ..models import HistoryEntry, Label
 from .merge_rows import MAX_LABEL_VALUE, OtherDatabase, instant
 from .merge_study_rounds import RoundsMerge
 from .merge_study_rows import _LABEL_FIELDS, _REQUIRED, _q
+from .merge_values import DECISION_AT, LABEL_COLUMNS, UPDATED_AT, stored_values
 
 
 def merge_study_tables(conn: sqlite3.Connection, other: OtherDatabase) -> dict[str, Any]:
@@ -192,17 +193,16 @@ class _StudyMerge(RoundsMerge):
                 self._count(t, "conflicts", "differs; kept this database's plan")
 
     def retest_answers(self) -> None:
-        from .merge import _DECISION_AT, _LABEL_COLUMNS, _UPDATED_AT, _values
 
         t = "retest_answers"
         cols = ["first_history_id", *_LABEL_FIELDS]
         order = '"sample_id" COLLATE BINARY, "annotator" COLLATE BINARY'
         upsert = (
             f"INSERT INTO retest_answers (sample_id, annotator, first_history_id,"
-            f" {', '.join(_LABEL_COLUMNS)}) VALUES ({', '.join('?' for _ in range(len(_LABEL_COLUMNS) + 3))})"
+            f" {', '.join(LABEL_COLUMNS)}) VALUES ({', '.join('?' for _ in range(len(LABEL_COLUMNS) + 3))})"
             " ON CONFLICT (sample_id, annotator) DO UPDATE SET"
             f" first_history_id = excluded.first_history_id,"
-            f" {', '.join(f'{k} = excluded.{k}' for k in _LABEL_COLUMNS)}"
+            f" {', '.join(f'{k} = excluded.{k}' for k in LABEL_COLUMNS)}"
         )
         for row in self._rows(t, cols, order):
             sid = self._sample(t, row)
@@ -211,17 +211,17 @@ class _StudyMerge(RoundsMerge):
             first = None
             if row["first_history_id"] is not None:
                 first = self._history_id(t, row, "first_history_id", (sid, who))
-            values = _values(label)
+            values = stored_values(label)
             mine = self.conn.execute(
-                f"SELECT {', '.join(_LABEL_COLUMNS)} FROM retest_answers"
+                f"SELECT {', '.join(LABEL_COLUMNS)} FROM retest_answers"
                 " WHERE sample_id = ? AND annotator = ?",
                 (sid, who),
             ).fetchone()
             if mine is not None:
-                if all(mine[i] == values[i] for i in _DECISION_AT):
+                if all(mine[i] == values[i] for i in DECISION_AT):
                     self._count(t, "same")
                     continue
-                newer = instant(values[_UPDATED_AT]) > instant(mine[_UPDATED_AT])
+                newer = instant(values[UPDATED_AT]) > instant(mine[UPDATED_AT])
                 self._count(
                     t,
                     "conflicts",
@@ -237,12 +237,11 @@ class _StudyMerge(RoundsMerge):
                 self.counts[t]["updated"] += 1
 
     def retest_history(self) -> None:
-        from .merge import _LABEL_COLUMNS, _values
 
         t = "retest_history"
         insert = (
             f"INSERT INTO retest_history (sample_id, annotator, op, changed_at,"
-            f" {', '.join(_LABEL_COLUMNS)}) VALUES ({', '.join('?' for _ in range(len(_LABEL_COLUMNS) + 4))})"
+            f" {', '.join(LABEL_COLUMNS)}) VALUES ({', '.join('?' for _ in range(len(LABEL_COLUMNS) + 4))})"
         )
         order = '"sample_id" COLLATE BINARY, "annotator" COLLATE BINARY, "id"'
         for row in self._rows(t, ["id", *_LABEL_FIELDS], order):
@@ -257,5 +256,5 @@ class _StudyMerge(RoundsMerge):
             if have:
                 self._count(t, "same")
                 continue
-            self.conn.execute(insert, [sid, who, entry.op, entry.changed_at, *_values(entry)])
+            self.conn.execute(insert, [sid, who, entry.op, entry.changed_at, *stored_values(entry)])
             self._count(t, "added")
