@@ -187,7 +187,7 @@ def negotiated_agreement_facts(inputs: MethodInputs) -> list[Fact]:
             "Agreement",
             "labels changed after the disagreement was discussed (negotiated): {}",
             str(len(changes)),
-            "annotator round discuss R --no-record --json, per round",
+            "annotator round discuss R --no-record --json",
         )
     ]
 
