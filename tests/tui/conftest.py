@@ -111,7 +111,7 @@ def no_suggestions(monkeypatch: pytest.MonkeyPatch) -> list[Suggestion]:
     found: list[Suggestion] = []
     monkeypatch.setattr(
         "annotator.suggest.engine.suggestions_for",
-        lambda store, sample_id, top=5, annotator=None, hidden=frozenset(): list(found),
+        lambda store, sample_id, top=5, annotator=None, hidden=frozenset(), rules=None: list(found),
     )
     return found
 
