@@ -28,6 +28,7 @@ from ..export.output import open_output, write_text
 from ..export.report import build_method_latex, build_report
 from .context import Context, pass_context
 from .output import SafeConsole
+from .saturation import batches_option
 
 _SOURCE_HELP = (
     "Whose labels count: 'final'; 'majority' (vote of all annotators except final: a category"
@@ -333,15 +334,7 @@ def passk_cmd(
     help="Bootstrap resamples for the CIs of kappa and alpha (default: 200 up to 20,000"
     " samples, none above).",
 )
-@click.option(
-    "--batches",
-    "batch_size",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="N",
-    help="Saturation per batch of N samples in labeling order (default: per round, or 50"
-    " when the study has no rounds).",
-)
+@batches_option
 @click.option(
     "--format",
     "fmt",

@@ -14,6 +14,7 @@ import click
 from ..export.counts import AUTO
 from .context import Context, pass_context
 from .output import echo
+from .saturation import batches_option
 
 
 @click.command("figures")
@@ -45,15 +46,7 @@ from .output import echo
     help="column: 3.5 in (one column of a two-column paper); page: 7.16 in (full width)."
     " Files are <figure>_<width>.<format>.",
 )
-@click.option(
-    "--batches",
-    "batch_size",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="N",
-    help="The saturation curve per batch of N samples in labeling order (default: per"
-    " round, or 50 when the study has no rounds).",
-)
+@batches_option
 @pass_context
 def figures_cmd(
     ctx: Context,

@@ -16,17 +16,20 @@ from ..export.saturation_out import saturation_section
 from .context import Context, pass_context
 from .output import echo, echo_json
 
-
-@click.command("saturation")
-@click.option(
+batches_option = click.option(
     "--batches",
     "batch_size",
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Batches of N samples in labeling order (default: the rounds, or 50 when the study"
-    " has no rounds).",
+    help="Saturation per batch of N samples in labeling order (default: per round, or 50"
+    " when the study has no rounds).",
 )
+"""``--batches N`` of ``saturation``, ``report`` and ``figures`` (one source of batches)."""
+
+
+@click.command("saturation")
+@batches_option
 @click.option(
     "--annotators",
     default=None,
