@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import UserError
-from .models import FINAL, LabelValue
+from .models import FINAL, LabelValue, decides
 from .store import SampleFilter, Store
 from .store.rows import ChangeRow, InitialLabelRow, RoundRow
 
@@ -414,7 +414,7 @@ def negotiate(
     if subcategory is not None and category is None:
         raise UserError("a subcategory needs --category", field="subcategory")
     label = store.label(sample_id, annotator)
-    if label is None or label.kind not in ("bug", "pass"):
+    if label is None or not decides(label.kind):
         raise UserError(
             f"{annotator!r} has no decided label on '{sample_id}' to negotiate", field="sample"
         )

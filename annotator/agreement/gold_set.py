@@ -22,6 +22,7 @@ import random
 from pathlib import Path
 
 from ..errors import UserError
+from ..models import decides
 from ..safefiles import read_text
 from ..store import Store
 from ..store.gold import PURPOSES, GoldItem, check_reference
@@ -50,9 +51,7 @@ def from_annotator(
     """
     if annotator not in store.annotators():
         raise UserError(f"no annotator '{annotator}' in {store.path}", field="from-annotator")
-    labels = {
-        label.sample_id: label for label in store.labels(annotator) if label.kind in ("bug", "pass")
-    }
+    labels = {label.sample_id: label for label in store.labels(annotator) if decides(label.kind)}
     if ids is not None:
         missing = [sid for sid in ids if sid not in labels]
         if missing:

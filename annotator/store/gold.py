@@ -20,7 +20,7 @@ from typing import NamedTuple
 from sqlite_utils import Database
 
 from ..errors import UserError
-from ..models import Kind, LabelValue
+from ..models import Kind, LabelValue, decides
 from ..taxonomy import Taxonomy
 from .connection import now, write_transaction
 from .labels import validate_label
@@ -50,7 +50,7 @@ def check_reference(item: GoldItem, taxonomy: Taxonomy) -> None:
     """Refuse a reference that is not a category (of this taxonomy) or a pass."""
     if item.purpose not in PURPOSES:
         raise UserError(f"purpose must be one of {', '.join(PURPOSES)}", field="purpose")
-    if item.kind not in ("bug", "pass"):
+    if not decides(item.kind):
         raise UserError("a reference is a category or 'pass'", field="category")
     kind: Kind = "bug" if item.kind == "bug" else "pass"
     validate_label(
@@ -161,7 +161,7 @@ class GoldQueries:
         """Record ``annotator``'s answer to training item ``sample_id`` (committed on
         return) with the reference it is scored against. The first answer is the one
         given before the feedback, so a second one is refused, never written over it."""
-        if value.kind not in ("bug", "pass"):
+        if not decides(value.kind):
             raise UserError("a training answer is a category or 'pass'", field="kind")
         validate_label(value, self.taxonomy)
         conn = self._db.conn

@@ -29,7 +29,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import UserError
-from ..models import LabelValue
+from ..models import LabelValue, decides
 from ..taxonomy import Taxonomy
 from . import labels as _labels
 from . import taxonomy_binding as _binding
@@ -264,7 +264,7 @@ class RoundQueries:
                 "SELECT kind FROM labels WHERE sample_id = ? AND annotator = ?",
                 (sample_id, annotator),
             ).fetchone()
-            if row is None or row[0] not in ("bug", "pass"):
+            if row is None or not decides(row[0]):
                 raise UserError(
                     f"{annotator!r} has no decided label on '{sample_id}' to negotiate",
                     field="sample",
@@ -283,12 +283,8 @@ class RoundQueries:
                 taxonomy_version=self.taxonomy.version,
                 source="negotiate",
             )
-            history_id = int(
-                conn.execute(
-                    "SELECT MAX(id) FROM label_history WHERE sample_id = ? AND annotator = ?",
-                    (sample_id, annotator),
-                ).fetchone()[0]
-            )
+            history_id = _labels.last_history_id(self._db, sample_id, annotator)
+            assert history_id is not None  # the history trigger just wrote it
             if reason:
                 conn.execute(
                     "INSERT INTO negotiation_reasons"
