@@ -74,10 +74,6 @@ def _rating(level: str, kind: str | None, category: int | None, sub: str | None)
     return label_value(level, kind, category, sub)
 
 
-def _shown(value: Hashable, kind: str | None) -> str:
-    return label_text(value) if value is not None else (kind or "none")
-
-
 def _one(annotator: str, pairs: list[RetestPair], level: str, n_boot: int) -> SelfAgreement:
     ratings: dict[str, dict[str, Hashable]] = {}
     flips: list[Flip] = []
@@ -90,7 +86,7 @@ def _one(annotator: str, pairs: list[RetestPair], level: str, n_boot: int) -> Se
             continue
         ratings[p.sample_id] = {FIRST: first, SECOND: second}
         if first != second:
-            flips.append(Flip(p.sample_id, _shown(first, None), _shown(second, None)))
+            flips.append(Flip(p.sample_id, label_text(first), label_text(second)))
     percent = percent_agreement(ratings, [FIRST, SECOND]).value if ratings else None
 
     def kappa_of(items: Any) -> Stat:
