@@ -1,7 +1,7 @@
-"""The import's batched sample writes (store/samples.SampleBatch): the search index
-is the one the per-row triggers would have built, the trigger is back afterwards
-(also after a failed import), a repeated id in one import reads as before, and the
-hash is the one ``model_dump`` gives."""
+"""The import's batched sample writes (store/samples.SampleBatch): the search index,
+once its waiting texts are indexed (m012), is the one the per-row triggers would have
+built, the trigger is unchanged afterwards (also after a failed import), a repeated
+id in one import reads as before, and the hash is the one ``model_dump`` gives."""
 
 from __future__ import annotations
 

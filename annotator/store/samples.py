@@ -30,8 +30,6 @@ _INSERT_TEXTS = (
     "INSERT INTO sample_texts (sample_id, prompt, generated_code, reference_code,"
     " test_output) VALUES (?, ?, ?, ?, ?)"
 )
-_INDEX_TRIGGER = "sample_fts_insert"
-"""The trigger of migration m005 that indexes each new ``sample_texts`` row."""
 
 
 def _small(sample: SampleIn) -> list[Any]:
@@ -87,13 +85,11 @@ class SampleBatch:
     """One import's samples, written in batches (inside the caller's transaction).
 
     A new sample is queued and written with the others of its batch: one
-    ``executemany`` per table, and the search index rows of the whole batch in
-    one ``INSERT ... SELECT`` (the per-row trigger of m005 is dropped for the
-    batch's life and put back, exactly as it was, by :meth:`close` - all inside
-    the transaction, so a failed import rolls the trigger back too and the
-    index never misses a row). A sample already stored (or queued: the queue is
-    written first) takes :func:`upsert_sample`'s path: unchanged, or updated
-    through the triggers with its labels and attached metadata kept.
+    ``executemany`` per table (m012's trigger lists each new text row as waiting
+    for the search index: :mod:`annotator.store.search_index`). A sample
+    already stored (or queued: the queue is written first) takes
+    :func:`upsert_sample`'s path: unchanged, or updated through the triggers
+    with its labels and attached metadata kept.
     """
 
     SIZE = 500
@@ -105,13 +101,6 @@ class SampleBatch:
         self._samples: list[list[Any]] = []
         self._texts: list[list[Any]] = []
         self._queued: set[str] = set()
-        row = self._conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-            (_INDEX_TRIGGER,),
-        ).fetchone()
-        self._trigger: str | None = row[0] if row else None
-        if self._trigger is not None:
-            self._conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
 
     def add(self, sample: SampleIn) -> Outcome:
         hashed = sample.hashed()
@@ -132,29 +121,24 @@ class SampleBatch:
         return upsert_sample(self._db, sample, hashed)
 
     def flush(self) -> None:
-        """Write the queued samples and their search index rows."""
+        """Write the queued samples."""
         if not self._samples:
             return
         conn = self._conn
         conn.executemany(_INSERT_SAMPLE, self._samples)
         conn.executemany(_INSERT_TEXTS, self._texts)
-        if self._trigger is not None:
-            _index_texts(conn, [row[0] for row in self._texts])
         self._samples, self._texts = [], []
         self._queued.clear()
 
     def close(self) -> None:
-        """Write what is queued and put the index trigger back."""
+        """Write what is queued."""
         self.flush()
-        if self._trigger is not None:
-            self._conn.execute(self._trigger)
-            self._trigger = None
 
 
 @contextmanager
 def sample_batch(db: Database) -> Iterator[SampleBatch]:
     """A :class:`SampleBatch`, closed when the block returns (when it raises, the
-    caller's transaction rolls back, trigger drop included)."""
+    caller's transaction rolls back)."""
     batch = SampleBatch(db)
     yield batch
     batch.close()
@@ -162,19 +146,12 @@ def sample_batch(db: Database) -> Iterator[SampleBatch]:
 
 def insert_new_samples(conn: Any, samples: list[tuple[SampleIn, str, str]]) -> None:
     """Insert ``(sample, content hash, metadata JSON)`` (:meth:`SampleIn.hashed`) for
-    ids that are not here yet, in two
-    ``executemany`` (the merge's batches; :func:`upsert_sample` writes one), and
-    their search index rows in one ``INSERT ... SELECT`` (m005's trigger dropped
-    and put back around it, inside the caller's transaction, as
-    :class:`SampleBatch` does)."""
+    ids that are not here yet, in two ``executemany`` (the merge's batches;
+    :func:`upsert_sample` writes one); their texts wait for the search index as
+    an import's do."""
     if not samples:
         return
     stamp = now()
-    row = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,)
-    ).fetchone()
-    if row is not None:
-        conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
     conn.executemany(
         _INSERT_SAMPLE,
         [
@@ -183,20 +160,6 @@ def insert_new_samples(conn: Any, samples: list[tuple[SampleIn, str, str]]) -> N
         ],
     )
     conn.executemany(_INSERT_TEXTS, [[s.id, *_texts(s)] for s, _, _ in samples])
-    if row is not None:
-        _index_texts(conn, [s.id for s, _, _ in samples])
-        conn.execute(row[0])
-
-
-def _index_texts(conn: Any, ids: list[str]) -> None:
-    """The search index rows of the ``sample_texts`` of ``ids`` (just inserted)."""
-    conn.execute(
-        "INSERT INTO sample_fts (rowid, prompt, generated_code, reference_code,"
-        " test_output) SELECT rowid, prompt, generated_code, reference_code,"
-        " test_output FROM sample_texts"
-        " WHERE sample_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(ids),),
-    )
 
 
 def _passed(value: bool | None) -> int | None:
