@@ -30,6 +30,9 @@ _INSERT_TEXTS = (
     "INSERT INTO sample_texts (sample_id, prompt, generated_code, reference_code,"
     " test_output) VALUES (?, ?, ?, ?, ?)"
 )
+_PENDING_TRIGGER = "sample_fts_insert"
+"""The trigger of migration m012 that lists each new ``sample_texts`` row as waiting
+for the search index."""
 
 
 def _small(sample: SampleIn) -> list[Any]:
@@ -85,11 +88,16 @@ class SampleBatch:
     """One import's samples, written in batches (inside the caller's transaction).
 
     A new sample is queued and written with the others of its batch: one
-    ``executemany`` per table (m012's trigger lists each new text row as waiting
-    for the search index: :mod:`annotator.store.search_index`). A sample
-    already stored (or queued: the queue is written first) takes
-    :func:`upsert_sample`'s path: unchanged, or updated through the triggers
-    with its labels and attached metadata kept.
+    ``executemany`` per table, and the batch's text rows listed as waiting for
+    the search index (:mod:`annotator.store.search_index`) by one
+    ``INSERT ... SELECT``: m012's per-row trigger, which lists them one by one
+    (a fifth of the store's write), is dropped for the batch's life and put back,
+    exactly as it was, by :meth:`close` - all inside the transaction, so a failed
+    import rolls the drop back too. Which ids are stored is read once, at the
+    start (the transaction holds the write lock: nobody else adds one meanwhile),
+    not once per sample. A sample already stored (or queued: the queue is
+    written first) takes :func:`upsert_sample`'s path: unchanged, or updated
+    through the triggers with its labels and attached metadata kept.
     """
 
     SIZE = 500
@@ -101,15 +109,23 @@ class SampleBatch:
         self._samples: list[list[Any]] = []
         self._texts: list[list[Any]] = []
         self._queued: set[str] = set()
+        self._stored: set[str] | None = None
+        """Ids in the database (read on the first :meth:`add`)."""
+        row = self._conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (_PENDING_TRIGGER,),
+        ).fetchone()
+        self._trigger: str | None = row[0] if row else None
+        if self._trigger is not None:
+            self._conn.execute(f"DROP TRIGGER {_PENDING_TRIGGER}")
 
     def add(self, sample: SampleIn) -> Outcome:
         hashed = sample.hashed()
+        if self._stored is None:
+            self._stored = {r[0] for r in self._conn.execute("SELECT id FROM samples")}
         if sample.id in self._queued:
             self.flush()  # a second record of one id: as upsert_sample would see it
-        elif (
-            self._conn.execute("SELECT 1 FROM samples WHERE id = ?", (sample.id,)).fetchone()
-            is None
-        ):
+        elif sample.id not in self._stored:
             digest, meta = hashed
             stamp = self._stamp
             self._samples.append([sample.id, *_small(sample), digest, meta, stamp, stamp])
@@ -121,24 +137,37 @@ class SampleBatch:
         return upsert_sample(self._db, sample, hashed)
 
     def flush(self) -> None:
-        """Write the queued samples."""
+        """Write the queued samples; their texts wait for the search index."""
         if not self._samples:
             return
         conn = self._conn
+        last = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM sample_texts").fetchone()[0]
         conn.executemany(_INSERT_SAMPLE, self._samples)
         conn.executemany(_INSERT_TEXTS, self._texts)
+        if self._trigger is not None:
+            # SQLite gives each new row a rowid above the largest one (below 2**63 - 1).
+            conn.execute(
+                "INSERT INTO sample_fts_pending (rowid)"
+                " SELECT rowid FROM sample_texts WHERE rowid > ?",
+                (last,),
+            )
+        if self._stored is not None:
+            self._stored |= self._queued
         self._samples, self._texts = [], []
         self._queued.clear()
 
     def close(self) -> None:
-        """Write what is queued."""
+        """Write what is queued and put the trigger back."""
         self.flush()
+        if self._trigger is not None:
+            self._conn.execute(self._trigger)
+            self._trigger = None
 
 
 @contextmanager
 def sample_batch(db: Database) -> Iterator[SampleBatch]:
     """A :class:`SampleBatch`, closed when the block returns (when it raises, the
-    caller's transaction rolls back)."""
+    caller's transaction rolls back, trigger drop included)."""
     batch = SampleBatch(db)
     yield batch
     batch.close()
