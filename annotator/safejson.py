@@ -32,20 +32,28 @@ class JsonLimitError(ValueError):
     """The document is not JSON, or not within the limits; ``str()`` is the one-line reason."""
 
 
+_CONTAINERS = (dict, list)
+
+
 def deeper_than(value: Any, max_depth: int) -> bool:
-    """Whether the parsed ``value`` nests arrays/objects deeper than ``max_depth``
-    (one visit per element, level by level: no recursion)."""
-    level = [value] if isinstance(value, dict | list) else []
+    """Whether the parsed ``value`` (of :func:`json.loads`: plain dicts and lists)
+    nests arrays/objects deeper than ``max_depth`` (one visit per element, level by
+    level: no recursion)."""
+    level = [value] if value.__class__ in _CONTAINERS else []
     depth = 0
     while level:
         depth += 1
         if depth > max_depth:
             return True
-        below = []
+        below: list[Any] = []
         for node in level:
-            for child in node.values() if isinstance(node, dict) else node:
-                if isinstance(child, dict | list):
-                    below.append(child)
+            below.extend(
+                [
+                    child
+                    for child in (node.values() if node.__class__ is dict else node)
+                    if child.__class__ in _CONTAINERS
+                ]
+            )
         level = below
     return False
 
