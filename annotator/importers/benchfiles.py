@@ -151,14 +151,20 @@ def attempt_sample(
     sample_id = f"{model}/{task_id}" + (f"#{attempt}" if attempts > 1 else "")
     meta = dict(metadata or {})
     meta.update(task_id=task_id, attempt=attempt, attempts=attempts, status=status)
-    return SampleIn(
-        id=sample_id,
-        passed=passed,
-        model=model,
-        metadata=meta,
-        source=str(source),
-        **fields,
-    )
+    try:
+        return SampleIn(
+            id=sample_id,
+            passed=passed,
+            model=model,
+            metadata=meta,
+            source=str(source),
+            **fields,
+        )
+    except ValidationError as exc:  # a task id or model the sample id cannot hold (a NUL)
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        where = f"task {_TEXT_JSON.encode(task_id)}, attempt {attempt}"
+        raise UserError(str(err["msg"]), file=source, where=where, field=field) from None
 
 
 def as_text(value: Any) -> str:
