@@ -37,8 +37,8 @@ from ..models import HistoryEntry, Label, LabelValue
 from ..taxonomy import Taxonomy
 from . import labels as _labels
 from .connection import now, write_transaction
-from .rows import RetestPair, RetestPlan
-from .rules import decided
+from .rows import ReshowShift, RetestPair, RetestPlan
+from .rules import decided, labeled
 
 _COLUMNS = _labels._VALUE_COLUMNS
 
@@ -247,6 +247,41 @@ class RetestQueries:
             )
 
     # -- pairs for self-agreement --------------------------------------------
+    def reshow_shift(self, annotator: str, sample_ids: Iterable[str]) -> ReshowShift:
+        """How ``annotator``'s progress counts move when the re-shows ``sample_ids`` count
+        by their second answer (none until given) instead of their first: what a blind
+        sitting shows (:meth:`annotator.store.blind.BlindStore.progress`)."""
+        rows = self._db.conn.execute(
+            f"SELECT s.id, s.passed IS NOT 1, IFNULL({labeled('l.kind')}, 0),"
+            f" IFNULL({labeled('r.kind')}, 0), IFNULL({decided('l.kind')}, 0),"
+            f" IFNULL({decided('r.kind')}, 0), a.round_id"
+            " FROM samples s"
+            " LEFT JOIN labels l ON l.sample_id = s.id AND l.annotator = :a"
+            " LEFT JOIN retest_answers r ON r.sample_id = s.id AND r.annotator = :a"
+            " LEFT JOIN round_assignments a ON a.sample_id = s.id AND a.annotator = :a"
+            " WHERE s.id IN (SELECT value FROM json_each(:ids))",
+            {"a": annotator, "ids": json.dumps(sorted(set(sample_ids)))},
+        ).fetchall()
+        to_label = 0
+        rounds: dict[int, int] = {}
+        seen: set[str] = set()
+        for (
+            sid,
+            counted,
+            first_labeled,
+            second_labeled,
+            first_decided,
+            second_decided,
+            round_id,
+        ) in rows:
+            if counted and sid not in seen:  # one row per round the sample is assigned in
+                to_label += int(second_labeled) - int(first_labeled)
+            seen.add(sid)
+            if round_id is not None:
+                moved = int(second_decided) - int(first_decided)
+                rounds[round_id] = rounds.get(round_id, 0) + moved
+        return ReshowShift(to_label, rounds)
+
     def retest_pairs(self) -> list[RetestPair]:
         """Every second answer with the first answer it was given against, in the
         samples' import order (per annotator)."""
