@@ -385,8 +385,14 @@ def test_answering_a_reshow_moves_the_sittings_counts_as_a_new_sample_would(db: 
         # s01 and s02 decided in the round, but re-shown: the sitting sees 0 of 3.
         assert view.progress() == (3, 8)
         assert view.current_round() == ("r1", 0, 3)
+        # alice's own count table (the `S` screen) counts them as the queue does: s04..s06
+        # (categories 1, 2, 3), not s01..s03's first answers (1, 2, 3 again).
+        totals = {c.id: c.total for c in view.count_table().categories if c.total}
+        assert (view.count_table().n_samples, totals) == (3, {1: 1, 2: 1, 3: 1})
         view.set_label("s01", LabelValue(category=2))
         assert view.progress() == (4, 8)
+        totals = {c.id: c.total for c in view.count_table().categories if c.total}
+        assert (view.count_table().n_samples, totals) == (4, {1: 1, 2: 2, 3: 1})
         assert view.current_round() == ("r1", 1, 3)
         view.set_label("s03", LabelValue(kind="skip"))  # a skip is not labeled
         assert view.progress() == (4, 8)
