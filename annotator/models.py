@@ -262,6 +262,28 @@ def sample_too_large(sample: SampleIn) -> str | None:
     )
 
 
+MAX_LABEL_TEXT = 1000 << 10
+"""Bytes (UTF-8) of a label's texts together (the notes and the raw sheet cells, as JSON):
+a merge refuses a label row over 1 MiB (the other columns fit in the rest), so no write
+of ours makes a label another database cannot merge."""
+
+
+def label_too_large(value: LabelValue) -> str | None:
+    """Why ``value``'s texts are over :data:`MAX_LABEL_TEXT`, or None."""
+    size = len(value.note.encode("utf-8", "surrogatepass"))
+    size += len(value.note2.encode("utf-8", "surrogatepass"))
+    if value.raw is not None and size <= MAX_LABEL_TEXT:
+        size += len(
+            json.dumps(value.raw, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")
+        )
+    if size <= MAX_LABEL_TEXT:
+        return None
+    return (
+        f"the label's notes and raw cells hold more than {MAX_LABEL_TEXT >> 10} KiB together:"
+        " refused"
+    )
+
+
 MAX_SEED = 2**63 - 1
 """The largest seed (of a round's draw, of the retest choice) a study stores: SQLite's
 integers are 64-bit, so a larger one would fail the write instead of being refused."""

@@ -216,9 +216,9 @@ def _inspect(kind: str) -> Callable[[Path], list[str]]:
                         m.write(block)
             if kind == "lying bomb":
                 _lie_about_size(path, "samples/HumanEval/9_epoch_1.json", 100)
-        elif kind == "many members":
+        elif kind == "many members":  # over the cap of members
             with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as archive:
-                for i in range(100_000):
+                for i in range(50_000):
                     archive.writestr(f"samples/x/{i}_epoch_1.json", "{}")
         elif kind in ("deep", "bigint", "nul", "names", "slip"):
             with zipfile.ZipFile(path) as archive:
@@ -464,6 +464,117 @@ def _any(*checks: Check) -> Check:
     return check
 
 
+# --------------------------------------------------------------------------- at the stated caps
+# One input at (or just under) each bound of README's limits table: accepted (or refused by
+# a later bound) within 10 s and 300 MB.
+
+
+def _harness_line(folder: Path, task: str = "DLBench/1") -> Path:
+    path = folder / "results.jsonl"
+    path.write_text(json.dumps({"task_id": task, "status": "fail"}) + "\n")
+    return path
+
+
+def _cap_code_file(folder: Path) -> list[str]:
+    (folder / "code").mkdir()
+    with (folder / "code" / "DLBench_1.py").open("w") as f:
+        line = "x = torch.zeros(3).view(1, -1)  # a line of generated code\n"
+        f.write(line * (((16 << 20) - 1024) // len(line)))
+    return ["import", "dlbench-harness", str(_harness_line(folder)), "--code", "code"]
+
+
+def _cap_task_file(folder: Path) -> list[str]:
+    (folder / "tasks").mkdir()
+    with (folder / "tasks" / "DLBench_1.json").open("w") as f:
+        f.write('{"prompt": "')
+        for _ in range(63):
+            f.write("p" * (1 << 20))
+        f.write('", "result": "```python\\nx = 1\\n```"}')
+    return ["import", "dlbench-harness", str(_harness_line(folder)), "--tasks", "tasks"]
+
+
+def _cap_attempts(folder: Path) -> list[str]:
+    path = folder / "results.jsonl"
+    line = {"task_id": "DLBench/1", "status": "fail", "statuses": ["fail"] * 10_000}
+    path.write_text(json.dumps(line) + "\n")
+    return ["import", "dlbench-harness", str(path)]
+
+
+def _cap_sheet(folder: Path) -> list[str]:
+    """A labels sheet at its caps: 64 MiB, 130 rows with notes of 480 KiB (a label keeps
+    its note and its raw cells, the note again: 1000 KiB together at most)."""
+    with Store.open(folder / "keep.db") as store:
+        for i in range(130):
+            store.upsert_sample(SampleIn(id=f"c{i}", generated_code="x = 1\n", passed=False))
+    with (folder / "labels.csv").open("w") as f:
+        f.write("sample,carol_cat1,carol_note1\n")
+        note = "n" * (480 << 10)
+        for i in range(130):
+            f.write(f"c{i},1,{note}\n")
+    return ["import", "labels", "labels.csv"]
+
+
+def _cap_taxonomy(folder: Path) -> list[str]:
+    """1000 categories in just under 4 MiB: the tree and the LaTeX codebook."""
+    lines = ["name: T", "version: '1'", "categories:"]
+    description = "d" * 3900
+    for i in range(1, 1001):
+        lines += [
+            f"  - id: {i}",
+            f"    name: C{i}",
+            f"    description: {description}",
+            "    subcategories:",
+            f"      - {{name: S{i}, dl_specific: false}}",
+        ]
+    (folder / "t.yaml").write_text("\n".join(lines) + "\n")
+    return [
+        "@chain",
+        "--taxonomy t.yaml taxonomy --codebook --format latex",
+        "--taxonomy t.yaml taxonomy",
+    ]
+
+
+def _cap_swebench_output(folder: Path) -> list[str]:
+    run = write_swebench(folder, 1)
+    with (run / "org__repo-0" / "test_output.txt").open("w") as f:
+        for _ in range(15):
+            f.write(("E   AssertionError: x\n" * 50_000)[: 1 << 20])
+    return ["import", "swe-bench", str(run)]
+
+
+def _cap_inspect_member(folder: Path) -> list[str]:
+    """An Inspect log at both caps: 50,000 members (the header among them; the others not
+    samples, so that this is no bulk import), one a sample of 16 MiB unpacked made of small
+    events (the densest objects per byte)."""
+    path = folder / "cap.eval"
+    sample = {"id": "x/0", "epoch": 1, "input": "x", "output": {"completion": "x = 1"},
+              "scores": {"v": {"value": "I"}}}  # fmt: skip
+    small = json.dumps(sample).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("header.json", json.dumps({"eval": {"task": "t", "model": "m"}}))
+        events = [{"event": "model", "i": i, "x": [1, 2, {"a": "b"}]} for i in range(290_000)]
+        archive.writestr("samples/big_epoch_1.json", json.dumps(dict(sample, events=events)))
+        for i in range(1, 49_999):  # members that are not samples: listed, not read
+            archive.writestr(f"attachments/{i}.json", small)
+    return ["import", "inspect", str(path)]
+
+
+def _cap_document(folder: Path) -> list[str]:
+    """A BigCodeBench results document of 200 MiB (its cap is 256 MiB; not in the limits
+    table: one document is parsed whole)."""
+    path = folder / "big_eval_results.json"
+    with path.open("w") as f:
+        f.write('{"eval": {')
+        detail = "Traceback: AssertionError\\n" * 40
+        for i in range(20_000):
+            entry = {"task_id": f"BigCodeBench/{i}", "solution": "x = 1\n" * 800,
+                     "status": "fail", "details": {"test_a": "@"}}  # fmt: skip
+            text = json.dumps(entry).replace('"@"', f'"{detail}"')
+            f.write(("," if i else "") + f'"BigCodeBench/{i}": [{text}]')
+        f.write("}}")
+    return ["import", "bigcodebench", str(path)]
+
+
 def cases() -> list[Case]:
     """Every case of this module, grouped as the table prints them."""
     out: list[Case] = []
@@ -551,6 +662,23 @@ def cases() -> list[Case]:
         (g, "negotiate: unknown sample with escapes", _negotiate("--as", "alice", "--category", "2", sample=f"s{ESCAPES}"), True, None),
         (g, "negotiate: --subcategory of 120 KB", _negotiate("--as", "alice", "--category", "1", "--subcategory", "q" * 120_000), True, None),
     ]  # fmt: skip
+    g = "s caps"
+    out += [
+        (g, "harness --code: a 16 MiB code file (at the cap)", _cap_code_file, False, _stdout_ok),
+        (g, "harness --tasks: a 63 MiB task file (under the cap)", _cap_task_file, False, None),
+        (g, "harness line with 10,000 attempts (at the cap)", _cap_attempts, False, _stdout_ok),
+        (g, "labels sheet of 64 MiB, notes of 480 KiB (the caps)", _cap_sheet, False, _stdout_ok),
+        (g, "taxonomy of 1000 categories, 4 MiB", _cap_taxonomy, False, _stdout_ok),
+        (g, "swe-bench: a 15 MiB test output", _cap_swebench_output, False, _stdout_ok),
+        (
+            g,
+            "inspect: 50k members, one of 16 MiB (the caps)",
+            _cap_inspect_member,
+            False,
+            _stdout_ok,
+        ),
+        (g, "bigcodebench: a 200 MiB results document", _cap_document, False, None),
+    ]
     g = "s outputs"
     for kind in ("latex report", "html report", "md report", "latex tables", "svg figures"):
         out.append((g, f"hostile names: {kind}", _output(kind), False, _output_clean))
