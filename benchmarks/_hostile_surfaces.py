@@ -369,6 +369,39 @@ def _named_study(folder: Path) -> None:
                 store.set_label(sid, annotator, LabelValue(category=1 + (i + j) % 3, note=name))
 
 
+def _study_commands(folder: Path) -> list[str]:
+    """Escapes in an annotator's name (as an older version stored it) and in notes and a
+    negotiation's reason, through every study command that prints them."""
+    study(folder)
+    bad = f"al{ESCAPES}"
+    with Store.open(folder / "keep.db") as store:
+        for i in range(1, 7):
+            store.set_label(f"s{i}", "alice", LabelValue(category=3, note=f"n{ESCAPES}"))
+        conn = store._db.conn  # an older version's name, as tests/rawsql.py's tamper() does
+        conn.execute("INSERT INTO annotators (name, created_at) VALUES (?, 'x')", (bad,))
+        conn.execute("UPDATE labels SET annotator = ? WHERE annotator = 'bob'", (bad,))
+        conn.execute("UPDATE label_history SET annotator = ? WHERE annotator = 'bob'", (bad,))
+        conn.execute("DELETE FROM annotators WHERE name = 'bob'")
+        conn.commit()
+    return [
+        "@chain",
+        "round new --size 4 --seed 1",
+        "round list",
+        "round discuss 1",
+        "negotiate s1 --as alice --category 2 --reason r" + ESCAPES,
+        "round list --json",
+        "gold add --from-annotator alice",
+        "gold list",
+        "gold report",
+        "retest set 0.5 --after 0",
+        "retest show",
+        "agreement --retest",
+        "agreement",
+        "status",
+        "notes",
+    ]
+
+
 def _output(kind: str) -> Callable[[Path], list[str]]:
     def build(folder: Path) -> list[str]:
         _named_study(folder)
@@ -487,7 +520,7 @@ def _cap_task_file(folder: Path) -> list[str]:
     (folder / "tasks").mkdir()
     with (folder / "tasks" / "DLBench_1.json").open("w") as f:
         f.write('{"prompt": "')
-        for _ in range(63):
+        for _ in range(15):
             f.write("p" * (1 << 20))
         f.write('", "result": "```python\\nx = 1\\n```"}')
     return ["import", "dlbench-harness", str(_harness_line(folder)), "--tasks", "tasks"]
@@ -665,7 +698,13 @@ def cases() -> list[Case]:
     g = "s caps"
     out += [
         (g, "harness --code: a 16 MiB code file (at the cap)", _cap_code_file, False, _stdout_ok),
-        (g, "harness --tasks: a 63 MiB task file (under the cap)", _cap_task_file, False, None),
+        (
+            g,
+            "harness --tasks: a 15 MiB task file (under the cap)",
+            _cap_task_file,
+            False,
+            _stdout_ok,
+        ),
         (g, "harness line with 10,000 attempts (at the cap)", _cap_attempts, False, _stdout_ok),
         (g, "labels sheet of 64 MiB, notes of 480 KiB (the caps)", _cap_sheet, False, _stdout_ok),
         (g, "taxonomy of 1000 categories, 4 MiB", _cap_taxonomy, False, _stdout_ok),
@@ -684,6 +723,9 @@ def cases() -> list[Case]:
         out.append((g, f"hostile names: {kind}", _output(kind), False, _output_clean))
     out.append(
         (g, "hostile names: report on the terminal", _output("terminal report"), False, _stdout_ok)
+    )
+    out.append(
+        (g, "escapes in names, notes, reasons: study commands", _study_commands, False, _stdout_ok)
     )
     for fmt in ("md", "html"):
         out.append(

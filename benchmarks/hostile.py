@@ -316,6 +316,21 @@ def tui_cases(tally: Tally, work: Path) -> dict[str, float]:
         shown=b"PWNED",
     )
 
+    # The study's screens added since: training with feedback (a gold item whose sample,
+    # source and note hold escapes) and a round's progress.
+    from annotator.store.gold import GoldItem
+
+    with Store.open(evil) as store:
+        first = store.sample_ids()[0]
+        store.put_gold([GoldItem(first, "bug", 1, None, "training", f"annotator:ann{ESC}")])
+    tui(
+        tally,
+        "label --training, escapes in the gold item",
+        ["label", "--annotator", "trainee", "--training"],
+        [b"3", b"\x1b", b"n", b"1", b"t", b"\x1b"],
+        evil,
+        shown=b"PWNED",
+    )
     markup = work / "tui-markup.db"
     with Store.open(markup) as store:
         for i, sid in enumerate([*BAD_IDS, "plain"], start=1):

@@ -210,3 +210,24 @@ def test_an_inspect_log_of_too_many_members_is_refused_before_its_listing(
     assert listed == []
     path = _inspect_log(tmp_path / "ten.eval", 10)
     assert run(tmp_path / "y.db", "import", "inspect", str(path)).exit_code == 0
+
+
+def test_a_harness_task_file_over_16_mib_is_refused_unread(tmp_path: Path) -> None:
+    """A task file is one sample's record (a 63 MiB one took 362 MB to import)."""
+    (tmp_path / "tasks").mkdir()
+    with (tmp_path / "tasks" / "DLBench_1.json").open("wb") as handle:
+        handle.truncate((16 << 20) + 1)
+    results = tmp_path / "r.jsonl"
+    results.write_text('{"task_id": "DLBench/1", "status": "fail"}\n')
+    one_line_error(
+        run(
+            tmp_path / "x.db",
+            "import",
+            "dlbench-harness",
+            str(results),
+            "--tasks",
+            str(tmp_path / "tasks"),
+        ),
+        "DLBench_1.json",
+        "task file",
+    )

@@ -51,7 +51,12 @@ def load_document(path: Path, what: str, max_bytes: int = MAX_DOCUMENT) -> Any:
     """The JSON value of the file ``path`` (a ``what``), bounded to ``max_bytes``."""
     regular_file(path, what)
     raw = read_bounded(path, max_bytes)
-    return load_json(path, raw)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 (byte {exc.start})", file=path) from None
+    del raw  # else the bytes, their text and the parsed objects are all alive at once
+    return load_json(path, text)
 
 
 def read_bounded(path: Path, max_bytes: int) -> bytes:
