@@ -201,7 +201,7 @@ def test_an_inspect_log_of_too_many_members_is_refused_before_its_listing(
 
     def spy(self: zipfile.ZipFile, *args: object, **kwargs: object) -> None:
         listed.append(str(args[0]))
-        real(self, *args, **kwargs)  # type: ignore[arg-type]
+        real(self, *args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(zipfile.ZipFile, "__init__", spy)
     path = _inspect_log(tmp_path / "many.eval", 11)
