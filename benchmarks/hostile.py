@@ -1,6 +1,6 @@
 """Hostile-input runner: every attack case through every importer, merge, CLI command and the TUI.
 
-Usage: python benchmarks/hostile.py [--examples N]
+Usage: python benchmarks/hostile.py [--examples N] [--only merge|issue23-h23b|surfaces|keys]
 
 Replays the cases of the hardening issue (the builders live in the tests, so the
 runner and the tests cannot drift apart): bad files for every importer
@@ -9,8 +9,12 @@ runner and the tests cannot drift apart): bad files for every importer
 command (tests/test_terminal_safety.py), the hypothesis strategies of
 tests/test_hostile_imports.py (N examples each, in process), and the TUI in a
 pseudo-terminal: escape- and markup-laden samples through the label, review,
-agreement and output screens, keys typed faster than the screen repaints (alone
-and beside another process writing the database), and 5 and 15 MB samples.
+agreement, training and output screens, keys typed faster than the screen repaints
+(alone, beside another process writing the database, 0.25 s after ``n`` under a held
+write lock and under another process's imports), and 5 and 15 MB samples. Then issue
+23's blocks (merge sources, read commands, blind ``S``; H23_CASES) and its kinds on
+the surfaces added since (benchmarks/_hostile_surfaces.py: the benchmark importers,
+rounds, gold, retest, negotiate, the outputs, one input at each cap).
 
 Prints, per group and in total: cases tried, clean errors, tracebacks, hangs,
 escapes written (ESC/BEL/C1 from data reaching the terminal), data changed (a
