@@ -335,6 +335,22 @@ def tui_cases(tally: Tally, work: Path) -> dict[str, float]:
         evil,
         shown=b"PWNED",
     )
+    # Issue 23 item 4 in a database an older version merged: a revision of 2^63-1.
+    old = work / "tui-old-revision.db"
+    with Store.open(old) as store:
+        for i in (1, 2):
+            store.upsert_sample(make_sample(i))
+        store.set_label(make_sample(1).id, "me", LabelValue(category=1))
+        conn = store._db.conn  # the bad state on purpose, as tests/rawsql.py's tamper()
+        conn.execute("UPDATE labels SET revision = 9223372036854775807")
+        conn.execute("UPDATE label_history SET revision = 9223372036854775807")
+        conn.commit()
+    tui(tally, "a category on a revision of 2^63-1", ["label", "--annotator", "me"],
+        [b"p", b"2"], old, gap=0.6)  # fmt: skip
+    with Store.open(old) as store:
+        label = store.label(make_sample(1).id, "me")
+    if label is None or label.category != 2:
+        tally.add("tui (pty)", "labels lost", "a category on a revision of 2^63-1")
     markup = work / "tui-markup.db"
     with Store.open(markup) as store:
         for i, sid in enumerate([*BAD_IDS, "plain"], start=1):
