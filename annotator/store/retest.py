@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
 from ..errors import UserError
-from ..models import HistoryEntry, Label, LabelValue
+from ..models import MAX_RETEST_DAYS, HistoryEntry, Label, LabelValue, retest_plan_problem
 from ..taxonomy import Taxonomy
 from . import labels as _labels
 from .connection import now, write_transaction
@@ -78,12 +79,9 @@ class RetestQueries:
         self, share: float, *, after: int = 20, days: float | None = None, seed: int = 0
     ) -> RetestPlan:
         """Set (or replace) the study's plan; ``share`` 0 removes it. Committed on return."""
-        if not 0 <= share <= 1:
-            raise UserError(f"retest share must be between 0 and 1, got {share}", field="share")
-        if after < 0:
-            raise UserError(f"--after must be 0 or more, got {after}", field="after")
-        if days is not None and days < 0:
-            raise UserError(f"--days must be 0 or more, got {days}", field="days")
+        problem = retest_plan_problem(share, after, days, seed)
+        if problem is not None:
+            raise UserError(problem[1], field=problem[0])
         with write_transaction(self._db):
             self._db.conn.execute("DELETE FROM retest_plan")
             if share > 0:
@@ -115,7 +113,9 @@ class RetestQueries:
         ).fetchall()
         oldest = None
         if plan.days is not None:
-            cutoff = datetime.now(UTC) - timedelta(days=plan.days)
+            # An older version stored any --days >= 0 (1e300, inf): read as "never" then.
+            days = plan.days if math.isfinite(plan.days) else MAX_RETEST_DAYS
+            cutoff = datetime.now(UTC) - timedelta(days=min(days, MAX_RETEST_DAYS))
             oldest = cutoff.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         due: set[str] = set()
         newer = 0  # decided labels strictly newer than this one
