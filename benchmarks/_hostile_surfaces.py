@@ -14,6 +14,7 @@ of ``_formats.py`` (so a case spoils one thing of a file the importer accepts).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -31,6 +32,7 @@ from _formats import (
     write_swebench,
 )
 
+from annotator.importers.benchfiles import MAX_DOCUMENT
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
 
@@ -582,19 +584,37 @@ def _cap_inspect_member(folder: Path) -> list[str]:
 
 
 def _cap_document(folder: Path) -> list[str]:
-    """A BigCodeBench results document of 200 MiB (its cap is 256 MiB; not in the limits
-    table: one document is parsed whole)."""
+    """A BigCodeBench results document just under its cap (``MAX_DOCUMENT``, in the
+    limits table: one document is parsed whole)."""
     path = folder / "big_eval_results.json"
     with path.open("w") as f:
         f.write('{"eval": {')
         detail = "Traceback: AssertionError\\n" * 40
-        for i in range(20_000):
+        for i in itertools.count():
+            if f.tell() > MAX_DOCUMENT - (64 << 10):
+                break
             entry = {"task_id": f"BigCodeBench/{i}", "solution": "x = 1\n" * 800,
                      "status": "fail", "details": {"test_a": "@"}}  # fmt: skip
             text = json.dumps(entry).replace('"@"', f'"{detail}"')
             f.write(("," if i else "") + f'"BigCodeBench/{i}": [{text}]')
         f.write("}}")
     return ["import", "bigcodebench", str(path)]
+
+
+def _at_cap(fmt: str, write: Callable[[Path, int], Path]) -> Callable[[Path], list[str]]:
+    """The synthetic results document of ``fmt`` (``_formats``) grown to just under its cap:
+    its size per sample measured on 1,000, then written once at the size that fits."""
+
+    def build(folder: Path) -> list[str]:
+        probe = folder / "probe"
+        probe.mkdir()
+        per_sample = write(probe, 1000).stat().st_size / 1000
+        target = folder / "at_cap"
+        target.mkdir()
+        path = write(target, int((MAX_DOCUMENT - (256 << 10)) / per_sample))
+        return ["import", fmt, str(path)]
+
+    return build
 
 
 def cases() -> list[Case]:
@@ -705,7 +725,21 @@ def cases() -> list[Case]:
             False,
             _stdout_ok,
         ),
-        (g, "bigcodebench: a 200 MiB results document", _cap_document, False, None),
+        (g, "bigcodebench: a results document at its cap", _cap_document, False, _stdout_ok),
+        (
+            g,
+            "evalplus: a results document at its cap",
+            _at_cap("evalplus", write_evalplus),
+            False,
+            _stdout_ok,
+        ),
+        (
+            g,
+            "livecodebench: a results document at its cap",
+            _at_cap("livecodebench", write_livecodebench),
+            False,
+            _stdout_ok,
+        ),
     ]
     g = "s outputs"
     for kind in ("latex report", "html report", "md report", "latex tables", "svg figures"):

@@ -39,10 +39,12 @@ from .jsondata import load_json
 M = TypeVar("M", bound=BaseModel)
 _UNION_TAG = re.compile(r"^(str|int|float|bool|list|dict|none)(\[.*\])?$|^[\w-]+\[.*\]$")
 
-MAX_DOCUMENT = 256 << 20
+MAX_DOCUMENT = 80 << 20
 """Largest results document read (bytes). A results file is one JSON document,
-parsed whole (its Python objects take a few times its size): 30,000 EvalPlus or
-BigCodeBench samples take some tens of MB; beyond this, split the run."""
+parsed whole (its Python objects take two to three times its size): 30,000 EvalPlus
+or BigCodeBench samples take some tens of MB. At this cap an import peaks under 300 MB
+(at 96 MiB: BigCodeBench 242 MB, LiveCodeBench 249 MB, EvalPlus 290 MB; a 130 MiB
+BigCodeBench document 310 MB; ``benchmarks/hostile.py``); beyond it, split the run."""
 MAX_TEXT_FILE = MAX_SAMPLE_TEXT
 """Largest single text file (a test output, a patch) read: a sample holds no more."""
 
