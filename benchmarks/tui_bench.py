@@ -312,7 +312,7 @@ def main() -> None:
     if args.profile is not None:
         from pyinstrument import Profiler
 
-        PROFILER = Profiler(interval=0.0005)
+        PROFILER = Profiler(interval=0.0005, async_mode="disabled")
     command = Path(sys.executable).with_name("annotator")
     with tempfile.TemporaryDirectory() as folder:
         if args.db is not None:
