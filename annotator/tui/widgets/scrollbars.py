@@ -87,7 +87,9 @@ class KeptScrollbars(Widget):
     @property
     def vertical_scrollbar(self) -> ScrollBar:
         if self._vertical_scrollbar is None:
-            bar = KeptScrollBar(vertical=True, name="vertical", thickness=self.scrollbar_size_vertical)
+            bar = KeptScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
             bar.display = False
             self._vertical_scrollbar = bar
             self.app._start_widget(self, bar)
