@@ -88,12 +88,12 @@ class SpanCompositor(Compositor):
             )
             render_x = render_region.x
             for y, strip in zip(range(top, bottom), strips, strict=False):
-                final_cuts = rows.get(y)
-                if final_cuts is None:
+                row_cuts = rows.get(y)
+                if row_cuts is None:
                     continue
                 chops_line = chops[y]
-                cut_strips = strip.divide([cut - render_x for cut in final_cuts[1:]])
-                for cut, piece in zip(final_cuts, cut_strips, strict=False):
+                cut_strips = strip.divide([cut - render_x for cut in row_cuts[1:]])
+                for cut, piece in zip(row_cuts, cut_strips, strict=False):
                     if chops_line.get(cut) is None:
                         chops_line[cut] = piece
         return chops
