@@ -5,6 +5,10 @@ importer produces; :meth:`SampleIn.content_hash` identifies its content (used
 to skip unchanged re-imports and as the id when a record has none). A
 :class:`LabelValue` is what an annotator decides about one sample; a
 :class:`Label` is that decision as stored, with who, when and which taxonomy.
+
+The pydantic models are built on first use (``defer_build``): building their
+validators at import cost every command 20 ms, and ``annotator label`` needs
+only :class:`Sample` before its first frame.
 """
 
 from __future__ import annotations
@@ -319,7 +323,7 @@ def no_nul_id(value: str) -> str:
 class SampleIn(BaseModel):
     """One benchmark sample as an importer produces it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = Field(min_length=1)
     prompt: str = ""
@@ -429,13 +433,13 @@ class Sample(SampleIn):
     created_at: Timestamp
     updated_at: Timestamp
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
 
 class LabelValue(BaseModel):
     """What an annotator decided about a sample."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kind: Kind = "bug"
     category: int | None = None
@@ -465,7 +469,7 @@ class LabelValue(BaseModel):
 class Label(LabelValue):
     """A stored label."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     sample_id: str
     annotator: str
@@ -491,6 +495,8 @@ class HistoryEntry(Label):
 
 class Suggestion(BaseModel):
     """A ranked taxonomy category suggested for a sample, with its evidence."""
+
+    model_config = ConfigDict(defer_build=True)
 
     category: int
     subcategory: str | None = None
