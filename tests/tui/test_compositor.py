@@ -60,3 +60,12 @@ async def test_partial_updates_write_what_textual_writes(
             await settle(pilot)
     assert len(compared) > 10
     assert all(compared), f"{compared.count(False)} of {len(compared)} updates differ"
+
+
+def test_another_textual_gets_textuals_own_compositor(monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.tui import compositor
+
+    assert isinstance(compositor.labeling_compositor(), SpanCompositor)  # the pinned one
+    monkeypatch.setattr(compositor, "version", lambda name: "9.0.0")
+    chosen = compositor.labeling_compositor()
+    assert type(chosen) is Compositor
