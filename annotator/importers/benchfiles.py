@@ -32,26 +32,33 @@ from typing import Any, Literal, TypeVar, overload
 from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
-from ..models import SampleIn
+from ..models import MAX_SAMPLE_TEXT, SampleIn
 from .inputs import inside, regular_file
 from .jsondata import load_json
 
 M = TypeVar("M", bound=BaseModel)
 _UNION_TAG = re.compile(r"^(str|int|float|bool|list|dict|none)(\[.*\])?$|^[\w-]+\[.*\]$")
 
-MAX_DOCUMENT = 256 << 20
+MAX_DOCUMENT = 80 << 20
 """Largest results document read (bytes). A results file is one JSON document,
-parsed whole (its Python objects take a few times its size): 30,000 EvalPlus or
-BigCodeBench samples take some tens of MB; beyond this, split the run."""
-MAX_TEXT_FILE = 64 << 20
-"""Largest single text file (a test output, a patch) read."""
+parsed whole (its Python objects take two to three times its size): 30,000 EvalPlus
+or BigCodeBench samples take some tens of MB. At this cap an import peaks under 300 MB
+(at 96 MiB: BigCodeBench 242 MB, LiveCodeBench 249 MB, EvalPlus 290 MB; a 130 MiB
+BigCodeBench document 310 MB; ``benchmarks/hostile.py``); beyond it, split the run."""
+MAX_TEXT_FILE = MAX_SAMPLE_TEXT
+"""Largest single text file (a test output, a patch) read: a sample holds no more."""
 
 
 def load_document(path: Path, what: str, max_bytes: int = MAX_DOCUMENT) -> Any:
     """The JSON value of the file ``path`` (a ``what``), bounded to ``max_bytes``."""
     regular_file(path, what)
     raw = read_bounded(path, max_bytes)
-    return load_json(path, raw)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 (byte {exc.start})", file=path) from None
+    del raw  # else the bytes, their text and the parsed objects are all alive at once
+    return load_json(path, text)
 
 
 def read_bounded(path: Path, max_bytes: int) -> bytes:

@@ -41,6 +41,7 @@ from textual.worker import get_current_worker
 
 from ..blind import BlindView
 from ..labeling import LabelSession
+from ..startup import resume_collection
 from ..store import Store
 from .commands import CategoryProvider
 from .keymap import KeySetup
@@ -126,6 +127,8 @@ class AnnotatorApp(App[None]):
         self._gc_threshold = gc.get_threshold()
         gc.freeze()
         gc.set_threshold(*self.GC_THRESHOLD)
+        # `annotator label` loads without the collector (annotator.startup): on from here.
+        resume_collection()
         if self.notice:
             self.notify(self.notice, timeout=10)
         self.index_search()
