@@ -9,6 +9,12 @@ Rows show a short display name (:mod:`annotator.tui.names`: the prefix all
 ids of the first page share left out, cut in the middle to the column); the
 full id is the list's tooltip and in the meta line. A row of a search result
 shows its match on a second line.
+
+Start-up (issue 24): the first page arrives before the list is laid out, so its
+names cannot be cut yet; they are cut to the list's width just before its first
+drawing (:meth:`SampleList.render_lines`), not drawn uncut and then again once the
+resize event arrives, and a row's height is known from its prompt (one line, two
+with a match) rather than measured by wrapping all 200 rows of the page.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -77,6 +85,14 @@ def row_prompt(row: QueueRow, prefix: str = "", width: int = 0) -> Text:
         text.append("\n    ")
         text.append(visible(str(match)), style="italic dim")
     return text
+
+
+def _row_height(prompt: object, width: int) -> int | None:
+    """1 for a one-line prompt that fits ``width`` cells (nothing to wrap), None
+    for any other (measured as OptionList does: a search match's line wraps)."""
+    if isinstance(prompt, Text) and "\n" not in prompt.plain and prompt.cell_len <= width:
+        return 1
+    return None
 
 
 class SampleList(OptionList):
@@ -191,6 +207,57 @@ class SampleList(OptionList):
 
     def on_resize(self) -> None:
         self.fit_names()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The first drawing after the page arrived unlaid-out: cut the names now,
+        # in place (the options keep their place, highlight and scroll), so the
+        # first frame is drawn once, as it will stay; the resize event that
+        # follows then finds the names fitted.
+        width = self._name_width()
+        if width != self.name_width and self._rows and width > 0:
+            self.name_width = width
+            for option in self.options:
+                if option.id is not None and option.id in self._rows:
+                    prompt = self._prompt(self._rows[option.id])
+                    self._prompts[option.id] = prompt
+                    option._set_prompt(prompt)
+            self._option_render_cache.clear()
+            self._line_cache.clear()
+        return super().render_lines(crop)
+
+    def _update_lines(self) -> None:
+        """OptionList's, with a row of one line that fits the width taken as one
+        line (the names are cut to the width: nothing to wrap) instead of wrapping
+        every loaded row's text to measure it; any other row (a search match's
+        second line, a name not yet cut) is measured as OptionList does. Tied to Textual 8.2's
+        ``_LineCache`` (``constraints.txt``); ``tests/tui/test_sample_list_lines.py``
+        compares the result with OptionList's own on pages with and without matches."""
+        region = self.scrollable_content_region
+        if not region:
+            return
+        cache = self._line_cache
+        lines = cache.lines
+        next_index = lines[-1][0] + 1 if lines else 0
+        width = region.width - self._get_left_gutter_width()
+        options = self.options
+        if next_index < len(options):
+            padding = self.get_component_styles("option-list--option").padding
+            for index in range(next_index, len(options)):
+                option = options[index]
+                cache.index_to_line[index] = len(lines)
+                height = _row_height(option.prompt, width - padding.width)
+                if height is None:
+                    height = self._get_visual(option).get_height(
+                        self.styles, width - padding.width
+                    )
+                height += option._divider
+                cache.heights[index] = height
+                lines.extend((index, line_no) for line_no in range(height))
+        last_divider = bool(options) and options[-1]._divider
+        virtual_size = Size(width, len(lines) - (1 if last_divider else 0))
+        if virtual_size != self.virtual_size:
+            self.virtual_size = virtual_size
+            self._scroll_update(virtual_size)
 
     def fit_names(self) -> None:
         """Cut the names to the list's current width (after a resize, or a page
