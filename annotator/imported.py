@@ -15,6 +15,15 @@ from typing import Any
 
 from .models import LabelValue
 
+REPORT_KEY = "test_report"
+"""The sample metadata key under which an importer keeps the parsed report of a
+harness's results (:mod:`annotator.importers.report`)."""
+CASES_KEY = "junit_cases"
+"""The sample metadata key under which the JUnit importer keeps a sample's failing
+cases (:mod:`annotator.failures.junitoutput`). Both are here, below their readers,
+so that :func:`annotator.failures.primary.report_of` can tell a sample without
+them (most) and never load the importers, their models and ``xml.etree`` for it."""
+
 
 @dataclass
 class ImportedLabel:

@@ -5,7 +5,10 @@ paint) must not load the heavy packages the first screen never uses: pandas and
 numpy (sqlite-utils imports both eagerly; :mod:`annotator.startup` keeps
 them out), matplotlib (figures), libcst (the code marks and the diff, computed in
 workers after the paint), rapidfuzz (subcategory inference from notes) and the
-benchmark importers' own modules (the UI reads an importer's parsed report only).
+benchmark importers' own modules (the UI reads an importer's parsed report only),
+nor the readers of an importer's models (the importers package, JUnit's XML parser:
+loaded for the samples that carry them) nor dateutil's parser (sqlite-utils' date
+recipes, loaded lazily: executed on first use).
 Each check runs in a fresh interpreter and reads ``sys.modules``: no timing.
 """
 
@@ -28,6 +31,13 @@ NOT_AT_START = (
     "annotator.importers.inspect_log",
     "annotator.importers.harness",
     "annotator.importers.dlbench",
+    "annotator.importers",
+    "annotator.importers.junit_xml",
+    "annotator.failures.importedoutput",
+    "annotator.failures.junitoutput",
+    "xml.etree.ElementTree",
+    "dateutil.parser._parser",
+    "dateutil.tz",
 )
 
 
@@ -73,3 +83,34 @@ def test_numpy_and_the_importers_still_load_when_asked() -> None:
 
 def test_numpy_imported_first_is_seen_by_sqlite_utils() -> None:
     loaded_after("import numpy, annotator.store, sqlite_utils.db as d\nassert d.np is numpy")
+
+
+def test_lazy_dateutil_parser_still_parses() -> None:
+    """sqlite-utils' date recipes (annotator never calls them) still work: the
+    parser module is executed on its first use."""
+    loaded = loaded_after(
+        "import annotator.store, sys, sqlite_utils.recipes as r\n"
+        "assert 'dateutil.parser._parser' not in sys.modules\n"
+        "assert r.parsedate('2026-12-06') == '2026-12-06'\n"
+        "assert r.parsedatetime('2026-12-06 10:00') == '2026-12-06T10:00:00'"
+    )
+    assert "dateutil.parser._parser" in loaded
+
+
+def test_report_of_loads_the_readers_of_the_samples_that_carry_them() -> None:
+    """A sample with an importer's report or JUnit cases is still read from them."""
+    code = (
+        "import json\n"
+        "from annotator.failures.primary import report_of\n"
+        "from annotator.imported import CASES_KEY, REPORT_KEY\n"
+        "plain = report_of('', {'function': 'f'})\n"
+        "case = {'test': 't1', 'status': 'failed', 'verdict': 'Wrong Answer', 'message': 'x'}\n"
+        "imported = report_of('', {REPORT_KEY: {'format': 'livecodebench', 'cases': [case]}})\n"
+        "outcome = {'kind': 'failure', 'type': 'AssertionError', 'message': 'boom'}\n"
+        "junit = report_of('', {CASES_KEY: [{'classname': 'm', 'name': 't', 'outcome': outcome}]})\n"
+        "got = [(r.format, [f.exception_type for f in r.all_failures()]) for r in (imported, junit)]\n"
+        "assert got == [('livecodebench', ['WrongAnswer']), ('junit', ['AssertionError'])], got\n"
+        "assert plain.format == 'unknown'"
+    )
+    loaded = loaded_after(code)
+    assert {"annotator.failures.importedoutput", "annotator.failures.junitoutput"} <= loaded

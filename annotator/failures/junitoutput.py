@@ -21,12 +21,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import UserError
+from ..imported import CASES_KEY
 from ..importers.junit_xml import JUnitCase, parse_junit_bytes
 from .outputfacts import EXCEPTION_LINE, MAX_DETAILS, MAX_LINE, message_facts
 from .outputmodels import Counts, FailedTest, TestReport, primary_signature
 from .pytestoutput import parse_entry
 
-CASES_KEY = "junit_cases"
 
 
 def _failure(case: JUnitCase, function: str | None) -> FailedTest:

@@ -20,9 +20,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..imported import CASES_KEY, REPORT_KEY
 from .frames import attribute
-from .importedoutput import imported_report
-from .junitoutput import cases_from_metadata, report_from_cases
 from .outputmodels import FailedTest, TestReport
 from .testoutput import parse_test_output
 
@@ -40,12 +39,21 @@ def report_of(test_output: str, metadata: Mapping[str, Any] | None) -> TestRepor
     attached (:mod:`.importedoutput`: failing inputs, verdicts, FAIL_TO_PASS
     tests) or its JUnit cases (both read from their models), else its test output."""
     function = function_of(metadata)
-    imported = imported_report(metadata, function, test_output)
-    if imported is not None:
-        return imported
-    cases = cases_from_metadata(metadata)
-    if cases is not None:
-        return report_from_cases(cases, function)
+    # The readers of an importer's models (the importers package, its pydantic
+    # models, xml.etree) are loaded for the samples that carry them, not at the
+    # start of every command (10-15 ms of the labeling UI's start).
+    if metadata and REPORT_KEY in metadata:
+        from .importedoutput import imported_report
+
+        imported = imported_report(metadata, function, test_output)
+        if imported is not None:
+            return imported
+    if metadata and CASES_KEY in metadata:
+        from .junitoutput import cases_from_metadata, report_from_cases
+
+        cases = cases_from_metadata(metadata)
+        if cases is not None:
+            return report_from_cases(cases, function)
     return parse_test_output(test_output, function)
 
 

@@ -24,9 +24,9 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
+from ..imported import REPORT_KEY
 from ..models import SampleIn
 
-REPORT_KEY = "test_report"
 MAX_TEXT = 20_000
 """Characters kept of one input, output or traceback (the rest is cut, marked)."""
 MAX_CASES = 200
