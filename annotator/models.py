@@ -284,26 +284,56 @@ class SampleIn(BaseModel):
             fields = self.model_dump(exclude={"id", "source"})
             meta = json.dumps(self.metadata, ensure_ascii=False, sort_keys=True, default=str)
             return content_hash(fields), meta
-        # One buffer, one update: the digest of the same bytes fed field by field
-        # (as :func:`content_hash` does), without ten updates and their calls per sample.
-        parts: list[bytes] = []
-        for key, value in (
-            ("data_type", self.data_type),
-            ("generated_code", self.generated_code),
-            ("metadata", meta),
-            ("model", self.model),
-            ("passed", self.passed),
-            ("prompt", self.prompt),
-            ("reference_code", self.reference_code),
-            ("stage", self.stage),
-            ("task_type", self.task_type),
-            ("test_output", self.test_output),
-        ):
-            data = _field_bytes(value)
-            kind = "dict" if key == "metadata" else type(value).__name__
-            parts.append(f"{key}:{kind}:{len(data)}:".encode())
-            parts.append(data)
-        return hashlib.sha256(b"".join(parts)).hexdigest(), meta
+        digest = sample_digest(
+            self.prompt,
+            self.generated_code,
+            self.reference_code,
+            self.test_output,
+            self.passed,
+            self.model,
+            self.stage,
+            self.data_type,
+            self.task_type,
+            meta,
+        )
+        return digest, meta
+
+
+def sample_digest(
+    prompt: str,
+    generated_code: str,
+    reference_code: str,
+    test_output: str,
+    passed: bool | None,
+    model: str | None,
+    stage: str | None,
+    data_type: str | None,
+    task_type: str | None,
+    meta: str,
+) -> str:
+    """:func:`content_hash` of a sample's fields whose metadata is plain JSON data
+    (``meta``: its dump, sorted keys): what :meth:`SampleIn.hashed` returns, and the
+    merge's SQL function (:mod:`annotator.store.merge_samples`) computes."""
+    # One buffer, one update: the digest of the same bytes fed field by field
+    # (as :func:`content_hash` does), without ten updates and their calls per sample.
+    parts: list[bytes] = []
+    for key, value in (
+        ("data_type", data_type),
+        ("generated_code", generated_code),
+        ("metadata", meta),
+        ("model", model),
+        ("passed", passed),
+        ("prompt", prompt),
+        ("reference_code", reference_code),
+        ("stage", stage),
+        ("task_type", task_type),
+        ("test_output", test_output),
+    ):
+        data = _field_bytes(value)
+        kind = "dict" if key == "metadata" else type(value).__name__
+        parts.append(f"{key}:{kind}:{len(data)}:".encode())
+        parts.append(data)
+    return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
 class _NotPlain(Exception):

@@ -20,8 +20,8 @@ from rawsql import peek, tamper
 from test_merge_untrusted import _loosen, _sql
 
 from annotator.errors import UserError
-from annotator.models import LabelValue, SampleIn
-from annotator.store import Store, merge, merge_plain
+from annotator.models import LabelValue, SampleIn, content_hash
+from annotator.store import Store, merge, merge_plain, merge_samples
 
 _COLUMNS = (
     "sample_id, annotator, kind, category, subcategory, subcategory_inferred, category2,"
@@ -143,7 +143,7 @@ def _outcome(base: Path, path: Path, other: Path) -> tuple[Any, ...]:
     try:
         summary = store.merge_database(other)
     except UserError as exc:
-        return ("refused", str(exc), _dump(store))
+        return ("refused", str(exc), _dump(store), _sample_dump(store))
     # FTS5's own check that the notes' index matches the labels (a command, not a write).
     tamper(store).execute("INSERT INTO note_fts (note_fts) VALUES ('integrity-check')")
     found = peek(
@@ -152,7 +152,7 @@ def _outcome(base: Path, path: Path, other: Path) -> tuple[Any, ...]:
         " WHERE note_fts MATCH 'look' ORDER BY 1, 2",
     )
     result = {k: v for k, v in summary.as_dict().items() if k != "source"}
-    return ("merged", result, _dump(store), found)
+    return ("merged", result, _dump(store), found, _sample_dump(store))
 
 
 def _dump(store: Store) -> tuple[list[Any], ...]:
@@ -260,3 +260,213 @@ def test_merging_a_file_again_ends_as_the_row_by_row_path(
     assert fast == slow
     if case == "unchanged":
         assert fast[0] == "merged" and fast[1]["labels_new"] == 0 and fast[1]["labels_same"] > 0
+
+
+# -- new samples (store/merge_samples.py) ------------------------------------------
+
+
+def _sample_dump(store: Store) -> tuple[list[Any], ...]:
+    """Every stored field of every sample but its write times, and what search finds."""
+    tamper(store).execute("INSERT INTO sample_fts (sample_fts) VALUES ('integrity-check')")
+    return (
+        peek(
+            store,
+            "SELECT id, passed, model, stage, data_type, task_type, source, content_hash,"
+            " metadata FROM samples ORDER BY id",
+        ),
+        peek(
+            store,
+            "SELECT sample_id, prompt, generated_code, reference_code, test_output"
+            " FROM sample_texts ORDER BY sample_id",
+        ),
+        peek(
+            store,
+            "SELECT t.sample_id FROM sample_fts JOIN sample_texts t ON t.rowid = sample_fts.rowid"
+            " WHERE sample_fts MATCH 'shapes' ORDER BY 1",
+        ),
+    )
+
+
+def _their_samples(path: Path) -> Path:
+    store = Store.open(path)
+    variants = [
+        SampleIn(id="n0", generated_code="x = 0", test_output="RuntimeError: shapes"),
+        SampleIn(id="n1", prompt="Écris f ✓ 日本", passed=True, model="m", stage="s1"),
+        SampleIn(id="n2", passed=False, data_type="int", task_type="t", source="import:x"),
+        SampleIn(id="n3", metadata={"z": [1, 2.5, None, True], "a": {"é": "ü"}, "m": ""}),
+        SampleIn(id="n4", reference_code="y = 1\x00 end", test_output="shapes\r\n\t"),
+        SampleIn(id="s1", generated_code="other content than ours"),
+        SampleIn(id="s2", generated_code="x = 2"),
+    ]
+    for sample in variants:
+        store.upsert_sample(sample)
+    store.set_label("n1", "bob", LabelValue(category=1))
+    store.close()
+    return path
+
+
+def _duplicate_sample(path: Path) -> None:
+    _loosen(path, "samples")
+    _sql(path, "INSERT INTO samples SELECT * FROM samples WHERE id = 'n2'")
+
+
+def _no_texts(path: Path) -> None:
+    _loosen(path, "sample_texts")
+    _sql(path, "DELETE FROM sample_texts WHERE sample_id = 'n3'")
+
+
+def _loose_sample(*statements: str) -> Callable[[Path], None]:
+    def change(path: Path) -> None:
+        _loosen(path, "samples")
+        _loosen(path, "sample_texts")
+        _sql(path, *statements)
+
+    return change
+
+
+SAMPLE_CASES: dict[str, Callable[[Path], None]] = {
+    "as written": lambda p: None,
+    "metadata with ASCII escapes": lambda p: _sql(
+        p, """UPDATE samples SET metadata = '{"a": "\\u00e9"}' WHERE id = 'n0'"""
+    ),
+    "metadata keys unsorted": lambda p: _sql(
+        p, """UPDATE samples SET metadata = '{"b": 1, "a": 2}' WHERE id = 'n0'"""
+    ),
+    "metadata minified": lambda p: _sql(
+        p, """UPDATE samples SET metadata = '{"a":1}' WHERE id = 'n2'"""
+    ),
+    "metadata a list": lambda p: _sql(p, "UPDATE samples SET metadata = '[1]' WHERE id = 'n2'"),
+    "metadata not JSON": lambda p: _sql(p, "UPDATE samples SET metadata = '{' WHERE id = 'n2'"),
+    "metadata NaN": lambda p: _sql(
+        p, """UPDATE samples SET metadata = '{"a": NaN}' WHERE id = 'n2'"""
+    ),
+    "passed 2": _loose_sample("UPDATE samples SET passed = 2 WHERE id = 'n1'"),
+    "passed 1.0": _loose_sample("UPDATE samples SET passed = 1.0 WHERE id = 'n1'"),
+    "passed 'true'": _loose_sample("UPDATE samples SET passed = 'true' WHERE id = 'n1'"),
+    "model an integer": _loose_sample("UPDATE samples SET model = 5 WHERE id = 'n1'"),
+    "a text as a blob": _loose_sample(
+        "UPDATE sample_texts SET prompt = CAST(prompt AS BLOB) WHERE sample_id = 'n1'"
+    ),
+    "a text NULL": _loose_sample(
+        "UPDATE sample_texts SET reference_code = NULL WHERE sample_id = 'n0'"
+    ),
+    "an empty id": _loose_sample(
+        "UPDATE samples SET id = '' WHERE id = 'n4'",
+        "UPDATE sample_texts SET sample_id = '' WHERE sample_id = 'n4'",
+    ),
+    "a NUL in an id": _loose_sample(
+        "UPDATE samples SET id = 'n' || char(0) WHERE id = 'n4'",
+        "UPDATE sample_texts SET sample_id = 'n' || char(0) WHERE sample_id = 'n4'",
+    ),
+    "an integer id": _loose_sample(
+        "UPDATE samples SET id = 44 WHERE id = 'n4'",
+        "UPDATE sample_texts SET sample_id = 44 WHERE sample_id = 'n4'",
+    ),
+    "an id twice": _duplicate_sample,
+    "a sample without texts": _no_texts,
+    "texts over the cap together": _loose_sample(
+        f"UPDATE sample_texts SET test_output = zeroblob(0) || printf('%.*c', {(16 << 20) - 3}, 'x')"
+        " WHERE sample_id = 'n0'"
+    ),
+    "the id of ours with other content": lambda p: None,
+}
+
+
+@pytest.mark.parametrize("ours", ["fresh", "shared"])
+@pytest.mark.parametrize("case", list(SAMPLE_CASES), ids=list(SAMPLE_CASES))
+def test_new_samples_end_as_the_row_by_row_path(
+    tmp_path: Path, case: str, ours: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = _their_samples(tmp_path / "theirs.db")
+    SAMPLE_CASES[case](other)
+    base = tmp_path / "ours.db"
+    store = Store.open(base)
+    if ours == "shared":
+        _samples(store)
+    store.close()
+    copied: list[int] = []
+    copy = merge.copy_new_samples
+
+    def counting(*args: Any) -> Any:
+        found = copy(*args)
+        copied.append(found[0])
+        return found
+
+    monkeypatch.setattr(merge, "copy_new_samples", counting)
+    fast = _outcome(base, tmp_path / "fast.db", other)
+    monkeypatch.setattr(merge, "attach", lambda *args: False)
+    slow = _outcome(base, tmp_path / "slow.db", other)
+    assert fast == slow
+    if case == "as written":
+        assert fast[0] == "merged" and copied and copied[0] >= 5
+        assert fast[-1][2] == [("n0",), ("n4",)]
+
+
+SAMPLE_VARIANTS = [
+    SampleIn(id="a"),
+    SampleIn(id="b", prompt="p", generated_code="g", reference_code="r", test_output="t"),
+    SampleIn(id="c", passed=True, model="", stage="", data_type="", task_type=""),
+    SampleIn(id="d", passed=False, model="m", metadata={"k": "v"}),
+    SampleIn(id="e", prompt="日本語 ✓ é ü \U0001f600", metadata={"ключ": ["é", 1, 2.5, None]}),
+    SampleIn(id="f", test_output="\x00\x01\x1b[31m\r\n", metadata={"b": {"z": 1, "a": [{}]}}),
+    SampleIn(id="g", generated_code="x" * 100_000, metadata={"n": -1e300, "t": True, "f": False}),
+    SampleIn(id="h", metadata={"": "", " ": " ", "long": "ε" * 1000}),
+]
+
+
+@pytest.mark.parametrize("sample", SAMPLE_VARIANTS, ids=[s.id for s in SAMPLE_VARIANTS])
+def test_the_sql_digest_is_the_models(sample: SampleIn) -> None:
+    digest, meta = sample.hashed()
+    assert digest == content_hash_of(sample)
+    conn = sqlite3.connect(":memory:")
+    merge_samples.register_digest(conn)
+    found = conn.execute(
+        f"SELECT {merge_samples.DIGEST_FUNCTION}(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            sample.prompt,
+            sample.generated_code,
+            sample.reference_code,
+            sample.test_output,
+            None if sample.passed is None else int(sample.passed),
+            sample.model,
+            sample.stage,
+            sample.data_type,
+            sample.task_type,
+            meta,
+        ),
+    ).fetchone()[0]
+    assert found == digest
+
+
+def content_hash_of(sample: SampleIn) -> str:
+    """The digest by the slow, general definition (:func:`annotator.models.content_hash`)."""
+    return content_hash(sample.model_dump(exclude={"id", "source"}))
+
+
+@pytest.mark.parametrize(
+    "meta",
+    ['{"b": 1, "a": 2}', '{"a":1}', '{"a": "\\u00e9"}', "[]", "{", "", ' {"a": 1}', '{"a": NaN}'],
+)
+def test_the_sql_digest_refuses_metadata_spelled_otherwise(meta: str) -> None:
+    expected = None
+    if meta == '{"a": NaN}':  # Python's own spelling: stored so by our writes too
+        expected = SampleIn(id="x", metadata={"a": float("nan")}).hashed()[0]
+    assert merge_samples.sample_digest_sql("", "", "", "", None, None, None, None, None, meta) == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        (b"", "", "", "", None, None, None, None, None, "{}"),
+        ("", "", "", "", 2, None, None, None, None, "{}"),
+        ("", "", "", "", 1.0, None, None, None, None, "{}"),
+        ("", "", "", "", "1", None, None, None, None, "{}"),
+        ("", "", "", "", None, 5, None, None, None, "{}"),
+        ("", "", "", "", None, None, None, None, None, None),
+        (None, "", "", "", None, None, None, None, None, "{}"),
+    ],
+)
+def test_the_sql_digest_refuses_other_types(values: tuple[Any, ...]) -> None:
+    assert merge_samples.sample_digest_sql(*values) is None

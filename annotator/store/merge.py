@@ -62,6 +62,7 @@ from .connection import bulk_mode, write_transaction
 from .labels import ensure_annotator
 from .merge_plain import attach, copy_plain_labels, detach, same_samples
 from .merge_rows import Key, check_file, instant, open_other, readable_source
+from .merge_samples import copy_new_samples
 from .merge_study import merge_study_tables
 from .merge_values import DECISION_AT, LABEL_COLUMNS, UPDATED_AT, raw_text, stored_values
 from .samples import insert_new_samples
@@ -165,7 +166,8 @@ def _merge_all(
             left = None
             if each.alias is not None and (found := same_samples(conn, other, each.alias)):
                 summary.samples_same += found[0]
-                left = found[1]
+                copied, left = copy_new_samples(conn, other, each.alias, found[1])
+                summary.samples_new += copied
             for samples in _batches(other.samples(left), _sample_size):
                 _merge_samples(conn, samples, summary)
             with _HistoryTriggers.off(conn) as triggers:

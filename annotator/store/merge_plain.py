@@ -444,10 +444,11 @@ def _same_sample() -> str:
 
 def same_samples(
     conn: sqlite3.Connection, other: OtherDatabase, alias: str
-) -> tuple[int, list[int]] | None:
+) -> tuple[int, list[int] | None] | None:
     """(how many of ``other``'s samples, attached as ``alias``, equal ours field by
-    field; the rowids of the rest), or None when every sample is left to the
-    row-by-row path (an older schema, a key that is not text, an id twice).
+    field; the rowids of the rest, None: all of them), or None when every sample is
+    left to the row-by-row path (an older schema, a key that is not text, an id
+    twice; then :func:`~.merge_samples.copy_new_samples` may not run either).
 
     Equal means the same id and the same content, byte for byte and type for type:
     the row-by-row path would hash it to the digest of our content and count it the
@@ -482,7 +483,7 @@ def same_samples(
                 f" WHERE {_same_sample()}"
             ).rowcount
             if not same:
-                return None
+                return 0, None
             rest = [
                 r
                 for (r,) in conn.execute(
