@@ -181,7 +181,7 @@ def _merge_all(
                 for groups in _batches(other.label_groups(rest), _group_size):
                     _merge_labels(conn, groups, summary, take_final, ensured, triggers)
             # After the label history: reasons and retest answers point at its entries.
-            study = merge_study_tables(conn, other)
+            study = merge_study_tables(conn, other, each.alias)
             summary.study = study["counts"]
             summary.conflicts.extend(study["conflicts"])
         summaries.append(summary)

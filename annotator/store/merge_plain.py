@@ -229,13 +229,15 @@ def copy_plain_labels(
         conn.execute("DROP TABLE IF EXISTS temp.merge_keys")
 
 
-def _params(other: OtherDatabase) -> dict[str, Any]:
-    """The predicate's parameters: names that are plain, versions, the taxonomy."""
+def _params(
+    other: OtherDatabase, tables: tuple[str, ...] = ("labels", "label_history")
+) -> dict[str, Any]:
+    """The predicate's parameters: names that are plain (of the ``annotator`` column
+    of ``tables``), versions, the taxonomy."""
+    union = " UNION ".join(f"SELECT DISTINCT annotator FROM main.{_q(t)}" for t in tables)
     names = [
         n
-        for (n,) in other.conn.execute(
-            'SELECT annotator FROM main."labels" UNION SELECT annotator FROM main."label_history"'
-        )
+        for (n,) in (other.conn.execute(union) if tables else [])
         if isinstance(n, str) and len(n) <= MAX_ANNOTATOR_NAME
     ]
     keys = Counter(annotator_key(n) for n in names)

@@ -117,10 +117,10 @@ class RoundsMerge(StudyReader):
             self._count(t, "added" if added else "same")
 
     # -- negotiation ----------------------------------------------------------------
-    def discussions(self) -> None:
+    def discussions(self, only: list[int] | None = None) -> None:
         t = "discussions"
         order = '"sample_id" COLLATE BINARY, "annotator" COLLATE BINARY'
-        for row in self._rows(t, sorted(_REQUIRED[t]), order):
+        for row in self._rows(t, sorted(_REQUIRED[t]), order, only):
             sid = self._sample(t, row)
             who = self._annotator(t, row)
             rid = self._int(t, row, "round_id", null=True)
