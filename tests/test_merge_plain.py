@@ -21,7 +21,7 @@ from test_merge_untrusted import _loosen, _sql
 
 from annotator.errors import UserError
 from annotator.models import LabelValue, SampleIn, content_hash
-from annotator.store import Store, merge, merge_plain, merge_samples
+from annotator.store import Store, merge, merge_plain, merge_samples, merge_study
 
 _COLUMNS = (
     "sample_id, annotator, kind, category, subcategory, subcategory_inferred, category2,"
@@ -470,3 +470,186 @@ def test_the_sql_digest_refuses_metadata_spelled_otherwise(meta: str) -> None:
 )
 def test_the_sql_digest_refuses_other_types(values: tuple[Any, ...]) -> None:
     assert merge_samples.sample_digest_sql(*values) is None
+
+
+# -- study tables (store/merge_study_plain.py) ---------------------------------------
+
+STAMP = "2026-12-01T00:00:00.000000Z"
+
+
+def _their_study(path: Path) -> Path:
+    """Samples s0-s5 and x9; gold on each, and for alice and bob a training answer, a
+    discussion and a retest answer (with its history entry) per sample."""
+    store = Store.open(path)
+    _samples(store)
+    store.upsert_sample(SampleIn(id="x9", generated_code="y = 9"))
+    version = store.taxonomy.version
+    first = store.taxonomy.categories[0]
+    sub = first.subcategories[0].name
+    for name in ("alice", "bob"):
+        store.register_annotator(name)
+    store.close()
+    ids = [f"s{i}" for i in range(6)] + ["x9"]
+    conn = sqlite3.connect(path)
+    conn.executemany(
+        "INSERT INTO gold VALUES (?, ?, ?, ?, ?, 'import:x', ?, ?, ?)",
+        [
+            (s, "check" if i % 2 else "training", "pass" if i == 3 else "bug",
+             None if i == 3 else first.id, sub if i == 4 else None, version, STAMP, STAMP)
+            for i, s in enumerate(ids)
+        ],
+    )  # fmt: skip
+    for who in ("alice", "bob"):
+        conn.executemany(
+            "INSERT INTO training_answers VALUES (?, ?, 'bug', 2, NULL, 'bug', ?, ?, ?, ?)",
+            [(s, who, first.id, sub, version, STAMP) for s in ids],
+        )
+        conn.executemany(
+            "INSERT INTO discussions VALUES (?, ?, NULL, ?)", [(s, who, STAMP) for s in ids]
+        )
+        conn.executemany(
+            "INSERT INTO retest_answers (sample_id, annotator, first_history_id, kind, category,"
+            " note, taxonomy_version, source, revision, created_at, updated_at)"
+            " VALUES (?, ?, NULL, 'bug', 3, 'again', ?, 'ui', 1, ?, ?)",
+            [(s, who, version, STAMP, STAMP) for s in ids],
+        )
+    conn.commit()
+    conn.close()
+    return path
+
+
+def _ours_with_study(path: Path) -> Store:
+    """Ours: the labels of :func:`_ours`, a gold item equal to theirs (s0), another
+    (s1), a training answer of alice that differs (s1), a discussion shown later (s2)."""
+    store = _ours(path)
+    version = store.taxonomy.version
+    store.close()
+    _sql(
+        path,
+        f"INSERT INTO gold VALUES ('s0', 'training', 'bug', 1, NULL, 'import:x', '{version}',"
+        f" '{STAMP}', '{STAMP}')",
+        f"INSERT INTO gold VALUES ('s1', 'training', 'pass', NULL, NULL, 'mine', '{version}',"
+        f" '{STAMP}', '{STAMP}')",
+        "INSERT INTO annotators (name, created_at) VALUES ('alice', '2026-11-01T00:00:00.000000Z')"
+        " ON CONFLICT DO NOTHING",
+        "INSERT INTO training_answers VALUES ('s1', 'alice', 'pass', NULL, NULL, 'bug', 1, NULL,"
+        f" '{version}', '2026-11-01T00:00:00.000000Z')",
+        "INSERT INTO discussions VALUES ('s2', 'bob', NULL, '2026-12-02T00:00:00.000000Z')",
+    )
+    return Store.open(path)
+
+
+def _study_dump(store: Store) -> tuple[list[Any], ...]:
+    label = _COLUMNS.replace("sample_id, annotator, ", "")
+    return (
+        peek(store, "SELECT * FROM gold ORDER BY sample_id"),
+        peek(store, "SELECT * FROM training_answers ORDER BY sample_id, annotator"),
+        peek(store, "SELECT * FROM discussions ORDER BY sample_id, annotator"),
+        peek(
+            store,
+            f"SELECT sample_id, annotator, first_history_id, {label} FROM retest_answers"
+            " ORDER BY sample_id, annotator",
+        ),
+        peek(
+            store,
+            f"SELECT sample_id, annotator, op, changed_at, {label} FROM retest_history"
+            " ORDER BY sample_id, annotator, changed_at, op, revision",
+        ),
+        peek(store, "SELECT name FROM annotators ORDER BY 1"),
+    )
+
+
+def _second_training_answer(path: Path) -> None:
+    _loosen(path, "training_answers")
+    _sql(path, "INSERT INTO training_answers SELECT * FROM training_answers WHERE sample_id = 's3'")
+
+
+def _integer_discussion_key(path: Path) -> None:
+    _loosen(path, "discussions")
+    _sql(path, "UPDATE discussions SET sample_id = 7 WHERE sample_id = 's4' AND annotator = 'bob'")
+
+
+STUDY_CASES: dict[str, Callable[[Path], None]] = {
+    "as written": lambda p: None,
+    "a training answer in another ISO 8601 spelling": lambda p: _sql(
+        p, "UPDATE training_answers SET answered_at = '2026-12-01 00:00:00' WHERE sample_id = 's2'"
+    ),
+    "a gold item dated in the future": lambda p: _sql(
+        p, "UPDATE gold SET updated_at = '2199-01-01T00:00:00.000000Z' WHERE sample_id = 's5'"
+    ),
+    "a NUL in a gold source": lambda p: _sql(
+        p, "UPDATE gold SET source = 'a' || char(0) WHERE sample_id = 's4'"
+    ),
+    "a pass with a category": lambda p: _sql(
+        p, "UPDATE training_answers SET kind = 'pass' WHERE sample_id = 's2' AND annotator = 'bob'"
+    ),
+    "an unknown category": lambda p: _sql(
+        p, "UPDATE training_answers SET reference_category = 999 WHERE sample_id = 's5'"
+    ),
+    "an unknown taxonomy version": lambda p: _sql(
+        p, "UPDATE gold SET taxonomy_version = '9.9' WHERE sample_id = 's2'"
+    ),
+    "a second training answer of one key": _second_training_answer,
+    "a discussion of a round they lack": lambda p: _sql(
+        p, "UPDATE discussions SET round_id = 99 WHERE sample_id = 's1'"
+    ),
+    "an integer key of a discussion": _integer_discussion_key,
+    "a name that reads as another": lambda p: _sql(
+        p, "UPDATE discussions SET annotator = 'Bob' WHERE sample_id = 'x9' AND annotator = 'bob'"
+    ),
+    "a retest answer with a raw cell": lambda p: _sql(
+        p,
+        """UPDATE retest_answers SET raw = '{"cell": "B2"}' WHERE sample_id = 's3'""",
+        """UPDATE retest_history SET raw = '{"cell": "B2"}' WHERE sample_id = 's3'""",
+    ),
+    "a retest answer naming a history entry": lambda p: _sql(
+        p, "UPDATE retest_answers SET first_history_id = 12345 WHERE sample_id = 's0'"
+    ),
+    "a repeated retest history entry": lambda p: _sql(
+        p,
+        f"INSERT INTO retest_history (op, changed_at, {_COLUMNS}) SELECT op, changed_at,"
+        f" {_COLUMNS} FROM retest_history WHERE sample_id = 's1' AND annotator = 'alice'",
+    ),
+    "a retest answer of a sample neither has": lambda p: _sql(
+        p,
+        "PRAGMA foreign_keys = OFF",
+        "UPDATE retest_answers SET sample_id = 'zz' WHERE sample_id = 's5' AND annotator = 'bob'",
+    ),
+    "a study row with a float revision": lambda p: _sql(
+        p, "UPDATE retest_history SET revision = 1.5 WHERE sample_id = 's2'"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(STUDY_CASES), ids=list(STUDY_CASES))
+def test_study_tables_end_as_the_row_by_row_path(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = _their_study(tmp_path / "theirs.db")
+    STUDY_CASES[case](other)
+    base = tmp_path / "ours.db"
+    _ours_with_study(base).close()
+    copied: list[int] = []
+    copy = merge_study.copy_plain_study
+
+    def counting(conn: Any, reader: Any, alias: Any, table: str) -> Any:
+        before = reader.counts[table]["added"]
+        rest = copy(conn, reader, alias, table)
+        copied.append(reader.counts[table]["added"] - before)
+        return rest
+
+    monkeypatch.setattr(merge_study, "copy_plain_study", counting)
+    results = []
+    for fast in (True, False):
+        if not fast:
+            monkeypatch.setattr(merge, "attach", lambda *args: False)
+        path = tmp_path / f"{fast}.db"
+        outcome = _outcome(base, path, other)
+        with Store.open(path) as store:
+            results.append((outcome, _study_dump(store)))
+    assert results[0] == results[1]
+    if case == "as written":
+        assert results[0][0][0] == "merged" and sum(copied) > 40
+        assert results[0][0][1]["study"]["gold"] == {
+            "added": 5, "updated": 0, "same": 1, "conflicts": 1
+        }  # fmt: skip
