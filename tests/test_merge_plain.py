@@ -21,7 +21,7 @@ from test_merge_untrusted import _loosen, _sql
 
 from annotator.errors import UserError
 from annotator.models import LabelValue, SampleIn, content_hash
-from annotator.store import Store, merge, merge_plain, merge_samples, merge_study
+from annotator.store import Store, merge, merge_plain, merge_samples, merge_study, merge_study_plain
 
 _COLUMNS = (
     "sample_id, annotator, kind, category, subcategory, subcategory_inferred, category2,"
@@ -385,7 +385,7 @@ def test_new_samples_end_as_the_row_by_row_path(
         _samples(store)
     store.close()
     copied: list[int] = []
-    copy = merge.copy_new_samples
+    copy = merge_samples.copy_new_samples
 
     def counting(*args: Any) -> Any:
         found = copy(*args)
@@ -630,7 +630,7 @@ def test_study_tables_end_as_the_row_by_row_path(
     base = tmp_path / "ours.db"
     _ours_with_study(base).close()
     copied: list[int] = []
-    copy = merge_study.copy_plain_study
+    copy = merge_study_plain.copy_plain_study
 
     def counting(conn: Any, reader: Any, alias: Any, table: str) -> Any:
         before = reader.counts[table]["added"]
