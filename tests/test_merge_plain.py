@@ -131,6 +131,20 @@ CASES: dict[str, Callable[[Path], None]] = {
     ),
     "passed stored as text": lambda p: _sql(p, "UPDATE samples SET passed = 'yes' WHERE id = 's3'"),
     "an integer key of a text row": _integer_text_key,
+    "a raw cell minified": lambda p: _sql(
+        p, """UPDATE labels SET raw = '{"cell":"B7"}' WHERE annotator = 'erin'"""
+    ),
+    "a raw cell with ASCII escapes": lambda p: _sql(
+        p,
+        """UPDATE labels SET raw = '{"cell": "\u00e9"}' WHERE annotator = 'erin'""",
+        """UPDATE label_history SET raw = '{"cell": "\u00e9"}' WHERE annotator = 'erin'""",
+    ),
+    "a raw cell that is a list": lambda p: _sql(
+        p, "UPDATE label_history SET raw = '[1]' WHERE annotator = 'erin'"
+    ),
+    "a raw cell not JSON": lambda p: _sql(
+        p, "UPDATE labels SET raw = '{' WHERE annotator = 'erin'"
+    ),
     "dated in the future": lambda p: _sql(
         p, "UPDATE label_history SET changed_at = '2199-01-01T00:00:00.000000Z' WHERE rowid = 1"
     ),

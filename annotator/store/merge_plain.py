@@ -15,11 +15,13 @@ Plain is decided by SQL, in two steps:
   :class:`~annotator.models.HistoryEntry`, the taxonomy, the known taxonomy
   versions, the name rule, the future-date bound) and for the row being stored
   unchanged: text where text is stored, exact 0/1 integers for flags,
-  timestamps already in our spelling, no raw cells (those are re-serialised),
+  timestamps already in our spelling, raw cells only in the spelling they are
+  stored in (:func:`raw_as_stored`: an SQL function, since JSON spellings differ),
   names already accepted and clashing with none, at most :data:`PLAIN_CHARS`
   characters of text. The predicate never says plain for a row the row-by-row
   path would refuse or rewrite; anything unusual (another ISO 8601 spelling, a
-  raw cell, an older schema, a long note, a bad value) is simply not plain;
+  raw cell spelled otherwise, an older schema, a long note, a bad value) is simply
+  not plain;
 - a key is plain when all its rows are, it has at most one label there, its
   sample is here, its history has at most
   :data:`~.merge_rows.MAX_HISTORY_PER_LABEL` entries, no two with the same
@@ -65,7 +67,7 @@ from .merge_rows import (
     _q,
     other_uri,
 )
-from .merge_values import DECISION, LABEL_COLUMNS
+from .merge_values import DECISION, LABEL_COLUMNS, raw_text
 
 PLAIN_CHARS = 4096
 """Characters of text a plain row may hold (a longer note takes the row-by-row
@@ -108,7 +110,7 @@ def _category(category: str, sub: str) -> str:
 def _plain_row(history: bool) -> str:
     """SQL over one row of ``labels`` (or ``label_history``): whether it is plain."""
     texts = ("sample_id", "annotator", "note", "note2", "taxonomy_version", "source")
-    optional = ("flag", "written_by", "subcategory", "subcategory2")
+    optional = ("flag", "written_by", "subcategory", "subcategory2", "raw")
     # Bytes, not characters: as large or larger, and read without decoding.
     chars = " + ".join(
         [f"length(CAST({c} AS BLOB))" for c in texts]
@@ -131,7 +133,7 @@ def _plain_row(history: bool) -> str:
         ),
         "(suggestions_shown IS NULL"
         " OR (typeof(suggestions_shown) = 'integer' AND suggestions_shown IN (0, 1)))",
-        "raw IS NULL",
+        f"raw IS NULL OR (typeof(raw) = 'text' AND {RAW_FUNCTION}(raw))",
         f"typeof(revision) = 'integer' AND revision BETWEEN 1 AND {MAX_REVISION}",
         _timestamp("updated_at"),
         _timestamp("created_at", or_equal="updated_at"),
@@ -144,6 +146,28 @@ def _plain_row(history: bool) -> str:
             _timestamp("changed_at", or_equal="updated_at"),
         ]
     return " AND ".join(f"({c})" for c in checks)
+
+
+RAW_FUNCTION = "annotator_merge_raw_as_stored"
+"""The SQL name of :func:`raw_as_stored` on our connection during a merge."""
+
+
+def raw_as_stored(raw: object) -> bool:
+    """Whether ``raw`` (a label's raw cells) is a JSON object spelled as the row-by-row
+    path stores it (:func:`~.merge_values.raw_text` of what it parses), so that it is
+    copied unchanged: the dump of its parse is itself."""
+    if type(raw) is not str:
+        return False
+    try:
+        loaded = json.loads(raw)
+        return type(loaded) is dict and raw_text(loaded) == raw
+    except (ValueError, RecursionError, TypeError):
+        return False
+
+
+def register_raw_check(conn: sqlite3.Connection) -> None:
+    """:func:`raw_as_stored` as :data:`RAW_FUNCTION` on ``conn`` (deterministic)."""
+    conn.create_function(RAW_FUNCTION, 1, raw_as_stored, deterministic=True)
 
 
 def _columns(history: bool) -> tuple[str, ...]:
@@ -204,6 +228,7 @@ def copy_plain_labels(
         if have & _ROWID_NAMES:
             return None  # "rowid" would name their column, not the row: not ours to trust
     params = _params(other)
+    register_raw_check(conn)
     limit = conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
     # Their values are read by our connection now: the same bound as the other's.
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)

@@ -30,7 +30,14 @@ import sqlite3
 from dataclasses import dataclass
 
 from .labels import ensure_annotator
-from .merge_plain import _ROWID_NAMES, _category, _params, _plain_row, _timestamp
+from .merge_plain import (
+    _ROWID_NAMES,
+    _category,
+    _params,
+    _plain_row,
+    _timestamp,
+    register_raw_check,
+)
 from .merge_rows import MAX_LABEL_VALUE, _q
 from .merge_study_rows import StudyReader
 from .merge_values import LABEL_COLUMNS
@@ -163,6 +170,7 @@ def copy_plain_study(
     if not needed <= have or have & _ROWID_NAMES:
         return None
     params = _params(other, (table,)) if "annotator" in plain.key else _params(other, ())
+    register_raw_check(conn)
     theirs = f"{_q(alias)}.{_q(table)}"
     key = ", ".join(f"{k} COLLATE BINARY AS c{i}" for i, k in enumerate(plain.key))
     mine = " AND ".join(f"o.{k} = r.c{i}" for i, k in enumerate(plain.key))
