@@ -234,7 +234,7 @@ def copy_plain_labels(
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
     conn.execute(
         "CREATE TEMP TABLE merge_keys (sample_id, annotator, history INTEGER NOT NULL,"
-        " same INTEGER NOT NULL,"
+        " same INTEGER NOT NULL, labels INTEGER NOT NULL, entries INTEGER NOT NULL,"
         " PRIMARY KEY (sample_id, annotator)) WITHOUT ROWID"
     )
     try:
@@ -249,7 +249,15 @@ def copy_plain_labels(
         if not found:
             return None
         _write(conn, _q(alias), counts, ensured, history_triggers)
-        return (_rest(conn, _q(alias), "labels"), _rest(conn, _q(alias), "label_history"))
+        # Every row of theirs of a plain key (the usual case): nothing left, no scan.
+        plain_rows = conn.execute(
+            "SELECT ifnull(sum(labels), 0), ifnull(sum(entries), 0) FROM temp.merge_keys"
+        ).fetchone()
+        left = []
+        for i, table in enumerate(("labels", "label_history")):
+            total = conn.execute(f"SELECT count(*) FROM {_q(alias)}.{table}").fetchone()[0]
+            left.append([] if plain_rows[i] == total else _rest(conn, _q(alias), table))
+        return left[0], left[1]
     finally:
         conn.execute("DROP TABLE IF EXISTS temp.merge_keys")
 
@@ -317,7 +325,8 @@ def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) ->
     found = conn.execute(
         "INSERT INTO temp.merge_keys"
         " SELECT sample_id, annotator, sum(entry) > 0, EXISTS (SELECT 1 FROM main.labels l"
-        "  WHERE l.sample_id = k.sample_id AND l.annotator = k.annotator) AS same FROM ("
+        "  WHERE l.sample_id = k.sample_id AND l.annotator = k.annotator) AS same,"
+        " sum(label), sum(entry) FROM ("
         f" SELECT {_KEY}, {_flag(_plain_row(False))} AS plain, 1 AS label, 0 AS entry"
         f" FROM {other}.labels"
         " UNION ALL"
