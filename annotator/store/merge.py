@@ -31,15 +31,17 @@ sample, or one label with its history, at a time.
 
 Speed: each file is attached to our connection read-only and immutable
 before the transaction begins (:mod:`.merge_plain`); its samples equal to ours
-field by field, and its plain label keys (every row passes one SQL predicate
-sufficient for the row-by-row checks, and we have nothing for the key) are
-merged by a few ``INSERT ... SELECT``. Every other row streams through the
+field by field, its new samples (:mod:`.merge_samples`: hashed by an SQL
+function), its plain label keys (every row passes one SQL predicate
+sufficient for the row-by-row checks, and we have nothing for the key) and the
+plain new rows of its study tables (:mod:`.merge_study_plain`) are merged by a
+few ``INSERT ... SELECT``. Every other row streams through the
 row-by-row path below, validated in Python, in batches (one query reads ours
 for a batch's keys, one ``executemany`` per kind of write), with a larger page
 cache and a rollback journal when no other connection has the file open. At
-the caps of :mod:`.merge_rows` a legitimate file merges in about 12 s of CPU
-into a database with the same samples, 22 s into a new one (every sample
-hashed in Python): ``benchmarks/merge_bench.py``.
+the caps of :mod:`.merge_rows` a legitimate file merges in about 10-11 s of CPU
+into a database with the same samples, 14-15 s into a new one:
+``benchmarks/merge_bench.py``.
 """
 
 from __future__ import annotations
