@@ -344,13 +344,21 @@ def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) ->
         {**params, "most_labels": 1, "most_entries": MAX_HISTORY_PER_LABEL},
     ).rowcount
     # Two entries of one label with the same (op, time, revision): the row-by-row
-    # path copies the first only.
-    conn.execute(
-        "DELETE FROM temp.merge_keys WHERE (sample_id, annotator) IN ("
-        f" SELECT sample_id COLLATE BINARY, annotator COLLATE BINARY FROM {other}.label_history"
-        " GROUP BY sample_id COLLATE BINARY, annotator COLLATE BINARY, op COLLATE BINARY,"
-        " changed_at COLLATE BINARY, revision HAVING count(*) > 1)"
-    )
+    # path copies the first only. Only a key with two entries or more can have them:
+    # the others' rows are not sorted (all of them, when no key has two).
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM temp.merge_keys WHERE entries > 1)").fetchone()[
+        0
+    ]:
+        conn.execute(
+            "DELETE FROM temp.merge_keys WHERE (sample_id, annotator) IN ("
+            f" SELECT sample_id COLLATE BINARY, annotator COLLATE BINARY FROM {other}.label_history h"
+            " WHERE typeof(h.sample_id) = 'text' AND typeof(h.annotator) = 'text'"
+            " AND EXISTS (SELECT 1 FROM temp.merge_keys k WHERE k.entries > 1"
+            "  AND k.sample_id = h.sample_id COLLATE BINARY"
+            "  AND k.annotator = h.annotator COLLATE BINARY)"
+            " GROUP BY sample_id COLLATE BINARY, annotator COLLATE BINARY, op COLLATE BINARY,"
+            " changed_at COLLATE BINARY, revision HAVING count(*) > 1)"
+        )
     # The same: their label says what ours says (the row-by-row path's comparison,
     # field by field) and we hold every entry of its history (op, time, revision);
     # then that path writes nothing and counts it the same. Anything else about a
