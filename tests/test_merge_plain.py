@@ -667,3 +667,52 @@ def test_study_tables_end_as_the_row_by_row_path(
         assert results[0][0][1]["study"]["gold"] == {
             "added": 5, "updated": 0, "same": 1, "conflicts": 1
         }  # fmt: skip
+
+
+def _answer_changed_there(path: Path) -> None:
+    _sql(
+        path,
+        "UPDATE training_answers SET category = 3, answered_at = '2026-11-01T00:00:00.000000Z'"
+        " WHERE sample_id = 's4' AND annotator = 'bob'",
+        "UPDATE discussions SET shown_at = '2026-11-30T00:00:00.000000Z' WHERE sample_id = 's5'",
+        "UPDATE retest_answers SET note = 'changed', updated_at = '2026-12-03T00:00:00.000000Z'"
+        " WHERE sample_id = 's0' AND annotator = 'alice'",
+        "UPDATE gold SET kind = 'pass', category = NULL, subcategory = NULL WHERE sample_id = 's2'",
+    )
+
+
+STUDY_AGAIN: dict[str, Callable[[Path], None]] = {
+    "unchanged": lambda p: None,
+    "rows changed there": _answer_changed_there,
+    "our discussion in another spelling": lambda p: None,
+}
+
+
+@pytest.mark.parametrize("case", list(STUDY_AGAIN), ids=list(STUDY_AGAIN))
+def test_study_tables_merged_again_end_as_the_row_by_row_path(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = _their_study(tmp_path / "theirs.db")
+    base = tmp_path / "ours.db"
+    store = _ours_with_study(base)
+    store.merge_database(other)
+    if case == "our discussion in another spelling":
+        tamper(store).execute(
+            "UPDATE discussions SET shown_at = replace(shown_at, 'Z', '+00:00')"
+            " WHERE annotator = 'alice'"
+        )
+        tamper(store).commit()
+    store.close()
+    STUDY_AGAIN[case](other)
+    results = []
+    for fast in (True, False):
+        if not fast:
+            monkeypatch.setattr(merge, "attach", lambda *args: False)
+        path = tmp_path / f"{fast}.db"
+        outcome = _outcome(base, path, other)
+        with Store.open(path) as store:
+            results.append((outcome, _study_dump(store)))
+    assert results[0] == results[1]
+    if case == "unchanged":
+        study = results[0][0][1]["study"]
+        assert study["training_answers"]["same"] == 13 and study["gold"]["added"] == 0

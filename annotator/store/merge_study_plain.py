@@ -1,4 +1,4 @@
-"""The study-table merge's set-based path: plain new rows, copied by SQL.
+"""The study-table merge's set-based path: plain rows, new ones copied by SQL.
 
 Contract: :func:`copy_plain_study` runs inside the merge's write transaction, in
 :func:`~.merge_study.merge_study_tables`, for one study table of the other file
@@ -10,9 +10,10 @@ path then reads, validates and merges (or refuses, with the same error) as befor
 
 A key (the table's primary key; for ``retest_history`` an entry's mark: sample,
 annotator, op, time, revision, by which that path finds an entry we hold) is
-plain new when it has one row there, that row passes the table's predicate, and
-we have no row of that key: the row-by-row path would then insert the row as it
-is. Each predicate is *sufficient* for that path's checks
+plain when it has one row there, that row passes the table's predicate, and
+either we have no row of that key (*new*: the row-by-row path would insert the
+row as it is) or ours says what theirs says (*the same*, :attr:`_Plain.same`:
+that path would count it the same and write nothing; a file merged again). Each predicate is *sufficient* for that path's checks
 (:class:`~.merge_study_rows.StudyReader`): text keys without NUL of a sample we
 have, names already plain (:func:`~.merge_plain._params`), categories of this
 taxonomy, known taxonomy versions, timestamps in our spelling and not in the
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 
 from .labels import ensure_annotator
 from .merge_plain import (
+    _CANONICAL_GLOB,
     _ROWID_NAMES,
     _category,
     _params,
@@ -40,7 +42,7 @@ from .merge_plain import (
 )
 from .merge_rows import MAX_LABEL_VALUE, _q
 from .merge_study_rows import StudyReader
-from .merge_values import LABEL_COLUMNS
+from .merge_values import DECISION, LABEL_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ class _Plain:
     """The SQL (over their row ``r``) of each value written."""
     order: str
     """The row-by-row path's ORDER BY (row numbers of a table without rowid follow it)."""
+    same: str
+    """SQL over our row ``o`` and theirs ``r`` of one key: the row-by-row path would
+    count theirs the same and write nothing."""
 
 
 def _sample() -> str:
@@ -80,6 +85,10 @@ def _reference(prefix: str) -> str:
 
 def _version() -> str:
     return "taxonomy_version IN (SELECT value FROM json_each(:versions))"
+
+
+def _equal(*columns: str) -> str:
+    return " AND ".join(f"o.{c} IS r.{c}" for c in columns)
 
 
 def _all(*checks: str) -> str:
@@ -113,6 +122,7 @@ PLAIN: dict[str, _Plain] = {
         columns=_GOLD,
         values=_GOLD,
         order='"sample_id" COLLATE BINARY',
+        same=_equal("purpose", "kind", "category", "subcategory"),
     ),
     "training_answers": _Plain(
         key=_PAIR,
@@ -127,6 +137,7 @@ PLAIN: dict[str, _Plain] = {
         columns=_TRAINING,
         values=_TRAINING,
         order=_PAIR_ORDER,
+        same=_equal("kind", "category", "subcategory"),
     ),
     "discussions": _Plain(
         key=_PAIR,
@@ -134,6 +145,9 @@ PLAIN: dict[str, _Plain] = {
         columns=("sample_id", "annotator", "round_id", "shown_at"),
         values=("sample_id", "annotator", "NULL", "shown_at"),
         order=_PAIR_ORDER,
+        # Ours in our spelling too (text order is time order) and not later than theirs.
+        same=f"typeof(o.shown_at) = 'text' AND o.shown_at GLOB '{_CANONICAL_GLOB}'"
+        " AND r.shown_at >= o.shown_at",
     ),
     "retest_answers": _Plain(
         key=_PAIR,
@@ -141,6 +155,7 @@ PLAIN: dict[str, _Plain] = {
         columns=("sample_id", "annotator", "first_history_id", *LABEL_COLUMNS),
         values=("sample_id", "annotator", "NULL", *LABEL_COLUMNS),
         order=_PAIR_ORDER,
+        same=_equal(*DECISION),
     ),
     "retest_history": _Plain(
         key=("sample_id", "annotator", "op", "changed_at", "revision"),
@@ -148,6 +163,7 @@ PLAIN: dict[str, _Plain] = {
         columns=("sample_id", "annotator", "op", "changed_at", *LABEL_COLUMNS),
         values=("sample_id", "annotator", "op", "changed_at", *LABEL_COLUMNS),
         order=f'{_PAIR_ORDER}, "id"',
+        same="1",  # the mark is the key: an entry we hold
     ),
 }
 """The study tables with a set-based path."""
@@ -158,7 +174,7 @@ assert all(len(p.columns) == len(p.values) for p in PLAIN.values())
 def copy_plain_study(
     conn: sqlite3.Connection, reader: StudyReader, alias: str | None, table: str
 ) -> list[int] | None:
-    """Copy the plain new keys of ``table`` (see the module docstring); the row numbers
+    """Copy the plain new keys (and count the same ones) of ``table`` (see the module docstring); the row numbers
     left to the row-by-row path, or None when all are (no attached file, no
     set-based path for the table, a column missing or named like the rowid)."""
     plain = PLAIN.get(table)
@@ -173,20 +189,27 @@ def copy_plain_study(
     register_raw_check(conn)
     theirs = f"{_q(alias)}.{_q(table)}"
     key = ", ".join(f"{k} COLLATE BINARY AS c{i}" for i, k in enumerate(plain.key))
-    mine = " AND ".join(f"o.{k} = r.c{i}" for i, k in enumerate(plain.key))
+    mine = " AND ".join(f"o.{k} = r.{k}" for k in plain.key)
     match = " AND ".join(f"k.c{i} = r.{k} COLLATE BINARY" for i, k in enumerate(plain.key))
     typed = " AND ".join(f"typeof(r.{k}) = 'text'" for k in plain.key if k != "revision")
     in_plain = f"{typed} AND EXISTS (SELECT 1 FROM temp.merge_study_keys k WHERE {match})"
+    new = f"{typed} AND EXISTS (SELECT 1 FROM temp.merge_study_keys k WHERE NOT k.same AND {match})"
     limit = conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
     cols = ", ".join(f"c{i}" for i in range(len(plain.key)))
-    conn.execute(f"CREATE TEMP TABLE merge_study_keys ({cols}, PRIMARY KEY ({cols})) WITHOUT ROWID")
+    conn.execute(
+        f"CREATE TEMP TABLE merge_study_keys ({cols}, same INTEGER NOT NULL,"
+        f" PRIMARY KEY ({cols})) WITHOUT ROWID"
+    )
+    ours = f"SELECT 1 FROM main.{_q(table)} o WHERE {mine}"
     try:
+        # A key is new (we have no row of it) or the same (ours says what theirs says).
         conn.execute(
-            f"INSERT INTO temp.merge_study_keys SELECT {cols} FROM (SELECT {key},"
-            f" CASE WHEN {plain.predicate} THEN 1 ELSE 0 END AS ok FROM {theirs} r) AS r"
-            f" GROUP BY {cols} HAVING count(*) = 1 AND min(ok) = 1"
-            f" AND NOT EXISTS (SELECT 1 FROM main.{_q(table)} o WHERE {mine})",
+            f"INSERT INTO temp.merge_study_keys SELECT {cols}, max(same) FROM (SELECT {key},"
+            f" CASE WHEN {plain.predicate} THEN 1 ELSE 0 END AS ok,"
+            f" EXISTS ({ours}) AS ours, EXISTS ({ours} AND ({plain.same})) AS same"
+            f" FROM {theirs} r) AS r"
+            f" GROUP BY {cols} HAVING count(*) = 1 AND min(ok) = 1 AND (max(ours) = 0 OR max(same))",
             params,
         )
         names = "SELECT DISTINCT c1 FROM temp.merge_study_keys"  # the annotator: second
@@ -199,10 +222,12 @@ def copy_plain_study(
         added = conn.execute(
             f"INSERT INTO main.{_q(table)} ({', '.join(plain.columns)})"
             f" SELECT {', '.join(f'r.{v}' if v != 'NULL' else v for v in plain.values)}"
-            f" FROM {theirs} r WHERE {in_plain} ORDER BY {plain.order}"
+            f" FROM {theirs} r WHERE {new} ORDER BY {plain.order}"
         ).rowcount
+        same = conn.execute("SELECT count(*) FROM temp.merge_study_keys WHERE same").fetchone()[0]
         reader.counts[table]["added"] += added
-        if added == conn.execute(f"SELECT count(*) FROM {theirs}").fetchone()[0]:
+        reader.counts[table]["same"] += same
+        if added + same == conn.execute(f"SELECT count(*) FROM {theirs}").fetchone()[0]:
             return []  # every row copied (the finally still runs)
         number = (
             "rowid" if reader._has_rowid(table) else f"ROW_NUMBER() OVER (ORDER BY {plain.order})"
