@@ -21,7 +21,15 @@ from test_merge_untrusted import _loosen, _sql
 
 from annotator.errors import UserError
 from annotator.models import LabelValue, SampleIn, content_hash
-from annotator.store import Store, merge, merge_plain, merge_samples, merge_study, merge_study_plain
+from annotator.store import (
+    Store,
+    merge,
+    merge_plain,
+    merge_samples,
+    merge_study,
+    merge_study_plain,
+    merge_study_rounds,
+)
 
 _COLUMNS = (
     "sample_id, annotator, kind, category, subcategory, subcategory_inferred, category2,"
@@ -513,7 +521,14 @@ def _their_study(path: Path) -> Path:
             for i, s in enumerate(ids)
         ],
     )  # fmt: skip
+    conn.execute("INSERT INTO rounds VALUES (1, 'round 1', 7, NULL, 'all', ?)", (STAMP,))
+    conn.executemany(
+        "INSERT INTO round_samples VALUES (?, 1, ?)", [(s, i) for i, s in enumerate(ids[:6])]
+    )
     for who in ("alice", "bob"):
+        conn.executemany(
+            "INSERT INTO round_assignments VALUES (?, ?, 1)", [(s, who) for s in ids[:6]]
+        )
         conn.executemany(
             "INSERT INTO training_answers VALUES (?, ?, 'bug', 2, NULL, 'bug', ?, ?, ?, ?)",
             [(s, who, first.id, sub, version, STAMP) for s in ids],
@@ -570,6 +585,9 @@ def _study_dump(store: Store) -> tuple[list[Any], ...]:
             " ORDER BY sample_id, annotator, changed_at, op, revision",
         ),
         peek(store, "SELECT name FROM annotators ORDER BY 1"),
+        peek(store, "SELECT * FROM rounds ORDER BY id"),
+        peek(store, "SELECT * FROM round_samples ORDER BY sample_id"),
+        peek(store, "SELECT * FROM round_assignments ORDER BY sample_id, annotator"),
     )
 
 
@@ -581,6 +599,14 @@ def _second_training_answer(path: Path) -> None:
 def _integer_discussion_key(path: Path) -> None:
     _loosen(path, "discussions")
     _sql(path, "UPDATE discussions SET sample_id = 7 WHERE sample_id = 's4' AND annotator = 'bob'")
+
+
+def _loose_assignment(statement: str) -> Callable[[Path], None]:
+    def change(path: Path) -> None:
+        _loosen(path, "round_assignments")
+        _sql(path, statement)
+
+    return change
 
 
 STUDY_CASES: dict[str, Callable[[Path], None]] = {
@@ -629,6 +655,12 @@ STUDY_CASES: dict[str, Callable[[Path], None]] = {
         "PRAGMA foreign_keys = OFF",
         "UPDATE retest_answers SET sample_id = 'zz' WHERE sample_id = 's5' AND annotator = 'bob'",
     ),
+    "an assignment outside its round": lambda p: _sql(
+        p, "INSERT INTO round_assignments VALUES ('x9', 'alice', 1)"
+    ),
+    "an assignment with a text round id": _loose_assignment(
+        "UPDATE round_assignments SET round_id = '1' WHERE sample_id = 's2' AND annotator = 'bob'"
+    ),
     "a study row with a float revision": lambda p: _sql(
         p, "UPDATE retest_history SET revision = 1.5 WHERE sample_id = 's2'"
     ),
@@ -653,6 +685,7 @@ def test_study_tables_end_as_the_row_by_row_path(
         return rest
 
     monkeypatch.setattr(merge_study, "copy_plain_study", counting)
+    monkeypatch.setattr(merge_study_rounds, "copy_plain_study", counting)
     results = []
     for fast in (True, False):
         if not fast:
@@ -664,6 +697,8 @@ def test_study_tables_end_as_the_row_by_row_path(
     assert results[0] == results[1]
     if case == "as written":
         assert results[0][0][0] == "merged" and sum(copied) > 40
+        # gold, training, retest answers and history, round assignments, discussions
+        assert all(copied[:6]) and not any(copied[6:]), copied
         assert results[0][0][1]["study"]["gold"] == {
             "added": 5, "updated": 0, "same": 1, "conflicts": 1
         }  # fmt: skip

@@ -58,6 +58,7 @@ def merge_study_tables(
     row only). Returns per table the counts (added, updated, same, conflicts)
     and the conflict lines, as ``{"counts": {...}, "conflicts": [...]}``."""
     study = _StudyMerge(conn, other)
+    study.alias = alias
     other.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
     present = study.tables()
 

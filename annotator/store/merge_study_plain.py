@@ -28,6 +28,8 @@ wholes) and negotiation reasons (history ids mapped) stay row by row.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .labels import ensure_annotator
@@ -157,6 +159,27 @@ PLAIN: dict[str, _Plain] = {
         order=_PAIR_ORDER,
         same=_equal(*DECISION),
     ),
+    "round_assignments": _Plain(
+        key=_PAIR,
+        predicate=_all(
+            _sample(),
+            _annotator(),
+            "typeof(round_id) = 'integer'",
+            # Their sample is in that round (as the row-by-row path checks), and the
+            # round was copied or matched (one not copied: its rows go row by row).
+            "EXISTS (SELECT 1 FROM temp.merge_round_of s"
+            " WHERE s.sample_id = r.sample_id COLLATE BINARY AND s.round_id = r.round_id)",
+            "round_id IN (SELECT theirs FROM temp.merge_round_map)",
+        ),
+        columns=("sample_id", "annotator", "round_id"),
+        values=(
+            "sample_id",
+            "annotator",
+            "(SELECT m.ours FROM temp.merge_round_map m WHERE m.theirs = r.round_id)",
+        ),
+        order=_PAIR_ORDER,
+        same="1",  # INSERT OR IGNORE: a key we have is the same, whatever its round
+    ),
     "retest_history": _Plain(
         key=("sample_id", "annotator", "op", "changed_at", "revision"),
         predicate=_all(_sample(), _plain_row(True)),
@@ -182,7 +205,7 @@ def copy_plain_study(
     if plain is None or alias is None:
         return None
     have = {c.lower() for c in other.columns[table]}
-    needed = set(plain.key) | {c for c in plain.values if c != "NULL"} | _read(table)
+    needed = set(plain.key) | {c for c in plain.values if _column(c)} | _read(table)
     if not needed <= have or have & _ROWID_NAMES:
         return None
     params = _params(other, (table,)) if "annotator" in plain.key else _params(other, ())
@@ -221,7 +244,7 @@ def copy_plain_study(
                 reader.ensured.add(name)
         added = conn.execute(
             f"INSERT INTO main.{_q(table)} ({', '.join(plain.columns)})"
-            f" SELECT {', '.join(f'r.{v}' if v != 'NULL' else v for v in plain.values)}"
+            f" SELECT {', '.join(f'r.{v}' if _column(v) else v for v in plain.values)}"
             f" FROM {theirs} r WHERE {new} ORDER BY {plain.order}"
         ).rowcount
         same = conn.execute("SELECT count(*) FROM temp.merge_study_keys WHERE same").fetchone()[0]
@@ -244,8 +267,38 @@ def copy_plain_study(
     return [n for (n,) in left]
 
 
+def _column(value: str) -> bool:
+    """Whether a value of :attr:`_Plain.values` is their column (not SQL of its own)."""
+    return value.isidentifier() and value != "NULL"
+
+
+@contextmanager
+def round_tables(
+    conn: sqlite3.Connection, round_of: dict[str, int], round_map: dict[int, int | None]
+) -> Iterator[None]:
+    """``temp.merge_round_of`` (their round of each of their round samples, as the
+    row-by-row path validated it) and ``temp.merge_round_map`` (their round id: ours,
+    for the rounds copied or matched) for the block: the round assignments' predicate."""
+    conn.execute(
+        "CREATE TEMP TABLE merge_round_of (sample_id TEXT PRIMARY KEY, round_id INTEGER NOT NULL)"
+    )
+    conn.execute(
+        "CREATE TEMP TABLE merge_round_map (theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL)"
+    )
+    try:
+        conn.executemany("INSERT INTO temp.merge_round_of VALUES (?, ?)", round_of.items())
+        conn.executemany(
+            "INSERT INTO temp.merge_round_map VALUES (?, ?)",
+            [(theirs, ours) for theirs, ours in round_map.items() if ours is not None],
+        )
+        yield
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.merge_round_of")
+        conn.execute("DROP TABLE IF EXISTS temp.merge_round_map")
+
+
 def _read(table: str) -> set[str]:
     """Columns the predicate reads besides those written."""
     if table in ("retest_answers", "retest_history"):
         return {"id"} if table == "retest_history" else {"first_history_id"}
-    return {"round_id"} if table == "discussions" else set()
+    return {"round_id"} if table in ("discussions", "round_assignments") else set()

@@ -76,6 +76,8 @@ class StudyReader:
         """Their round id -> ours (None: a conflicting round, not copied)."""
         self.their_rounds: set[int] = set()
         self.sample_ids: set[str] | None = None
+        self.alias: str | None = None
+        """The name the other file is attached under on ``conn`` (None: row by row only)."""
         """Our sample ids (theirs merged), read once: a point query per row was a third
         of the study merge's SQLite calls."""
 
