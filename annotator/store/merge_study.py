@@ -30,9 +30,10 @@ field, which rolls the whole merge back. Merging a file twice adds nothing.
   entry with the same content (sample, annotator, op, changed_at, revision: the
   mark by which the label merge copies history), so no migration is needed.
 
-When the file is attached (``alias``), the plain new rows of gold, training answers,
-discussions, retest answers and retest history are copied by SQL first
-(:mod:`.merge_study_plain`); the row-by-row path then reads only the rest.
+When the file is attached (``alias``), the plain rows of gold, training answers,
+discussions, retest answers, retest history and round assignments are copied (new)
+or counted (the same) by SQL first (:mod:`.merge_study_plain`); the row-by-row path
+then reads only the rest.
 """
 
 from __future__ import annotations

@@ -20,9 +20,11 @@ taxonomy, known taxonomy versions, timestamps in our spelling and not in the
 future, retest rows passing the labels' predicate (:func:`~.merge_plain._plain_row`);
 rows it does not prove fine (another spelling, a round or history id to map, a
 repeated key, an older schema) are simply not plain. Gold, training answers,
-discussions, retest answers and retest history have this path; the retest plan
-(one row), rounds, their samples and assignments (ids mapped, rounds compared as
-wholes) and negotiation reasons (history ids mapped) stay row by row.
+discussions, retest answers, retest history and round assignments (of rounds
+copied or matched, through :func:`round_tables`: the round of each of their round
+samples and their round ids mapped to ours, as the row-by-row rounds merge found
+them) have this path; the retest plan (one row), rounds and their samples
+(compared as wholes) and negotiation reasons (history ids mapped) stay row by row.
 """
 
 from __future__ import annotations
