@@ -58,7 +58,8 @@ class BlindView(BlindStore):
 
         # Never count_table(): for an annotator with no label yet, its error
         # lists every annotator in the database.
-        return own_count_table(self._store, self.annotator)
+        # The sitting's re-shows count by their second answer, as progress does.
+        return own_count_table(self._store, self.annotator, self.hidden())
 
     def suggestions(self, sample_id: str, top: int = 5) -> list[Suggestion]:
         """Only this annotator's own labels (and the rules' prior) vote and calibrate."""

@@ -5,12 +5,17 @@ importer produces; :meth:`SampleIn.content_hash` identifies its content (used
 to skip unchanged re-imports and as the id when a record has none). A
 :class:`LabelValue` is what an annotator decides about one sample; a
 :class:`Label` is that decision as stored, with who, when and which taxonomy.
+
+The pydantic models are built on first use (``defer_build``): building their
+validators at import cost every command 20 ms, and ``annotator label`` needs
+only :class:`Sample` before its first frame.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import unicodedata
 from datetime import UTC, datetime
@@ -238,6 +243,76 @@ MAX_REVISION = 2**31 - 1
 counting there instead of overflowing SQLite's integers)."""
 
 
+MAX_SAMPLE_TEXT = 16 << 20
+"""The most characters a sample's four texts (prompt, generated and reference code, test
+output) hold together: what an import stores and a merge accepts (one bound, so that a
+database an import made can always be merged), and what keeps one sample's peak memory
+in the UI and in an import under 300 MB."""
+
+
+def sample_too_large(sample: SampleIn) -> str | None:
+    """Why ``sample`` is over :data:`MAX_SAMPLE_TEXT`, or None."""
+    size = (
+        len(sample.prompt)
+        + len(sample.generated_code)
+        + len(sample.reference_code)
+        + len(sample.test_output)
+    )
+    if size <= MAX_SAMPLE_TEXT:
+        return None
+    return (
+        f"sample {sample.id!r}: its texts hold {size / (1 << 20):.1f} Mi characters together,"
+        f" more than a sample may ({MAX_SAMPLE_TEXT >> 20} Mi): refused"
+    )
+
+
+MAX_LABEL_TEXT = 1000 << 10
+"""Bytes (UTF-8) of a label's texts together (the notes and the raw sheet cells, as JSON):
+a merge refuses a label row over 1 MiB (the other columns fit in the rest), so no write
+of ours makes a label another database cannot merge."""
+
+
+def label_too_large(value: LabelValue) -> str | None:
+    """Why ``value``'s texts are over :data:`MAX_LABEL_TEXT`, or None."""
+    size = len(value.note.encode("utf-8", "surrogatepass"))
+    size += len(value.note2.encode("utf-8", "surrogatepass"))
+    if value.raw is not None and size <= MAX_LABEL_TEXT:
+        size += len(
+            json.dumps(value.raw, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")
+        )
+    if size <= MAX_LABEL_TEXT:
+        return None
+    return (
+        f"the label's notes and raw cells hold more than {MAX_LABEL_TEXT >> 10} KiB together:"
+        " refused"
+    )
+
+
+MAX_SEED = 2**63 - 1
+"""The largest seed (of a round's draw, of the retest choice) a study stores: SQLite's
+integers are 64-bit, so a larger one would fail the write instead of being refused."""
+MAX_RETEST_AFTER = 2**31 - 1
+"""The largest ``--after`` of a retest plan (a count of decided samples)."""
+MAX_RETEST_DAYS = 36_525.0
+"""The largest ``--days`` of a retest plan (a century; a date that far back is no date)."""
+
+
+def retest_plan_problem(
+    share: float, after: int, days: float | None, seed: int
+) -> tuple[str, str] | None:
+    """(field, why) when a retest plan is not one the store can keep and use, else None:
+    the one check of ``retest set`` and of a plan merged from another file."""
+    if not (math.isfinite(share) and 0 <= share <= 1):
+        return "share", f"retest share must be between 0 and 1, got {share}"
+    if not 0 <= after <= MAX_RETEST_AFTER:
+        return "after", f"--after must be between 0 and {MAX_RETEST_AFTER}, got {after}"
+    if days is not None and not (math.isfinite(days) and 0 <= days <= MAX_RETEST_DAYS):
+        return "days", f"--days must be between 0 and {MAX_RETEST_DAYS:g}, got {days}"
+    if not -MAX_SEED <= seed <= MAX_SEED:
+        return "seed", f"--seed must be between {-MAX_SEED} and {MAX_SEED}"
+    return None
+
+
 def no_nul_id(value: str) -> str:
     """Sample ids are text: a NUL byte would cut them short in SQLite's C API."""
     if "\x00" in value:
@@ -248,7 +323,7 @@ def no_nul_id(value: str) -> str:
 class SampleIn(BaseModel):
     """One benchmark sample as an importer produces it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = Field(min_length=1)
     prompt: str = ""
@@ -279,7 +354,7 @@ class SampleIn(BaseModel):
         try:
             if type(self) is not SampleIn:  # a subclass hashes its own fields too
                 raise _NotPlain
-            meta = json.dumps(self.metadata, sort_keys=True, ensure_ascii=False, default=_not_plain)
+            meta = _META_JSON.encode(self.metadata)
         except _NotPlain:
             fields = self.model_dump(exclude={"id", "source"})
             meta = json.dumps(self.metadata, ensure_ascii=False, sort_keys=True, default=str)
@@ -314,9 +389,10 @@ def sample_digest(
     """:func:`content_hash` of a sample's fields whose metadata is plain JSON data
     (``meta``: its dump, sorted keys): what :meth:`SampleIn.hashed` returns, and the
     merge's SQL function (:mod:`annotator.store.merge_samples`) computes."""
-    # One buffer, one update: the digest of the same bytes fed field by field
-    # (as :func:`content_hash` does), without ten updates and their calls per sample.
-    parts: list[bytes] = []
+    # The bytes :func:`content_hash` feeds field by field, built as one string and
+    # encoded once (UTF-8 encodes code point by code point, so the bytes are the
+    # same): ten encodes, ten f-strings encoded and a join cost more than the hash.
+    parts: list[str] = []
     for key, value in (
         ("data_type", data_type),
         ("generated_code", generated_code),
@@ -329,11 +405,13 @@ def sample_digest(
         ("task_type", task_type),
         ("test_output", test_output),
     ):
-        data = _field_bytes(value)
+        text = _field_text(value)
+        size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
         kind = "dict" if key == "metadata" else type(value).__name__
-        parts.append(f"{key}:{kind}:{len(data)}:".encode())
-        parts.append(data)
-    return hashlib.sha256(b"".join(parts)).hexdigest()
+        parts.append(f"{key}:{kind}:{size}:")
+        parts.append(text)
+    blob = "".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(blob).hexdigest()
 
 
 class _NotPlain(Exception):
@@ -344,20 +422,21 @@ def _not_plain(value: object) -> Any:
     raise _NotPlain
 
 
-def _field_bytes(value: object) -> bytes:
-    """One field's bytes in :func:`content_hash`'s digest (a string, or a scalar)."""
+_META_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_not_plain)
+"""The metadata's JSON as :meth:`SampleIn.hashed` stores it (one encoder, not one per
+sample: ``json.dumps`` with options builds a new one each call)."""
+
+
+def _field_text(value: object) -> str:
+    """One field as :func:`content_hash` spells it (a string, or a scalar as JSON)."""
     if isinstance(value, str):
-        return value.encode("utf-8", "surrogatepass")
+        return value
     if value is None:
-        return b"null"
+        return "null"
     if isinstance(value, bool):
-        return b"true" if value else b"false"
+        return "true" if value else "false"
     # SampleIn's fields are strings, bools or None; anything else as content_hash spells it
-    return json.dumps(
-        value, sort_keys=True, ensure_ascii=False, default=str
-    ).encode(  # pragma: no cover
-        "utf-8", "surrogatepass"
-    )
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)  # pragma: no cover
 
 
 def content_hash(fields: dict[str, Any]) -> str:
@@ -388,13 +467,13 @@ class Sample(SampleIn):
     created_at: Timestamp
     updated_at: Timestamp
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
 
 class LabelValue(BaseModel):
     """What an annotator decided about a sample."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kind: Kind = "bug"
     category: int | None = None
@@ -424,7 +503,7 @@ class LabelValue(BaseModel):
 class Label(LabelValue):
     """A stored label."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     sample_id: str
     annotator: str
@@ -450,6 +529,8 @@ class HistoryEntry(Label):
 
 class Suggestion(BaseModel):
     """A ranked taxonomy category suggested for a sample, with its evidence."""
+
+    model_config = ConfigDict(defer_build=True)
 
     category: int
     subcategory: str | None = None

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import UserError
-from .models import FINAL, LabelValue, decides
+from .models import FINAL, MAX_SEED, LabelValue, decides
 from .store import SampleFilter, Store
 from .store.rows import ChangeRow, InitialLabelRow, RoundRow
 
@@ -157,6 +157,8 @@ def draw_round(
     """Draw, assign and write the next round (see the module docstring)."""
     if size < 1:
         raise UserError(f"--size must be at least 1, not {size}", field="size")
+    if seed is not None and not -MAX_SEED <= seed <= MAX_SEED:
+        raise UserError(f"--seed must be between {-MAX_SEED} and {MAX_SEED}", field="seed")
     shared = parse_overlap(overlap)
     if shared is not None and shared > size:
         raise UserError(f"--overlap {shared} is more than the round's size {size}", field="overlap")

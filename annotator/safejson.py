@@ -3,10 +3,12 @@
 Contract: :func:`loads` parses one JSON document (``str`` or UTF-8 ``bytes``)
 or raises :class:`JsonLimitError`, a ``ValueError`` whose text is one line
 saying why: not UTF-8, longer than ``max_bytes``, nested deeper than
-``max_depth`` (checked by a scan *before* parsing, so a 100k-deep document
-costs one pass, not a recursion), an integer of more than ``max_digits``
-digits, NaN or Infinity (not JSON), invalid JSON (with the character), a
-lone surrogate escape (not text). The importers (:mod:`annotator.importers.jsondata`)
+``max_depth`` (a document with fewer brackets than that is not checked; else the
+parsed value is walked level by level - the parser itself stops a 100k-deep
+document at the interpreter's recursion limit, which reads the same), an integer
+of more than ``max_digits`` digits (the interpreter's own limit when it is the
+same, else a check of every integer), NaN or Infinity (not JSON), invalid JSON
+(with the character), a lone surrogate escape (not text). The importers (:mod:`annotator.importers.jsondata`)
 and the LLM client (:mod:`annotator.llm`) use it; nothing else parses
 untrusted JSON.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 MAX_DEPTH = 200
@@ -22,11 +25,6 @@ MAX_DEPTH = 200
 MAX_DIGITS = 4300
 """Digits of an integer allowed by default (Python's own int/str limit)."""
 
-# A string, written as an unrolled loop: runs of plain characters are taken at
-# once (the alternation ``(?:[^"\\]|\\.)*`` matched the same strings one
-# character per step, 7x slower over a 25 MB results file).
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
@@ -34,15 +32,29 @@ class JsonLimitError(ValueError):
     """The document is not JSON, or not within the limits; ``str()`` is the one-line reason."""
 
 
-def depth_over(text: str, max_depth: int) -> bool:
-    """Whether ``text`` nests arrays/objects deeper than ``max_depth`` (strings skipped)."""
-    if text.count("[") + text.count("{") <= max_depth:
-        return False
+_CONTAINERS = (dict, list)
+
+
+def deeper_than(value: Any, max_depth: int) -> bool:
+    """Whether the parsed ``value`` (of :func:`json.loads`: plain dicts and lists)
+    nests arrays/objects deeper than ``max_depth`` (one visit per element, level by
+    level: no recursion)."""
+    level = [value] if value.__class__ in _CONTAINERS else []
     depth = 0
-    for bracket in _BRACKET.findall(_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
+    while level:
+        depth += 1
         if depth > max_depth:
             return True
+        below: list[Any] = []
+        for node in level:
+            below.extend(
+                [
+                    child
+                    for child in (node.values() if node.__class__ is dict else node)
+                    if child.__class__ in _CONTAINERS
+                ]
+            )
+        level = below
     return False
 
 
@@ -63,27 +75,37 @@ def loads(
             raise JsonLimitError(f"not UTF-8 (byte {exc.start})") from None
     else:
         text = data
-    if depth_over(text, max_depth):
-        raise JsonLimitError(f"nested too deeply (more than {max_depth} levels)")
+    too_deep = JsonLimitError(f"nested too deeply (more than {max_depth} levels)")
+    too_long = JsonLimitError(f"an integer of more than {max_digits} digits")
 
     def parse_int(digits: str) -> int:
         if len(digits) - digits.startswith("-") > max_digits:
-            raise JsonLimitError(f"an integer of more than {max_digits} digits")
+            raise too_long
         return int(digits)
 
     def no_constant(name: str) -> Any:
         raise JsonLimitError(f"{name} is not a number JSON allows")
 
+    # The interpreter refuses longer integers itself (one Python call per integer
+    # of a 25 MB results file is a tenth of its import); a smaller limit is checked.
+    own_limit = sys.get_int_max_str_digits() == max_digits
     try:
-        value = json.loads(text, parse_int=parse_int, parse_constant=no_constant)
+        value = json.loads(
+            text, parse_int=None if own_limit else parse_int, parse_constant=no_constant
+        )
     except JsonLimitError:
         raise
     except json.JSONDecodeError as exc:
         raise JsonLimitError(f"invalid JSON: {exc.msg} at character {exc.pos + 1}") from None
-    except RecursionError:  # pragma: no cover - the scan above refuses it first
-        raise JsonLimitError("nested too deeply") from None
+    except RecursionError:
+        raise too_deep from None
     except ValueError as exc:  # a float's exponent, an int the interpreter refuses
+        if own_limit and "integer string conversion" in str(exc):
+            raise too_long from None
         raise JsonLimitError(" ".join(str(exc).split())[:200]) from None
+    # Counting brackets is one fast pass; walking the value only when it may be deep.
+    if text.count("[") + text.count("{") > max_depth and deeper_than(value, max_depth):
+        raise too_deep
     if "\\u" in text and _SURROGATE.search(text):
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")

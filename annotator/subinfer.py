@@ -64,8 +64,22 @@ class Subcategory:
     keywords: Sequence[str]
 
 
+MAX_NOTE_WORDS = 500
+"""Words of a note weighed (its first ones): the matching is words x keywords, so a note of
+megabytes (a sheet cell may hold 4 Mi characters) would otherwise take minutes."""
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
+
+
+def _first_words(note: str) -> list[str]:
+    found = []
+    for match in _WORD.finditer(note.lower()):
+        found.append(match.group())
+        if len(found) == MAX_NOTE_WORDS:
+            break
+    return found
 
 
 def _same(note_word: str, word: str) -> bool:
@@ -75,6 +89,11 @@ def _same(note_word: str, word: str) -> bool:
         return False
     if len(word) >= PREFIX and note_word.startswith(word):
         return True
+    shorter, longer = sorted((len(note_word), len(word)))
+    if 200 * shorter < FUZZY * (shorter + longer):
+        # The ratio is at most 200 * shorter / (shorter + longer): no typo this far off in
+        # length. Also what keeps a word of megabytes from costing a second per keyword.
+        return False
     # Loaded on the first typo, not with the taxonomy (every command and the UI import it).
     from rapidfuzz import fuzz
 
@@ -83,7 +102,7 @@ def _same(note_word: str, word: str) -> bool:
 
 def scores(note: str, subcategories: Sequence[Subcategory]) -> dict[str, int]:
     """Points of evidence per subcategory name (see the module docstring)."""
-    tokens = [word for word in words(note) if word not in ARTICLES]
+    tokens = [word for word in _first_words(note) if word not in ARTICLES]
     used = [False] * len(tokens)
     points = {sub.name: 0 for sub in subcategories}
     keywords: dict[tuple[str, ...], list[str]] = {}

@@ -35,7 +35,8 @@ from .models import Label, LabelValue
 
 
 class _Change(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Built on first use: only `taxonomy migrate` reads a changes file.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Renamed(_Change):

@@ -1,6 +1,6 @@
 """Hostile-input runner: every attack case through every importer, merge, CLI command and the TUI.
 
-Usage: python benchmarks/hostile.py [--examples N]
+Usage: python benchmarks/hostile.py [--examples N] [--only merge|issue23-h23b|surfaces|keys]
 
 Replays the cases of the hardening issue (the builders live in the tests, so the
 runner and the tests cannot drift apart): bad files for every importer
@@ -9,8 +9,12 @@ runner and the tests cannot drift apart): bad files for every importer
 command (tests/test_terminal_safety.py), the hypothesis strategies of
 tests/test_hostile_imports.py (N examples each, in process), and the TUI in a
 pseudo-terminal: escape- and markup-laden samples through the label, review,
-agreement and output screens, keys typed faster than the screen repaints (alone
-and beside another process writing the database), and 5 and 15 MB samples.
+agreement, training and output screens, keys typed faster than the screen repaints
+(alone, beside another process writing the database, 0.25 s after ``n`` under a held
+write lock and under another process's imports), and 5 and 15 MB samples. Then issue
+23's blocks (merge sources, read commands, blind ``S``; H23_CASES) and its kinds on
+the surfaces added since (benchmarks/_hostile_surfaces.py: the benchmark importers,
+rounds, gold, retest, negotiate, the outputs, one input at each cap).
 
 Prints, per group and in total: cases tried, clean errors, tracebacks, hangs,
 escapes written (ESC/BEL/C1 from data reaching the terminal), data changed (a
@@ -316,6 +320,37 @@ def tui_cases(tally: Tally, work: Path) -> dict[str, float]:
         shown=b"PWNED",
     )
 
+    # The study's screens added since: training with feedback (a gold item whose sample,
+    # source and note hold escapes) and a round's progress.
+    from annotator.store.gold import GoldItem
+
+    with Store.open(evil) as store:
+        first = store.sample_ids()[0]
+        store.put_gold([GoldItem(first, "bug", 1, None, "training", f"annotator:ann{ESC}")])
+    tui(
+        tally,
+        "label --training, escapes in the gold item",
+        ["label", "--annotator", "trainee", "--training"],
+        [b"3", b"\x1b", b"n", b"1", b"t", b"\x1b"],
+        evil,
+        shown=b"PWNED",
+    )
+    # Issue 23 item 4 in a database an older version merged: a revision of 2^63-1.
+    old = work / "tui-old-revision.db"
+    with Store.open(old) as store:
+        for i in (1, 2):
+            store.upsert_sample(make_sample(i))
+        store.set_label(make_sample(1).id, "me", LabelValue(category=1))
+        conn = store._db.conn  # the bad state on purpose, as tests/rawsql.py's tamper()
+        conn.execute("UPDATE labels SET revision = 9223372036854775807")
+        conn.execute("UPDATE label_history SET revision = 9223372036854775807")
+        conn.commit()
+    tui(tally, "a category on a revision of 2^63-1", ["label", "--annotator", "me"],
+        [b"p", b"2"], old, gap=0.6)  # fmt: skip
+    with Store.open(old) as store:
+        label = store.label(make_sample(1).id, "me")
+    if label is None or label.category != 2:
+        tally.add("tui (pty)", "labels lost", "a category on a revision of 2^63-1")
     markup = work / "tui-markup.db"
     with Store.open(markup) as store:
         for i, sid in enumerate([*BAD_IDS, "plain"], start=1):
@@ -379,35 +414,65 @@ def tui_cases(tally: Tally, work: Path) -> dict[str, float]:
     return figures
 
 
+IMPORTER = """
+import subprocess, sys, time
+from pathlib import Path
+db, exe, end = sys.argv[1], sys.argv[2], time.monotonic() + float(sys.argv[3])
+print("ready", flush=True)
+turn = 0
+while time.monotonic() < end:  # changed content each time: every import writes
+    turn += 1
+    Path(db + ".load.jsonl").write_text("".join(
+        '{"id": "z%04d", "passed": false, "generated_code": "x = %d"}\\n' % (i, turn)
+        for i in range(2000)))
+    subprocess.run([exe, "--db", db, "import", "jsonl", db + ".load.jsonl"],
+                   capture_output=True, check=False)
+"""
+"""Issue 23 item 5's import load: another process importing 2000 samples again and again."""
+
+
 def key_order(tally: Tally, work: Path) -> None:
-    """'2n' typed 30 times as one burst into the pty, alone and beside another writer."""
+    """'2n' typed 30 times as one burst into the pty, alone and beside another writer; and
+    (issue 23 item 5) '2' pressed 0.25 s after each 'n' while a writer holds the lock
+    0.3 s at a time, and while another process imports."""
     from tui.conftest import make_sample
     from tui.test_key_order import WRITER
 
-    for load in (False, True):
-        db = work / f"keys-{load}.db"
+    loads = {
+        "none": ([b"2n"] * 30, 0.0),
+        "writer": ([b"2", b"n"] * 30, 0.12),
+        "lock, 2 at 0.25 s after n": ([b"2", b"n"] * 30, 0.25),
+        "import, 2 at 0.25 s after n": ([b"2", b"n"] * 30, 0.25),
+    }
+    for load, (keys, gap) in loads.items():
+        db = work / f"keys-{load.split(',')[0]}.db"
         with Store.open(db) as store:
             for i in range(1, 33):
                 store.upsert_sample(make_sample(i))
-        writer = None
-        if load:
-            writer = subprocess.Popen(
-                [sys.executable, "-c", WRITER, str(db), "8", "0.15"],
+        other = None
+        if load in ("writer", "lock, 2 at 0.25 s after n"):
+            hold = "0.15" if load == "writer" else "0.3"
+            seconds = "8" if load == "writer" else "16"
+            other = subprocess.Popen(
+                [sys.executable, "-c", WRITER, str(db), seconds, hold],
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            assert writer.stdout is not None
-            writer.stdout.readline()
+        elif load.startswith("import"):
+            other = subprocess.Popen(
+                [sys.executable, "-c", IMPORTER, str(db), ANNOTATOR, "20"],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        if other is not None:
+            assert other.stdout is not None
+            other.stdout.readline()
         tally.add("key order (pty)", "tried")
-        keys = [b"2n"] * 30 if not load else [b"2", b"n"] * 30
         run = run_tui(
-            ["--db", str(db), "label", "--annotator", "me"],
-            keys,
-            settle=4.0,
-            key_gap=0.0 if not load else 0.12,
+            ["--db", str(db), "label", "--annotator", "me"], keys, settle=4.0, key_gap=gap
         )
-        if writer is not None:
-            writer.wait(60)
+        if other is not None:
+            other.wait(60)
         if run.hung:
             tally.add("key order (pty)", "hangs", f"load={load}")
         with Store.open(db) as store:
@@ -656,8 +721,10 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=25, help="examples per hypothesis strategy")
     parser.add_argument(
         "--only",
-        choices=["merge", "issue23-h23b"],
-        help="run only one block of issue 23's cases (merge: issue_23(); issue23-h23b: H23_CASES)",
+        choices=["merge", "issue23-h23b", "surfaces", "keys"],
+        help="run only one block of issue 23's cases (merge: issue_23(); issue23-h23b:"
+        " H23_CASES; surfaces: the kinds on the surfaces added since, _hostile_surfaces.py; keys: key order in"
+        " a pty, alone and under load)",
     )
     args = parser.parse_args()
     print_header("cold: every case on its own fresh copy")
@@ -666,6 +733,8 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="hostile-") as tmp:
         work = Path(tmp)
+        if args.only == "keys":
+            key_order(tally, work)
         if args.only in (None, "merge"):
             if args.only is None:
                 importers(tally, work)
@@ -675,13 +744,21 @@ def main() -> None:
                 figures = tui_cases(tally, work)
                 key_order(tally, work)
             figures |= issue_23(tally, work)
-        h23_rows = h23_cases_run(tally, work, H23_CASES) if args.only != "merge" else []
+        h23_rows = []
+        if args.only in (None, "issue23-h23b"):
+            h23_rows = h23_cases_run(tally, work, H23_CASES)
+        if args.only in (None, "surfaces"):
+            h23_rows += h23_cases_run(tally, work, surface_cases())
         for path in work.rglob("*"):  # chmod 000 cases: let the cleanup in
             if not path.is_symlink():
                 path.chmod(0o700)
     tally.print()
     if h23_rows:
-        print("\n".join(["", "issue 23 (items 2, 3, 6, 8, 10, 11, 13, 14), per case:", *h23_rows]))
+        print(
+            "\n".join(
+                ["", "issue 23 (items 2, 3, 6, 8, 10, 11, 13, 14; surfaces), per case:", *h23_rows]
+            )
+        )
     for name, value in figures.items():
         print(f"{name}: {value:.0f}")
     print(f"({time.perf_counter() - started:.0f} s)")
@@ -762,8 +839,11 @@ def _h23_run(
     cli_cmd = [sys.executable, "-m", "annotator", "--db", str(db)]
     if args[0] == "@script":
         steps = [[sys.executable, args[1]]]
-    elif args[0] == "@chain":
-        steps = [[*cli_cmd, *step.split()] for step in args[1:]]
+    elif args[0] == "@chain":  # "@py FILE" as a step: a Python script
+        steps = [
+            [sys.executable, step[4:]] if step.startswith("@py ") else [*cli_cmd, *step.split()]
+            for step in args[1:]
+        ]
     else:
         steps = [[*cli_cmd, *args]]
     outputs: list[str] = []
@@ -791,8 +871,7 @@ def h23_cases_run(tally: Tally, work: Path, cases: list[H23Case]) -> list[str]:
     """Run the cases; count them in ``tally`` and return one table row per case."""
     rows = []
     for index, case in enumerate(cases):
-        folder = work / f"h23-{index}"
-        folder.mkdir()
+        folder = Path(tempfile.mkdtemp(prefix=f"h23-{index}-", dir=work))
         db = folder / "keep.db"
         seeded(db)
         args = case.build(folder)
@@ -1266,6 +1345,13 @@ H23_CASES: list[H23Case] = [
     ),
 ]
 """The cases of issue 23 items 2, 3, 6, 8, 10, 11, 13, 14."""
+
+
+def surface_cases() -> list[H23Case]:
+    """Issue 23's kinds on the surfaces added since (benchmarks/_hostile_surfaces.py)."""
+    from _hostile_surfaces import cases
+
+    return [H23Case(*case) for case in cases()]
 
 
 if __name__ == "__main__":

@@ -101,6 +101,7 @@ def bench_formats(names: list[str], n: int, repeat: int) -> int:
 
     print(f"samples: {n} per format; median of {repeat}; target <= 1.5x")
     print("ms:             read     bare    store  import  vs read+store vs store vs bare  (cpu)")
+    cpu_rows: list[str] = []
     for name in names:
         write, bare_rows = FORMATS[name]
         with tempfile.TemporaryDirectory() as tmp:
@@ -130,12 +131,18 @@ def bench_formats(names: list[str], n: int, repeat: int) -> int:
             base, base_cpu = both(bare, path, repeat)
             floor, floor_cpu = both(stored, path, repeat)
             ours, ours_cpu = both(real, path, repeat)
+        cpu_rows.append(
+            f"{name:<14} {reading_cpu * 1000:6.0f} {base_cpu * 1000:8.0f}"
+            f" {floor_cpu * 1000:8.0f} {ours_cpu * 1000:7.0f}"
+        )
         print(
             f"{name:<14} {reading * 1000:6.0f} {base * 1000:8.0f} {floor * 1000:8.0f}"
             f" {ours * 1000:7.0f}  {ours / (reading + floor):10.2f}x {ours / floor:7.2f}x"
             f" {ours / base:7.2f}x  (cpu {ours_cpu / (reading_cpu + floor_cpu):.2f}x"
             f" {ours_cpu / floor_cpu:.2f}x {ours_cpu / base_cpu:.2f}x)"
         )
+    print("cpu ms:         read     bare    store  import")
+    print("\n".join(cpu_rows))
     return 0
 
 

@@ -6,7 +6,8 @@ Measures, with Textual's Pilot on a temporary copy of the data:
   plus the Python import time of the UI modules in a fresh interpreter;
 * end to end: ``annotator label`` started in a pseudo-terminal (--size, default 160x50) until
   a line of the first sample's generated code is on the terminal (what a
-  person sees, interpreter start-up and imports included);
+  person sees, interpreter start-up and imports included), and the process's
+  CPU time (all threads) by then;
 * ``n``: from the key press to the next sample painted (the screen's
   ``shown_at``), and to the sample on screen: the first frame written after the
   paint by which the sample's header and its code view have both been drawn
@@ -123,6 +124,7 @@ async def startup_once(db: Path, annotator: str = "bench") -> float:
 
     with Store.open(db) as store:
         start = time.perf_counter()
+        _as_the_command()
         # As `annotator label` does: the first page is read before the app runs.
         app = AnnotatorApp(store, annotator, preload=first_page(BlindView(store, annotator)))
         async with app.run_test(size=SIZE) as pilot:
@@ -230,8 +232,30 @@ def _needle(db: Path, annotator: str) -> bytes:
     return max(lines, key=len)[:40].encode()
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds the process ``pid`` has run so far, all its threads (Linux's
+    /proc schedstat, in nanoseconds; NaN elsewhere)."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return float("nan")
+    total = 0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as stat:
+                total += int(stat.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1e9
+
+
+E2E_CPU: list[float] = []
+"""The started process's CPU seconds when ``needle`` was shown, one per :func:`end_to_end`."""
+
+
 def end_to_end(db: Path, annotator: str, needle: bytes) -> float:
-    """Seconds from starting ``annotator label`` in a pty to ``needle`` shown."""
+    """Seconds from starting ``annotator label`` in a pty to ``needle`` shown (the
+    process's CPU seconds by then are appended to :data:`E2E_CPU`)."""
     command = Path(sys.executable).with_name("annotator")
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
@@ -255,6 +279,7 @@ def end_to_end(db: Path, annotator: str, needle: bytes) -> float:
             screen += os.read(master, 1 << 16)
             if needle in _CSI.sub(b"", screen):
                 found = time.perf_counter() - start
+                E2E_CPU.append(_process_cpu(proc.pid))
                 break
         os.write(master, b"q")
         # Keep draining: an app blocked on a full terminal cannot quit.
@@ -273,10 +298,20 @@ def end_to_end(db: Path, annotator: str, needle: bytes) -> float:
     return found
 
 
+def _as_the_command() -> None:
+    """Hold the garbage collector as the console script does until the app mounts
+    (annotator/startup.py; a version without it: nothing)."""
+    from annotator import startup
+
+    getattr(startup, "pause_collection", lambda: None)()
+
+
 def import_time() -> float:
-    # As the `annotator` command does it (sqlite-utils without pandas/numpy: annotator/startup.py).
+    # As the `annotator` command does it (annotator/startup.py: sqlite-utils without
+    # pandas/numpy, and the garbage collector held while it loads).
     code = (
-        "import time; t=time.perf_counter();"
+        "import time; t=time.perf_counter(); from annotator import startup;"
+        " getattr(startup, 'pause_collection', lambda: None)();"
         " import annotator.cli, annotator.tui.app; print(time.perf_counter()-t)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -312,7 +347,7 @@ def main() -> None:
     if args.profile is not None:
         from pyinstrument import Profiler
 
-        PROFILER = Profiler(interval=0.0005)
+        PROFILER = Profiler(interval=0.0005, async_mode="disabled")
     command = Path(sys.executable).with_name("annotator")
     with tempfile.TemporaryDirectory() as folder:
         if args.db is not None:
@@ -359,6 +394,8 @@ def run(db: Path, args: argparse.Namespace) -> None:
         needle = _needle(db, args.annotator)
         e2e = [end_to_end(db, args.annotator, needle) for _ in range(args.e2e)]
         report("annotator label end to end", e2e)
+        # Its CPU by then (all threads): what other processes on the machine stretch less.
+        report("  process CPU to the sample", E2E_CPU)
     painted, rendered, cpu = asyncio.run(walk(db, args.steps, args.annotator))
     report("n -> next sample painted", painted)
     report("n -> next sample on screen", rendered)

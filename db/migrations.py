@@ -542,3 +542,48 @@ CREATE TABLE training_answers (
 CREATE INDEX idx_training_annotator ON training_answers (annotator);
 """,
     )
+
+
+@migrations()
+def m012_search_pending(db: Database) -> None:
+    """New sample texts wait for the search index instead of being indexed one by one.
+
+    ``sample_fts_pending`` lists the ``sample_texts`` rows not yet in ``sample_fts``:
+    the insert trigger records a new row there (writing FTS5 per row made the index
+    most of an import's cost); the store indexes pending rows in batches, and every
+    search does so before it matches, so a search finds what it found before. A row
+    is either indexed or pending, never both: the update and delete triggers remove
+    a row's old words from the index only when it was indexed (an FTS5 'delete' of
+    words never indexed corrupts an external-content index); an updated pending row
+    stays pending (it is indexed with its new texts), a deleted one leaves the list.
+    An existing database's index is complete, so the list starts empty.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE sample_fts_pending (rowid INTEGER PRIMARY KEY);
+DROP TRIGGER sample_fts_insert;
+DROP TRIGGER sample_fts_update;
+DROP TRIGGER sample_fts_delete;
+CREATE TRIGGER sample_fts_insert AFTER INSERT ON sample_texts BEGIN
+    INSERT OR IGNORE INTO sample_fts_pending (rowid) VALUES (NEW.rowid);
+END;
+CREATE TRIGGER sample_fts_delete AFTER DELETE ON sample_texts BEGIN
+    INSERT INTO sample_fts (sample_fts, rowid, prompt, generated_code, reference_code,
+        test_output)
+    SELECT 'delete', OLD.rowid, OLD.prompt, OLD.generated_code, OLD.reference_code,
+        OLD.test_output
+    WHERE NOT EXISTS (SELECT 1 FROM sample_fts_pending WHERE rowid = OLD.rowid);
+    DELETE FROM sample_fts_pending WHERE rowid = OLD.rowid;
+END;
+CREATE TRIGGER sample_fts_update AFTER UPDATE ON sample_texts
+WHEN NOT EXISTS (SELECT 1 FROM sample_fts_pending WHERE rowid = OLD.rowid) BEGIN
+    INSERT INTO sample_fts (sample_fts, rowid, prompt, generated_code, reference_code,
+        test_output)
+    VALUES ('delete', OLD.rowid, OLD.prompt, OLD.generated_code, OLD.reference_code,
+        OLD.test_output);
+    INSERT INTO sample_fts (rowid, prompt, generated_code, reference_code, test_output)
+    VALUES (NEW.rowid, NEW.prompt, NEW.generated_code, NEW.reference_code, NEW.test_output);
+END;
+""",
+    )

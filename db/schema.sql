@@ -243,6 +243,8 @@ CREATE TABLE 'sample_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 
 CREATE TABLE 'sample_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 
+CREATE TABLE sample_fts_pending (rowid INTEGER PRIMARY KEY);
+
 CREATE TABLE sample_texts (
     sample_id TEXT PRIMARY KEY REFERENCES samples (id) ON DELETE CASCADE,
     prompt TEXT NOT NULL DEFAULT '',
@@ -417,16 +419,18 @@ END;
 CREATE TRIGGER sample_fts_delete AFTER DELETE ON sample_texts BEGIN
     INSERT INTO sample_fts (sample_fts, rowid, prompt, generated_code, reference_code,
         test_output)
-    VALUES ('delete', OLD.rowid, OLD.prompt, OLD.generated_code, OLD.reference_code,
-        OLD.test_output);
+    SELECT 'delete', OLD.rowid, OLD.prompt, OLD.generated_code, OLD.reference_code,
+        OLD.test_output
+    WHERE NOT EXISTS (SELECT 1 FROM sample_fts_pending WHERE rowid = OLD.rowid);
+    DELETE FROM sample_fts_pending WHERE rowid = OLD.rowid;
 END;
 
 CREATE TRIGGER sample_fts_insert AFTER INSERT ON sample_texts BEGIN
-    INSERT INTO sample_fts (rowid, prompt, generated_code, reference_code, test_output)
-    VALUES (NEW.rowid, NEW.prompt, NEW.generated_code, NEW.reference_code, NEW.test_output);
+    INSERT OR IGNORE INTO sample_fts_pending (rowid) VALUES (NEW.rowid);
 END;
 
-CREATE TRIGGER sample_fts_update AFTER UPDATE ON sample_texts BEGIN
+CREATE TRIGGER sample_fts_update AFTER UPDATE ON sample_texts
+WHEN NOT EXISTS (SELECT 1 FROM sample_fts_pending WHERE rowid = OLD.rowid) BEGIN
     INSERT INTO sample_fts (sample_fts, rowid, prompt, generated_code, reference_code,
         test_output)
     VALUES ('delete', OLD.rowid, OLD.prompt, OLD.generated_code, OLD.reference_code,

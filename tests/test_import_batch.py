@@ -1,16 +1,18 @@
-"""The import's batched sample writes (store/samples.SampleBatch): the search index
-is the one the per-row triggers would have built, the trigger is back afterwards
-(also after a failed import), a repeated id in one import reads as before, and the
-hash is the one ``model_dump`` gives."""
+"""The import's batched sample writes (store/samples.SampleBatch): the search index,
+once its waiting texts are indexed (m012), is the one the per-row triggers would have
+built, the trigger is unchanged afterwards (also after a failed import), a repeated
+id in one import reads as before, and the hash is the one ``model_dump`` gives."""
 
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 from rawsql import peek
 
+from annotator import safejson
 from annotator.errors import UserError
 from annotator.importers import import_path
 from annotator.importers.base import ImportSummary, run_import
@@ -116,14 +118,50 @@ def test_hashed_is_the_model_dump_hash(metadata: dict[str, object]) -> None:
     )
 
 
-def test_depth_scan_skips_strings_as_before() -> None:
-    import random
-    import re
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
 
-    from annotator import safejson
 
-    old = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+def _nested(rnd: random.Random, room: int) -> object:
+    """A random JSON value, its strings full of brackets."""
+    pick = rnd.random()
+    if room == 0 or pick < 0.3:
+        return "".join(rnd.choice('[]{}"\\a') for _ in range(rnd.randint(0, 6)))
+    items = [_nested(rnd, room - 1) for _ in range(rnd.randint(0, 3))]
+    if pick < 0.65:
+        return items
+    return {f"k{i}[": v for i, v in enumerate(items)}
+
+
+def test_depth_limit_counts_nesting_not_brackets_in_strings() -> None:
+    """safejson refuses exactly the values nested deeper than the limit (the parsed
+    value is walked; brackets inside strings never count), with one message."""
     rnd = random.Random(26)
-    for _ in range(2000):
-        text = "".join(rnd.choice('"\\[]{}a\n') for _ in range(rnd.randint(0, 40)))
-        assert safejson._STRING.sub("", text) == old.sub("", text), text
+    for _ in range(600):
+        value = _nested(rnd, 7)
+        text = json.dumps(value)
+        for limit in (0, 1, 2, 3, 5):
+            try:
+                safejson.loads(text, max_depth=limit)
+            except safejson.JsonLimitError as exc:
+                assert str(exc) == f"nested too deeply (more than {limit} levels)"
+                assert _depth(value) > limit, text
+            else:
+                assert _depth(value) <= limit, text
+
+
+@pytest.mark.parametrize("digits", [4300, 4301])
+def test_integer_digits_limit_reads_the_same(digits: int) -> None:
+    """The interpreter's own integer limit gives safejson's message (no hook per integer)."""
+    text = '{"n": [-' + "7" * digits + "]}"
+    if digits <= safejson.MAX_DIGITS:
+        assert safejson.loads(text)["n"][0] < 0
+    else:
+        with pytest.raises(safejson.JsonLimitError, match=r"^an integer of more than 4300 digits$"):
+            safejson.loads(text)
+    with pytest.raises(safejson.JsonLimitError, match=r"^an integer of more than 20 digits$"):
+        safejson.loads('{"n": 1' + "0" * 20 + "}", max_digits=20)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rawsql import peek
@@ -62,6 +63,20 @@ def test_evalplus_and_bigcodebench_random_results(tmp_path: Path, tasks: dict[st
     path.write_text(json.dumps({"eval": tasks}))
     _attempt(tmp_path, "evalplus", path)
     _attempt(tmp_path, "bigcodebench", path)
+
+
+@pytest.mark.parametrize("fmt", ["evalplus", "bigcodebench"])
+def test_a_nul_in_a_task_id_is_one_line(tmp_path: Path, fmt: str) -> None:
+    """Found by the test above: the sample id (model/task) cannot hold a NUL."""
+    path = tmp_path / "r_eval_results.json"
+    path.write_text(json.dumps({"eval": {"\x00": [{"base_status": "pass", "status": "pass"}]}}))
+    with Store.open(tmp_path / "a.db") as store, pytest.raises(UserError) as caught:
+        import_path(store, fmt, path)
+    assert str(caught.value) == (
+        f"{path} (task \"\\u0000\", attempt 1) field 'id':"
+        " Value error, a sample id must not contain a NUL character"
+    )
+    _attempt(tmp_path, fmt, path)
 
 
 @SETTINGS

@@ -10,6 +10,7 @@ from importcheck import check_golden, imported_view, refused
 from annotator.export.passk import pass_table
 from annotator.failures.primary import primary_error, report_of
 from annotator.importers import import_path
+from annotator.importers.benchfiles import MAX_DOCUMENT
 from annotator.store import SampleFilter, Store
 
 RESULTS = next((Path(__file__).parent / "data" / "bigcodebench").glob("*_eval_results.json"))
@@ -73,5 +74,7 @@ def test_a_folder_or_fifo_is_refused(tmp_path: Path) -> None:
 def test_a_huge_document_is_refused_unread(tmp_path: Path) -> None:
     path = tmp_path / "huge_eval_results.json"
     with path.open("wb") as handle:  # sparse: no disk used, nothing read
-        handle.truncate((256 << 20) + 1)
-    refused(tmp_path, ["bigcodebench", str(path)], str(path), "larger than 256 MiB")
+        handle.truncate(MAX_DOCUMENT + 1)
+    refused(
+        tmp_path, ["bigcodebench", str(path)], str(path), f"larger than {MAX_DOCUMENT >> 20} MiB"
+    )

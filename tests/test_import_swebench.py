@@ -148,5 +148,5 @@ def test_a_huge_test_output_is_refused_unread(tmp_path: Path) -> None:
         tmp_path, (RUN / "small-model/octo__widgets-101/report.json").read_text()
     )
     with (run / "octo__widgets-101" / "test_output.txt").open("wb") as handle:
-        handle.truncate((64 << 20) + 1)
-    refused(tmp_path, ["swe-bench", str(run)], "test_output.txt", "larger than 64 MiB")
+        handle.truncate((16 << 20) + 1)  # a sample holds at most 16 Mi characters
+    refused(tmp_path, ["swe-bench", str(run)], "test_output.txt", "larger than 16 MiB")

@@ -289,6 +289,7 @@ def test_merging_a_file_again_ends_as_the_row_by_row_path(
 
 def _sample_dump(store: Store) -> tuple[list[Any], ...]:
     """Every stored field of every sample but its write times, and what search finds."""
+    store.index_search()  # what every search does first: the texts waiting are indexed
     tamper(store).execute("INSERT INTO sample_fts (sample_fts) VALUES ('integrity-check')")
     return (
         peek(

@@ -134,8 +134,10 @@ def test_a_reshow_reads_as_never_labeled_in_every_view_method(db: Path) -> None:
         assert "s01" not in {e.sample_id for e in examples}
         assert "s04" in {e.sample_id for e in examples}
         assert view.own_categories(IDS) == {"s04": {1}, "s05": {2}, "s06": {3}}
-        # The one number: the title's progress is the study's (the first answer is a label).
-        assert view.progress() == (6, 8)
+        # The title's progress counts them as the queue shows them: not labeled (the study's
+        # count, `annotator status`, is 6: a count that did not move on answering would tell).
+        assert view.progress() == (3, 8)
+        assert store.annotator_progress("alice").of_to_label == 6  # type: ignore[union-attr]
         # A view without a plan's re-shows (bob) sees his label.
         assert BlindView(store, "bob").label("s01") is not None
 
@@ -365,3 +367,40 @@ def test_a_reshow_in_an_open_round_is_a_round_sample_to_do(db: Path) -> None:
         # The round's samples to do first (s02 a re-show, s07 never labeled), then the rest.
         order = [r.id for r in view.queue()]
         assert order == ["s02", "s07", "s01", "s03", "s08", "s04", "s05", "s06"]
+
+
+def test_answering_a_reshow_moves_the_sittings_counts_as_a_new_sample_would(db: Path) -> None:
+    with Store.open(db) as store:
+        store.add_round(
+            "r1",
+            seed=None,
+            query=None,
+            overlap="all",
+            assignments=[(sid, ["alice"]) for sid in ("s01", "s02", "s07")],
+        )
+    run(db, "retest", "set", "1", "--after", "3")
+    with Store.open(db) as store:
+        view = BlindView(store, "alice")
+        assert view.hidden() == {"s01", "s02", "s03"}
+        # s01 and s02 decided in the round, but re-shown: the sitting sees 0 of 3.
+        assert view.progress() == (3, 8)
+        assert view.current_round() == ("r1", 0, 3)
+        # alice's own count table (the `S` screen) counts them as the queue does: s04..s06
+        # (categories 1, 2, 3), not s01..s03's first answers (1, 2, 3 again).
+        totals = {c.id: c.total for c in view.count_table().categories if c.total}
+        assert (view.count_table().n_samples, totals) == (3, {1: 1, 2: 1, 3: 1})
+        view.set_label("s01", LabelValue(category=2))
+        assert view.progress() == (4, 8)
+        totals = {c.id: c.total for c in view.count_table().categories if c.total}
+        assert (view.count_table().n_samples, totals) == (4, {1: 1, 2: 2, 3: 1})
+        assert view.current_round() == ("r1", 1, 3)
+        view.set_label("s03", LabelValue(kind="skip"))  # a skip is not labeled
+        assert view.progress() == (4, 8)
+        view.set_label("s07", LabelValue(category=1))  # a new sample counts as before
+        assert view.progress() == (5, 8)
+        assert view.current_round() == ("r1", 2, 3)
+        # The study's counts read the first answers only.
+        assert store.annotator_progress("alice").of_to_label == 7  # type: ignore[union-attr]
+        assert [(r.decided, r.assigned) for r in store.round_progress(annotator="alice")] == [
+            (3, 3)
+        ]

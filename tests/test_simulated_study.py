@@ -136,7 +136,16 @@ def label_round(study: Study, who: str, r: int, second: dict[str, Answer]) -> No
     with Store.open(study.db) as store:
         view = BlindView(store, who)
         session = LabelSession(view)
-        assert session.current_round() == (f"round {r + 1}", 0, 10)
+        # A re-show counts as not yet decided in its round (as the queue shows it), so the
+        # title's round is the oldest one with a re-show due, else this one.
+        due = view.hidden()
+        reopened = [q for q in range(r) if due & set(ROUNDS[q])]
+        if reopened:
+            q = reopened[0]
+            expected = (f"round {q + 1}", 10 - len(due & set(ROUNDS[q])), 10)
+        else:
+            expected = (f"round {r + 1}", 0, 10)
+        assert session.current_round() == expected
         # The queue, unlabeled part, in order: the round's samples (and any re-show of an
         # earlier round, which reads as a sample of that round still to do) first, then the
         # rest. Nothing of anyone's label on a row: the other annotator labeled the round's
@@ -161,7 +170,7 @@ def label_round(study: Study, who: str, r: int, second: dict[str, Answer]) -> No
         assert session.current_round() == (f"round {r + 1}", 10, 10)
         assert set(ROUNDS[r]) <= {row.id for row in rows}
         study.reshown[who, r] = reshown
-        # The one number: answering re-shows moves no count.
+        # Every re-show answered: the sitting's count is the study's again.
         assert session.progress() == (10 * (r + 1), 34)
 
 

@@ -20,6 +20,7 @@ import click
 
 from ..errors import UserError
 from ..paths import DISTRIBUTION
+from ..startup import resume_collection
 from ..textsafe import visible_line
 from .context import Context
 
@@ -50,6 +51,9 @@ LAZY_COMMANDS = {
     "negotiate": "rounds",
     "gold": "gold",
 }
+UI_COMMANDS = frozenset({"label", "review"})
+"""Commands whose UI turns the garbage collector back on once mounted (annotator.startup):
+they load Textual and build their first screen without it."""
 CLI_MODULES = (
     "data",
     "labeling",
@@ -128,6 +132,8 @@ def _succeeded(exc: BaseException) -> bool:
 def cli(ctx: click.Context, db_path: Path, taxonomy_path: Path | None) -> None:
     """Label failing LLM-generated deep-learning code with a bug taxonomy,
     measure inter-annotator agreement and export occurrence tables."""
+    if ctx.invoked_subcommand not in UI_COMMANDS:
+        resume_collection()
     ctx.obj = Context(db_path=db_path, taxonomy_path=taxonomy_path)
     ctx.call_on_close(ctx.obj.close)
 

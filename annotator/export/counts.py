@@ -112,11 +112,13 @@ class _Tally:
         self.inferred[(cat, sub)] += inferred
 
 
-def _annotator_counts(store: Store, annotator: str, tally: _Tally) -> None:
+def _annotator_counts(
+    store: Store, annotator: str, tally: _Tally, reshows: frozenset[str] = frozenset()
+) -> None:
     """Aggregate one annotator's bug labels entirely in SQL."""
-    for row in store.category_occurrences(annotator):
+    for row in store.category_occurrences(annotator, reshows):
         tally.add(row.category, row.subcategory, row.occurrences, row.inferred)
-    tally.samples += store.bug_sample_count(annotator)
+    tally.samples += store.bug_sample_count(annotator, reshows)
 
 
 def _majority_counts(store: Store, tally: _Tally, *, undecided_by_final: bool) -> None:
@@ -159,12 +161,15 @@ def count_table(store: Store, source: str = AUTO) -> CountTable:
     return _build(store.taxonomy, source, tally)
 
 
-def own_count_table(store: Store, annotator: str) -> CountTable:
+def own_count_table(
+    store: Store, annotator: str, reshows: frozenset[str] = frozenset()
+) -> CountTable:
     """One annotator's own occurrence table, with no check of the name: for blind
     labeling, where a new annotator has an empty table, and where an error
-    listing the database's annotators would name the other raters."""
+    listing the database's annotators would name the other raters. ``reshows``: a
+    sitting's re-shows, counted by their second answer (none until given)."""
     tally = _Tally()
-    _annotator_counts(store, annotator, tally)
+    _annotator_counts(store, annotator, tally, reshows)
     return _build(store.taxonomy, annotator, tally)
 
 

@@ -187,4 +187,4 @@ def import_path(
     if chosen.needs_sample_ids:
         options["known_ids"] = set(store.sample_ids())
     records = chosen.read(source, store.taxonomy, summary, **options)
-    return run_import(store, records, summary, progress, expected)
+    return run_import(store, records, summary, progress, expected, path=str(source))

@@ -14,8 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 
+from pydantic import ValidationError
+
+from ..errors import UserError
 from ..imported import ImportedLabel, ImportSummary
-from ..models import SampleIn
+from ..models import SampleIn, sample_too_large
 from ..store import Store
 
 __all__ = ["BULK_FROM", "ImportSummary", "ImportedLabel", "Progress", "run_import"]
@@ -34,27 +37,41 @@ def run_import(
     summary: ImportSummary,
     progress: Progress | None = None,
     expected: int | None = None,
+    path: str | None = None,
 ) -> ImportSummary:
-    """Store samples and labels in one transaction (all or nothing)."""
+    """Store samples and labels in one transaction (all or nothing); a sample over
+    :data:`~annotator.models.MAX_SAMPLE_TEXT` fails it (naming ``path``)."""
     large = expected is not None and expected >= BULK_FROM
     bulk = store.bulk_mode() if large else nullcontext()
     with bulk, store.transaction():
         store.bind_taxonomy()  # the first import binds the taxonomy
         with store.sample_batch() as batch:
-            for record in records:
-                if isinstance(record, SampleIn):
-                    summary.samples[batch.add(record)] += 1
-                    if progress is not None:
-                        progress(1)
-                    continue
-                batch.flush()  # the label's sample is written first
-                _store_label(store, record, summary)
+            try:
+                for record in records:
+                    if isinstance(record, SampleIn):
+                        if (too_large := sample_too_large(record)) is not None:
+                            raise UserError(too_large, file=path)
+                        summary.samples[batch.add(record)] += 1
+                        if progress is not None:
+                            progress(1)
+                        continue
+                    batch.flush()  # the label's sample is written first
+                    _store_label(store, record, summary)
+            except ValidationError as exc:
+                # A sample an importer built that the models refuse (a NUL in a task id
+                # read from any benchmark's file): one line naming the file, not a traceback.
+                raise _refused(exc, path) from None
     return summary
 
 
-def _store_label(store: Store, record: ImportedLabel, summary: ImportSummary) -> None:
-    from ..errors import UserError
+def _refused(exc: ValidationError, path: str | None) -> UserError:
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or None
+    reason = str(first["msg"]).removeprefix("Value error, ")
+    return UserError(reason, file=path, field=field)
 
+
+def _store_label(store: Store, record: ImportedLabel, summary: ImportSummary) -> None:
     try:
         store.validate_label(record.value)
     except UserError as exc:

@@ -32,26 +32,33 @@ from typing import Any, Literal, TypeVar, overload
 from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
-from ..models import SampleIn
+from ..models import MAX_SAMPLE_TEXT, SampleIn
 from .inputs import inside, regular_file
 from .jsondata import load_json
 
 M = TypeVar("M", bound=BaseModel)
 _UNION_TAG = re.compile(r"^(str|int|float|bool|list|dict|none)(\[.*\])?$|^[\w-]+\[.*\]$")
 
-MAX_DOCUMENT = 256 << 20
+MAX_DOCUMENT = 80 << 20
 """Largest results document read (bytes). A results file is one JSON document,
-parsed whole (its Python objects take a few times its size): 30,000 EvalPlus or
-BigCodeBench samples take some tens of MB; beyond this, split the run."""
-MAX_TEXT_FILE = 64 << 20
-"""Largest single text file (a test output, a patch) read."""
+parsed whole (its Python objects take two to three times its size): 30,000 EvalPlus
+or BigCodeBench samples take some tens of MB. At this cap an import peaks under 300 MB
+(at 96 MiB: BigCodeBench 242 MB, LiveCodeBench 249 MB, EvalPlus 290 MB; a 130 MiB
+BigCodeBench document 310 MB; ``benchmarks/hostile.py``); beyond it, split the run."""
+MAX_TEXT_FILE = MAX_SAMPLE_TEXT
+"""Largest single text file (a test output, a patch) read: a sample holds no more."""
 
 
 def load_document(path: Path, what: str, max_bytes: int = MAX_DOCUMENT) -> Any:
     """The JSON value of the file ``path`` (a ``what``), bounded to ``max_bytes``."""
     regular_file(path, what)
     raw = read_bounded(path, max_bytes)
-    return load_json(path, raw)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"not UTF-8 (byte {exc.start})", file=path) from None
+    del raw  # else the bytes, their text and the parsed objects are all alive at once
+    return load_json(path, text)
 
 
 def read_bounded(path: Path, max_bytes: int) -> bytes:
@@ -86,7 +93,7 @@ def key_path(*parts: str | int) -> str:
         elif not out:
             out = part
         else:
-            out += f"[{json.dumps(part, ensure_ascii=False)}]"
+            out += f"[{_TEXT_JSON.encode(part)}]"
     return out
 
 
@@ -151,21 +158,32 @@ def attempt_sample(
     sample_id = f"{model}/{task_id}" + (f"#{attempt}" if attempts > 1 else "")
     meta = dict(metadata or {})
     meta.update(task_id=task_id, attempt=attempt, attempts=attempts, status=status)
-    return SampleIn(
-        id=sample_id,
-        passed=passed,
-        model=model,
-        metadata=meta,
-        source=str(source),
-        **fields,
-    )
+    try:
+        return SampleIn(
+            id=sample_id,
+            passed=passed,
+            model=model,
+            metadata=meta,
+            source=str(source),
+            **fields,
+        )
+    except ValidationError as exc:  # a task id or model the sample id cannot hold (a NUL)
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        where = f"task {_TEXT_JSON.encode(task_id)}, attempt {attempt}"
+        raise UserError(str(err["msg"]), file=source, where=where, field=field) from None
 
 
 def as_text(value: Any) -> str:
     """A value a benchmark recorded (an input, an output), as literal text."""
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _TEXT_JSON.encode(value)
+
+
+_TEXT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+"""One encoder for every value spelled as JSON (``json.dumps`` with options builds
+one per call, a fifth of an EvalPlus import's own work: an input per failing test)."""
 
 
 def count_key(path: Path, key: bytes, max_bytes: int = MAX_DOCUMENT) -> int | None:

@@ -34,6 +34,7 @@ from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .benchfiles import (
+    MAX_DOCUMENT,
     as_text,
     attempt_sample,
     count_key,
@@ -44,8 +45,9 @@ from .benchfiles import (
     strip_suffixes,
     validate_at,
 )
-from .inputs import regular_file
+from .inputs import bounded_lines, inside, open_regular, regular_file
 from .jsondata import load_json
+from .jsonl import MAX_LINE_BYTES
 from .protocol import MODEL_OPTION, Option
 from .report import ImportedCase, Status, cap, make_report, render, with_report
 
@@ -119,16 +121,19 @@ def _samples_file(path: Path, given: Path | None) -> Path | None:
         return regular_file(given, "samples file (--samples)")
     stem = strip_suffixes(path.name, SUFFIXES)
     for candidate in (path.with_name(f"{stem}.jsonl"), path.with_name("samples.jsonl")):
-        if candidate != path and candidate.is_file():
-            return candidate
+        if candidate != path and (candidate.is_symlink() or candidate.exists()):
+            # Found, not named: it must stay in the results' folder and be a file
+            # (a link out would store another file as code; a FIFO would block).
+            inside(candidate, path.parent)
+            return regular_file(candidate, "samples file")
     return None
 
 
 def _read_samples(file: Path) -> dict[str, list[str]]:
     """Task id -> the code of its samples, in file order (streamed line by line)."""
     code: dict[str, list[str]] = defaultdict(list)
-    with file.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+    with open_regular(file, "samples file", MAX_DOCUMENT) as handle:
+        for number, raw in enumerate(bounded_lines(handle, file, MAX_LINE_BYTES), start=1):
             if not raw.strip():
                 continue
             data = load_json(file, raw, number)

@@ -54,8 +54,9 @@ from .jsondata import load_json, validate
 NAME = "dlbench-harness"
 HELP = "a DL-Bench harness results JSONL file (--code DIR, --tasks DIR, --model NAME)"
 
-MAX_JSON_BYTES = 64 << 20
-"""Largest task file read."""
+MAX_JSON_BYTES = 16 << 20
+"""Largest task file read: one sample's record, as a JSONL line (a 63 MiB task file took
+362 MB, and its sample was more than a sample may hold)."""
 MAX_LINE_BYTES = 16 << 20
 """Longest results line read (one task's attempts)."""
 STATUSES_KEPT = 100

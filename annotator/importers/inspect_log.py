@@ -46,8 +46,14 @@ from .jsondata import load_json
 from .protocol import Option
 from .report import ImportedCase, cap, make_report, with_report
 
-MAX_MEMBER = 256 << 20
-MAX_MEMBERS = 1_000_000
+MAX_MEMBER = 16 << 20
+"""Largest member read (unpacked), as a JSONL line: one sample's record. It is parsed whole
+and a member of many small events takes about 12x its size in objects, so 16 MiB keeps one
+member under 300 MB (a sample stores at most 16 Mi characters of text anyway)."""
+MAX_MEMBERS = 50_000
+"""Most members of an archive: counted from its end record before the listing is read
+(zipfile keeps about 700 bytes per member: a million would be most of a GB; 50,000 and a
+member at its cap stay under 300 MB)."""
 _SAMPLE = re.compile(r"^samples/(?P<id>.+)_epoch_(?P<epoch>\d+)\.json$")
 LETTERS: dict[str, tuple[str, bool | None]] = {
     "C": ("pass", True),
@@ -174,6 +180,11 @@ class InspectImporter:
     def _open(self, path: Path) -> zipfile.ZipFile:
         regular_file(path, "Inspect .eval log")
         try:
+            with path.open("rb") as handle:
+                # zipfile's own reading of the end record (what ZipFile() trusts too).
+                end = zipfile._EndRecData(handle)  # type: ignore[attr-defined]
+            if end is not None and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_MEMBERS:  # type: ignore[attr-defined]
+                raise UserError(f"more than {MAX_MEMBERS} members: refusing it", file=path)
             return zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
             raise UserError(f"not an Inspect .eval log (a zip archive): {exc}", file=path) from None

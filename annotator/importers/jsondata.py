@@ -23,7 +23,7 @@ from ..safejson import JsonLimitError, loads
 M = TypeVar("M", bound=BaseModel)
 
 
-def load_json(path: Path, raw: bytes, line: int | None = None) -> Any:
+def load_json(path: Path, raw: bytes | str, line: int | None = None) -> Any:
     """The value of the JSON document ``raw`` (line ``line`` of ``path``)."""
     try:
         return loads(raw)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
@@ -72,7 +73,10 @@ class ImportedReport:
         return [c for c in self.cases if c.status not in ("passed", "skipped")]
 
 
-_READ = TypeAdapter(ImportedReport)
+@cache
+def _reader() -> TypeAdapter[ImportedReport]:
+    """The report's validator, built on first use (not while the labeling UI starts)."""
+    return TypeAdapter(ImportedReport)
 
 
 def make_report(fmt: str, cases: list[ImportedCase], passed: int = 0) -> ImportedReport:
@@ -121,7 +125,7 @@ def report_from_metadata(metadata: Mapping[str, Any] | None) -> ImportedReport |
     if not isinstance(raw, dict):
         return None
     try:
-        return _READ.validate_python(raw)
+        return _reader().validate_python(raw)
     except ValidationError:
         return None
 

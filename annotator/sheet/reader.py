@@ -137,11 +137,13 @@ def _infer(value: LabelValue, taxonomy: Taxonomy) -> None:
         value.subcategory2_inferred = value.subcategory2 is not None and len(cat.subcategories) > 1
 
 
-SHEET_BYTES = 256 << 20
-"""Largest sheet read (checked before reading)."""
-FIELD_CHARS = 4 << 20
+SHEET_BYTES = 64 << 20
+"""Largest sheet read (checked before reading): 100,000 rows with notes of 600 characters;
+at this size an import of notes at their cap writes within seconds."""
+FIELD_CHARS = 1 << 20
 """Longest cell: a longer one fails at once, naming its row, before memory grows
-(the csv module keeps a cell as 4 bytes a character)."""
+(the csv module keeps a cell as 4 bytes a character); a note is at most
+:data:`~annotator.models.MAX_LABEL_TEXT` bytes anyway."""
 
 
 def sheet_rows(

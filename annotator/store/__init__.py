@@ -69,6 +69,7 @@ from .rows import (
 )
 from .samples import Outcome
 from .search import SearchStore
+from .search_index import SearchIndexStore
 from .suggest_data import SuggestQueries
 from .taxonomy_relabel import MigrationStore
 
@@ -123,6 +124,7 @@ class Store(
     ImportWrites,
     MetadataWrites,
     SearchStore,
+    SearchIndexStore,
     RoundQueries,
     SuggestQueries,
     MachineStore,

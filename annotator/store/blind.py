@@ -21,9 +21,11 @@ A's notes, codebook examples, cluster categories, focus time (not recorded).
 session's save and undo) act on the sample's second answer (``retest_answers``),
 never on the first. Once answered, the second answer stands in for the label for
 the rest of the sitting (a newly labeled sample shows its label too; a row that
-vanished would mark the re-show). :meth:`progress` stays the study's count (the
-one-number rule): the first answer is a label, so a re-show does not count as
-to label, and answering it does not move the count.
+vanished would mark the re-show). :meth:`progress` and :meth:`current_round` count
+a re-show as the sitting shows it: not labeled until its second answer, then by
+that answer. The study's count (``annotator status``) counts the first answer;
+the two differ only by the sitting's unanswered re-shows, and must: a count that
+did not move when a sample was answered would tell A it was labeled before.
 
 Why in the store: blindness is a property of the data the UI is *given*, not
 of which widgets a screen happens to draw. What is computed from A's labels by
@@ -200,10 +202,15 @@ class BlindStore:
         A label is a category, 'pass' (not a failure after all) or a flag; a skip
         is none. Samples whose tests passed are not to label, so labeling every
         one to label reaches 100%. The same counts as ``annotator status`` (the
-        ``annotator_progress`` row of this annotator only: blind).
+        ``annotator_progress`` row of this annotator only: blind), except that the
+        sitting's re-shows count by their second answer (see the module docstring).
         """
         own = self._store.annotator_progress(self.annotator)
-        return (own.of_to_label if own is not None else 0), self._store.to_label()
+        labeled = own.of_to_label if own is not None else 0
+        hidden = self.hidden()
+        if hidden:
+            labeled += self._store.reshow_shift(self.annotator, hidden).to_label
+        return labeled, self._store.to_label()
 
     def current_round(self) -> tuple[str, int, int] | None:
         """(name, decided, assigned) of this annotator's current round: the oldest round
@@ -213,6 +220,10 @@ class BlindStore:
         rows = self._store.round_progress(annotator=self.annotator, times=False)
         if not rows:
             return None
+        hidden = self.hidden()
+        if hidden:
+            moved = self._store.reshow_shift(self.annotator, hidden).rounds
+            rows = [r._replace(decided=r.decided + moved.get(r.round_id, 0)) for r in rows]
         row = next((r for r in rows if r.decided < r.assigned), rows[-1])
         found = self._store.round(row.round_id)
         name = found.name if found is not None else f"round {row.round_id}"

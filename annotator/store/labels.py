@@ -25,6 +25,7 @@ from ..models import (
     LabelValue,
     annotator_key,
     annotator_name_problem,
+    label_too_large,
 )
 from ..taxonomy import Taxonomy
 from .connection import now
@@ -33,7 +34,10 @@ _VALUE_COLUMNS = [c for c in LabelValue.model_fields]
 
 
 def validate_label(value: LabelValue, taxonomy: Taxonomy) -> None:
-    """Refuse categories and subcategories that the taxonomy does not have."""
+    """Refuse categories and subcategories that the taxonomy does not have, and notes
+    over :data:`~annotator.models.MAX_LABEL_TEXT`."""
+    if (too_large := label_too_large(value)) is not None:
+        raise UserError(too_large, field="note")
     pairs = ((value.category, value.subcategory), (value.category2, value.subcategory2))
     for index, (category, sub) in enumerate(pairs, start=1):
         field = "category" if index == 1 else "category2"

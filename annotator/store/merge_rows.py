@@ -53,6 +53,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from ..errors import UserError
+from ..models import MAX_SAMPLE_TEXT as _SAMPLE_TEXT_CAP
 from ..models import (
     HistoryEntry,
     Label,
@@ -82,8 +83,8 @@ MAX_LABEL_VALUE = 1 << 20
 """Bytes of any one value in ``labels``/``label_history`` (a note, the raw cells)."""
 MAX_SAMPLE_VALUE = 16 << 20
 """Bytes of any one value in ``samples``/``sample_texts`` (a code file, a test output)."""
-MAX_SAMPLE_TEXT = 16 << 20
-"""Characters of a sample's four texts together (the UI is measured up to 15 MB)."""
+MAX_SAMPLE_TEXT = _SAMPLE_TEXT_CAP
+"""Characters of a sample's four texts together (what an import stores too)."""
 MAX_METADATA = 1 << 20
 """Characters of a sample's metadata JSON."""
 MAX_COPY_BYTES = 4 << 30

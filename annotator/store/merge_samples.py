@@ -5,7 +5,7 @@ the other file attached read-only and immutable (:func:`~.merge_plain.attach`),
 after :func:`~.merge_plain.same_samples` and before the row-by-row path of
 :mod:`.merge`. Among the other file's samples still left (``rest``: rowids), it
 copies every *plain new* one with one ``INSERT ... SELECT`` into ``samples``, one
-into ``sample_texts`` and one into the search index, and returns the rowids of
+into ``sample_texts`` and one into the search index's waiting list, and returns the rowids of
 the others, which the row-by-row path then reads, validates and merges (or
 refuses, with the same error) exactly as before.
 
@@ -50,7 +50,8 @@ DIGEST_FUNCTION = "annotator_merge_sample_digest"
 _TEXTS = ("prompt", "generated_code", "reference_code", "test_output")
 _SMALL = ("model", "stage", "data_type", "task_type")
 _INDEX_TRIGGER = "sample_fts_insert"
-"""m005's trigger that indexes each new ``sample_texts`` row (see :class:`_TextIndex`)."""
+"""m012's trigger that lists each new ``sample_texts`` row as waiting for the search
+index (see :class:`_TextIndex`)."""
 
 
 def sample_digest_sql(
@@ -173,12 +174,13 @@ def _write(conn: sqlite3.Connection, a: str) -> int:
 
 
 class _TextIndex:
-    """The search index rows of the ``sample_texts`` inserted in this block, by one
-    ``INSERT ... SELECT`` at its end instead of m005's trigger once per row (dropped
-    and created again from its own SQL inside the transaction, as
-    :class:`~.merge_plain._NoteIndex` does for the notes). New rows take rowids
-    above the largest one here; near the end of the rowid range SQLite may pick
-    any free rowid, so the trigger then stays."""
+    """The ``sample_texts`` rows inserted in this block listed as waiting for the search
+    index (m012's ``sample_fts_pending``: :mod:`.search_index` indexes them later, and
+    every search first) by one ``INSERT ... SELECT`` at its end instead of m012's
+    trigger once per row (dropped and created again from its own SQL inside the
+    transaction, as :class:`~.samples.SampleBatch` does). New rows take rowids above
+    the largest one here; near the end of the rowid range SQLite may pick any free
+    rowid, so the trigger then stays."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -186,10 +188,14 @@ class _TextIndex:
             "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = ?",
             (_INDEX_TRIGGER,),
         ).fetchone()
+        pending = conn.execute(
+            "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'sample_fts_pending'"
+        ).fetchone()
         self.after = conn.execute("SELECT ifnull(max(rowid), 0) FROM main.sample_texts").fetchone()[
             0
         ]
-        self.sql: str | None = row[0] if row is not None and self.after < 2**62 else None
+        usable = row is not None and pending is not None and self.after < 2**62
+        self.sql: str | None = row[0] if usable else None
 
     def __enter__(self) -> None:
         if self.sql is not None:
@@ -199,8 +205,8 @@ class _TextIndex:
         if self.sql is None or kind is not None:
             return  # an error: the transaction rolls back, the trigger with it
         self.conn.execute(
-            f"INSERT INTO sample_fts (rowid, {', '.join(_TEXTS)})"
-            f" SELECT rowid, {', '.join(_TEXTS)} FROM main.sample_texts WHERE rowid > ?",
+            "INSERT INTO main.sample_fts_pending (rowid)"
+            " SELECT rowid FROM main.sample_texts WHERE rowid > ?",
             (self.after,),
         )
         self.conn.execute(self.sql)

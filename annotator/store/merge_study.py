@@ -43,7 +43,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..models import HistoryEntry, Label
+from ..models import HistoryEntry, Label, retest_plan_problem
 from .merge_rows import MAX_LABEL_VALUE, OtherDatabase, instant
 from .merge_study_plain import copy_plain_study
 from .merge_study_rounds import RoundsMerge
@@ -189,9 +189,11 @@ class _StudyMerge(RoundsMerge):
                 raise self._bad(t, row, "share", "not a share in (0, 1]")
             after = self._int(t, row, "after", low=0)
             days = self._real(t, row, "days", null=True)
-            if days is not None and days < 0:
-                raise self._bad(t, row, "days", "below 0")
             seed = self._int(t, row, "seed")
+            assert after is not None and seed is not None
+            problem = retest_plan_problem(share, after, days, seed)  # the same check as ours
+            if problem is not None:
+                raise self._bad(t, row, problem[0], problem[1])
             set_at = self._time(t, row, "set_at")
             mine = self.conn.execute(
                 "SELECT share, after, days, seed FROM retest_plan WHERE id = 1"

@@ -20,7 +20,7 @@ from ..models import FINAL
 from .retest import answered_among
 from .rows import QueueRow
 from .rules import bug, decided, labeled, skipped
-from .search import text_clause
+from .search import ready_for, text_clause
 
 
 @dataclass(frozen=True)
@@ -196,6 +196,7 @@ class QueueQueries:
         answered = answered_among(self._db, annotator, hidden) if hidden else set()
         joined, join_args = _joined(annotator, hidden, answered)
         where, params = _where(filt or SampleFilter(), annotator, hidden)
+        ready_for(self._db, filt.text if filt else None)
         order = QUEUE_ORDER
         args: list[Any] = [*join_args]
         if self._db.conn.execute(
@@ -232,6 +233,7 @@ class QueueQueries:
         answered = answered_among(self._db, annotator, hidden) if hidden else set()
         joined, join_args = _joined(annotator, hidden, answered)
         where, params = _where(filt or SampleFilter(), annotator, hidden)
+        ready_for(self._db, filt.text if filt else None)
         sql = f"SELECT COUNT(*) FROM {joined} WHERE {_masked(where, hidden, answered)}"
         return int(self._db.conn.execute(sql, [*join_args, *params]).fetchone()[0])
 

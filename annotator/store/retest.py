@@ -27,18 +27,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
 from ..errors import UserError
-from ..models import HistoryEntry, Label, LabelValue
+from ..models import MAX_RETEST_DAYS, HistoryEntry, Label, LabelValue, retest_plan_problem
 from ..taxonomy import Taxonomy
 from . import labels as _labels
 from .connection import now, write_transaction
-from .rows import RetestPair, RetestPlan
-from .rules import decided
+from .rows import ReshowShift, RetestPair, RetestPlan
+from .rules import decided, labeled
 
 _COLUMNS = _labels._VALUE_COLUMNS
 
@@ -78,12 +79,9 @@ class RetestQueries:
         self, share: float, *, after: int = 20, days: float | None = None, seed: int = 0
     ) -> RetestPlan:
         """Set (or replace) the study's plan; ``share`` 0 removes it. Committed on return."""
-        if not 0 <= share <= 1:
-            raise UserError(f"retest share must be between 0 and 1, got {share}", field="share")
-        if after < 0:
-            raise UserError(f"--after must be 0 or more, got {after}", field="after")
-        if days is not None and days < 0:
-            raise UserError(f"--days must be 0 or more, got {days}", field="days")
+        problem = retest_plan_problem(share, after, days, seed)
+        if problem is not None:
+            raise UserError(problem[1], field=problem[0])
         with write_transaction(self._db):
             self._db.conn.execute("DELETE FROM retest_plan")
             if share > 0:
@@ -115,7 +113,9 @@ class RetestQueries:
         ).fetchall()
         oldest = None
         if plan.days is not None:
-            cutoff = datetime.now(UTC) - timedelta(days=plan.days)
+            # An older version stored any --days >= 0 (1e300, inf): read as "never" then.
+            days = plan.days if math.isfinite(plan.days) else MAX_RETEST_DAYS
+            cutoff = datetime.now(UTC) - timedelta(days=min(days, MAX_RETEST_DAYS))
             oldest = cutoff.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         due: set[str] = set()
         newer = 0  # decided labels strictly newer than this one
@@ -247,6 +247,41 @@ class RetestQueries:
             )
 
     # -- pairs for self-agreement --------------------------------------------
+    def reshow_shift(self, annotator: str, sample_ids: Iterable[str]) -> ReshowShift:
+        """How ``annotator``'s progress counts move when the re-shows ``sample_ids`` count
+        by their second answer (none until given) instead of their first: what a blind
+        sitting shows (:meth:`annotator.store.blind.BlindStore.progress`)."""
+        rows = self._db.conn.execute(
+            f"SELECT s.id, s.passed IS NOT 1, IFNULL({labeled('l.kind')}, 0),"
+            f" IFNULL({labeled('r.kind')}, 0), IFNULL({decided('l.kind')}, 0),"
+            f" IFNULL({decided('r.kind')}, 0), a.round_id"
+            " FROM samples s"
+            " LEFT JOIN labels l ON l.sample_id = s.id AND l.annotator = :a"
+            " LEFT JOIN retest_answers r ON r.sample_id = s.id AND r.annotator = :a"
+            " LEFT JOIN round_assignments a ON a.sample_id = s.id AND a.annotator = :a"
+            " WHERE s.id IN (SELECT value FROM json_each(:ids))",
+            {"a": annotator, "ids": json.dumps(sorted(set(sample_ids)))},
+        ).fetchall()
+        to_label = 0
+        rounds: dict[int, int] = {}
+        seen: set[str] = set()
+        for (
+            sid,
+            counted,
+            first_labeled,
+            second_labeled,
+            first_decided,
+            second_decided,
+            round_id,
+        ) in rows:
+            if counted and sid not in seen:  # one row per round the sample is assigned in
+                to_label += int(second_labeled) - int(first_labeled)
+            seen.add(sid)
+            if round_id is not None:
+                moved = int(second_decided) - int(first_decided)
+                rounds[round_id] = rounds.get(round_id, 0) + moved
+        return ReshowShift(to_label, rounds)
+
     def retest_pairs(self) -> list[RetestPair]:
         """Every second answer with the first answer it was given against, in the
         samples' import order (per annotator)."""

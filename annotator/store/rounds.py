@@ -37,6 +37,7 @@ from .connection import now, write_transaction
 from .queue import SampleFilter, _where
 from .rows import ChangeRow, InitialLabelRow, RoundProgressRow, RoundRow
 from .rules import decided
+from .search import ready_for
 
 
 def initial_labels_sql(among: str = "1") -> str:
@@ -78,6 +79,7 @@ class RoundQueries:
         import order. A training item's reference label is shown to trainees, so
         their study label on it would not be blind."""
         where, params = _where(filt or SampleFilter(), None)
+        ready_for(self._db, filt.text if filt else None)
         rows = self._db.conn.execute(
             "SELECT s.id FROM samples s WHERE s.passed IS NOT 1"
             " AND NOT EXISTS (SELECT 1 FROM round_samples r WHERE r.sample_id = s.id)"

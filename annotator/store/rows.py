@@ -351,6 +351,15 @@ class SuggestionExposure(NamedTuple):
     """Labels written without the flag (imports, merges, older versions)."""
 
 
+class ReshowShift(NamedTuple):
+    """How an annotator's counts move when re-shows count by their second answer."""
+
+    to_label: int
+    """Change of the labeled samples among those to label (the title's progress)."""
+    rounds: dict[int, int]
+    """Change of the decided samples per round id they are assigned in."""
+
+
 class RetestPlan(NamedTuple):
     """The study's test-retest plan (table ``retest_plan``; see :mod:`annotator.store.retest`)."""
 

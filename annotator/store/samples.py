@@ -30,8 +30,9 @@ _INSERT_TEXTS = (
     "INSERT INTO sample_texts (sample_id, prompt, generated_code, reference_code,"
     " test_output) VALUES (?, ?, ?, ?, ?)"
 )
-_INDEX_TRIGGER = "sample_fts_insert"
-"""The trigger of migration m005 that indexes each new ``sample_texts`` row."""
+_PENDING_TRIGGER = "sample_fts_insert"
+"""The trigger of migration m012 that lists each new ``sample_texts`` row as waiting
+for the search index."""
 
 
 def _small(sample: SampleIn) -> list[Any]:
@@ -87,11 +88,14 @@ class SampleBatch:
     """One import's samples, written in batches (inside the caller's transaction).
 
     A new sample is queued and written with the others of its batch: one
-    ``executemany`` per table, and the search index rows of the whole batch in
-    one ``INSERT ... SELECT`` (the per-row trigger of m005 is dropped for the
-    batch's life and put back, exactly as it was, by :meth:`close` - all inside
-    the transaction, so a failed import rolls the trigger back too and the
-    index never misses a row). A sample already stored (or queued: the queue is
+    ``executemany`` per table, and the batch's text rows listed as waiting for
+    the search index (:mod:`annotator.store.search_index`) by one
+    ``INSERT ... SELECT``: m012's per-row trigger, which lists them one by one
+    (a fifth of the store's write), is dropped for the batch's life and put back,
+    exactly as it was, by :meth:`close` - all inside the transaction, so a failed
+    import rolls the drop back too. Which ids are stored is read once, at the
+    start (the transaction holds the write lock: nobody else adds one meanwhile),
+    not once per sample. A sample already stored (or queued: the queue is
     written first) takes :func:`upsert_sample`'s path: unchanged, or updated
     through the triggers with its labels and attached metadata kept.
     """
@@ -105,22 +109,23 @@ class SampleBatch:
         self._samples: list[list[Any]] = []
         self._texts: list[list[Any]] = []
         self._queued: set[str] = set()
+        self._stored: set[str] | None = None
+        """Ids in the database (read on the first :meth:`add`)."""
         row = self._conn.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-            (_INDEX_TRIGGER,),
+            (_PENDING_TRIGGER,),
         ).fetchone()
         self._trigger: str | None = row[0] if row else None
         if self._trigger is not None:
-            self._conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
+            self._conn.execute(f"DROP TRIGGER {_PENDING_TRIGGER}")
 
     def add(self, sample: SampleIn) -> Outcome:
         hashed = sample.hashed()
+        if self._stored is None:
+            self._stored = {r[0] for r in self._conn.execute("SELECT id FROM samples")}
         if sample.id in self._queued:
             self.flush()  # a second record of one id: as upsert_sample would see it
-        elif (
-            self._conn.execute("SELECT 1 FROM samples WHERE id = ?", (sample.id,)).fetchone()
-            is None
-        ):
+        elif sample.id not in self._stored:
             digest, meta = hashed
             stamp = self._stamp
             self._samples.append([sample.id, *_small(sample), digest, meta, stamp, stamp])
@@ -132,19 +137,27 @@ class SampleBatch:
         return upsert_sample(self._db, sample, hashed)
 
     def flush(self) -> None:
-        """Write the queued samples and their search index rows."""
+        """Write the queued samples; their texts wait for the search index."""
         if not self._samples:
             return
         conn = self._conn
+        last = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM sample_texts").fetchone()[0]
         conn.executemany(_INSERT_SAMPLE, self._samples)
         conn.executemany(_INSERT_TEXTS, self._texts)
         if self._trigger is not None:
-            _index_texts(conn, [row[0] for row in self._texts])
+            # SQLite gives each new row a rowid above the largest one (below 2**63 - 1).
+            conn.execute(
+                "INSERT INTO sample_fts_pending (rowid)"
+                " SELECT rowid FROM sample_texts WHERE rowid > ?",
+                (last,),
+            )
+        if self._stored is not None:
+            self._stored |= self._queued
         self._samples, self._texts = [], []
         self._queued.clear()
 
     def close(self) -> None:
-        """Write what is queued and put the index trigger back."""
+        """Write what is queued and put the trigger back."""
         self.flush()
         if self._trigger is not None:
             self._conn.execute(self._trigger)
@@ -162,19 +175,12 @@ def sample_batch(db: Database) -> Iterator[SampleBatch]:
 
 def insert_new_samples(conn: Any, samples: list[tuple[SampleIn, str, str]]) -> None:
     """Insert ``(sample, content hash, metadata JSON)`` (:meth:`SampleIn.hashed`) for
-    ids that are not here yet, in two
-    ``executemany`` (the merge's batches; :func:`upsert_sample` writes one), and
-    their search index rows in one ``INSERT ... SELECT`` (m005's trigger dropped
-    and put back around it, inside the caller's transaction, as
-    :class:`SampleBatch` does)."""
+    ids that are not here yet, in two ``executemany`` (the merge's batches;
+    :func:`upsert_sample` writes one); their texts wait for the search index as
+    an import's do."""
     if not samples:
         return
     stamp = now()
-    row = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,)
-    ).fetchone()
-    if row is not None:
-        conn.execute(f"DROP TRIGGER {_INDEX_TRIGGER}")
     conn.executemany(
         _INSERT_SAMPLE,
         [
@@ -183,20 +189,6 @@ def insert_new_samples(conn: Any, samples: list[tuple[SampleIn, str, str]]) -> N
         ],
     )
     conn.executemany(_INSERT_TEXTS, [[s.id, *_texts(s)] for s, _, _ in samples])
-    if row is not None:
-        _index_texts(conn, [s.id for s, _, _ in samples])
-        conn.execute(row[0])
-
-
-def _index_texts(conn: Any, ids: list[str]) -> None:
-    """The search index rows of the ``sample_texts`` of ``ids`` (just inserted)."""
-    conn.execute(
-        "INSERT INTO sample_fts (rowid, prompt, generated_code, reference_code,"
-        " test_output) SELECT rowid, prompt, generated_code, reference_code,"
-        " test_output FROM sample_texts"
-        " WHERE sample_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(ids),),
-    )
 
 
 def _passed(value: bool | None) -> int | None:

@@ -17,7 +17,7 @@ from .steps import migrations
 
 
 def current_schema() -> str:
-    db = Database(memory=True)
+    db = Database(memory=True, execute_plugins=False)
     migrations().apply(db)
     rows = db.conn.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"

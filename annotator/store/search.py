@@ -9,7 +9,9 @@ search: the sample id contains the text, or its code, test output or prompt
 (``sample_fts``), or *the annotator's own* note (``note_fts``, never anyone
 else's: blind labeling) has every word. :class:`SearchStore` adds the named
 reads and writes to :class:`~annotator.store.Store`: the match to show per
-sample and focus time.
+sample and focus time. A search indexes the texts still waiting for the index
+first (:func:`~annotator.store.search_index.ensure_indexed`): callers of
+:func:`text_clause` call :func:`ready_for` with their filter text.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sqlite_utils import Database
 
 from .connection import now, write_transaction
 from .rules import labeled
+from .search_index import ensure_indexed
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_TOKENS = 10
@@ -54,6 +57,13 @@ def fts_query(text: str) -> str | None:
     if not words:
         return None
     return " ".join(f'"{word}"*' for word in words)
+
+
+def ready_for(db: Database, text: str | None) -> None:
+    """Before a query with :func:`text_clause` for ``text``: index the waiting texts
+    when ``text`` searches the index (nothing to do for no text or no word)."""
+    if text and fts_query(text) is not None:
+        ensure_indexed(db)
 
 
 def text_clause(
@@ -102,8 +112,9 @@ class SearchStore:
 
     def search_index_ok(self) -> bool:
         """Whether the full-text index is sound (SQLite's FTS5 ``integrity-check``; newer
-        SQLite versions also compare the index with the sample texts). A batched
-        import writes the index itself, so the tests ask after one."""
+        SQLite versions also compare the index with the sample texts), once the texts
+        waiting for it are indexed. The tests ask after imports and merges."""
+        ensure_indexed(self._db)
         try:
             self._db.conn.execute(
                 "INSERT INTO sample_fts (sample_fts, rank) VALUES ('integrity-check', 1)"
@@ -127,6 +138,7 @@ class SearchStore:
         query = fts_query(text)
         if query is None:
             return {}
+        ensure_indexed(self._db)
         out: dict[str, str] = {}
         conn = self._db.conn
         snippets = ", ".join(

@@ -16,6 +16,11 @@ With ``training=True`` it opens the training screen instead: the gold set's trai
 items through the annotator's :class:`~annotator.store.training.TrainingStore`, with
 feedback after each answer (the reference is revealed there by design).
 
+At start it indexes, in a thread worker with its own connection, the sample texts an
+import left waiting for the search index (:mod:`annotator.store.search_index`), one
+batch per transaction, so that a search finds them at once and a label being saved
+waits for one batch at most.
+
 The review, agreement and statistics screens are imported when first opened:
 ``annotator label`` starts faster without them (about 0.1 s).
 """
@@ -26,14 +31,17 @@ import gc
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from ..blind import BlindView
 from ..labeling import LabelSession
+from ..startup import resume_collection
 from ..store import Store
 from .commands import CategoryProvider
 from .keymap import KeySetup
@@ -41,6 +49,7 @@ from .messages import JumpToSample
 from .preload import FirstPage
 from .render import visible
 from .screens.label import LabelScreen
+from .workers import on_worker_state_changed
 
 if TYPE_CHECKING:
     from ..suggest.rules import RuleSet
@@ -118,8 +127,25 @@ class AnnotatorApp(App[None]):
         self._gc_threshold = gc.get_threshold()
         gc.freeze()
         gc.set_threshold(*self.GC_THRESHOLD)
+        # `annotator label` loads without the collector (annotator.startup): on from here.
+        resume_collection()
         if self.notice:
             self.notify(self.notice, timeout=10)
+        self.index_search()
+
+    on_worker_state_changed = on_worker_state_changed
+
+    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False)
+    def index_search(self) -> None:
+        """Index the texts waiting for the search index, a batch per transaction,
+        until none is left or the app quits."""
+        worker = get_current_worker()
+        store = self.store.reopen()
+        try:
+            while not worker.is_cancelled and store.index_search_batch():
+                pass
+        finally:
+            store.close()
 
     def on_unmount(self) -> None:
         gc.set_threshold(*self._gc_threshold)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.app import App
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
@@ -27,6 +28,7 @@ WHAT = {
     "_compute_marks": "marking the code",
     "compute_cluster": "finding the failure cluster",
     "count": "counting",
+    "index_search": "indexing the imported texts for search",
 }
 """Worker names as the message says them."""
 
@@ -39,7 +41,7 @@ def failure_text(worker: Worker[object]) -> str:
     return f"{what} failed: {reason}"
 
 
-def on_worker_state_changed(node: Widget, event: Worker.StateChanged) -> None:
+def on_worker_state_changed(node: Widget | App[Any], event: Worker.StateChanged) -> None:
     """The handler (see the module docstring)."""
     if event.state != WorkerState.ERROR:
         return

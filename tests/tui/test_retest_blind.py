@@ -6,15 +6,15 @@ alice had also labeled s01 (a category with a subcategory, a note, a flag) befor
 and the study's retest plan (share 1, after 4) makes s01 due. The same keys are pressed
 in both (open the note, the cluster, undo with nothing to undo, a category, the
 subcategory picker, undo) and the whole rendered screen is compared after each step,
-with the real suggestion engine. Only the title's progress count may differ: it is the
-study's count (``annotator status``), which includes the first answer (the one-number
-rule; see :mod:`annotator.store.blind`).
+with the real suggestion engine, the title's progress count included: the sitting counts
+a re-show as it shows it (not labeled until answered), so answering it moves the count
+as answering a new sample does, while ``annotator status`` keeps the study's count (the
+first answer; see :mod:`annotator.store.blind`).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,6 @@ OTHERS = {
 }
 # Category 5 again: a view that leaked the first answer would keep its subcategory.
 KEYS = ["", "e", "escape", "c", "escape", "u", "5", "p", "v", "escape", "u"]
-_PROGRESS = re.compile(r"\d+/\d+ labeled( \(\d+(\.\d+)?%\))?")
 
 
 def _make(path: Path, *, first_answer: bool) -> None:
@@ -83,7 +82,7 @@ async def _screens(path: Path) -> tuple[list[str], list[str]]:
                     await pilot.press(key)
                 await settle(pilot)
                 text = "\n".join(s.text for s in app.screen._compositor.render_strips())
-                frames.append(_PROGRESS.sub("N/M labeled", text) + _state(app))
+                frames.append(text + _state(app))
                 titles.append(str(app.screen.sub_title))
     return frames, titles
 
@@ -107,8 +106,11 @@ async def test_a_reshow_is_drawn_as_a_never_labeled_sample(
         assert a == b, f"after {key!r}"
     joined = "\n".join(reshow_frames)
     assert "FIRSTNOTE" not in joined and "flagged" not in joined
-    # The titles print the study's count (as `annotator status`): the first answer counts.
-    assert "4/8 labeled" in fresh_titles[0] and "5/8 labeled" in reshow_titles[0]
+    # The titles count the re-show as unlabeled until it is answered, then as labeled.
+    assert fresh_titles == reshow_titles
+    assert "4/8 labeled" in reshow_titles[0]
+    assert any("5/8 labeled" in title for title in reshow_titles)
+    # The study's count (`annotator status`) counts the first answer.
     status = CliRunner().invoke(cli, ["--db", str(reshow), "status", "--json"])
     assert json.loads(status.output)["annotators"]["alice"]["of_to_label"] == 5
     with Store.open(reshow) as store:

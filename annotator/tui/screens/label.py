@@ -40,6 +40,7 @@ from ...store import QueueRow, SampleFilter
 from ...store.rows import share
 from ...timing import FocusClock
 from .. import clock, workers
+from ..compositor import labeling_compositor
 from ..digits import scheme
 from ..keymap import Settings, view_bindings
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
@@ -97,6 +98,8 @@ class LabelScreen(Screen[None]):
         settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        # Partial updates render only the chops they write (n's frame at 200x60).
+        self._compositor = labeling_compositor()
         self.session = session
         self.settings = settings or Settings()
         self.focus_clock = FocusClock(clock.now)

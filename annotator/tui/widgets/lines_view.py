@@ -32,6 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..render import MAX_LINE_CELLS, plain_line
+from .scrollbars import KeptScrollbars
 
 KEPT_LINE_SETS = 8
 """Sequences of lines whose rendered strips a view keeps (the shown sample, its
@@ -57,7 +58,7 @@ class _Rendered:
     """Unmarked lines, rendered in ``style``."""
 
 
-class LinesView(ScrollView, can_focus=True):
+class LinesView(ScrollView, KeptScrollbars, can_focus=True):
     """Scrollable lines; ``mark`` is a 0-based line to scroll into view."""
 
     COMPONENT_CLASSES = {"lines-view--mark"}

@@ -1,0 +1,113 @@
+"""A compositor whose partial updates draw only what the update writes.
+
+Contract: :class:`SpanCompositor` is Textual's ``Compositor`` with one method
+changed, :meth:`SpanCompositor.render_partial_update`, which returns the same
+update (the same strips in the same chops of the same lines) and renders less to
+get it. Full updates, layout and everything else are Textual's.
+
+Why (issue 24): Textual's partial update renders every widget that meets the
+bounding box of the dirty regions, whole, and cuts every rendered line at every
+cut, then writes only the dirty spans. For the labeling screen's ``n`` at 200x60
+that box is nearly the screen: the queue rendered 44 rows for its 2 changed
+ones, the ~15 containers under the code views rendered though their children
+cover them, and cutting the lines (``Strip.divide``) cost as much as the code
+views. Here a chop (a line's piece between two cuts) is drawn only if a dirty
+span meets it (the only chops the update writes) and no widget in front already
+drew it; a widget is rendered only for the rows where it still has such a chop,
+and not at all if it has none. Painting goes front to back and the first strip of
+a chop wins, as in Textual, so skipping a widget changes no chop the update writes.
+
+Tied to the Textual version pinned in ``constraints.txt`` (8.2.x): it uses the
+compositor's ``cuts``, ``visible_widgets``, ``_dirty_regions`` and
+``_regions_to_spans`` and its ``ChopsUpdate``; ``tests/tui/test_compositor.py``
+checks the updates against Textual's own, frame by frame, over a walk. With any
+other Textual, :func:`labeling_compositor` gives Textual's own compositor: slower
+frames, never wrong ones.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from textual._compositor import ChopsUpdate, Compositor
+from textual.geometry import Region
+from textual.strip import Strip
+
+TESTED_TEXTUAL = "8.2."
+"""The Textual versions whose compositor internals :class:`SpanCompositor` was checked on."""
+
+
+def labeling_compositor() -> Compositor:
+    """:class:`SpanCompositor` under the Textual it was checked on, else Textual's own."""
+    if version("textual").startswith(TESTED_TEXTUAL):
+        return SpanCompositor()
+    return Compositor()
+
+
+class SpanCompositor(Compositor):
+    """Textual's compositor, its partial updates rendering only the chops they write."""
+
+    def render_partial_update(self) -> ChopsUpdate | None:
+        screen_region = self.size.region
+        update_regions = self._dirty_regions.copy()
+        self._dirty_regions.clear()
+        if not update_regions:
+            return None
+        crop = Region.from_union(update_regions).intersection(screen_region)
+        spans = list(self._regions_to_spans(update_regions))
+        chops = self._render_span_chops(crop, spans)
+        chop_ends = [cut_set[1:] for cut_set in self.cuts]
+        return ChopsUpdate(chops, spans, chop_ends)
+
+    def _render_span_chops(
+        self, crop: Region, spans: list[tuple[int, int, int]]
+    ) -> list[dict[int, Strip | None]]:
+        cuts = self.cuts
+        chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+        # The chops the update writes, by line: ChopsUpdate writes chop [x, end)
+        # for a span (y, x1, x2) unless x > x2 or end <= x1.
+        wanted: dict[int, set[int]] = {}
+        for y, x1, x2 in spans:
+            cut_set = cuts[y]
+            line = wanted.setdefault(y, set())
+            for x, end in zip(cut_set, cut_set[1:], strict=False):
+                if x <= x2 and end > x1:
+                    line.add(x)
+
+        crop_overlaps = crop.overlaps
+        for widget, (region, clip) in self.visible_widgets.items():
+            if not crop_overlaps(clip):
+                continue
+            render_region = region.intersection(clip)
+            if not render_region.width or not render_region.height:
+                continue
+            first_cut, last_cut = render_region.column_span
+            # The rows where this widget still has a chop to draw, with their cuts.
+            rows: dict[int, list[int]] = {}
+            for y in render_region.line_range:
+                line_wanted = wanted.get(y)
+                if not line_wanted:
+                    continue
+                final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+                chops_line = chops[y]
+                if any(cut in line_wanted and chops_line[cut] is None for cut in final_cuts[:-1]):
+                    rows[y] = final_cuts
+            if not rows:
+                continue
+            top, bottom = min(rows), max(rows) + 1
+            strips = widget.render_lines(
+                Region(
+                    render_region.x - region.x, top - region.y, render_region.width, bottom - top
+                )
+            )
+            render_x = render_region.x
+            for y, strip in zip(range(top, bottom), strips, strict=False):
+                row_cuts = rows.get(y)
+                if row_cuts is None:
+                    continue
+                chops_line = chops[y]
+                cut_strips = strip.divide([cut - render_x for cut in row_cuts[1:]])
+                for cut, piece in zip(row_cuts, cut_strips, strict=False):
+                    if chops_line.get(cut) is None:
+                        chops_line[cut] = piece
+        return chops

@@ -1,0 +1,71 @@
+"""The labeling screen's compositor writes exactly what Textual's would (issue 24).
+
+:class:`~annotator.tui.compositor.SpanCompositor` renders less for a partial
+update; what it writes must not differ. Every partial update of a walk through
+the queue (``n``, ``p``, a label, the view keys, a resize), at the sizes of the
+layout tests, is made twice from the same dirty regions: by the labeling
+screen's compositor, then by Textual's own method on the same state; the two
+updates must write the same bytes to the terminal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual._compositor import Compositor
+
+from annotator.store import Store
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.compositor import SpanCompositor
+from annotator.tui.screens.label import LabelScreen
+
+from .conftest import settle
+
+CONSOLE = Console(width=220, height=70, color_system="truecolor", force_terminal=True)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_partial_updates_write_what_textual_writes(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    compared: list[bool] = []
+    ours = SpanCompositor.render_partial_update
+
+    def both(self: SpanCompositor) -> Any:
+        dirty = set(self._dirty_regions)
+        update = ours(self)
+        self._dirty_regions = dirty
+        textual = Compositor.render_partial_update(self)
+        written = update.render_segments(CONSOLE) if update else None
+        expected = textual.render_segments(CONSOLE) if textual else None
+        compared.append(written == expected)
+        return update
+
+    monkeypatch.setattr(SpanCompositor, "render_partial_update", both)
+    with Store.open(db_path) as store:
+        app = AnnotatorApp(store, "alice")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, LabelScreen)
+            assert isinstance(app.screen._compositor, SpanCompositor)
+            for key in ["n", "n", "r", "n", "d", "g", "p", "3", "n", "t", "n", "u", "n"]:
+                await pilot.press(key)
+                await settle(pilot)
+            await pilot.resize_terminal(size[0] - 10, size[1] - 4)
+            await settle(pilot)
+            await pilot.press("n")
+            await settle(pilot)
+    assert len(compared) > 10
+    assert all(compared), f"{compared.count(False)} of {len(compared)} updates differ"
+
+
+def test_another_textual_gets_textuals_own_compositor(monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.tui import compositor
+
+    assert isinstance(compositor.labeling_compositor(), SpanCompositor)  # the pinned one
+    monkeypatch.setattr(compositor, "version", lambda name: "9.0.0")
+    chosen = compositor.labeling_compositor()
+    assert type(chosen) is Compositor
