@@ -168,6 +168,7 @@ def _outcome(base: Path, path: Path, other: Path) -> tuple[Any, ...]:
         return ("refused", str(exc), _dump(store), _sample_dump(store))
     # FTS5's own check that the notes' index matches the labels (a command, not a write).
     tamper(store).execute("INSERT INTO note_fts (note_fts) VALUES ('integrity-check')")
+    tamper(store).commit()  # the check writes nothing, but opened a transaction
     found = peek(
         store,
         "SELECT l.sample_id, l.annotator FROM note_fts JOIN labels l ON l.rowid = note_fts.rowid"
@@ -291,6 +292,7 @@ def _sample_dump(store: Store) -> tuple[list[Any], ...]:
     """Every stored field of every sample but its write times, and what search finds."""
     store.index_search()  # what every search does first: the texts waiting are indexed
     tamper(store).execute("INSERT INTO sample_fts (sample_fts) VALUES ('integrity-check')")
+    tamper(store).commit()
     return (
         peek(
             store,
