@@ -40,7 +40,7 @@ row-by-row path below, validated in Python, in batches (one query reads ours
 for a batch's keys, one ``executemany`` per kind of write), with a larger page
 cache and a rollback journal when no other connection has the file open. At
 the caps of :mod:`.merge_rows` a legitimate file merges in about 10-11 s of CPU
-into a database with the same samples, 14-15 s into a new one:
+into a database with the same samples, 13-15 s into a new one:
 ``benchmarks/merge_bench.py``.
 """
 
