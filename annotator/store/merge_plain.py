@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import MAX_ANNOTATOR_NAME, MAX_REVISION, annotator_key, annotator_name_problem
+from .caught_up import CaughtUpTrigger
 from .labels import ensure_annotator
 from .merge_rows import (
     MAX_HISTORY_PER_LABEL,
@@ -404,7 +405,7 @@ def _write(
         f" SELECT sample_id, annotator, {columns} FROM {other}.labels l"
         " WHERE {which} ORDER BY sample_id, annotator"
     )
-    with _NoteIndex(conn):
+    with _note_index(conn):
         counts["labels_new"] += conn.execute(
             copy.format(which=_joins("l", history=1, new=True))
         ).rowcount
@@ -419,38 +420,16 @@ def _write(
             ).rowcount
 
 
-class _NoteIndex:
-    """The notes' search index of the labels inserted in this block, written by one
-    ``INSERT ... SELECT`` at its end instead of m005's trigger once per label (the
-    trigger is dropped and created again from its own SQL, inside the transaction:
-    a failed merge rolls both back). New labels take rowids above the largest one
-    here; when that is near the end of the rowid range SQLite may pick any free
-    rowid, so the trigger then stays."""
-
-    TRIGGER = "note_fts_insert"
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        row = conn.execute(
-            "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = ?",
-            (self.TRIGGER,),
-        ).fetchone()
-        self.after = conn.execute("SELECT ifnull(max(rowid), 0) FROM main.labels").fetchone()[0]
-        self.sql: str | None = row[0] if row is not None and self.after < 2**62 else None
-
-    def __enter__(self) -> None:
-        if self.sql is not None:
-            self.conn.execute(f"DROP TRIGGER main.{self.TRIGGER}")
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        if self.sql is None or kind is not None:
-            return  # an error: the transaction rolls back, the trigger with it
-        self.conn.execute(
-            "INSERT INTO note_fts (rowid, note, note2)"
-            " SELECT rowid, note, note2 FROM main.labels WHERE rowid > ?",
-            (self.after,),
-        )
-        self.conn.execute(self.sql)
+def _note_index(conn: sqlite3.Connection) -> CaughtUpTrigger:
+    """The notes' search index of the labels inserted in the block, written by one
+    ``INSERT ... SELECT`` at its end instead of m005's trigger once per label."""
+    return CaughtUpTrigger(
+        conn,
+        "note_fts_insert",
+        "labels",
+        "INSERT INTO note_fts (rowid, note, note2)"
+        " SELECT rowid, note, note2 FROM main.labels WHERE rowid > ?",
+    )
 
 
 def _rest(conn: sqlite3.Connection, other: str, table: str) -> list[int]:

@@ -38,9 +38,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
 
 from ..models import sample_digest
+from .caught_up import CaughtUpTrigger
 from .connection import now
 from .merge_rows import MAX_METADATA, MAX_SAMPLE_TEXT, MAX_SAMPLE_VALUE, OtherDatabase, _q
 
@@ -51,7 +51,7 @@ _TEXTS = ("prompt", "generated_code", "reference_code", "test_output")
 _SMALL = ("model", "stage", "data_type", "task_type")
 _INDEX_TRIGGER = "sample_fts_insert"
 """m012's trigger that lists each new ``sample_texts`` row as waiting for the search
-index (see :class:`_TextIndex`)."""
+index (see :func:`_text_index`)."""
 
 
 def sample_digest_sql(
@@ -163,7 +163,7 @@ def _write(conn: sqlite3.Connection, a: str) -> int:
         " ORDER BY n.rid",
         {"stamp": stamp},
     ).rowcount
-    with _TextIndex(conn):
+    with _text_index(conn):
         conn.execute(
             f"INSERT INTO main.sample_texts (sample_id, {', '.join(_TEXTS)})"
             f" SELECT s.id, {', '.join(f't.{c}' for c in _TEXTS)} FROM temp.merge_new n"
@@ -173,40 +173,16 @@ def _write(conn: sqlite3.Connection, a: str) -> int:
     return int(copied)
 
 
-class _TextIndex:
-    """The ``sample_texts`` rows inserted in this block listed as waiting for the search
+def _text_index(conn: sqlite3.Connection) -> CaughtUpTrigger:
+    """The ``sample_texts`` rows inserted in the block listed as waiting for the search
     index (m012's ``sample_fts_pending``: :mod:`.search_index` indexes them later, and
     every search first) by one ``INSERT ... SELECT`` at its end instead of m012's
-    trigger once per row (dropped and created again from its own SQL inside the
-    transaction, as :class:`~.samples.SampleBatch` does). New rows take rowids above
-    the largest one here; near the end of the rowid range SQLite may pick any free
-    rowid, so the trigger then stays."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        row = conn.execute(
-            "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = ?",
-            (_INDEX_TRIGGER,),
-        ).fetchone()
-        pending = conn.execute(
-            "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'sample_fts_pending'"
-        ).fetchone()
-        self.after = conn.execute("SELECT ifnull(max(rowid), 0) FROM main.sample_texts").fetchone()[
-            0
-        ]
-        usable = row is not None and pending is not None and self.after < 2**62
-        self.sql: str | None = row[0] if usable else None
-
-    def __enter__(self) -> None:
-        if self.sql is not None:
-            self.conn.execute(f"DROP TRIGGER main.{_INDEX_TRIGGER}")
-
-    def __exit__(self, kind: object, *_: Any) -> None:
-        if self.sql is None or kind is not None:
-            return  # an error: the transaction rolls back, the trigger with it
-        self.conn.execute(
-            "INSERT INTO main.sample_fts_pending (rowid)"
-            " SELECT rowid FROM main.sample_texts WHERE rowid > ?",
-            (self.after,),
-        )
-        self.conn.execute(self.sql)
+    trigger once per row, as :class:`~.samples.SampleBatch` does."""
+    return CaughtUpTrigger(
+        conn,
+        _INDEX_TRIGGER,
+        "sample_texts",
+        "INSERT INTO main.sample_fts_pending (rowid)"
+        " SELECT rowid FROM main.sample_texts WHERE rowid > ?",
+        requires="sample_fts_pending",
+    )
