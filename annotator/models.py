@@ -21,7 +21,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 Kind = Literal["bug", "pass", "skip", "none"]
 """bug: a taxonomy category; pass: judged not a failure; skip: skipped;
@@ -542,3 +542,11 @@ class Suggestion(BaseModel):
     """A decisive rule (syntax error, timeout, missing module ...) names this category."""
     confidence: float | None = None
     """Estimated probability that this category is among the sample's categories."""
+
+
+def refusal(exc: ValidationError) -> tuple[str, str | None]:
+    """(reason, field) of a model's first error, as one line of ours says it (without
+    pydantic's "Value error, " prefix); the field is its dotted location, if any."""
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or None
+    return str(first["msg"]).removeprefix("Value error, "), field
