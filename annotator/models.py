@@ -21,7 +21,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 Kind = Literal["bug", "pass", "skip", "none"]
 """bug: a taxonomy category; pass: judged not a failure; skip: skipped;
@@ -359,29 +359,59 @@ class SampleIn(BaseModel):
             fields = self.model_dump(exclude={"id", "source"})
             meta = json.dumps(self.metadata, ensure_ascii=False, sort_keys=True, default=str)
             return content_hash(fields), meta
-        # The bytes :func:`content_hash` feeds field by field, built as one string and
-        # encoded once (UTF-8 encodes code point by code point, so the bytes are the
-        # same): ten encodes, ten f-strings encoded and a join cost more than the hash.
-        parts: list[str] = []
-        for key, value in (
-            ("data_type", self.data_type),
-            ("generated_code", self.generated_code),
-            ("metadata", meta),
-            ("model", self.model),
-            ("passed", self.passed),
-            ("prompt", self.prompt),
-            ("reference_code", self.reference_code),
-            ("stage", self.stage),
-            ("task_type", self.task_type),
-            ("test_output", self.test_output),
-        ):
-            text = _field_text(value)
-            size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
-            kind = "dict" if key == "metadata" else type(value).__name__
-            parts.append(f"{key}:{kind}:{size}:")
-            parts.append(text)
-        blob = "".join(parts).encode("utf-8", "surrogatepass")
-        return hashlib.sha256(blob).hexdigest(), meta
+        digest = sample_digest(
+            self.prompt,
+            self.generated_code,
+            self.reference_code,
+            self.test_output,
+            self.passed,
+            self.model,
+            self.stage,
+            self.data_type,
+            self.task_type,
+            meta,
+        )
+        return digest, meta
+
+
+def sample_digest(
+    prompt: str,
+    generated_code: str,
+    reference_code: str,
+    test_output: str,
+    passed: bool | None,
+    model: str | None,
+    stage: str | None,
+    data_type: str | None,
+    task_type: str | None,
+    meta: str,
+) -> str:
+    """:func:`content_hash` of a sample's fields whose metadata is plain JSON data
+    (``meta``: its dump, sorted keys): what :meth:`SampleIn.hashed` returns, and the
+    merge's SQL function (:mod:`annotator.store.merge_samples`) computes."""
+    # The bytes :func:`content_hash` feeds field by field, built as one string and
+    # encoded once (UTF-8 encodes code point by code point, so the bytes are the
+    # same): ten encodes, ten f-strings encoded and a join cost more than the hash.
+    parts: list[str] = []
+    for key, value in (
+        ("data_type", data_type),
+        ("generated_code", generated_code),
+        ("metadata", meta),
+        ("model", model),
+        ("passed", passed),
+        ("prompt", prompt),
+        ("reference_code", reference_code),
+        ("stage", stage),
+        ("task_type", task_type),
+        ("test_output", test_output),
+    ):
+        text = _field_text(value)
+        size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+        kind = "dict" if key == "metadata" else type(value).__name__
+        parts.append(f"{key}:{kind}:{size}:")
+        parts.append(text)
+    blob = "".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(blob).hexdigest()
 
 
 class _NotPlain(Exception):
@@ -512,3 +542,11 @@ class Suggestion(BaseModel):
     """A decisive rule (syntax error, timeout, missing module ...) names this category."""
     confidence: float | None = None
     """Estimated probability that this category is among the sample's categories."""
+
+
+def refusal(exc: ValidationError) -> tuple[str, str | None]:
+    """(reason, field) of a model's first error, as one line of ours says it (without
+    pydantic's "Value error, " prefix); the field is its dotted location, if any."""
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or None
+    return str(first["msg"]).removeprefix("Value error, "), field

@@ -74,7 +74,7 @@ def test_a_nul_in_a_task_id_is_one_line(tmp_path: Path, fmt: str) -> None:
         import_path(store, fmt, path)
     assert str(caught.value) == (
         f"{path} (task \"\\u0000\", attempt 1) field 'id':"
-        " Value error, a sample id must not contain a NUL character"
+        " a sample id must not contain a NUL character"
     )
     _attempt(tmp_path, fmt, path)
 

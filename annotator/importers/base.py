@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from ..errors import UserError
 from ..imported import ImportedLabel, ImportSummary
-from ..models import SampleIn, sample_too_large
+from ..models import SampleIn, refusal, sample_too_large
 from ..store import Store
 
 __all__ = ["BULK_FROM", "ImportSummary", "ImportedLabel", "Progress", "run_import"]
@@ -65,9 +65,7 @@ def run_import(
 
 
 def _refused(exc: ValidationError, path: str | None) -> UserError:
-    first = exc.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or None
-    reason = str(first["msg"]).removeprefix("Value error, ")
+    reason, field = refusal(exc)
     return UserError(reason, file=path, field=field)
 
 

@@ -32,7 +32,7 @@ from typing import Any, Literal, TypeVar, overload
 from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
-from ..models import MAX_SAMPLE_TEXT, SampleIn
+from ..models import MAX_SAMPLE_TEXT, SampleIn, refusal
 from .inputs import inside, regular_file
 from .jsondata import load_json
 
@@ -168,10 +168,9 @@ def attempt_sample(
             **fields,
         )
     except ValidationError as exc:  # a task id or model the sample id cannot hold (a NUL)
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
+        reason, field = refusal(exc)
         where = f"task {_TEXT_JSON.encode(task_id)}, attempt {attempt}"
-        raise UserError(str(err["msg"]), file=source, where=where, field=field) from None
+        raise UserError(reason, file=source, where=where, field=field) from None
 
 
 def as_text(value: Any) -> str:

@@ -31,15 +31,17 @@ sample, or one label with its history, at a time.
 
 Speed: each file is attached to our connection read-only and immutable
 before the transaction begins (:mod:`.merge_plain`); its samples equal to ours
-field by field, and its plain label keys (every row passes one SQL predicate
-sufficient for the row-by-row checks, and we have nothing for the key) are
-merged by a few ``INSERT ... SELECT``. Every other row streams through the
+field by field, its new samples (:mod:`.merge_samples`: hashed by an SQL
+function), its plain label keys (every row passes one SQL predicate
+sufficient for the row-by-row checks, and we have nothing for the key) and the
+plain new rows of its study tables (:mod:`.merge_study_plain`) are merged by a
+few ``INSERT ... SELECT``. Every other row streams through the
 row-by-row path below, validated in Python, in batches (one query reads ours
 for a batch's keys, one ``executemany`` per kind of write), with a larger page
 cache and a rollback journal when no other connection has the file open. At
-the caps of :mod:`.merge_rows` a legitimate file merges in about 12 s of CPU
-into a database with the same samples, 22 s into a new one (every sample
-hashed in Python): ``benchmarks/merge_bench.py``.
+the caps of :mod:`.merge_rows` a legitimate file merges in about 10-11 s of CPU
+into a database with the same samples, 13-15 s into a new one:
+``benchmarks/merge_bench.py``.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ from .connection import bulk_mode, write_transaction
 from .labels import ensure_annotator
 from .merge_plain import attach, copy_plain_labels, detach, same_samples
 from .merge_rows import Key, check_file, instant, open_other, readable_source
+from .merge_samples import copy_new_samples
 from .merge_study import merge_study_tables
 from .merge_values import DECISION_AT, LABEL_COLUMNS, UPDATED_AT, raw_text, stored_values
 from .samples import insert_new_samples
@@ -165,7 +168,8 @@ def _merge_all(
             left = None
             if each.alias is not None and (found := same_samples(conn, other, each.alias)):
                 summary.samples_same += found[0]
-                left = found[1]
+                copied, left = copy_new_samples(conn, other, each.alias, found[1])
+                summary.samples_new += copied
             for samples in _batches(other.samples(left), _sample_size):
                 _merge_samples(conn, samples, summary)
             with _HistoryTriggers.off(conn) as triggers:
@@ -179,7 +183,7 @@ def _merge_all(
                 for groups in _batches(other.label_groups(rest), _group_size):
                     _merge_labels(conn, groups, summary, take_final, ensured, triggers)
             # After the label history: reasons and retest answers point at its entries.
-            study = merge_study_tables(conn, other)
+            study = merge_study_tables(conn, other, each.alias)
             summary.study = study["counts"]
             summary.conflicts.extend(study["conflicts"])
         summaries.append(summary)

@@ -15,11 +15,13 @@ Plain is decided by SQL, in two steps:
   :class:`~annotator.models.HistoryEntry`, the taxonomy, the known taxonomy
   versions, the name rule, the future-date bound) and for the row being stored
   unchanged: text where text is stored, exact 0/1 integers for flags,
-  timestamps already in our spelling, no raw cells (those are re-serialised),
+  timestamps already in our spelling, raw cells only in the spelling they are
+  stored in (:func:`raw_as_stored`: an SQL function, since JSON spellings differ),
   names already accepted and clashing with none, at most :data:`PLAIN_CHARS`
   characters of text. The predicate never says plain for a row the row-by-row
   path would refuse or rewrite; anything unusual (another ISO 8601 spelling, a
-  raw cell, an older schema, a long note, a bad value) is simply not plain;
+  raw cell spelled otherwise, an older schema, a long note, a bad value) is simply
+  not plain;
 - a key is plain when all its rows are, it has at most one label there, its
   sample is here, its history has at most
   :data:`~.merge_rows.MAX_HISTORY_PER_LABEL` entries, no two with the same
@@ -54,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import MAX_ANNOTATOR_NAME, MAX_REVISION, annotator_key, annotator_name_problem
+from .caught_up import CaughtUpTrigger
 from .labels import ensure_annotator
 from .merge_rows import (
     MAX_HISTORY_PER_LABEL,
@@ -65,7 +68,7 @@ from .merge_rows import (
     _q,
     other_uri,
 )
-from .merge_values import DECISION, LABEL_COLUMNS
+from .merge_values import DECISION, LABEL_COLUMNS, raw_text
 
 PLAIN_CHARS = 4096
 """Characters of text a plain row may hold (a longer note takes the row-by-row
@@ -108,7 +111,7 @@ def _category(category: str, sub: str) -> str:
 def _plain_row(history: bool) -> str:
     """SQL over one row of ``labels`` (or ``label_history``): whether it is plain."""
     texts = ("sample_id", "annotator", "note", "note2", "taxonomy_version", "source")
-    optional = ("flag", "written_by", "subcategory", "subcategory2")
+    optional = ("flag", "written_by", "subcategory", "subcategory2", "raw")
     # Bytes, not characters: as large or larger, and read without decoding.
     chars = " + ".join(
         [f"length(CAST({c} AS BLOB))" for c in texts]
@@ -131,7 +134,7 @@ def _plain_row(history: bool) -> str:
         ),
         "(suggestions_shown IS NULL"
         " OR (typeof(suggestions_shown) = 'integer' AND suggestions_shown IN (0, 1)))",
-        "raw IS NULL",
+        f"raw IS NULL OR (typeof(raw) = 'text' AND {RAW_FUNCTION}(raw))",
         f"typeof(revision) = 'integer' AND revision BETWEEN 1 AND {MAX_REVISION}",
         _timestamp("updated_at"),
         _timestamp("created_at", or_equal="updated_at"),
@@ -144,6 +147,28 @@ def _plain_row(history: bool) -> str:
             _timestamp("changed_at", or_equal="updated_at"),
         ]
     return " AND ".join(f"({c})" for c in checks)
+
+
+RAW_FUNCTION = "annotator_merge_raw_as_stored"
+"""The SQL name of :func:`raw_as_stored` on our connection during a merge."""
+
+
+def raw_as_stored(raw: object) -> bool:
+    """Whether ``raw`` (a label's raw cells) is a JSON object spelled as the row-by-row
+    path stores it (:func:`~.merge_values.raw_text` of what it parses), so that it is
+    copied unchanged: the dump of its parse is itself."""
+    if type(raw) is not str:
+        return False
+    try:
+        loaded = json.loads(raw)
+        return type(loaded) is dict and raw_text(loaded) == raw
+    except (ValueError, RecursionError, TypeError):
+        return False
+
+
+def register_raw_check(conn: sqlite3.Connection) -> None:
+    """:func:`raw_as_stored` as :data:`RAW_FUNCTION` on ``conn`` (deterministic)."""
+    conn.create_function(RAW_FUNCTION, 1, raw_as_stored, deterministic=True)
 
 
 def _columns(history: bool) -> tuple[str, ...]:
@@ -204,12 +229,13 @@ def copy_plain_labels(
         if have & _ROWID_NAMES:
             return None  # "rowid" would name their column, not the row: not ours to trust
     params = _params(other)
+    register_raw_check(conn)
     limit = conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
     # Their values are read by our connection now: the same bound as the other's.
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
     conn.execute(
         "CREATE TEMP TABLE merge_keys (sample_id, annotator, history INTEGER NOT NULL,"
-        " same INTEGER NOT NULL,"
+        " same INTEGER NOT NULL, labels INTEGER NOT NULL, entries INTEGER NOT NULL,"
         " PRIMARY KEY (sample_id, annotator)) WITHOUT ROWID"
     )
     try:
@@ -224,18 +250,28 @@ def copy_plain_labels(
         if not found:
             return None
         _write(conn, _q(alias), counts, ensured, history_triggers)
-        return (_rest(conn, _q(alias), "labels"), _rest(conn, _q(alias), "label_history"))
+        # Every row of theirs of a plain key (the usual case): nothing left, no scan.
+        plain_rows = conn.execute(
+            "SELECT ifnull(sum(labels), 0), ifnull(sum(entries), 0) FROM temp.merge_keys"
+        ).fetchone()
+        left = []
+        for i, table in enumerate(("labels", "label_history")):
+            total = conn.execute(f"SELECT count(*) FROM {_q(alias)}.{table}").fetchone()[0]
+            left.append([] if plain_rows[i] == total else _rest(conn, _q(alias), table))
+        return left[0], left[1]
     finally:
         conn.execute("DROP TABLE IF EXISTS temp.merge_keys")
 
 
-def _params(other: OtherDatabase) -> dict[str, Any]:
-    """The predicate's parameters: names that are plain, versions, the taxonomy."""
+def _params(
+    other: OtherDatabase, tables: tuple[str, ...] = ("labels", "label_history")
+) -> dict[str, Any]:
+    """The predicate's parameters: names that are plain (of the ``annotator`` column
+    of ``tables``), versions, the taxonomy."""
+    union = " UNION ".join(f"SELECT DISTINCT annotator FROM main.{_q(t)}" for t in tables)
     names = [
         n
-        for (n,) in other.conn.execute(
-            'SELECT annotator FROM main."labels" UNION SELECT annotator FROM main."label_history"'
-        )
+        for (n,) in (other.conn.execute(union) if tables else [])
         if isinstance(n, str) and len(n) <= MAX_ANNOTATOR_NAME
     ]
     keys = Counter(annotator_key(n) for n in names)
@@ -290,7 +326,8 @@ def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) ->
     found = conn.execute(
         "INSERT INTO temp.merge_keys"
         " SELECT sample_id, annotator, sum(entry) > 0, EXISTS (SELECT 1 FROM main.labels l"
-        "  WHERE l.sample_id = k.sample_id AND l.annotator = k.annotator) AS same FROM ("
+        "  WHERE l.sample_id = k.sample_id AND l.annotator = k.annotator) AS same,"
+        " sum(label), sum(entry) FROM ("
         f" SELECT {_KEY}, {_flag(_plain_row(False))} AS plain, 1 AS label, 0 AS entry"
         f" FROM {other}.labels"
         " UNION ALL"
@@ -308,13 +345,21 @@ def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) ->
         {**params, "most_labels": 1, "most_entries": MAX_HISTORY_PER_LABEL},
     ).rowcount
     # Two entries of one label with the same (op, time, revision): the row-by-row
-    # path copies the first only.
-    conn.execute(
-        "DELETE FROM temp.merge_keys WHERE (sample_id, annotator) IN ("
-        f" SELECT sample_id COLLATE BINARY, annotator COLLATE BINARY FROM {other}.label_history"
-        " GROUP BY sample_id COLLATE BINARY, annotator COLLATE BINARY, op COLLATE BINARY,"
-        " changed_at COLLATE BINARY, revision HAVING count(*) > 1)"
-    )
+    # path copies the first only. Only a key with two entries or more can have them:
+    # the others' rows are not sorted (all of them, when no key has two).
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM temp.merge_keys WHERE entries > 1)").fetchone()[
+        0
+    ]:
+        conn.execute(
+            "DELETE FROM temp.merge_keys WHERE (sample_id, annotator) IN ("
+            f" SELECT sample_id COLLATE BINARY, annotator COLLATE BINARY FROM {other}.label_history h"
+            " WHERE typeof(h.sample_id) = 'text' AND typeof(h.annotator) = 'text'"
+            " AND EXISTS (SELECT 1 FROM temp.merge_keys k WHERE k.entries > 1"
+            "  AND k.sample_id = h.sample_id COLLATE BINARY"
+            "  AND k.annotator = h.annotator COLLATE BINARY)"
+            " GROUP BY sample_id COLLATE BINARY, annotator COLLATE BINARY, op COLLATE BINARY,"
+            " changed_at COLLATE BINARY, revision HAVING count(*) > 1)"
+        )
     # The same: their label says what ours says (the row-by-row path's comparison,
     # field by field) and we hold every entry of its history (op, time, revision);
     # then that path writes nothing and counts it the same. Anything else about a
@@ -360,7 +405,7 @@ def _write(
         f" SELECT sample_id, annotator, {columns} FROM {other}.labels l"
         " WHERE {which} ORDER BY sample_id, annotator"
     )
-    with _NoteIndex(conn):
+    with _note_index(conn):
         counts["labels_new"] += conn.execute(
             copy.format(which=_joins("l", history=1, new=True))
         ).rowcount
@@ -375,38 +420,16 @@ def _write(
             ).rowcount
 
 
-class _NoteIndex:
-    """The notes' search index of the labels inserted in this block, written by one
-    ``INSERT ... SELECT`` at its end instead of m005's trigger once per label (the
-    trigger is dropped and created again from its own SQL, inside the transaction:
-    a failed merge rolls both back). New labels take rowids above the largest one
-    here; when that is near the end of the rowid range SQLite may pick any free
-    rowid, so the trigger then stays."""
-
-    TRIGGER = "note_fts_insert"
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        row = conn.execute(
-            "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = ?",
-            (self.TRIGGER,),
-        ).fetchone()
-        self.after = conn.execute("SELECT ifnull(max(rowid), 0) FROM main.labels").fetchone()[0]
-        self.sql: str | None = row[0] if row is not None and self.after < 2**62 else None
-
-    def __enter__(self) -> None:
-        if self.sql is not None:
-            self.conn.execute(f"DROP TRIGGER main.{self.TRIGGER}")
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        if self.sql is None or kind is not None:
-            return  # an error: the transaction rolls back, the trigger with it
-        self.conn.execute(
-            "INSERT INTO note_fts (rowid, note, note2)"
-            " SELECT rowid, note, note2 FROM main.labels WHERE rowid > ?",
-            (self.after,),
-        )
-        self.conn.execute(self.sql)
+def _note_index(conn: sqlite3.Connection) -> CaughtUpTrigger:
+    """The notes' search index of the labels inserted in the block, written by one
+    ``INSERT ... SELECT`` at its end instead of m005's trigger once per label."""
+    return CaughtUpTrigger(
+        conn,
+        "note_fts_insert",
+        "labels",
+        "INSERT INTO note_fts (rowid, note, note2)"
+        " SELECT rowid, note, note2 FROM main.labels WHERE rowid > ?",
+    )
 
 
 def _rest(conn: sqlite3.Connection, other: str, table: str) -> list[int]:
@@ -444,10 +467,11 @@ def _same_sample() -> str:
 
 def same_samples(
     conn: sqlite3.Connection, other: OtherDatabase, alias: str
-) -> tuple[int, list[int]] | None:
+) -> tuple[int, list[int] | None] | None:
     """(how many of ``other``'s samples, attached as ``alias``, equal ours field by
-    field; the rowids of the rest), or None when every sample is left to the
-    row-by-row path (an older schema, a key that is not text, an id twice).
+    field; the rowids of the rest, None: all of them), or None when every sample is
+    left to the row-by-row path (an older schema, a key that is not text, an id
+    twice; then :func:`~.merge_samples.copy_new_samples` may not run either).
 
     Equal means the same id and the same content, byte for byte and type for type:
     the row-by-row path would hash it to the digest of our content and count it the
@@ -482,7 +506,7 @@ def same_samples(
                 f" WHERE {_same_sample()}"
             ).rowcount
             if not same:
-                return None
+                return 0, None
             rest = [
                 r
                 for (r,) in conn.execute(

@@ -163,6 +163,20 @@ class OtherDatabase:
     accepted: set[str] = field(default_factory=set)
     """Names already checked."""
 
+    filters: int = 0
+    """SQL functions :meth:`among` registered so far (each its own name)."""
+
+    def among(self, expr: str, numbers: list[int]) -> str:
+        """SQL: ``expr`` is one of ``numbers`` (the rows left by a set-based path), by a
+        Python set behind an SQL function of this connection. Not a JSON list of them:
+        600,000 rowids are over the 1 MiB that SQLite's length limit allows any value
+        here (so that it refuses large cells), and would be refused as one."""
+        wanted = frozenset(numbers)
+        self.filters += 1
+        name = f"annotator_merge_among_{self.filters}"
+        self.conn.create_function(name, 1, wanted.__contains__, deterministic=True)
+        return f"{name}({expr})"
+
     # -- samples -------------------------------------------------------------
     def samples(self, only: list[int] | None = None) -> Iterator[SampleIn]:
         """Every sample with its texts, in the other file's order. ``only``: the
@@ -172,13 +186,13 @@ class OtherDatabase:
         have = set(self.columns["samples"])
         picked = [f"s.{_q(c)}" for c in _SAMPLE_FIELDS if c in have]
         texts = [f"t.{_q(c)}" for c in _TEXT_FIELDS]
-        where = "" if only is None else "WHERE s.rowid IN (SELECT value FROM json_each(?))"
+        where = "" if only is None else f"WHERE {self.among('s.rowid', only)}"
         sql = (
             f"SELECT s.rowid AS rowid_, {', '.join(picked + texts)}"
             ' FROM main."samples" s LEFT JOIN main."sample_texts" t'
             f' ON t."sample_id" = s."id" COLLATE BINARY {where} ORDER BY s.rowid'
         )
-        params = () if only is None else (json.dumps(only),)
+        params = ()
         seen: set[str] = set()
         last = None
         for row in self._stream(sql, "samples", "sample_texts", params=params):
@@ -296,8 +310,7 @@ class OtherDatabase:
         if rowids is not None:
             if not rowids:
                 return iter(())
-            where = "WHERE rowid IN (SELECT value FROM json_each(?))"
-            params = (json.dumps(rowids),)
+            where = f"WHERE {self.among('rowid', rowids)}"
         sql = f"SELECT rowid AS rowid_, {', '.join(picked)} FROM main.{_q(table)} {where} {order}"
         return self._stream(sql, table, params=params)
 

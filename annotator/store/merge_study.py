@@ -29,6 +29,11 @@ field, which rolls the whole merge back. Merging a file twice adds nothing.
   ``label_history`` ids, which differ between databases: each is mapped to our
   entry with the same content (sample, annotator, op, changed_at, revision: the
   mark by which the label merge copies history), so no migration is needed.
+
+When the file is attached (``alias``), the plain rows of gold, training answers,
+discussions, retest answers, retest history and round assignments are copied (new)
+or counted (the same) by SQL first (:mod:`.merge_study_plain`); the row-by-row path
+then reads only the rest.
 """
 
 from __future__ import annotations
@@ -40,33 +45,43 @@ from typing import Any
 
 from ..models import HistoryEntry, Label, retest_plan_problem
 from .merge_rows import MAX_LABEL_VALUE, OtherDatabase, instant
+from .merge_study_plain import copy_plain_study
 from .merge_study_rounds import RoundsMerge
 from .merge_study_rows import _LABEL_FIELDS, _REQUIRED, _q
 from .merge_values import DECISION_AT, LABEL_COLUMNS, UPDATED_AT, stored_values
 
 
-def merge_study_tables(conn: sqlite3.Connection, other: OtherDatabase) -> dict[str, Any]:
+def merge_study_tables(
+    conn: sqlite3.Connection, other: OtherDatabase, alias: str | None = None
+) -> dict[str, Any]:
     """Merge the study tables of ``other`` into ours (``conn``, in the merge's
-    transaction). Returns per table the counts (added, updated, same, conflicts)
+    transaction; ``alias``: the name ``other`` is attached under, None: read row by
+    row only). Returns per table the counts (added, updated, same, conflicts)
     and the conflict lines, as ``{"counts": {...}, "conflicts": [...]}``."""
     study = _StudyMerge(conn, other)
+    study.alias = alias
     other.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
     present = study.tables()
+
+    def rest(table: str) -> list[int] | None:
+        """The set-based path first (:mod:`.merge_study_plain`); what it left."""
+        return copy_plain_study(conn, study, alias, table)
+
     if "gold" in present:
-        study.gold()
+        study.gold(rest("gold"))
     if "training_answers" in present:
-        study.training()
+        study.training(rest("training_answers"))
     if "retest_plan" in present:
         study.retest_plan()
     if "retest_answers" in present:
         with _triggers_off(conn, "retest_answers", "retest_history_"):
-            study.retest_answers()
+            study.retest_answers(rest("retest_answers"))
             if "retest_history" in present:
-                study.retest_history()
+                study.retest_history(rest("retest_history"))
     if {"rounds", "round_samples"} <= present:
         study.rounds("round_assignments" in present)
     if "discussions" in present:
-        study.discussions()
+        study.discussions(rest("discussions"))
     if "negotiation_reasons" in present:
         study.reasons()
     return {"counts": study.counts, "conflicts": study.conflicts}
@@ -94,10 +109,10 @@ class _StudyMerge(RoundsMerge):
     """One other file's study tables, merged table by table."""
 
     # -- gold and training ---------------------------------------------------------
-    def gold(self) -> None:
+    def gold(self, only: list[int] | None = None) -> None:
         t = "gold"
         cols = sorted(_REQUIRED[t])
-        for row in self._rows(t, cols, '"sample_id" COLLATE BINARY'):
+        for row in self._rows(t, cols, '"sample_id" COLLATE BINARY', only):
             sid = self._sample(t, row)
             purpose = self._text(t, row, "purpose")
             assert purpose is not None
@@ -120,10 +135,11 @@ class _StudyMerge(RoundsMerge):
             else:
                 self._count(t, "conflicts", f"{sid}: a different reference; kept this database's")
 
-    def training(self) -> None:
+    def training(self, only: list[int] | None = None) -> None:
         t = "training_answers"
         cols = sorted(_REQUIRED[t])
-        for row in self._rows(t, cols, '"sample_id" COLLATE BINARY, "annotator" COLLATE BINARY'):
+        order = '"sample_id" COLLATE BINARY, "annotator" COLLATE BINARY'
+        for row in self._rows(t, cols, order, only):
             sid = self._sample(t, row)
             who = self._annotator(t, row)
             answer = self._reference(t, row, "")
@@ -194,7 +210,7 @@ class _StudyMerge(RoundsMerge):
             else:
                 self._count(t, "conflicts", "differs; kept this database's plan")
 
-    def retest_answers(self) -> None:
+    def retest_answers(self, only: list[int] | None = None) -> None:
 
         t = "retest_answers"
         cols = ["first_history_id", *_LABEL_FIELDS]
@@ -206,7 +222,7 @@ class _StudyMerge(RoundsMerge):
             f" first_history_id = excluded.first_history_id,"
             f" {', '.join(f'{k} = excluded.{k}' for k in LABEL_COLUMNS)}"
         )
-        for row in self._rows(t, cols, order):
+        for row in self._rows(t, cols, order, only):
             sid = self._sample(t, row)
             who = self._annotator(t, row)
             label = self.other._label(Label, row, t)
@@ -238,7 +254,7 @@ class _StudyMerge(RoundsMerge):
             else:
                 self.counts[t]["updated"] += 1
 
-    def retest_history(self) -> None:
+    def retest_history(self, only: list[int] | None = None) -> None:
 
         t = "retest_history"
         insert = (
@@ -246,7 +262,7 @@ class _StudyMerge(RoundsMerge):
             f" {', '.join(LABEL_COLUMNS)}) VALUES ({', '.join('?' for _ in range(len(LABEL_COLUMNS) + 4))})"
         )
         order = '"sample_id" COLLATE BINARY, "annotator" COLLATE BINARY, "id"'
-        for row in self._rows(t, ["id", *_LABEL_FIELDS], order):
+        for row in self._rows(t, ["id", *_LABEL_FIELDS], order, only):
             sid = self._sample(t, row)
             who = self._annotator(t, row)
             entry = self.other._label(HistoryEntry, row, t)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .merge_rows import MAX_LABEL_VALUE, instant
+from .merge_study_plain import copy_plain_study, round_tables
 from .merge_study_rows import _REQUIRED, StudyReader, _spelled
 
 
@@ -99,7 +100,11 @@ class RoundsMerge(StudyReader):
     def _assignments(self, round_of: dict[str, int]) -> None:
         t = "round_assignments"
         order = '"sample_id" COLLATE BINARY, "annotator" COLLATE BINARY'
-        for row in self._rows(t, sorted(_REQUIRED[t]), order):
+        only = None
+        if self.alias is not None:  # the set-based path first (:mod:`.merge_study_plain`)
+            with round_tables(self.conn, round_of, self.round_map):
+                only = copy_plain_study(self.conn, self, self.alias, t)
+        for row in self._rows(t, sorted(_REQUIRED[t]), order, only):
             sid = self._text(t, row, "sample_id", cap=MAX_LABEL_VALUE)
             assert sid is not None
             rid = self._int(t, row, "round_id")
@@ -117,10 +122,10 @@ class RoundsMerge(StudyReader):
             self._count(t, "added" if added else "same")
 
     # -- negotiation ----------------------------------------------------------------
-    def discussions(self) -> None:
+    def discussions(self, only: list[int] | None = None) -> None:
         t = "discussions"
         order = '"sample_id" COLLATE BINARY, "annotator" COLLATE BINARY'
-        for row in self._rows(t, sorted(_REQUIRED[t]), order):
+        for row in self._rows(t, sorted(_REQUIRED[t]), order, only):
             sid = self._sample(t, row)
             who = self._annotator(t, row)
             rid = self._int(t, row, "round_id", null=True)

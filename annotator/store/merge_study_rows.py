@@ -76,6 +76,8 @@ class StudyReader:
         """Their round id -> ours (None: a conflicting round, not copied)."""
         self.their_rounds: set[int] = set()
         self.sample_ids: set[str] | None = None
+        self.alias: str | None = None
+        """The name the other file is attached under on ``conn`` (None: row by row only)."""
         """Our sample ids (theirs merged), read once: a point query per row was a third
         of the study merge's SQLite calls."""
 
@@ -122,16 +124,27 @@ class StudyReader:
             self.counts[table] = {"added": 0, "updated": 0, "same": 0, "conflicts": 0}
         return present
 
-    def _rows(self, table: str, columns: list[str], order: str) -> Iterator[sqlite3.Row]:
+    def _rows(
+        self, table: str, columns: list[str], order: str, only: list[int] | None = None
+    ) -> Iterator[sqlite3.Row]:
         """``table``'s ``columns`` in ``order``, each with ``rowid_``: the rowid, or for
         a table without one (``WITHOUT ROWID``) its number in ``order``, which the
-        error line names."""
+        error line names. ``only``: the ``rowid_`` of the rows to read (the others were
+        merged by :mod:`.merge_study_plain`); None: every row."""
         have = set(self.other.columns[table])
         picked = ", ".join(_q(c) for c in columns if c in have)
         number = "rowid" if self._has_rowid(table) else f"ROW_NUMBER() OVER (ORDER BY {order})"
-        sql = f"SELECT {number} AS rowid_, {picked} FROM main.{_q(table)} ORDER BY {order}"
+        # Ties (a key twice) in the order of their rowid_, filtered or not.
+        sql = f"SELECT {number} AS rowid_, {picked} FROM main.{_q(table)}"
+        params: tuple[str, ...] = ()
+        if only is not None:
+            if not only:
+                return
+            # Numbered as a whole, then filtered: the same rowid_ as when read unfiltered.
+            sql = f"SELECT * FROM ({sql}) WHERE {self.other.among('rowid_', only)}"
+        sql += f" ORDER BY {order}, rowid_"
         try:
-            cursor = self.other.conn.execute(sql)
+            cursor = self.other.conn.execute(sql, params)
             for batch in iter(lambda: cursor.fetchmany(256), []):
                 yield from batch
         except sqlite3.DataError:

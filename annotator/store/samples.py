@@ -146,6 +146,9 @@ class SampleBatch:
         conn.executemany(_INSERT_TEXTS, self._texts)
         if self._trigger is not None:
             # SQLite gives each new row a rowid above the largest one (below 2**63 - 1).
+            # Listed at every flush, not once at close (as merge's CaughtUpTrigger does):
+            # a repeated id updates its row through m012's update trigger, which must
+            # see the row as waiting or it removes words that were never indexed.
             conn.execute(
                 "INSERT INTO sample_fts_pending (rowid)"
                 " SELECT rowid FROM sample_texts WHERE rowid > ?",
