@@ -28,7 +28,6 @@ from .outputmodels import Counts, FailedTest, TestReport, primary_signature
 from .pytestoutput import parse_entry
 
 
-
 def _failure(case: JUnitCase, function: str | None) -> FailedTest:
     outcome = case.outcome
     assert outcome is not None

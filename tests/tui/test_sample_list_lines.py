@@ -12,6 +12,8 @@ from __future__ import annotations
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.strip import Strip
+from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -74,9 +76,10 @@ async def test_first_drawing_shows_the_names_cut_to_the_width() -> None:
         queue = app.query_one(SampleList)
         original = queue._get_option_render
 
-        def spy(option: Option, style: object) -> object:
-            drawn.append([s.text for s in original(option, style)])  # type: ignore[arg-type]
-            return original(option, style)  # type: ignore[arg-type]
+        def spy(option: Option, style: Style) -> list[Strip]:
+            strips = original(option, style)
+            drawn.append([s.text for s in strips])
+            return strips
 
         queue.reset(rows, 60)
         queue._get_option_render = spy  # type: ignore[method-assign]
@@ -88,7 +91,9 @@ async def test_first_drawing_shows_the_names_cut_to_the_width() -> None:
         # settled list is the first one drawn.
         assert drawn
         for lines in drawn:
-            assert all(len(line.rstrip()) <= queue.scrollable_content_region.width for line in lines)
+            assert all(
+                len(line.rstrip()) <= queue.scrollable_content_region.width for line in lines
+            )
             assert "a_rather_long_sample_identifier" not in lines[0]
         shown = [queue.render_line(y).text for y in range(queue.scrollable_content_region.height)]
         fitted = SampleList()

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from rich.text import Text
+from textual.css.styles import RulesMap
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -247,9 +248,8 @@ class SampleList(OptionList):
                 cache.index_to_line[index] = len(lines)
                 height = _row_height(option.prompt, width - padding.width)
                 if height is None:
-                    height = self._get_visual(option).get_height(
-                        self.styles, width - padding.width
-                    )
+                    rules = cast(RulesMap, self.styles)  # as OptionList passes them
+                    height = self._get_visual(option).get_height(rules, width - padding.width)
                 height += option._divider
                 cache.heights[index] = height
                 lines.extend((index, line_no) for line_no in range(height))
