@@ -609,9 +609,16 @@ def _at_cap(fmt: str, write: Callable[[Path, int], Path]) -> Callable[[Path], li
         probe = folder / "probe"
         probe.mkdir()
         per_sample = write(probe, 1000).stat().st_size / 1000
-        target = folder / "at_cap"
-        target.mkdir()
-        path = write(target, int((MAX_DOCUMENT - (256 << 10)) / per_sample))
+        limit = MAX_DOCUMENT - (256 << 10)
+        n = int(limit / per_sample)
+        for attempt in range(4):  # a sample's size grows a little with n (longer ids)
+            target = folder / f"at_cap{attempt}"
+            target.mkdir()
+            path = write(target, n)
+            size = path.stat().st_size
+            if size <= limit:
+                break
+            n = int(n * limit / size * 0.995)
         return ["import", fmt, str(path)]
 
     return build
