@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from clirun import ok, run
 
 from annotator.agreement.gold import Accuracy, gold_accuracy
 from annotator.cli import cli
@@ -47,16 +48,6 @@ def make_db(path: Path) -> Path:
             for sid, v in labels.items():
                 store.set_label(sid, who, _value(v))
     return path
-
-
-def run(db: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(db), *args])
-
-
-def ok(db: Path, *args: str) -> str:
-    result = run(db, *args)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture

@@ -9,25 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from clirun import one_line_error, run
 from rawsql import tamper
 
-from annotator.cli import cli
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
-
-
-def run(db: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(db), *args])
-
-
-def one_line_error(result: Result, *words: str) -> None:
-    assert result.exit_code == 1, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output
-    assert len(result.output.strip().splitlines()) == 1, result.output
-    for word in words:
-        assert word in result.output, result.output
 
 
 @pytest.fixture

@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from clirun import ok, run
 from test_merge_untrusted import _loosen
 
 from annotator.blind import BlindView
-from annotator.cli import cli
 from annotator.labeling import LabelSession
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
@@ -39,16 +38,6 @@ ALICE = {"s01": 1, "s02": 1, "s03": "pass", "s04": 2, "s05": 3, "s06": 1}
 BOB = {"s01": 1, "s02": 2, "s03": "pass", "s04": 3, "s05": 3, "s06": 2}
 # Their training answers (reference: t1 category 1, t2 pass).
 TRAINING: dict[str, dict[str, Any]] = {"alice": {"t1": 1, "t2": 3}, "bob": {"t1": 2, "t2": "pass"}}
-
-
-def run(db: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(db), *args])
-
-
-def ok(db: Path, *args: str) -> str:
-    result = run(db, *args)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def value(v: Any) -> LabelValue:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from clirun import ok
 from rawsql import peek, tamper
 
 from annotator.agreement import retest_agreement
@@ -27,12 +28,6 @@ from annotator.store import SampleFilter, Store
 from annotator.store.retest import picked
 
 IDS = [f"s{i:02d}" for i in range(1, 9)]
-
-
-def run(db: Path, *args: str) -> str:
-    result = CliRunner().invoke(cli, ["--db", str(db), *args])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture
@@ -59,16 +54,16 @@ def table_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_the_plan_is_stored_in_the_database_for_every_sitting(db: Path) -> None:
-    assert "No retest plan." in run(db, "retest", "show")
-    out = run(db, "retest", "set", "0.05", "--after", "20", "--days", "3", "--seed", "7")
+    assert "No retest plan." in ok(db, "retest", "show")
+    out = ok(db, "retest", "set", "0.05", "--after", "20", "--days", "3", "--seed", "7")
     assert "5.0% of each annotator's decided samples" in out
     assert "at least 20 other samples decided since or 3 days" in out
-    doc = json.loads(run(db, "retest", "show", "--json"))
+    doc = json.loads(ok(db, "retest", "show", "--json"))
     assert (doc["share"], doc["after"], doc["days"], doc["seed"]) == (0.05, 20, 3.0, 7)
     with Store.open(db) as store:
         plan = store.retest_plan()
         assert plan is not None and plan.share == 0.05
-    assert "Retest off." in run(db, "retest", "set", "0")
+    assert "Retest off." in ok(db, "retest", "set", "0")
     with Store.open(db) as store:
         assert store.retest_plan() is None
         assert store.retest_due("alice") == frozenset()
@@ -97,21 +92,21 @@ def test_the_choice_is_stable_and_about_the_share() -> None:
 
 
 def test_due_after_n_other_decided_samples(db: Path) -> None:
-    run(db, "retest", "set", "1", "--after", "3")
+    ok(db, "retest", "set", "1", "--after", "3")
     with Store.open(db) as store:
         # s01 has 5 decided after it, s03 3, s04 2: s01..s03 are due; bob's s01 is not.
         assert store.retest_due("alice") == {"s01", "s02", "s03"}
         assert store.retest_due("bob") == frozenset()
-    run(db, "retest", "set", "1", "--after", "100", "--days", "0")
+    ok(db, "retest", "set", "1", "--after", "100", "--days", "0")
     with Store.open(db) as store:
         assert store.retest_due("alice") == set(IDS[:6])  # 0 days: every one, by time
-    run(db, "retest", "set", "1", "--after", "100", "--days", "1")
+    ok(db, "retest", "set", "1", "--after", "100", "--days", "1")
     with Store.open(db) as store:
         assert store.retest_due("alice") == frozenset()
 
 
 def test_a_reshow_reads_as_never_labeled_in_every_view_method(db: Path) -> None:
-    run(db, "retest", "set", "1", "--after", "3")
+    ok(db, "retest", "set", "1", "--after", "3")
     with Store.open(db) as store:
         view = BlindView(store, "alice")
         fresh = {r.id: r for r in view.queue()}
@@ -143,9 +138,9 @@ def test_a_reshow_reads_as_never_labeled_in_every_view_method(db: Path) -> None:
 
 
 def test_saving_a_reshow_writes_the_second_answer_only_and_undo_removes_it(db: Path) -> None:
-    run(db, "retest", "set", "1", "--after", "3")
-    before_status = run(db, "status", "--json")
-    before_agreement = run(db, "agreement", "--json", "--bootstrap", "0")
+    ok(db, "retest", "set", "1", "--after", "3")
+    before_status = ok(db, "status", "--json")
+    before_agreement = ok(db, "agreement", "--json", "--bootstrap", "0")
     with Store.open(db) as store:
         history = peek(store, "SELECT COUNT(*) FROM label_history")[0][0]
         first = store.label("s01", "alice")
@@ -165,8 +160,8 @@ def test_saving_a_reshow_writes_the_second_answer_only_and_undo_removes_it(db: P
     assert table_rows(db, "SELECT sample_id, annotator, category, note FROM retest_answers") == [
         ("s01", "alice", 3, "second look")
     ]
-    assert run(db, "status", "--json") == before_status
-    assert run(db, "agreement", "--json", "--bootstrap", "0") == before_agreement
+    assert ok(db, "status", "--json") == before_status
+    assert ok(db, "agreement", "--json", "--bootstrap", "0") == before_agreement
     with Store.open(db) as store:
         session = LabelSession(BlindView(store, "alice"))
         # A later sitting: s01 was answered, so it is not shown again, and shows its label.
@@ -184,7 +179,7 @@ def test_saving_a_reshow_writes_the_second_answer_only_and_undo_removes_it(db: P
 
 
 def test_labels_written_in_the_sitting_are_not_reshown_in_it(db: Path) -> None:
-    run(db, "retest", "set", "1", "--after", "0")
+    ok(db, "retest", "set", "1", "--after", "0")
     with Store.open(db) as store:
         view = BlindView(store, "alice")
         assert view.hidden() == set(IDS[:6])
@@ -196,7 +191,7 @@ def test_labels_written_in_the_sitting_are_not_reshown_in_it(db: Path) -> None:
 
 
 def test_a_crash_before_commit_loses_nothing(db: Path) -> None:
-    run(db, "retest", "set", "1", "--after", "3")
+    ok(db, "retest", "set", "1", "--after", "3")
     with Store.open(db) as store:
         view = BlindView(store, "alice")
         view.set_label("s01", LabelValue(category=2))
@@ -307,18 +302,18 @@ def test_self_agreement_matches_a_hand_computation(tmp_path: Path) -> None:
     seconds = [str(v) for v in SECONDS.values()]
     assert alice.kappa.value == pytest.approx(sklearn.cohen_kappa_score(firsts, seconds))
 
-    doc = json.loads(run(path, "agreement", "--retest", "--json", "--bootstrap", "200"))
+    doc = json.loads(ok(path, "agreement", "--retest", "--json", "--bootstrap", "200"))
     got = {a["annotator"]: a for a in doc["annotators"]}
     assert got["alice"]["n"] == 6 and got["alice"]["cohen_kappa"] == pytest.approx(20 / 26)
     lo, hi = got["alice"]["ci"]
     assert lo <= 20 / 26 <= hi
     assert got["alice"]["flips"] == [{"sample_id": "s04", "first": "2", "second": "1"}]
-    text = run(path, "agreement", "--retest", "--bootstrap", "0")
+    text = ok(path, "agreement", "--retest", "--bootstrap", "0")
     assert "83.3%" in text and "0.769" in text and "s04" in text
 
 
 def test_category_filter_reads_a_reshows_second_answer_not_its_first(db: Path) -> None:
-    run(db, "retest", "set", "1", "--after", "3")
+    ok(db, "retest", "set", "1", "--after", "3")
     with Store.open(db) as store:
         view = BlindView(store, "alice")
         # s01 and s04 were category 1 at first; s01 is a re-show: only s04 matches.
@@ -340,7 +335,7 @@ def test_category_filter_reads_a_reshows_second_answer_not_its_first(db: Path) -
 def test_answered_reshows_still_count_as_decided_since_and_are_not_shown_again(
     db: Path,
 ) -> None:
-    run(db, "retest", "set", "1", "--after", "4")
+    ok(db, "retest", "set", "1", "--after", "4")
     with Store.open(db) as store:
         assert store.retest_due("alice") == {"s01", "s02"}
         store.put_retest_answer("s02", "alice", LabelValue(category=2))
@@ -350,7 +345,7 @@ def test_answered_reshows_still_count_as_decided_since_and_are_not_shown_again(
 
 def test_a_discussed_sample_is_never_reshown(db: Path) -> None:
     """Once A has seen the disagreement on a sample, a second answer would not be A vs A."""
-    run(db, "retest", "set", "1", "--after", "3")
+    ok(db, "retest", "set", "1", "--after", "3")
     with Store.open(db) as store:
         assert store.retest_due("alice") == {"s01", "s02", "s03"}
         store.record_shown([("s02", "alice")], None)
@@ -359,8 +354,8 @@ def test_a_discussed_sample_is_never_reshown(db: Path) -> None:
 
 
 def test_a_reshow_in_an_open_round_is_a_round_sample_to_do(db: Path) -> None:
-    run(db, "retest", "set", "1", "--after", "3")
-    run(db, "round", "new", "--from", "id:s02,s05,s07", "--size", "3", "--annotators", "alice")
+    ok(db, "retest", "set", "1", "--after", "3")
+    ok(db, "round", "new", "--from", "id:s02,s05,s07", "--size", "3", "--annotators", "alice")
     with Store.open(db) as store:
         view = BlindView(store, "alice")
         assert view.hidden() == {"s01", "s02", "s03"}
@@ -378,7 +373,7 @@ def test_answering_a_reshow_moves_the_sittings_counts_as_a_new_sample_would(db: 
             overlap="all",
             assignments=[(sid, ["alice"]) for sid in ("s01", "s02", "s07")],
         )
-    run(db, "retest", "set", "1", "--after", "3")
+    ok(db, "retest", "set", "1", "--after", "3")
     with Store.open(db) as store:
         view = BlindView(store, "alice")
         assert view.hidden() == {"s01", "s02", "s03"}

@@ -10,24 +10,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from clirun import ok, run
 
-from annotator.cli import cli
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
 
 BUG1 = LabelValue(kind="bug", category=1)
 BUG2 = LabelValue(kind="bug", category=2)
-
-
-def run(db: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(db), *args])
-
-
-def ok(db: Path, *args: str) -> str:
-    result = run(db, *args)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture
