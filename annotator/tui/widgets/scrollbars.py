@@ -87,21 +87,29 @@ class KeptScrollbars(Widget):
     @property
     def vertical_scrollbar(self) -> ScrollBar:
         if self._vertical_scrollbar is None:
-            bar = KeptScrollBar(
-                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
-            )
-            bar.display = False
-            self._vertical_scrollbar = bar
-            self.app._start_widget(self, bar)
+            self._start_kept_bar(vertical=True)
+        assert self._vertical_scrollbar is not None
         return self._vertical_scrollbar
 
     @property
     def horizontal_scrollbar(self) -> ScrollBar:
         if self._horizontal_scrollbar is None:
+            self._start_kept_bar(vertical=False)
+        assert self._horizontal_scrollbar is not None
+        return self._horizontal_scrollbar
+
+    def _start_kept_bar(self, *, vertical: bool) -> None:
+        """A hidden bar, set as this widget's before it is started as its child (as
+        Textual does with its own: starting it may ask for the bar again)."""
+        if vertical:
+            bar = KeptScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            self._vertical_scrollbar = bar
+        else:
             bar = KeptScrollBar(
                 vertical=False, name="horizontal", thickness=self.scrollbar_size_horizontal
             )
-            bar.display = False
             self._horizontal_scrollbar = bar
-            self.app._start_widget(self, bar)
-        return self._horizontal_scrollbar
+        bar.display = False
+        self.app._start_widget(self, bar)
