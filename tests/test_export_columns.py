@@ -12,10 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from test_export_fixture import build
+from test_export_fixture import build, export
 
-from annotator.cli import cli
 from annotator.export import columns
 from annotator.export.columns import Column
 
@@ -40,22 +38,13 @@ def extra_column(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(columns, "COLUMNS", (*columns.COLUMNS, EXTRA))
 
 
-def _export(study: tuple[Path, Path], *args: str) -> str:
-    tax, db = study
-    result = CliRunner().invoke(
-        cli, ["--db", str(db), "--taxonomy", str(tax), "export", "counts", *args]
-    )
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
 @pytest.mark.usefixtures("extra_column")
 @pytest.mark.parametrize("by", [[], ["--by", "model"]])
 def test_a_new_column_reaches_csv_and_json(study: tuple[Path, Path], by: list[str]) -> None:
-    header = _export(study, "--format", "csv", *by).splitlines()[0].split(",")
+    header = export(study, "counts", "--format", "csv", *by).splitlines()[0].split(",")
     assert "name_length" in header
     assert header[-1 if not by else -3] == "name_length"
-    doc = json.loads(_export(study, "--format", "json", *by))
+    doc = json.loads(export(study, "counts", "--format", "json", *by))
     cats = doc["groups"][0]["categories"] if by else doc["categories"]
     sub = cats[0]["subcategories"][0]
     assert sub["name_length"] == len(sub["name"])
@@ -64,10 +53,10 @@ def test_a_new_column_reaches_csv_and_json(study: tuple[Path, Path], by: list[st
 @pytest.mark.usefixtures("extra_column")
 @pytest.mark.parametrize("by", [[], ["--by", "model"]])
 def test_a_new_column_reaches_markdown_and_latex(study: tuple[Path, Path], by: list[str]) -> None:
-    md = _export(study, "--format", "md", *by)
+    md = export(study, "counts", "--format", "md", *by)
     header = next(line for line in md.splitlines() if "DL-Specific?" in line)
     assert "| Name length |" in header
-    tex = _export(study, "--format", "latex", *by)
+    tex = export(study, "counts", "--format", "latex", *by)
     assert "Name length" in tex
     # The tabular spec grows by one column (after DL-Specific? in a cross table).
     spec = next(line for line in tex.splitlines() if line.startswith(r"\begin{tabular}"))
@@ -75,12 +64,12 @@ def test_a_new_column_reaches_markdown_and_latex(study: tuple[Path, Path], by: l
 
 
 def test_every_writer_header_is_the_column_list(study: tuple[Path, Path]) -> None:
-    header = _export(study, "--format", "csv").splitlines()[0].split(",")
+    header = export(study, "counts", "--format", "csv").splitlines()[0].split(",")
     assert header == [c.name for c in columns.COLUMNS if c.csv is not None]
-    doc = json.loads(_export(study, "--format", "json"))
+    doc = json.loads(export(study, "counts", "--format", "json"))
     keys = list(doc["categories"][0]["subcategories"][0])
     assert keys == [c.json_key for c in columns.COLUMNS if c.json_key is not None]
-    md = _export(study, "--format", "md")
+    md = export(study, "counts", "--format", "md")
     titles = [c.title for c in columns.COLUMNS if c.title is not None]
     assert "| " + " | ".join(str(t) for t in titles) + " |" in md.splitlines()
 
@@ -95,11 +84,11 @@ def test_a_new_category_column_reaches_json_and_the_summary(
         total=lambda t: str(sum(len(c.subcategories) for c in t.categories)),
     )
     monkeypatch.setattr(columns, "CATEGORY_COLUMNS", (*columns.CATEGORY_COLUMNS, extra))
-    doc = json.loads(_export(study, "--format", "json"))
+    doc = json.loads(export(study, "counts", "--format", "json"))
     first = doc["categories"][0]
     assert first["rows"] == len(first["subcategories"])
     assert list(first)[-2:] == ["rows", "subcategories"]
-    md = _export(study, "--format", "md").splitlines()
+    md = export(study, "counts", "--format", "md").splitlines()
     header = next(line for line in md if line.startswith("| Category |"))
     assert header.endswith("| DL-Specific % | Rows |")
     assert (

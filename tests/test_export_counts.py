@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rawsql import peek
-from test_export_fixture import build
+from test_export_fixture import build, export
 
 from annotator.cli import cli
 from annotator.export import count_table
@@ -30,13 +30,6 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 @pytest.fixture
 def study(tmp_path: Path) -> tuple[Path, Path]:
     return build(tmp_path)
-
-
-def _export(study: tuple[Path, Path], *args: str) -> str:
-    tax, db = study
-    result = CliRunner().invoke(cli, ["--db", str(db), "--taxonomy", str(tax), "export", *args])
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 def _golden(name: str, text: str) -> None:
@@ -60,7 +53,7 @@ def _golden(name: str, text: str) -> None:
     ],
 )
 def test_formats_match_golden_files(study: tuple[Path, Path], args: list[str], golden: str) -> None:
-    _golden(golden, _export(study, "counts", *args))
+    _golden(golden, export(study, "counts", *args))
 
 
 def _totals(data: dict) -> dict[int, int]:  # type: ignore[type-arg]
@@ -73,7 +66,7 @@ def _subs(data: dict, cat: int) -> dict[str, tuple[int, int]]:  # type: ignore[t
 
 
 def test_auto_uses_final_where_it_decides_else_majority(study: tuple[Path, Path]) -> None:
-    data = json.loads(_export(study, "counts", "--format", "json"))
+    data = json.loads(export(study, "counts", "--format", "json"))
     assert data["source"] == "auto"
     # s1, s2, s6, s7 from final; s5 (no final) and nothing from s3 (final: pass) or s4 (flag only).
     assert data["n_samples"] == 5
@@ -92,13 +85,13 @@ def test_auto_uses_final_where_it_decides_else_majority(study: tuple[Path, Path]
 
 
 def test_final_counts_only_final_bug_labels(study: tuple[Path, Path]) -> None:
-    data = json.loads(_export(study, "counts", "--format", "json", "--source", "final"))
+    data = json.loads(export(study, "counts", "--format", "json", "--source", "final"))
     assert data["n_samples"] == 4
     assert _totals(data) == {1: 2, 2: 2, 3: 1}
 
 
 def test_majority_is_strict_and_ties_do_not_count(study: tuple[Path, Path]) -> None:
-    data = json.loads(_export(study, "counts", "--format", "json", "--source", "majority"))
+    data = json.loads(export(study, "counts", "--format", "json", "--source", "majority"))
     # s1 both name 1 (subcategory tie -> taxonomy order), s3 both name 2, s5 both name 3;
     # s2 alice 2 vs bob pass is a tie and counts nothing.
     assert data["n_samples"] == 3
@@ -110,7 +103,7 @@ def test_majority_is_strict_and_ties_do_not_count(study: tuple[Path, Path]) -> N
 
 
 def test_markdown_total_row_and_escaping(study: tuple[Path, Path]) -> None:
-    text = _export(study, "counts")
+    text = export(study, "counts")
     assert "| **Total** | | **2** |" in text
     assert "Edge cases \\| 100% \\_coverage\\_" in text
     assert "| Not DL-related | No | 1 (1 inferred) |" in text
@@ -118,7 +111,7 @@ def test_markdown_total_row_and_escaping(study: tuple[Path, Path]) -> None:
 
 
 def test_latex_is_booktabs_and_escaped(study: tuple[Path, Path]) -> None:
-    text = _export(study, "counts", "--format", "latex")
+    text = export(study, "counts", "--format", "latex")
     for rule in (r"\toprule", r"\midrule", r"\bottomrule"):
         assert rule in text
     assert r"Edge cases | 100\% \_coverage\_" in text
@@ -171,7 +164,7 @@ def test_out_writes_the_file_atomically(study: tuple[Path, Path], tmp_path: Path
     out = tmp_path / "tables" / "counts.json"
     out.parent.mkdir()
     out.write_text("old", encoding="utf-8")
-    assert _export(study, "counts", "--format", "json", "--out", str(out)) == ""
+    assert export(study, "counts", "--format", "json", "--out", str(out)) == ""
     assert json.loads(out.read_text(encoding="utf-8"))["n_samples"] == 5
     assert [p.name for p in out.parent.iterdir()] == ["counts.json"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_export_fixture import build
+from test_export_fixture import build, export
 
 from annotator.cli import cli
 from annotator.export import count_table
@@ -37,15 +37,6 @@ def _golden(name: str, text: str) -> None:
     assert text.encode("utf-8") == path.read_bytes(), f"{name} differs from its golden file"
 
 
-def _export(study: tuple[Path, Path], *args: str) -> str:
-    tax, db = study
-    result = CliRunner().invoke(
-        cli, ["--db", str(db), "--taxonomy", str(tax), "export", "counts", *args]
-    )
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
 @pytest.mark.parametrize(
     ("args", "golden"),
     [
@@ -63,14 +54,14 @@ def _export(study: tuple[Path, Path], *args: str) -> str:
 def test_cross_tables_match_golden_files(
     study: tuple[Path, Path], args: list[str], golden: str
 ) -> None:
-    _golden(golden, _export(study, *args))
+    _golden(golden, export(study, "counts", *args))
 
 
 def test_first_comment_line_states_the_source_and_booktabs(study: tuple[Path, Path]) -> None:
-    tex = _export(study, "--by", "model", "--format", "latex").splitlines()[0]
+    tex = export(study, "counts", "--by", "model", "--format", "latex").splitlines()[0]
     assert tex.startswith(r"% Requires \usepackage{booktabs}.")
     assert "majority vote" in tex and "Mini 0.1" in tex
-    md = _export(study, "--by", "stage", "--source", "final").splitlines()[0]
+    md = export(study, "counts", "--by", "stage", "--source", "final").splitlines()[0]
     assert md.startswith("<!--") and "labels of annotator 'final'" in md
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from annotator.cli import cli
 from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
 from annotator.taxonomy import load_taxonomy
@@ -96,6 +99,15 @@ def build(folder: Path) -> tuple[Path, Path]:
         for sid, who, value in labels:
             store.set_label(sid, who, value, source="test")
     return tax_path, db_path
+
+
+def export(study: tuple[Path, Path], *args: str) -> str:
+    """``annotator --db DB --taxonomy TAX export ARGS...`` on a :func:`build` study, which
+    must succeed; its standard output."""
+    tax, db = study
+    result = CliRunner().invoke(cli, ["--db", str(db), "--taxonomy", str(tax), "export", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
 
 
 def test_fixture_builds_what_the_other_tests_assume(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_export_fixture import NOTE, build
+from test_export_fixture import NOTE, build, export
 
 from annotator.cli import cli
 from annotator.export.labels_out import INFERRED_FIELDS, LABEL_FIELDS
@@ -24,15 +24,8 @@ def study(tmp_path: Path) -> tuple[Path, Path]:
     return build(tmp_path)
 
 
-def _run(study: tuple[Path, Path], *args: str) -> str:
-    tax, db = study
-    result = CliRunner().invoke(cli, ["--db", str(db), "--taxonomy", str(tax), "export", *args])
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
 def test_labels_jsonl_has_every_label_and_field(study: tuple[Path, Path]) -> None:
-    rows = [json.loads(line) for line in _run(study, "labels").splitlines()]
+    rows = [json.loads(line) for line in export(study, "labels").splitlines()]
     assert len(rows) == 16
     assert all(tuple(r) == LABEL_FIELDS for r in rows)
     s2 = next(r for r in rows if r["sample_id"] == "s2" and r["annotator"] == "final")
@@ -48,7 +41,7 @@ def test_labels_jsonl_has_every_label_and_field(study: tuple[Path, Path]) -> Non
 
 def test_labels_csv_round_trips_notes(study: tuple[Path, Path], tmp_path: Path) -> None:
     out = tmp_path / "labels.csv"
-    assert _run(study, "labels", "--format", "csv", "--out", str(out)) == ""
+    assert export(study, "labels", "--format", "csv", "--out", str(out)) == ""
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 16 and tuple(rows[0]) == LABEL_FIELDS
@@ -60,7 +53,9 @@ def test_labels_csv_round_trips_notes(study: tuple[Path, Path], tmp_path: Path) 
 
 
 def test_inferred_lists_both_slots(study: tuple[Path, Path]) -> None:
-    rows = [json.loads(line) for line in _run(study, "inferred", "--format", "jsonl").splitlines()]
+    rows = [
+        json.loads(line) for line in export(study, "inferred", "--format", "jsonl").splitlines()
+    ]
     assert [(r["sample_id"], r["annotator"], r["slot"]) for r in rows] == [
         ("s2", "final", 1),
         ("s3", "bob", 1),
@@ -68,13 +63,13 @@ def test_inferred_lists_both_slots(study: tuple[Path, Path]) -> None:
     ]
     assert rows[0]["note"] == NOTE and rows[2]["subcategory"] == "Not DL-related"
     assert rows[2]["note"] == "nd" and tuple(rows[0]) == INFERRED_FIELDS
-    only_bob = _run(study, "inferred", "--format", "jsonl", "--annotator", "bob")
+    only_bob = export(study, "inferred", "--format", "jsonl", "--annotator", "bob")
     assert [json.loads(x)["sample_id"] for x in only_bob.splitlines()] == ["s3"]
 
 
 def test_inferred_csv_matches_golden(study: tuple[Path, Path], tmp_path: Path) -> None:
     # --out keeps the bytes exactly (stdout makes control characters visible).
-    _run(study, "inferred", "--format", "csv", "--out", str(tmp_path / "inferred.csv"))
+    export(study, "inferred", "--format", "csv", "--out", str(tmp_path / "inferred.csv"))
     text = (tmp_path / "inferred.csv").read_bytes().decode("utf-8").replace("\r\n", "\n")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert len(rows) == 3 and rows[0]["note"] == NOTE
