@@ -17,6 +17,7 @@ one by one (:meth:`~NoteQueries.confirm_subcategory`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -67,20 +68,32 @@ class NoteQueries:
     _db: Database
     taxonomy: Taxonomy
 
-    def unspecified_notes(self, annotator: str | None = None) -> list[NoteItem]:
-        who = "AND l.annotator = ?" if annotator is not None else ""
+    def _human_bug_labels(
+        self, columns: str, where: str, annotator: str | None
+    ) -> list[tuple[Any, ...]]:
+        """``columns`` of the human annotators' bug labels (only ``annotator``'s, when
+        given) that meet ``where`` (whose two ``?`` stand for 'Unspecified'), in queue
+        order (sample import order, then annotator)."""
+        who = " AND l.annotator = ?" if annotator is not None else ""
         params: list[object] = [UNSPECIFIED, UNSPECIFIED]
         if annotator is not None:
             params.append(annotator)
-        rows = self._db.conn.execute(
-            "SELECT l.sample_id, l.annotator, l.category, l.subcategory, l.note, l.category2,"
-            " l.subcategory2, l.note2, l.revision FROM labels l JOIN samples s ON s.id = l.sample_id"
-            f" WHERE {bug('l.kind')} AND ((l.subcategory IS NULL OR l.subcategory = ?)"
-            " OR (l.category2 IS NOT NULL AND (l.subcategory2 IS NULL OR l.subcategory2 = ?)))"
-            f" AND l.annotator NOT IN (SELECT name FROM machine_annotators) {who}"
+        return self._db.conn.execute(
+            f"SELECT {columns} FROM labels l JOIN samples s ON s.id = l.sample_id"
+            f" WHERE {bug('l.kind')} AND {where}"
+            f" AND l.annotator NOT IN (SELECT name FROM machine_annotators){who}"
             " ORDER BY s.rowid, l.annotator",
             params,
         ).fetchall()
+
+    def unspecified_notes(self, annotator: str | None = None) -> list[NoteItem]:
+        rows = self._human_bug_labels(
+            "l.sample_id, l.annotator, l.category, l.subcategory, l.note, l.category2,"
+            " l.subcategory2, l.note2, l.revision",
+            "((l.subcategory IS NULL OR l.subcategory = ?)"
+            " OR (l.category2 IS NOT NULL AND (l.subcategory2 IS NULL OR l.subcategory2 = ?)))",
+            annotator,
+        )
         out = []
         for sid, who_, cat, sub, note, cat2, sub2, note2, revision in rows:
             if cat is not None and sub in (None, UNSPECIFIED) and note.strip():
@@ -91,22 +104,15 @@ class NoteQueries:
 
     def unconfirmed_subcategories(self, annotator: str | None = None) -> list[SubcategorySlot]:
         """Label slots whose subcategory is missing, 'Unspecified' or inferred, in queue order."""
-        who = "AND l.annotator = ?" if annotator is not None else ""
-        params: list[object] = [UNSPECIFIED, UNSPECIFIED]
-        if annotator is not None:
-            params.append(annotator)
-        rows = self._db.conn.execute(
-            "SELECT l.sample_id, l.annotator, l.category, l.subcategory, l.subcategory_inferred,"
-            " l.note, l.category2, l.subcategory2, l.subcategory2_inferred, l.note2, l.revision"
-            " FROM labels l JOIN samples s ON s.id = l.sample_id"
-            f" WHERE {bug('l.kind')} AND l.category IS NOT NULL"
+        rows = self._human_bug_labels(
+            "l.sample_id, l.annotator, l.category, l.subcategory, l.subcategory_inferred,"
+            " l.note, l.category2, l.subcategory2, l.subcategory2_inferred, l.note2, l.revision",
+            "l.category IS NOT NULL"
             " AND ((l.subcategory IS NULL OR l.subcategory = ? OR l.subcategory_inferred = 1)"
             " OR (l.category2 IS NOT NULL AND (l.subcategory2 IS NULL OR l.subcategory2 = ?"
-            " OR l.subcategory2_inferred = 1)))"
-            f" AND l.annotator NOT IN (SELECT name FROM machine_annotators) {who}"
-            " ORDER BY s.rowid, l.annotator",
-            params,
-        ).fetchall()
+            " OR l.subcategory2_inferred = 1)))",
+            annotator,
+        )
         out = []
         for sid, who_, cat, sub, inf, note, cat2, sub2, inf2, note2, revision in rows:
             if sub in (None, UNSPECIFIED) or inf:
