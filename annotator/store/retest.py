@@ -209,24 +209,20 @@ class RetestQueries:
     def restore_retest_answer(self, sample_id: str, annotator: str, history_id: int | None) -> None:
         """Bring the second answer back to its state at ``history_id`` (None: none)."""
         with write_transaction(self._db):
-            if history_id is None:
-                self._db.conn.execute(
-                    "DELETE FROM retest_answers WHERE sample_id = ? AND annotator = ?",
-                    (sample_id, annotator),
+            entry: HistoryEntry | None = None
+            if history_id is not None:
+                cur = self._db.conn.execute(
+                    "SELECT * FROM retest_history WHERE id = ? AND sample_id = ? AND annotator = ?",
+                    (history_id, sample_id, annotator),
                 )
-                return
-            cur = self._db.conn.execute(
-                "SELECT * FROM retest_history WHERE id = ? AND sample_id = ? AND annotator = ?",
-                (history_id, sample_id, annotator),
-            )
-            row = cur.fetchone()
-            if row is None:
-                raise UserError(f"no retest history entry {history_id} for {sample_id}")
-            names = [d[0] for d in cur.description]
-            entry = HistoryEntry.model_validate(
-                _labels._to_label(dict(zip(names, row, strict=True)))
-            )
-            if entry.op == "delete":
+                row = cur.fetchone()
+                if row is None:
+                    raise UserError(f"no retest history entry {history_id} for {sample_id}")
+                names = [d[0] for d in cur.description]
+                entry = HistoryEntry.model_validate(
+                    _labels._to_label(dict(zip(names, row, strict=True)))
+                )
+            if entry is None or entry.op == "delete":
                 self._db.conn.execute(
                     "DELETE FROM retest_answers WHERE sample_id = ? AND annotator = ?",
                     (sample_id, annotator),
@@ -246,7 +242,6 @@ class RetestQueries:
                 entry.taxonomy_version,
             )
 
-    # -- pairs for self-agreement --------------------------------------------
     def reshow_shift(self, annotator: str, sample_ids: Iterable[str]) -> ReshowShift:
         """How ``annotator``'s progress counts move when the re-shows ``sample_ids`` count
         by their second answer (none until given) instead of their first: what a blind
@@ -282,6 +277,7 @@ class RetestQueries:
                 rounds[round_id] = rounds.get(round_id, 0) + moved
         return ReshowShift(to_label, rounds)
 
+    # -- pairs for self-agreement --------------------------------------------
     def retest_pairs(self) -> list[RetestPair]:
         """Every second answer with the first answer it was given against, in the
         samples' import order (per annotator)."""
