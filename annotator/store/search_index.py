@@ -63,9 +63,14 @@ def index_pending(db: Database, size: int = BATCH) -> int:
     return total
 
 
+def any_pending(db: Database) -> bool:
+    """Whether a sample text waits for the search index (one indexed lookup)."""
+    return db.conn.execute("SELECT 1 FROM sample_fts_pending LIMIT 1").fetchone() is not None
+
+
 def ensure_indexed(db: Database) -> None:
-    """Index what is pending, if anything (one indexed lookup when nothing is)."""
-    if db.conn.execute("SELECT 1 FROM sample_fts_pending LIMIT 1").fetchone() is not None:
+    """Index what is pending, if anything."""
+    if any_pending(db):
         index_pending(db)
 
 
@@ -77,6 +82,10 @@ class SearchIndexStore:
     def search_pending(self) -> int:
         """Sample texts waiting for the search index (:func:`pending_count`)."""
         return pending_count(self._db)
+
+    def search_waiting(self) -> bool:
+        """Whether a sample text waits for the search index (:func:`any_pending`)."""
+        return any_pending(self._db)
 
     def index_search_batch(self, size: int = BATCH) -> int:
         """Index up to ``size`` waiting texts in one transaction; how many (0: none left)."""

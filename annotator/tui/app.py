@@ -131,7 +131,8 @@ class AnnotatorApp(App[None]):
         resume_collection()
         if self.notice:
             self.notify(self.notice, timeout=10)
-        self.index_search()
+        if self.store.search_waiting():  # else no second connection, no thread
+            self.index_search()
 
     on_worker_state_changed = on_worker_state_changed
 

@@ -70,3 +70,24 @@ async def test_a_failed_indexing_is_said_and_search_still_finds(
         found = store.queue("me", SampleFilter(text="reshape"))
         assert len(found) == 5
     store.close()
+
+
+async def test_nothing_waiting_starts_no_indexing_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _imported(tmp_path / "w.db", 5)
+    store.index_search()
+    assert not store.search_waiting()
+    started: list[int] = []
+
+    def counted(self: Store, size: int = 0) -> int:
+        started.append(size)
+        return 0
+
+    monkeypatch.setattr(Store, "index_search_batch", counted)
+    app = AnnotatorApp(store, "me")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert not [w for w in app.workers if w.name == "index_search"]
+    assert started == []
+    store.close()
