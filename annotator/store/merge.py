@@ -46,6 +46,7 @@ into a database with the same samples, 13-15 s into a new one:
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import sqlite3
@@ -62,15 +63,31 @@ from ..models import HistoryEntry, Label, SampleIn, annotator_key, canonical_tim
 from ..taxonomy import Taxonomy
 from .connection import bulk_mode, write_transaction
 from .labels import ensure_annotator
-from .merge_plain import attach, copy_plain_labels, detach, same_samples
+from .merge_plain import (
+    attach,
+    copy_plain_labels,
+    detach,
+    drop_conflicts,
+    label_conflicts,
+    same_samples,
+)
 from .merge_rows import Key, check_file, instant, open_other, readable_source
 from .merge_samples import copy_new_samples
 from .merge_study import merge_study_tables
-from .merge_values import DECISION_AT, LABEL_COLUMNS, UPDATED_AT, raw_text, stored_values
+from .merge_values import (
+    DECISION_AT,
+    FINAL,
+    KEPT_FINAL,
+    KEPT_OURS,
+    LABEL_COLUMNS,
+    TOOK_THEIRS,
+    UPDATED_AT,
+    label_conflict,
+    raw_text,
+    stored_values,
+)
 from .samples import insert_new_samples
 from .taxonomy_binding import ensure_bound
-
-FINAL = "final"
 
 
 @dataclass
@@ -172,16 +189,27 @@ def _merge_all(
                 summary.samples_new += copied
             for samples in _batches(other.samples(left), _sample_size):
                 _merge_samples(conn, samples, summary)
-            with _HistoryTriggers.off(conn) as triggers:
-                rest = None
-                if each.alias is not None:
-                    counts = {"labels_new": 0, "labels_same": 0, "history_copied": 0}
-                    rest = copy_plain_labels(conn, other, each.alias, counts, ensured, triggers)
-                    summary.labels_new += counts["labels_new"]
-                    summary.labels_same += counts["labels_same"]
-                    summary.history_copied += counts["history_copied"]
-                for groups in _batches(other.label_groups(rest), _group_size):
-                    _merge_labels(conn, groups, summary, take_final, ensured, triggers)
+            # Conflicts of both paths, each in key order: told in key order, as if
+            # every key had gone row by row.
+            conflicts: list[tuple[Key, str]] = []
+            try:
+                with _HistoryTriggers.off(conn) as triggers:
+                    rest = None
+                    if each.alias is not None:
+                        counts = dict.fromkeys(_PLAIN_COUNTS, 0)
+                        rest = copy_plain_labels(
+                            conn, other, each.alias, counts, ensured, triggers, take_final
+                        )
+                        for name in _PLAIN_COUNTS:
+                            setattr(summary, name, getattr(summary, name) + counts[name])
+                    for groups in _batches(other.label_groups(rest), _group_size):
+                        _merge_labels(
+                            conn, groups, summary, take_final, ensured, triggers, conflicts
+                        )
+                told = heapq.merge(label_conflicts(conn), conflicts, key=lambda c: c[0])
+                summary.conflicts.extend(line for _, line in told)
+            finally:
+                drop_conflicts(conn)
             # After the label history: reasons and retest answers point at its entries.
             study = merge_study_tables(conn, other, each.alias)
             summary.study = study["counts"]
@@ -189,6 +217,8 @@ def _merge_all(
         summaries.append(summary)
     return summaries
 
+
+_PLAIN_COUNTS = ("labels_new", "labels_updated", "labels_same", "history_copied")
 
 BATCH_ROWS = 2_000
 """Rows (samples, or labels and history entries) merged per batch."""
@@ -365,9 +395,11 @@ def _merge_labels(
     take_final: bool,
     ensured: set[str],
     triggers: _HistoryTriggers,
+    conflicts: list[tuple[Key, str]],
 ) -> None:
     """Merge one batch of label groups (distinct keys in ascending order): ours read
-    in two range queries, then every write of the batch in one ``executemany`` each."""
+    in two range queries, then every write of the batch in one ``executemany`` each;
+    ``conflicts`` gains the batch's conflicts with their keys."""
     for who in {key[1] for key, _, _ in groups} - ensured:
         ensure_annotator(conn, who)
         ensured.add(who)
@@ -379,9 +411,9 @@ def _merge_labels(
     for key, label, entries in groups:
         changed = False
         if label is not None:
-            changed = _take_label(key, label, mine.get(key), s, take_final, writes)
+            changed = _take_label(key, label, mine.get(key), s, take_final, writes, conflicts)
         elif entries and entries[-1].op == "delete" and key in mine:
-            changed = _take_delete(key, entries[-1], mine[key], s, take_final, writes)
+            changed = _take_delete(key, entries[-1], mine[key], s, take_final, writes, conflicts)
         if changed and not entries:  # a delete always has its entry
             writes.traced.append(writes.labels.pop())
         _copy_history(key, entries, existing.get(key, set()), s, writes)
@@ -438,6 +470,7 @@ def _take_label(
     s: MergeSummary,
     take_final: bool,
     writes: _Writes,
+    conflicts: list[tuple[Key, str]],
 ) -> bool:
     sid, who = key
     values = stored_values(label)
@@ -446,18 +479,12 @@ def _take_label(
             s.labels_same += 1
             return False
         if who == FINAL and not take_final:
-            s.conflicts.append(
-                f"label {sid} / final: differs; kept this database's adjudicated label"
-                " (--take-final takes theirs)"
-            )
+            conflicts.append((key, label_conflict(sid, who, KEPT_FINAL)))
             return False
         # As instants: ISO 8601 has spellings (week dates, the basic format,
         # offsets) whose text order is not their time order.
         newer = instant(values[UPDATED_AT]) > instant(mine[UPDATED_AT])
-        winner = "theirs" if newer else "ours"
-        s.conflicts.append(
-            f"label {sid} / {who}: differs; kept the newest ({winner}), the other is in history"
-        )
+        conflicts.append((key, label_conflict(sid, who, TOOK_THEIRS if newer else KEPT_OURS)))
         if not newer:
             return False
     writes.labels.append([sid, who, *values])
@@ -475,13 +502,17 @@ def _take_delete(
     s: MergeSummary,
     take_final: bool,
     writes: _Writes,
+    conflicts: list[tuple[Key, str]],
 ) -> bool:
     sid, who = key
     if instant(mine[UPDATED_AT]) > instant(deleted.changed_at):
         return False  # changed here after they deleted it: ours stands
     if who == FINAL and not take_final:
-        s.conflicts.append(
-            f"label {sid} / final: deleted there; kept this database's (--take-final deletes it)"
+        conflicts.append(
+            (
+                key,
+                f"label {sid} / final: deleted there; kept this database's (--take-final deletes it)",
+            )
         )
         return False
     writes.deletes.append(key)
