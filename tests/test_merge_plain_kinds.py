@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from rawsql import tamper
-from test_merge_plain import _outcome, _ours, _theirs
+from test_merge_plain import _ours, _outcome, _theirs
 from test_merge_untrusted import _sql
 
 from annotator.models import (
@@ -311,8 +311,8 @@ def test_a_week_date_that_is_stale_loses_set_based(
         "2026-11-01T08:00:00.123456Z",
         "20261101T080000",
         "2026-W01-1T00:00",
-        "2000-01-01T00:00:00+05:00",
-        "2199-12-31T23:59:59.999999-03:30",
+        "2000-01-01T06:00:00+05:00",
+        "2199-12-31T19:59:59.999999-03:30",
         "2026-03-29 02:30",
     ],
 )
