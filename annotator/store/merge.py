@@ -74,6 +74,7 @@ from .merge_plain import (
 from .merge_rows import Key, check_file, instant, open_other, readable_source
 from .merge_samples import copy_new_samples
 from .merge_study import merge_study_tables
+from .merge_study_rows import StudyReader
 from .merge_values import (
     DECISION_AT,
     FINAL,
@@ -182,6 +183,9 @@ def _merge_all(
         summary = MergeSummary(source=str(each.path))
         with open_other(each.path, taxonomy, versions, names, each.source) as other:
             other.sample_exists = _SampleLookup(conn).exists
+            # Every table's row cap before any row is read: a file over the cap of a
+            # study table is refused at once, not after its samples and labels.
+            StudyReader(conn, other).tables()
             left = None
             if each.alias is not None and (found := same_samples(conn, other, each.alias)):
                 summary.samples_same += found[0]
