@@ -150,10 +150,10 @@ def _over_caps(work: Path) -> list[CapsCase]:
             conn = sqlite3.connect(work / "partial.db")
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
             conn.execute("PRAGMA foreign_keys = OFF")
-            for name in [
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            ]:
-                conn.execute(f'DROP TRIGGER "{name}"')
+            for kind, name in conn.execute(
+                "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')"
+            ).fetchall():
+                conn.execute(f'DROP {kind.upper()} "{name}"')
             # Bare rows: the count is refused before any row is read.
             conn.execute(f"CREATE TABLE bare AS SELECT * FROM {table} WHERE 0")
             conn.execute(f"DROP TABLE {table}")

@@ -797,9 +797,9 @@ def main() -> None:
                 figures = tui_cases(tally, work)
                 key_order(tally, work)
             figures |= issue_23(tally, work)
-        h23_rows = []
+        h23_rows, caps_rows = [], []
         if args.only in (None, "merge-caps"):
-            h23_rows += ["", *merge_caps(tally, work)]
+            caps_rows = merge_caps(tally, work)
         if args.only in (None, "issue23-h23b"):
             h23_rows += h23_cases_run(tally, work, H23_CASES)
         if args.only in (None, "surfaces"):
@@ -808,6 +808,8 @@ def main() -> None:
             if not path.is_symlink():
                 path.chmod(0o700)
     tally.print()
+    if caps_rows:
+        print("\n".join(["", "merge at the stated caps (issue 23), per case:", *caps_rows]))
     if h23_rows:
         print(
             "\n".join(
