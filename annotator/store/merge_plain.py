@@ -14,21 +14,31 @@ Plain is decided by SQL, in two steps:
   (the models :class:`~annotator.models.Label` and
   :class:`~annotator.models.HistoryEntry`, the taxonomy, the known taxonomy
   versions, the name rule, the future-date bound) and for the row being stored
-  unchanged: text where text is stored, exact 0/1 integers for flags,
-  timestamps already in our spelling, raw cells only in the spelling they are
-  stored in (:func:`raw_as_stored`: an SQL function, since JSON spellings differ),
-  names already accepted and clashing with none, at most :data:`PLAIN_CHARS`
+  as the row-by-row path stores it: text where text is stored, exact 0/1 integers
+  for flags, timestamps that :func:`~annotator.models.canonical_timestamp`
+  accepts, in any ISO 8601 spelling (the same function, registered as the SQL
+  function :data:`INSTANT_FUNCTION`, called only for a time not already in our
+  spelling: :func:`spelled`; the row is written in our spelling, as that path
+  writes it), raw cells only in the spelling they are stored in
+  (:func:`raw_as_stored`: an SQL function, since JSON spellings differ), names
+  already accepted and clashing with none, at most :data:`PLAIN_CHARS`
   characters of text. The predicate never says plain for a row the row-by-row
-  path would refuse or rewrite; anything unusual (another ISO 8601 spelling, a
-  raw cell spelled otherwise, an older schema, a long note, a bad value) is simply
-  not plain;
+  path would refuse or store otherwise; anything unusual (a raw cell spelled
+  otherwise, an older schema, a long note, a bad value) is simply not plain;
 - a key is plain when all its rows are, it has at most one label there, its
   sample is here, its history has at most
   :data:`~.merge_rows.MAX_HISTORY_PER_LABEL` entries, no two with the same
-  (op, time, revision), and either we have neither a label nor history for it
-  (*new*: the row-by-row path would copy its label and every history entry as
-  they are) or its label says what ours says and we hold every entry of its
-  history (*the same*: that path would write nothing; a file merged again).
+  (op, time as an instant, revision), and it has a label there or we have no
+  label for it (a label we have that they deleted goes row by row). Each plain
+  key then ends as :func:`~.merge._take_label` ends it, decided in SQL
+  (:func:`_outcome`): *new* (we have no label: theirs is copied), *the same*
+  (the same decision field by field: nothing written), or a conflict: ours
+  kept as the adjudicated ``final`` unless ``take_final``, else the newest
+  ``updated_at`` compared as an instant (ours unreadable: the earliest; a tie:
+  ours) wins and theirs is written. Every history entry of theirs we do not hold
+  (the same operation, instant and revision) is copied, whatever the outcome.
+  Conflict lines wait in ``temp.merge_conflicts`` and are told in key order
+  among the row-by-row path's (:func:`label_conflicts`).
 
 :func:`same_samples` does the same for samples: one whose id and every field
 the content hash covers equal ours, byte for byte and type for type, and that
@@ -43,8 +53,10 @@ were checked to be ordinary tables (:func:`~.merge_rows._check_structure`),
 columns are named explicitly, and every probe goes from a scan of theirs into
 our temporary table of keys, so a file without indexes costs no more. Why:
 validating 1,200,000 label and history rows in Python took about a minute at
-the merge's caps; the predicate, the copy and the notes' index take seconds
-(``benchmarks/merge_bench.py``).
+the merge's caps then; the predicate, the copy and the notes' index take
+seconds (``benchmarks/merge_bench.py``), and a file shaped to miss the
+predicate (every time in another spelling, every key ours with another
+decision) no longer goes row by row (``hostile.py --only merge-caps``).
 """
 
 from __future__ import annotations
@@ -388,14 +400,18 @@ _KEY = "sample_id COLLATE BINARY AS sample_id, annotator COLLATE BINARY AS annot
 """A key as the row-by-row path compares it (their columns may declare another collation)."""
 
 
-def _joins(row: str, *, history: int | None = None, written: bool = False) -> str:
+def _joins(
+    row: str, *, history: int | None = None, written: bool = False, unheld: bool = False
+) -> str:
     """SQL: the row ``row`` of theirs has a text key that is in ``temp.merge_keys``
     (text and BINARY: no affinity or collation of theirs makes 5 equal '5' or 'A' 'a');
     ``history``: and that key has history there (1) or none (0); ``written``: and its
-    label is written (we had none, or theirs is newer). Always a probe of
+    label is written (we had none, or theirs is newer); ``unheld``: and we do not hold
+    the history entry ``row`` (:func:`_held`). Always a probe of
     our temporary table from a scan of theirs: their tables may lack every index."""
     extra = "" if history is None else f" AND k.history = {int(history)}"
     extra += f" AND (k.outcome IS NULL OR k.outcome = {TOOK_THEIRS})" if written else ""
+    extra += f" AND NOT ({_held()})" if unheld else ""
     return (
         f"typeof({row}.sample_id) = 'text' AND typeof({row}.annotator) = 'text'"
         f" AND EXISTS (SELECT 1 FROM temp.merge_keys k"
@@ -519,10 +535,7 @@ def _write(
         counts["history_copied"] += conn.execute(
             f"INSERT INTO main.label_history (sample_id, annotator, op, changed_at, {columns})"
             f" SELECT sample_id, annotator, op, {spelled('changed_at')}, {written}"
-            f" FROM {other}.label_history h WHERE {_joins('h')}"
-            f" AND NOT EXISTS (SELECT 1 FROM temp.merge_keys k"
-            "  WHERE k.sample_id = h.sample_id COLLATE BINARY"
-            f"  AND k.annotator = h.annotator COLLATE BINARY AND {_held()})"
+            f" FROM {other}.label_history h WHERE {_joins('h', unheld=True)}"
             " ORDER BY sample_id, annotator, id"
         ).rowcount
         with triggers.on():
