@@ -527,9 +527,11 @@ def _write(
         f"INSERT INTO main.labels (sample_id, annotator, {columns})"
         f" SELECT sample_id, annotator, {written} FROM {other}.labels l"
         " WHERE {which} ORDER BY sample_id, annotator"
-        " ON CONFLICT (sample_id, annotator) DO UPDATE SET"
-        f" {', '.join(f'{c} = excluded.{c}' for c in LABEL_COLUMNS)}"
     )
+    if tally.get(TOOK_THEIRS):  # a label of ours replaced: an upsert (else a plain insert)
+        copy += " ON CONFLICT (sample_id, annotator) DO UPDATE SET " + ", ".join(
+            f"{c} = excluded.{c}" for c in LABEL_COLUMNS
+        )
     with _note_index(conn):
         conn.execute(copy.format(which=_joins("l", history=1, written=True)))
         counts["history_copied"] += conn.execute(
