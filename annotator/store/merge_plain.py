@@ -64,7 +64,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -142,19 +142,23 @@ def sql_instant(value: object) -> str | None:
         return None
 
 
-def _last_instant() -> Callable[[object], str | None]:
-    """:func:`sql_instant` remembering its last answer: a row's creation, change and
-    history times are mostly one text, read one after the other."""
-    last: list[Any] = [None, None]
+class _LastInstant:
+    """:func:`sql_instant` remembering its last answer (a row's creation, change and
+    history times are mostly one text, read one after the other) and counting its
+    calls: none while the plain keys are found means every time was in our spelling
+    (the pattern match answered), so the copy needs no respelling."""
 
-    def instant(value: object) -> str | None:
-        if type(value) is str and value == last[0]:
-            return last[1]  # type: ignore[no-any-return]
+    def __init__(self) -> None:
+        self.calls = 0
+        self.last: tuple[object, str | None] = (None, None)
+
+    def __call__(self, value: object) -> str | None:
+        self.calls += 1
+        if type(value) is str and value == self.last[0]:
+            return self.last[1]
         found = sql_instant(value)
-        last[0], last[1] = value, found
+        self.last = (value, found)
         return found
-
-    return instant
 
 
 def spelled(column: str) -> str:
@@ -245,11 +249,13 @@ def raw_as_stored(raw: object) -> bool:
         return False
 
 
-def register_raw_check(conn: sqlite3.Connection) -> None:
+def register_raw_check(conn: sqlite3.Connection) -> _LastInstant:
     """:func:`raw_as_stored` as :data:`RAW_FUNCTION` and :func:`sql_instant` as
-    :data:`INSTANT_FUNCTION` on ``conn`` (both deterministic)."""
+    :data:`INSTANT_FUNCTION` on ``conn`` (both deterministic); returns the latter."""
+    instant = _LastInstant()
     conn.create_function(RAW_FUNCTION, 1, raw_as_stored, deterministic=True)
-    conn.create_function(INSTANT_FUNCTION, 1, _last_instant(), deterministic=True)
+    conn.create_function(INSTANT_FUNCTION, 1, instant, deterministic=True)
+    return instant
 
 
 def _columns(history: bool) -> tuple[str, ...]:
@@ -313,7 +319,7 @@ def copy_plain_labels(
         if have & _ROWID_NAMES:
             return None  # "rowid" would name their column, not the row: not ours to trust
     params = _params(other)
-    register_raw_check(conn)
+    instant = register_raw_check(conn)
     limit = conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
     # Their values are read by our connection now: the same bound as the other's.
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
@@ -333,7 +339,7 @@ def copy_plain_labels(
             conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
         if not found:
             return None
-        _write(conn, _q(alias), counts, ensured, history_triggers)
+        _write(conn, _q(alias), counts, ensured, history_triggers, respell=instant.calls > 0)
         # Every row of theirs of a plain key (the usual case): nothing left, no scan.
         plain_rows = conn.execute(
             "SELECT ifnull(sum(labels), 0), ifnull(sum(entries), 0) FROM temp.merge_keys"
@@ -493,12 +499,19 @@ def _held() -> str:
 
 
 def _write(
-    conn: sqlite3.Connection, other: str, counts: dict[str, int], ensured: set[str], triggers: Any
+    conn: sqlite3.Connection,
+    other: str,
+    counts: dict[str, int],
+    ensured: set[str],
+    triggers: Any,
+    respell: bool = True,
 ) -> None:
     """The plain keys' labels and history into ours, as the row-by-row path writes
     them: labels that come with their history with our history triggers off (their
     entries are copied), the others with them on (our trigger records the write);
-    every entry of theirs we do not hold; conflicts into ``temp.merge_conflicts``."""
+    every entry of theirs we do not hold; conflicts into ``temp.merge_conflicts``.
+    ``respell``: times may be in another spelling (False: all are in ours, copied as
+    they are, without a pattern match per time)."""
     tally = dict(
         conn.execute(
             "SELECT ifnull(outcome, 0), count(*) FROM temp.merge_keys WHERE labels = 1"
@@ -522,7 +535,8 @@ def _write(
             f" FROM temp.merge_keys WHERE outcome IN ({KEPT_FINAL}, {KEPT_OURS}, {TOOK_THEIRS})"
         )
     columns = ", ".join(LABEL_COLUMNS)
-    written = ", ".join(spelled(c) if c in _TIMES else c for c in LABEL_COLUMNS)
+    spell = spelled if respell else str
+    written = ", ".join(spell(c) if c in _TIMES else c for c in LABEL_COLUMNS)
     copy = (
         f"INSERT INTO main.labels (sample_id, annotator, {columns})"
         f" SELECT sample_id, annotator, {written} FROM {other}.labels l"
@@ -536,7 +550,7 @@ def _write(
         conn.execute(copy.format(which=_joins("l", history=1, written=True)))
         counts["history_copied"] += conn.execute(
             f"INSERT INTO main.label_history (sample_id, annotator, op, changed_at, {columns})"
-            f" SELECT sample_id, annotator, op, {spelled('changed_at')}, {written}"
+            f" SELECT sample_id, annotator, op, {spell('changed_at')}, {written}"
             f" FROM {other}.label_history h WHERE {_joins('h', unheld=True)}"
             " ORDER BY sample_id, annotator, id"
         ).rowcount
