@@ -440,7 +440,7 @@ def _outcome() -> str:
     decision = " AND ".join(f"o.{c} IS l.{c}" for c in DECISION)
     return (
         f"CASE WHEN {decision} THEN {SAME}"
-        f" WHEN l.annotator = '{FINAL}' AND NOT :take_final THEN {KEPT_FINAL}"
+        f" WHEN l.annotator = '{FINAL}' COLLATE BINARY AND NOT :take_final THEN {KEPT_FINAL}"
         f" WHEN {spelled('l.updated_at')} > ifnull({spelled('o.updated_at')}, '')"
         f" THEN {TOOK_THEIRS} ELSE {KEPT_OURS} END"
     )
