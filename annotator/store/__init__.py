@@ -21,8 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
 from ..errors import UserError
 from ..models import HistoryEntry, Label, LabelValue, Sample, SampleIn
 from ..taxonomy import Taxonomy, load_taxonomy
@@ -74,6 +72,8 @@ from .suggest_data import SuggestQueries
 from .taxonomy_relabel import MigrationStore
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from .merge import MergeSummary
 
 DEFAULT_DB = Path("db") / "annotations.db"

@@ -15,9 +15,7 @@ in every queue: nothing that labeling reads (:mod:`annotator.store.blind`) touch
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import UserError
 from ..models import Kind, LabelValue, decides
@@ -26,6 +24,9 @@ from .connection import now, write_transaction
 from .labels import validate_label
 from .rows import CheckAnswerRow, GoldRow, TrainingAnswerRow
 from .rules import decided
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PURPOSES = ("training", "check")
 """What a gold item is for: ``training`` (feedback in training mode) or ``check``

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..models import LabelValue, SampleIn
 from ..taxonomy import Taxonomy
@@ -21,6 +20,9 @@ from . import labels as _labels
 from . import samples as _samples
 from . import taxonomy_binding as _binding
 from .connection import bulk_mode
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class ImportWrites:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from ..models import (
@@ -29,6 +27,9 @@ from ..models import (
 )
 from ..taxonomy import Taxonomy
 from .connection import now
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _VALUE_COLUMNS = [c for c in LabelValue.model_fields]
 

@@ -30,8 +30,7 @@ import json
 import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from ..models import MAX_RETEST_DAYS, HistoryEntry, Label, LabelValue, retest_plan_problem
@@ -40,6 +39,9 @@ from . import labels as _labels
 from .connection import now, write_transaction
 from .rows import ReshowShift, RetestPair, RetestPlan
 from .rules import decided, labeled
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _COLUMNS = _labels._VALUE_COLUMNS
 

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from ..models import LabelValue, decides
@@ -38,6 +36,9 @@ from .queue import SampleFilter, _where
 from .rows import ChangeRow, InitialLabelRow, RoundProgressRow, RoundRow
 from .rules import decided
 from .search import ready_for
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def initial_labels_sql(among: str = "1") -> str:

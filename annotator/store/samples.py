@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..models import Sample, SampleIn
 from .connection import now
 from .metadata import reapply_attached
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 Outcome = Literal["new", "updated", "unchanged"]
 

@@ -34,12 +34,14 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from ..taxonomy import Taxonomy, taxonomy_from_yaml, taxonomy_yaml
 from .connection import now
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MIGRATE_HINT = "annotator taxonomy migrate"
 
