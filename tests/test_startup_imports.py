@@ -11,7 +11,9 @@ loaded for the samples that carry them) nor dateutil's parser (sqlite-utils' dat
 recipes, loaded lazily: executed on first use).
 Nor, up to the first sample on screen (``annotator label`` itself, run under
 Pilot), sqlite-utils (the store opens with ``sqlite3``; sqlite-utils is loaded
-for migrations and its writes).
+for migrations and its writes) or pydantic (the taxonomy is plain dataclasses,
+a stored sample a plain row, the keymap file's model is loaded for a file only;
+the validated models load on first use: :mod:`annotator.models`).
 Each check runs in a fresh interpreter and reads ``sys.modules``: no timing.
 """
 
@@ -46,8 +48,11 @@ NOT_AT_START = (
     "dateutil.parser._parser",
     "dateutil.tz",
     "sqlite_utils",
+    "pydantic",
+    "annotator.pydantic_models",
+    "annotator.taxonomy_changes",
 )
-NOT_AT_FIRST_FRAME = ("sqlite_utils",)
+NOT_AT_FIRST_FRAME = ("sqlite_utils", "pydantic", "annotator.pydantic_models")
 """What ``annotator label`` does not load before its first sample is on screen."""
 
 LABEL_UNTIL_FIRST_SAMPLE = """
@@ -158,7 +163,7 @@ def loaded_by_label(db: Path) -> set[str]:
     return set(json.loads(line.removeprefix("LOADED ").replace("'", '"')))
 
 
-def test_label_shows_its_first_sample_without_sqlite_utils(tmp_path: Path) -> None:
+def test_label_shows_its_first_sample_without_sqlite_utils_or_pydantic(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     with Store.open(db) as store:
         for i in range(3):

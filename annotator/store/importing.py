@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from ..models import LabelValue, SampleIn
 from ..taxonomy import Taxonomy
 from . import labels as _labels
 from . import samples as _samples
@@ -23,6 +22,8 @@ from .connection import bulk_mode
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from ..models import LabelValue, SampleIn
 
 
 class ImportWrites:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..models import LabelValue
 from ..taxonomy import Taxonomy
 from .connection import now, write_transaction
 from .labels import ensure_annotator, put_label, validate_label
@@ -25,6 +24,8 @@ from .rows import MachineAnswer
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from ..models import LabelValue
 
 
 class MachineStore:

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
-from ..models import LabelValue, decides
+from ..models import decides
 from ..taxonomy import Taxonomy
 from . import labels as _labels
 from . import taxonomy_binding as _binding
@@ -39,6 +39,8 @@ from .search import ready_for
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from ..models import LabelValue
 
 
 def initial_labels_sql(among: str = "1") -> str:
