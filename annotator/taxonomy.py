@@ -230,14 +230,52 @@ def parse_taxonomy(data: Any, source: str = "<taxonomy>") -> Taxonomy:
         raise UserError(msg, file=source, where=where or None) from None
 
 
+_NOT_FOR_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+"""Characters a YAML reader refuses raw (controls, non-characters, surrogates) or reads
+as a line break inside a quoted string; JSON leaves them raw unless escaped."""
+
+
 def taxonomy_yaml(taxonomy: Taxonomy) -> str:
     """The whole taxonomy (codebook included) as YAML that :func:`taxonomy_from_yaml`
-    reads back into an equal taxonomy (what a database keeps of its binding)."""
-    import yaml
+    reads back into an equal taxonomy (what a database keeps of its binding).
+
+    Spelled as JSON, which is YAML too (every character a YAML reader would refuse or
+    fold escaped as ``\\uXXXX``): :func:`stored_taxonomy_from_text` reads it with
+    ``json``, so that opening a database (``annotator label`` before its first frame)
+    does not import the YAML library (10-20 ms); an older annotator reads it as YAML."""
+    import json
 
     from .taxonomy_check import dump
 
-    return str(yaml.safe_dump(dump(taxonomy), allow_unicode=True, sort_keys=False))
+    text = json.dumps(dump(taxonomy), ensure_ascii=False, indent=1)
+    return _NOT_FOR_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _no_exponent(text: str) -> float:
+    # YAML 1.1 reads 1e5 as a string, JSON as a number: leave such text to YAML.
+    if "e" in text.lower():
+        raise ValueError("an exponent")
+    return float(text)
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not YAML")
+
+
+def stored_taxonomy_from_text(text: str, source: str) -> Taxonomy:
+    """The taxonomy a database keeps (:func:`taxonomy_yaml`'s JSON, or the YAML an
+    older version wrote), validated as a file's: JSON read without the YAML library
+    when it is plain JSON that YAML reads the same; anything else as YAML."""
+    import json
+
+    if len(text) <= MAX_TAXONOMY_BYTES and text.startswith("{"):
+        try:
+            data = json.loads(text, parse_float=_no_exponent, parse_constant=_no_constant)
+        except (ValueError, RecursionError):
+            pass  # not plain JSON: YAML reads it (and names what is wrong)
+        else:
+            return parse_taxonomy(data, source)
+    return taxonomy_from_yaml(text, source)
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:

@@ -13,7 +13,8 @@ Nor, up to the first sample on screen (``annotator label`` itself, run under
 Pilot), sqlite-utils (the store opens with ``sqlite3``; sqlite-utils is loaded
 for migrations and its writes) or pydantic (the taxonomy is plain dataclasses,
 a stored sample a plain row, the keymap file's model is loaded for a file only;
-the validated models load on first use: :mod:`annotator.models`).
+the validated models load on first use: :mod:`annotator.models`), nor the YAML
+library (the database keeps its taxonomy as JSON, read with ``json``).
 Each check runs in a fresh interpreter and reads ``sys.modules``: no timing.
 """
 
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.models import SampleIn
+from annotator.models import LabelValue, SampleIn
 from annotator.store import Store
 
 NOT_AT_START = (
@@ -52,7 +53,7 @@ NOT_AT_START = (
     "annotator.pydantic_models",
     "annotator.taxonomy_changes",
 )
-NOT_AT_FIRST_FRAME = ("sqlite_utils", "pydantic", "annotator.pydantic_models")
+NOT_AT_FIRST_FRAME = ("sqlite_utils", "pydantic", "annotator.pydantic_models", "yaml")
 """What ``annotator label`` does not load before its first sample is on screen."""
 
 LABEL_UNTIL_FIRST_SAMPLE = """
@@ -163,11 +164,13 @@ def loaded_by_label(db: Path) -> set[str]:
     return set(json.loads(line.removeprefix("LOADED ").replace("'", '"')))
 
 
-def test_label_shows_its_first_sample_without_sqlite_utils_or_pydantic(tmp_path: Path) -> None:
+def test_label_shows_its_first_sample_without_sqlite_utils_pydantic_or_yaml(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     with Store.open(db) as store:
         for i in range(3):
             store.upsert_sample(
                 SampleIn(id=f"s{i}", generated_code=f"x = {i}\n", test_output="boom", passed=False)
             )
+        # Bob's label binds the taxonomy (kept as JSON: no YAML library to read it back).
+        store.set_label("s0", "bob", LabelValue(kind="pass"))
     assert loaded_by_label(db) == set()

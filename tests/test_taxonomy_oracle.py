@@ -20,7 +20,17 @@ import yaml
 
 from annotator.errors import UserError
 from annotator.paths import shipped
-from annotator.taxonomy import Alias, Category, Decision, Subcategory, Taxonomy, parse_taxonomy
+from annotator.taxonomy import (
+    Alias,
+    Category,
+    Decision,
+    Subcategory,
+    Taxonomy,
+    parse_taxonomy,
+    stored_taxonomy_from_text,
+    taxonomy_from_yaml,
+    taxonomy_yaml,
+)
 from annotator.taxonomy_check import CHECKS, dump
 
 ODD_VALUES: tuple[Any, ...] = (
@@ -180,3 +190,31 @@ def test_the_shipped_taxonomy_dumps_as_before(name: str) -> None:
     assert dump(parse_taxonomy(data)) == oracle.parse_taxonomy(data).model_dump(
         mode="json", by_alias=True, exclude_none=True
     )
+
+
+def test_the_kept_taxonomy_is_json_that_yaml_reads_the_same() -> None:
+    """A database keeps its taxonomy as JSON (read without the YAML library); an older
+    annotator reads the same text as YAML: both give the same taxonomy, odd characters
+    included; text an older annotator wrote (YAML) is still read."""
+    taxonomy = parse_taxonomy(base())
+    odd = 'a\x85b\u2028c\x7fd\U0001f600e"\\ \t\n\x00 yes: [1e5]'
+    first = dataclasses.replace(taxonomy.categories[0], definition=odd, examples=("1e5", "no"))
+    taxonomy = dataclasses.replace(taxonomy, categories=(first, *taxonomy.categories[1:]))
+    text = taxonomy_yaml(taxonomy)
+    assert text.startswith("{")
+    assert stored_taxonomy_from_text(text, "db") == taxonomy
+    assert taxonomy_from_yaml(text, "db") == taxonomy
+    old = yaml.safe_dump(dump(taxonomy), allow_unicode=True, sort_keys=False)
+    assert stored_taxonomy_from_text(old, "db") == taxonomy
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"name": "T", "version": 1e5}', '{"name": NaN}', '{"name": "T"', "{name: T}"],
+)
+def test_kept_text_that_is_not_plain_json_is_read_as_yaml(text: str) -> None:
+    with pytest.raises(UserError) as as_yaml:
+        taxonomy_from_yaml(text, "db")
+    with pytest.raises(UserError) as kept:
+        stored_taxonomy_from_text(text, "db")
+    assert str(kept.value) == str(as_yaml.value)
