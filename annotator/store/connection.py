@@ -5,9 +5,9 @@ Contract:
   foreign keys and a busy timeout, and applies pending migrations.
 - What it returns is a sqlite-utils ``Database`` in every use, but sqlite-utils is
   imported only when something needs more than the ``sqlite3`` connection
-  (:class:`LazyDatabase`): a migration, or a write through sqlite-utils' tables.
-  Reading the queue and the first sample goes through ``db.conn`` only, so the
-  labeling UI's start does not import it (15-25 ms of CPU;
+  (:class:`LazyDatabase`): the migrations (the store reads and writes through
+  ``db.conn``, and a nested write block is a savepoint of ours), so the labeling UI
+  neither starts with it nor loads it at its first label (15-25 ms of CPU;
   ``tests/test_startup_imports.py``). Whether a step is pending is read from the
   steps' names (:func:`~annotator.store.steps.step_names`) first.
 - :func:`write_transaction` runs a block in ``BEGIN IMMEDIATE``: the write lock
@@ -18,6 +18,7 @@ Contract:
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -219,13 +220,36 @@ def committed(db: Database) -> Iterator[Database]:
         conn.execute("COMMIT")
 
 
+_SAVEPOINTS = itertools.count(1)
+"""Numbers savepoint names, unique in the process (a nested block's name is never reused
+by the block around it)."""
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    """A nested write block: a savepoint, released when the block returns and rolled back
+    to when it raises (sqlite-utils' ``atomic()`` does the same, which this was)."""
+    name = f"annotator_{next(_SAVEPOINTS)}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        # An error that ended the whole transaction (a RAISE(ROLLBACK) trigger) took the
+        # savepoint with it: cleaning up would hide the error behind "no such savepoint".
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    else:
+        conn.execute(f"RELEASE SAVEPOINT {name}")
+
+
 @contextmanager
 def write_transaction(db: Database, retries: int = 50) -> Iterator[Database]:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``, retried while another writer holds the lock."""
     conn = db.conn
     if conn.in_transaction:
-        # Nested: sqlite-utils' atomic() makes a savepoint.
-        with db.atomic():
+        with _savepoint(conn):
             yield db
         return
     for attempt in range(retries):
