@@ -68,7 +68,8 @@ def main() -> None:
             for name, tree in trees.items():
                 os.environ["PYTHONPATH"] = str(tree)
                 wall[name].append(tui_bench.end_to_end(db, args.annotator, needle))
-                cpu[name].append(tui_bench.E2E_CPU.pop())
+                # Nothing appended when the sample never showed (then the wall is NaN too).
+                cpu[name].append(tui_bench.E2E_CPU.pop() if tui_bench.E2E_CPU else float("nan"))
             load.append(os.getloadavg()[0])
         os.environ.pop("PYTHONPATH")
     print(f"load (1 min) {min(load):.2f}-{max(load):.2f}")
