@@ -57,9 +57,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import UserError
 from ..models import HistoryEntry, Label, SampleIn, annotator_key, canonical_timestamp
@@ -92,6 +90,9 @@ from .merge_values import (
 )
 from .samples import insert_new_samples
 from .taxonomy_binding import ensure_bound
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass
