@@ -94,7 +94,11 @@ def build(work: Path) -> list[CapsCase]:
     """The files of every case, in ``work`` (reused when already built there)."""
     c = caps()
     base, theirs = work / "base.db", work / "theirs.db"
+    # Each file is built as partial.db and renamed when complete: one left by an
+    # interrupted build is thrown away, a complete one reused.
+    (work / "partial.db").unlink(missing_ok=True)
     if not theirs.exists():
+        base.unlink(missing_ok=True)
         build_samples(base, c["samples"], 300)
         shutil.copyfile(base, work / "partial.db")
         add_labels(work / "partial.db", c["samples"], c["annotators"], 0)

@@ -25,6 +25,7 @@ from rawsql import tamper
 from test_merge_plain import _ours, _outcome, _theirs
 from test_merge_untrusted import _sql
 
+from annotator.errors import UserError
 from annotator.models import (
     TIMESTAMP_FORMAT,
     LabelValue,
@@ -322,3 +323,26 @@ def test_the_stored_spelling_is_strftimes(text: str) -> None:
     assert instant_text(when) == when.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
     assert merge_plain.sql_instant(text) == canonical_timestamp(text)
     assert merge_plain.sql_instant(5) is None and merge_plain.sql_instant("2026-13-01") is None
+
+
+def test_a_study_table_over_its_cap_is_refused_before_any_row_is_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counts are read before rows: no sample or label of the file is read first."""
+    from test_merge_study import bobs_work, lead_database
+
+    from annotator.store import merge_study_rows
+
+    lead = lead_database(tmp_path / "lead.db")
+    bob = tmp_path / "bob.db"
+    bob.write_bytes(lead.read_bytes())
+    bobs_work(bob)
+    monkeypatch.setitem(merge_study_rows.MAX_STUDY_ROWS, "round_assignments", 3)
+
+    def too_early(*args: Any) -> Any:
+        raise AssertionError("rows merged before the caps were checked")
+
+    for name in ("same_samples", "copy_plain_labels", "_merge_samples", "_merge_labels"):
+        monkeypatch.setattr(merge, name, too_early)
+    with Store.open(lead) as store, pytest.raises(UserError, match="round_assignments has"):
+        store.merge_database(bob)
