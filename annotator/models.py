@@ -189,7 +189,15 @@ def parse_instant(text: str) -> datetime:
 
 def instant_text(when: datetime) -> str:
     """The stored spelling of an instant (:data:`TIMESTAMP_FORMAT`)."""
-    return when.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+    if when.tzinfo is not UTC:
+        when = when.astimezone(UTC)
+    # TIMESTAMP_FORMAT field by field: four times faster than strftime, which a merge
+    # of a file in another spelling calls for every time it holds (the same text for
+    # the years 1000-9999, and stored times lie in 2000-2199).
+    # (%-formatting: 0.8 us against 1.5 for the f-string with format specs.)
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031
+        when.year, when.month, when.day, when.hour, when.minute, when.second, when.microsecond
+    )  # fmt: skip
 
 
 def canonical_timestamp(text: str) -> str:

@@ -1,6 +1,6 @@
 """Hostile-input runner: every attack case through every importer, merge, CLI command and the TUI.
 
-Usage: python benchmarks/hostile.py [--examples N] [--only merge|issue23-h23b|surfaces|keys]
+Usage: python benchmarks/hostile.py [--examples N] [--only merge|merge-caps|issue23-h23b|surfaces|keys]
 
 Replays the cases of the hardening issue (the builders live in the tests, so the
 runner and the tests cannot drift apart): bad files for every importer
@@ -14,7 +14,9 @@ agreement, training and output screens, keys typed faster than the screen repain
 write lock and under another process's imports), and 5 and 15 MB samples. Then issue
 23's blocks (merge sources, read commands, blind ``S``; H23_CASES) and its kinds on
 the surfaces added since (benchmarks/_hostile_surfaces.py: the benchmark importers,
-rounds, gold, retest, negotiate, the outputs, one input at each cap).
+rounds, gold, retest, negotiate, the outputs, one input at each cap), and merge at
+the stated caps (benchmarks/_merge_caps.py: legitimate files, every study table full,
+the crafted files that used to go row by row, one row over each cap).
 
 Prints, per group and in total: cases tried, clean errors, tracebacks, hangs,
 escapes written (ESC/BEL/C1 from data reaching the terminal), data changed (a
@@ -716,15 +718,66 @@ def issue_23(tally: Tally, work: Path) -> dict[str, float]:
     return figures
 
 
+def merge_caps(tally: Tally, work: Path) -> list[str]:
+    """Issue 23's done-when for merge: every file AT the stated caps (legitimate, study
+    tables full, the crafted ones that used to go row by row) under LIMIT_23 seconds
+    and H23_PEAK_MB, one row over a cap refused at once (benchmarks/_merge_caps.py).
+    ``ANNOTATOR_CAPS_DIR``: build (or reuse) the files there instead of in ``work``."""
+    from _merge_caps import build, caps, run
+
+    files = Path(os.environ.get("ANNOTATOR_CAPS_DIR", work / "caps"))
+    files.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    cases = build(files)
+    rows = [
+        f"merge caps {caps()} (files built in {time.perf_counter() - started:.0f} s)",
+        f"{'case':48} {'exit':>4} {'wall s':>6} {'cpu s':>6} {'peak MB':>7}  output",
+    ]
+    group = "merge caps (23)"
+    for case in cases:
+        db = work / "caps-mine.db"
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        if case.ours is not None:
+            shutil.copyfile(case.ours, db)
+        before = fingerprint(db) if case.expect_fail else ""
+        tally.add(group, "tried")
+        load = os.getloadavg()[0]
+        got = run([ANNOTATOR, "--db", str(db), "merge", str(case.theirs)], LIMIT_23)
+        first = got.output.strip().splitlines()[0] if got.output.strip() else ""
+        if got.code is None:
+            tally.add(group, "hangs", f"{case.name} (killed at {LIMIT_23:.0f} s)")
+        elif "Traceback (most recent call last)" in got.output:
+            tally.add(group, "tracebacks", case.name)
+        elif case.expect_fail:
+            if got.code == 1 and first.startswith("Error:") and len(got.output.splitlines()) == 1:
+                tally.add(group, "clean errors")
+            else:
+                tally.add(group, "bad input accepted", case.name)
+            if fingerprint(db) != before:
+                tally.add(group, "data changed", case.name)
+        elif got.code != 0:
+            tally.add(group, "good input refused", f"{case.name}: {first[:100]}")
+        if got.peak_mb > H23_PEAK_MB:
+            tally.add(group, "over 300 MB", f"{case.name}: {got.peak_mb:.0f} MB")
+        shown = TERMINAL_UNSAFE.sub("?", first)[:90]
+        code = "hang" if got.code is None else str(got.code)
+        rows.append(
+            f"{case.name:48} {code:>4} {got.wall:6.1f} {got.cpu:6.1f} {got.peak_mb:7.0f}"
+            f"  {shown} (load {load:.1f})"
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=25, help="examples per hypothesis strategy")
     parser.add_argument(
         "--only",
-        choices=["merge", "issue23-h23b", "surfaces", "keys"],
+        choices=["merge", "merge-caps", "issue23-h23b", "surfaces", "keys"],
         help="run only one block of issue 23's cases (merge: issue_23(); issue23-h23b:"
         " H23_CASES; surfaces: the kinds on the surfaces added since, _hostile_surfaces.py; keys: key order in"
-        " a pty, alone and under load)",
+        " a pty, alone and under load; merge-caps: merge of files at the stated caps, _merge_caps.py)",
     )
     args = parser.parse_args()
     print_header("cold: every case on its own fresh copy")
@@ -744,15 +797,19 @@ def main() -> None:
                 figures = tui_cases(tally, work)
                 key_order(tally, work)
             figures |= issue_23(tally, work)
-        h23_rows = []
+        h23_rows, caps_rows = [], []
+        if args.only in (None, "merge-caps"):
+            caps_rows = merge_caps(tally, work)
         if args.only in (None, "issue23-h23b"):
-            h23_rows = h23_cases_run(tally, work, H23_CASES)
+            h23_rows += h23_cases_run(tally, work, H23_CASES)
         if args.only in (None, "surfaces"):
             h23_rows += h23_cases_run(tally, work, surface_cases())
         for path in work.rglob("*"):  # chmod 000 cases: let the cleanup in
             if not path.is_symlink():
                 path.chmod(0o700)
     tally.print()
+    if caps_rows:
+        print("\n".join(["", "merge at the stated caps (issue 23), per case:", *caps_rows]))
     if h23_rows:
         print(
             "\n".join(

@@ -1,14 +1,15 @@
 """Merge benchmark: a legitimate other database at the merge's row caps.
 
-Usage: python benchmarks/merge_bench.py [--samples 200000] [--annotators 3]
+Usage: python benchmarks/merge_bench.py [--samples 30000] [--annotators 3]
 [--updates 0] [--text 300] [--scenario fresh,shared] [--keep DIR] [--profile FILE]
 
 Builds ``theirs.db`` with N samples (texts of about ``--text`` characters each),
-one label per sample for each of ``--annotators`` annotators (3 x 200,000 =
-600,000 labels, the caps of :mod:`annotator.store.merge_rows`), and their
-history (one insert each, written by the store's own triggers; ``--updates``
+one label per sample for each of ``--annotators`` annotators (3 x 30,000 =
+90,000 labels, the caps of :mod:`annotator.store.merge_rows`; they were 200,000 and
+600,000 until 2026-12-06, which ``--samples 200000`` still builds, refused by the merge),
+and their history (one insert each, written by the store's own triggers; ``--updates``
 labels per annotator are edited once more, so history = labels + updates,
-capped at 600,000 too). Then it times ``annotator --db ours.db merge theirs.db``
+capped at 90,000 too). Then it times ``annotator --db ours.db merge theirs.db``
 in its own process, wall and CPU time and peak RSS, for each scenario:
 
 - fresh: ours is a new, empty database (every sample and label is new);
@@ -36,6 +37,7 @@ from pathlib import Path
 
 from annotator.models import SampleIn
 from annotator.store import Store
+from annotator.store.merge_rows import MAX_ROWS
 
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY_VERSION = "1.0"
@@ -159,7 +161,7 @@ def profiled_merge(ours: Path, theirs: Path, out: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--samples", type=int, default=200_000)
+    parser.add_argument("--samples", type=int, default=MAX_ROWS["samples"])
     parser.add_argument("--annotators", type=int, default=3)
     parser.add_argument("--updates", type=int, default=0)
     parser.add_argument("--text", type=int, default=300, help="characters of texts per sample")

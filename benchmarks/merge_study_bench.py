@@ -37,6 +37,13 @@ def build(theirs: Path, samples: int, annotators: int) -> None:
             store.upsert_sample(SampleIn(id=f"s{i:06d}", passed=False, generated_code=f"x = {i}"))
         for name in names:
             store.register_annotator(name)
+    add_study_rows(theirs, samples, names)
+
+
+def add_study_rows(theirs: Path, samples: int, names: list[str]) -> None:
+    """The study rows of :func:`build` for samples ``s000000``... already in ``theirs``
+    and annotators ``names`` already registered (``hostile.py --only merge-caps``
+    adds them to a file of its own samples)."""
     ids = [f"s{i:06d}" for i in range(samples)]
     conn = sqlite3.connect(theirs)
     conn.executemany(

@@ -33,19 +33,23 @@ Speed: each file is attached to our connection read-only and immutable
 before the transaction begins (:mod:`.merge_plain`); its samples equal to ours
 field by field, its new samples (:mod:`.merge_samples`: hashed by an SQL
 function), its plain label keys (every row passes one SQL predicate
-sufficient for the row-by-row checks, and we have nothing for the key) and the
-plain new rows of its study tables (:mod:`.merge_study_plain`) are merged by a
-few ``INSERT ... SELECT``. Every other row streams through the
-row-by-row path below, validated in Python, in batches (one query reads ours
-for a batch's keys, one ``executemany`` per kind of write), with a larger page
-cache and a rollback journal when no other connection has the file open. At
-the caps of :mod:`.merge_rows` a legitimate file merges in about 10-11 s of CPU
-into a database with the same samples, 13-15 s into a new one:
-``benchmarks/merge_bench.py``.
+sufficient for the row-by-row checks, timestamps in any spelling canonicalised
+by an SQL function; new keys, keys found the same, and keys both sides label
+differently, decided by the rules above in SQL) and the plain new rows of its
+study tables (:mod:`.merge_study_plain`) are merged by a few ``INSERT ...
+SELECT``. Every other row (a label they deleted, a raw cell in another JSON
+spelling, a long note, a bad row) streams through the row-by-row path below,
+validated in Python, in batches (one query reads ours for a batch's keys, one
+``executemany`` per kind of write), with a larger page cache and a rollback
+journal when no other connection has the file open. The caps of
+:mod:`.merge_rows` (30,000 samples, 90,000 labels and history entries, 90,000
+rows per study table) are where every file, legitimate or crafted, merges in
+under 8 s on a quiet 2-core machine: ``benchmarks/hostile.py --only merge-caps``.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import sqlite3
@@ -60,18 +64,35 @@ from ..models import HistoryEntry, Label, SampleIn, annotator_key, canonical_tim
 from ..taxonomy import Taxonomy
 from .connection import bulk_mode, write_transaction
 from .labels import ensure_annotator
-from .merge_plain import attach, copy_plain_labels, detach, same_samples
+from .merge_plain import (
+    attach,
+    copy_plain_labels,
+    detach,
+    drop_conflicts,
+    label_conflicts,
+    same_samples,
+)
 from .merge_rows import Key, check_file, instant, open_other, readable_source
 from .merge_samples import copy_new_samples
 from .merge_study import merge_study_tables
-from .merge_values import DECISION_AT, LABEL_COLUMNS, UPDATED_AT, raw_text, stored_values
+from .merge_study_rows import StudyReader
+from .merge_values import (
+    DECISION_AT,
+    FINAL,
+    KEPT_FINAL,
+    KEPT_OURS,
+    LABEL_COLUMNS,
+    TOOK_THEIRS,
+    UPDATED_AT,
+    label_conflict,
+    raw_text,
+    stored_values,
+)
 from .samples import insert_new_samples
 from .taxonomy_binding import ensure_bound
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-FINAL = "final"
 
 
 @dataclass
@@ -166,6 +187,9 @@ def _merge_all(
         summary = MergeSummary(source=str(each.path))
         with open_other(each.path, taxonomy, versions, names, each.source) as other:
             other.sample_exists = _SampleLookup(conn).exists
+            # Every table's row cap before any row is read: a file over the cap of a
+            # study table is refused at once, not after its samples and labels.
+            StudyReader(conn, other).tables()
             left = None
             if each.alias is not None and (found := same_samples(conn, other, each.alias)):
                 summary.samples_same += found[0]
@@ -173,16 +197,27 @@ def _merge_all(
                 summary.samples_new += copied
             for samples in _batches(other.samples(left), _sample_size):
                 _merge_samples(conn, samples, summary)
-            with _HistoryTriggers.off(conn) as triggers:
-                rest = None
-                if each.alias is not None:
-                    counts = {"labels_new": 0, "labels_same": 0, "history_copied": 0}
-                    rest = copy_plain_labels(conn, other, each.alias, counts, ensured, triggers)
-                    summary.labels_new += counts["labels_new"]
-                    summary.labels_same += counts["labels_same"]
-                    summary.history_copied += counts["history_copied"]
-                for groups in _batches(other.label_groups(rest), _group_size):
-                    _merge_labels(conn, groups, summary, take_final, ensured, triggers)
+            # Conflicts of both paths, each in key order: told in key order, as if
+            # every key had gone row by row.
+            conflicts: list[tuple[Key, str]] = []
+            try:
+                with _HistoryTriggers.off(conn) as triggers:
+                    rest = None
+                    if each.alias is not None:
+                        counts = dict.fromkeys(_PLAIN_COUNTS, 0)
+                        rest = copy_plain_labels(
+                            conn, other, each.alias, counts, ensured, triggers, take_final
+                        )
+                        for name in _PLAIN_COUNTS:
+                            setattr(summary, name, getattr(summary, name) + counts[name])
+                    for groups in _batches(other.label_groups(rest), _group_size):
+                        _merge_labels(
+                            conn, groups, summary, take_final, ensured, triggers, conflicts
+                        )
+                told = heapq.merge(label_conflicts(conn), conflicts, key=lambda c: c[0])
+                summary.conflicts.extend(line for _, line in told)
+            finally:
+                drop_conflicts(conn)
             # After the label history: reasons and retest answers point at its entries.
             study = merge_study_tables(conn, other, each.alias)
             summary.study = study["counts"]
@@ -190,6 +225,8 @@ def _merge_all(
         summaries.append(summary)
     return summaries
 
+
+_PLAIN_COUNTS = ("labels_new", "labels_updated", "labels_same", "history_copied")
 
 BATCH_ROWS = 2_000
 """Rows (samples, or labels and history entries) merged per batch."""
@@ -366,9 +403,11 @@ def _merge_labels(
     take_final: bool,
     ensured: set[str],
     triggers: _HistoryTriggers,
+    conflicts: list[tuple[Key, str]],
 ) -> None:
     """Merge one batch of label groups (distinct keys in ascending order): ours read
-    in two range queries, then every write of the batch in one ``executemany`` each."""
+    in two range queries, then every write of the batch in one ``executemany`` each;
+    ``conflicts`` gains the batch's conflicts with their keys."""
     for who in {key[1] for key, _, _ in groups} - ensured:
         ensure_annotator(conn, who)
         ensured.add(who)
@@ -380,9 +419,9 @@ def _merge_labels(
     for key, label, entries in groups:
         changed = False
         if label is not None:
-            changed = _take_label(key, label, mine.get(key), s, take_final, writes)
+            changed = _take_label(key, label, mine.get(key), s, take_final, writes, conflicts)
         elif entries and entries[-1].op == "delete" and key in mine:
-            changed = _take_delete(key, entries[-1], mine[key], s, take_final, writes)
+            changed = _take_delete(key, entries[-1], mine[key], s, take_final, writes, conflicts)
         if changed and not entries:  # a delete always has its entry
             writes.traced.append(writes.labels.pop())
         _copy_history(key, entries, existing.get(key, set()), s, writes)
@@ -439,6 +478,7 @@ def _take_label(
     s: MergeSummary,
     take_final: bool,
     writes: _Writes,
+    conflicts: list[tuple[Key, str]],
 ) -> bool:
     sid, who = key
     values = stored_values(label)
@@ -447,18 +487,12 @@ def _take_label(
             s.labels_same += 1
             return False
         if who == FINAL and not take_final:
-            s.conflicts.append(
-                f"label {sid} / final: differs; kept this database's adjudicated label"
-                " (--take-final takes theirs)"
-            )
+            conflicts.append((key, label_conflict(sid, who, KEPT_FINAL)))
             return False
         # As instants: ISO 8601 has spellings (week dates, the basic format,
         # offsets) whose text order is not their time order.
         newer = instant(values[UPDATED_AT]) > instant(mine[UPDATED_AT])
-        winner = "theirs" if newer else "ours"
-        s.conflicts.append(
-            f"label {sid} / {who}: differs; kept the newest ({winner}), the other is in history"
-        )
+        conflicts.append((key, label_conflict(sid, who, TOOK_THEIRS if newer else KEPT_OURS)))
         if not newer:
             return False
     writes.labels.append([sid, who, *values])
@@ -476,13 +510,17 @@ def _take_delete(
     s: MergeSummary,
     take_final: bool,
     writes: _Writes,
+    conflicts: list[tuple[Key, str]],
 ) -> bool:
     sid, who = key
     if instant(mine[UPDATED_AT]) > instant(deleted.changed_at):
         return False  # changed here after they deleted it: ours stands
     if who == FINAL and not take_final:
-        s.conflicts.append(
-            f"label {sid} / final: deleted there; kept this database's (--take-final deletes it)"
+        conflicts.append(
+            (
+                key,
+                f"label {sid} / final: deleted there; kept this database's (--take-final deletes it)",
+            )
         )
         return False
     writes.deletes.append(key)

@@ -14,21 +14,31 @@ Plain is decided by SQL, in two steps:
   (the models :class:`~annotator.models.Label` and
   :class:`~annotator.models.HistoryEntry`, the taxonomy, the known taxonomy
   versions, the name rule, the future-date bound) and for the row being stored
-  unchanged: text where text is stored, exact 0/1 integers for flags,
-  timestamps already in our spelling, raw cells only in the spelling they are
-  stored in (:func:`raw_as_stored`: an SQL function, since JSON spellings differ),
-  names already accepted and clashing with none, at most :data:`PLAIN_CHARS`
+  as the row-by-row path stores it: text where text is stored, exact 0/1 integers
+  for flags, timestamps that :func:`~annotator.models.canonical_timestamp`
+  accepts, in any ISO 8601 spelling (the same function, registered as the SQL
+  function :data:`INSTANT_FUNCTION`, called only for a time not already in our
+  spelling: :func:`spelled`; the row is written in our spelling, as that path
+  writes it), raw cells only in the spelling they are stored in
+  (:func:`raw_as_stored`: an SQL function, since JSON spellings differ), names
+  already accepted and clashing with none, at most :data:`PLAIN_CHARS`
   characters of text. The predicate never says plain for a row the row-by-row
-  path would refuse or rewrite; anything unusual (another ISO 8601 spelling, a
-  raw cell spelled otherwise, an older schema, a long note, a bad value) is simply
-  not plain;
+  path would refuse or store otherwise; anything unusual (a raw cell spelled
+  otherwise, an older schema, a long note, a bad value) is simply not plain;
 - a key is plain when all its rows are, it has at most one label there, its
   sample is here, its history has at most
   :data:`~.merge_rows.MAX_HISTORY_PER_LABEL` entries, no two with the same
-  (op, time, revision), and either we have neither a label nor history for it
-  (*new*: the row-by-row path would copy its label and every history entry as
-  they are) or its label says what ours says and we hold every entry of its
-  history (*the same*: that path would write nothing; a file merged again).
+  (op, time as an instant, revision), and it has a label there or we have no
+  label for it (a label we have that they deleted goes row by row). Each plain
+  key then ends as :func:`~.merge._take_label` ends it, decided in SQL
+  (:func:`_outcome`): *new* (we have no label: theirs is copied), *the same*
+  (the same decision field by field: nothing written), or a conflict: ours
+  kept as the adjudicated ``final`` unless ``take_final``, else the newest
+  ``updated_at`` compared as an instant (ours unreadable: the earliest; a tie:
+  ours) wins and theirs is written. Every history entry of theirs we do not hold
+  (the same operation, instant and revision) is copied, whatever the outcome.
+  Conflict lines wait in ``temp.merge_conflicts`` and are told in key order
+  among the row-by-row path's (:func:`label_conflicts`).
 
 :func:`same_samples` does the same for samples: one whose id and every field
 the content hash covers equal ours, byte for byte and type for type, and that
@@ -43,8 +53,10 @@ were checked to be ordinary tables (:func:`~.merge_rows._check_structure`),
 columns are named explicitly, and every probe goes from a scan of theirs into
 our temporary table of keys, so a file without indexes costs no more. Why:
 validating 1,200,000 label and history rows in Python took about a minute at
-the merge's caps; the predicate, the copy and the notes' index take seconds
-(``benchmarks/merge_bench.py``).
+the merge's caps then; the predicate, the copy and the notes' index take
+seconds (``benchmarks/merge_bench.py``), and a file shaped to miss the
+predicate (every time in another spelling, every key ours with another
+decision) no longer goes row by row (``hostile.py --only merge-caps``).
 """
 
 from __future__ import annotations
@@ -52,10 +64,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..models import MAX_ANNOTATOR_NAME, MAX_REVISION, annotator_key, annotator_name_problem
+from ..models import (
+    MAX_ANNOTATOR_NAME,
+    MAX_REVISION,
+    annotator_key,
+    annotator_name_problem,
+    canonical_timestamp,
+)
 from .caught_up import CaughtUpTrigger
 from .labels import ensure_annotator
 from .merge_rows import (
@@ -68,7 +87,17 @@ from .merge_rows import (
     _q,
     other_uri,
 )
-from .merge_values import DECISION, LABEL_COLUMNS, raw_text
+from .merge_values import (
+    DECISION,
+    FINAL,
+    KEPT_FINAL,
+    KEPT_OURS,
+    LABEL_COLUMNS,
+    SAME,
+    TOOK_THEIRS,
+    label_conflict,
+    raw_text,
+)
 
 PLAIN_CHARS = 4096
 """Characters of text a plain row may hold (a longer note takes the row-by-row
@@ -93,6 +122,60 @@ def _timestamp(column: str, or_equal: str | None = None) -> str:
         f"{column} GLOB '{_CANONICAL_GLOB}'"
         f" AND {column} >= '2000' AND {column} < '2200' AND {column} <= :latest"
     )
+    if or_equal is not None:
+        check = f"{column} = {or_equal} COLLATE BINARY OR ({check})"
+    return f"(typeof({column}) = 'text' AND ({check}))"
+
+
+INSTANT_FUNCTION = "annotator_merge_instant"
+"""The SQL name of :func:`sql_instant` on our connection during a merge."""
+
+
+def sql_instant(value: object) -> str | None:
+    """:func:`~annotator.models.canonical_timestamp` for SQL: ``value`` in our spelling,
+    or None (NULL) when it is not a timestamp that rule accepts."""
+    if type(value) is not str:
+        return None
+    try:
+        return canonical_timestamp(value)
+    except ValueError:
+        return None
+
+
+class _LastInstant:
+    """:func:`sql_instant` remembering its last answer (a row's creation, change and
+    history times are mostly one text, read one after the other) and counting its
+    calls: none while the plain keys are found means every time was in our spelling
+    (the pattern match answered), so the copy needs no respelling."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.last: tuple[object, str | None] = (None, None)
+
+    def __call__(self, value: object) -> str | None:
+        self.calls += 1
+        if type(value) is str and value == self.last[0]:
+            return self.last[1]
+        found = sql_instant(value)
+        self.last = (value, found)
+        return found
+
+
+def spelled(column: str) -> str:
+    """SQL: ``column`` in our spelling (NULL: not a timestamp), exactly as
+    :func:`sql_instant` gives it; the pattern match first, so that only another
+    spelling (a week date, the basic format, an offset) calls into Python."""
+    return (
+        f"CASE WHEN {column} GLOB '{_CANONICAL_GLOB}' AND {column} >= '2000'"
+        f" AND {column} < '2200' THEN {column} ELSE {INSTANT_FUNCTION}({column}) END"
+    )
+
+
+def _instant(column: str, or_equal: str | None = None) -> str:
+    """SQL: ``column`` is a timestamp in any spelling the row-by-row path accepts
+    (:func:`~annotator.models.canonical_timestamp`) and no later than ``:latest``;
+    it is written as :func:`spelled` gives it. ``or_equal`` as in :func:`_timestamp`."""
+    check = f"{spelled(column)} <= :latest"
     if or_equal is not None:
         check = f"{column} = {or_equal} COLLATE BINARY OR ({check})"
     return f"(typeof({column}) = 'text' AND ({check}))"
@@ -136,15 +219,15 @@ def _plain_row(history: bool) -> str:
         " OR (typeof(suggestions_shown) = 'integer' AND suggestions_shown IN (0, 1)))",
         f"raw IS NULL OR (typeof(raw) = 'text' AND {RAW_FUNCTION}(raw))",
         f"typeof(revision) = 'integer' AND revision BETWEEN 1 AND {MAX_REVISION}",
-        _timestamp("updated_at"),
-        _timestamp("created_at", or_equal="updated_at"),
+        _instant("updated_at"),
+        _instant("created_at", or_equal="updated_at"),
         f"{chars} <= {PLAIN_CHARS}",
     ]
     if history:
         checks += [
             "typeof(id) = 'integer'",
             "typeof(op) = 'text' AND op IN ('insert', 'update', 'delete')",
-            _timestamp("changed_at", or_equal="updated_at"),
+            _instant("changed_at", or_equal="updated_at"),
         ]
     return " AND ".join(f"({c})" for c in checks)
 
@@ -166,9 +249,13 @@ def raw_as_stored(raw: object) -> bool:
         return False
 
 
-def register_raw_check(conn: sqlite3.Connection) -> None:
-    """:func:`raw_as_stored` as :data:`RAW_FUNCTION` on ``conn`` (deterministic)."""
+def register_raw_check(conn: sqlite3.Connection) -> _LastInstant:
+    """:func:`raw_as_stored` as :data:`RAW_FUNCTION` and :func:`sql_instant` as
+    :data:`INSTANT_FUNCTION` on ``conn`` (both deterministic); returns the latter."""
+    instant = _LastInstant()
     conn.create_function(RAW_FUNCTION, 1, raw_as_stored, deterministic=True)
+    conn.create_function(INSTANT_FUNCTION, 1, instant, deterministic=True)
+    return instant
 
 
 def _columns(history: bool) -> tuple[str, ...]:
@@ -212,6 +299,7 @@ def copy_plain_labels(
     counts: dict[str, int],
     ensured: set[str],
     history_triggers: Any,
+    take_final: bool = False,
 ) -> tuple[list[int], list[int]] | None:
     """Copy the plain keys of ``other`` (attached as ``alias``) into ours (see the
     module docstring).
@@ -219,9 +307,11 @@ def copy_plain_labels(
     Returns the rowids of the other file's ``labels`` and ``label_history`` rows
     that are left to the row-by-row path, or None when all of them are (a table
     lacks a column, an older schema; or no key is plain). ``counts`` gains
-    ``labels_new``, ``labels_same`` and ``history_copied``; ``history_triggers``: the merge's
-    :class:`~.merge._HistoryTriggers`, off while the labels that come with their
-    history are written."""
+    ``labels_new``, ``labels_updated``, ``labels_same`` and ``history_copied``;
+    the plain keys' conflicts wait in ``temp.merge_conflicts`` for
+    :func:`label_conflicts` (the caller drops it: :func:`drop_conflicts`);
+    ``history_triggers``: the merge's :class:`~.merge._HistoryTriggers`, off while
+    the labels that come with their history are written."""
     for table, history in (("labels", False), ("label_history", True)):
         have = {c.lower() for c in other.columns[table]}
         if not {"sample_id", "annotator", *_columns(history)} <= have:
@@ -229,18 +319,18 @@ def copy_plain_labels(
         if have & _ROWID_NAMES:
             return None  # "rowid" would name their column, not the row: not ours to trust
     params = _params(other)
-    register_raw_check(conn)
+    instant = register_raw_check(conn)
     limit = conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
     # Their values are read by our connection now: the same bound as the other's.
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
     conn.execute(
         "CREATE TEMP TABLE merge_keys (sample_id, annotator, history INTEGER NOT NULL,"
-        " same INTEGER NOT NULL, labels INTEGER NOT NULL, entries INTEGER NOT NULL,"
-        " PRIMARY KEY (sample_id, annotator)) WITHOUT ROWID"
+        " outcome INTEGER, labels INTEGER NOT NULL, entries INTEGER NOT NULL,"
+        " ours INTEGER NOT NULL, PRIMARY KEY (sample_id, annotator)) WITHOUT ROWID"
     )
     try:
         try:
-            found = _plain_keys(conn, _q(alias), params)
+            found = _plain_keys(conn, _q(alias), {**params, "take_final": int(take_final)})
         except sqlite3.DataError:
             # Named by the row-by-row reader, which finds the value under the same bound.
             other.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LABEL_VALUE)
@@ -249,7 +339,7 @@ def copy_plain_labels(
             conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
         if not found:
             return None
-        _write(conn, _q(alias), counts, ensured, history_triggers)
+        _write(conn, _q(alias), counts, ensured, history_triggers, respell=instant.calls > 0)
         # Every row of theirs of a plain key (the usual case): nothing left, no scan.
         plain_rows = conn.execute(
             "SELECT ifnull(sum(labels), 0), ifnull(sum(entries), 0) FROM temp.merge_keys"
@@ -261,6 +351,23 @@ def copy_plain_labels(
         return left[0], left[1]
     finally:
         conn.execute("DROP TABLE IF EXISTS temp.merge_keys")
+
+
+def label_conflicts(conn: sqlite3.Connection) -> Iterator[tuple[tuple[str, str], str]]:
+    """The plain keys' conflicts (``temp.merge_conflicts``, if any) in key order (BINARY:
+    Python's order of strings), each as (key, the line :func:`label_conflict` words)."""
+    if not conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM temp.sqlite_master WHERE name = 'merge_conflicts')"
+    ).fetchone()[0]:
+        return
+    for sid, who, outcome in conn.execute(
+        "SELECT sample_id, annotator, outcome FROM temp.merge_conflicts ORDER BY sample_id, annotator"
+    ):
+        yield (sid, who), label_conflict(sid, who, outcome)
+
+
+def drop_conflicts(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP TABLE IF EXISTS temp.merge_conflicts")
 
 
 def _params(
@@ -299,14 +406,18 @@ _KEY = "sample_id COLLATE BINARY AS sample_id, annotator COLLATE BINARY AS annot
 """A key as the row-by-row path compares it (their columns may declare another collation)."""
 
 
-def _joins(row: str, *, history: int | None = None, new: bool = False) -> str:
+def _joins(
+    row: str, *, history: int | None = None, written: bool = False, unheld: bool = False
+) -> str:
     """SQL: the row ``row`` of theirs has a text key that is in ``temp.merge_keys``
     (text and BINARY: no affinity or collation of theirs makes 5 equal '5' or 'A' 'a');
-    ``history``: and that key has history there (1) or none (0); ``new``: and we had
-    nothing for it (not a key found the same). Always a probe of
+    ``history``: and that key has history there (1) or none (0); ``written``: and its
+    label is written (we had none, or theirs is newer); ``unheld``: and we do not hold
+    the history entry ``row`` (:func:`_held`). Always a probe of
     our temporary table from a scan of theirs: their tables may lack every index."""
     extra = "" if history is None else f" AND k.history = {int(history)}"
-    extra += " AND NOT k.same" if new else ""
+    extra += f" AND (k.outcome IS NULL OR k.outcome = {TOOK_THEIRS})" if written else ""
+    extra += f" AND NOT ({_held()})" if unheld else ""
     return (
         f"typeof({row}.sample_id) = 'text' AND typeof({row}.annotator) = 'text'"
         f" AND EXISTS (SELECT 1 FROM temp.merge_keys k"
@@ -321,32 +432,45 @@ def _flag(predicate: str) -> str:
     return f"CASE WHEN {predicate} THEN 1 ELSE 0 END"
 
 
+def _outcome() -> str:
+    """SQL over their label ``l`` and ours ``o`` of one key: how the row-by-row path
+    ends it (:func:`~.merge._take_label`): the same decision, field by field; ours
+    kept as the adjudicated ``final`` (unless ``:take_final``); else the newest
+    ``updated_at`` as an instant (ours unreadable: the earliest), ours on a tie."""
+    decision = " AND ".join(f"o.{c} IS l.{c}" for c in DECISION)
+    return (
+        f"CASE WHEN {decision} THEN {SAME}"
+        f" WHEN l.annotator = '{FINAL}' COLLATE BINARY AND NOT :take_final THEN {KEPT_FINAL}"
+        f" WHEN {spelled('l.updated_at')} > ifnull({spelled('o.updated_at')}, '')"
+        f" THEN {TOOK_THEIRS} ELSE {KEPT_OURS} END"
+    )
+
+
 def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) -> int:
     """Fill ``temp.merge_keys`` with the plain keys (see the module docstring)."""
     found = conn.execute(
         "INSERT INTO temp.merge_keys"
-        " SELECT sample_id, annotator, sum(entry) > 0, EXISTS (SELECT 1 FROM main.labels l"
-        "  WHERE l.sample_id = k.sample_id AND l.annotator = k.annotator) AS same,"
-        " sum(label), sum(entry) FROM ("
-        f" SELECT {_KEY}, {_flag(_plain_row(False))} AS plain, 1 AS label, 0 AS entry"
-        f" FROM {other}.labels"
+        " SELECT sample_id, annotator, sum(entry) > 0, max(outcome), sum(label), sum(entry),"
+        " EXISTS (SELECT 1 FROM main.label_history h"
+        "  WHERE h.sample_id = k.sample_id AND h.annotator = k.annotator) FROM ("
+        f" SELECT {_KEY}, {_flag(_plain_row(False))} AS plain, 1 AS label, 0 AS entry,"
+        f" (SELECT {_outcome()} FROM main.labels o"
+        "  WHERE o.sample_id = l.sample_id AND o.annotator = l.annotator) AS outcome"
+        f" FROM {other}.labels l"
         " UNION ALL"
-        f" SELECT {_KEY}, {_flag(_plain_row(True))}, 0, 1 FROM {other}.label_history) AS k"
+        f" SELECT {_KEY}, {_flag(_plain_row(True))}, 0, 1, NULL FROM {other}.label_history) AS k"
         " GROUP BY sample_id, annotator"
         " HAVING min(plain) = 1 AND sum(label) <= :most_labels AND sum(entry) <= :most_entries"
         " AND EXISTS (SELECT 1 FROM main.samples s WHERE s.id = k.sample_id)"
-        # New here: nothing of ours to compare with.
-        " AND ((NOT EXISTS (SELECT 1 FROM main.labels l"
-        "  WHERE l.sample_id = k.sample_id AND l.annotator = k.annotator)"
-        " AND NOT EXISTS (SELECT 1 FROM main.label_history h"
-        "  WHERE h.sample_id = k.sample_id AND h.annotator = k.annotator))"
-        # Or a label of theirs where we have one: the same, if checked below.
-        " OR (sum(label) = 1 AND same))",
+        # A label there (compared with ours, if any), or only history there and no
+        # label here (a label we have and they deleted goes row by row).
+        " AND (sum(label) = 1 OR NOT EXISTS (SELECT 1 FROM main.labels l"
+        "  WHERE l.sample_id = k.sample_id AND l.annotator = k.annotator))",
         {**params, "most_labels": 1, "most_entries": MAX_HISTORY_PER_LABEL},
     ).rowcount
-    # Two entries of one label with the same (op, time, revision): the row-by-row
-    # path copies the first only. Only a key with two entries or more can have them:
-    # the others' rows are not sorted (all of them, when no key has two).
+    # Two entries of one label with the same (op, time as an instant, revision): the
+    # row-by-row path copies the first only. Only a key with two entries or more can
+    # have them: the others' rows are not sorted (all of them, when no key has two).
     if conn.execute("SELECT EXISTS (SELECT 1 FROM temp.merge_keys WHERE entries > 1)").fetchone()[
         0
     ]:
@@ -358,66 +482,83 @@ def _plain_keys(conn: sqlite3.Connection, other: str, params: dict[str, Any]) ->
             "  AND k.sample_id = h.sample_id COLLATE BINARY"
             "  AND k.annotator = h.annotator COLLATE BINARY)"
             " GROUP BY sample_id COLLATE BINARY, annotator COLLATE BINARY, op COLLATE BINARY,"
-            " changed_at COLLATE BINARY, revision HAVING count(*) > 1)"
+            f" {spelled('changed_at')}, revision HAVING count(*) > 1)"
         )
-    # The same: their label says what ours says (the row-by-row path's comparison,
-    # field by field) and we hold every entry of its history (op, time, revision);
-    # then that path writes nothing and counts it the same. Anything else about a
-    # key we have (a change, a new entry, an older spelling of ours) goes row by row.
-    if not conn.execute("SELECT EXISTS (SELECT 1 FROM temp.merge_keys WHERE same)").fetchone()[0]:
-        return int(found)  # no key of ours among them: two scans of theirs spared
-    decision = " AND ".join(f"o.{c} IS l.{c}" for c in DECISION)
-    conn.execute(
-        "DELETE FROM temp.merge_keys WHERE same AND (sample_id, annotator) IN ("
-        f" SELECT l.sample_id, l.annotator FROM {other}.labels l JOIN main.labels o"
-        "  ON o.sample_id = l.sample_id COLLATE BINARY AND o.annotator = l.annotator COLLATE BINARY"
-        f" WHERE {_joins('l')} AND NOT ({decision}))"
-    )
-    conn.execute(
-        "DELETE FROM temp.merge_keys WHERE same AND (sample_id, annotator) IN ("
-        f" SELECT h.sample_id, h.annotator FROM {other}.label_history h WHERE {_joins('h')}"
-        "  AND NOT EXISTS (SELECT 1 FROM main.label_history o"
-        "   WHERE o.sample_id = h.sample_id COLLATE BINARY"
-        "   AND o.annotator = h.annotator COLLATE BINARY AND o.op = h.op COLLATE BINARY"
-        "   AND o.changed_at = h.changed_at COLLATE BINARY AND o.revision = h.revision))"
-    )
     return int(found)
 
 
+def _held() -> str:
+    """SQL: we hold an entry as their history entry ``h`` (the row-by-row path's mark:
+    operation, time as an instant, revision); probed only for keys with history here."""
+    return (
+        "k.ours AND EXISTS (SELECT 1 FROM main.label_history o"
+        " WHERE o.sample_id = h.sample_id COLLATE BINARY"
+        " AND o.annotator = h.annotator COLLATE BINARY AND o.op = h.op COLLATE BINARY"
+        f" AND o.revision = h.revision AND {spelled('o.changed_at')} = {spelled('h.changed_at')})"
+    )
+
+
 def _write(
-    conn: sqlite3.Connection, other: str, counts: dict[str, int], ensured: set[str], triggers: Any
+    conn: sqlite3.Connection,
+    other: str,
+    counts: dict[str, int],
+    ensured: set[str],
+    triggers: Any,
+    respell: bool = True,
 ) -> None:
     """The plain keys' labels and history into ours, as the row-by-row path writes
     them: labels that come with their history with our history triggers off (their
-    entries are copied), the others with them on (our trigger records the insert)."""
-    counts["labels_same"] += conn.execute(
-        "SELECT count(*) FROM temp.merge_keys WHERE same"
-    ).fetchone()[0]
-    for (name,) in conn.execute(
-        "SELECT DISTINCT annotator FROM temp.merge_keys WHERE NOT same"
-    ).fetchall():
+    entries are copied), the others with them on (our trigger records the write);
+    every entry of theirs we do not hold; conflicts into ``temp.merge_conflicts``.
+    ``respell``: times may be in another spelling (False: all are in ours, copied as
+    they are, without a pattern match per time)."""
+    tally = dict(
+        conn.execute(
+            "SELECT ifnull(outcome, 0), count(*) FROM temp.merge_keys WHERE labels = 1"
+            " GROUP BY ifnull(outcome, 0)"
+        ).fetchall()
+    )
+    counts["labels_new"] += tally.get(0, 0)
+    counts["labels_same"] += tally.get(SAME, 0)
+    counts["labels_updated"] += tally.get(TOOK_THEIRS, 0)
+    for (name,) in conn.execute("SELECT DISTINCT annotator FROM temp.merge_keys").fetchall():
         if name not in ensured:
             ensure_annotator(conn, name)
             ensured.add(name)
+    if tally.get(KEPT_FINAL) or tally.get(KEPT_OURS) or tally.get(TOOK_THEIRS):
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS merge_conflicts (sample_id, annotator, outcome,"
+            " PRIMARY KEY (sample_id, annotator)) WITHOUT ROWID"
+        )
+        conn.execute(
+            "INSERT INTO temp.merge_conflicts SELECT sample_id, annotator, outcome"
+            f" FROM temp.merge_keys WHERE outcome IN ({KEPT_FINAL}, {KEPT_OURS}, {TOOK_THEIRS})"
+        )
     columns = ", ".join(LABEL_COLUMNS)
+    spell = spelled if respell else str
+    written = ", ".join(spell(c) if c in _TIMES else c for c in LABEL_COLUMNS)
     copy = (
         f"INSERT INTO main.labels (sample_id, annotator, {columns})"
-        f" SELECT sample_id, annotator, {columns} FROM {other}.labels l"
+        f" SELECT sample_id, annotator, {written} FROM {other}.labels l"
         " WHERE {which} ORDER BY sample_id, annotator"
     )
+    if tally.get(TOOK_THEIRS):  # a label of ours replaced: an upsert (else a plain insert)
+        copy += " ON CONFLICT (sample_id, annotator) DO UPDATE SET " + ", ".join(
+            f"{c} = excluded.{c}" for c in LABEL_COLUMNS
+        )
     with _note_index(conn):
-        counts["labels_new"] += conn.execute(
-            copy.format(which=_joins("l", history=1, new=True))
-        ).rowcount
+        conn.execute(copy.format(which=_joins("l", history=1, written=True)))
         counts["history_copied"] += conn.execute(
             f"INSERT INTO main.label_history (sample_id, annotator, op, changed_at, {columns})"
-            f" SELECT sample_id, annotator, op, changed_at, {columns} FROM {other}.label_history h"
-            f" WHERE {_joins('h', new=True)} ORDER BY sample_id, annotator, id"
+            f" SELECT sample_id, annotator, op, {spell('changed_at')}, {written}"
+            f" FROM {other}.label_history h WHERE {_joins('h', unheld=True)}"
+            " ORDER BY sample_id, annotator, id"
         ).rowcount
         with triggers.on():
-            counts["labels_new"] += conn.execute(
-                copy.format(which=_joins("l", history=0, new=True))
-            ).rowcount
+            conn.execute(copy.format(which=_joins("l", history=0, written=True)))
+
+
+_TIMES = ("created_at", "updated_at")
 
 
 def _note_index(conn: sqlite3.Connection) -> CaughtUpTrigger:

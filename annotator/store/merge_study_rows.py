@@ -20,19 +20,19 @@ from ..errors import UserError
 from ..models import HistoryEntry, canonical_timestamp
 from .gold import GoldItem, check_reference
 from .labels import ensure_annotator
-from .merge_rows import MAX_LABEL_VALUE, Key, OtherDatabase
+from .merge_rows import MAX_LABEL_VALUE, MAX_LABELS, MAX_SAMPLES, Key, OtherDatabase
 
 MAX_STUDY_ROWS = {
-    "gold": 200_000,
-    "training_answers": 600_000,
+    "gold": MAX_SAMPLES,
+    "training_answers": MAX_LABELS,
     "retest_plan": 1,
-    "retest_answers": 600_000,
-    "retest_history": 600_000,
+    "retest_answers": MAX_LABELS,
+    "retest_history": MAX_LABELS,
     "rounds": 10_000,
-    "round_samples": 200_000,
-    "round_assignments": 600_000,
-    "discussions": 600_000,
-    "negotiation_reasons": 600_000,
+    "round_samples": MAX_SAMPLES,
+    "round_assignments": MAX_LABELS,
+    "discussions": MAX_LABELS,
+    "negotiation_reasons": MAX_LABELS,
 }
 """Rows the other database may have per study table (the label caps of a merge)."""
 MAX_NAME = 10_000

@@ -4,7 +4,8 @@ Contract: :data:`LABEL_COLUMNS` is the column order the label merge (:mod:`.merg
 :mod:`.merge_plain`) and the study-table merge (:mod:`.merge_study`) read and write;
 :func:`stored_values` gives a validated label's values in that order (flags as 0/1,
 ``raw`` as JSON text); :data:`DECISION` names the columns that make two labels the same
-decision, :data:`DECISION_AT` and :data:`UPDATED_AT` their positions.
+decision, :data:`DECISION_AT` and :data:`UPDATED_AT` their positions;
+:func:`label_conflict` is the one wording of a label conflict (both label paths use it).
 """
 
 from __future__ import annotations
@@ -47,3 +48,24 @@ def stored_values(label: Label) -> list[Any]:
             values[i] = int(values[i])
     values.insert(_RAW_AT, raw_text(label.raw))
     return values
+
+
+FINAL = "final"
+
+SAME, KEPT_FINAL, KEPT_OURS, TOOK_THEIRS = 1, 2, 3, 4
+"""How a key both sides label ended: the same decision, or a conflict (the set-based
+path stores these codes; NULL there: we had no label)."""
+
+
+def label_conflict(sample_id: str, annotator: str, outcome: int) -> str:
+    """The conflict line of one label both sides have with different decisions."""
+    if outcome == KEPT_FINAL:
+        return (
+            f"label {sample_id} / {FINAL}: differs; kept this database's adjudicated label"
+            " (--take-final takes theirs)"
+        )
+    winner = "theirs" if outcome == TOOK_THEIRS else "ours"
+    return (
+        f"label {sample_id} / {annotator}: differs; kept the newest ({winner}),"
+        " the other is in history"
+    )
