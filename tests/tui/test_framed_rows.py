@@ -26,6 +26,7 @@ from textual.widget import Widget
 
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
+from annotator.tui.compositor import SpanCompositor
 from annotator.tui.screens.label import LabelScreen
 from annotator.tui.widgets import scrollbars
 from annotator.tui.widgets.lines_view import LinesView
@@ -197,3 +198,49 @@ async def test_scrollbars_and_corner_of_a_view_are_kept_ones() -> None:
         assert isinstance(view.vertical_scrollbar, KeptScrollBar)
         assert isinstance(view.horizontal_scrollbar, KeptScrollBar)
         assert isinstance(view.scrollbar_corner, KeptCorner)
+
+
+async def test_the_next_samples_rows_are_cut_ahead_where_the_frame_cuts_them(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A prerendered row is cut ahead at its screen line's cuts (SpanCompositor.divide_ahead):
+    the frame of ``n`` finds every piece of the code views' rows made."""
+    missed: list[int] = []
+    in_update: list[bool] = []
+    updates: list[bool] = []
+    original, update = Strip.divide, SpanCompositor.render_partial_update
+
+    def divide(self: Strip, cuts: Any) -> Any:
+        cuts = list(cuts)
+        if in_update and tuple(c for c in cuts if c <= self.cell_length) not in self._divide_cache:
+            missed.append(id(self))
+        return original(self, cuts)
+
+    def partial_update(self: SpanCompositor) -> Any:
+        in_update.append(True)
+        updates.append(True)
+        try:
+            return update(self)
+        finally:
+            in_update.clear()
+
+    with Store.open(db_path) as store:
+        app = AnnotatorApp(store, "alice")
+        async with app.run_test(size=(200, 60)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, LabelScreen)
+            await pilot.press("n")
+            await settle(pilot)  # the next sample is prefetched and prerendered
+            monkeypatch.setattr(Strip, "divide", divide)
+            monkeypatch.setattr(SpanCompositor, "render_partial_update", partial_update)
+            await pilot.press("n")
+            await pilot.pause()
+            views = list(app.screen.query(LinesView))
+            rows = {
+                id(row)
+                for view in views
+                for rendered in view._rendered.values()
+                for row in rendered.framed.values()
+            }
+    assert rows and updates
+    assert [strip for strip in missed if strip in rows] == []

@@ -35,8 +35,9 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..compositor import SpanCompositor
 from ..render import MAX_LINE_CELLS, plain_line
-from .framed_rows import Frame, frame_of
+from .framed_rows import Frame, Frames
 from .scrollbars import KeptScrollbars
 
 KEPT_LINE_SETS = 8
@@ -113,6 +114,7 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._frames = Frames(self)
         self._lines: Sequence[Text | str] = ()
         self._given: Sequence[Text | str] = ()
         self._wrap_head = 0
@@ -209,22 +211,26 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         if not self.is_mounted or not self.size:
             return
         rendered = self._rendering(lines, wrap_head)
-        style = self.rich_style
-        frame = frame_of(self, self._styles_changed, style)
+        style = self._frames.rich_style(self._styles_changed)
+        frame = self._frames.frame(self._styles_changed)
         count, height = len(rendered.lines), self.size.height
         top = max(0, scroll_to - 3) if scroll_to is not None else 0
         # Where set_lines will scroll to: clamped as Textual clamps it.
         scroll_y = min(top, max(0, len(lines) - self.scrollable_content_region.height))
         self.prerender_scrollbars(rendered.width, len(lines), scroll_y)
         marks = marks or {}
+        rows: dict[int, Strip] = {}
         for row in range(min(height, count - scroll_y)):
             index = scroll_y + row
             spans = tuple(marks.get(index, ()))
             if frame is None:
                 if not spans:
                     self._strip(rendered, index, style)
-            elif frame.content_row(frame.top + row):
-                self._framed(frame, rendered, frame.top + row, index, spans, 0, style)
+            elif frame.content_row(y := frame.top + row):
+                rows[y] = self._framed(frame, rendered, y, index, spans, 0, style)
+        compositor = getattr(self.screen, "_compositor", None)
+        if isinstance(compositor, SpanCompositor):
+            compositor.divide_ahead(self, rows)
 
     @property
     def marks(self) -> Mapping[int, Sequence[tuple[int, int]]]:
@@ -279,14 +285,14 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         return plain_line(line) if isinstance(line, str) else line
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # rich_style walks every ancestor's styles: once per frame, not per line.
-        style = self._frame_style = self.rich_style
+        # rich_style walks every ancestor's styles: only when one changed.
+        style = self._frame_style = self._frames.rich_style(self._styles_changed)
         try:
-            frame = frame_of(self, self._styles_changed, style)
+            frame = self._frames.frame(self._styles_changed)
             if frame is None:
                 return super().render_lines(crop)
-            if self._edges_in != frame.key:
-                self._edges_in, self._edges = frame.key, {}
+            if self._edges_in != (frame.key, style):
+                self._edges_in, self._edges = (frame.key, style), {}
             scroll_x, scroll_y = self.scroll_offset
             rendered, marks, edges = self._shown, self._marks, self._edges
             rows: list[Strip] = []
@@ -320,8 +326,8 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         """Line ``index`` of ``rendered`` drawn as row ``y`` of the view, kept."""
         if index >= len(rendered.lines):  # blank, whatever the lines
             return self._past_end(frame, y, scroll_x, style)
-        if rendered.framed_in != frame.key:
-            rendered.framed_in, rendered.framed = frame.key, {}
+        if rendered.framed_in != (frame.key, style):
+            rendered.framed_in, rendered.framed = (frame.key, style), {}
         key = (index, spans, scroll_x, y if frame.edge(y) else -1)
         row = rendered.framed.get(key)
         if row is None:
@@ -337,8 +343,8 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
 
     def _past_end(self, frame: Frame, y: int, scroll_x: int, style: Style) -> Strip:
         """Content row ``y`` past the last line (as :meth:`render_line` draws it)."""
-        if self._edges_in != frame.key:
-            self._edges_in, self._edges = frame.key, {}
+        if self._edges_in != (frame.key, style):
+            self._edges_in, self._edges = (frame.key, style), {}
         key = (True, y if frame.edge(y) else -1, scroll_x)
         row = self._edges.get(key)
         if row is None:

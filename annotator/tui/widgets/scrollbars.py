@@ -29,7 +29,7 @@ from textual.strip import Strip
 from textual.visual import Visual, visualize
 from textual.widget import Widget
 
-from .framed_rows import frame_of
+from .framed_rows import Frames
 
 KEPT_DRAWINGS = 8
 """Drawings a scrollbar keeps (blank, and the thumbs of the last samples)."""
@@ -44,6 +44,7 @@ class _KeptDrawings(Widget):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._kept: dict[Hashable, list[Strip]] = {}
+        self._frames = Frames(self)
 
     def notify_style_update(self) -> None:
         self._styles_changed += 1
@@ -68,11 +69,12 @@ class _KeptDrawings(Widget):
         shows = self._shows(renderable)
         if shows is None:
             return None
-        # The content's base style (ancestors' colours) besides what the frame sees.
-        frame = frame_of(self, self._styles_changed, (shows, self.visual_style.rich_style))
+        frame = self._frames.frame(self._styles_changed)
         if frame is None:
             return None
-        rows = self._kept.get(frame.key)
+        # The content's base style (ancestors' colours) besides what the frame sees.
+        key = (frame.key, shows, self.visual_style.rich_style)
+        rows = self._kept.get(key)
         if rows is None:
             # As Widget._render_content and render_line draw the content lines.
             width, height = self.size
@@ -86,7 +88,7 @@ class _KeptDrawings(Widget):
             rows = [frame.draw(y, content) for y in range(self.region.height)]
             while len(self._kept) >= KEPT_DRAWINGS:
                 del self._kept[next(iter(self._kept))]
-            self._kept[frame.key] = rows
+            self._kept[key] = rows
         return rows
 
 
