@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .models import LabelValue
+if TYPE_CHECKING:
+    from .models import LabelValue
+
 
 REPORT_KEY = "test_report"
 """The sample metadata key under which an importer keeps the parsed report of a

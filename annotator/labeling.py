@@ -23,11 +23,15 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from . import models
 from .blind import BlindView
 from .migrate import TO_CONFIRM
-from .models import Label, LabelValue, Suggestion
 from .taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    from .models import Label, LabelValue, Suggestion
 
 
 @dataclass
@@ -55,7 +59,7 @@ class LabelSession:
     def value(self, sample_id: str) -> LabelValue:
         """The current decision, or an empty one to build on."""
         label = self.label(sample_id)
-        return label.value() if label is not None else LabelValue(kind="none")
+        return label.value() if label is not None else models.LabelValue(kind="none")
 
     def progress(self) -> tuple[int, int]:
         """(decided, to decide): see :meth:`BlindView.progress`."""
@@ -156,13 +160,13 @@ class LabelSession:
     def pass_value(self, sample_id: str, *, shown: bool | None = None) -> LabelValue:
         """'Not a failure' (the sheet's ``pass``); keeps the note and the flag."""
         current = self.value(sample_id)
-        return LabelValue(
+        return models.LabelValue(
             kind="pass", note=current.note, flag=current.flag, suggestions_shown=shown
         )
 
     def skip_value(self, sample_id: str) -> LabelValue:
         current = self.value(sample_id)
-        return LabelValue(kind="skip", note=current.note, flag=current.flag)
+        return models.LabelValue(kind="skip", note=current.note, flag=current.flag)
 
     def note_value(self, sample_id: str, note: str) -> LabelValue:
         return self.value(sample_id).model_copy(update={"note": note})

@@ -19,11 +19,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .errors import UserError
-from .models import Label
 from .taxonomy import Taxonomy
-from .taxonomy_changes import Changes, MigrationPlan, Rewrite
+
+if TYPE_CHECKING:
+    from .models import Label
+    from .taxonomy_changes import Changes, MigrationPlan
 
 TO_CONFIRM = "to confirm"
 """The flag of labels an annotator should look at again after a migration."""
@@ -184,7 +187,10 @@ def plan_migration(
     old: Taxonomy, new: Taxonomy, labels: Iterable[Label], source: str = "<taxonomy>"
 ) -> MigrationPlan:
     """Check the changes and map every label made under the old version."""
+    # Loaded here: the labeling session imports this module (TO_CONFIRM) and must not
+    # load pydantic (the changes' models) before the labeling UI's first frame.
     from .store.labels import validate_label
+    from .taxonomy_changes import MigrationPlan, Rewrite
 
     changes = check_changes(old, new, source)
     mapper = _Mapper(new, changes)

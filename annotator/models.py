@@ -1,14 +1,19 @@
 """Domain models shared by the store, importers, suggesters and exporters.
 
-Contract: plain pydantic models with no I/O. A :class:`SampleIn` is what an
-importer produces; :meth:`SampleIn.content_hash` identifies its content (used
-to skip unchanged re-imports and as the id when a record has none). A
-:class:`LabelValue` is what an annotator decides about one sample; a
-:class:`Label` is that decision as stored, with who, when and which taxonomy.
+Contract: models with no I/O. A :class:`SampleIn` is what an importer produces;
+:meth:`SampleIn.content_hash` identifies its content (used to skip unchanged
+re-imports and as the id when a record has none). A :class:`Sample` is a stored
+sample (a plain row, checked as the store reads it). A :class:`LabelValue` is
+what an annotator decides about one sample; a :class:`Label` is that decision as
+stored, with who, when and which taxonomy.
 
-The pydantic models are built on first use (``defer_build``): building their
-validators at import cost every command 20 ms, and ``annotator label`` needs
-only :class:`Sample` before its first frame.
+The validated models (``SampleIn``, ``LabelValue``, ``Label``, ``HistoryEntry``,
+``Suggestion``, the ``Timestamp`` type, :func:`refusal`) are pydantic models that
+live in :mod:`annotator.pydantic_models` and are imported from here as usual: the
+module loads on the first use of one of them (module ``__getattr__``). Importing
+pydantic and building its model classes cost ``annotator label`` 60-100 ms of CPU
+before its first frame, which shows a :class:`Sample` and no label
+(``tests/test_startup_imports.py``).
 """
 
 from __future__ import annotations
@@ -18,10 +23,23 @@ import json
 import math
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+if TYPE_CHECKING:  # at run time: __getattr__ at the end of the module
+    from .pydantic_models import HistoryEntry as HistoryEntry
+    from .pydantic_models import Label as Label
+    from .pydantic_models import LabelValue as LabelValue
+    from .pydantic_models import SampleIn as SampleIn
+    from .pydantic_models import Suggestion as Suggestion
+    from .pydantic_models import Timestamp as Timestamp
+    from .pydantic_models import refusal as refusal
+
+_VALIDATED = frozenset(
+    {"HistoryEntry", "Label", "LabelValue", "SampleIn", "Suggestion", "Timestamp", "refusal"}
+)
+"""The names of :mod:`annotator.pydantic_models` read through this module."""
 
 Kind = Literal["bug", "pass", "skip", "none"]
 """bug: a taxonomy category; pass: judged not a failure; skip: skipped;
@@ -181,11 +199,6 @@ def canonical_timestamp(text: str) -> str:
     return instant_text(parse_instant(text))
 
 
-Timestamp = Annotated[str, AfterValidator(canonical_timestamp)]
-"""The one timestamp type of the models: validated and stored as
-:data:`TIMESTAMP_FORMAT`, whatever ISO 8601 spelling came in."""
-
-
 # -- annotator names -----------------------------------------------------------
 
 MAX_ANNOTATOR_NAME = 64
@@ -250,7 +263,7 @@ database an import made can always be merged), and what keeps one sample's peak 
 in the UI and in an import under 300 MB."""
 
 
-def sample_too_large(sample: SampleIn) -> str | None:
+def sample_too_large(sample: SampleIn | Sample) -> str | None:
     """Why ``sample`` is over :data:`MAX_SAMPLE_TEXT`, or None."""
     size = (
         len(sample.prompt)
@@ -318,60 +331,6 @@ def no_nul_id(value: str) -> str:
     if "\x00" in value:
         raise ValueError("a sample id must not contain a NUL character")
     return value
-
-
-class SampleIn(BaseModel):
-    """One benchmark sample as an importer produces it."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    id: str = Field(min_length=1)
-    prompt: str = ""
-    generated_code: str = ""
-    reference_code: str = ""
-    test_output: str = ""
-    passed: bool | None = None
-    model: str | None = None
-    stage: str | None = None
-    data_type: str | None = None
-    task_type: str | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
-    source: str | None = None
-
-    @field_validator("id")
-    @classmethod
-    def _no_nul(cls, value: str) -> str:
-        return no_nul_id(value)
-
-    def content_hash(self) -> str:
-        return self.hashed()[0]
-
-    def hashed(self) -> tuple[str, str]:
-        """:meth:`content_hash` and the metadata as stored (JSON), with one dump of
-        the metadata: the import's hot path. The digest is the one
-        :func:`content_hash` gives for ``model_dump``; metadata that is not plain
-        JSON data (a model, a set, a date) takes that slower path."""
-        try:
-            if type(self) is not SampleIn:  # a subclass hashes its own fields too
-                raise _NotPlain
-            meta = _META_JSON.encode(self.metadata)
-        except _NotPlain:
-            fields = self.model_dump(exclude={"id", "source"})
-            meta = json.dumps(self.metadata, ensure_ascii=False, sort_keys=True, default=str)
-            return content_hash(fields), meta
-        digest = sample_digest(
-            self.prompt,
-            self.generated_code,
-            self.reference_code,
-            self.test_output,
-            self.passed,
-            self.model,
-            self.stage,
-            self.data_type,
-            self.task_type,
-            meta,
-        )
-        return digest, meta
 
 
 def sample_digest(
@@ -460,93 +419,77 @@ def content_hash(fields: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-class Sample(SampleIn):
-    """A stored sample."""
+@dataclass(frozen=True, kw_only=True)
+class Sample:
+    """A stored sample: :class:`SampleIn`'s fields (``tests/test_models_plain.py`` keeps
+    them the same), its content hash and when it was stored. The store checks a row
+    as it reads it (:func:`stored_sample`)."""
 
-    content_hash_: str = Field(alias="content_hash")
-    created_at: Timestamp
-    updated_at: Timestamp
+    id: str
+    prompt: str = ""
+    generated_code: str = ""
+    reference_code: str = ""
+    test_output: str = ""
+    passed: bool | None = None
+    model: str | None = None
+    stage: str | None = None
+    data_type: str | None = None
+    task_type: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None
+    content_hash_: str
+    created_at: str
+    updated_at: str
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
+    def as_input(self, **changes: Any) -> SampleIn:
+        """This sample as an importer gives one (without what the store added), with
+        ``changes`` to its fields: what re-importing an edited sample writes."""
+        from .pydantic_models import SampleIn
 
-
-class LabelValue(BaseModel):
-    """What an annotator decided about a sample."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    kind: Kind = "bug"
-    category: int | None = None
-    subcategory: str | None = None
-    subcategory_inferred: bool = False
-    category2: int | None = None
-    subcategory2: str | None = None
-    subcategory2_inferred: bool = False
-    note: str = ""
-    note2: str = ""
-    flag: str | None = None
-    suggestions_shown: bool | None = None
-    raw: dict[str, Any] | None = None
-
-    def same_decision(self, other: LabelValue) -> bool:
-        """True when both say the same thing (ignoring provenance fields)."""
-        keys = set(LabelValue.model_fields) - {"raw", "suggestions_shown"}
-        return self.model_dump(include=keys) == other.model_dump(include=keys)
-
-    def categories(self) -> set[int]:
-        """The categories this label names (primary and second)."""
-        if self.kind != "bug":
-            return set()
-        return {c for c in (self.category, self.category2) if c is not None}
+        fields = {name: getattr(self, name) for name in SampleIn.model_fields}
+        return SampleIn(**{**fields, **changes})
 
 
-class Label(LabelValue):
-    """A stored label."""
-
-    model_config = ConfigDict(extra="ignore", defer_build=True)
-
-    sample_id: str
-    annotator: str
-    taxonomy_version: str
-    source: str
-    written_by: str | None = None
-    revision: int = Field(default=1, ge=1, le=MAX_REVISION)
-    created_at: Timestamp
-    updated_at: Timestamp
-
-    def value(self) -> LabelValue:
-        return LabelValue.model_validate(self.model_dump(include=set(LabelValue.model_fields)))
+_OPTIONAL_TEXT = ("model", "stage", "data_type", "task_type", "source")
+_TEXT = ("prompt", "generated_code", "reference_code", "test_output")
 
 
-class HistoryEntry(Label):
-    """One step of a label's history: the state after an insert or update,
-    or the state that a delete removed."""
+def stored_sample(row: dict[str, Any]) -> Sample:
+    """A stored sample from its row (columns by name; others ignored), checked as the
+    pydantic model of a stored sample checked it: ``ValueError`` naming the column
+    when one is not of its type, the id is empty or holds a NUL, the metadata is not a
+    JSON object or a timestamp is not one."""
 
-    id: int
-    op: Literal["insert", "update", "delete"]
-    changed_at: Timestamp
+    def text(name: str, value: Any, optional: bool = False) -> Any:
+        if value is None and optional or isinstance(value, str):
+            return value
+        raise ValueError(f"stored sample {row.get('id')!r}: {name} is not text")
+
+    sample_id = text("id", row.get("id"))
+    if not sample_id:
+        raise ValueError("stored sample: empty id")
+    no_nul_id(sample_id)
+    meta = row.get("metadata")
+    metadata = json.loads(meta) if meta else {}
+    if not isinstance(metadata, dict):
+        raise ValueError(f"stored sample {sample_id!r}: metadata is not a JSON object")
+    passed = row.get("passed")
+    return Sample(
+        id=sample_id,
+        passed=None if passed is None else bool(passed),
+        metadata=metadata,
+        content_hash_=text("content_hash", row.get("content_hash")),
+        created_at=canonical_timestamp(text("created_at", row.get("created_at"))),
+        updated_at=canonical_timestamp(text("updated_at", row.get("updated_at"))),
+        **{name: text(name, row.get(name, "")) for name in _TEXT},
+        **{name: text(name, row.get(name), optional=True) for name in _OPTIONAL_TEXT},
+    )
 
 
-class Suggestion(BaseModel):
-    """A ranked taxonomy category suggested for a sample, with its evidence."""
+def __getattr__(name: str) -> Any:
+    """The validated models, from :mod:`annotator.pydantic_models` on first use."""
+    if name in _VALIDATED:
+        from . import pydantic_models
 
-    model_config = ConfigDict(defer_build=True)
-
-    category: int
-    subcategory: str | None = None
-    score: float
-    evidence: list[str] = Field(default_factory=list)
-    """Human-readable reasons, e.g. 'IndexError: too many indices ..., line 24
-    of the generated code'."""
-    decisive: bool = False
-    """A decisive rule (syntax error, timeout, missing module ...) names this category."""
-    confidence: float | None = None
-    """Estimated probability that this category is among the sample's categories."""
-
-
-def refusal(exc: ValidationError) -> tuple[str, str | None]:
-    """(reason, field) of a model's first error, as one line of ours says it (without
-    pydantic's "Value error, " prefix); the field is its dotted location, if any."""
-    first = exc.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or None
-    return str(first["msg"]).removeprefix("Value error, "), field
+        return getattr(pydantic_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""The bug taxonomy: a YAML file validated into pydantic models.
+"""The bug taxonomy: a YAML file validated into plain frozen dataclasses.
 
 Contract:
 - :func:`load_taxonomy` reads a taxonomy file and returns a :class:`Taxonomy`,
@@ -17,23 +17,32 @@ Contract:
   category ``then``; rules naming an unknown category are refused) and
   hand-written ``examples``. :attr:`Category.meaning` is the definition, or
   the description when there is none.
+
+The shape is defined once, here: the dataclasses' fields, with the checks of each
+in :data:`_SCHEMA` (:mod:`annotator.taxonomy_check`, which validates and dumps
+them). Why not pydantic: every command, and ``annotator label`` before its first
+frame, reads a taxonomy, and pydantic's import and model building cost 60-100 ms
+of CPU there. The checks accept and refuse what the pydantic models did, with
+the same messages (``tests/test_taxonomy_oracle.py`` compares them with those
+models on many malformed files). Only a ``changes`` section (``taxonomy migrate``)
+is still validated by pydantic (:mod:`annotator.taxonomy_changes`), loaded then.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from typing import TYPE_CHECKING, Any
 
 from . import subinfer
 from .errors import UserError
 from .paths import shipped
 from .safefiles import read_text
-from .taxonomy_changes import Changes
+
+if TYPE_CHECKING:
+    from .taxonomy_changes import Changes
 
 MAX_ID = 1_000_000
 """Largest category id (ids are spreadsheet codes)."""
@@ -43,24 +52,22 @@ MAX_TAXONOMY_BYTES = 4 << 20
 """Largest taxonomy file read (the shipped one is 15 KB)."""
 
 
-class Decision(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Decision:
     """A decision rule of the codebook: when ``when`` holds, choose ``then``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    when: str = Field(min_length=1)
-    then: int = Field(ge=1, le=MAX_ID)
+    when: str
+    then: int
     """The category to choose."""
     subcategory: str | None = None
     """The subcategory of ``then`` to choose, when the rule decides it too."""
 
 
-class Subcategory(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Subcategory:
     """One subcategory of a category."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(min_length=1)
+    name: str
     """Name as written in the paper's tables."""
     dl_specific: bool
     """Whether the subcategory is specific to deep learning code."""
@@ -72,13 +79,12 @@ class Subcategory(BaseModel):
     """Hand-written examples of failures that belong here."""
 
 
-class Category(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Category:
     """One category; ``id`` is the spreadsheet code."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: int = Field(ge=1, le=MAX_ID)
-    name: str = Field(min_length=1)
+    id: int
+    name: str
     description: str = ""
     definition: str = ""
     """What belongs in this category, written for annotators (the codebook)."""
@@ -86,16 +92,7 @@ class Category(BaseModel):
     """Rules that separate this category from its neighbours."""
     examples: tuple[str, ...] = ()
     """Hand-written examples of failures that belong here."""
-    subcategories: tuple[Subcategory, ...] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique_subcategories(self) -> Category:
-        seen: set[str] = set()
-        for index, sub in enumerate(self.subcategories):
-            if sub.name in seen:
-                raise ValueError(f"subcategories[{index}]: duplicate subcategory '{sub.name}'")
-            seen.add(sub.name)
-        return self
+    subcategories: tuple[Subcategory, ...]
 
     def subcategory(self, name: str) -> Subcategory | None:
         for sub in self.subcategories:
@@ -113,61 +110,26 @@ class Category(BaseModel):
         return any(sub.dl_specific for sub in self.subcategories)
 
 
-class Alias(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Alias:
     """An old code that stands for a category (and maybe a subcategory)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    code: int = Field(ge=0, le=MAX_ID)
+    code: int
     name: str = ""
-    category: int = Field(ge=1, le=MAX_ID)
+    category: int
     subcategory: str | None = None
 
 
-class Taxonomy(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Taxonomy:
     """A versioned taxonomy."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(min_length=1)
-    version: str = Field(min_length=1)
-    categories: tuple[Category, ...] = Field(min_length=1, max_length=MAX_CATEGORIES)
-    aliases: tuple[Alias, ...] = Field(default=(), max_length=MAX_CATEGORIES)
+    name: str
+    version: str
+    categories: tuple[Category, ...]
+    aliases: tuple[Alias, ...] = ()
     changes: Changes | None = None
     """How this version follows from an earlier one (``annotator taxonomy migrate``)."""
-
-    @model_validator(mode="after")
-    def _check_ids(self) -> Taxonomy:
-        ids: set[int] = set()
-        for index, cat in enumerate(self.categories):
-            if cat.id in ids:
-                raise ValueError(f"categories[{index}].id: duplicate category id {cat.id}")
-            ids.add(cat.id)
-        for index, alias in enumerate(self.aliases):
-            if alias.code in ids:
-                raise ValueError(f"aliases[{index}].code: {alias.code} is already a category id")
-            target = next((c for c in self.categories if c.id == alias.category), None)
-            if target is None:
-                raise ValueError(
-                    f"aliases[{index}].category: unknown alias target category {alias.category}"
-                )
-            if alias.subcategory is not None and target.subcategory(alias.subcategory) is None:
-                raise ValueError(
-                    f"aliases[{index}].subcategory: category {alias.category} has no "
-                    f"subcategory '{alias.subcategory}'"
-                )
-        for index, cat in enumerate(self.categories):
-            for rule_index, rule in enumerate(cat.decision):
-                where = f"categories[{index}].decision[{rule_index}]"
-                target = next((c for c in self.categories if c.id == rule.then), None)
-                if target is None:
-                    raise ValueError(f"{where}.then: unknown category {rule.then}")
-                if rule.subcategory is not None and target.subcategory(rule.subcategory) is None:
-                    raise ValueError(
-                        f"{where}.subcategory: category {rule.then} has no "
-                        f"subcategory '{rule.subcategory}'"
-                    )
-        return self
 
     @cached_property
     def by_id(self) -> dict[int, Category]:
@@ -250,15 +212,16 @@ def _yaml_path(loc: tuple[int | str, ...]) -> str:
 
 def parse_taxonomy(data: Any, source: str = "<taxonomy>") -> Taxonomy:
     """Validate already-loaded YAML data; errors name the YAML path."""
+    from .taxonomy_check import Invalid, validate
+
     if not isinstance(data, dict):
         raise UserError("a taxonomy must be a mapping with name, version, categories", file=source)
     try:
-        return Taxonomy.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = _yaml_path(tuple(err["loc"]))
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        # Our own validators put the path at the front of their message.
+        return validate(data)
+    except Invalid as exc:
+        where = _yaml_path(exc.loc)
+        msg = exc.msg
+        # The cross-checks put the path at the front of their message.
         if ": " in msg and msg.split(": ", 1)[0].startswith(("categories", "aliases", "changes")):
             inner, msg = msg.split(": ", 1)
             where = f"{where}.{inner}" if where else inner
@@ -267,11 +230,52 @@ def parse_taxonomy(data: Any, source: str = "<taxonomy>") -> Taxonomy:
         raise UserError(msg, file=source, where=where or None) from None
 
 
+_NOT_FOR_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+"""Characters a YAML reader refuses raw (controls, non-characters, surrogates) or reads
+as a line break inside a quoted string; JSON leaves them raw unless escaped."""
+
+
 def taxonomy_yaml(taxonomy: Taxonomy) -> str:
     """The whole taxonomy (codebook included) as YAML that :func:`taxonomy_from_yaml`
-    reads back into an equal taxonomy (what a database keeps of its binding)."""
-    data = taxonomy.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    reads back into an equal taxonomy (what a database keeps of its binding).
+
+    Spelled as JSON, which is YAML too (every character a YAML reader would refuse or
+    fold escaped as ``\\uXXXX``): :func:`stored_taxonomy_from_text` reads it with
+    ``json``, so that opening a database (``annotator label`` before its first frame)
+    does not import the YAML library (10-20 ms); an older annotator reads it as YAML."""
+    import json
+
+    from .taxonomy_check import dump
+
+    text = json.dumps(dump(taxonomy), ensure_ascii=False, indent=1)
+    return _NOT_FOR_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _no_exponent(text: str) -> float:
+    # YAML 1.1 reads 1e5 as a string, JSON as a number: leave such text to YAML.
+    if "e" in text.lower():
+        raise ValueError("an exponent")
+    return float(text)
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not YAML")
+
+
+def stored_taxonomy_from_text(text: str, source: str) -> Taxonomy:
+    """The taxonomy a database keeps (:func:`taxonomy_yaml`'s JSON, or the YAML an
+    older version wrote), validated as a file's: JSON read without the YAML library
+    when it is plain JSON that YAML reads the same; anything else as YAML."""
+    import json
+
+    if len(text) <= MAX_TAXONOMY_BYTES and text.startswith("{"):
+        try:
+            data = json.loads(text, parse_float=_no_exponent, parse_constant=_no_constant)
+        except (ValueError, RecursionError):
+            pass  # not plain JSON: YAML reads it (and names what is wrong)
+        else:
+            return parse_taxonomy(data, source)
+    return taxonomy_from_yaml(text, source)
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
@@ -293,6 +297,8 @@ def taxonomy_from_yaml(text: str, source: str = "<taxonomy>") -> Taxonomy:
     file = source
     if len(text) > MAX_TAXONOMY_BYTES:
         raise UserError(f"taxonomy is over {MAX_TAXONOMY_BYTES:,} characters", file=file)
+    import yaml
+
     try:
         # The C loader when libyaml is there: the pure-Python one costs 0.1 s.
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import Label, LabelValue
+if TYPE_CHECKING:
+    from .models import Label, LabelValue
 
 
 class _Change(BaseModel):

@@ -103,9 +103,7 @@ def test_sheet_onto_a_fresh_copy_restores_the_labels(tmp_path: Path) -> None:
     with Store.open(db, load_taxonomy(tax)) as src, Store.open(fresh, load_taxonomy(tax)) as dst:
         for sid in src.sample_ids():
             sample = src.require_sample(sid)
-            dst.upsert_sample(
-                SampleIn.model_validate(sample.model_dump(include=set(SampleIn.model_fields)))
-            )
+            dst.upsert_sample(sample.as_input())
     _run("--db", str(fresh), "--taxonomy", str(tax), "import", "labels", str(sheet))
     decision: tuple[str, ...] = (
         "kind",

@@ -9,6 +9,12 @@ benchmark importers' own modules (the UI reads an importer's parsed report only)
 nor the readers of an importer's models (the importers package, JUnit's XML parser:
 loaded for the samples that carry them) nor dateutil's parser (sqlite-utils' date
 recipes, loaded lazily: executed on first use).
+Nor, up to the first sample on screen (``annotator label`` itself, run under
+Pilot), sqlite-utils (the store opens with ``sqlite3``; sqlite-utils is loaded
+for migrations and its writes) or pydantic (the taxonomy is plain dataclasses,
+a stored sample a plain row, the keymap file's model is loaded for a file only;
+the validated models load on first use: :mod:`annotator.models`), nor the YAML
+library (the database keeps its taxonomy as JSON, read with ``json``).
 Each check runs in a fresh interpreter and reads ``sys.modules``: no timing.
 """
 
@@ -17,8 +23,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from annotator.models import LabelValue, SampleIn
+from annotator.store import Store
 
 NOT_AT_START = (
     "pandas",
@@ -38,7 +48,32 @@ NOT_AT_START = (
     "xml.etree.ElementTree",
     "dateutil.parser._parser",
     "dateutil.tz",
+    "sqlite_utils",
+    "pydantic",
+    "annotator.pydantic_models",
+    "annotator.taxonomy_changes",
 )
+NOT_AT_FIRST_FRAME = ("sqlite_utils", "pydantic", "annotator.pydantic_models", "yaml")
+"""What ``annotator label`` does not load before its first sample is on screen."""
+
+LABEL_UNTIL_FIRST_SAMPLE = """
+import asyncio, sys
+from annotator.startup import pause_collection
+pause_collection()  # as the console script does
+from annotator.cli import cli
+from annotator.tui.app import AnnotatorApp
+
+def run_until_first_sample(app):
+    async def main():
+        async with app.run_test(size=(120, 40)) as pilot:
+            while not getattr(app.screen, "shown_at", None):
+                await pilot.pause(0.01)
+            print("LOADED", [m for m in sys.argv[2:] if m in sys.modules])
+    asyncio.run(main())
+
+AnnotatorApp.run = run_until_first_sample  # Pilot in place of a terminal
+cli.main(["--db", sys.argv[1], "label", "--as", "alice"], standalone_mode=False)
+"""
 
 
 def loaded_after(code: str) -> set[str]:
@@ -73,7 +108,7 @@ def test_numpy_and_the_importers_still_load_when_asked() -> None:
     """pandas and numpy are kept from sqlite-utils only while it loads; the
     registry loads every format on first use."""
     loaded = loaded_after(
-        "import annotator.store, numpy, sqlite_utils.db as d\n"
+        "import annotator.store, sqlite_utils.db as d, numpy\n"
         "assert d.np is None  # sqlite-utils loaded without it\n"
         "from annotator.importers import IMPORTERS\n"
         "assert 'evalplus' in IMPORTERS and 'swe-bench' in IMPORTERS"
@@ -114,3 +149,28 @@ def test_report_of_loads_the_readers_of_the_samples_that_carry_them() -> None:
     )
     loaded = loaded_after(code)
     assert {"annotator.failures.importedoutput", "annotator.failures.junitoutput"} <= loaded
+
+
+def loaded_by_label(db: Path) -> set[str]:
+    """The modules of :data:`NOT_AT_FIRST_FRAME` that ``annotator label`` on ``db`` loaded
+    by the time its first sample was shown (a fresh interpreter, the real command)."""
+    out = subprocess.run(
+        [sys.executable, "-c", LABEL_UNTIL_FIRST_SAMPLE, str(db), *NOT_AT_FIRST_FRAME],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("LOADED "))
+    return set(json.loads(line.removeprefix("LOADED ").replace("'", '"')))
+
+
+def test_label_shows_its_first_sample_without_sqlite_utils_pydantic_or_yaml(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    with Store.open(db) as store:
+        for i in range(3):
+            store.upsert_sample(
+                SampleIn(id=f"s{i}", generated_code=f"x = {i}\n", test_output="boom", passed=False)
+            )
+        # Bob's label binds the taxonomy (kept as JSON: no YAML library to read it back).
+        store.set_label("s0", "bob", LabelValue(kind="pass"))
+    assert loaded_by_label(db) == set()

@@ -8,6 +8,7 @@ own labels, without a confidence until there are enough of them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -78,8 +79,8 @@ def test_another_taxonomy_gets_no_prior_and_no_rule() -> None:
 
 def test_another_version_of_the_taxonomy_is_another_taxonomy() -> None:
     home = load_taxonomy()
-    renamed = home.categories[0].model_copy(update={"name": "Something else"})
-    edited = home.model_copy(update={"version": "9", "categories": (renamed, *home.categories[1:])})
+    renamed = replace(home.categories[0], name="Something else")
+    edited = replace(home, version="9", categories=(renamed, *home.categories[1:]))
     assert load_rules(edited).rules == []
 
 

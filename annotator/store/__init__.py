@@ -21,10 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
 from ..errors import UserError
-from ..models import HistoryEntry, Label, LabelValue, Sample, SampleIn
+from ..models import Sample
 from ..taxonomy import Taxonomy, load_taxonomy
 from . import attempts as _attempts
 from . import labels as _labels
@@ -74,6 +72,9 @@ from .suggest_data import SuggestQueries
 from .taxonomy_relabel import MigrationStore
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from ..models import HistoryEntry, Label, LabelValue, SampleIn
     from .merge import MergeSummary
 
 DEFAULT_DB = Path("db") / "annotations.db"

@@ -22,9 +22,11 @@ fast at 100k samples.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 GROUP_COLUMNS = {
     "model": "model",

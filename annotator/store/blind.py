@@ -44,13 +44,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
-from ..models import Label, LabelValue, Sample
+from ..models import Sample
 from ..taxonomy import Taxonomy
 from .connection import now
 from .queue import SampleFilter
 from .rows import QueueRow
 
 if TYPE_CHECKING:
+    from ..models import Label, LabelValue
     from . import Store
     from .rows import CategoryExample
 

@@ -12,11 +12,14 @@ annotator's label is ever read for a blind viewer.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..models import FINAL
 from .rows import CategoryExample
 from .rules import bug
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class CodebookQueries:

@@ -3,6 +3,13 @@
 Contract:
 - :func:`connect` opens (creating parent folders) a SQLite file with WAL,
   foreign keys and a busy timeout, and applies pending migrations.
+- What it returns is a sqlite-utils ``Database`` in every use, but sqlite-utils is
+  imported only when something needs more than the ``sqlite3`` connection
+  (:class:`LazyDatabase`): the migrations (the store reads and writes through
+  ``db.conn``, and a nested write block is a savepoint of ours), so the labeling UI
+  neither starts with it nor loads it at its first label (15-25 ms of CPU;
+  ``tests/test_startup_imports.py``). Whether a step is pending is read from the
+  steps' names (:func:`~annotator.store.steps.step_names`) first.
 - :func:`write_transaction` runs a block in ``BEGIN IMMEDIATE``: the write lock
   is taken up front, so two processes never deadlock upgrading a read lock,
   and a busy database is retried instead of surfacing 'database is locked'.
@@ -11,18 +18,21 @@ Contract:
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import UserError
 from .schema_guard import MIGRATION_SET, check_not_newer
-from .steps import migrations
+from .steps import migrations, step_names
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -64,10 +74,12 @@ def connect(path: str | Path, *, migrate: bool = True, create: bool = True) -> D
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # What sqlite-utils' Database sets on the connection it is given (a REPLACE fires
+        # the delete triggers: the labels' history): set here too, because that object
+        # is made only when needed (LazyDatabase), so writes behave the same either way.
+        conn.execute("PRAGMA recursive_triggers = ON")
         check_not_newer(conn, path)
-        # No sqlite-utils plugins: none is annotator's to run on a labels database, and
-        # finding them scans every installed package's entry points (10 ms a process).
-        db = Database(conn, execute_plugins=False)
+        db = cast("Database", LazyDatabase(conn))
         if migrate:
             _apply_migrations(db)
     except sqlite3.OperationalError as exc:
@@ -110,14 +122,64 @@ def _check_ours(conn: sqlite3.Connection, path: str | Path, create: bool) -> Non
     )
 
 
+class LazyDatabase:
+    """A sqlite-utils ``Database`` over ``conn``, made (and sqlite-utils imported) on
+    the first use of anything but :attr:`conn` and :meth:`close`; every other
+    attribute and ``db[table]`` are the real one's."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._real: Database | None = None
+
+    def real(self) -> Database:
+        if self._real is None:
+            from sqlite_utils import Database
+
+            # No sqlite-utils plugins: none is annotator's to run on a labels database, and
+            # finding them scans every installed package's entry points (10 ms a process).
+            self._real = Database(self.conn, execute_plugins=False)
+        return self._real
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for what this class lacks: the real Database's attributes.
+        if name == "_real":
+            raise AttributeError(name)
+        return getattr(self.real(), name)
+
+    def __getitem__(self, table: str) -> Any:
+        return self.real()[table]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _real(db: Database) -> Database:
+    """The sqlite-utils object behind ``db`` (sqlite-utils' own code is given that)."""
+    return db.real() if isinstance(db, LazyDatabase) else db
+
+
+def _pending(conn: sqlite3.Connection) -> bool:
+    """Whether a shipped step is not recorded in the file (read with SQL only)."""
+    try:
+        done = {
+            str(r[0])
+            for r in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
+            )
+        }
+    except sqlite3.OperationalError:
+        return True  # no migrations table: a new file
+    return not done.issuperset(step_names())
+
+
 def _apply_migrations(db: Database) -> None:
-    sets = migrations()
-    if not sets.pending(db):
+    if not _pending(db.conn):
         return
+    sets = migrations()
     # Two processes opening a new database at once must not both migrate.
     with write_transaction(db):
-        if sets.pending(db):
-            sets.apply(db)
+        if sets.pending(_real(db)):
+            sets.apply(_real(db))
 
 
 @contextmanager
@@ -158,13 +220,36 @@ def committed(db: Database) -> Iterator[Database]:
         conn.execute("COMMIT")
 
 
+_SAVEPOINTS = itertools.count(1)
+"""Numbers savepoint names, unique in the process (a nested block's name is never reused
+by the block around it)."""
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    """A nested write block: a savepoint, released when the block returns and rolled back
+    to when it raises (sqlite-utils' ``atomic()`` does the same, which this was)."""
+    name = f"annotator_{next(_SAVEPOINTS)}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        # An error that ended the whole transaction (a RAISE(ROLLBACK) trigger) took the
+        # savepoint with it: cleaning up would hide the error behind "no such savepoint".
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    else:
+        conn.execute(f"RELEASE SAVEPOINT {name}")
+
+
 @contextmanager
 def write_transaction(db: Database, retries: int = 50) -> Iterator[Database]:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``, retried while another writer holds the lock."""
     conn = db.conn
     if conn.in_transaction:
-        # Nested: sqlite-utils' atomic() makes a savepoint.
-        with db.atomic():
+        with _savepoint(conn):
             yield db
         return
     for attempt in range(retries):

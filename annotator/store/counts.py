@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import NamedTuple
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, NamedTuple
 
 from .rows import CategoryOccurrence
 from .rules import bug, decided
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _PICKS = f"""
     SELECT sample_id, category AS cat,

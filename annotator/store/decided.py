@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .rounds import INITIAL_LABELS_SQL
 from .rows import RatingRow
 from .rules import decided
 from .taxonomy_relabel import LABELS_AT_VERSION_SQL
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 RatingPattern = tuple[RatingRow, ...]
 

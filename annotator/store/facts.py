@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .connection import now, write_transaction
 from .rows import BugCategories, CachedSuggestions, FactInput, FactRow
 from .rules import bug
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def _ids(ids: Iterable[str]) -> str:

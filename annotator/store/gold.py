@@ -15,17 +15,21 @@ in every queue: nothing that labeling reads (:mod:`annotator.store.blind`) touch
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from sqlite_utils import Database
-
+from .. import models
 from ..errors import UserError
-from ..models import Kind, LabelValue, decides
+from ..models import Kind, decides
 from ..taxonomy import Taxonomy
 from .connection import now, write_transaction
 from .labels import validate_label
 from .rows import CheckAnswerRow, GoldRow, TrainingAnswerRow
 from .rules import decided
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from ..models import LabelValue
 
 PURPOSES = ("training", "check")
 """What a gold item is for: ``training`` (feedback in training mode) or ``check``
@@ -54,7 +58,7 @@ def check_reference(item: GoldItem, taxonomy: Taxonomy) -> None:
         raise UserError("a reference is a category or 'pass'", field="category")
     kind: Kind = "bug" if item.kind == "bug" else "pass"
     validate_label(
-        LabelValue(kind=kind, category=item.category, subcategory=item.subcategory), taxonomy
+        models.LabelValue(kind=kind, category=item.category, subcategory=item.subcategory), taxonomy
     )
 
 

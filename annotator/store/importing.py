@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
-from ..models import LabelValue, SampleIn
 from ..taxonomy import Taxonomy
 from . import labels as _labels
 from . import samples as _samples
 from . import taxonomy_binding as _binding
 from .connection import bulk_mode
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from ..models import LabelValue, SampleIn
 
 
 class ImportWrites:

@@ -20,12 +20,14 @@ columns of ``label_history`` and ``labels``, never sample texts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .rounds import initial_labels_sql
 from .rows import DecidedEntry, SuggestionExposure
 from .rules import decided
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _COLUMNS = "sample_id, annotator, kind, category, subcategory, category2, subcategory2, changed_at"
 

@@ -11,18 +11,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
+from .. import models
 from ..errors import UserError
 from ..models import (
     FINAL,
     KINDS,
     MAX_REVISION,
-    HistoryEntry,
-    Label,
-    LabelValue,
     annotator_key,
     annotator_name_problem,
     label_too_large,
@@ -30,7 +27,17 @@ from ..models import (
 from ..taxonomy import Taxonomy
 from .connection import now
 
-_VALUE_COLUMNS = [c for c in LabelValue.model_fields]
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from ..models import HistoryEntry, Label, LabelValue
+
+
+@cache
+def value_columns() -> tuple[str, ...]:
+    """The columns of a label's value: :class:`LabelValue`'s fields (read when a label is
+    first written, so that reading labels does not load the validated models)."""
+    return tuple(models.LabelValue.model_fields)
 
 
 def validate_label(value: LabelValue, taxonomy: Taxonomy) -> None:
@@ -109,7 +116,7 @@ def _row(value: LabelValue) -> list[Any]:
         data[key] = int(data[key])
     if data["suggestions_shown"] is not None:
         data["suggestions_shown"] = int(data["suggestions_shown"])
-    return [data[c] for c in _VALUE_COLUMNS]
+    return [data[c] for c in value_columns()]
 
 
 def put_label(
@@ -125,9 +132,9 @@ def put_label(
     """Insert or replace the label; the revision counts up on every change."""
     ensure_annotator(db.conn, annotator)
     stamp = now()
-    columns = ", ".join(_VALUE_COLUMNS)
-    marks = ", ".join("?" for _ in _VALUE_COLUMNS)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in _VALUE_COLUMNS)
+    columns = ", ".join(value_columns())
+    marks = ", ".join("?" for _ in value_columns())
+    updates = ", ".join(f"{c} = excluded.{c}" for c in value_columns())
     db.conn.execute(
         f"INSERT INTO labels (sample_id, annotator, {columns}, taxonomy_version, source,"
         f" written_by, revision, created_at, updated_at)"
@@ -163,7 +170,7 @@ def get_label(db: Database, sample_id: str, annotator: str) -> Label | None:
     if row is None:
         return None
     names = [d[0] for d in cur.description]
-    return Label.model_validate(_to_label(dict(zip(names, row, strict=True))))
+    return models.Label.model_validate(_to_label(dict(zip(names, row, strict=True))))
 
 
 def iter_labels(
@@ -184,7 +191,7 @@ def iter_labels(
     )
     names = [d[0] for d in cur.description]
     for row in cur:
-        yield Label.model_validate(_to_label(dict(zip(names, row, strict=True))))
+        yield models.Label.model_validate(_to_label(dict(zip(names, row, strict=True))))
 
 
 def history(db: Database, sample_id: str, annotator: str) -> list[HistoryEntry]:
@@ -194,7 +201,7 @@ def history(db: Database, sample_id: str, annotator: str) -> list[HistoryEntry]:
     )
     names = [d[0] for d in cur.description]
     return [
-        HistoryEntry.model_validate(_to_label(dict(zip(names, row, strict=True))))
+        models.HistoryEntry.model_validate(_to_label(dict(zip(names, row, strict=True))))
         for row in cur.fetchall()
     ]
 

@@ -8,10 +8,12 @@ label columns, so memory stays flat at any size.
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .rows import LABEL_ROW_COLUMNS, InferredRow, LabelRow
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _BOOLEAN = {"subcategory_inferred", "subcategory2_inferred", "suggestions_shown"}
 _BOOL_AT = [i for i, c in enumerate(LABEL_ROW_COLUMNS) if c in _BOOLEAN]

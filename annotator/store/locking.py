@@ -13,11 +13,13 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from .connection import committed
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 STEP_MS = 100
 """How long one attempt waits for the lock (SQLite's busy timeout)."""

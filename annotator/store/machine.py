@@ -15,13 +15,17 @@ Contract: :class:`MachineStore` (part of :class:`~annotator.store.Store`).
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
-from ..models import LabelValue
 from ..taxonomy import Taxonomy
 from .connection import now, write_transaction
 from .labels import ensure_annotator, put_label, validate_label
 from .rows import MachineAnswer
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from ..models import LabelValue
 
 
 class MachineStore:

@@ -53,9 +53,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import UserError
 from ..models import HistoryEntry, Label, SampleIn, annotator_key, canonical_timestamp
@@ -69,6 +67,9 @@ from .merge_study import merge_study_tables
 from .merge_values import DECISION_AT, LABEL_COLUMNS, UPDATED_AT, raw_text, stored_values
 from .samples import insert_new_samples
 from .taxonomy_binding import ensure_bound
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 FINAL = "final"
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .connection import write_transaction
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 COLUMNS = ("model", "stage", "data_type", "task_type")
 ATTACHED = "attached"

@@ -17,15 +17,16 @@ one by one (:meth:`~NoteQueries.confirm_subcategory`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from ..taxonomy import Taxonomy
 from .connection import write_transaction
 from .labels import get_label, put_label, validate_label
 from .rules import bug
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 UNSPECIFIED = "Unspecified"
 

@@ -11,10 +11,12 @@ an annotator with no label (a failed machine run, only skips) is not listed.
 from __future__ import annotations
 
 import json
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .rows import ProgressRow, StoreStatus
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 LabelsToken = tuple[int, int]
 _PROGRESS = ", ".join(ProgressRow._fields)

@@ -12,15 +12,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from ..models import FINAL
 from .retest import answered_among
 from .rows import QueueRow
 from .rules import bug, decided, labeled, skipped
 from .search import ready_for, text_clause
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass(frozen=True)

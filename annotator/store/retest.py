@@ -30,18 +30,21 @@ import json
 import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
+from .. import models
 from ..errors import UserError
-from ..models import MAX_RETEST_DAYS, HistoryEntry, Label, LabelValue, retest_plan_problem
+from ..models import MAX_RETEST_DAYS, retest_plan_problem
 from ..taxonomy import Taxonomy
 from . import labels as _labels
 from .connection import now, write_transaction
 from .rows import ReshowShift, RetestPair, RetestPlan
 from .rules import decided, labeled
 
-_COLUMNS = _labels._VALUE_COLUMNS
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from ..models import HistoryEntry, Label, LabelValue
 
 
 def picked(seed: int, annotator: str, sample_id: str, share: float) -> bool:
@@ -141,7 +144,7 @@ class RetestQueries:
         if row is None:
             return None
         names = [d[0] for d in cur.description]
-        return Label.model_validate(_labels._to_label(dict(zip(names, row, strict=True))))
+        return models.Label.model_validate(_labels._to_label(dict(zip(names, row, strict=True))))
 
     def answered_retests(self, annotator: str, sample_ids: Iterable[str]) -> set[str]:
         """Which of ``sample_ids`` ``annotator`` has given a second answer on."""
@@ -176,9 +179,10 @@ class RetestQueries:
         stamp: str,
         taxonomy_version: str | None = None,
     ) -> None:
-        names = ", ".join(_COLUMNS)
-        marks = ", ".join("?" for _ in _COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS)
+        columns = _labels.value_columns()
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
         version = taxonomy_version or self.taxonomy.version
         self._db.conn.execute(
             f"INSERT INTO retest_answers (sample_id, annotator, first_history_id, {names},"
@@ -219,7 +223,7 @@ class RetestQueries:
                 if row is None:
                     raise UserError(f"no retest history entry {history_id} for {sample_id}")
                 names = [d[0] for d in cur.description]
-                entry = HistoryEntry.model_validate(
+                entry = models.HistoryEntry.model_validate(
                     _labels._to_label(dict(zip(names, row, strict=True)))
                 )
             if entry is None or entry.op == "delete":

@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
-from ..models import LabelValue, decides
+from ..models import decides
 from ..taxonomy import Taxonomy
 from . import labels as _labels
 from . import taxonomy_binding as _binding
@@ -38,6 +36,11 @@ from .queue import SampleFilter, _where
 from .rows import ChangeRow, InitialLabelRow, RoundProgressRow, RoundRow
 from .rules import decided
 from .search import ready_for
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from ..models import LabelValue
 
 
 def initial_labels_sql(among: str = "1") -> str:

@@ -7,16 +7,18 @@ queue is :mod:`annotator.store.queue`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlite_utils import Database
-
-from ..models import Sample, SampleIn
+from ..models import Sample, stored_sample
 from .connection import now
 from .metadata import reapply_attached
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from ..models import SampleIn
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -208,7 +210,4 @@ def get_sample(db: Database, sample_id: str) -> Sample | None:
 
 
 def _to_sample(data: dict[str, Any]) -> Sample:
-    data["metadata"] = json.loads(data.get("metadata") or "{}")
-    passed = data.get("passed")
-    data["passed"] = None if passed is None else bool(passed)
-    return Sample.model_validate(data)
+    return stored_sample(data)

@@ -12,13 +12,13 @@ import sqlite3
 from pathlib import Path
 
 from ..errors import UserError
-from .steps import migrations
+from .steps import step_names
 
 MIGRATION_SET = "annotator"
 
 
 def known_steps() -> set[str]:
-    return {m.name for m in migrations()._migrations}
+    return set(step_names())
 
 
 def unknown_steps(conn: sqlite3.Connection) -> list[str]:

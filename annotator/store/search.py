@@ -22,13 +22,14 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import median
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .connection import now, write_transaction
 from .rules import labeled
 from .search_index import ensure_indexed
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_TOKENS = 10

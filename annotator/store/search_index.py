@@ -16,9 +16,12 @@ once. :class:`SearchIndexStore` offers the same on the :class:`~annotator.store.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .connection import write_transaction
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BATCH = 2000
 """Rows indexed per write transaction (about 0.1 s of FTS5 work at 2.5 KB a row)."""

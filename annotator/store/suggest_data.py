@@ -10,11 +10,13 @@ from other annotators' labels may come back). Rows are typed
 from __future__ import annotations
 
 import json
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from .rows import CategoryLabels
 from .rules import bug
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class SuggestQueries:

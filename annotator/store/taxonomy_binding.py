@@ -34,12 +34,14 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
-from ..taxonomy import Taxonomy, taxonomy_from_yaml, taxonomy_yaml
+from ..taxonomy import Taxonomy, stored_taxonomy_from_text, taxonomy_yaml
 from .connection import now
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MIGRATE_HINT = "annotator taxonomy migrate"
 
@@ -89,7 +91,7 @@ def bound_yaml(db: Database) -> str | None:
 def stored_taxonomy(db: Database) -> Taxonomy | None:
     """The taxonomy ``db`` keeps with its binding (None: none kept)."""
     text = bound_yaml(db)
-    return taxonomy_from_yaml(text, "the database's taxonomy") if text else None
+    return stored_taxonomy_from_text(text, "the database's taxonomy") if text else None
 
 
 LEAVE_OUT = "leave out --taxonomy: the database keeps its own taxonomy"

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from sqlite_utils import Database
-
 from ..taxonomy import Taxonomy
 from .connection import write_transaction
 from .labels import put_label
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from ..taxonomy_changes import MigrationPlan
     from . import Store
 

@@ -14,10 +14,15 @@ Anything wrong (bad TOML, unknown action or setting, a malformed key, two
 actions of one screen on one key) raises :class:`~annotator.errors.UserError`
 with one line naming the file, the line and the field. The screens' bindings
 carry the ids listed in :data:`ACTIONS` (a test keeps the two in step).
+
+The file is typed by a pydantic model (:mod:`annotator.tui.keymap_file`), imported
+only when there is a file to read: without one, the labeling UI starts without
+pydantic (``tests/test_startup_imports.py``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Callable
@@ -25,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
 from textual.binding import Binding
 
 from ..errors import UserError
@@ -73,20 +77,14 @@ def view_bindings() -> list[Binding]:
     ]
 
 
-class Settings(BaseModel):
-    """The labeling settings a keymap file may set (top-level ``name = true|false``)."""
-
-    model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
+@dataclass(frozen=True)
+class Settings:
+    """The labeling settings a keymap file may set (top-level ``name = true|false``;
+    :class:`~annotator.tui.keymap_file.KeymapFile` has the same fields, and a test
+    keeps them so)."""
 
     advance: bool = False
     """Show the next sample once a category (and its subcategory) is chosen."""
-
-
-class KeymapFile(Settings):
-    """The whole file, typed: the settings, and ``[keys]`` (binding id -> keys). Which
-    ids exist, the key names and clashes are checked after (:func:`load_keys`)."""
-
-    keys: dict[str, str] = {}
 
 
 def _error_of(error: Any) -> tuple[str, str]:
@@ -94,7 +92,7 @@ def _error_of(error: Any) -> tuple[str, str]:
     loc = [str(part) for part in error["loc"]]
     name = loc[-1] if loc[0] == "keys" and len(loc) > 1 else loc[0]
     if error["type"] == "extra_forbidden":
-        known = ", ".join(Settings.model_fields)
+        known = ", ".join(f.name for f in dataclasses.fields(Settings))
         return name, f"unknown setting (known: {known}, [keys])"
     if loc == ["keys"]:
         return name, "must be a table ([keys])"
@@ -141,6 +139,10 @@ def load_keys(
 
     def fail(name: str, why: str) -> UserError:
         return UserError(f"{file}:{_line_of(text, name)}: {name}: {why}")
+
+    from pydantic import ValidationError
+
+    from .keymap_file import KeymapFile
 
     try:
         typed = KeymapFile.model_validate(data)

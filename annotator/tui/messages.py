@@ -8,12 +8,15 @@ thread; the screen applies them only if they still concern what it shows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ..models import Suggestion
 from ..store import QueueRow
 from .sample_data import SampleView
+
+if TYPE_CHECKING:
+    from ..models import Suggestion
 
 
 @dataclass

@@ -246,7 +246,7 @@ async def test_quit_and_reopen_resumes_at_next_unlabeled(db_path: Path) -> None:
 async def test_help_output_and_blind_share(tui_store: Store) -> None:
     big = "\n".join(f"line {i} [bold]x[/bold]" for i in range(200_000))
     sample = tui_store.require_sample("s01")
-    tui_store.upsert_sample(sample.model_copy(update={"test_output": big}))
+    tui_store.upsert_sample(sample.as_input(test_output=big))
     app = AnnotatorApp(tui_store, ME, blind_share=1.0)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -283,9 +283,7 @@ async def test_failing_line_is_scrolled_into_view(tui_store: Store) -> None:
     sample = tui_store.require_sample("s01")
     code = "".join(f"x{i} = {i}\n" for i in range(60)) + "def reshape_it(x):\n    return x\n"
     output = 'Traceback (most recent call last):\n  File "g.py", line 62, in reshape_it\nE: bad\n'
-    tui_store.upsert_sample(
-        sample.model_copy(update={"generated_code": code, "test_output": output})
-    )
+    tui_store.upsert_sample(sample.as_input(generated_code=code, test_output=output))
     app = AnnotatorApp(tui_store, ME)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -356,9 +354,7 @@ async def test_tabs_show_the_current_sample_when_opened(tui_store: Store) -> Non
     from annotator.tui.widgets.lines_view import LinesView
 
     tui_store.upsert_sample(
-        tui_store.require_sample("s02").model_copy(
-            update={"prompt": "[bold]Write[/bold] \x1b[31m it"}
-        )
+        tui_store.require_sample("s02").as_input(prompt="[bold]Write[/bold] \x1b[31m it")
     )
     app = AnnotatorApp(tui_store, ME)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -349,7 +349,7 @@ async def test_search_code_output_and_own_notes(long_store: Store) -> None:
     long_store.set_label(ids[4], "other", LabelValue(kind="none", note="padding is wrong"))
     second = long_store.require_sample(ids[1])
     code = second.generated_code + "# einsum_trick here\n"
-    long_store.upsert_sample(second.model_copy(update={"generated_code": code}))
+    long_store.upsert_sample(second.as_input(generated_code=code))
     app = AnnotatorApp(long_store, "me")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -384,9 +384,7 @@ def test_search_index_follows_updates(long_store: Store) -> None:
     assert long_store.queue_count("me", SampleFilter(text="interpolate")) == 6
     sample = long_store.require_sample(sid)
     long_store.upsert_sample(
-        sample.model_copy(
-            update={"generated_code": "def f():\n    return zebra\n", "test_output": "1 failed"}
-        )
+        sample.as_input(generated_code="def f():\n    return zebra\n", test_output="1 failed")
     )
     assert long_store.queue_count("me", SampleFilter(text="interpolate")) == 5
     assert long_store.queue_count("me", SampleFilter(text="zebra")) == 1

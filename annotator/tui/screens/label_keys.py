@@ -25,19 +25,21 @@ Both are plain objects: the screen gives them the Textual services' owner
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 from textual.timer import Timer
 
 from ...labeling import LabelSession
-from ...models import LabelValue
 from ...timing import FocusClock
 from ..digits import PENDING_SECONDS, DigitEntry
 from ..keymap import Settings
 from .label_suggest import Suggestions
 from .label_writes import QueuedWrites
 from .picker import subcategory_picker
+
+if TYPE_CHECKING:
+    from ...models import LabelValue
 
 PANEL_TITLE = "Label"
 

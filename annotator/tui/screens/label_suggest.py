@@ -18,12 +18,15 @@ A plain object: the screen hands it the widget, the reads and the shown sample.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from ...models import Suggestion
 from ..messages import SuggestionsReady
 from ..sample_data import suggestions_hidden
 from ..widgets.suggestion_list import SuggestionList
 from .label_reads import LabelReads
+
+if TYPE_CHECKING:
+    from ...models import Suggestion
 
 
 class Suggestions:

@@ -10,7 +10,7 @@ the same thing. All sample text is rendered through ``rich.text.Text``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -19,10 +19,13 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
-from ...models import KINDS, PASS_KIND, SKIP_KIND, Label
+from ...models import KINDS, PASS_KIND, SKIP_KIND
 from ...taxonomy import Taxonomy
 from ..digits import scheme
 from ..render import visible
+
+if TYPE_CHECKING:
+    from ...models import Label
 
 
 class LabelPanel(Vertical):

@@ -12,14 +12,17 @@ rendered literally.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
-from ...models import Suggestion
 from ...suggest import NO_SIGNAL
 from ...taxonomy import Taxonomy
 from ..render import visible
+
+if TYPE_CHECKING:
+    from ...models import Suggestion
 
 
 class SuggestionList(Static):
