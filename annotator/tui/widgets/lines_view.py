@@ -18,7 +18,10 @@ sample views are immutable); a new list is new content. Whole rows are kept the
 same way (:mod:`.framed_rows`): a line drawn into the view's frame (background,
 border, filters) is kept by its index, its marks and the horizontal scroll,
 with the frame it was drawn in, so a frame that shows lines drawn before (a
-prerendered sample, a scroll back) takes them as they are.
+prerendered sample, a scroll back) takes them as they are. A prerender draws the
+sample's first rows into the frame (with the marks it will have), its scrollbars'
+thumbs, and has the labeling screen's compositor cut the rows where the frame
+will (:meth:`~annotator.tui.compositor.SpanCompositor.divide_ahead`).
 """
 
 from __future__ import annotations
