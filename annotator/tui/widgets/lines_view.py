@@ -56,6 +56,10 @@ Marks = tuple[tuple[int, int], ...]
 """The marked stretches of one line (:meth:`LinesView.set_marks`)."""
 
 
+MAX_EDGES = 256
+"""Rows without a line (border, padding, past the last line) a view keeps, for all its scrolls."""
+
+
 @dataclass
 class _Rendered:
     """One sequence of lines as a view shows it: wrapped, measured, drawn."""
@@ -351,6 +355,8 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         key = (True, y if frame.edge(y) else -1, scroll_x)
         row = self._edges.get(key)
         if row is None:
+            if len(self._edges) >= MAX_EDGES:  # scrolled sideways through a long line
+                self._edges.clear()
             width = self.size.width
             blank = Strip.blank(width, style).crop_extend(scroll_x, scroll_x + width, style)
             row = self._edges[key] = frame.draw(y, lambda _y: blank)
