@@ -17,6 +17,10 @@ drew it; a widget is rendered only for the rows where it still has such a chop,
 and not at all if it has none. Painting goes front to back and the first strip of
 a chop wins, as in Textual, so skipping a widget changes no chop the update writes.
 
+:meth:`SpanCompositor.divide_ahead` cuts a widget's rows drawn ahead of time (a
+code view's next sample) where a partial update will cut them, so that the
+update finds the pieces made (``Strip.divide`` keeps its last results).
+
 Tied to the Textual version pinned in ``constraints.txt`` (8.2.x): it uses the
 compositor's ``cuts``, ``visible_widgets``, ``_dirty_regions`` and
 ``_regions_to_spans`` and its ``ChopsUpdate``; ``tests/tui/test_compositor.py``
@@ -27,11 +31,14 @@ frames, never wrong ones.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from importlib.metadata import version
 
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widget import Widget
 
 TESTED_TEXTUAL = "8.2."
 """The Textual versions whose compositor internals :class:`SpanCompositor` was checked on."""
@@ -46,6 +53,26 @@ def labeling_compositor() -> Compositor:
 
 class SpanCompositor(Compositor):
     """Textual's compositor, its partial updates rendering only the chops they write."""
+
+    def divide_ahead(self, widget: Widget, rows: Mapping[int, Strip]) -> None:
+        """Cut ``rows`` ({row of ``widget``: the whole row as it will render it})
+        at the cuts of the screen's lines they will be drawn on, as
+        :meth:`render_partial_update` will (a widget partly outside its clip is
+        cut there: nothing to do ahead)."""
+        geometry = self.visible_widgets.get(widget)
+        if geometry is None:
+            return
+        region, clip = geometry
+        if region.intersection(clip) != region:
+            return
+        cuts, (first_cut, last_cut) = self.cuts, region.column_span
+        for y, strip in rows.items():
+            if not 0 <= y < region.height or strip.cell_length != region.width:
+                continue
+            cut_set = cuts[region.y + y]
+            final_cuts = cut_set[bisect_left(cut_set, first_cut) : bisect_right(cut_set, last_cut)]
+            if len(final_cuts) > 2:
+                strip.divide([cut - first_cut for cut in final_cuts[1:]])
 
     def render_partial_update(self) -> ChopsUpdate | None:
         screen_region = self.size.region
@@ -64,33 +91,39 @@ class SpanCompositor(Compositor):
     ) -> list[dict[int, Strip | None]]:
         cuts = self.cuts
         chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
-        # The chops the update writes, by line: ChopsUpdate writes chop [x, end)
-        # for a span (y, x1, x2) unless x > x2 or end <= x1.
+        # The chops the update writes and no widget has drawn yet, by line:
+        # ChopsUpdate writes chop [x, end) for a span (y, x1, x2) unless x > x2
+        # or end <= x1. A line leaves when all its chops are drawn, and the
+        # widgets behind it (the containers under the views) skip it at once.
         wanted: dict[int, set[int]] = {}
         for y, x1, x2 in spans:
             cut_set = cuts[y]
-            line = wanted.setdefault(y, set())
-            for x, end in zip(cut_set, cut_set[1:], strict=False):
-                if x <= x2 and end > x1:
-                    line.add(x)
+            first = max(0, bisect_right(cut_set, x1) - 1)  # the first chop ending after x1
+            last = min(bisect_right(cut_set, x2), len(cut_set) - 1)  # past the last starting by x2
+            if first < last:
+                wanted.setdefault(y, set()).update(cut_set[first:last])
 
         crop_overlaps = crop.overlaps
         for widget, (region, clip) in self.visible_widgets.items():
+            if not wanted:
+                break
             if not crop_overlaps(clip):
                 continue
             render_region = region.intersection(clip)
             if not render_region.width or not render_region.height:
                 continue
             first_cut, last_cut = render_region.column_span
-            # The rows where this widget still has a chop to draw, with their cuts.
+            # The rows where this widget still has a chop to draw, with its cuts there.
             rows: dict[int, list[int]] = {}
             for y in render_region.line_range:
                 line_wanted = wanted.get(y)
                 if not line_wanted:
                     continue
-                final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
-                chops_line = chops[y]
-                if any(cut in line_wanted and chops_line[cut] is None for cut in final_cuts[:-1]):
+                cut_set = cuts[y]
+                final_cuts = cut_set[
+                    bisect_left(cut_set, first_cut) : bisect_right(cut_set, last_cut)
+                ]
+                if not line_wanted.isdisjoint(final_cuts[:-1]):
                     rows[y] = final_cuts
             if not rows:
                 continue
@@ -106,8 +139,15 @@ class SpanCompositor(Compositor):
                 if row_cuts is None:
                     continue
                 chops_line = chops[y]
-                cut_strips = strip.divide([cut - render_x for cut in row_cuts[1:]])
+                if len(row_cuts) == 2 and strip.cell_length == row_cuts[1] - row_cuts[0]:
+                    cut_strips: Sequence[Strip] = (strip,)  # one chop: the strip itself
+                else:
+                    cut_strips = strip.divide([cut - render_x for cut in row_cuts[1:]])
+                line_wanted = wanted[y]
                 for cut, piece in zip(row_cuts, cut_strips, strict=False):
                     if chops_line.get(cut) is None:
                         chops_line[cut] = piece
+                        line_wanted.discard(cut)
+                if not line_wanted:
+                    del wanted[y]
         return chops

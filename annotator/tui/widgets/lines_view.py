@@ -14,14 +14,21 @@ lines object and style, not once per :meth:`set_lines`: the strips of the last
 and forth between samples redraws from them, and :meth:`prerender` renders the
 first screen of a sample about to be shown (the screen's prefetch) before its
 key is pressed. The lines given must therefore not change once shown (the
-sample views are immutable); a new list is new content.
+sample views are immutable); a new list is new content. Whole rows are kept the
+same way (:mod:`.framed_rows`): a line drawn into the view's frame (background,
+border, filters) is kept by its index, its marks and the horizontal scroll,
+with the frame it was drawn in, so a frame that shows lines drawn before (a
+prerendered sample, a scroll back) takes them as they are. A prerender draws the
+sample's first rows into the frame (with the marks it will have), its scrollbars'
+thumbs, and has the labeling screen's compositor cut the rows where the frame
+will (:meth:`~annotator.tui.compositor.SpanCompositor.divide_ahead`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -31,7 +38,9 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..compositor import SpanCompositor
 from ..render import MAX_LINE_CELLS, plain_line
+from .framed_rows import Frame, Frames
 from .scrollbars import KeptScrollbars
 
 KEPT_LINE_SETS = 8
@@ -41,6 +50,14 @@ neighbours, a few behind)."""
 MAX_STRIPS = 2000
 """Rendered lines a view keeps in all its kept sequences (as many as one view kept
 before; a long file scrolled through drops the other sequences' strips first)."""
+
+
+Marks = tuple[tuple[int, int], ...]
+"""The marked stretches of one line (:meth:`LinesView.set_marks`)."""
+
+
+MAX_EDGES = 256
+"""Rows without a line (border, padding, past the last line) a view keeps, for all its scrolls."""
 
 
 @dataclass
@@ -56,6 +73,14 @@ class _Rendered:
     style: Style | None = None
     strips: dict[int, Strip] = field(default_factory=dict)
     """Unmarked lines, rendered in ``style``."""
+    framed_in: Hashable = None
+    """The key of the frame the ``framed`` rows were drawn in."""
+    framed: dict[tuple[int, Marks, int, int], Strip] = field(default_factory=dict)
+    """Rows of content as the view draws them, by (line index, its marks, horizontal
+    scroll, the row if it is the view's first or last, else -1)."""
+
+    def kept(self) -> int:
+        return len(self.strips) + len(self.framed)
 
 
 class LinesView(ScrollView, KeptScrollbars, can_focus=True):
@@ -89,8 +114,14 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         ("end", "scroll_end", "Bottom"),
     ]
 
+    _styles_changed = 0
+    """Changes of this view's own styles (part of the key of the frames it keeps rows of)."""
+    _own_refresh = False
+    """A refresh of the view's content (new lines, marks), not of its styles."""
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._frames = Frames(self)
         self._lines: Sequence[Text | str] = ()
         self._given: Sequence[Text | str] = ()
         self._wrap_head = 0
@@ -98,11 +129,13 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         self._rendered: dict[int, _Rendered] = {}
         """Kept renderings by ``id`` of the lines given, oldest first."""
         self._shown = _Rendered((), 0, 0, (), 0)
-        self._cache: dict[int, Strip] = {}
-        """Marked lines of the lines shown (until the next :meth:`set_lines`), in ``_marked_style``."""
-        self._marked_style: Style | None = None
         self._frame_style: Style | None = None
         self._marks: Mapping[int, Sequence[tuple[int, int]]] = {}
+        self._edges: dict[tuple[bool, int, int], Strip] = {}
+        """Rows that show no line: (False, row, 0) border, padding or blank beneath the
+        content; (True, row or -1, horizontal scroll) a content row past the last line; ..."""
+        self._edges_in: Hashable = None
+        """... drawn in the frame of this key."""
 
     @property
     def line_count(self) -> int:
@@ -124,7 +157,6 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         self._wrapped_at = self.size.width
         self._shown = self._rendering(lines, wrap_head)
         self._lines = self._shown.lines
-        self._cache.clear()
         self._set_virtual_size(Size(self._shown.width, len(lines)))
         # Keep a few lines of context above the marked line. Scrolled now, so
         # that the lines and their position reach the same frame; if the offset
@@ -133,7 +165,27 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         self.scroll_to(0, target, animate=False, immediate=True)
         if round(self.scroll_offset.y) != target:
             self.call_after_refresh(self.scroll_to, 0, target, animate=False, immediate=True)
-        self.refresh()
+        self._refresh_content()
+
+    def _refresh_content(self) -> None:
+        self._own_refresh = True
+        try:
+            self.refresh()
+        finally:
+            self._own_refresh = False
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        # A whole refresh that is not of new content is of the styles (inline
+        # styles set, Textual's own reasons): rows kept before are not to be reused.
+        if not regions and not self._own_refresh:
+            self._styles_changed += 1
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def notify_style_update(self) -> None:
+        self._styles_changed += 1
+        super().notify_style_update()
 
     def _rendering(self, lines: Sequence[Text | str], wrap_head: int) -> _Rendered:
         """The kept rendering of ``lines`` at this width, or a new one (kept, the oldest dropped)."""
@@ -153,20 +205,39 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         return found
 
     def prerender(
-        self, lines: Sequence[Text | str], scroll_to: int | None = None, wrap_head: int = 0
+        self,
+        lines: Sequence[Text | str],
+        scroll_to: int | None = None,
+        wrap_head: int = 0,
+        marks: Mapping[int, Sequence[tuple[int, int]]] | None = None,
     ) -> None:
-        """Render the lines :meth:`set_lines` with the same arguments would show
-        first, without showing them (a sample about to be shown: its key then only
-        swaps strips). The lines shown and their strips stay as they are."""
+        """Draw the rows :meth:`set_lines` with the same arguments (and then
+        :meth:`set_marks` with ``marks``) would show first, without showing them
+        (a sample about to be shown: its key then only swaps rows). The lines
+        shown and their rows stay as they are."""
         if not self.is_mounted or not self.size:
             return
         rendered = self._rendering(lines, wrap_head)
-        style = self.rich_style
+        style = self._frames.rich_style(self._styles_changed)
+        frame = self._frames.frame(self._styles_changed)
         count, height = len(rendered.lines), self.size.height
         top = max(0, scroll_to - 3) if scroll_to is not None else 0
-        # From where a scroll past the end is clamped to, down to the last line in view.
-        for index in range(max(0, min(top, count - height)), min(top + height, count)):
-            self._strip(rendered, index, style)
+        # Where set_lines will scroll to: clamped as Textual clamps it.
+        scroll_y = min(top, max(0, len(lines) - self.scrollable_content_region.height))
+        self.prerender_scrollbars(rendered.width, len(lines), scroll_y)
+        marks = marks or {}
+        rows: dict[int, Strip] = {}
+        for row in range(min(height, count - scroll_y)):
+            index = scroll_y + row
+            spans = tuple(marks.get(index, ()))
+            if frame is None:
+                if not spans:
+                    self._strip(rendered, index, style)
+            elif frame.content_row(y := frame.top + row):
+                rows[y] = self._framed(frame, rendered, y, index, spans, 0, style)
+        compositor = getattr(self.screen, "_compositor", None)
+        if isinstance(compositor, SpanCompositor):
+            compositor.divide_ahead(self, rows)
 
     @property
     def marks(self) -> Mapping[int, Sequence[tuple[int, int]]]:
@@ -178,10 +249,8 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         :meth:`set_lines`; the scroll position stays."""
         if not marks and not self._marks:
             return
-        for index in {*self._marks, *marks}:
-            self._cache.pop(index, None)
         self._marks = marks
-        self.refresh()
+        self._refresh_content()
 
     def _wrap(self, lines: Sequence[Text | str], wrap_head: int) -> list[Text | str]:
         width = max(20, self.size.width - 1 or 80)
@@ -202,9 +271,8 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
             self._wrapped_at = self.size.width
             self._shown = self._rendering(self._given, self._wrap_head)
             self._lines = self._shown.lines
-            self._cache.clear()
             self._set_virtual_size(Size(self.virtual_size.width, len(self._lines)))
-            self.refresh()
+            self._refresh_content()
 
     def _set_virtual_size(self, size: Size) -> None:
         """Assigning ``virtual_size`` asks for a layout pass, which repaints
@@ -223,42 +291,101 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         line = self._lines[index]
         return plain_line(line) if isinstance(line, str) else line
 
-    def _marked(self, index: int) -> Text:
-        text = self._line(index)
-        spans = self._marks.get(index)
-        if not spans:
-            return text
-        text = text.copy()
-        style = self.get_component_rich_style("lines-view--mark", partial=True)
-        for start, end in spans:
-            text.stylize(style, start, end)
-        return text
-
     def render_lines(self, crop: Region) -> list[Strip]:
-        # rich_style walks every ancestor's styles: once per frame, not per line.
-        self._frame_style = self.rich_style
+        # rich_style walks every ancestor's styles: only when one changed.
+        style = self._frame_style = self._frames.rich_style(self._styles_changed)
         try:
-            return super().render_lines(crop)
+            frame = self._frames.frame(self._styles_changed)
+            if frame is None:
+                return super().render_lines(crop)
+            if self._edges_in != (frame.key, style):
+                self._edges_in, self._edges = (frame.key, style), {}
+            scroll_x, scroll_y = self.scroll_offset
+            rendered, marks, edges = self._shown, self._marks, self._edges
+            rows: list[Strip] = []
+            for y in crop.line_range:
+                if frame.content_row(y):
+                    index = scroll_y + y - frame.top
+                    spans = tuple(marks.get(index, ()))
+                    rows.append(self._framed(frame, rendered, y, index, spans, scroll_x, style))
+                    continue
+                row = edges.get((False, y, 0))
+                if row is None:
+                    row = edges[False, y, 0] = frame.draw(y, self.render_line)
+                rows.append(row)
         finally:
             self._frame_style = None
+        x1, x2 = crop.column_span
+        if (x1, x2) != (0, self.region.width):
+            rows = [row.crop(x1, x2) for row in rows]
+        return rows
+
+    def _framed(
+        self,
+        frame: Frame,
+        rendered: _Rendered,
+        y: int,
+        index: int,
+        spans: Marks,
+        scroll_x: int,
+        style: Style,
+    ) -> Strip:
+        """Line ``index`` of ``rendered`` drawn as row ``y`` of the view, kept."""
+        if index >= len(rendered.lines):  # blank, whatever the lines
+            return self._past_end(frame, y, scroll_x, style)
+        if rendered.framed_in != (frame.key, style):
+            rendered.framed_in, rendered.framed = (frame.key, style), {}
+        key = (index, spans, scroll_x, y if frame.edge(y) else -1)
+        row = rendered.framed.get(key)
+        if row is None:
+            self._make_room(rendered)
+            width = self.size.width
+
+            def content(_y: int) -> Strip:
+                line = self._content(rendered, index, spans, style)
+                return line.crop_extend(scroll_x, scroll_x + width, style)
+
+            row = rendered.framed[key] = frame.draw(y, content)
+        return row
+
+    def _past_end(self, frame: Frame, y: int, scroll_x: int, style: Style) -> Strip:
+        """Content row ``y`` past the last line (as :meth:`render_line` draws it)."""
+        if self._edges_in != (frame.key, style):
+            self._edges_in, self._edges = (frame.key, style), {}
+        key = (True, y if frame.edge(y) else -1, scroll_x)
+        row = self._edges.get(key)
+        if row is None:
+            if len(self._edges) >= MAX_EDGES:  # scrolled sideways through a long line
+                self._edges.clear()
+            width = self.size.width
+            blank = Strip.blank(width, style).crop_extend(scroll_x, scroll_x + width, style)
+            row = self._edges[key] = frame.draw(y, lambda _y: blank)
+        return row
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.size.width
         style = self._frame_style or self.rich_style
-        if index >= len(self._lines):
-            return Strip.blank(width, style)
-        if index in self._marks:
-            if style != self._marked_style:  # another focus or theme
-                self._marked_style = style
-                self._cache.clear()
-            strip = self._cache.get(index)
-            if strip is None:
-                strip = self._cache[index] = self._draw(self._marked(index), style)
-        else:
-            strip = self._strip(self._shown, index, style)
-        return strip.crop_extend(scroll_x, scroll_x + width, style)
+        spans = tuple(self._marks.get(index, ()))
+        line = self._content(self._shown, index, spans, style)
+        return line.crop_extend(scroll_x, scroll_x + width, style)
+
+    def _content(self, rendered: _Rendered, index: int, spans: Marks, style: Style) -> Strip:
+        """Line ``index`` of ``rendered`` in ``style``, its stretches ``spans`` marked
+        (blank past the end)."""
+        if index >= len(rendered.lines):
+            return Strip.blank(self.size.width, style)
+        if spans:  # drawn apart, never kept with the unmarked lines
+            return self._draw(self._marked(rendered.lines[index], spans), style)
+        return self._strip(rendered, index, style)
+
+    def _marked(self, line: Text | str, spans: Marks) -> Text:
+        text = (plain_line(line) if isinstance(line, str) else line).copy()
+        style = self.get_component_rich_style("lines-view--mark", partial=True)
+        for start, end in spans:
+            text.stylize(style, start, end)
+        return text
 
     def _strip(self, rendered: _Rendered, index: int, style: Style) -> Strip:
         """Unmarked line ``index`` of ``rendered`` in ``style``, drawn once."""
@@ -267,16 +394,22 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
             rendered.strips = {}
         strip = rendered.strips.get(index)
         if strip is None:
-            if sum(len(kept.strips) for kept in self._rendered.values()) >= MAX_STRIPS:
-                for kept in self._rendered.values():
-                    if kept is not rendered:
-                        kept.strips = {}
-                if len(rendered.strips) >= MAX_STRIPS:
-                    rendered.strips.clear()
+            self._make_room(rendered)
             line = rendered.lines[index]
             text = plain_line(line) if isinstance(line, str) else line
             strip = rendered.strips[index] = self._draw(text, style)
         return strip
+
+    def _make_room(self, rendered: _Rendered) -> None:
+        """At :data:`MAX_STRIPS` kept, the other sequences' rows go first, then ``rendered``'s."""
+        if sum(kept.kept() for kept in self._rendered.values()) < MAX_STRIPS:
+            return
+        for kept in self._rendered.values():
+            if kept is not rendered:
+                kept.strips, kept.framed = {}, {}
+        if rendered.kept() >= MAX_STRIPS:
+            rendered.strips.clear()
+            rendered.framed.clear()
 
     def _draw(self, text: Text, style: Style) -> Strip:
         segments = [s for s in text.render(self.app.console) if s.text != "\n"]

@@ -115,7 +115,10 @@ class SampleViewer(Vertical):
             if name == "diff" and "diff" not in view.__dict__:
                 continue  # made when the tab is first shown, not ahead
             lines = getattr(view, name.removesuffix("-split"))
-            self.query_one(f"#{name}", LinesView).prerender(lines, self._anchor(name, view))
+            marks = self._marks_of(name, view)
+            self.query_one(f"#{name}", LinesView).prerender(
+                lines, self._anchor(name, view), 0, marks
+            )
         self.query_one("#error", LinesView).prerender(view.error, wrap_head=view.error_head)
 
     # -- showing ---------------------------------------------------------------
@@ -197,13 +200,22 @@ class SampleViewer(Vertical):
     # -- marks -------------------------------------------------------------------
     def _mark(self, name: str) -> None:
         """Mark the shown sample's expressions in view ``name``, if it shows code."""
-        view, side = self.shown, MARKED.get(name)
+        marks = self._marks_of(name, self.shown)
+        if marks is not None:
+            self.query_one(f"#{name}", LinesView).set_marks(marks)
+
+    def _marks_of(
+        self, name: str, view: SampleView | None
+    ) -> dict[int, list[tuple[int, int]]] | None:
+        """The marks of ``view`` in view ``name`` (None: not a view with marks, or
+        the marks are not computed yet)."""
+        side = MARKED.get(name)
         if view is None or side is None or not view.marks_ready:
-            return
+            return None
         code = view.sample.generated_code if side == "generated" else view.sample.reference_code
         lines = view.generated if side == "generated" else view.reference
         spans = [m.span for m in view.marks if m.side == side and (self.evidence or not m.evidence)]
-        self.query_one(f"#{name}", LinesView).set_marks(render.mark_offsets(code, lines, spans))
+        return render.mark_offsets(code, lines, spans)
 
     def _start_marks(self, view: SampleView) -> None:
         if view is self.shown:
