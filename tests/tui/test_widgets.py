@@ -82,6 +82,26 @@ async def test_lines_view_scroll_range_follows_new_lines() -> None:
         assert view.render_line(0).text.startswith("only")
 
 
+async def test_lines_view_scrolls_to_the_last_line_when_its_head_wraps() -> None:
+    """The error view wraps its summary (``wrap_head``): the scroll range counts
+    the wrapped rows, so the traceback's last line is reachable."""
+    app = _Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(LinesView)
+        head = "E   RuntimeError: " + "shape mismatch " * 40
+        body = [f"frame {i}" for i in range(40)]
+        view.set_lines([head, *body], wrap_head=1)
+        await pilot.pause()
+        view.focus()
+        await pilot.press("end")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        height = view.scrollable_content_region.height
+        assert view.render_line(height - 1).text.startswith("frame 39")
+        view.prerender([head, *body], wrap_head=1)  # drawing ahead keeps the same range
+        assert view.render_line(height - 1).text.startswith("frame 39")
+
+
 def _segments(view: LinesView, row: int) -> list[tuple[str, Any]]:
     return [(segment.text, segment.style) for segment in view.render_line(row)]
 

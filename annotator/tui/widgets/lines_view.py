@@ -157,7 +157,9 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         self._wrapped_at = self.size.width
         self._shown = self._rendering(lines, wrap_head)
         self._lines = self._shown.lines
-        self._set_virtual_size(Size(self._shown.width, len(lines)))
+        # The rows shown, not the lines given: a wrapped head adds rows, and the
+        # last of them must stay reachable by scrolling.
+        self._set_virtual_size(Size(self._shown.width, len(self._lines)))
         # Keep a few lines of context above the marked line. Scrolled now, so
         # that the lines and their position reach the same frame; if the offset
         # was clamped (the view not laid out yet), again after the next layout.
@@ -223,8 +225,8 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         count, height = len(rendered.lines), self.size.height
         top = max(0, scroll_to - 3) if scroll_to is not None else 0
         # Where set_lines will scroll to: clamped as Textual clamps it.
-        scroll_y = min(top, max(0, len(lines) - self.scrollable_content_region.height))
-        self.prerender_scrollbars(rendered.width, len(lines), scroll_y)
+        scroll_y = min(top, max(0, count - self.scrollable_content_region.height))
+        self.prerender_scrollbars(rendered.width, count, scroll_y)
         marks = marks or {}
         rows: dict[int, Strip] = {}
         for row in range(min(height, count - scroll_y)):
