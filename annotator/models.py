@@ -23,11 +23,11 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+from .safejson import writer
 
 if TYPE_CHECKING:  # at run time: __getattr__ at the end of the module
     from .pydantic_models import HistoryEntry as HistoryEntry
@@ -449,24 +449,9 @@ _META_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_not_p
 """The metadata's JSON as :meth:`SampleIn.hashed` stores it (one encoder, not one per
 sample: ``json.dumps`` with options builds a new one each call)."""
 
-_C_ENCODER: Callable[[object, int], list[str]] | None = (
-    None
-    if c_make_encoder is None
-    else c_make_encoder(None, _not_plain, encode_basestring, None, ": ", ", ", True, False, True)
-)
-""":data:`_META_JSON`'s C encoder, made once: ``JSONEncoder.encode`` makes it anew on
-every call, two thirds of the time of encoding a sample's small metadata. It has no
-check of circular references (``markers`` None: a circular value, which no JSON
-file makes, recurses until :class:`RecursionError`, and takes the slow path, which
-refuses it as before)."""
-
-
-def _meta_json(metadata: dict[str, Any]) -> str:
-    """``json.dumps(metadata, sort_keys=True, ensure_ascii=False)``; :class:`_NotPlain`
-    for a value JSON does not spell by itself."""
-    if _C_ENCODER is None:  # pragma: no cover - an interpreter without the C json module
-        return _META_JSON.encode(metadata)
-    return "".join(_C_ENCODER(metadata, 0))
+_meta_json = writer(sort_keys=True, default=_not_plain)
+""":data:`_META_JSON`'s spelling, its C encoder made once (:func:`~.safejson.writer`:
+a third of the time): a circular value takes the slow path, which refuses it."""
 
 
 def _field_text(value: object) -> str:

@@ -10,7 +10,8 @@ of more than ``max_digits`` digits (the interpreter's own limit when it is the
 same, else a check of every integer), NaN or Infinity (not JSON), invalid JSON
 (with the character), a lone surrogate escape (not text). The importers (:mod:`annotator.importers.jsondata`)
 and the LLM client (:mod:`annotator.llm`) use it; nothing else parses
-untrusted JSON.
+untrusted JSON. :func:`writer` makes a fast writer of one JSON spelling (the
+import's hot path writes JSON for every sample).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 MAX_DEPTH = 200
@@ -126,3 +129,24 @@ def loads(
 
 def _too_deep(max_depth: int) -> JsonLimitError:
     return JsonLimitError(f"nested too deeply (more than {max_depth} levels)")
+
+
+def writer(*, sort_keys: bool, default: Callable[[Any], Any]) -> Callable[[Any], str]:
+    """``json.dumps(value, sort_keys=sort_keys, ensure_ascii=False, default=default)``
+    as one function whose C encoder is made once: ``JSONEncoder.encode`` makes it anew
+    on every call, most of the time of writing a small value (a sample's metadata, a
+    failing input). No check of circular references: a circular value (which no
+    parsed JSON holds) recurses until :class:`RecursionError`."""
+    if c_make_encoder is None:  # pragma: no cover - an interpreter without the C json module
+        slow = json.JSONEncoder(sort_keys=sort_keys, ensure_ascii=False, default=default)
+        return slow.encode
+    encode = c_make_encoder(
+        None, default, encode_basestring, None, ": ", ", ", sort_keys, False, True
+    )
+
+    def write(value: Any) -> str:
+        if value.__class__ is str:  # what JSONEncoder.encode does for a string
+            return str(encode_basestring(value))
+        return "".join(encode(value, 0))
+
+    return write
