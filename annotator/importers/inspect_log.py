@@ -227,10 +227,10 @@ class InspectImporter:
             members = self._samples(archive, path)
             if not members:
                 raise UserError("no samples/*.json in the log", file=path)
-            epochs = Counter(key for key, _, _ in members)
+            epochs = Counter(key for key, _epoch, _info in members)
             model, task = header.eval.model, header.eval.task
             no_scorer = 0
-            for key, _, member in sorted(members, key=_order):
+            for key, _epoch, member in sorted(members, key=_order):
                 where = member.filename
                 sample = validate_at(EvalSample, _member(archive, member, path), path, where)
                 score = None
