@@ -55,9 +55,11 @@ def _whole(report: ImportedReport) -> dict[str, object]:
     return dict(stored)
 
 
-def _read_back(path: Path, name: str) -> list[tuple[SampleIn, ImportedReport | None]]:
+def _read_back(
+    path: Path, name: str, tmp_path: Path
+) -> list[tuple[SampleIn, ImportedReport | None]]:
     """Each sample an importer makes and its report as read from the stored JSON."""
-    with Store.open(path.parent / f"{name}-taxonomy.db") as store:
+    with Store.open(tmp_path / f"{name}-taxonomy.db") as store:
         taxonomy = store.taxonomy
     out = []
     for sample in IMPORTERS[name].read(path, taxonomy, ImportSummary(name)):
@@ -73,7 +75,7 @@ def test_each_format_reads_back_the_report_it_made(tmp_path: Path, name: str) ->
     importer had, and the report shares (does not repeat) the long ones."""
     path = FORMATS[name][0](tmp_path, 40)
     shared = 0
-    for sample, report in _read_back(path, name):
+    for sample, report in _read_back(path, name, tmp_path):
         stored = sample.metadata[REPORT_KEY]
         shared += sum(k.endswith("_at") for case in stored["cases"] for k in case)
         assert report is not None
@@ -91,7 +93,7 @@ def test_each_format_reads_back_the_report_it_made(tmp_path: Path, name: str) ->
 def test_fixtures_store_no_traceback_twice(tmp_path: Path, name: str) -> None:
     """The golden fixtures: no stored case text of 40 characters or more that the
     test output holds."""
-    for sample, report in _read_back(FIXTURES[name], name):
+    for sample, report in _read_back(FIXTURES[name], name, tmp_path):
         assert report is not None
         for case in sample.metadata[REPORT_KEY]["cases"]:
             for key, value in case.items():
