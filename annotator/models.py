@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from .safejson import writer
+
 if TYPE_CHECKING:  # at run time: __getattr__ at the end of the module
     from .pydantic_models import HistoryEntry as HistoryEntry
     from .pydantic_models import Label as Label
@@ -356,9 +358,64 @@ def sample_digest(
     """:func:`content_hash` of a sample's fields whose metadata is plain JSON data
     (``meta``: its dump, sorted keys): what :meth:`SampleIn.hashed` returns, and the
     merge's SQL function (:mod:`annotator.store.merge_samples`) computes."""
-    # The bytes :func:`content_hash` feeds field by field, built as one string and
+    # The bytes :func:`content_hash` feeds field by field, built as one f-string and
     # encoded once (UTF-8 encodes code point by code point, so the bytes are the
-    # same): ten encodes, ten f-strings encoded and a join cost more than the hash.
+    # same). Each field's length prefix is its UTF-8 size: for ASCII text (nearly
+    # every sample) that is its length, so the whole record is spelled with lengths
+    # first and checked once; any other character takes the field-by-field spelling.
+    p_, g, r, t, m = prompt, generated_code, reference_code, test_output, meta
+    blob = (
+        f"data_type:{_small(data_type)}"
+        f"generated_code:str:{len(g)}:{g}"
+        f"metadata:dict:{len(m)}:{m}"
+        f"model:{_small(model)}"
+        f"passed:{_small(passed)}"
+        f"prompt:str:{len(p_)}:{p_}"
+        f"reference_code:str:{len(r)}:{r}"
+        f"stage:{_small(stage)}"
+        f"task_type:{_small(task_type)}"
+        f"test_output:str:{len(t)}:{t}"
+    )
+    if not blob.isascii():
+        blob = _spelled_by_field(
+            prompt,
+            generated_code,
+            reference_code,
+            test_output,
+            passed,
+            model,
+            stage,
+            data_type,
+            task_type,
+            meta,
+        )
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _small(value: str | bool | None) -> str:
+    """A small field as :func:`content_hash` spells it after its name: type, length
+    (as ASCII: checked with the rest of the record), text."""
+    if isinstance(value, str):
+        return f"str:{len(value)}:{value}"
+    if value is None:
+        return "NoneType:4:null"
+    return "bool:4:true" if value else "bool:5:false"
+
+
+def _spelled_by_field(
+    prompt: str,
+    generated_code: str,
+    reference_code: str,
+    test_output: str,
+    passed: bool | None,
+    model: str | None,
+    stage: str | None,
+    data_type: str | None,
+    task_type: str | None,
+    meta: str,
+) -> str:
+    """The record as :func:`sample_digest` hashes it when some text is not ASCII:
+    each length prefix the field's UTF-8 size."""
     parts: list[str] = []
     for key, value in (
         ("data_type", data_type),
@@ -377,8 +434,7 @@ def sample_digest(
         kind = "dict" if key == "metadata" else type(value).__name__
         parts.append(f"{key}:{kind}:{size}:")
         parts.append(text)
-    blob = "".join(parts).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(blob).hexdigest()
+    return "".join(parts)
 
 
 class _NotPlain(Exception):
@@ -392,6 +448,10 @@ def _not_plain(value: object) -> Any:
 _META_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_not_plain)
 """The metadata's JSON as :meth:`SampleIn.hashed` stores it (one encoder, not one per
 sample: ``json.dumps`` with options builds a new one each call)."""
+
+_meta_json = writer(sort_keys=True, default=_not_plain)
+""":data:`_META_JSON`'s spelling, its C encoder made once (:func:`~.safejson.writer`:
+a third of the time): a circular value takes the slow path, which refuses it."""
 
 
 def _field_text(value: object) -> str:

@@ -19,9 +19,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .models import (
-    _META_JSON,
     MAX_REVISION,
     Kind,
+    _meta_json,
     _NotPlain,
     canonical_timestamp,
     content_hash,
@@ -68,8 +68,8 @@ class SampleIn(BaseModel):
         try:
             if type(self) is not SampleIn:  # a subclass hashes its own fields too
                 raise _NotPlain
-            meta = _META_JSON.encode(self.metadata)
-        except _NotPlain:
+            meta = _meta_json(self.metadata)
+        except (_NotPlain, RecursionError):
             fields = self.model_dump(exclude={"id", "source"})
             meta = json.dumps(self.metadata, ensure_ascii=False, sort_keys=True, default=str)
             return content_hash(fields), meta

@@ -10,7 +10,8 @@ of more than ``max_digits`` digits (the interpreter's own limit when it is the
 same, else a check of every integer), NaN or Infinity (not JSON), invalid JSON
 (with the character), a lone surrogate escape (not text). The importers (:mod:`annotator.importers.jsondata`)
 and the LLM client (:mod:`annotator.llm`) use it; nothing else parses
-untrusted JSON.
+untrusted JSON. :func:`writer` makes a fast writer of one JSON spelling (the
+import's hot path writes JSON for every sample).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 MAX_DEPTH = 200
@@ -58,6 +61,16 @@ def deeper_than(value: Any, max_depth: int) -> bool:
     return False
 
 
+def _no_constant(name: str) -> Any:
+    raise JsonLimitError(f"{name} is not a number JSON allows")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+"""The parser of the default limits, made once: ``json.loads`` with options builds a
+decoder and its scanner per call (a tenth of reading a small document, and an
+Inspect log or a JSONL file is ten thousand small documents)."""
+
+
 def loads(
     data: str | bytes,
     *,
@@ -75,40 +88,65 @@ def loads(
             raise JsonLimitError(f"not UTF-8 (byte {exc.start})") from None
     else:
         text = data
-    too_deep = JsonLimitError(f"nested too deeply (more than {max_depth} levels)")
-    too_long = JsonLimitError(f"an integer of more than {max_digits} digits")
 
     def parse_int(digits: str) -> int:
         if len(digits) - digits.startswith("-") > max_digits:
-            raise too_long
+            raise JsonLimitError(f"an integer of more than {max_digits} digits")
         return int(digits)
-
-    def no_constant(name: str) -> Any:
-        raise JsonLimitError(f"{name} is not a number JSON allows")
 
     # The interpreter refuses longer integers itself (one Python call per integer
     # of a 25 MB results file is a tenth of its import); a smaller limit is checked.
     own_limit = sys.get_int_max_str_digits() == max_digits
+    decoder = (
+        _DECODER
+        if own_limit
+        else json.JSONDecoder(parse_int=parse_int, parse_constant=_no_constant)
+    )
     try:
-        value = json.loads(
-            text, parse_int=None if own_limit else parse_int, parse_constant=no_constant
-        )
+        if text.startswith("\ufeff"):  # what json.loads says of it (decode() does not look)
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        value = decoder.decode(text)
     except JsonLimitError:
         raise
     except json.JSONDecodeError as exc:
         raise JsonLimitError(f"invalid JSON: {exc.msg} at character {exc.pos + 1}") from None
     except RecursionError:
-        raise too_deep from None
+        raise _too_deep(max_depth) from None
     except ValueError as exc:  # a float's exponent, an int the interpreter refuses
         if own_limit and "integer string conversion" in str(exc):
-            raise too_long from None
+            raise JsonLimitError(f"an integer of more than {max_digits} digits") from None
         raise JsonLimitError(" ".join(str(exc).split())[:200]) from None
     # Counting brackets is one fast pass; walking the value only when it may be deep.
     if text.count("[") + text.count("{") > max_depth and deeper_than(value, max_depth):
-        raise too_deep
+        raise _too_deep(max_depth)
     if "\\u" in text and _SURROGATE.search(text):
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
             raise JsonLimitError("a lone surrogate escape (\\ud800-\\udfff) is not text") from None
     return value
+
+
+def _too_deep(max_depth: int) -> JsonLimitError:
+    return JsonLimitError(f"nested too deeply (more than {max_depth} levels)")
+
+
+def writer(*, sort_keys: bool, default: Callable[[Any], Any]) -> Callable[[Any], str]:
+    """``json.dumps(value, sort_keys=sort_keys, ensure_ascii=False, default=default)``
+    as one function whose C encoder is made once: ``JSONEncoder.encode`` makes it anew
+    on every call, most of the time of writing a small value (a sample's metadata, a
+    failing input). No check of circular references: a circular value (which no
+    parsed JSON holds) recurses until :class:`RecursionError`."""
+    if c_make_encoder is None:  # pragma: no cover - an interpreter without the C json module
+        slow = json.JSONEncoder(sort_keys=sort_keys, ensure_ascii=False, default=default)
+        return slow.encode
+    encode = c_make_encoder(
+        None, default, encode_basestring, None, ": ", ", ", sort_keys, False, True
+    )
+
+    def write(value: Any) -> str:
+        if value.__class__ is str:  # what JSONEncoder.encode does for a string
+            return str(encode_basestring(value))
+        return "".join(encode(value, 0))
+
+    return write

@@ -165,3 +165,33 @@ def test_integer_digits_limit_reads_the_same(digits: int) -> None:
             safejson.loads(text)
     with pytest.raises(safejson.JsonLimitError, match=r"^an integer of more than 20 digits$"):
         safejson.loads('{"n": 1' + "0" * 20 + "}", max_digits=20)
+
+
+def test_the_digest_is_content_hash_for_any_mix_of_ascii_and_other_text() -> None:
+    """The digest spells an ASCII record once; any field with another character
+    (accents, emoji, a lone surrogate, in a small field or the metadata) must give
+    the same digest as the general definition."""
+    rnd = random.Random(26)
+    pieces = ["a", "é", "\ud800", "\U0001f600", "\n", "x" * 40, "", "null", "4:"]
+
+    def text() -> str:
+        return "".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 5)))
+
+    def small() -> str | None:
+        return rnd.choice([None, text()])
+
+    for _ in range(2000):
+        sample = SampleIn(
+            id="x",
+            prompt=text(),
+            generated_code=text(),
+            reference_code=text(),
+            test_output=text(),
+            passed=rnd.choice([None, True, False]),
+            model=small(),
+            stage=small(),
+            data_type=small(),
+            task_type=small(),
+            metadata=rnd.choice([{}, {"k": text()}, {text(): [1, text()]}]),
+        )
+        assert sample.hashed()[0] == content_hash(sample.model_dump(exclude={"id", "source"}))

@@ -22,7 +22,6 @@ Contract:
 from __future__ import annotations
 
 import errno
-import json
 import os
 import re
 import stat
@@ -33,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
 from ..models import MAX_SAMPLE_TEXT, SampleIn, refusal
+from ..safejson import writer
 from .inputs import inside, regular_file
 from .jsondata import load_json
 
@@ -93,7 +93,7 @@ def key_path(*parts: str | int) -> str:
         elif not out:
             out = part
         else:
-            out += f"[{_TEXT_JSON.encode(part)}]"
+            out += f"[{_text_json(part)}]"
     return out
 
 
@@ -169,7 +169,7 @@ def attempt_sample(
         )
     except ValidationError as exc:  # a task id or model the sample id cannot hold (a NUL)
         reason, field = refusal(exc)
-        where = f"task {_TEXT_JSON.encode(task_id)}, attempt {attempt}"
+        where = f"task {_text_json(task_id)}, attempt {attempt}"
         raise UserError(reason, file=source, where=where, field=field) from None
 
 
@@ -177,12 +177,13 @@ def as_text(value: Any) -> str:
     """A value a benchmark recorded (an input, an output), as literal text."""
     if isinstance(value, str):
         return value
-    return _TEXT_JSON.encode(value)
+    return _text_json(value)
 
 
-_TEXT_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
-"""One encoder for every value spelled as JSON (``json.dumps`` with options builds
-one per call, a fifth of an EvalPlus import's own work: an input per failing test)."""
+_text_json = writer(sort_keys=False, default=str)
+"""Every value spelled as JSON, its encoder made once (:func:`~annotator.safejson.writer`:
+``json.dumps`` with options builds one per call, a fifth of an EvalPlus import's own
+work: an input per failing test)."""
 
 
 def count_key(path: Path, key: bytes, max_bytes: int = MAX_DOCUMENT) -> int | None:

@@ -106,11 +106,12 @@ class BigCodeBenchImporter:
         unknown: set[str] = set()
         count = 0
         for task_id, entries in results.items():
-            expect(list, entries, path, key_path("eval", task_id))
+            task_path = key_path("eval", task_id)  # one JSON spelling of the task id
+            expect(list, entries, path, task_path)
             if not task_id:
                 raise UserError("an empty task id", file=path, where="eval")
             for index, raw in enumerate(entries):
-                where = key_path("eval", task_id, index)
+                where = f"{task_path}[{index}]"  # key_path("eval", task_id, index)
                 entry = validate_at(BigCodeBenchEntry, raw, path, where)
                 if entry.status not in OUTCOME:
                     unknown.add(entry.status)

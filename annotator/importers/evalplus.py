@@ -182,11 +182,12 @@ class EvalPlusImporter:
         no_code: list[str] = []
         count = 0
         for task_id, entries in results.items():
-            expect(list, entries, path, key_path("eval", task_id))
+            task_path = key_path("eval", task_id)  # one JSON spelling of the task id
+            expect(list, entries, path, task_path)
             if not task_id:
                 raise UserError("an empty task id", file=path, where="eval")
             for index, raw in enumerate(entries):
-                where = key_path("eval", task_id, index)
+                where = f"{task_path}[{index}]"  # key_path("eval", task_id, index)
                 entry = validate_at(EvalPlusEntry, raw, path, where)
                 status = _status(entry)
                 if status not in OUTCOME:

@@ -189,11 +189,19 @@ class InspectImporter:
         except (zipfile.BadZipFile, OSError) as exc:
             raise UserError(f"not an Inspect .eval log (a zip archive): {exc}", file=path) from None
 
-    def _samples(self, archive: zipfile.ZipFile, path: Path) -> list[zipfile.ZipInfo]:
+    def _samples(
+        self, archive: zipfile.ZipFile, path: Path
+    ) -> list[tuple[str, int, zipfile.ZipInfo]]:
+        """(sample id, epoch, member) of every sample member (each name matched once)."""
         infos = archive.infolist()
         if len(infos) > MAX_MEMBERS:
             raise UserError(f"more than {MAX_MEMBERS} members: refusing it", file=path)
-        return [i for i in infos if _SAMPLE.match(i.filename)]
+        found = []
+        for info in infos:
+            match = _SAMPLE.match(info.filename)
+            if match:
+                found.append((match["id"], int(match["epoch"]), info))
+        return found
 
     def estimate(self, path: Path, **_: Any) -> int | None:
         with self._open(path) as archive:
@@ -219,13 +227,12 @@ class InspectImporter:
             members = self._samples(archive, path)
             if not members:
                 raise UserError("no samples/*.json in the log", file=path)
-            epochs = Counter(_SAMPLE.match(i.filename)["id"] for i in members)  # type: ignore[index]
+            epochs = Counter(key for key, _epoch, _info in members)
             model, task = header.eval.model, header.eval.task
             no_scorer = 0
-            for member in sorted(members, key=_order):
+            for key, _epoch, member in sorted(members, key=_order):
                 where = member.filename
                 sample = validate_at(EvalSample, _member(archive, member, path), path, where)
-                key = _SAMPLE.match(member.filename)["id"]  # type: ignore[index]
                 score = None
                 scored = scorer or next(iter(sample.scores or {}), "score")
                 if sample.scores:
@@ -291,7 +298,5 @@ def _metadata(sample: EvalSample, member: str) -> dict[str, Any]:
     return kept
 
 
-def _order(info: zipfile.ZipInfo) -> tuple[str, int]:
-    match = _SAMPLE.match(info.filename)
-    assert match is not None
-    return match["id"], int(match["epoch"])
+def _order(found: tuple[str, int, zipfile.ZipInfo]) -> tuple[str, int]:
+    return found[0], found[1]
