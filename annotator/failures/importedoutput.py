@@ -160,5 +160,5 @@ def imported_report(
 ) -> TestReport | None:
     """The report an importer attached to a sample's metadata; None when there is none.
     Tests it knows by name only are matched with the failures ``test_output`` printed."""
-    report = report_from_metadata(metadata, test_output)
+    report = report_from_metadata(metadata)
     return None if report is None else report_from_imported(report, function, test_output)

@@ -7,11 +7,8 @@ verdict (``wrong answer``, ``time limit``, ``runtime error``,
 ``compile error``, ``FAIL_TO_PASS`` ...), the traceback when one was stored,
 and the failing input with the expected and the actual output when the
 benchmark judged outputs. :func:`with_report` stores it in the sample's
-metadata under :data:`REPORT_KEY`, a text the sample's test output already
-holds as a reference into it (``traceback_at: [begin, end]``: stored, hashed and
-dumped once); :func:`report_from_metadata` reads it back with the test output,
-validated (None when absent or not a report; a report stored whole, as before
-references, reads as it is). Passing tests are counted, not
+metadata under :data:`REPORT_KEY`; :func:`report_from_metadata` reads it back,
+validated (None when absent or not a report). Passing tests are counted, not
 listed. The sample's failure (for the failure panel and the suggester) reads
 these models (``annotator.failures.importedoutput``), never the text rendered
 for people by :func:`render`. Every text is capped at :data:`MAX_TEXT`
@@ -105,64 +102,27 @@ def make_report(fmt: str, cases: list[ImportedCase], passed: int = 0) -> Importe
     )
 
 
-SHARED_FROM = 40
-"""Characters from which a case's text that the sample's test output also holds is
-stored as a reference to it (a shorter one is stored as is: a reference saves little)."""
-_TEXTS = ("message", "traceback", "inputs", "expected", "output")
-"""The case's texts a reference may stand for (``<name>_at`` in the stored JSON)."""
-_AT = "_at"
-
-
-def _shared(value: str, shared: str, start: int) -> list[Any] | None:
-    """Where ``value`` is in ``shared`` (from ``start``): ``[begin, end]``, or
-    ``[begin, end, tail]`` when only ``value`` without its trailing newlines is
-    there (:func:`render` strips them); None when it is not there."""
-    if len(value) < SHARED_FROM:
-        return None
-    begin = shared.find(value, start)
-    if begin >= 0:
-        return [begin, begin + len(value)]
-    stripped = value.rstrip("\n")
-    if len(stripped) == len(value) or len(stripped) < SHARED_FROM:
-        return None
-    begin = shared.find(stripped, start)
-    if begin < 0:
-        return None
-    return [begin, begin + len(stripped), value[len(stripped) :]]
-
-
-def _case_json(case: ImportedCase, shared: str, cursor: int) -> tuple[dict[str, Any], int]:
-    """The case as JSON, defaults left out (written for every sample: kept plain); a
-    text ``shared`` (the sample's test output) holds after ``cursor`` is stored as
-    ``<name>_at`` (:func:`_shared`), not twice. Returns the JSON and the new cursor."""
+def _case_json(case: ImportedCase) -> dict[str, Any]:
+    """The case as JSON, defaults left out (written for every sample: kept plain)."""
     data: dict[str, Any] = {"test": case.test, "status": case.status}
     if case.verdict:
         data["verdict"] = case.verdict
-    for name in _TEXTS:
-        value = getattr(case, name)
-        if value is None or (not value and name in ("message", "traceback")):
-            continue
-        at = _shared(value, shared, cursor) if shared else None
-        if at is None:
-            data[name] = value
-        else:
-            data[name + _AT] = at
-            cursor = at[1]
-    return data, cursor
+    if case.message:
+        data["message"] = case.message
+    if case.traceback:
+        data["traceback"] = case.traceback
+    if case.inputs is not None:
+        data["inputs"] = case.inputs
+    if case.expected is not None:
+        data["expected"] = case.expected
+    if case.output is not None:
+        data["output"] = case.output
+    return data
 
 
 def with_report(sample: SampleIn, report: ImportedReport) -> SampleIn:
-    """``sample`` carrying ``report`` (in its metadata, as JSON). A case's text that
-    the sample's test output already holds (the rendered report, a traceback the
-    benchmark printed) is stored as a reference to it (``<name>_at``: where it is in
-    the test output), not a second time: :func:`report_from_metadata`, given the
-    test output, reads back the same report."""
-    cases: list[dict[str, Any]] = []
-    cursor = 0
-    for case in report.cases:
-        data, cursor = _case_json(case, sample.test_output, cursor)
-        cases.append(data)
-    data = {"format": report.format, "cases": cases}
+    """``sample`` carrying ``report`` (in its metadata, as JSON)."""
+    data: dict[str, Any] = {"format": report.format, "cases": [_case_json(c) for c in report.cases]}
     for name in ("passed", "skipped", "not_kept"):
         if getattr(report, name):
             data[name] = getattr(report, name)
@@ -170,52 +130,14 @@ def with_report(sample: SampleIn, report: ImportedReport) -> SampleIn:
     return sample
 
 
-def report_from_metadata(
-    metadata: Mapping[str, Any] | None, test_output: str = ""
-) -> ImportedReport | None:
-    """The report in ``metadata`` (None when absent or not a report), its references
-    resolved in ``test_output`` (the same sample's; a reference that does not fit it
-    leaves that text out). Reports stored whole (before references) read as they are."""
+def report_from_metadata(metadata: Mapping[str, Any] | None) -> ImportedReport | None:
     raw = (metadata or {}).get(REPORT_KEY)
     if not isinstance(raw, dict):
         return None
-    cases = raw.get("cases")
-    if isinstance(cases, list) and any(
-        isinstance(c, dict) and any(k.endswith(_AT) for k in c) for c in cases
-    ):
-        raw = {**raw, "cases": [_resolved(c, test_output) for c in cases]}
     try:
         return _reader().validate_python(raw)
     except ValidationError:
         return None
-
-
-def _resolved(case: Any, shared: str) -> Any:
-    """One stored case with its ``<name>_at`` references replaced by their text."""
-    if not isinstance(case, dict):
-        return case
-    out = {k: v for k, v in case.items() if not k.endswith(_AT)}
-    for name in _TEXTS:
-        at = case.get(name + _AT)
-        if at is None or name in out:
-            continue
-        text = _text_at(at, shared)
-        if text is not None:
-            out[name] = text
-    return out
-
-
-def _text_at(at: Any, shared: str) -> str | None:
-    """The text a reference ``[begin, end]`` or ``[begin, end, tail]`` stands for."""
-    if not isinstance(at, list) or len(at) not in (2, 3):
-        return None
-    begin, end = at[0], at[1]
-    tail = at[2] if len(at) == 3 else ""
-    if type(begin) is not int or type(end) is not int or not isinstance(tail, str):
-        return None
-    if not 0 <= begin <= end <= len(shared):
-        return None
-    return shared[begin:end] + tail
 
 
 def render(report: ImportedReport) -> str:
