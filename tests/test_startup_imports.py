@@ -53,7 +53,13 @@ NOT_AT_START = (
     "annotator.pydantic_models",
     "annotator.taxonomy_changes",
 )
-NOT_AT_FIRST_FRAME = ("sqlite_utils", "pydantic", "annotator.pydantic_models", "yaml")
+NOT_AT_FIRST_FRAME = (
+    "sqlite_utils",
+    "pydantic",
+    "annotator.pydantic_models",
+    "yaml",
+    "importlib.metadata",
+)
 """What ``annotator label`` does not load before its first sample is on screen."""
 
 LABEL_UNTIL_FIRST_SAMPLE = """

@@ -66,6 +66,26 @@ def test_another_textual_gets_textuals_own_compositor(monkeypatch: pytest.Monkey
     from annotator.tui import compositor
 
     assert isinstance(compositor.labeling_compositor(), SpanCompositor)  # the pinned one
-    monkeypatch.setattr(compositor, "version", lambda name: "9.0.0")
+    monkeypatch.setattr(compositor, "textual_version", lambda: "9.0.0")
     chosen = compositor.labeling_compositor()
     assert type(chosen) is Compositor
+
+
+def test_textual_version_is_the_installed_distributions() -> None:
+    from importlib.metadata import version
+
+    from annotator.tui.compositor import textual_version
+
+    assert textual_version() == version("textual")
+
+
+def test_version_beside_reads_one_distribution_folder_only(tmp_path: Path) -> None:
+    from annotator.tui.compositor import version_beside
+
+    assert version_beside(tmp_path, "textual") is None  # none: importlib.metadata decides
+    for other in ("textual-8.2.8", "textual_dev-1.0", "textualize-2.0"):
+        (tmp_path / f"{other}.dist-info").mkdir()
+    assert version_beside(tmp_path, "textual") == "8.2.8"  # other names that start alike
+    (tmp_path / "textual-9.0.0.dist-info").mkdir()
+    assert version_beside(tmp_path, "textual") is None  # two: which one is current?
+    assert version_beside(tmp_path / "missing", "textual") is None
