@@ -73,7 +73,9 @@ def version_beside(site: Path, name: str) -> str | None:
     prefix, suffix = f"{name}-", ".dist-info"
     try:
         with os.scandir(site) as entries:
-            found = [e.name for e in entries if e.name.startswith(prefix) and e.name.endswith(suffix)]
+            found = [
+                e.name for e in entries if e.name.startswith(prefix) and e.name.endswith(suffix)
+            ]
     except OSError:
         return None
     if len(found) != 1:

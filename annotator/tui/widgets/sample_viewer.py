@@ -80,6 +80,10 @@ class SampleViewer(Vertical):
         """Whether marks of the code analysis's findings are shown (see the module's docstring)."""
 
     def compose(self) -> ComposeResult:
+        # The split's class set before the children mount, so that they are styled
+        # once: set in on_mount it restyled the viewer's whole subtree before the
+        # first frame (on_mount still hides the split's tab).
+        self.set_class(self.app.size.width >= SPLIT_COLUMNS, "-split")
         yield Static(id="meta", markup=False)
         with Horizontal(id="code-row"):
             yield LinesView(id="generated-split")
