@@ -27,6 +27,7 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -183,14 +184,25 @@ class Timed:
     output: str
 
 
+PEAK = Path(__file__).with_name("_peak.py")
+
+
 def run(command: list[str], limit: float) -> Timed:
-    """``command`` in its own process group, killed at ``limit`` seconds; its own CPU
-    time and peak RSS (``wait4``), its output (kept in a file: a merge may print a
-    conflict line per label)."""
+    """``command`` in its own process group, killed at ``limit`` seconds; its CPU
+    time (``wait4``: with :file:`_peak.py`'s, which starts it, ~30 ms), its own peak
+    RSS and its output (kept in a file: a merge may print a conflict line per label).
+
+    The peak is the one :file:`_peak.py` reads for its child: ``wait4``'s ``ru_maxrss``
+    of a process forked from this one would count this process's image (Linux keeps
+    the high-water mark across ``exec``), and ``hostile.py`` holds hundreds of MB by
+    the time it runs these cases."""
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         proc = subprocess.Popen(
-            command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            [sys.executable, str(PEAK), *command],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         code: int | None = None
         while True:
@@ -207,5 +219,9 @@ def run(command: list[str], limit: float) -> Timed:
         proc.returncode = -9 if code is None else code  # reaped here, not by Popen
         out.seek(0)
         text = out.read(64 << 10).decode(errors="replace")
+        out.seek(max(0, out.seek(0, os.SEEK_END) - 256))
+        last = out.read().decode(errors="replace").strip().splitlines()
+    peak = float(last[-1].split()[-1]) if last and last[-1].startswith("PEAK_MB") else 0.0
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("PEAK_MB"))
     cpu = usage.ru_utime + usage.ru_stime
-    return Timed(code, wall, cpu, usage.ru_maxrss / 1024, text)
+    return Timed(code, wall, cpu, peak, text)
