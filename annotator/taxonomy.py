@@ -18,9 +18,9 @@ Contract:
   hand-written ``examples``. :attr:`Category.meaning` is the definition, or
   the description when there is none.
 
-The shape is defined once, here: the dataclasses' fields, with the checks of each
-in :data:`_SCHEMA` (:mod:`annotator.taxonomy_check`, which validates and dumps
-them). Why not pydantic: every command, and ``annotator label`` before its first
+The shape is defined once, in :mod:`annotator.taxonomy_types` (imported from here):
+the dataclasses' fields, with the checks of each in :data:`_SCHEMA`
+(:mod:`annotator.taxonomy_check`, which validates and dumps them). Why not pydantic: every command, and ``annotator label`` before its first
 frame, reads a taxonomy, and pydantic's import and model building cost 60-100 ms
 of CPU there. The checks accept and refuse what the pydantic models did, with
 the same messages (``tests/test_taxonomy_oracle.py`` compares them with those
@@ -31,173 +31,36 @@ is still validated by pydantic (:mod:`annotator.taxonomy_changes`), loaded then.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import subinfer
 from .errors import UserError
 from .paths import shipped
 from .safefiles import read_text
-
-if TYPE_CHECKING:
-    from .taxonomy_changes import Changes
-
-MAX_ID = 1_000_000
-"""Largest category id (ids are spreadsheet codes)."""
-MAX_CATEGORIES = 1000
-"""Most categories (and aliases) a taxonomy may have."""
-MAX_TAXONOMY_BYTES = 4 << 20
-"""Largest taxonomy file read (the shipped one is 15 KB)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Decision:
-    """A decision rule of the codebook: when ``when`` holds, choose ``then``."""
-
-    when: str
-    then: int
-    """The category to choose."""
-    subcategory: str | None = None
-    """The subcategory of ``then`` to choose, when the rule decides it too."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Subcategory:
-    """One subcategory of a category."""
-
-    name: str
-    """Name as written in the paper's tables."""
-    dl_specific: bool
-    """Whether the subcategory is specific to deep learning code."""
-    keywords: tuple[str, ...] = ()
-    """Words that, found in an annotator's note, point at this subcategory."""
-    definition: str = ""
-    """What belongs in this subcategory (the codebook)."""
-    examples: tuple[str, ...] = ()
-    """Hand-written examples of failures that belong here."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Category:
-    """One category; ``id`` is the spreadsheet code."""
-
-    id: int
-    name: str
-    description: str = ""
-    definition: str = ""
-    """What belongs in this category, written for annotators (the codebook)."""
-    decision: tuple[Decision, ...] = ()
-    """Rules that separate this category from its neighbours."""
-    examples: tuple[str, ...] = ()
-    """Hand-written examples of failures that belong here."""
-    subcategories: tuple[Subcategory, ...]
-
-    def subcategory(self, name: str) -> Subcategory | None:
-        for sub in self.subcategories:
-            if sub.name == name:
-                return sub
-        return None
-
-    @property
-    def meaning(self) -> str:
-        """The codebook definition, or the description when there is none."""
-        return self.definition or self.description
-
-    @property
-    def dl_specific(self) -> bool:
-        return any(sub.dl_specific for sub in self.subcategories)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Alias:
-    """An old code that stands for a category (and maybe a subcategory)."""
-
-    code: int
-    name: str = ""
-    category: int
-    subcategory: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Taxonomy:
-    """A versioned taxonomy."""
-
-    name: str
-    version: str
-    categories: tuple[Category, ...]
-    aliases: tuple[Alias, ...] = ()
-    changes: Changes | None = None
-    """How this version follows from an earlier one (``annotator taxonomy migrate``)."""
-
-    @cached_property
-    def by_id(self) -> dict[int, Category]:
-        return {c.id: c for c in self.categories}
-
-    def category(self, category_id: int) -> Category:
-        return self.by_id[category_id]
-
-    def has(self, category_id: int) -> bool:
-        return category_id in self.by_id
-
-    def is_dl(self, category_id: int, subcategory: str | None) -> bool | None:
-        """The DL-specific flag of a subcategory; None when it is unknown."""
-        if subcategory is None or category_id not in self.by_id:
-            return None
-        sub = self.by_id[category_id].subcategory(subcategory)
-        return sub.dl_specific if sub else None
-
-    def resolve_code(self, raw: str | int | float) -> tuple[int, str | None] | None:
-        """Map a raw code ('6', '6.0', 15) to (category, subcategory); None if unknown."""
-        text = str(raw).strip()
-        if not re.fullmatch(r"\d+(\.0*)?", text):
-            return None
-        code = int(float(text))
-        if code in self.by_id:
-            return code, None
-        for alias in self.aliases:
-            if alias.code == code:
-                return alias.category, alias.subcategory
-        # A code merged away by this version's changes stands for its target.
-        for merged in self.changes.merged if self.changes else ():
-            if code in merged.from_ and merged.to in self.by_id:
-                return merged.to, merged.subcategory
-        return None
-
-    def current_subcategory(self, category_id: int, name: str) -> str:
-        """``name``, or the subcategory it was renamed to by this version's changes
-        (an old subcategory name is an alias of the new one)."""
-        cat = self.by_id.get(category_id)
-        if cat is None or cat.subcategory(name) is not None or self.changes is None:
-            return name
-        for renamed in self.changes.renamed:
-            if (renamed.category, renamed.subcategory) == (category_id, name):
-                return renamed.to
-        return name
-
-    def infer_subcategory(self, category_id: int, note: str) -> str | None:
-        """Guess a subcategory of ``category_id`` from a free-text note.
-
-        A category with a single subcategory always gets it. Otherwise every
-        subcategory's evidence in the note is scored (keywords and name
-        words, typos included) and the best wins; no evidence or a tie gives
-        None (see :mod:`annotator.subinfer`).
-        """
-        cat = self.by_id.get(category_id)
-        if cat is None:
-            return None
-        if len(cat.subcategories) == 1:
-            return cat.subcategories[0].name
-        subs = [subinfer.Subcategory(s.name, s.keywords) for s in cat.subcategories]
-        return subinfer.infer(note, subs)
-
-    def label_text(self, category_id: int | None, subcategory: str | None = None) -> str:
-        if category_id is None:
-            return "-"
-        name = self.by_id[category_id].name if category_id in self.by_id else "?"
-        text = f"{category_id}. {name}"
-        return f"{text} / {subcategory}" if subcategory else text
+from .taxonomy_types import (
+    MAX_CATEGORIES as MAX_CATEGORIES,
+)
+from .taxonomy_types import (
+    MAX_ID as MAX_ID,
+)
+from .taxonomy_types import (
+    MAX_TAXONOMY_BYTES as MAX_TAXONOMY_BYTES,
+)
+from .taxonomy_types import (
+    Alias as Alias,
+)
+from .taxonomy_types import (
+    Category as Category,
+)
+from .taxonomy_types import (
+    Decision as Decision,
+)
+from .taxonomy_types import (
+    Subcategory as Subcategory,
+)
+from .taxonomy_types import (
+    Taxonomy as Taxonomy,
+)
 
 
 def _yaml_path(loc: tuple[int | str, ...]) -> str:

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .taxonomy import (
+from .taxonomy_types import (
     MAX_CATEGORIES,
     MAX_ID,
     Alias,
