@@ -39,26 +39,12 @@ from .paths import shipped
 from .safefiles import read_text
 from .taxonomy_types import (
     MAX_CATEGORIES as MAX_CATEGORIES,
-)
-from .taxonomy_types import (
     MAX_ID as MAX_ID,
-)
-from .taxonomy_types import (
     MAX_TAXONOMY_BYTES as MAX_TAXONOMY_BYTES,
-)
-from .taxonomy_types import (
     Alias as Alias,
-)
-from .taxonomy_types import (
     Category as Category,
-)
-from .taxonomy_types import (
     Decision as Decision,
-)
-from .taxonomy_types import (
     Subcategory as Subcategory,
-)
-from .taxonomy_types import (
     Taxonomy as Taxonomy,
 )
 

@@ -16,12 +16,10 @@ from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from annotator import stats
-from annotator.agreement import agreement_report, expand, load_ratings
-from annotator.agreement import weighted as w
+from annotator.agreement import agreement_report, expand, load_ratings, weighted as w
 from annotator.agreement.weighted import Pattern, Patterns
 from annotator.errors import UserError
 from annotator.importers import import_path

@@ -10,8 +10,7 @@ import pytest
 from importcheck import refused
 
 from annotator.cli.data import import_cmd
-from annotator.importers import IMPORTERS, estimate, import_path
-from annotator.importers import options as declared
+from annotator.importers import IMPORTERS, estimate, import_path, options as declared
 from annotator.store import Store
 
 DATA = Path(__file__).parent / "data"

@@ -12,8 +12,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from annotator.codeview.cstspan import SourcePositions, Span
 from annotator.codeview.marks import GENERATED, REFERENCE, Mark, code_marks

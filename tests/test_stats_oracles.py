@@ -16,8 +16,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from annotator.stats import (
     Distance,

@@ -26,8 +26,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable, Hashable, Sequence, Set as AbstractSet
 from dataclasses import replace
 from itertools import combinations
 from typing import Any

@@ -20,8 +20,7 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 
 from ..stats import Distance, Stat, sort_labels
-from ..stats._core import UNDEF_NEED_TWO, UNDEF_ONE_CATEGORY
-from ..stats._core import equal_pairs as _equal_pairs
+from ..stats._core import UNDEF_NEED_TWO, UNDEF_ONE_CATEGORY, equal_pairs as _equal_pairs
 from ..stats.agreement import ac1_weighted, percent_weighted
 from ..stats.alpha import alpha_weighted
 from ..stats.kappa import _fleiss, _refuse_unequal, per_category_weighted

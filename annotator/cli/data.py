@@ -11,8 +11,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import UserError
-from ..importers import IMPORTERS, ImportSummary, estimate, import_path
-from ..importers import options as importer_options
+from ..importers import IMPORTERS, ImportSummary, estimate, import_path, options as importer_options
 from ..store.rows import share
 from .context import Context, pass_context
 from .output import SafeConsole, echo

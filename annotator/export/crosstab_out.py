@@ -35,8 +35,7 @@ from .columns import attribute_columns, csv_cells, csv_header
 from .counts import source_description
 from .crosstab import BY_TITLES, CrossTable
 from .json_out import as_dict
-from .latex import cell as tex_cell
-from .latex import escape, tex_row
+from .latex import cell as tex_cell, escape, tex_row
 from .markdown import align_line, cell, row
 
 

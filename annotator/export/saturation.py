@@ -46,8 +46,7 @@ from ..agreement import resolve_annotators
 from ..errors import UserError
 from ..models import BUG_KIND
 from ..opencoding import cluster_notes
-from ..rounds import conflicts as round_conflicts
-from ..rounds import rounds
+from ..rounds import conflicts as round_conflicts, rounds
 from ..store import DecidedEntry, Store
 from ..store.notes import UNSPECIFIED
 

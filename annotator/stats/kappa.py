@@ -21,8 +21,7 @@ Contract (shared/research/agreement.md §1, §4):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Hashable, Iterable, Sequence, Set as AbstractSet
 from fractions import Fraction
 from itertools import combinations
 

@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UserError
 from ..models import Sample
 from ..taxonomy import Taxonomy, load_taxonomy
-from . import attempts as _attempts
-from . import labels as _labels
-from . import samples as _samples
-from . import taxonomy_binding as _binding
+from . import (
+    attempts as _attempts,
+    labels as _labels,
+    samples as _samples,
+    taxonomy_binding as _binding,
+)
 from .codebook import CodebookQueries
 from .connection import connect, write_transaction
 from .counts import CountQueries, VoteRow

@@ -15,9 +15,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from ..taxonomy import Taxonomy
-from . import labels as _labels
-from . import samples as _samples
-from . import taxonomy_binding as _binding
+from . import labels as _labels, samples as _samples, taxonomy_binding as _binding
 from .connection import bulk_mode
 
 if TYPE_CHECKING:

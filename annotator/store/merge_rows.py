@@ -53,8 +53,8 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from ..errors import UserError
-from ..models import MAX_SAMPLE_TEXT as _SAMPLE_TEXT_CAP
 from ..models import (
+    MAX_SAMPLE_TEXT as _SAMPLE_TEXT_CAP,
     HistoryEntry,
     Label,
     SampleIn,

@@ -29,8 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UserError
 from ..models import decides
 from ..taxonomy import Taxonomy
-from . import labels as _labels
-from . import taxonomy_binding as _binding
+from . import labels as _labels, taxonomy_binding as _binding
 from .connection import now, write_transaction
 from .queue import SampleFilter, _where
 from .rows import ChangeRow, InitialLabelRow, RoundProgressRow, RoundRow
