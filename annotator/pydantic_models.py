@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .models import (
+from .model_values import (
     MAX_REVISION,
     Kind,
     _meta_json,
