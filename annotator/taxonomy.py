@@ -20,8 +20,8 @@ Contract:
 
 The shape is defined once, in :mod:`annotator.taxonomy_types` (imported from here):
 the dataclasses' fields, with the checks of each in :data:`_SCHEMA`
-(:mod:`annotator.taxonomy_check`, which validates and dumps them). Why not pydantic: every command, and ``annotator label`` before its first
-frame, reads a taxonomy, and pydantic's import and model building cost 60-100 ms
+(:mod:`annotator.taxonomy_check`, which validates and dumps them). Why not
+pydantic: every command, and ``annotator label`` before its first frame, reads a taxonomy, and pydantic's import and model building cost 60-100 ms
 of CPU there. The checks accept and refuse what the pydantic models did, with
 the same messages (``tests/test_taxonomy_oracle.py`` compares them with those
 models on many malformed files). Only a ``changes`` section (``taxonomy migrate``)
