@@ -202,13 +202,10 @@ def _not_plain(value: object) -> Any:
     raise _NotPlain
 
 
-_META_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_not_plain)
-"""The metadata's JSON as :meth:`SampleIn.hashed` stores it (one encoder, not one per
-sample: ``json.dumps`` with options builds a new one each call)."""
-
 _meta_json = writer(sort_keys=True, default=_not_plain)
-""":data:`_META_JSON`'s spelling, its C encoder made once (:func:`~.safejson.writer`:
-a third of the time): a circular value takes the slow path, which refuses it."""
+"""The metadata's JSON as :meth:`SampleIn.hashed` stores it (``json.dumps`` with sorted
+keys, not ASCII-escaped), its C encoder made once (:func:`~.safejson.writer`: a third of
+the time): a circular value takes the slow path, which refuses it."""
 
 
 def _field_text(value: object) -> str:
