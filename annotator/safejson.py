@@ -91,7 +91,7 @@ def loads(
 
     def parse_int(digits: str) -> int:
         if len(digits) - digits.startswith("-") > max_digits:
-            raise JsonLimitError(f"an integer of more than {max_digits} digits")
+            raise _too_long(max_digits)
         return int(digits)
 
     # The interpreter refuses longer integers itself (one Python call per integer
@@ -114,7 +114,7 @@ def loads(
         raise _too_deep(max_depth) from None
     except ValueError as exc:  # a float's exponent, an int the interpreter refuses
         if own_limit and "integer string conversion" in str(exc):
-            raise JsonLimitError(f"an integer of more than {max_digits} digits") from None
+            raise _too_long(max_digits) from None
         raise JsonLimitError(" ".join(str(exc).split())[:200]) from None
     # Counting brackets is one fast pass; walking the value only when it may be deep.
     if text.count("[") + text.count("{") > max_depth and deeper_than(value, max_depth):
@@ -129,6 +129,10 @@ def loads(
 
 def _too_deep(max_depth: int) -> JsonLimitError:
     return JsonLimitError(f"nested too deeply (more than {max_depth} levels)")
+
+
+def _too_long(max_digits: int) -> JsonLimitError:
+    return JsonLimitError(f"an integer of more than {max_digits} digits")
 
 
 def writer(*, sort_keys: bool, default: Callable[[Any], Any]) -> Callable[[Any], str]:
