@@ -248,25 +248,36 @@ def _taxonomy_problem(tax: Taxonomy) -> str | None:
     for index, alias in enumerate(tax.aliases):
         if alias.code in ids:
             return f"aliases[{index}].code: {alias.code} is already a category id"
-        target = by_id.get(alias.category)
-        if target is None:
-            return f"aliases[{index}].category: unknown alias target category {alias.category}"
-        if alias.subcategory is not None and target.subcategory(alias.subcategory) is None:
-            return (
-                f"aliases[{index}].subcategory: category {alias.category} has no "
-                f"subcategory '{alias.subcategory}'"
-            )
+        where = f"aliases[{index}]"
+        problem = _reference_problem(
+            by_id, alias.category, alias.subcategory, f"{where}.category", where, "alias target "
+        )
+        if problem:
+            return problem
     for index, cat in enumerate(tax.categories):
         for rule_index, rule in enumerate(cat.decision):
             where = f"categories[{index}].decision[{rule_index}]"
-            target = by_id.get(rule.then)
-            if target is None:
-                return f"{where}.then: unknown category {rule.then}"
-            if rule.subcategory is not None and target.subcategory(rule.subcategory) is None:
-                return (
-                    f"{where}.subcategory: category {rule.then} has no "
-                    f"subcategory '{rule.subcategory}'"
-                )
+            problem = _reference_problem(by_id, rule.then, rule.subcategory, f"{where}.then", where)
+            if problem:
+                return problem
+    return None
+
+
+def _reference_problem(
+    by_id: dict[int, Category],
+    category: int,
+    subcategory: str | None,
+    at_category: str,
+    where: str,
+    what: str = "",
+) -> str | None:
+    """What is wrong with a reference to ``category`` (and its ``subcategory``) made at
+    ``at_category`` (an alias's target, a decision rule's ``then``), or None."""
+    target = by_id.get(category)
+    if target is None:
+        return f"{at_category}: unknown {what}category {category}"
+    if subcategory is not None and target.subcategory(subcategory) is None:
+        return f"{where}.subcategory: category {category} has no subcategory '{subcategory}'"
     return None
 
 
