@@ -69,6 +69,8 @@ from pathlib import Path
 from typing import Any
 
 from ..models import (
+    EARLIEST,
+    LATEST,
     MAX_ANNOTATOR_NAME,
     MAX_REVISION,
     annotator_key,
@@ -113,15 +115,21 @@ _CANONICAL_GLOB = (
 """:data:`annotator.models.TIMESTAMP_FORMAT` as a GLOB (ASCII digits only)."""
 
 
-def _timestamp(column: str, or_equal: str | None = None) -> str:
-    """SQL: ``column`` is a timestamp :func:`~annotator.models.canonical_timestamp`
-    returns unchanged (our spelling, years 2000-2199) and no later than ``:latest``;
-    ``or_equal``: a column checked so too, which ``column`` may equal instead (a
-    label's creation is often its last change: one pattern match instead of two)."""
-    check = (
+def _in_our_spelling(column: str) -> str:
+    """SQL: ``column`` is a time :func:`~annotator.models.canonical_timestamp` returns
+    unchanged: our spelling, in the years it accepts (text order is time order)."""
+    return (
         f"{column} GLOB '{_CANONICAL_GLOB}'"
-        f" AND {column} >= '2000' AND {column} < '2200' AND {column} <= :latest"
+        f" AND {column} >= '{EARLIEST.year}' AND {column} < '{LATEST.year}'"
     )
+
+
+def _timestamp(column: str, or_equal: str | None = None) -> str:
+    """SQL: ``column`` is a timestamp in our spelling (:func:`_in_our_spelling`) and no
+    later than ``:latest``; ``or_equal``: a column checked so too, which ``column`` may
+    equal instead (a label's creation is often its last change: one pattern match
+    instead of two)."""
+    check = f"{_in_our_spelling(column)} AND {column} <= :latest"
     if or_equal is not None:
         check = f"{column} = {or_equal} COLLATE BINARY OR ({check})"
     return f"(typeof({column}) = 'text' AND ({check}))"
@@ -166,8 +174,7 @@ def spelled(column: str) -> str:
     :func:`sql_instant` gives it; the pattern match first, so that only another
     spelling (a week date, the basic format, an offset) calls into Python."""
     return (
-        f"CASE WHEN {column} GLOB '{_CANONICAL_GLOB}' AND {column} >= '2000'"
-        f" AND {column} < '2200' THEN {column} ELSE {INSTANT_FUNCTION}({column}) END"
+        f"CASE WHEN {_in_our_spelling(column)} THEN {column} ELSE {INSTANT_FUNCTION}({column}) END"
     )
 
 
