@@ -122,10 +122,6 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._frames = Frames(self)
-        self._lines: Sequence[Text | str] = ()
-        self._given: Sequence[Text | str] = ()
-        self._wrap_head = 0
-        self._wrapped_at = 0
         self._rendered: dict[int, _Rendered] = {}
         """Kept renderings by ``id`` of the lines given, oldest first."""
         self._shown = _Rendered((), 0, 0, (), 0)
@@ -139,11 +135,11 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
 
     @property
     def line_count(self) -> int:
-        return len(self._lines)
+        return len(self._shown.lines)
 
     def text(self) -> str:
         """All lines as displayed (plain text), for tests and copying."""
-        return "\n".join(self._line(i).plain for i in range(len(self._lines)))
+        return "\n".join(self._line(i).plain for i in range(len(self._shown.lines)))
 
     def set_lines(
         self, lines: Sequence[Text | str], scroll_to: int | None = None, wrap_head: int = 0
@@ -151,15 +147,11 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         """Show ``lines``; ``scroll_to`` a 0-based line to bring into view;
         the first ``wrap_head`` lines wrap at the view's width (the error
         summary: its end, often the shapes, must stay visible)."""
-        self._given = lines
         self._marks = {}
-        self._wrap_head = wrap_head
-        self._wrapped_at = self.size.width
         self._shown = self._rendering(lines, wrap_head)
-        self._lines = self._shown.lines
         # The rows shown, not the lines given: a wrapped head adds rows, and the
         # last of them must stay reachable by scrolling.
-        self._set_virtual_size(Size(self._shown.width, len(self._lines)))
+        self._set_virtual_size(Size(self._shown.width, len(self._shown.lines)))
         # Keep a few lines of context above the marked line. Scrolled now, so
         # that the lines and their position reach the same frame; if the offset
         # was clamped (the view not laid out yet), again after the next layout.
@@ -269,11 +261,10 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         return out
 
     def on_resize(self) -> None:
-        if self._wrap_head and self.size.width != self._wrapped_at:
-            self._wrapped_at = self.size.width
-            self._shown = self._rendering(self._given, self._wrap_head)
-            self._lines = self._shown.lines
-            self._set_virtual_size(Size(self.virtual_size.width, len(self._lines)))
+        shown = self._shown
+        if shown.wrap_head and self.size.width != shown.wrapped_at:
+            self._shown = self._rendering(shown.given, shown.wrap_head)
+            self._set_virtual_size(Size(self.virtual_size.width, len(self._shown.lines)))
             self._refresh_content()
 
     def _set_virtual_size(self, size: Size) -> None:
@@ -290,7 +281,7 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         update(size)
 
     def _line(self, index: int) -> Text:
-        line = self._lines[index]
+        line = self._shown.lines[index]
         return plain_line(line) if isinstance(line, str) else line
 
     def render_lines(self, crop: Region) -> list[Strip]:
