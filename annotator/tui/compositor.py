@@ -101,8 +101,7 @@ class SpanCompositor(Compositor):
         for y, strip in rows.items():
             if not 0 <= y < region.height or strip.cell_length != region.width:
                 continue
-            cut_set = cuts[region.y + y]
-            final_cuts = cut_set[bisect_left(cut_set, first_cut) : bisect_right(cut_set, last_cut)]
+            final_cuts = _cuts_within(cuts[region.y + y], first_cut, last_cut)
             if len(final_cuts) > 2:
                 strip.divide([cut - first_cut for cut in final_cuts[1:]])
 
@@ -151,10 +150,7 @@ class SpanCompositor(Compositor):
                 line_wanted = wanted.get(y)
                 if not line_wanted:
                     continue
-                cut_set = cuts[y]
-                final_cuts = cut_set[
-                    bisect_left(cut_set, first_cut) : bisect_right(cut_set, last_cut)
-                ]
+                final_cuts = _cuts_within(cuts[y], first_cut, last_cut)
                 if not line_wanted.isdisjoint(final_cuts[:-1]):
                     rows[y] = final_cuts
             if not rows:
@@ -183,3 +179,9 @@ class SpanCompositor(Compositor):
                 if not line_wanted:
                     del wanted[y]
         return chops
+
+
+def _cuts_within(cut_set: list[int], first_cut: int, last_cut: int) -> list[int]:
+    """The cuts of a screen line (sorted) from ``first_cut`` to ``last_cut``, both
+    included: where a widget spanning those columns is cut on that line."""
+    return cut_set[bisect_left(cut_set, first_cut) : bisect_right(cut_set, last_cut)]
