@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -37,23 +38,15 @@ def _load_migrations_module() -> ModuleType:
     return module
 
 
-_MIGRATIONS: Migrations | None = None
-
-
+@cache
 def migrations() -> Migrations:
-    global _MIGRATIONS
-    if _MIGRATIONS is None:
-        _MIGRATIONS = _load_migrations_module().migrations
-    return _MIGRATIONS
+    """The shipped migration set (loaded once per process)."""
+    migration_set: Migrations = _load_migrations_module().migrations
+    return migration_set
 
 
-_NAMES: tuple[str, ...] | None = None
-
-
+@cache
 def step_names() -> tuple[str, ...]:
     """The names of the shipped steps, in order (read once per process, see above)."""
-    global _NAMES
-    if _NAMES is None:
-        text = shipped("migrations.py").read_text(encoding="utf-8")
-        _NAMES = tuple(_STEP.findall(text))
-    return _NAMES
+    text = shipped("migrations.py").read_text(encoding="utf-8")
+    return tuple(_STEP.findall(text))
