@@ -317,8 +317,6 @@ CREATE INDEX idx_round_assignments_annotator ON round_assignments (annotator, ro
 
 CREATE INDEX idx_round_samples_round ON round_samples (round_id, position);
 
-CREATE INDEX idx_samples_hash ON samples (content_hash);
-
 CREATE INDEX idx_samples_model ON samples (model);
 
 CREATE INDEX idx_samples_passed ON samples (passed);

@@ -74,7 +74,9 @@ HOSTILE: dict[str, tuple[Callable[[Path], None], str]] = {
     "updated_at NULL": (_null_updated_at, "updated_at"),
     "no content_hash": (
         lambda p: _sql(
-            p, "DROP INDEX idx_samples_hash", "ALTER TABLE samples DROP COLUMN content_hash"
+            p,
+            "DROP INDEX IF EXISTS idx_samples_hash",
+            "ALTER TABLE samples DROP COLUMN content_hash",
         ),
         "content_hash",
     ),
