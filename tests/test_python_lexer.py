@@ -13,8 +13,7 @@ import string
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from pygments.lexers.python import PythonLexer
 
 from annotator.tui import python_lexer as module
