@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from pygments import unistring
 from pygments.lexers.python import PythonLexer
 
 from annotator.tui import python_lexer as module
@@ -29,8 +30,8 @@ def pygments_tokens(code: str) -> list[tuple[object, str]]:
 def test_the_ascii_rules_are_the_unicode_rules_on_ascii() -> None:
     """The premise, on every ASCII character: start and continue classes agree."""
     assert module.ASCII_EXACT
-    start = re.compile(f"[{module.unistring.xid_start}]")
-    go_on = re.compile(f"[{module.unistring.xid_continue}]")
+    start = re.compile(f"[{unistring.xid_start}]")
+    go_on = re.compile(f"[{unistring.xid_continue}]")
     for code in range(128):
         char = chr(code)
         assert bool(start.fullmatch(char)) == bool(re.fullmatch(f"[{module.ASCII_START}]", char))
