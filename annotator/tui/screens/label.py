@@ -42,6 +42,7 @@ from ...timing import FocusClock
 from .. import clock, workers
 from ..compositor import labeling_compositor
 from ..digits import scheme
+from ..first_frame import FirstResume, set_breakpoints
 from ..keymap import Settings, view_bindings
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
@@ -60,7 +61,7 @@ from .label_writes import QueuedWrites
 from .output import OutputScreen
 
 
-class LabelScreen(Screen[None]):
+class LabelScreen(FirstResume, Screen[None]):
     on_worker_state_changed = workers.on_worker_state_changed  # one place for failed workers
 
     BACKGROUND_DELAY = 0.15
@@ -136,6 +137,8 @@ class LabelScreen(Screen[None]):
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # Before the children mount: the first frame is laid out as it stays (:mod:`..first_frame`).
+        set_breakpoints(self)
         taxonomy = self.session.taxonomy
         yield Header()
         with Horizontal(id="body"):
