@@ -52,13 +52,11 @@ from ..widgets.label_panel import LabelPanel
 from ..widgets.sample_list import SampleList
 from ..widgets.sample_viewer import SampleViewer
 from ..widgets.suggestion_list import SuggestionList
-from .help import HelpScreen, label_key_rows
 from .label_bulk import ClusterAndFilter
 from .label_keys import PANEL_TITLE, LabelKeys
 from .label_reads import LabelReads
 from .label_suggest import Suggestions
 from .label_writes import QueuedWrites
-from .output import OutputScreen
 
 
 class LabelScreen(FirstResume, Screen[None]):
@@ -405,8 +403,12 @@ class LabelScreen(FirstResume, Screen[None]):
         self.viewer.show_tab(name)
 
     def action_output(self) -> None:
+        from .output import OutputScreen  # the dialogs load when first opened, not at start
+
         OutputScreen.open(self.app, self.viewer.cache.get(self.current or ""))
 
     def action_help(self) -> None:
+        from .help import HelpScreen, label_key_rows
+
         digits = scheme(c.id for c in self.session.taxonomy.categories)
         self.app.push_screen(HelpScreen(label_key_rows(self, digits)))
