@@ -17,9 +17,11 @@ import pytest
 from rich.console import Console
 from textual._compositor import Compositor
 
+from annotator.blind import BlindView
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.compositor import SpanCompositor
+from annotator.tui.preload import first_page
 from annotator.tui.screens.label import LabelScreen
 
 from .conftest import settle
@@ -139,3 +141,31 @@ async def test_a_full_update_draws_no_widget_hidden_behind_others(db_path: Path)
             async with app.run_test(size=(120, 40)) as pilot:
                 await settle(pilot)
     assert drawn == []
+
+
+async def test_the_first_layout_arranges_the_screen_once(db_path: Path) -> None:
+    """A reflow makes the full map once (Textual's made it twice at the first frame:
+    the views' scrollbars asked for their regions while being arranged)."""
+    arranged: list[int] = []
+    reflows: list[int] = []
+    arrange, reflow = SpanCompositor._arrange_root, SpanCompositor.reflow
+
+    def counted_arrange(self: SpanCompositor, *args: Any, **kwargs: Any) -> Any:
+        arranged.append(1)
+        return arrange(self, *args, **kwargs)
+
+    def counted_reflow(self: SpanCompositor, *args: Any) -> Any:
+        before = len(arranged)
+        result = reflow(self, *args)
+        reflows.append(len(arranged) - before)
+        return result
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SpanCompositor, "_arrange_root", counted_arrange)
+        patch.setattr(SpanCompositor, "reflow", counted_reflow)
+        with Store.open(db_path) as store:
+            # As `annotator label` starts: the first sample painted before the first layout.
+            app = AnnotatorApp(store, "alice", preload=first_page(BlindView(store, "alice")))
+            async with app.run_test(size=(120, 40)) as pilot:
+                await settle(pilot)
+    assert reflows and set(reflows) == {1}
