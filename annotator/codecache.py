@@ -1,8 +1,9 @@
-"""Dataclass methods compiled once, kept between starts of the ``annotator`` command.
+"""Dataclass methods (and named tuples') compiled once, kept between starts of ``annotator``.
 
 Contract: :func:`install` makes the :mod:`dataclasses` module compile the source of
 each method it generates (a class's ``__init__``, ``__repr__``, ``__eq__``,
-``__hash__``, ``__setattr__`` ...) at most once across runs: the code compiled
+``__hash__``, ``__setattr__`` ...), and :func:`collections.namedtuple` its
+``__new__``, at most once across runs: the code compiled
 for a source text is kept in a file of the folder given (a ``marshal`` file named
 for this interpreter's bytecode version) and read back at the next start; what a
 run compiled anew is added when the process exits (written beside the file, then
@@ -74,9 +75,10 @@ class CodeCache:
         self.used: dict[bytes, bytes] = {}
         self.made: dict[bytes, bytes] = {}
 
-    def compiled(self, source: str) -> CodeType:
-        """The code ``compile`` makes of ``source`` (as ``exec`` of the text would)."""
-        key = _digest(source)
+    def compiled(self, source: str, mode: str = "exec") -> CodeType:
+        """The code ``compile`` makes of ``source`` in ``mode`` (as ``exec`` or ``eval``
+        of the text would)."""
+        key = _digest(f"{mode}\0{source}")
         raw = self.stored.get(key)
         if raw is not None:
             try:
@@ -87,7 +89,7 @@ class CodeCache:
                 self.used[key] = raw
                 return code
         # Not inherited: the flags of this module's `from __future__` import.
-        code = compile(source, "<string>", "exec", dont_inherit=True)
+        code = compile(source, "<string>", mode, dont_inherit=True)
         self.made[key] = marshal.dumps(code)
         return code
 
@@ -96,6 +98,12 @@ class CodeCache:
         if type(source) is str:
             source = self.compiled(source)
         builtins.exec(source, scope, names)
+
+    def eval(self, source: Any, scope: Any = None, names: Any = None) -> Any:
+        """``eval`` for the collections module (a named tuple's ``__new__``), likewise."""
+        if type(source) is str:
+            source = self.compiled(source, "eval")
+        return builtins.eval(source, scope, names)
 
     def save(self) -> None:
         """Add what this run compiled to the file (nothing when it compiled nothing)."""
@@ -154,12 +162,15 @@ def install(folder: Path | None = None) -> CodeCache | None:
     methods otherwise."""
     if os.environ.get(DISABLE) == "0":
         return None
+    import collections
     import dataclasses
 
     if not hasattr(dataclasses, "_create_fn"):  # 3.13 and later: not through exec
         return None
     cache = CodeCache(cache_file(folder or default_folder()))
-    # A module global shadows the builtin for dataclasses' own `exec(txt, ...)` call.
+    # A module global shadows the builtin for dataclasses' own `exec(txt, ...)` call,
+    # and for the `eval(code, namespace)` of collections.namedtuple (typing.NamedTuple).
     dataclasses.exec = cache.exec  # type: ignore[attr-defined]
+    collections.eval = cache.eval  # type: ignore[attr-defined]
     atexit.register(cache.save)
     return cache

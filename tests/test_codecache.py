@@ -29,9 +29,9 @@ def dataclass_sources() -> list[str]:
     cache = CodeCache(Path("/nonexistent/cache.marshal"))
     original = cache.compiled
 
-    def record(source: str) -> CodeType:
+    def record(source: str, mode: str = "exec") -> CodeType:
         seen.append(source)
-        return original(source)
+        return original(source, mode)
 
     cache.compiled = record  # type: ignore[method-assign]
     with pytest.MonkeyPatch.context() as patch:
@@ -84,6 +84,19 @@ def test_a_file_that_is_not_a_sound_cache_is_not_read(tmp_path: Path) -> None:
     write_entries(path, {codecache._digest("y = 2"): marshal.dumps("y = 3")})
     expected = compile("y = 2", "<string>", "exec", dont_inherit=True)
     assert CodeCache(path).compiled("y = 2") == expected
+
+
+def test_named_tuples_too(tmp_path: Path) -> None:
+    import collections
+
+    cache = CodeCache(tmp_path / "cache.marshal")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(collections, "eval", cache.eval, raising=False)
+        Point = collections.namedtuple("Point", ["x", "y"], defaults=[0])
+    assert Point(1) == (1, 0) and Point(x=2, y=3).y == 3
+    source = "lambda _cls, x, y: _tuple_new(_cls, (x, y))"  # what namedtuple evaluates
+    assert cache.compiled(source, "eval") == compile(source, "<string>", "eval", dont_inherit=True)
+    assert len(cache.made) == 1  # made once: the second ask was a hit
 
 
 def test_turned_off_by_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
