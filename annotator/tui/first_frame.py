@@ -3,7 +3,7 @@
 Contract: :func:`set_breakpoints` gives a screen, before its children mount, the
 breakpoint classes (``HORIZONTAL_BREAKPOINTS``, ``VERTICAL_BREAKPOINTS``) that
 Textual's resize event would give it for the app's size, with Textual's rule (the
-largest breakpoint not above the dimension). :class:`FirstResume` skips Textual's
+largest breakpoint not above the dimension). :func:`first_resume` skips Textual's
 restyle of the whole screen on the first ``ScreenResume`` (the app starting), when
 every node has just been styled as it mounted.
 
@@ -54,13 +54,9 @@ def _breakpoints(
     return (app if own is None else own) or []
 
 
-class FirstResume:
-    """Mixed into a screen: its first resume does not restyle it (see the module)."""
-
-    _resumed = False
-
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Runs before Screen's own handler (the class comes first in the MRO).
-        if not self._resumed:
-            self._resumed = True
-            event.refresh_styles = False
+def first_resume(event: events.ScreenResume, resumed_before: bool) -> bool:
+    """For a screen's ``on_screen_resume`` (which runs before Screen's own handler):
+    the first resume does not restyle the screen. Returns that it has resumed."""
+    if not resumed_before:
+        event.refresh_styles = False
+    return True

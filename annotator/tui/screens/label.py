@@ -42,7 +42,7 @@ from ...timing import FocusClock
 from .. import clock, workers
 from ..compositor import labeling_compositor
 from ..digits import scheme
-from ..first_frame import FirstResume, set_breakpoints
+from ..first_frame import first_resume, set_breakpoints
 from ..keymap import Settings, view_bindings
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
@@ -59,7 +59,7 @@ from .label_suggest import Suggestions
 from .label_writes import QueuedWrites
 
 
-class LabelScreen(FirstResume, Screen[None]):
+class LabelScreen(Screen[None]):
     on_worker_state_changed = workers.on_worker_state_changed  # one place for failed workers
 
     BACKGROUND_DELAY = 0.15
@@ -106,6 +106,7 @@ class LabelScreen(FirstResume, Screen[None]):
         """The first page read before the app started (see :mod:`..preload`)."""
         self.filter = SampleFilter()
         self.current: str | None = None
+        self._resumed = False
         self._background: Timer | None = None
         self.shown_at: dict[str, float] = {}
         """When each sample was last painted (benchmarks read this)."""
@@ -159,6 +160,10 @@ class LabelScreen(FirstResume, Screen[None]):
 
     def _panel_title(self, title: str) -> None:
         self.query_one("#label-panel").border_title = title
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Before Screen's own handler: the first (the app starting) restyles nothing.
+        self._resumed = first_resume(event, self._resumed)
 
     def on_mount(self) -> None:
         self.query_one(SuggestionList).border_title = "Suggestions · a: accept"
