@@ -3,8 +3,8 @@
 At each width the screen has its breakpoint class when the first frame is drawn
 (Textual set it on the resize event after that frame, which was then restyled, laid
 out and drawn again); the restyle of every node skipped at the first resume would
-have changed no node's styles; and the queue's first drawing cuts the names to the
-width they keep.
+have changed no node's styles; the queue's first drawing cuts the names to the
+width they keep, and the error view's first drawing wraps its head at its width.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from annotator.tui.app import AnnotatorApp
 from annotator.tui.compositor import SpanCompositor
 from annotator.tui.preload import first_page
 from annotator.tui.screens.label import LabelScreen
+from annotator.tui.widgets.lines_view import LinesView
 from annotator.tui.widgets.sample_list import SampleList
 
 from .conftest import settle
@@ -41,7 +42,8 @@ async def test_the_first_frame_is_laid_out_as_it_stays(
     restyles: list[tuple[dict[int, Any], dict[int, Any]]] = []
     queue_widths: list[int] = []
     full, resume = SpanCompositor.render_full_update, LabelScreen.on_screen_resume
-    draw = SampleList.render_lines
+    draw, draw_view = SampleList.render_lines, LinesView.render_lines
+    error_wrapped_at: list[int] = []
 
     def first_full(self: SpanCompositor, simplify: bool = False) -> Any:
         if not at_first_frame and isinstance(self.root, LabelScreen):
@@ -60,6 +62,12 @@ async def test_the_first_frame_is_laid_out_as_it_stays(
         queue_widths.append(self.name_width)
         return lines
 
+    def view_drawn(self: LinesView, crop: Any) -> Any:
+        if self.id == "error" and self._shown.wrap_head:
+            error_wrapped_at.append(self._shown.wrapped_at)
+        return draw_view(self, crop)
+
+    monkeypatch.setattr(LinesView, "render_lines", view_drawn)
     monkeypatch.setattr(SpanCompositor, "render_full_update", first_full)
     monkeypatch.setattr(LabelScreen, "on_screen_resume", resumed)
     monkeypatch.setattr(SampleList, "render_lines", drawn)
@@ -75,9 +83,12 @@ async def test_the_first_frame_is_laid_out_as_it_stays(
             assert isinstance(screen, LabelScreen)
             settled_classes = set(screen.classes)
             settled_width = screen.queue.name_width
+            error_width = screen.query_one("#error", LinesView).size.width
     assert SIZES[size] in settled_classes
     assert at_first_frame == [settled_classes]
     assert len(restyles) == 1
     before, after = restyles[0]
     assert before == after
     assert queue_widths[0] == settled_width > 0
+    # The error's head is wrapped at the view's laid-out width from its first drawing.
+    assert error_wrapped_at and error_wrapped_at[0] == error_width > 0
