@@ -14,7 +14,9 @@ Pilot), sqlite-utils (the store opens with ``sqlite3``; sqlite-utils is loaded
 for migrations and its writes) or pydantic (the taxonomy is plain dataclasses,
 a stored sample a plain row, the keymap file's model is loaded for a file only;
 the validated models load on first use: :mod:`annotator.models`), nor the YAML
-library (the database keeps its taxonomy as JSON, read with ``json``).
+library (the database keeps its taxonomy as JSON, read with ``json``), nor the
+labeling screen's dialogs (filter, subcategory picker, help, cluster preview, full
+output: loaded when first opened), ``tomllib`` (a keymap file's) or ``statistics``.
 Each check runs in a fresh interpreter and reads ``sys.modules``: no timing.
 """
 
@@ -59,6 +61,14 @@ NOT_AT_FIRST_FRAME = (
     "annotator.pydantic_models",
     "yaml",
     "importlib.metadata",
+    # The labeling screen's dialogs load when first opened.
+    "annotator.tui.screens.filter",
+    "annotator.tui.screens.picker",
+    "annotator.tui.screens.help",
+    "annotator.tui.screens.cluster_preview",
+    "annotator.tui.screens.output",
+    "tomllib",  # a keymap file's reader: for a file only
+    "statistics",  # the labeling-time summary's median
 )
 """What ``annotator label`` does not load before its first sample is on screen."""
 

@@ -21,7 +21,6 @@ import re
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from statistics import median
 from typing import TYPE_CHECKING, Any
 
 from .connection import now, write_transaction
@@ -202,6 +201,8 @@ class SearchStore:
             by_annotator.setdefault(annotator, []).append(seconds)
             if category is not None:
                 by_category.setdefault(int(category), []).append(seconds)
+        from statistics import median  # (with fractions, decimal) here only, not at every start
+
         return TimeSummary(
             {k: (len(v), median(v)) for k, v in sorted(by_annotator.items())},
             {k: (len(v), median(v)) for k, v in sorted(by_category.items())},

@@ -35,10 +35,11 @@ import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
 import textual
-from textual._compositor import ChopsUpdate, Compositor
-from textual.geometry import Region
+from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate, ReflowResult
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -104,6 +105,36 @@ class SpanCompositor(Compositor):
             final_cuts = _cuts_within(cuts[region.y + y], first_cut, last_cut)
             if len(final_cuts) > 2:
                 strip.divide([cut - first_cut for cut in final_cuts[1:]])
+
+    def reflow(self, parent: Widget, size: Size) -> ReflowResult:
+        """Textual's reflow, without a second arrangement of the whole screen inside
+        it. The map the reflow makes replaces the full map; but while it arranges,
+        a view's scrollbars, given their new sizes, refresh and ask for their region,
+        which made Textual arrange every widget once more (the full map was marked
+        stale by the widgets just mounted): half of the first frame's layout. Asked
+        during the arrangement, a region is now the last layout's (none for a widget
+        not laid out yet); each widget's size is then set from the new map, and a
+        widget whose size changed is marked dirty whole, as before."""
+        self._full_map_invalidated = False
+        return super().reflow(parent, size)
+
+    def render_full_update(self, simplify: bool = False) -> LayoutUpdate:
+        """Textual's full update (the same strips in every chop), drawing each chop
+        once: by the widget in front, as a partial update of the whole screen does.
+        Textual's draws every widget whole, the screen and the ~15 containers behind
+        the queue, the views and the panels included, before it keeps the front
+        one's chops (the labeling screen's first frame, and every resize).
+        ``simplify`` (a screenshot's export) is Textual's own."""
+        screen_region = self.size.region
+        if simplify or not screen_region:
+            return super().render_full_update(simplify=simplify)
+        self._dirty_regions.clear()
+        spans = list(self._regions_to_spans([screen_region]))
+        chops = self._render_span_chops(screen_region, spans)
+        if any(None in line.values() for line in chops):  # a chop nothing covers: as Textual
+            return super().render_full_update()
+        filled = cast("list[dict[int, Strip]]", chops)
+        return LayoutUpdate([line.values() for line in filled], screen_region)
 
     def render_partial_update(self) -> ChopsUpdate | None:
         screen_region = self.size.region

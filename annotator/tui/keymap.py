@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +128,8 @@ def load_keys(
         if explicit:
             raise UserError(f"{file}: no such keymap file")
         return KeySetup()
+    import tomllib  # only for a keymap file (most starts have none)
+
     text = read_text(file, what="keymap file", cap=MAX_KEYMAP_BYTES)
     try:
         data = tomllib.loads(text)

@@ -21,9 +21,12 @@ from rich.syntax import Syntax
 from rich.text import Span, Text
 
 from ..textsafe import visible as visible
+from .python_lexer import python_lexer
 
-if TYPE_CHECKING:  # libcst loads when marks are first computed
-    from ..codeview.cstspan import Span as CodeSpan
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
+
+    from ..codeview.cstspan import Span as CodeSpan  # libcst loads when marks are first computed
 
 HIGHLIGHT_LIMIT = 100_000
 """Code longer than this (characters) is shown without syntax colours: the
@@ -64,7 +67,9 @@ def code_lines(code: str, marked: int | None = None, lexer: str = "python") -> l
     if not safe.strip():
         return [Text("(empty)", style="dim italic")]
     if len(safe) <= HIGHLIGHT_LIMIT:
-        body = Syntax(safe, lexer, theme=CODE_THEME, background_color="default").highlight(safe)
+        # Python through our lexer: the same colours, the start without Unicode classes compiled.
+        chosen: str | Lexer = python_lexer() if lexer == "python" else lexer
+        body = Syntax(safe, chosen, theme=CODE_THEME, background_color="default").highlight(safe)
         body.rstrip()
         # Drop the theme's background so the code blends with the app theme.
         body.spans = [Span(sp.start, sp.end, _fg_only(sp.style)) for sp in body.spans]

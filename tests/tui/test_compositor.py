@@ -17,9 +17,11 @@ import pytest
 from rich.console import Console
 from textual._compositor import Compositor
 
+from annotator.blind import BlindView
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.compositor import SpanCompositor
+from annotator.tui.preload import first_page
 from annotator.tui.screens.label import LabelScreen
 
 from .conftest import settle
@@ -89,3 +91,81 @@ def test_version_beside_reads_one_distribution_folder_only(tmp_path: Path) -> No
     (tmp_path / "textual-9.0.0.dist-info").mkdir()
     assert version_beside(tmp_path, "textual") is None  # two: which one is current?
     assert version_beside(tmp_path / "missing", "textual") is None
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_full_updates_write_what_textual_writes(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """The first frame and every full update after it (a resize, a screen closed)."""
+    compared: list[bool] = []
+    ours = SpanCompositor.render_full_update
+
+    def both(self: SpanCompositor, simplify: bool = False) -> Any:
+        update = ours(self, simplify)
+        textual = Compositor.render_full_update(self, simplify)
+        compared.append(update.render_segments(CONSOLE) == textual.render_segments(CONSOLE))
+        return update
+
+    monkeypatch.setattr(SpanCompositor, "render_full_update", both)
+    with Store.open(db_path) as store:
+        app = AnnotatorApp(store, "alice")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, LabelScreen)
+            assert compared, "the first frame is a full update"
+            for key in ["n", "t", "escape", "n", "question_mark", "escape", "d", "n"]:
+                await pilot.press(key)
+                await settle(pilot)
+            await pilot.resize_terminal(size[0] - 10, size[1] - 4)
+            await settle(pilot)
+            await pilot.resize_terminal(size[0] + 50, size[1] + 10)
+            await settle(pilot)
+    assert len(compared) >= 3
+    assert all(compared), f"{compared.count(False)} of {len(compared)} updates differ"
+
+
+async def test_a_full_update_draws_no_widget_hidden_behind_others(db_path: Path) -> None:
+    """The screen and the containers behind the views are not drawn for the first frame."""
+    drawn: list[str] = []
+    original = LabelScreen.render_lines
+
+    def render_lines(self: LabelScreen, crop: Any) -> Any:
+        drawn.append("screen")
+        return original(self, crop)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LabelScreen, "render_lines", render_lines)
+        with Store.open(db_path) as store:
+            app = AnnotatorApp(store, "alice")
+            async with app.run_test(size=(120, 40)) as pilot:
+                await settle(pilot)
+    assert drawn == []
+
+
+async def test_the_first_layout_arranges_the_screen_once(db_path: Path) -> None:
+    """A reflow makes the full map once (Textual's made it twice at the first frame:
+    the views' scrollbars asked for their regions while being arranged)."""
+    arranged: list[int] = []
+    reflows: list[int] = []
+    arrange, reflow = SpanCompositor._arrange_root, SpanCompositor.reflow
+
+    def counted_arrange(self: SpanCompositor, *args: Any, **kwargs: Any) -> Any:
+        arranged.append(1)
+        return arrange(self, *args, **kwargs)
+
+    def counted_reflow(self: SpanCompositor, *args: Any) -> Any:
+        before = len(arranged)
+        result = reflow(self, *args)
+        reflows.append(len(arranged) - before)
+        return result
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SpanCompositor, "_arrange_root", counted_arrange)
+        patch.setattr(SpanCompositor, "reflow", counted_reflow)
+        with Store.open(db_path) as store:
+            # As `annotator label` starts: the first sample painted before the first layout.
+            app = AnnotatorApp(store, "alice", preload=first_page(BlindView(store, "alice")))
+            async with app.run_test(size=(120, 40)) as pilot:
+                await settle(pilot)
+    assert reflows and set(reflows) == {1}

@@ -42,6 +42,7 @@ from ...timing import FocusClock
 from .. import clock, workers
 from ..compositor import labeling_compositor
 from ..digits import scheme
+from ..first_frame import first_resume, set_breakpoints
 from ..keymap import Settings, view_bindings
 from ..messages import ClusterReady, QueueLoaded, SampleLoaded, SuggestionsReady
 from ..preload import FirstPage
@@ -51,13 +52,11 @@ from ..widgets.label_panel import LabelPanel
 from ..widgets.sample_list import SampleList
 from ..widgets.sample_viewer import SampleViewer
 from ..widgets.suggestion_list import SuggestionList
-from .help import HelpScreen, label_key_rows
 from .label_bulk import ClusterAndFilter
 from .label_keys import PANEL_TITLE, LabelKeys
 from .label_reads import LabelReads
 from .label_suggest import Suggestions
 from .label_writes import QueuedWrites
-from .output import OutputScreen
 
 
 class LabelScreen(Screen[None]):
@@ -107,6 +106,7 @@ class LabelScreen(Screen[None]):
         """The first page read before the app started (see :mod:`..preload`)."""
         self.filter = SampleFilter()
         self.current: str | None = None
+        self._resumed = False
         self._background: Timer | None = None
         self.shown_at: dict[str, float] = {}
         """When each sample was last painted (benchmarks read this)."""
@@ -136,6 +136,8 @@ class LabelScreen(Screen[None]):
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # Before the children mount: the first frame is laid out as it stays (:mod:`..first_frame`).
+        set_breakpoints(self)
         taxonomy = self.session.taxonomy
         yield Header()
         with Horizontal(id="body"):
@@ -158,6 +160,10 @@ class LabelScreen(Screen[None]):
 
     def _panel_title(self, title: str) -> None:
         self.query_one("#label-panel").border_title = title
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Before Screen's own handler: the first (the app starting) restyles nothing.
+        self._resumed = first_resume(event, self._resumed)
 
     def on_mount(self) -> None:
         self.query_one(SuggestionList).border_title = "Suggestions · a: accept"
@@ -402,8 +408,12 @@ class LabelScreen(Screen[None]):
         self.viewer.show_tab(name)
 
     def action_output(self) -> None:
+        from .output import OutputScreen  # the dialogs load when first opened, not at start
+
         OutputScreen.open(self.app, self.viewer.cache.get(self.current or ""))
 
     def action_help(self) -> None:
+        from .help import HelpScreen, label_key_rows
+
         digits = scheme(c.id for c in self.session.taxonomy.categories)
         self.app.push_screen(HelpScreen(label_key_rows(self, digits)))

@@ -19,6 +19,7 @@ its reads and writes, and the three callbacks.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -28,8 +29,6 @@ from ...labeling import LabelSession
 from ...store import SampleFilter
 from ...store.blind import BLIND_STATUSES
 from ..messages import ClusterReady
-from .cluster_preview import ClusterPreview
-from .filter import FilterScreen
 from .label_reads import LabelReads
 from .label_writes import QueuedWrites
 
@@ -75,6 +74,8 @@ class ClusterAndFilter:
             if filt is not None:
                 self.filtered(view.own_filter(filt))
 
+        from .filter import FilterScreen  # a dialog: loaded when first opened, not at start
+
         members = known.members if known else None
         screen = FilterScreen(current, values, cats, members, statuses=BLIND_STATUSES)
         self.owner.app.push_screen(screen, applied)
@@ -86,7 +87,9 @@ class ClusterAndFilter:
         self.clusters[message.sample_id] = message
         app = self.owner.app
         if message.for_filter:
-            if isinstance(app.screen, FilterScreen):
+            # Only an open dialog is one (its module is loaded by then).
+            filters = sys.modules.get(f"{__package__}.filter")
+            if filters is not None and isinstance(app.screen, filters.FilterScreen):
                 app.screen.set_cluster(message.members)
             return
         sid = message.sample_id
@@ -113,5 +116,7 @@ class ClusterAndFilter:
         kept = len(message.members) - len(targets) - 1
         others = [cats for member, cats in message.categories.items() if member != sid]
         agreed = sum(label.category in cats for cats in others)
+        from .cluster_preview import ClusterPreview
+
         preview = ClusterPreview(message.signature, text, targets, kept, (agreed, len(others)))
         app.push_screen(preview, confirmed)

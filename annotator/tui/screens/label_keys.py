@@ -36,7 +36,6 @@ from ..digits import PENDING_SECONDS, DigitEntry
 from ..keymap import Settings
 from .label_suggest import Suggestions
 from .label_writes import QueuedWrites
-from .picker import subcategory_picker
 
 if TYPE_CHECKING:
     from ...models import LabelValue
@@ -228,6 +227,8 @@ class LabelKeys:
             self.save(sid, lambda s: s.subcategory_value(sid, name, second=second))
             if self.settings.advance and sid == self.target():
                 self.next_sample()
+
+        from .picker import subcategory_picker  # a dialog: loaded when first opened
 
         picker = subcategory_picker(self.session.taxonomy.category(category), definitions=True)
         self.owner.app.push_screen(picker, chosen)

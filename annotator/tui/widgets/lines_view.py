@@ -284,6 +284,20 @@ class LinesView(ScrollView, KeptScrollbars, can_focus=True):
         line = self._shown.lines[index]
         return plain_line(line) if isinstance(line, str) else line
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        shown = self._shown
+        if shown.wrap_head and self.size.width and self.size.width != shown.wrapped_at:
+            # Wrapped before the view was laid out (a sample painted before the first
+            # frame): wrapped at the laid-out width as the layout sets it, before the
+            # frame is drawn, so that the first frame shows the head (and the thumb) as
+            # they stay; the resize event that follows finds it done.
+            self._shown = self._rendering(shown.given, shown.wrap_head)
+            self._set_virtual_size(Size(self.virtual_size.width, len(self._shown.lines)))
+        return changed
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # rich_style walks every ancestor's styles: only when one changed.
         style = self._frame_style = self._frames.rich_style(self._styles_changed)

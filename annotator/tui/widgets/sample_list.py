@@ -156,6 +156,11 @@ class SampleList(OptionList):
         self.total = total
         self.add_rows(rows)
         self._update_title()  # also when the page is empty (a search without a match)
+        if all(row.match is None for row in rows):
+            # One line a row (names are cut to the width): the height is known before
+            # the first layout, which so places the scrollbar, and the first frame cuts
+            # the names to the width they keep (not, laid out again, a second time).
+            self.virtual_size = Size(self.virtual_size.width, len(rows))
         self.highlighted = 0 if self.option_count else None
         # A page that adds or removes the scrollbar changes the width of the
         # names without resizing the list: fit them once it is laid out.
