@@ -13,6 +13,11 @@ Contract:
   harness importer does: id ``<model>/<task id>`` (``#<i>`` from 1 when the task
   has several attempts), metadata ``task_id``, ``attempt``, ``attempts`` and
   ``status`` (what pass@k groups by and ``--by status`` filters on).
+- :func:`attempt` is :func:`attempt_sample` for fields the importer checked
+  itself (texts that are ``str``, a fresh metadata dict): the sample built without
+  validating it again (:func:`built_sample`), byte for byte the same; an id
+  :class:`~annotator.models.SampleIn` refuses takes :func:`attempt_sample`'s path
+  and is refused with the same line.
 - :func:`read_inside` reads one file of a run folder (a symlink only when it
   resolves inside the folder; never a FIFO or a device), bounded.
 - :func:`model_from` names the model of a run: the option, else a name taken
@@ -171,6 +176,107 @@ def attempt_sample(
         reason, field = refusal(exc)
         where = f"task {_text_json(task_id)}, attempt {attempt}"
         raise UserError(reason, file=source, where=where, field=field) from None
+
+
+def attempt(
+    model: str,
+    task_id: str,
+    number: int,
+    attempts: int,
+    status: str,
+    passed: bool | None,
+    source: Path,
+    metadata: dict[str, Any],
+    prompt: str = "",
+    generated_code: str = "",
+    reference_code: str = "",
+    test_output: str = "",
+    task_type: str | None = None,
+) -> SampleIn:
+    """:func:`attempt_sample` of fields already checked (``metadata`` is taken, not
+    copied); the same sample, built by :func:`built_sample`."""
+    sample_id = f"{model}/{task_id}#{number}" if attempts > 1 else f"{model}/{task_id}"
+    if "\x00" in sample_id:  # refused: by attempt_sample, with its line
+        return attempt_sample(
+            model=model,
+            task_id=task_id,
+            attempt=number,
+            attempts=attempts,
+            status=status,
+            passed=passed,
+            source=source,
+            metadata=metadata,
+        )
+    metadata["task_id"] = task_id
+    metadata["attempt"] = number
+    metadata["attempts"] = attempts
+    metadata["status"] = status
+    return built_sample(
+        sample_id,
+        model=model,
+        source=str(source),
+        passed=passed,
+        metadata=metadata,
+        prompt=prompt,
+        generated_code=generated_code,
+        reference_code=reference_code,
+        test_output=test_output,
+        task_type=task_type,
+    )
+
+
+_new_sample = SampleIn.__new__
+_set = object.__setattr__
+_GIVEN = frozenset(
+    ("id", "prompt", "generated_code", "reference_code", "test_output", "passed", "model")
+    + ("task_type", "metadata", "source")
+)
+
+
+def built_sample(
+    sample_id: str,
+    *,
+    model: str | None,
+    source: str | None,
+    passed: bool | None,
+    metadata: dict[str, Any],
+    prompt: str = "",
+    generated_code: str = "",
+    reference_code: str = "",
+    test_output: str = "",
+    task_type: str | None = None,
+) -> SampleIn:
+    """The :class:`~annotator.models.SampleIn` of these fields, which the caller
+    checked (each text a ``str``, ``passed`` a bool or None, ``metadata`` a dict of
+    JSON values), built as ``SampleIn.model_construct`` builds it (its four slots)
+    without validating them a second time: validating is a tenth of an importer's
+    own work, ``model_construct``'s field-by-field loop twice that. An id the model
+    refuses (empty, a NUL) is validated, and refused as always."""
+    if not sample_id or "\x00" in sample_id:
+        return SampleIn(id=sample_id, model=model, source=source, passed=passed)
+    sample = _new_sample(SampleIn)
+    _set(
+        sample,
+        "__dict__",
+        {
+            "id": sample_id,
+            "prompt": prompt,
+            "generated_code": generated_code,
+            "reference_code": reference_code,
+            "test_output": test_output,
+            "passed": passed,
+            "model": model,
+            "stage": None,
+            "data_type": None,
+            "task_type": task_type,
+            "metadata": metadata,
+            "source": source,
+        },
+    )
+    _set(sample, "__pydantic_fields_set__", set(_GIVEN))
+    _set(sample, "__pydantic_extra__", None)
+    _set(sample, "__pydantic_private__", None)
+    return sample
 
 
 def as_text(value: Any) -> str:
