@@ -151,6 +151,28 @@ def _question(raw: Any, path: Path, where: str) -> QuestionFields:
     )
 
 
+_NOT_JSON = object()
+_scan = json.JSONDecoder().scan_once
+
+
+def _parsed(text: str) -> Any:
+    """``json.loads(text)``, or :data:`_NOT_JSON` where it raises. An object with no
+    space around it (every judgement LiveCodeBench writes) is scanned directly:
+    ``json.loads`` spends more than half of a judgement's parse finding that there
+    is no space and no BOM; anything else takes ``json.loads`` itself."""
+    if text[:1] == "{" and text[-1:] == "}":
+        try:
+            value, end = _scan(text, 0)
+            if end == len(text):
+                return value
+        except (ValueError, StopIteration, RecursionError):
+            pass
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return _NOT_JSON
+
+
 Judged = tuple["int | None", str, str, Any, Any, Any]
 """A judgement's error code, error message, error, inputs, expected and output."""
 
@@ -158,9 +180,8 @@ Judged = tuple["int | None", str, str, Any, Any, Any]
 def _judgement(raw: str | dict[str, Any], path: Path, where: str) -> Judged:
     data: Any = raw
     if isinstance(raw, str):
-        try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, RecursionError):
+        data = _parsed(raw)
+        if data is _NOT_JSON:
             raise UserError("not a JSON string of an object", file=path, where=where) from None
     if type(data) is dict:  # checked by hand when plain (as _question)
         get = data.get
