@@ -98,7 +98,7 @@ def key_path(*parts: str | int) -> str:
         elif not out:
             out = part
         else:
-            out += f"[{_text_json(part)}]"
+            out += f"[{json_text(part)}]"
     return out
 
 
@@ -174,7 +174,7 @@ def attempt_sample(
         )
     except ValidationError as exc:  # a task id or model the sample id cannot hold (a NUL)
         reason, field = refusal(exc)
-        where = f"task {_text_json(task_id)}, attempt {attempt}"
+        where = f"task {json_text(task_id)}, attempt {attempt}"
         raise UserError(reason, file=source, where=where, field=field) from None
 
 
@@ -283,10 +283,10 @@ def as_text(value: Any) -> str:
     """A value a benchmark recorded (an input, an output), as literal text."""
     if isinstance(value, str):
         return value
-    return _text_json(value)
+    return json_text(value)
 
 
-_text_json = writer(sort_keys=False, default=str)
+json_text = writer(sort_keys=False, default=str)
 """Every value spelled as JSON, its encoder made once (:func:`~annotator.safejson.writer`:
 ``json.dumps`` with options builds one per call, a fifth of an EvalPlus import's own
 work: an input per failing test)."""

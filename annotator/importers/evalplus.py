@@ -30,13 +30,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import UserError
+from ..imported import REPORT_KEY
 from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
-from ..imported import REPORT_KEY
 from .benchfiles import (
     MAX_DOCUMENT,
-    _text_json,
+    json_text,
     attempt,
     count_key,
     expect,
@@ -148,7 +148,7 @@ def _cases(entry: Entry) -> tuple[list[dict[str, Any]], list[str]]:
             else f"{suite} tests: wrong output or an exception on this input"
         )
         for number, inputs in enumerate(failing, start=1):
-            text = inputs if inputs.__class__ is str else _text_json(inputs)
+            text = inputs if inputs.__class__ is str else json_text(inputs)
             if len(text) > MAX_TEXT:
                 text = cap(text) or ""
             test = f"{suite} input {number}"

@@ -35,10 +35,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import UserError
+from ..imported import REPORT_KEY
 from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
-from ..imported import REPORT_KEY
 from .benchfiles import (
     MAX_DOCUMENT,
     as_text,
