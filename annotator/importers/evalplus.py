@@ -36,10 +36,10 @@ from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .benchfiles import (
     MAX_DOCUMENT,
-    json_text,
     attempt,
     count_key,
     expect,
+    json_text,
     key_path,
     load_document,
     model_from,
