@@ -147,6 +147,7 @@ def _cases(entry: Entry) -> tuple[list[dict[str, Any]], list[str]]:
             if timeout
             else f"{suite} tests: wrong output or an exception on this input"
         )
+        between = f": {verdict} - {message}\n  input: "  # case_text's, after the test
         for number, inputs in enumerate(failing, start=1):
             text = inputs if inputs.__class__ is str else json_text(inputs)
             if len(text) > MAX_TEXT:
@@ -161,7 +162,7 @@ def _cases(entry: Entry) -> tuple[list[dict[str, Any]], list[str]]:
                     "inputs": text,
                 }
             )
-            texts.append(f"{test}: {verdict} - {message}\n  input: {text}")
+            texts.append(f"{test}{between}{text}")
         if status != "pass" and not failing:
             cases.append({"test": f"{suite} tests", "status": kind, "verdict": verdict})
             texts.append(f"{suite} tests: {verdict}")
