@@ -194,9 +194,11 @@ def attempt(
     task_type: str | None = None,
 ) -> SampleIn:
     """:func:`attempt_sample` of fields already checked (``metadata`` is taken, not
-    copied); the same sample, built by :func:`built_sample`."""
+    copied); the same sample, built as :func:`built_sample` builds one."""
     sample_id = f"{model}/{task_id}#{number}" if attempts > 1 else f"{model}/{task_id}"
-    if "\x00" in sample_id:  # refused: by attempt_sample, with its line
+    where = str(source)
+    texts = (sample_id, prompt, generated_code, reference_code, test_output, task_type, where)
+    if "\x00" in sample_id or not _unicode(texts):  # refused by SampleIn: as attempt_sample does
         return attempt_sample(
             model=model,
             task_id=task_id,
@@ -206,22 +208,31 @@ def attempt(
             passed=passed,
             source=source,
             metadata=metadata,
+            prompt=prompt,
+            generated_code=generated_code,
+            reference_code=reference_code,
+            test_output=test_output,
+            task_type=task_type,
         )
     metadata["task_id"] = task_id
     metadata["attempt"] = number
     metadata["attempts"] = attempts
     metadata["status"] = status
-    return built_sample(
-        sample_id,
-        model=model,
-        source=str(source),
-        passed=passed,
-        metadata=metadata,
-        prompt=prompt,
-        generated_code=generated_code,
-        reference_code=reference_code,
-        test_output=test_output,
-        task_type=task_type,
+    return _constructed(
+        {
+            "id": sample_id,
+            "prompt": prompt,
+            "generated_code": generated_code,
+            "reference_code": reference_code,
+            "test_output": test_output,
+            "passed": passed,
+            "model": model,
+            "stage": None,
+            "data_type": None,
+            "task_type": task_type,
+            "metadata": metadata,
+            "source": where,
+        }
     )
 
 
@@ -251,13 +262,23 @@ def built_sample(
     JSON values), built as ``SampleIn.model_construct`` builds it (its four slots)
     without validating them a second time: validating is a tenth of an importer's
     own work, ``model_construct``'s field-by-field loop twice that. An id the model
-    refuses (empty, a NUL) is validated, and refused as always."""
-    if not sample_id or "\x00" in sample_id:
-        return SampleIn(id=sample_id, model=model, source=source, passed=passed)
-    sample = _new_sample(SampleIn)
-    _set(
-        sample,
-        "__dict__",
+    refuses (empty, a NUL) or a text it refuses (a lone surrogate) is validated
+    with the rest, and refused as always."""
+    texts = (sample_id, prompt, generated_code, reference_code, test_output, model, task_type)
+    if not sample_id or "\x00" in sample_id or not _unicode((*texts, source)):
+        return SampleIn(  # refused (as always: the same fields validated)
+            id=sample_id,
+            prompt=prompt,
+            generated_code=generated_code,
+            reference_code=reference_code,
+            test_output=test_output,
+            passed=passed,
+            model=model,
+            task_type=task_type,
+            metadata=metadata,
+            source=source,
+        )
+    return _constructed(
         {
             "id": sample_id,
             "prompt": prompt,
@@ -271,8 +292,28 @@ def built_sample(
             "task_type": task_type,
             "metadata": metadata,
             "source": source,
-        },
+        }
     )
+
+
+def _unicode(texts: tuple[str | None, ...]) -> bool:
+    """Whether every text is Unicode SampleIn takes: no lone surrogate, which pydantic
+    refuses in a ``str`` field (a surrogate escape in a LiveCodeBench judgement,
+    json.loads leaves it; a file name that is not UTF-8)."""
+    for text in texts:
+        if text is not None and not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
+
+
+def _constructed(fields: dict[str, Any]) -> SampleIn:
+    """The sample of ``fields`` (every field of :class:`SampleIn`, in its order), set
+    as ``model_construct`` sets them."""
+    sample = _new_sample(SampleIn)
+    _set(sample, "__dict__", fields)
     _set(sample, "__pydantic_fields_set__", set(_GIVEN))
     _set(sample, "__pydantic_extra__", None)
     _set(sample, "__pydantic_private__", None)
