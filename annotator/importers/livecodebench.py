@@ -51,7 +51,7 @@ from .benchfiles import (
 )
 from .inputs import regular_file
 from .protocol import MODEL_OPTION
-from .report import Status, cap, case_data, case_text
+from .report import MAX_TEXT, Status, cap
 
 ERROR_CODES: dict[int, tuple[str, Status]] = {
     -1: ("compile_error", "error"),
@@ -210,15 +210,17 @@ def _status(passed: bool, judged: Judged | None) -> str:
     return known[0] if known else f"error_{judged[0]}"
 
 
-def _case(judged: Judged) -> dict[str, Any]:
-    """The failing case of a judgement (:func:`~.report.case_data`)."""
+def _case(judged: Judged) -> tuple[dict[str, Any], str]:
+    """The failing case of a judgement (:func:`~.report.case_data`) and its text
+    (:func:`~.report.case_text`), each value spelled once."""
     code, error_message, error, inputs, expected, output = judged
     case_status: Status = ERROR_CODES.get(code if code is not None else -2, ("", "failed"))[1]
+    spelled = [None if v is None else as_text(v) for v in (inputs, expected, output)]
     message = error
-    if not message and expected is not None and output is not None:
-        first = [as_text(v).split("\n", 1)[0][:80] for v in (expected, output)]
+    if not message and spelled[1] is not None and spelled[2] is not None:
+        first = [v.split("\n", 1)[0][:80] for v in (spelled[1], spelled[2])]
         message = f"expected {first[0]}, got {first[1]}"
-    match = _REPR.match(error)
+    match = _REPR.match(error) if error else None
     if match:  # repr(e): "ValueError('bad')" -> "ValueError: bad"
         args = match.group(2)
         if (
@@ -229,15 +231,28 @@ def _case(judged: Judged) -> dict[str, Any]:
         ):
             args = args[1:-1]
         message = f"{match.group(1)}: {args}".rstrip(": ")
-    return case_data(
-        "first failing test",
-        case_status,
-        verdict=error_message or "Failed",
-        message=cap(message) or "",
-        inputs=cap(None if inputs is None else as_text(inputs)),
-        expected=cap(None if expected is None else as_text(expected)),
-        output=cap(None if output is None else as_text(output)),
-    )
+    verdict = error_message or "Failed"
+    message = cap(message) or ""
+    case: dict[str, Any] = {"test": "first failing test", "status": case_status}
+    case["verdict"] = verdict
+    lines = [
+        f"first failing test: {verdict} - {message}"
+        if message
+        else f"first failing test: {verdict}"
+    ]
+    if message:
+        case["message"] = message
+    for key, label, value in zip(_VALUES, _LABELS, spelled, strict=True):
+        if value is not None:
+            if len(value) > MAX_TEXT:
+                value = cap(value) or ""
+            case[key] = value
+            lines.append(f"  {label}: {value}")
+    return case, "\n".join(lines)
+
+
+_VALUES = ("inputs", "expected", "output")
+_LABELS = ("input", "expected", "got")
 
 
 class LiveCodeBenchImporter:
@@ -313,9 +328,8 @@ class LiveCodeBenchImporter:
                     metadata[REPORT_KEY] = {"format": "livecodebench", "cases": []}
                     text = ""
                 else:
-                    case = _case(judged)
+                    case, text = _case(judged)
                     metadata[REPORT_KEY] = {"format": "livecodebench", "cases": [case]}
-                    text = case_text(case)
                 count += 1
                 yield attempt(
                     name,
