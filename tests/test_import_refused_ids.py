@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from annotator.store import Store
 NOT_TEXT = "Input should be a valid string, unable to parse raw data as a unicode string"
 
 
-def _refusal(store: Store, fmt: str, path: Path, **options: str) -> str:
+def _refusal(store: Store, fmt: str, path: Path, **options: Any) -> str:
     with pytest.raises(UserError) as caught:
         import_path(store, fmt, path, **options)
     assert store.sample_ids() == []

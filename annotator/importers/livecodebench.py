@@ -153,7 +153,7 @@ def _question(raw: Any, path: Path, where: str) -> QuestionFields:
 
 
 _NOT_JSON = object()
-_scan = json.JSONDecoder().scan_once
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _parsed(text: str) -> Any:
