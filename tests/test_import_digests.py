@@ -27,7 +27,17 @@ from typing import Any
 import pytest
 from test_import_inspect import SAMPLES, eval_log
 
+from annotator.imported import REPORT_KEY
 from annotator.importers import IMPORTERS, ImportSummary
+from annotator.importers.report import (
+    ImportedCase,
+    case_data,
+    case_text,
+    make_report,
+    render,
+    stored_report,
+    with_report,
+)
 from annotator.models import SampleIn
 from annotator.store import Store
 
@@ -308,3 +318,30 @@ def test_the_stored_samples_are_those_of_main(case: str, store: Store, tmp_path:
         golden[case] = found
         GOLDEN.write_text(json.dumps(golden, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     assert golden.get(case) == found, f"{case}: the importer stores other samples than main's"
+
+
+def _variants() -> list[ImportedCase]:
+    return [
+        ImportedCase(test="t", status="failed"),
+        ImportedCase(test="t", status="timeout", verdict="TLE", message="slow"),
+        ImportedCase(test="t é", status="error", traceback="Traceback\nE\n\n", inputs=""),
+        ImportedCase(test="t", status="failed", inputs="1", expected="2", output="3"),
+        ImportedCase(test="t", status="failed", message="m", expected="x\ny", traceback="tb"),
+    ]
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 201, 205])
+@pytest.mark.parametrize("passed", [0, 3])
+def test_the_one_pass_report_is_the_objects_report(count: int, passed: int) -> None:
+    """stored_report of case_data/case_text: what with_report stores and render writes."""
+    cases = [_variants()[i % 5] for i in range(count)]
+    data = [
+        case_data(
+            c.test, c.status, c.verdict, c.message, c.traceback, c.inputs, c.expected, c.output
+        )
+        for c in cases
+    ]
+    stored, text = stored_report("f", data, [case_text(d) for d in data], passed)
+    report = make_report("f", cases, passed)
+    assert stored == with_report(SampleIn(id="x"), report).metadata[REPORT_KEY]
+    assert text == render(report)
