@@ -13,6 +13,11 @@ Contract:
   harness importer does: id ``<model>/<task id>`` (``#<i>`` from 1 when the task
   has several attempts), metadata ``task_id``, ``attempt``, ``attempts`` and
   ``status`` (what pass@k groups by and ``--by status`` filters on).
+- :func:`attempt` is :func:`attempt_sample` for fields the importer checked
+  itself (texts that are ``str``, a fresh metadata dict): the sample built without
+  validating it again (:func:`built_sample`), byte for byte the same; an id
+  :class:`~annotator.models.SampleIn` refuses takes :func:`attempt_sample`'s path
+  and is refused with the same line.
 - :func:`read_inside` reads one file of a run folder (a symlink only when it
   resolves inside the folder; never a FIFO or a device), bounded.
 - :func:`model_from` names the model of a run: the option, else a name taken
@@ -22,9 +27,12 @@ Contract:
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
 
@@ -61,6 +69,24 @@ def load_document(path: Path, what: str, max_bytes: int = MAX_DOCUMENT) -> Any:
     return load_json(path, text)
 
 
+@contextmanager
+def out_of_gc() -> Iterator[None]:
+    """Everything alive on entry - above all a parsed results document - left out of
+    the cyclic collector's collections for the block (:func:`gc.freeze`, undone on
+    exit). Parsed JSON holds no cycles, and each full collection while the samples
+    were built walked all of the document again: a tenth to a sixth of an EvalPlus
+    import of 10,000 samples. Nothing is frozen when something already is (a freeze
+    of someone else's, or an import running beside this one): theirs stays theirs."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def read_bounded(path: Path, max_bytes: int) -> bytes:
     """The bytes of ``path``, refused (one line) beyond ``max_bytes``."""
     try:
@@ -93,7 +119,7 @@ def key_path(*parts: str | int) -> str:
         elif not out:
             out = part
         else:
-            out += f"[{_text_json(part)}]"
+            out += f"[{json_text(part)}]"
     return out
 
 
@@ -169,18 +195,160 @@ def attempt_sample(
         )
     except ValidationError as exc:  # a task id or model the sample id cannot hold (a NUL)
         reason, field = refusal(exc)
-        where = f"task {_text_json(task_id)}, attempt {attempt}"
+        where = f"task {json_text(task_id)}, attempt {attempt}"
         raise UserError(reason, file=source, where=where, field=field) from None
+
+
+def attempt(
+    model: str,
+    task_id: str,
+    number: int,
+    attempts: int,
+    status: str,
+    passed: bool | None,
+    source: Path,
+    metadata: dict[str, Any],
+    prompt: str = "",
+    generated_code: str = "",
+    reference_code: str = "",
+    test_output: str = "",
+    task_type: str | None = None,
+) -> SampleIn:
+    """:func:`attempt_sample` of fields already checked (``metadata`` is taken, not
+    copied); the same sample, built as :func:`built_sample` builds one."""
+    sample_id = f"{model}/{task_id}#{number}" if attempts > 1 else f"{model}/{task_id}"
+    where = str(source)
+    texts = (sample_id, prompt, generated_code, reference_code, test_output, task_type, where)
+    if "\x00" in sample_id or not _unicode(texts):  # refused by SampleIn: as attempt_sample does
+        return attempt_sample(
+            model=model,
+            task_id=task_id,
+            attempt=number,
+            attempts=attempts,
+            status=status,
+            passed=passed,
+            source=source,
+            metadata=metadata,
+            prompt=prompt,
+            generated_code=generated_code,
+            reference_code=reference_code,
+            test_output=test_output,
+            task_type=task_type,
+        )
+    metadata["task_id"] = task_id
+    metadata["attempt"] = number
+    metadata["attempts"] = attempts
+    metadata["status"] = status
+    return _constructed(
+        {
+            "id": sample_id,
+            "prompt": prompt,
+            "generated_code": generated_code,
+            "reference_code": reference_code,
+            "test_output": test_output,
+            "passed": passed,
+            "model": model,
+            "stage": None,
+            "data_type": None,
+            "task_type": task_type,
+            "metadata": metadata,
+            "source": where,
+        }
+    )
+
+
+_new_sample = SampleIn.__new__
+_set = object.__setattr__
+_GIVEN = frozenset(
+    ("id", "prompt", "generated_code", "reference_code", "test_output", "passed", "model")
+    + ("task_type", "metadata", "source")
+)
+
+
+def built_sample(
+    sample_id: str,
+    *,
+    model: str | None,
+    source: str | None,
+    passed: bool | None,
+    metadata: dict[str, Any],
+    prompt: str = "",
+    generated_code: str = "",
+    reference_code: str = "",
+    test_output: str = "",
+    task_type: str | None = None,
+) -> SampleIn:
+    """The :class:`~annotator.models.SampleIn` of these fields, which the caller
+    checked (each text a ``str``, ``passed`` a bool or None, ``metadata`` a dict of
+    JSON values), built as ``SampleIn.model_construct`` builds it (its four slots)
+    without validating them a second time: validating is a tenth of an importer's
+    own work, ``model_construct``'s field-by-field loop twice that. An id the model
+    refuses (empty, a NUL) or a text it refuses (a lone surrogate) is validated
+    with the rest, and refused as always."""
+    texts = (sample_id, prompt, generated_code, reference_code, test_output, model, task_type)
+    if not sample_id or "\x00" in sample_id or not _unicode((*texts, source)):
+        return SampleIn(  # refused (as always: the same fields validated)
+            id=sample_id,
+            prompt=prompt,
+            generated_code=generated_code,
+            reference_code=reference_code,
+            test_output=test_output,
+            passed=passed,
+            model=model,
+            task_type=task_type,
+            metadata=metadata,
+            source=source,
+        )
+    return _constructed(
+        {
+            "id": sample_id,
+            "prompt": prompt,
+            "generated_code": generated_code,
+            "reference_code": reference_code,
+            "test_output": test_output,
+            "passed": passed,
+            "model": model,
+            "stage": None,
+            "data_type": None,
+            "task_type": task_type,
+            "metadata": metadata,
+            "source": source,
+        }
+    )
+
+
+def _unicode(texts: tuple[str | None, ...]) -> bool:
+    """Whether every text is Unicode SampleIn takes: no lone surrogate, which pydantic
+    refuses in a ``str`` field (a surrogate escape in a LiveCodeBench judgement,
+    json.loads leaves it; a file name that is not UTF-8)."""
+    for text in texts:
+        if text is not None and not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
+
+
+def _constructed(fields: dict[str, Any]) -> SampleIn:
+    """The sample of ``fields`` (every field of :class:`SampleIn`, in its order), set
+    as ``model_construct`` sets them."""
+    sample = _new_sample(SampleIn)
+    _set(sample, "__dict__", fields)
+    _set(sample, "__pydantic_fields_set__", set(_GIVEN))
+    _set(sample, "__pydantic_extra__", None)
+    _set(sample, "__pydantic_private__", None)
+    return sample
 
 
 def as_text(value: Any) -> str:
     """A value a benchmark recorded (an input, an output), as literal text."""
     if isinstance(value, str):
         return value
-    return _text_json(value)
+    return json_text(value)
 
 
-_text_json = writer(sort_keys=False, default=str)
+json_text = writer(sort_keys=False, default=str)
 """Every value spelled as JSON, its encoder made once (:func:`~annotator.safejson.writer`:
 ``json.dumps`` with options builds one per call, a fifth of an EvalPlus import's own
 work: an input per failing test)."""

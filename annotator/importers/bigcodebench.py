@@ -25,22 +25,24 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import UserError
+from ..imported import REPORT_KEY
 from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .benchfiles import (
     as_text,
-    attempt_sample,
+    attempt,
     count_key,
     expect,
     key_path,
     load_document,
     model_from,
+    out_of_gc,
     strip_suffixes,
     validate_at,
 )
 from .protocol import MODEL_OPTION
-from .report import ImportedCase, cap, make_report, render, with_report
+from .report import MAX_TEXT, cap, stored_report
 
 OUTCOME: dict[str, bool] = {"pass": True, "fail": False, "timeout": False}
 SUFFIXES = ("_eval_results.json", ".eval_results.json", "eval_results.json", ".json")
@@ -57,26 +59,59 @@ class BigCodeBenchEntry(BaseModel):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
-def _cases(entry: BigCodeBenchEntry) -> list[ImportedCase]:
-    timeout = entry.status == "timeout"
-    cases = [
-        ImportedCase(
-            test=test,
-            status="timeout" if timeout else "failed",
-            verdict="Time Limit Exceeded" if timeout else "Failed",
-            traceback=cap(as_text(trace)) or "",
-        )
-        for test, trace in entry.details.items()
-    ]
-    if entry.status != "pass" and not cases:
-        cases.append(
-            ImportedCase(
-                test="tests",
-                status="timeout" if timeout else "failed",
-                verdict="Time Limit Exceeded" if timeout else "Failed",
-            )
-        )
-    return cases
+Entry = tuple[str, str, dict[str, Any]]
+"""An entry's solution, status and details."""
+
+
+def _entry(raw: Any, path: Path, where: str) -> Entry:
+    """The fields of one entry: checked by hand when each has its plain JSON type
+    (nearly always), else validated by :class:`BigCodeBenchEntry` (its coercions,
+    its one-line refusals)."""
+    if type(raw) is dict:
+        get = raw.get
+        task_id = get("task_id")
+        solution = get("solution", "")
+        status = get("status")
+        details = get("details", _NONE)
+        if (
+            (task_id is None or type(task_id) is str)
+            and type(solution) is str
+            and type(status) is str
+            and 0 < len(status) <= 100
+            and type(details) is dict
+        ):
+            return solution, status, details
+    entry = validate_at(BigCodeBenchEntry, raw, path, where)
+    return entry.solution, entry.status, entry.details
+
+
+_NONE: dict[str, Any] = {}  # (only read: no details)
+
+
+def _cases(status: str, details: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The failing cases (:func:`~.report.case_data`) and their texts
+    (:func:`~.report.case_text`): one per detail, or one for the tests when a
+    failing entry has none."""
+    kind, verdict = ("timeout", "Time Limit Exceeded") if status == "timeout" else _FAILED
+    cases: list[dict[str, Any]] = []
+    texts: list[str] = []
+    for test, trace in details.items():
+        text = trace if trace.__class__ is str else as_text(trace)
+        if len(text) > MAX_TEXT:
+            text = cap(text) or ""
+        if text:
+            cases.append({"test": test, "status": kind, "verdict": verdict, "traceback": text})
+            texts.append(f"{test}: {verdict}\n{text.rstrip(chr(10))}")
+        else:
+            cases.append({"test": test, "status": kind, "verdict": verdict})
+            texts.append(f"{test}: {verdict}")
+    if status != "pass" and not cases:
+        cases.append({"test": "tests", "status": kind, "verdict": verdict})
+        texts.append(f"tests: {verdict}")
+    return cases, texts
+
+
+_FAILED = ("failed", "Failed")
 
 
 class BigCodeBenchImporter:
@@ -101,38 +136,44 @@ class BigCodeBenchImporter:
         **_: Any,
     ) -> Iterator[SampleIn]:
         doc = expect(dict, load_document(path, "BigCodeBench results file"), path, "the document")
-        results = expect(dict, doc.get("eval"), path, "eval")
-        name = model_from(model, strip_suffixes(path.name, SUFFIXES) or path.parent.name)
-        unknown: set[str] = set()
-        count = 0
-        for task_id, entries in results.items():
-            task_path = key_path("eval", task_id)  # one JSON spelling of the task id
-            expect(list, entries, path, task_path)
-            if not task_id:
-                raise UserError("an empty task id", file=path, where="eval")
-            for index, raw in enumerate(entries):
-                where = f"{task_path}[{index}]"  # key_path("eval", task_id, index)
-                entry = validate_at(BigCodeBenchEntry, raw, path, where)
-                if entry.status not in OUTCOME:
-                    unknown.add(entry.status)
-                report = make_report("bigcodebench", _cases(entry))
-                sample = attempt_sample(
-                    model=name,
-                    task_id=task_id,
-                    attempt=index + 1,
-                    attempts=len(entries),
-                    status=entry.status,
-                    passed=OUTCOME.get(entry.status),
-                    source=path,
-                    generated_code=entry.solution,
-                    test_output=render(report),
+        with out_of_gc():  # the document, parsed: out of the collector's way
+            results = expect(dict, doc.get("eval"), path, "eval")
+            name = model_from(model, strip_suffixes(path.name, SUFFIXES) or path.parent.name)
+            unknown: set[str] = set()
+            count = 0
+            for task_id, entries in results.items():
+                task_path = key_path("eval", task_id)  # one JSON spelling of the task id
+                expect(list, entries, path, task_path)
+                if not task_id:
+                    raise UserError("an empty task id", file=path, where="eval")
+                attempts = len(entries)
+                for index, raw in enumerate(entries):
+                    where = f"{task_path}[{index}]"  # key_path("eval", task_id, index)
+                    solution, status, details = _entry(raw, path, where)
+                    if status not in OUTCOME:
+                        unknown.add(status)
+                    if details or status != "pass":
+                        cases, texts = _cases(status, details)
+                        report, rendered = stored_report("bigcodebench", cases, texts)
+                    else:  # a passing entry (most)
+                        report, rendered = {"format": "bigcodebench", "cases": []}, ""
+                    count += 1
+                    yield attempt(
+                        name,
+                        task_id,
+                        index + 1,
+                        attempts,
+                        status,
+                        OUTCOME.get(status),
+                        path,
+                        {REPORT_KEY: report},
+                        generated_code=solution,
+                        test_output=rendered,
+                    )
+            if not count:
+                raise UserError("no results under 'eval'", file=path, where="eval")
+            if unknown:
+                summary.warnings.append(
+                    f"statuses BigCodeBench does not write, imported with an unknown outcome:"
+                    f" {', '.join(sorted(unknown))}"
                 )
-                count += 1
-                yield with_report(sample, report)
-        if not count:
-            raise UserError("no results under 'eval'", file=path, where="eval")
-        if unknown:
-            summary.warnings.append(
-                f"statuses BigCodeBench does not write, imported with an unknown outcome:"
-                f" {', '.join(sorted(unknown))}"
-            )

@@ -30,18 +30,20 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import UserError
+from ..imported import REPORT_KEY
 from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .benchfiles import (
     MAX_DOCUMENT,
-    as_text,
-    attempt_sample,
+    attempt,
     count_key,
     expect,
+    json_text,
     key_path,
     load_document,
     model_from,
+    out_of_gc,
     strip_suffixes,
     validate_at,
 )
@@ -49,7 +51,7 @@ from .inputs import bounded_lines, inside, open_regular, regular_file
 from .jsondata import load_json
 from .jsonl import MAX_LINE_BYTES
 from .protocol import MODEL_OPTION, Option
-from .report import ImportedCase, Status, cap, make_report, render, with_report
+from .report import MAX_TEXT, cap, stored_report
 
 OUTCOME: dict[str, bool] = {"pass": True, "fail": False, "timeout": False}
 SUFFIXES = (".eval_results.json", "_eval_results.json", "eval_results.json", ".json")
@@ -78,42 +80,94 @@ class SampleLine(BaseModel):
     completion: str | None = None
 
 
-def _status(entry: EvalPlusEntry) -> str:
-    if entry.base_status != "pass":
-        return entry.base_status
-    if entry.plus_status not in (None, "pass"):
-        return entry.plus_status
+Entry = tuple["str | None", str, "str | None", list[Any], list[Any]]
+"""An entry's solution, base status, plus status, base and plus failing inputs."""
+
+
+def _entry(raw: Any, path: Path, where: str) -> Entry:
+    """The fields of one entry: checked by hand when each has its plain JSON type
+    (nearly always), else validated by :class:`EvalPlusEntry` (its coercions, its
+    one-line refusals)."""
+    if type(raw) is dict:
+        get = raw.get
+        task_id = get("task_id")
+        solution = get("solution")
+        base = get("base_status")
+        plus = get("plus_status")
+        base_fail = get("base_fail_tests", _NONE)
+        plus_fail = get("plus_fail_tests", _NONE)
+        if (
+            (task_id is None or type(task_id) is str)
+            and (solution is None or type(solution) is str)
+            and type(base) is str
+            and 0 < len(base) <= 100
+            and (plus is None or type(plus) is str and len(plus) <= 100)
+            and type(base_fail) is list
+            and type(plus_fail) is list
+        ):
+            return solution, base, plus, base_fail, plus_fail
+    entry = validate_at(EvalPlusEntry, raw, path, where)
+    return (
+        entry.solution,
+        entry.base_status,
+        entry.plus_status,
+        entry.base_fail_tests,
+        entry.plus_fail_tests,
+    )
+
+
+_NONE: list[Any] = []  # (only read: a missing list of failing inputs)
+
+
+def _status(base: str, plus: str | None) -> str:
+    if base != "pass":
+        return base
+    if plus not in (None, "pass"):
+        return plus
     return "pass"
 
 
-def _cases(entry: EvalPlusEntry) -> list[ImportedCase]:
-    cases: list[ImportedCase] = []
-    for suite, status, failing in (
-        ("base", entry.base_status, entry.base_fail_tests),
-        ("plus", entry.plus_status, entry.plus_fail_tests),
-    ):
+_TIMEOUT = ("timeout", "Time Limit Exceeded")
+_FAILED = ("failed", "Failed")
+
+
+def _cases(entry: Entry) -> tuple[list[dict[str, Any]], list[str]]:
+    """The failing cases (:func:`~.report.case_data`) and their texts (:func:`~.report.case_text`):
+    one per failing input of each suite that ran, or one for the suite when it
+    failed naming none."""
+    _, base, plus, base_fail, plus_fail = entry
+    cases: list[dict[str, Any]] = []
+    texts: list[str] = []
+    for suite, status, failing in (("base", base, base_fail), ("plus", plus, plus_fail)):
         if status is None:
             continue
-        kind: Status = "timeout" if status == "timeout" else "failed"
-        verdict = "Time Limit Exceeded" if status == "timeout" else "Failed"
+        timeout = status == "timeout"
+        kind, verdict = _TIMEOUT if timeout else _FAILED
         message = (
             f"{suite} tests: no answer within the time limit on this input"
-            if status == "timeout"
+            if timeout
             else f"{suite} tests: wrong output or an exception on this input"
         )
+        between = f": {verdict} - {message}\n  input: "  # case_text's, after the test
         for number, inputs in enumerate(failing, start=1):
+            text = inputs if inputs.__class__ is str else json_text(inputs)
+            if len(text) > MAX_TEXT:
+                text = cap(text) or ""
+            test = f"{suite} input {number}"
             cases.append(
-                ImportedCase(
-                    test=f"{suite} input {number}",
-                    status=kind,
-                    verdict=verdict,
-                    message=message,
-                    inputs=cap(as_text(inputs)),
-                )
+                {
+                    "test": test,
+                    "status": kind,
+                    "verdict": verdict,
+                    "message": message,
+                    "inputs": text,
+                }
             )
+            texts.append(f"{test}{between}{text}")
         if status != "pass" and not failing:
-            cases.append(ImportedCase(test=f"{suite} tests", status=kind, verdict=verdict))
-    return cases
+            cases.append({"test": f"{suite} tests", "status": kind, "verdict": verdict})
+            texts.append(f"{suite} tests: {verdict}")
+    return cases, texts
 
 
 def _samples_file(path: Path, given: Path | None) -> Path | None:
@@ -174,59 +228,61 @@ class EvalPlusImporter:
         **_: Any,
     ) -> Iterator[SampleIn]:
         doc = expect(dict, load_document(path, "EvalPlus results file"), path, "the document")
-        results = expect(dict, doc.get("eval"), path, "eval")
-        name = model_from(model, strip_suffixes(path.name, SUFFIXES) or path.parent.name)
-        sample_file = _samples_file(path, samples)
-        codes = _read_samples(sample_file) if sample_file is not None else {}
-        unknown: set[str] = set()
-        no_code: list[str] = []
-        count = 0
-        for task_id, entries in results.items():
-            task_path = key_path("eval", task_id)  # one JSON spelling of the task id
-            expect(list, entries, path, task_path)
-            if not task_id:
-                raise UserError("an empty task id", file=path, where="eval")
-            for index, raw in enumerate(entries):
-                where = f"{task_path}[{index}]"  # key_path("eval", task_id, index)
-                entry = validate_at(EvalPlusEntry, raw, path, where)
-                status = _status(entry)
-                if status not in OUTCOME:
-                    unknown.add(status)
-                code = entry.solution
-                if code is None:
-                    task_codes = codes.get(task_id, [])
-                    code = task_codes[index] if index < len(task_codes) else None
-                if code is None:
-                    no_code.append(f"{task_id}#{index + 1}")
-                report = make_report("evalplus", _cases(entry))
-                sample = attempt_sample(
-                    model=name,
-                    task_id=task_id,
-                    attempt=index + 1,
-                    attempts=len(entries),
-                    status=status,
-                    passed=OUTCOME.get(status),
-                    source=path,
-                    metadata={
-                        "base_status": entry.base_status,
-                        "plus_status": entry.plus_status,
-                    },
-                    generated_code=code or "",
-                    test_output=(
-                        f"base tests: {entry.base_status}; plus tests:"
-                        f" {entry.plus_status or 'not run'}\n\n{render(report)}"
-                    ).rstrip("\n"),
+        with out_of_gc():  # the document, parsed: out of the collector's way
+            results = expect(dict, doc.get("eval"), path, "eval")
+            name = model_from(model, strip_suffixes(path.name, SUFFIXES) or path.parent.name)
+            sample_file = _samples_file(path, samples)
+            codes = _read_samples(sample_file) if sample_file is not None else {}
+            unknown: set[str] = set()
+            no_code: list[str] = []
+            count = 0
+            for task_id, entries in results.items():
+                task_path = key_path("eval", task_id)  # one JSON spelling of the task id
+                expect(list, entries, path, task_path)
+                if not task_id:
+                    raise UserError("an empty task id", file=path, where="eval")
+                attempts = len(entries)
+                for index, raw in enumerate(entries):
+                    where = f"{task_path}[{index}]"  # key_path("eval", task_id, index)
+                    entry = _entry(raw, path, where)
+                    code, base, plus = entry[0], entry[1], entry[2]
+                    status = _status(base, plus)
+                    if status not in OUTCOME:
+                        unknown.add(status)
+                    if code is None:
+                        task_codes = codes.get(task_id, [])
+                        code = task_codes[index] if index < len(task_codes) else None
+                    if code is None:
+                        no_code.append(f"{task_id}#{index + 1}")
+                    cases, texts = (
+                        _cases(entry)
+                        if base != "pass" or plus not in (None, "pass") or entry[3] or entry[4]
+                        else ([], [])
+                    )
+                    report, rendered = stored_report("evalplus", cases, texts)
+                    count += 1
+                    yield attempt(
+                        name,
+                        task_id,
+                        index + 1,
+                        attempts,
+                        status,
+                        OUTCOME.get(status),
+                        path,
+                        {"base_status": base, "plus_status": plus, REPORT_KEY: report},
+                        generated_code=code or "",
+                        test_output=(
+                            f"base tests: {base}; plus tests: {plus or 'not run'}\n\n{rendered}"
+                        ).rstrip("\n"),
+                    )
+            if not count:
+                raise UserError("no results under 'eval'", file=path, where="eval")
+            if unknown:
+                summary.warnings.append(
+                    f"statuses EvalPlus does not write, imported with an unknown outcome:"
+                    f" {', '.join(sorted(unknown))}"
                 )
-                count += 1
-                yield with_report(sample, report)
-        if not count:
-            raise UserError("no results under 'eval'", file=path, where="eval")
-        if unknown:
-            summary.warnings.append(
-                f"statuses EvalPlus does not write, imported with an unknown outcome:"
-                f" {', '.join(sorted(unknown))}"
-            )
-        if no_code:
-            summary.warnings.append(
-                f"{len(no_code)} results have no solution and no samples line (first: {no_code[0]})"
-            )
+            if no_code:
+                summary.warnings.append(
+                    f"{len(no_code)} results have no solution and no samples line (first: {no_code[0]})"
+                )

@@ -27,24 +27,28 @@ inflated.
 
 from __future__ import annotations
 
+import os
 import re
+import struct
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import UserError
+from ..imported import REPORT_KEY
 from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
-from .benchfiles import as_text, attempt_sample, validate_at
+from .benchfiles import as_text, attempt, validate_at
 from .inputs import regular_file
 from .jsondata import load_json
 from .protocol import Option
-from .report import ImportedCase, cap, make_report, with_report
+from .report import cap, case_data
 
 MAX_MEMBER = 16 << 20
 """Largest member read (unpacked), as a JSONL line: one sample's record. It is parsed whole
@@ -112,6 +116,106 @@ class EvalSample(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
+ScoreFields = tuple[Any, "str | None", "str | None"]
+"""A score's value, answer and explanation."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plain:
+    """One sample member's fields (as :class:`EvalSample` reads them), as plain values."""
+
+    id: str | int
+    epoch: int
+    input: str | list[Any]
+    target: str | list[str]
+    completion: str
+    scores: dict[str, ScoreFields] | None
+    error: tuple[str, str] | None
+    """The error's message and traceback."""
+    metadata: dict[str, Any]
+
+
+def _plain(raw: Any, path: Path, where: str) -> Plain:
+    """The fields of one sample member: checked by hand when each has its plain JSON
+    type (nearly always), else validated by :class:`EvalSample` (its coercions, its
+    one-line refusals)."""
+    if type(raw) is dict:
+        found = _checked(raw)
+        if found is not None:
+            return found
+    sample = validate_at(EvalSample, raw, path, where)
+    scores = sample.scores
+    error = sample.error
+    return Plain(
+        sample.id,
+        sample.epoch,
+        sample.input,
+        sample.target,
+        sample.output.completion,
+        None
+        if scores is None
+        else {name: (s.value, s.answer, s.explanation) for name, s in scores.items()},
+        None if error is None else (error.message, error.traceback),
+        sample.metadata,
+    )
+
+
+def _checked(raw: dict[str, Any]) -> Plain | None:
+    """:func:`_plain` by hand, or None for anything :class:`EvalSample` may coerce or refuse."""
+    get = raw.get
+    sid = get("id")
+    epoch = get("epoch", 1)
+    given = get("input", "")
+    target = get("target", "")
+    output = get("output", _EMPTY)
+    scores = get("scores")
+    error = get("error")
+    metadata = get("metadata", _EMPTY)
+    if not (
+        (type(sid) is str or type(sid) is int)
+        and type(epoch) is int
+        and (type(given) is str or type(given) is list)
+        and (type(target) is str or type(target) is list and all(type(t) is str for t in target))
+        and type(output) is dict
+        and type(metadata) is dict
+    ):
+        return None
+    completion = output.get("completion", "")
+    if type(completion) is not str:
+        return None
+    plain_scores: dict[str, ScoreFields] | None = None
+    if scores is not None:
+        if type(scores) is not dict:
+            return None
+        plain_scores = {}
+        for name, score in scores.items():
+            if type(score) is not dict:
+                return None
+            answer = score.get("answer")
+            explanation = score.get("explanation")
+            if not (
+                (answer is None or type(answer) is str)
+                and (explanation is None or type(explanation) is str)
+            ):
+                return None
+            plain_scores[name] = (score.get("value"), answer, explanation)
+    plain_error: tuple[str, str] | None = None
+    if error is not None:
+        if type(error) is not dict:
+            return None
+        message = error.get("message", "")
+        traceback = error.get("traceback", "")
+        if type(message) is not str or type(traceback) is not str:
+            return None
+        plain_error = (message, traceback)
+    if metadata is _EMPTY:
+        metadata = {}
+    return Plain(sid, epoch, given, target, completion, plain_scores, plain_error, metadata)
+
+
+_EMPTY: dict[str, Any] = {}  # (only read: a field left out)
+
+
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Any:
     where = f"{path}!{info.filename}"
     if info.file_size > MAX_MEMBER:
@@ -146,12 +250,12 @@ def _prompt(value: str | list[Any]) -> str:
     return "\n\n".join(parts)
 
 
-def _outcome(score: Score | None, errored: bool) -> tuple[str, bool | None]:
+def _outcome(score: ScoreFields | None, errored: bool) -> tuple[str, bool | None]:
     if errored:
         return "error", False
     if score is None:
         return "unscored", None
-    value = score.value
+    value = score[0]
     if isinstance(value, str) and value in LETTERS:
         return LETTERS[value]
     if isinstance(value, bool):
@@ -204,7 +308,11 @@ class InspectImporter:
         return found
 
     def estimate(self, path: Path, **_: Any) -> int | None:
-        with self._open(path) as archive:
+        regular_file(path, "Inspect .eval log")
+        counted = _count_samples(path)
+        if counted is not None:
+            return counted
+        with self._open(path) as archive:  # anything unusual: zipfile decides
             return len(self._samples(archive, path))
 
     def read(
@@ -232,70 +340,118 @@ class InspectImporter:
             no_scorer = 0
             for key, _epoch, member in sorted(members, key=_order):
                 where = member.filename
-                sample = validate_at(EvalSample, _member(archive, member, path), path, where)
+                sample = _plain(_member(archive, member, path), path, where)
                 score = None
                 scored = scorer or next(iter(sample.scores or {}), "score")
                 if sample.scores:
                     score = sample.scores.get(scored)
                     no_scorer += scorer is not None and score is None
-                status, passed = _outcome(score, sample.error is not None)
-                explanation = (score.explanation if score else None) or ""
-                cases: list[ImportedCase] = []
-                if sample.error is not None:
-                    cases.append(
-                        ImportedCase(
-                            test="sample",
-                            status="error",
-                            verdict="Error",
-                            message=cap(sample.error.message) or "",
-                            traceback=cap(sample.error.traceback) or "",
-                        )
+                error = sample.error
+                status, passed = _outcome(score, error is not None)
+                explanation = (score[2] if score else None) or ""
+                if error is not None:
+                    case = case_data(
+                        "sample",
+                        "error",
+                        verdict="Error",
+                        message=cap(error[0]) or "",
+                        traceback=cap(error[1]) or "",
                     )
                 elif passed is False:
-                    cases.append(
-                        ImportedCase(
-                            test=scored,
-                            status="failed",
-                            verdict=status.replace("_", " "),
-                            traceback=cap(explanation) or "",
-                        )
+                    case = case_data(
+                        scored,
+                        "failed",
+                        verdict=status.replace("_", " "),
+                        traceback=cap(explanation) or "",
                     )
+                else:
+                    case = None
                 output = explanation
-                if sample.error is not None:
-                    output += f"\n--- error ---\n{sample.error.traceback or sample.error.message}"
+                if error is not None:
+                    output += f"\n--- error ---\n{error[1] or error[0]}"
                 target = (
                     sample.target if isinstance(sample.target, str) else "\n".join(sample.target)
                 )
-                record = attempt_sample(
-                    model=model,
-                    task_id=f"{task}/{sample.id}",
-                    attempt=sample.epoch,
-                    attempts=epochs[key],
-                    status=status,
-                    passed=passed,
-                    source=path,
-                    metadata=_metadata(sample, where),
+                metadata = _metadata(sample, where)
+                metadata[REPORT_KEY] = {"format": "inspect", "cases": [case] if case else []}
+                yield attempt(
+                    model,
+                    f"{task}/{sample.id}",
+                    sample.epoch,
+                    epochs[key],
+                    status,
+                    passed,
+                    path,
+                    metadata,
                     prompt=_prompt(sample.input),
-                    generated_code=(score.answer if score and score.answer else None)
-                    or sample.output.completion,
+                    generated_code=(score[1] if score and score[1] else None) or sample.completion,
                     reference_code=target,
                     test_output=output.strip("\n"),
                 )
-                yield with_report(record, make_report("inspect", cases))
             if no_scorer:
                 summary.unknown_outcome.append(
                     f"{no_scorer} samples have no score '{scorer}' (imported with outcome unknown)"
                 )
 
 
-def _metadata(sample: EvalSample, member: str) -> dict[str, Any]:
-    kept: dict[str, Any] = {"member": member, "completion": sample.output.completion}
+def _metadata(sample: Plain, member: str) -> dict[str, Any]:
+    kept: dict[str, Any] = {"member": member, "completion": sample.completion}
     if sample.metadata:
         kept["sample_metadata"] = sample.metadata
         entry = sample.metadata.get("entry_point")
         if isinstance(entry, str) and entry:  # the function the prompt asks for
             kept["entry_point"] = entry
     return kept
+
+
+def _count_samples(path: Path) -> int | None:
+    """The sample members of the archive, counted from its central directory as
+    :meth:`InspectImporter._samples` counts zipfile's listing, without building a
+    ``ZipInfo`` per member (the read lists the archive again: that listing is most
+    of an estimate's time and a seventh of an import's own work). None when
+    anything is unusual (zip64, an extra field, a record out of place, a name not
+    in its encoding, too many members): zipfile lists it, and refuses it."""
+    try:
+        with path.open("rb") as handle:
+            end = zipfile._EndRecData(handle)  # type: ignore[attr-defined]
+            if end is None or end[_ECD_SIGNATURE] != _END_SIGNATURE:
+                return None
+            size, offset = end[_ECD_SIZE], end[_ECD_OFFSET]
+            start = end[_ECD_LOCATION] - size
+            if offset < 0 or start < offset or end[_ECD_ENTRIES_TOTAL] > MAX_MEMBERS:
+                return None
+            handle.seek(start)
+            data = handle.read(size)
+        if len(data) != size:
+            return None
+        count = entries = 0
+        position = 0
+        while position < size:
+            if data[position : position + 4] != b"PK\x01\x02":
+                return None
+            (flags,) = _FLAGS.unpack_from(data, position + 8)
+            name_length, extra_length, comment_length = _LENGTHS.unpack_from(data, position + 28)
+            if extra_length:
+                return None
+            raw = data[position + 46 : position + 46 + name_length]
+            name = raw.decode("utf-8" if flags & 0x800 else "cp437")
+            if "\x00" in name or os.sep != "/" and os.sep in name:
+                return None  # names zipfile rewrites
+            count += _SAMPLE.match(name) is not None
+            entries += 1
+            position += 46 + name_length + comment_length
+    except (OSError, ValueError, struct.error):
+        return None
+    if position != size or entries != end[_ECD_ENTRIES_TOTAL]:
+        return None
+    return count
+
+
+_ECD_SIGNATURE, _ECD_ENTRIES_TOTAL, _ECD_SIZE, _ECD_OFFSET, _ECD_LOCATION = 0, 4, 5, 6, 9
+"""Fields of zipfile's end record (``_EndRecData``), as zipfile names them."""
+_END_SIGNATURE = b"PK\x05\x06"
+_FLAGS = struct.Struct("<H")
+_LENGTHS = struct.Struct("<3H")
 
 
 def _order(found: tuple[str, int, zipfile.ZipInfo]) -> tuple[str, int]:

@@ -35,23 +35,24 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import UserError
+from ..imported import REPORT_KEY
 from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .benchfiles import (
     MAX_DOCUMENT,
     as_text,
-    attempt_sample,
+    attempt,
     expect,
-    key_path,
     load_document,
     model_from,
+    out_of_gc,
     read_bounded,
     validate_at,
 )
 from .inputs import regular_file
 from .protocol import MODEL_OPTION
-from .report import ImportedCase, Status, cap, make_report, render, with_report
+from .report import MAX_TEXT, Status, cap
 
 ERROR_CODES: dict[int, tuple[str, Status]] = {
     -1: ("compile_error", "error"),
@@ -97,33 +98,130 @@ class Judgement(BaseModel):
     output: Any = None
 
 
-def _judgement(raw: str | dict[str, Any], path: Path, where: str) -> Judgement:
+QuestionFields = tuple[
+    str, str, str, "str | None", "str | None", list[str], list[bool], "list[str] | None", list[Any]
+]
+"""A question's task id, title, content, platform, difficulty, code_list,
+graded_list, output_list and metadata."""
+
+
+def _question(raw: Any, path: Path, where: str) -> QuestionFields:
+    """The fields of one question: checked by hand when each has its plain JSON type
+    (nearly always), else validated by :class:`Question` (its coercions, its
+    one-line refusals)."""
+    if type(raw) is dict:
+        get = raw.get
+        qid = get("question_id")
+        title = get("question_title", "")
+        content = get("question_content", "")
+        platform = get("platform")
+        difficulty = get("difficulty")
+        starter = get("starter_code")
+        codes = get("code_list")
+        grades = get("graded_list")
+        outputs = get("output_list")
+        metadata = get("metadata", [])
+        if (
+            (type(qid) is str or type(qid) is int)
+            and type(title) is str
+            and type(content) is str
+            and (platform is None or type(platform) is str)
+            and (difficulty is None or type(difficulty) is str)
+            and (starter is None or type(starter) is str)
+            and type(codes) is list
+            and codes
+            and all(type(c) is str for c in codes)
+            and type(grades) is list
+            and all(g is True or g is False for g in grades)
+            and (outputs is None or type(outputs) is list and all(type(o) is str for o in outputs))
+            and type(metadata) is list
+            and all(type(m) is str or type(m) is dict for m in metadata)
+        ):
+            return str(qid), title, content, platform, difficulty, codes, grades, outputs, metadata
+    question = validate_at(Question, raw, path, where)
+    return (
+        str(question.question_id),
+        question.question_title,
+        question.question_content,
+        question.platform,
+        question.difficulty,
+        question.code_list,
+        question.graded_list,
+        question.output_list,
+        question.metadata,
+    )
+
+
+_NOT_JSON = object()
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def _parsed(text: str) -> Any:
+    """``json.loads(text)``, or :data:`_NOT_JSON` where it raises. An object with no
+    space around it (every judgement LiveCodeBench writes) is scanned directly:
+    ``json.loads`` spends more than half of a judgement's parse finding that there
+    is no space and no BOM; anything else takes ``json.loads`` itself."""
+    if text[:1] == "{" and text[-1:] == "}":
+        try:
+            value, end = _scan(text, 0)
+            if end == len(text):
+                return value
+        except (ValueError, StopIteration, RecursionError):
+            pass
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return _NOT_JSON
+
+
+Judged = tuple["int | None", str, str, Any, Any, Any]
+"""A judgement's error code, error message, error, inputs, expected and output."""
+
+
+def _judgement(raw: str | dict[str, Any], path: Path, where: str) -> Judged:
     data: Any = raw
     if isinstance(raw, str):
-        try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, RecursionError):
+        data = _parsed(raw)
+        if data is _NOT_JSON:
             raise UserError("not a JSON string of an object", file=path, where=where) from None
-    return validate_at(Judgement, data, path, where)
+    if type(data) is dict:  # checked by hand when plain (as _question)
+        get = data.get
+        code = get("error_code")
+        message = get("error_message", "")
+        error = get("error", "")
+        if (code is None or type(code) is int) and type(message) is str and type(error) is str:
+            return code, message, error, get("inputs"), get("expected"), get("output")
+    judged = validate_at(Judgement, data, path, where)
+    return (
+        judged.error_code,
+        judged.error_message,
+        judged.error,
+        judged.inputs,
+        judged.expected,
+        judged.output,
+    )
 
 
-def _status(passed: bool, judged: Judgement | None) -> str:
+def _status(passed: bool, judged: Judged | None) -> str:
     if passed:
         return "pass"
-    if judged is None or judged.error_code is None:
+    if judged is None or judged[0] is None:
         return "fail"
-    known = ERROR_CODES.get(judged.error_code)
-    return known[0] if known else f"error_{judged.error_code}"
+    known = ERROR_CODES.get(judged[0])
+    return known[0] if known else f"error_{judged[0]}"
 
 
-def _case(judged: Judgement) -> ImportedCase:
-    code = judged.error_code if judged.error_code is not None else -2
-    case_status: Status = ERROR_CODES.get(code, ("", "failed"))[1]
-    message = judged.error
-    if not message and judged.expected is not None and judged.output is not None:
-        first = [as_text(v).split("\n", 1)[0][:80] for v in (judged.expected, judged.output)]
+def _case(judged: Judged) -> tuple[dict[str, Any], str]:
+    """The failing case of a judgement (:func:`~.report.case_data`) and its text
+    (:func:`~.report.case_text`), each value spelled once."""
+    code, error_message, error, inputs, expected, output = judged
+    case_status: Status = ERROR_CODES.get(code if code is not None else -2, ("", "failed"))[1]
+    spelled = [None if v is None else as_text(v) for v in (inputs, expected, output)]
+    message = error
+    if not message and spelled[1] is not None and spelled[2] is not None:
+        first = [v.split("\n", 1)[0][:80] for v in (spelled[1], spelled[2])]
         message = f"expected {first[0]}, got {first[1]}"
-    match = _REPR.match(judged.error)
+    match = _REPR.match(error) if error else None
     if match:  # repr(e): "ValueError('bad')" -> "ValueError: bad"
         args = match.group(2)
         if (
@@ -134,15 +232,28 @@ def _case(judged: Judgement) -> ImportedCase:
         ):
             args = args[1:-1]
         message = f"{match.group(1)}: {args}".rstrip(": ")
-    return ImportedCase(
-        test="first failing test",
-        status=case_status,
-        verdict=judged.error_message or "Failed",
-        message=cap(message) or "",
-        inputs=cap(None if judged.inputs is None else as_text(judged.inputs)),
-        expected=cap(None if judged.expected is None else as_text(judged.expected)),
-        output=cap(None if judged.output is None else as_text(judged.output)),
-    )
+    verdict = error_message or "Failed"
+    message = cap(message) or ""
+    case: dict[str, Any] = {"test": "first failing test", "status": case_status}
+    case["verdict"] = verdict
+    lines = [
+        f"first failing test: {verdict} - {message}"
+        if message
+        else f"first failing test: {verdict}"
+    ]
+    if message:
+        case["message"] = message
+    for key, label, value in zip(_VALUES, _LABELS, spelled, strict=True):
+        if value is not None:
+            if len(value) > MAX_TEXT:
+                value = cap(value) or ""
+            case[key] = value
+            lines.append(f"  {label}: {value}")
+    return case, "\n".join(lines)
+
+
+_VALUES = ("inputs", "expected", "output")
+_LABELS = ("input", "expected", "got")
 
 
 class LiveCodeBenchImporter:
@@ -172,69 +283,74 @@ class LiveCodeBenchImporter:
         **_: Any,
     ) -> Iterator[SampleIn]:
         doc = expect(list, load_document(path, "LiveCodeBench results file"), path, "the document")
-        name = model_from(model, path.parent.name)
-        unknown: set[str] = set()
-        count = 0
-        seen: dict[str, int] = {}
-        for index, raw in enumerate(doc):
-            where = key_path("", index) or f"[{index}]"
-            question = validate_at(Question, raw, path, where)
-            task_id = str(question.question_id)
-            if task_id in seen:
-                raise UserError(
-                    f"question '{task_id}' again (first at [{seen[task_id]}])",
-                    file=path,
-                    where=where,
-                    field="question_id",
+        with out_of_gc():  # the document, parsed: out of the collector's way
+            name = model_from(model, path.parent.name)
+            unknown: set[str] = set()
+            count = 0
+            seen: dict[str, int] = {}
+            for index, raw in enumerate(doc):
+                where = f"[{index}]"  # key_path("", index)
+                task_id, title, prompt, platform, difficulty, codes, grades, outputs, judgements = (
+                    _question(raw, path, where)
                 )
-            seen[task_id] = index
-            attempts = len(question.code_list)
-            if len(question.graded_list) != attempts:
-                raise UserError(
-                    f"{len(question.graded_list)} grades for {attempts} codes",
-                    file=path,
-                    where=where,
-                    field="graded_list",
-                )
-            for number, code in enumerate(question.code_list):
-                passed = question.graded_list[number]
-                judged = None
-                if number < len(question.metadata):
-                    judged = _judgement(
-                        question.metadata[number], path, f"{where}.metadata[{number}]"
+                if task_id in seen:
+                    raise UserError(
+                        f"question '{task_id}' again (first at [{seen[task_id]}])",
+                        file=path,
+                        where=where,
+                        field="question_id",
                     )
-                status = _status(passed, judged)
-                if status.startswith("error_"):
-                    unknown.add(status)
-                cases = [] if passed or judged is None else [_case(judged)]
-                report = make_report("livecodebench", cases)
-                metadata: dict[str, Any] = {
-                    "title": question.question_title,
-                    "platform": question.platform,
-                    "difficulty": question.difficulty,
-                }
-                if question.output_list is not None and number < len(question.output_list):
-                    metadata["response"] = question.output_list[number]
-                sample = attempt_sample(
-                    model=name,
-                    task_id=task_id,
-                    attempt=number + 1,
-                    attempts=attempts,
-                    status=status,
-                    passed=passed,
-                    source=path,
-                    metadata={k: v for k, v in metadata.items() if v is not None},
-                    prompt=question.question_content,
-                    generated_code=code,
-                    test_output=render(report),
-                    task_type=question.difficulty,
+                seen[task_id] = index
+                attempts = len(codes)
+                if len(grades) != attempts:
+                    raise UserError(
+                        f"{len(grades)} grades for {attempts} codes",
+                        file=path,
+                        where=where,
+                        field="graded_list",
+                    )
+                shared: dict[str, Any] = {"title": title}
+                if platform is not None:
+                    shared["platform"] = platform
+                if difficulty is not None:
+                    shared["difficulty"] = difficulty
+                responses = len(outputs) if outputs is not None else 0
+                for number, code in enumerate(codes):
+                    passed = grades[number]
+                    judged = None
+                    if number < len(judgements):
+                        judged = _judgement(judgements[number], path, f"{where}.metadata[{number}]")
+                    status = _status(passed, judged)
+                    if status.startswith("error_"):
+                        unknown.add(status)
+                    metadata = dict(shared)
+                    if number < responses:
+                        metadata["response"] = outputs[number]  # type: ignore[index]
+                    if passed or judged is None:
+                        metadata[REPORT_KEY] = {"format": "livecodebench", "cases": []}
+                        text = ""
+                    else:
+                        case, text = _case(judged)
+                        metadata[REPORT_KEY] = {"format": "livecodebench", "cases": [case]}
+                    count += 1
+                    yield attempt(
+                        name,
+                        task_id,
+                        number + 1,
+                        attempts,
+                        status,
+                        passed,
+                        path,
+                        metadata,
+                        prompt=prompt,
+                        generated_code=code,
+                        test_output=text,
+                        task_type=difficulty,
+                    )
+            if not count:
+                raise UserError("no questions", file=path)
+            if unknown:
+                summary.warnings.append(
+                    f"error codes LiveCodeBench does not document, kept as statuses:"
+                    f" {', '.join(sorted(unknown))}"
                 )
-                count += 1
-                yield with_report(sample, report)
-        if not count:
-            raise UserError("no questions", file=path)
-        if unknown:
-            summary.warnings.append(
-                f"error codes LiveCodeBench does not document, kept as statuses:"
-                f" {', '.join(sorted(unknown))}"
-            )

@@ -13,6 +13,14 @@ listed. The sample's failure (for the failure panel and the suggester) reads
 these models (``annotator.failures.importedoutput``), never the text rendered
 for people by :func:`render`. Every text is capped at :data:`MAX_TEXT`
 characters so that one huge input cannot bloat the database.
+
+The benchmark importers build the stored report in one pass, without these
+objects (they run for every sample of an import): each failing case as the dict
+:func:`with_report` would store (:func:`case_data`) and its text as
+:func:`render` would write it (:func:`case_text`), put together by
+:func:`stored_report`. The same bytes as ``with_report(sample,
+make_report(fmt, cases, passed))`` and ``render`` for cases that all fail
+(tests/test_import_digests.py holds them to it).
 """
 
 from __future__ import annotations
@@ -162,3 +170,69 @@ def render(report: ImportedReport) -> str:
     if report.not_kept:
         parts.append(f"({report.not_kept} more failing tests not kept)")
     return "\n\n".join(parts)
+
+
+def case_data(
+    test: str,
+    status: Status,
+    verdict: str = "",
+    message: str = "",
+    traceback: str = "",
+    inputs: str | None = None,
+    expected: str | None = None,
+    output: str | None = None,
+) -> dict[str, Any]:
+    """A failing case as :func:`with_report` stores an :class:`ImportedCase` (defaults
+    left out), built without the object."""
+    data: dict[str, Any] = {"test": test, "status": status}
+    if verdict:
+        data["verdict"] = verdict
+    if message:
+        data["message"] = message
+    if traceback:
+        data["traceback"] = traceback
+    if inputs is not None:
+        data["inputs"] = inputs
+    if expected is not None:
+        data["expected"] = expected
+    if output is not None:
+        data["output"] = output
+    return data
+
+
+def case_text(case: Mapping[str, Any]) -> str:
+    """One case of :func:`case_data` as :func:`render` writes it."""
+    head = f"{case['test']}: {case.get('verdict') or case['status'].upper()}"
+    message = case.get("message")
+    lines = [f"{head} - {message}" if message else head]
+    for label, key in (("input", "inputs"), ("expected", "expected"), ("got", "output")):
+        value = case.get(key)
+        if value is not None:
+            lines.append(f"  {label}: {value}")
+    traceback = case.get("traceback")
+    if traceback:
+        lines.append(traceback.rstrip("\n"))
+    return "\n".join(lines)
+
+
+def stored_report(
+    fmt: str, cases: list[dict[str, Any]], texts: list[str], passed: int = 0
+) -> tuple[dict[str, Any], str]:
+    """The stored report (the metadata's :data:`REPORT_KEY`) and its text (:func:`render`)
+    of failing ``cases`` (:func:`case_data`; none passed or skipped), ``texts`` the
+    :func:`case_text` of each, and ``passed`` tests that passed: what
+    ``with_report(sample, make_report(fmt, cases, passed))`` stores and ``render`` writes."""
+    not_kept = len(cases) - MAX_CASES
+    data: dict[str, Any] = {"format": fmt, "cases": cases}
+    if not_kept > 0:
+        data["cases"] = cases[:MAX_CASES]
+        texts = texts[:MAX_CASES]
+    if passed or not_kept > 0:
+        texts = list(texts)
+        if passed:
+            data["passed"] = passed
+            texts.append(f"{passed} passed")
+        if not_kept > 0:
+            data["not_kept"] = not_kept
+            texts.append(f"({not_kept} more failing tests not kept)")
+    return data, "\n\n".join(texts)

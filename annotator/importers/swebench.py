@@ -37,6 +37,7 @@ from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .benchfiles import (
     MAX_DOCUMENT,
+    built_sample,
     expect,
     load_document,
     read_inside,
@@ -251,8 +252,8 @@ class SweBenchImporter:
             output_raw = read_inside(folder, OUTPUT, path, missing_ok=True)
             output = "" if output_raw is None else output_raw.decode("utf-8", errors="replace")
             status = _status(report, patch)
-            sample = SampleIn(
-                id=f"{model}/{instance_id}",
+            sample = built_sample(  # every field checked above: not validated again
+                f"{model}/{instance_id}",
                 generated_code=patch,
                 test_output=output,
                 passed=report.resolved if report is not None else None,
