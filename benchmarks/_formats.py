@@ -4,7 +4,8 @@ For each format: ``write(folder, n)`` writes n samples (tasks of 5 attempts,
 code of 0.5-2 KB, a failure of 0.3-1 KB, 60% failing) shaped like the
 benchmark's own files and returns the PATH to import; ``bare(path)`` reads the
 same files with ``json``/``zipfile`` alone and returns the rows a bare insert
-stores (id, code, failure text), with no validation or report.
+stores (id, code, failure text, and any other text of the file the import keeps,
+such as Inspect's raw completion), with no validation or report.
 """
 
 from __future__ import annotations
@@ -254,12 +255,15 @@ def bare_inspect(path: Path) -> list[Row]:
             if name.startswith("samples/"):
                 s = json.loads(archive.read(name))
                 score = s["scores"]["verify"]
+                # The raw completion too: the import keeps it (in the metadata), so a
+                # bare insert of the same texts stores it as well.
                 rows.append(
                     {
                         "id": name,
                         "prompt": s["input"],
                         "generated_code": score["answer"],
                         "test_output": score["explanation"],
+                        "completion": s["output"]["completion"],
                     }
                 )
     return rows
