@@ -12,11 +12,11 @@ __all__ = ["main"]
 
 
 def main() -> None:
-    from annotator.codecache import install
+    from annotator.codecache import use_code_cache
     from annotator.startup import pause_collection
 
     pause_collection()
-    install()  # before any class is made: dataclass methods compiled once (codecache)
+    use_code_cache()  # before any class is made: dataclass methods compiled once (codecache)
     from annotator.cli import main as cli_main
 
     cli_main()

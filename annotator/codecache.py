@@ -1,6 +1,6 @@
 """Dataclass methods (and named tuples') compiled once, kept between starts of ``annotator``.
 
-Contract: :func:`install` makes the :mod:`dataclasses` module compile the source of
+Contract: :func:`use_code_cache` makes the :mod:`dataclasses` module compile the source of
 each method it generates (a class's ``__init__``, ``__repr__``, ``__eq__``,
 ``__hash__``, ``__setattr__`` ...), and :func:`collections.namedtuple` its
 ``__new__``, at most once across runs: the code compiled
@@ -155,7 +155,7 @@ def write_entries(path: Path, entries: dict[bytes, bytes]) -> None:
         raise
 
 
-def install(folder: Path | None = None) -> CodeCache | None:
+def use_code_cache(folder: Path | None = None) -> CodeCache | None:
     """Compile dataclass methods through the cache in ``folder`` (default
     :func:`default_folder`) from now on, and save it at exit. None when turned off
     (``ANNOTATOR_CODE_CACHE=0``) or when this Python's dataclasses builds its

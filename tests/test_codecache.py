@@ -101,7 +101,7 @@ def test_named_tuples_too(tmp_path: Path) -> None:
 
 def test_turned_off_by_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(codecache.DISABLE, "0")
-    assert codecache.install(tmp_path) is None
+    assert codecache.use_code_cache(tmp_path) is None
     assert not hasattr(dataclasses, "exec")
 
 
