@@ -1,17 +1,20 @@
-"""An import of a results document leaves the cyclic collector as it found it: the
-document is frozen out of it while the samples are built (benchfiles.out_of_gc) and
-unfrozen after, when the import succeeds or fails; a freeze of someone else's stays."""
+"""An import runs with Python's cyclic collector off and leaves it as it found it:
+on again after an import that succeeds or fails, off still when someone else had
+turned it off (importers.base.collector_paused, around run_import)."""
 
 from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from annotator.errors import UserError
 from annotator.importers import import_path
+from annotator.importers.base import ImportSummary, run_import
+from annotator.models import SampleIn
 from annotator.store import Store
 
 ENTRY = {"solution": "x", "status": "fail", "details": {"t": "tb"}}
@@ -23,20 +26,40 @@ def _results(tmp_path: Path, entries: list[object]) -> Path:
     return path
 
 
-def test_nothing_is_left_frozen(store: Store, tmp_path: Path) -> None:
-    assert gc.get_freeze_count() == 0
+@pytest.fixture
+def collector_on() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    (gc.enable if was else gc.disable)()
+
+
+def test_the_collector_is_off_while_the_samples_are_read_and_stored(
+    store: Store, collector_on: None
+) -> None:
+    seen: list[bool] = []
+
+    def records() -> Iterator[SampleIn]:
+        for number in range(3):
+            seen.append(gc.isenabled())
+            yield SampleIn(id=f"s{number}", generated_code="x = 1\n")
+
+    run_import(store, records(), ImportSummary("test"))
+    assert seen == [False, False, False]
+    assert gc.isenabled() and len(store.sample_ids()) == 3
+
+
+def test_it_is_on_again_after_an_import_that_succeeds_or_fails(
+    store: Store, tmp_path: Path, collector_on: None
+) -> None:
     import_path(store, "bigcodebench", _results(tmp_path, [ENTRY, ENTRY]))
-    assert gc.get_freeze_count() == 0 and len(store.sample_ids()) == 2
+    assert gc.isenabled() and len(store.sample_ids()) == 2
     with pytest.raises(UserError):
         import_path(store, "bigcodebench", _results(tmp_path, [ENTRY, {"status": 3}]))
-    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
 
 
-def test_a_freeze_of_someone_elses_stays(store: Store, tmp_path: Path) -> None:
-    gc.freeze()
-    try:
-        assert gc.get_freeze_count() > 0
-        import_path(store, "bigcodebench", _results(tmp_path, [ENTRY]))
-        assert gc.get_freeze_count() > 0  # (not unfrozen by the import)
-    finally:
-        gc.unfreeze()
+def test_a_pause_of_someone_elses_stays(store: Store, tmp_path: Path, collector_on: None) -> None:
+    gc.disable()
+    import_path(store, "bigcodebench", _results(tmp_path, [ENTRY]))
+    assert not gc.isenabled()  # not turned on by the import

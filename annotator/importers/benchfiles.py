@@ -27,12 +27,9 @@ Contract:
 from __future__ import annotations
 
 import errno
-import gc
 import os
 import re
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
 
@@ -67,24 +64,6 @@ def load_document(path: Path, what: str, max_bytes: int = MAX_DOCUMENT) -> Any:
         raise UserError(f"not UTF-8 (byte {exc.start})", file=path) from None
     del raw  # else the bytes, their text and the parsed objects are all alive at once
     return load_json(path, text)
-
-
-@contextmanager
-def out_of_gc() -> Iterator[None]:
-    """Everything alive on entry - above all a parsed results document - left out of
-    the cyclic collector's collections for the block (:func:`gc.freeze`, undone on
-    exit). Parsed JSON holds no cycles, and each full collection while the samples
-    were built walked all of the document again: a tenth to a sixth of an EvalPlus
-    import of 10,000 samples. Nothing is frozen when something already is (a freeze
-    of someone else's, or an import running beside this one): theirs stays theirs."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def read_bounded(path: Path, max_bytes: int) -> bytes:

@@ -37,7 +37,6 @@ from .benchfiles import (
     key_path,
     load_document,
     model_from,
-    out_of_gc,
     strip_suffixes,
     validate_at,
 )
@@ -136,44 +135,43 @@ class BigCodeBenchImporter:
         **_: Any,
     ) -> Iterator[SampleIn]:
         doc = expect(dict, load_document(path, "BigCodeBench results file"), path, "the document")
-        with out_of_gc():  # the document, parsed: out of the collector's way
-            results = expect(dict, doc.get("eval"), path, "eval")
-            name = model_from(model, strip_suffixes(path.name, SUFFIXES) or path.parent.name)
-            unknown: set[str] = set()
-            count = 0
-            for task_id, entries in results.items():
-                task_path = key_path("eval", task_id)  # one JSON spelling of the task id
-                expect(list, entries, path, task_path)
-                if not task_id:
-                    raise UserError("an empty task id", file=path, where="eval")
-                attempts = len(entries)
-                for index, raw in enumerate(entries):
-                    where = f"{task_path}[{index}]"  # key_path("eval", task_id, index)
-                    solution, status, details = _entry(raw, path, where)
-                    if status not in OUTCOME:
-                        unknown.add(status)
-                    if details or status != "pass":
-                        cases, texts = _cases(status, details)
-                        report, rendered = stored_report("bigcodebench", cases, texts)
-                    else:  # a passing entry (most)
-                        report, rendered = {"format": "bigcodebench", "cases": []}, ""
-                    count += 1
-                    yield attempt(
-                        name,
-                        task_id,
-                        index + 1,
-                        attempts,
-                        status,
-                        OUTCOME.get(status),
-                        path,
-                        {REPORT_KEY: report},
-                        generated_code=solution,
-                        test_output=rendered,
-                    )
-            if not count:
-                raise UserError("no results under 'eval'", file=path, where="eval")
-            if unknown:
-                summary.warnings.append(
-                    f"statuses BigCodeBench does not write, imported with an unknown outcome:"
-                    f" {', '.join(sorted(unknown))}"
+        results = expect(dict, doc.get("eval"), path, "eval")
+        name = model_from(model, strip_suffixes(path.name, SUFFIXES) or path.parent.name)
+        unknown: set[str] = set()
+        count = 0
+        for task_id, entries in results.items():
+            task_path = key_path("eval", task_id)  # one JSON spelling of the task id
+            expect(list, entries, path, task_path)
+            if not task_id:
+                raise UserError("an empty task id", file=path, where="eval")
+            attempts = len(entries)
+            for index, raw in enumerate(entries):
+                where = f"{task_path}[{index}]"  # key_path("eval", task_id, index)
+                solution, status, details = _entry(raw, path, where)
+                if status not in OUTCOME:
+                    unknown.add(status)
+                if details or status != "pass":
+                    cases, texts = _cases(status, details)
+                    report, rendered = stored_report("bigcodebench", cases, texts)
+                else:  # a passing entry (most)
+                    report, rendered = {"format": "bigcodebench", "cases": []}, ""
+                count += 1
+                yield attempt(
+                    name,
+                    task_id,
+                    index + 1,
+                    attempts,
+                    status,
+                    OUTCOME.get(status),
+                    path,
+                    {REPORT_KEY: report},
+                    generated_code=solution,
+                    test_output=rendered,
                 )
+        if not count:
+            raise UserError("no results under 'eval'", file=path, where="eval")
+        if unknown:
+            summary.warnings.append(
+                f"statuses BigCodeBench does not write, imported with an unknown outcome:"
+                f" {', '.join(sorted(unknown))}"
+            )

@@ -43,7 +43,6 @@ from .benchfiles import (
     key_path,
     load_document,
     model_from,
-    out_of_gc,
     strip_suffixes,
     validate_at,
 )
@@ -228,61 +227,60 @@ class EvalPlusImporter:
         **_: Any,
     ) -> Iterator[SampleIn]:
         doc = expect(dict, load_document(path, "EvalPlus results file"), path, "the document")
-        with out_of_gc():  # the document, parsed: out of the collector's way
-            results = expect(dict, doc.get("eval"), path, "eval")
-            name = model_from(model, strip_suffixes(path.name, SUFFIXES) or path.parent.name)
-            sample_file = _samples_file(path, samples)
-            codes = _read_samples(sample_file) if sample_file is not None else {}
-            unknown: set[str] = set()
-            no_code: list[str] = []
-            count = 0
-            for task_id, entries in results.items():
-                task_path = key_path("eval", task_id)  # one JSON spelling of the task id
-                expect(list, entries, path, task_path)
-                if not task_id:
-                    raise UserError("an empty task id", file=path, where="eval")
-                attempts = len(entries)
-                for index, raw in enumerate(entries):
-                    where = f"{task_path}[{index}]"  # key_path("eval", task_id, index)
-                    entry = _entry(raw, path, where)
-                    code, base, plus = entry[0], entry[1], entry[2]
-                    status = _status(base, plus)
-                    if status not in OUTCOME:
-                        unknown.add(status)
-                    if code is None:
-                        task_codes = codes.get(task_id, [])
-                        code = task_codes[index] if index < len(task_codes) else None
-                    if code is None:
-                        no_code.append(f"{task_id}#{index + 1}")
-                    cases, texts = (
-                        _cases(entry)
-                        if base != "pass" or plus not in (None, "pass") or entry[3] or entry[4]
-                        else ([], [])
-                    )
-                    report, rendered = stored_report("evalplus", cases, texts)
-                    count += 1
-                    yield attempt(
-                        name,
-                        task_id,
-                        index + 1,
-                        attempts,
-                        status,
-                        OUTCOME.get(status),
-                        path,
-                        {"base_status": base, "plus_status": plus, REPORT_KEY: report},
-                        generated_code=code or "",
-                        test_output=(
-                            f"base tests: {base}; plus tests: {plus or 'not run'}\n\n{rendered}"
-                        ).rstrip("\n"),
-                    )
-            if not count:
-                raise UserError("no results under 'eval'", file=path, where="eval")
-            if unknown:
-                summary.warnings.append(
-                    f"statuses EvalPlus does not write, imported with an unknown outcome:"
-                    f" {', '.join(sorted(unknown))}"
+        results = expect(dict, doc.get("eval"), path, "eval")
+        name = model_from(model, strip_suffixes(path.name, SUFFIXES) or path.parent.name)
+        sample_file = _samples_file(path, samples)
+        codes = _read_samples(sample_file) if sample_file is not None else {}
+        unknown: set[str] = set()
+        no_code: list[str] = []
+        count = 0
+        for task_id, entries in results.items():
+            task_path = key_path("eval", task_id)  # one JSON spelling of the task id
+            expect(list, entries, path, task_path)
+            if not task_id:
+                raise UserError("an empty task id", file=path, where="eval")
+            attempts = len(entries)
+            for index, raw in enumerate(entries):
+                where = f"{task_path}[{index}]"  # key_path("eval", task_id, index)
+                entry = _entry(raw, path, where)
+                code, base, plus = entry[0], entry[1], entry[2]
+                status = _status(base, plus)
+                if status not in OUTCOME:
+                    unknown.add(status)
+                if code is None:
+                    task_codes = codes.get(task_id, [])
+                    code = task_codes[index] if index < len(task_codes) else None
+                if code is None:
+                    no_code.append(f"{task_id}#{index + 1}")
+                cases, texts = (
+                    _cases(entry)
+                    if base != "pass" or plus not in (None, "pass") or entry[3] or entry[4]
+                    else ([], [])
                 )
-            if no_code:
-                summary.warnings.append(
-                    f"{len(no_code)} results have no solution and no samples line (first: {no_code[0]})"
+                report, rendered = stored_report("evalplus", cases, texts)
+                count += 1
+                yield attempt(
+                    name,
+                    task_id,
+                    index + 1,
+                    attempts,
+                    status,
+                    OUTCOME.get(status),
+                    path,
+                    {"base_status": base, "plus_status": plus, REPORT_KEY: report},
+                    generated_code=code or "",
+                    test_output=(
+                        f"base tests: {base}; plus tests: {plus or 'not run'}\n\n{rendered}"
+                    ).rstrip("\n"),
                 )
+        if not count:
+            raise UserError("no results under 'eval'", file=path, where="eval")
+        if unknown:
+            summary.warnings.append(
+                f"statuses EvalPlus does not write, imported with an unknown outcome:"
+                f" {', '.join(sorted(unknown))}"
+            )
+        if no_code:
+            summary.warnings.append(
+                f"{len(no_code)} results have no solution and no samples line (first: {no_code[0]})"
+            )

@@ -46,7 +46,6 @@ from .benchfiles import (
     expect,
     load_document,
     model_from,
-    out_of_gc,
     read_bounded,
     validate_at,
 )
@@ -283,74 +282,73 @@ class LiveCodeBenchImporter:
         **_: Any,
     ) -> Iterator[SampleIn]:
         doc = expect(list, load_document(path, "LiveCodeBench results file"), path, "the document")
-        with out_of_gc():  # the document, parsed: out of the collector's way
-            name = model_from(model, path.parent.name)
-            unknown: set[str] = set()
-            count = 0
-            seen: dict[str, int] = {}
-            for index, raw in enumerate(doc):
-                where = f"[{index}]"  # key_path("", index)
-                task_id, title, prompt, platform, difficulty, codes, grades, outputs, judgements = (
-                    _question(raw, path, where)
+        name = model_from(model, path.parent.name)
+        unknown: set[str] = set()
+        count = 0
+        seen: dict[str, int] = {}
+        for index, raw in enumerate(doc):
+            where = f"[{index}]"  # key_path("", index)
+            task_id, title, prompt, platform, difficulty, codes, grades, outputs, judgements = (
+                _question(raw, path, where)
+            )
+            if task_id in seen:
+                raise UserError(
+                    f"question '{task_id}' again (first at [{seen[task_id]}])",
+                    file=path,
+                    where=where,
+                    field="question_id",
                 )
-                if task_id in seen:
-                    raise UserError(
-                        f"question '{task_id}' again (first at [{seen[task_id]}])",
-                        file=path,
-                        where=where,
-                        field="question_id",
-                    )
-                seen[task_id] = index
-                attempts = len(codes)
-                if len(grades) != attempts:
-                    raise UserError(
-                        f"{len(grades)} grades for {attempts} codes",
-                        file=path,
-                        where=where,
-                        field="graded_list",
-                    )
-                shared: dict[str, Any] = {"title": title}
-                if platform is not None:
-                    shared["platform"] = platform
-                if difficulty is not None:
-                    shared["difficulty"] = difficulty
-                responses = len(outputs) if outputs is not None else 0
-                for number, code in enumerate(codes):
-                    passed = grades[number]
-                    judged = None
-                    if number < len(judgements):
-                        judged = _judgement(judgements[number], path, f"{where}.metadata[{number}]")
-                    status = _status(passed, judged)
-                    if status.startswith("error_"):
-                        unknown.add(status)
-                    metadata = dict(shared)
-                    if number < responses:
-                        metadata["response"] = outputs[number]  # type: ignore[index]
-                    if passed or judged is None:
-                        metadata[REPORT_KEY] = {"format": "livecodebench", "cases": []}
-                        text = ""
-                    else:
-                        case, text = _case(judged)
-                        metadata[REPORT_KEY] = {"format": "livecodebench", "cases": [case]}
-                    count += 1
-                    yield attempt(
-                        name,
-                        task_id,
-                        number + 1,
-                        attempts,
-                        status,
-                        passed,
-                        path,
-                        metadata,
-                        prompt=prompt,
-                        generated_code=code,
-                        test_output=text,
-                        task_type=difficulty,
-                    )
-            if not count:
-                raise UserError("no questions", file=path)
-            if unknown:
-                summary.warnings.append(
-                    f"error codes LiveCodeBench does not document, kept as statuses:"
-                    f" {', '.join(sorted(unknown))}"
+            seen[task_id] = index
+            attempts = len(codes)
+            if len(grades) != attempts:
+                raise UserError(
+                    f"{len(grades)} grades for {attempts} codes",
+                    file=path,
+                    where=where,
+                    field="graded_list",
                 )
+            shared: dict[str, Any] = {"title": title}
+            if platform is not None:
+                shared["platform"] = platform
+            if difficulty is not None:
+                shared["difficulty"] = difficulty
+            responses = len(outputs) if outputs is not None else 0
+            for number, code in enumerate(codes):
+                passed = grades[number]
+                judged = None
+                if number < len(judgements):
+                    judged = _judgement(judgements[number], path, f"{where}.metadata[{number}]")
+                status = _status(passed, judged)
+                if status.startswith("error_"):
+                    unknown.add(status)
+                metadata = dict(shared)
+                if number < responses:
+                    metadata["response"] = outputs[number]  # type: ignore[index]
+                if passed or judged is None:
+                    metadata[REPORT_KEY] = {"format": "livecodebench", "cases": []}
+                    text = ""
+                else:
+                    case, text = _case(judged)
+                    metadata[REPORT_KEY] = {"format": "livecodebench", "cases": [case]}
+                count += 1
+                yield attempt(
+                    name,
+                    task_id,
+                    number + 1,
+                    attempts,
+                    status,
+                    passed,
+                    path,
+                    metadata,
+                    prompt=prompt,
+                    generated_code=code,
+                    test_output=text,
+                    task_type=difficulty,
+                )
+        if not count:
+            raise UserError("no questions", file=path)
+        if unknown:
+            summary.warnings.append(
+                f"error codes LiveCodeBench does not document, kept as statuses:"
+                f" {', '.join(sorted(unknown))}"
+            )
