@@ -218,21 +218,14 @@ def attempt(
     metadata["attempt"] = number
     metadata["attempts"] = attempts
     metadata["status"] = status
-    return _constructed(
-        {
-            "id": sample_id,
-            "prompt": prompt,
-            "generated_code": generated_code,
-            "reference_code": reference_code,
-            "test_output": test_output,
-            "passed": passed,
-            "model": model,
-            "stage": None,
-            "data_type": None,
-            "task_type": task_type,
-            "metadata": metadata,
-            "source": where,
-        }
+    return _fields_taken(
+        sample_id,
+        (prompt, generated_code, reference_code, test_output),
+        passed,
+        model,
+        task_type,
+        metadata,
+        where,
     )
 
 
@@ -278,6 +271,29 @@ def built_sample(
             metadata=metadata,
             source=source,
         )
+    return _fields_taken(
+        sample_id,
+        (prompt, generated_code, reference_code, test_output),
+        passed,
+        model,
+        task_type,
+        metadata,
+        source,
+    )
+
+
+def _fields_taken(
+    sample_id: str,
+    texts: tuple[str, str, str, str],
+    passed: bool | None,
+    model: str | None,
+    task_type: str | None,
+    metadata: dict[str, Any],
+    source: str | None,
+) -> SampleIn:
+    """The sample of fields already checked (``texts``: prompt, generated code,
+    reference code, test output), not validated again (:func:`_constructed`)."""
+    prompt, generated_code, reference_code, test_output = texts
     return _constructed(
         {
             "id": sample_id,
