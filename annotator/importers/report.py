@@ -18,9 +18,9 @@ The benchmark importers build the stored report in one pass, without these
 objects (they run for every sample of an import): each failing case as the dict
 :func:`with_report` would store (:func:`case_data`) and its text as
 :func:`render` would write it (:func:`case_text`), put together by
-:func:`stored_report`. The same bytes as ``with_report(sample,
-make_report(fmt, cases, passed))`` and ``render`` for cases that all fail
-(tests/test_import_digests.py holds them to it).
+:func:`stored_report`. :func:`with_report` and :func:`render` write each case
+through the same two functions, so the bytes are the same for cases that all
+fail (tests/test_import_digests.py holds the counts and the cut to it).
 """
 
 from __future__ import annotations
@@ -111,21 +111,17 @@ def make_report(fmt: str, cases: list[ImportedCase], passed: int = 0) -> Importe
 
 
 def _case_json(case: ImportedCase) -> dict[str, Any]:
-    """The case as JSON, defaults left out (written for every sample: kept plain)."""
-    data: dict[str, Any] = {"test": case.test, "status": case.status}
-    if case.verdict:
-        data["verdict"] = case.verdict
-    if case.message:
-        data["message"] = case.message
-    if case.traceback:
-        data["traceback"] = case.traceback
-    if case.inputs is not None:
-        data["inputs"] = case.inputs
-    if case.expected is not None:
-        data["expected"] = case.expected
-    if case.output is not None:
-        data["output"] = case.output
-    return data
+    """The case as JSON, defaults left out (:func:`case_data`)."""
+    return case_data(
+        case.test,
+        case.status,
+        case.verdict,
+        case.message,
+        case.traceback,
+        case.inputs,
+        case.expected,
+        case.output,
+    )
 
 
 def with_report(sample: SampleIn, report: ImportedReport) -> SampleIn:
@@ -151,25 +147,17 @@ def report_from_metadata(metadata: Mapping[str, Any] | None) -> ImportedReport |
 def render(report: ImportedReport) -> str:
     """The report as text for people (the sample's ``test_output`` when the
     benchmark stored no output of its own)."""
-    parts: list[str] = []
-    for case in report.cases:
-        head = f"{case.test}: {case.verdict or case.status.upper()}"
-        lines = [head + (f" - {case.message}" if case.message else "")]
-        for label, value in (
-            ("input", case.inputs),
-            ("expected", case.expected),
-            ("got", case.output),
-        ):
-            if value is not None:
-                lines.append(f"  {label}: {value}")
-        if case.traceback:
-            lines.append(case.traceback.rstrip("\n"))
-        parts.append("\n".join(lines))
-    if report.passed:
-        parts.append(f"{report.passed} passed")
-    if report.not_kept:
-        parts.append(f"({report.not_kept} more failing tests not kept)")
-    return "\n\n".join(parts)
+    texts = [case_text(_case_json(case)) for case in report.cases]
+    return _joined(texts, report.passed, report.not_kept)
+
+
+def _joined(texts: list[str], passed: int, not_kept: int) -> str:
+    """The cases' texts and the counts after them, as :func:`render` writes a report."""
+    if passed:
+        texts = [*texts, f"{passed} passed"]
+    if not_kept:
+        texts = [*texts, f"({not_kept} more failing tests not kept)"]
+    return "\n\n".join(texts)
 
 
 def case_data(
@@ -222,17 +210,13 @@ def stored_report(
     of failing ``cases`` (:func:`case_data`; none passed or skipped), ``texts`` the
     :func:`case_text` of each, and ``passed`` tests that passed: what
     ``with_report(sample, make_report(fmt, cases, passed))`` stores and ``render`` writes."""
-    not_kept = len(cases) - MAX_CASES
+    not_kept = max(0, len(cases) - MAX_CASES)
     data: dict[str, Any] = {"format": fmt, "cases": cases}
-    if not_kept > 0:
+    if not_kept:
         data["cases"] = cases[:MAX_CASES]
         texts = texts[:MAX_CASES]
-    if passed or not_kept > 0:
-        texts = list(texts)
-        if passed:
-            data["passed"] = passed
-            texts.append(f"{passed} passed")
-        if not_kept > 0:
-            data["not_kept"] = not_kept
-            texts.append(f"({not_kept} more failing tests not kept)")
-    return data, "\n\n".join(texts)
+    if passed:
+        data["passed"] = passed
+    if not_kept:
+        data["not_kept"] = not_kept
+    return data, _joined(texts, passed, not_kept)
