@@ -411,9 +411,12 @@ def _count_samples(path: Path) -> int | None:
     of an estimate's time and a seventh of an import's own work). None when
     anything is unusual (zip64, an extra field, a record out of place, a name not
     in its encoding, too many members): zipfile lists it, and refuses it."""
+    end_record = getattr(zipfile, "_EndRecData", None)  # zipfile's own, not public
+    if end_record is None:
+        return None
     try:
         with path.open("rb") as handle:
-            end = zipfile._EndRecData(handle)  # type: ignore[attr-defined]
+            end = end_record(handle)
             if end is None or end[_ECD_SIGNATURE] != _END_SIGNATURE:
                 return None
             size, offset = end[_ECD_SIZE], end[_ECD_OFFSET]
@@ -440,8 +443,8 @@ def _count_samples(path: Path) -> int | None:
             count += _SAMPLE.match(name) is not None
             entries += 1
             position += 46 + name_length + comment_length
-    except (OSError, ValueError, struct.error):
-        return None
+    except (OSError, ValueError, struct.error, IndexError, TypeError):
+        return None  # (IndexError, TypeError: an end record of another shape: zipfile decides)
     if position != size or entries != end[_ECD_ENTRIES_TOTAL]:
         return None
     return count
