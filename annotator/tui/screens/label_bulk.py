@@ -19,7 +19,6 @@ its reads and writes, and the three callbacks.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -87,9 +86,9 @@ class ClusterAndFilter:
         self.clusters[message.sample_id] = message
         app = self.owner.app
         if message.for_filter:
-            # Only an open dialog is one (its module is loaded by then).
-            filters = sys.modules.get(f"{__package__}.filter")
-            if filters is not None and isinstance(app.screen, filters.FilterScreen):
+            from .filter import FilterScreen  # (asked for by the dialog: loaded by then)
+
+            if isinstance(app.screen, FilterScreen):
                 app.screen.set_cluster(message.members)
             return
         sid = message.sample_id
