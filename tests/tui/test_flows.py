@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select
+from textual.widgets import Checkbox, Input, Select
 
 from annotator.models import Suggestion
 from annotator.store import Store
@@ -188,6 +188,20 @@ async def test_filter_by_status(tui_store: Store) -> None:
         queue = label_screen(app).query_one(SampleList)
         ids = [queue.get_option_at_index(i).id for i in range(queue.option_count)]
         assert ids == ["s01", "s02"]
+
+
+async def test_the_filter_dialog_gets_the_cluster_computed_for_it(tui_store: Store) -> None:
+    # The cluster is computed after the dialog opens (label_bulk.ClusterAndFilter.ready).
+    app = AnnotatorApp(tui_store, ME)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert label_screen(app).current == "s01"
+        await pilot.press("slash")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FilterScreen)
+        assert dialog.cluster_ids is not None and {"s03", "s05"} <= set(dialog.cluster_ids)
+        assert not dialog.query_one("#f-cluster", Checkbox).disabled
 
 
 async def test_cluster_label_with_preview_and_one_step_undo(tui_store: Store) -> None:
