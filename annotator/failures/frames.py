@@ -13,11 +13,22 @@ is "the generated code" and at which line of the stored generated code:
   and its file is the generated file (``temp.py``, ``generated.py``) or the
   line lies in the body of the generated code's function of the frame's name;
 - frames of the test file and of installed libraries never count (their
-  lines are never the generated code's, however alike they read).
+  lines are never the generated code's, however alike they read);
+- a module holding the generated code and then its tests (BigCodeBench's
+  ``__test__.py``, :data:`~.outputfacts.CODE_THEN_TESTS`) has the code's own
+  line numbers up to the code's end (a line shown must read as the code's), the
+  tests' after it;
+- a program run from text (``<string>``: Inspect's HumanEval scorer runs the
+  prompt, the code and the tests as one) is placed by a shown code line only
+  (its line numbers are offset by what came before the code); without one, a
+  frame of a function the generated code defines is "the generated code's
+  NAME()", with no line, and any other frame the tests'.
 
 :meth:`Attribution.where` says where the failure was raised in those terms:
 "in the generated code, line N", or "in the repository's code at FILE:LINE"
-(or inside a library FILE:LINE), "reached from line N of the generated code".
+(or inside a library FILE:LINE, in the test at FILE:LINE, in the generated code's
+NAME()), "reached from line N of the generated code". :attr:`Attribution.place`
+is the kind of place, for the suggester's facts.
 No text names a line of the generated code that is not in it, and every
 line it names is :attr:`Attribution.line`, the one the code view marks.
 Pure (memoized); never raises.
@@ -30,8 +41,15 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
-from .outputfacts import GENERATED_FILE_NAMES, is_library_file, is_test_file
+from .outputfacts import (
+    CODE_THEN_TESTS,
+    GENERATED_FILE_NAMES,
+    STRING_PROGRAM,
+    is_library_file,
+    is_test_file,
+)
 from .outputmodels import FailedTest, Frame
 
 _SPACE = re.compile(r"\s+")
@@ -59,8 +77,12 @@ def short_path(path: str, parts: int = 2) -> str:
     return "/".join(path.replace("\\", "/").rsplit("/", parts)[-parts:])
 
 
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def is_generated_file(path: str) -> bool:
-    return path.replace("\\", "/").rsplit("/", 1)[-1] in GENERATED_FILE_NAMES
+    return _file_name(path) in GENERATED_FILE_NAMES
 
 
 def _in_function(raw: tuple[str, ...], name: str, line: int) -> bool:
@@ -86,6 +108,8 @@ class _Code:
     squashed: tuple[str, ...]
     index: dict[str, list[int]]
     """Squashed line -> its 1-based line numbers."""
+    functions: frozenset[str]
+    """The names the code defines with ``def``."""
 
 
 @lru_cache(maxsize=16)
@@ -96,17 +120,26 @@ def _code(code: str) -> _Code:
     for number, line in enumerate(squashed, start=1):
         if line:
             index.setdefault(line, []).append(number)
-    return _Code(raw, squashed, index)
+    functions = frozenset(m.group(2) for m in map(_DEF.match, raw) if m is not None)
+    return _Code(raw, squashed, index, functions)
 
 
 def locate(frame: Frame, code: str) -> int | None:
     """The 1-based line of the generated ``code`` that ``frame`` ran (None: not the code)."""
-    if not is_generated_file(frame.file) and (
+    lines = _code(code)
+    wanted = squash(frame.code)
+    if _file_name(frame.file) in CODE_THEN_TESTS:
+        number = frame.line
+        if not 0 < number <= len(lines.raw) or not lines.squashed[number - 1]:
+            return None  # the tests (or a blank line: not a line that runs)
+        return number if not wanted or _same(lines.squashed[number - 1], wanted) else None
+    if frame.file == STRING_PROGRAM:
+        if len(wanted) < MIN_TEXT:
+            return None  # no line shown: where it is in the code is not known
+    elif not is_generated_file(frame.file) and (
         is_test_file(frame.file) or is_library_file(frame.file)
     ):
         return None
-    lines = _code(code)
-    wanted = squash(frame.code)
     if not wanted:
         inside = 0 < frame.line <= len(lines.raw)
         ok = inside and (
@@ -123,12 +156,20 @@ def locate(frame: Frame, code: str) -> int | None:
     return min(found, key=lambda n: (abs(n - frame.line), n))
 
 
+Place = Literal["generated", "generated_function", "library", "test", "repository"]
+"""Where a failure was raised (:attr:`Attribution.place`): at a line of the generated
+code, in a function of it at a line not shown (a program run from text), inside a
+library, in the tests, or in other code (the repository's, for DL-Bench)."""
+
+
 @dataclass(frozen=True)
 class Attribution:
     """A failure's frames with the generated-code line each ran (None: not the generated code)."""
 
     frames: tuple[Frame, ...] = ()
     lines: tuple[int | None, ...] = ()
+    functions: frozenset[str] = frozenset()
+    """The names the generated code defines (what places a ``<string>`` frame without a line)."""
 
     @property
     def index(self) -> int | None:
@@ -166,22 +207,46 @@ class Attribution:
         i = self.index
         return self.frames[i + 1] if i is not None and i + 1 < len(self.frames) else None
 
+    def _own_function(self, frame: Frame) -> bool:
+        """``frame`` runs a function of the generated code in a program run from text."""
+        return frame.file == STRING_PROGRAM and frame.function in self.functions
+
+    @property
+    def place(self) -> Place | None:
+        """The kind of place the failure was raised in (None: no frames)."""
+        raised = self.raised
+        if raised is None:
+            return None
+        if self.raised_in_generated:
+            return "generated"
+        if raised.file == STRING_PROGRAM:
+            return "generated_function" if self._own_function(raised) else "test"
+        if is_library_file(raised.file):
+            return "library"
+        return "test" if is_test_file(raised.file) else "repository"
+
     def where(self) -> str:
         """Where the error was raised, in words that name only lines of their file."""
-        raised = self.raised
+        raised, place = self.raised, self.place
         if raised is None:
             return ""
         line = self.line
-        if self.raised_in_generated:
+        if place == "generated":
             return f"in the generated code, line {line}"
+        if place == "generated_function":
+            return (
+                f"in the generated code's {raised.function}(), at a line the traceback does"
+                " not show (it ran as part of a larger program)"
+            )
         at = f"{short_path(raised.file)}:{raised.line}" if raised.line else short_path(raised.file)
-        if is_library_file(raised.file):
-            place = f"inside {at}"
-        elif is_test_file(raised.file):
-            place = f"in the test at {at}"
-        else:
-            place = f"in the repository's code at {at}"
-        return place + (f", reached from line {line} of the generated code" if line else "")
+        words = {"library": "inside", "test": "in the test at"}.get(place or "")
+        text = f"{words} {at}" if words else f"in the repository's code at {at}"
+        if line:
+            return f"{text}, reached from line {line} of the generated code"
+        caller = next((f for f in reversed(self.frames[:-1]) if self._own_function(f)), None)
+        if caller is not None:
+            return f"{text}, reached from the generated code's {caller.function}()"
+        return text
 
 
 _MEMO: OrderedDict[tuple[int, str], tuple[FailedTest, Attribution]] = OrderedDict()
@@ -200,7 +265,8 @@ def attribute(failure: FailedTest | None, code: str) -> Attribution:
     if hit is not None and hit[0] is failure:
         return hit[1]
     frames = tuple(failure.frames)
-    found = Attribution(frames, tuple(locate(frame, code) for frame in frames))
+    lines = tuple(locate(frame, code) for frame in frames)
+    found = Attribution(frames, lines, _code(code).functions)
     with _MEMO_LOCK:
         _MEMO[key] = (failure, found)
         while len(_MEMO) > _MEMO_SIZE:

@@ -26,6 +26,14 @@ MAX_LINE = 4000
 # DL-Bench writes generated code to temp.py inside the project under test;
 # the annotator's own examples call it generated.py.
 GENERATED_FILE_NAMES = frozenset({"temp.py", "generated.py"})
+CODE_THEN_TESTS = frozenset({"__test__.py"})
+"""Modules that hold the generated code from their first line and the tests after it:
+BigCodeBench compiles ``code + "\n" + tests`` as ``__test__.py``. A line within the
+code is the code's own line; any other line is the tests'."""
+STRING_PROGRAM = "<string>"
+"""The file of a program run from text (``python -c``, ``exec``): HumanEval-style
+harnesses (Inspect's ``verify``) run the prompt, the generated code and the tests
+as one, at line offsets the traceback does not show."""
 
 EXCEPTION_LINE = re.compile(
     r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Failed|Failure|"
@@ -76,11 +84,14 @@ def exception_from(lines: list[str]) -> tuple[str, str]:
 
 
 def is_test_file(path: str) -> bool:
+    """A test's file (a :data:`CODE_THEN_TESTS` module too: :func:`~.frames.locate`
+    takes the lines within the generated code out of it first)."""
     p = path.replace("\\", "/")
     name = p.rsplit("/", 1)[-1]
     return (
         name.startswith("test_")
         or name.endswith("_test.py")
+        or name in CODE_THEN_TESTS
         or name == "conftest.py"
         or "/tests/" in p
         or "/test/" in p

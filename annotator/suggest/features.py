@@ -18,7 +18,6 @@ from typing import Any
 from ..failures.fingerprint import fingerprint
 from ..failures.frames import attribute
 from ..failures.masking import mask_message
-from ..failures.outputfacts import is_library_file, is_test_file
 from ..failures.outputmodels import FailedTest, TestReport
 from ..failures.primary import primary_error, primary_failure
 from ..failures.testoutput import parse_test_output
@@ -170,12 +169,14 @@ def _output_facts(facts: Facts, report: TestReport, code: str) -> FailedTest | N
     found = attribute(failure, code)
     raised = found.raised
     where = f", raised {found.where()}" if raised is not None else ""
-    if found.line is not None:
-        facts.line = found.line
+    place = found.place
+    if found.line is not None or place == "generated_function":
+        if found.line is not None:
+            facts.line = found.line
         facts.add("out:in_generated", f"raised {found.where()}")
-    elif raised is not None and is_library_file(raised.file):
+    elif place == "library":
         facts.add("out:in_library", f"raised {found.where()}")
-    elif raised is not None and not is_test_file(raised.file):
+    elif place == "repository":
         facts.add("out:in_repository", f"raised {found.where()}")
     else:
         facts.add("out:in_test", f"raised {found.where()}" if raised is not None else None)
