@@ -16,8 +16,10 @@ import sys
 from pathlib import Path
 
 from annotator.failures.frames import Attribution, attribute
-from annotator.failures.primary import primary_failure
+from annotator.failures.importedoutput import other_code
+from annotator.failures.primary import primary_failure, report_of
 from annotator.failures.testoutput import parse_test_output
+from annotator.imported import REPORT_KEY
 from annotator.suggest.features import sample_facts
 
 CODE = """\
@@ -155,3 +157,21 @@ def test_the_suggester_names_the_test_for_a_bigcodebench_assertion(tmp_path: Pat
     ).stdout
     assert "in the test at __test__.py:12" in shown
     assert "repository" not in shown
+
+
+def test_other_code_is_the_harness_for_a_benchmark_that_runs_the_code_itself() -> None:
+    # Inspect keeps the traceback of a sample that raised in its own solver.
+    trace = _trace(("/app/solver.py", 40, "solve"), error="IndexError: list index out of range")
+    failure = primary_failure(parse_test_output(trace, "task_func"))
+    assert failure is not None
+    found = attribute(failure, CODE)
+    assert found.place == "repository"
+    assert found.where(other_code("inspect")) == "in the harness's code at app/solver.py:40"
+    assert found.where(other_code("swe-bench")) == "in the repository's code at app/solver.py:40"
+    report = report_of(trace, {REPORT_KEY: {"format": "inspect", "cases": [_case(trace)]}})
+    facts = sample_facts(CODE, "", trace, "task_func", report)
+    assert facts.flags["out:in_repository"] == "raised in the harness's code at app/solver.py:40"
+
+
+def _case(trace: str) -> dict[str, str]:
+    return {"test": "sample", "status": "error", "verdict": "Error", "traceback": trace}

@@ -159,7 +159,8 @@ def locate(frame: Frame, code: str) -> int | None:
 Place = Literal["generated", "generated_function", "library", "test", "repository"]
 """Where a failure was raised (:attr:`Attribution.place`): at a line of the generated
 code, in a function of it at a line not shown (a program run from text), inside a
-library, in the tests, or in other code (the repository's, for DL-Bench)."""
+library, in the tests, or in other code (the repository's, or a benchmark's own
+harness: :func:`~.importedoutput.other_code`)."""
 
 
 @dataclass(frozen=True)
@@ -225,8 +226,10 @@ class Attribution:
             return "library"
         return "test" if is_test_file(raised.file) else "repository"
 
-    def where(self) -> str:
-        """Where the error was raised, in words that name only lines of their file."""
+    def where(self, other_code: str = "the repository's code") -> str:
+        """Where the error was raised, in words that name only lines of their file;
+        ``other_code``: what a frame of :attr:`place` ``repository`` is
+        (:func:`~.importedoutput.other_code`)."""
         raised, place = self.raised, self.place
         if raised is None:
             return ""
@@ -240,7 +243,7 @@ class Attribution:
             )
         at = f"{short_path(raised.file)}:{raised.line}" if raised.line else short_path(raised.file)
         words = {"library": "inside", "test": "in the test at"}.get(place or "")
-        text = f"{words} {at}" if words else f"in the repository's code at {at}"
+        text = f"{words} {at}" if words else f"in {other_code} at {at}"
         if line:
             return f"{text}, reached from line {line} of the generated code"
         caller = next((f for f in reversed(self.frames[:-1]) if self._own_function(f)), None)

@@ -13,7 +13,9 @@ output); otherwise the benchmark's verdict is the exception
 expected and the actual output are the details, so the failure panel shows
 them and the suggester's message facts see them. A failing test known by name
 only (SWE-bench) takes the exception and message the test output printed for
-it, its verdict leading the details. Pure; never raises.
+it, its verdict leading the details. :func:`other_code` names the code of a
+traceback that is none of the generated code, the tests and a library. Pure;
+never raises.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..importers.report import ImportedCase, ImportedReport, report_from_metadata
+from ..importers.report import OWN_HARNESS, ImportedCase, ImportedReport, report_from_metadata
 from .outputfacts import EXCEPTION_LINE, MAX_DETAILS, MAX_LINE, message_facts
 from .outputmodels import Counts, FailedTest, TestReport, primary_signature
 from .testoutput import parse_test_output
@@ -162,3 +164,10 @@ def imported_report(
     Tests it knows by name only are matched with the failures ``test_output`` printed."""
     report = report_from_metadata(metadata)
     return None if report is None else report_from_imported(report, function, test_output)
+
+
+def other_code(report_format: str) -> str:
+    """What the code of a frame outside the generated code, the tests and the libraries
+    is, by the report's format (:attr:`~.outputmodels.TestReport.format`): the harness's
+    for a benchmark that runs the code in a program of its own, else the repository's."""
+    return "the harness's code" if report_format in OWN_HARNESS else "the repository's code"

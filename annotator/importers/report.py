@@ -42,6 +42,11 @@ MAX_CASES = 200
 
 Status = Literal["passed", "failed", "error", "timeout", "skipped"]
 
+OWN_HARNESS = frozenset({"evalplus", "bigcodebench", "livecodebench", "inspect"})
+"""Report formats of benchmarks whose harness runs the generated code in a program of
+its own, not inside a project's repository (as DL-Bench and SWE-bench do): code in a
+traceback that is neither the generated code, the tests nor a library is the harness's."""
+
 
 def cap(text: str | None, limit: int = MAX_TEXT) -> str | None:
     """``text`` cut to ``limit`` characters, the cut marked."""

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..failures.frames import attribute
+from ..failures.importedoutput import other_code
 from ..failures.primary import report_of
 from ..models import LabelValue, Sample
 from ..safejson import JsonLimitError, loads
@@ -94,7 +95,8 @@ def facts_text(sample: Sample) -> str:
         found = attribute(failure, sample.generated_code)
         if found.raised is not None:
             code = found.frame.code.strip() if found.frame is not None else ""
-            lines.append(f"Raised {found.where()}" + (f": {code}" if code else ""))
+            where = found.where(other_code(report.format))
+            lines.append(f"Raised {where}" + (f": {code}" if code else ""))
         if failure.shapes:
             lines.append(f"Shapes in the message: {failure.shapes}")
     if report.timeout:

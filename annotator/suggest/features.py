@@ -17,6 +17,7 @@ from typing import Any
 
 from ..failures.fingerprint import fingerprint
 from ..failures.frames import attribute
+from ..failures.importedoutput import other_code
 from ..failures.masking import mask_message
 from ..failures.outputmodels import FailedTest, TestReport
 from ..failures.primary import primary_error, primary_failure
@@ -168,18 +169,19 @@ def _output_facts(facts: Facts, report: TestReport, code: str) -> FailedTest | N
     facts.message = failure.message[:300]
     found = attribute(failure, code)
     raised = found.raised
-    where = f", raised {found.where()}" if raised is not None else ""
+    raised_at = found.where(other_code(report.format))
+    where = f", raised {raised_at}" if raised is not None else ""
     place = found.place
     if found.line is not None or place == "generated_function":
         if found.line is not None:
             facts.line = found.line
-        facts.add("out:in_generated", f"raised {found.where()}")
+        facts.add("out:in_generated", f"raised {raised_at}")
     elif place == "library":
-        facts.add("out:in_library", f"raised {found.where()}")
+        facts.add("out:in_library", f"raised {raised_at}")
     elif place == "repository":
-        facts.add("out:in_repository", f"raised {found.where()}")
+        facts.add("out:in_repository", f"raised {raised_at}")
     else:
-        facts.add("out:in_test", f"raised {found.where()}" if raised is not None else None)
+        facts.add("out:in_test", f"raised {raised_at}" if raised is not None else None)
     headline = f"{exc}: {failure.message}".strip().rstrip(":")[:160] + where
     facts.add(f"exc:{exc}", headline)
     _message_facts(facts, failure, headline)
