@@ -14,7 +14,6 @@ from annotator.cli import cli
 from annotator.errors import UserError
 from annotator.export.passk import pass_table
 from annotator.importers import import_path
-from annotator.importers.harness_models import fenced_code
 from annotator.models import Sample
 from annotator.store import SampleFilter, Store
 
@@ -153,14 +152,6 @@ def test_unknown_status_kept_with_warning(store: Store, tmp_path: Path) -> None:
     sample = store.require_sample("run/T/1")
     assert sample.passed is None and sample.metadata["status"] == "exploded"
     assert any("exploded" in w for w in summary.warnings)
-
-
-def test_fenced_code_rules() -> None:
-    assert fenced_code("text\n```\nx = 1\n```\n```python\ny = 2\n```\n") == "y = 2\n"
-    assert fenced_code("```js\nlet a\n```\n") == "let a\n"
-    assert fenced_code("~~~py\nz = 3\n~~~\n") == "z = 3\n"
-    assert fenced_code("````python\nprint('```')\n````\n") == "print('```')\n"
-    assert fenced_code("no fence here") is None
 
 
 def test_two_models_in_one_file_is_an_error(store: Store, tmp_path: Path) -> None:

@@ -47,7 +47,8 @@ from ..models import SampleIn
 from ..stats.passk import pass_at_k
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
-from .harness_models import OUTCOME, HarnessResult, HarnessTask, fenced_code, outcome
+from .fences import fenced_code
+from .harness_models import OUTCOME, HarnessResult, HarnessTask, outcome
 from .inputs import bounded_lines, folder_files, open_regular, read_bytes, read_text
 from .jsondata import load_json, validate
 

@@ -4,8 +4,8 @@ Contract: :class:`HarnessResult` is one line of a results JSONL file (the
 reference-solution ``validation.jsonl`` or a model run such as
 ``agentic_claude.jsonl``); :class:`HarnessTask` is one task JSON file (the raw
 model response in ``result``). Unknown keys are allowed and kept: the harness
-adds fields between versions. :func:`fenced_code` pulls the code out of a raw
-model response. :data:`OUTCOME` says which statuses are failures of the code.
+adds fields between versions (:func:`~.fences.fenced_code` pulls the code out
+of a raw model response). :data:`OUTCOME` says which statuses are failures of the code.
 
 Statuses (as the harness documents them) and what they mean for pass@k:
 
@@ -23,7 +23,6 @@ Any other status is kept too, with an unknown outcome and a warning.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, StrictBool, field_validator
@@ -158,26 +157,3 @@ class HarnessTask(BaseModel):
         """What goes into the sample's metadata besides the code and the prompt."""
         data = self.model_dump(by_alias=True, exclude={"result", "prompt"}, exclude_none=True)
         return {"response": self.result, **data}
-
-
-# An opening fence of three or more backticks or tildes and an optional info
-# string, up to the same fence on a line of its own (CommonMark, simplified).
-_FENCE = re.compile(
-    r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)\n(?P<body>.*?)"
-    r"^ {0,3}(?P=fence)[`~]*[ \t]*$",
-    re.MULTILINE | re.DOTALL,
-)
-_PYTHON = {"python", "py", "python3", "py3"}
-
-
-def fenced_code(response: str) -> str | None:
-    """The code of a model response: the first fenced block marked Python, else the
-    first fenced block of any kind; None when the response has no fenced block."""
-    blocks = [
-        (m.group("info").strip().split(" ")[0].lower(), m.group("body"))
-        for m in _FENCE.finditer(response)
-    ]
-    for info, body in blocks:
-        if info in _PYTHON:
-            return body
-    return blocks[0][1] if blocks else None
