@@ -93,6 +93,27 @@ later = 1
     ]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    return sum(ops) < 0\n",  # a HumanEval completion: the def line is the prompt's
+        "total = 0\nfor op in ops:\n    total += op\n    if total < 0:\n        return True\n",
+        "    for op in ops:\n        yield op\n",
+    ],
+)
+def test_a_function_body_claims_no_undefined_name(body: str) -> None:
+    facts = analyze_code(body)
+    assert facts.syntax_error is None
+    assert facts.undefined_names == []  # 'ops' is the parameter of the prompt's def
+
+
+def test_code_with_its_def_still_names_undefined_names() -> None:
+    facts = analyze_code("def below_zero(values):\n    return sum(ops) < 0\n")
+    assert [u.code for u in facts.undefined_names] == ["ops"]
+    top_level = analyze_code("x = ops[0]\nprint(x)\n")  # no return: a script, not a body
+    assert [u.code for u in top_level.undefined_names] == ["ops"]
+
+
 def test_frameworks_and_imports() -> None:
     code = "import tensorflow as tf\nfrom PIL import Image\nimport cv2, os\nfrom .x import y\n"
     facts = analyze_code(code)

@@ -15,6 +15,7 @@ from annotator.export.passk import pass_table
 from annotator.failures.primary import report_of
 from annotator.importers import import_path
 from annotator.store import SampleFilter, Store
+from annotator.suggest.engine import suggestions_for
 
 PROMPT = (
     'def below_zero(ops: list[int]) -> bool:\n    """True when the balance drops below zero."""\n'
@@ -128,6 +129,31 @@ def test_extracted_code_and_errors_are_the_evidence(store: Store, tmp_path: Path
     assert crashed.passed is False and crashed.metadata["status"] == "error"
     failure = report_of(crashed.test_output, crashed.metadata).failures[0]
     assert (failure.exception_type, failure.message) == ("IndexError", "list index out of range")
+    # No score, so no extracted answer: the completion's fenced block is the code (not
+    # the fence lines, which no parser reads as Python); the completion is kept as it was.
+    assert crashed.generated_code == RAISES
+    assert crashed.metadata["completion"] == f"```python\n{RAISES}```"
+
+
+def test_the_evidence_of_a_completion_claims_only_what_it_shows(
+    store: Store, tmp_path: Path
+) -> None:
+    """A HumanEval completion is a function's body run after the prompt's def line,
+    by ``python -c`` (frames in ``<string>``); a sample that raised did so in Inspect."""
+    import_path(store, "inspect", eval_log(tmp_path / "run.eval", SAMPLES))
+    said = {
+        sid: " ".join(e for s in suggestions_for(store, sid, top=14) for e in s.evidence)
+        for sid in (
+            "openai/mini-model/humaneval/HumanEval/3#2",
+            "openai/mini-model/humaneval/HumanEval/9",
+        )
+    }
+    wrong, crashed = said.values()
+    assert "in the test at <string>:11" in wrong
+    assert "'ops' is never defined" not in wrong and "undefined" not in wrong
+    assert "SyntaxError" not in crashed
+    assert "in the harness's code at app/solver.py:40" in crashed
+    assert "repository" not in wrong + crashed
 
 
 def test_scorer_option_and_a_log_without_header(store: Store, tmp_path: Path) -> None:

@@ -18,7 +18,9 @@ inflated.
   ``pass``, ``fail``, ``partial``, ``no_answer``, ``error`` (the sample raised)
   or ``unscored`` (outcome unknown).
 - The generated code is the score's ``answer`` (the code the scorer extracted
-  and ran), else the output's completion; the prompt is the input; the
+  and ran), else the completion's fenced code block
+  (:func:`~.fences.fenced_code`), else the whole completion (which the
+  metadata keeps as it was); the prompt is the input; the
   reference is the target; the test output is the score's explanation and the
   error's traceback, which also make the parsed report.
 - A member that is not JSON or a field of the wrong type fails the import
@@ -45,6 +47,7 @@ from ..models import SampleIn
 from ..taxonomy import Taxonomy
 from .base import ImportSummary
 from .benchfiles import as_text, attempt, validate_at
+from .fences import fenced_code
 from .inputs import regular_file
 from .jsondata import load_json
 from .protocol import Option
@@ -384,7 +387,9 @@ class InspectImporter:
                     path,
                     metadata,
                     prompt=_prompt(sample.input),
-                    generated_code=(score[1] if score and score[1] else None) or sample.completion,
+                    generated_code=(score[1] if score and score[1] else None)
+                    or fenced_code(sample.completion)
+                    or sample.completion,
                     reference_code=target,
                     test_output=output.strip("\n"),
                 )

@@ -5,7 +5,10 @@ Contract: :func:`analyze_code` parses each source once with ``ast.parse``
 :class:`CodeFacts`. It never
 raises: code that does not parse gives ``syntax_error`` (message, line) and
 otherwise empty facts. All lists are sorted or in source order, so results are
-deterministic. Findings are heuristics for ranking suggestions, not proofs:
+deterministic. Code that is a function's body (a ``return`` outside any ``def``:
+a HumanEval-style completion, whose ``def`` line is in the prompt) names no
+undefined names: its parameters are not in it. Findings are heuristics for
+ranking suggestions, not proofs:
 e.g. a "tensor" is a name annotated as a tensor/array or assigned from a
 ``torch.``/``np.``/``tf.`` call.
 """
@@ -134,6 +137,21 @@ class NotAnalysed(Exception):
     """The code could not be analysed (size, memory, nesting): says nothing about its bugs."""
 
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _is_function_body(tree: ast.Module) -> bool:
+    """A ``return`` or ``yield`` outside any function or class (whose bodies are not walked)."""
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, _SCOPES):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
 def _visit(code: str) -> tuple[ModuleFacts | None, SyntaxIssue | None]:
     if len(code) > MAX_ANALYSED_CHARS:
         raise NotAnalysed(
@@ -148,7 +166,10 @@ def _visit(code: str) -> tuple[ModuleFacts | None, SyntaxIssue | None]:
     except (MemoryError, RecursionError) as err:
         raise NotAnalysed(f"too large or nested to analyse ({type(err).__name__})") from None
     try:
-        return collect(tree), None
+        facts = collect(tree)
+        if facts.undefined and _is_function_body(tree):
+            facts.undefined = []  # the parameters, in the prompt's def line, are not here
+        return facts, None
     except RecursionError:  # ast walks recurse; absurdly nested code
         raise NotAnalysed("too deeply nested to analyse") from None
 
