@@ -143,6 +143,24 @@ def test_patch_is_shown_as_a_diff(store: Store) -> None:
     assert view.generated == as_diff != render.code_lines(patch, None)
 
 
+def test_a_patch_is_not_read_as_python(store: Store) -> None:
+    """A patch does not parse as Python and no traceback line is one of its lines:
+    no syntax error, no undefined name and no marked line is claimed of it."""
+    from annotator.llm.prompt import user_message
+    from annotator.suggest.engine import suggestions_for
+    from annotator.tui.sample_data import load_view
+
+    import_path(store, "swe-bench", RUN)
+    sid = "small-model/octo__widgets-101"
+    said = " ".join(e for s in suggestions_for(store, sid, top=14) for e in s.evidence)
+    assert "assert 0 == 10" in said  # the failure is still the evidence
+    assert "SyntaxError" not in said and "undefined" not in said
+    assert "of the generated code" not in said and "generated code, line" not in said
+    view = load_view(store, sid)
+    assert view is not None and view.failure.line is None and not view.marks
+    assert "## Generated code\n```diff\n" in user_message(view.sample)
+
+
 def test_a_huge_test_output_is_refused_unread(tmp_path: Path) -> None:
     run = _run_with_report(
         tmp_path, (RUN / "small-model/octo__widgets-101/report.json").read_text()

@@ -2,6 +2,8 @@
 
 Contract: :func:`function_of` is the one answer to "which function did the
 prompt ask for" (the sample's metadata ``function``, else ``entry_point``);
+:func:`code_of` to "which Python source does the analysis read" (none for a
+patch);
 :func:`report_of` is the one parse of a sample's results (an importer's parsed
 report or JUnit cases from their models, any other output by
 :func:`~.testoutput.parse_test_output`).
@@ -32,6 +34,18 @@ def function_of(metadata: Mapping[str, Any] | None) -> str | None:
         return None
     name = metadata.get("function") or metadata.get("entry_point")
     return name if isinstance(name, str) and name else None
+
+
+def is_patch(metadata: Mapping[str, Any] | None) -> bool:
+    """Whether the generated code is a patch (SWE-bench's: ``code_format: diff``)."""
+    return metadata is not None and metadata.get("code_format") == "diff"
+
+
+def code_of(generated_code: str, metadata: Mapping[str, Any] | None) -> str:
+    """The generated code as the analysis and the failure's attribution read it:
+    empty for a patch, which is no Python file: it does not parse as one, and no
+    line of a traceback is one of its lines."""
+    return "" if is_patch(metadata) else generated_code
 
 
 def report_of(test_output: str, metadata: Mapping[str, Any] | None) -> TestReport:

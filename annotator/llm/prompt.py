@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..failures.frames import attribute
 from ..failures.importedoutput import other_code
-from ..failures.primary import report_of
+from ..failures.primary import code_of, is_patch, report_of
 from ..models import LabelValue, Sample
 from ..safejson import JsonLimitError, loads
 from ..taxonomy import Taxonomy
@@ -92,7 +92,7 @@ def facts_text(sample: Sample) -> str:
     if failure is not None:
         lines.append(f"Primary error: {failure.exception_type or 'Error'}: {failure.message}")
         # Lines named only in the file they belong to (see failures/frames.py).
-        found = attribute(failure, sample.generated_code)
+        found = attribute(failure, code_of(sample.generated_code, sample.metadata))
         if found.raised is not None:
             code = found.frame.code.strip() if found.frame is not None else ""
             where = found.where(other_code(report.format))
@@ -121,10 +121,11 @@ def fenced(text: str, info: str = "") -> str:
 
 def user_message(sample: Sample) -> str:
     """The sample, every text of it fenced (see :func:`fenced`); the id on one line."""
+    language = "diff" if is_patch(sample.metadata) else "python"
     return (
         f"Sample: {visible_id(sample.id)}\n\n"
         f"## Prompt\n{fenced(_cut(sample.prompt))}\n\n"
-        f"## Generated code\n{fenced(_cut(sample.generated_code), 'python')}\n\n"
+        f"## Generated code\n{fenced(_cut(sample.generated_code), language)}\n\n"
         f"## Reference code\n{fenced(_cut(sample.reference_code), 'python')}\n\n"
         f"## Failure facts\n{fenced(facts_text(sample))}\n\n"
         f"## Test output (end)\n{fenced(_cut(sample.test_output[-MAX_TEXT:]))}"

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..failures.fingerprint import Cluster, cluster
-from ..failures.primary import function_of, report_of
+from ..failures.primary import code_of, function_of, report_of
 from ..models import Suggestion
 from ..store import FactInput, FactRow, Store
 from .calibrate import Calibrator
@@ -49,7 +49,8 @@ Progress = Callable[[int], None]
 def _compute(row: FactInput) -> tuple[str, dict[str, Any]]:
     report = report_of(row.test_output, row.metadata)
     function = function_of(row.metadata)
-    facts = sample_facts(row.generated_code, row.reference_code, row.test_output, function, report)
+    code = code_of(row.generated_code, row.metadata)
+    facts = sample_facts(code, row.reference_code, row.test_output, function, report)
     return row.sample_id, facts.to_json()
 
 

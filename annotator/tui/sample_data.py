@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Protocol
 from rich.text import Text
 
 from ..failures.outputmodels import FailedTest
-from ..failures.primary import PrimaryError, marked_failure, primary_error, report_of
+from ..failures.primary import (
+    PrimaryError,
+    code_of,
+    is_patch,
+    marked_failure,
+    primary_error,
+    report_of,
+)
 from ..failures.testoutput import parse_test_output
 from ..models import Sample
 from . import render
@@ -75,7 +82,7 @@ class SampleView:
 
         sample = self.sample
         return code_marks(
-            sample.generated_code,
+            code_of(sample.generated_code, sample.metadata),
             sample.reference_code,
             self.failed,
             self.failure.line,
@@ -95,7 +102,7 @@ def analyse_failure(test_output: str, code: str, function: str | None = None) ->
 
 def _lexer(sample: Sample) -> str:
     """How the generated code is coloured: a patch (SWE-bench) as a diff."""
-    return "diff" if (sample.metadata or {}).get("code_format") == "diff" else "python"
+    return "diff" if is_patch(sample.metadata) else "python"
 
 
 def suggestions_hidden(sample_id: str, share: float) -> bool:
@@ -118,7 +125,8 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
     if sample is None:
         return None
     report = report_of(sample.test_output, sample.metadata)
-    failure = primary_error(report, sample.generated_code)
+    code = code_of(sample.generated_code, sample.metadata)
+    failure = primary_error(report, code)
     summary: list[tuple[str, str]] = []
     if failure.exception or failure.message:
         summary.append((failure.exception or "Error", failure.message))
@@ -149,7 +157,7 @@ def load_view(store: SampleSource, sample_id: str) -> SampleView | None:
             sample.generated_code, sample.reference_code, failure.line
         ),
         error_head=len(summary) + WRAPPED_DETAILS,
-        failed=marked_failure(report, sample.generated_code),
+        failed=marked_failure(report, code),
     )
 
 
