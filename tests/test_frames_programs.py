@@ -80,7 +80,15 @@ def test_a_blank_line_or_a_shown_line_the_code_does_not_hold_is_not_the_code() -
         "    total += math.sqrt(v)\n"
         "ValueError: math domain error\n"
     )
-    assert _found(shown).lines == (None,)  # line 6 reads otherwise: not this code
+    found = _found(shown)
+    assert found.lines == (None,)  # line 6 reads otherwise: not this code
+    # nor the test: the module's line 6 is the code's place; said as that, no more
+    assert found.place == "unplaced"
+    assert found.where() == (
+        "at __test__.py:6, the generated code's place in the module, which reads otherwise there"
+    )
+    facts = sample_facts(CODE, "", shown, "task_func")
+    assert not {"out:in_generated", "out:in_test", "out:in_repository"} & set(facts.flags)
     assert _found(shown.replace("sqrt", "log")).lines == (6,)
 
 

@@ -156,11 +156,13 @@ def locate(frame: Frame, code: str) -> int | None:
     return min(found, key=lambda n: (abs(n - frame.line), n))
 
 
-Place = Literal["generated", "generated_function", "library", "test", "repository"]
+Place = Literal["generated", "generated_function", "library", "test", "repository", "unplaced"]
 """Where a failure was raised (:attr:`Attribution.place`): at a line of the generated
 code, in a function of it at a line not shown (a program run from text), inside a
-library, in the tests, or in other code (the repository's, or a benchmark's own
-harness: :func:`~.importedoutput.other_code`)."""
+library, in the tests, in other code (the repository's, or a benchmark's own
+harness: :func:`~.importedoutput.other_code`), or at a line of a
+:data:`~.outputfacts.CODE_THEN_TESTS` module that is the code's by its number but
+reads otherwise (the code that ran was not the one stored): nobody's, said as such."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,8 @@ class Attribution:
     lines: tuple[int | None, ...] = ()
     functions: frozenset[str] = frozenset()
     """The names the generated code defines (what places a ``<string>`` frame without a line)."""
+    code_lines: int = 0
+    """The generated code's lines (where a :data:`~.outputfacts.CODE_THEN_TESTS` module's tests start)."""
 
     @property
     def index(self) -> int | None:
@@ -222,6 +226,8 @@ class Attribution:
             return "generated"
         if raised.file == STRING_PROGRAM:
             return "generated_function" if self._own_function(raised) else "test"
+        if _file_name(raised.file) in CODE_THEN_TESTS and 0 < raised.line <= self.code_lines:
+            return "unplaced"
         if is_library_file(raised.file):
             return "library"
         return "test" if is_test_file(raised.file) else "repository"
@@ -242,6 +248,8 @@ class Attribution:
                 " not show (it ran as part of a larger program)"
             )
         at = f"{short_path(raised.file)}:{raised.line}" if raised.line else short_path(raised.file)
+        if place == "unplaced":
+            return f"at {at}, the generated code's place in the module, which reads otherwise there"
         words = {"library": "inside", "test": "in the test at"}.get(place or "")
         text = f"{words} {at}" if words else f"in {other_code} at {at}"
         if line:
@@ -269,7 +277,8 @@ def attribute(failure: FailedTest | None, code: str) -> Attribution:
         return hit[1]
     frames = tuple(failure.frames)
     lines = tuple(locate(frame, code) for frame in frames)
-    found = Attribution(frames, lines, _code(code).functions)
+    parsed = _code(code)
+    found = Attribution(frames, lines, parsed.functions, len(parsed.raw))
     with _MEMO_LOCK:
         _MEMO[key] = (failure, found)
         while len(_MEMO) > _MEMO_SIZE:

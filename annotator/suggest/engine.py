@@ -39,7 +39,7 @@ from .rules import RuleSet, load_rules
 
 # Bump when features or ranking change: cached facts and suggestions are
 # keyed on it and are recomputed.
-ANALYZER_VERSION = "9"
+ANALYZER_VERSION = "10"
 PARALLEL_FROM = 400
 CHUNK = 128
 

@@ -180,6 +180,8 @@ def _output_facts(facts: Facts, report: TestReport, code: str) -> FailedTest | N
         facts.add("out:in_library", f"raised {raised_at}")
     elif place == "repository":
         facts.add("out:in_repository", f"raised {raised_at}")
+    elif place == "unplaced":
+        pass  # neither the code's line nor the test's: no fact of where (the headline says)
     else:
         facts.add("out:in_test", f"raised {raised_at}" if raised is not None else None)
     headline = f"{exc}: {failure.message}".strip().rstrip(":")[:160] + where
