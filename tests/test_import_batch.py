@@ -15,7 +15,7 @@ from rawsql import peek
 from annotator import safejson
 from annotator.errors import UserError
 from annotator.importers import import_path
-from annotator.importers.base import ImportSummary, run_import
+from annotator.importers.base import PROGRESS_EVERY, ImportSummary, run_import
 from annotator.models import LabelValue, SampleIn, content_hash
 from annotator.store import SampleFilter, Store
 
@@ -195,3 +195,18 @@ def test_the_digest_is_content_hash_for_any_mix_of_ascii_and_other_text() -> Non
             metadata=rnd.choice([{}, {"k": text()}, {text(): [1, text()]}]),
         )
         assert sample.hashed()[0] == content_hash(sample.model_dump(exclude={"id", "source"}))
+
+
+def test_progress_hears_of_every_sample_in_a_few_calls(tmp_path: Path) -> None:
+    """The bar reaches the count of samples stored, told every PROGRESS_EVERY samples
+    (a redraw per sample was a tenth of an import) and once for the rest."""
+    store = Store.open(tmp_path / "p.db")
+    heard: list[int] = []
+    n = 2 * PROGRESS_EVERY + 37
+    path = _write(tmp_path / "p.jsonl", _rows(n))
+    import_path(store, "jsonl", path, progress=heard.append)
+    assert sum(heard) == n == store.status().samples
+    assert heard == [PROGRESS_EVERY, PROGRESS_EVERY, 37]
+    heard.clear()
+    import_path(store, "jsonl", path, progress=heard.append)  # all unchanged: still told
+    assert heard == [PROGRESS_EVERY, PROGRESS_EVERY, 37]
