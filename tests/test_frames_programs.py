@@ -121,6 +121,21 @@ def test_a_function_of_the_code_in_a_program_run_from_text_names_no_line() -> No
     assert "line 9" not in " ".join(facts.flags.values())
 
 
+def test_the_task_function_of_a_completed_body_is_the_codes() -> None:
+    # A HumanEval completion: the body of the prompt's def, which the code does not hold.
+    trace = _trace(
+        ("<string>", 20, "<module>"),
+        ("<string>", 17, "check"),
+        ("<string>", 4, "below_zero"),
+        error="IndexError: list index out of range",
+    )
+    found = _found(trace, "    return ops[len(ops)] < 0\n", "below_zero")
+    assert found.place == "generated_function"
+    assert found.where().startswith("in the generated code's below_zero(), at a line")
+    other = _found(trace, "    return ops[len(ops)] < 0\n", "above_zero")  # not the task's
+    assert other.place == "test"
+
+
 def test_a_library_raise_names_the_function_of_the_code_that_reached_it() -> None:
     trace = _trace(
         ("<string>", 20, "<module>"),

@@ -278,7 +278,12 @@ def attribute(failure: FailedTest | None, code: str) -> Attribution:
     frames = tuple(failure.frames)
     lines = tuple(locate(frame, code) for frame in frames)
     parsed = _code(code)
-    found = Attribution(frames, lines, parsed.functions, len(parsed.raw))
+    functions = parsed.functions
+    named = failure.generated_frame  # in a <string> program: the task's function, by name
+    if named is not None and named.file == STRING_PROGRAM:
+        # A HumanEval completion is the body of the prompt's def: the function is the code's.
+        functions = functions | {named.function}
+    found = Attribution(frames, lines, functions, len(parsed.raw))
     with _MEMO_LOCK:
         _MEMO[key] = (failure, found)
         while len(_MEMO) > _MEMO_SIZE:
