@@ -21,8 +21,9 @@ is "the generated code" and at which line of the stored generated code:
 - a program run from text (``<string>``: Inspect's HumanEval scorer runs the
   prompt, the code and the tests as one) is placed by a shown code line only
   (its line numbers are offset by what came before the code); without one, a
-  frame of a function the generated code defines is "the generated code's
-  NAME()", with no line, and any other frame the tests'.
+  frame of a function the generated code defines (or of the task's function,
+  whose body a completion is) is "the generated code's NAME()", with no line,
+  and any other frame the tests'.
 
 :meth:`Attribution.where` says where the failure was raised in those terms:
 "in the generated code, line N", or "in the repository's code at FILE:LINE"
