@@ -23,11 +23,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from test_agreement_report import big_store  # noqa: E402
+from test_fences import NEVER_CLOSED  # noqa: E402
 from test_testoutput_hostile import REALISTIC  # noqa: E402
 
 from annotator.agreement import agreement_report  # noqa: E402
 from annotator.failures.fingerprint import cluster  # noqa: E402
 from annotator.failures.testoutput import parse_test_output  # noqa: E402
+from annotator.importers.fences import fenced_code  # noqa: E402
 from annotator.stats import (  # noqa: E402
     gwet_ac1,
     krippendorff_alpha,
@@ -81,6 +83,12 @@ def cluster_50k(_tmp: Path) -> Callable[[], object]:
     return lambda: cluster(items)
 
 
+def fences_never_closed(_tmp: Path) -> Callable[[], object]:
+    """fenced_code on two 1 MB responses of 1,400 fences, none of which closes (5.2 s with the
+    harness's former regular expression, which looked for a close from every fence)."""
+    return lambda: [fenced_code(text) for text in NEVER_CLOSED]
+
+
 # (name, set-up returning the timed call, budget in seconds)
 GUARDS: list[tuple[str, Callable[[Path], Callable[[], object]], float]] = [
     ("agreement report, 20k x 3", agreement_20k, 5.0),
@@ -88,6 +96,7 @@ GUARDS: list[tuple[str, Callable[[Path], Callable[[], object]], float]] = [
     ("test output, one 10 MB line", ten_mb_line, 2.0),
     ("test output, 4000 failures", four_thousand_failures, 3.0),
     ("cluster, 50k messages", cluster_50k, 2.0),
+    ("fenced code, 1,400 open fences", fences_never_closed, 0.5),
 ]
 
 
