@@ -85,7 +85,7 @@ def test_a_blank_line_or_a_shown_line_the_code_does_not_hold_is_not_the_code() -
     # nor the test: the module's line 6 is the code's place; said as that, no more
     assert found.place == "unplaced"
     assert found.where() == (
-        "at __test__.py:6, the generated code's place in the module, which reads otherwise there"
+        "at __test__.py:6, where the module holds the generated code, but it shows other code"
     )
     facts = sample_facts(CODE, "", shown, "task_func")
     assert not {"out:in_generated", "out:in_test", "out:in_repository"} & set(facts.flags)

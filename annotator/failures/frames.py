@@ -250,7 +250,8 @@ class Attribution:
             )
         at = f"{short_path(raised.file)}:{raised.line}" if raised.line else short_path(raised.file)
         if place == "unplaced":
-            return f"at {at}, the generated code's place in the module, which reads otherwise there"
+            # No line of the code is named: none is marked (the contract above).
+            return f"at {at}, where the module holds the generated code, but it shows other code"
         words = {"library": "inside", "test": "in the test at"}.get(place or "")
         text = f"{words} {at}" if words else f"in {other_code} at {at}"
         if line:
