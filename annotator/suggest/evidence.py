@@ -77,6 +77,20 @@ def _statement(failure: FailedTest) -> tuple[str, int, str]:
     return "", 0, ""
 
 
+def _judged(failure: FailedTest) -> str:
+    """What a benchmark's own comparison saw: the outputs first (its message, "expected X,
+    got Y"), then the input's first line (the details' first, ``input: ...``; a stdin
+    input runs over several, which once pushed the output out of the evidence)."""
+    lines = failure.details.splitlines()
+    if not failure.message:
+        return " | ".join(lines[:3])[:160]
+    shown = failure.message[:120]
+    if lines and lines[0].startswith("input: "):
+        more = len(lines) > 1 and not lines[1].startswith(("expected: ", "got: "))
+        shown += f"; {lines[0][:80]}" + (" …" if more else "")
+    return shown
+
+
 def where_raised(failure: FailedTest, found: Attribution) -> tuple[str, str] | None:
     """(fact, evidence) for where the failure was raised; ``found`` is the
     failure's frames attributed to the generated code (:func:`~annotator.failures.frames.attribute`)."""
@@ -97,9 +111,8 @@ def where_raised(failure: FailedTest, found: Attribution) -> tuple[str, str] | N
         return None
     if failure.exception_type in JUDGED_WRONG:
         # A benchmark compared the output itself (LiveCodeBench's Wrong Answer):
-        # the test's comparison, with the input and both outputs as evidence.
-        shown = " | ".join(failure.details.splitlines()[:3]) or failure.message
-        return "out:test_comparison", f"the benchmark judged the output wrong: {shown[:160]}"
+        # the test's comparison, with both outputs and the input as evidence.
+        return "out:test_comparison", f"the benchmark judged the output wrong: {_judged(failure)}"
     if failure.exception_type == "AssertionError":
         file, at_line, code = _statement(failure)
         shown = code or failure.message
