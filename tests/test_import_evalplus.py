@@ -38,6 +38,22 @@ def test_failing_inputs_are_the_failure(store: Store) -> None:
     assert "input: [[1.0, 2.0, 3.0], 0.5]" in sample.test_output
 
 
+def test_the_failing_input_is_in_the_evidence(store: Store) -> None:
+    from annotator.failures.primary import function_of, report_of
+    from annotator.suggest.features import sample_facts
+
+    import_path(store, "evalplus", RESULTS)
+    sample = store.require_sample("tiny-coder_temp_0.8/HumanEval/0#2")
+    report = report_of(sample.test_output, sample.metadata)
+    facts = sample_facts(
+        sample.generated_code, "", sample.test_output, function_of(sample.metadata), report
+    )
+    # the primary failure (the most common: plus) and its input
+    assert facts.flags["exc:Failed"] == (
+        "Failed: plus tests: wrong output or an exception on this input (input: [[4.5, 9.25], 0.1])"
+    )
+
+
 def test_code_from_the_samples_file_when_results_lack_it(store: Store) -> None:
     import_path(store, "evalplus", RESULTS, model="m")
     assert (

@@ -185,6 +185,9 @@ def _output_facts(facts: Facts, report: TestReport, code: str) -> FailedTest | N
     else:
         facts.add("out:in_test", f"raised {raised_at}" if raised is not None else None)
     headline = f"{exc}: {failure.message}".strip().rstrip(":")[:160] + where
+    if not failure.frames and failure.details.startswith("input: "):
+        # A benchmark's verdict on one input (EvalPlus's failing inputs): which input.
+        headline += f" ({failure.details.split(chr(10), 1)[0][:80]})"
     facts.add(f"exc:{exc}", headline)
     _message_facts(facts, failure, headline)
     return failure
