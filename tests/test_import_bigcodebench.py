@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,30 @@ def test_tracebacks_are_the_evidence(store: Store) -> None:
     assert {f.exception_type for f in report.failures} == {"AssertionError", "TypeError"}
     failure = primary_error(report, sample.generated_code)
     assert failure.line == 4  # "return items.sort()" in the generated code
+
+
+def test_a_run_stopped_as_a_whole_is_an_error_not_a_test_verdict(
+    store: Store, tmp_path: Path
+) -> None:
+    """BigCodeBench writes ``details["ALL"] = str(e)`` when the module of code and tests
+    raised as a whole (here a missing library): its message, no traceback, no test."""
+    from annotator.failures.primary import function_of
+    from annotator.suggest.features import sample_facts
+
+    code = "import foo\n\ndef task_func(x):\n    return foo.bar(x)\n"
+    entry = {"task_id": "BigCodeBench/9", "solution": code, "status": "fail"}
+    path = tmp_path / "m_eval_results.json"
+    doc = {"eval": {"BigCodeBench/9": [{**entry, "details": {"ALL": "No module named 'foo'"}}]}}
+    path.write_text(json.dumps(doc))
+    import_path(store, "bigcodebench", path)
+    sample = store.require_sample("m/BigCodeBench/9")
+    assert sample.test_output == "ALL: Error - No module named 'foo'"
+    report = report_of(sample.test_output, sample.metadata)
+    (failure,) = report.failures
+    assert (failure.exception_type, failure.message) == ("Error", "No module named 'foo'")
+    flags = sample_facts(code, "", sample.test_output, function_of(sample.metadata), report).flags
+    assert "msg:no_module" in flags
+    assert "out:in_test" not in flags  # not "raised in the test itself (a wrong result)"
 
 
 def test_attempts_and_statuses(store: Store) -> None:

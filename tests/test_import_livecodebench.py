@@ -120,4 +120,6 @@ def test_verdicts_become_suggestion_facts(store: Store) -> None:
     assert "exc:WrongAnswer" in wrong
     assert "out:timeout" in facts("small-model/3391#3")
     assert "exc:SyntaxError" in facts("small-model/1950B#2")
-    assert "msg:zero_division" in facts("small-model/1950B#1")
+    crashed = facts("small-model/1950B#1")
+    assert "msg:zero_division" in crashed
+    assert "out:in_test" not in crashed  # the code raised: no test's verdict, place unknown

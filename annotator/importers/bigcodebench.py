@@ -6,7 +6,10 @@ solution, status, details}``: ``status`` is ``pass``, ``fail`` or ``timeout``
 and ``details`` maps the name of each failing unittest (``test_case_1``) to
 its traceback. Each detail becomes a case of the parsed report (its traceback
 parsed by the suggester as any Python traceback) and a block of the test
-output.
+output. The detail ``ALL`` is not a test: BigCodeBench's whole run stopped
+(``str()`` of what the code and the tests raised as one module: an import, a
+syntax error), so it is a case with the status ``error`` and that text as its
+message, no traceback.
 
 - Every entry is one attempt (see :func:`~.benchfiles.attempt_sample`), its
   code the entry's ``solution``; ``status`` is kept for filtering.
@@ -41,7 +44,7 @@ from .benchfiles import (
     validate_at,
 )
 from .protocol import MODEL_OPTION
-from .report import MAX_TEXT, cap, stored_report
+from .report import MAX_TEXT, cap, case_data, case_text, stored_report
 
 OUTCOME: dict[str, bool] = {"pass": True, "fail": False, "timeout": False}
 SUFFIXES = ("_eval_results.json", ".eval_results.json", "eval_results.json", ".json")
@@ -98,7 +101,11 @@ def _cases(status: str, details: dict[str, Any]) -> tuple[list[dict[str, Any]], 
         text = trace if trace.__class__ is str else as_text(trace)
         if len(text) > MAX_TEXT:
             text = cap(text) or ""
-        if text:
+        if test == _WHOLE_RUN:
+            case = case_data(test, "error", "Error", message=text.strip())
+            cases.append(case)
+            texts.append(case_text(case))
+        elif text:
             cases.append({"test": test, "status": kind, "verdict": verdict, "traceback": text})
             texts.append(f"{test}: {verdict}\n{text.rstrip(chr(10))}")
         else:
@@ -111,6 +118,8 @@ def _cases(status: str, details: dict[str, Any]) -> tuple[list[dict[str, Any]], 
 
 
 _FAILED = ("failed", "Failed")
+_WHOLE_RUN = "ALL"
+"""The detail BigCodeBench writes when the module of code and tests raised as a whole."""
 
 
 class BigCodeBenchImporter:

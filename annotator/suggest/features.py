@@ -144,6 +144,11 @@ def _short(exception: str) -> str:
     return exception.rsplit(".", 1)[-1]
 
 
+_VERDICTS_OF_A_TEST = frozenset({"", "AssertionError", "WrongAnswer", "Failed"})
+"""Failures without frames that are a test's own verdict on the output (an unknown one
+too, as before), not an error the code raised: "raised in the test itself"."""
+
+
 def _output_facts(facts: Facts, report: TestReport, code: str) -> FailedTest | None:
     counts = report.counts
     if report.timeout:
@@ -182,8 +187,12 @@ def _output_facts(facts: Facts, report: TestReport, code: str) -> FailedTest | N
         facts.add("out:in_repository", f"raised {raised_at}")
     elif place == "unplaced":
         pass  # neither the code's line nor the test's: no fact of where (the headline says)
-    else:
-        facts.add("out:in_test", f"raised {raised_at}" if raised is not None else None)
+    elif raised is not None:
+        facts.add("out:in_test", f"raised {raised_at}")
+    elif failure.exception_type in _VERDICTS_OF_A_TEST:
+        facts.add("out:in_test")  # no frames: the test's (or the benchmark's) own verdict
+    # Otherwise no frames and an error the code raised (a benchmark that kept only its
+    # message): where it was raised is not known, and no fact says.
     headline = f"{exc}: {failure.message}".strip().rstrip(":")[:160] + where
     if not failure.frames and failure.details.startswith("input: "):
         # A benchmark's verdict on one input (EvalPlus's failing inputs): which input.
