@@ -15,8 +15,11 @@ inflated.
 - The score read is ``--scorer NAME``, else the sample's first. Its value
   ``C`` (correct) passes; ``I``, ``P`` (partial) and ``N`` (no answer) fail; a
   number passes when it is 1 and fails from 0 to below 1. The status is
-  ``pass``, ``fail``, ``partial``, ``no_answer``, ``error`` (the sample raised)
-  or ``unscored`` (outcome unknown).
+  ``pass``, ``fail``, ``partial``, ``no_answer``, ``error`` or ``unscored``. An
+  ``error`` is the sample raising in Inspect's run machinery (a solver, the
+  sandbox, the model's API), not a verdict on the code: Inspect leaves such a
+  sample out of its metrics, and so its outcome is unknown here too (pass@k
+  counts it nowhere), as is an ``unscored`` one's; the summary counts both.
 - The generated code is the score's ``answer`` (the code the scorer extracted
   and ran), else the completion's fenced code block
   (:func:`~.fences.fenced_code`), else the whole completion (which the
@@ -255,7 +258,7 @@ def _prompt(value: str | list[Any]) -> str:
 
 def _outcome(score: ScoreFields | None, errored: bool) -> tuple[str, bool | None]:
     if errored:
-        return "error", False
+        return "error", None
     if score is None:
         return "unscored", None
     value = score[0]
@@ -340,7 +343,7 @@ class InspectImporter:
                 raise UserError("no samples/*.json in the log", file=path)
             epochs = Counter(key for key, _epoch, _info in members)
             model, task = header.eval.model, header.eval.task
-            no_scorer = 0
+            no_scorer = errored = 0
             for key, _epoch, member in sorted(members, key=_order):
                 where = member.filename
                 sample = _plain(_member(archive, member, path), path, where)
@@ -350,6 +353,7 @@ class InspectImporter:
                     score = sample.scores.get(scored)
                     no_scorer += scorer is not None and score is None
                 error = sample.error
+                errored += error is not None
                 status, passed = _outcome(score, error is not None)
                 explanation = (score[2] if score else None) or ""
                 if error is not None:
@@ -396,6 +400,11 @@ class InspectImporter:
             if no_scorer:
                 summary.unknown_outcome.append(
                     f"{no_scorer} samples have no score '{scorer}' (imported with outcome unknown)"
+                )
+            if errored:
+                summary.unknown_outcome.append(
+                    f"{errored} samples raised in Inspect (status 'error': imported with outcome"
+                    " unknown, as Inspect leaves them out of its metrics)"
                 )
 
 
