@@ -78,12 +78,8 @@ def short_path(path: str, parts: int = 2) -> str:
     return "/".join(path.replace("\\", "/").rsplit("/", parts)[-parts:])
 
 
-def _file_name(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1]
-
-
 def is_generated_file(path: str) -> bool:
-    return _file_name(path) in GENERATED_FILE_NAMES
+    return short_path(path, 1) in GENERATED_FILE_NAMES
 
 
 def _in_function(raw: tuple[str, ...], name: str, line: int) -> bool:
@@ -109,8 +105,6 @@ class _Code:
     squashed: tuple[str, ...]
     index: dict[str, list[int]]
     """Squashed line -> its 1-based line numbers."""
-    functions: frozenset[str]
-    """The names the code defines with ``def``."""
 
 
 @lru_cache(maxsize=16)
@@ -121,26 +115,28 @@ def _code(code: str) -> _Code:
     for number, line in enumerate(squashed, start=1):
         if line:
             index.setdefault(line, []).append(number)
-    functions = frozenset(m.group(2) for m in map(_DEF.match, raw) if m is not None)
-    return _Code(raw, squashed, index, functions)
+    return _Code(raw, squashed, index)
 
 
 def locate(frame: Frame, code: str) -> int | None:
     """The 1-based line of the generated ``code`` that ``frame`` ran (None: not the code)."""
-    lines = _code(code)
-    wanted = squash(frame.code)
-    if _file_name(frame.file) in CODE_THEN_TESTS:
-        number = frame.line
+    if short_path(frame.file, 1) in CODE_THEN_TESTS:
+        lines, number = _code(code), frame.line
         if not 0 < number <= len(lines.raw) or not lines.squashed[number - 1]:
             return None  # the tests (or a blank line: not a line that runs)
+        wanted = squash(frame.code)
         return number if not wanted or _same(lines.squashed[number - 1], wanted) else None
-    if frame.file == STRING_PROGRAM:
-        if len(wanted) < MIN_TEXT:
-            return None  # no line shown: where it is in the code is not known
-    elif not is_generated_file(frame.file) and (
-        is_test_file(frame.file) or is_library_file(frame.file)
+    program = frame.file == STRING_PROGRAM  # "<string>" reads as a library's name; it ran the code
+    if (
+        not program
+        and not is_generated_file(frame.file)
+        and (is_test_file(frame.file) or is_library_file(frame.file))
     ):
         return None
+    lines = _code(code)
+    wanted = squash(frame.code)
+    if not wanted and program:
+        return None  # no line shown: where it is in the code is not known
     if not wanted:
         inside = 0 < frame.line <= len(lines.raw)
         ok = inside and (
@@ -227,7 +223,7 @@ class Attribution:
             return "generated"
         if raised.file == STRING_PROGRAM:
             return "generated_function" if self._own_function(raised) else "test"
-        if _file_name(raised.file) in CODE_THEN_TESTS and 0 < raised.line <= self.code_lines:
+        if short_path(raised.file, 1) in CODE_THEN_TESTS and 0 < raised.line <= self.code_lines:
             return "unplaced"
         if is_library_file(raised.file):
             return "library"
@@ -280,11 +276,13 @@ def attribute(failure: FailedTest | None, code: str) -> Attribution:
     frames = tuple(failure.frames)
     lines = tuple(locate(frame, code) for frame in frames)
     parsed = _code(code)
-    functions = parsed.functions
-    named = failure.generated_frame  # in a <string> program: the task's function, by name
-    if named is not None and named.file == STRING_PROGRAM:
-        # A HumanEval completion is the body of the prompt's def: the function is the code's.
-        functions = functions | {named.function}
+    functions: frozenset[str] = frozenset()
+    if any(frame.file == STRING_PROGRAM for frame in frames):  # only they are placed by name
+        functions = frozenset(m.group(2) for m in map(_DEF.match, parsed.raw) if m is not None)
+        named = failure.generated_frame  # in a <string> program: the task's function, by name
+        if named is not None and named.file == STRING_PROGRAM:
+            # A HumanEval completion is the body of the prompt's def: the function is the code's.
+            functions |= {named.function}
     found = Attribution(frames, lines, functions, len(parsed.raw))
     with _MEMO_LOCK:
         _MEMO[key] = (failure, found)

@@ -167,7 +167,7 @@ def pre_test_errors(errors: Sequence[FailedTest]) -> tuple[str, str] | None:
         frame = error.frames[-1] if error.frames else None
         where = ""
         if frame is not None:
-            name = frame.file.replace("\\", "/").rsplit("/", 1)[-1]
+            name = short_path(frame.file, 1)
             where = f" (at {name}:{frame.line}: {frame.code[:80]})" if frame.code else ""
         shown.append(f"output line {error.output_line}: {text}{where}")
     more = f"; {len(errors) - 3} more" if len(errors) > 3 else ""
