@@ -14,8 +14,8 @@ expected and the actual output are the details, so the failure panel shows
 them and the suggester's message facts see them. A failing test known by name
 only (SWE-bench) takes the exception and message the test output printed for
 it, its verdict leading the details. :func:`other_code` names the code of a
-traceback that is none of the generated code, the tests and a library. Pure;
-never raises.
+traceback that is none of the generated code, the tests and a library;
+:func:`judged_input` reads the input back out of the details. Pure; never raises.
 """
 
 from __future__ import annotations
@@ -45,6 +45,16 @@ VERDICTS: dict[str, str] = {
 def _verdict_exception(verdict: str) -> str:
     key = verdict.split("(", 1)[0].strip().lower()
     return VERDICTS.get(key, "".join(w.capitalize() for w in key.split()) or "Failed")
+
+
+def judged_input(details: str) -> tuple[str, bool]:
+    """The first line of the input a failure's details name, as :func:`_details` spells it
+    (``input: ...``, at most 80 characters; empty when they name none), and whether the
+    input runs on over more lines (a stdin input does)."""
+    lines = details.splitlines()
+    if not lines or not lines[0].startswith("input: "):
+        return "", False
+    return lines[0][:80], len(lines) > 1 and not lines[1].startswith(("expected: ", "got: "))
 
 
 def _details(case: ImportedCase) -> str:

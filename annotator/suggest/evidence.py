@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 
 from ..failures.frames import Attribution, attribute, short_path
+from ..failures.importedoutput import judged_input
 from ..failures.outputfacts import is_library_file, is_test_file
 from ..failures.outputmodels import FailedTest
 from .analysis import CodeFacts
@@ -81,13 +82,12 @@ def _judged(failure: FailedTest) -> str:
     """What a benchmark's own comparison saw: the outputs first (its message, "expected X,
     got Y"), then the input's first line (the details' first, ``input: ...``; a stdin
     input runs over several, which once pushed the output out of the evidence)."""
-    lines = failure.details.splitlines()
     if not failure.message:
-        return " | ".join(lines[:3])[:160]
+        return " | ".join(failure.details.splitlines()[:3])[:160]
     shown = failure.message[:120]
-    if lines and lines[0].startswith("input: "):
-        more = len(lines) > 1 and not lines[1].startswith(("expected: ", "got: "))
-        shown += f"; {lines[0][:80]}" + (" …" if more else "")
+    first, more = judged_input(failure.details)
+    if first:
+        shown += f"; {first}" + (" …" if more else "")
     return shown
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..failures.fingerprint import fingerprint
 from ..failures.frames import attribute
-from ..failures.importedoutput import other_code
+from ..failures.importedoutput import judged_input, other_code
 from ..failures.masking import mask_message
 from ..failures.outputmodels import FailedTest, TestReport
 from ..failures.primary import primary_error, primary_failure
@@ -194,9 +194,9 @@ def _output_facts(facts: Facts, report: TestReport, code: str) -> FailedTest | N
     # Otherwise no frames and an error the code raised (a benchmark that kept only its
     # message): where it was raised is not known, and no fact says.
     headline = f"{exc}: {failure.message}".strip().rstrip(":")[:160] + where
-    if not failure.frames and failure.details.startswith("input: "):
-        # A benchmark's verdict on one input (EvalPlus's failing inputs): which input.
-        headline += f" ({failure.details.split(chr(10), 1)[0][:80]})"
+    first, _ = judged_input(failure.details) if not failure.frames else ("", False)
+    if first:  # a benchmark's verdict on one input (EvalPlus's failing inputs): which input
+        headline += f" ({first})"
     facts.add(f"exc:{exc}", headline)
     _message_facts(facts, failure, headline)
     return failure
